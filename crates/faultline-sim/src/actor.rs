@@ -1,0 +1,165 @@
+//! The actor contract: a state machine that, on a message, a timer or a
+//! lifecycle event, records commands in a context and returns. It never
+//! touches a clock, randomness or the DOM; the engine performs everything.
+
+use crate::machine::{MachineState, Transition};
+use crate::message::{Message, MsgClass};
+use crate::rng::SimRng;
+use crate::trace::Table;
+
+/// Index of an actor in its lab's actor list.
+pub type ActorId = u16;
+
+/// What one handler call produced, for the engine to carry out.
+pub(crate) struct CtxOutput<M> {
+    pub(crate) commands: Vec<Command<M>>,
+    pub(crate) narration: Vec<String>,
+    pub(crate) transitions: Vec<(ActorId, Transition)>,
+    pub(crate) data_changed: bool,
+}
+
+/// A lab's message type: typed for the actors, displayable for the trace.
+pub trait LabMsg: Clone {
+    fn class(&self) -> MsgClass;
+    /// The full message as the learner reads it.
+    fn display(&self) -> Message;
+    /// A short arrow label.
+    fn label(&self) -> String;
+}
+
+/// What an actor asks the engine to do.
+#[derive(Clone, Debug)]
+pub enum Command<M> {
+    Send {
+        to: ActorId,
+        msg: M,
+    },
+    SetTimer {
+        after_ms: u64,
+        tag: u32,
+        label: String,
+    },
+    CancelTimer {
+        tag: u32,
+    },
+}
+
+/// Handed to an actor for one event; collects its commands.
+pub struct Ctx<'a, M> {
+    now: u64,
+    me: ActorId,
+    rng: &'a mut SimRng,
+    commands: Vec<Command<M>>,
+    narration: Vec<String>,
+    transitions: Vec<(ActorId, Transition)>,
+    data_changed: bool,
+}
+
+impl<'a, M> Ctx<'a, M> {
+    pub(crate) fn new(now: u64, me: ActorId, rng: &'a mut SimRng) -> Self {
+        Self {
+            now,
+            me,
+            rng,
+            commands: Vec::new(),
+            narration: Vec::new(),
+            transitions: Vec::new(),
+            data_changed: false,
+        }
+    }
+
+    /// Current virtual time in ms.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// This actor's id.
+    pub fn me(&self) -> ActorId {
+        self.me
+    }
+
+    pub fn send(&mut self, to: ActorId, msg: M) {
+        self.commands.push(Command::Send { to, msg });
+    }
+
+    /// Start (or restart) the timer `tag`, due `after_ms` from now.
+    pub fn set_timer(&mut self, after_ms: u64, tag: u32, label: impl Into<String>) {
+        self.commands.push(Command::SetTimer {
+            after_ms,
+            tag,
+            label: label.into(),
+        });
+    }
+
+    pub fn cancel_timer(&mut self, tag: u32) {
+        self.commands.push(Command::CancelTimer { tag });
+    }
+
+    /// One line of narration for the learner.
+    pub fn say(&mut self, line: impl Into<String>) {
+        self.narration.push(line.into());
+    }
+
+    /// Hand back what the actor asked for, releasing the generator.
+    pub(crate) fn finish(self) -> CtxOutput<M> {
+        CtxOutput {
+            commands: self.commands,
+            narration: self.narration,
+            transitions: self.transitions,
+            data_changed: self.data_changed,
+        }
+    }
+
+    /// A random value in `0..n` from the engine's seeded generator.
+    pub fn random_below(&mut self, n: u64) -> u64 {
+        self.rng.below(n)
+    }
+
+    /// Raw random bits from the engine's seeded generator.
+    pub fn random_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
+    /// Advance `machine` by `event` through its table, recording the
+    /// transition for the views. Returns false if the table forbids it.
+    pub fn fire(&mut self, machine: &mut MachineState, event: &'static str) -> bool {
+        match machine.fire(event) {
+            Some(t) => {
+                self.transitions.push((self.me, t));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Tell the engine this actor's tables changed (re-snapshot them).
+    pub fn data_changed(&mut self) {
+        self.data_changed = true;
+    }
+}
+
+/// A simulated service or client.
+pub trait Actor {
+    type Msg: LabMsg;
+
+    /// Stable id used in faults and permalinks ("payment-api").
+    fn name(&self) -> &str;
+    /// Human title for the lane ("Payment API").
+    fn title(&self) -> String;
+    /// The state machine panel's current state (its table is inside).
+    fn machine(&self) -> &MachineState;
+
+    fn on_start(&mut self, _ctx: &mut Ctx<Self::Msg>) {}
+    fn on_message(&mut self, from: ActorId, msg: Self::Msg, ctx: &mut Ctx<Self::Msg>);
+    fn on_timer(&mut self, _tag: u32, _ctx: &mut Ctx<Self::Msg>) {}
+    /// Lose volatile state. Durable state must survive.
+    fn on_crash(&mut self);
+    /// Come back from durable state.
+    fn on_restart(&mut self, _ctx: &mut Ctx<Self::Msg>) {}
+    /// A lab-specific fault; returns false if this actor ignores it.
+    fn on_lab_fault(&mut self, _name: &str, _ctx: &mut Ctx<Self::Msg>) -> bool {
+        false
+    }
+    /// Append this actor's data tables.
+    fn tables(&self, _out: &mut Vec<Table>) {}
+}

@@ -1,0 +1,148 @@
+//! Faults as data. A fault plan is a list of values, so it can be stored in
+//! a permalink, appended to by a click, shared between two configs and
+//! enumerated by an explorer.
+
+use crate::message::MsgClass;
+use serde::{Deserialize, Serialize};
+
+/// Which message a network fault (or a message-triggered fault) applies to:
+/// the `nth` message sent at or after `after_ms` that matches every filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MsgMatch {
+    #[serde(default)]
+    pub after_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<MsgClass>,
+    #[serde(default = "one")]
+    pub nth: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl MsgMatch {
+    /// The next message of `class` sent at or after `after_ms`.
+    pub fn next(after_ms: u64, class: Option<MsgClass>) -> Self {
+        Self {
+            after_ms,
+            from: None,
+            to: None,
+            class,
+            nth: 1,
+        }
+    }
+
+    pub fn from(mut self, actor: &str) -> Self {
+        self.from = Some(actor.to_string());
+        self
+    }
+
+    pub fn to(mut self, actor: &str) -> Self {
+        self.to = Some(actor.to_string());
+        self
+    }
+
+    pub fn nth(mut self, n: u32) -> Self {
+        self.nth = n.max(1);
+        self
+    }
+
+    /// Does a message sent at `now` from `from` to `to` pass the filters?
+    pub fn accepts(&self, now: u64, from: &str, to: &str, class: MsgClass) -> bool {
+        now >= self.after_ms
+            && self.from.as_deref().is_none_or(|f| f == from)
+            && self.to.as_deref().is_none_or(|t| t == to)
+            && self.class.is_none_or(|c| c == class)
+    }
+}
+
+/// What happens to a matched message on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetAction {
+    Drop,
+    Duplicate,
+    Delay { ms: u64 },
+}
+
+/// One scripted fault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Fault {
+    /// Drop, duplicate or delay one message.
+    Net { on: MsgMatch, action: NetAction },
+    /// Crash an actor at a time: its volatile state and timers are lost.
+    Crash { at_ms: u64, actor: String },
+    /// Crash an actor at the moment a matching message is sent (for example
+    /// "between the charge and the key record").
+    CrashOnSend { on: MsgMatch, actor: String },
+    /// Restart a crashed actor from its durable state.
+    Restart { at_ms: u64, actor: String },
+    /// A lab-specific fault ("expire-keys", "change-amount") handed to one actor.
+    Lab {
+        at_ms: u64,
+        actor: String,
+        name: String,
+    },
+}
+
+impl Fault {
+    /// The earliest virtual time at which this fault can act.
+    pub fn earliest_ms(&self) -> u64 {
+        match self {
+            Fault::Net { on, .. } | Fault::CrashOnSend { on, .. } => on.after_ms,
+            Fault::Crash { at_ms, .. }
+            | Fault::Restart { at_ms, .. }
+            | Fault::Lab { at_ms, .. } => *at_ms,
+        }
+    }
+
+    /// The actor this fault names, if any (validated against the lab).
+    pub fn actors(&self) -> Vec<&str> {
+        match self {
+            Fault::Net { on, .. } => on
+                .from
+                .iter()
+                .chain(on.to.iter())
+                .map(String::as_str)
+                .collect(),
+            Fault::CrashOnSend { on, actor } => {
+                let mut v: Vec<&str> = on
+                    .from
+                    .iter()
+                    .chain(on.to.iter())
+                    .map(String::as_str)
+                    .collect();
+                v.push(actor);
+                v
+            }
+            Fault::Crash { actor, .. }
+            | Fault::Restart { actor, .. }
+            | Fault::Lab { actor, .. } => vec![actor],
+        }
+    }
+}
+
+/// Random network trouble, drawn from the seeded generator, per message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RandomFaults {
+    #[serde(default)]
+    pub drop_permille: u16,
+    #[serde(default)]
+    pub duplicate_permille: u16,
+    #[serde(default)]
+    pub delay_permille: u16,
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+impl RandomFaults {
+    pub fn is_off(&self) -> bool {
+        self.drop_permille == 0 && self.duplicate_permille == 0 && self.delay_permille == 0
+    }
+}

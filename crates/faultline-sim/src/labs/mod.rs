@@ -1,0 +1,4 @@
+//! The labs. Each is a plug-in (see `crate::lab::Lab`); the registry in
+//! `crate::registry` dispatches a scenario to its lab.
+
+pub mod payments;

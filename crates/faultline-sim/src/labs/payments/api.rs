@@ -1,0 +1,436 @@
+//! The payment API: claims the idempotency key, asks the card processor to
+//! authorize, records the charge, and answers. Per DOMAIN.md §1: replay with
+//! `Idempotent-Replayed: true`, 409 while in flight, 422 on a changed body,
+//! 400 when a required key is missing, 503 when over capacity.
+
+use super::config::{money, PaymentsConfig};
+use super::msg::{fingerprint, short, Claim, Key, PayMsg, StoredResponse};
+use crate::actor::{Actor, ActorId, Ctx};
+use crate::machine::{MachineState, StateMachine, Transition};
+use crate::trace::Table;
+use std::collections::BTreeMap;
+
+macro_rules! t {
+    ($f:literal, $e:literal, $t:literal) => {
+        Transition {
+            from: $f,
+            event: $e,
+            to: $t,
+        }
+    };
+}
+
+/// The life of one request inside the API (the panel shows the latest one).
+pub static API_MACHINE: StateMachine = StateMachine {
+    name: "Payment API (one request)",
+    states: &[
+        "received",
+        "checking_key",
+        "authorizing",
+        "recording_charge",
+        "recording_key",
+        "answered",
+    ],
+    transitions: &[
+        t!("received", "has_key", "checking_key"),
+        t!("received", "no_key", "authorizing"),
+        t!("received", "key_missing_400", "answered"),
+        t!("received", "over_capacity_503", "answered"),
+        t!("checking_key", "claimed", "authorizing"),
+        t!("checking_key", "in_flight_409", "answered"),
+        t!("checking_key", "completed_replay", "answered"),
+        t!("checking_key", "mismatch_422", "answered"),
+        t!("authorizing", "approved", "recording_charge"),
+        t!("recording_charge", "committed", "answered"),
+        t!("recording_charge", "refused_409", "answered"),
+        t!("recording_charge", "charge_written", "recording_key"),
+        t!("recording_key", "key_completed", "answered"),
+    ],
+};
+
+/// A request the API is working on (volatile: lost in a crash).
+#[derive(Clone, Debug)]
+struct Pending {
+    client: ActorId,
+    order: u32,
+    amount: u64,
+    attempt: u32,
+    key: Option<Key>,
+    fingerprint: String,
+    machine: MachineState,
+    charge_id: Option<u32>,
+    token: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Api {
+    cfg: PaymentsConfig,
+    /// Volatile: requests in progress.
+    pending: BTreeMap<u32, Pending>,
+    /// Correlation counter (kept across crashes so ids never repeat).
+    next_req: u32,
+    /// The machine of the request touched last, shown in the panel.
+    shown: MachineState,
+    pub peak_in_flight: usize,
+    pub rejected_503: u32,
+    pub requests_seen: u32,
+}
+
+impl Api {
+    pub fn new(cfg: &PaymentsConfig) -> Self {
+        Self {
+            cfg: cfg.clone(),
+            pending: BTreeMap::new(),
+            next_req: 1,
+            shown: MachineState::new(&API_MACHINE),
+            peak_in_flight: 0,
+            rejected_503: 0,
+            requests_seen: 0,
+        }
+    }
+
+    fn fire(&mut self, req: u32, event: &'static str, ctx: &mut Ctx<PayMsg>) {
+        if let Some(p) = self.pending.get_mut(&req) {
+            ctx.fire(&mut p.machine, event);
+            self.shown = p.machine;
+        }
+    }
+
+    /// Send the final answer for `req` and forget it.
+    fn answer(
+        &mut self,
+        req: u32,
+        response: StoredResponse,
+        replayed: bool,
+        error: Option<&'static str>,
+        ctx: &mut Ctx<PayMsg>,
+    ) {
+        if let Some(p) = self.pending.remove(&req) {
+            ctx.send(
+                p.client,
+                PayMsg::ChargeReply {
+                    order: p.order,
+                    attempt: p.attempt,
+                    response,
+                    replayed,
+                    error,
+                },
+            );
+        }
+        ctx.data_changed();
+    }
+
+    fn on_charge(
+        &mut self,
+        from: ActorId,
+        order: u32,
+        amount: u64,
+        key: Option<Key>,
+        attempt: u32,
+        ctx: &mut Ctx<PayMsg>,
+    ) {
+        let req = self.next_req;
+        self.next_req += 1;
+        self.requests_seen += 1;
+        let over = self.pending.len() >= self.cfg.capacity;
+        let fp = fingerprint(order, amount);
+        self.pending.insert(
+            req,
+            Pending {
+                client: from,
+                order,
+                amount,
+                attempt,
+                key: key.clone(),
+                fingerprint: fp.clone(),
+                machine: MachineState::new(&API_MACHINE),
+                charge_id: None,
+                token: 0,
+            },
+        );
+        self.peak_in_flight = self
+            .peak_in_flight
+            .max(self.pending.len().min(self.cfg.capacity));
+        ctx.data_changed();
+        if over {
+            self.fire(req, "over_capacity_503", ctx);
+            self.rejected_503 += 1;
+            ctx.say(format!(
+                "The payment API is already working on {} requests, its capacity, so it refuses attempt {attempt} with 503 Service Unavailable.",
+                self.cfg.capacity
+            ));
+            self.answer(
+                req,
+                StoredResponse {
+                    status: 503,
+                    charge_id: None,
+                    amount,
+                },
+                false,
+                Some("overloaded"),
+                ctx,
+            );
+            return;
+        }
+        match key {
+            Some(k) => {
+                self.fire(req, "has_key", ctx);
+                ctx.say(format!("The payment API receives attempt {attempt} with key {} and asks its database to claim the key.", short(&k)));
+                ctx.send(
+                    self.cfg.db(),
+                    PayMsg::ClaimKey {
+                        req,
+                        key: k,
+                        fingerprint: fp,
+                    },
+                );
+            }
+            None if self.cfg.require_key => {
+                self.fire(req, "key_missing_400", ctx);
+                ctx.say("The payment API requires an Idempotency-Key on payments and this request has none: 400 Bad Request, nothing charged.");
+                self.answer(
+                    req,
+                    StoredResponse {
+                        status: 400,
+                        charge_id: None,
+                        amount,
+                    },
+                    false,
+                    Some("idempotency_key_missing"),
+                    ctx,
+                );
+            }
+            None => {
+                self.fire(req, "no_key", ctx);
+                ctx.say(format!(
+                    "The payment API receives attempt {attempt} with no key: it cannot tell a retry from a new payment, so it processes it as new."
+                ));
+                ctx.send(
+                    self.cfg.processor(),
+                    PayMsg::Authorize { req, order, amount },
+                );
+            }
+        }
+    }
+
+    fn on_claimed(&mut self, req: u32, claim: Claim, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get(&req) else {
+            return;
+        };
+        let (order, amount) = (p.order, p.amount);
+        match claim {
+            Claim::Claimed { token } => {
+                if let Some(p) = self.pending.get_mut(&req) {
+                    p.token = token;
+                }
+                self.fire(req, "claimed", ctx);
+                ctx.say(format!(
+                    "Key claimed. The API asks the card processor to authorize {}.",
+                    money(amount)
+                ));
+                ctx.send(
+                    self.cfg.processor(),
+                    PayMsg::Authorize { req, order, amount },
+                );
+            }
+            Claim::InFlight => {
+                self.fire(req, "in_flight_409", ctx);
+                ctx.say("The key is IN_FLIGHT: an earlier attempt with it is still running. The API answers 409 Conflict instead of running it twice.");
+                self.answer(
+                    req,
+                    StoredResponse {
+                        status: 409,
+                        charge_id: None,
+                        amount,
+                    },
+                    false,
+                    Some("idempotency_key_in_use"),
+                    ctx,
+                );
+            }
+            Claim::Completed(stored) => {
+                self.fire(req, "completed_replay", ctx);
+                ctx.say(format!(
+                    "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. No new charge.",
+                    stored.status
+                ));
+                self.answer(req, stored, true, None, ctx);
+            }
+            Claim::Mismatch => {
+                self.fire(req, "mismatch_422", ctx);
+                ctx.say("This key was first used with a different request body. The API answers 422 Unprocessable Content and executes nothing.");
+                self.answer(
+                    req,
+                    StoredResponse {
+                        status: 422,
+                        charge_id: None,
+                        amount,
+                    },
+                    false,
+                    Some("idempotency_key_reused_with_different_body"),
+                    ctx,
+                );
+            }
+        }
+    }
+
+    fn on_authorized(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get(&req) else {
+            return;
+        };
+        let msg_fields = (p.order, p.amount, p.key.clone(), p.fingerprint.clone());
+        let token = p.token;
+        self.fire(req, "approved", ctx);
+        let (order, amount, key, fingerprint) = msg_fields;
+        if key.is_none() {
+            ctx.say("Approved. The API writes the charge to its database.");
+            ctx.send(
+                self.cfg.db(),
+                PayMsg::CommitAtomic {
+                    req,
+                    order,
+                    amount,
+                    key,
+                    fingerprint,
+                    token,
+                },
+            );
+        } else if self.cfg.atomic {
+            ctx.say("Approved. The API writes the charge and completes the key in one database transaction.");
+            ctx.send(
+                self.cfg.db(),
+                PayMsg::CommitAtomic {
+                    req,
+                    order,
+                    amount,
+                    key,
+                    fingerprint,
+                    token,
+                },
+            );
+        } else {
+            ctx.say("Approved. The API writes the charge now and will complete the key in a second, separate write.");
+            ctx.send(
+                self.cfg.db(),
+                PayMsg::InsertCharge {
+                    req,
+                    order,
+                    amount,
+                    key,
+                    fingerprint,
+                },
+            );
+        }
+    }
+
+    fn on_charge_written(&mut self, req: u32, charge_id: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get_mut(&req) else {
+            return;
+        };
+        p.charge_id = Some(charge_id);
+        let response = StoredResponse {
+            status: 200,
+            charge_id: Some(charge_id),
+            amount: p.amount,
+        };
+        match p.key.clone() {
+            Some(key) if !self.cfg.atomic => {
+                self.fire(req, "charge_written", ctx);
+                ctx.say(format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
+                ctx.send(self.cfg.db(), PayMsg::CompleteKey { req, key, response });
+            }
+            _ => {
+                self.fire(req, "committed", ctx);
+                ctx.say(format!(
+                    "Charge ch_{charge_id} committed. The API answers 200 OK."
+                ));
+                self.answer(req, response, false, None, ctx);
+            }
+        }
+    }
+
+    fn on_key_completed(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get(&req) else {
+            return;
+        };
+        let response = StoredResponse {
+            status: 200,
+            charge_id: p.charge_id,
+            amount: p.amount,
+        };
+        self.fire(req, "key_completed", ctx);
+        ctx.say("The key is COMPLETED. The API answers 200 OK.");
+        self.answer(req, response, false, None, ctx);
+    }
+}
+
+impl Actor for Api {
+    type Msg = PayMsg;
+
+    fn name(&self) -> &str {
+        "payment-api"
+    }
+
+    fn title(&self) -> String {
+        "Payment API".into()
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.shown
+    }
+
+    fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        match msg {
+            PayMsg::Charge {
+                order,
+                amount,
+                key,
+                attempt,
+            } => self.on_charge(from, order, amount, key, attempt, ctx),
+            PayMsg::Claimed { req, claim } => self.on_claimed(req, claim, ctx),
+            PayMsg::Authorized { req, .. } => self.on_authorized(req, ctx),
+            PayMsg::ChargeWritten { req, charge_id } => self.on_charge_written(req, charge_id, ctx),
+            PayMsg::KeyCompleted { req } => self.on_key_completed(req, ctx),
+            PayMsg::CommitRefused { req } => {
+                let amount = self.pending.get(&req).map_or(0, |p| p.amount);
+                self.fire(req, "refused_409", ctx);
+                ctx.say("The database refused the commit: this request's claim on the key had lapsed and a newer request holds it. Nothing is charged; the API answers 409.");
+                self.answer(
+                    req,
+                    StoredResponse {
+                        status: 409,
+                        charge_id: None,
+                        amount,
+                    },
+                    false,
+                    Some("idempotency_key_in_use"),
+                    ctx,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn on_crash(&mut self) {
+        self.pending.clear();
+        self.shown.reset();
+    }
+
+    fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
+        ctx.say("The payment API starts with no requests in progress. Replies still on their way for the old requests will find nobody waiting.");
+        ctx.data_changed();
+    }
+
+    fn tables(&self, out: &mut Vec<Table>) {
+        out.push(Table {
+            title: "Payment API load".into(),
+            columns: vec!["measure".into(), "value".into()],
+            rows: vec![
+                vec!["requests received".into(), self.requests_seen.to_string()],
+                vec!["in progress now".into(), self.pending.len().to_string()],
+                vec!["peak in progress".into(), self.peak_in_flight.to_string()],
+                vec!["refused with 503".into(), self.rejected_503.to_string()],
+            ],
+        });
+    }
+}

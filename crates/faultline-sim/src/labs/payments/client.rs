@@ -1,0 +1,377 @@
+//! The checkout client: pays for one order, waits with a timeout, retries
+//! with capped exponential backoff (optionally with full jitter), and sends
+//! the same Idempotency-Key on every attempt when configured to.
+
+use super::config::{money, secs, PaymentsConfig};
+use super::msg::{reason, short, Key, PayMsg};
+use crate::actor::{Actor, ActorId, Ctx};
+use crate::machine::{MachineState, StateMachine, Transition};
+use crate::trace::Table;
+
+const TIMEOUT: u32 = 1;
+const BACKOFF: u32 = 2;
+
+macro_rules! t {
+    ($f:literal, $e:literal, $t:literal) => {
+        Transition {
+            from: $f,
+            event: $e,
+            to: $t,
+        }
+    };
+}
+
+/// The client's transition table (drawn by the state machine panel).
+pub static CLIENT_MACHINE: StateMachine = StateMachine {
+    name: "Checkout client",
+    states: &[
+        "ready",
+        "awaiting_response",
+        "backing_off",
+        "paid",
+        "rejected",
+        "gave_up",
+    ],
+    transitions: &[
+        t!("ready", "send", "awaiting_response"),
+        t!("awaiting_response", "success", "paid"),
+        t!("awaiting_response", "timeout", "backing_off"),
+        t!("awaiting_response", "retryable_error", "backing_off"),
+        t!("awaiting_response", "client_error", "rejected"),
+        t!("awaiting_response", "no_attempts_left", "gave_up"),
+        t!("backing_off", "retry", "awaiting_response"),
+    ],
+};
+
+/// One attempt as the attempts table shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub n: u32,
+    pub sent_at: u64,
+    pub amount: u64,
+    pub key: Option<Key>,
+    pub outcome: String,
+    pub backoff_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Client {
+    name: String,
+    index: u16,
+    api: ActorId,
+    cfg: PaymentsConfig,
+    pub order: u32,
+    pub key: Option<Key>,
+    pub machine: MachineState,
+    pub attempts: Vec<Attempt>,
+    /// Set by the "change-amount" fault: the next retry sends another amount.
+    change_amount: bool,
+    amount: u64,
+}
+
+/// A UUID v4 built from two draws of the engine's generator.
+fn uuid_v4(hi: u64, lo: u64) -> String {
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+impl Client {
+    pub fn new(index: u16, cfg: &PaymentsConfig) -> Self {
+        Self {
+            name: format!("client-{}", index + 1),
+            index,
+            api: cfg.api(),
+            cfg: cfg.clone(),
+            order: 1001 + u32::from(index),
+            key: None,
+            machine: MachineState::new(&CLIENT_MACHINE),
+            attempts: Vec::new(),
+            change_amount: false,
+            amount: cfg.amount,
+        }
+    }
+
+    /// (atomic store?, attempt cap), read by the invariant checks.
+    pub fn limits(&self) -> (bool, u32) {
+        (self.cfg.atomic, self.cfg.max_attempts)
+    }
+
+    fn send_attempt(&mut self, ctx: &mut Ctx<PayMsg>) {
+        let n = self.attempts.len() as u32 + 1;
+        if self.change_amount && n > 1 {
+            self.change_amount = false;
+            self.amount += 1_000;
+            ctx.say(format!(
+                "Client {} retries with a different amount ({}) but the same key: a bug the server must catch.",
+                self.index + 1,
+                money(self.amount)
+            ));
+        }
+        self.attempts.push(Attempt {
+            n,
+            sent_at: ctx.now(),
+            amount: self.amount,
+            key: self.key.clone(),
+            outcome: "waiting".into(),
+            backoff_ms: None,
+        });
+        ctx.send(
+            self.api,
+            PayMsg::Charge {
+                order: self.order,
+                amount: self.amount,
+                key: self.key.clone(),
+                attempt: n,
+            },
+        );
+        ctx.set_timer(self.cfg.timeout_ms, TIMEOUT, format!("timeout #{n}"));
+        ctx.data_changed();
+        let key_text = match &self.key {
+            Some(k) => format!("with Idempotency-Key {}", short(k)),
+            None => "without an Idempotency-Key".into(),
+        };
+        ctx.say(format!(
+            "Client {} sends attempt {n} to pay {} for order ord_{} {key_text}, and will wait {} ms.",
+            self.index + 1,
+            money(self.amount),
+            self.order,
+            self.cfg.timeout_ms
+        ));
+    }
+
+    /// Retry after backoff if attempts remain; otherwise give up.
+    fn retry_or_give_up(&mut self, event: &'static str, ctx: &mut Ctx<PayMsg>) {
+        let n = self.attempts.len() as u32;
+        if n >= self.cfg.max_attempts {
+            ctx.fire(&mut self.machine, "no_attempts_left");
+            ctx.say(format!(
+                "Client {} has used all {} attempts and gives up. It does not know whether it was charged.",
+                self.index + 1,
+                self.cfg.max_attempts
+            ));
+            return;
+        }
+        ctx.fire(&mut self.machine, event);
+        let exp = self
+            .cfg
+            .backoff_base_ms
+            .saturating_mul(1u64 << (n - 1).min(30))
+            .min(self.cfg.backoff_cap_ms);
+        let wait = if self.cfg.jitter {
+            ctx.random_below(exp + 1)
+        } else {
+            exp
+        };
+        if let Some(a) = self.attempts.last_mut() {
+            a.backoff_ms = Some(wait);
+        }
+        ctx.set_timer(wait, BACKOFF, format!("backoff before #{}", n + 1));
+        let how = if self.cfg.jitter {
+            format!("a random {wait} ms (full jitter, up to {exp} ms)")
+        } else {
+            format!("{wait} ms (no jitter: every client waits exactly as long)")
+        };
+        ctx.say(format!(
+            "Client {} backs off for {how} before attempt {}.",
+            self.index + 1,
+            n + 1
+        ));
+    }
+}
+
+impl Actor for Client {
+    type Msg = PayMsg;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn title(&self) -> String {
+        format!("Client {}", self.index + 1)
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.machine
+    }
+
+    fn on_start(&mut self, ctx: &mut Ctx<PayMsg>) {
+        if self.cfg.send_key {
+            let (hi, lo) = (ctx.random_u64(), ctx.random_u64());
+            self.key = Some(uuid_v4(hi, lo));
+        }
+        ctx.fire(&mut self.machine, "send");
+        self.send_attempt(ctx);
+    }
+
+    fn on_message(&mut self, _from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        let PayMsg::ChargeReply {
+            attempt,
+            response,
+            replayed,
+            ..
+        } = msg
+        else {
+            return;
+        };
+        let current = self.attempts.len() as u32;
+        let status = response.status;
+        let replay_note = if replayed { ", replayed" } else { "" };
+        if attempt != current || self.machine.current != "awaiting_response" {
+            if let Some(a) = self.attempts.iter_mut().find(|a| a.n == attempt) {
+                a.outcome = format!("{} too late (ignored{replay_note})", status);
+                ctx.data_changed();
+            }
+            ctx.say(format!(
+                "The answer {status} to attempt {attempt} reaches client {} too late: it stopped waiting for that attempt, so it ignores it.",
+                self.index + 1
+            ));
+            return;
+        }
+        ctx.cancel_timer(TIMEOUT);
+        if let Some(a) = self.attempts.last_mut() {
+            a.outcome = format!("{} {}{replay_note}", status, reason(status));
+        }
+        ctx.data_changed();
+        match status {
+            200..=299 => {
+                ctx.fire(&mut self.machine, "success");
+                if replayed {
+                    ctx.say(format!(
+                        "Client {} gets 200 with Idempotent-Replayed: true: the server recognised the key and sent back the stored result instead of charging again.",
+                        self.index + 1
+                    ));
+                } else {
+                    ctx.say(format!("Client {} gets 200: paid.", self.index + 1));
+                }
+            }
+            409 => {
+                ctx.say(format!(
+                    "409 Conflict: the first request with this key is still being processed, so the server refuses to run it twice at once. Client {} will retry.",
+                    self.index + 1
+                ));
+                self.retry_or_give_up("retryable_error", ctx);
+            }
+            503 | 500 | 502 | 504 => {
+                ctx.say(format!(
+                    "{status}: the server is overloaded or failing; client {} will retry.",
+                    self.index + 1
+                ));
+                self.retry_or_give_up("retryable_error", ctx);
+            }
+            _ => {
+                ctx.fire(&mut self.machine, "client_error");
+                let why = match status {
+                    422 => "422: this key was first used with a different body, so the server refuses to run the changed request. Retrying will not help.",
+                    400 => "400: the server requires an Idempotency-Key on payments and this request had none.",
+                    _ => "the server rejected the request.",
+                };
+                ctx.say(format!("Client {}: {why}", self.index + 1));
+            }
+        }
+    }
+
+    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<PayMsg>) {
+        match tag {
+            TIMEOUT => {
+                let n = self.attempts.len();
+                if let Some(a) = self.attempts.last_mut() {
+                    a.outcome = "timed out".into();
+                }
+                ctx.data_changed();
+                ctx.say(format!(
+                    "Client {} hears nothing within {} ms and times out attempt {n}. A timeout does not mean the payment failed: the server may have charged.",
+                    self.index + 1,
+                    self.cfg.timeout_ms
+                ));
+                self.retry_or_give_up("timeout", ctx);
+            }
+            BACKOFF => {
+                ctx.fire(&mut self.machine, "retry");
+                self.send_attempt(ctx);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_crash(&mut self) {}
+
+    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+        if name == "change-amount" {
+            self.change_amount = true;
+            ctx.say(format!(
+                "Client {} will change the amount on its next retry.",
+                self.index + 1
+            ));
+            true
+        } else {
+            false
+        }
+    }
+
+    fn tables(&self, out: &mut Vec<Table>) {
+        let rows = self.attempts.iter().map(|a| {
+            vec![
+                format!("c{}#{}", self.index + 1, a.n),
+                secs(a.sent_at),
+                a.key.as_deref().map_or("none".into(), short),
+                money(a.amount),
+                a.outcome.clone(),
+                a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
+            ]
+        });
+        push_rows(
+            out,
+            "Client attempts",
+            &["attempt", "sent at", "key", "amount", "outcome", "backoff"],
+            rows,
+        );
+    }
+}
+
+/// Append rows to the table called `title`, creating it if needed, so that
+/// all clients share one attempts table.
+pub fn push_rows(
+    out: &mut Vec<Table>,
+    title: &str,
+    columns: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) {
+    let idx = match out.iter().position(|t| t.title == title) {
+        Some(i) => i,
+        None => {
+            out.push(Table {
+                title: title.to_string(),
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                rows: Vec::new(),
+            });
+            out.len() - 1
+        }
+    };
+    out[idx].rows.extend(rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_has_version_and_variant() {
+        let u = uuid_v4(u64::MAX, u64::MAX);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn client_machine_is_well_formed() {
+        assert!(CLIENT_MACHINE.is_well_formed());
+    }
+}

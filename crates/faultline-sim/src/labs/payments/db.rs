@@ -1,0 +1,406 @@
+//! The payment API's database: the charges ledger and the idempotency key
+//! store. All of it is durable: a crash loses nothing that was committed.
+
+use super::client::push_rows;
+use super::config::{money, secs, PaymentsConfig};
+use super::msg::{short, Claim, Key, PayMsg, StoredResponse};
+use crate::actor::{Actor, ActorId, Ctx};
+use crate::machine::{MachineState, StateMachine, Transition};
+use crate::trace::Table;
+use std::collections::BTreeMap;
+
+macro_rules! t {
+    ($f:literal, $e:literal, $t:literal) => {
+        Transition {
+            from: $f,
+            event: $e,
+            to: $t,
+        }
+    };
+}
+
+/// The life of one idempotency key record (the panel shows the latest key).
+pub static KEY_MACHINE: StateMachine = StateMachine {
+    name: "Idempotency key record",
+    states: &["absent", "IN_FLIGHT", "COMPLETED", "EXPIRED"],
+    transitions: &[
+        t!("absent", "claim", "IN_FLIGHT"),
+        t!("IN_FLIGHT", "complete", "COMPLETED"),
+        t!("IN_FLIGHT", "reclaim_after_lock", "IN_FLIGHT"),
+        t!("IN_FLIGHT", "expire", "EXPIRED"),
+        t!("COMPLETED", "expire", "EXPIRED"),
+        t!("EXPIRED", "claim", "IN_FLIGHT"),
+    ],
+};
+
+/// State of a key record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyState {
+    InFlight,
+    Completed,
+    Expired,
+}
+
+impl KeyState {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyState::InFlight => "IN_FLIGHT",
+            KeyState::Completed => "COMPLETED",
+            KeyState::Expired => "EXPIRED",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct KeyRecord {
+    pub fingerprint: String,
+    pub state: KeyState,
+    pub response: Option<StoredResponse>,
+    pub claimed_at: u64,
+    /// When this record was created (a claim after expiry starts afresh).
+    pub kept_since: u64,
+    pub expires_at: u64,
+    /// The key's own state machine.
+    pub machine: MachineState,
+    /// Fencing token of the current claim.
+    pub token: u32,
+    /// Every response replayed for this key (checked against `response`).
+    pub replays: Vec<StoredResponse>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Charge {
+    pub id: u32,
+    pub order: u32,
+    pub amount: u64,
+    pub key: Option<Key>,
+    pub fingerprint: String,
+    pub at: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Database {
+    cfg: PaymentsConfig,
+    pub charges: Vec<Charge>,
+    pub keys: BTreeMap<Key, KeyRecord>,
+    next_token: u32,
+    shown: MachineState,
+}
+
+impl Database {
+    pub fn new(cfg: &PaymentsConfig) -> Self {
+        Self {
+            cfg: cfg.clone(),
+            charges: Vec::new(),
+            keys: BTreeMap::new(),
+            next_token: 1,
+            shown: MachineState::new(&KEY_MACHINE),
+        }
+    }
+
+    fn fire(&mut self, key: &str, event: &'static str, ctx: &mut Ctx<PayMsg>) {
+        if let Some(r) = self.keys.get_mut(key) {
+            ctx.fire(&mut r.machine, event);
+            self.shown = r.machine;
+        }
+    }
+
+    /// Expire records whose retention has passed (lazily, on access).
+    fn expire_due(&mut self, key: &str, ctx: &mut Ctx<PayMsg>) {
+        let now = ctx.now();
+        let due = self
+            .keys
+            .get(key)
+            .is_some_and(|r| r.state != KeyState::Expired && now >= r.expires_at);
+        if due {
+            if let Some(r) = self.keys.get_mut(key) {
+                r.state = KeyState::Expired;
+            }
+            self.fire(key, "expire", ctx);
+            ctx.say(format!(
+                "Key {} has passed its retention time, so the database has forgotten it.",
+                short(key)
+            ));
+        }
+    }
+
+    fn claim(&mut self, key: Key, fingerprint: String, ctx: &mut Ctx<PayMsg>) -> Claim {
+        self.expire_due(&key, ctx);
+        let now = ctx.now();
+        let (ttl, lock) = (self.cfg.key_ttl_ms, self.cfg.lock_ms);
+        let token = self.next_token;
+        let fresh = |machine: MachineState| KeyRecord {
+            fingerprint: fingerprint.clone(),
+            state: KeyState::InFlight,
+            response: None,
+            claimed_at: now,
+            kept_since: now,
+            expires_at: now.saturating_add(ttl),
+            machine,
+            token,
+            replays: Vec::new(),
+        };
+        match self.keys.get(&key).map(|r| {
+            (
+                r.state,
+                r.fingerprint == fingerprint,
+                r.claimed_at,
+                r.response.clone(),
+            )
+        }) {
+            None => {
+                self.keys
+                    .insert(key.clone(), fresh(MachineState::new(&KEY_MACHINE)));
+                self.fire(&key, "claim", ctx);
+                ctx.say(format!(
+                    "The database records key {} as IN_FLIGHT with the request's fingerprint.",
+                    short(&key)
+                ));
+                self.next_token += 1;
+                Claim::Claimed { token }
+            }
+            Some((KeyState::Expired, _, _, _)) => {
+                let machine = self.keys[&key].machine;
+                self.keys.insert(key.clone(), fresh(machine));
+                self.fire(&key, "claim", ctx);
+                ctx.say(format!(
+                    "Key {} had expired, so the database treats this as a brand-new payment.",
+                    short(&key)
+                ));
+                self.next_token += 1;
+                Claim::Claimed { token }
+            }
+            Some((_, false, _, _)) => Claim::Mismatch,
+            Some((KeyState::InFlight, true, claimed_at, _)) => {
+                if now >= claimed_at.saturating_add(lock) {
+                    if let Some(r) = self.keys.get_mut(&key) {
+                        r.claimed_at = now;
+                        r.token = token;
+                    }
+                    self.next_token += 1;
+                    self.fire(&key, "reclaim_after_lock", ctx);
+                    ctx.say(format!(
+                        "Key {} has been IN_FLIGHT for longer than the {lock} ms lock, so the database presumes that request died and lets this one claim it.",
+                        short(&key)
+                    ));
+                    Claim::Claimed { token }
+                } else {
+                    Claim::InFlight
+                }
+            }
+            Some((KeyState::Completed, true, _, response)) => {
+                let stored = response.unwrap_or(StoredResponse {
+                    status: 500,
+                    charge_id: None,
+                    amount: 0,
+                });
+                if let Some(r) = self.keys.get_mut(&key) {
+                    r.replays.push(stored.clone());
+                }
+                Claim::Completed(stored)
+            }
+        }
+    }
+
+    fn insert_charge(
+        &mut self,
+        order: u32,
+        amount: u64,
+        key: Option<Key>,
+        fingerprint: String,
+        now: u64,
+    ) -> u32 {
+        let id = self.charges.len() as u32 + 1;
+        self.charges.push(Charge {
+            id,
+            order,
+            amount,
+            key,
+            fingerprint,
+            at: now,
+        });
+        id
+    }
+
+    fn complete(&mut self, key: &str, response: StoredResponse, ctx: &mut Ctx<PayMsg>) {
+        if let Some(r) = self.keys.get_mut(key) {
+            r.state = KeyState::Completed;
+            r.response = Some(response);
+        }
+        self.fire(key, "complete", ctx);
+    }
+}
+
+impl Actor for Database {
+    type Msg = PayMsg;
+
+    fn name(&self) -> &str {
+        "database"
+    }
+
+    fn title(&self) -> String {
+        "Database".into()
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.shown
+    }
+
+    fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        let now = ctx.now();
+        match msg {
+            PayMsg::ClaimKey {
+                req,
+                key,
+                fingerprint,
+            } => {
+                let claim = self.claim(key, fingerprint, ctx);
+                ctx.data_changed();
+                ctx.send(from, PayMsg::Claimed { req, claim });
+            }
+            PayMsg::CommitAtomic {
+                req,
+                key: Some(k),
+                token,
+                ..
+            } if self
+                .keys
+                .get(&k)
+                .is_none_or(|r| r.token != token || r.state != KeyState::InFlight) =>
+            {
+                ctx.say(format!(
+                    "The database refuses the commit: key {} is now held by a newer claim, so this older request must not charge.",
+                    short(&k)
+                ));
+                ctx.send(from, PayMsg::CommitRefused { req });
+            }
+            PayMsg::CommitAtomic {
+                req,
+                order,
+                amount,
+                key,
+                fingerprint,
+                ..
+            } => {
+                let id = self.insert_charge(order, amount, key.clone(), fingerprint, now);
+                if let Some(k) = &key {
+                    self.complete(
+                        k,
+                        StoredResponse {
+                            status: 200,
+                            charge_id: Some(id),
+                            amount,
+                        },
+                        ctx,
+                    );
+                    ctx.say(format!("One transaction: charge ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k)));
+                } else {
+                    ctx.say(format!(
+                        "Charge ch_{id} for {} is written. The customer's card is charged.",
+                        money(amount)
+                    ));
+                }
+                ctx.data_changed();
+                ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
+            }
+            PayMsg::InsertCharge {
+                req,
+                order,
+                amount,
+                key,
+                fingerprint,
+            } => {
+                let id = self.insert_charge(order, amount, key, fingerprint, now);
+                ctx.say(format!(
+                    "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
+                    money(amount)
+                ));
+                ctx.data_changed();
+                ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
+            }
+            PayMsg::CompleteKey { req, key, response } => {
+                self.complete(&key, response, ctx);
+                ctx.say(format!(
+                    "Key {} is now COMPLETED, with the response stored for replays.",
+                    short(&key)
+                ));
+                ctx.data_changed();
+                ctx.send(from, PayMsg::KeyCompleted { req });
+            }
+            _ => {}
+        }
+    }
+
+    fn on_crash(&mut self) {}
+
+    fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
+        ctx.say("The database comes back with every committed charge and key record.");
+    }
+
+    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+        if name != "expire-keys" {
+            return false;
+        }
+        let keys: Vec<Key> = self
+            .keys
+            .iter()
+            .filter(|(_, r)| r.state != KeyState::Expired)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in &keys {
+            if let Some(r) = self.keys.get_mut(k) {
+                r.state = KeyState::Expired;
+                r.expires_at = ctx.now();
+            }
+            self.fire(k, "expire", ctx);
+        }
+        ctx.say(format!("The database expires {} idempotency key(s) now, as if their retention time had passed.", keys.len()));
+        ctx.data_changed();
+        true
+    }
+
+    fn tables(&self, out: &mut Vec<Table>) {
+        let charges = self.charges.iter().map(|c| {
+            vec![
+                format!("ch_{}", c.id),
+                format!("ord_{}", c.order),
+                money(c.amount),
+                c.key.as_deref().map_or("none".into(), short),
+                secs(c.at),
+            ]
+        });
+        push_rows(
+            out,
+            "Charges",
+            &["charge", "order", "amount", "key", "at"],
+            charges,
+        );
+        let keys = self.keys.iter().map(|(k, r)| {
+            vec![
+                short(k),
+                r.fingerprint.clone(),
+                r.state.label().to_string(),
+                r.response.as_ref().map_or("—".into(), |s| {
+                    format!(
+                        "{} {}",
+                        s.status,
+                        s.charge_id.map_or(String::new(), |c| format!("ch_{c}"))
+                    )
+                }),
+                secs(r.expires_at.min(999_999_999)),
+            ]
+        });
+        push_rows(
+            out,
+            "Idempotency keys",
+            &[
+                "key",
+                "fingerprint",
+                "state",
+                "stored response",
+                "expires at",
+            ],
+            keys,
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! The payments lab's invariants (DOMAIN.md §1), checked after every step.
+
+use super::db::{Database, KeyState};
+use super::PaymentActor;
+use crate::lab::InvariantInfo;
+use std::collections::BTreeMap;
+
+pub const ONE_CHARGE_PER_ORDER: &str = "one-charge-per-order";
+pub const ONE_CHARGE_PER_KEY: &str = "one-charge-per-key";
+pub const REPLAY_IDENTICAL: &str = "replay-identical";
+pub const CHARGE_IFF_COMPLETED: &str = "charge-iff-completed";
+pub const MISMATCH_NO_EFFECT: &str = "mismatch-no-effect";
+pub const ATTEMPTS_CAPPED: &str = "attempts-capped";
+
+pub fn list() -> Vec<InvariantInfo> {
+    vec![
+        InvariantInfo {
+            id: ONE_CHARGE_PER_ORDER,
+            text: "Each order is charged at most once.",
+        },
+        InvariantInfo {
+            id: ONE_CHARGE_PER_KEY,
+            text: "At most one charge per idempotency key while the key is kept.",
+        },
+        InvariantInfo {
+            id: REPLAY_IDENTICAL,
+            text: "Every replay of a key returns the first response.",
+        },
+        InvariantInfo {
+            id: CHARGE_IFF_COMPLETED,
+            text: "With an atomic store, a charge exists exactly when its key is COMPLETED.",
+        },
+        InvariantInfo {
+            id: MISMATCH_NO_EFFECT,
+            text: "A request whose body differs from the key's first use charges nothing.",
+        },
+        InvariantInfo {
+            id: ATTEMPTS_CAPPED,
+            text: "No client exceeds its attempt limit, and all attempts carry one key.",
+        },
+    ]
+}
+
+/// Every invariant broken in the current state.
+pub fn check(
+    actors: &[PaymentActor],
+    atomic: bool,
+    max_attempts: u32,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let Some(db) = actors.iter().find_map(|a| match a {
+        PaymentActor::Db(d) => Some(d),
+        _ => None,
+    }) else {
+        return out;
+    };
+    check_db(db, atomic, &mut out);
+    for a in actors {
+        if let PaymentActor::Client(c) = a {
+            if c.attempts.len() as u32 > max_attempts {
+                out.push((
+                    ATTEMPTS_CAPPED,
+                    format!(
+                        "client {} made {} attempts, more than its limit of {max_attempts}",
+                        c.order - 1000,
+                        c.attempts.len()
+                    ),
+                ));
+            }
+            if c.attempts.iter().any(|x| x.key != c.key) {
+                out.push((
+                    ATTEMPTS_CAPPED,
+                    format!("order ord_{}: attempts used different keys", c.order),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) {
+    let mut per_order: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for c in &db.charges {
+        per_order.entry(c.order).or_default().push(c.id);
+    }
+    for (order, ids) in &per_order {
+        if ids.len() > 1 {
+            let list: Vec<String> = ids.iter().map(|i| format!("ch_{i}")).collect();
+            out.push((
+                ONE_CHARGE_PER_ORDER,
+                format!(
+                    "Customer charged {} times for one order (ord_{order}: {}).",
+                    ids.len(),
+                    list.join(", ")
+                ),
+            ));
+        }
+    }
+    for (key, rec) in &db.keys {
+        if rec.state == KeyState::Expired {
+            continue;
+        }
+        let kept = db
+            .charges
+            .iter()
+            .filter(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
+            .count();
+        if kept > 1 {
+            out.push((
+                ONE_CHARGE_PER_KEY,
+                format!(
+                    "Key {} has {kept} charges although the server still keeps it.",
+                    super::msg::short(key)
+                ),
+            ));
+        }
+        if let Some(first) = &rec.response {
+            if rec.replays.iter().any(|r| r != first) {
+                out.push((
+                    REPLAY_IDENTICAL,
+                    format!(
+                        "A replay of key {} differed from its first response.",
+                        super::msg::short(key)
+                    ),
+                ));
+            }
+        }
+        for c in db
+            .charges
+            .iter()
+            .filter(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
+        {
+            if c.fingerprint != rec.fingerprint {
+                out.push((
+                    MISMATCH_NO_EFFECT,
+                    format!(
+                        "Charge ch_{} was made with a body that differs from key {}'s first use.",
+                        c.id,
+                        super::msg::short(key)
+                    ),
+                ));
+            }
+        }
+        if atomic {
+            let charged = db
+                .charges
+                .iter()
+                .any(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since);
+            let completed_ok = rec.state == KeyState::Completed
+                && rec.response.as_ref().is_some_and(|r| r.charge_id.is_some());
+            if charged != completed_ok {
+                out.push((
+                    CHARGE_IFF_COMPLETED,
+                    format!(
+                        "Key {} is {} but {} charge exists.",
+                        super::msg::short(key),
+                        rec.state.label(),
+                        if charged { "a" } else { "no" }
+                    ),
+                ));
+            }
+        }
+    }
+}

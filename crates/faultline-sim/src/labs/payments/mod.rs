@@ -1,0 +1,120 @@
+//! The Payments lab: a checkout client pays through a payment API backed by
+//! a database and a slow card processor. Learners lose responses, slow the
+//! server, expire keys and crash between writes, and watch whether the
+//! customer is charged twice, with and without an idempotency key.
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod db;
+pub mod invariants;
+pub mod msg;
+mod presets;
+pub mod processor;
+
+use crate::actor::{Actor, ActorId, Ctx};
+use crate::lab::{Lab, LabInfo};
+use crate::machine::MachineState;
+use crate::scenario::Config;
+use crate::trace::Table;
+use config::PaymentsConfig;
+use msg::PayMsg;
+
+/// Lab id used in scenarios and permalinks.
+pub const ID: &str = "payments";
+
+/// Any actor of this lab (static dispatch keeps the engine fast).
+#[derive(Clone, Debug)]
+pub enum PaymentActor {
+    Client(client::Client),
+    Api(api::Api),
+    Db(db::Database),
+    Processor(processor::Processor),
+}
+
+macro_rules! each {
+    ($self:expr, $a:ident => $body:expr) => {
+        match $self {
+            PaymentActor::Client($a) => $body,
+            PaymentActor::Api($a) => $body,
+            PaymentActor::Db($a) => $body,
+            PaymentActor::Processor($a) => $body,
+        }
+    };
+}
+
+impl Actor for PaymentActor {
+    type Msg = PayMsg;
+
+    fn name(&self) -> &str {
+        each!(self, a => a.name())
+    }
+    fn title(&self) -> String {
+        each!(self, a => a.title())
+    }
+    fn machine(&self) -> &MachineState {
+        each!(self, a => a.machine())
+    }
+    fn on_start(&mut self, ctx: &mut Ctx<PayMsg>) {
+        each!(self, a => a.on_start(ctx))
+    }
+    fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        each!(self, a => a.on_message(from, msg, ctx))
+    }
+    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<PayMsg>) {
+        each!(self, a => a.on_timer(tag, ctx))
+    }
+    fn on_crash(&mut self) {
+        each!(self, a => a.on_crash())
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
+        each!(self, a => a.on_restart(ctx))
+    }
+    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+        each!(self, a => a.on_lab_fault(name, ctx))
+    }
+    fn tables(&self, out: &mut Vec<Table>) {
+        each!(self, a => a.tables(out))
+    }
+}
+
+/// The lab's plug-in for the engine.
+pub struct PaymentsLab;
+
+impl Lab for PaymentsLab {
+    type Actor = PaymentActor;
+
+    fn info() -> LabInfo {
+        LabInfo {
+            id: ID,
+            title: "Payments: retries and idempotency keys",
+            tagline: "A payment times out. The client retries. Is the customer charged twice?",
+            config: config::fields(),
+            palette: presets::palette(),
+            presets: presets::presets(),
+            invariants: invariants::list(),
+        }
+    }
+
+    fn build(info: &LabInfo, config: &Config) -> Vec<PaymentActor> {
+        let cfg = PaymentsConfig::read(info, config);
+        let mut actors: Vec<PaymentActor> = (0..cfg.clients)
+            .map(|i| PaymentActor::Client(client::Client::new(i, &cfg)))
+            .collect();
+        actors.push(PaymentActor::Api(api::Api::new(&cfg)));
+        actors.push(PaymentActor::Db(db::Database::new(&cfg)));
+        actors.push(PaymentActor::Processor(processor::Processor::new(&cfg)));
+        actors
+    }
+
+    fn check(actors: &[PaymentActor]) -> Vec<(&'static str, String)> {
+        let (atomic, max) = actors
+            .iter()
+            .find_map(|a| match a {
+                PaymentActor::Client(c) => Some(c.limits()),
+                _ => None,
+            })
+            .unwrap_or((true, 10));
+        invariants::check(actors, atomic, max)
+    }
+}

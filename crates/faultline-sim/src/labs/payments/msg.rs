@@ -1,0 +1,259 @@
+//! Messages of the payments lab: the client's HTTP calls to the payment
+//! API, the API's queries to its database, and its calls to the card
+//! processor. Typed for the actors, shown as HTTP-like text in the trace.
+
+use crate::actor::LabMsg;
+use crate::message::{Message, MsgClass};
+
+/// An idempotency key (a UUID v4 made from the seeded generator).
+pub type Key = String;
+
+/// What the server stores under a completed key and replays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub charge_id: Option<u32>,
+    pub amount: u64,
+}
+
+/// Outcome of claiming a key in the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// New (or expired, or abandoned) key: go ahead, holding this claim
+    /// token (a fencing token: a commit with an older token is refused).
+    Claimed { token: u32 },
+    /// Another request holds it: 409.
+    InFlight,
+    /// Already done: replay this.
+    Completed(StoredResponse),
+    /// Same key, different body: 422.
+    Mismatch,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PayMsg {
+    /// Client → API: `POST /v1/charges`.
+    Charge {
+        order: u32,
+        amount: u64,
+        key: Option<Key>,
+        attempt: u32,
+    },
+    /// API → client.
+    ChargeReply {
+        order: u32,
+        attempt: u32,
+        response: StoredResponse,
+        replayed: bool,
+        error: Option<&'static str>,
+    },
+    /// API → DB: claim the key (IN_FLIGHT) with the body's fingerprint.
+    ClaimKey {
+        req: u32,
+        key: Key,
+        fingerprint: String,
+    },
+    /// DB → API.
+    Claimed { req: u32, claim: Claim },
+    /// API → DB, atomic mode: charge and key completion in one transaction.
+    CommitAtomic {
+        req: u32,
+        order: u32,
+        amount: u64,
+        key: Option<Key>,
+        fingerprint: String,
+        token: u32,
+    },
+    /// DB → API: the key was claimed again by a newer request; nothing written.
+    CommitRefused { req: u32 },
+    /// API → DB, non-atomic mode, first write: the charge alone.
+    InsertCharge {
+        req: u32,
+        order: u32,
+        amount: u64,
+        key: Option<Key>,
+        fingerprint: String,
+    },
+    /// DB → API: charge written (and key completed if atomic).
+    ChargeWritten { req: u32, charge_id: u32 },
+    /// API → DB, non-atomic mode, second write: complete the key.
+    CompleteKey {
+        req: u32,
+        key: Key,
+        response: StoredResponse,
+    },
+    /// DB → API.
+    KeyCompleted { req: u32 },
+    /// API → card processor.
+    Authorize { req: u32, order: u32, amount: u64 },
+    /// Card processor → API.
+    Authorized { req: u32, auth: u32 },
+}
+
+/// First 8 characters of a key, for labels.
+pub fn short(key: &str) -> String {
+    format!("{}…", &key[..key.len().min(8)])
+}
+
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        409 => "Conflict",
+        422 => "Unprocessable Content",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+impl LabMsg for PayMsg {
+    fn class(&self) -> MsgClass {
+        match self {
+            PayMsg::Charge { .. }
+            | PayMsg::ClaimKey { .. }
+            | PayMsg::CommitAtomic { .. }
+            | PayMsg::InsertCharge { .. }
+            | PayMsg::CompleteKey { .. }
+            | PayMsg::Authorize { .. } => MsgClass::Request,
+            _ => MsgClass::Response,
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            PayMsg::Charge {
+                attempt,
+                key,
+                amount,
+                ..
+            } => match key {
+                Some(k) => format!(
+                    "POST /v1/charges #{attempt} key {} {}",
+                    short(k),
+                    super::config::money(*amount)
+                ),
+                None => format!(
+                    "POST /v1/charges #{attempt} no key {}",
+                    super::config::money(*amount)
+                ),
+            },
+            PayMsg::ChargeReply {
+                response,
+                replayed,
+                attempt,
+                ..
+            } => {
+                let r = if *replayed { " (replayed)" } else { "" };
+                format!(
+                    "{} {} to #{attempt}{r}",
+                    response.status,
+                    reason(response.status)
+                )
+            }
+            PayMsg::ClaimKey { key, .. } => format!("claim key {}", short(key)),
+            PayMsg::Claimed { claim, .. } => match claim {
+                Claim::Claimed { .. } => "key claimed: IN_FLIGHT".into(),
+                Claim::InFlight => "key busy: IN_FLIGHT".into(),
+                Claim::Completed(_) => "key COMPLETED: stored response".into(),
+                Claim::Mismatch => "key used with another body".into(),
+            },
+            PayMsg::CommitAtomic { .. } => "BEGIN; INSERT charge; key→COMPLETED; COMMIT".into(),
+            PayMsg::InsertCharge { .. } => "INSERT charge".into(),
+            PayMsg::ChargeWritten { charge_id, .. } => format!("ok: ch_{charge_id}"),
+            PayMsg::CommitRefused { .. } => "refused: key claimed by a newer request".into(),
+            PayMsg::CompleteKey { key, .. } => format!("UPDATE key {} → COMPLETED", short(key)),
+            PayMsg::KeyCompleted { .. } => "ok: key COMPLETED".into(),
+            PayMsg::Authorize { amount, .. } => {
+                format!("authorize {}", super::config::money(*amount))
+            }
+            PayMsg::Authorized { auth, .. } => format!("approved auth_{auth}"),
+        }
+    }
+
+    fn display(&self) -> Message {
+        match self {
+            PayMsg::Charge { order, amount, key, attempt } => {
+                let mut m = Message::request("POST /v1/charges").header("Content-Type", "application/json");
+                if let Some(k) = key {
+                    m = m.header("Idempotency-Key", k.clone());
+                }
+                m.header("X-Attempt", attempt.to_string())
+                    .field("order_id", format!("ord_{order}"))
+                    .field("amount", amount.to_string())
+                    .field("currency", "eur")
+            }
+            PayMsg::ChargeReply { order, response, replayed, error, .. } => {
+                let mut m = Message::response(format!("HTTP/1.1 {} {}", response.status, reason(response.status)))
+                    .header("Content-Type", "application/json");
+                if *replayed {
+                    m = m.header("Idempotent-Replayed", "true");
+                }
+                if response.status == 503 {
+                    m = m.header("Retry-After", "1");
+                }
+                match (response.charge_id, error) {
+                    (Some(id), _) => m
+                        .field("id", format!("ch_{id}"))
+                        .field("order_id", format!("ord_{order}"))
+                        .field("amount", response.amount.to_string())
+                        .field("status", "succeeded"),
+                    (None, Some(code)) => m.field("error", *code),
+                    (None, None) => m,
+                }
+            }
+            PayMsg::ClaimKey { key, fingerprint, .. } => Message::request(
+                "INSERT INTO idempotency_keys (key, fingerprint, state) VALUES (…, …, 'IN_FLIGHT') unless present",
+            )
+            .field("key", key.clone())
+            .field("fingerprint", fingerprint.clone()),
+            PayMsg::Claimed { claim, .. } => {
+                let m = Message::response("result");
+                match claim {
+                    Claim::Claimed { token } => m.field("outcome", "claimed").field("claim_token", token.to_string()),
+                    Claim::InFlight => m.field("outcome", "in_flight"),
+                    Claim::Completed(r) => m
+                        .field("outcome", "completed")
+                        .field("stored_status", r.status.to_string())
+                        .field("stored_charge", r.charge_id.map_or("null".into(), |c| format!("ch_{c}"))),
+                    Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
+                }
+            }
+            PayMsg::CommitAtomic { order, amount, key, token, .. } => {
+                Message::request("BEGIN; INSERT INTO charges …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
+                    .field("order_id", format!("ord_{order}"))
+                    .field("amount", amount.to_string())
+                    .field("key", key.clone().unwrap_or_else(|| "null".into()))
+                    .field("claim_token", token.to_string())
+            }
+            PayMsg::InsertCharge { order, amount, key, .. } => Message::request("INSERT INTO charges (order_id, amount, key) VALUES (…)")
+                .field("order_id", format!("ord_{order}"))
+                .field("amount", amount.to_string())
+                .field("key", key.clone().unwrap_or_else(|| "null".into())),
+            PayMsg::CommitRefused { .. } => Message::response("ROLLBACK").field("reason", "claim_token_outdated"),
+            PayMsg::ChargeWritten { charge_id, .. } => Message::response("committed").field("charge", format!("ch_{charge_id}")),
+            PayMsg::CompleteKey { key, response, .. } => {
+                Message::request("UPDATE idempotency_keys SET state='COMPLETED', response=… WHERE key=…")
+                    .field("key", key.clone())
+                    .field("status", response.status.to_string())
+            }
+            PayMsg::KeyCompleted { .. } => Message::response("committed"),
+            PayMsg::Authorize { order, amount, .. } => Message::request("POST /authorize")
+                .field("order_id", format!("ord_{order}"))
+                .field("amount", amount.to_string()),
+            PayMsg::Authorized { auth, .. } => Message::response("HTTP/1.1 200 OK")
+                .field("authorization", format!("auth_{auth}"))
+                .field("approved", "true"),
+        }
+    }
+}
+
+/// The request's fingerprint: FNV-1a over the body fields, in hex. Not a
+/// cryptographic hash; enough to notice a changed body in a lab.
+pub fn fingerprint(order: u32, amount: u64) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in format!("ord_{order}|{amount}|eur").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:08x}", h >> 32)
+}

@@ -1,0 +1,217 @@
+//! One-click scenarios and the fault palette of the payments lab.
+
+use super::config as c;
+use super::ID;
+use crate::fault::{Fault, MsgMatch, NetAction};
+use crate::lab::{PaletteEntry, Preset};
+use crate::message::MsgClass;
+use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
+
+const SEED: u64 = 7;
+
+fn base() -> Scenario {
+    Scenario::new(ID, SEED)
+}
+
+/// Lose the first answer the API sends to client 1.
+fn lose_first_answer() -> Fault {
+    Fault::Net {
+        on: MsgMatch::next(0, Some(MsgClass::Response))
+            .from("payment-api")
+            .to("client-1"),
+        action: NetAction::Drop,
+    }
+}
+
+fn storm(jitter: bool) -> Scenario {
+    base()
+        .with(c::CLIENTS, Int(10))
+        .with(c::JITTER, Bool(jitter))
+        .with(c::MAX_ATTEMPTS, Int(6))
+        .with(c::BACKOFF_BASE_MS, Int(300))
+        .with(c::BACKOFF_CAP_MS, Int(4_000))
+        .with(c::CAPACITY, Int(3))
+        .fault(Fault::Crash {
+            at_ms: 0,
+            actor: "payment-api".into(),
+        })
+        .fault(Fault::Restart {
+            at_ms: 1_100,
+            actor: "payment-api".into(),
+        })
+}
+
+pub fn presets() -> Vec<Preset> {
+    vec![
+        Preset {
+            id: "happy-path",
+            title: "Happy path",
+            explanation: "Nothing goes wrong: one request, one charge, one 200.",
+            scenario: base,
+        },
+        Preset {
+            id: "lost-response-no-key",
+            title: "Response lost, no key",
+            explanation: "The charge succeeds but the answer is lost; the client retries without a key and pays twice.",
+            scenario: || base().with(c::SEND_KEY, Bool(false)).fault(lose_first_answer()),
+        },
+        Preset {
+            id: "lost-response-with-key",
+            title: "Response lost, with key",
+            explanation: "Same loss, but the retry carries the same Idempotency-Key: one charge, the stored answer is replayed.",
+            scenario: || base().with(c::SEND_KEY, Bool(true)).fault(lose_first_answer()),
+        },
+        Preset {
+            id: "concurrent-retry-409",
+            title: "Slow server: concurrent retry (409)",
+            explanation: "The processor takes longer than the client's timeout; the retry arrives while the first is in flight and gets 409.",
+            scenario: || base().with(c::PROCESSOR_MS, Int(1_500)).with(c::MAX_ATTEMPTS, Int(5)),
+        },
+        Preset {
+            id: "changed-amount-422",
+            title: "Retry with a changed amount (422)",
+            explanation: "A buggy retry reuses the key with a different amount; the server refuses it with 422 and charges nothing new.",
+            scenario: || {
+                base()
+                    .fault(lose_first_answer())
+                    .fault(Fault::Lab { at_ms: 0, actor: "client-1".into(), name: "change-amount".into() })
+            },
+        },
+        Preset {
+            id: "key-expired",
+            title: "Key expired before the retry",
+            explanation: "The server forgets keys after 0.8 s here (Stripe: 24 h); the late retry looks new and the customer pays twice despite the key.",
+            scenario: || base().with(c::KEY_TTL_MS, Int(800)).fault(lose_first_answer()),
+        },
+        Preset {
+            id: "non-atomic-crash",
+            title: "Non-atomic store, crash between writes",
+            explanation: "The charge and the key's completion are two writes; the API crashes between them, the key stays unfinished, and a retry charges again.",
+            scenario: || {
+                base()
+                    .with(c::ATOMIC, Bool(false))
+                    .with(c::LOCK_MS, Int(1_000))
+                    .with(c::MAX_ATTEMPTS, Int(5))
+                    .fault(Fault::CrashOnSend {
+                        on: MsgMatch::next(0, Some(MsgClass::Response)).from("database").to("payment-api").nth(2),
+                        actor: "payment-api".into(),
+                    })
+                    .fault(Fault::Restart { at_ms: 900, actor: "payment-api".into() })
+            },
+        },
+        Preset {
+            id: "retry-storm",
+            title: "Retry storm, no jitter",
+            explanation: "Ten clients hit a recovering API and retry in lockstep: waves of requests and 503s.",
+            scenario: || storm(false),
+        },
+        Preset {
+            id: "retry-storm-jitter",
+            title: "Retry storm, jittered backoff",
+            explanation: "The same storm with full jitter: retries spread out and the API recovers.",
+            scenario: || storm(true),
+        },
+    ]
+}
+
+pub fn palette() -> Vec<PaletteEntry> {
+    vec![
+        PaletteEntry {
+            id: "drop-request",
+            label: "Lose next request",
+            help:
+                "The next request to the payment API vanishes on the way: the server never sees it.",
+            build: |t| {
+                vec![Fault::Net {
+                    on: MsgMatch::next(t, Some(MsgClass::Request)).to("payment-api"),
+                    action: NetAction::Drop,
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "drop-response",
+            label: "Lose next response",
+            help: "The payment API's next answer to a client vanishes after the work is done.",
+            build: |t| {
+                vec![Fault::Net {
+                    on: MsgMatch::next(t, Some(MsgClass::Response)).from("payment-api"),
+                    action: NetAction::Drop,
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "delay-request",
+            label: "Delay next request 3 s",
+            help: "The next request to the payment API arrives 3 seconds late.",
+            build: |t| {
+                vec![Fault::Net {
+                    on: MsgMatch::next(t, Some(MsgClass::Request)).to("payment-api"),
+                    action: NetAction::Delay { ms: 3_000 },
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "duplicate-request",
+            label: "Duplicate next request",
+            help: "The network delivers the next request to the payment API twice.",
+            build: |t| {
+                vec![Fault::Net {
+                    on: MsgMatch::next(t, Some(MsgClass::Request)).to("payment-api"),
+                    action: NetAction::Duplicate,
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "slow-processor",
+            label: "Slow card processor (+2 s)",
+            help: "The card processor's next answer arrives 2 seconds late.",
+            build: |t| {
+                vec![Fault::Net {
+                    on: MsgMatch::next(t, None).from("card-processor"),
+                    action: NetAction::Delay { ms: 2_000 },
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "crash-api",
+            label: "Crash payment API (back in 1 s)",
+            help: "The API loses its in-progress requests and restarts a second later.",
+            build: |t| {
+                vec![
+                    Fault::Crash {
+                        at_ms: t,
+                        actor: "payment-api".into(),
+                    },
+                    Fault::Restart {
+                        at_ms: t + 1_000,
+                        actor: "payment-api".into(),
+                    },
+                ]
+            },
+        },
+        PaletteEntry {
+            id: "expire-keys",
+            label: "Expire idempotency keys",
+            help: "The database forgets every key now, as if their retention had passed.",
+            build: |t| {
+                vec![Fault::Lab {
+                    at_ms: t,
+                    actor: "database".into(),
+                    name: "expire-keys".into(),
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "change-amount",
+            label: "Client changes amount on retry",
+            help: "Client 1's next retry reuses the key with a different amount.",
+            build: |t| {
+                vec![Fault::Lab {
+                    at_ms: t,
+                    actor: "client-1".into(),
+                    name: "change-amount".into(),
+                }]
+            },
+        },
+    ]
+}

@@ -1,0 +1,22 @@
+//! Faultline's simulation core: a deterministic discrete-event engine and
+//! the labs' mock services. No DOM, no clock, no ambient randomness:
+//! `simulate(scenario)` is a pure function, natively and in WebAssembly.
+//!
+//! Start at [`registry::simulate`]; the contracts are in `ARCHITECTURE.md`.
+
+pub mod actor;
+pub mod engine;
+pub mod fault;
+pub mod lab;
+pub mod labs;
+pub mod machine;
+pub mod message;
+pub mod permalink;
+pub mod registry;
+pub mod rng;
+pub mod scenario;
+pub mod trace;
+
+pub use registry::{lab, labs, preset, simulate};
+pub use scenario::{Scenario, ScenarioError};
+pub use trace::Run;

@@ -1,0 +1,175 @@
+//! What a run produces: an ordered list of steps plus what the views need
+//! to show any cursor position instantly (state labels, table snapshots,
+//! message flights), and the invariant verdicts.
+
+use crate::machine::{StateMachine, Transition};
+use crate::message::Message;
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// One lane of the sequence diagram.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActorInfo {
+    pub name: String,
+    pub title: String,
+    pub machine: &'static StateMachine,
+}
+
+/// What kind of event a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Start,
+    Deliver,
+    Lost,
+    Timer,
+    Crash,
+    Restart,
+    LabFault,
+}
+
+/// What became of a message on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    Delivered,
+    /// Lost in the network (scripted or random drop).
+    Dropped,
+    /// Arrived at an actor that was down.
+    ReceiverDown,
+    /// Still in flight when the run ended.
+    InFlight,
+}
+
+/// One message from send to arrival (or loss): an arrow on the diagram.
+#[derive(Clone, Debug, Serialize)]
+pub struct Flight {
+    pub id: u32,
+    pub from: u16,
+    pub to: u16,
+    pub sent_at: u64,
+    pub arrives_at: u64,
+    pub send_step: u32,
+    pub fate: Fate,
+    /// Short arrow label ("POST /v1/charges #2").
+    pub label: String,
+    pub message: Message,
+    /// Why this message behaved unusually ("duplicated by a fault").
+    pub note: Option<String>,
+    /// Set on the second copy when a message was duplicated.
+    pub duplicate_of: Option<u32>,
+}
+
+/// A timer set by an actor: a mark on its lane.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimerMark {
+    pub actor: u16,
+    pub set_at: u64,
+    pub due_at: u64,
+    pub label: String,
+    /// Step at which it fired, if it did (cancelled or lost otherwise).
+    pub fired_step: Option<u32>,
+}
+
+/// A table of an actor's data as the views show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<String>,
+    /// Rows keyed by their first cell; the key lets the view spot changes.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One event of the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub index: u32,
+    pub time: u64,
+    pub kind: StepKind,
+    pub actor: Option<u16>,
+    /// The message handled (deliver/lost), if any.
+    pub flight: Option<u32>,
+    pub summary: String,
+    pub narration: Vec<String>,
+    /// State index of every actor after this step.
+    pub states: Vec<u8>,
+    /// Transitions taken during this step, by actor.
+    pub transitions: Vec<(u16, Transition)>,
+    /// Actors that are down after this step.
+    pub down: Vec<u16>,
+    /// Index into `Run::tables` of the data as it stands after this step.
+    pub tables: u32,
+}
+
+/// A broken invariant, at the first step that broke it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub step: u32,
+    pub time: u64,
+    pub invariant: &'static str,
+    pub message: String,
+}
+
+/// Why a run stopped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum End {
+    /// Nothing left to happen.
+    Quiet,
+    /// The event bound was hit.
+    EventLimit { limit: u32 },
+    /// The virtual-time bound was hit.
+    TimeLimit { limit_ms: u64 },
+}
+
+impl End {
+    pub fn message(&self) -> String {
+        match self {
+            End::Quiet => "The run finished: nothing was left to happen.".into(),
+            End::EventLimit { limit } => {
+                format!("The run was stopped after {limit} events (the event limit), so it may not have finished.")
+            }
+            End::TimeLimit { limit_ms } => format!(
+                "The run was stopped at {} s of simulated time (the time limit), so it may not have finished.",
+                limit_ms / 1000
+            ),
+        }
+    }
+}
+
+/// A whole simulated run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Run {
+    pub scenario: Scenario,
+    pub actors: Vec<ActorInfo>,
+    pub steps: Vec<Step>,
+    pub flights: Vec<Flight>,
+    pub timers: Vec<TimerMark>,
+    pub tables: Vec<Vec<Table>>,
+    /// First violation of each invariant, in step order.
+    pub violations: Vec<Violation>,
+    pub end: End,
+}
+
+impl Run {
+    /// The first invariant violation, if any.
+    pub fn first_violation(&self) -> Option<&Violation> {
+        self.violations.first()
+    }
+
+    /// Virtual time at which the run ended.
+    pub fn end_time(&self) -> u64 {
+        self.steps.last().map_or(0, |s| s.time)
+    }
+
+    /// Last step whose time is at or before `t` (0 if none).
+    pub fn step_at_time(&self, t: u64) -> u32 {
+        let n = self.steps.partition_point(|s| s.time <= t);
+        n.saturating_sub(1) as u32
+    }
+
+    /// Serialized form, for export and determinism checks.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,206 @@
+//! Each preset of the payments lab shows what its one-line explanation
+//! promises: these tests read like the lesson.
+
+use faultline_sim::labs::payments::invariants::{ONE_CHARGE_PER_KEY, ONE_CHARGE_PER_ORDER};
+use faultline_sim::{preset, simulate, Run};
+
+fn run(id: &str) -> Run {
+    simulate(&preset("payments", id).expect("preset exists")).expect("preset is valid")
+}
+
+fn table<'a>(run: &'a Run, title: &str) -> &'a Vec<Vec<String>> {
+    let last = run.tables.last().expect("tables");
+    &last
+        .iter()
+        .find(|t| t.title == title)
+        .expect("table exists")
+        .rows
+}
+
+fn charges(run: &Run) -> usize {
+    table(run, "Charges").len()
+}
+
+fn outcomes(run: &Run) -> Vec<String> {
+    table(run, "Client attempts")
+        .iter()
+        .map(|r| r[4].clone())
+        .collect()
+}
+
+fn broke(run: &Run, id: &str) -> bool {
+    run.violations.iter().any(|v| v.invariant == id)
+}
+
+#[test]
+fn happy_path_charges_once_and_breaks_nothing() {
+    let r = run("happy-path");
+    assert_eq!(charges(&r), 1);
+    assert_eq!(outcomes(&r), vec!["200 OK"]);
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}
+
+#[test]
+fn response_lost_without_key_charges_twice() {
+    let r = run("lost-response-no-key");
+    assert_eq!(charges(&r), 2);
+    let v = r.first_violation().expect("a violation");
+    assert_eq!(v.invariant, ONE_CHARGE_PER_ORDER);
+    assert!(
+        v.message.contains("charged 2 times for one order"),
+        "{}",
+        v.message
+    );
+    // The violation is recorded at the step that wrote the second charge.
+    assert!(
+        r.steps[v.step as usize].summary.contains("INSERT charge"),
+        "{}",
+        r.steps[v.step as usize].summary
+    );
+}
+
+#[test]
+fn response_lost_with_key_charges_once_and_replays() {
+    let r = run("lost-response-with-key");
+    assert_eq!(charges(&r), 1);
+    assert_eq!(outcomes(&r), vec!["timed out", "200 OK, replayed"]);
+    assert!(r.violations.is_empty());
+    let replay = r
+        .flights
+        .iter()
+        .find(|f| f.label.contains("replayed"))
+        .expect("a replayed answer");
+    assert!(replay
+        .message
+        .headers
+        .contains(&("Idempotent-Replayed".into(), "true".into())));
+}
+
+#[test]
+fn slow_server_gives_409_to_the_concurrent_retry() {
+    let r = run("concurrent-retry-409");
+    assert_eq!(charges(&r), 1);
+    assert!(
+        outcomes(&r).iter().any(|o| o == "409 Conflict"),
+        "{:?}",
+        outcomes(&r)
+    );
+    assert!(r.violations.is_empty());
+    let conflict = r
+        .flights
+        .iter()
+        .find(|f| f.label.starts_with("409"))
+        .unwrap();
+    assert!(conflict
+        .message
+        .body
+        .contains(&("error".into(), "idempotency_key_in_use".into())));
+}
+
+#[test]
+fn changed_amount_gets_422_and_no_new_charge() {
+    let r = run("changed-amount-422");
+    assert_eq!(charges(&r), 1);
+    assert!(
+        outcomes(&r)
+            .iter()
+            .any(|o| o == "422 Unprocessable Content"),
+        "{:?}",
+        outcomes(&r)
+    );
+    assert!(r.violations.is_empty());
+}
+
+#[test]
+fn expired_key_double_charges_despite_the_key() {
+    let r = run("key-expired");
+    assert_eq!(charges(&r), 2);
+    assert!(broke(&r, ONE_CHARGE_PER_ORDER));
+    // While the key is kept it never has two charges: the expiry is the edge.
+    assert!(!broke(&r, ONE_CHARGE_PER_KEY));
+}
+
+#[test]
+fn non_atomic_store_with_crash_double_charges() {
+    let r = run("non-atomic-crash");
+    assert_eq!(charges(&r), 2);
+    assert!(broke(&r, ONE_CHARGE_PER_KEY));
+    assert!(r
+        .steps
+        .iter()
+        .any(|s| s.summary.contains("payment-api is down")));
+}
+
+#[test]
+fn same_crash_with_atomic_store_charges_once() {
+    let mut s = preset("payments", "non-atomic-crash").unwrap();
+    s.config.insert(
+        "atomic".into(),
+        faultline_sim::scenario::ConfigValue::Bool(true),
+    );
+    let r = simulate(&s).unwrap();
+    assert_eq!(charges(&r), 1, "{:?}", table(&r, "Charges"));
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}
+
+fn peak(run: &Run) -> u32 {
+    // Most requests reaching the running API in any 100 ms window (the
+    // first wave, lost while it is down, is the same in both runs).
+    let api = run
+        .actors
+        .iter()
+        .position(|a| a.name == "payment-api")
+        .unwrap() as u16;
+    let arrivals: Vec<u64> = run
+        .flights
+        .iter()
+        .filter(|f| {
+            f.to == api
+                && f.label.starts_with("POST")
+                && f.fate == faultline_sim::trace::Fate::Delivered
+        })
+        .map(|f| f.arrives_at)
+        .collect();
+    arrivals
+        .iter()
+        .map(|&t| arrivals.iter().filter(|&&u| u >= t && u < t + 100).count() as u32)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn jitter_flattens_the_retry_storm() {
+    let storm = run("retry-storm");
+    let calm = run("retry-storm-jitter");
+    let refused = |r: &Run| {
+        r.flights
+            .iter()
+            .filter(|f| f.label.starts_with("503"))
+            .count()
+    };
+    assert!(
+        peak(&storm) > peak(&calm),
+        "peak {} vs {}",
+        peak(&storm),
+        peak(&calm)
+    );
+    assert!(
+        refused(&storm) > refused(&calm),
+        "503s {} vs {}",
+        refused(&storm),
+        refused(&calm)
+    );
+    assert_eq!(
+        charges(&storm),
+        10,
+        "each client is eventually charged once, or gives up"
+    );
+}
+
+#[test]
+fn every_preset_runs_to_quiet_end() {
+    for p in faultline_sim::lab("payments").unwrap().presets {
+        let r = simulate(&(p.scenario)()).unwrap();
+        assert_eq!(r.end, faultline_sim::trace::End::Quiet, "preset {}", p.id);
+    }
+}
