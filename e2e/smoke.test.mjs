@@ -1,0 +1,109 @@
+// Smoke test: the release build loads from a sub-path under the strict CSP,
+// renders, talks to nobody but the local server, and passes axe.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { REPO_ROOT, launchBrowser, newPage, startServer } from './harness.mjs';
+
+describe('smoke', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('loads at a sub-path, renders the heading, no errors, no external requests', async (t) => {
+    const p = await newPage(browser);
+    try {
+      const coldLoadMs = await p.goto(server.appUrl);
+      t.diagnostic(`cold load (navigation -> h1 visible): ${coldLoadMs} ms`);
+      const h1 = p.page.getByRole('heading', { level: 1, name: 'Faultline' });
+      assert.ok(await h1.isVisible(), 'h1 "Faultline" is visible');
+
+      assert.equal(await p.page.title(), 'Faultline');
+      assert.equal(await p.page.locator('html').getAttribute('lang'), 'en');
+
+      // Everything was fetched from below the sub-path (relative public URL).
+      const stray = p.requests.filter((u) => !new URL(u).pathname.startsWith(server.appPath));
+      assert.deepEqual(stray, [], `requests outside ${server.appPath}`);
+      assert.ok(p.requests.some((u) => u.endsWith('.wasm')), 'the wasm module was fetched');
+
+      // Let late errors (e.g. a favicon request) surface before asserting.
+      await p.page.waitForLoadState('networkidle');
+      p.assertNoIssues();
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('strict CSP is present and enforced', async () => {
+    const p = await newPage(browser);
+    try {
+      await p.goto(server.appUrl);
+      const csp = await p.page
+        .locator('meta[http-equiv="Content-Security-Policy"]')
+        .getAttribute('content');
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/]+=*')+/);
+      assert.doesNotMatch(csp, /unsafe-inline|INLINE-SCRIPT-HASHES|https?:/);
+      p.assertNoIssues();
+
+      // An inline script that is not in the hash list must be blocked.
+      const blocked = await p.page.evaluate(
+        () =>
+          new Promise((done) => {
+            document.addEventListener('securitypolicyviolation', () => done(!window.__injected), {
+              once: true,
+            });
+            const s = document.createElement('script');
+            s.textContent = 'window.__injected = true;';
+            document.body.append(s);
+            setTimeout(() => done(!window.__injected && 'no violation event'), 2000);
+          }),
+      );
+      assert.equal(blocked, true, 'an unhashed inline script ran or raised no CSP violation');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('no serious or critical accessibility violations (axe)', async () => {
+    const p = await newPage(browser);
+    try {
+      await p.goto(server.appUrl);
+      const results = await new AxeBuilder({ page: p.page }).analyze();
+      assert.ok(results.passes.length > 0, 'axe ran its rules');
+      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        bad.map((v) => `${v.impact}: ${v.id} (${v.help}) x${v.nodes.length}`),
+        [],
+        'axe found serious/critical violations',
+      );
+      p.assertNoIssues();
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('screenshot docs/screenshot.png (1280x720)', async () => {
+    const p = await newPage(browser, { viewport: { width: 1280, height: 720 } });
+    try {
+      await p.goto(server.appUrl);
+      await p.page.waitForLoadState('networkidle');
+      mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+      await p.page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshot.png') });
+      p.assertNoIssues();
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole pipeline: setup, lint, native tests, release wasm build, size
+# budget, browser E2E. Exits non-zero on the first failure.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+t0=$SECONDS
+section() { printf '\n==> [%4ss] %s\n' "$((SECONDS - t0))" "$*"; }
+trap 'rc=$?; if [ $rc -ne 0 ]; then printf "\n==> FAILED (exit %s) after %ss\n" "$rc" "$((SECONDS - t0))" >&2; fi' EXIT
+
+section "setup (scripts/setup.sh)"
+bash scripts/setup.sh
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+
+section "cargo fmt --all -- --check"
+cargo fmt --all -- --check
+
+section "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+section "cargo test --workspace (native)"
+cargo test --workspace
+
+section "trunk build --release (dist/)"
+trunk build --release
+
+section "size budget (gzipped html/js/wasm/css in dist/)"
+python3 scripts/budget.py dist
+
+section "E2E: node --test e2e/*.test.mjs (headless Chromium)"
+(cd e2e && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
+
+section "all green in $((SECONDS - t0))s"
