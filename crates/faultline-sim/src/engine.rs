@@ -344,6 +344,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                     self.timers.push(TimerMark {
                         actor: me,
                         set_at: self.now,
+                        set_step: self.steps.len() as u32,
                         due_at: self.now + after_ms,
                         label,
                         fired_step: None,
@@ -438,6 +439,7 @@ impl<'s, L: Lab> Sim<'s, L> {
         match action {
             Some((NetAction::Drop, why)) => {
                 flight.note = Some(format!("lost in the network ({why} fault)"));
+                flight.fate = Fate::Dropped;
                 self.push(flight.arrives_at, Event::Lost(id));
                 self.flights.push(flight);
                 self.payloads.push(None);

@@ -144,3 +144,34 @@ pub trait Lab {
         Vec::new()
     }
 }
+
+// Views compare props by identity: a field, entry or lab is its id.
+impl PartialEq for ConfigField {
+    fn eq(&self, o: &Self) -> bool {
+        self.key == o.key
+    }
+}
+
+impl PartialEq for PaletteEntry {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+    }
+}
+
+impl PartialEq for Preset {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+    }
+}
+
+impl PartialEq for LabInfo {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+    }
+}
+
+impl PartialEq for InvariantInfo {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+    }
+}

@@ -65,6 +65,8 @@ pub struct Flight {
 pub struct TimerMark {
     pub actor: u16,
     pub set_at: u64,
+    /// Step during which it was set.
+    pub set_step: u32,
     pub due_at: u64,
     pub label: String,
     /// Step at which it fired, if it did (cancelled or lost otherwise).

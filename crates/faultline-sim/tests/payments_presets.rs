@@ -51,6 +51,13 @@ fn response_lost_without_key_charges_twice() {
         "{}",
         v.message
     );
+    // The lost answer is drawn as lost, not delivered.
+    let lost = r
+        .flights
+        .iter()
+        .find(|f| f.label.starts_with("200 OK to #1"))
+        .unwrap();
+    assert_eq!(lost.fate, faultline_sim::trace::Fate::Dropped);
     // The violation is recorded at the step that wrote the second charge.
     assert!(
         r.steps[v.step as usize].summary.contains("INSERT charge"),

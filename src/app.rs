@@ -1,0 +1,303 @@
+//! The app shell: owns the state, and connects it to the browser: the URL
+//! hash (permalinks), the keyboard, the playback clock, clipboard, export
+//! and import. Views below it only render and emit actions.
+
+use crate::browser;
+use crate::components::help::HelpOverlay;
+use crate::components::lab::LabView;
+use crate::components::landing::Landing;
+use crate::export;
+use crate::state::{default_scenario, Action, AppState, Notice, Page, SPEEDS};
+use faultline_sim::permalink;
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Load whatever the hash names; a bad hash falls back to the default run.
+fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
+    match browser::scenario_from_hash(&browser::read_hash()) {
+        None => dispatch.dispatch(Action::GoHome),
+        Some(Ok((scenario, cursor))) => dispatch.dispatch(Action::Load {
+            scenario,
+            cursor,
+            preset: None,
+            notice: None,
+        }),
+        Some(Err(e)) => dispatch.dispatch(Action::Load {
+            scenario: default_scenario(),
+            cursor: 0,
+            preset: Some("lost-response-no-key".into()),
+            notice: Some(Notice {
+                text: format!(
+                    "This link could not be opened: {e}. Showing the default run instead."
+                ),
+                is_error: true,
+            }),
+        }),
+    }
+}
+
+/// The action for a key press, if it is a shortcut.
+pub fn shortcut(key: &str, speed: f64) -> Option<Action> {
+    let faster = SPEEDS
+        .iter()
+        .copied()
+        .find(|s| *s > speed + 1e-9)
+        .unwrap_or(4.0);
+    let slower = SPEEDS
+        .iter()
+        .rev()
+        .copied()
+        .find(|s| *s < speed - 1e-9)
+        .unwrap_or(0.25);
+    Some(match key {
+        " " | "k" | "K" => Action::TogglePlay,
+        "ArrowRight" | "l" | "L" => Action::StepForward,
+        "ArrowLeft" | "j" | "J" => Action::StepBack,
+        "Home" | "0" => Action::Restart,
+        "End" => Action::Seek(u32::MAX),
+        "+" | "=" => Action::SetSpeed(faster),
+        "-" | "_" => Action::SetSpeed(slower),
+        "?" => Action::ToggleHelp,
+        "Escape" => Action::CloseHelp,
+        "v" | "V" => Action::JumpToViolation,
+        _ => return None,
+    })
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::new);
+    let reduced_motion = use_memo((), |_| crate::platform::prefers_reduced_motion());
+
+    // Permalink in: on load and whenever the hash is edited.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            load_from_hash(&d);
+            let listener = web_sys::window()
+                .map(|w| EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)));
+            move || drop(listener)
+        });
+    }
+
+    // Keyboard shortcuts (ignored while typing in a field).
+    {
+        let d = state.dispatcher();
+        let speed = Rc::new(Cell::new(state.speed));
+        speed.set(state.speed);
+        use_effect_with(state.speed, move |_| {
+            let doc = gloo::utils::document();
+            let listener = EventListener::new(&doc, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    });
+                let key = e.key();
+                let on_button = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                    .is_some();
+                if typing && key != "Escape" || on_button && (key == " " || key == "Enter") {
+                    return;
+                }
+                if let Some(action) = shortcut(&key, speed.get()) {
+                    e.prevent_default();
+                    d.dispatch(action);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Playback clock: advance by the real time elapsed between ticks.
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let last = Rc::new(Cell::new(crate::platform::now_ms()));
+            let interval = playing.then(|| {
+                Interval::new(33, move || {
+                    let now = crate::platform::now_ms();
+                    let dt = (now - last.replace(now)).clamp(0.0, 250.0);
+                    d.dispatch(Action::Tick(dt));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Permalink out: keep the hash in step with what is shown (when paused).
+    let hash = permalink::encode(&state.scenario, state.cursor);
+    {
+        let (page, playing, hash) = (state.page.clone(), state.playing, hash.clone());
+        use_effect_with((page, playing, hash), |(page, playing, hash)| match page {
+            Page::Landing => browser::write_hash(""),
+            Page::Lab if !*playing => browser::write_hash(hash),
+            Page::Lab => {}
+        });
+    }
+
+    // Keep the playhead in view in the diagram (after it has been drawn).
+    use_effect_with((state.playhead as i64, state.cursor), move |_| {
+        let doc = gloo::utils::document();
+        if let (Some(el), Some(line)) = (
+            doc.get_element_by_id("diagram-scroll"),
+            doc.get_element_by_id("playhead"),
+        ) {
+            let y = (line.get_bounding_client_rect().top() - el.get_bounding_client_rect().top())
+                as i32
+                + el.scroll_top();
+            let (top, h) = (el.scroll_top(), el.client_height());
+            if y < top + 30 || y > top + h - 60 {
+                el.set_scroll_top((y - h * 2 / 3).max(0));
+            }
+        }
+    });
+
+    let on = {
+        let d = state.dispatcher();
+        Callback::from(move |a: Action| d.dispatch(a))
+    };
+    let permalink = browser::url_with_hash(&hash);
+    let on_copy = {
+        let (d, link) = (state.dispatcher(), permalink.clone());
+        Callback::from(move |_| {
+            let (d, link) = (d.clone(), link.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = if browser::copy(link).await {
+                    "Link copied. Anyone who opens it sees this run at this step."
+                } else {
+                    "The browser did not allow copying; select the link in the box and copy it yourself."
+                };
+                d.dispatch(Action::Notify(Notice {
+                    text: text.into(),
+                    is_error: false,
+                }));
+            });
+        })
+    };
+    let on_export_json = {
+        let (d, run, cursor) = (state.dispatcher(), state.run.clone(), state.cursor);
+        Callback::from(move |_| {
+            if let Err(e) = browser::download(
+                "faultline-run.json",
+                "application/json",
+                &export::run_file(&run, cursor),
+            ) {
+                d.dispatch(Action::Notify(Notice {
+                    text: format!("Export failed: {e}"),
+                    is_error: true,
+                }));
+            }
+        })
+    };
+    let on_export_svg = {
+        let d = state.dispatcher();
+        Callback::from(move |_| {
+            let result =
+                browser::diagram_svg().ok_or_else(|| "the diagram is not on the page".to_string());
+            if let Err(e) = result
+                .and_then(|svg| browser::download("faultline-diagram.svg", "image/svg+xml", &svg))
+            {
+                d.dispatch(Action::Notify(Notice {
+                    text: format!("Export failed: {e}"),
+                    is_error: true,
+                }));
+            }
+        })
+    };
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_import = {
+        let (d, reader) = (state.dispatcher(), reader.clone());
+        Callback::from(move |file: web_sys::File| {
+            let d2 = d.clone();
+            if file.size() > export::MAX_FILE_BYTES as f64 {
+                d.dispatch(Action::Notify(Notice {
+                    text: "That file is too large to be a run file. Your current run is kept."
+                        .into(),
+                    is_error: true,
+                }));
+                return;
+            }
+            let file = gloo::file::File::from(file);
+            let task = gloo::file::callbacks::read_as_text(&file, move |result| {
+                let outcome = result
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| browser::parse_import(&text));
+                match outcome {
+                    Ok((scenario, cursor)) => d2.dispatch(Action::Load {
+                        scenario,
+                        cursor,
+                        preset: None,
+                        notice: Some(Notice {
+                            text: "Run imported.".into(),
+                            is_error: false,
+                        }),
+                    }),
+                    Err(e) => d2.dispatch(Action::Notify(Notice {
+                        text: format!(
+                            "That file could not be imported: {e}. Your current run is kept."
+                        ),
+                        is_error: true,
+                    })),
+                }
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let _: &RefCell<_> = &reader;
+
+    let open_lab = {
+        let d = state.dispatcher();
+        Callback::from(move |_id: &'static str| {
+            d.dispatch(Action::Load {
+                scenario: default_scenario(),
+                cursor: 0,
+                preset: Some("lost-response-no-key".into()),
+                notice: None,
+            })
+        })
+    };
+    let close_help = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::CloseHelp))
+    };
+    let info = use_memo(state.scenario.lab.clone(), |id| {
+        Rc::new(faultline_sim::lab(id).unwrap_or_else(|| faultline_sim::labs().remove(0)))
+    });
+    let toggle_help = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::ToggleHelp))
+    };
+    html! {
+        <>
+            <a class="skip" href="#main">{ "Skip to content" }</a>
+            <div class="topbar">
+                <span class="brand">{ "Faultline" }</span>
+                <button id="help-button" class="link" onclick={toggle_help} aria-label="Keyboard shortcuts">{ "Keyboard: ?" }</button>
+            </div>
+            {
+                match state.page {
+                    Page::Landing => html! { <Landing labs={faultline_sim::labs()} on_open={open_lab} /> },
+                    Page::Lab => html! {
+                        <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
+                            on_copy={on_copy} on_export_json={on_export_json} on_export_svg={on_export_svg} on_import={on_import}
+                            reduced_motion={*reduced_motion} />
+                    },
+                }
+            }
+            if state.help_open { <HelpOverlay on_close={close_help} /> }
+        </>
+    }
+}

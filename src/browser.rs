@@ -1,0 +1,101 @@
+//! Everything that touches the browser beyond rendering: the URL hash,
+//! the clipboard, downloads and file import. Each failure becomes a
+//! message for the learner, never a panic.
+
+use faultline_sim::permalink;
+use faultline_sim::scenario::Scenario;
+use wasm_bindgen::JsCast;
+
+/// The current hash without `#`.
+pub fn read_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
+}
+
+/// The page URL with `hash` as its fragment.
+pub fn url_with_hash(hash: &str) -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let base = href.split('#').next().unwrap_or_default();
+    if hash.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}#{hash}")
+    }
+}
+
+/// Replace the hash without adding a history entry or firing hashchange.
+pub fn write_hash(hash: &str) {
+    if read_hash() == hash {
+        return;
+    }
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let url = if hash.is_empty() {
+                url_with_hash("")
+            } else {
+                format!("#{hash}")
+            };
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+/// Copy text; resolves to false when the browser refuses.
+pub async fn copy(text: String) -> bool {
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let promise = w.navigator().clipboard().write_text(&text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// Offer `content` as a file download.
+pub fn download(name: &str, mime: &str, content: &str) -> Result<(), String> {
+    let fail = |_| "the browser refused to create the file".to_string();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "no anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// The diagram's SVG markup, standalone.
+pub fn diagram_svg() -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let svg = doc.get_element_by_id("sequence")?;
+    Some(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+        crate::export::standalone_svg(&svg.outer_html())
+    ))
+}
+
+/// Read an imported run file into a scenario and cursor.
+pub fn parse_import(text: &str) -> Result<(Scenario, u32), String> {
+    crate::export::parse_run_file(text)
+}
+
+/// Decode the hash into a scenario, or say why not.
+pub fn scenario_from_hash(hash: &str) -> Option<Result<(Scenario, u32), String>> {
+    if hash.is_empty() || hash == "labs" {
+        return None;
+    }
+    Some(permalink::decode(hash).map_err(|e| e.to_string()))
+}

@@ -1,0 +1,50 @@
+//! Playback controls: play/pause, step, restart, speed and the timeline.
+
+use crate::state::{Action, SPEEDS};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct Props {
+    pub playing: bool,
+    pub cursor: u32,
+    pub last: u32,
+    pub time_ms: u64,
+    pub speed: f64,
+    pub on: Callback<Action>,
+}
+
+#[component]
+pub fn Controls(p: &Props) -> Html {
+    let act = |a: fn() -> Action| p.on.reform(move |_| a());
+    let on_seek = p.on.reform(|e: InputEvent| {
+        let v = e
+            .target_unchecked_into::<web_sys::HtmlInputElement>()
+            .value();
+        Action::Seek(v.parse().unwrap_or(0))
+    });
+    let on_speed = p.on.reform(|e: Event| {
+        let v = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
+        Action::SetSpeed(v.parse().unwrap_or(1.0))
+    });
+    html! {
+        <div class="controls" role="group" aria-label="Playback">
+            <button id="restart" onclick={act(|| Action::Restart)} title="Restart (Home)" aria-label="Restart">{"↺ Restart"}</button>
+            <button id="step-back" onclick={act(|| Action::StepBack)} title="Step back (←)" aria-label="Step back" disabled={p.cursor == 0}>{"◀ Back"}</button>
+            <button id="play" class="primary" onclick={act(|| Action::TogglePlay)} title="Play or pause (Space)"
+                aria-label={if p.playing { "Pause" } else { "Play" }}>{ if p.playing { "⏸ Pause" } else { "▶ Play" } }</button>
+            <button id="step-fwd" onclick={act(|| Action::StepForward)} title="Step forward (→)" aria-label="Step forward" disabled={p.cursor >= p.last}>{"Step ▶"}</button>
+            <label class="speed">{"Speed "}
+                <select id="speed" onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={(*s - p.speed).abs() < 1e-9}>{ format!("{s}×") }</option> }) }
+                </select>
+            </label>
+            <input id="timeline" type="range" min="0" max={p.last.to_string()} value={p.cursor.to_string()} oninput={on_seek}
+                aria-label="Timeline" aria-valuetext={format!("step {} of {}", p.cursor, p.last)} />
+            <span id="step-indicator" class="step-indicator" aria-live="off">
+                { format!("Step {} / {} · {}.{:03} s", p.cursor, p.last, p.time_ms / 1000, p.time_ms % 1000) }
+            </span>
+        </div>
+    }
+}

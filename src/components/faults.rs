@@ -1,0 +1,88 @@
+//! The fault palette (a click applies a fault at the playhead and the run
+//! is re-simulated) and the list of faults in the current plan.
+
+use crate::state::Action;
+use faultline_sim::fault::{Fault, NetAction};
+use faultline_sim::lab::PaletteEntry;
+use faultline_sim::message::MsgClass;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct Props {
+    pub palette: Vec<PaletteEntry>,
+    pub faults: Vec<Fault>,
+    pub now_ms: u64,
+    pub on: Callback<Action>,
+}
+
+/// A fault in plain words.
+pub fn describe(f: &Fault) -> String {
+    let who = |m: &faultline_sim::fault::MsgMatch| {
+        let class = match m.class {
+            Some(MsgClass::Request) => "request",
+            Some(MsgClass::Response) => "response",
+            None => "message",
+        };
+        let nth = if m.nth > 1 {
+            format!("{} ", ordinal(m.nth))
+        } else {
+            "next ".into()
+        };
+        let from = m
+            .from
+            .as_ref()
+            .map_or(String::new(), |a| format!(" from {a}"));
+        let to = m.to.as_ref().map_or(String::new(), |a| format!(" to {a}"));
+        format!("the {nth}{class}{from}{to} after {} ms", m.after_ms)
+    };
+    match f {
+        Fault::Net { on, action } => match action {
+            NetAction::Drop => format!("Lose {}", who(on)),
+            NetAction::Duplicate => format!("Duplicate {}", who(on)),
+            NetAction::Delay { ms } => format!("Delay {} by {ms} ms", who(on)),
+        },
+        Fault::Crash { at_ms, actor } => format!("Crash {actor} at {at_ms} ms"),
+        Fault::CrashOnSend { on, actor } => format!("Crash {actor} when {} is sent", who(on)),
+        Fault::Restart { at_ms, actor } => format!("Restart {actor} at {at_ms} ms"),
+        Fault::Lab { at_ms, actor, name } => format!("\"{name}\" on {actor} at {at_ms} ms"),
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    match n {
+        2 => "2nd".into(),
+        3 => "3rd".into(),
+        _ => format!("{n}th"),
+    }
+}
+
+#[component]
+pub fn FaultPalette(p: &Props) -> Html {
+    let buttons = p.palette.iter().map(|e| {
+        let build = e.build;
+        let now = p.now_ms;
+        let onclick = p.on.reform(move |_| Action::AddFaults(build(now)));
+        html! {
+            <li><button data-fault={e.id} {onclick} title={e.help}>{ e.label }</button></li>
+        }
+    });
+    let plan = p.faults.iter().enumerate().map(|(i, f)| {
+        let remove = p.on.reform(move |_| Action::RemoveFault(i));
+        html! {
+            <li>{ describe(f) }{" "}<button class="link" onclick={remove} aria-label={format!("Remove fault {}", i + 1)}>{"remove"}</button></li>
+        }
+    });
+    html! {
+        <section class="panel faults" aria-labelledby="faults-h">
+            <h2 id="faults-h">{ "Inject a fault now" }</h2>
+            <p class="hint">{ format!("A click applies the fault at {}.{:03} s and replays the run; everything before stays the same.", p.now_ms / 1000, p.now_ms % 1000) }</p>
+            <ul class="palette">{ for buttons }</ul>
+            <h3>{ "Fault plan" }</h3>
+            if p.faults.is_empty() {
+                <p class="hint" id="fault-plan-empty">{ "No faults: the network and servers behave." }</p>
+            } else {
+                <ol id="fault-plan">{ for plan }</ol>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,37 @@
+//! The keyboard shortcuts overlay.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct Props {
+    pub on_close: Callback<()>,
+}
+
+/// (keys, what they do); also used by the key handler's tests.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space or K", "Play or pause"),
+    ("→ or L", "Step forward"),
+    ("← or J", "Step back"),
+    ("Home or 0", "Restart from the first step"),
+    ("End", "Jump to the last step"),
+    ("+ / −", "Faster / slower"),
+    ("V", "Jump to the first broken invariant"),
+    ("?", "Show or hide this help"),
+    ("Esc", "Close this help"),
+];
+
+#[component]
+pub fn HelpOverlay(p: &Props) -> Html {
+    let close = p.on_close.reform(|_| ());
+    html! {
+        <div class="overlay" id="help" role="dialog" aria-modal="true" aria-labelledby="help-h">
+            <div class="dialog">
+                <h2 id="help-h">{ "Keyboard shortcuts" }</h2>
+                <dl>
+                    { for SHORTCUTS.iter().map(|(k, v)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *v }</dd></> }) }
+                </dl>
+                <button id="help-close" onclick={close} autofocus=true>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}

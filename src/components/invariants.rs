@@ -1,0 +1,63 @@
+//! The invariant panel: a check per property; a red banner from the step
+//! that broke one, and a button to jump there.
+
+use faultline_sim::lab::InvariantInfo;
+use faultline_sim::trace::Violation;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct Props {
+    pub invariants: Vec<InvariantInfo>,
+    pub violations: Vec<Violation>,
+    pub cursor: u32,
+    pub on_jump: Callback<u32>,
+}
+
+#[component]
+pub fn InvariantPanel(p: &Props) -> Html {
+    let broken_now = p.violations.iter().find(|v| v.step <= p.cursor);
+    let first = p.violations.first();
+    let banner = match (broken_now, first) {
+        (Some(v), _) => {
+            let step = v.step;
+            let jump = p.on_jump.reform(move |_| step);
+            html! {
+                <div id="violation-banner" class="banner violation" role="alert">
+                    <strong>{ format!("Invariant broken at step {}: ", v.step) }</strong>{ &v.message }
+                    { " " }<button class="link" onclick={jump}>{ "Show that step" }</button>
+                </div>
+            }
+        }
+        (None, Some(v)) => {
+            let step = v.step;
+            let jump = p.on_jump.reform(move |_| step);
+            html! {
+                <div class="banner upcoming">
+                    { format!("Later in this run (step {}), an invariant breaks. ", v.step) }
+                    <button id="jump-violation" onclick={jump}>{ "Jump to the violation" }</button>
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+    let items = p.invariants.iter().map(|inv| {
+        let v = p
+            .violations
+            .iter()
+            .find(|v| v.invariant == inv.id && v.step <= p.cursor);
+        html! {
+            <li class={classes!(if v.is_some() { "bad" } else { "ok" })} data-invariant={inv.id}>
+                <span aria-hidden="true">{ if v.is_some() { "✗ " } else { "✓ " } }</span>
+                { inv.text }
+                if let Some(v) = v { <div class="why">{ &v.message }</div> }
+            </li>
+        }
+    });
+    html! {
+        <section class="panel invariants" aria-labelledby="inv-h">
+            <h2 id="inv-h">{ "Invariants" }</h2>
+            { banner }
+            <ul>{ for items }</ul>
+        </section>
+    }
+}

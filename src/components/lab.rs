@@ -1,0 +1,159 @@
+//! The lab page: presets, controls, the diagram, state machines, data,
+//! invariants, narration, faults and settings, all rendered from one run
+//! at one cursor.
+
+use super::config::ConfigPanel;
+use super::controls::Controls;
+use super::faults::FaultPalette;
+use super::invariants::InvariantPanel;
+use super::machines::MachinePanel;
+use super::narration::Narration;
+use super::sequence::SequenceDiagram;
+use super::tables::DataTables;
+use crate::state::{Action, AppState};
+use faultline_sim::lab::LabInfo;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, Clone)]
+pub struct Props {
+    pub state: Rc<AppState>,
+    pub info: Rc<LabInfo>,
+    pub on: Callback<Action>,
+    pub permalink: String,
+    pub on_copy: Callback<()>,
+    pub on_export_json: Callback<()>,
+    pub on_export_svg: Callback<()>,
+    pub on_import: Callback<web_sys::File>,
+    #[prop_or_default]
+    pub reduced_motion: bool,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        self.state == o.state
+            && self.permalink == o.permalink
+            && self.reduced_motion == o.reduced_motion
+    }
+}
+
+#[component]
+pub fn LabView(p: &Props) -> Html {
+    let s = &p.state;
+    let run = &s.run;
+    let info = &p.info;
+    let cursor = s.cursor;
+    let step = &run.steps[cursor as usize];
+
+    let presets = info.presets.iter().map(|pr| {
+        let scenario = pr.scenario;
+        let id = pr.id.to_string();
+        let active = s.preset.as_deref() == Some(pr.id);
+        let onclick = p.on.reform(move |_| Action::Load { scenario: scenario(), cursor: 0, preset: Some(id.clone()), notice: None });
+        html! {
+            <li>
+                <button class={classes!("preset", active.then_some("active"))} data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
+                    { pr.title }
+                </button>
+            </li>
+        }
+    });
+
+    // One panel per distinct machine; several clients share the first client's.
+    let mut seen: Vec<&str> = Vec::new();
+    let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
+        if seen.contains(&a.machine.name) {
+            return None;
+        }
+        seen.push(a.machine.name);
+        let idx = step.states.get(i).copied().unwrap_or(0) as usize;
+        let current = a.machine.states.get(idx).copied().unwrap_or(a.machine.states[0]);
+        let taken = step.transitions.iter().find(|(who, _)| *who as usize == i).map(|(_, t)| *t);
+        Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} /> })
+    });
+
+    let tables = run.tables[step.tables as usize].clone();
+    let previous = if cursor == 0 {
+        Vec::new()
+    } else {
+        run.tables[run.steps[cursor as usize - 1].tables as usize].clone()
+    };
+
+    let on_jump = p.on.reform(Action::Seek);
+    let explanation = info.presets.iter().find(|pr| s.preset.as_deref() == Some(pr.id)).map_or_else(
+        || "Your own scenario: a preset changed by faults or settings. The link below reproduces it.".to_string(),
+        |pr| pr.explanation.to_string(),
+    );
+    let notice = s.notice.as_ref().map(|n| {
+        let dismiss = p.on.reform(|_| Action::Dismiss);
+        html! {
+            <div id="message" class={classes!("banner", if n.is_error { "error" } else { "info" })} role={if n.is_error { "alert" } else { "status" }}>
+                { &n.text }{" "}<button class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+    let end_note = (cursor as usize + 1 == run.steps.len())
+        .then(|| html! { <p class="hint end-note">{ run.end.message() }</p> });
+    let on_file = p.on_import.reform(|f| f);
+    let import = Callback::from(move |e: Event| {
+        let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+            on_file.emit(file);
+        }
+        input.set_value("");
+    });
+    let home = p.on.reform(|_| Action::GoHome);
+    html! {
+        <main id="main" class="lab">
+            <header class="lab-head">
+                <button class="link back" onclick={home}>{ "← All labs" }</button>
+                <h1>{ info.title }</h1>
+            </header>
+            { for notice }
+            <nav class="presets" aria-label="Scenarios">
+                <ul>{ for presets }</ul>
+                <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
+            </nav>
+            <Controls playing={s.playing} cursor={cursor} last={s.last_step()} time_ms={s.playhead as u64} speed={s.speed} on={p.on.clone()} />
+            <div class="stage">
+                <section class="panel diagram" aria-labelledby="seq-h">
+                    <h2 id="seq-h">{ "Messages" }</h2>
+                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
+                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
+                    </div>
+                    { for end_note }
+                </section>
+                <div class="side">
+                    <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
+                    <InvariantPanel invariants={info.invariants.clone()} violations={run.violations.clone()} cursor={cursor} on_jump={on_jump} />
+                </div>
+            </div>
+            <section class="panel machines" aria-labelledby="sm-h">
+                <h2 id="sm-h">{ "State machines" }</h2>
+                <div class="machine-grid">{ for machines }</div>
+            </section>
+            <section class="panel data" aria-labelledby="data-h">
+                <h2 id="data-h">{ "Data" }</h2>
+                <DataTables {tables} {previous} />
+            </section>
+            <div class="side-by-side">
+                <FaultPalette palette={info.palette.clone()} faults={s.scenario.faults.clone()} now_ms={s.playhead as u64} on={p.on.clone()} />
+                <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
+            </div>
+            <section class="panel share" aria-labelledby="share-h">
+                <h2 id="share-h">{ "Share and save" }</h2>
+                <div class="share-row">
+                    <label for="permalink">{ "Link to this step" }</label>
+                    <input id="permalink" type="text" readonly=true value={p.permalink.clone()} />
+                    <button id="copy-link" onclick={p.on_copy.reform(|_| ())}>{ "Copy link" }</button>
+                </div>
+                <div class="share-row">
+                    <button id="export-json" onclick={p.on_export_json.reform(|_| ())}>{ "Export run (JSON)" }</button>
+                    <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
+                    <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
+                </div>
+                <p class="hint">{ format!("Seed {} · {} events · simulated in {:.1} ms", s.scenario.seed, run.steps.len(), s.sim_ms) }</p>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,13 @@
+//! View components: each renders part of the state and emits actions.
+
+pub mod config;
+pub mod controls;
+pub mod faults;
+pub mod help;
+pub mod invariants;
+pub mod lab;
+pub mod landing;
+pub mod machines;
+pub mod narration;
+pub mod sequence;
+pub mod tables;

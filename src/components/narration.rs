@@ -1,0 +1,52 @@
+//! The narration: what just happened and why, in an ARIA live region, plus
+//! the recent steps as a clickable log.
+
+use crate::state::Action;
+use faultline_sim::Run;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, Clone)]
+pub struct Props {
+    pub run: Rc<Run>,
+    pub cursor: u32,
+    pub on: Callback<Action>,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run) && self.cursor == o.cursor
+    }
+}
+
+#[component]
+pub fn Narration(p: &Props) -> Html {
+    let step = p.run.steps.get(p.cursor as usize);
+    let text = step.map_or(String::new(), |s| {
+        if s.narration.is_empty() {
+            s.summary.clone()
+        } else {
+            s.narration.join(" ")
+        }
+    });
+    let from = p.cursor.saturating_sub(6) as usize;
+    let log = p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))].iter().rev().map(|s| {
+        let i = s.index;
+        let onclick = p.on.reform(move |_| Action::Seek(i));
+        let current = i == p.cursor;
+        html! {
+            <li class={classes!(current.then_some("current"))}>
+                <button class="link" {onclick} aria-current={current.then_some("step")}>
+                    { format!("#{} · {}.{:03} s · {}", s.index, s.time / 1000, s.time % 1000, s.summary) }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel narration" aria-labelledby="narr-h">
+            <h2 id="narr-h" class="visually-hidden">{ "What just happened" }</h2>
+            <p id="narration" class="narration-line" aria-live="polite" aria-atomic="true">{ text }</p>
+            <ol class="log" aria-label="Recent steps">{ for log }</ol>
+        </section>
+    }
+}

@@ -1,0 +1,205 @@
+//! The sequence diagram: one lane per actor and one row per step, so
+//! events a few milliseconds apart stay readable. Every message is an
+//! arrow from the row where it was sent to the row where it arrived; while
+//! it is in flight it grows with virtual time. Lost messages stop short
+//! with a cross; timers that fire are marked on their lane.
+
+use faultline_sim::message::MsgClass;
+use faultline_sim::trace::{Fate, Run};
+use std::rc::Rc;
+use yew::prelude::*;
+
+pub const LANE_W: f64 = 170.0;
+/// Left gutter for times and timer labels.
+pub const LEFT: f64 = 120.0;
+pub const TOP: f64 = 60.0;
+/// Height of one step's row.
+pub const ROW: f64 = 34.0;
+
+pub fn lane_x(i: u16) -> f64 {
+    LEFT + LANE_W * f64::from(i) + LANE_W / 2.0
+}
+
+pub fn row_y(step: u32) -> f64 {
+    TOP + f64::from(step) * ROW
+}
+
+/// Vertical position of virtual time `t`: between the rows of the steps
+/// around it, in proportion to time.
+pub fn time_to_y(run: &Run, t: f64) -> f64 {
+    let n = run.steps.partition_point(|s| (s.time as f64) <= t);
+    let k = n.saturating_sub(1);
+    let Some(here) = run.steps.get(k) else {
+        return TOP;
+    };
+    match run.steps.get(k + 1) {
+        Some(next) if next.time > here.time => {
+            let frac = ((t - here.time as f64) / (next.time - here.time) as f64).clamp(0.0, 1.0);
+            row_y(k as u32) + frac * ROW
+        }
+        _ => row_y(k as u32),
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct Props {
+    pub run: Rc<Run>,
+    pub cursor: u32,
+    pub playhead: f64,
+    #[prop_or_default]
+    pub reduced_motion: bool,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run)
+            && self.cursor == o.cursor
+            && self.playhead == o.playhead
+            && self.reduced_motion == o.reduced_motion
+    }
+}
+
+fn f(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+#[component]
+pub fn SequenceDiagram(p: &Props) -> Html {
+    let run = &p.run;
+    let n = run.actors.len() as f64;
+    let width = LEFT + LANE_W * n + 10.0;
+    let last = run.steps.len().saturating_sub(1) as u32;
+    let height = row_y(last) + ROW * 2.0;
+    let t = p.playhead;
+    let cursor = p.cursor;
+    let down: &[u16] = run
+        .steps
+        .get(cursor as usize)
+        .map_or(&[], |s| s.down.as_slice());
+    // Row at which each flight arrived (or was lost).
+    let mut arrival = vec![None; run.flights.len()];
+    for s in &run.steps {
+        if let Some(fid) = s.flight {
+            arrival[fid as usize] = Some(s.index);
+        }
+    }
+
+    let lanes = run.actors.iter().enumerate().map(|(i, a)| {
+        let x = lane_x(i as u16);
+        let is_down = down.contains(&(i as u16));
+        html! {
+            <g class={classes!("lane", is_down.then_some("down"))} data-actor={a.name.clone()}>
+                <line x1={f(x)} y1={f(TOP - 16.0)} x2={f(x)} y2={f(height - 10.0)} class="lane-line" />
+                <rect x={f(x - 72.0)} y="8" width="144" height="30" rx="6" class="lane-head" />
+                <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ &a.title }</text>
+                if is_down {
+                    <text x={f(x)} y={f(TOP - 2.0)} text-anchor="middle" class="down-label">{"✕ down"}</text>
+                }
+            </g>
+        }
+    });
+
+    let rows = run.steps.iter().filter(|s| s.index <= cursor).map(|s| {
+        let y = row_y(s.index);
+        html! { <text x="6" y={f(y + 4.0)} class="tick">{ format!("#{} {}.{:03} s", s.index, s.time / 1000, s.time % 1000) }</text> }
+    });
+
+    let timers = run.timers.iter().filter_map(|tm| {
+        let fired = tm.fired_step.filter(|s| *s <= cursor)?;
+        let x = lane_x(tm.actor);
+        let (y0, y) = (row_y(tm.set_step), row_y(fired));
+        let timeout = tm.label.starts_with("timeout");
+        let label = tm.label.clone();
+        Some(html! {
+            <g class={classes!("timer", timeout.then_some("timeout"))}>
+                <line x1={f(x - 8.0)} y1={f(y0)} x2={f(x - 8.0)} y2={f(y)} class="timer-span" />
+                <circle cx={f(x)} cy={f(y)} r="6" />
+                <text x={f(x - 14.0)} y={f(y + 4.0)} text-anchor="end" class="timer-label">{ label }</text>
+            </g>
+        })
+    });
+
+    let flights = run.flights.iter().filter(|fl| fl.send_step <= cursor && (fl.sent_at as f64) <= t).map(|fl| {
+        let (x1, y1) = (lane_x(fl.from), row_y(fl.send_step));
+        let end_row = arrival[fl.id as usize].unwrap_or(last + 1);
+        let (x2, y2) = (lane_x(fl.to), row_y(end_row));
+        let span = (fl.arrives_at - fl.sent_at).max(1) as f64;
+        let mut progress = ((t - fl.sent_at as f64) / span).clamp(0.0, 1.0);
+        if end_row <= cursor {
+            progress = 1.0;
+        }
+        if p.reduced_motion && progress < 1.0 {
+            progress = 0.5;
+        }
+        let arrived = progress >= 1.0;
+        let lost = fl.fate == Fate::Dropped;
+        let stop = if lost { progress.min(0.6) } else { progress };
+        let (ex, ey) = (x1 + (x2 - x1) * stop, y1 + (y2 - y1) * stop);
+        let state = match fl.fate {
+            Fate::Dropped => "dropped",
+            Fate::ReceiverDown => "receiver-down",
+            _ if arrived => "delivered",
+            _ => "in-flight",
+        };
+        let class = classes!(
+            "flight",
+            state,
+            (fl.message.class == MsgClass::Response).then_some("response"),
+            fl.duplicate_of.map(|_| "duplicate")
+        );
+        let marker = (arrived && !lost && fl.fate != Fate::ReceiverDown).then_some("url(#arrow)");
+        let tooltip = match &fl.note {
+            Some(n) => format!("{}\n\n({n})", fl.message.to_http()),
+            None => fl.message.to_http(),
+        };
+        // Label above the arrow, near where it starts, so stacked rows stay legible.
+        let (lx, ly) = (x1 + (x2 - x1) * 0.5, y1 + (y2 - y1) * 0.5 - 6.0);
+        html! {
+            <g class={class} data-flight={fl.id.to_string()}>
+                <title>{ tooltip }</title>
+                <line x1={f(x1)} y1={f(y1)} x2={f(ex)} y2={f(ey)} marker-end={marker} />
+                if !arrived {
+                    <circle cx={f(ex)} cy={f(ey)} r="6" class="packet" />
+                }
+                if lost && arrived {
+                    <text x={f(ex)} y={f(ey + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
+                    <text x={f(ex + 12.0)} y={f(ey + 6.0)} class="lost-label">{"lost"}</text>
+                }
+                if fl.fate == Fate::ReceiverDown && arrived {
+                    <text x={f(x2)} y={f(y2 + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
+                }
+                <text x={f(lx)} y={f(ly)} text-anchor="middle" class="flight-label">{ &fl.label }</text>
+            </g>
+        }
+    });
+
+    let violation = run.first_violation().filter(|v| v.step <= cursor).map(|v| {
+        let y = row_y(v.step) + ROW / 2.0;
+        html! {
+            <g class="violation-mark">
+                <line x1={f(LEFT)} y1={f(y)} x2={f(width)} y2={f(y)} />
+                <text x={f(LEFT + 4.0)} y={f(y + 14.0)}>{ format!("✗ {}", v.message) }</text>
+            </g>
+        }
+    });
+
+    let py = time_to_y(run, t);
+    html! {
+        <svg id="sequence" xmlns="http://www.w3.org/2000/svg" class="sequence" width={f(width)} height={f(height)}
+             viewBox={format!("0 0 {} {}", f(width), f(height))} role="img"
+             aria-label={format!("Sequence diagram: {} lanes, {} messages so far", run.actors.len(), run.flights.iter().filter(|fl| fl.send_step <= cursor).count())}>
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                </marker>
+            </defs>
+            <rect x="0" y={f(py - ROW / 2.0)} width={f(width)} height={f(ROW)} class="now-band" />
+            <g class="ticks">{ for rows }</g>
+            { for lanes }
+            { for timers }
+            { for flights }
+            { for violation }
+            <line id="playhead" class="playhead" x1="0" y1={f(py)} x2={f(width)} y2={f(py)} />
+        </svg>
+    }
+}

@@ -1,0 +1,104 @@
+//! The exported run file (scenario, cursor and the full trace) and reading
+//! it back. Import keeps only the scenario and cursor and re-simulates,
+//! so a file can never smuggle a trace the engine would not produce.
+
+use faultline_sim::scenario::Scenario;
+use faultline_sim::Run;
+use serde::Deserialize;
+
+/// Marker and version of the run file format.
+pub const FILE_KIND: &str = "faultline-run";
+pub const FILE_VERSION: u32 = 1;
+/// Largest file we read (a long run's trace is a few MB).
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// The JSON text of an exported run.
+pub fn run_file(run: &Run, cursor: u32) -> String {
+    let value = serde_json::json!({
+        "kind": FILE_KIND,
+        "version": FILE_VERSION,
+        "cursor": cursor,
+        "scenario": run.scenario,
+        "run": run,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct FileHead {
+    kind: Option<String>,
+    version: Option<u32>,
+    #[serde(default)]
+    cursor: u32,
+    scenario: Option<serde_json::Value>,
+}
+
+/// Read a run file back, or explain what is wrong with it.
+pub fn parse_run_file(text: &str) -> Result<(Scenario, u32), String> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB, more than the {} MB a run file can be",
+            text.len() / 1_048_576,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    let head: FileHead =
+        serde_json::from_str(text).map_err(|e| format!("it is not a JSON run file ({e})"))?;
+    if head.kind.as_deref() != Some(FILE_KIND) {
+        return Err(
+            "it is JSON, but not a Faultline run file (no \"kind\": \"faultline-run\")".into(),
+        );
+    }
+    if head.version != Some(FILE_VERSION) {
+        return Err(format!(
+            "it was saved in run file version {:?}; this page reads version {FILE_VERSION}",
+            head.version
+        ));
+    }
+    let raw = head.scenario.ok_or("the file has no scenario in it")?;
+    let scenario: Scenario =
+        serde_json::from_value(raw).map_err(|e| format!("its scenario is damaged ({e})"))?;
+    faultline_sim::permalink::check(&scenario)
+        .map_err(|e| format!("its scenario cannot be played: {e}"))?;
+    Ok((scenario, head.cursor))
+}
+
+/// Make the diagram's SVG readable outside the page: embed the colours
+/// that the page's stylesheet would otherwise supply.
+pub fn standalone_svg(svg: &str) -> String {
+    const STYLE: &str = "<style>text{font:12px sans-serif;fill:#1b1f24}.lane-line{stroke:#9aa4af;stroke-dasharray:4 4}.lane-head{fill:#eef2f6;stroke:#9aa4af}.flight line{stroke:#2563eb;stroke-width:2}.flight.response line{stroke:#059669}.flight.dropped line{stroke:#dc2626;stroke-dasharray:6 4}.cross,.lost-label{fill:#dc2626;font-weight:bold}.timer circle{fill:#6b7280}.timer.timeout circle{fill:#d97706}.timer-span{stroke:#d1d5db;stroke-width:3}.playhead{stroke:#7c3aed}.violation-mark line{stroke:#dc2626;stroke-width:2}.violation-mark text{fill:#dc2626}.arrowhead{fill:#374151}.packet{fill:#2563eb}</style>";
+    match svg.find('>') {
+        Some(i) => format!("{}{STYLE}{}", &svg[..=i], &svg[i + 1..]),
+        None => svg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exported_file_reads_back() {
+        let s = faultline_sim::preset("payments", "key-expired").unwrap();
+        let run = faultline_sim::simulate(&s).unwrap();
+        let (back, cursor) = parse_run_file(&run_file(&run, 5)).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(cursor, 5);
+    }
+
+    #[test]
+    fn bad_files_are_explained() {
+        for (text, expect) in [
+            ("", "not a JSON run file"),
+            ("[1,2]", "not a JSON run file"),
+            ("{\"a\":1}", "not a Faultline run file"),
+            ("{\"kind\":\"faultline-run\",\"version\":9}", "version"),
+            ("{\"kind\":\"faultline-run\",\"version\":1}", "no scenario"),
+            ("{\"kind\":\"faultline-run\",\"version\":1,\"scenario\":{\"v\":1}}", "damaged"),
+            ("{\"kind\":\"faultline-run\",\"version\":1,\"scenario\":{\"v\":1,\"lab\":\"x\",\"seed\":1}}", "cannot be played"),
+        ] {
+            let err = parse_run_file(text).unwrap_err();
+            assert!(err.contains(expect), "{text}: {err}");
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! The app's state: a scenario, its simulated run, a cursor and the
+//! playhead. Every change on screen goes through an `Action`; the run is
+//! recomputed only when the scenario changes (it is a pure function of it).
+
+use faultline_sim::fault::Fault;
+use faultline_sim::scenario::{ConfigValue, Scenario};
+use faultline_sim::{simulate, Run};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Playback speeds offered (multiples of the base rate).
+pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 1.5, 2.0, 4.0];
+
+/// Virtual milliseconds per real millisecond at 1× (1 s of the run plays in 4 s).
+pub const BASE_RATE: f64 = 0.25;
+
+/// Which page is shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Page {
+    Landing,
+    Lab,
+}
+
+/// A message shown above the lab (bad link, bad file, copied link…).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub page: Page,
+    pub scenario: Scenario,
+    pub run: Rc<Run>,
+    pub cursor: u32,
+    /// Virtual time of the playhead (between steps while animating).
+    pub playhead: f64,
+    pub playing: bool,
+    pub speed: f64,
+    pub notice: Option<Notice>,
+    pub help_open: bool,
+    /// Which preset the scenario came from, if unchanged since.
+    pub preset: Option<String>,
+    /// Bumped on every re-simulation, for the timing figure.
+    pub sim_ms: f64,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run)
+            && self.page == other.page
+            && self.cursor == other.cursor
+            && self.playhead == other.playhead
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.notice == other.notice
+            && self.help_open == other.help_open
+    }
+}
+
+pub enum Action {
+    /// Show a scenario at a step (from a link, a preset, an import).
+    Load {
+        scenario: Scenario,
+        cursor: u32,
+        preset: Option<String>,
+        notice: Option<Notice>,
+    },
+    GoHome,
+    /// Advance the playhead by real elapsed milliseconds.
+    Tick(f64),
+    TogglePlay,
+    StepForward,
+    StepBack,
+    Restart,
+    Seek(u32),
+    SetSpeed(f64),
+    /// Apply faults built for the playhead's current time.
+    AddFaults(Vec<Fault>),
+    RemoveFault(usize),
+    SetConfig(String, ConfigValue),
+    Notify(Notice),
+    Dismiss,
+    ToggleHelp,
+    CloseHelp,
+    JumpToViolation,
+}
+
+/// The default scenario: the lab's first preset.
+pub fn default_scenario() -> Scenario {
+    faultline_sim::preset("payments", "lost-response-no-key")
+        .unwrap_or_else(|| Scenario::new("payments", 7))
+}
+
+fn run_of(s: &Scenario) -> Result<(Rc<Run>, f64), String> {
+    let t0 = crate::platform::now_ms();
+    let run = simulate(s).map_err(|e| e.to_string())?;
+    Ok((Rc::new(run), crate::platform::now_ms() - t0))
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let scenario = default_scenario();
+        let (run, sim_ms) = run_of(&scenario).unwrap_or_else(|_| {
+            let s = Scenario::new("payments", 7);
+            (
+                Rc::new(simulate(&s).expect("the built-in scenario is valid")),
+                0.0,
+            )
+        });
+        Self {
+            page: Page::Landing,
+            scenario,
+            run,
+            cursor: 0,
+            playhead: 0.0,
+            playing: false,
+            speed: 1.0,
+            notice: None,
+            help_open: false,
+            preset: Some("lost-response-no-key".into()),
+            sim_ms,
+        }
+    }
+
+    pub fn last_step(&self) -> u32 {
+        self.run.steps.len().saturating_sub(1) as u32
+    }
+
+    pub fn time_of(&self, step: u32) -> f64 {
+        self.run
+            .steps
+            .get(step as usize)
+            .map_or(0.0, |s| s.time as f64)
+    }
+
+    fn at_step(mut self, step: u32) -> Self {
+        self.cursor = step.min(self.last_step());
+        self.playhead = self.time_of(self.cursor);
+        self
+    }
+
+    /// Replace the scenario, keeping the playhead's moment.
+    fn resimulate(mut self, scenario: Scenario) -> Self {
+        match run_of(&scenario) {
+            Ok((run, ms)) => {
+                self.scenario = scenario;
+                self.run = run;
+                self.sim_ms = ms;
+                let t = self.playhead;
+                // Keep every step up to the playhead: the past is unchanged.
+                let n = self.run.steps.partition_point(|s| (s.time as f64) <= t);
+                self.cursor = n.saturating_sub(1) as u32;
+                self.playhead = t.min(self.run.end_time() as f64);
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!("That change cannot be run: {e}"),
+                    is_error: true,
+                })
+            }
+        }
+        self
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Load {
+                scenario,
+                cursor,
+                preset,
+                notice,
+            } => match run_of(&scenario) {
+                Ok((run, ms)) => {
+                    s.scenario = scenario;
+                    s.run = run;
+                    s.sim_ms = ms;
+                    s.page = Page::Lab;
+                    s.playing = false;
+                    s.preset = preset;
+                    s.notice = notice;
+                    s = s.at_step(cursor);
+                }
+                Err(e) => {
+                    s.notice = Some(Notice {
+                        text: format!("That run cannot be played: {e}"),
+                        is_error: true,
+                    })
+                }
+            },
+            Action::GoHome => {
+                s.page = Page::Landing;
+                s.playing = false;
+            }
+            Action::Tick(real_ms) => {
+                if !s.playing {
+                    return self;
+                }
+                let end = s.run.end_time() as f64;
+                s.playhead = (s.playhead + real_ms * BASE_RATE * s.speed).min(end);
+                let n = s
+                    .run
+                    .steps
+                    .partition_point(|st| (st.time as f64) <= s.playhead);
+                s.cursor = n.saturating_sub(1) as u32;
+                if s.playhead >= end {
+                    s.cursor = s.last_step();
+                    s.playing = false;
+                }
+            }
+            Action::TogglePlay => {
+                if !s.playing && s.cursor >= s.last_step() {
+                    s = s.at_step(0);
+                }
+                s.playing = !s.playing;
+            }
+            Action::StepForward => {
+                s.playing = false;
+                let next = (s.cursor + 1).min(s.last_step());
+                s = s.at_step(next);
+            }
+            Action::StepBack => {
+                s.playing = false;
+                let prev = s.cursor.saturating_sub(1);
+                s = s.at_step(prev);
+            }
+            Action::Restart => {
+                s.playing = false;
+                s = s.at_step(0);
+            }
+            Action::Seek(step) => s = s.at_step(step),
+            Action::SetSpeed(v) => s.speed = v.clamp(0.25, 4.0),
+            Action::AddFaults(faults) => {
+                let mut next = s.scenario.clone();
+                if next.faults.len() + faults.len() > faultline_sim::scenario::MAX_FAULTS {
+                    s.notice = Some(Notice {
+                        text: "The fault plan is full (64 faults). Remove one first.".into(),
+                        is_error: true,
+                    });
+                } else {
+                    next.faults.extend(faults);
+                    s.preset = None;
+                    s = s.resimulate(next);
+                }
+            }
+            Action::RemoveFault(i) => {
+                let mut next = s.scenario.clone();
+                if i < next.faults.len() {
+                    next.faults.remove(i);
+                    s.preset = None;
+                    s = s.resimulate(next);
+                }
+            }
+            Action::SetConfig(key, value) => {
+                let mut next = s.scenario.clone();
+                next.config.insert(key, value);
+                s.preset = None;
+                s = s.resimulate(next);
+            }
+            Action::Notify(n) => s.notice = Some(n),
+            Action::Dismiss => s.notice = None,
+            Action::ToggleHelp => s.help_open = !s.help_open,
+            Action::CloseHelp => s.help_open = false,
+            Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
+                Some(step) => {
+                    s.playing = false;
+                    s = s.at_step(step);
+                }
+                None => {
+                    s.notice = Some(Notice {
+                        text: "No invariant breaks in this run.".into(),
+                        is_error: false,
+                    })
+                }
+            },
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> Rc<AppState> {
+        Rc::new(AppState::new()).reduce(Action::Load {
+            scenario: default_scenario(),
+            cursor: 0,
+            preset: None,
+            notice: None,
+        })
+    }
+
+    #[test]
+    fn stepping_moves_the_cursor_and_playhead() {
+        let s = state()
+            .reduce(Action::StepForward)
+            .reduce(Action::StepForward);
+        assert_eq!(s.cursor, 2);
+        assert_eq!(s.playhead, s.run.steps[2].time as f64);
+        let s = s.reduce(Action::StepBack);
+        assert_eq!(s.cursor, 1);
+    }
+
+    #[test]
+    fn playing_to_the_end_stops() {
+        let mut s = state().reduce(Action::TogglePlay);
+        for _ in 0..10_000 {
+            s = s.reduce(Action::Tick(100.0));
+        }
+        assert!(!s.playing);
+        assert_eq!(s.cursor, s.last_step());
+    }
+
+    #[test]
+    fn a_fault_click_keeps_the_past() {
+        let s = state().reduce(Action::Seek(3));
+        let before: Vec<String> = s.run.steps[..=3]
+            .iter()
+            .map(|x| x.summary.clone())
+            .collect();
+        let info = faultline_sim::lab("payments").unwrap();
+        let faults = (info.palette[0].build)(s.playhead as u64);
+        let s = s.reduce(Action::AddFaults(faults));
+        let after: Vec<String> = s.run.steps[..=3]
+            .iter()
+            .map(|x| x.summary.clone())
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(s.cursor, 3);
+        assert_eq!(s.scenario.faults.len(), 2);
+    }
+}
