@@ -72,11 +72,11 @@ pub fn LabView(p: &Props) -> Html {
         Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} /> })
     });
 
-    let tables = run.tables[step.tables as usize].clone();
+    let tables = run.tables_at(cursor);
     let previous = if cursor == 0 {
         Vec::new()
     } else {
-        run.tables[run.steps[cursor as usize - 1].tables as usize].clone()
+        run.tables_at(cursor - 1)
     };
 
     let on_jump = p.on.reform(Action::Seek);

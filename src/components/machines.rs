@@ -75,38 +75,54 @@ pub fn MachinePanel(p: &Props) -> Html {
         let (a, b) = (pos[idx(t.from)], pos[idx(t.to)]);
         let taken = p.taken.is_some_and(|x| x == *t);
         let class = classes!("edge", taken.then_some("taken"));
-        let path = if t.from == t.to {
-            format!(
-                "M {} {} c -30 -40 30 -40 10 -14",
-                f(a.0 - 10.0),
-                f(a.1 - 12.0)
+        // Parallel edges between the same two states fan out.
+        let parallel = m.transitions[..k]
+            .iter()
+            .filter(|o| (o.from == t.from && o.to == t.to) || (o.from == t.to && o.to == t.from))
+            .count() as f64;
+        let (path, lx, ly) = if t.from == t.to {
+            let lift = 34.0 + parallel * 14.0;
+            (
+                format!(
+                    "M {} {} C {} {} {} {} {} {}",
+                    f(a.0 - 12.0),
+                    f(a.1 - 14.0),
+                    f(a.0 - 40.0),
+                    f(a.1 - lift - 10.0),
+                    f(a.0 + 40.0),
+                    f(a.1 - lift - 10.0),
+                    f(a.0 + 12.0),
+                    f(a.1 - 14.0)
+                ),
+                a.0,
+                a.1 - lift,
             )
         } else {
-            // Curve each edge a little so opposite edges do not overlap.
             let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
             let (dx, dy) = (b.0 - a.0, b.1 - a.1);
             let len = (dx * dx + dy * dy).sqrt().max(1.0);
-            let bend = 16.0 + (k % 3) as f64 * 6.0;
+            let bend = 14.0 + parallel * 20.0;
             let (cx, cy) = (mx - dy / len * bend, my + dx / len * bend);
             // Stop short of the target box.
-            let (ex, ey) = (b.0 - dx / len * 26.0, b.1 - dy / len * 16.0);
-            format!(
-                "M {} {} Q {} {} {} {}",
-                f(a.0),
-                f(a.1),
-                f(cx),
-                f(cy),
-                f(ex),
-                f(ey)
+            let (ex, ey) = (b.0 - dx / len * 30.0, b.1 - dy / len * 16.0);
+            // Label at the curve's midpoint.
+            let (lx, ly) = (
+                0.25 * a.0 + 0.5 * cx + 0.25 * ex,
+                0.25 * a.1 + 0.5 * cy + 0.25 * ey,
+            );
+            (
+                format!(
+                    "M {} {} Q {} {} {} {}",
+                    f(a.0),
+                    f(a.1),
+                    f(cx),
+                    f(cy),
+                    f(ex),
+                    f(ey)
+                ),
+                lx,
+                ly + 3.0,
             )
-        };
-        let (lx, ly) = {
-            let (mx, my) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-            if t.from == t.to {
-                (a.0, a.1 - 40.0)
-            } else {
-                (mx, my)
-            }
         };
         html! {
             <g class={class}>

@@ -11,3 +11,6 @@ pub mod machines;
 pub mod narration;
 pub mod sequence;
 pub mod tables;
+
+#[cfg(test)]
+mod tests;

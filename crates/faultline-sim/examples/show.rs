@@ -29,8 +29,8 @@ fn main() {
         run.steps.len(),
         run.flights.len()
     );
-    if let Some(t) = run.tables.last() {
-        for table in t {
+    {
+        for table in run.tables_at(run.steps.len() as u32 - 1) {
             println!("== {}", table.title);
             for r in &table.rows {
                 println!("   {}", r.join(" | "));

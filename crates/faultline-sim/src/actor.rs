@@ -47,6 +47,8 @@ pub enum Command<M> {
 /// Handed to an actor for one event; collects its commands.
 pub struct Ctx<'a, M> {
     now: u64,
+    /// False in lean runs: narration is not even formatted.
+    detail: bool,
     me: ActorId,
     rng: &'a mut SimRng,
     commands: Vec<Command<M>>,
@@ -56,9 +58,10 @@ pub struct Ctx<'a, M> {
 }
 
 impl<'a, M> Ctx<'a, M> {
-    pub(crate) fn new(now: u64, me: ActorId, rng: &'a mut SimRng) -> Self {
+    pub(crate) fn new(now: u64, me: ActorId, rng: &'a mut SimRng, detail: bool) -> Self {
         Self {
             now,
+            detail,
             me,
             rng,
             commands: Vec::new(),
@@ -97,7 +100,16 @@ impl<'a, M> Ctx<'a, M> {
 
     /// One line of narration for the learner.
     pub fn say(&mut self, line: impl Into<String>) {
-        self.narration.push(line.into());
+        if self.detail {
+            self.narration.push(line.into());
+        }
+    }
+
+    /// Narration built only when the run keeps it (use for `format!`).
+    pub fn say_with(&mut self, line: impl FnOnce() -> String) {
+        if self.detail {
+            self.narration.push(line());
+        }
     }
 
     /// Hand back what the actor asked for, releasing the generator.

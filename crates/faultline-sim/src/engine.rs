@@ -8,7 +8,7 @@ use crate::lab::{Lab, LabInfo};
 use crate::rng::SimRng;
 use crate::scenario::{Scenario, ScenarioError, MAX_FAULTS};
 use crate::trace::{
-    ActorInfo, End, Fate, Flight, Run, Step, StepKind, Table, TimerMark, Violation,
+    ActorInfo, End, Fate, Flight, Run, Step, StepKind, TableSnapshot, TimerMark, Violation,
 };
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -58,19 +58,30 @@ pub fn validate<L: Lab>(
     Ok(())
 }
 
+/// How much of the run to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything the views need: narration, messages, tables, states.
+    Full,
+    /// Only what checking needs: step times and kinds, flights' routing and
+    /// fates, timers and verdicts. For property tests and explorers.
+    Lean,
+}
+
 /// Run a lab's scenario to its end or its bounds.
-pub fn simulate_lab<L: Lab>(scenario: &Scenario) -> Result<Run, ScenarioError> {
+pub fn simulate_lab<L: Lab>(scenario: &Scenario, detail: Detail) -> Result<Run, ScenarioError> {
     let info = L::info();
     let actors = L::build(&info, &scenario.config);
     let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
     validate::<L>(&info, scenario, &names)?;
-    let mut sim = Sim::<L>::new(scenario, actors, names);
+    let mut sim = Sim::<L>::new(scenario, actors, names, detail == Detail::Full);
     sim.run();
     Ok(sim.finish())
 }
 
 struct Sim<'s, L: Lab> {
     scenario: &'s Scenario,
+    detail: bool,
     actors: Vec<L::Actor>,
     names: Vec<String>,
     up: Vec<bool>,
@@ -88,16 +99,24 @@ struct Sim<'s, L: Lab> {
     steps: Vec<Step>,
     flights: Vec<Flight>,
     timers: Vec<TimerMark>,
-    tables: Vec<Vec<Table>>,
+    table_log: Vec<TableSnapshot>,
+    /// Index in `table_log` of each actor's latest snapshot.
+    last_snapshot: Vec<Option<usize>>,
     violations: Vec<Violation>,
     end: End,
 }
 
 impl<'s, L: Lab> Sim<'s, L> {
-    fn new(scenario: &'s Scenario, actors: Vec<L::Actor>, names: Vec<String>) -> Self {
+    fn new(
+        scenario: &'s Scenario,
+        actors: Vec<L::Actor>,
+        names: Vec<String>,
+        detail: bool,
+    ) -> Self {
         let n = actors.len();
         let mut sim = Self {
             scenario,
+            detail,
             actors,
             names,
             up: vec![true; n],
@@ -112,7 +131,8 @@ impl<'s, L: Lab> Sim<'s, L> {
             steps: Vec::new(),
             flights: Vec::new(),
             timers: Vec::new(),
-            tables: Vec::new(),
+            table_log: Vec::new(),
+            last_snapshot: vec![None; n],
             violations: Vec::new(),
             end: End::Quiet,
         };
@@ -125,8 +145,11 @@ impl<'s, L: Lab> Sim<'s, L> {
                 sim.push(*at_ms, Event::Fault(i as u32));
             }
         }
-        let snapshot = sim.snapshot_tables();
-        sim.tables.push(snapshot);
+        if detail {
+            for a in 0..n {
+                sim.snapshot_actor(a as ActorId);
+            }
+        }
         sim
     }
 
@@ -173,7 +196,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.kind = StepKind::Start;
                 rec.summary = "Run starts".into();
                 for i in 0..self.actors.len() {
-                    let mut ctx = Ctx::new(self.now, i as ActorId, &mut self.rng);
+                    let mut ctx = Ctx::new(self.now, i as ActorId, &mut self.rng, self.detail);
                     self.actors[i].on_start(&mut ctx);
                     let out = ctx.finish();
                     rec.absorb(self.apply(i as ActorId, out));
@@ -200,13 +223,15 @@ impl<'s, L: Lab> Sim<'s, L> {
                 } else if let Some(msg) = payload {
                     rec.kind = StepKind::Deliver;
                     self.flights[fid as usize].fate = Fate::Delivered;
-                    rec.summary = format!(
-                        "{} → {}: {}",
-                        self.names[from as usize],
-                        self.names[to as usize],
-                        self.flights[fid as usize].label
-                    );
-                    let mut ctx = Ctx::new(self.now, to, &mut self.rng);
+                    if self.detail {
+                        rec.summary = format!(
+                            "{} → {}: {}",
+                            self.names[from as usize],
+                            self.names[to as usize],
+                            self.flights[fid as usize].label
+                        );
+                    }
+                    let mut ctx = Ctx::new(self.now, to, &mut self.rng, self.detail);
                     self.actors[to as usize].on_message(from, msg, &mut ctx);
                     let out = ctx.finish();
                     rec.absorb(self.apply(to, out));
@@ -217,11 +242,13 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.kind = StepKind::Lost;
                 rec.actor = Some(f.to);
                 rec.flight = Some(fid);
-                rec.summary = format!("lost in the network: {}", f.label);
-                rec.narration.push(format!(
-                    "The message \"{}\" from {} to {} was lost in the network. Nobody is told: the sender only notices if it is waiting with a timeout.",
-                    f.label, self.names[f.from as usize], self.names[f.to as usize]
-                ));
+                if self.detail {
+                    rec.summary = format!("lost in the network: {}", f.label);
+                    rec.narration.push(format!(
+                        "The message \"{}\" from {} to {} was lost in the network. Nobody is told: the sender only notices if it is waiting with a timeout.",
+                        f.label, self.names[f.from as usize], self.names[f.to as usize]
+                    ));
+                }
                 self.payloads[fid as usize] = None;
             }
             Event::Timer { actor, tag, id } => {
@@ -233,10 +260,13 @@ impl<'s, L: Lab> Sim<'s, L> {
                 self.active_timers[actor as usize].remove(&tag);
                 rec.kind = StepKind::Timer;
                 rec.actor = Some(actor);
-                let label = self.timers[id as usize].label.clone();
                 self.timers[id as usize].fired_step = Some(self.steps.len() as u32);
-                rec.summary = format!("{}: timer \"{}\" fires", self.names[actor as usize], label);
-                let mut ctx = Ctx::new(self.now, actor, &mut self.rng);
+                if self.detail {
+                    let label = &self.timers[id as usize].label;
+                    rec.summary =
+                        format!("{}: timer \"{}\" fires", self.names[actor as usize], label);
+                }
+                let mut ctx = Ctx::new(self.now, actor, &mut self.rng, self.detail);
                 self.actors[actor as usize].on_timer(tag, &mut ctx);
                 let out = ctx.finish();
                 rec.absorb(self.apply(actor, out));
@@ -269,7 +299,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                                 "{} restarts. It has its durable data back, but everything it held only in memory is gone.",
                                 self.actors[id as usize].title()
                             ));
-                            let mut ctx = Ctx::new(self.now, id, &mut self.rng);
+                            let mut ctx = Ctx::new(self.now, id, &mut self.rng, self.detail);
                             self.actors[id as usize].on_restart(&mut ctx);
                             let out = ctx.finish();
                             rec.absorb(self.apply(id, out));
@@ -282,7 +312,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                         rec.kind = StepKind::LabFault;
                         rec.actor = Some(id);
                         rec.summary = format!("fault \"{}\" on {}", name, actor);
-                        let mut ctx = Ctx::new(self.now, id, &mut self.rng);
+                        let mut ctx = Ctx::new(self.now, id, &mut self.rng, self.detail);
                         let understood = self.up[id as usize]
                             && self.actors[id as usize].on_lab_fault(&name, &mut ctx);
                         if !understood {
@@ -316,6 +346,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             self.actors[id as usize].title()
         ));
         rec.data_changed = true;
+        rec.changed_actors.push(id);
     }
 
     /// Carry out an actor's commands; returns what the step should record.
@@ -330,6 +361,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             narration,
             transitions,
             data_changed,
+            changed_actors: if data_changed { vec![me] } else { Vec::new() },
             ..StepRecord::default()
         };
         for c in commands {
@@ -420,8 +452,11 @@ impl<'s, L: Lab> Sim<'s, L> {
                 ));
             }
         }
-        let label = msg.label();
-        let display = msg.display();
+        let (label, display) = if self.detail {
+            (msg.label(), msg.display())
+        } else {
+            (String::new(), crate::message::Message::request(""))
+        };
         let id = self.flights.len() as u32;
         let mut flight = Flight {
             id,
@@ -477,15 +512,20 @@ impl<'s, L: Lab> Sim<'s, L> {
             self.crash(victim, &mut crash_rec);
             rec.narration.extend(crash_rec.narration);
             rec.data_changed = true;
+            rec.changed_actors.extend(crash_rec.changed_actors);
         }
     }
 
-    fn snapshot_tables(&self) -> Vec<Table> {
-        let mut out = Vec::new();
-        for a in &self.actors {
-            a.tables(&mut out);
+    /// Re-read one actor's tables; log them if they changed.
+    fn snapshot_actor(&mut self, actor: ActorId) {
+        let mut tables = Vec::new();
+        self.actors[actor as usize].tables(&mut tables);
+        let last = self.last_snapshot[actor as usize];
+        if last.is_some_and(|i| self.table_log[i].tables == tables) {
+            return;
         }
-        out
+        self.last_snapshot[actor as usize] = Some(self.table_log.len());
+        self.table_log.push(TableSnapshot { actor, tables });
     }
 
     fn record_violation(&mut self, id: &'static str, message: String) {
@@ -501,21 +541,30 @@ impl<'s, L: Lab> Sim<'s, L> {
         });
     }
 
-    fn commit_step(&mut self, rec: StepRecord) {
-        if rec.data_changed {
-            let snapshot = self.snapshot_tables();
-            if self.tables.last() != Some(&snapshot) {
-                self.tables.push(snapshot);
+    fn commit_step(&mut self, mut rec: StepRecord) {
+        let changed = rec.data_changed || !rec.transitions.is_empty() || self.steps.is_empty();
+        if !self.detail {
+            rec.summary.clear();
+            rec.narration.clear();
+        }
+        if rec.data_changed && self.detail {
+            rec.changed_actors.sort_unstable();
+            rec.changed_actors.dedup();
+            for &a in &rec.changed_actors {
+                self.snapshot_actor(a);
             }
         }
-        let states = self
-            .actors
-            .iter()
-            .map(|a| {
-                let m = a.machine();
-                m.machine.index_of(m.current).unwrap_or(0) as u8
-            })
-            .collect();
+        let states = if !self.detail {
+            Vec::new()
+        } else {
+            self.actors
+                .iter()
+                .map(|a| {
+                    let m = a.machine();
+                    m.machine.index_of(m.current).unwrap_or(0) as u8
+                })
+                .collect()
+        };
         let down = (0..self.actors.len())
             .filter(|&i| !self.up[i])
             .map(|i| i as ActorId)
@@ -531,10 +580,14 @@ impl<'s, L: Lab> Sim<'s, L> {
             states,
             transitions: rec.transitions,
             down,
-            tables: (self.tables.len() - 1) as u32,
+            tables: self.table_log.len() as u32,
         });
-        for (id, msg) in L::check(&self.actors) {
-            self.record_violation(id, msg);
+        // A step that changed neither data nor a state machine cannot change
+        // a verdict (actors flag every write), so it is not re-checked.
+        if changed {
+            for (id, msg) in L::check(&self.actors) {
+                self.record_violation(id, msg);
+            }
         }
     }
 
@@ -554,7 +607,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             steps: self.steps,
             flights: self.flights,
             timers: self.timers,
-            tables: self.tables,
+            table_log: self.table_log,
             violations: self.violations,
             end: self.end,
         }
@@ -570,6 +623,7 @@ struct StepRecord {
     narration: Vec<String>,
     transitions: Vec<(ActorId, crate::machine::Transition)>,
     data_changed: bool,
+    changed_actors: Vec<ActorId>,
 }
 
 impl Default for StepRecord {
@@ -582,6 +636,7 @@ impl Default for StepRecord {
             narration: Vec::new(),
             transitions: Vec::new(),
             data_changed: false,
+            changed_actors: Vec::new(),
         }
     }
 }
@@ -591,5 +646,6 @@ impl StepRecord {
         self.narration.extend(other.narration);
         self.transitions.extend(other.transitions);
         self.data_changed |= other.data_changed;
+        self.changed_actors.extend(other.changed_actors);
     }
 }

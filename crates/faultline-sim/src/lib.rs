@@ -17,6 +17,7 @@ pub mod rng;
 pub mod scenario;
 pub mod trace;
 
-pub use registry::{lab, labs, preset, simulate};
+pub use engine::Detail;
+pub use registry::{lab, labs, preset, simulate, simulate_with};
 pub use scenario::{Scenario, ScenarioError};
 pub use trace::Run;

@@ -1,7 +1,7 @@
 //! The list of labs and the one entry point the UI and the tests call:
 //! `simulate(&scenario)`.
 
-use crate::engine::simulate_lab;
+use crate::engine::{simulate_lab, Detail};
 use crate::lab::{Lab, LabInfo};
 use crate::labs::payments::{self, PaymentsLab};
 use crate::scenario::{Scenario, ScenarioError};
@@ -17,10 +17,17 @@ pub fn lab(id: &str) -> Option<LabInfo> {
     labs().into_iter().find(|l| l.id == id)
 }
 
-/// Run a scenario. Pure: the same scenario always gives the same run.
+/// Run a scenario, keeping everything the views need. Pure: the same
+/// scenario always gives the same run.
 pub fn simulate(scenario: &Scenario) -> Result<Run, ScenarioError> {
+    simulate_with(scenario, Detail::Full)
+}
+
+/// Run a scenario keeping only what `detail` asks for. The events, their
+/// times and the verdicts are the same at every level of detail.
+pub fn simulate_with(scenario: &Scenario, detail: Detail) -> Result<Run, ScenarioError> {
     match scenario.lab.as_str() {
-        payments::ID => simulate_lab::<PaymentsLab>(scenario),
+        payments::ID => simulate_lab::<PaymentsLab>(scenario, detail),
         other => Err(ScenarioError::UnknownLab(other.to_string())),
     }
 }

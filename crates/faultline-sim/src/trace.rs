@@ -82,6 +82,13 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// One actor's tables after a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableSnapshot {
+    pub actor: u16,
+    pub tables: Vec<Table>,
+}
+
 /// One event of the run.
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
@@ -99,7 +106,7 @@ pub struct Step {
     pub transitions: Vec<(u16, Transition)>,
     /// Actors that are down after this step.
     pub down: Vec<u16>,
-    /// Index into `Run::tables` of the data as it stands after this step.
+    /// How many entries of `Run::table_log` exist after this step.
     pub tables: u32,
 }
 
@@ -147,7 +154,8 @@ pub struct Run {
     pub steps: Vec<Step>,
     pub flights: Vec<Flight>,
     pub timers: Vec<TimerMark>,
-    pub tables: Vec<Vec<Table>>,
+    /// Each actor's tables, logged whenever they change.
+    pub table_log: Vec<TableSnapshot>,
     /// First violation of each invariant, in step order.
     pub violations: Vec<Violation>,
     pub end: End,
@@ -168,6 +176,29 @@ impl Run {
     pub fn step_at_time(&self, t: u64) -> u32 {
         let n = self.steps.partition_point(|s| s.time <= t);
         n.saturating_sub(1) as u32
+    }
+
+    /// All tables as they stand after `step`: each actor's latest snapshot,
+    /// tables of the same title merged (all clients share one attempts table).
+    pub fn tables_at(&self, step: u32) -> Vec<Table> {
+        let logged = self
+            .steps
+            .get(step as usize)
+            .map_or(self.table_log.len(), |s| s.tables as usize);
+        let log = &self.table_log[..logged.min(self.table_log.len())];
+        let mut out: Vec<Table> = Vec::new();
+        for actor in 0..self.actors.len() as u16 {
+            let Some(snap) = log.iter().rev().find(|s| s.actor == actor) else {
+                continue;
+            };
+            for t in &snap.tables {
+                match out.iter_mut().find(|o| o.title == t.title) {
+                    Some(o) => o.rows.extend(t.rows.iter().cloned()),
+                    None => out.push(t.clone()),
+                }
+            }
+        }
+        out
     }
 
     /// Serialized form, for export and determinism checks.

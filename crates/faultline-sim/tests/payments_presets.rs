@@ -8,10 +8,9 @@ fn run(id: &str) -> Run {
     simulate(&preset("payments", id).expect("preset exists")).expect("preset is valid")
 }
 
-fn table<'a>(run: &'a Run, title: &str) -> &'a Vec<Vec<String>> {
-    let last = run.tables.last().expect("tables");
-    &last
-        .iter()
+fn table(run: &Run, title: &str) -> Vec<Vec<String>> {
+    let last = run.tables_at(run.steps.len() as u32 - 1);
+    last.into_iter()
         .find(|t| t.title == title)
         .expect("table exists")
         .rows

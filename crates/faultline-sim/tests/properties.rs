@@ -4,7 +4,7 @@
 
 use faultline_sim::fault::{Fault, RandomFaults};
 use faultline_sim::scenario::{ConfigValue, Scenario};
-use faultline_sim::{lab, simulate};
+use faultline_sim::{lab, simulate, simulate_with, Detail};
 use proptest::prelude::*;
 
 /// Palette entries that keep the "keys prevent double charges" promise.
@@ -68,14 +68,14 @@ proptest! {
     #[test]
     fn with_keys_one_client_never_double_charges(seed in any::<u64>(), jitter in any::<bool>(), choices in fault_choices(), random in random_faults()) {
         let s = scenario(seed, 1, jitter, true, plan(&choices, SAFE_PALETTE), random);
-        let run = simulate(&s).unwrap();
+        let run = simulate_with(&s, Detail::Lean).unwrap();
         prop_assert!(run.violations.is_empty(), "seed {seed}: {:?}\nplan {:?}", run.violations, s.faults);
     }
 
     #[test]
     fn with_keys_many_clients_never_double_charge(seed in any::<u64>(), clients in 2i64..6, jitter in any::<bool>(), choices in fault_choices(), random in random_faults()) {
         let s = scenario(seed, clients, jitter, true, plan(&choices, SAFE_PALETTE), random);
-        let run = simulate(&s).unwrap();
+        let run = simulate_with(&s, Detail::Lean).unwrap();
         prop_assert!(run.violations.is_empty(), "seed {seed}: {:?}\nplan {:?}", run.violations, s.faults);
     }
 }
@@ -90,6 +90,17 @@ proptest! {
         let a = simulate(&s).unwrap().to_json();
         let b = simulate(&s).unwrap().to_json();
         prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn lean_and_full_runs_agree_on_events_and_verdicts(seed in any::<u64>(), clients in 1i64..4, key in any::<bool>(), choices in fault_choices(), random in random_faults()) {
+        let all: Vec<&str> = lab("payments").unwrap().palette.iter().map(|p| p.id).collect();
+        let s = scenario(seed, clients, true, key, plan(&choices, &all), random);
+        let (full, lean) = (simulate(&s).unwrap(), simulate_with(&s, Detail::Lean).unwrap());
+        let shape = |r: &faultline_sim::Run| r.steps.iter().map(|x| (x.time, x.kind, x.actor)).collect::<Vec<_>>();
+        prop_assert_eq!(shape(&full), shape(&lean));
+        prop_assert_eq!(full.violations, lean.violations);
+        prop_assert_eq!(full.end, lean.end);
     }
 
     #[test]

@@ -155,7 +155,7 @@ impl Api {
         if over {
             self.fire(req, "over_capacity_503", ctx);
             self.rejected_503 += 1;
-            ctx.say(format!(
+            ctx.say_with(|| format!(
                 "The payment API is already working on {} requests, its capacity, so it refuses attempt {attempt} with 503 Service Unavailable.",
                 self.cfg.capacity
             ));
@@ -175,7 +175,7 @@ impl Api {
         match key {
             Some(k) => {
                 self.fire(req, "has_key", ctx);
-                ctx.say(format!("The payment API receives attempt {attempt} with key {} and asks its database to claim the key.", short(&k)));
+                ctx.say_with(|| format!("The payment API receives attempt {attempt} with key {} and asks its database to claim the key.", short(&k)));
                 ctx.send(
                     self.cfg.db(),
                     PayMsg::ClaimKey {
@@ -202,7 +202,7 @@ impl Api {
             }
             None => {
                 self.fire(req, "no_key", ctx);
-                ctx.say(format!(
+                ctx.say_with(|| format!(
                     "The payment API receives attempt {attempt} with no key: it cannot tell a retry from a new payment, so it processes it as new."
                 ));
                 ctx.send(
@@ -224,10 +224,12 @@ impl Api {
                     p.token = token;
                 }
                 self.fire(req, "claimed", ctx);
-                ctx.say(format!(
-                    "Key claimed. The API asks the card processor to authorize {}.",
-                    money(amount)
-                ));
+                ctx.say_with(|| {
+                    format!(
+                        "Key claimed. The API asks the card processor to authorize {}.",
+                        money(amount)
+                    )
+                });
                 ctx.send(
                     self.cfg.processor(),
                     PayMsg::Authorize { req, order, amount },
@@ -250,7 +252,7 @@ impl Api {
             }
             Claim::Completed(stored) => {
                 self.fire(req, "completed_replay", ctx);
-                ctx.say(format!(
+                ctx.say_with(|| format!(
                     "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. No new charge.",
                     stored.status
                 ));
@@ -336,14 +338,14 @@ impl Api {
         match p.key.clone() {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
-                ctx.say(format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
+                ctx.say_with(|| format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
                 ctx.send(self.cfg.db(), PayMsg::CompleteKey { req, key, response });
             }
             _ => {
                 self.fire(req, "committed", ctx);
-                ctx.say(format!(
-                    "Charge ch_{charge_id} committed. The API answers 200 OK."
-                ));
+                ctx.say_with(|| {
+                    format!("Charge ch_{charge_id} committed. The API answers 200 OK.")
+                });
                 self.answer(req, response, false, None, ctx);
             }
         }

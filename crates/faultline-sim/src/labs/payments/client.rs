@@ -109,7 +109,7 @@ impl Client {
         if self.change_amount && n > 1 {
             self.change_amount = false;
             self.amount += 1_000;
-            ctx.say(format!(
+            ctx.say_with(|| format!(
                 "Client {} retries with a different amount ({}) but the same key: a bug the server must catch.",
                 self.index + 1,
                 money(self.amount)
@@ -138,7 +138,7 @@ impl Client {
             Some(k) => format!("with Idempotency-Key {}", short(k)),
             None => "without an Idempotency-Key".into(),
         };
-        ctx.say(format!(
+        ctx.say_with(|| format!(
             "Client {} sends attempt {n} to pay {} for order ord_{} {key_text}, and will wait {} ms.",
             self.index + 1,
             money(self.amount),
@@ -152,7 +152,7 @@ impl Client {
         let n = self.attempts.len() as u32;
         if n >= self.cfg.max_attempts {
             ctx.fire(&mut self.machine, "no_attempts_left");
-            ctx.say(format!(
+            ctx.say_with(|| format!(
                 "Client {} has used all {} attempts and gives up. It does not know whether it was charged.",
                 self.index + 1,
                 self.cfg.max_attempts
@@ -179,11 +179,13 @@ impl Client {
         } else {
             format!("{wait} ms (no jitter: every client waits exactly as long)")
         };
-        ctx.say(format!(
-            "Client {} backs off for {how} before attempt {}.",
-            self.index + 1,
-            n + 1
-        ));
+        ctx.say_with(|| {
+            format!(
+                "Client {} backs off for {how} before attempt {}.",
+                self.index + 1,
+                n + 1
+            )
+        });
     }
 }
 
@@ -229,7 +231,7 @@ impl Actor for Client {
                 a.outcome = format!("{} too late (ignored{replay_note})", status);
                 ctx.data_changed();
             }
-            ctx.say(format!(
+            ctx.say_with(|| format!(
                 "The answer {status} to attempt {attempt} reaches client {} too late: it stopped waiting for that attempt, so it ignores it.",
                 self.index + 1
             ));
@@ -244,26 +246,28 @@ impl Actor for Client {
             200..=299 => {
                 ctx.fire(&mut self.machine, "success");
                 if replayed {
-                    ctx.say(format!(
+                    ctx.say_with(|| format!(
                         "Client {} gets 200 with Idempotent-Replayed: true: the server recognised the key and sent back the stored result instead of charging again.",
                         self.index + 1
                     ));
                 } else {
-                    ctx.say(format!("Client {} gets 200: paid.", self.index + 1));
+                    ctx.say_with(|| format!("Client {} gets 200: paid.", self.index + 1));
                 }
             }
             409 => {
-                ctx.say(format!(
+                ctx.say_with(|| format!(
                     "409 Conflict: the first request with this key is still being processed, so the server refuses to run it twice at once. Client {} will retry.",
                     self.index + 1
                 ));
                 self.retry_or_give_up("retryable_error", ctx);
             }
             503 | 500 | 502 | 504 => {
-                ctx.say(format!(
-                    "{status}: the server is overloaded or failing; client {} will retry.",
-                    self.index + 1
-                ));
+                ctx.say_with(|| {
+                    format!(
+                        "{status}: the server is overloaded or failing; client {} will retry.",
+                        self.index + 1
+                    )
+                });
                 self.retry_or_give_up("retryable_error", ctx);
             }
             _ => {
@@ -273,7 +277,7 @@ impl Actor for Client {
                     400 => "400: the server requires an Idempotency-Key on payments and this request had none.",
                     _ => "the server rejected the request.",
                 };
-                ctx.say(format!("Client {}: {why}", self.index + 1));
+                ctx.say_with(|| format!("Client {}: {why}", self.index + 1));
             }
         }
     }
@@ -286,7 +290,7 @@ impl Actor for Client {
                     a.outcome = "timed out".into();
                 }
                 ctx.data_changed();
-                ctx.say(format!(
+                ctx.say_with(|| format!(
                     "Client {} hears nothing within {} ms and times out attempt {n}. A timeout does not mean the payment failed: the server may have charged.",
                     self.index + 1,
                     self.cfg.timeout_ms
@@ -306,10 +310,12 @@ impl Actor for Client {
     fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
         if name == "change-amount" {
             self.change_amount = true;
-            ctx.say(format!(
-                "Client {} will change the amount on its next retry.",
-                self.index + 1
-            ));
+            ctx.say_with(|| {
+                format!(
+                    "Client {} will change the amount on its next retry.",
+                    self.index + 1
+                )
+            });
             true
         } else {
             false

@@ -117,10 +117,12 @@ impl Database {
                 r.state = KeyState::Expired;
             }
             self.fire(key, "expire", ctx);
-            ctx.say(format!(
-                "Key {} has passed its retention time, so the database has forgotten it.",
-                short(key)
-            ));
+            ctx.say_with(|| {
+                format!(
+                    "Key {} has passed its retention time, so the database has forgotten it.",
+                    short(key)
+                )
+            });
         }
     }
 
@@ -152,10 +154,12 @@ impl Database {
                 self.keys
                     .insert(key.clone(), fresh(MachineState::new(&KEY_MACHINE)));
                 self.fire(&key, "claim", ctx);
-                ctx.say(format!(
-                    "The database records key {} as IN_FLIGHT with the request's fingerprint.",
-                    short(&key)
-                ));
+                ctx.say_with(|| {
+                    format!(
+                        "The database records key {} as IN_FLIGHT with the request's fingerprint.",
+                        short(&key)
+                    )
+                });
                 self.next_token += 1;
                 Claim::Claimed { token }
             }
@@ -163,10 +167,12 @@ impl Database {
                 let machine = self.keys[&key].machine;
                 self.keys.insert(key.clone(), fresh(machine));
                 self.fire(&key, "claim", ctx);
-                ctx.say(format!(
-                    "Key {} had expired, so the database treats this as a brand-new payment.",
-                    short(&key)
-                ));
+                ctx.say_with(|| {
+                    format!(
+                        "Key {} had expired, so the database treats this as a brand-new payment.",
+                        short(&key)
+                    )
+                });
                 self.next_token += 1;
                 Claim::Claimed { token }
             }
@@ -179,7 +185,7 @@ impl Database {
                     }
                     self.next_token += 1;
                     self.fire(&key, "reclaim_after_lock", ctx);
-                    ctx.say(format!(
+                    ctx.say_with(|| format!(
                         "Key {} has been IN_FLIGHT for longer than the {lock} ms lock, so the database presumes that request died and lets this one claim it.",
                         short(&key)
                     ));
@@ -268,7 +274,7 @@ impl Actor for Database {
                 .get(&k)
                 .is_none_or(|r| r.token != token || r.state != KeyState::InFlight) =>
             {
-                ctx.say(format!(
+                ctx.say_with(|| format!(
                     "The database refuses the commit: key {} is now held by a newer claim, so this older request must not charge.",
                     short(&k)
                 ));
@@ -293,12 +299,14 @@ impl Actor for Database {
                         },
                         ctx,
                     );
-                    ctx.say(format!("One transaction: charge ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k)));
+                    ctx.say_with(|| format!("One transaction: charge ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k)));
                 } else {
-                    ctx.say(format!(
-                        "Charge ch_{id} for {} is written. The customer's card is charged.",
-                        money(amount)
-                    ));
+                    ctx.say_with(|| {
+                        format!(
+                            "Charge ch_{id} for {} is written. The customer's card is charged.",
+                            money(amount)
+                        )
+                    });
                 }
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
@@ -311,19 +319,23 @@ impl Actor for Database {
                 fingerprint,
             } => {
                 let id = self.insert_charge(order, amount, key, fingerprint, now);
-                ctx.say(format!(
-                    "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
-                    money(amount)
-                ));
+                ctx.say_with(|| {
+                    format!(
+                        "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
+                        money(amount)
+                    )
+                });
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
             }
             PayMsg::CompleteKey { req, key, response } => {
                 self.complete(&key, response, ctx);
-                ctx.say(format!(
-                    "Key {} is now COMPLETED, with the response stored for replays.",
-                    short(&key)
-                ));
+                ctx.say_with(|| {
+                    format!(
+                        "Key {} is now COMPLETED, with the response stored for replays.",
+                        short(&key)
+                    )
+                });
                 ctx.data_changed();
                 ctx.send(from, PayMsg::KeyCompleted { req });
             }
@@ -354,7 +366,7 @@ impl Actor for Database {
             }
             self.fire(k, "expire", ctx);
         }
-        ctx.say(format!("The database expires {} idempotency key(s) now, as if their retention time had passed.", keys.len()));
+        ctx.say_with(|| format!("The database expires {} idempotency key(s) now, as if their retention time had passed.", keys.len()));
         ctx.data_changed();
         true
     }

@@ -3,7 +3,6 @@
 use super::db::{Database, KeyState};
 use super::PaymentActor;
 use crate::lab::InvariantInfo;
-use std::collections::BTreeMap;
 
 pub const ONE_CHARGE_PER_ORDER: &str = "one-charge-per-order";
 pub const ONE_CHARGE_PER_KEY: &str = "one-charge-per-key";
@@ -79,18 +78,28 @@ pub fn check(
 }
 
 fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) {
-    let mut per_order: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for c in &db.charges {
-        per_order.entry(c.order).or_default().push(c.id);
-    }
-    for (order, ids) in &per_order {
-        if ids.len() > 1 {
-            let list: Vec<String> = ids.iter().map(|i| format!("ch_{i}")).collect();
+    // Allocation-free unless something is wrong: this runs after every step.
+    for (i, c) in db.charges.iter().enumerate() {
+        let first_of_order = db.charges[..i].iter().all(|o| o.order != c.order);
+        if !first_of_order {
+            continue;
+        }
+        let n = db.charges[i..]
+            .iter()
+            .filter(|o| o.order == c.order)
+            .count();
+        if n > 1 {
+            let list: Vec<String> = db
+                .charges
+                .iter()
+                .filter(|o| o.order == c.order)
+                .map(|o| format!("ch_{}", o.id))
+                .collect();
             out.push((
                 ONE_CHARGE_PER_ORDER,
                 format!(
-                    "Customer charged {} times for one order (ord_{order}: {}).",
-                    ids.len(),
+                    "Customer charged {n} times for one order (ord_{}: {}).",
+                    c.order,
                     list.join(", ")
                 ),
             ));

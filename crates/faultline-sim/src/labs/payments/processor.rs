@@ -78,10 +78,12 @@ impl Actor for Processor {
             self.work.insert(tag, (from, req));
             ctx.fire(&mut self.machine, "authorize");
             ctx.set_timer(self.cfg.processor_ms, tag, "authorizing");
-            ctx.say(format!(
-                "The card processor starts authorizing; it takes {} ms.",
-                self.cfg.processor_ms
-            ));
+            ctx.say_with(|| {
+                format!(
+                    "The card processor starts authorizing; it takes {} ms.",
+                    self.cfg.processor_ms
+                )
+            });
         }
     }
 
@@ -96,9 +98,7 @@ impl Actor for Processor {
             };
             ctx.fire(&mut self.machine, event);
             ctx.send(to, PayMsg::Authorized { req, auth });
-            ctx.say(format!(
-                "The card processor approves the payment (auth_{auth})."
-            ));
+            ctx.say_with(|| format!("The card processor approves the payment (auth_{auth})."));
         }
     }
 

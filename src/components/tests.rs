@@ -1,0 +1,145 @@
+//! Component tests: each view rendered to HTML natively with Yew's
+//! server renderer, asserting what a learner would see.
+
+use super::invariants::InvariantPanel;
+use super::machines::MachinePanel;
+use super::sequence::SequenceDiagram;
+use super::tables::DataTables;
+use faultline_sim::{preset, simulate, Run};
+use std::rc::Rc;
+use yew::prelude::*;
+use yew::LocalServerRenderer;
+
+fn run(id: &str) -> Rc<Run> {
+    Rc::new(simulate(&preset("payments", id).unwrap()).unwrap())
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move { tokio::task::LocalSet::new().run_until(f).await })
+}
+
+fn render<C: BaseComponent>(props: C::Properties) -> String {
+    block_on(
+        LocalServerRenderer::<C>::with_props(props)
+            .hydratable(false)
+            .render(),
+    )
+}
+
+#[test]
+fn diagram_shows_a_lost_response_with_a_cross_at_the_end() {
+    let r = run("lost-response-no-key");
+    let last = r.steps.len() as u32 - 1;
+    let html = render::<SequenceDiagram>(super::sequence::Props {
+        run: r.clone(),
+        cursor: last,
+        playhead: r.end_time() as f64,
+        reduced_motion: false,
+    });
+    assert!(html.contains("flight dropped"), "a dropped arrow");
+    assert!(html.contains("✕"), "a cross where it was lost");
+    assert!(
+        html.contains("POST /v1/charges #2 no key"),
+        "the retry is its own arrow with its attempt number"
+    );
+    assert!(html.contains("timeout #1"), "the timeout is marked");
+    assert!(
+        html.contains("Customer charged 2 times"),
+        "the violation is marked on the diagram"
+    );
+}
+
+#[test]
+fn diagram_hides_the_future() {
+    let r = run("lost-response-no-key");
+    let html = render::<SequenceDiagram>(super::sequence::Props {
+        run: r.clone(),
+        cursor: 0,
+        playhead: 0.0,
+        reduced_motion: false,
+    });
+    assert!(html.contains("POST /v1/charges #1"));
+    assert!(!html.contains("#2"), "attempt 2 has not happened yet");
+    assert!(!html.contains("Customer charged"));
+}
+
+#[test]
+fn message_in_flight_is_drawn_part_way() {
+    let r = run("happy-path");
+    let first = &r.flights[0];
+    let mid = (first.sent_at + first.arrives_at) as f64 / 2.0;
+    let html = render::<SequenceDiagram>(super::sequence::Props {
+        run: r.clone(),
+        cursor: 0,
+        playhead: mid,
+        reduced_motion: false,
+    });
+    assert!(html.contains("flight in-flight"));
+    assert!(html.contains("class=\"packet\""));
+}
+
+#[test]
+fn machine_panel_highlights_the_current_state_and_taken_transition() {
+    use faultline_sim::labs::payments::client::CLIENT_MACHINE;
+    let taken = CLIENT_MACHINE.transitions[0];
+    let html = render::<MachinePanel>(super::machines::Props {
+        title: "Client 1".into(),
+        machine: &CLIENT_MACHINE,
+        current: "awaiting_response",
+        taken: Some(taken),
+    });
+    assert!(
+        html.contains("data-state=\"awaiting_response\" class=\"state current\""),
+        "{html}"
+    );
+    assert!(html.contains("edge taken"));
+    for s in CLIENT_MACHINE.states {
+        assert!(
+            html.contains(&format!("data-state=\"{s}\"")),
+            "every state of the table is drawn: {s}"
+        );
+    }
+    assert_eq!(
+        html.matches("class=\"edge-label\"").count(),
+        CLIENT_MACHINE.transitions.len(),
+        "one arrow per transition"
+    );
+}
+
+#[test]
+fn tables_highlight_new_rows() {
+    let r = run("lost-response-no-key");
+    let v = r.first_violation().unwrap().step as usize;
+    let now = r.tables_at(v as u32);
+    let before = r.tables_at(v as u32 - 1);
+    let html = render::<DataTables>(super::tables::Props {
+        tables: now,
+        previous: before,
+    });
+    assert!(html.contains("data-table=\"Charges\""));
+    assert!(html.contains("row-new"), "the second charge is highlighted");
+    assert!(html.contains("ch_2"));
+}
+
+#[test]
+fn invariant_panel_turns_red_at_the_violation() {
+    let r = run("lost-response-no-key");
+    let info = faultline_sim::lab("payments").unwrap();
+    let v = r.first_violation().unwrap().step;
+    let props = |cursor| super::invariants::Props {
+        invariants: info.invariants.clone(),
+        violations: r.violations.clone(),
+        cursor,
+        on_jump: Callback::noop(),
+    };
+    let before = render::<InvariantPanel>(props(v - 1));
+    assert!(before.contains("jump-violation"), "a button to jump ahead");
+    assert!(!before.contains("violation-banner"));
+    let at = render::<InvariantPanel>(props(v));
+    assert!(at.contains("violation-banner"));
+    assert!(at.contains("Customer charged 2 times for one order"));
+}
