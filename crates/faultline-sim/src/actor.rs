@@ -87,10 +87,25 @@ impl<'a, M> Ctx<'a, M> {
 
     /// Start (or restart) the timer `tag`, due `after_ms` from now.
     pub fn set_timer(&mut self, after_ms: u64, tag: u32, label: impl Into<String>) {
+        let label = if self.detail {
+            label.into()
+        } else {
+            String::new()
+        };
         self.commands.push(Command::SetTimer {
             after_ms,
             tag,
-            label: label.into(),
+            label,
+        });
+    }
+
+    /// Like `set_timer`, building the label only when the run keeps it.
+    pub fn set_timer_with(&mut self, after_ms: u64, tag: u32, label: impl FnOnce() -> String) {
+        let label = if self.detail { label() } else { String::new() };
+        self.commands.push(Command::SetTimer {
+            after_ms,
+            tag,
+            label,
         });
     }
 

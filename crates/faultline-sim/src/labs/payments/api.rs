@@ -4,7 +4,7 @@
 //! 400 when a required key is missing, 503 when over capacity.
 
 use super::config::{money, PaymentsConfig};
-use super::msg::{fingerprint, short, Claim, Key, PayMsg, StoredResponse};
+use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::Table;
@@ -56,7 +56,7 @@ struct Pending {
     amount: u64,
     attempt: u32,
     key: Option<Key>,
-    fingerprint: String,
+    fingerprint: Fingerprint,
     machine: MachineState,
     charge_id: Option<u32>,
     token: u32,

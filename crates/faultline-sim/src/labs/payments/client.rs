@@ -69,20 +69,6 @@ pub struct Client {
     amount: u64,
 }
 
-/// A UUID v4 built from two draws of the engine's generator.
-fn uuid_v4(hi: u64, lo: u64) -> String {
-    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
-    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
-}
-
 impl Client {
     pub fn new(index: u16, cfg: &PaymentsConfig) -> Self {
         Self {
@@ -132,7 +118,7 @@ impl Client {
                 attempt: n,
             },
         );
-        ctx.set_timer(self.cfg.timeout_ms, TIMEOUT, format!("timeout #{n}"));
+        ctx.set_timer_with(self.cfg.timeout_ms, TIMEOUT, || format!("timeout #{n}"));
         ctx.data_changed();
         let key_text = match &self.key {
             Some(k) => format!("with Idempotency-Key {}", short(k)),
@@ -173,7 +159,7 @@ impl Client {
         if let Some(a) = self.attempts.last_mut() {
             a.backoff_ms = Some(wait);
         }
-        ctx.set_timer(wait, BACKOFF, format!("backoff before #{}", n + 1));
+        ctx.set_timer_with(wait, BACKOFF, || format!("backoff before #{}", n + 1));
         let how = if self.cfg.jitter {
             format!("a random {wait} ms (full jitter, up to {exp} ms)")
         } else {
@@ -207,7 +193,7 @@ impl Actor for Client {
     fn on_start(&mut self, ctx: &mut Ctx<PayMsg>) {
         if self.cfg.send_key {
             let (hi, lo) = (ctx.random_u64(), ctx.random_u64());
-            self.key = Some(uuid_v4(hi, lo));
+            self.key = Some(Key::from_random(hi, lo));
         }
         ctx.fire(&mut self.machine, "send");
         self.send_attempt(ctx);
@@ -327,7 +313,7 @@ impl Actor for Client {
             vec![
                 format!("c{}#{}", self.index + 1, a.n),
                 secs(a.sent_at),
-                a.key.as_deref().map_or("none".into(), short),
+                a.key.as_ref().map_or("none".into(), short),
                 money(a.amount),
                 a.outcome.clone(),
                 a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
@@ -370,7 +356,7 @@ mod tests {
 
     #[test]
     fn uuid_has_version_and_variant() {
-        let u = uuid_v4(u64::MAX, u64::MAX);
+        let u = Key::from_random(u64::MAX, u64::MAX).to_string();
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));

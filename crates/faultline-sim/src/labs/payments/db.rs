@@ -3,7 +3,7 @@
 
 use super::client::push_rows;
 use super::config::{money, secs, PaymentsConfig};
-use super::msg::{short, Claim, Key, PayMsg, StoredResponse};
+use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::Table;
@@ -53,7 +53,7 @@ impl KeyState {
 
 #[derive(Clone, Debug)]
 pub struct KeyRecord {
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     pub state: KeyState,
     pub response: Option<StoredResponse>,
     pub claimed_at: u64,
@@ -74,7 +74,7 @@ pub struct Charge {
     pub order: u32,
     pub amount: u64,
     pub key: Option<Key>,
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     pub at: u64,
 }
 
@@ -98,7 +98,7 @@ impl Database {
         }
     }
 
-    fn fire(&mut self, key: &str, event: &'static str, ctx: &mut Ctx<PayMsg>) {
+    fn fire(&mut self, key: &Key, event: &'static str, ctx: &mut Ctx<PayMsg>) {
         if let Some(r) = self.keys.get_mut(key) {
             ctx.fire(&mut r.machine, event);
             self.shown = r.machine;
@@ -106,7 +106,7 @@ impl Database {
     }
 
     /// Expire records whose retention has passed (lazily, on access).
-    fn expire_due(&mut self, key: &str, ctx: &mut Ctx<PayMsg>) {
+    fn expire_due(&mut self, key: &Key, ctx: &mut Ctx<PayMsg>) {
         let now = ctx.now();
         let due = self
             .keys
@@ -126,7 +126,7 @@ impl Database {
         }
     }
 
-    fn claim(&mut self, key: Key, fingerprint: String, ctx: &mut Ctx<PayMsg>) -> Claim {
+    fn claim(&mut self, key: Key, fingerprint: Fingerprint, ctx: &mut Ctx<PayMsg>) -> Claim {
         self.expire_due(&key, ctx);
         let now = ctx.now();
         let (ttl, lock) = (self.cfg.key_ttl_ms, self.cfg.lock_ms);
@@ -213,7 +213,7 @@ impl Database {
         order: u32,
         amount: u64,
         key: Option<Key>,
-        fingerprint: String,
+        fingerprint: Fingerprint,
         now: u64,
     ) -> u32 {
         let id = self.charges.len() as u32 + 1;
@@ -228,7 +228,7 @@ impl Database {
         id
     }
 
-    fn complete(&mut self, key: &str, response: StoredResponse, ctx: &mut Ctx<PayMsg>) {
+    fn complete(&mut self, key: &Key, response: StoredResponse, ctx: &mut Ctx<PayMsg>) {
         if let Some(r) = self.keys.get_mut(key) {
             r.state = KeyState::Completed;
             r.response = Some(response);
@@ -377,7 +377,7 @@ impl Actor for Database {
                 format!("ch_{}", c.id),
                 format!("ord_{}", c.order),
                 money(c.amount),
-                c.key.as_deref().map_or("none".into(), short),
+                c.key.as_ref().map_or("none".into(), short),
                 secs(c.at),
             ]
         });
@@ -390,7 +390,7 @@ impl Actor for Database {
         let keys = self.keys.iter().map(|(k, r)| {
             vec![
                 short(k),
-                r.fingerprint.clone(),
+                r.fingerprint.to_string(),
                 r.state.label().to_string(),
                 r.response.as_ref().map_or("—".into(), |s| {
                     format!(

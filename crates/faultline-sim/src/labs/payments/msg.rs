@@ -5,8 +5,44 @@
 use crate::actor::LabMsg;
 use crate::message::{Message, MsgClass};
 
-/// An idempotency key (a UUID v4 made from the seeded generator).
-pub type Key = String;
+/// An idempotency key: a UUID v4 made from the seeded generator, kept as
+/// its 128 bits (cheap to copy and compare) and shown in the usual form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(pub u128);
+
+impl Key {
+    /// A version-4, variant-1 UUID from two random words.
+    pub fn from_random(hi: u64, lo: u64) -> Self {
+        let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+        let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+        Key((u128::from(hi) << 64) | u128::from(lo))
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            (v >> 96) as u32,
+            (v >> 80) as u16,
+            (v >> 64) as u16,
+            (v >> 48) as u16,
+            (v & 0xffff_ffff_ffff) as u64
+        )
+    }
+}
+
+/// A request body's fingerprint (FNV-1a, shown as 8 hex digits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fingerprint(pub u32);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:08x}", self.0)
+    }
+}
 
 /// What the server stores under a completed key and replays.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +87,7 @@ pub enum PayMsg {
     ClaimKey {
         req: u32,
         key: Key,
-        fingerprint: String,
+        fingerprint: Fingerprint,
     },
     /// DB → API.
     Claimed { req: u32, claim: Claim },
@@ -61,7 +97,7 @@ pub enum PayMsg {
         order: u32,
         amount: u64,
         key: Option<Key>,
-        fingerprint: String,
+        fingerprint: Fingerprint,
         token: u32,
     },
     /// DB → API: the key was claimed again by a newer request; nothing written.
@@ -72,7 +108,7 @@ pub enum PayMsg {
         order: u32,
         amount: u64,
         key: Option<Key>,
-        fingerprint: String,
+        fingerprint: Fingerprint,
     },
     /// DB → API: charge written (and key completed if atomic).
     ChargeWritten { req: u32, charge_id: u32 },
@@ -90,9 +126,9 @@ pub enum PayMsg {
     Authorized { req: u32, auth: u32 },
 }
 
-/// First 8 characters of a key, for labels.
-pub fn short(key: &str) -> String {
-    format!("{}…", &key[..key.len().min(8)])
+/// First 8 hex digits of a key, for labels.
+pub fn short(key: &Key) -> String {
+    format!("{:08x}…", (key.0 >> 96) as u32)
 }
 
 pub fn reason(status: u16) -> &'static str {
@@ -175,7 +211,7 @@ impl LabMsg for PayMsg {
             PayMsg::Charge { order, amount, key, attempt } => {
                 let mut m = Message::request("POST /v1/charges").header("Content-Type", "application/json");
                 if let Some(k) = key {
-                    m = m.header("Idempotency-Key", k.clone());
+                    m = m.header("Idempotency-Key", k.to_string());
                 }
                 m.header("X-Attempt", attempt.to_string())
                     .field("order_id", format!("ord_{order}"))
@@ -204,8 +240,8 @@ impl LabMsg for PayMsg {
             PayMsg::ClaimKey { key, fingerprint, .. } => Message::request(
                 "INSERT INTO idempotency_keys (key, fingerprint, state) VALUES (…, …, 'IN_FLIGHT') unless present",
             )
-            .field("key", key.clone())
-            .field("fingerprint", fingerprint.clone()),
+            .field("key", key.to_string())
+            .field("fingerprint", fingerprint.to_string()),
             PayMsg::Claimed { claim, .. } => {
                 let m = Message::response("result");
                 match claim {
@@ -222,18 +258,18 @@ impl LabMsg for PayMsg {
                 Message::request("BEGIN; INSERT INTO charges …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
                     .field("order_id", format!("ord_{order}"))
                     .field("amount", amount.to_string())
-                    .field("key", key.clone().unwrap_or_else(|| "null".into()))
+                    .field("key", key.map_or_else(|| "null".into(), |k| k.to_string()))
                     .field("claim_token", token.to_string())
             }
             PayMsg::InsertCharge { order, amount, key, .. } => Message::request("INSERT INTO charges (order_id, amount, key) VALUES (…)")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
-                .field("key", key.clone().unwrap_or_else(|| "null".into())),
+                .field("key", key.map_or_else(|| "null".into(), |k| k.to_string())),
             PayMsg::CommitRefused { .. } => Message::response("ROLLBACK").field("reason", "claim_token_outdated"),
             PayMsg::ChargeWritten { charge_id, .. } => Message::response("committed").field("charge", format!("ch_{charge_id}")),
             PayMsg::CompleteKey { key, response, .. } => {
                 Message::request("UPDATE idempotency_keys SET state='COMPLETED', response=… WHERE key=…")
-                    .field("key", key.clone())
+                    .field("key", key.to_string())
                     .field("status", response.status.to_string())
             }
             PayMsg::KeyCompleted { .. } => Message::response("committed"),
@@ -249,11 +285,16 @@ impl LabMsg for PayMsg {
 
 /// The request's fingerprint: FNV-1a over the body fields, in hex. Not a
 /// cryptographic hash; enough to notice a changed body in a lab.
-pub fn fingerprint(order: u32, amount: u64) -> String {
+pub fn fingerprint(order: u32, amount: u64) -> Fingerprint {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in format!("ord_{order}|{amount}|eur").bytes() {
+    let bytes = order
+        .to_le_bytes()
+        .into_iter()
+        .chain(amount.to_le_bytes())
+        .chain(*b"eur");
+    for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{:08x}", h >> 32)
+    Fingerprint((h >> 32) as u32)
 }
