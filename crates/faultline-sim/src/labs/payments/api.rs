@@ -141,8 +141,8 @@ impl Api {
                 order,
                 amount,
                 attempt,
-                key: key.clone(),
-                fingerprint: fp.clone(),
+                key,
+                fingerprint: fp,
                 machine: MachineState::new(&API_MACHINE),
                 charge_id: None,
                 token: 0,
@@ -280,7 +280,7 @@ impl Api {
         let Some(p) = self.pending.get(&req) else {
             return;
         };
-        let msg_fields = (p.order, p.amount, p.key.clone(), p.fingerprint.clone());
+        let msg_fields = (p.order, p.amount, p.key, p.fingerprint);
         let token = p.token;
         self.fire(req, "approved", ctx);
         let (order, amount, key, fingerprint) = msg_fields;
@@ -335,7 +335,7 @@ impl Api {
             charge_id: Some(charge_id),
             amount: p.amount,
         };
-        match p.key.clone() {
+        match p.key {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
                 ctx.say_with(|| format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));

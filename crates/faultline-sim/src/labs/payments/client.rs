@@ -105,7 +105,7 @@ impl Client {
             n,
             sent_at: ctx.now(),
             amount: self.amount,
-            key: self.key.clone(),
+            key: self.key,
             outcome: "waiting".into(),
             backoff_ms: None,
         });
@@ -114,7 +114,7 @@ impl Client {
             PayMsg::Charge {
                 order: self.order,
                 amount: self.amount,
-                key: self.key.clone(),
+                key: self.key,
                 attempt: n,
             },
         );

@@ -132,7 +132,7 @@ impl Database {
         let (ttl, lock) = (self.cfg.key_ttl_ms, self.cfg.lock_ms);
         let token = self.next_token;
         let fresh = |machine: MachineState| KeyRecord {
-            fingerprint: fingerprint.clone(),
+            fingerprint,
             state: KeyState::InFlight,
             response: None,
             claimed_at: now,
@@ -152,7 +152,7 @@ impl Database {
         }) {
             None => {
                 self.keys
-                    .insert(key.clone(), fresh(MachineState::new(&KEY_MACHINE)));
+                    .insert(key, fresh(MachineState::new(&KEY_MACHINE)));
                 self.fire(&key, "claim", ctx);
                 ctx.say_with(|| {
                     format!(
@@ -165,7 +165,7 @@ impl Database {
             }
             Some((KeyState::Expired, _, _, _)) => {
                 let machine = self.keys[&key].machine;
-                self.keys.insert(key.clone(), fresh(machine));
+                self.keys.insert(key, fresh(machine));
                 self.fire(&key, "claim", ctx);
                 ctx.say_with(|| {
                     format!(
@@ -288,7 +288,7 @@ impl Actor for Database {
                 fingerprint,
                 ..
             } => {
-                let id = self.insert_charge(order, amount, key.clone(), fingerprint, now);
+                let id = self.insert_charge(order, amount, key, fingerprint, now);
                 if let Some(k) = &key {
                     self.complete(
                         k,
@@ -357,7 +357,7 @@ impl Actor for Database {
             .keys
             .iter()
             .filter(|(_, r)| r.state != KeyState::Expired)
-            .map(|(k, _)| k.clone())
+            .map(|(k, _)| *k)
             .collect();
         for k in &keys {
             if let Some(r) = self.keys.get_mut(k) {
