@@ -99,7 +99,7 @@ else
   say "installing chromium + chromium-driver from apt"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends chromium chromium-driver
+  $SUDO apt-get install -y chromium chromium-driver
   did+=("chromium (apt)")
 fi
 

@@ -5,8 +5,16 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 t0=$SECONDS
-section() { printf '\n==> [%4ss] %s\n' "$((SECONDS - t0))" "$*"; }
-trap 'rc=$?; if [ $rc -ne 0 ]; then printf "\n==> FAILED (exit %s) after %ss\n" "$rc" "$((SECONDS - t0))" >&2; fi' EXIT
+current="start"
+section() {
+  current="$*"
+  printf '\n==> [%4ss] %s\n' "$((SECONDS - t0))" "$*"
+}
+on_exit() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then printf '\n==> FAILED (exit %s) in "%s" after %ss\n' "$rc" "$current" "$((SECONDS - t0))" >&2; fi
+}
+trap on_exit EXIT
 
 section "setup (scripts/setup.sh)"
 bash scripts/setup.sh
