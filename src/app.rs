@@ -18,7 +18,11 @@ use yew::prelude::*;
 
 /// Load whatever the hash names; a bad hash falls back to the default run.
 fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
-    match browser::scenario_from_hash(&browser::read_hash()) {
+    let hash = browser::read_hash();
+    if hash == "main" {
+        return; // the skip link's target, not a run
+    }
+    match browser::scenario_from_hash(&hash) {
         None => dispatch.dispatch(Action::GoHome),
         Some(Ok((scenario, cursor))) => dispatch.dispatch(Action::Load {
             scenario,
@@ -91,7 +95,10 @@ pub fn App() -> Html {
         speed.set(state.speed);
         use_effect_with(state.speed, move |_| {
             let doc = gloo::utils::document();
-            let listener = EventListener::new(&doc, "keydown", move |e| {
+            // Not passive: shortcuts must stop the browser's own action
+            // (Space scrolling the page, Home/End jumping).
+            let options = gloo::events::EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&doc, "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };
@@ -276,13 +283,23 @@ pub fn App() -> Html {
     let info = use_memo(state.scenario.lab.clone(), |id| {
         Rc::new(faultline_sim::lab(id).unwrap_or_else(|| faultline_sim::labs().remove(0)))
     });
+    // Move focus to the content without touching the hash (it holds the run).
+    let skip_to_main = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        if let Some(main) = gloo::utils::document()
+            .get_element_by_id("main")
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+        }
+    });
     let toggle_help = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::ToggleHelp))
     };
     html! {
         <>
-            <a class="skip" href="#main">{ "Skip to content" }</a>
+            <a class="skip" href="#main" onclick={skip_to_main}>{ "Skip to content" }</a>
             <div class="topbar">
                 <span class="brand">{ "Faultline" }</span>
                 <button id="help-button" class="link" onclick={toggle_help} aria-label="Keyboard shortcuts">{ "Keyboard: ?" }</button>

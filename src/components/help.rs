@@ -23,6 +23,17 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 #[component]
 pub fn HelpOverlay(p: &Props) -> Html {
     let close = p.on_close.reform(|_| ());
+    // Move focus into the dialog when it opens (autofocus does not apply to
+    // elements added after the page loaded).
+    let button = use_node_ref();
+    {
+        let button = button.clone();
+        use_effect_with((), move |_| {
+            if let Some(b) = button.cast::<web_sys::HtmlElement>() {
+                let _ = b.focus();
+            }
+        });
+    }
     html! {
         <div class="overlay" id="help" role="dialog" aria-modal="true" aria-labelledby="help-h">
             <div class="dialog">
@@ -30,7 +41,7 @@ pub fn HelpOverlay(p: &Props) -> Html {
                 <dl>
                     { for SHORTCUTS.iter().map(|(k, v)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *v }</dd></> }) }
                 </dl>
-                <button id="help-close" onclick={close} autofocus=true>{ "Close" }</button>
+                <button id="help-close" ref={button} onclick={close}>{ "Close" }</button>
             </div>
         </div>
     }

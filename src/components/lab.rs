@@ -6,6 +6,7 @@ use super::config::ConfigPanel;
 use super::controls::Controls;
 use super::faults::FaultPalette;
 use super::invariants::InvariantPanel;
+use super::load::LoadChart;
 use super::machines::MachinePanel;
 use super::narration::Narration;
 use super::sequence::SequenceDiagram;
@@ -104,7 +105,7 @@ pub fn LabView(p: &Props) -> Html {
     });
     let home = p.on.reform(|_| Action::GoHome);
     html! {
-        <main id="main" class="lab">
+        <main id="main" class="lab" tabindex="-1">
             <header class="lab-head">
                 <button class="link back" onclick={home}>{ "← All labs" }</button>
                 <h1>{ info.title }</h1>
@@ -122,6 +123,7 @@ pub fn LabView(p: &Props) -> Html {
                         <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
                     </div>
                     { for end_note }
+                    <LoadChart run={run.clone()} playhead={s.playhead} />
                 </section>
                 <div class="side">
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />

@@ -24,7 +24,7 @@ pub fn Landing(p: &Props) -> Html {
         }
     });
     html! {
-        <main id="main" class="landing">
+        <main id="main" class="landing" tabindex="-1">
             <h1>{ "Faultline" }</h1>
             <p class="lead">{ "Break a distributed system on purpose and watch what happens. Every run here is a simulation in your browser: lose a message, slow a server, crash a service, then step through the consequences one event at a time." }</p>
             <ul class="labs">{ for cards }</ul>

@@ -7,6 +7,7 @@ pub mod help;
 pub mod invariants;
 pub mod lab;
 pub mod landing;
+pub mod load;
 pub mod machines;
 pub mod narration;
 pub mod sequence;

@@ -9,15 +9,22 @@ use faultline_sim::trace::{Fate, Run};
 use std::rc::Rc;
 use yew::prelude::*;
 
-pub const LANE_W: f64 = 170.0;
+/// Lane spacing: wide for a few actors, narrower when many share the page.
+pub fn lane_w(actors: usize) -> f64 {
+    if actors > 6 {
+        112.0
+    } else {
+        170.0
+    }
+}
 /// Left gutter for times and timer labels.
 pub const LEFT: f64 = 120.0;
 pub const TOP: f64 = 60.0;
 /// Height of one step's row.
 pub const ROW: f64 = 34.0;
 
-pub fn lane_x(i: u16) -> f64 {
-    LEFT + LANE_W * f64::from(i) + LANE_W / 2.0
+pub fn lane_x(i: u16, w: f64) -> f64 {
+    LEFT + w * f64::from(i) + w / 2.0
 }
 
 pub fn row_y(step: u32) -> f64 {
@@ -66,8 +73,10 @@ fn f(v: f64) -> String {
 #[component]
 pub fn SequenceDiagram(p: &Props) -> Html {
     let run = &p.run;
+    let lw = lane_w(run.actors.len());
     let n = run.actors.len() as f64;
-    let width = LEFT + LANE_W * n + 10.0;
+    let width = LEFT + lw * n + 10.0;
+    let head_w = (lw - 20.0).min(144.0);
     let last = run.steps.len().saturating_sub(1) as u32;
     let height = row_y(last) + ROW * 2.0;
     let t = p.playhead;
@@ -85,12 +94,12 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     }
 
     let lanes = run.actors.iter().enumerate().map(|(i, a)| {
-        let x = lane_x(i as u16);
+        let x = lane_x(i as u16, lw);
         let is_down = down.contains(&(i as u16));
         html! {
             <g class={classes!("lane", is_down.then_some("down"))} data-actor={a.name.clone()}>
                 <line x1={f(x)} y1={f(TOP - 16.0)} x2={f(x)} y2={f(height - 10.0)} class="lane-line" />
-                <rect x={f(x - 72.0)} y="8" width="144" height="30" rx="6" class="lane-head" />
+                <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />
                 <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ &a.title }</text>
                 if is_down {
                     <text x={f(x)} y={f(TOP - 2.0)} text-anchor="middle" class="down-label">{"✕ down"}</text>
@@ -106,7 +115,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
 
     let timers = run.timers.iter().filter_map(|tm| {
         let fired = tm.fired_step.filter(|s| *s <= cursor)?;
-        let x = lane_x(tm.actor);
+        let x = lane_x(tm.actor, lw);
         let (y0, y) = (row_y(tm.set_step), row_y(fired));
         let timeout = tm.label.starts_with("timeout");
         let label = tm.label.clone();
@@ -120,9 +129,9 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     });
 
     let flights = run.flights.iter().filter(|fl| fl.send_step <= cursor && (fl.sent_at as f64) <= t).map(|fl| {
-        let (x1, y1) = (lane_x(fl.from), row_y(fl.send_step));
+        let (x1, y1) = (lane_x(fl.from, lw), row_y(fl.send_step));
         let end_row = arrival[fl.id as usize].unwrap_or(last + 1);
-        let (x2, y2) = (lane_x(fl.to), row_y(end_row));
+        let (x2, y2) = (lane_x(fl.to, lw), row_y(end_row));
         let span = (fl.arrives_at - fl.sent_at).max(1) as f64;
         let mut progress = ((t - fl.sent_at as f64) / span).clamp(0.0, 1.0);
         if end_row <= cursor {

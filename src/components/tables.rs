@@ -26,7 +26,7 @@ pub fn DataTables(p: &Props) -> Html {
         html! {
             <section class="data-table">
                 <h3>{ &t.title }</h3>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{} (scrollable)", t.title)}>
                     <table data-table={t.title.clone()}>
                         <thead><tr>{ for t.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
                         <tbody>

@@ -143,3 +143,32 @@ fn invariant_panel_turns_red_at_the_violation() {
     assert!(at.contains("violation-banner"));
     assert!(at.contains("Customer charged 2 times for one order"));
 }
+
+#[test]
+fn load_chart_shows_the_storm_peak_higher_without_jitter() {
+    use super::load::{buckets, busiest};
+    let peak = |id: &str| {
+        let r = run(id);
+        let (api, _) = busiest(&r).unwrap();
+        assert_eq!(r.actors[api as usize].name, "payment-api");
+        buckets(&r, api, f64::MAX)
+            .iter()
+            .skip(11)
+            .map(|(a, _)| *a)
+            .max()
+            .unwrap()
+    };
+    assert!(peak("retry-storm") > peak("retry-storm-jitter"));
+    let r = run("retry-storm");
+    let html = render::<super::load::LoadChart>(super::load::Props {
+        run: r.clone(),
+        playhead: r.end_time() as f64,
+    });
+    assert!(html.contains("Requests reaching Payment API per 100 ms"));
+    let quiet = run("happy-path");
+    let none = render::<super::load::LoadChart>(super::load::Props {
+        run: quiet.clone(),
+        playhead: 0.0,
+    });
+    assert!(!none.contains("figure"), "no chart when nothing is busy");
+}
