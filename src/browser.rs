@@ -80,7 +80,17 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), String> {
 /// The diagram's SVG markup, standalone.
 pub fn diagram_svg() -> Option<String> {
     let doc = web_sys::window()?.document()?;
-    let svg = doc.get_element_by_id("sequence")?;
+    let shown = doc.get_element_by_id("sequence")?;
+    // The page shows the body without its title strip; export all of it.
+    let svg: web_sys::Element = shown.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    for (attr, full) in [
+        ("viewBox", "data-full-view"),
+        ("height", "data-full-height"),
+    ] {
+        if let Some(v) = shown.get_attribute(full) {
+            let _ = svg.set_attribute(attr, &v);
+        }
+    }
     Some(format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
         crate::export::standalone_svg(&svg.outer_html())

@@ -20,6 +20,8 @@ pub fn lane_w(actors: usize) -> f64 {
 /// Left gutter for times and timer labels.
 pub const LEFT: f64 = 120.0;
 pub const TOP: f64 = 60.0;
+/// Height of the lane titles strip (drawn sticky above the scrolling body).
+pub const HEADS: f64 = 44.0;
 /// Height of one step's row.
 pub const ROW: f64 = 34.0;
 
@@ -193,9 +195,27 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     });
 
     let py = time_to_y(run, t);
+    // The lane titles again, in a strip that stays visible while the
+    // diagram scrolls (the diagram's own titles are for the SVG export).
+    let sticky_heads = run.actors.iter().enumerate().map(|(i, a)| {
+        let x = lane_x(i as u16, lw);
+        let is_down = down.contains(&(i as u16));
+        html! {
+            <g class={classes!("lane", is_down.then_some("down"))}>
+                <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />
+                <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ &a.title }</text>
+            </g>
+        }
+    });
     html! {
-        <svg id="sequence" xmlns="http://www.w3.org/2000/svg" class="sequence" width={f(width)} height={f(height)}
-             viewBox={format!("0 0 {} {}", f(width), f(height))} role="img"
+        <>
+        <svg class="sequence-heads" aria-hidden="true" width={f(width)} height="44" viewBox={format!("0 0 {} 44", f(width))}>
+            <rect x="0" y="0" width={f(width)} height="44" class="heads-bg" />
+            { for sticky_heads }
+        </svg>
+        <svg id="sequence" xmlns="http://www.w3.org/2000/svg" class="sequence" width={f(width)} height={f(height - HEADS)}
+             viewBox={format!("0 {} {} {}", f(HEADS), f(width), f(height - HEADS))} role="img"
+             data-full-view={format!("0 0 {} {}", f(width), f(height))} data-full-height={f(height)}
              aria-label={format!("Sequence diagram: {} lanes, {} messages so far", run.actors.len(), run.flights.iter().filter(|fl| fl.send_step <= cursor).count())}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -210,5 +230,6 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             { for violation }
             <line id="playhead" class="playhead" x1="0" y1={f(py)} x2={f(width)} y2={f(py)} />
         </svg>
+        </>
     }
 }
