@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole pipeline: setup, lint, native tests, release wasm build, size
-# budget, browser E2E. Exits non-zero on the first failure.
+# The whole pipeline: setup, lint, native tests, engine benchmark, release
+# wasm build, size budget, browser E2E (with performance figures). Exits non-zero on the first failure.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,6 +29,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 section "cargo test --workspace (native)"
 cargo test --workspace
+
+section "engine throughput (cargo bench: events/s, budget 1,000,000)"
+cargo bench -p faultline-sim --bench throughput
 
 section "trunk build --release (dist/)"
 trunk build --release
