@@ -54,7 +54,7 @@ fn tampered_content_is_refused() {
     assert!(decode(&out_of_range)
         .unwrap_err()
         .to_string()
-        .contains("between 1 and 12"));
+        .contains("between 1 and 30"));
     let wrong_type = enc(r#"{"v":1,"lab":"payments","seed":1,"config":{"jitter":5}}"#);
     assert!(decode(&wrong_type)
         .unwrap_err()

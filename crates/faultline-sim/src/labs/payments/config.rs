@@ -120,7 +120,7 @@ pub fn fields() -> Vec<ConfigField> {
             "How many customers pay at the same moment.",
             1,
             1,
-            12,
+            30,
             1,
             "",
         ),
