@@ -74,11 +74,7 @@ pub fn LabView(p: &Props) -> Html {
     });
 
     let tables = run.tables_at(cursor);
-    let previous = if cursor == 0 {
-        Vec::new()
-    } else {
-        run.tables_at(cursor - 1)
-    };
+    let changed = run.row_changes_at(cursor);
 
     let on_jump = p.on.reform(Action::Seek);
     let explanation = info.presets.iter().find(|pr| s.preset.as_deref() == Some(pr.id)).map_or_else(
@@ -136,7 +132,7 @@ pub fn LabView(p: &Props) -> Html {
             </section>
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
-                <DataTables {tables} {previous} />
+                <DataTables {tables} {changed} />
             </section>
             <div class="side-by-side">
                 <FaultPalette palette={info.palette.clone()} faults={s.scenario.faults.clone()} now_ms={s.playhead as u64} on={p.on.clone()} />

@@ -1,5 +1,5 @@
-//! The actors' data as tables, new and changed rows highlighted against the
-//! previous step.
+//! The actors' data as tables, with the rows written by the current step
+//! highlighted (new rows and changed rows differently).
 
 use faultline_sim::trace::Table;
 use yew::prelude::*;
@@ -7,19 +7,20 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
     pub tables: Vec<Table>,
-    pub previous: Vec<Table>,
+    /// Rows written by the current step: (table, row key, is it new).
+    pub changed: Vec<(String, String, bool)>,
 }
 
 #[component]
 pub fn DataTables(p: &Props) -> Html {
     let tables = p.tables.iter().map(|t| {
-        let before = p.previous.iter().find(|x| x.title == t.title);
         let rows = t.rows.iter().map(|r| {
-            let old = before.and_then(|b| b.rows.iter().find(|o| o.first() == r.first()));
-            let class = match old {
-                None => Some("row-new"),
-                Some(o) if o != r => Some("row-changed"),
-                _ => None,
+            let key = r.first().map(String::as_str).unwrap_or_default();
+            let change = p.changed.iter().find(|(table, k, _)| *table == t.title && k == key);
+            let class = match change {
+                Some((_, _, true)) => Some("row-new"),
+                Some((_, _, false)) => Some("row-changed"),
+                None => None,
             };
             html! { <tr class={classes!(class)}>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr> }
         });

@@ -114,15 +114,18 @@ fn machine_panel_highlights_the_current_state_and_taken_transition() {
 fn tables_highlight_new_rows() {
     let r = run("lost-response-no-key");
     let v = r.first_violation().unwrap().step as usize;
-    let now = r.tables_at(v as u32);
-    let before = r.tables_at(v as u32 - 1);
     let html = render::<DataTables>(super::tables::Props {
-        tables: now,
-        previous: before,
+        tables: r.tables_at(v as u32),
+        changed: r.row_changes_at(v as u32),
     });
     assert!(html.contains("data-table=\"Charges\""));
     assert!(html.contains("row-new"), "the second charge is highlighted");
     assert!(html.contains("ch_2"));
+    assert_eq!(
+        html.matches("row-new").count(),
+        1,
+        "only the row this step wrote"
+    );
 }
 
 #[test]

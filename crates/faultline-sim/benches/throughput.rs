@@ -42,7 +42,7 @@ fn measure(detail: Detail) {
     let run = simulate_with(&long, detail).expect("valid");
     let dt = t.elapsed().as_secs_f64();
     println!(
-        "single run: {} events in {:.3} ms = {:.0} events/s",
+        "  one long run ({detail:?}): {} events in {:.3} ms = {:.0} events/s",
         run.steps.len(),
         dt * 1e3,
         run.steps.len() as f64 / dt

@@ -5,7 +5,7 @@
 use crate::machine::{MachineState, Transition};
 use crate::message::{Message, MsgClass};
 use crate::rng::SimRng;
-use crate::trace::Table;
+use crate::trace::{RowChange, TableSchema};
 
 /// Index of an actor in its lab's actor list.
 pub type ActorId = u16;
@@ -187,6 +187,11 @@ pub trait Actor {
     fn on_lab_fault(&mut self, _name: &str, _ctx: &mut Ctx<Self::Msg>) -> bool {
         false
     }
-    /// Append this actor's data tables.
-    fn tables(&self, _out: &mut Vec<Table>) {}
+    /// The tables this actor writes rows to.
+    fn schema(&self) -> Vec<TableSchema> {
+        Vec::new()
+    }
+    /// Rows changed since the last call, keyed by their first cell. With
+    /// `None` (a lean run) the actor only forgets what changed.
+    fn changed_rows(&mut self, _out: Option<&mut Vec<RowChange>>) {}
 }

@@ -8,7 +8,7 @@ use crate::lab::{Lab, LabInfo};
 use crate::rng::SimRng;
 use crate::scenario::{Scenario, ScenarioError, MAX_FAULTS};
 use crate::trace::{
-    ActorInfo, End, Fate, Flight, Run, Step, StepKind, TableSnapshot, TimerMark, Violation,
+    ActorInfo, End, Fate, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark, Violation,
 };
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -99,9 +99,8 @@ struct Sim<'s, L: Lab> {
     steps: Vec<Step>,
     flights: Vec<Flight>,
     timers: Vec<TimerMark>,
-    table_log: Vec<TableSnapshot>,
-    /// Index in `table_log` of each actor's latest snapshot.
-    last_snapshot: Vec<Option<usize>>,
+    table_schema: Vec<TableSchema>,
+    row_log: Vec<LoggedRow>,
     violations: Vec<Violation>,
     end: End,
 }
@@ -131,8 +130,8 @@ impl<'s, L: Lab> Sim<'s, L> {
             steps: Vec::new(),
             flights: Vec::new(),
             timers: Vec::new(),
-            table_log: Vec::new(),
-            last_snapshot: vec![None; n],
+            table_schema: Vec::new(),
+            row_log: Vec::new(),
             violations: Vec::new(),
             end: End::Quiet,
         };
@@ -145,9 +144,11 @@ impl<'s, L: Lab> Sim<'s, L> {
                 sim.push(*at_ms, Event::Fault(i as u32));
             }
         }
-        if detail {
-            for a in 0..n {
-                sim.snapshot_actor(a as ActorId);
+        for a in &sim.actors {
+            for t in a.schema() {
+                if !sim.table_schema.iter().any(|x| x.title == t.title) {
+                    sim.table_schema.push(t);
+                }
             }
         }
         sim
@@ -516,16 +517,20 @@ impl<'s, L: Lab> Sim<'s, L> {
         }
     }
 
-    /// Re-read one actor's tables; log them if they changed.
-    fn snapshot_actor(&mut self, actor: ActorId) {
-        let mut tables = Vec::new();
-        self.actors[actor as usize].tables(&mut tables);
-        let last = self.last_snapshot[actor as usize];
-        if last.is_some_and(|i| self.table_log[i].tables == tables) {
+    /// Log the rows an actor changed during the step being recorded.
+    fn log_rows(&mut self, actor: ActorId) {
+        let step = self.steps.len() as u32;
+        if !self.detail {
+            self.actors[actor as usize].changed_rows(None);
             return;
         }
-        self.last_snapshot[actor as usize] = Some(self.table_log.len());
-        self.table_log.push(TableSnapshot { actor, tables });
+        let mut rows = Vec::new();
+        self.actors[actor as usize].changed_rows(Some(&mut rows));
+        self.row_log.extend(rows.into_iter().map(|r| LoggedRow {
+            step,
+            table: r.table,
+            row: r.row,
+        }));
     }
 
     fn record_violation(&mut self, id: &'static str, message: String) {
@@ -547,11 +552,11 @@ impl<'s, L: Lab> Sim<'s, L> {
             rec.summary.clear();
             rec.narration.clear();
         }
-        if rec.data_changed && self.detail {
+        if rec.data_changed {
             rec.changed_actors.sort_unstable();
             rec.changed_actors.dedup();
             for &a in &rec.changed_actors {
-                self.snapshot_actor(a);
+                self.log_rows(a);
             }
         }
         let states = if !self.detail {
@@ -580,7 +585,6 @@ impl<'s, L: Lab> Sim<'s, L> {
             states,
             transitions: rec.transitions,
             down,
-            tables: self.table_log.len() as u32,
         });
         // A step that changed neither data nor a state machine cannot change
         // a verdict (actors flag every write), so it is not re-checked.
@@ -607,7 +611,8 @@ impl<'s, L: Lab> Sim<'s, L> {
             steps: self.steps,
             flights: self.flights,
             timers: self.timers,
-            table_log: self.table_log,
+            table_schema: self.table_schema,
+            row_log: self.row_log,
             violations: self.violations,
             end: self.end,
         }

@@ -82,11 +82,27 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// One actor's tables after a change.
+/// A table an actor shows: its title and column names. Several actors may
+/// share one (all clients write to "Client attempts").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TableSchema {
+    pub title: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+/// A row written (inserted or replaced, keyed by its first cell) by a step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TableSnapshot {
-    pub actor: u16,
-    pub tables: Vec<Table>,
+pub struct RowChange {
+    pub table: &'static str,
+    pub row: Vec<String>,
+}
+
+/// A row change and the step that made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LoggedRow {
+    pub step: u32,
+    pub table: &'static str,
+    pub row: Vec<String>,
 }
 
 /// One event of the run.
@@ -106,8 +122,6 @@ pub struct Step {
     pub transitions: Vec<(u16, Transition)>,
     /// Actors that are down after this step.
     pub down: Vec<u16>,
-    /// How many entries of `Run::table_log` exist after this step.
-    pub tables: u32,
 }
 
 /// A broken invariant, at the first step that broke it.
@@ -154,8 +168,11 @@ pub struct Run {
     pub steps: Vec<Step>,
     pub flights: Vec<Flight>,
     pub timers: Vec<TimerMark>,
-    /// Each actor's tables, logged whenever they change.
-    pub table_log: Vec<TableSnapshot>,
+    /// The tables the actors show, in lane order.
+    pub table_schema: Vec<TableSchema>,
+    /// Every row written, in step order (only rows that changed are logged,
+    /// so recording costs the same however large a table grows).
+    pub row_log: Vec<LoggedRow>,
     /// First violation of each invariant, in step order.
     pub violations: Vec<Violation>,
     pub end: End,
@@ -178,27 +195,48 @@ impl Run {
         n.saturating_sub(1) as u32
     }
 
-    /// All tables as they stand after `step`: each actor's latest snapshot,
-    /// tables of the same title merged (all clients share one attempts table).
+    /// All tables as they stand after `step`: the row log replayed.
     pub fn tables_at(&self, step: u32) -> Vec<Table> {
-        let logged = self
-            .steps
-            .get(step as usize)
-            .map_or(self.table_log.len(), |s| s.tables as usize);
-        let log = &self.table_log[..logged.min(self.table_log.len())];
-        let mut out: Vec<Table> = Vec::new();
-        for actor in 0..self.actors.len() as u16 {
-            let Some(snap) = log.iter().rev().find(|s| s.actor == actor) else {
+        let mut out: Vec<Table> = self
+            .table_schema
+            .iter()
+            .map(|t| Table {
+                title: t.title.to_string(),
+                columns: t.columns.iter().map(|c| c.to_string()).collect(),
+                rows: Vec::new(),
+            })
+            .collect();
+        let end = self.row_log.partition_point(|r| r.step <= step);
+        for entry in &self.row_log[..end] {
+            let Some(table) = out.iter_mut().find(|t| t.title == entry.table) else {
                 continue;
             };
-            for t in &snap.tables {
-                match out.iter_mut().find(|o| o.title == t.title) {
-                    Some(o) => o.rows.extend(t.rows.iter().cloned()),
-                    None => out.push(t.clone()),
-                }
+            match table
+                .rows
+                .iter_mut()
+                .find(|r| r.first() == entry.row.first())
+            {
+                Some(row) => row.clone_from(&entry.row),
+                None => table.rows.push(entry.row.clone()),
             }
         }
         out
+    }
+
+    /// Rows written by `step` itself: (table, row key, whether it is new).
+    pub fn row_changes_at(&self, step: u32) -> Vec<(String, String, bool)> {
+        let start = self.row_log.partition_point(|r| r.step < step);
+        let end = self.row_log.partition_point(|r| r.step <= step);
+        self.row_log[start..end]
+            .iter()
+            .map(|e| {
+                let key = e.row.first().cloned().unwrap_or_default();
+                let new = !self.row_log[..start]
+                    .iter()
+                    .any(|o| o.table == e.table && o.row.first() == e.row.first());
+                (e.table.to_string(), key, new)
+            })
+            .collect()
     }
 
     /// Serialized form, for export and determinism checks.

@@ -7,7 +7,7 @@ use super::config::{money, PaymentsConfig};
 use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx};
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::trace::Table;
+use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
 
 macro_rules! t {
@@ -414,7 +414,7 @@ impl Actor for Api {
     }
 
     fn on_crash(&mut self) {
-        self.pending.clear();
+        self.pending.clear(); // the load rows change: the engine flags crashes
         self.shown.reset();
     }
 
@@ -423,16 +423,28 @@ impl Actor for Api {
         ctx.data_changed();
     }
 
-    fn tables(&self, out: &mut Vec<Table>) {
-        out.push(Table {
-            title: "Payment API load".into(),
-            columns: vec!["measure".into(), "value".into()],
-            rows: vec![
-                vec!["requests received".into(), self.requests_seen.to_string()],
-                vec!["in progress now".into(), self.pending.len().to_string()],
-                vec!["peak in progress".into(), self.peak_in_flight.to_string()],
-                vec!["refused with 503".into(), self.rejected_503.to_string()],
-            ],
-        });
+    fn schema(&self) -> Vec<TableSchema> {
+        vec![LOAD_TABLE]
+    }
+
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        let Some(out) = out else { return };
+        let rows = [
+            ("requests received", self.requests_seen.to_string()),
+            ("in progress now", self.pending.len().to_string()),
+            ("peak in progress", self.peak_in_flight.to_string()),
+            ("refused with 503", self.rejected_503.to_string()),
+        ];
+        for (measure, value) in rows {
+            out.push(RowChange {
+                table: LOAD_TABLE.title,
+                row: vec![measure.to_string(), value],
+            });
+        }
     }
 }
+
+pub const LOAD_TABLE: TableSchema = TableSchema {
+    title: "Payment API load",
+    columns: &["measure", "value"],
+};

@@ -6,7 +6,7 @@ use super::config::{money, secs, PaymentsConfig};
 use super::msg::{reason, short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx};
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::trace::Table;
+use crate::trace::{RowChange, TableSchema};
 
 const TIMEOUT: u32 = 1;
 const BACKOFF: u32 = 2;
@@ -67,6 +67,8 @@ pub struct Client {
     /// Set by the "change-amount" fault: the next retry sends another amount.
     change_amount: bool,
     amount: u64,
+    /// Attempts whose table row changed since the engine last asked.
+    dirty: Vec<u32>,
 }
 
 impl Client {
@@ -82,12 +84,30 @@ impl Client {
             attempts: Vec::new(),
             change_amount: false,
             amount: cfg.amount,
+            dirty: Vec::new(),
         }
     }
 
     /// (atomic store?, attempt cap), read by the invariant checks.
     pub fn limits(&self) -> (bool, u32) {
         (self.cfg.atomic, self.cfg.max_attempts)
+    }
+
+    /// Note that attempt `n`'s row changed.
+    fn touch(&mut self, n: u32, ctx: &mut Ctx<PayMsg>) {
+        self.dirty.push(n);
+        ctx.data_changed();
+    }
+
+    fn attempt_row(&self, a: &Attempt) -> Vec<String> {
+        vec![
+            format!("c{}#{}", self.index + 1, a.n),
+            secs(a.sent_at),
+            a.key.as_ref().map_or("none".into(), short),
+            money(a.amount),
+            a.outcome.clone(),
+            a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
+        ]
     }
 
     fn send_attempt(&mut self, ctx: &mut Ctx<PayMsg>) {
@@ -119,7 +139,7 @@ impl Client {
             },
         );
         ctx.set_timer_with(self.cfg.timeout_ms, TIMEOUT, || format!("timeout #{n}"));
-        ctx.data_changed();
+        self.touch(n, ctx);
         let key_text = match &self.key {
             Some(k) => format!("with Idempotency-Key {}", short(k)),
             None => "without an Idempotency-Key".into(),
@@ -215,6 +235,7 @@ impl Actor for Client {
         if attempt != current || self.machine.current != "awaiting_response" {
             if let Some(a) = self.attempts.iter_mut().find(|a| a.n == attempt) {
                 a.outcome = format!("{} too late (ignored{replay_note})", status);
+                self.dirty.push(attempt);
                 ctx.data_changed();
             }
             ctx.say_with(|| format!(
@@ -227,7 +248,7 @@ impl Actor for Client {
         if let Some(a) = self.attempts.last_mut() {
             a.outcome = format!("{} {}{replay_note}", status, reason(status));
         }
-        ctx.data_changed();
+        self.touch(current, ctx);
         match status {
             200..=299 => {
                 ctx.fire(&mut self.machine, "success");
@@ -275,7 +296,7 @@ impl Actor for Client {
                 if let Some(a) = self.attempts.last_mut() {
                     a.outcome = "timed out".into();
                 }
-                ctx.data_changed();
+                self.touch(n as u32, ctx);
                 ctx.say_with(|| format!(
                     "Client {} hears nothing within {} ms and times out attempt {n}. A timeout does not mean the payment failed: the server may have charged.",
                     self.index + 1,
@@ -308,47 +329,32 @@ impl Actor for Client {
         }
     }
 
-    fn tables(&self, out: &mut Vec<Table>) {
-        let rows = self.attempts.iter().map(|a| {
-            vec![
-                format!("c{}#{}", self.index + 1, a.n),
-                secs(a.sent_at),
-                a.key.as_ref().map_or("none".into(), short),
-                money(a.amount),
-                a.outcome.clone(),
-                a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
-            ]
-        });
-        push_rows(
-            out,
-            "Client attempts",
-            &["attempt", "sent at", "key", "amount", "outcome", "backoff"],
-            rows,
-        );
+    fn schema(&self) -> Vec<TableSchema> {
+        vec![ATTEMPTS_TABLE]
+    }
+
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        let mut dirty = std::mem::take(&mut self.dirty);
+        if let Some(out) = out {
+            dirty.sort_unstable();
+            dirty.dedup();
+            for n in dirty {
+                if let Some(a) = self.attempts.iter().find(|a| a.n == n) {
+                    out.push(RowChange {
+                        table: ATTEMPTS_TABLE.title,
+                        row: self.attempt_row(a),
+                    });
+                }
+            }
+        }
     }
 }
 
-/// Append rows to the table called `title`, creating it if needed, so that
-/// all clients share one attempts table.
-pub fn push_rows(
-    out: &mut Vec<Table>,
-    title: &str,
-    columns: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) {
-    let idx = match out.iter().position(|t| t.title == title) {
-        Some(i) => i,
-        None => {
-            out.push(Table {
-                title: title.to_string(),
-                columns: columns.iter().map(|c| c.to_string()).collect(),
-                rows: Vec::new(),
-            });
-            out.len() - 1
-        }
-    };
-    out[idx].rows.extend(rows);
-}
+/// The attempts table all clients write to.
+pub const ATTEMPTS_TABLE: TableSchema = TableSchema {
+    title: "Client attempts",
+    columns: &["attempt", "sent at", "key", "amount", "outcome", "backoff"],
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,11 @@
 //! The payment API's database: the charges ledger and the idempotency key
 //! store. All of it is durable: a crash loses nothing that was committed.
 
-use super::client::push_rows;
 use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx};
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::trace::Table;
+use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
 
 macro_rules! t {
@@ -84,6 +83,9 @@ pub struct Database {
     pub charges: Vec<Charge>,
     pub keys: BTreeMap<Key, KeyRecord>,
     next_token: u32,
+    /// Rows changed since the engine last asked.
+    dirty_charges: Vec<u32>,
+    dirty_keys: Vec<Key>,
     shown: MachineState,
 }
 
@@ -94,11 +96,14 @@ impl Database {
             charges: Vec::new(),
             keys: BTreeMap::new(),
             next_token: 1,
+            dirty_charges: Vec::new(),
+            dirty_keys: Vec::new(),
             shown: MachineState::new(&KEY_MACHINE),
         }
     }
 
     fn fire(&mut self, key: &Key, event: &'static str, ctx: &mut Ctx<PayMsg>) {
+        self.dirty_keys.push(*key);
         if let Some(r) = self.keys.get_mut(key) {
             ctx.fire(&mut r.machine, event);
             self.shown = r.machine;
@@ -217,6 +222,7 @@ impl Database {
         now: u64,
     ) -> u32 {
         let id = self.charges.len() as u32 + 1;
+        self.dirty_charges.push(id);
         self.charges.push(Charge {
             id,
             order,
@@ -371,48 +377,71 @@ impl Actor for Database {
         true
     }
 
-    fn tables(&self, out: &mut Vec<Table>) {
-        let charges = self.charges.iter().map(|c| {
-            vec![
-                format!("ch_{}", c.id),
-                format!("ord_{}", c.order),
-                money(c.amount),
-                c.key.as_ref().map_or("none".into(), short),
-                secs(c.at),
-            ]
-        });
-        push_rows(
-            out,
-            "Charges",
-            &["charge", "order", "amount", "key", "at"],
-            charges,
+    fn schema(&self) -> Vec<TableSchema> {
+        vec![CHARGES_TABLE, KEYS_TABLE]
+    }
+
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        let (mut charges, mut keys) = (
+            std::mem::take(&mut self.dirty_charges),
+            std::mem::take(&mut self.dirty_keys),
         );
-        let keys = self.keys.iter().map(|(k, r)| {
-            vec![
-                short(k),
-                r.fingerprint.to_string(),
-                r.state.label().to_string(),
-                r.response.as_ref().map_or("—".into(), |s| {
+        let Some(out) = out else { return };
+        charges.sort_unstable();
+        charges.dedup();
+        keys.sort_unstable();
+        keys.dedup();
+        for id in charges {
+            if let Some(c) = self.charges.iter().find(|c| c.id == id) {
+                let row = vec![
+                    format!("ch_{}", c.id),
+                    format!("ord_{}", c.order),
+                    money(c.amount),
+                    c.key.as_ref().map_or("none".into(), short),
+                    secs(c.at),
+                ];
+                out.push(RowChange {
+                    table: CHARGES_TABLE.title,
+                    row,
+                });
+            }
+        }
+        for k in keys {
+            if let Some(r) = self.keys.get(&k) {
+                let stored = r.response.as_ref().map_or("—".into(), |s| {
                     format!(
                         "{} {}",
                         s.status,
                         s.charge_id.map_or(String::new(), |c| format!("ch_{c}"))
                     )
-                }),
-                secs(r.expires_at.min(999_999_999)),
-            ]
-        });
-        push_rows(
-            out,
-            "Idempotency keys",
-            &[
-                "key",
-                "fingerprint",
-                "state",
-                "stored response",
-                "expires at",
-            ],
-            keys,
-        );
+                });
+                let row = vec![
+                    short(&k),
+                    r.fingerprint.to_string(),
+                    r.state.label().to_string(),
+                    stored,
+                    secs(r.expires_at.min(999_999_999)),
+                ];
+                out.push(RowChange {
+                    table: KEYS_TABLE.title,
+                    row,
+                });
+            }
+        }
     }
 }
+
+pub const CHARGES_TABLE: TableSchema = TableSchema {
+    title: "Charges",
+    columns: &["charge", "order", "amount", "key", "at"],
+};
+pub const KEYS_TABLE: TableSchema = TableSchema {
+    title: "Idempotency keys",
+    columns: &[
+        "key",
+        "fingerprint",
+        "state",
+        "stored response",
+        "expires at",
+    ],
+};

@@ -16,7 +16,7 @@ use crate::actor::{Actor, ActorId, Ctx};
 use crate::lab::{Lab, LabInfo};
 use crate::machine::MachineState;
 use crate::scenario::Config;
-use crate::trace::Table;
+use crate::trace::{RowChange, TableSchema};
 use config::PaymentsConfig;
 use msg::PayMsg;
 
@@ -73,8 +73,11 @@ impl Actor for PaymentActor {
     fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
         each!(self, a => a.on_lab_fault(name, ctx))
     }
-    fn tables(&self, out: &mut Vec<Table>) {
-        each!(self, a => a.tables(out))
+    fn schema(&self) -> Vec<TableSchema> {
+        each!(self, a => a.schema())
+    }
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        each!(self, a => a.changed_rows(out))
     }
 }
 
