@@ -11,6 +11,13 @@ pub struct Transition {
     pub to: &'static str,
 }
 
+impl Transition {
+    /// Shorthand for writing transition tables.
+    pub const fn new(from: &'static str, event: &'static str, to: &'static str) -> Self {
+        Self { from, event, to }
+    }
+}
+
 /// A named transition table. `states[0]` is the initial state.
 #[derive(Debug, PartialEq, Eq, Serialize)]
 pub struct StateMachine {

@@ -10,16 +10,6 @@ use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
 
-macro_rules! t {
-    ($f:literal, $e:literal, $t:literal) => {
-        Transition {
-            from: $f,
-            event: $e,
-            to: $t,
-        }
-    };
-}
-
 /// The life of one request inside the API (the panel shows the latest one).
 pub static API_MACHINE: StateMachine = StateMachine {
     name: "Payment API (one request)",
@@ -32,19 +22,19 @@ pub static API_MACHINE: StateMachine = StateMachine {
         "answered",
     ],
     transitions: &[
-        t!("received", "has_key", "checking_key"),
-        t!("received", "no_key", "authorizing"),
-        t!("received", "key_missing_400", "answered"),
-        t!("received", "over_capacity_503", "answered"),
-        t!("checking_key", "claimed", "authorizing"),
-        t!("checking_key", "in_flight_409", "answered"),
-        t!("checking_key", "completed_replay", "answered"),
-        t!("checking_key", "mismatch_422", "answered"),
-        t!("authorizing", "approved", "recording_charge"),
-        t!("recording_charge", "committed", "answered"),
-        t!("recording_charge", "refused_409", "answered"),
-        t!("recording_charge", "charge_written", "recording_key"),
-        t!("recording_key", "key_completed", "answered"),
+        Transition::new("received", "has_key", "checking_key"),
+        Transition::new("received", "no_key", "authorizing"),
+        Transition::new("received", "key_missing_400", "answered"),
+        Transition::new("received", "over_capacity_503", "answered"),
+        Transition::new("checking_key", "claimed", "authorizing"),
+        Transition::new("checking_key", "in_flight_409", "answered"),
+        Transition::new("checking_key", "completed_replay", "answered"),
+        Transition::new("checking_key", "mismatch_422", "answered"),
+        Transition::new("authorizing", "approved", "recording_charge"),
+        Transition::new("recording_charge", "committed", "answered"),
+        Transition::new("recording_charge", "refused_409", "answered"),
+        Transition::new("recording_charge", "charge_written", "recording_key"),
+        Transition::new("recording_key", "key_completed", "answered"),
     ],
 };
 
@@ -159,17 +149,7 @@ impl Api {
                 "The payment API is already working on {} requests, its capacity, so it refuses attempt {attempt} with 503 Service Unavailable.",
                 self.cfg.capacity
             ));
-            self.answer(
-                req,
-                StoredResponse {
-                    status: 503,
-                    charge_id: None,
-                    amount,
-                },
-                false,
-                Some("overloaded"),
-                ctx,
-            );
+            self.refuse(req, 503, "overloaded", ctx);
             return;
         }
         match key {
@@ -188,17 +168,7 @@ impl Api {
             None if self.cfg.require_key => {
                 self.fire(req, "key_missing_400", ctx);
                 ctx.say("The payment API requires an Idempotency-Key on payments and this request has none: 400 Bad Request, nothing charged.");
-                self.answer(
-                    req,
-                    StoredResponse {
-                        status: 400,
-                        charge_id: None,
-                        amount,
-                    },
-                    false,
-                    Some("idempotency_key_missing"),
-                    ctx,
-                );
+                self.refuse(req, 400, "idempotency_key_missing", ctx);
             }
             None => {
                 self.fire(req, "no_key", ctx);
@@ -211,6 +181,17 @@ impl Api {
                 );
             }
         }
+    }
+
+    /// Answer `req` with an error status and code; nothing is charged.
+    fn refuse(&mut self, req: u32, status: u16, code: &'static str, ctx: &mut Ctx<PayMsg>) {
+        let amount = self.pending.get(&req).map_or(0, |p| p.amount);
+        let response = StoredResponse {
+            status,
+            charge_id: None,
+            amount,
+        };
+        self.answer(req, response, false, Some(code), ctx);
     }
 
     fn on_claimed(&mut self, req: u32, claim: Claim, ctx: &mut Ctx<PayMsg>) {
@@ -238,17 +219,7 @@ impl Api {
             Claim::InFlight => {
                 self.fire(req, "in_flight_409", ctx);
                 ctx.say("The key is IN_FLIGHT: an earlier attempt with it is still running. The API answers 409 Conflict instead of running it twice.");
-                self.answer(
-                    req,
-                    StoredResponse {
-                        status: 409,
-                        charge_id: None,
-                        amount,
-                    },
-                    false,
-                    Some("idempotency_key_in_use"),
-                    ctx,
-                );
+                self.refuse(req, 409, "idempotency_key_in_use", ctx);
             }
             Claim::Completed(stored) => {
                 self.fire(req, "completed_replay", ctx);
@@ -261,17 +232,7 @@ impl Api {
             Claim::Mismatch => {
                 self.fire(req, "mismatch_422", ctx);
                 ctx.say("This key was first used with a different request body. The API answers 422 Unprocessable Content and executes nothing.");
-                self.answer(
-                    req,
-                    StoredResponse {
-                        status: 422,
-                        charge_id: None,
-                        amount,
-                    },
-                    false,
-                    Some("idempotency_key_reused_with_different_body"),
-                    ctx,
-                );
+                self.refuse(req, 422, "idempotency_key_reused_with_different_body", ctx);
             }
         }
     }
@@ -394,20 +355,9 @@ impl Actor for Api {
             PayMsg::ChargeWritten { req, charge_id } => self.on_charge_written(req, charge_id, ctx),
             PayMsg::KeyCompleted { req } => self.on_key_completed(req, ctx),
             PayMsg::CommitRefused { req } => {
-                let amount = self.pending.get(&req).map_or(0, |p| p.amount);
                 self.fire(req, "refused_409", ctx);
                 ctx.say("The database refused the commit: this request's claim on the key had lapsed and a newer request holds it. Nothing is charged; the API answers 409.");
-                self.answer(
-                    req,
-                    StoredResponse {
-                        status: 409,
-                        charge_id: None,
-                        amount,
-                    },
-                    false,
-                    Some("idempotency_key_in_use"),
-                    ctx,
-                );
+                self.refuse(req, 409, "idempotency_key_in_use", ctx);
             }
             _ => {}
         }

@@ -11,16 +11,6 @@ use crate::trace::{RowChange, TableSchema};
 const TIMEOUT: u32 = 1;
 const BACKOFF: u32 = 2;
 
-macro_rules! t {
-    ($f:literal, $e:literal, $t:literal) => {
-        Transition {
-            from: $f,
-            event: $e,
-            to: $t,
-        }
-    };
-}
-
 /// The client's transition table (drawn by the state machine panel).
 pub static CLIENT_MACHINE: StateMachine = StateMachine {
     name: "Checkout client",
@@ -33,13 +23,13 @@ pub static CLIENT_MACHINE: StateMachine = StateMachine {
         "gave_up",
     ],
     transitions: &[
-        t!("ready", "send", "awaiting_response"),
-        t!("awaiting_response", "success", "paid"),
-        t!("awaiting_response", "timeout", "backing_off"),
-        t!("awaiting_response", "retryable_error", "backing_off"),
-        t!("awaiting_response", "client_error", "rejected"),
-        t!("awaiting_response", "no_attempts_left", "gave_up"),
-        t!("backing_off", "retry", "awaiting_response"),
+        Transition::new("ready", "send", "awaiting_response"),
+        Transition::new("awaiting_response", "success", "paid"),
+        Transition::new("awaiting_response", "timeout", "backing_off"),
+        Transition::new("awaiting_response", "retryable_error", "backing_off"),
+        Transition::new("awaiting_response", "client_error", "rejected"),
+        Transition::new("awaiting_response", "no_attempts_left", "gave_up"),
+        Transition::new("backing_off", "retry", "awaiting_response"),
     ],
 };
 

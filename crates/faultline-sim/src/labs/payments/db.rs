@@ -8,27 +8,17 @@ use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
 
-macro_rules! t {
-    ($f:literal, $e:literal, $t:literal) => {
-        Transition {
-            from: $f,
-            event: $e,
-            to: $t,
-        }
-    };
-}
-
 /// The life of one idempotency key record (the panel shows the latest key).
 pub static KEY_MACHINE: StateMachine = StateMachine {
     name: "Idempotency key record",
     states: &["absent", "IN_FLIGHT", "COMPLETED", "EXPIRED"],
     transitions: &[
-        t!("absent", "claim", "IN_FLIGHT"),
-        t!("IN_FLIGHT", "complete", "COMPLETED"),
-        t!("IN_FLIGHT", "reclaim_after_lock", "IN_FLIGHT"),
-        t!("IN_FLIGHT", "expire", "EXPIRED"),
-        t!("COMPLETED", "expire", "EXPIRED"),
-        t!("EXPIRED", "claim", "IN_FLIGHT"),
+        Transition::new("absent", "claim", "IN_FLIGHT"),
+        Transition::new("IN_FLIGHT", "complete", "COMPLETED"),
+        Transition::new("IN_FLIGHT", "reclaim_after_lock", "IN_FLIGHT"),
+        Transition::new("IN_FLIGHT", "expire", "EXPIRED"),
+        Transition::new("COMPLETED", "expire", "EXPIRED"),
+        Transition::new("EXPIRED", "claim", "IN_FLIGHT"),
     ],
 };
 
