@@ -80,6 +80,8 @@ pub enum Action {
     AddFaults(Vec<Fault>),
     RemoveFault(usize),
     SetConfig(String, ConfigValue),
+    SetSeed(u64),
+    SetRandom(faultline_sim::fault::RandomFaults),
     Notify(Notice),
     Dismiss,
     ToggleHelp,
@@ -269,6 +271,18 @@ impl Reducible for AppState {
                 s.preset = None;
                 s = s.resimulate(next);
             }
+            Action::SetSeed(seed) => {
+                let mut next = s.scenario.clone();
+                next.seed = seed;
+                s.preset = None;
+                s = s.resimulate(next);
+            }
+            Action::SetRandom(random) => {
+                let mut next = s.scenario.clone();
+                next.random = random;
+                s.preset = None;
+                s = s.resimulate(next);
+            }
             Action::Notify(n) => s.notice = Some(n),
             Action::Dismiss => s.notice = None,
             Action::ToggleHelp => s.help_open = !s.help_open,
@@ -322,6 +336,26 @@ mod tests {
         }
         assert!(!s.playing);
         assert_eq!(s.cursor, s.last_step());
+    }
+
+    #[test]
+    fn a_new_seed_or_random_loss_replays_the_scenario() {
+        let s = state();
+        let before = s.run.to_json();
+        let s = s.reduce(Action::SetSeed(8));
+        assert_eq!(s.scenario.seed, 8);
+        assert_ne!(s.run.to_json(), before);
+        let lossy = faultline_sim::fault::RandomFaults {
+            drop_permille: 500,
+            ..Default::default()
+        };
+        let s = s.reduce(Action::SetRandom(lossy));
+        assert!(s
+            .run
+            .flights
+            .iter()
+            .any(|f| f.fate == faultline_sim::trace::Fate::Dropped));
+        assert_eq!(s.preset, None);
     }
 
     #[test]

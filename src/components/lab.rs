@@ -9,6 +9,7 @@ use super::invariants::InvariantPanel;
 use super::load::LoadChart;
 use super::machines::MachinePanel;
 use super::narration::Narration;
+use super::network::NetworkPanel;
 use super::sequence::SequenceDiagram;
 use super::tables::DataTables;
 use crate::state::{Action, AppState};
@@ -136,7 +137,10 @@ pub fn LabView(p: &Props) -> Html {
             </section>
             <div class="side-by-side">
                 <FaultPalette palette={info.palette.clone()} faults={s.scenario.faults.clone()} now_ms={s.playhead as u64} on={p.on.clone()} />
-                <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
+                <div>
+                    <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
+                    <NetworkPanel seed={s.scenario.seed} random={s.scenario.random.clone()} on={p.on.clone()} />
+                </div>
             </div>
             <section class="panel share" aria-labelledby="share-h">
                 <h2 id="share-h">{ "Share and save" }</h2>

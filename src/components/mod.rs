@@ -10,6 +10,7 @@ pub mod landing;
 pub mod load;
 pub mod machines;
 pub mod narration;
+pub mod network;
 pub mod sequence;
 pub mod tables;
 
