@@ -5,6 +5,7 @@ mod app;
 mod browser;
 mod components;
 mod export;
+mod fmt;
 mod panic;
 mod platform;
 mod state;

@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 /// Playback speeds offered (multiples of the base rate).
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 1.5, 2.0, 4.0];
+/// The same speeds as text (for the speed menu, without float formatting).
+pub const SPEED_LABELS: [&str; 6] = ["0.25", "0.5", "1", "1.5", "2", "4"];
 
 /// Virtual milliseconds per real millisecond at 1× (1 s of the run plays in 4 s).
 pub const BASE_RATE: f64 = 0.25;

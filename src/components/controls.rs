@@ -1,6 +1,6 @@
 //! Playback controls: play/pause, step, restart, speed and the timeline.
 
-use crate::state::{Action, SPEEDS};
+use crate::state::{Action, SPEEDS, SPEED_LABELS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -37,7 +37,7 @@ pub fn Controls(p: &Props) -> Html {
             <button id="step-fwd" onclick={act(|| Action::StepForward)} title="Step forward (→)" aria-label="Step forward" disabled={p.cursor >= p.last}>{"Step ▶"}</button>
             <label class="speed">{"Speed "}
                 <select id="speed" onchange={on_speed} aria-label="Speed">
-                    { for SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={(*s - p.speed).abs() < 1e-9}>{ format!("{s}×") }</option> }) }
+                    { for SPEEDS.iter().zip(SPEED_LABELS).map(|(s, label)| html! { <option value={label} selected={(*s - p.speed).abs() < 1e-9}>{ format!("{label}×") }</option> }) }
                 </select>
             </label>
             <input id="timeline" type="range" min="0" max={p.last.to_string()} value={p.cursor.to_string()} oninput={on_seek}

@@ -154,7 +154,7 @@ pub fn LabView(p: &Props) -> Html {
                     <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
                     <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
                 </div>
-                <p class="hint">{ format!("Seed {} · {} events · simulated in {:.1} ms", s.scenario.seed, run.steps.len(), s.sim_ms) }</p>
+                <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
             </section>
         </main>
     }

@@ -2,6 +2,7 @@
 //! 100 ms of virtual time, up to the playhead. It makes a retry storm's
 //! waves (and jitter's flattening of them) visible at a glance.
 
+use crate::fmt::px;
 use faultline_sim::message::MsgClass;
 use faultline_sim::trace::Fate;
 use faultline_sim::Run;
@@ -79,8 +80,8 @@ pub fn LoadChart(p: &Props) -> Html {
         html! {
             <g>
                 <title>{ format!("{}–{} ms: {} arrived, {} lost", i as u64 * BUCKET_MS, (i as u64 + 1) * BUCKET_MS, ok, lost) }</title>
-                <rect x={format!("{x:.1}")} y={format!("{:.1}", h - hk)} width={format!("{:.1}", bw - 1.0)} height={format!("{hk:.1}")} class="bar-ok" />
-                <rect x={format!("{x:.1}")} y={format!("{:.1}", h - hk - hl)} width={format!("{:.1}", bw - 1.0)} height={format!("{hl:.1}")} class="bar-lost" />
+                <rect x={px(x)} y={px(h - hk)} width={px(bw - 1.0)} height={px(hk)} class="bar-ok" />
+                <rect x={px(x)} y={px(h - hk - hl)} width={px(bw - 1.0)} height={px(hl)} class="bar-lost" />
             </g>
         }
     });
@@ -89,7 +90,7 @@ pub fn LoadChart(p: &Props) -> Html {
         <figure class="load-chart">
             <figcaption>{ format!("Requests reaching {title} per {BUCKET_MS} ms (peak {peak}); red: lost or sent while it was down") }</figcaption>
             <div class="load-scroll">
-                <svg width={format!("{width:.0}")} height={format!("{h:.0}")} viewBox={format!("0 0 {width:.0} {h:.0}")} role="img"
+                <svg width={px(width)} height={px(h)} viewBox={format!("0 0 {} {}", px(width), px(h))} role="img"
                     aria-label={format!("Load on {title}: at most {peak} requests in any {BUCKET_MS} ms so far")}>
                     { for bars }
                 </svg>

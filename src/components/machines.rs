@@ -61,7 +61,7 @@ pub fn layout(m: &StateMachine) -> Vec<(f64, f64)> {
 }
 
 fn f(v: f64) -> String {
-    format!("{v:.1}")
+    crate::fmt::px(v)
 }
 
 #[component]

@@ -24,16 +24,17 @@ fn percent_field(
 ) -> Html {
     let onchange = Callback::from(move |e: Event| {
         let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-        match input.value().trim().parse::<f64>() {
-            Ok(v) if (0.0..=50.0).contains(&v) => {
+        match crate::fmt::percent_to_permille(&input.value()) {
+            Some(v) if v <= 500 => {
                 let mut r = random.clone();
-                set(&mut r, (v * 10.0).round() as u16);
+                set(&mut r, v);
                 on.emit(Action::SetRandom(r));
             }
             _ => {
-                input.set_value(&format!("{}", f64::from(permille) / 10.0));
+                input.set_value(&crate::fmt::permille_as_percent(permille));
                 on.emit(Action::Notify(Notice {
-                    text: "Please enter a percentage from 0 to 50.".into(),
+                    text: "Please enter a percentage from 0 to 50, with at most one decimal."
+                        .into(),
                     is_error: true,
                 }));
             }
@@ -42,7 +43,7 @@ fn percent_field(
     html! {
         <div class="field number">
             <label for={id}>{ label }{ " (%)" }<small>{ help }</small></label>
-            <input type="number" {id} min="0" max="50" step="0.5" value={format!("{}", f64::from(permille) / 10.0)} {onchange} />
+            <input type="number" {id} min="0" max="50" step="0.5" value={crate::fmt::permille_as_percent(permille)} {onchange} />
         </div>
     }
 }

@@ -69,7 +69,7 @@ impl PartialEq for Props {
 }
 
 fn f(v: f64) -> String {
-    format!("{v:.1}")
+    crate::fmt::px(v)
 }
 
 #[component]
