@@ -168,7 +168,7 @@ describe('accessibility', () => {
       await page.keyboard.press('v');
       await page.locator('#violation-banner').waitFor();
       assert.equal((await indicator(page)).step, 14);
-      assert.match(await page.locator('#violation-banner').textContent(), /charged 2 times/);
+      assert.match(await page.locator('#violation-banner').textContent(), /charged twice/);
 
       // Home, End.
       await page.keyboard.press('Home');

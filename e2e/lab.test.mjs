@@ -70,7 +70,7 @@ describe('payments lab', () => {
       const banner = page.locator('#violation-banner');
       assert.ok(await banner.isVisible(), 'the violation banner is shown');
       assert.equal(await banner.getAttribute('role'), 'alert');
-      assert.match(await banner.textContent(), /Customer charged 2 times for one order/);
+      assert.match(await banner.textContent(), /Customer charged twice for one order/);
       assert.match(await page.locator('li[data-invariant="one-charge-per-order"]').getAttribute('class'), /\bbad\b/);
       assert.equal(await page.locator('#jump-violation').count(), 0);
 
@@ -470,7 +470,7 @@ describe('payments lab', () => {
         assert.ok(end.step === end.last && end.last > 5, `${id} ends at its last step`);
         const charges = (await tableRows(page, 'Charges')).length;
         if (doubleCharge.has(id)) {
-          assert.match(await page.locator('#violation-banner').textContent(), /charged 2 times/, id);
+          assert.match(await page.locator('#violation-banner').textContent(), /charged twice/, id);
           assert.equal(charges, 2, id);
         } else {
           assert.equal(await page.locator('#violation-banner').count(), 0, `${id}: no violation`);
@@ -559,7 +559,7 @@ describe('payments lab', () => {
       await playToEnd(page);
       const end = await indicator(page);
       assert.equal(end.step, end.last);
-      assert.match(await page.locator('#violation-banner').textContent(), /charged 2 times/);
+      assert.match(await page.locator('#violation-banner').textContent(), /charged twice/);
       assert.equal((await tableRows(page, 'Charges')).length, 2);
     });
   });

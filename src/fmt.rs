@@ -43,7 +43,7 @@ mod tests {
     #[test]
     fn formats_and_parses() {
         assert_eq!(px(12.6), "13");
-        assert_eq!(tenths(3.14), "3.1");
+        assert_eq!(tenths(2.34), "2.3");
         assert_eq!(tenths(-0.26), "-0.3");
         assert_eq!(permille_as_percent(125), "12.5");
         assert_eq!(permille_as_percent(30), "3");

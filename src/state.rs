@@ -341,6 +341,37 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_clicked_while_paused_keeps_the_step_on_screen() {
+        let happy = faultline_sim::preset("payments", "happy-path").unwrap();
+        let s = Rc::new(AppState::new()).reduce(Action::Load {
+            scenario: happy,
+            cursor: 1,
+            preset: None,
+            notice: None,
+        });
+        let before: Vec<String> = s.run.steps[..=1]
+            .iter()
+            .map(|x| format!("{} {:?}", x.summary, x.narration))
+            .collect();
+        let info = faultline_sim::lab("payments").unwrap();
+        let crash = info.palette.iter().find(|e| e.id == "crash-api").unwrap();
+        // What the palette button does: build the faults just after the playhead.
+        let at = s.playhead as u64 + 1;
+        let s = s.reduce(Action::AddFaults((crash.build)(at)));
+        let after: Vec<String> = s.run.steps[..=1]
+            .iter()
+            .map(|x| format!("{} {:?}", x.summary, x.narration))
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(s.cursor, 1);
+        assert!(s
+            .run
+            .steps
+            .iter()
+            .any(|x| x.summary.contains("payment-api crashes")));
+    }
+
+    #[test]
     fn a_new_seed_or_random_loss_replays_the_scenario() {
         let s = state();
         let before = s.run.to_json();

@@ -61,7 +61,9 @@ pub fn FaultPalette(p: &Props) -> Html {
     let buttons = p.palette.iter().map(|e| {
         let build = e.build;
         let now = p.now_ms;
-        let onclick = p.on.reform(move |_| Action::AddFaults(build(now)));
+        // One millisecond after the playhead: the step on screen has already
+        // happened and must stay exactly as it is.
+        let onclick = p.on.reform(move |_| Action::AddFaults(build(now + 1)));
         html! {
             <li><button data-fault={e.id} {onclick} title={e.help}>{ e.label }</button></li>
         }
@@ -75,7 +77,7 @@ pub fn FaultPalette(p: &Props) -> Html {
     html! {
         <section class="panel faults" aria-labelledby="faults-h">
             <h2 id="faults-h">{ "Inject a fault now" }</h2>
-            <p class="hint">{ format!("A click applies the fault at {}.{:03} s and replays the run; everything before stays the same.", p.now_ms / 1000, p.now_ms % 1000) }</p>
+            <p class="hint">{ format!("A click applies the fault just after {}.{:03} s and replays the run; everything up to this step stays the same.", p.now_ms / 1000, p.now_ms % 1000) }</p>
             <ul class="palette">{ for buttons }</ul>
             <h3>{ "Fault plan" }</h3>
             if p.faults.is_empty() {

@@ -48,7 +48,7 @@ fn diagram_shows_a_lost_response_with_a_cross_at_the_end() {
     );
     assert!(html.contains("timeout #1"), "the timeout is marked");
     assert!(
-        html.contains("Customer charged 2 times"),
+        html.contains("Customer charged twice"),
         "the violation is marked on the diagram"
     );
 }
@@ -144,7 +144,7 @@ fn invariant_panel_turns_red_at_the_violation() {
     assert!(!before.contains("violation-banner"));
     let at = render::<InvariantPanel>(props(v));
     assert!(at.contains("violation-banner"));
-    assert!(at.contains("Customer charged 2 times for one order"));
+    assert!(at.contains("Customer charged twice for one order"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::actor::{Actor, ActorId, Command, Ctx, CtxOutput, LabMsg};
 use crate::fault::{Fault, NetAction};
 use crate::lab::{Lab, LabInfo};
 use crate::rng::SimRng;
-use crate::scenario::{Scenario, ScenarioError, MAX_FAULTS};
+use crate::scenario::{Scenario, ScenarioError, MAX_DELAY_MS, MAX_FAULTS};
 use crate::trace::{
     ActorInfo, End, Fate, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark, Violation,
 };
@@ -47,6 +47,25 @@ pub fn validate<L: Lab>(
     }
     if scenario.faults.len() > MAX_FAULTS {
         return Err(ScenarioError::TooManyFaults(scenario.faults.len()));
+    }
+    let r = &scenario.random;
+    if r.drop_permille > 1000
+        || r.duplicate_permille > 1000
+        || r.delay_permille > 1000
+        || r.delay_ms > MAX_DELAY_MS
+    {
+        return Err(ScenarioError::BadRandomFaults);
+    }
+    for f in &scenario.faults {
+        if let Fault::Net {
+            action: NetAction::Delay { ms },
+            ..
+        } = f
+        {
+            if *ms > MAX_DELAY_MS {
+                return Err(ScenarioError::BadDelay(*ms));
+            }
+        }
     }
     for f in &scenario.faults {
         for a in f.actors() {
@@ -169,6 +188,13 @@ impl<'s, L: Lab> Sim<'s, L> {
     fn run(&mut self) {
         let bounds = self.scenario.bounds;
         while let Some(Reverse((at, _, ev))) = self.queue.pop() {
+            if let Event::Timer { actor, tag, id } = ev {
+                let live = self.up[actor as usize]
+                    && self.active_timers[actor as usize].get(&tag) == Some(&id);
+                if !live {
+                    continue; // cancelled or superseded: not an event, not a bound
+                }
+            }
             if self.steps.len() as u32 >= bounds.max_events {
                 self.end = End::EventLimit {
                     limit: bounds.max_events,
@@ -297,7 +323,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                             self.up[id as usize] = true;
                             rec.summary = format!("{} restarts", actor);
                             rec.narration.push(format!(
-                                "{} restarts. It has its durable data back, but everything it held only in memory is gone.",
+                                "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
                                 self.actors[id as usize].title()
                             ));
                             let mut ctx = Ctx::new(self.now, id, &mut self.rng, self.detail);
@@ -366,6 +392,9 @@ impl<'s, L: Lab> Sim<'s, L> {
             ..StepRecord::default()
         };
         for c in commands {
+            if !self.up[me as usize] {
+                break; // crashed by a fault on one of its own sends: the rest never happens
+            }
             match c {
                 Command::Send { to, msg } => self.send(me, to, msg, &mut rec),
                 Command::SetTimer {
@@ -378,12 +407,15 @@ impl<'s, L: Lab> Sim<'s, L> {
                         actor: me,
                         set_at: self.now,
                         set_step: self.steps.len() as u32,
-                        due_at: self.now + after_ms,
+                        due_at: self.now.saturating_add(after_ms),
                         label,
                         fired_step: None,
                     });
                     self.active_timers[me as usize].insert(tag, id);
-                    self.push(self.now + after_ms, Event::Timer { actor: me, tag, id });
+                    self.push(
+                        self.now.saturating_add(after_ms),
+                        Event::Timer { actor: me, tag, id },
+                    );
                 }
                 Command::CancelTimer { tag } => {
                     self.active_timers[me as usize].remove(&tag);
@@ -481,7 +513,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                 self.payloads.push(None);
             }
             Some((NetAction::Delay { ms }, why)) => {
-                flight.arrives_at += ms;
+                flight.arrives_at = flight.arrives_at.saturating_add(ms);
                 flight.note = Some(format!("delayed {ms} ms ({why} fault)"));
                 self.push(flight.arrives_at, Event::Deliver(id));
                 self.flights.push(flight);

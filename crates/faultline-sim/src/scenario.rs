@@ -116,7 +116,12 @@ pub enum ScenarioError {
     BadBounds,
     BadLatency,
     TooManyFaults(usize),
+    BadDelay(u64),
+    BadRandomFaults,
 }
+
+/// The longest delay a fault may add to one message.
+pub const MAX_DELAY_MS: u64 = 60_000;
 
 /// The most faults one plan may hold (keeps links short and runs bounded).
 pub const MAX_FAULTS: usize = 64;
@@ -137,6 +142,8 @@ impl std::fmt::Display for ScenarioError {
             Self::UnknownActor(a) => write!(f, "a fault names \"{a}\", which is not part of this lab"),
             Self::BadBounds => write!(f, "the run limits must be at least 1 event and 1 ms, and at most 100000 events and 3600000 ms"),
             Self::BadLatency => write!(f, "network latency must satisfy 0 ≤ min ≤ max ≤ 60000 ms"),
+            Self::BadDelay(ms) => write!(f, "a fault delays a message by {ms} ms; the most is {MAX_DELAY_MS} ms"),
+            Self::BadRandomFaults => write!(f, "random fault chances must be at most 1000 per mille, and random delays at most {MAX_DELAY_MS} ms"),
             Self::TooManyFaults(n) => write!(f, "a fault plan holds at most {MAX_FAULTS} faults, this one has {n}"),
         }
     }

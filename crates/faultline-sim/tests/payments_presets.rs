@@ -46,7 +46,7 @@ fn response_lost_without_key_charges_twice() {
     let v = r.first_violation().expect("a violation");
     assert_eq!(v.invariant, ONE_CHARGE_PER_ORDER);
     assert!(
-        v.message.contains("charged 2 times for one order"),
+        v.message.contains("charged twice for one order"),
         "{}",
         v.message
     );

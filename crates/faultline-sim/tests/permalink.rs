@@ -67,6 +67,18 @@ fn tampered_content_is_refused() {
         .unwrap_err()
         .to_string()
         .contains("mainframe"));
+    let long_delay = enc(
+        r#"{"v":1,"lab":"payments","seed":1,"faults":[{"type":"net","on":{"after_ms":0},"action":{"delay":{"ms":18446744073709551615}}}]}"#,
+    );
+    assert!(decode(&long_delay)
+        .unwrap_err()
+        .to_string()
+        .contains("the most is 60000 ms"));
+    let random = enc(r#"{"v":1,"lab":"payments","seed":1,"random":{"drop_permille":5000}}"#);
+    assert!(decode(&random)
+        .unwrap_err()
+        .to_string()
+        .contains("per mille"));
     let huge = "v1.".to_string() + &"A".repeat(20_000) + ".0";
     assert!(matches!(decode(&huge), Err(PermalinkError::TooLong(_))));
 }

@@ -354,9 +354,13 @@ impl Actor for Api {
             PayMsg::Authorized { req, .. } => self.on_authorized(req, ctx),
             PayMsg::ChargeWritten { req, charge_id } => self.on_charge_written(req, charge_id, ctx),
             PayMsg::KeyCompleted { req } => self.on_key_completed(req, ctx),
-            PayMsg::CommitRefused { req } => {
+            PayMsg::CommitRefused { req, expired } => {
                 self.fire(req, "refused_409", ctx);
-                ctx.say("The database refused the commit: this request's claim on the key had lapsed and a newer request holds it. Nothing is charged; the API answers 409.");
+                if expired {
+                    ctx.say("The database refused the commit because the key expired mid-request. Nothing is charged; the API answers 409 and the client may retry.");
+                } else {
+                    ctx.say("The database refused the commit: this request's claim on the key had lapsed and a newer request holds it. Nothing is charged; the API answers 409.");
+                }
                 self.refuse(req, 409, "idempotency_key_in_use", ctx);
             }
             _ => {}

@@ -42,6 +42,8 @@ pub struct Attempt {
     pub key: Option<Key>,
     pub outcome: String,
     pub backoff_ms: Option<u64>,
+    /// The answer received in time: status, charge, replayed?
+    pub answer: Option<(u16, Option<u32>, bool)>,
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +120,7 @@ impl Client {
             key: self.key,
             outcome: "waiting".into(),
             backoff_ms: None,
+            answer: None,
         });
         ctx.send(
             self.api,
@@ -237,6 +240,7 @@ impl Actor for Client {
         ctx.cancel_timer(TIMEOUT);
         if let Some(a) = self.attempts.last_mut() {
             a.outcome = format!("{} {}{replay_note}", status, reason(status));
+            a.answer = Some((status, response.charge_id, replayed));
         }
         self.touch(current, ctx);
         match status {
@@ -270,11 +274,11 @@ impl Actor for Client {
             _ => {
                 ctx.fire(&mut self.machine, "client_error");
                 let why = match status {
-                    422 => "422: this key was first used with a different body, so the server refuses to run the changed request. Retrying will not help.",
-                    400 => "400: the server requires an Idempotency-Key on payments and this request had none.",
-                    _ => "the server rejected the request.",
+                    422 => "422 Unprocessable Content: this key was first used with a different body, so the server refuses to run the changed request. Retrying will not help.",
+                    400 => "400 Bad Request: the server requires an Idempotency-Key on payments and this request had none.",
+                    _ => "an error: the server rejected the request.",
                 };
-                ctx.say_with(|| format!("Client {}: {why}", self.index + 1));
+                ctx.say_with(|| format!("Client {} gets {why}", self.index + 1));
             }
         }
     }

@@ -53,8 +53,6 @@ pub struct KeyRecord {
     pub machine: MachineState,
     /// Fencing token of the current claim.
     pub token: u32,
-    /// Every response replayed for this key (checked against `response`).
-    pub replays: Vec<StoredResponse>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,7 +133,6 @@ impl Database {
             expires_at: now.saturating_add(ttl),
             machine,
             token,
-            replays: Vec::new(),
         };
         match self.keys.get(&key).map(|r| {
             (
@@ -171,7 +168,10 @@ impl Database {
                 self.next_token += 1;
                 Claim::Claimed { token }
             }
-            Some((_, false, _, _)) => Claim::Mismatch,
+            Some((_, false, _, _)) => {
+                ctx.say_with(|| format!("The database finds key {} stored with a different fingerprint: the body has changed since the key's first use.", short(&key)));
+                Claim::Mismatch
+            }
             Some((KeyState::InFlight, true, claimed_at, _)) => {
                 if now >= claimed_at.saturating_add(lock) {
                     if let Some(r) = self.keys.get_mut(&key) {
@@ -186,6 +186,7 @@ impl Database {
                     ));
                     Claim::Claimed { token }
                 } else {
+                    ctx.say_with(|| format!("The database finds key {} still IN_FLIGHT: another request with it has not finished.", short(&key)));
                     Claim::InFlight
                 }
             }
@@ -195,9 +196,12 @@ impl Database {
                     charge_id: None,
                     amount: 0,
                 });
-                if let Some(r) = self.keys.get_mut(&key) {
-                    r.replays.push(stored.clone());
-                }
+                ctx.say_with(|| {
+                    format!(
+                        "The database finds key {} COMPLETED, with its response stored.",
+                        short(&key)
+                    )
+                });
                 Claim::Completed(stored)
             }
         }
@@ -270,11 +274,16 @@ impl Actor for Database {
                 .get(&k)
                 .is_none_or(|r| r.token != token || r.state != KeyState::InFlight) =>
             {
-                ctx.say_with(|| format!(
-                    "The database refuses the commit: key {} is now held by a newer claim, so this older request must not charge.",
-                    short(&k)
-                ));
-                ctx.send(from, PayMsg::CommitRefused { req });
+                let expired = self
+                    .keys
+                    .get(&k)
+                    .is_none_or(|r| r.state == KeyState::Expired);
+                if expired {
+                    ctx.say_with(|| format!("The database refuses the commit: key {} expired while this request was still working, so it no longer protects the payment.", short(&k)));
+                } else {
+                    ctx.say_with(|| format!("The database refuses the commit: key {} is now held by a newer claim, so this older request must not charge.", short(&k)));
+                }
+                ctx.send(from, PayMsg::CommitRefused { req, expired });
             }
             PayMsg::CommitAtomic {
                 req,
@@ -362,7 +371,11 @@ impl Actor for Database {
             }
             self.fire(k, "expire", ctx);
         }
-        ctx.say_with(|| format!("The database expires {} idempotency key(s) now, as if their retention time had passed.", keys.len()));
+        ctx.say_with(|| match keys.len() {
+            0 => "The database has no idempotency keys to expire.".to_string(),
+            1 => "The database expires its idempotency key now, as if its retention time had passed.".to_string(),
+            n => format!("The database expires {n} idempotency keys now, as if their retention time had passed."),
+        });
         ctx.data_changed();
         true
     }

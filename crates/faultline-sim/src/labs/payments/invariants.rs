@@ -23,7 +23,7 @@ pub fn list() -> Vec<InvariantInfo> {
         },
         InvariantInfo {
             id: REPLAY_IDENTICAL,
-            text: "Every replay of a key returns the first response.",
+            text: "Every replay of a key returns the first response (the key's first charge).",
         },
         InvariantInfo {
             id: CHARGE_IFF_COMPLETED,
@@ -66,6 +66,29 @@ pub fn check(
                     ),
                 ));
             }
+            // A replay must hand back the charge the key's first request made.
+            if let Some(key) = &c.key {
+                for a in &c.attempts {
+                    let Some((_, Some(charge), true)) = a.answer else {
+                        continue;
+                    };
+                    let first = db
+                        .keys
+                        .get(key)
+                        .and_then(|rec| {
+                            db.charges
+                                .iter()
+                                .find(|ch| ch.key.as_ref() == Some(key) && ch.at >= rec.kept_since)
+                        })
+                        .map(|ch| ch.id);
+                    if first != Some(charge) {
+                        out.push((
+                            REPLAY_IDENTICAL,
+                            format!("Attempt {} of ord_{} was replayed charge ch_{charge}, not the key's first charge.", a.n, c.order),
+                        ));
+                    }
+                }
+            }
             if c.attempts.iter().any(|x| x.key != c.key) {
                 out.push((
                     ATTEMPTS_CAPPED,
@@ -98,7 +121,8 @@ fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) 
             out.push((
                 ONE_CHARGE_PER_ORDER,
                 format!(
-                    "Customer charged {n} times for one order (ord_{}: {}).",
+                    "Customer charged {} for one order (ord_{}: {}).",
+                    times(n),
                     c.order,
                     list.join(", ")
                 ),
@@ -122,17 +146,6 @@ fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) 
                     super::msg::short(key)
                 ),
             ));
-        }
-        if let Some(first) = &rec.response {
-            if rec.replays.iter().any(|r| r != first) {
-                out.push((
-                    REPLAY_IDENTICAL,
-                    format!(
-                        "A replay of key {} differed from its first response.",
-                        super::msg::short(key)
-                    ),
-                ));
-            }
         }
         for c in db
             .charges
@@ -169,5 +182,14 @@ fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) 
                 ));
             }
         }
+    }
+}
+
+/// "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
     }
 }

@@ -100,8 +100,9 @@ pub enum PayMsg {
         fingerprint: Fingerprint,
         token: u32,
     },
-    /// DB → API: the key was claimed again by a newer request; nothing written.
-    CommitRefused { req: u32 },
+    /// DB → API: the key expired or was claimed again by a newer request;
+    /// nothing written.
+    CommitRefused { req: u32, expired: bool },
     /// API → DB, non-atomic mode, first write: the charge alone.
     InsertCharge {
         req: u32,
@@ -193,9 +194,11 @@ impl LabMsg for PayMsg {
                 Claim::Completed(_) => "key COMPLETED: stored response".into(),
                 Claim::Mismatch => "key used with another body".into(),
             },
+            PayMsg::CommitAtomic { key: None, .. } => "INSERT charge".into(),
             PayMsg::CommitAtomic { .. } => "BEGIN; INSERT charge; key→COMPLETED; COMMIT".into(),
             PayMsg::InsertCharge { .. } => "INSERT charge".into(),
             PayMsg::ChargeWritten { charge_id, .. } => format!("ok: ch_{charge_id}"),
+            PayMsg::CommitRefused { expired: true, .. } => "refused: key expired".into(),
             PayMsg::CommitRefused { .. } => "refused: key claimed by a newer request".into(),
             PayMsg::CompleteKey { key, .. } => format!("UPDATE key {} → COMPLETED", short(key)),
             PayMsg::KeyCompleted { .. } => "ok: key COMPLETED".into(),
@@ -224,9 +227,6 @@ impl LabMsg for PayMsg {
                 if *replayed {
                     m = m.header("Idempotent-Replayed", "true");
                 }
-                if response.status == 503 {
-                    m = m.header("Retry-After", "1");
-                }
                 match (response.charge_id, error) {
                     (Some(id), _) => m
                         .field("id", format!("ch_{id}"))
@@ -254,6 +254,9 @@ impl LabMsg for PayMsg {
                     Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
                 }
             }
+            PayMsg::CommitAtomic { order, amount, key: None, .. } => Message::request("INSERT INTO charges (order_id, amount) VALUES (…)")
+                .field("order_id", format!("ord_{order}"))
+                .field("amount", amount.to_string()),
             PayMsg::CommitAtomic { order, amount, key, token, .. } => {
                 Message::request("BEGIN; INSERT INTO charges …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
                     .field("order_id", format!("ord_{order}"))
@@ -265,7 +268,9 @@ impl LabMsg for PayMsg {
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
                 .field("key", key.map_or_else(|| "null".into(), |k| k.to_string())),
-            PayMsg::CommitRefused { .. } => Message::response("ROLLBACK").field("reason", "claim_token_outdated"),
+            PayMsg::CommitRefused { expired, .. } => {
+                Message::response("ROLLBACK").field("reason", if *expired { "key_expired" } else { "claim_token_outdated" })
+            }
             PayMsg::ChargeWritten { charge_id, .. } => Message::response("committed").field("charge", format!("ch_{charge_id}")),
             PayMsg::CompleteKey { key, response, .. } => {
                 Message::request("UPDATE idempotency_keys SET state='COMPLETED', response=… WHERE key=…")
