@@ -71,7 +71,8 @@ pub fn LabView(p: &Props) -> Html {
         let idx = step.states.get(i).copied().unwrap_or(0) as usize;
         let current = a.machine.states.get(idx).copied().unwrap_or(a.machine.states[0]);
         let taken = step.transitions.iter().find(|(who, _)| *who as usize == i).map(|(_, t)| *t);
-        Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} /> })
+        let down = step.down.contains(&(i as u16));
+        Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} {down} /> })
     });
 
     let tables = run.tables_at(cursor);

@@ -12,11 +12,14 @@ pub struct Props {
     pub current: &'static str,
     #[prop_or_default]
     pub taken: Option<Transition>,
+    /// The actor is crashed: its machine is not running.
+    #[prop_or_default]
+    pub down: bool,
 }
 
 const COL_W: f64 = 150.0;
 const ROW_H: f64 = 54.0;
-const PAD: f64 = 20.0;
+const PAD: f64 = 30.0;
 
 /// Layered layout: a state's column is its distance from the initial state
 /// (breadth-first over the table), its row its order within the column.
@@ -38,16 +41,26 @@ pub fn layout(m: &StateMachine) -> Vec<(f64, f64)> {
             }
         }
     }
-    let max_depth = depth
-        .iter()
-        .filter(|d| **d != usize::MAX)
+    // Terminal states (no way out) go in a last column of their own, so the
+    // arrows into them do not cross the rest of the machine.
+    let terminal: Vec<bool> = (0..n)
+        .map(|i| {
+            !m.transitions
+                .iter()
+                .any(|t| t.from == m.states[i] && t.to != m.states[i])
+        })
+        .collect();
+    let max_depth = (0..n)
+        .filter(|&i| depth[i] != usize::MAX && !terminal[i])
+        .map(|i| depth[i])
         .max()
-        .copied()
         .unwrap_or(0);
-    for d in depth.iter_mut().filter(|d| **d == usize::MAX) {
-        *d = max_depth + 1; // unreachable states go last
+    for i in 0..n {
+        if depth[i] == usize::MAX || (terminal[i] && i != 0) {
+            depth[i] = max_depth + 1;
+        }
     }
-    let mut row_in_col = vec![0usize; n + 1];
+    let mut row_in_col = vec![0usize; n + 2];
     (0..n)
         .map(|i| {
             let r = row_in_col[depth[i]];
@@ -136,15 +149,17 @@ pub fn MachinePanel(p: &Props) -> Html {
         let class = classes!("state", (*s == p.current).then_some("current"));
         html! {
             <g class={class} data-state={*s}>
-                <rect x={f(x - 58.0)} y={f(y - 14.0)} width="116" height="28" rx="14" />
+                <rect x={f(x - 64.0)} y={f(y - 14.0)} width="128" height="28" rx="14" />
                 <text x={f(x)} y={f(y + 4.0)} text-anchor="middle">{ *s }</text>
             </g>
         }
     });
     html! {
         <figure class="machine" data-machine={m.name}>
-            <figcaption>{ &p.title }{": "}<strong class="current-state">{ p.current }</strong></figcaption>
-            <svg viewBox={format!("0 0 {} {}", f(w), f(h))} role="img" aria-label={format!("{} state machine, now in {}", p.title, p.current)}>
+            <figcaption>{ &p.title }{": "}<strong class="current-state">{ p.current }</strong>
+                if p.down { <span class="down-badge">{ " (down: crashed)" }</span> }
+            </figcaption>
+            <svg width={f(w)} height={f(h)} viewBox={format!("0 0 {} {}", f(w), f(h))} role="img" aria-label={format!("{} state machine, now in {}", p.title, p.current)}>
                 <defs>
                     <marker id="m-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />

@@ -42,10 +42,22 @@ pub fn Narration(p: &Props) -> Html {
             </li>
         }
     });
+    // The message this step handled, as raw HTTP-like text.
+    let message = step.and_then(|s| s.flight).and_then(|f| p.run.flights.get(f as usize)).map(|fl| {
+        let from = &p.run.actors[fl.from as usize].title;
+        let to = &p.run.actors[fl.to as usize].title;
+        html! {
+            <details class="inspector" open=true>
+                <summary>{ format!("Message: {from} → {to}") }{ fl.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default() }</summary>
+                <pre id="message-text" tabindex="0">{ fl.message.to_http() }</pre>
+            </details>
+        }
+    });
     html! {
         <section class="panel narration" aria-labelledby="narr-h">
             <h2 id="narr-h" class="visually-hidden">{ "What just happened" }</h2>
             <p id="narration" class="narration-line" aria-live="polite" aria-atomic="true">{ text }</p>
+            { for message }
             <ol class="log" aria-label="Recent steps">{ for log }</ol>
         </section>
     }

@@ -125,7 +125,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             <g class={classes!("timer", timeout.then_some("timeout"))}>
                 <line x1={f(x - 8.0)} y1={f(y0)} x2={f(x - 8.0)} y2={f(y)} class="timer-span" />
                 <circle cx={f(x)} cy={f(y)} r="6" />
-                <text x={f(x - 14.0)} y={f(y + 4.0)} text-anchor="end" class="timer-label">{ label }</text>
+                <text x={f(x - 12.0)} y={f(y + 16.0)} text-anchor="end" class="timer-label">{ label }</text>
             </g>
         })
     });

@@ -91,6 +91,7 @@ fn machine_panel_highlights_the_current_state_and_taken_transition() {
         machine: &CLIENT_MACHINE,
         current: "awaiting_response",
         taken: Some(taken),
+        down: false,
     });
     assert!(
         html.contains("data-state=\"awaiting_response\" class=\"state current\""),

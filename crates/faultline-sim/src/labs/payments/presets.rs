@@ -25,11 +25,11 @@ fn lose_first_answer() -> Fault {
 
 fn storm(jitter: bool) -> Scenario {
     base()
-        .with(c::CLIENTS, Int(10))
+        .with(c::CLIENTS, Int(12))
         .with(c::JITTER, Bool(jitter))
-        .with(c::MAX_ATTEMPTS, Int(6))
-        .with(c::BACKOFF_BASE_MS, Int(300))
-        .with(c::BACKOFF_CAP_MS, Int(4_000))
+        .with(c::MAX_ATTEMPTS, Int(8))
+        .with(c::BACKOFF_BASE_MS, Int(1_000))
+        .with(c::BACKOFF_CAP_MS, Int(8_000))
         .with(c::CAPACITY, Int(3))
         .fault(Fault::Crash {
             at_ms: 0,
@@ -102,13 +102,13 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "retry-storm",
             title: "Retry storm, no jitter",
-            explanation: "Ten clients hit a recovering API and retry in lockstep: waves of requests and 503s.",
+            explanation: "Twelve clients hit a recovering API and retry in lockstep: wave after wave of 503s, and the last one pays only after 17 s.",
             scenario: || storm(false),
         },
         Preset {
             id: "retry-storm-jitter",
             title: "Retry storm, jittered backoff",
-            explanation: "The same storm with full jitter: retries spread out and the API recovers.",
+            explanation: "The same storm with full jitter: retries spread out, half as many 503s, and everyone has paid after about 7 s.",
             scenario: || storm(true),
         },
     ]
