@@ -8,6 +8,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
     pub invariants: Vec<InvariantInfo>,
+    /// Invariants that do not apply to this config, with the reason.
+    #[prop_or_default]
+    pub not_checked: Vec<(&'static str, &'static str)>,
     pub violations: Vec<Violation>,
     pub cursor: u32,
     pub on_jump: Callback<u32>,
@@ -45,6 +48,14 @@ pub fn InvariantPanel(p: &Props) -> Html {
             .violations
             .iter()
             .find(|v| v.invariant == inv.id && v.step <= p.cursor);
+        let skipped = p.not_checked.iter().find(|(id, _)| *id == inv.id).map(|(_, why)| *why);
+        if let (Some(why), None) = (skipped, v) {
+            return html! {
+                <li class="skipped" data-invariant={inv.id}>
+                    <span aria-hidden="true">{ "– " }</span>{ inv.text }<div class="why">{ why }</div>
+                </li>
+            };
+        }
         html! {
             <li class={classes!(if v.is_some() { "bad" } else { "ok" })} data-invariant={inv.id}>
                 <span aria-hidden="true">{ if v.is_some() { "✗ " } else { "✓ " } }</span>

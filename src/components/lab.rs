@@ -79,6 +79,11 @@ pub fn LabView(p: &Props) -> Html {
     let changed = run.row_changes_at(cursor);
 
     let on_jump = p.on.reform(Action::Seek);
+    let not_checked: Vec<(&'static str, &'static str)> = info
+        .invariants
+        .iter()
+        .filter_map(|inv| (inv.not_checked)(info, &s.scenario.config).map(|why| (inv.id, why)))
+        .collect();
     let explanation = info.presets.iter().find(|pr| s.preset.as_deref() == Some(pr.id)).map_or_else(
         || "Your own scenario: a preset changed by faults or settings. The link below reproduces it.".to_string(),
         |pr| pr.explanation.to_string(),
@@ -125,7 +130,7 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
                 <div class="side">
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
-                    <InvariantPanel invariants={info.invariants.clone()} violations={run.violations.clone()} cursor={cursor} on_jump={on_jump} />
+                    <InvariantPanel invariants={info.invariants.clone()} {not_checked} violations={run.violations.clone()} cursor={cursor} on_jump={on_jump} />
                 </div>
             </div>
             <section class="panel machines" aria-labelledby="sm-h">

@@ -136,6 +136,7 @@ fn invariant_panel_turns_red_at_the_violation() {
     let v = r.first_violation().unwrap().step;
     let props = |cursor| super::invariants::Props {
         invariants: info.invariants.clone(),
+        not_checked: Vec::new(),
         violations: r.violations.clone(),
         cursor,
         on_jump: Callback::noop(),
@@ -175,4 +176,33 @@ fn load_chart_shows_the_storm_peak_higher_without_jitter() {
         playhead: 0.0,
     });
     assert!(!none.contains("figure"), "no chart when nothing is busy");
+}
+
+#[test]
+fn invariants_that_do_not_apply_show_no_green_check() {
+    let scenario = preset("payments", "non-atomic-crash").unwrap();
+    let r = simulate(&scenario).unwrap();
+    let info = faultline_sim::lab("payments").unwrap();
+    let not_checked: Vec<(&'static str, &'static str)> = info
+        .invariants
+        .iter()
+        .filter_map(|inv| (inv.not_checked)(&info, &scenario.config).map(|why| (inv.id, why)))
+        .collect();
+    assert_eq!(not_checked.len(), 1, "{not_checked:?}");
+    let html = render::<InvariantPanel>(super::invariants::Props {
+        invariants: info.invariants.clone(),
+        not_checked,
+        violations: r.violations.clone(),
+        cursor: 0,
+        on_jump: Callback::noop(),
+    });
+    assert!(
+        html.contains("not checked: the store is not atomic here"),
+        "{html}"
+    );
+    assert!(
+        html.contains("class=\"skipped\" data-invariant=\"charge-iff-completed\"")
+            || html.contains("data-invariant=\"charge-iff-completed\" class=\"skipped\""),
+        "{html}"
+    );
 }

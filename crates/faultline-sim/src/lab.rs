@@ -55,6 +55,15 @@ pub struct Preset {
 pub struct InvariantInfo {
     pub id: &'static str,
     pub text: &'static str,
+    /// Why the property does not apply under a config (then it is not
+    /// checked, and the panel must not show a green check for it).
+    #[serde(skip)]
+    pub not_checked: fn(&LabInfo, &Config) -> Option<&'static str>,
+}
+
+/// For invariants that always apply.
+pub fn always(_: &LabInfo, _: &Config) -> Option<&'static str> {
+    None
 }
 
 /// What the UI needs to know about a lab.

@@ -1,8 +1,10 @@
 //! The payments lab's invariants (DOMAIN.md §1), checked after every step.
 
+use super::config::{ATOMIC, SEND_KEY};
 use super::db::{Database, KeyState};
 use super::PaymentActor;
-use crate::lab::InvariantInfo;
+use crate::lab::{always, InvariantInfo, LabInfo};
+use crate::scenario::Config;
 
 pub const ONE_CHARGE_PER_ORDER: &str = "one-charge-per-order";
 pub const ONE_CHARGE_PER_KEY: &str = "one-charge-per-key";
@@ -16,28 +18,42 @@ pub fn list() -> Vec<InvariantInfo> {
         InvariantInfo {
             id: ONE_CHARGE_PER_ORDER,
             text: "Each order is charged at most once.",
+            not_checked: always,
         },
         InvariantInfo {
             id: ONE_CHARGE_PER_KEY,
             text: "At most one charge per idempotency key while the key is kept.",
+            not_checked: without_keys,
         },
         InvariantInfo {
             id: REPLAY_IDENTICAL,
             text: "Every replay of a key returns the first response (the key's first charge).",
+            not_checked: without_keys,
         },
         InvariantInfo {
             id: CHARGE_IFF_COMPLETED,
             text: "With an atomic store, a charge exists exactly when its key is COMPLETED.",
+            not_checked: unless_atomic,
         },
         InvariantInfo {
             id: MISMATCH_NO_EFFECT,
             text: "A request whose body differs from the key's first use charges nothing.",
+            not_checked: without_keys,
         },
         InvariantInfo {
             id: ATTEMPTS_CAPPED,
             text: "No client exceeds its attempt limit, and all attempts carry one key.",
+            not_checked: always,
         },
     ]
+}
+
+fn without_keys(info: &LabInfo, c: &Config) -> Option<&'static str> {
+    (!info.flag(c, SEND_KEY)).then_some("not checked: the client sends no idempotency key")
+}
+
+fn unless_atomic(info: &LabInfo, c: &Config) -> Option<&'static str> {
+    (!info.flag(c, ATOMIC)).then_some("not checked: the store is not atomic here")
 }
 
 /// Every invariant broken in the current state.
