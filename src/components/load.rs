@@ -33,7 +33,7 @@ pub fn busiest(run: &Run) -> Option<(u16, usize)> {
                 a,
                 run.flights
                     .iter()
-                    .filter(|f| f.to == a && f.message.class == MsgClass::Request)
+                    .filter(|f| f.to == a && f.class == MsgClass::Request)
                     .count(),
             )
         })
@@ -47,7 +47,7 @@ pub fn buckets(run: &Run, actor: u16, until: f64) -> Vec<(u32, u32)> {
     for f in run
         .flights
         .iter()
-        .filter(|f| f.to == actor && f.message.class == MsgClass::Request)
+        .filter(|f| f.to == actor && f.class == MsgClass::Request)
     {
         if f.arrives_at as f64 > until {
             continue;

@@ -49,7 +49,7 @@ pub fn Narration(p: &Props) -> Html {
         html! {
             <details class="inspector" open=true>
                 <summary>{ format!("Message: {from} → {to}") }{ fl.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default() }</summary>
-                <pre id="message-text" tabindex="0">{ fl.message.to_http() }</pre>
+                <pre id="message-text" tabindex="0">{ fl.message.get().to_http() }</pre>
             </details>
         }
     });

@@ -155,13 +155,13 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         let class = classes!(
             "flight",
             state,
-            (fl.message.class == MsgClass::Response).then_some("response"),
+            (fl.class == MsgClass::Response).then_some("response"),
             fl.duplicate_of.map(|_| "duplicate")
         );
         let marker = (arrived && !lost && fl.fate != Fate::ReceiverDown).then_some("url(#arrow)");
         let tooltip = match &fl.note {
-            Some(n) => format!("{}\n\n({n})", fl.message.to_http()),
-            None => fl.message.to_http(),
+            Some(n) => format!("{} ({n})", fl.label),
+            None => fl.label.clone(),
         };
         // Label above the arrow, near where it starts, so stacked rows stay legible.
         let (lx, ly) = (x1 + (x2 - x1) * 0.5, y1 + (y2 - y1) * 0.5 - 6.0);

@@ -206,3 +206,24 @@ fn invariants_that_do_not_apply_show_no_green_check() {
         "{html}"
     );
 }
+
+#[test]
+fn narration_shows_the_raw_message_of_the_step() {
+    let r = run("lost-response-with-key");
+    let replay_step = r
+        .steps
+        .iter()
+        .find(|s| {
+            s.flight
+                .is_some_and(|f| r.flights[f as usize].label.contains("(replayed)"))
+        })
+        .unwrap()
+        .index;
+    let html = render::<super::narration::Narration>(super::narration::Props {
+        run: r.clone(),
+        cursor: replay_step,
+        on: Callback::noop(),
+    });
+    assert!(html.contains("Idempotent-Replayed: true"), "{html}");
+    assert!(html.contains("HTTP/1.1 200 OK"));
+}

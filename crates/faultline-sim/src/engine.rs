@@ -8,7 +8,8 @@ use crate::lab::{Lab, LabInfo};
 use crate::rng::SimRng;
 use crate::scenario::{Scenario, ScenarioError, MAX_DELAY_MS, MAX_FAULTS};
 use crate::trace::{
-    ActorInfo, End, Fate, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark, Violation,
+    ActorInfo, End, Fate, Flight, LazyMessage, LoggedRow, Run, Step, StepKind, TableSchema,
+    TimerMark, Violation,
 };
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -486,9 +487,10 @@ impl<'s, L: Lab> Sim<'s, L> {
             }
         }
         let (label, display) = if self.detail {
-            (msg.label(), msg.display())
+            let copy = msg.clone();
+            (msg.label(), LazyMessage::new(move || copy.display()))
         } else {
-            (String::new(), crate::message::Message::request(""))
+            (String::new(), LazyMessage::default())
         };
         let id = self.flights.len() as u32;
         let mut flight = Flight {
@@ -500,6 +502,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             send_step: self.steps.len() as u32,
             fate: Fate::InFlight,
             label,
+            class,
             message: display,
             note: None,
             duplicate_of: None,

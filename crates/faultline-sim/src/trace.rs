@@ -3,9 +3,10 @@
 //! message flights), and the invariant verdicts.
 
 use crate::machine::{StateMachine, Transition};
-use crate::message::Message;
+use crate::message::{Message, MsgClass};
 use crate::scenario::Scenario;
 use serde::Serialize;
+use std::rc::Rc;
 
 /// One lane of the sequence diagram.
 #[derive(Clone, Debug, Serialize)]
@@ -41,6 +42,37 @@ pub enum Fate {
     InFlight,
 }
 
+/// A message's full text, rendered on demand: building every message's
+/// headers and body up front was a third of a full run's cost, and a view
+/// only ever shows one message at a time.
+#[derive(Clone, Default)]
+pub struct LazyMessage(Option<Rc<dyn Fn() -> Message>>);
+
+impl LazyMessage {
+    pub fn new(make: impl Fn() -> Message + 'static) -> Self {
+        Self(Some(Rc::new(make)))
+    }
+
+    /// The message (an empty request in lean runs, which keep no text).
+    pub fn get(&self) -> Message {
+        self.0
+            .as_ref()
+            .map_or_else(|| Message::request(""), |make| make())
+    }
+}
+
+impl std::fmt::Debug for LazyMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+impl Serialize for LazyMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
 /// One message from send to arrival (or loss): an arrow on the diagram.
 #[derive(Clone, Debug, Serialize)]
 pub struct Flight {
@@ -53,7 +85,10 @@ pub struct Flight {
     pub fate: Fate,
     /// Short arrow label ("POST /v1/charges #2").
     pub label: String,
-    pub message: Message,
+    /// Request or response (for styling and fault matching).
+    pub class: MsgClass,
+    /// The full message, built only when someone reads it.
+    pub message: LazyMessage,
     /// Why this message behaved unusually ("duplicated by a fault").
     pub note: Option<String>,
     /// Set on the second copy when a message was duplicated.

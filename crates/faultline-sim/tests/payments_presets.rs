@@ -78,6 +78,7 @@ fn response_lost_with_key_charges_once_and_replays() {
         .expect("a replayed answer");
     assert!(replay
         .message
+        .get()
         .headers
         .contains(&("Idempotent-Replayed".into(), "true".into())));
 }
@@ -99,6 +100,7 @@ fn slow_server_gives_409_to_the_concurrent_retry() {
         .unwrap();
     assert!(conflict
         .message
+        .get()
         .body
         .contains(&("error".into(), "idempotency_key_in_use".into())));
 }
