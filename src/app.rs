@@ -155,7 +155,14 @@ pub fn App() -> Html {
         });
     }
 
-    // Keep the playhead in view in the diagram (after it has been drawn).
+    // Keep the playhead in view in the diagram (after it has been drawn),
+    // and, when the lanes are wider than the box, the lane that just acted.
+    let acting = state
+        .run
+        .steps
+        .get(state.cursor as usize)
+        .and_then(|s| s.actor);
+    let lanes = state.run.actors.len();
     use_effect_with((state.playhead as i64, state.cursor), move |_| {
         let doc = gloo::utils::document();
         if let (Some(el), Some(line)) = (
@@ -168,6 +175,25 @@ pub fn App() -> Html {
             let (top, h) = (el.scroll_top(), el.client_height());
             if y < top + 30 || y > top + h - 60 {
                 el.set_scroll_top((y - h * 2 / 3).max(0));
+            }
+            if let Some(actor) = acting {
+                // Lane position in SVG units, scaled to the drawn size.
+                let svg = doc.get_element_by_id("sequence");
+                let natural = svg
+                    .as_ref()
+                    .and_then(|s| s.get_attribute("width"))
+                    .and_then(|w| w.parse::<f64>().ok())
+                    .unwrap_or(1.0);
+                let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
+                let lane = crate::components::sequence::lane_x(
+                    actor,
+                    crate::components::sequence::lane_w(lanes),
+                );
+                let x = (lane * drawn / natural.max(1.0)) as i32;
+                let (left, w) = (el.scroll_left(), el.client_width());
+                if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {
+                    el.set_scroll_left((x - w / 2).max(0));
+                }
             }
         }
     });

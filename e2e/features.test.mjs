@@ -1,0 +1,110 @@
+// The seed and chance panel, the message inspector, invariants that do not
+// apply, and the storm's load chart: what a learner sees when using them.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, startServer } from './harness.mjs';
+import { choosePreset, indicator, linkStep, openLab, seek, waitUntil, withPage } from './lab-helpers.mjs';
+
+describe('seed, chance, inspector, not-checked invariants, load chart', () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('another seed replays the scenario differently, and the link carries it', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'retry-storm-jitter');
+      const before = (await indicator(page)).last;
+      const urlBefore = page.url();
+      await page.click('#next-seed');
+      await waitUntil(async () => (await page.locator('#seed').inputValue()) === '8', { what: 'seed 8' });
+      await waitUntil(async () => page.url() !== urlBefore, { what: 'permalink updated' });
+      const after = (await indicator(page)).last;
+      assert.notEqual(after, before, 'a different seed gives a different run of the storm');
+      assert.match(await page.locator('.share .hint').textContent(), /^Seed 8 /);
+      assert.equal(await page.locator('button.preset.active').count(), 0, 'no preset is marked active any more');
+    });
+  });
+
+  test('random loss makes messages get lost without any scripted fault', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'happy-path');
+      await page.fill('#rnd-drop', '40');
+      await page.press('#rnd-drop', 'Enter');
+      await page.locator('#rnd-drop').blur();
+      await seek(page, (await indicator(page)).last);
+      await waitUntil(async () => (await page.locator('g.flight.dropped').count()) > 0, { what: 'a lost message' });
+      assert.equal(await page.locator('#fault-plan li').count(), 0, 'no scripted fault was added');
+      // A bad percentage is refused with a message and the value restored.
+      await page.fill('#rnd-dup', '75');
+      await page.locator('#rnd-dup').blur();
+      await waitUntil(async () => (await page.locator('#message').count()) > 0, { what: 'error message' });
+      assert.match(await page.locator('#message').textContent(), /percentage from 0 to 50/);
+      assert.equal(await page.locator('#rnd-dup').inputValue(), '0');
+    });
+  });
+
+  test('the inspector shows the raw replayed response with its header', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'lost-response-with-key');
+      await seek(page, (await indicator(page)).last);
+      const text = await page.locator('#message-text').textContent();
+      assert.match(text, /^HTTP\/1\.1 200 OK/);
+      assert.match(text, /Idempotent-Replayed: true/);
+      assert.ok(linkStep(page.url()) > 0);
+    });
+  });
+
+  test('an invariant that does not apply says so instead of showing a green check', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'non-atomic-crash');
+      const item = page.locator('li[data-invariant="charge-iff-completed"]');
+      assert.match(await item.getAttribute('class'), /skipped/);
+      assert.match(await item.textContent(), /not checked: the store is not atomic/);
+      await choosePreset(page, 'lost-response-no-key');
+      assert.match(
+        await page.locator('li[data-invariant="one-charge-per-key"]').textContent(),
+        /not checked: the client sends no idempotency key/,
+      );
+    });
+  });
+
+  test('the storm shows a load chart, and the diagram follows the acting lane', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'retry-storm');
+      await seek(page, 40);
+      assert.match(await page.locator('.load-chart figcaption').textContent(), /Requests reaching Payment API per 100 ms/);
+      const geometry = () =>
+        page.evaluate(() => {
+          const el = document.getElementById('diagram-scroll');
+          return { left: el.scrollLeft, width: el.clientWidth, scrollWidth: el.scrollWidth };
+        });
+      const g = await geometry();
+      assert.ok(g.scrollWidth > g.width, 'twelve clients make the diagram wider than its box');
+      // Stepping through the API's, database's and processor's work (lanes far
+      // to the right) scrolls the diagram sideways to show them.
+      let furthest = 0;
+      for (let n = 30; n <= 45; n += 1) {
+        await seek(page, n);
+        furthest = Math.max(furthest, (await geometry()).left);
+      }
+      assert.ok(furthest > 0, 'the diagram scrolled to a lane that was out of view');
+    });
+  });
+});
