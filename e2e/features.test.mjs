@@ -2,7 +2,7 @@
 // apply, and the storm's load chart: what a learner sees when using them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { launchBrowser, newPage, startServer } from './harness.mjs';
 import { choosePreset, indicator, linkStep, openLab, seek, waitUntil, withPage } from './lab-helpers.mjs';
 
 describe('seed, chance, inspector, not-checked invariants, load chart', () => {
@@ -106,5 +106,22 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
       }
       assert.ok(furthest > 0, 'the diagram scrolled to a lane that was out of view');
     });
+  });
+
+  test('a panic shows the error panel with the link that reproduces it, never a blank page', async () => {
+    const p = await newPage(browser);
+    try {
+      // #selftest-panic makes the app panic on purpose (src/app.rs).
+      await p.page.goto(`${server.appUrl}#selftest-panic`);
+      const panel = p.page.locator('#panic-panel');
+      await panel.waitFor();
+      assert.equal(await panel.getAttribute('role'), 'alert');
+      assert.match(await panel.textContent(), /Something went wrong inside Faultline/);
+      assert.match(await panel.locator('a').getAttribute('href'), /#selftest-panic$/);
+      // The only problem reported is the panic itself, logged once.
+      assert.ok(p.issues.length >= 1 && p.issues.every((i) => /Faultline crashed|panicked|unreachable/.test(i)), p.issues.join('\n'));
+    } finally {
+      await p.close();
+    }
   });
 });

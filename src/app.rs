@@ -16,11 +16,18 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// A hash that makes the app panic on purpose, to test the error panel.
+pub const SELFTEST_PANIC: &str = "selftest-panic";
+
 /// Load whatever the hash names; a bad hash falls back to the default run.
 fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
     let hash = browser::read_hash();
     if hash == "main" {
         return; // the skip link's target, not a run
+    }
+    if hash == SELFTEST_PANIC {
+        // Lets the end-to-end tests prove that a panic shows the error panel.
+        panic!("self-test: this panic was requested by the #{SELFTEST_PANIC} link");
     }
     match browser::scenario_from_hash(&hash) {
         None => dispatch.dispatch(Action::GoHome),

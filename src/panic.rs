@@ -4,7 +4,8 @@
 /// Install the panic hook (wasm only; native tests keep the default).
 pub fn install() {
     #[cfg(target_arch = "wasm32")]
-    std::panic::set_hook(Box::new(|info| {
+    // Through Yew: its renderer replaces any hook set with std::panic::set_hook.
+    yew::set_custom_panic_hook(Box::new(|info| {
         let href = web_sys::window()
             .and_then(|w| w.location().href().ok())
             .unwrap_or_default();
