@@ -124,4 +124,21 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
       await p.close();
     }
   });
+
+  test('interview practice: write an answer, reveal the strong one, watch the mistake', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'happy-path');
+      await page.fill('#iv-answer', 'Retry until it works.');
+      // Typing in the answer box must not trigger shortcuts (k, j, l, space).
+      assert.equal((await indicator(page)).step, 0);
+      assert.equal(await page.locator('#iv-strong').count(), 0, 'the answer waits until asked for');
+      await page.click('#iv-reveal');
+      assert.match(await page.locator('#iv-strong').textContent(), /idempotency key/);
+      await page.click('#iv-see-mistake');
+      await page.locator('button[data-preset="lost-response-no-key"].active').waitFor();
+      assert.equal(await page.locator('#iv-answer').inputValue(), 'Retry until it works.', 'the learner\'s answer is kept');
+    });
+  });
 });

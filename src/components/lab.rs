@@ -5,6 +5,7 @@
 use super::config::ConfigPanel;
 use super::controls::Controls;
 use super::faults::FaultPalette;
+use super::interview::InterviewPanel;
 use super::invariants::InvariantPanel;
 use super::load::LoadChart;
 use super::machines::MachinePanel;
@@ -148,6 +149,9 @@ pub fn LabView(p: &Props) -> Html {
                     <NetworkPanel seed={s.scenario.seed} random={s.scenario.random.clone()} on={p.on.clone()} />
                 </div>
             </div>
+            if let Some(iv) = info.interview.clone() {
+                <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
+            }
             <section class="panel share" aria-labelledby="share-h">
                 <h2 id="share-h">{ "Share and save" }</h2>
                 <div class="share-row">

@@ -4,6 +4,7 @@ pub mod config;
 pub mod controls;
 pub mod faults;
 pub mod help;
+pub mod interview;
 pub mod invariants;
 pub mod lab;
 pub mod landing;

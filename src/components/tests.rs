@@ -227,3 +227,26 @@ fn narration_shows_the_raw_message_of_the_step() {
     assert!(html.contains("Idempotent-Replayed: true"), "{html}");
     assert!(html.contains("HTTP/1.1 200 OK"));
 }
+
+#[test]
+fn interview_practice_hides_the_answer_until_asked() {
+    let info = faultline_sim::lab("payments").unwrap();
+    let iv = info.interview.clone().unwrap();
+    for preset_id in [iv.answer_preset, iv.mistake_preset] {
+        assert!(
+            preset("payments", preset_id).is_some(),
+            "{preset_id} exists"
+        );
+    }
+    let html = render::<super::interview::InterviewPanel>(super::interview::Props {
+        interview: iv,
+        lab: "payments",
+        on: Callback::noop(),
+    });
+    assert!(html.contains("charged twice"), "the question is shown");
+    assert!(html.contains("iv-reveal"));
+    assert!(
+        !html.contains("A strong answer"),
+        "the answer waits for the learner"
+    );
+}

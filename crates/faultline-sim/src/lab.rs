@@ -66,6 +66,20 @@ pub fn always(_: &LabInfo, _: &Config) -> Option<&'static str> {
     None
 }
 
+/// An interview question the lab demonstrates: the strong answer and the
+/// common mistake each come with a preset that shows them happening.
+#[derive(Clone, Debug, Serialize)]
+pub struct Interview {
+    pub question: &'static str,
+    pub answer: &'static str,
+    pub why: &'static str,
+    pub mistake: &'static str,
+    /// Preset that shows the strong answer working.
+    pub answer_preset: &'static str,
+    /// Preset that shows the mistake going wrong.
+    pub mistake_preset: &'static str,
+}
+
 /// What the UI needs to know about a lab.
 #[derive(Clone, Debug, Serialize)]
 pub struct LabInfo {
@@ -76,6 +90,7 @@ pub struct LabInfo {
     pub palette: Vec<PaletteEntry>,
     pub presets: Vec<Preset>,
     pub invariants: Vec<InvariantInfo>,
+    pub interview: Option<Interview>,
 }
 
 impl LabInfo {

@@ -96,6 +96,7 @@ impl Lab for PaymentsLab {
             palette: presets::palette(),
             presets: presets::presets(),
             invariants: invariants::list(),
+            interview: Some(presets::interview()),
         }
     }
 

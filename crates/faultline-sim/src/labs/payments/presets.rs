@@ -3,7 +3,7 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{PaletteEntry, Preset};
+use crate::lab::{Interview, PaletteEntry, Preset};
 use crate::message::MsgClass;
 use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
 
@@ -39,6 +39,19 @@ fn storm(jitter: bool) -> Scenario {
             at_ms: 1_100,
             actor: "payment-api".into(),
         })
+}
+
+/// Interview practice: "the payment request timed out and the client
+/// retried; how do you avoid charging twice?"
+pub fn interview() -> Interview {
+    Interview {
+        question: "A payment request times out and the client retries it. How do you make sure the customer is not charged twice?",
+        answer: "Give each payment an idempotency key and send it with every retry. The server stores the key with the outcome of the first request, in the same transaction as the charge, and answers any repeat with that stored outcome instead of charging again.",
+        why: "Retries are how distributed systems survive lost messages, so a side effect must be safe to request more than once. The key lets the server tell a retry from a new payment.",
+        mistake: "Assuming that a timeout means the server did nothing. The charge may have gone through and only the answer was lost; retrying without a key charges again.",
+        answer_preset: "lost-response-with-key",
+        mistake_preset: "lost-response-no-key",
+    }
 }
 
 pub fn presets() -> Vec<Preset> {
