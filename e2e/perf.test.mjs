@@ -158,8 +158,8 @@ describe('performance', () => {
       config: { api_capacity: 2, backoff_base_ms: 300, backoff_cap_ms: 4000, clients: 30, jitter: true, max_attempts: 10, processor_ms: 900 },
       seed: 7,
       faults: [
-        { type: 'crash', at_ms: 0, actor: 'payment-api' },
-        { type: 'restart', at_ms: 1100, actor: 'payment-api' },
+        { crash: { at_ms: 0, actor: 'payment-api' } },
+        { restart: { at_ms: 1100, actor: 'payment-api' } },
       ],
       random: { drop_permille: 250, duplicate_permille: 100, delay_permille: 0, delay_ms: 0 },
     };

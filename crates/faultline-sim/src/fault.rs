@@ -72,7 +72,9 @@ pub enum NetAction {
 
 /// One scripted fault.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Externally tagged (`{"crash": {...}}`): an internally tagged enum makes
+// serde buffer the input, which costs several KB of WebAssembly.
+#[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// Drop, duplicate or delay one message.
     Net { on: MsgMatch, action: NetAction },

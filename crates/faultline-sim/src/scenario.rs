@@ -8,12 +8,38 @@ use std::collections::BTreeMap;
 /// Version of the scenario format inside permalinks and exported files.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// A config value: a switch or a whole number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A config value: a switch or a whole number (JSON `true` or `42`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum ConfigValue {
     Bool(bool),
     Int(i64),
+}
+
+// Written by hand: serde's `untagged` derive buffers its input, which costs
+// several KB of WebAssembly for what is a bool-or-integer.
+impl<'de> Deserialize<'de> for ConfigValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ConfigValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("true, false or a whole number")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ConfigValue, E> {
+                Ok(ConfigValue::Bool(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ConfigValue, E> {
+                Ok(ConfigValue::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ConfigValue, E> {
+                i64::try_from(v)
+                    .map(ConfigValue::Int)
+                    .map_err(|_| E::custom("number too large"))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// Config as set by the learner; fields not present take the lab's default.

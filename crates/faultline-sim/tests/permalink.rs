@@ -61,14 +61,14 @@ fn tampered_content_is_refused() {
         .to_string()
         .contains("true or false"));
     let bad_actor = enc(
-        r#"{"v":1,"lab":"payments","seed":1,"faults":[{"type":"crash","at_ms":5,"actor":"mainframe"}]}"#,
+        r#"{"v":1,"lab":"payments","seed":1,"faults":[{"crash":{"at_ms":5,"actor":"mainframe"}}]}"#,
     );
     assert!(decode(&bad_actor)
         .unwrap_err()
         .to_string()
         .contains("mainframe"));
     let long_delay = enc(
-        r#"{"v":1,"lab":"payments","seed":1,"faults":[{"type":"net","on":{"after_ms":0},"action":{"delay":{"ms":18446744073709551615}}}]}"#,
+        r#"{"v":1,"lab":"payments","seed":1,"faults":[{"net":{"on":{"after_ms":0},"action":{"delay":{"ms":18446744073709551615}}}}]}"#,
     );
     assert!(decode(&long_delay)
         .unwrap_err()
