@@ -11,6 +11,7 @@ export const PRESETS = [
   'lost-response-with-key',
   'concurrent-retry-409',
   'changed-amount-422',
+  'declined-replayed',
   'key-expired',
   'non-atomic-crash',
   'retry-storm',

@@ -454,6 +454,7 @@ describe('payments lab', () => {
 
   test('every preset loads, explains itself and plays to a sensible end', async () => {
     const doubleCharge = new Set(['lost-response-no-key', 'key-expired', 'non-atomic-crash']);
+    const declined = new Set(['declined-replayed']);
     await withPage(browser, async (p) => {
       const { page } = p;
       await openLab(p, server);
@@ -472,6 +473,9 @@ describe('payments lab', () => {
         if (doubleCharge.has(id)) {
           assert.match(await page.locator('#violation-banner').textContent(), /charged twice/, id);
           assert.equal(charges, 2, id);
+        } else if (declined.has(id)) {
+          assert.equal(await page.locator('#violation-banner').count(), 0, `${id}: no violation`);
+          assert.equal(charges, 0, `${id}: a declined card charges nothing`);
         } else {
           assert.equal(await page.locator('#violation-banner').count(), 0, `${id}: no violation`);
           assert.ok(charges >= 1, `${id}: something was charged`);

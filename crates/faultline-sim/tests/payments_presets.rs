@@ -218,3 +218,33 @@ fn every_preset_runs_to_quiet_end() {
         assert_eq!(r.end, faultline_sim::trace::End::Quiet, "preset {}", p.id);
     }
 }
+
+#[test]
+fn a_declined_card_is_replayed_not_retried() {
+    let r = run("declined-replayed");
+    assert_eq!(charges(&r), 0, "nobody is charged");
+    assert_eq!(
+        outcomes(&r),
+        vec!["timed out", "402 Payment Required, replayed"]
+    );
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    let authorizations = r
+        .flights
+        .iter()
+        .filter(|f| f.label.starts_with("authorize"))
+        .count();
+    assert_eq!(
+        authorizations, 1,
+        "the retry never reaches the card processor"
+    );
+    let replay = r
+        .flights
+        .iter()
+        .find(|f| f.label.contains("(replayed)"))
+        .unwrap()
+        .message
+        .get();
+    assert!(replay
+        .body
+        .contains(&("error".into(), "card_declined".into())));
+}

@@ -6,6 +6,11 @@ use faultline_sim::fault::{Fault, RandomFaults};
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{lab, simulate, simulate_with, Detail};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+/// Fixed so CI runs the same cases every time (change the seed, or raise
+/// `cases`, locally to explore further).
+const SEED: RngSeed = RngSeed::Fixed(0x5eed_fa17);
 
 /// Palette entries that keep the "keys prevent double charges" promise.
 /// Excluded: "expire-keys" (expiry is the documented edge where a key no
@@ -18,6 +23,7 @@ const SAFE_PALETTE: &[&str] = &[
     "slow-processor",
     "crash-api",
     "change-amount",
+    "decline-next",
 ];
 
 fn plan(choices: &[(usize, u64)], palette: &[&str]) -> Vec<Fault> {
@@ -63,7 +69,7 @@ fn fault_choices() -> impl Strategy<Value = Vec<(usize, u64)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, rng_seed: SEED, ..ProptestConfig::default() })]
 
     #[test]
     fn with_keys_one_client_never_double_charges(seed in any::<u64>(), jitter in any::<bool>(), choices in fault_choices(), random in random_faults()) {
@@ -81,7 +87,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, rng_seed: SEED, ..ProptestConfig::default() })]
 
     #[test]
     fn same_scenario_gives_identical_trace(seed in any::<u64>(), clients in 1i64..4, key in any::<bool>(), choices in fault_choices(), random in random_faults()) {

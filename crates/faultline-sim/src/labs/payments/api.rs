@@ -33,6 +33,8 @@ pub static API_MACHINE: StateMachine = StateMachine {
         Transition::new("authorizing", "approved", "recording_charge"),
         Transition::new("recording_charge", "committed", "answered"),
         Transition::new("recording_charge", "refused_409", "answered"),
+        Transition::new("authorizing", "declined_record_key", "recording_key"),
+        Transition::new("authorizing", "declined_402", "answered"),
         Transition::new("recording_charge", "charge_written", "recording_key"),
         Transition::new("recording_key", "key_completed", "answered"),
     ],
@@ -50,6 +52,8 @@ struct Pending {
     machine: MachineState,
     charge_id: Option<u32>,
     token: u32,
+    /// The outcome to send once the key is completed.
+    result: Option<StoredResponse>,
 }
 
 #[derive(Clone, Debug)]
@@ -136,6 +140,7 @@ impl Api {
                 machine: MachineState::new(&API_MACHINE),
                 charge_id: None,
                 token: 0,
+                result: None,
             },
         );
         self.peak_in_flight = self
@@ -300,7 +305,15 @@ impl Api {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
                 ctx.say_with(|| format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
-                ctx.send(self.cfg.db(), PayMsg::CompleteKey { req, key, response });
+                ctx.send(
+                    self.cfg.db(),
+                    PayMsg::CompleteKey {
+                        req,
+                        key,
+                        response,
+                        token: None,
+                    },
+                );
             }
             _ => {
                 self.fire(req, "committed", ctx);
@@ -312,17 +325,58 @@ impl Api {
         }
     }
 
+    /// The card was declined: store the 402 under the key (so a retry with
+    /// it gets the same answer), or answer at once when there is no key.
+    fn on_declined(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get_mut(&req) else {
+            return;
+        };
+        let response = StoredResponse {
+            status: 402,
+            charge_id: None,
+            amount: p.amount,
+        };
+        match p.key {
+            Some(key) => {
+                p.result = Some(response.clone());
+                let token = Some(p.token);
+                self.fire(req, "declined_record_key", ctx);
+                ctx.say("Declined. The API stores the decline under the key, so a retry with this key gets the same answer.");
+                ctx.send(
+                    self.cfg.db(),
+                    PayMsg::CompleteKey {
+                        req,
+                        key,
+                        response,
+                        token,
+                    },
+                );
+            }
+            None => {
+                self.fire(req, "declined_402", ctx);
+                ctx.say("Declined. The API answers 402 Payment Required.");
+                self.answer(req, response, false, Some("card_declined"), ctx);
+            }
+        }
+    }
+
     fn on_key_completed(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
         let Some(p) = self.pending.get(&req) else {
             return;
         };
-        let response = StoredResponse {
+        let response = p.result.clone().unwrap_or(StoredResponse {
             status: 200,
             charge_id: p.charge_id,
             amount: p.amount,
-        };
+        });
         self.fire(req, "key_completed", ctx);
-        ctx.say("The key is COMPLETED. The API answers 200 OK.");
+        let status = response.status;
+        ctx.say_with(|| {
+            format!(
+                "The key is COMPLETED with the outcome stored. The API answers {status} {}.",
+                super::msg::reason(status)
+            )
+        });
         self.answer(req, response, false, None, ctx);
     }
 }
@@ -354,6 +408,7 @@ impl Actor for Api {
             PayMsg::Authorized { req, .. } => self.on_authorized(req, ctx),
             PayMsg::ChargeWritten { req, charge_id } => self.on_charge_written(req, charge_id, ctx),
             PayMsg::KeyCompleted { req } => self.on_key_completed(req, ctx),
+            PayMsg::Declined { req } => self.on_declined(req, ctx),
             PayMsg::CommitRefused { req, expired } => {
                 self.fire(req, "refused_409", ctx);
                 if expired {

@@ -274,6 +274,7 @@ impl Actor for Client {
             _ => {
                 ctx.fire(&mut self.machine, "client_error");
                 let why = match status {
+                    402 => "402 Payment Required: the card was declined. Retrying the same payment will not change that.",
                     422 => "422 Unprocessable Content: this key was first used with a different body, so the server refuses to run the changed request. Retrying will not help.",
                     400 => "400 Bad Request: the server requires an Idempotency-Key on payments and this request had none.",
                     _ => "an error: the server rejected the request.",

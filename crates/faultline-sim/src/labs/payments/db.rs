@@ -333,7 +333,26 @@ impl Actor for Database {
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
             }
-            PayMsg::CompleteKey { req, key, response } => {
+            PayMsg::CompleteKey {
+                req,
+                key,
+                token: Some(token),
+                ..
+            } if self
+                .keys
+                .get(&key)
+                .is_none_or(|r| r.token != token || r.state != KeyState::InFlight) =>
+            {
+                let expired = self
+                    .keys
+                    .get(&key)
+                    .is_none_or(|r| r.state == KeyState::Expired);
+                ctx.say_with(|| format!("The database refuses to store this outcome: key {} is no longer held by this request.", short(&key)));
+                ctx.send(from, PayMsg::CommitRefused { req, expired });
+            }
+            PayMsg::CompleteKey {
+                req, key, response, ..
+            } => {
                 self.complete(&key, response, ctx);
                 ctx.say_with(|| {
                     format!(

@@ -113,11 +113,14 @@ pub enum PayMsg {
     },
     /// DB → API: charge written (and key completed if atomic).
     ChargeWritten { req: u32, charge_id: u32 },
-    /// API → DB, non-atomic mode, second write: complete the key.
+    /// API → DB: complete the key with a response. After a charge in
+    /// non-atomic mode this is the unfenced second write (`token: None`); a
+    /// decline is stored fenced by its claim token, like an atomic commit.
     CompleteKey {
         req: u32,
         key: Key,
         response: StoredResponse,
+        token: Option<u32>,
     },
     /// DB → API.
     KeyCompleted { req: u32 },
@@ -125,6 +128,8 @@ pub enum PayMsg {
     Authorize { req: u32, order: u32, amount: u64 },
     /// Card processor → API.
     Authorized { req: u32, auth: u32 },
+    /// Card processor → API: the card was declined.
+    Declined { req: u32 },
 }
 
 /// First 8 hex digits of a key, for labels.
@@ -136,6 +141,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        402 => "Payment Required",
         409 => "Conflict",
         422 => "Unprocessable Content",
         503 => "Service Unavailable",
@@ -206,6 +212,7 @@ impl LabMsg for PayMsg {
                 format!("authorize {}", super::config::money(*amount))
             }
             PayMsg::Authorized { auth, .. } => format!("approved auth_{auth}"),
+            PayMsg::Declined { .. } => "declined".into(),
         }
     }
 
@@ -234,6 +241,7 @@ impl LabMsg for PayMsg {
                         .field("amount", response.amount.to_string())
                         .field("status", "succeeded"),
                     (None, Some(code)) => m.field("error", *code),
+                    (None, None) if response.status == 402 => m.field("error", "card_declined"),
                     (None, None) => m,
                 }
             }
@@ -281,6 +289,9 @@ impl LabMsg for PayMsg {
             PayMsg::Authorize { order, amount, .. } => Message::request("POST /authorize")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string()),
+            PayMsg::Declined { .. } => Message::response("HTTP/1.1 402 Payment Required")
+                .field("approved", "false")
+                .field("decline_code", "insufficient_funds"),
             PayMsg::Authorized { auth, .. } => Message::response("HTTP/1.1 200 OK")
                 .field("authorization", format!("auth_{auth}"))
                 .field("approved", "true"),

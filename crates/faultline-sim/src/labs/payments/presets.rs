@@ -91,6 +91,16 @@ pub fn presets() -> Vec<Preset> {
             },
         },
         Preset {
+            id: "declined-replayed",
+            title: "Declined card, retry replays the decline",
+            explanation: "The card is declined and the answer is lost; the retry gets the stored decline back (402, replayed) instead of trying the card again.",
+            scenario: || {
+                base()
+                    .fault(Fault::Lab { at_ms: 0, actor: "card-processor".into(), name: "decline-next".into() })
+                    .fault(lose_first_answer())
+            },
+        },
+        Preset {
             id: "key-expired",
             title: "Key expired before the retry",
             explanation: "The server forgets keys after 0.8 s here (Stripe: 24 h); the late retry looks new and the customer pays twice despite the key.",
@@ -200,6 +210,18 @@ pub fn palette() -> Vec<PaletteEntry> {
                         actor: "payment-api".into(),
                     },
                 ]
+            },
+        },
+        PaletteEntry {
+            id: "decline-next",
+            label: "Decline the next card",
+            help: "The card processor declines the next authorization (insufficient funds).",
+            build: |t| {
+                vec![Fault::Lab {
+                    at_ms: t,
+                    actor: "card-processor".into(),
+                    name: "decline-next".into(),
+                }]
             },
         },
         PaletteEntry {

@@ -11,26 +11,12 @@ pub static PROCESSOR_MACHINE: StateMachine = StateMachine {
     name: "Card processor",
     states: &["idle", "authorizing"],
     transitions: &[
-        Transition {
-            from: "idle",
-            event: "authorize",
-            to: "authorizing",
-        },
-        Transition {
-            from: "authorizing",
-            event: "authorize",
-            to: "authorizing",
-        },
-        Transition {
-            from: "authorizing",
-            event: "approved",
-            to: "idle",
-        },
-        Transition {
-            from: "authorizing",
-            event: "approved_more_waiting",
-            to: "authorizing",
-        },
+        Transition::new("idle", "authorize", "authorizing"),
+        Transition::new("authorizing", "authorize", "authorizing"),
+        Transition::new("authorizing", "approved", "idle"),
+        Transition::new("authorizing", "approved_more_waiting", "authorizing"),
+        Transition::new("authorizing", "declined", "idle"),
+        Transition::new("authorizing", "declined_more_waiting", "authorizing"),
     ],
 };
 
@@ -42,6 +28,8 @@ pub struct Processor {
     next_tag: u32,
     next_auth: u32,
     machine: MachineState,
+    /// Set by the "decline-next" fault: the next authorization fails.
+    decline_next: bool,
 }
 
 impl Processor {
@@ -52,6 +40,7 @@ impl Processor {
             next_tag: 1,
             next_auth: 1,
             machine: MachineState::new(&PROCESSOR_MACHINE),
+            decline_next: false,
         }
     }
 }
@@ -89,6 +78,19 @@ impl Actor for Processor {
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<PayMsg>) {
         if let Some((to, req)) = self.work.remove(&tag) {
+            if std::mem::take(&mut self.decline_next) {
+                let event = if self.work.is_empty() {
+                    "declined"
+                } else {
+                    "declined_more_waiting"
+                };
+                ctx.fire(&mut self.machine, event);
+                ctx.send(to, PayMsg::Declined { req });
+                ctx.say(
+                    "The card processor declines the card: insufficient funds. Nothing is charged.",
+                );
+                return;
+            }
             let auth = self.next_auth;
             self.next_auth += 1;
             let event = if self.work.is_empty() {
@@ -105,5 +107,14 @@ impl Actor for Processor {
     fn on_crash(&mut self) {
         self.work.clear();
         self.machine.reset();
+    }
+
+    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+        if name != "decline-next" {
+            return false;
+        }
+        self.decline_next = true;
+        ctx.say("The card processor will decline the next card it is asked to authorize.");
+        true
     }
 }
