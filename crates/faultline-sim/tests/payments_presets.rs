@@ -248,3 +248,17 @@ fn a_declined_card_is_replayed_not_retried() {
         .body
         .contains(&("error".into(), "card_declined".into())));
 }
+
+#[test]
+fn the_card_processor_also_recognises_the_key() {
+    // Without a key the card is held twice, as well as charged twice.
+    let no_key = run("lost-response-no-key");
+    assert_eq!(table(&no_key, "Card authorizations").len(), 2);
+    // With a key passed downstream, the retry after the crash gets the same
+    // hold back; the broken (non-atomic) key store still charges twice.
+    let crash = run("non-atomic-crash");
+    let auths = table(&crash, "Card authorizations");
+    assert_eq!(auths.len(), 1);
+    assert_eq!(auths[0][4], "2", "asked twice, held once");
+    assert_eq!(charges(&crash), 2);
+}

@@ -182,7 +182,12 @@ impl Api {
                 ));
                 ctx.send(
                     self.cfg.processor(),
-                    PayMsg::Authorize { req, order, amount },
+                    PayMsg::Authorize {
+                        req,
+                        order,
+                        amount,
+                        key: None,
+                    },
                 );
             }
         }
@@ -203,7 +208,7 @@ impl Api {
         let Some(p) = self.pending.get(&req) else {
             return;
         };
-        let (order, amount) = (p.order, p.amount);
+        let (order, amount, key) = (p.order, p.amount, p.key);
         match claim {
             Claim::Claimed { token } => {
                 if let Some(p) = self.pending.get_mut(&req) {
@@ -218,7 +223,12 @@ impl Api {
                 });
                 ctx.send(
                     self.cfg.processor(),
-                    PayMsg::Authorize { req, order, amount },
+                    PayMsg::Authorize {
+                        req,
+                        order,
+                        amount,
+                        key,
+                    },
                 );
             }
             Claim::InFlight => {

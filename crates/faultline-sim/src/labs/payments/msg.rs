@@ -125,7 +125,14 @@ pub enum PayMsg {
     /// DB → API.
     KeyCompleted { req: u32 },
     /// API → card processor.
-    Authorize { req: u32, order: u32, amount: u64 },
+    /// The payment's idempotency key is passed downstream, so the
+    /// processor too can recognise a repeat.
+    Authorize {
+        req: u32,
+        order: u32,
+        amount: u64,
+        key: Option<Key>,
+    },
     /// Card processor → API.
     Authorized { req: u32, auth: u32 },
     /// Card processor → API: the card was declined.
@@ -286,9 +293,14 @@ impl LabMsg for PayMsg {
                     .field("status", response.status.to_string())
             }
             PayMsg::KeyCompleted { .. } => Message::response("committed"),
-            PayMsg::Authorize { order, amount, .. } => Message::request("POST /authorize")
-                .field("order_id", format!("ord_{order}"))
-                .field("amount", amount.to_string()),
+            PayMsg::Authorize { order, amount, key, .. } => {
+                let m = Message::request("POST /authorize");
+                let m = match key {
+                    Some(k) => m.header("Idempotency-Key", k.to_string()),
+                    None => m,
+                };
+                m.field("order_id", format!("ord_{order}")).field("amount", amount.to_string())
+            }
             PayMsg::Declined { .. } => Message::response("HTTP/1.1 402 Payment Required")
                 .field("approved", "false")
                 .field("decline_code", "insufficient_funds"),
