@@ -1,9 +1,9 @@
 // Accessibility: axe scans of the landing page and of the lab in its main
 // states, the lab driven by keyboard alone, the help dialog, the skip link.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launchBrowser, startServer } from './harness.mjs';
+import { serveAndLaunch } from './harness.mjs';
 import {
   indicator,
   linkStep,
@@ -47,15 +47,9 @@ const focused = (page) =>
 describe('accessibility', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAndLaunch((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('axe: the landing page', async () => {

@@ -1,20 +1,16 @@
 // The seed and chance panel, the message inspector, invariants that do not
 // apply, and the storm's load chart: what a learner sees when using them.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, newPage, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { newPage, serveAndLaunch } from './harness.mjs';
 import { choosePreset, indicator, linkStep, openLab, seek, waitUntil, withPage } from './lab-helpers.mjs';
 
 describe('seed, chance, inspector, not-checked invariants, load chart', () => {
   let server;
   let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAndLaunch((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('another seed replays the scenario differently, and the link carries it', async () => {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serveStatic } from './serve.mjs';
 
@@ -128,4 +129,23 @@ export async function gotoApp(page, issues, url, { ready = 'main h1', timeout = 
     );
   }
   return Math.round(performance.now() - started);
+}
+
+/**
+ * Register the suite's before/after hooks: one static server and one
+ * browser for every test in the suite, closed at the end. `ready(server,
+ * browser)` receives them once they are up.
+ */
+export function serveAndLaunch(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    await ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }

@@ -5,8 +5,8 @@
 // a request anywhere but the local server (withPage -> assertNoIssues).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { serveAndLaunch } from './harness.mjs';
 import {
   PRESETS,
   attemptOutcomes,
@@ -32,15 +32,9 @@ import {
 describe('payments lab', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAndLaunch((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('playing "Response lost, no key" charges the customer twice', async () => {

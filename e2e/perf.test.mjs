@@ -3,11 +3,19 @@
 //   - longest main-thread task while playing retry-storm  <= 50 ms (4x, 5 s)
 //   - re-simulation after a fault click on retry-storm    < 16 ms (one frame)
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, newPage, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { newPage, serveAndLaunch } from './harness.mjs';
 import { choosePreset, indicator, openLab, waitUntil, withPage } from './lab-helpers.mjs';
 
 const figure = (text) => console.log(`FIGURE: ${text}`);
+
+/** Read "Seed 7 · 201 events · simulated in 1.8 ms" from the share panel. */
+async function simulationFigure(page) {
+  const text = await page.locator('.share .hint').textContent();
+  const m = /Seed \d+ · (\d+) events · simulated in (\d+(?:\.\d+)?) ms/.exec(text);
+  assert.ok(m, `share hint reads "${text}"`);
+  return { events: +m[1], ms: +m[2] };
+}
 
 /** Record every long task (> 50 ms) the page runs, from its first script on. */
 function recordLongTasks() {
@@ -22,9 +30,9 @@ describe('performance', () => {
   let browser;
   let link;
 
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+  serveAndLaunch(async (s, b) => {
+    server = s;
+    browser = b;
     // A permalink to a mid-run step of the biggest preset.
     await withPage(browser, async (p) => {
       await openLab(p, server);
@@ -33,11 +41,6 @@ describe('performance', () => {
       await waitUntil(async () => /\.40$/.test(p.page.url()), { what: 'permalink at step 40' });
       link = p.page.url();
     });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   test('cold load of a permalink to an interactive lab is under 1 s', async () => {
@@ -122,13 +125,7 @@ describe('performance', () => {
       const { page } = p;
       await openLab(p, server);
       await choosePreset(page, 'retry-storm');
-      const hint = page.locator('.share .hint');
-      const parse = (text) => {
-        const m = /Seed \d+ · (\d+) events · simulated in (\d+(?:\.\d+)?) ms/.exec(text);
-        assert.ok(m, `share hint reads "${text}"`);
-        return { events: +m[1], ms: +m[2] };
-      };
-      const loaded = parse(await hint.textContent());
+      const loaded = await simulationFigure(page);
       figure(`retry-storm preset load: ${loaded.events} events simulated in ${loaded.ms} ms`);
 
       await page.locator('#timeline').fill('30');
@@ -138,7 +135,7 @@ describe('performance', () => {
       for (const [i, fault] of faults.entries()) {
         await page.click(`button[data-fault="${fault}"]`);
         await page.locator('#fault-plan li').nth(i).waitFor();
-        const r = parse(await hint.textContent());
+        const r = await simulationFigure(page);
         results.push({ fault, ...r });
       }
       figure(
@@ -168,19 +165,13 @@ describe('performance', () => {
       const { page } = p;
       await p.goto(`${server.appUrl}#${hash}`);
       await page.locator('#play:enabled').waitFor();
-      const hint = page.locator('.share .hint');
-      const parse = (text) => {
-        const m = /Seed \d+ · (\d+) events · simulated in (\d+(?:\.\d+)?) ms/.exec(text);
-        assert.ok(m, `share hint reads "${text}"`);
-        return { events: +m[1], ms: +m[2] };
-      };
-      const loaded = parse(await hint.textContent());
+      const loaded = await simulationFigure(page);
       assert.ok(loaded.events >= 900, `the run has ${loaded.events} events`);
       const results = [];
       for (const [i, fault] of ['drop-response', 'crash-api', 'duplicate-request'].entries()) {
         await page.click(`button[data-fault="${fault}"]`);
         await page.locator('#fault-plan li').nth(i + 2).waitFor();
-        results.push({ fault, ...parse(await hint.textContent()) });
+        results.push({ fault, ...await simulationFigure(page) });
       }
       figure(
         `1,000-event run: load ${loaded.ms} ms/${loaded.events} events; after fault clicks: ` +

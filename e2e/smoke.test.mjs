@@ -3,22 +3,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { REPO_ROOT, launchBrowser, newPage, startServer } from './harness.mjs';
+import { REPO_ROOT, newPage, serveAndLaunch } from './harness.mjs';
 
 describe('smoke', () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  serveAndLaunch((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('loads at a sub-path, renders the heading, no errors, no external requests', async (t) => {

@@ -315,15 +315,7 @@ impl Api {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
                 ctx.say_with(|| format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
-                ctx.send(
-                    self.cfg.db(),
-                    PayMsg::CompleteKey {
-                        req,
-                        key,
-                        response,
-                        token: None,
-                    },
-                );
+                self.complete_key(req, key, response, None, ctx);
             }
             _ => {
                 self.fire(req, "committed", ctx);
@@ -333,6 +325,27 @@ impl Api {
                 self.answer(req, response, false, None, ctx);
             }
         }
+    }
+
+    /// Ask the database to complete `key` with `response`; `token` fences
+    /// the write (None: the unfenced second write of a non-atomic store).
+    fn complete_key(
+        &self,
+        req: u32,
+        key: Key,
+        response: StoredResponse,
+        token: Option<u32>,
+        ctx: &mut Ctx<PayMsg>,
+    ) {
+        ctx.send(
+            self.cfg.db(),
+            PayMsg::CompleteKey {
+                req,
+                key,
+                response,
+                token,
+            },
+        );
     }
 
     /// The card was declined: store the 402 under the key (so a retry with
@@ -352,15 +365,7 @@ impl Api {
                 let token = Some(p.token);
                 self.fire(req, "declined_record_key", ctx);
                 ctx.say("Declined. The API stores the decline under the key, so a retry with this key gets the same answer.");
-                ctx.send(
-                    self.cfg.db(),
-                    PayMsg::CompleteKey {
-                        req,
-                        key,
-                        response,
-                        token,
-                    },
-                );
+                self.complete_key(req, key, response, token, ctx);
             }
             None => {
                 self.fire(req, "declined_402", ctx);
