@@ -6,6 +6,7 @@ use crate::browser;
 use crate::components::help::HelpOverlay;
 use crate::components::lab::LabView;
 use crate::components::landing::Landing;
+use crate::components::notice::NoticeBanner;
 use crate::export;
 use crate::state::{default_scenario, Action, AppState, Notice, Page, SPEEDS};
 use faultline_sim::permalink;
@@ -16,38 +17,38 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// A hash that makes the app panic on purpose, to test the error panel.
-pub const SELFTEST_PANIC: &str = "selftest-panic";
-
-/// Load whatever the hash names; a bad hash falls back to the default run.
+/// Load whatever the hash names; a bad hash keeps the learner's place and
+/// says why (on the landing page, the default run opens with the notice).
 fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
     let hash = browser::read_hash();
     if hash == "main" {
         return; // the skip link's target, not a run
     }
-    if hash == SELFTEST_PANIC {
-        // Lets the end-to-end tests prove that a panic shows the error panel.
-        panic!("self-test: this panic was requested by the #{SELFTEST_PANIC} link");
-    }
-    match browser::scenario_from_hash(&hash) {
+    match browser::open_hash(&hash) {
         None => dispatch.dispatch(Action::GoHome),
-        Some(Ok((scenario, cursor))) => dispatch.dispatch(Action::Load {
-            scenario,
-            cursor,
-            preset: None,
-            notice: None,
-        }),
-        Some(Err(e)) => dispatch.dispatch(Action::Load {
-            scenario: default_scenario(),
-            cursor: 0,
-            preset: Some("lost-response-no-key".into()),
-            notice: Some(Notice {
-                text: format!(
-                    "This link could not be opened: {e}. Showing the default run instead."
-                ),
-                is_error: true,
+        Some(Ok(opened)) => dispatch.dispatch(Action::Load {
+            scenario: opened.scenario,
+            cursor: opened.step,
+            preset: opened.preset,
+            notice: opened.notice.map(|text| Notice {
+                text,
+                is_error: false,
             }),
         }),
+        Some(Err(e)) => {
+            let (scenario, preset) = default_scenario();
+            dispatch.dispatch(Action::Load {
+                scenario,
+                cursor: 0,
+                preset: Some(preset),
+                notice: Some(Notice {
+                    text: format!(
+                        "This link could not be opened: {e}. Showing the default run instead."
+                    ),
+                    is_error: true,
+                }),
+            })
+        }
     }
 }
 
@@ -300,14 +301,7 @@ pub fn App() -> Html {
 
     let open_lab = {
         let d = state.dispatcher();
-        Callback::from(move |_id: &'static str| {
-            d.dispatch(Action::Load {
-                scenario: default_scenario(),
-                cursor: 0,
-                preset: Some("lost-response-no-key".into()),
-                notice: None,
-            })
-        })
+        Callback::from(move |id: &'static str| d.dispatch(Action::OpenLab(id.to_string())))
     };
     let close_help = {
         let d = state.dispatcher();
@@ -339,7 +333,12 @@ pub fn App() -> Html {
             </div>
             {
                 match state.page {
-                    Page::Landing => html! { <Landing labs={faultline_sim::labs()} on_open={open_lab} /> },
+                    Page::Landing => html! {
+                        <>
+                            <NoticeBanner notice={state.notice.clone()} on={on.clone()} />
+                            <Landing labs={faultline_sim::labs()} on_open={open_lab} />
+                        </>
+                    },
                     Page::Lab => html! {
                         <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
                             on_copy={on_copy} on_export_json={on_export_json} on_export_svg={on_export_svg} on_import={on_import}

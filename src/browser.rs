@@ -102,10 +102,11 @@ pub fn parse_import(text: &str) -> Result<(Scenario, u32), String> {
     crate::export::parse_run_file(text)
 }
 
-/// Decode the hash into a scenario, or say why not.
-pub fn scenario_from_hash(hash: &str) -> Option<Result<(Scenario, u32), String>> {
+/// Open the hash (a full or short link), or say why not; `None` for the
+/// landing page.
+pub fn open_hash(hash: &str) -> Option<Result<permalink::Opened, String>> {
     if hash.is_empty() || hash == "labs" {
         return None;
     }
-    Some(permalink::decode(hash).map_err(|e| e.to_string()))
+    Some(permalink::open(hash).map_err(|e| e.to_string()))
 }

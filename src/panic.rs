@@ -37,3 +37,12 @@ pub fn install() {
         let _ = body.append_child(&panel);
     }));
 }
+
+/// Panic on purpose, so the end-to-end tests can prove that a panic shows
+/// the error panel. Exported to JavaScript only: no link or control of the
+/// page reaches it (the tests call it with `page.evaluate`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = faultlineSelfTestPanic)]
+pub fn self_test_panic() {
+    panic!("self-test: this panic was requested by the end-to-end test");
+}

@@ -46,6 +46,8 @@ pub struct AppState {
     pub preset: Option<String>,
     /// Bumped on every re-simulation, for the timing figure.
     pub sim_ms: f64,
+    /// Instances the learner picked to watch: (actor lane, instance id).
+    pub picked: Vec<(u16, u32)>,
 }
 
 impl PartialEq for AppState {
@@ -58,6 +60,8 @@ impl PartialEq for AppState {
             && self.speed == other.speed
             && self.notice == other.notice
             && self.help_open == other.help_open
+            && self.picked == other.picked
+            && self.preset == other.preset
     }
 }
 
@@ -69,7 +73,15 @@ pub enum Action {
         preset: Option<String>,
         notice: Option<Notice>,
     },
+    /// Open a lab at its default preset (from its landing card).
+    OpenLab(String),
     GoHome,
+    /// Draw this instance of a many-instance actor (`None`: the one that
+    /// moved last).
+    PickInstance {
+        actor: u16,
+        instance: Option<u32>,
+    },
     /// Advance the playhead by real elapsed milliseconds.
     Tick(f64),
     TogglePlay,
@@ -91,10 +103,12 @@ pub enum Action {
     JumpToViolation,
 }
 
-/// The default scenario: the lab's first preset.
-pub fn default_scenario() -> Scenario {
-    faultline_sim::preset("payments", "lost-response-no-key")
-        .unwrap_or_else(|| Scenario::new("payments", 7))
+/// The default scenario: the first lab's default preset, and its id.
+pub fn default_scenario() -> (Scenario, String) {
+    let first = faultline_sim::labs().remove(0);
+    faultline_sim::registry::default_scenario(first.id)
+        .map(|(s, id)| (s, id.to_string()))
+        .unwrap_or_else(|| (Scenario::new(first.id, 1), String::new()))
 }
 
 fn run_of(s: &Scenario) -> Result<(Rc<Run>, f64), String> {
@@ -105,11 +119,11 @@ fn run_of(s: &Scenario) -> Result<(Rc<Run>, f64), String> {
 
 impl AppState {
     pub fn new() -> Self {
-        let scenario = default_scenario();
+        let (scenario, preset) = default_scenario();
         let (run, sim_ms) = run_of(&scenario).unwrap_or_else(|_| {
-            let s = Scenario::new("payments", 7);
+            let s = Scenario::new(&scenario.lab, 1);
             (
-                Rc::new(simulate(&s).expect("the built-in scenario is valid")),
+                Rc::new(simulate(&s).expect("a lab's empty scenario is valid")),
                 0.0,
             )
         });
@@ -123,9 +137,18 @@ impl AppState {
             speed: 1.0,
             notice: None,
             help_open: false,
-            preset: Some("lost-response-no-key".into()),
+            preset: Some(preset),
             sim_ms,
+            picked: Vec::new(),
         }
+    }
+
+    /// The instance the learner picked for `actor`, if any.
+    pub fn picked_instance(&self, actor: u16) -> Option<u32> {
+        self.picked
+            .iter()
+            .find(|(a, _)| *a == actor)
+            .map(|(_, i)| *i)
     }
 
     pub fn last_step(&self) -> u32 {
@@ -195,6 +218,7 @@ impl Reducible for AppState {
                     s.playing = false;
                     s.preset = preset;
                     s.notice = notice;
+                    s.picked.clear();
                     s = s.at_step(cursor);
                 }
                 Err(e) => {
@@ -204,6 +228,28 @@ impl Reducible for AppState {
                     })
                 }
             },
+            Action::OpenLab(id) => match faultline_sim::registry::default_scenario(&id) {
+                Some((scenario, preset)) => {
+                    return self.reduce(Action::Load {
+                        scenario,
+                        cursor: 0,
+                        preset: Some(preset.to_string()),
+                        notice: None,
+                    })
+                }
+                None => {
+                    s.notice = Some(Notice {
+                        text: format!("There is no lab called \"{id}\"."),
+                        is_error: true,
+                    })
+                }
+            },
+            Action::PickInstance { actor, instance } => {
+                s.picked.retain(|(a, _)| *a != actor);
+                if let Some(i) = instance {
+                    s.picked.push((actor, i));
+                }
+            }
             Action::GoHome => {
                 s.page = Page::Landing;
                 s.playing = false;
@@ -312,7 +358,7 @@ mod tests {
 
     fn state() -> Rc<AppState> {
         Rc::new(AppState::new()).reduce(Action::Load {
-            scenario: default_scenario(),
+            scenario: default_scenario().0,
             cursor: 0,
             preset: None,
             notice: None,

@@ -18,6 +18,33 @@ pub fn ConfigPanel(p: &Props) -> Html {
         let key = field.key;
         let id = format!("cfg-{key}");
         match field.kind {
+            FieldKind::Choice { default, options } => {
+                let current = match p.config.get(key) {
+                    Some(ConfigValue::Choice(c)) if options.iter().any(|(v, _)| v == c) => c.as_str(),
+                    _ => default,
+                };
+                let on = p.on.clone();
+                let onchange = Callback::from(move |e: Event| {
+                    let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                    if options.iter().any(|(v, _)| *v == value) {
+                        on.emit(Action::SetConfig(key.to_string(), ConfigValue::Choice(value)));
+                    } else {
+                        on.emit(Action::Notify(crate::state::Notice {
+                            text: "Please pick one of the listed options for this setting.".into(),
+                            is_error: true,
+                        }));
+                    }
+                });
+                let opts = options.iter().map(|(v, label)| html! {
+                    <option value={*v} selected={*v == current}>{ *label }</option>
+                });
+                html! {
+                    <div class="field choice">
+                        <label for={id.clone()}>{ field.label }<small>{ field.help }</small></label>
+                        <select id={id} {onchange}>{ for opts }</select>
+                    </div>
+                }
+            }
             FieldKind::Toggle { default } => {
                 let checked = match p.config.get(key) {
                     Some(ConfigValue::Bool(b)) => *b,

@@ -18,11 +18,7 @@ pub struct Props {
 /// A fault in plain words.
 pub fn describe(f: &Fault) -> String {
     let who = |m: &faultline_sim::fault::MsgMatch| {
-        let class = match m.class {
-            Some(MsgClass::Request) => "request",
-            Some(MsgClass::Response) => "response",
-            None => "message",
-        };
+        let class = m.class.map_or("message", MsgClass::noun);
         let nth = if m.nth > 1 {
             format!("{} ", ordinal(m.nth))
         } else {
@@ -44,7 +40,68 @@ pub fn describe(f: &Fault) -> String {
         Fault::Crash { at_ms, actor } => format!("Crash {actor} at {at_ms} ms"),
         Fault::CrashOnSend { on, actor } => format!("Crash {actor} when {} is sent", who(on)),
         Fault::Restart { at_ms, actor } => format!("Restart {actor} at {at_ms} ms"),
-        Fault::Lab { at_ms, actor, name } => format!("\"{name}\" on {actor} at {at_ms} ms"),
+        Fault::Lab {
+            at_ms,
+            actor,
+            name,
+            args,
+        } => {
+            let args: Vec<String> = args
+                .iter()
+                .map(|(k, v)| format!("{k} {}", value_text(v)))
+                .collect();
+            let args = if args.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", args.join(", "))
+            };
+            format!("\"{name}\"{args} on {actor} at {at_ms} ms")
+        }
+        Fault::Partition {
+            from_ms,
+            until_ms,
+            side_a,
+            side_b,
+        } => format!(
+            "Partition {} from {} between {from_ms} and {until_ms} ms",
+            side_a.join(", "),
+            side_b.join(", ")
+        ),
+        Fault::Link {
+            from,
+            to,
+            from_ms,
+            until_ms,
+            latency,
+            drop_permille,
+            duplicate_permille,
+        } => {
+            let mut rules = Vec::new();
+            if let Some(l) = latency {
+                rules.push(format!("latency {}–{} ms", l.min_ms, l.max_ms));
+            }
+            if *drop_permille > 0 {
+                rules.push(format!("loss {drop_permille}‰"));
+            }
+            if *duplicate_permille > 0 {
+                rules.push(format!("duplication {duplicate_permille}‰"));
+            }
+            format!(
+                "Link {from} → {to} from {from_ms} to {until_ms} ms: {}",
+                rules.join(", ")
+            )
+        }
+        Fault::AtStep { step, then } => format!("At step {step}: {}", describe(then)),
+    }
+}
+
+/// A setting or parameter value as text.
+pub fn value_text(v: &faultline_sim::scenario::ConfigValue) -> String {
+    use faultline_sim::scenario::ConfigValue;
+    match v {
+        ConfigValue::Bool(b) => b.to_string(),
+        ConfigValue::Int(i) => i.to_string(),
+        ConfigValue::Choice(c) => c.clone(),
     }
 }
 

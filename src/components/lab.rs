@@ -5,12 +5,14 @@
 use super::config::ConfigPanel;
 use super::controls::Controls;
 use super::faults::FaultPalette;
+use super::instances::InstancePicker;
 use super::interview::InterviewPanel;
 use super::invariants::InvariantPanel;
 use super::load::LoadChart;
 use super::machines::MachinePanel;
 use super::narration::Narration;
 use super::network::NetworkPanel;
+use super::notice::NoticeBanner;
 use super::sequence::SequenceDiagram;
 use super::tables::DataTables;
 use crate::state::{Action, AppState};
@@ -62,17 +64,36 @@ pub fn LabView(p: &Props) -> Html {
         }
     });
 
-    // One panel per distinct machine; several clients share the first client's.
+    // One panel per distinct machine; several clients share the first
+    // client's. An actor that runs many instances gets a picker.
     let mut seen: Vec<&str> = Vec::new();
     let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
         if seen.contains(&a.machine.name) {
             return None;
         }
         seen.push(a.machine.name);
+        let lane = i as u16;
+        let down = step.down.contains(&lane);
+        if let Some(kind) = a.instances {
+            let instances = run.instances_at(lane, cursor);
+            let picked = s.picked_instance(lane);
+            let displayed = super::instances::shown(&instances, picked, cursor).cloned();
+            let current = displayed.as_ref().map_or(a.machine.states[0], |d| d.state);
+            let taken = displayed.as_ref().filter(|d| d.step == cursor).map(|d| d.last);
+            let title = match &displayed {
+                Some(d) => format!("{} ({} #{})", a.title, kind.noun, d.id),
+                None => a.title.clone(),
+            };
+            return Some(html! {
+                <MachinePanel {title} machine={a.machine} {current} {taken} {down}>
+                    <InstancePicker actor={lane} title={a.title.clone()} noun={kind.noun} {instances} {picked}
+                        displayed={displayed.map(|d| d.id)} on={p.on.clone()} />
+                </MachinePanel>
+            });
+        }
         let idx = step.states.get(i).copied().unwrap_or(0) as usize;
         let current = a.machine.states.get(idx).copied().unwrap_or(a.machine.states[0]);
-        let taken = step.transitions.iter().find(|(who, _)| *who as usize == i).map(|(_, t)| *t);
-        let down = step.down.contains(&(i as u16));
+        let taken = step.transitions.iter().find(|f| f.actor == lane).map(|f| f.transition);
         Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} {down} /> })
     });
 
@@ -89,14 +110,6 @@ pub fn LabView(p: &Props) -> Html {
         || "Your own scenario: a preset changed by faults or settings. The link below reproduces it.".to_string(),
         |pr| pr.explanation.to_string(),
     );
-    let notice = s.notice.as_ref().map(|n| {
-        let dismiss = p.on.reform(|_| Action::Dismiss);
-        html! {
-            <div id="message" class={classes!("banner", if n.is_error { "error" } else { "info" })} role={if n.is_error { "alert" } else { "status" }}>
-                { &n.text }{" "}<button class="link" onclick={dismiss}>{ "Dismiss" }</button>
-            </div>
-        }
-    });
     let end_note = (cursor as usize + 1 == run.steps.len())
         .then(|| html! { <p class="hint end-note">{ run.end.message() }</p> });
     let on_file = p.on_import.reform(|f| f);
@@ -114,7 +127,7 @@ pub fn LabView(p: &Props) -> Html {
                 <button class="link back" onclick={home}>{ "← All labs" }</button>
                 <h1>{ info.title }</h1>
             </header>
-            { for notice }
+            <NoticeBanner notice={s.notice.clone()} on={p.on.clone()} />
             <nav class="presets" aria-label="Scenarios">
                 <ul>{ for presets }</ul>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>

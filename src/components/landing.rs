@@ -19,7 +19,9 @@ pub fn Landing(p: &Props) -> Html {
                 <h2>{ l.title }</h2>
                 <p>{ l.tagline }</p>
                 <p class="hint">{ format!("{} prepared scenarios · {} faults to inject · {} invariants checked", l.presets.len(), l.palette.len(), l.invariants.len()) }</p>
-                <button class="primary" data-lab={id} {onclick}>{ "Open the lab" }</button>
+                <button class="primary" data-lab={id} {onclick}>
+                    { "Open the lab" }<span class="visually-hidden">{ format!(": {}", l.title) }</span>
+                </button>
             </li>
         }
     });

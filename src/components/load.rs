@@ -1,9 +1,9 @@
-//! Load over time: how many requests reached the busiest actor in each
+//! Load over time: how many requests (or one-way messages: anything that
+//! starts work, not responses) reached the busiest actor in each
 //! 100 ms of virtual time, up to the playhead. It makes a retry storm's
 //! waves (and jitter's flattening of them) visible at a glance.
 
 use crate::fmt::px;
-use faultline_sim::message::MsgClass;
 use faultline_sim::trace::Fate;
 use faultline_sim::Run;
 use std::rc::Rc;
@@ -33,7 +33,7 @@ pub fn busiest(run: &Run) -> Option<(u16, usize)> {
                 a,
                 run.flights
                     .iter()
-                    .filter(|f| f.to == a && f.class == MsgClass::Request)
+                    .filter(|f| f.to == a && f.class.starts_work())
                     .count(),
             )
         })
@@ -47,7 +47,7 @@ pub fn buckets(run: &Run, actor: u16, until: f64) -> Vec<(u32, u32)> {
     for f in run
         .flights
         .iter()
-        .filter(|f| f.to == actor && f.class == MsgClass::Request)
+        .filter(|f| f.to == actor && f.class.starts_work())
     {
         if f.arrives_at as f64 > until {
             continue;

@@ -15,6 +15,9 @@ pub struct Props {
     /// The actor is crashed: its machine is not running.
     #[prop_or_default]
     pub down: bool,
+    /// For actors that run many instances: the instance picker.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 const COL_W: f64 = 150.0;
@@ -159,6 +162,7 @@ pub fn MachinePanel(p: &Props) -> Html {
             <figcaption>{ &p.title }{": "}<strong class="current-state">{ p.current }</strong>
                 if p.down { <span class="down-badge">{ " (down: crashed)" }</span> }
             </figcaption>
+            { p.children.clone() }
             <svg width={f(w)} height={f(h)} viewBox={format!("0 0 {} {}", f(w), f(h))} role="img" aria-label={format!("{} state machine, now in {}", p.title, p.current)}>
                 <defs>
                     <marker id="m-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">

@@ -4,6 +4,8 @@ pub mod config;
 pub mod controls;
 pub mod faults;
 pub mod help;
+pub mod inspector;
+pub mod instances;
 pub mod interview;
 pub mod invariants;
 pub mod lab;
@@ -12,8 +14,11 @@ pub mod load;
 pub mod machines;
 pub mod narration;
 pub mod network;
+pub mod notice;
 pub mod sequence;
 pub mod tables;
 
+#[cfg(test)]
+mod seam_tests;
 #[cfg(test)]
 mod tests;

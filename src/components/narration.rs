@@ -1,6 +1,7 @@
 //! The narration: what just happened and why, in an ARIA live region, plus
 //! the recent steps as a clickable log.
 
+use super::inspector::Inspector;
 use crate::state::Action;
 use faultline_sim::Run;
 use std::rc::Rc;
@@ -43,16 +44,21 @@ pub fn Narration(p: &Props) -> Html {
         }
     });
     // The message this step handled, as raw HTTP-like text.
-    let message = step.and_then(|s| s.flight).and_then(|f| p.run.flights.get(f as usize)).map(|fl| {
-        let from = &p.run.actors[fl.from as usize].title;
-        let to = &p.run.actors[fl.to as usize].title;
-        html! {
-            <details class="inspector" open=true>
-                <summary>{ format!("Message: {from} → {to}") }{ fl.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default() }</summary>
-                <pre id="message-text" tabindex="0">{ fl.message.get().to_http() }</pre>
-            </details>
-        }
-    });
+    let message = step
+        .and_then(|s| s.flight)
+        .and_then(|f| p.run.flights.get(f as usize))
+        .map(|fl| {
+            let from = &p.run.actors[fl.from as usize].title;
+            let to = &p.run.actors[fl.to as usize].title;
+            let title = format!(
+                "Message: {from} → {to}{}",
+                fl.note
+                    .as_ref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+            html! { <Inspector {title} message={fl.message.get()} /> }
+        });
     html! {
         <section class="panel narration" aria-labelledby="narr-h">
             <h2 id="narr-h" class="visually-hidden">{ "What just happened" }</h2>

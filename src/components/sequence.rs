@@ -4,8 +4,9 @@
 //! it is in flight it grows with virtual time. Lost messages stop short
 //! with a cross; timers that fire are marked on their lane.
 
+use faultline_sim::actor::TimerKind;
 use faultline_sim::message::MsgClass;
-use faultline_sim::trace::{Fate, Run};
+use faultline_sim::trace::{CutMark, Fate, Run};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -72,6 +73,63 @@ fn f(v: f64) -> String {
     crate::fmt::px(v)
 }
 
+/// How a timer of each kind is drawn: its class and its mark (a shape
+/// that differs by kind, so meaning never rests on colour alone).
+fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, Html) {
+    let diamond = format!(
+        "M {} {} L {} {} L {} {} L {} {} z",
+        f(x),
+        f(y - 7.0),
+        f(x + 7.0),
+        f(y),
+        f(x),
+        f(y + 7.0),
+        f(x - 7.0),
+        f(y)
+    );
+    match kind {
+        TimerKind::Timeout => ("timeout", html! { <circle cx={f(x)} cy={f(y)} r="6" /> }),
+        TimerKind::Backoff => ("backoff", html! { <path d={diamond} /> }),
+        TimerKind::Expiry => (
+            "expiry",
+            html! { <rect x={f(x - 6.0)} y={f(y - 6.0)} width="12" height="12" /> },
+        ),
+        TimerKind::Periodic => (
+            "periodic",
+            html! { <circle cx={f(x)} cy={f(y)} r="6" class="ring" /> },
+        ),
+        TimerKind::Work => (
+            "work",
+            html! { <rect x={f(x - 7.0)} y={f(y - 3.0)} width="14" height="6" /> },
+        ),
+    }
+}
+
+/// A network partition: a hatched band over its time window across the
+/// lanes it separates, with a dashed cut between the two sides.
+fn cut_mark(run: &Run, cut: &CutMark, lw: f64, cursor: u32) -> Option<Html> {
+    let start = run.steps.get(cursor as usize)?.time;
+    if cut.from_ms > start {
+        return None;
+    }
+    let y0 = time_to_y(run, cut.from_ms as f64);
+    let y1 = time_to_y(run, cut.until_ms.min(run.end_time()) as f64).max(y0 + ROW / 2.0);
+    let lanes = cut.side_a.iter().chain(&cut.side_b).map(|&l| lane_x(l, lw));
+    let (lo, hi) = lanes.fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let a_mid =
+        cut.side_a.iter().map(|&l| lane_x(l, lw)).sum::<f64>() / cut.side_a.len().max(1) as f64;
+    let b_mid =
+        cut.side_b.iter().map(|&l| lane_x(l, lw)).sum::<f64>() / cut.side_b.len().max(1) as f64;
+    let cx = (a_mid + b_mid) / 2.0;
+    Some(html! {
+        <g class="cut" data-cut={format!("{}-{}", cut.from_ms, cut.until_ms)}>
+            <rect x={f(lo)} y={f(y0)} width={f((hi - lo).max(1.0))} height={f(y1 - y0)} class="cut-band" />
+            <line x1={f(cx)} y1={f(y0)} x2={f(cx)} y2={f(y1)} class="cut-line" />
+            <text x={f(cx + 4.0)} y={f(y0 + 12.0)} class="cut-label">{ "✂ partition" }</text>
+        </g>
+    })
+}
+
 #[component]
 pub fn SequenceDiagram(p: &Props) -> Html {
     let run = &p.run;
@@ -119,12 +177,12 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         let fired = tm.fired_step.filter(|s| *s <= cursor)?;
         let x = lane_x(tm.actor, lw);
         let (y0, y) = (row_y(tm.set_step), row_y(fired));
-        let timeout = tm.label.starts_with("timeout");
+        let (kind, mark) = timer_style(tm.kind, x, y);
         let label = tm.label.clone();
         Some(html! {
-            <g class={classes!("timer", timeout.then_some("timeout"))}>
+            <g class={classes!("timer", kind)} data-timer-kind={kind}>
                 <line x1={f(x - 8.0)} y1={f(y0)} x2={f(x - 8.0)} y2={f(y)} class="timer-span" />
-                <circle cx={f(x)} cy={f(y)} r="6" />
+                { mark }
                 <text x={f(x - 12.0)} y={f(y + 16.0)} text-anchor="end" class="timer-label">{ label }</text>
             </g>
         })
@@ -225,6 +283,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             <rect x="0" y={f(py - ROW / 2.0)} width={f(width)} height={f(ROW)} class="now-band" />
             <g class="ticks">{ for rows }</g>
             { for lanes }
+            { for run.cuts.iter().filter_map(|c| cut_mark(run, c, lw, cursor)) }
             { for timers }
             { for flights }
             { for violation }

@@ -22,7 +22,7 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(async move { tokio::task::LocalSet::new().run_until(f).await })
 }
 
-fn render<C: BaseComponent>(props: C::Properties) -> String {
+pub(super) fn render<C: BaseComponent>(props: C::Properties) -> String {
     block_on(
         LocalServerRenderer::<C>::with_props(props)
             .hydratable(false)
@@ -92,6 +92,7 @@ fn machine_panel_highlights_the_current_state_and_taken_transition() {
         current: "awaiting_response",
         taken: Some(taken),
         down: false,
+        children: Html::default(),
     });
     assert!(
         html.contains("data-state=\"awaiting_response\" class=\"state current\""),

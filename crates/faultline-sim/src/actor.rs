@@ -2,10 +2,12 @@
 //! lifecycle event, records commands in a context and returns. It never
 //! touches a clock, randomness or the DOM; the engine performs everything.
 
-use crate::machine::{MachineState, Transition};
+use crate::machine::MachineState;
 use crate::message::{Message, MsgClass};
 use crate::rng::SimRng;
-use crate::trace::{RowChange, TableSchema};
+use crate::scenario::Config;
+use crate::trace::{Fired, RowChange, TableSchema};
+use serde::Serialize;
 
 /// Index of an actor in its lab's actor list.
 pub type ActorId = u16;
@@ -14,8 +16,36 @@ pub type ActorId = u16;
 pub(crate) struct CtxOutput<M> {
     pub(crate) commands: Vec<Command<M>>,
     pub(crate) narration: Vec<String>,
-    pub(crate) transitions: Vec<(ActorId, Transition)>,
+    pub(crate) transitions: Vec<Fired>,
+    pub(crate) undefined: Vec<(&'static str, &'static str)>,
     pub(crate) data_changed: bool,
+}
+
+/// What a timer is for; the diagram draws each kind differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerKind {
+    /// Giving up on waiting for an answer.
+    Timeout,
+    /// Waiting before a retry.
+    Backoff,
+    /// Something lapses: a key's retention, a lease, a token's lifetime.
+    Expiry,
+    /// Recurring work: a sweep, a relay's poll, a heartbeat.
+    Periodic,
+    /// Work that takes time (a processor authorizing a card).
+    Work,
+}
+
+/// How the views should treat an actor that runs many instances of one
+/// machine (a request per API call, a record per key, a saga per order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Instances {
+    /// What one instance is called ("request", "key").
+    pub noun: &'static str,
+    /// Whether instances survive a crash of their actor (durable records)
+    /// or vanish with it (requests held in memory).
+    pub durable: bool,
 }
 
 /// A lab's message type: typed for the actors, displayable for the trace.
@@ -37,6 +67,7 @@ pub enum Command<M> {
     SetTimer {
         after_ms: u64,
         tag: u32,
+        kind: TimerKind,
         label: String,
     },
     CancelTimer {
@@ -53,7 +84,8 @@ pub struct Ctx<'a, M> {
     rng: &'a mut SimRng,
     commands: Vec<Command<M>>,
     narration: Vec<String>,
-    transitions: Vec<(ActorId, Transition)>,
+    transitions: Vec<Fired>,
+    undefined: Vec<(&'static str, &'static str)>,
     data_changed: bool,
 }
 
@@ -67,6 +99,7 @@ impl<'a, M> Ctx<'a, M> {
             commands: Vec::new(),
             narration: Vec::new(),
             transitions: Vec::new(),
+            undefined: Vec::new(),
             data_changed: false,
         }
     }
@@ -86,25 +119,23 @@ impl<'a, M> Ctx<'a, M> {
     }
 
     /// Start (or restart) the timer `tag`, due `after_ms` from now.
-    pub fn set_timer(&mut self, after_ms: u64, tag: u32, label: impl Into<String>) {
-        let label = if self.detail {
-            label.into()
-        } else {
-            String::new()
-        };
-        self.commands.push(Command::SetTimer {
-            after_ms,
-            tag,
-            label,
-        });
+    pub fn set_timer(&mut self, after_ms: u64, tag: u32, kind: TimerKind, label: &str) {
+        self.set_timer_with(after_ms, tag, kind, || label.to_string());
     }
 
     /// Like `set_timer`, building the label only when the run keeps it.
-    pub fn set_timer_with(&mut self, after_ms: u64, tag: u32, label: impl FnOnce() -> String) {
+    pub fn set_timer_with(
+        &mut self,
+        after_ms: u64,
+        tag: u32,
+        kind: TimerKind,
+        label: impl FnOnce() -> String,
+    ) {
         let label = if self.detail { label() } else { String::new() };
         self.commands.push(Command::SetTimer {
             after_ms,
             tag,
+            kind,
             label,
         });
     }
@@ -133,6 +164,7 @@ impl<'a, M> Ctx<'a, M> {
             commands: self.commands,
             narration: self.narration,
             transitions: self.transitions,
+            undefined: self.undefined,
             data_changed: self.data_changed,
         }
     }
@@ -148,14 +180,48 @@ impl<'a, M> Ctx<'a, M> {
     }
 
     /// Advance `machine` by `event` through its table, recording the
-    /// transition for the views. Returns false if the table forbids it.
+    /// transition for the views. The table is the authority: an event it
+    /// does not allow from the current state is a bug in the actor (a
+    /// debug assertion, and recorded in the run for the property tests).
     pub fn fire(&mut self, machine: &mut MachineState, event: &'static str) -> bool {
+        self.fire_at(machine, None, event)
+    }
+
+    /// Like [`Ctx::fire`], for one instance (request, key, saga) of an
+    /// actor that runs many; the views let the learner pick an instance.
+    pub fn fire_instance(
+        &mut self,
+        machine: &mut MachineState,
+        instance: u32,
+        event: &'static str,
+    ) -> bool {
+        self.fire_at(machine, Some(instance), event)
+    }
+
+    fn fire_at(
+        &mut self,
+        machine: &mut MachineState,
+        instance: Option<u32>,
+        event: &'static str,
+    ) -> bool {
         match machine.fire(event) {
             Some(t) => {
-                self.transitions.push((self.me, t));
+                self.transitions.push(Fired {
+                    actor: self.me,
+                    instance,
+                    transition: t,
+                });
                 true
             }
-            None => false,
+            None => {
+                debug_assert!(
+                    false,
+                    "{}: the event \"{event}\" is not allowed from state \"{}\"",
+                    machine.machine.name, machine.current
+                );
+                self.undefined.push((machine.current, event));
+                false
+            }
         }
     }
 
@@ -183,9 +249,14 @@ pub trait Actor {
     fn on_crash(&mut self);
     /// Come back from durable state.
     fn on_restart(&mut self, _ctx: &mut Ctx<Self::Msg>) {}
-    /// A lab-specific fault; returns false if this actor ignores it.
-    fn on_lab_fault(&mut self, _name: &str, _ctx: &mut Ctx<Self::Msg>) -> bool {
+    /// A lab-specific fault with its parameters; returns false if this
+    /// actor ignores it.
+    fn on_lab_fault(&mut self, _name: &str, _args: &Config, _ctx: &mut Ctx<Self::Msg>) -> bool {
         false
+    }
+    /// Set when this actor runs many instances of its machine.
+    fn instances(&self) -> Option<Instances> {
+        None
     }
     /// The tables this actor writes rows to.
     fn schema(&self) -> Vec<TableSchema> {

@@ -3,6 +3,7 @@
 //! enumerated by an explorer.
 
 use crate::message::MsgClass;
+use crate::scenario::{Config, Latency};
 use serde::{Deserialize, Serialize};
 
 /// Which message a network fault (or a message-triggered fault) applies to:
@@ -85,15 +86,55 @@ pub enum Fault {
     CrashOnSend { on: MsgMatch, actor: String },
     /// Restart a crashed actor from its durable state.
     Restart { at_ms: u64, actor: String },
-    /// A lab-specific fault ("expire-keys", "change-amount") handed to one actor.
+    /// A lab-specific fault ("expire-keys", "change-amount") handed to one
+    /// actor, with optional parameters (`{"amount": 5000}`).
     Lab {
         at_ms: u64,
         actor: String,
         name: String,
+        #[serde(default, skip_serializing_if = "Config::is_empty")]
+        args: Config,
     },
+    /// A network partition: from `from_ms` until `until_ms`, every message
+    /// between an actor of `side_a` and an actor of `side_b` (either way)
+    /// is lost. Drawn as a cut on the diagram.
+    Partition {
+        from_ms: u64,
+        until_ms: u64,
+        side_a: Vec<String>,
+        side_b: Vec<String>,
+    },
+    /// Rules for one link (messages from `from` to `to`) during a window:
+    /// its own latency range, loss and duplication chances.
+    Link {
+        from: String,
+        to: String,
+        from_ms: u64,
+        until_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency: Option<Latency>,
+        #[serde(default)]
+        drop_permille: u16,
+        #[serde(default)]
+        duplicate_permille: u16,
+    },
+    /// A crash, restart or lab fault that acts as step `step` of the run
+    /// (just before the event that would have been that step), whatever
+    /// its own time says.
+    AtStep { step: u32, then: Box<Fault> },
 }
 
 impl Fault {
+    /// A lab fault without parameters.
+    pub fn lab(at_ms: u64, actor: &str, name: &str) -> Self {
+        Fault::Lab {
+            at_ms,
+            actor: actor.to_string(),
+            name: name.to_string(),
+            args: Config::new(),
+        }
+    }
+
     /// The earliest virtual time at which this fault can act.
     pub fn earliest_ms(&self) -> u64 {
         match self {
@@ -101,7 +142,17 @@ impl Fault {
             Fault::Crash { at_ms, .. }
             | Fault::Restart { at_ms, .. }
             | Fault::Lab { at_ms, .. } => *at_ms,
+            Fault::Partition { from_ms, .. } | Fault::Link { from_ms, .. } => *from_ms,
+            Fault::AtStep { then, .. } => then.earliest_ms(),
         }
+    }
+
+    /// Whether this fault may be the inner fault of [`Fault::AtStep`].
+    pub fn acts_at_a_moment(&self) -> bool {
+        matches!(
+            self,
+            Fault::Crash { .. } | Fault::Restart { .. } | Fault::Lab { .. }
+        )
     }
 
     /// The actor this fault names, if any (validated against the lab).
@@ -126,6 +177,11 @@ impl Fault {
             Fault::Crash { actor, .. }
             | Fault::Restart { actor, .. }
             | Fault::Lab { actor, .. } => vec![actor],
+            Fault::Partition { side_a, side_b, .. } => {
+                side_a.iter().chain(side_b).map(String::as_str).collect()
+            }
+            Fault::Link { from, to, .. } => vec![from, to],
+            Fault::AtStep { then, .. } => then.actors(),
         }
     }
 }
@@ -146,5 +202,18 @@ pub struct RandomFaults {
 impl RandomFaults {
     pub fn is_off(&self) -> bool {
         self.drop_permille == 0 && self.duplicate_permille == 0 && self.delay_permille == 0
+    }
+
+    /// Draw one message's random fate (in this order: drop, duplicate, delay).
+    pub(crate) fn draw(&self, rng: &mut crate::rng::SimRng) -> Option<(NetAction, &'static str)> {
+        if rng.chance_permille(self.drop_permille) {
+            Some((NetAction::Drop, "random fault"))
+        } else if rng.chance_permille(self.duplicate_permille) {
+            Some((NetAction::Duplicate, "random fault"))
+        } else if rng.chance_permille(self.delay_permille) {
+            Some((NetAction::Delay { ms: self.delay_ms }, "random fault"))
+        } else {
+            None
+        }
     }
 }

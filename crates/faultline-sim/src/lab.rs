@@ -1,9 +1,11 @@
 //! A lab is a plug-in: its actors for a config, its config schema, its
-//! fault palette, its presets and its invariants. The views are generic.
+//! fault palette, its presets and its invariants. The views are generic:
+//! a new lab is a folder under `labs/` plus its line in `registry.rs`.
 
 use crate::actor::Actor;
 use crate::fault::Fault;
 use crate::scenario::{Config, ConfigValue, Scenario, ScenarioError};
+use crate::trace::{Flight, Step};
 use serde::Serialize;
 
 /// One setting in the config panel.
@@ -28,6 +30,20 @@ pub enum FieldKind {
         step: i64,
         unit: &'static str,
     },
+    /// One of several named options: (value, label) pairs.
+    Choice {
+        default: &'static str,
+        options: &'static [(&'static str, &'static str)],
+    },
+}
+
+/// A lab-specific fault the lab's actors understand, with its parameters
+/// (validated like settings).
+#[derive(Clone, Debug, Serialize)]
+pub struct LabFaultInfo {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub params: Vec<ConfigField>,
 }
 
 /// One button of the fault palette: builds faults for "now".
@@ -86,6 +102,14 @@ pub struct LabInfo {
     pub id: &'static str,
     pub title: &'static str,
     pub tagline: &'static str,
+    /// Goes up whenever the lab's behaviour changes (a preset's golden
+    /// digest changes): links made under an older version open with a
+    /// notice that the run may differ.
+    pub model_version: u32,
+    /// The preset a learner sees first when opening the lab.
+    pub default_preset: &'static str,
+    /// The lab faults its actors understand.
+    pub lab_faults: Vec<LabFaultInfo>,
     pub config: Vec<ConfigField>,
     pub palette: Vec<PaletteEntry>,
     pub presets: Vec<Preset>,
@@ -100,10 +124,59 @@ impl LabInfo {
 
     /// Check every config entry against the schema.
     pub fn validate_config(&self, config: &Config) -> Result<(), ScenarioError> {
+        validate_values(&self.config, config)
+    }
+
+    /// Check a lab fault's name and parameters.
+    pub fn validate_lab_fault(&self, name: &str, args: &Config) -> Result<(), ScenarioError> {
+        let spec = self
+            .lab_faults
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| ScenarioError::BadLabFault {
+                name: name.chars().take(40).collect(),
+                why: format!("the {} lab has no such fault", self.id),
+            })?;
+        validate_values(&spec.params, args).map_err(|e| ScenarioError::BadLabFault {
+            name: name.to_string(),
+            why: e.to_string(),
+        })
+    }
+
+    /// The preset called `id`.
+    pub fn preset(&self, id: &str) -> Option<&Preset> {
+        self.presets.iter().find(|p| p.id == id)
+    }
+
+    /// A choice's value (default when unset or not an option).
+    pub fn choice(&self, config: &Config, key: &str) -> &'static str {
+        choice_of(&self.config, config, key)
+    }
+}
+
+/// A choice's value among `fields` (default when unset or not an option).
+pub fn choice_of(fields: &[ConfigField], config: &Config, key: &str) -> &'static str {
+    match (
+        fields.iter().find(|f| f.key == key).map(|f| f.kind),
+        config.get(key),
+    ) {
+        (Some(FieldKind::Choice { options, default }), value) => options
+            .iter()
+            .find(|(v, _)| matches!(value, Some(ConfigValue::Choice(c)) if c == v))
+            .map_or(default, |(v, _)| v),
+        _ => "",
+    }
+}
+
+/// Check values against a schema (settings, or a lab fault's parameters).
+pub fn validate_values(fields: &[ConfigField], config: &Config) -> Result<(), ScenarioError> {
+    {
         for (key, value) in config {
-            let field = self
-                .field(key)
-                .ok_or_else(|| ScenarioError::UnknownSetting { key: key.clone() })?;
+            let field = fields.iter().find(|f| f.key == key).ok_or_else(|| {
+                ScenarioError::UnknownSetting {
+                    key: key.chars().take(40).collect(),
+                }
+            })?;
             match (field.kind, value) {
                 (FieldKind::Toggle { .. }, ConfigValue::Bool(_)) => {}
                 (FieldKind::Toggle { .. }, _) => {
@@ -128,11 +201,32 @@ impl LabInfo {
                         expected: "a whole number",
                     })
                 }
+                (FieldKind::Choice { options, .. }, ConfigValue::Choice(c)) => {
+                    if !options.iter().any(|(v, _)| v == c) {
+                        return Err(ScenarioError::NotAnOption {
+                            key: key.clone(),
+                            got: c.chars().take(40).collect(),
+                            options: options
+                                .iter()
+                                .map(|(v, _)| format!("\"{v}\""))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        });
+                    }
+                }
+                (FieldKind::Choice { .. }, _) => {
+                    return Err(ScenarioError::WrongType {
+                        key: key.clone(),
+                        expected: "the name of one of its options",
+                    })
+                }
             }
         }
         Ok(())
     }
+}
 
+impl LabInfo {
     /// A switch's value (default when unset or malformed).
     pub fn flag(&self, config: &Config, key: &str) -> bool {
         match (self.field(key).map(|f| f.kind), config.get(key)) {
@@ -154,17 +248,39 @@ impl LabInfo {
     }
 }
 
+/// What an invariant may read besides the actors: the run so far.
+pub struct TraceSoFar<'a> {
+    /// Steps recorded before the one being checked.
+    pub steps: &'a [Step],
+    /// Every message sent so far (routing and fates are kept in lean runs).
+    pub flights: &'a [Flight],
+    /// Virtual time of the step being checked.
+    pub now_ms: u64,
+}
+
 /// A lab's behaviour, used by the engine.
 pub trait Lab {
     type Actor: Actor;
+    /// The config read once into typed values, for the actors and checks.
+    type Settings;
 
     fn info() -> LabInfo;
-    /// The lab's actors for a (validated) config. Their order is the lane order.
-    fn build(info: &LabInfo, config: &Config) -> Vec<Self::Actor>;
+    /// Typed settings from a (validated) config.
+    fn settings(info: &LabInfo, config: &Config) -> Self::Settings;
+    /// The lab's actors. Their order is the lane order.
+    fn build(settings: &Self::Settings) -> Vec<Self::Actor>;
     /// Invariants that are broken right now: (invariant id, message).
-    fn check(actors: &[Self::Actor]) -> Vec<(&'static str, String)>;
+    fn check(
+        settings: &Self::Settings,
+        actors: &[Self::Actor],
+        trace: &TraceSoFar<'_>,
+    ) -> Vec<(&'static str, String)>;
     /// Properties checked once when the run ends.
-    fn check_end(_actors: &[Self::Actor]) -> Vec<(&'static str, String)> {
+    fn check_end(
+        _settings: &Self::Settings,
+        _actors: &[Self::Actor],
+        _trace: &TraceSoFar<'_>,
+    ) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 }

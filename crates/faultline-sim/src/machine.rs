@@ -45,6 +45,14 @@ impl StateMachine {
         self.states.iter().position(|s| *s == state)
     }
 
+    /// A state with no way out (only self-loops, or nothing).
+    pub fn is_terminal(&self, state: &str) -> bool {
+        !self
+            .transitions
+            .iter()
+            .any(|t| t.from == state && t.to != state)
+    }
+
     /// Every transition names declared states (checked by tests for each lab).
     pub fn is_well_formed(&self) -> bool {
         !self.states.is_empty()

@@ -1,15 +1,75 @@
 //! The shape in which the trace shows a message: HTTP-like, so a learner
-//! reads a real request line, headers and a JSON body.
+//! reads a real request line, headers and a body as it travels on the wire
+//! (JSON, a form, or plain text). Helpers decode what a learner should see
+//! decoded: a redirect's query, form fields and compact JWS tokens.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-/// Whether a message asks for something or answers. Fault matchers use it
-/// ("lose the next response") so that palettes stay lab-neutral.
+/// A message's class by transport. Fault matchers use it ("lose the next
+/// response") so that palettes stay lab-neutral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MsgClass {
+    /// Asks for something and expects a response.
     Request,
+    /// Answers a request (a 302 is a response; a vote answers a PREPARE).
     Response,
+    /// Expects no response: publish, deliver, acknowledge.
+    OneWay,
+}
+
+impl MsgClass {
+    /// The class in plain words ("request", "response", "one-way message").
+    pub fn noun(self) -> &'static str {
+        match self {
+            MsgClass::Request => "request",
+            MsgClass::Response => "response",
+            MsgClass::OneWay => "one-way message",
+        }
+    }
+
+    /// Whether this message starts work at its receiver (requests and
+    /// one-way messages do; responses close work the receiver started).
+    pub fn starts_work(self) -> bool {
+        !matches!(self, MsgClass::Response)
+    }
+}
+
+/// A body as it travels on the wire.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    #[default]
+    None,
+    /// `application/json`: an object of fields (numbers, booleans and null
+    /// stay bare; everything else is a string).
+    Json(Vec<(String, String)>),
+    /// `application/x-www-form-urlencoded`: fields, decoded.
+    Form(Vec<(String, String)>),
+    /// `text/plain`.
+    Text(String),
+}
+
+impl Body {
+    /// The fields of a JSON or form body (empty otherwise).
+    pub fn fields(&self) -> &[(String, String)] {
+        match self {
+            Body::Json(f) | Body::Form(f) => f,
+            _ => &[],
+        }
+    }
+
+    /// The media type a `Content-Type` header would name.
+    pub fn media_type(&self) -> Option<&'static str> {
+        match self {
+            Body::None => None,
+            Body::Json(_) => Some("application/json"),
+            Body::Form(_) => Some("application/x-www-form-urlencoded"),
+            Body::Text(_) => Some("text/plain"),
+        }
+    }
 }
 
 /// A message as displayed: `line` is `POST /v1/charges` or `200 OK`.
@@ -18,26 +78,29 @@ pub struct Message {
     pub class: MsgClass,
     pub line: String,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<(String, String)>,
+    pub body: Body,
 }
 
 impl Message {
-    pub fn request(line: impl Into<String>) -> Self {
+    fn of(class: MsgClass, line: impl Into<String>) -> Self {
         Self {
-            class: MsgClass::Request,
+            class,
             line: line.into(),
             headers: Vec::new(),
-            body: Vec::new(),
+            body: Body::None,
         }
     }
 
+    pub fn request(line: impl Into<String>) -> Self {
+        Self::of(MsgClass::Request, line)
+    }
+
     pub fn response(line: impl Into<String>) -> Self {
-        Self {
-            class: MsgClass::Response,
-            line: line.into(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        Self::of(MsgClass::Response, line)
+    }
+
+    pub fn one_way(line: impl Into<String>) -> Self {
+        Self::of(MsgClass::OneWay, line)
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -45,12 +108,49 @@ impl Message {
         self
     }
 
+    /// Add a JSON body field.
     pub fn field(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.body.push((name.to_string(), value.into()));
+        let pair = (name.to_string(), value.into());
+        match &mut self.body {
+            Body::Json(f) => f.push(pair),
+            _ => self.body = Body::Json(vec![pair]),
+        }
         self
     }
 
-    /// Raw HTTP-ish text: request line, headers, blank line, JSON body.
+    /// Add a form-encoded body field.
+    pub fn form_field(mut self, name: &str, value: impl Into<String>) -> Self {
+        let pair = (name.to_string(), value.into());
+        match &mut self.body {
+            Body::Form(f) => f.push(pair),
+            _ => self.body = Body::Form(vec![pair]),
+        }
+        self
+    }
+
+    /// A plain-text body.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.body = Body::Text(text.into());
+        self
+    }
+
+    /// A header's value (names compare case-insensitively, as in HTTP).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The query parameters of a redirect's `Location` (decoded).
+    pub fn location_query(&self) -> Vec<(String, String)> {
+        self.header_value("Location")
+            .and_then(|l| l.split_once('?'))
+            .map(|(_, q)| parse_query(q.split('#').next().unwrap_or_default()))
+            .unwrap_or_default()
+    }
+
+    /// Raw HTTP-ish text: request line, headers, blank line, body as sent.
     pub fn to_http(&self) -> String {
         let mut out = self.line.clone();
         for (k, v) in &self.headers {
@@ -59,20 +159,42 @@ impl Message {
             out.push_str(": ");
             out.push_str(v);
         }
-        if !self.body.is_empty() {
-            out.push_str("\n\n{");
-            for (i, (k, v)) in self.body.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+        match &self.body {
+            Body::None => {}
+            Body::Json(fields) if fields.is_empty() => out.push_str("\n\n{}"),
+            Body::Json(fields) => {
+                out.push_str("\n\n{");
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str("\n  ");
+                    out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    out.push_str(": ");
+                    out.push_str(&json_value(v));
                 }
-                out.push_str("\n  ");
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push_str(": ");
-                out.push_str(&json_value(v));
+                out.push_str("\n}");
             }
-            out.push_str("\n}");
+            Body::Form(fields) => {
+                out.push_str("\n\n");
+                out.push_str(&form_encode(fields));
+            }
+            Body::Text(t) => {
+                out.push_str("\n\n");
+                out.push_str(t);
+            }
         }
         out
+    }
+
+    /// Every header or body field whose value is a compact JWS, decoded.
+    pub fn tokens(&self) -> Vec<(String, Jws)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| (k, v.strip_prefix("Bearer ").unwrap_or(v)))
+            .chain(self.body.fields().iter().map(|(k, v)| (k, v.as_str())))
+            .filter_map(|(k, v)| Jws::decode(v).map(|j| (k.clone(), j)))
+            .collect()
     }
 }
 
@@ -84,6 +206,107 @@ fn json_value(v: &str) -> String {
         v.to_string()
     } else {
         serde_json::to_string(v).unwrap_or_default()
+    }
+}
+
+/// `a=1&b=two%20words` from fields (unreserved characters kept, space as `+`).
+pub fn form_encode(fields: &[(String, String)]) -> String {
+    let enc = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    out.push(b as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Decode `a=1&b=two+words` into fields. Malformed escapes are kept as
+/// they are: this shows what was sent, it never fails.
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A compact JWS (`header.payload.signature`, each base64url) decoded for
+/// display. Decoding is not verifying: the signature is shown as hex.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Jws {
+    /// The protected header's JSON text.
+    pub header: String,
+    /// The payload's JSON text.
+    pub payload: String,
+    /// The signature's bytes as hex.
+    pub signature_hex: String,
+}
+
+impl Jws {
+    /// Decode a string that looks like a compact JWS whose header names an
+    /// `alg`; anything else is `None`.
+    pub fn decode(s: &str) -> Option<Jws> {
+        if s.len() > 16_384 {
+            return None;
+        }
+        let mut parts = s.split('.');
+        let (h, p, sig) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || h.is_empty() || p.is_empty() {
+            return None;
+        }
+        let text = |part: &str| {
+            URL_SAFE_NO_PAD
+                .decode(part)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        };
+        let header = text(h)?;
+        let parsed: serde_json::Value = serde_json::from_str(&header).ok()?;
+        parsed.get("alg")?.as_str()?;
+        let payload = text(p)?;
+        let signature = URL_SAFE_NO_PAD.decode(sig).ok()?;
+        Some(Jws {
+            header,
+            payload,
+            signature_hex: signature.iter().map(|b| format!("{b:02x}")).collect(),
+        })
     }
 }
 
@@ -101,5 +324,62 @@ mod tests {
             m.to_http(),
             "POST /v1/charges\nIdempotency-Key: k1\n\n{\n  \"amount\": 4200,\n  \"currency\": \"eur\"\n}"
         );
+    }
+
+    #[test]
+    fn form_bodies_travel_encoded_and_read_back_decoded() {
+        let m = Message::request("POST /token")
+            .form_field("grant_type", "authorization_code")
+            .form_field("redirect_uri", "https://planner.example/cb?x=1 2");
+        assert_eq!(
+            m.to_http(),
+            "POST /token\n\ngrant_type=authorization_code&redirect_uri=https%3A%2F%2Fplanner.example%2Fcb%3Fx%3D1+2"
+        );
+        let back = parse_query(&form_encode(m.body.fields()));
+        assert_eq!(back, m.body.fields());
+    }
+
+    #[test]
+    fn a_redirect_location_is_read_parameter_by_parameter() {
+        let m = Message::response("302 Found").header(
+            "Location",
+            "https://app.example/cb?code=Sp1x&state=xyz%3D%3D#frag",
+        );
+        assert_eq!(
+            m.location_query(),
+            vec![
+                ("code".to_string(), "Sp1x".to_string()),
+                ("state".to_string(), "xyz==".to_string())
+            ]
+        );
+        assert_eq!(
+            parse_query("a=%zz&b"),
+            vec![("a".into(), "%zz".into()), ("b".into(), "".into())]
+        );
+        assert_eq!(parse_query("a=%4"), vec![("a".into(), "%4".into())]);
+    }
+
+    #[test]
+    fn a_compact_jws_is_decoded_beside_the_raw_string() {
+        // RFC 7515 Appendix A.1's example (HS256).
+        let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let m =
+            Message::request("GET /calendar").header("Authorization", format!("Bearer {token}"));
+        let tokens = m.tokens();
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].0, "Authorization");
+        assert!(tokens[0].1.header.contains("\"alg\":\"HS256\""));
+        assert!(tokens[0].1.payload.contains("\"iss\":\"joe\""));
+        assert!(tokens[0].1.signature_hex.starts_with("7418df"));
+        assert_eq!(Jws::decode("not.a.token"), None);
+        assert_eq!(Jws::decode("a.b"), None);
+    }
+
+    #[test]
+    fn one_way_messages_have_their_own_class() {
+        let m = Message::one_way("PUBLISH OrderCreated").text("order 7");
+        assert_eq!(m.class, MsgClass::OneWay);
+        assert_eq!(m.to_http(), "PUBLISH OrderCreated\n\norder 7");
+        assert!(MsgClass::OneWay.starts_work() && !MsgClass::Response.starts_work());
     }
 }

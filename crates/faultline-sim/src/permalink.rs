@@ -1,8 +1,15 @@
 //! Permalinks: the URL hash holds a versioned, encoded scenario and the
 //! cursor, so a link reproduces the same run at the same step anywhere.
 //!
-//! Format: `v1.<base64url(JSON scenario)>.<step>`. Anything else is
-//! rejected with a [`PermalinkError`] a learner can read; never a panic.
+//! Two forms, both read by [`open`]:
+//! - full: `v1.<base64url(JSON scenario)>.<step>`; the scenario names its
+//!   lab's model version, so a link made under an older model still opens,
+//!   with a notice that the run may differ;
+//! - short, for slides and cross-references: `lab=payments&preset=key-expired`
+//!   with an optional `&step=N`.
+//!
+//! Anything else is rejected with a [`PermalinkError`] a learner can read;
+//! never a panic.
 
 use crate::registry;
 use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION};
@@ -24,6 +31,8 @@ pub enum PermalinkError {
     BadContent(String),
     Invalid(ScenarioError),
     BadStep(String),
+    UnknownPreset { lab: String, preset: String },
+    BadShortLink(String),
 }
 
 impl std::fmt::Display for PermalinkError {
@@ -38,6 +47,8 @@ impl std::fmt::Display for PermalinkError {
             Self::BadContent(e) => write!(f, "the link is damaged: its run data cannot be read ({e})"),
             Self::Invalid(e) => write!(f, "the link's run cannot be played: {e}"),
             Self::BadStep(s) => write!(f, "the link's step \"{s}\" is not a number"),
+            Self::UnknownPreset { lab, preset } => write!(f, "the {lab} lab has no scenario called \"{preset}\""),
+            Self::BadShortLink(why) => write!(f, "the short link is not complete: {why} (it should look like lab=payments&preset=happy-path&step=3)"),
         }
     }
 }
@@ -53,7 +64,95 @@ pub fn encode(scenario: &Scenario, step: u32) -> String {
     )
 }
 
-/// Decode and validate a hash (a leading `#` is allowed).
+/// A short link to a lab's preset, optionally at a step.
+pub fn encode_short(lab: &str, preset: &str, step: Option<u32>) -> String {
+    match step {
+        Some(n) => format!("lab={lab}&preset={preset}&step={n}"),
+        None => format!("lab={lab}&preset={preset}"),
+    }
+}
+
+/// What a link opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    /// The scenario, at its lab's current model version.
+    pub scenario: Scenario,
+    pub step: u32,
+    /// The preset the link names, or whose scenario it holds unchanged.
+    pub preset: Option<String>,
+    /// Something the learner should know (an older model version).
+    pub notice: Option<String>,
+}
+
+/// Open a link of either form (a leading `#` is allowed).
+pub fn open(hash: &str) -> Result<Opened, PermalinkError> {
+    let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
+    if hash.starts_with("lab=") {
+        return open_short(hash);
+    }
+    let (mut scenario, step) = decode(hash)?;
+    let current = registry::model_version(&scenario.lab);
+    let notice = (scenario.model != current).then(|| {
+        let title = registry::lab(&scenario.lab).map_or("", |l| l.title);
+        let when = if scenario.model < current { "an earlier" } else { "a newer" };
+        format!(
+            "This link was made with {when} version of the model of \"{title}\" (version {}; this page runs version {current}). It opens, but the run may differ from what was shown when the link was made.",
+            scenario.model
+        )
+    });
+    scenario.model = current;
+    let preset = registry::preset_matching(&scenario);
+    Ok(Opened {
+        scenario,
+        step,
+        preset,
+        notice,
+    })
+}
+
+fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
+    if hash.len() > 512 {
+        return Err(PermalinkError::TooLong(hash.len()));
+    }
+    let (mut lab, mut preset, mut step) = (None, None, 0u32);
+    for part in hash.split('&') {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        match k {
+            "lab" => lab = Some(v),
+            "preset" => preset = Some(v),
+            "step" => {
+                step = v
+                    .parse()
+                    .map_err(|_| PermalinkError::BadStep(v.chars().take(12).collect()))?
+            }
+            other => {
+                return Err(PermalinkError::BadShortLink(format!(
+                    "\"{}\" is not part of a short link",
+                    other.chars().take(20).collect::<String>()
+                )))
+            }
+        }
+    }
+    let lab = lab.ok_or_else(|| PermalinkError::BadShortLink("it names no lab".into()))?;
+    let info = registry::lab(lab).ok_or_else(|| {
+        PermalinkError::Invalid(ScenarioError::UnknownLab(lab.chars().take(40).collect()))
+    })?;
+    let preset = preset.unwrap_or(info.default_preset);
+    let p = info
+        .preset(preset)
+        .ok_or_else(|| PermalinkError::UnknownPreset {
+            lab: info.id.to_string(),
+            preset: preset.chars().take(40).collect(),
+        })?;
+    Ok(Opened {
+        scenario: (p.scenario)(),
+        step,
+        preset: Some(p.id.to_string()),
+        notice: None,
+    })
+}
+
+/// Decode and validate a full link (a leading `#` is allowed).
 pub fn decode(hash: &str) -> Result<(Scenario, u32), PermalinkError> {
     let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
     if hash.is_empty() {
@@ -98,21 +197,7 @@ pub fn decode(hash: &str) -> Result<(Scenario, u32), PermalinkError> {
     Ok((scenario, step))
 }
 
-/// Validate a scenario without keeping the run.
+/// Validate a scenario (config, bounds, faults, actor names) without running it.
 pub fn check(scenario: &Scenario) -> Result<(), ScenarioError> {
-    if scenario.v != FORMAT_VERSION {
-        return Err(ScenarioError::UnsupportedVersion(scenario.v));
-    }
-    let lab = registry::lab(&scenario.lab)
-        .ok_or_else(|| ScenarioError::UnknownLab(scenario.lab.clone()))?;
-    lab.validate_config(&scenario.config)?;
-    // Actor names and bounds are checked by the engine itself.
-    registry::simulate(&Scenario {
-        bounds: crate::scenario::Bounds {
-            max_events: 1,
-            max_time_ms: 1,
-        },
-        ..scenario.clone()
-    })
-    .map(|_| ())
+    registry::validate(scenario)
 }

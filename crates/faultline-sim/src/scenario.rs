@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 /// Version of the scenario format inside permalinks and exported files.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// A config value: a switch or a whole number (JSON `true` or `42`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// A config value: a switch, a whole number or a named choice (JSON
+/// `true`, `42` or `"opaque"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum ConfigValue {
     Bool(bool),
     Int(i64),
+    Choice(String),
 }
 
 // Written by hand: serde's `untagged` derive buffers its input, which costs
@@ -24,7 +26,7 @@ impl<'de> Deserialize<'de> for ConfigValue {
         impl serde::de::Visitor<'_> for Visitor {
             type Value = ConfigValue;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("true, false or a whole number")
+                f.write_str("true, false, a whole number or an option's name")
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ConfigValue, E> {
                 Ok(ConfigValue::Bool(v))
@@ -37,10 +39,19 @@ impl<'de> Deserialize<'de> for ConfigValue {
                     .map(ConfigValue::Int)
                     .map_err(|_| E::custom("number too large"))
             }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ConfigValue, E> {
+                if v.len() > MAX_CHOICE_LEN {
+                    return Err(E::custom("option name too long"));
+                }
+                Ok(ConfigValue::Choice(v.to_string()))
+            }
         }
         d.deserialize_any(Visitor)
     }
 }
+
+/// The longest option name a choice setting accepts.
+pub const MAX_CHOICE_LEN: usize = 64;
 
 /// Config as set by the learner; fields not present take the lab's default.
 pub type Config = BTreeMap<String, ConfigValue>;
@@ -82,6 +93,11 @@ impl Default for Latency {
 pub struct Scenario {
     pub v: u32,
     pub lab: String,
+    /// The lab's model version when the scenario was made (links made
+    /// before versions existed carry none and count as version 1). A run
+    /// made under an older model may differ from what the link showed.
+    #[serde(default = "first_model")]
+    pub model: u32,
     #[serde(default)]
     pub config: Config,
     pub seed: u64,
@@ -95,11 +111,17 @@ pub struct Scenario {
     pub bounds: Bounds,
 }
 
+fn first_model() -> u32 {
+    1
+}
+
 impl Scenario {
+    /// A scenario of `lab` at its current model version.
     pub fn new(lab: &str, seed: u64) -> Self {
         Self {
             v: FORMAT_VERSION,
             lab: lab.to_string(),
+            model: crate::registry::model_version(lab),
             config: Config::new(),
             seed,
             faults: Vec::new(),
@@ -144,10 +166,30 @@ pub enum ScenarioError {
     TooManyFaults(usize),
     BadDelay(u64),
     BadRandomFaults,
+    NotAnOption {
+        key: String,
+        got: String,
+        options: String,
+    },
+    BadWindow {
+        what: &'static str,
+        from_ms: u64,
+        until_ms: u64,
+    },
+    EmptyPartitionSide,
+    BadLinkRule,
+    BadStepFault,
+    BadLabFault {
+        name: String,
+        why: String,
+    },
 }
 
 /// The longest delay a fault may add to one message.
 pub const MAX_DELAY_MS: u64 = 60_000;
+
+/// The longest window a partition or link rule may cover.
+pub const MAX_WINDOW_MS: u64 = 3_600_000;
 
 /// The most faults one plan may hold (keeps links short and runs bounded).
 pub const MAX_FAULTS: usize = 64;
@@ -171,8 +213,120 @@ impl std::fmt::Display for ScenarioError {
             Self::BadDelay(ms) => write!(f, "a fault delays a message by {ms} ms; the most is {MAX_DELAY_MS} ms"),
             Self::BadRandomFaults => write!(f, "random fault chances must be at most 1000 per mille, and random delays at most {MAX_DELAY_MS} ms"),
             Self::TooManyFaults(n) => write!(f, "a fault plan holds at most {MAX_FAULTS} faults, this one has {n}"),
+            Self::NotAnOption { key, got, options } => write!(f, "the setting \"{key}\" must be one of {options}, not \"{got}\""),
+            Self::BadWindow { what, from_ms, until_ms } => write!(f, "a {what} must end after it starts and last at most {MAX_WINDOW_MS} ms (here {from_ms} to {until_ms} ms)"),
+            Self::EmptyPartitionSide => write!(f, "a partition needs at least one actor on each side, and no actor on both"),
+            Self::BadLinkRule => write!(f, "a link rule's chances must be at most 1000 per mille and its latency 0 ≤ min ≤ max ≤ 60000 ms"),
+            Self::BadStepFault => write!(f, "only a crash, a restart or a lab fault can be triggered at a step, once, and at most at step 100000"),
+            Self::BadLabFault { name, why } => write!(f, "the fault \"{name}\" cannot be used: {why}"),
         }
     }
 }
 
 impl std::error::Error for ScenarioError {}
+
+/// Check a scenario against its lab's schema and actor names before it
+/// runs: every refusal is a [`ScenarioError`] with a message.
+pub fn validate(
+    scenario: &Scenario,
+    info: &crate::lab::LabInfo,
+    names: &[String],
+) -> Result<(), ScenarioError> {
+    if scenario.v != FORMAT_VERSION {
+        return Err(ScenarioError::UnsupportedVersion(scenario.v));
+    }
+    info.validate_config(&scenario.config)?;
+    let b = scenario.bounds;
+    if b.max_events == 0
+        || b.max_events > 100_000
+        || b.max_time_ms == 0
+        || b.max_time_ms > 3_600_000
+    {
+        return Err(ScenarioError::BadBounds);
+    }
+    if !latency_ok(&scenario.latency) {
+        return Err(ScenarioError::BadLatency);
+    }
+    if scenario.faults.len() > MAX_FAULTS {
+        return Err(ScenarioError::TooManyFaults(scenario.faults.len()));
+    }
+    let r = &scenario.random;
+    if r.drop_permille > 1000
+        || r.duplicate_permille > 1000
+        || r.delay_permille > 1000
+        || r.delay_ms > MAX_DELAY_MS
+    {
+        return Err(ScenarioError::BadRandomFaults);
+    }
+    for f in &scenario.faults {
+        validate_fault(f, info)?;
+        for a in f.actors() {
+            if !names.iter().any(|n| n == a) {
+                return Err(ScenarioError::UnknownActor(a.chars().take(40).collect()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn latency_ok(l: &Latency) -> bool {
+    l.min_ms <= l.max_ms && l.max_ms <= 60_000
+}
+
+fn window_ok(what: &'static str, from_ms: u64, until_ms: u64) -> Result<(), ScenarioError> {
+    if until_ms <= from_ms || until_ms - from_ms > MAX_WINDOW_MS {
+        return Err(ScenarioError::BadWindow {
+            what,
+            from_ms,
+            until_ms,
+        });
+    }
+    Ok(())
+}
+
+fn validate_fault(f: &Fault, info: &crate::lab::LabInfo) -> Result<(), ScenarioError> {
+    use crate::fault::NetAction;
+    match f {
+        Fault::Net {
+            action: NetAction::Delay { ms },
+            ..
+        } if *ms > MAX_DELAY_MS => Err(ScenarioError::BadDelay(*ms)),
+        Fault::Partition {
+            from_ms,
+            until_ms,
+            side_a,
+            side_b,
+        } => {
+            window_ok("partition", *from_ms, *until_ms)?;
+            if side_a.is_empty() || side_b.is_empty() || side_a.iter().any(|a| side_b.contains(a)) {
+                return Err(ScenarioError::EmptyPartitionSide);
+            }
+            Ok(())
+        }
+        Fault::Link {
+            from_ms,
+            until_ms,
+            latency,
+            drop_permille,
+            duplicate_permille,
+            ..
+        } => {
+            window_ok("link rule", *from_ms, *until_ms)?;
+            if *drop_permille > 1000
+                || *duplicate_permille > 1000
+                || latency.as_ref().is_some_and(|l| !latency_ok(l))
+            {
+                return Err(ScenarioError::BadLinkRule);
+            }
+            Ok(())
+        }
+        Fault::AtStep { step, then } => {
+            if !then.acts_at_a_moment() || *step > 100_000 {
+                return Err(ScenarioError::BadStepFault);
+            }
+            validate_fault(then, info)
+        }
+        Fault::Lab { name, args, .. } => info.validate_lab_fault(name, args),
+        _ => Ok(()),
+    }
+}

@@ -2,6 +2,7 @@
 //! to show any cursor position instantly (state labels, table snapshots,
 //! message flights), and the invariant verdicts.
 
+use crate::actor::{Instances, TimerKind};
 use crate::machine::{StateMachine, Transition};
 use crate::message::{Message, MsgClass};
 use crate::scenario::Scenario;
@@ -14,6 +15,38 @@ pub struct ActorInfo {
     pub name: String,
     pub title: String,
     pub machine: &'static StateMachine,
+    /// Set when the actor runs many instances of its machine.
+    pub instances: Option<Instances>,
+}
+
+/// A transition taken during a step, by an actor (and, for actors that run
+/// many instances of one machine, by which instance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Fired {
+    pub actor: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<u32>,
+    pub transition: Transition,
+}
+
+/// A network partition as the diagram draws it: lanes on each side of the
+/// cut and the time window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CutMark {
+    pub from_ms: u64,
+    pub until_ms: u64,
+    pub side_a: Vec<u16>,
+    pub side_b: Vec<u16>,
+}
+
+/// An event an actor fired that its state machine's table does not allow:
+/// a bug in the lab (the property tests require there are none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UndefinedTransition {
+    pub step: u32,
+    pub actor: u16,
+    pub state: &'static str,
+    pub event: &'static str,
 }
 
 /// What kind of event a step is.
@@ -103,6 +136,7 @@ pub struct TimerMark {
     /// Step during which it was set.
     pub set_step: u32,
     pub due_at: u64,
+    pub kind: TimerKind,
     pub label: String,
     /// Step at which it fired, if it did (cancelled or lost otherwise).
     pub fired_step: Option<u32>,
@@ -153,8 +187,8 @@ pub struct Step {
     pub narration: Vec<String>,
     /// State index of every actor after this step.
     pub states: Vec<u8>,
-    /// Transitions taken during this step, by actor.
-    pub transitions: Vec<(u16, Transition)>,
+    /// Transitions taken during this step, by actor and instance.
+    pub transitions: Vec<Fired>,
     /// Actors that are down after this step.
     pub down: Vec<u16>,
 }
@@ -210,6 +244,10 @@ pub struct Run {
     pub row_log: Vec<LoggedRow>,
     /// First violation of each invariant, in step order.
     pub violations: Vec<Violation>,
+    /// Network partitions in the fault plan, for the diagram.
+    pub cuts: Vec<CutMark>,
+    /// Events the labs fired against their own tables (must be empty).
+    pub undefined_transitions: Vec<UndefinedTransition>,
     pub end: End,
 }
 
@@ -277,5 +315,52 @@ impl Run {
     /// Serialized form, for export and determinism checks.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// One instance of a many-instance actor as it stands at a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceAt {
+    pub id: u32,
+    pub state: &'static str,
+    /// The transition that brought it here.
+    pub last: Transition,
+    /// Step of its last transition.
+    pub step: u32,
+    /// Not in a terminal state (and not lost in a crash).
+    pub live: bool,
+}
+
+impl Run {
+    /// The instances of a many-instance actor after `step`, replayed from
+    /// the transitions: each with its state and whether it is still live
+    /// (not finished, and not held in memory by an actor that crashed).
+    pub fn instances_at(&self, actor: u16, step: u32) -> Vec<InstanceAt> {
+        let info = &self.actors[actor as usize];
+        let durable = info.instances.is_some_and(|i| i.durable);
+        let mut out: Vec<InstanceAt> = Vec::new();
+        for s in self.steps.iter().take(step as usize + 1) {
+            if s.kind == StepKind::Crash && s.actor == Some(actor) && !durable {
+                for i in &mut out {
+                    i.live = false;
+                }
+            }
+            for f in s.transitions.iter().filter(|f| f.actor == actor) {
+                let Some(id) = f.instance else { continue };
+                let live = !info.machine.is_terminal(f.transition.to);
+                let entry = InstanceAt {
+                    id,
+                    state: f.transition.to,
+                    last: f.transition,
+                    step: s.index,
+                    live,
+                };
+                match out.iter_mut().find(|i| i.id == id) {
+                    Some(i) => *i = entry,
+                    None => out.push(entry),
+                }
+            }
+        }
+        out
     }
 }

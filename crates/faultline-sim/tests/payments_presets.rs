@@ -102,6 +102,7 @@ fn slow_server_gives_409_to_the_concurrent_retry() {
         .message
         .get()
         .body
+        .fields()
         .contains(&("error".into(), "idempotency_key_in_use".into())));
 }
 
@@ -246,6 +247,7 @@ fn a_declined_card_is_replayed_not_retried() {
         .get();
     assert!(replay
         .body
+        .fields()
         .contains(&("error".into(), "card_declined".into())));
 }
 

@@ -2,3 +2,5 @@
 //! `crate::registry` dispatches a scenario to its lab.
 
 pub mod payments;
+#[cfg(feature = "testlab")]
+pub mod toy;

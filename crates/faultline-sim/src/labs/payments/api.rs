@@ -5,7 +5,7 @@
 
 use super::config::{money, PaymentsConfig};
 use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
-use crate::actor::{Actor, ActorId, Ctx};
+use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
@@ -37,6 +37,7 @@ pub static API_MACHINE: StateMachine = StateMachine {
         Transition::new("authorizing", "declined_402", "answered"),
         Transition::new("recording_charge", "charge_written", "recording_key"),
         Transition::new("recording_key", "key_completed", "answered"),
+        Transition::new("recording_key", "refused_409", "answered"),
     ],
 };
 
@@ -85,7 +86,7 @@ impl Api {
 
     fn fire(&mut self, req: u32, event: &'static str, ctx: &mut Ctx<PayMsg>) {
         if let Some(p) = self.pending.get_mut(&req) {
-            ctx.fire(&mut p.machine, event);
+            ctx.fire_instance(&mut p.machine, req, event);
             self.shown = p.machine;
         }
     }
@@ -396,6 +397,23 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Whether `reply` answers a request that is waiting for exactly it.
+    fn expects(&self, reply: &PayMsg) -> bool {
+        let (req, states): (u32, &[&str]) = match reply {
+            PayMsg::Claimed { req, .. } => (*req, &["checking_key"]),
+            PayMsg::Authorized { req, .. } | PayMsg::Declined { req } => (*req, &["authorizing"]),
+            PayMsg::ChargeWritten { req, .. } => (*req, &["recording_charge"]),
+            PayMsg::KeyCompleted { req } => (*req, &["recording_key"]),
+            PayMsg::CommitRefused { req, .. } => (*req, &["recording_charge", "recording_key"]),
+            _ => return true,
+        };
+        self.pending
+            .get(&req)
+            .is_some_and(|p| states.contains(&p.machine.current))
+    }
+}
+
 impl Actor for Api {
     type Msg = PayMsg;
 
@@ -419,6 +437,12 @@ impl Actor for Api {
                 key,
                 attempt,
             } => self.on_charge(from, order, amount, key, attempt, ctx),
+            // A reply for a request that is no longer waiting for it (the
+            // network duplicated it, or the request was answered already)
+            // changes nothing: acting on it twice would authorize twice.
+            ref reply if !self.expects(reply) => {
+                ctx.say("The payment API ignores this reply: no request of its own is waiting for it (a duplicate, or a reply to a request it no longer holds).");
+            }
             PayMsg::Claimed { req, claim } => self.on_claimed(req, claim, ctx),
             PayMsg::Authorized { req, .. } => self.on_authorized(req, ctx),
             PayMsg::ChargeWritten { req, charge_id } => self.on_charge_written(req, charge_id, ctx),
@@ -449,6 +473,13 @@ impl Actor for Api {
 
     fn schema(&self) -> Vec<TableSchema> {
         vec![LOAD_TABLE]
+    }
+
+    fn instances(&self) -> Option<Instances> {
+        Some(Instances {
+            noun: "request",
+            durable: false,
+        })
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {

@@ -4,8 +4,9 @@
 
 use super::config::{money, secs, PaymentsConfig};
 use super::msg::{reason, short, Key, PayMsg};
-use crate::actor::{Actor, ActorId, Ctx};
+use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::scenario::Config;
 use crate::trace::{RowChange, TableSchema};
 
 const TIMEOUT: u32 = 1;
@@ -80,11 +81,6 @@ impl Client {
         }
     }
 
-    /// (atomic store?, attempt cap), read by the invariant checks.
-    pub fn limits(&self) -> (bool, u32) {
-        (self.cfg.atomic, self.cfg.max_attempts)
-    }
-
     /// Note that attempt `n`'s row changed.
     fn touch(&mut self, n: u32, ctx: &mut Ctx<PayMsg>) {
         self.dirty.push(n);
@@ -131,7 +127,9 @@ impl Client {
                 attempt: n,
             },
         );
-        ctx.set_timer_with(self.cfg.timeout_ms, TIMEOUT, || format!("timeout #{n}"));
+        ctx.set_timer_with(self.cfg.timeout_ms, TIMEOUT, TimerKind::Timeout, || {
+            format!("timeout #{n}")
+        });
         self.touch(n, ctx);
         let key_text = match &self.key {
             Some(k) => format!("with Idempotency-Key {}", short(k)),
@@ -172,7 +170,9 @@ impl Client {
         if let Some(a) = self.attempts.last_mut() {
             a.backoff_ms = Some(wait);
         }
-        ctx.set_timer_with(wait, BACKOFF, || format!("backoff before #{}", n + 1));
+        ctx.set_timer_with(wait, BACKOFF, TimerKind::Backoff, || {
+            format!("backoff before #{}", n + 1)
+        });
         let how = if self.cfg.jitter {
             format!("a random {wait} ms (full jitter, up to {exp} ms)")
         } else {
@@ -309,7 +309,7 @@ impl Actor for Client {
 
     fn on_crash(&mut self) {}
 
-    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+    fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
         if name == "change-amount" {
             self.change_amount = true;
             ctx.say_with(|| {

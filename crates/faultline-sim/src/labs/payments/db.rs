@@ -3,8 +3,9 @@
 
 use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
-use crate::actor::{Actor, ActorId, Ctx};
+use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::scenario::Config;
 use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
 
@@ -53,6 +54,8 @@ pub struct KeyRecord {
     pub machine: MachineState,
     /// Fencing token of the current claim.
     pub token: u32,
+    /// The record's number, in order of first use (its instance id).
+    pub serial: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,7 +96,7 @@ impl Database {
     fn fire(&mut self, key: &Key, event: &'static str, ctx: &mut Ctx<PayMsg>) {
         self.dirty_keys.push(*key);
         if let Some(r) = self.keys.get_mut(key) {
-            ctx.fire(&mut r.machine, event);
+            ctx.fire_instance(&mut r.machine, r.serial, event);
             self.shown = r.machine;
         }
     }
@@ -124,7 +127,7 @@ impl Database {
         let now = ctx.now();
         let (ttl, lock) = (self.cfg.key_ttl_ms, self.cfg.lock_ms);
         let token = self.next_token;
-        let fresh = |machine: MachineState| KeyRecord {
+        let fresh = |machine: MachineState, serial: u32| KeyRecord {
             fingerprint,
             state: KeyState::InFlight,
             response: None,
@@ -133,6 +136,7 @@ impl Database {
             expires_at: now.saturating_add(ttl),
             machine,
             token,
+            serial,
         };
         match self.keys.get(&key).map(|r| {
             (
@@ -143,8 +147,9 @@ impl Database {
             )
         }) {
             None => {
+                let serial = self.keys.len() as u32 + 1;
                 self.keys
-                    .insert(key, fresh(MachineState::new(&KEY_MACHINE)));
+                    .insert(key, fresh(MachineState::new(&KEY_MACHINE), serial));
                 self.fire(&key, "claim", ctx);
                 ctx.say_with(|| {
                     format!(
@@ -156,8 +161,8 @@ impl Database {
                 Claim::Claimed { token }
             }
             Some((KeyState::Expired, _, _, _)) => {
-                let machine = self.keys[&key].machine;
-                self.keys.insert(key, fresh(machine));
+                let (machine, serial) = (self.keys[&key].machine, self.keys[&key].serial);
+                self.keys.insert(key, fresh(machine, serial));
                 self.fire(&key, "claim", ctx);
                 ctx.say_with(|| {
                     format!(
@@ -333,15 +338,13 @@ impl Actor for Database {
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
             }
+            // A completion (fenced or not) can only be written over the
+            // IN_FLIGHT record it belongs to: never over an expired one.
             PayMsg::CompleteKey {
-                req,
-                key,
-                token: Some(token),
-                ..
-            } if self
-                .keys
-                .get(&key)
-                .is_none_or(|r| r.token != token || r.state != KeyState::InFlight) =>
+                req, key, token, ..
+            } if self.keys.get(&key).is_none_or(|r| {
+                r.state != KeyState::InFlight || token.is_some_and(|t| r.token != t)
+            }) =>
             {
                 let expired = self
                     .keys
@@ -369,11 +372,18 @@ impl Actor for Database {
 
     fn on_crash(&mut self) {}
 
+    fn instances(&self) -> Option<Instances> {
+        Some(Instances {
+            noun: "key",
+            durable: true,
+        })
+    }
+
     fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
         ctx.say("The database comes back with every committed charge and key record.");
     }
 
-    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+    fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
         if name != "expire-keys" {
             return false;
         }

@@ -12,8 +12,8 @@ pub mod msg;
 mod presets;
 pub mod processor;
 
-use crate::actor::{Actor, ActorId, Ctx};
-use crate::lab::{Lab, LabInfo};
+use crate::actor::{Actor, ActorId, Ctx, Instances};
+use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::machine::MachineState;
 use crate::scenario::Config;
 use crate::trace::{RowChange, TableSchema};
@@ -22,6 +22,11 @@ use msg::PayMsg;
 
 /// Lab id used in scenarios and permalinks.
 pub const ID: &str = "payments";
+
+/// The model version: bumped whenever a preset's run changes.
+/// 1: before versions existed. 2: the lab seam (timer kinds, instances,
+/// transitions the tables did not allow are fixed).
+pub const MODEL_VERSION: u32 = 2;
 
 /// Any actor of this lab (static dispatch keeps the engine fast).
 #[derive(Clone, Debug)]
@@ -70,8 +75,11 @@ impl Actor for PaymentActor {
     fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
         each!(self, a => a.on_restart(ctx))
     }
-    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
-        each!(self, a => a.on_lab_fault(name, ctx))
+    fn on_lab_fault(&mut self, name: &str, args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
+        each!(self, a => a.on_lab_fault(name, args, ctx))
+    }
+    fn instances(&self) -> Option<Instances> {
+        each!(self, a => a.instances())
     }
     fn schema(&self) -> Vec<TableSchema> {
         each!(self, a => a.schema())
@@ -86,10 +94,14 @@ pub struct PaymentsLab;
 
 impl Lab for PaymentsLab {
     type Actor = PaymentActor;
+    type Settings = PaymentsConfig;
 
     fn info() -> LabInfo {
         LabInfo {
             id: ID,
+            model_version: MODEL_VERSION,
+            default_preset: "lost-response-no-key",
+            lab_faults: presets::lab_faults(),
             title: "Payments: retries and idempotency keys",
             tagline: "A payment times out. The client retries. Is the customer charged twice?",
             config: config::fields(),
@@ -100,25 +112,25 @@ impl Lab for PaymentsLab {
         }
     }
 
-    fn build(info: &LabInfo, config: &Config) -> Vec<PaymentActor> {
-        let cfg = PaymentsConfig::read(info, config);
+    fn settings(info: &LabInfo, config: &Config) -> PaymentsConfig {
+        PaymentsConfig::read(info, config)
+    }
+
+    fn build(cfg: &PaymentsConfig) -> Vec<PaymentActor> {
         let mut actors: Vec<PaymentActor> = (0..cfg.clients)
-            .map(|i| PaymentActor::Client(client::Client::new(i, &cfg)))
+            .map(|i| PaymentActor::Client(client::Client::new(i, cfg)))
             .collect();
-        actors.push(PaymentActor::Api(api::Api::new(&cfg)));
-        actors.push(PaymentActor::Db(db::Database::new(&cfg)));
-        actors.push(PaymentActor::Processor(processor::Processor::new(&cfg)));
+        actors.push(PaymentActor::Api(api::Api::new(cfg)));
+        actors.push(PaymentActor::Db(db::Database::new(cfg)));
+        actors.push(PaymentActor::Processor(processor::Processor::new(cfg)));
         actors
     }
 
-    fn check(actors: &[PaymentActor]) -> Vec<(&'static str, String)> {
-        let (atomic, max) = actors
-            .iter()
-            .find_map(|a| match a {
-                PaymentActor::Client(c) => Some(c.limits()),
-                _ => None,
-            })
-            .unwrap_or((true, 10));
-        invariants::check(actors, atomic, max)
+    fn check(
+        cfg: &PaymentsConfig,
+        actors: &[PaymentActor],
+        _trace: &TraceSoFar<'_>,
+    ) -> Vec<(&'static str, String)> {
+        invariants::check(actors, cfg.atomic, cfg.max_attempts)
     }
 }

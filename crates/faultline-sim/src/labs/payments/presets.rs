@@ -3,7 +3,7 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{Interview, PaletteEntry, Preset};
+use crate::lab::{Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
 use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
 
@@ -54,6 +54,29 @@ pub fn interview() -> Interview {
     }
 }
 
+/// The lab faults the actors understand (none takes parameters).
+pub fn lab_faults() -> Vec<LabFaultInfo> {
+    let spec = |name, help| LabFaultInfo {
+        name,
+        help,
+        params: Vec::new(),
+    };
+    vec![
+        spec(
+            "change-amount",
+            "A client reuses its key with another amount on its next retry.",
+        ),
+        spec(
+            "decline-next",
+            "The card processor declines the next authorization.",
+        ),
+        spec(
+            "expire-keys",
+            "The database forgets every idempotency key now.",
+        ),
+    ]
+}
+
 pub fn presets() -> Vec<Preset> {
     vec![
         Preset {
@@ -87,7 +110,7 @@ pub fn presets() -> Vec<Preset> {
             scenario: || {
                 base()
                     .fault(lose_first_answer())
-                    .fault(Fault::Lab { at_ms: 0, actor: "client-1".into(), name: "change-amount".into() })
+                    .fault(Fault::lab(0, "client-1", "change-amount"))
             },
         },
         Preset {
@@ -96,7 +119,7 @@ pub fn presets() -> Vec<Preset> {
             explanation: "The card is declined and the answer is lost; the retry gets the stored decline back (402, replayed) instead of trying the card again.",
             scenario: || {
                 base()
-                    .fault(Fault::Lab { at_ms: 0, actor: "card-processor".into(), name: "decline-next".into() })
+                    .fault(Fault::lab(0, "card-processor", "decline-next"))
                     .fault(lose_first_answer())
             },
         },
@@ -216,37 +239,19 @@ pub fn palette() -> Vec<PaletteEntry> {
             id: "decline-next",
             label: "Decline the next card",
             help: "The card processor declines the next authorization (insufficient funds).",
-            build: |t| {
-                vec![Fault::Lab {
-                    at_ms: t,
-                    actor: "card-processor".into(),
-                    name: "decline-next".into(),
-                }]
-            },
+            build: |t| vec![Fault::lab(t, "card-processor", "decline-next")],
         },
         PaletteEntry {
             id: "expire-keys",
             label: "Expire idempotency keys",
             help: "The database forgets every key now, as if their retention had passed.",
-            build: |t| {
-                vec![Fault::Lab {
-                    at_ms: t,
-                    actor: "database".into(),
-                    name: "expire-keys".into(),
-                }]
-            },
+            build: |t| vec![Fault::lab(t, "database", "expire-keys")],
         },
         PaletteEntry {
             id: "change-amount",
             label: "Client changes amount on retry",
             help: "Client 1's next retry reuses the key with a different amount.",
-            build: |t| {
-                vec![Fault::Lab {
-                    at_ms: t,
-                    actor: "client-1".into(),
-                    name: "change-amount".into(),
-                }]
-            },
+            build: |t| vec![Fault::lab(t, "client-1", "change-amount")],
         },
     ]
 }

@@ -4,8 +4,9 @@
 use super::config::money;
 use super::config::PaymentsConfig;
 use super::msg::{short, Key, PayMsg};
-use crate::actor::{Actor, ActorId, Ctx};
+use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::scenario::Config;
 use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
 
@@ -109,7 +110,7 @@ impl Actor for Processor {
                 },
             );
             ctx.fire(&mut self.machine, "authorize");
-            ctx.set_timer(self.cfg.processor_ms, tag, "authorizing");
+            ctx.set_timer(self.cfg.processor_ms, tag, TimerKind::Work, "authorizing");
             ctx.say_with(|| {
                 format!(
                     "The card processor starts authorizing; it takes {} ms.",
@@ -209,7 +210,7 @@ impl Actor for Processor {
         }
     }
 
-    fn on_lab_fault(&mut self, name: &str, ctx: &mut Ctx<PayMsg>) -> bool {
+    fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
         if name != "decline-next" {
             return false;
         }

@@ -1,0 +1,48 @@
+//! The simulation engine. `simulate_lab` is a pure function of the
+//! scenario: no clock, no global state, one seeded generator.
+//!
+//! - `sim.rs`: the loop: virtual time, the event queue, actors' handlers,
+//!   timers, crashes and restarts, faults that act at a time or a step.
+//! - `network.rs`: what happens to a message on the wire: latency, scripted
+//!   and random fates, partitions and per-link rules.
+//! - `record.rs`: recording the trace: steps, rows, verdicts, the `Run`.
+
+mod network;
+mod record;
+mod sim;
+
+use crate::actor::Actor as _;
+use crate::lab::Lab;
+use crate::scenario::{validate, Scenario, ScenarioError};
+use crate::trace::Run;
+use sim::Sim;
+
+/// How much of the run to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything the views need: narration, messages, tables, states.
+    Full,
+    /// Only what checking needs: step times and kinds, flights' routing and
+    /// fates, timers and verdicts. For property tests and explorers.
+    Lean,
+}
+
+/// Run a lab's scenario to its end or its bounds.
+pub fn simulate_lab<L: Lab>(scenario: &Scenario, detail: Detail) -> Result<Run, ScenarioError> {
+    let info = L::info();
+    let settings = L::settings(&info, &scenario.config);
+    let actors = L::build(&settings);
+    let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
+    validate(scenario, &info, &names)?;
+    let mut sim = Sim::<L>::new(scenario, settings, actors, names, detail == Detail::Full);
+    sim.run();
+    Ok(sim.finish())
+}
+
+/// Check a scenario against a lab without running it.
+pub fn validate_lab<L: Lab>(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let info = L::info();
+    let actors = L::build(&L::settings(&info, &scenario.config));
+    let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
+    validate(scenario, &info, &names)
+}

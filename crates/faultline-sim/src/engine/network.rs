@@ -1,0 +1,207 @@
+//! The network: what happens to a message between send and arrival.
+//! Latency comes from the seeded generator; its fate (deliver, drop,
+//! duplicate, delay) from the scripted fault plan, partitions, per-link
+//! rules and random trouble, in that order. Draws happen only in event
+//! order, and rules that start at `t` draw only for messages sent at or
+//! after `t`, so the past of a run never changes when a fault is added.
+
+use crate::actor::ActorId;
+use crate::fault::{Fault, NetAction};
+use crate::message::MsgClass;
+use crate::rng::SimRng;
+use crate::scenario::{Latency, Scenario};
+
+/// A partition resolved to lane numbers.
+struct Partition {
+    from_ms: u64,
+    until_ms: u64,
+    side_a: Vec<ActorId>,
+    side_b: Vec<ActorId>,
+}
+
+impl Partition {
+    fn cuts(&self, now: u64, from: ActorId, to: ActorId) -> bool {
+        (self.from_ms..self.until_ms).contains(&now)
+            && (self.side_a.contains(&from) && self.side_b.contains(&to)
+                || self.side_b.contains(&from) && self.side_a.contains(&to))
+    }
+}
+
+/// A per-link rule resolved to lane numbers.
+#[derive(Clone, Copy)]
+struct LinkRule {
+    from: ActorId,
+    to: ActorId,
+    from_ms: u64,
+    until_ms: u64,
+    latency: Option<Latency>,
+    drop_permille: u16,
+    duplicate_permille: u16,
+}
+
+/// What the network decided for one message.
+pub(super) struct Routing {
+    pub latency: u64,
+    /// The fate, if not a plain delivery, and why (for the flight's note).
+    pub action: Option<(NetAction, &'static str)>,
+    /// An actor to crash at the moment of sending (`CrashOnSend`).
+    pub crash: Option<ActorId>,
+}
+
+pub(super) struct Network {
+    latency: Latency,
+    partitions: Vec<Partition>,
+    links: Vec<LinkRule>,
+    /// How many matching messages each message-triggered fault has seen.
+    hits: Vec<u32>,
+    /// Message-triggered faults that have acted.
+    done: Vec<bool>,
+}
+
+impl Network {
+    pub fn new(scenario: &Scenario, names: &[String]) -> Self {
+        let id = |n: &String| names.iter().position(|x| x == n).map(|i| i as ActorId);
+        let ids = |v: &[String]| v.iter().filter_map(id).collect::<Vec<_>>();
+        let mut partitions = Vec::new();
+        let mut links = Vec::new();
+        for f in &scenario.faults {
+            match f {
+                Fault::Partition {
+                    from_ms,
+                    until_ms,
+                    side_a,
+                    side_b,
+                } => partitions.push(Partition {
+                    from_ms: *from_ms,
+                    until_ms: *until_ms,
+                    side_a: ids(side_a),
+                    side_b: ids(side_b),
+                }),
+                Fault::Link {
+                    from,
+                    to,
+                    from_ms,
+                    until_ms,
+                    latency,
+                    drop_permille,
+                    duplicate_permille,
+                } => {
+                    if let (Some(from), Some(to)) = (id(from), id(to)) {
+                        links.push(LinkRule {
+                            from,
+                            to,
+                            from_ms: *from_ms,
+                            until_ms: *until_ms,
+                            latency: *latency,
+                            drop_permille: *drop_permille,
+                            duplicate_permille: *duplicate_permille,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Self {
+            latency: scenario.latency,
+            partitions,
+            links,
+            hits: vec![0; scenario.faults.len()],
+            done: vec![false; scenario.faults.len()],
+        }
+    }
+
+    /// Decide a message's latency and fate.
+    #[allow(clippy::too_many_arguments)]
+    pub fn route(
+        &mut self,
+        scenario: &Scenario,
+        names: &[String],
+        rng: &mut SimRng,
+        now: u64,
+        from: ActorId,
+        to: ActorId,
+        class: MsgClass,
+    ) -> Routing {
+        let link = self
+            .links
+            .iter()
+            .find(|l| l.from == from && l.to == to && (l.from_ms..l.until_ms).contains(&now))
+            .copied();
+        let lat = link.and_then(|l| l.latency).unwrap_or(self.latency);
+        let latency = rng.between(lat.min_ms, lat.max_ms);
+        let (mut action, crash) = self.scripted(scenario, names, now, from, to, class);
+        if self.partitions.iter().any(|p| p.cuts(now, from, to)) {
+            return Routing {
+                latency,
+                action: Some((NetAction::Drop, "cut by a network partition")),
+                crash,
+            };
+        }
+        if action.is_none() {
+            if let Some(l) = link {
+                if rng.chance_permille(l.drop_permille) {
+                    action = Some((NetAction::Drop, "link rule"));
+                } else if rng.chance_permille(l.duplicate_permille) {
+                    action = Some((NetAction::Duplicate, "link rule"));
+                }
+            }
+        }
+        let random = &scenario.random;
+        if action.is_none() && !random.is_off() {
+            action = random.draw(rng);
+        }
+        Routing {
+            latency,
+            action,
+            crash,
+        }
+    }
+
+    /// Extra latency of a duplicate's second copy.
+    pub fn duplicate_extra(&self, rng: &mut SimRng) -> u64 {
+        rng.between(self.latency.min_ms, self.latency.max_ms)
+    }
+
+    /// Match the message against the scripted, message-triggered faults.
+    fn scripted(
+        &mut self,
+        scenario: &Scenario,
+        names: &[String],
+        now: u64,
+        from: ActorId,
+        to: ActorId,
+        class: MsgClass,
+    ) -> (Option<(NetAction, &'static str)>, Option<ActorId>) {
+        let mut action = None;
+        let mut crash = None;
+        for (i, f) in scenario.faults.iter().enumerate() {
+            if self.done[i] {
+                continue;
+            }
+            let (on, is_crash) = match f {
+                Fault::Net { on, .. } => (on, false),
+                Fault::CrashOnSend { on, .. } => (on, true),
+                _ => continue,
+            };
+            if is_crash && crash.is_some() || !is_crash && action.is_some() {
+                continue;
+            }
+            if !on.accepts(now, &names[from as usize], &names[to as usize], class) {
+                continue;
+            }
+            self.hits[i] += 1;
+            if self.hits[i] < on.nth {
+                continue;
+            }
+            self.done[i] = true;
+            match f {
+                Fault::Net { action: a, .. } => action = Some((a.clone(), "scripted fault")),
+                Fault::CrashOnSend { actor, .. } => {
+                    crash = names.iter().position(|n| n == actor).map(|i| i as ActorId)
+                }
+                _ => {}
+            }
+        }
+        (action, crash)
+    }
+}

@@ -1,0 +1,251 @@
+//! Recording the trace: what one step accumulates while its handlers run,
+//! committing it (states, rows, verdicts), and the finished `Run`.
+
+use super::sim::Sim;
+use crate::actor::{Actor, ActorId, CtxOutput};
+use crate::fault::Fault;
+use crate::lab::{Lab, TraceSoFar};
+use crate::trace::{
+    ActorInfo, CutMark, End, Fired, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark,
+    UndefinedTransition, Violation,
+};
+
+/// Everything recorded so far.
+pub(super) struct Recorder {
+    pub detail: bool,
+    pub steps: Vec<Step>,
+    pub flights: Vec<Flight>,
+    pub timers: Vec<TimerMark>,
+    pub table_schema: Vec<TableSchema>,
+    pub row_log: Vec<LoggedRow>,
+    pub violations: Vec<Violation>,
+    pub undefined: Vec<UndefinedTransition>,
+    pub end: End,
+}
+
+impl Recorder {
+    pub fn new(detail: bool) -> Self {
+        Self {
+            detail,
+            steps: Vec::new(),
+            flights: Vec::new(),
+            timers: Vec::new(),
+            table_schema: Vec::new(),
+            row_log: Vec::new(),
+            violations: Vec::new(),
+            undefined: Vec::new(),
+            end: End::Quiet,
+        }
+    }
+
+    /// Index the next step will have.
+    pub fn next_step(&self) -> u32 {
+        self.steps.len() as u32
+    }
+
+    pub fn violation(&mut self, id: &'static str, message: String, now: u64) {
+        if self.violations.iter().any(|v| v.invariant == id) {
+            return;
+        }
+        self.violations.push(Violation {
+            step: self.steps.len().saturating_sub(1) as u32,
+            time: now,
+            invariant: id,
+            message,
+        });
+    }
+}
+
+/// What one step accumulates before it is committed.
+pub(super) struct StepRecord {
+    pub kind: StepKind,
+    pub actor: Option<ActorId>,
+    pub flight: Option<u32>,
+    pub summary: String,
+    pub narration: Vec<String>,
+    pub transitions: Vec<Fired>,
+    pub undefined: Vec<(ActorId, &'static str, &'static str)>,
+    pub data_changed: bool,
+    pub changed_actors: Vec<ActorId>,
+}
+
+impl Default for StepRecord {
+    fn default() -> Self {
+        Self {
+            kind: StepKind::Start,
+            actor: None,
+            flight: None,
+            summary: String::new(),
+            narration: Vec::new(),
+            transitions: Vec::new(),
+            undefined: Vec::new(),
+            data_changed: false,
+            changed_actors: Vec::new(),
+        }
+    }
+}
+
+impl StepRecord {
+    /// What an actor's handler produced, minus its commands.
+    pub fn of_handler<M>(me: ActorId, out: &mut CtxOutput<M>) -> Self {
+        Self {
+            narration: std::mem::take(&mut out.narration),
+            transitions: std::mem::take(&mut out.transitions),
+            undefined: out.undefined.iter().map(|(s, e)| (me, *s, *e)).collect(),
+            data_changed: out.data_changed,
+            changed_actors: if out.data_changed {
+                vec![me]
+            } else {
+                Vec::new()
+            },
+            ..Self::default()
+        }
+    }
+
+    pub fn absorb(&mut self, other: StepRecord) {
+        self.narration.extend(other.narration);
+        self.transitions.extend(other.transitions);
+        self.undefined.extend(other.undefined);
+        self.data_changed |= other.data_changed;
+        self.changed_actors.extend(other.changed_actors);
+    }
+}
+
+impl<L: Lab> Sim<'_, L> {
+    /// Log the rows an actor changed during the step being recorded.
+    fn log_rows(&mut self, actor: ActorId) {
+        let step = self.rec.next_step();
+        if !self.rec.detail {
+            self.actors[actor as usize].changed_rows(None);
+            return;
+        }
+        let mut rows = Vec::new();
+        self.actors[actor as usize].changed_rows(Some(&mut rows));
+        self.rec.row_log.extend(rows.into_iter().map(|r| LoggedRow {
+            step,
+            table: r.table,
+            row: r.row,
+        }));
+    }
+
+    /// Record a step, then re-check the invariants if it changed anything.
+    pub(super) fn commit_step(&mut self, mut rec: StepRecord) {
+        let changed = rec.data_changed || !rec.transitions.is_empty() || self.rec.steps.is_empty();
+        let index = self.rec.next_step();
+        if !self.rec.detail {
+            rec.summary.clear();
+            rec.narration.clear();
+        }
+        if rec.data_changed {
+            rec.changed_actors.sort_unstable();
+            rec.changed_actors.dedup();
+            for &a in &rec.changed_actors {
+                self.log_rows(a);
+            }
+        }
+        for (actor, state, event) in rec.undefined {
+            self.rec.undefined.push(UndefinedTransition {
+                step: index,
+                actor,
+                state,
+                event,
+            });
+        }
+        let states = if !self.rec.detail {
+            Vec::new()
+        } else {
+            self.actors
+                .iter()
+                .map(|a| {
+                    let m = a.machine();
+                    m.machine.index_of(m.current).unwrap_or(0) as u8
+                })
+                .collect()
+        };
+        let down = (0..self.actors.len())
+            .filter(|&i| !self.up[i])
+            .map(|i| i as ActorId)
+            .collect();
+        self.rec.steps.push(Step {
+            index,
+            time: self.now,
+            kind: rec.kind,
+            actor: rec.actor,
+            flight: rec.flight,
+            summary: rec.summary,
+            narration: rec.narration,
+            states,
+            transitions: rec.transitions,
+            down,
+        });
+        // A step that changed neither data nor a state machine cannot change
+        // a verdict (actors flag every write), so it is not re-checked.
+        if changed {
+            self.check(false);
+        }
+    }
+
+    /// Evaluate the lab's invariants (or, at the end, its end properties).
+    pub(super) fn check(&mut self, at_end: bool) {
+        let trace = TraceSoFar {
+            steps: &self.rec.steps,
+            flights: &self.rec.flights,
+            now_ms: self.now,
+        };
+        let broken = if at_end {
+            L::check_end(&self.settings, &self.actors, &trace)
+        } else {
+            L::check(&self.settings, &self.actors, &trace)
+        };
+        for (id, msg) in broken {
+            self.rec.violation(id, msg, self.now);
+        }
+    }
+
+    pub(super) fn finish(self) -> Run {
+        let actors = self
+            .actors
+            .iter()
+            .map(|a| ActorInfo {
+                name: a.name().to_string(),
+                title: a.title(),
+                machine: a.machine().machine,
+                instances: a.instances(),
+            })
+            .collect();
+        let lane = |n: &String| self.names.iter().position(|x| x == n).map(|i| i as ActorId);
+        let cuts = self
+            .scenario
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::Partition {
+                    from_ms,
+                    until_ms,
+                    side_a,
+                    side_b,
+                } => Some(CutMark {
+                    from_ms: *from_ms,
+                    until_ms: *until_ms,
+                    side_a: side_a.iter().filter_map(lane).collect(),
+                    side_b: side_b.iter().filter_map(lane).collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let rec = self.rec;
+        Run {
+            scenario: self.scenario.clone(),
+            actors,
+            steps: rec.steps,
+            flights: rec.flights,
+            timers: rec.timers,
+            table_schema: rec.table_schema,
+            row_log: rec.row_log,
+            violations: rec.violations,
+            cuts,
+            undefined_transitions: rec.undefined,
+            end: rec.end,
+        }
+    }
+}

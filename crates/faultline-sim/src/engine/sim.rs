@@ -1,0 +1,448 @@
+//! The simulation loop: virtual time, the event queue ordered by (time,
+//! sequence), actors' handlers, timers, crashes and restarts, and faults
+//! that act at a time or at a step.
+
+use super::network::Network;
+use super::record::{Recorder, StepRecord};
+use crate::actor::{Actor, ActorId, Command, Ctx, CtxOutput, LabMsg};
+use crate::fault::{Fault, NetAction};
+use crate::lab::Lab;
+use crate::rng::SimRng;
+use crate::scenario::Scenario;
+use crate::trace::{End, Fate, Flight, LazyMessage, StepKind, TimerMark};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// Something due at a virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Event {
+    Start,
+    Fault(u32),
+    Deliver(u32),
+    Lost(u32),
+    Timer { actor: ActorId, tag: u32, id: u32 },
+}
+
+type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
+
+pub(super) struct Sim<'s, L: Lab> {
+    pub scenario: &'s Scenario,
+    pub settings: L::Settings,
+    pub actors: Vec<L::Actor>,
+    pub names: Vec<String>,
+    pub up: Vec<bool>,
+    pub now: u64,
+    pub rec: Recorder,
+    rng: SimRng,
+    seq: u64,
+    queue: BinaryHeap<Reverse<(u64, u64, Event)>>,
+    net: Network,
+    /// Payload of each flight still on the wire.
+    payloads: Vec<Option<Msg<L>>>,
+    /// Active timers per actor: tag -> timer id.
+    active_timers: Vec<BTreeMap<u32, u32>>,
+    /// Faults triggered at a step: (step, fault index), in order.
+    step_faults: Vec<(u32, u32)>,
+}
+
+impl<'s, L: Lab> Sim<'s, L> {
+    pub fn new(
+        scenario: &'s Scenario,
+        settings: L::Settings,
+        actors: Vec<L::Actor>,
+        names: Vec<String>,
+        detail: bool,
+    ) -> Self {
+        let n = actors.len();
+        let net = Network::new(scenario, &names);
+        let mut sim = Self {
+            scenario,
+            settings,
+            actors,
+            names,
+            up: vec![true; n],
+            now: 0,
+            rec: Recorder::new(detail),
+            rng: SimRng::new(scenario.seed),
+            seq: 0,
+            queue: BinaryHeap::new(),
+            net,
+            payloads: Vec::new(),
+            active_timers: vec![BTreeMap::new(); n],
+            step_faults: Vec::new(),
+        };
+        sim.push(0, Event::Start);
+        for (i, f) in scenario.faults.iter().enumerate() {
+            match f {
+                Fault::Crash { at_ms, .. }
+                | Fault::Restart { at_ms, .. }
+                | Fault::Lab { at_ms, .. } => sim.push(*at_ms, Event::Fault(i as u32)),
+                Fault::AtStep { step, .. } => sim.step_faults.push((*step, i as u32)),
+                _ => {}
+            }
+        }
+        sim.step_faults.sort_unstable();
+        sim.step_faults.reverse(); // popped from the back, earliest first
+        for a in &sim.actors {
+            for t in a.schema() {
+                if !sim.rec.table_schema.iter().any(|x| x.title == t.title) {
+                    sim.rec.table_schema.push(t);
+                }
+            }
+        }
+        sim
+    }
+
+    fn push(&mut self, at: u64, ev: Event) {
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, ev)));
+    }
+
+    fn actor_id(&self, name: &str) -> Option<ActorId> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| i as ActorId)
+    }
+
+    /// A fault triggered at the step about to be recorded, if any.
+    fn due_step_fault(&mut self) -> Option<u32> {
+        let next = self.rec.next_step();
+        match self.step_faults.last() {
+            Some(&(step, i)) if step <= next => {
+                self.step_faults.pop();
+                Some(i)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn run(&mut self) {
+        let bounds = self.scenario.bounds;
+        loop {
+            let due = self.due_step_fault();
+            let (at, ev) = match due {
+                Some(i) => (self.now, Event::Fault(i)),
+                None => {
+                    let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+                        break;
+                    };
+                    if let Event::Timer { actor, tag, id } = ev {
+                        let live = self.up[actor as usize]
+                            && self.active_timers[actor as usize].get(&tag) == Some(&id);
+                        if !live {
+                            continue; // cancelled or superseded: not an event, not a bound
+                        }
+                    }
+                    (at, ev)
+                }
+            };
+            if self.rec.next_step() >= bounds.max_events {
+                self.rec.end = End::EventLimit {
+                    limit: bounds.max_events,
+                };
+                return;
+            }
+            if at > bounds.max_time_ms {
+                self.rec.end = End::TimeLimit {
+                    limit_ms: bounds.max_time_ms,
+                };
+                return;
+            }
+            self.now = at;
+            self.step(ev);
+        }
+        self.check(true);
+    }
+
+    /// Call a handler on actor `me` and carry out its commands.
+    fn handle(
+        &mut self,
+        me: ActorId,
+        f: impl FnOnce(&mut L::Actor, &mut Ctx<'_, Msg<L>>),
+    ) -> StepRecord {
+        let mut ctx = Ctx::new(self.now, me, &mut self.rng, self.rec.detail);
+        f(&mut self.actors[me as usize], &mut ctx);
+        let out = ctx.finish();
+        self.apply(me, out)
+    }
+
+    /// Process one event and record it as a step.
+    fn step(&mut self, ev: Event) {
+        let mut rec = StepRecord::default();
+        match ev {
+            Event::Start => {
+                rec.summary = "Run starts".into();
+                for i in 0..self.actors.len() as ActorId {
+                    let r = self.handle(i, |a, ctx| a.on_start(ctx));
+                    rec.absorb(r);
+                }
+            }
+            Event::Deliver(fid) => self.deliver(fid, &mut rec),
+            Event::Lost(fid) => {
+                let f = &self.rec.flights[fid as usize];
+                rec.kind = StepKind::Lost;
+                rec.actor = Some(f.to);
+                rec.flight = Some(fid);
+                if self.rec.detail {
+                    rec.summary = format!("lost in the network: {}", f.label);
+                    rec.narration.push(format!(
+                        "The message \"{}\" from {} to {} was lost in the network. Nobody is told: the sender only notices if it is waiting with a timeout.",
+                        f.label, self.names[f.from as usize], self.names[f.to as usize]
+                    ));
+                }
+                self.payloads[fid as usize] = None;
+            }
+            Event::Timer { actor, tag, id } => {
+                self.active_timers[actor as usize].remove(&tag);
+                rec.kind = StepKind::Timer;
+                rec.actor = Some(actor);
+                self.rec.timers[id as usize].fired_step = Some(self.rec.next_step());
+                if self.rec.detail {
+                    let label = &self.rec.timers[id as usize].label;
+                    rec.summary =
+                        format!("{}: timer \"{}\" fires", self.names[actor as usize], label);
+                }
+                let r = self.handle(actor, |a, ctx| a.on_timer(tag, ctx));
+                rec.absorb(r);
+            }
+            Event::Fault(i) => {
+                let scenario = self.scenario;
+                let mut fault = &scenario.faults[i as usize];
+                if let Fault::AtStep { then, .. } = fault {
+                    fault = then;
+                }
+                if !self.fault(fault, &mut rec) {
+                    return;
+                }
+            }
+        }
+        self.commit_step(rec);
+    }
+
+    fn deliver(&mut self, fid: u32, rec: &mut StepRecord) {
+        let f = &self.rec.flights[fid as usize];
+        let (from, to) = (f.from, f.to);
+        rec.actor = Some(to);
+        rec.flight = Some(fid);
+        let payload = self.payloads[fid as usize].take();
+        if !self.up[to as usize] {
+            rec.kind = StepKind::Lost;
+            let f = &mut self.rec.flights[fid as usize];
+            f.fate = Fate::ReceiverDown;
+            rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label);
+            rec.narration.push(format!(
+                "{} is down, so the message \"{}\" reaches nobody and is lost.",
+                self.actors[to as usize].title(),
+                f.label
+            ));
+        } else if let Some(msg) = payload {
+            rec.kind = StepKind::Deliver;
+            self.rec.flights[fid as usize].fate = Fate::Delivered;
+            if self.rec.detail {
+                rec.summary = format!(
+                    "{} → {}: {}",
+                    self.names[from as usize],
+                    self.names[to as usize],
+                    self.rec.flights[fid as usize].label
+                );
+            }
+            let r = self.handle(to, |a, ctx| a.on_message(from, msg, ctx));
+            rec.absorb(r);
+        }
+    }
+
+    /// Carry out a crash, restart or lab fault. False: not a step at all.
+    fn fault(&mut self, fault: &Fault, rec: &mut StepRecord) -> bool {
+        match fault {
+            Fault::Crash { actor, .. } => {
+                if let Some(id) = self.actor_id(actor) {
+                    self.crash(id, rec);
+                }
+            }
+            Fault::Restart { actor, .. } => {
+                let Some(id) = self.actor_id(actor) else {
+                    return false;
+                };
+                rec.kind = StepKind::Restart;
+                rec.actor = Some(id);
+                if self.up[id as usize] {
+                    rec.summary = format!("{actor} is already running");
+                    rec.narration.push(format!(
+                        "{} was not down, so there is nothing to restart.",
+                        self.actors[id as usize].title()
+                    ));
+                } else {
+                    self.up[id as usize] = true;
+                    rec.summary = format!("{actor} restarts");
+                    rec.narration.push(format!(
+                        "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
+                        self.actors[id as usize].title()
+                    ));
+                    let r = self.handle(id, |a, ctx| a.on_restart(ctx));
+                    rec.absorb(r);
+                }
+            }
+            Fault::Lab {
+                actor, name, args, ..
+            } => {
+                let Some(id) = self.actor_id(actor) else {
+                    return false;
+                };
+                rec.kind = StepKind::LabFault;
+                rec.actor = Some(id);
+                rec.summary = format!("fault \"{name}\" on {actor}");
+                let up = self.up[id as usize];
+                let mut understood = false;
+                let r = self.handle(id, |a, ctx| {
+                    understood = up && a.on_lab_fault(name, args, ctx);
+                });
+                if !understood {
+                    rec.narration
+                        .push(format!("The fault \"{name}\" had no effect on {actor}."));
+                }
+                rec.absorb(r);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn crash(&mut self, id: ActorId, rec: &mut StepRecord) {
+        rec.kind = StepKind::Crash;
+        rec.actor = Some(id);
+        let name = &self.names[id as usize];
+        if !self.up[id as usize] {
+            rec.summary = format!("{name} is already down");
+            return;
+        }
+        self.up[id as usize] = false;
+        self.active_timers[id as usize].clear();
+        self.actors[id as usize].on_crash();
+        rec.summary = format!("{name} crashes");
+        rec.narration.push(format!(
+            "{} crashes. Whatever it held only in memory is lost; its durable data survives. Messages sent to it now are lost.",
+            self.actors[id as usize].title()
+        ));
+        rec.data_changed = true;
+        rec.changed_actors.push(id);
+    }
+
+    /// Carry out an actor's commands; returns what the step should record.
+    fn apply(&mut self, me: ActorId, mut out: CtxOutput<Msg<L>>) -> StepRecord {
+        let mut rec = StepRecord::of_handler(me, &mut out);
+        for c in out.commands {
+            if !self.up[me as usize] {
+                break; // crashed by a fault on one of its own sends: the rest never happens
+            }
+            match c {
+                Command::Send { to, msg } => self.send(me, to, msg, &mut rec),
+                Command::SetTimer {
+                    after_ms,
+                    tag,
+                    kind,
+                    label,
+                } => {
+                    let id = self.rec.timers.len() as u32;
+                    let due_at = self.now.saturating_add(after_ms);
+                    self.rec.timers.push(TimerMark {
+                        actor: me,
+                        set_at: self.now,
+                        set_step: self.rec.next_step(),
+                        due_at,
+                        kind,
+                        label,
+                        fired_step: None,
+                    });
+                    self.active_timers[me as usize].insert(tag, id);
+                    self.push(due_at, Event::Timer { actor: me, tag, id });
+                }
+                Command::CancelTimer { tag } => {
+                    self.active_timers[me as usize].remove(&tag);
+                }
+            }
+        }
+        rec
+    }
+
+    /// Put a message on the wire with the latency and fate the network gives it.
+    fn send(&mut self, from: ActorId, to: ActorId, msg: Msg<L>, rec: &mut StepRecord) {
+        if to as usize >= self.actors.len() {
+            return;
+        }
+        let class = msg.class();
+        let routing = self.net.route(
+            self.scenario,
+            &self.names,
+            &mut self.rng,
+            self.now,
+            from,
+            to,
+            class,
+        );
+        let (label, display) = if self.rec.detail {
+            let copy = msg.clone();
+            (msg.label(), LazyMessage::new(move || copy.display()))
+        } else {
+            (String::new(), LazyMessage::default())
+        };
+        let id = self.rec.flights.len() as u32;
+        let mut flight = Flight {
+            id,
+            from,
+            to,
+            sent_at: self.now,
+            arrives_at: self.now + routing.latency,
+            send_step: self.rec.next_step(),
+            fate: Fate::InFlight,
+            label,
+            class,
+            message: display,
+            note: None,
+            duplicate_of: None,
+        };
+        match routing.action {
+            Some((NetAction::Drop, why)) => {
+                flight.note = Some(format!("lost in the network ({why})"));
+                flight.fate = Fate::Dropped;
+                self.push(flight.arrives_at, Event::Lost(id));
+                self.rec.flights.push(flight);
+                self.payloads.push(None);
+            }
+            Some((NetAction::Delay { ms }, why)) => {
+                flight.arrives_at = flight.arrives_at.saturating_add(ms);
+                flight.note = Some(format!("delayed {ms} ms ({why})"));
+                self.push(flight.arrives_at, Event::Deliver(id));
+                self.rec.flights.push(flight);
+                self.payloads.push(Some(msg));
+            }
+            Some((NetAction::Duplicate, why)) => {
+                let extra = self.net.duplicate_extra(&mut self.rng);
+                let mut copy = flight.clone();
+                copy.id = id + 1;
+                copy.arrives_at = flight.arrives_at + extra;
+                copy.duplicate_of = Some(id);
+                copy.note = Some(format!("a duplicate made by the network ({why})"));
+                flight.note = Some("the network will deliver this message twice".into());
+                self.push(flight.arrives_at, Event::Deliver(id));
+                self.push(copy.arrives_at, Event::Deliver(id + 1));
+                self.rec.flights.push(flight);
+                self.rec.flights.push(copy);
+                self.payloads.push(Some(msg.clone()));
+                self.payloads.push(Some(msg));
+            }
+            None => {
+                self.push(flight.arrives_at, Event::Deliver(id));
+                self.rec.flights.push(flight);
+                self.payloads.push(Some(msg));
+            }
+        }
+        if let Some(victim) = routing.crash {
+            let mut crash_rec = StepRecord::default();
+            self.crash(victim, &mut crash_rec);
+            rec.narration.extend(crash_rec.narration);
+            rec.data_changed = true;
+            rec.changed_actors.extend(crash_rec.changed_actors);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Property tests over every registered lab (the test-only lab included):
+//! configs drawn across each lab's schema, crashes and restarts of every
+//! actor, crash-on-send, partitions, per-link rules, faults at a step,
+//! palette faults and random network trouble. Every run must be valid,
+//! deterministic, agree between lean and full detail, and never fire an
+//! event its own state machine's table does not allow.
+
+use faultline_sim::fault::{Fault, MsgMatch, NetAction, RandomFaults};
+use faultline_sim::lab::{FieldKind, LabInfo};
+use faultline_sim::scenario::{ConfigValue, Latency, Scenario};
+use faultline_sim::{labs, simulate, simulate_with, Detail, Run};
+use proptest::prelude::*;
+use proptest::test_runner::{RngSeed, TestRunner};
+
+/// Fixed so CI runs the same cases every time.
+const SEED: RngSeed = RngSeed::Fixed(0x1ab5_5ea7);
+
+/// Raw random material a case is built from (interpreted per lab).
+#[derive(Clone, Debug)]
+struct Material {
+    seed: u64,
+    config: Vec<u64>,
+    faults: Vec<(u8, u64, u64, u64)>,
+    random: (u16, u16, u16, u64),
+}
+
+fn material() -> impl Strategy<Value = Material> {
+    (
+        any::<u64>(),
+        prop::collection::vec(any::<u64>(), 16),
+        prop::collection::vec((0u8..8, 0u64..6_000, any::<u64>(), any::<u64>()), 0..6),
+        (0u16..120, 0u16..80, 0u16..80, 0u64..2_000),
+    )
+        .prop_map(|(seed, config, faults, random)| Material {
+            seed,
+            config,
+            faults,
+            random,
+        })
+}
+
+/// A config drawn across the schema: every toggle, number and choice.
+fn config(info: &LabInfo, m: &Material) -> Scenario {
+    let mut s = Scenario::new(info.id, m.seed);
+    for (field, r) in info.config.iter().zip(m.config.iter().cycle()) {
+        let value = match field.kind {
+            FieldKind::Toggle { .. } => ConfigValue::Bool(r % 2 == 0),
+            FieldKind::Number { min, max, step, .. } => {
+                let steps = ((max - min) / step.max(1)) as u64 + 1;
+                // Keep the many-client runs small: the property is per run.
+                let v = min + (r % steps) as i64 * step.max(1);
+                ConfigValue::Int(if field.key == "clients" { v.min(4) } else { v })
+            }
+            FieldKind::Choice { options, .. } => {
+                ConfigValue::Choice(options[(*r as usize) % options.len()].0.to_string())
+            }
+        };
+        s.config.insert(field.key.to_string(), value);
+    }
+    s
+}
+
+/// Faults of every kind, naming the lab's real actors.
+fn faults(info: &LabInfo, names: &[String], m: &Material) -> Vec<Fault> {
+    let pick = |r: u64| names[(r as usize) % names.len()].clone();
+    m.faults
+        .iter()
+        .flat_map(|&(kind, t, a, b)| match kind {
+            0 => vec![
+                Fault::Crash {
+                    at_ms: t,
+                    actor: pick(a),
+                },
+                Fault::Restart {
+                    at_ms: t + 200 + b % 2_000,
+                    actor: pick(a),
+                },
+            ],
+            1 => vec![Fault::CrashOnSend {
+                on: MsgMatch::next(t, None).from(&pick(a)),
+                actor: pick(a),
+            }],
+            2 => {
+                let (x, y) = (pick(a), pick(b));
+                if x == y {
+                    return Vec::new();
+                }
+                vec![Fault::Partition {
+                    from_ms: t,
+                    until_ms: t + 1 + b % 3_000,
+                    side_a: vec![x],
+                    side_b: vec![y],
+                }]
+            }
+            3 => vec![Fault::Link {
+                from: pick(a),
+                to: pick(b),
+                from_ms: t,
+                until_ms: t + 1 + a % 4_000,
+                latency: Some(Latency {
+                    min_ms: 5,
+                    max_ms: 5 + b % 400,
+                }),
+                drop_permille: (a % 400) as u16,
+                duplicate_permille: (b % 300) as u16,
+            }],
+            4 => vec![Fault::AtStep {
+                step: (a % 60) as u32,
+                then: Box::new(Fault::Crash {
+                    at_ms: 0,
+                    actor: pick(b),
+                }),
+            }],
+            5 => vec![Fault::Net {
+                on: MsgMatch::next(t, None).to(&pick(a)).nth(1 + (b % 3) as u32),
+                action: match b % 3 {
+                    0 => NetAction::Drop,
+                    1 => NetAction::Duplicate,
+                    _ => NetAction::Delay { ms: a % 3_000 },
+                },
+            }],
+            _ if !info.palette.is_empty() => {
+                (info.palette[(a as usize) % info.palette.len()].build)(t)
+            }
+            _ => Vec::new(),
+        })
+        .take(faultline_sim::scenario::MAX_FAULTS)
+        .collect()
+}
+
+fn case(info: &LabInfo, m: &Material) -> Scenario {
+    let mut s = config(info, m);
+    let names: Vec<String> = simulate_with(&s, Detail::Lean)
+        .expect("a config drawn from the schema is valid")
+        .actors
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    s.faults = faults(info, &names, m);
+    s.random = RandomFaults {
+        drop_permille: m.random.0,
+        duplicate_permille: m.random.1,
+        delay_permille: m.random.2,
+        delay_ms: m.random.3,
+    };
+    s
+}
+
+fn shape(r: &Run) -> Vec<(u64, String, Option<u16>)> {
+    r.steps
+        .iter()
+        .map(|x| (x.time, format!("{:?}", x.kind), x.actor))
+        .collect()
+}
+
+fn run_cases(cases: u32, body: impl Fn(&LabInfo, &Scenario) -> Result<(), TestCaseError>) {
+    for info in labs() {
+        let mut runner = TestRunner::new(ProptestConfig {
+            cases,
+            failure_persistence: None,
+            rng_seed: SEED,
+            ..ProptestConfig::default()
+        });
+        let result = runner.run(&material(), |m| body(&info, &case(&info, &m)));
+        if let Err(e) = result {
+            panic!("lab {}: {e}", info.id);
+        }
+    }
+}
+
+#[test]
+fn every_lab_is_registered_with_a_default_preset() {
+    let all = labs();
+    assert!(
+        all.iter().any(|l| l.id == "toy"),
+        "the test lab is registered in tests"
+    );
+    for info in &all {
+        assert!(info.preset(info.default_preset).is_some(), "{}", info.id);
+        for p in &info.presets {
+            let run = simulate(&(p.scenario)()).expect("presets are valid");
+            assert!(run.undefined_transitions.is_empty(), "{} {}", info.id, p.id);
+        }
+    }
+}
+
+#[test]
+fn no_run_fires_a_transition_its_table_does_not_allow() {
+    run_cases(1_500, |info, s| {
+        let run = simulate_with(s, Detail::Lean).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(
+            run.undefined_transitions.is_empty(),
+            "{}: {:?}\n{:?}",
+            info.id,
+            run.undefined_transitions,
+            s
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn every_lab_is_deterministic_and_lean_agrees_with_full() {
+    run_cases(150, |_, s| {
+        let a = simulate(s).unwrap();
+        let b = simulate(s).unwrap();
+        prop_assert_eq!(a.to_json(), b.to_json());
+        let lean = simulate_with(s, Detail::Lean).unwrap();
+        prop_assert_eq!(shape(&a), shape(&lean));
+        prop_assert_eq!(&a.violations, &lean.violations);
+        Ok(())
+    });
+}
+
+#[test]
+fn a_partition_link_rule_or_step_fault_leaves_the_past_unchanged() {
+    run_cases(200, |_, s| {
+        let mut base = s.clone();
+        base.faults.clear();
+        let before = simulate(&base).unwrap();
+        let names: Vec<String> = before.actors.iter().map(|a| a.name.clone()).collect();
+        let t = s.seed % 2_000;
+        let mut with = base.clone();
+        with.faults = vec![
+            Fault::Partition {
+                from_ms: t,
+                until_ms: t + 500,
+                side_a: vec![names[0].clone()],
+                side_b: names[1..].to_vec(),
+            },
+            Fault::Link {
+                from: names[names.len() - 1].clone(),
+                to: names[0].clone(),
+                from_ms: t,
+                until_ms: t + 2_000,
+                latency: Some(Latency {
+                    min_ms: 1,
+                    max_ms: 900,
+                }),
+                drop_permille: 300,
+                duplicate_permille: 300,
+            },
+        ];
+        let after = simulate(&with).unwrap();
+        let past = |r: &Run| {
+            r.steps
+                .iter()
+                .take_while(|x| x.time < t)
+                .map(|x| format!("{} {}", x.time, x.summary))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(past(&before), past(&after));
+        // A crash at step n leaves steps 0..n unchanged.
+        let n = (s.seed % 20) as u32 + 1;
+        let mut at_step = base.clone();
+        at_step.faults = vec![Fault::AtStep {
+            step: n,
+            then: Box::new(Fault::Crash {
+                at_ms: 0,
+                actor: names[names.len() - 1].clone(),
+            }),
+        }];
+        let stepped = simulate(&at_step).unwrap();
+        let first = |r: &Run| {
+            r.steps
+                .iter()
+                .take(n as usize)
+                .map(|x| format!("{} {}", x.time, x.summary))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(first(&before), first(&stepped));
+        if (n as usize) < before.steps.len() {
+            prop_assert_eq!(
+                stepped.steps[n as usize].kind,
+                faultline_sim::trace::StepKind::Crash
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_partition_cuts_messages_across_it_and_is_drawn() {
+    let info = faultline_sim::lab("payments").unwrap();
+    let mut s = (info.preset("happy-path").unwrap().scenario)();
+    s.faults.push(Fault::Partition {
+        from_ms: 0,
+        until_ms: 10_000,
+        side_a: vec!["client-1".into()],
+        side_b: vec!["payment-api".into()],
+    });
+    let run = simulate(&s).unwrap();
+    let cut = run
+        .flights
+        .iter()
+        .filter(|f| f.note.as_deref() == Some("lost in the network (cut by a network partition)"))
+        .count();
+    assert!(cut >= 2, "every attempt across the cut is lost: {cut}");
+    assert!(run
+        .flights
+        .iter()
+        .all(|f| f.fate != faultline_sim::trace::Fate::Delivered || f.from != 0));
+    assert_eq!(run.cuts.len(), 1);
+    assert_eq!(run.cuts[0].side_a, vec![0]);
+}
+
+#[test]
+fn bad_partitions_link_rules_and_step_faults_are_refused_with_a_message() {
+    let base = faultline_sim::preset("payments", "happy-path").unwrap();
+    let bad = [
+        Fault::Partition {
+            from_ms: 100,
+            until_ms: 100,
+            side_a: vec!["client-1".into()],
+            side_b: vec!["database".into()],
+        },
+        Fault::Partition {
+            from_ms: 0,
+            until_ms: 100,
+            side_a: vec!["client-1".into()],
+            side_b: vec!["client-1".into()],
+        },
+        Fault::Link {
+            from: "client-1".into(),
+            to: "payment-api".into(),
+            from_ms: 0,
+            until_ms: 10,
+            latency: None,
+            drop_permille: 1001,
+            duplicate_permille: 0,
+        },
+        Fault::AtStep {
+            step: 3,
+            then: Box::new(Fault::Net {
+                on: MsgMatch::next(0, None),
+                action: NetAction::Drop,
+            }),
+        },
+        Fault::lab(0, "database", "no-such-fault"),
+    ];
+    for f in bad {
+        let mut s = base.clone();
+        s.faults.push(f.clone());
+        let err = simulate(&s).expect_err("refused");
+        assert!(!err.to_string().is_empty(), "{f:?}");
+    }
+}
