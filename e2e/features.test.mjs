@@ -107,13 +107,34 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
   test('a panic shows the error panel with the link that reproduces it, never a blank page', async () => {
     const p = await newPage(browser);
     try {
-      // #selftest-panic makes the app panic on purpose (src/app.rs).
-      await p.page.goto(`${server.appUrl}#selftest-panic`);
+      // No link can make the release page panic: the test calls a function
+      // the wasm exports for this purpose only (src/panic.rs).
+      await p.goto(`${server.appUrl}#lab=payments&preset=happy-path&step=2`, { ready: '#play' });
+      await waitUntil(() => p.page.url().includes('#v1.'), { what: 'the full link in the address bar' });
+      const here = p.page.url();
+      const thrown = await p.page.evaluate(() => {
+        try {
+          window.wasmBindings.faultlineSelfTestPanic();
+          return 'no panic';
+        } catch (e) {
+          return String(e);
+        }
+      });
+      assert.match(thrown, /unreachable|RuntimeError/, 'the panic aborts the call');
       const panel = p.page.locator('#panic-panel');
       await panel.waitFor();
       assert.equal(await panel.getAttribute('role'), 'alert');
       assert.match(await panel.textContent(), /Something went wrong inside Faultline/);
-      assert.match(await panel.locator('a').getAttribute('href'), /#selftest-panic$/);
+      assert.equal(await panel.locator('a').getAttribute('href'), here, 'the link that reproduces the run');
+      // The old self-test link is now just a malformed link: a message, no panic.
+      const q = await newPage(browser);
+      try {
+        await q.goto(`${server.appUrl}#selftest-panic`, { ready: '#play' });
+        assert.match(await q.page.locator('#message').textContent(), /could not be opened/);
+        assert.equal(await q.page.locator('#panic-panel').count(), 0);
+      } finally {
+        await q.close();
+      }
       // The only problem reported is the panic itself, logged once.
       assert.ok(p.issues.length >= 1 && p.issues.every((i) => /Faultline crashed|panicked|unreachable/.test(i)), p.issues.join('\n'));
     } finally {

@@ -91,7 +91,7 @@ pub fn LabView(p: &Props) -> Html {
                 </MachinePanel>
             });
         }
-        let idx = step.states.get(i).copied().unwrap_or(0) as usize;
+        let idx = run.states_at(cursor).get(i).copied().unwrap_or(0) as usize;
         let current = a.machine.states.get(idx).copied().unwrap_or(a.machine.states[0]);
         let taken = step.transitions.iter().find(|f| f.actor == lane).map(|f| f.transition);
         Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} {down} /> })

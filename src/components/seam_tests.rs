@@ -45,7 +45,7 @@ fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
             info.id
         );
         assert!(
-            html.contains(&format!(": {}", info.title)),
+            html.contains(&format!("aria-label=\"Open the lab: {}\"", info.title)),
             "the open control names its lab: {}",
             info.title
         );

@@ -17,6 +17,8 @@ pub(crate) struct CtxOutput<M> {
     pub(crate) commands: Vec<Command<M>>,
     pub(crate) narration: Vec<String>,
     pub(crate) transitions: Vec<Fired>,
+    /// A machine moved (also in lean runs, which keep no transitions).
+    pub(crate) moved: bool,
     pub(crate) undefined: Vec<(&'static str, &'static str)>,
     pub(crate) data_changed: bool,
 }
@@ -85,20 +87,30 @@ pub struct Ctx<'a, M> {
     commands: Vec<Command<M>>,
     narration: Vec<String>,
     transitions: Vec<Fired>,
+    moved: bool,
     undefined: Vec<(&'static str, &'static str)>,
     data_changed: bool,
 }
 
 impl<'a, M> Ctx<'a, M> {
-    pub(crate) fn new(now: u64, me: ActorId, rng: &'a mut SimRng, detail: bool) -> Self {
+    /// A context that records into `commands` (an empty buffer the engine
+    /// reuses between handler calls, so recording allocates nothing).
+    pub(crate) fn new(
+        now: u64,
+        me: ActorId,
+        rng: &'a mut SimRng,
+        detail: bool,
+        commands: Vec<Command<M>>,
+    ) -> Self {
         Self {
             now,
             detail,
             me,
             rng,
-            commands: Vec::new(),
+            commands,
             narration: Vec::new(),
             transitions: Vec::new(),
+            moved: false,
             undefined: Vec::new(),
             data_changed: false,
         }
@@ -164,6 +176,7 @@ impl<'a, M> Ctx<'a, M> {
             commands: self.commands,
             narration: self.narration,
             transitions: self.transitions,
+            moved: self.moved,
             undefined: self.undefined,
             data_changed: self.data_changed,
         }
@@ -206,11 +219,14 @@ impl<'a, M> Ctx<'a, M> {
     ) -> bool {
         match machine.fire(event) {
             Some(t) => {
-                self.transitions.push(Fired {
-                    actor: self.me,
-                    instance,
-                    transition: t,
-                });
+                self.moved = true;
+                if self.detail {
+                    self.transitions.push(Fired {
+                        actor: self.me,
+                        instance,
+                        transition: t,
+                    });
+                }
                 true
             }
             None => {

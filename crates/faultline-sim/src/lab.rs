@@ -5,7 +5,7 @@
 use crate::actor::Actor;
 use crate::fault::Fault;
 use crate::scenario::{Config, ConfigValue, Scenario, ScenarioError};
-use crate::trace::{Flight, Step};
+use crate::trace::{Flight, Step, Violation};
 use serde::Serialize;
 
 /// One setting in the config panel.
@@ -256,6 +256,25 @@ pub struct TraceSoFar<'a> {
     pub flights: &'a [Flight],
     /// Virtual time of the step being checked.
     pub now_ms: u64,
+    /// Invariants already found broken (only the first violation of each
+    /// is recorded, so a lab may skip re-checking them).
+    pub broken: &'a [Violation],
+    /// Actors whose data or state machine changed in this step (every
+    /// actor on the first step and at the end): a lab may re-check only
+    /// the properties these can affect.
+    pub changed: &'a [u16],
+}
+
+impl TraceSoFar<'_> {
+    /// Whether `actor` changed in this step.
+    pub fn changed(&self, actor: u16) -> bool {
+        self.changed.contains(&actor)
+    }
+
+    /// Whether `invariant` has already been found broken in this run.
+    pub fn is_broken(&self, invariant: &str) -> bool {
+        self.broken.iter().any(|v| v.invariant == invariant)
+    }
 }
 
 /// A lab's behaviour, used by the engine.

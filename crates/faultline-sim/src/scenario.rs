@@ -183,10 +183,14 @@ pub enum ScenarioError {
         name: String,
         why: String,
     },
+    TooManyActors(usize),
 }
 
 /// The longest delay a fault may add to one message.
 pub const MAX_DELAY_MS: u64 = 60_000;
+
+/// The most actors (lanes) a run may have.
+pub const MAX_ACTORS: usize = 128;
 
 /// The longest window a partition or link rule may cover.
 pub const MAX_WINDOW_MS: u64 = 3_600_000;
@@ -218,6 +222,7 @@ impl std::fmt::Display for ScenarioError {
             Self::EmptyPartitionSide => write!(f, "a partition needs at least one actor on each side, and no actor on both"),
             Self::BadLinkRule => write!(f, "a link rule's chances must be at most 1000 per mille and its latency 0 ≤ min ≤ max ≤ 60000 ms"),
             Self::BadStepFault => write!(f, "only a crash, a restart or a lab fault can be triggered at a step, once, and at most at step 100000"),
+            Self::TooManyActors(n) => write!(f, "this configuration has {n} actors; a run can have at most {MAX_ACTORS}"),
             Self::BadLabFault { name, why } => write!(f, "the fault \"{name}\" cannot be used: {why}"),
         }
     }
@@ -236,6 +241,9 @@ pub fn validate(
         return Err(ScenarioError::UnsupportedVersion(scenario.v));
     }
     info.validate_config(&scenario.config)?;
+    if names.len() > MAX_ACTORS {
+        return Err(ScenarioError::TooManyActors(names.len()));
+    }
     let b = scenario.bounds;
     if b.max_events == 0
         || b.max_events > 100_000

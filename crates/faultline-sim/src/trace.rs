@@ -185,7 +185,8 @@ pub struct Step {
     pub flight: Option<u32>,
     pub summary: String,
     pub narration: Vec<String>,
-    /// State index of every actor after this step.
+    /// State index of every actor after this step, when it may have changed
+    /// (empty otherwise: see [`Run::states_at`]).
     pub states: Vec<u8>,
     /// Transitions taken during this step, by actor and instance.
     pub transitions: Vec<Fired>,
@@ -332,6 +333,15 @@ pub struct InstanceAt {
 }
 
 impl Run {
+    /// Every actor's state index after `step` (empty in lean runs).
+    pub fn states_at(&self, step: u32) -> &[u8] {
+        self.steps[..=(step as usize).min(self.steps.len().saturating_sub(1))]
+            .iter()
+            .rev()
+            .find(|s| !s.states.is_empty())
+            .map_or(&[], |s| s.states.as_slice())
+    }
+
     /// The instances of a many-instance actor after `step`, replayed from
     /// the transitions: each with its state and whether it is still live
     /// (not finished, and not held in memory by an actor that crashed).

@@ -97,3 +97,86 @@ fn arbitrary_bytes_never_panic() {
         let _ = decode(&s);
     }
 }
+
+/// Links made before per-lab model versions (committed in
+/// e2e/fixtures/old-links.json, made at commit 7f8f929).
+fn old_links() -> serde_json::Value {
+    let text = include_str!("../../../e2e/fixtures/old-links.json");
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn a_link_made_under_an_older_model_opens_with_a_notice() {
+    use faultline_sim::permalink::open;
+    let links = old_links();
+    let old = links["key_expired_seed11_step12"].as_str().unwrap();
+    let opened = open(old).expect("an old link still opens");
+    assert_eq!(opened.step, 12);
+    assert_eq!(opened.scenario.seed, 11);
+    assert_eq!(
+        opened.scenario.model,
+        faultline_sim::registry::model_version("payments")
+    );
+    let notice = opened.notice.expect("a notice that the run may differ");
+    assert!(
+        notice.contains("version 1") && notice.contains("may differ"),
+        "{notice}"
+    );
+    assert_eq!(opened.preset, None, "seed 11 is not the preset's seed");
+    // The same preset at its own seed is recognised as that preset.
+    let same = open(links["lost_response_no_key_step12"].as_str().unwrap()).unwrap();
+    assert_eq!(same.preset.as_deref(), Some("lost-response-no-key"));
+    assert!(same.notice.is_some());
+}
+
+#[test]
+fn a_current_link_to_an_unchanged_preset_names_the_preset() {
+    use faultline_sim::permalink::open;
+    let s = preset("payments", "key-expired").unwrap();
+    let opened = open(&encode(&s, 4)).unwrap();
+    assert_eq!(opened.preset.as_deref(), Some("key-expired"));
+    assert_eq!(opened.notice, None);
+    let mut changed = s.clone();
+    changed.seed += 1;
+    assert_eq!(open(&encode(&changed, 4)).unwrap().preset, None);
+}
+
+#[test]
+fn short_links_open_a_preset_at_a_step() {
+    use faultline_sim::permalink::{encode_short, open};
+    let opened = open("#lab=payments&preset=key-expired&step=7").unwrap();
+    assert_eq!(opened.scenario, preset("payments", "key-expired").unwrap());
+    assert_eq!(
+        (opened.step, opened.preset.as_deref()),
+        (7, Some("key-expired"))
+    );
+    assert_eq!(
+        open("lab=payments").unwrap().preset.as_deref(),
+        Some("lost-response-no-key")
+    );
+    assert_eq!(
+        encode_short("payments", "happy-path", Some(3)),
+        "lab=payments&preset=happy-path&step=3"
+    );
+    for (bad, expect) in [
+        ("lab=bank&preset=x", "no lab called \"bank\""),
+        ("lab=payments&preset=nope", "no scenario called \"nope\""),
+        ("lab=payments&step=two", "not a number"),
+        ("lab=payments&color=red", "not part of a short link"),
+    ] {
+        let err = open(bad).expect_err(bad).to_string();
+        assert!(err.contains(expect), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn a_link_with_invalid_bounds_is_refused_with_its_message() {
+    use base64::Engine as _;
+    let json = r#"{"v":1,"lab":"payments","seed":1,"bounds":{"max_events":0,"max_time_ms":5}}"#;
+    let link = format!(
+        "v1.{}.0",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    );
+    let err = decode(&link).unwrap_err().to_string();
+    assert!(err.contains("run limits"), "{err}");
+}

@@ -21,6 +21,8 @@ pub(super) struct Recorder {
     pub violations: Vec<Violation>,
     pub undefined: Vec<UndefinedTransition>,
     pub end: End,
+    /// Scratch list of the actors a step changed (reused between steps).
+    pub who: Vec<ActorId>,
 }
 
 impl Recorder {
@@ -35,6 +37,7 @@ impl Recorder {
             violations: Vec::new(),
             undefined: Vec::new(),
             end: End::Quiet,
+            who: Vec::new(),
         }
     }
 
@@ -66,7 +69,10 @@ pub(super) struct StepRecord {
     pub transitions: Vec<Fired>,
     pub undefined: Vec<(ActorId, &'static str, &'static str)>,
     pub data_changed: bool,
-    pub changed_actors: Vec<ActorId>,
+    /// Actors whose data changed (bit per lane; labs have at most 128).
+    pub wrote: u128,
+    /// Actors whose machine moved (bit per lane).
+    pub moved: u128,
 }
 
 impl Default for StepRecord {
@@ -80,9 +86,27 @@ impl Default for StepRecord {
             transitions: Vec::new(),
             undefined: Vec::new(),
             data_changed: false,
-            changed_actors: Vec::new(),
+            wrote: 0,
+            moved: 0,
         }
     }
+}
+
+/// The bit of lane `a` in a step's actor sets.
+pub(super) fn bit(a: ActorId) -> u128 {
+    debug_assert!(a < 128, "a lab has at most 128 actors");
+    1u128 << (a & 127)
+}
+
+/// The lanes set in `bits`, in order.
+fn lanes(mut bits: u128) -> impl Iterator<Item = ActorId> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let a = bits.trailing_zeros() as ActorId;
+            bits &= bits - 1;
+            a
+        })
+    })
 }
 
 impl StepRecord {
@@ -93,11 +117,8 @@ impl StepRecord {
             transitions: std::mem::take(&mut out.transitions),
             undefined: out.undefined.iter().map(|(s, e)| (me, *s, *e)).collect(),
             data_changed: out.data_changed,
-            changed_actors: if out.data_changed {
-                vec![me]
-            } else {
-                Vec::new()
-            },
+            wrote: if out.data_changed { bit(me) } else { 0 },
+            moved: if out.moved { bit(me) } else { 0 },
             ..Self::default()
         }
     }
@@ -107,7 +128,8 @@ impl StepRecord {
         self.transitions.extend(other.transitions);
         self.undefined.extend(other.undefined);
         self.data_changed |= other.data_changed;
-        self.changed_actors.extend(other.changed_actors);
+        self.wrote |= other.wrote;
+        self.moved |= other.moved;
     }
 }
 
@@ -130,16 +152,33 @@ impl<L: Lab> Sim<'_, L> {
 
     /// Record a step, then re-check the invariants if it changed anything.
     pub(super) fn commit_step(&mut self, mut rec: StepRecord) {
-        let changed = rec.data_changed || !rec.transitions.is_empty() || self.rec.steps.is_empty();
+        let changed = rec.data_changed || rec.moved != 0 || self.rec.steps.is_empty();
         let index = self.rec.next_step();
+        let moved = rec.moved != 0
+            || rec.data_changed
+            || matches!(rec.kind, StepKind::Crash | StepKind::Restart)
+            || index == 0;
+        // Who changed, for the checks: writers and machines that moved.
+        let mut who = std::mem::take(&mut self.rec.who);
+        who.clear();
+        if changed {
+            if index == 0 {
+                who.extend(0..self.actors.len() as ActorId);
+            } else {
+                who.extend(lanes(rec.wrote | rec.moved));
+            }
+        }
         if !self.rec.detail {
             rec.summary.clear();
             rec.narration.clear();
         }
+        let transitions = if self.rec.detail {
+            std::mem::take(&mut rec.transitions)
+        } else {
+            Vec::new()
+        };
         if rec.data_changed {
-            rec.changed_actors.sort_unstable();
-            rec.changed_actors.dedup();
-            for &a in &rec.changed_actors {
+            for a in lanes(rec.wrote) {
                 self.log_rows(a);
             }
         }
@@ -151,7 +190,10 @@ impl<L: Lab> Sim<'_, L> {
                 event,
             });
         }
-        let states = if !self.rec.detail {
+        // States are recorded only when a machine may have moved (a step
+        // with no transition, crash or write keeps the previous ones):
+        // `Run::states_at` looks back to the last step that recorded them.
+        let states = if !self.rec.detail || !moved {
             Vec::new()
         } else {
             self.actors
@@ -175,22 +217,26 @@ impl<L: Lab> Sim<'_, L> {
             summary: rec.summary,
             narration: rec.narration,
             states,
-            transitions: rec.transitions,
+            transitions,
             down,
         });
         // A step that changed neither data nor a state machine cannot change
-        // a verdict (actors flag every write), so it is not re-checked.
+        // a verdict (actors flag every write), so it is not re-checked; one
+        // that did tells the lab which actors changed.
         if changed {
-            self.check(false);
+            self.check(false, &who);
         }
+        self.rec.who = who;
     }
 
     /// Evaluate the lab's invariants (or, at the end, its end properties).
-    pub(super) fn check(&mut self, at_end: bool) {
+    pub(super) fn check(&mut self, at_end: bool, changed: &[ActorId]) {
         let trace = TraceSoFar {
+            changed,
             steps: &self.rec.steps,
             flights: &self.rec.flights,
             now_ms: self.now,
+            broken: &self.rec.violations,
         };
         let broken = if at_end {
             L::check_end(&self.settings, &self.actors, &trace)

@@ -43,6 +43,9 @@ pub(super) struct Sim<'s, L: Lab> {
     active_timers: Vec<BTreeMap<u32, u32>>,
     /// Faults triggered at a step: (step, fault index), in order.
     step_faults: Vec<(u32, u32)>,
+    /// A command buffer handed to each handler and taken back (no
+    /// allocation per event).
+    spare: Vec<Command<Msg<L>>>,
 }
 
 impl<'s, L: Lab> Sim<'s, L> {
@@ -70,6 +73,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             payloads: Vec::new(),
             active_timers: vec![BTreeMap::new(); n],
             step_faults: Vec::new(),
+            spare: Vec::new(),
         };
         sim.push(0, Event::Start);
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -152,7 +156,8 @@ impl<'s, L: Lab> Sim<'s, L> {
             self.now = at;
             self.step(ev);
         }
-        self.check(true);
+        let all: Vec<ActorId> = (0..self.actors.len() as ActorId).collect();
+        self.check(true, &all);
     }
 
     /// Call a handler on actor `me` and carry out its commands.
@@ -161,7 +166,8 @@ impl<'s, L: Lab> Sim<'s, L> {
         me: ActorId,
         f: impl FnOnce(&mut L::Actor, &mut Ctx<'_, Msg<L>>),
     ) -> StepRecord {
-        let mut ctx = Ctx::new(self.now, me, &mut self.rng, self.rec.detail);
+        let buffer = std::mem::take(&mut self.spare);
+        let mut ctx = Ctx::new(self.now, me, &mut self.rng, self.rec.detail, buffer);
         f(&mut self.actors[me as usize], &mut ctx);
         let out = ctx.finish();
         self.apply(me, out)
@@ -325,13 +331,14 @@ impl<'s, L: Lab> Sim<'s, L> {
             self.actors[id as usize].title()
         ));
         rec.data_changed = true;
-        rec.changed_actors.push(id);
+        rec.wrote |= super::record::bit(id);
     }
 
     /// Carry out an actor's commands; returns what the step should record.
     fn apply(&mut self, me: ActorId, mut out: CtxOutput<Msg<L>>) -> StepRecord {
         let mut rec = StepRecord::of_handler(me, &mut out);
-        for c in out.commands {
+        let mut commands = std::mem::take(&mut out.commands);
+        for c in commands.drain(..) {
             if !self.up[me as usize] {
                 break; // crashed by a fault on one of its own sends: the rest never happens
             }
@@ -362,6 +369,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                 }
             }
         }
+        self.spare = commands;
         rec
     }
 
@@ -442,7 +450,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             self.crash(victim, &mut crash_rec);
             rec.narration.extend(crash_rec.narration);
             rec.data_changed = true;
-            rec.changed_actors.extend(crash_rec.changed_actors);
+            rec.wrote |= crash_rec.wrote;
         }
     }
 }

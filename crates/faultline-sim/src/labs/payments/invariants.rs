@@ -1,9 +1,9 @@
 //! The payments lab's invariants (DOMAIN.md §1), checked after every step.
 
-use super::config::{ATOMIC, SEND_KEY};
+use super::config::{PaymentsConfig, ATOMIC, SEND_KEY};
 use super::db::{Database, KeyState};
 use super::PaymentActor;
-use crate::lab::{always, InvariantInfo, LabInfo};
+use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 
 pub const ONE_CHARGE_PER_ORDER: &str = "one-charge-per-order";
@@ -57,22 +57,37 @@ fn unless_atomic(info: &LabInfo, c: &Config) -> Option<&'static str> {
 }
 
 /// Every invariant broken in the current state.
+/// Every invariant broken in the current state, skipping those already
+/// recorded as broken (only a first violation is kept).
 pub fn check(
     actors: &[PaymentActor],
-    atomic: bool,
-    max_attempts: u32,
+    cfg: &PaymentsConfig,
+    trace: &TraceSoFar<'_>,
 ) -> Vec<(&'static str, String)> {
+    let (atomic, max_attempts) = (cfg.atomic, cfg.max_attempts);
+    let want = |id: &str| !trace.is_broken(id);
     let mut out = Vec::new();
-    let Some(db) = actors.iter().find_map(|a| match a {
-        PaymentActor::Db(d) => Some(d),
-        _ => None,
-    }) else {
+    let Some(PaymentActor::Db(db)) = actors.get(cfg.db() as usize) else {
         return out;
     };
-    check_db(db, atomic, &mut out);
-    for a in actors {
+    // Only what changed can break something: the ledger's properties when
+    // the database wrote, a client's when it changed (a replay is judged
+    // when it arrives, against the key's first charge at that moment).
+    if trace.changed(cfg.db()) {
+        check_db(
+            db,
+            atomic && want(CHARGE_IFF_COMPLETED),
+            trace.now_ms,
+            &want,
+            &mut out,
+        );
+    }
+    for (i, a) in actors.iter().enumerate().take(cfg.clients as usize) {
+        if !trace.changed(i as u16) {
+            continue;
+        }
         if let PaymentActor::Client(c) = a {
-            if c.attempts.len() as u32 > max_attempts {
+            if c.attempts.len() as u32 > max_attempts && want(ATTEMPTS_CAPPED) {
                 out.push((
                     ATTEMPTS_CAPPED,
                     format!(
@@ -83,7 +98,7 @@ pub fn check(
                 ));
             }
             // A replay must hand back the charge the key's first request made.
-            if let Some(key) = &c.key {
+            if let (Some(key), true) = (&c.key, want(REPLAY_IDENTICAL)) {
                 for a in &c.attempts {
                     let Some((_, Some(charge), true)) = a.answer else {
                         continue;
@@ -105,7 +120,7 @@ pub fn check(
                     }
                 }
             }
-            if c.attempts.iter().any(|x| x.key != c.key) {
+            if want(ATTEMPTS_CAPPED) && c.attempts.iter().any(|x| x.key != c.key) {
                 out.push((
                     ATTEMPTS_CAPPED,
                     format!("order ord_{}: attempts used different keys", c.order),
@@ -116,17 +131,25 @@ pub fn check(
     out
 }
 
-fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) {
-    // Allocation-free unless something is wrong: this runs after every step.
-    for (i, c) in db.charges.iter().enumerate() {
-        let first_of_order = db.charges[..i].iter().all(|o| o.order != c.order);
-        if !first_of_order {
-            continue;
-        }
-        let n = db.charges[i..]
-            .iter()
-            .filter(|o| o.order == c.order)
-            .count();
+fn check_db(
+    db: &Database,
+    atomic: bool,
+    now_ms: u64,
+    want: &impl Fn(&str) -> bool,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    // Allocation-free unless something is wrong: this runs after every
+    // step the database changed. A second charge for an order is found
+    // when it is written (charges written now are checked).
+    let per_order = want(ONE_CHARGE_PER_ORDER);
+    let written_now = db
+        .charges
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, c)| c.at == now_ms);
+    for (_, c) in written_now.filter(|_| per_order) {
+        let n = db.charges.iter().filter(|o| o.order == c.order).count();
         if n > 1 {
             let list: Vec<String> = db
                 .charges
@@ -154,7 +177,7 @@ fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) 
             .iter()
             .filter(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
             .count();
-        if kept > 1 {
+        if kept > 1 && want(ONE_CHARGE_PER_KEY) {
             out.push((
                 ONE_CHARGE_PER_KEY,
                 format!(
@@ -168,7 +191,7 @@ fn check_db(db: &Database, atomic: bool, out: &mut Vec<(&'static str, String)>) 
             .iter()
             .filter(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
         {
-            if c.fingerprint != rec.fingerprint {
+            if c.fingerprint != rec.fingerprint && want(MISMATCH_NO_EFFECT) {
                 out.push((
                     MISMATCH_NO_EFFECT,
                     format!(

@@ -129,8 +129,8 @@ impl Lab for PaymentsLab {
     fn check(
         cfg: &PaymentsConfig,
         actors: &[PaymentActor],
-        _trace: &TraceSoFar<'_>,
+        trace: &TraceSoFar<'_>,
     ) -> Vec<(&'static str, String)> {
-        invariants::check(actors, cfg.atomic, cfg.max_attempts)
+        invariants::check(actors, cfg, trace)
     }
 }
