@@ -397,7 +397,7 @@ mod tests {
         });
         let before: Vec<String> = s.run.steps[..=1]
             .iter()
-            .map(|x| format!("{} {:?}", x.summary, x.narration))
+            .map(|x| format!("{} {:?}", s.run.summary(x), x.narration))
             .collect();
         let info = faultline_sim::lab("payments").unwrap();
         let crash = info.palette.iter().find(|e| e.id == "crash-api").unwrap();
@@ -406,7 +406,7 @@ mod tests {
         let s = s.reduce(Action::AddFaults((crash.build)(at)));
         let after: Vec<String> = s.run.steps[..=1]
             .iter()
-            .map(|x| format!("{} {:?}", x.summary, x.narration))
+            .map(|x| format!("{} {:?}", s.run.summary(x), x.narration))
             .collect();
         assert_eq!(before, after);
         assert_eq!(s.cursor, 1);
@@ -442,14 +442,14 @@ mod tests {
         let s = state().reduce(Action::Seek(3));
         let before: Vec<String> = s.run.steps[..=3]
             .iter()
-            .map(|x| x.summary.clone())
+            .map(|x| s.run.summary(x))
             .collect();
         let info = faultline_sim::lab("payments").unwrap();
         let faults = (info.palette[0].build)(s.playhead as u64);
         let s = s.reduce(Action::AddFaults(faults));
         let after: Vec<String> = s.run.steps[..=3]
             .iter()
-            .map(|x| x.summary.clone())
+            .map(|x| s.run.summary(x))
             .collect();
         assert_eq!(before, after);
         assert_eq!(s.cursor, 3);

@@ -25,7 +25,7 @@ pub fn Narration(p: &Props) -> Html {
     let step = p.run.steps.get(p.cursor as usize);
     let text = step.map_or(String::new(), |s| {
         if s.narration.is_empty() {
-            s.summary.clone()
+            p.run.summary(s)
         } else {
             s.narration.join(" ")
         }
@@ -38,7 +38,7 @@ pub fn Narration(p: &Props) -> Html {
         html! {
             <li class={classes!(current.then_some("current"))}>
                 <button class="link" {onclick} aria-current={current.then_some("step")}>
-                    { format!("#{} · {}.{:03} s · {}", s.index, s.time / 1000, s.time % 1000, s.summary) }
+                    { format!("#{} · {}.{:03} s · {}", s.index, s.time / 1000, s.time % 1000, p.run.summary(s)) }
                 </button>
             </li>
         }

@@ -13,7 +13,7 @@ fn main() {
             "#{:<3} {:>6} ms {:<40} | {}",
             st.index,
             st.time,
-            st.summary,
+            run.summary(st),
             st.narration.join(" / ")
         );
     }

@@ -183,6 +183,8 @@ pub struct Step {
     pub actor: Option<u16>,
     /// The message handled (deliver/lost), if any.
     pub flight: Option<u32>,
+    /// A short line for the log; empty for deliveries, losses and timers,
+    /// whose line [`Run::summary`] derives from the flight or timer.
     pub summary: String,
     pub narration: Vec<String>,
     /// State index of every actor after this step, when it may have changed
@@ -333,6 +335,31 @@ pub struct InstanceAt {
 }
 
 impl Run {
+    /// A step's one-line summary ("client-1 → payment-api: POST …").
+    pub fn summary(&self, step: &Step) -> String {
+        if !step.summary.is_empty() {
+            return step.summary.clone();
+        }
+        let name = |a: u16| self.actors.get(a as usize).map_or("?", |x| x.name.as_str());
+        let flight = step.flight.and_then(|f| self.flights.get(f as usize));
+        match (step.kind, flight) {
+            (StepKind::Deliver, Some(f)) => format!("{} → {}: {}", name(f.from), name(f.to), f.label),
+            (StepKind::Lost, Some(f)) => format!("lost in the network: {}", f.label),
+            (StepKind::Timer, _) => {
+                let timer = self
+                    .timers
+                    .iter()
+                    .find(|t| t.fired_step == Some(step.index));
+                format!(
+                    "{}: timer \"{}\" fires",
+                    name(step.actor.unwrap_or(0)),
+                    timer.map_or("", |t| t.label.as_str())
+                )
+            }
+            _ => String::new(),
+        }
+    }
+
     /// Every actor's state index after `step` (empty in lean runs).
     pub fn states_at(&self, step: u32) -> &[u8] {
         self.steps[..=(step as usize).min(self.steps.len().saturating_sub(1))]

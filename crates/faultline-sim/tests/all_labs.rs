@@ -246,7 +246,7 @@ fn a_partition_link_rule_or_step_fault_leaves_the_past_unchanged() {
             r.steps
                 .iter()
                 .take_while(|x| x.time < t)
-                .map(|x| format!("{} {}", x.time, x.summary))
+                .map(|x| format!("{} {}", x.time, r.summary(x)))
                 .collect::<Vec<_>>()
         };
         prop_assert_eq!(past(&before), past(&after));
@@ -265,7 +265,7 @@ fn a_partition_link_rule_or_step_fault_leaves_the_past_unchanged() {
             r.steps
                 .iter()
                 .take(n as usize)
-                .map(|x| format!("{} {}", x.time, x.summary))
+                .map(|x| format!("{} {}", x.time, r.summary(x)))
                 .collect::<Vec<_>>()
         };
         prop_assert_eq!(first(&before), first(&stepped));

@@ -59,9 +59,9 @@ fn response_lost_without_key_charges_twice() {
     assert_eq!(lost.fate, faultline_sim::trace::Fate::Dropped);
     // The violation is recorded at the step that wrote the second charge.
     assert!(
-        r.steps[v.step as usize].summary.contains("INSERT charge"),
+        r.summary(&r.steps[v.step as usize]).contains("INSERT charge"),
         "{}",
-        r.steps[v.step as usize].summary
+        r.summary(&r.steps[v.step as usize])
     );
 }
 

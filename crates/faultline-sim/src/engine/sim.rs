@@ -191,7 +191,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.actor = Some(f.to);
                 rec.flight = Some(fid);
                 if self.rec.detail {
-                    rec.summary = format!("lost in the network: {}", f.label);
+                    // The summary is derived on demand (`Run::summary`).
                     rec.narration.push(format!(
                         "The message \"{}\" from {} to {} was lost in the network. Nobody is told: the sender only notices if it is waiting with a timeout.",
                         f.label, self.names[f.from as usize], self.names[f.to as usize]
@@ -204,11 +204,6 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.kind = StepKind::Timer;
                 rec.actor = Some(actor);
                 self.rec.timers[id as usize].fired_step = Some(self.rec.next_step());
-                if self.rec.detail {
-                    let label = &self.rec.timers[id as usize].label;
-                    rec.summary =
-                        format!("{}: timer \"{}\" fires", self.names[actor as usize], label);
-                }
                 let r = self.handle(actor, |a, ctx| a.on_timer(tag, ctx));
                 rec.absorb(r);
             }
@@ -245,14 +240,6 @@ impl<'s, L: Lab> Sim<'s, L> {
         } else if let Some(msg) = payload {
             rec.kind = StepKind::Deliver;
             self.rec.flights[fid as usize].fate = Fate::Delivered;
-            if self.rec.detail {
-                rec.summary = format!(
-                    "{} → {}: {}",
-                    self.names[from as usize],
-                    self.names[to as usize],
-                    self.rec.flights[fid as usize].label
-                );
-            }
             let r = self.handle(to, |a, ctx| a.on_message(from, msg, ctx));
             rec.absorb(r);
         }

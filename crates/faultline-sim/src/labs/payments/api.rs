@@ -69,6 +69,8 @@ pub struct Api {
     pub peak_in_flight: usize,
     pub rejected_503: u32,
     pub requests_seen: u32,
+    /// The load figures last reported as rows (views only).
+    reported: [Option<usize>; 4],
 }
 
 impl Api {
@@ -81,6 +83,7 @@ impl Api {
             peak_in_flight: 0,
             rejected_503: 0,
             requests_seen: 0,
+            reported: [None; 4],
         }
     }
 
@@ -484,17 +487,27 @@ impl Actor for Api {
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
         let Some(out) = out else { return };
-        let rows = [
-            ("requests received", self.requests_seen.to_string()),
-            ("in progress now", self.pending.len().to_string()),
-            ("peak in progress", self.peak_in_flight.to_string()),
-            ("refused with 503", self.rejected_503.to_string()),
+        let now = [
+            self.requests_seen as usize,
+            self.pending.len(),
+            self.peak_in_flight,
+            self.rejected_503 as usize,
         ];
-        for (measure, value) in rows {
-            out.push(RowChange {
-                table: LOAD_TABLE.title,
-                row: vec![measure.to_string(), value],
-            });
+        const MEASURES: [&str; 4] = [
+            "requests received",
+            "in progress now",
+            "peak in progress",
+            "refused with 503",
+        ];
+        // Only the figures that moved since the last report become rows.
+        for (i, value) in now.iter().enumerate() {
+            if self.reported[i] != Some(*value) {
+                self.reported[i] = Some(*value);
+                out.push(RowChange {
+                    table: LOAD_TABLE.title,
+                    row: vec![MEASURES[i].to_string(), value.to_string()],
+                });
+            }
         }
     }
 }
