@@ -190,7 +190,8 @@ pub fn App() -> Html {
                 let natural = svg
                     .as_ref()
                     .and_then(|s| s.get_attribute("width"))
-                    .and_then(|w| w.parse::<f64>().ok())
+                    .and_then(|w| w.parse::<u32>().ok())
+                    .map(f64::from)
                     .unwrap_or(1.0);
                 let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
                 let lane = crate::components::sequence::lane_x(
@@ -277,12 +278,15 @@ pub fn App() -> Html {
                     .map_err(|e| e.to_string())
                     .and_then(|text| browser::parse_import(&text));
                 match outcome {
-                    Ok((scenario, cursor)) => d2.dispatch(Action::Load {
-                        scenario,
-                        cursor,
-                        preset: None,
+                    Ok(opened) => d2.dispatch(Action::Load {
+                        scenario: opened.scenario,
+                        cursor: opened.step,
+                        preset: opened.preset,
                         notice: Some(Notice {
-                            text: "Run imported.".into(),
+                            text: match opened.notice {
+                                Some(n) => format!("Run imported. {n}"),
+                                None => "Run imported.".into(),
+                            },
                             is_error: false,
                         }),
                     }),

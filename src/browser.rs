@@ -3,7 +3,6 @@
 //! message for the learner, never a panic.
 
 use faultline_sim::permalink;
-use faultline_sim::scenario::Scenario;
 use wasm_bindgen::JsCast;
 
 /// The current hash without `#`.
@@ -97,8 +96,8 @@ pub fn diagram_svg() -> Option<String> {
     ))
 }
 
-/// Read an imported run file into a scenario and cursor.
-pub fn parse_import(text: &str) -> Result<(Scenario, u32), String> {
+/// Read an imported run file into what it opens.
+pub fn parse_import(text: &str) -> Result<permalink::Opened, String> {
     crate::export::parse_run_file(text)
 }
 

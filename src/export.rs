@@ -2,9 +2,11 @@
 //! it back. Import keeps only the scenario and cursor and re-simulates,
 //! so a file can never smuggle a trace the engine would not produce.
 
+use faultline_sim::permalink::{self, Opened};
 use faultline_sim::scenario::Scenario;
 use faultline_sim::Run;
-use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 
 /// Marker and version of the run file format.
 pub const FILE_KIND: &str = "faultline-run";
@@ -12,29 +14,48 @@ pub const FILE_VERSION: u32 = 1;
 /// Largest file we read (a long run's trace is a few MB).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
-/// The JSON text of an exported run.
-pub fn run_file(run: &Run, cursor: u32) -> String {
-    let value = serde_json::json!({
-        "kind": FILE_KIND,
-        "version": FILE_VERSION,
-        "cursor": cursor,
-        "scenario": run.scenario,
-        "run": run,
-    });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+/// A run file as written. (Typed, not a `serde_json::Value`: the generic
+/// JSON tree cost about 13 KB of WebAssembly.)
+#[derive(Serialize)]
+struct RunFile<'a> {
+    kind: &'static str,
+    version: u32,
+    cursor: u32,
+    scenario: &'a Scenario,
+    run: &'a Run,
 }
 
+/// The JSON text of an exported run.
+pub fn run_file(run: &Run, cursor: u32) -> String {
+    serde_json::to_string(&RunFile {
+        kind: FILE_KIND,
+        version: FILE_VERSION,
+        cursor,
+        scenario: &run.scenario,
+        run,
+    })
+    .unwrap_or_default()
+}
+
+/// The file's head, read first (the scenario is only skipped over here).
 #[derive(Deserialize)]
 struct FileHead {
     kind: Option<String>,
     version: Option<u32>,
     #[serde(default)]
     cursor: u32,
-    scenario: Option<serde_json::Value>,
+    scenario: Option<IgnoredAny>,
 }
 
-/// Read a run file back, or explain what is wrong with it.
-pub fn parse_run_file(text: &str) -> Result<(Scenario, u32), String> {
+/// The file's scenario, read once the head is known to be right.
+#[derive(Deserialize)]
+struct FileScenario {
+    scenario: Scenario,
+}
+
+/// Read a run file back (an older model's file opens with a notice), or
+/// explain what is wrong with it.
+pub fn parse_run_file(text: &str) -> Result<Opened, String> {
     if text.len() > MAX_FILE_BYTES {
         return Err(format!(
             "the file is {} MB, more than the {} MB a run file can be",
@@ -50,17 +71,16 @@ pub fn parse_run_file(text: &str) -> Result<(Scenario, u32), String> {
         );
     }
     if head.version != Some(FILE_VERSION) {
+        let version = head.version.map_or("none".to_string(), |v| v.to_string());
         return Err(format!(
-            "it was saved in run file version {:?}; this page reads version {FILE_VERSION}",
-            head.version
+            "it was saved in run file version {version}; this page reads version {FILE_VERSION}"
         ));
     }
-    let raw = head.scenario.ok_or("the file has no scenario in it")?;
-    let scenario: Scenario =
-        serde_json::from_value(raw).map_err(|e| format!("its scenario is damaged ({e})"))?;
-    faultline_sim::permalink::check(&scenario)
-        .map_err(|e| format!("its scenario cannot be played: {e}"))?;
-    Ok((scenario, head.cursor))
+    head.scenario.ok_or("the file has no scenario in it")?;
+    let FileScenario { scenario } =
+        serde_json::from_str(text).map_err(|e| format!("its scenario is damaged ({e})"))?;
+    permalink::check(&scenario).map_err(|e| format!("its scenario cannot be played: {e}"))?;
+    Ok(permalink::adopt(scenario, head.cursor))
 }
 
 /// Make the diagram's SVG readable outside the page: embed the colours
@@ -81,9 +101,11 @@ mod tests {
     fn exported_file_reads_back() {
         let s = faultline_sim::preset("payments", "key-expired").unwrap();
         let run = faultline_sim::simulate(&s).unwrap();
-        let (back, cursor) = parse_run_file(&run_file(&run, 5)).unwrap();
-        assert_eq!(back, s);
-        assert_eq!(cursor, 5);
+        let back = parse_run_file(&run_file(&run, 5)).unwrap();
+        assert_eq!(back.scenario, s);
+        assert_eq!(back.step, 5);
+        assert_eq!(back.preset.as_deref(), Some("key-expired"));
+        assert_eq!(back.notice, None);
     }
 
     #[test]

@@ -10,6 +10,11 @@ mod panic;
 mod platform;
 mod state;
 
+/// Talc in place of dlmalloc: smaller in the wasm, as fast here.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     panic::install();
     yew::Renderer::<app::App>::new().render();

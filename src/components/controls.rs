@@ -26,7 +26,10 @@ pub fn Controls(p: &Props) -> Html {
         let v = e
             .target_unchecked_into::<web_sys::HtmlSelectElement>()
             .value();
-        Action::SetSpeed(v.parse().unwrap_or(1.0))
+        // The option values are SPEED_LABELS: look the speed up rather than
+        // parse a float (float parsing costs about 4 KB of WebAssembly).
+        let i = SPEED_LABELS.iter().position(|l| *l == v).unwrap_or(2);
+        Action::SetSpeed(SPEEDS[i])
     });
     html! {
         <div class="controls" role="group" aria-label="Playback">

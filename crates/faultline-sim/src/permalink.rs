@@ -90,7 +90,14 @@ pub fn open(hash: &str) -> Result<Opened, PermalinkError> {
     if hash.starts_with("lab=") {
         return open_short(hash);
     }
-    let (mut scenario, step) = decode(hash)?;
+    let (scenario, step) = decode(hash)?;
+    Ok(adopt(scenario, step))
+}
+
+/// Bring a scenario read from a link or a file to its lab's current model
+/// version (with a notice if it was made under another one) and recognise
+/// an unchanged preset.
+pub fn adopt(mut scenario: Scenario, step: u32) -> Opened {
     let current = registry::model_version(&scenario.lab);
     let notice = (scenario.model != current).then(|| {
         let title = registry::lab(&scenario.lab).map_or("", |l| l.title);
@@ -102,12 +109,12 @@ pub fn open(hash: &str) -> Result<Opened, PermalinkError> {
     });
     scenario.model = current;
     let preset = registry::preset_matching(&scenario);
-    Ok(Opened {
+    Opened {
         scenario,
         step,
         preset,
         notice,
-    })
+    }
 }
 
 fn open_short(hash: &str) -> Result<Opened, PermalinkError> {

@@ -166,6 +166,14 @@ pub struct RowChange {
     pub row: Vec<String>,
 }
 
+/// Note that row `key` changed, once (rows are reported in the order they
+/// were first touched; no sorting, which costs code size in the wasm).
+pub fn mark_changed<T: PartialEq>(changed: &mut Vec<T>, key: T) {
+    if !changed.contains(&key) {
+        changed.push(key);
+    }
+}
+
 /// A row change and the step that made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoggedRow {

@@ -81,12 +81,15 @@ impl<'s, L: Lab> Sim<'s, L> {
                 Fault::Crash { at_ms, .. }
                 | Fault::Restart { at_ms, .. }
                 | Fault::Lab { at_ms, .. } => sim.push(*at_ms, Event::Fault(i as u32)),
-                Fault::AtStep { step, .. } => sim.step_faults.push((*step, i as u32)),
+                Fault::AtStep { step, .. } => {
+                    // Kept sorted, latest first (popped from the back);
+                    // inserted in place rather than sorted (smaller wasm).
+                    let at = sim.step_faults.partition_point(|x| *x > (*step, i as u32));
+                    sim.step_faults.insert(at, (*step, i as u32));
+                }
                 _ => {}
             }
         }
-        sim.step_faults.sort_unstable();
-        sim.step_faults.reverse(); // popped from the back, earliest first
         for a in &sim.actors {
             for t in a.schema() {
                 if !sim.rec.table_schema.iter().any(|x| x.title == t.title) {

@@ -7,7 +7,7 @@ use super::msg::{reason, short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
-use crate::trace::{RowChange, TableSchema};
+use crate::trace::{mark_changed, RowChange, TableSchema};
 
 const TIMEOUT: u32 = 1;
 const BACKOFF: u32 = 2;
@@ -83,7 +83,7 @@ impl Client {
 
     /// Note that attempt `n`'s row changed.
     fn touch(&mut self, n: u32, ctx: &mut Ctx<PayMsg>) {
-        self.dirty.push(n);
+        mark_changed(&mut self.dirty, n);
         ctx.data_changed();
     }
 
@@ -228,7 +228,7 @@ impl Actor for Client {
         if attempt != current || self.machine.current != "awaiting_response" {
             if let Some(a) = self.attempts.iter_mut().find(|a| a.n == attempt) {
                 a.outcome = format!("{} too late (ignored{replay_note})", status);
-                self.dirty.push(attempt);
+                mark_changed(&mut self.dirty, attempt);
                 ctx.data_changed();
             }
             ctx.say_with(|| format!(
@@ -329,10 +329,8 @@ impl Actor for Client {
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        let mut dirty = std::mem::take(&mut self.dirty);
+        let dirty = std::mem::take(&mut self.dirty);
         if let Some(out) = out {
-            dirty.sort_unstable();
-            dirty.dedup();
             for n in dirty {
                 if let Some(a) = self.attempts.iter().find(|a| a.n == n) {
                     out.push(RowChange {

@@ -6,7 +6,7 @@ use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
-use crate::trace::{RowChange, TableSchema};
+use crate::trace::{mark_changed, RowChange, TableSchema};
 use std::collections::BTreeMap;
 
 /// The life of one idempotency key record (the panel shows the latest key).
@@ -94,7 +94,7 @@ impl Database {
     }
 
     fn fire(&mut self, key: &Key, event: &'static str, ctx: &mut Ctx<PayMsg>) {
-        self.dirty_keys.push(*key);
+        mark_changed(&mut self.dirty_keys, *key);
         if let Some(r) = self.keys.get_mut(key) {
             ctx.fire_instance(&mut r.machine, r.serial, event);
             self.shown = r.machine;
@@ -221,7 +221,7 @@ impl Database {
         now: u64,
     ) -> u32 {
         let id = self.charges.len() as u32 + 1;
-        self.dirty_charges.push(id);
+        mark_changed(&mut self.dirty_charges, id);
         self.charges.push(Charge {
             id,
             order,
@@ -414,15 +414,11 @@ impl Actor for Database {
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        let (mut charges, mut keys) = (
+        let (charges, keys) = (
             std::mem::take(&mut self.dirty_charges),
             std::mem::take(&mut self.dirty_keys),
         );
         let Some(out) = out else { return };
-        charges.sort_unstable();
-        charges.dedup();
-        keys.sort_unstable();
-        keys.dedup();
         for id in charges {
             if let Some(c) = self.charges.iter().find(|c| c.id == id) {
                 let row = vec![

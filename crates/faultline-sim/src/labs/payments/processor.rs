@@ -7,7 +7,7 @@ use super::msg::{short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
-use crate::trace::{RowChange, TableSchema};
+use crate::trace::{mark_changed, RowChange, TableSchema};
 use std::collections::BTreeMap;
 
 pub static PROCESSOR_MACHINE: StateMachine = StateMachine {
@@ -162,7 +162,7 @@ impl Actor for Processor {
                     (id, false)
                 }
             };
-            self.dirty.push(auth);
+            mark_changed(&mut self.dirty, auth);
             ctx.data_changed();
             let event = if self.work.is_empty() {
                 "approved"
@@ -189,10 +189,8 @@ impl Actor for Processor {
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        let mut dirty = std::mem::take(&mut self.dirty);
+        let dirty = std::mem::take(&mut self.dirty);
         let Some(out) = out else { return };
-        dirty.sort_unstable();
-        dirty.dedup();
         for id in dirty {
             if let Some(a) = self.auths.iter().find(|a| a.id == id) {
                 let row = vec![
