@@ -46,3 +46,11 @@ pub fn install() {
 pub fn self_test_panic() {
     panic!("self-test: this panic was requested by the end-to-end test");
 }
+
+/// Every preset's golden digest computed by this wasm build (JSON), for the
+/// E2E test that checks the browser runs presets exactly as native tests do.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = faultlineDigests)]
+pub fn digests() -> String {
+    faultline_sim::digest::preset_digests_json()
+}

@@ -440,17 +440,11 @@ mod tests {
     #[test]
     fn a_fault_click_keeps_the_past() {
         let s = state().reduce(Action::Seek(3));
-        let before: Vec<String> = s.run.steps[..=3]
-            .iter()
-            .map(|x| s.run.summary(x))
-            .collect();
+        let before: Vec<String> = s.run.steps[..=3].iter().map(|x| s.run.summary(x)).collect();
         let info = faultline_sim::lab("payments").unwrap();
         let faults = (info.palette[0].build)(s.playhead as u64);
         let s = s.reduce(Action::AddFaults(faults));
-        let after: Vec<String> = s.run.steps[..=3]
-            .iter()
-            .map(|x| s.run.summary(x))
-            .collect();
+        let after: Vec<String> = s.run.steps[..=3].iter().map(|x| s.run.summary(x)).collect();
         assert_eq!(before, after);
         assert_eq!(s.cursor, 3);
         assert_eq!(s.scenario.faults.len(), 2);

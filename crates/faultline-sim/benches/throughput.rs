@@ -32,7 +32,12 @@ fn main() {
     println!("engine throughput: {REPEATS} measurements of {secs} s per detail level, best counts");
 
     let mut missed = Vec::new();
+    // FAULTLINE_BENCH_ONLY=lean|full measures one level (for profiling).
+    let only = std::env::var("FAULTLINE_BENCH_ONLY").unwrap_or_default();
     for (detail, budget) in [(Detail::Lean, LEAN_BUDGET), (Detail::Full, FULL_BUDGET)] {
+        if !only.is_empty() && !format!("{detail:?}").eq_ignore_ascii_case(&only) {
+            continue;
+        }
         let best = best_rate(detail, budget, secs);
         long_run(detail);
         if best < budget {

@@ -259,7 +259,8 @@ pub struct TraceSoFar<'a> {
     /// Invariants already found broken (only the first violation of each
     /// is recorded, so a lab may skip re-checking them).
     pub broken: &'a [Violation],
-    /// Actors whose data or state machine changed in this step (every
+    /// Actors whose data or state machine changed in this step, in lane
+    /// order (every
     /// actor on the first step and at the end): a lab may re-check only
     /// the properties these can affect.
     pub changed: &'a [u16],

@@ -351,7 +351,9 @@ impl Run {
         let name = |a: u16| self.actors.get(a as usize).map_or("?", |x| x.name.as_str());
         let flight = step.flight.and_then(|f| self.flights.get(f as usize));
         match (step.kind, flight) {
-            (StepKind::Deliver, Some(f)) => format!("{} → {}: {}", name(f.from), name(f.to), f.label),
+            (StepKind::Deliver, Some(f)) => {
+                format!("{} → {}: {}", name(f.from), name(f.to), f.label)
+            }
             (StepKind::Lost, Some(f)) => format!("lost in the network: {}", f.label),
             (StepKind::Timer, _) => {
                 let timer = self

@@ -59,7 +59,8 @@ fn response_lost_without_key_charges_twice() {
     assert_eq!(lost.fate, faultline_sim::trace::Fate::Dropped);
     // The violation is recorded at the step that wrote the second charge.
     assert!(
-        r.summary(&r.steps[v.step as usize]).contains("INSERT charge"),
+        r.summary(&r.steps[v.step as usize])
+            .contains("INSERT charge"),
         "{}",
         r.summary(&r.steps[v.step as usize])
     );

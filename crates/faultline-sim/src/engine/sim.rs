@@ -234,12 +234,14 @@ impl<'s, L: Lab> Sim<'s, L> {
             rec.kind = StepKind::Lost;
             let f = &mut self.rec.flights[fid as usize];
             f.fate = Fate::ReceiverDown;
-            rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label);
-            rec.narration.push(format!(
-                "{} is down, so the message \"{}\" reaches nobody and is lost.",
-                self.actors[to as usize].title(),
-                f.label
-            ));
+            if self.rec.detail {
+                rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label);
+                rec.narration.push(format!(
+                    "{} is down, so the message \"{}\" reaches nobody and is lost.",
+                    self.actors[to as usize].title(),
+                    f.label
+                ));
+            }
         } else if let Some(msg) = payload {
             rec.kind = StepKind::Deliver;
             self.rec.flights[fid as usize].fate = Fate::Delivered;
@@ -378,7 +380,8 @@ impl<'s, L: Lab> Sim<'s, L> {
             to,
             class,
         );
-        let (label, display) = if self.rec.detail {
+        let detail = self.rec.detail;
+        let (label, display) = if detail {
             let copy = msg.clone();
             (msg.label(), LazyMessage::new(move || copy.display()))
         } else {
@@ -401,7 +404,7 @@ impl<'s, L: Lab> Sim<'s, L> {
         };
         match routing.action {
             Some((NetAction::Drop, why)) => {
-                flight.note = Some(format!("lost in the network ({why})"));
+                flight.note = detail.then(|| format!("lost in the network ({why})"));
                 flight.fate = Fate::Dropped;
                 self.push(flight.arrives_at, Event::Lost(id));
                 self.rec.flights.push(flight);
@@ -409,7 +412,7 @@ impl<'s, L: Lab> Sim<'s, L> {
             }
             Some((NetAction::Delay { ms }, why)) => {
                 flight.arrives_at = flight.arrives_at.saturating_add(ms);
-                flight.note = Some(format!("delayed {ms} ms ({why})"));
+                flight.note = detail.then(|| format!("delayed {ms} ms ({why})"));
                 self.push(flight.arrives_at, Event::Deliver(id));
                 self.rec.flights.push(flight);
                 self.payloads.push(Some(msg));
@@ -420,8 +423,8 @@ impl<'s, L: Lab> Sim<'s, L> {
                 copy.id = id + 1;
                 copy.arrives_at = flight.arrives_at + extra;
                 copy.duplicate_of = Some(id);
-                copy.note = Some(format!("a duplicate made by the network ({why})"));
-                flight.note = Some("the network will deliver this message twice".into());
+                copy.note = detail.then(|| format!("a duplicate made by the network ({why})"));
+                flight.note = detail.then(|| "the network will deliver this message twice".into());
                 self.push(flight.arrives_at, Event::Deliver(id));
                 self.push(copy.arrives_at, Event::Deliver(id + 1));
                 self.rec.flights.push(flight);

@@ -82,10 +82,8 @@ pub fn check(
             &mut out,
         );
     }
-    for (i, a) in actors.iter().enumerate().take(cfg.clients as usize) {
-        if !trace.changed(i as u16) {
-            continue;
-        }
+    let changed_clients = trace.changed.iter().take_while(|&&i| i < cfg.clients);
+    for a in changed_clients.filter_map(|&i| actors.get(i as usize)) {
         if let PaymentActor::Client(c) = a {
             if c.attempts.len() as u32 > max_attempts && want(ATTEMPTS_CAPPED) {
                 out.push((

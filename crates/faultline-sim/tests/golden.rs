@@ -1,0 +1,57 @@
+//! Golden digests: every preset of every lab runs exactly as recorded in
+//! `tests/golden.json`. When a lab's behaviour changes on purpose, its
+//! model version must go up too (so old links open with their notice):
+//! this test fails if the digests moved but the version did not, or the
+//! version moved but the file was not regenerated.
+
+use faultline_sim::digest::preset_digests_json;
+use serde_json::Value;
+
+#[test]
+fn every_preset_runs_as_recorded_and_model_versions_follow() {
+    let golden: Value = serde_json::from_str(include_str!("golden.json")).unwrap();
+    let now: Vec<Value> = serde_json::from_str(&preset_digests_json()).unwrap();
+    let mut problems = Vec::new();
+    for row in &now {
+        let (lab, preset) = (
+            row["lab"].as_str().unwrap(),
+            row["preset"].as_str().unwrap(),
+        );
+        let recorded = &golden["labs"][lab];
+        let same_digest = recorded["presets"][preset] == row["digest"];
+        let same_model = recorded["model"] == row["model"];
+        match (same_digest, same_model) {
+            (true, true) => {}
+            (false, true) => problems.push(format!(
+                "{lab}/{preset}: the run changed ({} -> {}) but the lab's model version is still {}: bump MODEL_VERSION, then regenerate tests/golden.json",
+                recorded["presets"][preset], row["digest"], row["model"]
+            )),
+            _ => problems.push(format!(
+                "{lab}/{preset}: model version {} (recorded {}), digest {}: regenerate tests/golden.json with the golden_digests example",
+                row["model"], recorded["model"], row["digest"]
+            )),
+        }
+    }
+    let recorded_count: usize = golden["labs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|l| l["presets"].as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        recorded_count,
+        now.len(),
+        "every preset has a golden digest, and no more"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_digest_notices_a_one_event_difference() {
+    let mut s = faultline_sim::preset("payments", "happy-path").unwrap();
+    let a = faultline_sim::digest::run_digest(&s).unwrap();
+    s.latency.max_ms += 1;
+    let b = faultline_sim::digest::run_digest(&s).unwrap();
+    assert_ne!(a, b);
+    assert_eq!(a.len(), 16);
+}
