@@ -159,11 +159,82 @@ pub struct TableSchema {
     pub columns: &'static [&'static str],
 }
 
+/// A row's cells after its key, formatted only when a view shows the row:
+/// formatting every version of every row as it was written was most of a
+/// full run's cost, and a view shows only the latest version at a cursor.
+#[derive(Clone)]
+pub struct LazyCells(Rc<dyn Fn() -> Vec<String>>);
+
+impl LazyCells {
+    pub fn new(make: impl Fn() -> Vec<String> + 'static) -> Self {
+        Self(Rc::new(make))
+    }
+
+    /// Cells already formatted.
+    pub fn ready(cells: Vec<String>) -> Self {
+        Self::new(move || cells.clone())
+    }
+
+    pub fn get(&self) -> Vec<String> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for LazyCells {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+impl PartialEq for LazyCells {
+    fn eq(&self, o: &Self) -> bool {
+        self.get() == o.get()
+    }
+}
+
+impl Serialize for LazyCells {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
 /// A row written (inserted or replaced, keyed by its first cell) by a step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RowChange {
     pub table: &'static str,
-    pub row: Vec<String>,
+    /// The first cell: the row's identity in its table.
+    pub key: String,
+    /// The other cells.
+    pub cells: LazyCells,
+}
+
+impl RowChange {
+    /// A row given as all its cells (the first is the key).
+    pub fn new(table: &'static str, mut row: Vec<String>) -> Self {
+        let key = if row.is_empty() {
+            String::new()
+        } else {
+            row.remove(0)
+        };
+        Self {
+            table,
+            key,
+            cells: LazyCells::ready(row),
+        }
+    }
+
+    /// A row whose other cells are formatted when shown.
+    pub fn lazy(
+        table: &'static str,
+        key: String,
+        cells: impl Fn() -> Vec<String> + 'static,
+    ) -> Self {
+        Self {
+            table,
+            key,
+            cells: LazyCells::new(cells),
+        }
+    }
 }
 
 /// Note that row `key` changed, once (rows are reported in the order they
@@ -175,11 +246,12 @@ pub fn mark_changed<T: PartialEq>(changed: &mut Vec<T>, key: T) {
 }
 
 /// A row change and the step that made it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LoggedRow {
     pub step: u32,
     pub table: &'static str,
-    pub row: Vec<String>,
+    pub key: String,
+    pub cells: LazyCells,
 }
 
 /// One event of the run.
@@ -291,18 +363,27 @@ impl Run {
             })
             .collect();
         let end = self.row_log.partition_point(|r| r.step <= step);
+        // The latest version of each row, in order of first appearance;
+        // only those are formatted.
+        let mut latest: Vec<Vec<(&str, &LoggedRow)>> = vec![Vec::new(); out.len()];
         for entry in &self.row_log[..end] {
-            let Some(table) = out.iter_mut().find(|t| t.title == entry.table) else {
+            let Some(t) = out.iter().position(|t| t.title == entry.table) else {
                 continue;
             };
-            match table
-                .rows
-                .iter_mut()
-                .find(|r| r.first() == entry.row.first())
-            {
-                Some(row) => row.clone_from(&entry.row),
-                None => table.rows.push(entry.row.clone()),
+            match latest[t].iter_mut().find(|(k, _)| *k == entry.key) {
+                Some(slot) => slot.1 = entry,
+                None => latest[t].push((&entry.key, entry)),
             }
+        }
+        for (table, rows) in out.iter_mut().zip(latest) {
+            table.rows = rows
+                .into_iter()
+                .map(|(key, e)| {
+                    let mut row = vec![key.to_string()];
+                    row.extend(e.cells.get());
+                    row
+                })
+                .collect();
         }
         out
     }
@@ -314,11 +395,10 @@ impl Run {
         self.row_log[start..end]
             .iter()
             .map(|e| {
-                let key = e.row.first().cloned().unwrap_or_default();
                 let new = !self.row_log[..start]
                     .iter()
-                    .any(|o| o.table == e.table && o.row.first() == e.row.first());
-                (e.table.to_string(), key, new)
+                    .any(|o| o.table == e.table && o.key == e.key);
+                (e.table.to_string(), e.key.clone(), new)
             })
             .collect()
     }

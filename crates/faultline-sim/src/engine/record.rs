@@ -146,7 +146,8 @@ impl<L: Lab> Sim<'_, L> {
         self.rec.row_log.extend(rows.into_iter().map(|r| LoggedRow {
             step,
             table: r.table,
-            row: r.row,
+            key: r.key,
+            cells: r.cells,
         }));
     }
 

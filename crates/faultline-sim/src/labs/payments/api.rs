@@ -503,10 +503,10 @@ impl Actor for Api {
         for (i, value) in now.iter().enumerate() {
             if self.reported[i] != Some(*value) {
                 self.reported[i] = Some(*value);
-                out.push(RowChange {
-                    table: LOAD_TABLE.title,
-                    row: vec![MEASURES[i].to_string(), value.to_string()],
-                });
+                out.push(RowChange::new(
+                    LOAD_TABLE.title,
+                    vec![MEASURES[i].to_string(), value.to_string()],
+                ));
             }
         }
     }

@@ -87,15 +87,22 @@ impl Client {
         ctx.data_changed();
     }
 
-    fn attempt_row(&self, a: &Attempt) -> Vec<String> {
-        vec![
+    /// An attempt's row: its key now, the other cells when shown.
+    fn attempt_row(&self, a: &Attempt) -> RowChange {
+        let a = a.clone();
+        RowChange::lazy(
+            ATTEMPTS_TABLE.title,
             format!("c{}#{}", self.index + 1, a.n),
-            secs(a.sent_at),
-            a.key.as_ref().map_or("none".into(), short),
-            money(a.amount),
-            a.outcome.clone(),
-            a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
-        ]
+            move || {
+                vec![
+                    secs(a.sent_at),
+                    a.key.as_ref().map_or("none".into(), short),
+                    money(a.amount),
+                    a.outcome.clone(),
+                    a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
+                ]
+            },
+        )
     }
 
     fn send_attempt(&mut self, ctx: &mut Ctx<PayMsg>) {
@@ -333,10 +340,7 @@ impl Actor for Client {
         if let Some(out) = out {
             for n in dirty {
                 if let Some(a) = self.attempts.iter().find(|a| a.n == n) {
-                    out.push(RowChange {
-                        table: ATTEMPTS_TABLE.title,
-                        row: self.attempt_row(a),
-                    });
+                    out.push(self.attempt_row(a));
                 }
             }
         }

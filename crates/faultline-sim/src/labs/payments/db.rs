@@ -421,39 +421,40 @@ impl Actor for Database {
         let Some(out) = out else { return };
         for id in charges {
             if let Some(c) = self.charges.iter().find(|c| c.id == id) {
-                let row = vec![
+                let c = c.clone();
+                out.push(RowChange::lazy(
+                    CHARGES_TABLE.title,
                     format!("ch_{}", c.id),
-                    format!("ord_{}", c.order),
-                    money(c.amount),
-                    c.key.as_ref().map_or("none".into(), short),
-                    secs(c.at),
-                ];
-                out.push(RowChange {
-                    table: CHARGES_TABLE.title,
-                    row,
-                });
+                    move || {
+                        vec![
+                            format!("ord_{}", c.order),
+                            money(c.amount),
+                            c.key.as_ref().map_or("none".into(), short),
+                            secs(c.at),
+                        ]
+                    },
+                ));
             }
         }
         for k in keys {
             if let Some(r) = self.keys.get(&k) {
-                let stored = r.response.as_ref().map_or("—".into(), |s| {
-                    format!(
-                        "{} {}",
-                        s.status,
-                        s.charge_id.map_or(String::new(), |c| format!("ch_{c}"))
-                    )
-                });
-                let row = vec![
-                    short(&k),
-                    r.fingerprint.to_string(),
-                    r.state.label().to_string(),
-                    stored,
-                    secs(r.expires_at.min(999_999_999)),
-                ];
-                out.push(RowChange {
-                    table: KEYS_TABLE.title,
-                    row,
-                });
+                let (fingerprint, state) = (r.fingerprint, r.state);
+                let (response, expires_at) = (r.response.clone(), r.expires_at);
+                out.push(RowChange::lazy(KEYS_TABLE.title, short(&k), move || {
+                    let stored = response.as_ref().map_or("—".into(), |s| {
+                        format!(
+                            "{} {}",
+                            s.status,
+                            s.charge_id.map_or(String::new(), |c| format!("ch_{c}"))
+                        )
+                    });
+                    vec![
+                        fingerprint.to_string(),
+                        state.label().to_string(),
+                        stored,
+                        secs(expires_at.min(999_999_999)),
+                    ]
+                }));
             }
         }
     }

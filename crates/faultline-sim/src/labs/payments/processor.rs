@@ -200,10 +200,7 @@ impl Actor for Processor {
                     a.key.as_ref().map_or("none".into(), short),
                     a.asked.to_string(),
                 ];
-                out.push(RowChange {
-                    table: AUTHS_TABLE.title,
-                    row,
-                });
+                out.push(RowChange::new(AUTHS_TABLE.title, row));
             }
         }
     }

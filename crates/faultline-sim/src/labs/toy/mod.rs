@@ -169,10 +169,10 @@ impl Actor for ToyActor {
         if let ToyActor::Lamp { log, dirty, .. } = self {
             if std::mem::take(dirty) {
                 if let (Some(out), Some(last)) = (out, log.last()) {
-                    out.push(RowChange {
-                        table: LOG.title,
-                        row: vec![log.len().to_string(), last.clone()],
-                    });
+                    out.push(RowChange::new(
+                        LOG.title,
+                        vec![log.len().to_string(), last.clone()],
+                    ));
                 }
             }
         }
