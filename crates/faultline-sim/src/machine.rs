@@ -68,6 +68,9 @@ impl StateMachine {
 pub struct MachineState {
     pub machine: &'static StateMachine,
     pub current: &'static str,
+    /// Index of `current` in `machine.states` (kept with it, so recording
+    /// a step's states compares no strings).
+    index: u8,
 }
 
 impl MachineState {
@@ -75,7 +78,13 @@ impl MachineState {
         Self {
             machine,
             current: machine.initial(),
+            index: 0,
         }
+    }
+
+    /// Index of the current state in the machine's `states`.
+    pub fn index(&self) -> u8 {
+        self.index
     }
 
     /// Fire `event`. Returns the transition taken, or `None` (state kept)
@@ -88,11 +97,13 @@ impl MachineState {
             to,
         };
         self.current = to;
+        self.index = self.machine.index_of(to).unwrap_or(0) as u8;
         Some(t)
     }
 
     pub fn reset(&mut self) {
         self.current = self.machine.initial();
+        self.index = 0;
     }
 }
 

@@ -155,10 +155,8 @@ impl<L: Lab> Sim<'_, L> {
     pub(super) fn commit_step(&mut self, mut rec: StepRecord) {
         let changed = rec.data_changed || rec.moved != 0 || self.rec.steps.is_empty();
         let index = self.rec.next_step();
-        let moved = rec.moved != 0
-            || rec.data_changed
-            || matches!(rec.kind, StepKind::Crash | StepKind::Restart)
-            || index == 0;
+        let moved =
+            rec.moved != 0 || matches!(rec.kind, StepKind::Crash | StepKind::Restart) || index == 0;
         // Who changed, for the checks: writers and machines that moved.
         let mut who = std::mem::take(&mut self.rec.who);
         who.clear();
@@ -197,13 +195,7 @@ impl<L: Lab> Sim<'_, L> {
         let states = if !self.rec.detail || !moved {
             Vec::new()
         } else {
-            self.actors
-                .iter()
-                .map(|a| {
-                    let m = a.machine();
-                    m.machine.index_of(m.current).unwrap_or(0) as u8
-                })
-                .collect()
+            self.actors.iter().map(|a| a.machine().index()).collect()
         };
         let down = (0..self.actors.len())
             .filter(|&i| !self.up[i])
