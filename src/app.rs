@@ -5,8 +5,6 @@
 use crate::browser;
 use crate::components::help::HelpOverlay;
 use crate::components::lab::LabView;
-use crate::components::landing::Landing;
-use crate::components::notice::NoticeBanner;
 use crate::export;
 use crate::state::{default_scenario, Action, AppState, Notice, Page, SPEEDS};
 use faultline_sim::permalink;
@@ -339,8 +337,11 @@ pub fn App() -> Html {
                 match state.page {
                     Page::Landing => html! {
                         <>
-                            <NoticeBanner notice={state.notice.clone()} on={on.clone()} />
-                            <Landing labs={faultline_sim::labs()} on_open={open_lab} />
+                            { crate::components::notice::notice_banner(state.notice.as_ref(), &on) }
+                            { crate::components::landing::landing(&crate::components::landing::Props {
+                                labs: faultline_sim::labs(),
+                                on_open: open_lab,
+                            }) }
                         </>
                     },
                     Page::Lab => html! {

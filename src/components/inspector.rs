@@ -6,7 +6,9 @@
 use faultline_sim::message::{Body, Jws, Message};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+/// What the inspector shows. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
+#[derive(PartialEq, Clone)]
 pub struct Props {
     pub title: String,
     pub message: Message,
@@ -37,8 +39,7 @@ fn token(field: &str, jws: &Jws) -> Html {
     }
 }
 
-#[component]
-pub fn Inspector(p: &Props) -> Html {
+pub fn inspector(p: &Props) -> Html {
     let m = &p.message;
     let form = match &m.body {
         Body::Form(fields) => Some(pairs("Form fields, decoded", "message-form", fields)),

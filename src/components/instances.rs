@@ -6,7 +6,8 @@ use crate::state::Action;
 use faultline_sim::trace::InstanceAt;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+/// What the picker shows. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
 pub struct Props {
     pub actor: u16,
     pub title: String,
@@ -33,8 +34,7 @@ pub fn shown(instances: &[InstanceAt], picked: Option<u32>, step: u32) -> Option
         .or_else(|| instances.iter().max_by_key(|i| (i.step, i.id)))
 }
 
-#[component]
-pub fn InstancePicker(p: &Props) -> Html {
+pub fn instance_picker(p: Props) -> Html {
     let live = p.instances.iter().filter(|i| i.live).count();
     let id = format!("instances-{}", p.actor);
     let actor = p.actor;

@@ -5,14 +5,12 @@
 use super::config::ConfigPanel;
 use super::controls::Controls;
 use super::faults::FaultPalette;
-use super::instances::InstancePicker;
 use super::interview::InterviewPanel;
 use super::invariants::InvariantPanel;
 use super::load::LoadChart;
 use super::machines::MachinePanel;
 use super::narration::Narration;
 use super::network::NetworkPanel;
-use super::notice::NoticeBanner;
 use super::sequence::SequenceDiagram;
 use super::tables::DataTables;
 use crate::state::{Action, AppState};
@@ -86,8 +84,10 @@ pub fn LabView(p: &Props) -> Html {
             };
             return Some(html! {
                 <MachinePanel {title} machine={a.machine} {current} {taken} {down}>
-                    <InstancePicker actor={lane} title={a.title.clone()} noun={kind.noun} {instances} {picked}
-                        displayed={displayed.map(|d| d.id)} on={p.on.clone()} />
+                    { super::instances::instance_picker(super::instances::Props {
+                        actor: lane, title: a.title.clone(), noun: kind.noun, instances, picked,
+                        displayed: displayed.map(|d| d.id), on: p.on.clone(),
+                    }) }
                 </MachinePanel>
             });
         }
@@ -127,7 +127,7 @@ pub fn LabView(p: &Props) -> Html {
                 <button class="link back" onclick={home}>{ "← All labs" }</button>
                 <h1>{ info.title }</h1>
             </header>
-            <NoticeBanner notice={s.notice.clone()} on={p.on.clone()} />
+            { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
                 <ul>{ for presets }</ul>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>

@@ -3,14 +3,15 @@
 use faultline_sim::lab::LabInfo;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+/// What the landing page shows. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
+#[derive(PartialEq, Clone)]
 pub struct Props {
     pub labs: Vec<LabInfo>,
     pub on_open: Callback<&'static str>,
 }
 
-#[component]
-pub fn Landing(p: &Props) -> Html {
+pub fn landing(p: &Props) -> Html {
     let cards = p.labs.iter().map(|l| {
         let id = l.id;
         let onclick = p.on_open.reform(move |_| id);

@@ -1,7 +1,6 @@
 //! The narration: what just happened and why, in an ARIA live region, plus
 //! the recent steps as a clickable log.
 
-use super::inspector::Inspector;
 use crate::state::Action;
 use faultline_sim::Run;
 use std::rc::Rc;
@@ -57,7 +56,10 @@ pub fn Narration(p: &Props) -> Html {
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default()
             );
-            html! { <Inspector {title} message={fl.message.get()} /> }
+            super::inspector::inspector(&super::inspector::Props {
+                title,
+                message: fl.message.get(),
+            })
         });
     html! {
         <section class="panel narration" aria-labelledby="narr-h">

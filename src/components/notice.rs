@@ -4,18 +4,13 @@
 use crate::state::{Action, Notice};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct Props {
-    pub notice: Option<Notice>,
-    pub on: Callback<Action>,
-}
-
-#[component]
-pub fn NoticeBanner(p: &Props) -> Html {
-    let Some(n) = &p.notice else {
+/// A plain function, not a component: it is tiny, and each component
+/// costs about 1 KB of WebAssembly in Yew's glue.
+pub fn notice_banner(notice: Option<&Notice>, on: &Callback<Action>) -> Html {
+    let Some(n) = notice else {
         return html! {};
     };
-    let dismiss = p.on.reform(|_| Action::Dismiss);
+    let dismiss = on.reform(|_| Action::Dismiss);
     html! {
         <div id="message" class={classes!("banner", if n.is_error { "error" } else { "info" })} role={if n.is_error { "alert" } else { "status" }}>
             { &n.text }{" "}<button class="link" onclick={dismiss}>{ "Dismiss" }</button>

@@ -4,9 +4,7 @@
 //! under `src/` names a lab or a preset; the views render every message
 //! class, body kind, timer kind, partition and instance picker.
 
-use super::inspector::Inspector;
 use super::lab::LabView;
-use super::landing::Landing;
 use super::sequence::SequenceDiagram;
 use super::tests::render;
 use crate::state::{Action, AppState};
@@ -15,6 +13,27 @@ use faultline_sim::message::Message;
 use faultline_sim::{labs, preset, simulate};
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// Test hosts for views that are plain functions in the app.
+#[component]
+fn Inspector(p: &InspectorProps) -> Html {
+    super::inspector::inspector(&p.inner)
+}
+
+#[derive(Properties, PartialEq)]
+struct InspectorProps {
+    inner: super::inspector::Props,
+}
+
+#[component]
+fn Landing(p: &LandingProps) -> Html {
+    super::landing::landing(&p.inner)
+}
+
+#[derive(Properties, PartialEq)]
+struct LandingProps {
+    inner: super::landing::Props,
+}
 
 fn lab_view(state: Rc<AppState>) -> String {
     let info = Rc::new(faultline_sim::lab(&state.scenario.lab).unwrap());
@@ -34,9 +53,11 @@ fn lab_view(state: Rc<AppState>) -> String {
 #[test]
 fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
     let opened = Rc::new(std::cell::RefCell::new(Vec::new()));
-    let html = render::<Landing>(super::landing::Props {
-        labs: labs(),
-        on_open: Callback::noop(),
+    let html = render::<Landing>(LandingProps {
+        inner: super::landing::Props {
+            labs: labs(),
+            on_open: Callback::noop(),
+        },
     });
     for info in labs() {
         assert!(
@@ -188,9 +209,11 @@ fn the_inspector_shows_each_body_kind_in_its_own_form() {
             "https://planner.example/cb?code=abc&state=x%2By",
         )
         .form_field("id_token", jws);
-    let html = render::<Inspector>(super::inspector::Props {
-        title: "Message".into(),
-        message: msg,
+    let html = render::<Inspector>(InspectorProps {
+        inner: super::inspector::Props {
+            title: "Message".into(),
+            message: msg,
+        },
     });
     assert!(html.contains("Location query, parameter by parameter"));
     assert!(
@@ -205,9 +228,11 @@ fn the_inspector_shows_each_body_kind_in_its_own_form() {
         "{html}"
     );
     assert!(html.contains("application/x-www-form-urlencoded"));
-    let text = render::<Inspector>(super::inspector::Props {
-        title: "Message".into(),
-        message: Message::one_way("PUBLISH OrderCreated").text("order 7"),
+    let text = render::<Inspector>(InspectorProps {
+        inner: super::inspector::Props {
+            title: "Message".into(),
+            message: Message::one_way("PUBLISH OrderCreated").text("order 7"),
+        },
     });
     assert!(text.contains("one-way message") && text.contains("text/plain"));
 }
