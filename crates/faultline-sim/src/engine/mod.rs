@@ -4,7 +4,8 @@
 //! - `sim.rs`: the loop: virtual time, the event queue, actors' handlers,
 //!   timers, crashes and restarts, faults that act at a time or a step.
 //! - `network.rs`: what happens to a message on the wire: latency, scripted
-//!   and random fates, partitions and per-link rules.
+//!   and random fates, partitions and per-link rules, and `Sim::send`,
+//!   which puts a message on the wire with them.
 //! - `record.rs`: recording the trace: steps, rows, verdicts, the `Run`.
 
 mod network;

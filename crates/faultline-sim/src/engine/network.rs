@@ -5,11 +5,15 @@
 //! order, and rules that start at `t` draw only for messages sent at or
 //! after `t`, so the past of a run never changes when a fault is added.
 
-use crate::actor::ActorId;
+use super::record::StepRecord;
+use super::sim::{Event, Msg, Sim};
+use crate::actor::{ActorId, LabMsg};
 use crate::fault::{Fault, NetAction};
+use crate::lab::Lab;
 use crate::message::MsgClass;
 use crate::rng::SimRng;
 use crate::scenario::{Latency, Scenario};
+use crate::trace::{Fate, Flight, LazyMessage};
 
 /// A partition resolved to lane numbers.
 struct Partition {
@@ -203,5 +207,89 @@ impl Network {
             }
         }
         (action, crash)
+    }
+}
+
+impl<L: Lab> Sim<'_, L> {
+    /// Put a message on the wire with the latency and fate the network gives it.
+    pub(super) fn send(&mut self, from: ActorId, to: ActorId, msg: Msg<L>, rec: &mut StepRecord) {
+        if to as usize >= self.actors.len() {
+            return;
+        }
+        let class = msg.class();
+        let routing = self.net.route(
+            self.scenario,
+            &self.names,
+            &mut self.rng,
+            self.now,
+            from,
+            to,
+            class,
+        );
+        let detail = self.rec.detail;
+        let (label, display) = if detail {
+            let copy = msg.clone();
+            (msg.label(), LazyMessage::new(move || copy.display()))
+        } else {
+            (String::new(), LazyMessage::default())
+        };
+        let id = self.rec.flights.len() as u32;
+        let mut flight = Flight {
+            id,
+            from,
+            to,
+            sent_at: self.now,
+            arrives_at: self.now + routing.latency,
+            send_step: self.rec.next_step(),
+            fate: Fate::InFlight,
+            label,
+            class,
+            message: display,
+            note: None,
+            duplicate_of: None,
+        };
+        match routing.action {
+            Some((NetAction::Drop, why)) => {
+                flight.note = detail.then(|| format!("lost in the network ({why})"));
+                flight.fate = Fate::Dropped;
+                self.push(flight.arrives_at, Event::Lost(id));
+                self.rec.flights.push(flight);
+                self.payloads.push(None);
+            }
+            Some((NetAction::Delay { ms }, why)) => {
+                flight.arrives_at = flight.arrives_at.saturating_add(ms);
+                flight.note = detail.then(|| format!("delayed {ms} ms ({why})"));
+                self.push(flight.arrives_at, Event::Deliver(id));
+                self.rec.flights.push(flight);
+                self.payloads.push(Some(msg));
+            }
+            Some((NetAction::Duplicate, why)) => {
+                let extra = self.net.duplicate_extra(&mut self.rng);
+                let mut copy = flight.clone();
+                copy.id = id + 1;
+                copy.arrives_at = flight.arrives_at + extra;
+                copy.duplicate_of = Some(id);
+                copy.note = detail.then(|| format!("a duplicate made by the network ({why})"));
+                flight.note = detail.then(|| "the network will deliver this message twice".into());
+                self.push(flight.arrives_at, Event::Deliver(id));
+                self.push(copy.arrives_at, Event::Deliver(id + 1));
+                self.rec.flights.push(flight);
+                self.rec.flights.push(copy);
+                self.payloads.push(Some(msg.clone()));
+                self.payloads.push(Some(msg));
+            }
+            None => {
+                self.push(flight.arrives_at, Event::Deliver(id));
+                self.rec.flights.push(flight);
+                self.payloads.push(Some(msg));
+            }
+        }
+        if let Some(victim) = routing.crash {
+            let mut crash_rec = StepRecord::default();
+            self.crash(victim, &mut crash_rec);
+            rec.narration.extend(crash_rec.narration);
+            rec.data_changed = true;
+            rec.wrote |= crash_rec.wrote;
+        }
     }
 }

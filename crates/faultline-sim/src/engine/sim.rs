@@ -4,12 +4,12 @@
 
 use super::network::Network;
 use super::record::{Recorder, StepRecord};
-use crate::actor::{Actor, ActorId, Command, Ctx, CtxOutput, LabMsg};
-use crate::fault::{Fault, NetAction};
+use crate::actor::{Actor, ActorId, Command, Ctx, CtxOutput};
+use crate::fault::Fault;
 use crate::lab::Lab;
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
-use crate::trace::{End, Fate, Flight, LazyMessage, StepKind, TimerMark};
+use crate::trace::{End, Fate, StepKind, TimerMark};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -23,7 +23,7 @@ pub(super) enum Event {
     Timer { actor: ActorId, tag: u32, id: u32 },
 }
 
-type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
+pub(super) type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
 
 pub(super) struct Sim<'s, L: Lab> {
     pub scenario: &'s Scenario,
@@ -33,12 +33,12 @@ pub(super) struct Sim<'s, L: Lab> {
     pub up: Vec<bool>,
     pub now: u64,
     pub rec: Recorder,
-    rng: SimRng,
-    seq: u64,
-    queue: BinaryHeap<Reverse<(u64, u64, Event)>>,
-    net: Network,
+    pub(super) rng: SimRng,
+    pub(super) seq: u64,
+    pub(super) queue: BinaryHeap<Reverse<(u64, u64, Event)>>,
+    pub(super) net: Network,
     /// Payload of each flight still on the wire.
-    payloads: Vec<Option<Msg<L>>>,
+    pub(super) payloads: Vec<Option<Msg<L>>>,
     /// Active timers per actor: tag -> timer id.
     active_timers: Vec<BTreeMap<u32, u32>>,
     /// Faults triggered at a step: (step, fault index), in order.
@@ -100,7 +100,7 @@ impl<'s, L: Lab> Sim<'s, L> {
         sim
     }
 
-    fn push(&mut self, at: u64, ev: Event) {
+    pub(super) fn push(&mut self, at: u64, ev: Event) {
         self.seq += 1;
         self.queue.push(Reverse((at, self.seq, ev)));
     }
@@ -306,7 +306,7 @@ impl<'s, L: Lab> Sim<'s, L> {
         true
     }
 
-    fn crash(&mut self, id: ActorId, rec: &mut StepRecord) {
+    pub(super) fn crash(&mut self, id: ActorId, rec: &mut StepRecord) {
         rec.kind = StepKind::Crash;
         rec.actor = Some(id);
         let name = &self.names[id as usize];
@@ -363,87 +363,5 @@ impl<'s, L: Lab> Sim<'s, L> {
         }
         self.spare = commands;
         rec
-    }
-
-    /// Put a message on the wire with the latency and fate the network gives it.
-    fn send(&mut self, from: ActorId, to: ActorId, msg: Msg<L>, rec: &mut StepRecord) {
-        if to as usize >= self.actors.len() {
-            return;
-        }
-        let class = msg.class();
-        let routing = self.net.route(
-            self.scenario,
-            &self.names,
-            &mut self.rng,
-            self.now,
-            from,
-            to,
-            class,
-        );
-        let detail = self.rec.detail;
-        let (label, display) = if detail {
-            let copy = msg.clone();
-            (msg.label(), LazyMessage::new(move || copy.display()))
-        } else {
-            (String::new(), LazyMessage::default())
-        };
-        let id = self.rec.flights.len() as u32;
-        let mut flight = Flight {
-            id,
-            from,
-            to,
-            sent_at: self.now,
-            arrives_at: self.now + routing.latency,
-            send_step: self.rec.next_step(),
-            fate: Fate::InFlight,
-            label,
-            class,
-            message: display,
-            note: None,
-            duplicate_of: None,
-        };
-        match routing.action {
-            Some((NetAction::Drop, why)) => {
-                flight.note = detail.then(|| format!("lost in the network ({why})"));
-                flight.fate = Fate::Dropped;
-                self.push(flight.arrives_at, Event::Lost(id));
-                self.rec.flights.push(flight);
-                self.payloads.push(None);
-            }
-            Some((NetAction::Delay { ms }, why)) => {
-                flight.arrives_at = flight.arrives_at.saturating_add(ms);
-                flight.note = detail.then(|| format!("delayed {ms} ms ({why})"));
-                self.push(flight.arrives_at, Event::Deliver(id));
-                self.rec.flights.push(flight);
-                self.payloads.push(Some(msg));
-            }
-            Some((NetAction::Duplicate, why)) => {
-                let extra = self.net.duplicate_extra(&mut self.rng);
-                let mut copy = flight.clone();
-                copy.id = id + 1;
-                copy.arrives_at = flight.arrives_at + extra;
-                copy.duplicate_of = Some(id);
-                copy.note = detail.then(|| format!("a duplicate made by the network ({why})"));
-                flight.note = detail.then(|| "the network will deliver this message twice".into());
-                self.push(flight.arrives_at, Event::Deliver(id));
-                self.push(copy.arrives_at, Event::Deliver(id + 1));
-                self.rec.flights.push(flight);
-                self.rec.flights.push(copy);
-                self.payloads.push(Some(msg.clone()));
-                self.payloads.push(Some(msg));
-            }
-            None => {
-                self.push(flight.arrives_at, Event::Deliver(id));
-                self.rec.flights.push(flight);
-                self.payloads.push(Some(msg));
-            }
-        }
-        if let Some(victim) = routing.crash {
-            let mut crash_rec = StepRecord::default();
-            self.crash(victim, &mut crash_rec);
-            rec.narration.extend(crash_rec.narration);
-            rec.data_changed = true;
-            rec.wrote |= crash_rec.wrote;
-        }
     }
 }
