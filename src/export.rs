@@ -108,6 +108,62 @@ mod tests {
         assert_eq!(back.notice, None);
     }
 
+    /// Structure-aware: a valid run file with its head or scenario damaged
+    /// (wrong types, strange values, missing fields, truncation) is either
+    /// read or refused with a message; never a panic.
+    #[test]
+    fn damaged_run_files_are_refused_with_a_message() {
+        let mut r = faultline_sim::rng::SimRng::new(0xf11e);
+        let odd = [
+            "null",
+            "true",
+            "-1",
+            "18446744073709551615",
+            "\"x\"",
+            "[]",
+            "{}",
+            "1.5",
+            "{\"crash\":{\"at_ms\":1,\"actor\":\"nobody\"}}",
+        ];
+        let base: Vec<String> = faultline_sim::labs()[0]
+            .presets
+            .iter()
+            .map(|p| {
+                let run = faultline_sim::simulate(&(p.scenario)()).unwrap();
+                run_file(&run, 3)
+            })
+            .collect();
+        let (mut read, mut refused) = (0, 0);
+        for _ in 0..2_000 {
+            let mut text = base[r.below(base.len() as u64) as usize].clone();
+            // Damage a value in the head or the scenario (they come first).
+            let head_end = text.find(",\"run\"").unwrap_or(text.len());
+            let colons: Vec<usize> = text[..head_end]
+                .match_indices(':')
+                .map(|(i, _)| i)
+                .collect();
+            let at = colons[r.below(colons.len() as u64) as usize] + 1;
+            let end = text[at..].find([',', '}']).map_or(text.len(), |e| at + e);
+            let value = odd[r.below(odd.len() as u64) as usize];
+            text.replace_range(at..end, value);
+            if r.below(8) == 0 {
+                let mut cut = r.below(text.len() as u64) as usize;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+            }
+            match parse_run_file(&text) {
+                Ok(_) => read += 1,
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.trim().is_empty());
+                }
+            }
+        }
+        assert!(read > 0 && refused > 0, "read {read}, refused {refused}");
+    }
+
     #[test]
     fn bad_files_are_explained() {
         for (text, expect) in [
