@@ -323,3 +323,36 @@ fn picking_one_of_many_live_requests_redraws_its_machine() {
     assert!(after.contains(&format!("<option value=\"{}\" selected", other.id)));
     assert_ne!(before, after);
 }
+
+#[test]
+fn the_partition_button_cuts_the_network_and_the_diagram_shows_it() {
+    let s = Rc::new(AppState::new())
+        .reduce(Action::OpenLab(labs()[0].id.to_string()))
+        .reduce(Action::Seek(2));
+    let info = faultline_sim::lab(&s.scenario.lab).unwrap();
+    let cut = info
+        .palette
+        .iter()
+        .find(|e| {
+            (e.build)(0)
+                .iter()
+                .any(|f| matches!(f, Fault::Partition { .. }))
+        })
+        .expect("the palette has a partition");
+    let at = s.playhead as u64 + 1;
+    let s = s.reduce(Action::AddFaults((cut.build)(at)));
+    assert_eq!(s.run.cuts.len(), 1);
+    let s = s.reduce(Action::Seek(u32::MAX));
+    let html = render::<SequenceDiagram>(super::sequence::Props {
+        run: s.run.clone(),
+        cursor: s.cursor,
+        playhead: s.playhead,
+        reduced_motion: true,
+    });
+    assert!(html.contains("✂ partition"));
+    let plan = super::faults::describe(&s.scenario.faults[s.scenario.faults.len() - 1]);
+    assert!(
+        plan.starts_with("Partition payment-api from database"),
+        "{plan}"
+    );
+}

@@ -23,7 +23,11 @@ const SEED: u64 = 0x1ab5_5ea7;
 
 /// The seed and case count: CI's, or the ones given on demand.
 fn plan(cases: u32) -> (u64, u32) {
-    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let env = |k: &str| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
     let seed = env("FAULTLINE_SEED").unwrap_or(SEED);
     let cases = env("FAULTLINE_CASES").map_or(cases, |c| c.min(u64::from(u32::MAX)) as u32);
     (seed, cases)
@@ -239,7 +243,12 @@ fn the_cases_reach_every_transition_of_every_lab() {
         let mut seen = reached.borrow_mut();
         for f in run.steps.iter().flat_map(|st| &st.transitions) {
             let m = run.actors[f.actor as usize].machine.name;
-            let key = (info.id.to_string(), m, f.transition.from, f.transition.event);
+            let key = (
+                info.id.to_string(),
+                m,
+                f.transition.from,
+                f.transition.event,
+            );
             *seen.entry(key).or_default() += 1;
         }
         Ok(())
@@ -261,14 +270,24 @@ fn the_cases_reach_every_transition_of_every_lab() {
                     .get(&(info.id.to_string(), m.name, t.from, t.event))
                     .copied()
                     .unwrap_or(0);
-                println!("{} / {}: {} --{}--> {}: {n} times", info.id, m.name, t.from, t.event, t.to);
+                println!(
+                    "{} / {}: {} --{}--> {}: {n} times",
+                    info.id, m.name, t.from, t.event, t.to
+                );
                 if n == 0 {
-                    missing.push(format!("{} / {}: {} --{}-->", info.id, m.name, t.from, t.event));
+                    missing.push(format!(
+                        "{} / {}: {} --{}-->",
+                        info.id, m.name, t.from, t.event
+                    ));
                 }
             }
         }
     }
-    assert!(missing.is_empty(), "transitions no case reached:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "transitions no case reached:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]

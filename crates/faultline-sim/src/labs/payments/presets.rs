@@ -219,6 +219,38 @@ pub fn palette() -> Vec<PaletteEntry> {
             },
         },
         PaletteEntry {
+            id: "partition-api-db",
+            label: "Cut the API off from its database (2 s)",
+            help: "A network partition: for 2 seconds every message between the payment API and the database is lost, both ways.",
+            build: |t| {
+                vec![Fault::Partition {
+                    from_ms: t,
+                    until_ms: t + 2_000,
+                    side_a: vec!["payment-api".into()],
+                    side_b: vec!["database".into()],
+                }]
+            },
+        },
+        PaletteEntry {
+            id: "flaky-client-link",
+            label: "Flaky link from client 1 (3 s)",
+            help: "For 3 seconds client 1's link to the API is slow (300-900 ms) and loses a third of its messages.",
+            build: |t| {
+                vec![Fault::Link {
+                    from: "client-1".into(),
+                    to: "payment-api".into(),
+                    from_ms: t,
+                    until_ms: t + 3_000,
+                    latency: Some(crate::scenario::Latency {
+                        min_ms: 300,
+                        max_ms: 900,
+                    }),
+                    drop_permille: 333,
+                    duplicate_permille: 0,
+                }]
+            },
+        },
+        PaletteEntry {
             id: "crash-api",
             label: "Crash payment API (back in 1 s)",
             help: "The API loses its in-progress requests and restarts a second later.",
