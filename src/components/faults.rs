@@ -7,7 +7,9 @@ use faultline_sim::lab::PaletteEntry;
 use faultline_sim::message::MsgClass;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+/// What the panel shows. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
+#[derive(PartialEq, Clone)]
 pub struct Props {
     pub palette: Vec<PaletteEntry>,
     pub faults: Vec<Fault>,
@@ -113,8 +115,7 @@ fn ordinal(n: u32) -> String {
     }
 }
 
-#[component]
-pub fn FaultPalette(p: &Props) -> Html {
+pub fn fault_palette(p: &Props) -> Html {
     let buttons = p.palette.iter().map(|e| {
         let build = e.build;
         let now = p.now_ms;

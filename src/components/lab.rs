@@ -4,13 +4,11 @@
 
 use super::config::ConfigPanel;
 use super::controls::Controls;
-use super::faults::FaultPalette;
 use super::interview::InterviewPanel;
 use super::invariants::InvariantPanel;
 use super::load::LoadChart;
 use super::machines::MachinePanel;
 use super::narration::Narration;
-use super::network::NetworkPanel;
 use super::sequence::SequenceDiagram;
 use super::tables::DataTables;
 use crate::state::{Action, AppState};
@@ -156,10 +154,14 @@ pub fn LabView(p: &Props) -> Html {
                 <DataTables {tables} {changed} />
             </section>
             <div class="side-by-side">
-                <FaultPalette palette={info.palette.clone()} faults={s.scenario.faults.clone()} now_ms={s.playhead as u64} on={p.on.clone()} />
+                { super::faults::fault_palette(&super::faults::Props {
+                    palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
+                }) }
                 <div>
                     <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
-                    <NetworkPanel seed={s.scenario.seed} random={s.scenario.random.clone()} on={p.on.clone()} />
+                    { super::network::network_panel(&super::network::Props {
+                        seed: s.scenario.seed, random: s.scenario.random.clone(), on: p.on.clone(),
+                    }) }
                 </div>
             </div>
             if let Some(iv) = info.interview.clone() {

@@ -5,7 +5,9 @@ use crate::state::{Action, Notice};
 use faultline_sim::fault::RandomFaults;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+/// What the panel shows. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
+#[derive(PartialEq, Clone)]
 pub struct Props {
     pub seed: u64,
     pub random: RandomFaults,
@@ -48,8 +50,7 @@ fn percent_field(
     }
 }
 
-#[component]
-pub fn NetworkPanel(p: &Props) -> Html {
+pub fn network_panel(p: &Props) -> Html {
     let on_seed = {
         let (on, seed) = (p.on.clone(), p.seed);
         Callback::from(move |e: Event| {
