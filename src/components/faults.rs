@@ -69,27 +69,23 @@ pub fn describe(f: &Fault) -> String {
             side_a.join(", "),
             side_b.join(", ")
         ),
-        Fault::Link {
-            from,
-            to,
-            from_ms,
-            until_ms,
-            latency,
-            drop_permille,
-            duplicate_permille,
-        } => {
+        Fault::Link(l) => {
             let mut rules = Vec::new();
-            if let Some(l) = latency {
-                rules.push(format!("latency {}–{} ms", l.min_ms, l.max_ms));
+            if let Some(lat) = l.latency {
+                rules.push(format!("latency {}–{} ms", lat.min_ms, lat.max_ms));
             }
-            if *drop_permille > 0 {
-                rules.push(format!("loss {drop_permille}‰"));
+            if l.drop_permille > 0 {
+                rules.push(format!("loss {}‰", l.drop_permille));
             }
-            if *duplicate_permille > 0 {
-                rules.push(format!("duplication {duplicate_permille}‰"));
+            if l.duplicate_permille > 0 {
+                rules.push(format!("duplication {}‰", l.duplicate_permille));
             }
             format!(
-                "Link {from} → {to} from {from_ms} to {until_ms} ms: {}",
+                "Link {} → {} from {} to {} ms: {}",
+                l.from,
+                l.to,
+                l.from_ms,
+                l.until_ms,
                 rules.join(", ")
             )
         }

@@ -106,18 +106,7 @@ pub enum Fault {
     },
     /// Rules for one link (messages from `from` to `to`) during a window:
     /// its own latency range, loss and duplication chances.
-    Link {
-        from: String,
-        to: String,
-        from_ms: u64,
-        until_ms: u64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        latency: Option<Latency>,
-        #[serde(default)]
-        drop_permille: u16,
-        #[serde(default)]
-        duplicate_permille: u16,
-    },
+    Link(LinkRule),
     /// A crash, restart or lab fault that acts as step `step` of the run
     /// (just before the event that would have been that step), whatever
     /// its own time says.
@@ -142,7 +131,7 @@ impl Fault {
             Fault::Crash { at_ms, .. }
             | Fault::Restart { at_ms, .. }
             | Fault::Lab { at_ms, .. } => *at_ms,
-            Fault::Partition { from_ms, .. } | Fault::Link { from_ms, .. } => *from_ms,
+            Fault::Partition { from_ms, .. } | Fault::Link(LinkRule { from_ms, .. }) => *from_ms,
             Fault::AtStep { then, .. } => then.earliest_ms(),
         }
     }
@@ -180,9 +169,33 @@ impl Fault {
             Fault::Partition { side_a, side_b, .. } => {
                 side_a.iter().chain(side_b).map(String::as_str).collect()
             }
-            Fault::Link { from, to, .. } => vec![from, to],
+            Fault::Link(rule) => vec![&rule.from, &rule.to],
             Fault::AtStep { then, .. } => then.actors(),
         }
+    }
+}
+
+/// A per-link rule: from `from_ms` until `until_ms`, messages from `from`
+/// to `to` get this latency range and these chances of loss and
+/// duplication.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkRule {
+    pub from: String,
+    pub to: String,
+    pub from_ms: u64,
+    pub until_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
+    #[serde(default)]
+    pub drop_permille: u16,
+    #[serde(default)]
+    pub duplicate_permille: u16,
+}
+
+impl LinkRule {
+    /// Whether the rule covers a message sent at `now`.
+    pub fn active(&self, now: u64) -> bool {
+        (self.from_ms..self.until_ms).contains(&now)
     }
 }
 

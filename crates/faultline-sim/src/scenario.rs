@@ -311,18 +311,11 @@ fn validate_fault(f: &Fault, info: &crate::lab::LabInfo) -> Result<(), ScenarioE
             }
             Ok(())
         }
-        Fault::Link {
-            from_ms,
-            until_ms,
-            latency,
-            drop_permille,
-            duplicate_permille,
-            ..
-        } => {
-            window_ok("link rule", *from_ms, *until_ms)?;
-            if *drop_permille > 1000
-                || *duplicate_permille > 1000
-                || latency.as_ref().is_some_and(|l| !latency_ok(l))
+        Fault::Link(rule) => {
+            window_ok("link rule", rule.from_ms, rule.until_ms)?;
+            if rule.drop_permille > 1000
+                || rule.duplicate_permille > 1000
+                || rule.latency.as_ref().is_some_and(|l| !latency_ok(l))
             {
                 return Err(ScenarioError::BadLinkRule);
             }

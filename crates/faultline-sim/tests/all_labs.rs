@@ -11,7 +11,7 @@
 //!     --release --test all_labs -- --nocapture no_run_fires
 //! (each run prints the seed and case count it used).
 
-use faultline_sim::fault::{Fault, MsgMatch, NetAction, RandomFaults};
+use faultline_sim::fault::{Fault, LinkRule, MsgMatch, NetAction, RandomFaults};
 use faultline_sim::lab::{FieldKind, LabInfo};
 use faultline_sim::scenario::{ConfigValue, Latency, Scenario};
 use faultline_sim::{labs, simulate, simulate_with, Detail, Run};
@@ -110,7 +110,7 @@ fn faults(info: &LabInfo, names: &[String], m: &Material) -> Vec<Fault> {
                     side_b: vec![y],
                 }]
             }
-            3 => vec![Fault::Link {
+            3 => vec![Fault::Link(LinkRule {
                 from: pick(a),
                 to: pick(b),
                 from_ms: t,
@@ -121,7 +121,7 @@ fn faults(info: &LabInfo, names: &[String], m: &Material) -> Vec<Fault> {
                 }),
                 drop_permille: (a % 400) as u16,
                 duplicate_permille: (b % 300) as u16,
-            }],
+            })],
             4 => vec![Fault::AtStep {
                 step: (a % 60) as u32,
                 then: Box::new(Fault::Crash {
@@ -319,7 +319,7 @@ fn a_partition_link_rule_or_step_fault_leaves_the_past_unchanged() {
                 side_a: vec![names[0].clone()],
                 side_b: names[1..].to_vec(),
             },
-            Fault::Link {
+            Fault::Link(LinkRule {
                 from: names[names.len() - 1].clone(),
                 to: names[0].clone(),
                 from_ms: t,
@@ -330,7 +330,7 @@ fn a_partition_link_rule_or_step_fault_leaves_the_past_unchanged() {
                 }),
                 drop_permille: 300,
                 duplicate_permille: 300,
-            },
+            }),
         ];
         let after = simulate(&with).unwrap();
         let past = |r: &Run| {
@@ -411,7 +411,7 @@ fn bad_partitions_link_rules_and_step_faults_are_refused_with_a_message() {
             side_a: vec!["client-1".into()],
             side_b: vec!["client-1".into()],
         },
-        Fault::Link {
+        Fault::Link(LinkRule {
             from: "client-1".into(),
             to: "payment-api".into(),
             from_ms: 0,
@@ -419,7 +419,7 @@ fn bad_partitions_link_rules_and_step_faults_are_refused_with_a_message() {
             latency: None,
             drop_permille: 1001,
             duplicate_permille: 0,
-        },
+        }),
         Fault::AtStep {
             step: 3,
             then: Box::new(Fault::Net {

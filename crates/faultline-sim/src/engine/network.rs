@@ -8,7 +8,7 @@
 use super::record::StepRecord;
 use super::sim::{Event, Msg, Sim};
 use crate::actor::{ActorId, LabMsg};
-use crate::fault::{Fault, NetAction};
+use crate::fault::{Fault, LinkRule, NetAction};
 use crate::lab::Lab;
 use crate::message::MsgClass;
 use crate::rng::SimRng;
@@ -31,16 +31,11 @@ impl Partition {
     }
 }
 
-/// A per-link rule resolved to lane numbers.
-#[derive(Clone, Copy)]
-struct LinkRule {
+/// A per-link rule with its ends resolved to lane numbers.
+struct LinkLanes {
     from: ActorId,
     to: ActorId,
-    from_ms: u64,
-    until_ms: u64,
-    latency: Option<Latency>,
-    drop_permille: u16,
-    duplicate_permille: u16,
+    rule: LinkRule,
 }
 
 /// What the network decided for one message.
@@ -55,7 +50,7 @@ pub(super) struct Routing {
 pub(super) struct Network {
     latency: Latency,
     partitions: Vec<Partition>,
-    links: Vec<LinkRule>,
+    links: Vec<LinkLanes>,
     /// How many matching messages each message-triggered fault has seen.
     hits: Vec<u32>,
     /// Message-triggered faults that have acted.
@@ -81,24 +76,12 @@ impl Network {
                     side_a: ids(side_a),
                     side_b: ids(side_b),
                 }),
-                Fault::Link {
-                    from,
-                    to,
-                    from_ms,
-                    until_ms,
-                    latency,
-                    drop_permille,
-                    duplicate_permille,
-                } => {
-                    if let (Some(from), Some(to)) = (id(from), id(to)) {
-                        links.push(LinkRule {
+                Fault::Link(rule) => {
+                    if let (Some(from), Some(to)) = (id(&rule.from), id(&rule.to)) {
+                        links.push(LinkLanes {
                             from,
                             to,
-                            from_ms: *from_ms,
-                            until_ms: *until_ms,
-                            latency: *latency,
-                            drop_permille: *drop_permille,
-                            duplicate_permille: *duplicate_permille,
+                            rule: rule.clone(),
                         });
                     }
                 }
@@ -126,12 +109,19 @@ impl Network {
         to: ActorId,
         class: MsgClass,
     ) -> Routing {
+        // (latency, loss, duplication) of the link rule in force, if any.
         let link = self
             .links
             .iter()
-            .find(|l| l.from == from && l.to == to && (l.from_ms..l.until_ms).contains(&now))
-            .copied();
-        let lat = link.and_then(|l| l.latency).unwrap_or(self.latency);
+            .find(|l| l.from == from && l.to == to && l.rule.active(now))
+            .map(|l| {
+                (
+                    l.rule.latency,
+                    l.rule.drop_permille,
+                    l.rule.duplicate_permille,
+                )
+            });
+        let lat = link.and_then(|l| l.0).unwrap_or(self.latency);
         let latency = rng.between(lat.min_ms, lat.max_ms);
         let (mut action, crash) = self.scripted(scenario, names, now, from, to, class);
         if self.partitions.iter().any(|p| p.cuts(now, from, to)) {
@@ -142,10 +132,10 @@ impl Network {
             };
         }
         if action.is_none() {
-            if let Some(l) = link {
-                if rng.chance_permille(l.drop_permille) {
+            if let Some((_, drop, duplicate)) = link {
+                if rng.chance_permille(drop) {
                     action = Some((NetAction::Drop, "link rule"));
-                } else if rng.chance_permille(l.duplicate_permille) {
+                } else if rng.chance_permille(duplicate) {
                     action = Some((NetAction::Duplicate, "link rule"));
                 }
             }

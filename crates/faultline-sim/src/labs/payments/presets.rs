@@ -236,7 +236,7 @@ pub fn palette() -> Vec<PaletteEntry> {
             label: "Flaky link from client 1 (3 s)",
             help: "For 3 seconds client 1's link to the API is slow (300-900 ms) and loses a third of its messages.",
             build: |t| {
-                vec![Fault::Link {
+                vec![Fault::Link(crate::fault::LinkRule {
                     from: "client-1".into(),
                     to: "payment-api".into(),
                     from_ms: t,
@@ -247,7 +247,7 @@ pub fn palette() -> Vec<PaletteEntry> {
                     }),
                     drop_permille: 333,
                     duplicate_permille: 0,
-                }]
+                })]
             },
         },
         PaletteEntry {
