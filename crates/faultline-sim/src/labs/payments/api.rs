@@ -71,6 +71,18 @@ pub struct Api {
     pub requests_seen: u32,
     /// The load figures last reported as rows (views only).
     reported: [Option<usize>; 4],
+    /// What arrived per order, as the API's access log records it (kept
+    /// across crashes, like logs shipped off the machine): the attempt
+    /// numbers and the idempotency keys seen. The attempts-capped
+    /// invariant reads this, not the client's own counter.
+    pub received: BTreeMap<u32, Received>,
+}
+
+/// The attempts and keys the API received for one order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Received {
+    pub attempts: Vec<u32>,
+    pub keys: Vec<Option<Key>>,
 }
 
 impl Api {
@@ -84,6 +96,7 @@ impl Api {
             rejected_503: 0,
             requests_seen: 0,
             reported: [None; 4],
+            received: BTreeMap::new(),
         }
     }
 
@@ -130,6 +143,9 @@ impl Api {
         let req = self.next_req;
         self.next_req += 1;
         self.requests_seen += 1;
+        let log = self.received.entry(order).or_default();
+        crate::trace::mark_changed(&mut log.attempts, attempt);
+        crate::trace::mark_changed(&mut log.keys, key);
         let over = self.pending.len() >= self.cfg.capacity;
         let fp = fingerprint(order, amount);
         self.pending.insert(

@@ -1,5 +1,6 @@
 //! The payments lab's invariants (DOMAIN.md §1), checked after every step.
 
+use super::api::Api;
 use super::config::{PaymentsConfig, ATOMIC, SEND_KEY};
 use super::db::{Database, KeyState};
 use super::PaymentActor;
@@ -42,7 +43,7 @@ pub fn list() -> Vec<InvariantInfo> {
         },
         InvariantInfo {
             id: ATTEMPTS_CAPPED,
-            text: "No client exceeds its attempt limit, and all attempts carry one key.",
+            text: "The API never receives more distinct attempts of one order than the client's limit, nor more than one key for it.",
             not_checked: always,
         },
     ]
@@ -82,19 +83,17 @@ pub fn check(
             &mut out,
         );
     }
+    // Judged by what arrived at the API, not by the client's own counter
+    // (which enforces the limit, so it could never show a breach).
+    if let (Some(PaymentActor::Api(api)), true) = (
+        actors.get(cfg.api() as usize),
+        trace.changed(cfg.api()) && want(ATTEMPTS_CAPPED),
+    ) {
+        check_received(api, max_attempts, &mut out);
+    }
     let changed_clients = trace.changed.iter().take_while(|&&i| i < cfg.clients);
     for a in changed_clients.filter_map(|&i| actors.get(i as usize)) {
         if let PaymentActor::Client(c) = a {
-            if c.attempts.len() as u32 > max_attempts && want(ATTEMPTS_CAPPED) {
-                out.push((
-                    ATTEMPTS_CAPPED,
-                    format!(
-                        "client {} made {} attempts, more than its limit of {max_attempts}",
-                        c.order - 1000,
-                        c.attempts.len()
-                    ),
-                ));
-            }
             // A replay must hand back the charge the key's first request made.
             if let (Some(key), true) = (&c.key, want(REPLAY_IDENTICAL)) {
                 for a in &c.attempts {
@@ -118,15 +117,30 @@ pub fn check(
                     }
                 }
             }
-            if want(ATTEMPTS_CAPPED) && c.attempts.iter().any(|x| x.key != c.key) {
-                out.push((
-                    ATTEMPTS_CAPPED,
-                    format!("order ord_{}: attempts used different keys", c.order),
-                ));
-            }
         }
     }
     out
+}
+
+/// The attempts-capped invariant over the API's record of what arrived.
+pub fn check_received(api: &Api, max_attempts: u32, out: &mut Vec<(&'static str, String)>) {
+    for (order, seen) in &api.received {
+        if seen.attempts.len() as u32 > max_attempts {
+            out.push((
+                ATTEMPTS_CAPPED,
+                format!(
+                    "The API received {} different attempts of ord_{order}, more than the client's limit of {max_attempts}.",
+                    seen.attempts.len()
+                ),
+            ));
+        }
+        if seen.keys.len() > 1 {
+            out.push((
+                ATTEMPTS_CAPPED,
+                format!("The API received ord_{order} under {} different idempotency keys (or with and without one).", seen.keys.len()),
+            ));
+        }
+    }
 }
 
 fn check_db(
@@ -228,5 +242,40 @@ fn times(n: usize) -> String {
         1 => "once".into(),
         2 => "twice".into(),
         n => format!("{n} times"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempts_capped_is_judged_on_what_the_api_received() {
+        let cfg = super::super::config::PaymentsConfig::read(
+            &<super::super::PaymentsLab as crate::lab::Lab>::info(),
+            &crate::scenario::Config::new(),
+        );
+        let mut api = Api::new(&cfg);
+        let mut out = Vec::new();
+        api.received.insert(
+            1001,
+            super::super::api::Received {
+                attempts: vec![1, 2, 3],
+                keys: vec![None],
+            },
+        );
+        check_received(&api, 3, &mut out);
+        assert!(out.is_empty(), "three attempts within a limit of three");
+        api.received.get_mut(&1001).unwrap().attempts.push(4);
+        check_received(&api, 3, &mut out);
+        assert_eq!(out.len(), 1, "a fourth distinct attempt breaks it: {out:?}");
+        api.received
+            .get_mut(&1001)
+            .unwrap()
+            .keys
+            .push(Some(super::super::msg::Key(7)));
+        out.clear();
+        check_received(&api, 9, &mut out);
+        assert!(out[0].1.contains("different idempotency keys"), "{out:?}");
     }
 }
