@@ -76,6 +76,10 @@ pub struct Api {
     /// numbers and the idempotency keys seen. The attempts-capped
     /// invariant reads this, not the client's own counter.
     pub received: BTreeMap<u32, Received>,
+    /// The first stored outcome (200 or 402) the API sent for each key,
+    /// as it went out: order, response, error code. Replays are compared
+    /// with it (replay-identical).
+    pub first_sent: BTreeMap<Key, (u32, StoredResponse, Option<&'static str>)>,
 }
 
 /// The attempts and keys the API received for one order.
@@ -97,6 +101,7 @@ impl Api {
             requests_seen: 0,
             reported: [None; 4],
             received: BTreeMap::new(),
+            first_sent: BTreeMap::new(),
         }
     }
 
@@ -117,6 +122,10 @@ impl Api {
         ctx: &mut Ctx<PayMsg>,
     ) {
         if let Some(p) = self.pending.remove(&req) {
+            if let (Some(key), false, 200 | 402) = (p.key, replayed, response.status) {
+                self.first_sent
+                    .insert(key, (p.order, response.clone(), error));
+            }
             ctx.send(
                 p.client,
                 PayMsg::ChargeReply {

@@ -3,7 +3,7 @@
 //! the same Idempotency-Key on every attempt when configured to.
 
 use super::config::{money, secs, PaymentsConfig};
-use super::msg::{reason, short, Key, PayMsg};
+use super::msg::{reason, short, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
@@ -45,6 +45,8 @@ pub struct Attempt {
     pub backoff_ms: Option<u64>,
     /// The answer received in time: status, charge, replayed?
     pub answer: Option<(u16, Option<u32>, bool)>,
+    /// The whole reply received in time: response, error code, replayed?
+    pub reply: Option<(StoredResponse, Option<&'static str>, bool)>,
 }
 
 #[derive(Clone, Debug)]
@@ -124,6 +126,7 @@ impl Client {
             outcome: "waiting".into(),
             backoff_ms: None,
             answer: None,
+            reply: None,
         });
         ctx.send(
             self.api,
@@ -224,6 +227,7 @@ impl Actor for Client {
             attempt,
             response,
             replayed,
+            error,
             ..
         } = msg
         else {
@@ -248,6 +252,7 @@ impl Actor for Client {
         if let Some(a) = self.attempts.last_mut() {
             a.outcome = format!("{} {}{replay_note}", status, reason(status));
             a.answer = Some((status, response.charge_id, replayed));
+            a.reply = Some((response.clone(), error, replayed));
         }
         self.touch(current, ctx);
         match status {

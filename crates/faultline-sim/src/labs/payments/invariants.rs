@@ -3,6 +3,7 @@
 use super::api::Api;
 use super::config::{PaymentsConfig, ATOMIC, SEND_KEY};
 use super::db::{Database, KeyState};
+use super::msg::PayMsg;
 use super::PaymentActor;
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
@@ -28,7 +29,7 @@ pub fn list() -> Vec<InvariantInfo> {
         },
         InvariantInfo {
             id: REPLAY_IDENTICAL,
-            text: "Every replay of a key returns the first response (the key's first charge).",
+            text: "Every replay of a key returns the key's first response: the same status, headers and body (a replayed 402 included).",
             not_checked: without_keys,
         },
         InvariantInfo {
@@ -91,28 +92,52 @@ pub fn check(
     ) {
         check_received(api, max_attempts, &mut out);
     }
+    let api = match actors.get(cfg.api() as usize) {
+        Some(PaymentActor::Api(api)) => Some(api),
+        _ => None,
+    };
     let changed_clients = trace.changed.iter().take_while(|&&i| i < cfg.clients);
     for a in changed_clients.filter_map(|&i| actors.get(i as usize)) {
         if let PaymentActor::Client(c) = a {
-            // A replay must hand back the charge the key's first request made.
+            // A replay must be the key's first response: same status,
+            // headers and body as it went out (or, if it never went out,
+            // as the database stored it); only Idempotent-Replayed differs.
             if let (Some(key), true) = (&c.key, want(REPLAY_IDENTICAL)) {
                 for a in &c.attempts {
-                    let Some((_, Some(charge), true)) = a.answer else {
+                    let Some((got, got_error, true)) = &a.reply else {
                         continue;
                     };
-                    let first = db
-                        .keys
-                        .get(key)
-                        .and_then(|rec| {
-                            db.charges
-                                .iter()
-                                .find(|ch| ch.key.as_ref() == Some(key) && ch.at >= rec.kept_since)
+                    let first = api
+                        .and_then(|api| api.first_sent.get(key).cloned())
+                        .or_else(|| {
+                            let stored = db.keys.get(key)?.response.clone()?;
+                            Some((c.order, stored, None))
+                        });
+                    let wire = |order, response, error| {
+                        crate::actor::LabMsg::display(&PayMsg::ChargeReply {
+                            order,
+                            attempt: 0,
+                            response,
+                            replayed: false,
+                            error,
                         })
-                        .map(|ch| ch.id);
-                    if first != Some(charge) {
+                    };
+                    let same = first.as_ref().is_some_and(|(order, r, e)| {
+                        wire(*order, r.clone(), *e) == wire(c.order, got.clone(), *got_error)
+                    });
+                    if !same {
                         out.push((
                             REPLAY_IDENTICAL,
-                            format!("Attempt {} of ord_{} was replayed charge ch_{charge}, not the key's first charge.", a.n, c.order),
+                            format!(
+                                "Attempt {} of ord_{} was answered with a replay that differs from the key's first response ({}).",
+                                a.n,
+                                c.order,
+                                match &first {
+                                    Some(f) if f.1.status == got.status => format!("same status {}, different headers or body", got.status),
+                                    Some(f) => format!("{} instead of {}", got.status, f.1.status),
+                                    None => format!("{}, but the key has no first response", got.status),
+                                }
+                            ),
                         ));
                     }
                 }
