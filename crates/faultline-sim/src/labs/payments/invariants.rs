@@ -74,7 +74,7 @@ pub fn check(
     };
     // Only what changed can break something: the ledger's properties when
     // the database wrote, a client's when it changed (a replay is judged
-    // when it arrives, against the key's first charge at that moment).
+    // when it arrives, against the key's first response at that moment).
     if trace.changed(cfg.db()) {
         check_db(
             db,
