@@ -75,16 +75,21 @@ pub struct Api {
     /// across crashes, like logs shipped off the machine): the attempt
     /// numbers and the idempotency keys seen. The attempts-capped
     /// invariant reads this, not the client's own counter.
-    pub received: BTreeMap<u32, Received>,
+    /// (A list, not a map: a few dozen orders at most, and each map type
+    /// costs kilobytes of WebAssembly.)
+    pub received: Vec<Received>,
     /// The first stored outcome (200 or 402) the API sent for each key,
     /// as it went out: order, response, error code. Replays are compared
     /// with it (replay-identical).
-    pub first_sent: BTreeMap<Key, (u32, StoredResponse, Option<&'static str>)>,
+    pub first_sent: Vec<(Key, u32, StoredResponse, Option<&'static str>)>,
 }
 
 /// The attempts and keys the API received for one order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Received {
+    pub order: u32,
+    /// When the last request for the order arrived.
+    pub last_at: u64,
     pub attempts: Vec<u32>,
     pub keys: Vec<Option<Key>>,
 }
@@ -100,8 +105,8 @@ impl Api {
             rejected_503: 0,
             requests_seen: 0,
             reported: [None; 4],
-            received: BTreeMap::new(),
-            first_sent: BTreeMap::new(),
+            received: Vec::new(),
+            first_sent: Vec::new(),
         }
     }
 
@@ -123,8 +128,11 @@ impl Api {
     ) {
         if let Some(p) = self.pending.remove(&req) {
             if let (Some(key), false, 200 | 402) = (p.key, replayed, response.status) {
-                self.first_sent
-                    .insert(key, (p.order, response.clone(), error));
+                let first = (key, p.order, response.clone(), error);
+                match self.first_sent.iter_mut().find(|f| f.0 == key) {
+                    Some(f) => *f = first,
+                    None => self.first_sent.push(first),
+                }
             }
             ctx.send(
                 p.client,
@@ -152,7 +160,17 @@ impl Api {
         let req = self.next_req;
         self.next_req += 1;
         self.requests_seen += 1;
-        let log = self.received.entry(order).or_default();
+        let log = match self.received.iter().position(|r| r.order == order) {
+            Some(i) => &mut self.received[i],
+            None => {
+                self.received.push(Received {
+                    order,
+                    ..Received::default()
+                });
+                self.received.last_mut().expect("just pushed")
+            }
+        };
+        log.last_at = ctx.now();
         crate::trace::mark_changed(&mut log.attempts, attempt);
         crate::trace::mark_changed(&mut log.keys, key);
         let over = self.pending.len() >= self.cfg.capacity;

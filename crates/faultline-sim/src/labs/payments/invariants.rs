@@ -90,7 +90,7 @@ pub fn check(
         actors.get(cfg.api() as usize),
         trace.changed(cfg.api()) && want(ATTEMPTS_CAPPED),
     ) {
-        check_received(api, max_attempts, &mut out);
+        check_received(api, max_attempts, trace.now_ms, &mut out);
     }
     let api = match actors.get(cfg.api() as usize) {
         Some(PaymentActor::Api(api)) => Some(api),
@@ -103,12 +103,14 @@ pub fn check(
             // headers and body as it went out (or, if it never went out,
             // as the database stored it); only Idempotent-Replayed differs.
             if let (Some(key), true) = (&c.key, want(REPLAY_IDENTICAL)) {
-                for a in &c.attempts {
-                    let Some((got, got_error, true)) = &a.reply else {
-                        continue;
-                    };
+                // The reply that just arrived (a client keeps only the reply
+                // to its current attempt), judged once, as it arrives.
+                if let Some((a, Some((got, got_error, true)))) =
+                    c.attempts.last().map(|a| (a, &a.reply))
+                {
                     let first = api
-                        .and_then(|api| api.first_sent.get(key).cloned())
+                        .and_then(|api| api.first_sent.iter().find(|f| f.0 == *key))
+                        .map(|f| (f.1, f.2.clone(), f.3))
                         .or_else(|| {
                             let stored = db.keys.get(key)?.response.clone()?;
                             Some((c.order, stored, None))
@@ -148,8 +150,15 @@ pub fn check(
 }
 
 /// The attempts-capped invariant over the API's record of what arrived.
-pub fn check_received(api: &Api, max_attempts: u32, out: &mut Vec<(&'static str, String)>) {
-    for (order, seen) in &api.received {
+/// Only orders a request arrived for at `now_ms` can have changed.
+pub fn check_received(
+    api: &Api,
+    max_attempts: u32,
+    now_ms: u64,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    for seen in api.received.iter().filter(|r| r.last_at == now_ms) {
+        let order = seen.order;
         if seen.attempts.len() as u32 > max_attempts {
             out.push((
                 ATTEMPTS_CAPPED,
@@ -282,25 +291,20 @@ mod tests {
         );
         let mut api = Api::new(&cfg);
         let mut out = Vec::new();
-        api.received.insert(
-            1001,
-            super::super::api::Received {
-                attempts: vec![1, 2, 3],
-                keys: vec![None],
-            },
-        );
-        check_received(&api, 3, &mut out);
+        api.received.push(super::super::api::Received {
+            order: 1001,
+            last_at: 0,
+            attempts: vec![1, 2, 3],
+            keys: vec![None],
+        });
+        check_received(&api, 3, 0, &mut out);
         assert!(out.is_empty(), "three attempts within a limit of three");
-        api.received.get_mut(&1001).unwrap().attempts.push(4);
-        check_received(&api, 3, &mut out);
+        api.received[0].attempts.push(4);
+        check_received(&api, 3, 0, &mut out);
         assert_eq!(out.len(), 1, "a fourth distinct attempt breaks it: {out:?}");
-        api.received
-            .get_mut(&1001)
-            .unwrap()
-            .keys
-            .push(Some(super::super::msg::Key(7)));
+        api.received[0].keys.push(Some(super::super::msg::Key(7)));
         out.clear();
-        check_received(&api, 9, &mut out);
+        check_received(&api, 9, 0, &mut out);
         assert!(out[0].1.contains("different idempotency keys"), "{out:?}");
     }
 }
