@@ -17,5 +17,10 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 fn main() {
     panic::install();
+    // Claim the heap a large run needs once, at start: growing wasm memory
+    // in the middle of the first re-simulation after a fault click made
+    // that click twice as slow as the ones after it.
+    #[cfg(target_family = "wasm")]
+    drop(std::hint::black_box(Vec::<u8>::with_capacity(16 << 20)));
     yew::Renderer::<app::App>::new().render();
 }
