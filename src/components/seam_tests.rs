@@ -246,14 +246,7 @@ fn timers_are_drawn_by_kind_and_a_partition_as_a_cut() {
         side_a: vec!["payment-api".into()],
         side_b: vec!["database".into()],
     });
-    let r = Rc::new(simulate(&s).unwrap());
-    let last = r.steps.len() as u32 - 1;
-    let html = render::<SequenceDiagram>(super::sequence::Props {
-        run: r.clone(),
-        cursor: last,
-        playhead: r.end_time() as f64,
-        reduced_motion: false,
-    });
+    let html = super::tests::diagram_at_end(Rc::new(simulate(&s).unwrap()));
     assert!(html.contains("data-timer-kind=\"timeout\""));
     assert!(html.contains("data-timer-kind=\"backoff\""));
     assert!(html.contains("data-timer-kind=\"work\""));

@@ -30,16 +30,20 @@ pub(super) fn render<C: BaseComponent>(props: C::Properties) -> String {
     )
 }
 
-#[test]
-fn diagram_shows_a_lost_response_with_a_cross_at_the_end() {
-    let r = run("lost-response-no-key");
+/// The sequence diagram of a whole run, at its last step.
+pub(super) fn diagram_at_end(r: Rc<Run>) -> String {
     let last = r.steps.len() as u32 - 1;
-    let html = render::<SequenceDiagram>(super::sequence::Props {
+    render::<SequenceDiagram>(super::sequence::Props {
         run: r.clone(),
         cursor: last,
         playhead: r.end_time() as f64,
         reduced_motion: false,
-    });
+    })
+}
+
+#[test]
+fn diagram_shows_a_lost_response_with_a_cross_at_the_end() {
+    let html = diagram_at_end(run("lost-response-no-key"));
     assert!(html.contains("flight dropped"), "a dropped arrow");
     assert!(html.contains("✕"), "a cross where it was lost");
     assert!(
