@@ -124,9 +124,12 @@ fn tables_highlight_new_rows() {
         tables: r.tables_at(v as u32),
         changed: r.row_changes_at(v as u32),
     });
-    assert!(html.contains("data-table=\"Charges\""));
-    assert!(html.contains("row-new"), "the second charge is highlighted");
-    assert!(html.contains("ch_2"));
+    // The violation is the card processor's second hold: its new row is
+    // the one highlighted.
+    assert!(html.contains("data-table=\"Card authorizations\""));
+    assert!(html.contains("row-new"), "the second hold is highlighted");
+    let new_row = html.split("row-new").nth(1).unwrap();
+    assert!(new_row[..new_row.find("</tr>").unwrap()].contains("auth_2"));
     assert_eq!(
         html.matches("row-new").count(),
         1,

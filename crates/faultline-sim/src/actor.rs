@@ -39,6 +39,15 @@ pub enum TimerKind {
     Work,
 }
 
+impl TimerKind {
+    /// Housekeeping (an expiry sweep, a periodic job): it fires while the
+    /// story goes on, but does not keep a run alive on its own. A run ends
+    /// when only such timers are left.
+    pub fn is_background(self) -> bool {
+        matches!(self, TimerKind::Expiry | TimerKind::Periodic)
+    }
+}
+
 /// How the views should treat an actor that runs many instances of one
 /// machine (a request per API call, a record per key, a saga per order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,7 +1,10 @@
 //! Each preset of the payments lab shows what its one-line explanation
 //! promises: these tests read like the lesson.
 
-use faultline_sim::labs::payments::invariants::{ONE_CHARGE_PER_KEY, ONE_CHARGE_PER_ORDER};
+use faultline_sim::labs::payments::invariants::{
+    LEDGER_MATCHES_PROCESSOR, ONE_CHARGE_PER_KEY, ONE_CHARGE_PER_ORDER,
+};
+use faultline_sim::scenario::ConfigValue;
 use faultline_sim::{preset, simulate, Run};
 
 fn run(id: &str) -> Run {
@@ -57,13 +60,36 @@ fn response_lost_without_key_charges_twice() {
         .find(|f| f.label.starts_with("200 OK to #1"))
         .unwrap();
     assert_eq!(lost.fate, faultline_sim::trace::Fate::Dropped);
-    // The violation is recorded at the step that wrote the second charge.
+    // The violation is recorded when the money moves the second time: at
+    // the card processor's second hold, not at the ledger's row.
     assert!(
         r.summary(&r.steps[v.step as usize])
-            .contains("INSERT charge"),
+            .contains("card-processor: timer"),
         "{}",
         r.summary(&r.steps[v.step as usize])
     );
+    assert_eq!(holds(&r), vec!["HELD", "HELD"]);
+}
+
+/// The state of each hold the card processor placed.
+fn holds(run: &Run) -> Vec<String> {
+    table(run, "Card authorizations")
+        .iter()
+        .map(|r| r[3].clone())
+        .collect()
+}
+
+fn with(id: &str, key: &str, value: ConfigValue) -> Run {
+    let mut s = preset("payments", id).unwrap();
+    s.config.insert(key.into(), value);
+    simulate(&s).unwrap()
+}
+
+fn took(run: &Run, event: &str) -> bool {
+    run.steps
+        .iter()
+        .flat_map(|s| &s.transitions)
+        .any(|t| t.transition.event == event)
 }
 
 #[test]
@@ -125,9 +151,97 @@ fn changed_amount_gets_422_and_no_new_charge() {
 fn expired_key_double_charges_despite_the_key() {
     let r = run("key-expired");
     assert_eq!(charges(&r), 2);
+    assert_eq!(holds(&r), vec!["HELD", "HELD"], "money held twice");
     assert!(broke(&r, ONE_CHARGE_PER_ORDER));
     // While the key is kept it never has two charges: the expiry is the edge.
     assert!(!broke(&r, ONE_CHARGE_PER_KEY));
+    // The sweep forgets the key on time, as a timer the learner sees fire,
+    // before the retry arrives.
+    let expiry = r
+        .steps
+        .iter()
+        .position(|s| r.summary(s).contains("expires\" fires"))
+        .expect("the expiry sweep fires");
+    let retry = r
+        .steps
+        .iter()
+        .position(|s| r.summary(s).contains("POST /v1/charges #2"))
+        .unwrap();
+    assert!(expiry < retry);
+}
+
+#[test]
+fn expired_key_passed_on_is_saved_by_the_processor_but_the_ledger_is_out_of_step() {
+    let r = run("key-expired-processor-remembers");
+    assert_eq!(holds(&r), vec!["HELD"], "the customer pays once");
+    assert_eq!(charges(&r), 2, "but the ledger has two rows");
+    assert!(!broke(&r, ONE_CHARGE_PER_ORDER));
+    let v = r.first_violation().unwrap();
+    assert_eq!(v.invariant, LEDGER_MATCHES_PROCESSOR);
+    assert!(v.message.contains("both record auth_1"), "{}", v.message);
+    let auths = table(&r, "Card authorizations");
+    assert_eq!(auths[0][6], "2", "asked twice, held once");
+}
+
+#[test]
+fn a_late_processor_answer_without_a_downstream_key_is_504_then_paid_twice() {
+    let r = run("processor-timeout");
+    assert_eq!(outcomes(&r), vec!["504 Gateway Timeout", "200 OK"]);
+    assert_eq!(holds(&r), vec!["HELD", "HELD"]);
+    assert_eq!(charges(&r), 1, "only the second hold is in the ledger");
+    assert!(broke(&r, ONE_CHARGE_PER_ORDER));
+    let left = r
+        .violations
+        .iter()
+        .find(|v| v.invariant == LEDGER_MATCHES_PROCESSOR)
+        .expect("the first hold is left behind");
+    assert!(left.message.contains("auth_1"), "{}", left.message);
+    assert!(took(&r, "timeout_504"));
+    // The explanation's promise: with the key passed on, the API asks again
+    // safely and the customer is held once.
+    let safe = with("processor-timeout", "pass_key", ConfigValue::Bool(true));
+    assert_eq!(outcomes(&safe), vec!["200 OK"]);
+    assert_eq!(holds(&safe), vec!["HELD"]);
+    assert!(took(&safe, "retry_same_key"));
+    assert!(safe.violations.is_empty(), "{:?}", safe.violations);
+}
+
+#[test]
+fn a_key_expiring_mid_request_still_gets_its_answer() {
+    // The key's retention (500 ms) ends while the processor works (1.5 s):
+    // nobody claimed it since, so the commit goes through and the client
+    // is paid with 200, not a 409 about a key in use.
+    let mut s = preset("payments", "happy-path").unwrap();
+    for (k, v) in [
+        ("key_ttl_ms", 500),
+        ("processor_ms", 1_500),
+        ("timeout_ms", 4_000),
+    ] {
+        s.config.insert(k.into(), ConfigValue::Int(v));
+    }
+    let r = simulate(&s).unwrap();
+    assert_eq!(outcomes(&r), vec!["200 OK"]);
+    assert!(took(&r, "complete_late"));
+    assert_eq!(charges(&r), 1);
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}
+
+#[test]
+fn a_partition_from_the_database_frees_the_api_slot_with_504() {
+    let mut s = preset("payments", "happy-path").unwrap();
+    s.faults.push(faultline_sim::fault::Fault::Partition {
+        from_ms: 0,
+        until_ms: 2_000,
+        side_a: vec!["payment-api".into()],
+        side_b: vec!["database".into()],
+    });
+    s.config
+        .insert("timeout_ms".into(), ConfigValue::Int(4_000));
+    let r = simulate(&s).unwrap();
+    assert_eq!(outcomes(&r)[0], "504 Gateway Timeout");
+    let load = table(&r, "Payment API load");
+    assert_eq!(load[1], vec!["in progress now", "0"], "no slot is kept");
+    assert_eq!(charges(&r), 1, "a later retry pays");
 }
 
 #[test]
@@ -254,14 +368,32 @@ fn a_declined_card_is_replayed_not_retried() {
 
 #[test]
 fn the_card_processor_also_recognises_the_key() {
-    // Without a key the card is held twice, as well as charged twice.
-    let no_key = run("lost-response-no-key");
-    assert_eq!(table(&no_key, "Card authorizations").len(), 2);
-    // With a key passed downstream, the retry after the crash gets the same
-    // hold back; the broken (non-atomic) key store still charges twice.
+    // The crash preset does not pass the key on: two holds.
     let crash = run("non-atomic-crash");
-    let auths = table(&crash, "Card authorizations");
+    assert_eq!(holds(&crash), vec!["HELD", "HELD"]);
+    // Passed downstream, the retry after the crash gets the same hold back;
+    // the broken (non-atomic) key store still writes two ledger rows.
+    let passed = with("non-atomic-crash", "pass_key", ConfigValue::Bool(true));
+    let auths = table(&passed, "Card authorizations");
     assert_eq!(auths.len(), 1);
-    assert_eq!(auths[0][4], "2", "asked twice, held once");
-    assert_eq!(charges(&crash), 2);
+    assert_eq!(auths[0][6], "2", "asked twice, held once");
+    assert_eq!(charges(&passed), 2);
+    assert!(!broke(&passed, ONE_CHARGE_PER_ORDER));
+    assert!(broke(&passed, LEDGER_MATCHES_PROCESSOR));
+}
+
+#[test]
+fn the_processor_refuses_its_key_with_another_amount() {
+    // The API's key expired and the retry changed the amount: the API
+    // treats it as new, but the processor still knows the key.
+    let mut s = preset("payments", "key-expired-processor-remembers").unwrap();
+    s.faults.push(faultline_sim::fault::Fault::lab(
+        0,
+        "client-1",
+        "change-amount",
+    ));
+    let r = simulate(&s).unwrap();
+    assert_eq!(outcomes(&r), vec!["timed out", "422 Unprocessable Content"]);
+    assert_eq!(holds(&r), vec!["HELD"], "nothing new is held");
+    assert_eq!(charges(&r), 1);
 }

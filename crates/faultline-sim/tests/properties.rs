@@ -68,6 +68,19 @@ fn fault_choices() -> impl Strategy<Value = Vec<(usize, u64)>> {
     prop::collection::vec((0usize..64, 0u64..6_000), 0..6)
 }
 
+/// Violations a run with keys must never have. A hold left out of the
+/// ledger when the run ends is allowed: a client that gave up, or an API
+/// that crashed, leaves it for reconciliation (keys prevent paying twice,
+/// not an unknown outcome).
+fn broken_promises(run: &faultline_sim::Run) -> Vec<&faultline_sim::trace::Violation> {
+    run.violations
+        .iter()
+        .filter(|v| {
+            !(v.invariant == "ledger-matches-processor" && v.message.contains("left behind"))
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, rng_seed: SEED, ..ProptestConfig::default() })]
 
@@ -75,14 +88,14 @@ proptest! {
     fn with_keys_one_client_never_double_charges(seed in any::<u64>(), jitter in any::<bool>(), choices in fault_choices(), random in random_faults()) {
         let s = scenario(seed, 1, jitter, true, plan(&choices, SAFE_PALETTE), random);
         let run = simulate_with(&s, Detail::Lean).unwrap();
-        prop_assert!(run.violations.is_empty(), "seed {seed}: {:?}\nplan {:?}", run.violations, s.faults);
+        prop_assert!(broken_promises(&run).is_empty(), "seed {seed}: {:?}\nplan {:?}", run.violations, s.faults);
     }
 
     #[test]
     fn with_keys_many_clients_never_double_charge(seed in any::<u64>(), clients in 2i64..6, jitter in any::<bool>(), choices in fault_choices(), random in random_faults()) {
         let s = scenario(seed, clients, jitter, true, plan(&choices, SAFE_PALETTE), random);
         let run = simulate_with(&s, Detail::Lean).unwrap();
-        prop_assert!(run.violations.is_empty(), "seed {seed}: {:?}\nplan {:?}", run.violations, s.faults);
+        prop_assert!(broken_promises(&run).is_empty(), "seed {seed}: {:?}\nplan {:?}", run.violations, s.faults);
     }
 }
 

@@ -112,6 +112,22 @@ impl<'s, L: Lab> Sim<'s, L> {
             .map(|i| i as ActorId)
     }
 
+    fn timer_live(&self, actor: ActorId, tag: u32, id: u32) -> bool {
+        self.up[actor as usize] && self.active_timers[actor as usize].get(&tag) == Some(&id)
+    }
+
+    /// Whether every event still queued is a background timer (or a dead
+    /// one): then nothing the learner waits for can happen any more.
+    fn only_background_left(&self) -> bool {
+        self.queue.iter().all(|Reverse((_, _, ev))| match *ev {
+            Event::Timer { actor, tag, id } => {
+                !self.timer_live(actor, tag, id)
+                    || self.rec.timers[id as usize].kind.is_background()
+            }
+            _ => false,
+        })
+    }
+
     /// A fault triggered at the step about to be recorded, if any.
     fn due_step_fault(&mut self) -> Option<u32> {
         let next = self.rec.next_step();
@@ -135,10 +151,13 @@ impl<'s, L: Lab> Sim<'s, L> {
                         break;
                     };
                     if let Event::Timer { actor, tag, id } = ev {
-                        let live = self.up[actor as usize]
-                            && self.active_timers[actor as usize].get(&tag) == Some(&id);
-                        if !live {
+                        if !self.timer_live(actor, tag, id) {
                             continue; // cancelled or superseded: not an event, not a bound
+                        }
+                        if self.rec.timers[id as usize].kind.is_background()
+                            && self.only_background_left()
+                        {
+                            break; // only housekeeping is left: the story is over
                         }
                     }
                     (at, ev)

@@ -1,11 +1,14 @@
 //! The payment API: claims the idempotency key, asks the card processor to
 //! authorize, records the charge, and answers. Per DOMAIN.md §1: replay with
 //! `Idempotent-Replayed: true`, 409 while in flight, 422 on a changed body,
-//! 400 when a required key is missing, 503 when over capacity.
+//! 400 when a required key is missing, 503 when over capacity. Its calls
+//! to the database and the processor have a timeout: an unknown outcome is
+//! retried with the same downstream key, or answered 504 with the key left
+//! IN_FLIGHT for a later retry to resolve (never assumed "not charged").
 
 use super::config::{money, PaymentsConfig};
 use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
-use crate::actor::{Actor, ActorId, Ctx, Instances};
+use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{RowChange, TableSchema};
 use std::collections::BTreeMap;
@@ -37,7 +40,12 @@ pub static API_MACHINE: StateMachine = StateMachine {
         Transition::new("authorizing", "declined_402", "answered"),
         Transition::new("recording_charge", "charge_written", "recording_key"),
         Transition::new("recording_key", "key_completed", "answered"),
-        Transition::new("recording_key", "refused_409", "answered"),
+        Transition::new("recording_key", "not_stored", "answered"),
+        Transition::new("authorizing", "retry_same_key", "authorizing"),
+        Transition::new("checking_key", "timeout_504", "answered"),
+        Transition::new("authorizing", "timeout_504", "answered"),
+        Transition::new("recording_charge", "timeout_504", "answered"),
+        Transition::new("recording_key", "timeout_504", "answered"),
     ],
 };
 
@@ -55,6 +63,13 @@ struct Pending {
     token: u32,
     /// The outcome to send once the key is completed.
     result: Option<StoredResponse>,
+    /// The key given to the card processor (the payment's key, when the
+    /// API passes it on): what makes asking the processor again safe.
+    downstream_key: Option<Key>,
+    /// The processor's hold, once it answered.
+    auth: Option<u32>,
+    /// Whether the processor call was already retried once.
+    retried: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -117,17 +132,49 @@ impl Api {
         }
     }
 
+    /// Send `msg` to a downstream actor and wait for it with a timeout.
+    fn call(&self, req: u32, to: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        ctx.send(to, msg);
+        let attempt = self.pending.get(&req).map_or(0, |p| p.attempt);
+        let waits_for = if to == self.cfg.processor() {
+            "processor"
+        } else {
+            "database"
+        };
+        ctx.set_timer_with(
+            self.cfg.downstream_timeout_ms,
+            req,
+            TimerKind::Timeout,
+            || format!("API call for #{attempt} waits for the {waits_for}"),
+        );
+    }
+
+    /// Ask the card processor to authorize the payment of `req`.
+    fn authorize(&self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        if let Some(p) = self.pending.get(&req) {
+            let msg = PayMsg::Authorize {
+                req,
+                order: p.order,
+                amount: p.amount,
+                key: p.downstream_key,
+            };
+            self.call(req, self.cfg.processor(), msg, ctx);
+        }
+    }
+
     /// Send the final answer for `req` and forget it.
     fn answer(
         &mut self,
         req: u32,
         response: StoredResponse,
-        replayed: bool,
+        sent: Sent,
         error: Option<&'static str>,
         ctx: &mut Ctx<PayMsg>,
     ) {
+        ctx.cancel_timer(req);
+        let replayed = sent == Sent::Replay;
         if let Some(p) = self.pending.remove(&req) {
-            if let (Some(key), false, 200 | 402) = (p.key, replayed, response.status) {
+            if let (Some(key), Sent::Outcome) = (p.key, sent) {
                 let first = (key, p.order, response.clone(), error);
                 match self.first_sent.iter_mut().find(|f| f.0 == key) {
                     Some(f) => *f = first,
@@ -188,6 +235,9 @@ impl Api {
                 charge_id: None,
                 token: 0,
                 result: None,
+                downstream_key: key.filter(|_| self.cfg.pass_key),
+                auth: None,
+                retried: false,
             },
         );
         self.peak_in_flight = self
@@ -208,14 +258,12 @@ impl Api {
             Some(k) => {
                 self.fire(req, "has_key", ctx);
                 ctx.say_with(|| format!("The payment API receives attempt {attempt} with key {} and asks its database to claim the key.", short(&k)));
-                ctx.send(
-                    self.cfg.db(),
-                    PayMsg::ClaimKey {
-                        req,
-                        key: k,
-                        fingerprint: fp,
-                    },
-                );
+                let claim = PayMsg::ClaimKey {
+                    req,
+                    key: k,
+                    fingerprint: fp,
+                };
+                self.call(req, self.cfg.db(), claim, ctx);
             }
             None if self.cfg.require_key => {
                 self.fire(req, "key_missing_400", ctx);
@@ -227,15 +275,7 @@ impl Api {
                 ctx.say_with(|| format!(
                     "The payment API receives attempt {attempt} with no key: it cannot tell a retry from a new payment, so it processes it as new."
                 ));
-                ctx.send(
-                    self.cfg.processor(),
-                    PayMsg::Authorize {
-                        req,
-                        order,
-                        amount,
-                        key: None,
-                    },
-                );
+                self.authorize(req, ctx);
             }
         }
     }
@@ -248,14 +288,14 @@ impl Api {
             charge_id: None,
             amount,
         };
-        self.answer(req, response, false, Some(code), ctx);
+        self.answer(req, response, Sent::Refusal, Some(code), ctx);
     }
 
     fn on_claimed(&mut self, req: u32, claim: Claim, ctx: &mut Ctx<PayMsg>) {
         let Some(p) = self.pending.get(&req) else {
             return;
         };
-        let (order, amount, key) = (p.order, p.amount, p.key);
+        let (amount, passed) = (p.amount, p.downstream_key.is_some());
         match claim {
             Claim::Claimed { token } => {
                 if let Some(p) = self.pending.get_mut(&req) {
@@ -263,20 +303,17 @@ impl Api {
                 }
                 self.fire(req, "claimed", ctx);
                 ctx.say_with(|| {
+                    let how = if passed {
+                        "passing the same key on"
+                    } else {
+                        "without passing the key on"
+                    };
                     format!(
-                        "Key claimed. The API asks the card processor to authorize {}.",
+                        "Key claimed. The API asks the card processor to authorize {}, {how}.",
                         money(amount)
                     )
                 });
-                ctx.send(
-                    self.cfg.processor(),
-                    PayMsg::Authorize {
-                        req,
-                        order,
-                        amount,
-                        key,
-                    },
-                );
+                self.authorize(req, ctx);
             }
             Claim::InFlight => {
                 self.fire(req, "in_flight_409", ctx);
@@ -289,7 +326,8 @@ impl Api {
                     "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. No new charge.",
                     stored.status
                 ));
-                self.answer(req, stored, true, None, ctx);
+                let error = error_code(stored.status);
+                self.answer(req, stored, Sent::Replay, error, ctx);
             }
             Claim::Mismatch => {
                 self.fire(req, "mismatch_422", ctx);
@@ -299,52 +337,50 @@ impl Api {
         }
     }
 
-    fn on_authorized(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get(&req) else {
+    fn on_authorized(&mut self, req: u32, auth: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get_mut(&req) else {
             return;
         };
+        p.auth = Some(auth);
         let msg_fields = (p.order, p.amount, p.key, p.fingerprint);
         let token = p.token;
         self.fire(req, "approved", ctx);
         let (order, amount, key, fingerprint) = msg_fields;
         if key.is_none() {
             ctx.say("Approved. The API writes the charge to its database.");
-            ctx.send(
-                self.cfg.db(),
-                PayMsg::CommitAtomic {
-                    req,
-                    order,
-                    amount,
-                    key,
-                    fingerprint,
-                    token,
-                },
-            );
+            let commit = PayMsg::CommitAtomic {
+                req,
+                order,
+                amount,
+                key,
+                fingerprint,
+                token,
+                auth,
+            };
+            self.call(req, self.cfg.db(), commit, ctx);
         } else if self.cfg.atomic {
             ctx.say("Approved. The API writes the charge and completes the key in one database transaction.");
-            ctx.send(
-                self.cfg.db(),
-                PayMsg::CommitAtomic {
-                    req,
-                    order,
-                    amount,
-                    key,
-                    fingerprint,
-                    token,
-                },
-            );
+            let commit = PayMsg::CommitAtomic {
+                req,
+                order,
+                amount,
+                key,
+                fingerprint,
+                token,
+                auth,
+            };
+            self.call(req, self.cfg.db(), commit, ctx);
         } else {
             ctx.say("Approved. The API writes the charge now and will complete the key in a second, separate write.");
-            ctx.send(
-                self.cfg.db(),
-                PayMsg::InsertCharge {
-                    req,
-                    order,
-                    amount,
-                    key,
-                    fingerprint,
-                },
-            );
+            let insert = PayMsg::InsertCharge {
+                req,
+                order,
+                amount,
+                key,
+                fingerprint,
+                auth,
+            };
+            self.call(req, self.cfg.db(), insert, ctx);
         }
     }
 
@@ -358,79 +394,80 @@ impl Api {
             charge_id: Some(charge_id),
             amount: p.amount,
         };
+        let token = p.token;
         match p.key {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
                 ctx.say_with(|| format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
-                self.complete_key(req, key, response, None, ctx);
+                self.complete_key(req, key, response, token, ctx);
             }
             _ => {
                 self.fire(req, "committed", ctx);
                 ctx.say_with(|| {
                     format!("Charge ch_{charge_id} committed. The API answers 200 OK.")
                 });
-                self.answer(req, response, false, None, ctx);
+                self.answer(req, response, Sent::Outcome, None, ctx);
             }
         }
     }
 
-    /// Ask the database to complete `key` with `response`; `token` fences
-    /// the write (None: the unfenced second write of a non-atomic store).
+    /// Ask the database to complete `key` with `response`, fenced by the
+    /// request's claim `token`.
     fn complete_key(
         &self,
         req: u32,
         key: Key,
         response: StoredResponse,
-        token: Option<u32>,
+        token: u32,
         ctx: &mut Ctx<PayMsg>,
     ) {
-        ctx.send(
-            self.cfg.db(),
-            PayMsg::CompleteKey {
-                req,
-                key,
-                response,
-                token,
-            },
-        );
+        let msg = PayMsg::CompleteKey {
+            req,
+            key,
+            response,
+            token,
+        };
+        self.call(req, self.cfg.db(), msg, ctx);
     }
 
-    /// The card was declined: store the 402 under the key (so a retry with
-    /// it gets the same answer), or answer at once when there is no key.
-    fn on_declined(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+    /// The processor held nothing: the card was declined (402), or the
+    /// key it was given was first used for another amount (422). Store
+    /// the outcome under the key (so a retry with it gets the same
+    /// answer), or answer at once when there is no key.
+    fn on_declined(&mut self, req: u32, status: u16, ctx: &mut Ctx<PayMsg>) {
         let Some(p) = self.pending.get_mut(&req) else {
             return;
         };
         let response = StoredResponse {
-            status: 402,
+            status,
             charge_id: None,
             amount: p.amount,
         };
         match p.key {
             Some(key) => {
                 p.result = Some(response.clone());
-                let token = Some(p.token);
+                let token = p.token;
                 self.fire(req, "declined_record_key", ctx);
-                ctx.say("Declined. The API stores the decline under the key, so a retry with this key gets the same answer.");
+                if status == 402 {
+                    ctx.say("Declined. The API stores the decline under the key, so a retry with this key gets the same answer.");
+                } else {
+                    ctx.say("The card processor refused: it knows this key with another amount. The API stores 422 under the key; nothing is held.");
+                }
                 self.complete_key(req, key, response, token, ctx);
             }
             None => {
                 self.fire(req, "declined_402", ctx);
                 ctx.say("Declined. The API answers 402 Payment Required.");
-                self.answer(req, response, false, Some("card_declined"), ctx);
+                self.answer(req, response, Sent::Outcome, Some("card_declined"), ctx);
             }
         }
     }
 
     fn on_key_completed(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get(&req) else {
+        if !self.pending.contains_key(&req) {
             return;
-        };
-        let response = p.result.clone().unwrap_or(StoredResponse {
-            status: 200,
-            charge_id: p.charge_id,
-            amount: p.amount,
-        });
+        }
+        let response = self.outcome(req);
         self.fire(req, "key_completed", ctx);
         let status = response.status;
         ctx.say_with(|| {
@@ -439,7 +476,94 @@ impl Api {
                 super::msg::reason(status)
             )
         });
-        self.answer(req, response, false, None, ctx);
+        let error = error_code(response.status);
+        self.answer(req, response, Sent::Outcome, error, ctx);
+    }
+
+    /// The outcome `req` reached: its decline, or its charge.
+    fn outcome(&self, req: u32) -> StoredResponse {
+        let p = &self.pending[&req];
+        p.result.clone().unwrap_or(StoredResponse {
+            status: 200,
+            charge_id: p.charge_id,
+            amount: p.amount,
+        })
+    }
+
+    /// The database refused a fenced write: a newer request claimed the key.
+    fn on_refused(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get(&req) else {
+            return;
+        };
+        if p.machine.current == "recording_key" {
+            // The charge (or decline) already happened: it stands, and the
+            // client is told it; only the key cannot hold it for replays.
+            let response = self.outcome(req);
+            self.fire(req, "not_stored", ctx);
+            ctx.say("The key could not be completed: a newer request claimed it meanwhile. What happened stands, so the API answers it, but the key will not replay it.");
+            let error = error_code(response.status);
+            self.answer(req, response, Sent::Outcome, error, ctx);
+            return;
+        }
+        // Nothing was recorded. A hold placed without a downstream key is
+        // this request's alone: release it. With the key passed on, the
+        // newer request gets the same hold back and records it.
+        let own_hold = p.auth.filter(|_| p.downstream_key.is_none());
+        self.fire(req, "refused_409", ctx);
+        match own_hold {
+            Some(auth) => {
+                ctx.say_with(|| format!("The database refused the commit: a newer request claimed the key. Nothing is recorded, so the API voids its own hold auth_{auth} and answers 409."));
+                ctx.send(self.cfg.processor(), PayMsg::Void { auth });
+            }
+            None => ctx.say("The database refused the commit: a newer request claimed the key and will finish the payment. Nothing is recorded here; the API answers 409."),
+        }
+        self.refuse(req, 409, "idempotency_key_in_use", ctx);
+    }
+
+    /// A downstream call of `req` got no answer in time.
+    fn on_timeout(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        let Some(p) = self.pending.get_mut(&req) else {
+            return;
+        };
+        let state = p.machine.current;
+        if state == "authorizing" && p.downstream_key.is_some() && !p.retried {
+            p.retried = true;
+            self.fire(req, "retry_same_key", ctx);
+            ctx.say("The card processor has not answered in time. The outcome is unknown, so the API asks again with the same downstream key: if the first call went through, the processor returns that hold instead of placing a second one.");
+            self.authorize(req, ctx);
+            return;
+        }
+        let retried = p.retried;
+        self.fire(req, "timeout_504", ctx);
+        let (code, why) = match state {
+            "checking_key" => ("database_timeout", "The database did not answer in time, so the API cannot tell whether it claimed the key. It answers 504 Gateway Timeout; a retry may find the key IN_FLIGHT (409) until its lock lapses."),
+            "authorizing" if retried => ("processor_timeout", "The card processor did not answer the second call either. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT; a retry after the lock lapses asks the processor again with the same key."),
+            "authorizing" => ("processor_timeout", "The card processor did not answer in time and the API has no key it could safely ask again with. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT, so a retry after the lock lapses runs the payment again."),
+            _ => ("database_timeout", "The database did not confirm the write in time: it may or may not have landed. The API answers 504 Gateway Timeout and leaves the key as it is: a retry gets the stored response if the write landed, or runs again after the lock if not."),
+        };
+        ctx.say(why);
+        self.refuse(req, 504, code, ctx);
+    }
+}
+
+/// What kind of answer the API sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sent {
+    /// The outcome of running the payment (a charge, a decline): what a
+    /// replay of its key must repeat.
+    Outcome,
+    /// The stored outcome of an earlier request, replayed.
+    Replay,
+    /// An error that ran nothing (400, 409, 422 mismatch, 503, 504).
+    Refusal,
+}
+
+/// The error code a stored outcome carries on the wire.
+fn error_code(status: u16) -> Option<&'static str> {
+    match status {
+        402 => Some("card_declined"),
+        422 => Some("idempotency_key_reused_with_different_body"),
+        _ => None,
     }
 }
 
@@ -448,7 +572,9 @@ impl Api {
     fn expects(&self, reply: &PayMsg) -> bool {
         let (req, states): (u32, &[&str]) = match reply {
             PayMsg::Claimed { req, .. } => (*req, &["checking_key"]),
-            PayMsg::Authorized { req, .. } | PayMsg::Declined { req } => (*req, &["authorizing"]),
+            PayMsg::Authorized { req, .. }
+            | PayMsg::Declined { req }
+            | PayMsg::KeyReusedDownstream { req } => (*req, &["authorizing"]),
             PayMsg::ChargeWritten { req, .. } => (*req, &["recording_charge"]),
             PayMsg::KeyCompleted { req } => (*req, &["recording_key"]),
             PayMsg::CommitRefused { req, .. } => (*req, &["recording_charge", "recording_key"]),
@@ -490,21 +616,21 @@ impl Actor for Api {
                 ctx.say("The payment API ignores this reply: no request of its own is waiting for it (a duplicate, or a reply to a request it no longer holds).");
             }
             PayMsg::Claimed { req, claim } => self.on_claimed(req, claim, ctx),
-            PayMsg::Authorized { req, .. } => self.on_authorized(req, ctx),
+            PayMsg::Authorized { req, auth } => self.on_authorized(req, auth, ctx),
             PayMsg::ChargeWritten { req, charge_id } => self.on_charge_written(req, charge_id, ctx),
             PayMsg::KeyCompleted { req } => self.on_key_completed(req, ctx),
-            PayMsg::Declined { req } => self.on_declined(req, ctx),
-            PayMsg::CommitRefused { req, expired } => {
-                self.fire(req, "refused_409", ctx);
-                if expired {
-                    ctx.say("The database refused the commit because the key expired mid-request. Nothing is charged; the API answers 409 and the client may retry.");
-                } else {
-                    ctx.say("The database refused the commit: this request's claim on the key had lapsed and a newer request holds it. Nothing is charged; the API answers 409.");
-                }
-                self.refuse(req, 409, "idempotency_key_in_use", ctx);
+            PayMsg::Declined { req } => self.on_declined(req, 402, ctx),
+            PayMsg::KeyReusedDownstream { req } => self.on_declined(req, 422, ctx),
+            PayMsg::CommitRefused { req } => self.on_refused(req, ctx),
+            PayMsg::Voided { auth } => {
+                ctx.say_with(|| format!("The card processor confirms auth_{auth} is voided."))
             }
             _ => {}
         }
+    }
+
+    fn on_timer(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
+        self.on_timeout(req, ctx);
     }
 
     fn on_crash(&mut self) {

@@ -19,6 +19,9 @@ pub const LOCK_MS: &str = "in_flight_lock_ms";
 pub const PROCESSOR_MS: &str = "processor_ms";
 pub const CAPACITY: &str = "api_capacity";
 pub const AMOUNT: &str = "amount";
+pub const PASS_KEY: &str = "pass_key";
+pub const PROCESSOR_KEY_TTL_MS: &str = "processor_key_ttl_ms";
+pub const DOWNSTREAM_TIMEOUT_MS: &str = "downstream_timeout_ms";
 
 #[allow(clippy::too_many_arguments)]
 fn number(
@@ -177,6 +180,32 @@ pub fn fields() -> Vec<ConfigField> {
             "ms",
         ),
         number(
+            DOWNSTREAM_TIMEOUT_MS,
+            "API timeout on its own calls",
+            "How long the API waits for its database or the card processor before it treats the outcome as unknown.",
+            2_000,
+            100,
+            20_000,
+            100,
+            "ms",
+        ),
+        toggle(
+            PASS_KEY,
+            "API passes the key to the card processor",
+            "The processor then recognises a repeat and returns the hold it already placed.",
+            true,
+        ),
+        number(
+            PROCESSOR_KEY_TTL_MS,
+            "Processor key retention",
+            "How long the card processor remembers a key it was given (its own rule, not the API's).",
+            604_800_000,
+            500,
+            604_800_000,
+            500,
+            "ms",
+        ),
+        number(
             CAPACITY,
             "API capacity",
             "Requests the API works on at once; more are refused with 503.",
@@ -206,6 +235,9 @@ pub struct PaymentsConfig {
     pub processor_ms: u64,
     pub capacity: usize,
     pub amount: u64,
+    pub pass_key: bool,
+    pub processor_key_ttl_ms: u64,
+    pub downstream_timeout_ms: u64,
 }
 
 impl PaymentsConfig {
@@ -226,6 +258,9 @@ impl PaymentsConfig {
             processor_ms: n(PROCESSOR_MS) as u64,
             capacity: n(CAPACITY) as usize,
             amount: n(AMOUNT) as u64,
+            pass_key: info.flag(c, PASS_KEY),
+            processor_key_ttl_ms: n(PROCESSOR_KEY_TTL_MS) as u64,
+            downstream_timeout_ms: n(DOWNSTREAM_TIMEOUT_MS) as u64,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
-use crate::actor::{Actor, ActorId, Ctx, Instances};
+use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
 use crate::trace::{mark_changed, RowChange, TableSchema};
@@ -20,6 +20,7 @@ pub static KEY_MACHINE: StateMachine = StateMachine {
         Transition::new("IN_FLIGHT", "expire", "EXPIRED"),
         Transition::new("COMPLETED", "expire", "EXPIRED"),
         Transition::new("EXPIRED", "claim", "IN_FLIGHT"),
+        Transition::new("EXPIRED", "complete_late", "COMPLETED"),
     ],
 };
 
@@ -61,6 +62,8 @@ pub struct KeyRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Charge {
     pub id: u32,
+    /// The processor's hold this charge records.
+    pub auth: u32,
     pub order: u32,
     pub amount: u64,
     pub key: Option<Key>,
@@ -101,7 +104,8 @@ impl Database {
         }
     }
 
-    /// Expire records whose retention has passed (lazily, on access).
+    /// Expire `key` if its retention has passed (the sweep timer does it
+    /// on time; a claim at the same instant checks too).
     fn expire_due(&mut self, key: &Key, ctx: &mut Ctx<PayMsg>) {
         let now = ctx.now();
         let due = self
@@ -109,15 +113,28 @@ impl Database {
             .get(key)
             .is_some_and(|r| r.state != KeyState::Expired && now >= r.expires_at);
         if due {
+            let in_flight = self.keys[key].state == KeyState::InFlight;
             if let Some(r) = self.keys.get_mut(key) {
                 r.state = KeyState::Expired;
             }
             self.fire(key, "expire", ctx);
             ctx.say_with(|| {
-                format!(
-                    "Key {} has passed its retention time, so the database has forgotten it.",
-                    short(key)
-                )
+                let k = short(key);
+                if in_flight {
+                    format!("Key {k} reaches the end of its retention while a request still holds it. The sweep forgets it: a retry now would look like a new payment.")
+                } else {
+                    format!("Key {k} reaches the end of its retention, so the sweep forgets it: a retry with it now looks like a new payment.")
+                }
+            });
+        }
+    }
+
+    /// Arm the sweep for `key`: an expiry timer due when its retention ends.
+    fn arm_expiry(&self, key: &Key, ctx: &mut Ctx<PayMsg>) {
+        if let Some(r) = self.keys.get(key) {
+            let after = r.expires_at.saturating_sub(ctx.now());
+            ctx.set_timer_with(after, r.serial, TimerKind::Expiry, || {
+                format!("key {} expires", short(key))
             });
         }
     }
@@ -151,6 +168,7 @@ impl Database {
                 self.keys
                     .insert(key, fresh(MachineState::new(&KEY_MACHINE), serial));
                 self.fire(&key, "claim", ctx);
+                self.arm_expiry(&key, ctx);
                 ctx.say_with(|| {
                     format!(
                         "The database records key {} as IN_FLIGHT with the request's fingerprint.",
@@ -164,6 +182,7 @@ impl Database {
                 let (machine, serial) = (self.keys[&key].machine, self.keys[&key].serial);
                 self.keys.insert(key, fresh(machine, serial));
                 self.fire(&key, "claim", ctx);
+                self.arm_expiry(&key, ctx);
                 ctx.say_with(|| {
                     format!(
                         "Key {} had expired, so the database treats this as a brand-new payment.",
@@ -212,18 +231,21 @@ impl Database {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn insert_charge(
         &mut self,
         order: u32,
         amount: u64,
         key: Option<Key>,
         fingerprint: Fingerprint,
+        auth: u32,
         now: u64,
     ) -> u32 {
         let id = self.charges.len() as u32 + 1;
         mark_changed(&mut self.dirty_charges, id);
         self.charges.push(Charge {
             id,
+            auth,
             order,
             amount,
             key,
@@ -233,12 +255,37 @@ impl Database {
         id
     }
 
+    /// Store `response` under `key`. A record the sweep expired while its
+    /// holder was still working is completed too (no newer request claimed
+    /// it: the fencing token still matches) and kept for a new retention.
     fn complete(&mut self, key: &Key, response: StoredResponse, ctx: &mut Ctx<PayMsg>) {
+        let now = ctx.now();
+        let ttl = self.cfg.key_ttl_ms;
+        let mut late = false;
         if let Some(r) = self.keys.get_mut(key) {
+            late = r.state == KeyState::Expired;
             r.state = KeyState::Completed;
             r.response = Some(response);
+            if late {
+                r.expires_at = now.saturating_add(ttl);
+            }
         }
-        self.fire(key, "complete", ctx);
+        if late {
+            self.fire(key, "complete_late", ctx);
+            self.arm_expiry(key, ctx);
+            ctx.say_with(|| format!("Key {} had expired while this request worked, but no other request claimed it since, so the outcome is stored and the key is kept again from now.", short(key)));
+        } else {
+            self.fire(key, "complete", ctx);
+        }
+    }
+
+    /// Whether a write fenced by `token` may complete `key`: the record
+    /// exists, nobody claimed it since (same token) and it is not already
+    /// completed (a duplicated commit must not charge twice).
+    fn may_complete(&self, key: &Key, token: u32) -> bool {
+        self.keys
+            .get(key)
+            .is_some_and(|r| r.token == token && r.state != KeyState::Completed)
     }
 }
 
@@ -274,21 +321,9 @@ impl Actor for Database {
                 key: Some(k),
                 token,
                 ..
-            } if self
-                .keys
-                .get(&k)
-                .is_none_or(|r| r.token != token || r.state != KeyState::InFlight) =>
-            {
-                let expired = self
-                    .keys
-                    .get(&k)
-                    .is_none_or(|r| r.state == KeyState::Expired);
-                if expired {
-                    ctx.say_with(|| format!("The database refuses the commit: key {} expired while this request was still working, so it no longer protects the payment.", short(&k)));
-                } else {
-                    ctx.say_with(|| format!("The database refuses the commit: key {} is now held by a newer claim, so this older request must not charge.", short(&k)));
-                }
-                ctx.send(from, PayMsg::CommitRefused { req, expired });
+            } if !self.may_complete(&k, token) => {
+                ctx.say_with(|| format!("The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not charge.", short(&k)));
+                ctx.send(from, PayMsg::CommitRefused { req });
             }
             PayMsg::CommitAtomic {
                 req,
@@ -296,9 +331,10 @@ impl Actor for Database {
                 amount,
                 key,
                 fingerprint,
+                auth,
                 ..
             } => {
-                let id = self.insert_charge(order, amount, key, fingerprint, now);
+                let id = self.insert_charge(order, amount, key, fingerprint, auth, now);
                 if let Some(k) = &key {
                     self.complete(
                         k,
@@ -327,8 +363,9 @@ impl Actor for Database {
                 amount,
                 key,
                 fingerprint,
+                auth,
             } => {
-                let id = self.insert_charge(order, amount, key, fingerprint, now);
+                let id = self.insert_charge(order, amount, key, fingerprint, auth, now);
                 ctx.say_with(|| {
                     format!(
                         "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
@@ -338,20 +375,13 @@ impl Actor for Database {
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
             }
-            // A completion (fenced or not) can only be written over the
-            // IN_FLIGHT record it belongs to: never over an expired one.
+            // A completion is fenced like a commit: only the request that
+            // holds the key's latest claim may store its outcome.
             PayMsg::CompleteKey {
                 req, key, token, ..
-            } if self.keys.get(&key).is_none_or(|r| {
-                r.state != KeyState::InFlight || token.is_some_and(|t| r.token != t)
-            }) =>
-            {
-                let expired = self
-                    .keys
-                    .get(&key)
-                    .is_none_or(|r| r.state == KeyState::Expired);
+            } if !self.may_complete(&key, token) => {
                 ctx.say_with(|| format!("The database refuses to store this outcome: key {} is no longer held by this request.", short(&key)));
-                ctx.send(from, PayMsg::CommitRefused { req, expired });
+                ctx.send(from, PayMsg::CommitRefused { req });
             }
             PayMsg::CompleteKey {
                 req, key, response, ..
@@ -370,6 +400,18 @@ impl Actor for Database {
         }
     }
 
+    fn on_timer(&mut self, serial: u32, ctx: &mut Ctx<PayMsg>) {
+        let key = self
+            .keys
+            .iter()
+            .find(|(_, r)| r.serial == serial)
+            .map(|(k, _)| *k);
+        if let Some(k) = key {
+            self.expire_due(&k, ctx);
+            ctx.data_changed();
+        }
+    }
+
     fn on_crash(&mut self) {}
 
     fn instances(&self) -> Option<Instances> {
@@ -380,7 +422,16 @@ impl Actor for Database {
     }
 
     fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
-        ctx.say("The database comes back with every committed charge and key record.");
+        ctx.say("The database comes back with every committed charge and key record, and its expiry sweep starts again.");
+        let live: Vec<Key> = self
+            .keys
+            .iter()
+            .filter(|(_, r)| r.state != KeyState::Expired)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in &live {
+            self.arm_expiry(k, ctx);
+        }
     }
 
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
@@ -428,6 +479,7 @@ impl Actor for Database {
                     move || {
                         vec![
                             format!("ord_{}", c.order),
+                            format!("auth_{}", c.auth),
                             money(c.amount),
                             c.key.as_ref().map_or("none".into(), short),
                             secs(c.at),
@@ -462,7 +514,7 @@ impl Actor for Database {
 
 pub const CHARGES_TABLE: TableSchema = TableSchema {
     title: "Charges",
-    columns: &["charge", "order", "amount", "key", "at"],
+    columns: &["charge", "order", "hold", "amount", "key", "at"],
 };
 pub const KEYS_TABLE: TableSchema = TableSchema {
     title: "Idempotency keys",

@@ -4,6 +4,7 @@ use super::api::Api;
 use super::config::{PaymentsConfig, ATOMIC, SEND_KEY};
 use super::db::{Database, KeyState};
 use super::msg::PayMsg;
+use super::processor::{HoldState, Processor};
 use super::PaymentActor;
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
@@ -14,12 +15,18 @@ pub const REPLAY_IDENTICAL: &str = "replay-identical";
 pub const CHARGE_IFF_COMPLETED: &str = "charge-iff-completed";
 pub const MISMATCH_NO_EFFECT: &str = "mismatch-no-effect";
 pub const ATTEMPTS_CAPPED: &str = "attempts-capped";
+pub const LEDGER_MATCHES_PROCESSOR: &str = "ledger-matches-processor";
 
 pub fn list() -> Vec<InvariantInfo> {
     vec![
         InvariantInfo {
             id: ONE_CHARGE_PER_ORDER,
-            text: "Each order is charged at most once.",
+            text: "The customer pays at most once per order: the card processor holds their money once.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: LEDGER_MATCHES_PROCESSOR,
+            text: "The ledger matches the processor: each charge records a hold that is still held, no hold is recorded twice, and when the run ends no hold is left out of the ledger.",
             not_checked: always,
         },
         InvariantInfo {
@@ -69,20 +76,25 @@ pub fn check(
     let (atomic, max_attempts) = (cfg.atomic, cfg.max_attempts);
     let want = |id: &str| !trace.is_broken(id);
     let mut out = Vec::new();
-    let Some(PaymentActor::Db(db)) = actors.get(cfg.db() as usize) else {
+    let (Some(PaymentActor::Db(db)), Some(PaymentActor::Processor(card))) = (
+        actors.get(cfg.db() as usize),
+        actors.get(cfg.processor() as usize),
+    ) else {
         return out;
     };
+    // The money truth: what the card processor holds.
+    if trace.changed(cfg.processor()) && want(ONE_CHARGE_PER_ORDER) {
+        check_holds(card, &mut out);
+    }
+    if (trace.changed(cfg.db()) || trace.changed(cfg.processor())) && want(LEDGER_MATCHES_PROCESSOR)
+    {
+        check_ledger(db, card, &mut out);
+    }
     // Only what changed can break something: the ledger's properties when
     // the database wrote, a client's when it changed (a replay is judged
     // when it arrives, against the key's first response at that moment).
     if trace.changed(cfg.db()) {
-        check_db(
-            db,
-            atomic && want(CHARGE_IFF_COMPLETED),
-            trace.now_ms,
-            &want,
-            &mut out,
-        );
+        check_db(db, atomic && want(CHARGE_IFF_COMPLETED), &want, &mut out);
     }
     // Judged by what arrived at the API, not by the client's own counter
     // (which enforces the limit, so it could never show a breach).
@@ -177,43 +189,89 @@ pub fn check_received(
     }
 }
 
-fn check_db(
-    db: &Database,
-    atomic: bool,
-    now_ms: u64,
-    want: &impl Fn(&str) -> bool,
-    out: &mut Vec<(&'static str, String)>,
-) {
-    // Allocation-free unless something is wrong: this runs after every
-    // step the database changed. A second charge for an order is found
-    // when it is written (charges written now are checked).
-    let per_order = want(ONE_CHARGE_PER_ORDER);
-    let written_now = db
-        .charges
-        .iter()
-        .enumerate()
-        .rev()
-        .take_while(|(_, c)| c.at == now_ms);
-    for (_, c) in written_now.filter(|_| per_order) {
-        let n = db.charges.iter().filter(|o| o.order == c.order).count();
-        if n > 1 {
-            let list: Vec<String> = db
-                .charges
-                .iter()
-                .filter(|o| o.order == c.order)
-                .map(|o| format!("ch_{}", o.id))
-                .collect();
+/// Holds the processor placed twice for one order: the customer charged
+/// twice (DOMAIN.md §1: money moved twice at the processor).
+fn check_holds(card: &Processor, out: &mut Vec<(&'static str, String)>) {
+    for (i, a) in card.held().enumerate() {
+        let same: Vec<String> = card
+            .held()
+            .filter(|o| o.order == a.order)
+            .map(|o| format!("auth_{}", o.id))
+            .collect();
+        // Reported once, at the order's first hold.
+        let first = card.held().position(|o| o.order == a.order) == Some(i);
+        if same.len() > 1 && first {
             out.push((
                 ONE_CHARGE_PER_ORDER,
                 format!(
-                    "Customer charged {} for one order (ord_{}: {}).",
-                    times(n),
-                    c.order,
-                    list.join(", ")
+                    "Customer charged {} for one order: the card processor holds money for ord_{} {} ({}).",
+                    times(same.len()),
+                    a.order,
+                    times(same.len()),
+                    same.join(", ")
                 ),
             ));
         }
     }
+}
+
+/// The ledger against the processor, as a reconciliation job compares
+/// them: a charge whose hold is missing or voided, or two charges for one
+/// hold. (A hold missing from the ledger is judged when the run ends.)
+fn check_ledger(db: &Database, card: &Processor, out: &mut Vec<(&'static str, String)>) {
+    for (i, c) in db.charges.iter().enumerate() {
+        let hold = card.auths.iter().find(|a| a.id == c.auth);
+        let problem = match hold {
+            None => Some(format!("charge ch_{} records auth_{}, which the card processor never placed", c.id, c.auth)),
+            Some(a) if a.state == HoldState::Voided => Some(format!("charge ch_{} records auth_{}, which the card processor has voided", c.id, c.auth)),
+            Some(_) => db.charges[..i].iter().find(|o| o.auth == c.auth).map(|o| format!(
+                "charges ch_{} and ch_{} both record auth_{}, but the card processor held the money once",
+                o.id, c.id, c.auth
+            )),
+        };
+        if let Some(p) = problem {
+            out.push((
+                LEDGER_MATCHES_PROCESSOR,
+                format!("The ledger is out of step with the card processor: {p}. It needs reconciling, not a refund."),
+            ));
+            return;
+        }
+    }
+}
+
+/// When the run is over: holds no charge records (left behind by a crash
+/// or a timeout that no retry resolved).
+pub fn check_end(actors: &[PaymentActor], cfg: &PaymentsConfig) -> Vec<(&'static str, String)> {
+    let (Some(PaymentActor::Db(db)), Some(PaymentActor::Processor(card))) = (
+        actors.get(cfg.db() as usize),
+        actors.get(cfg.processor() as usize),
+    ) else {
+        return Vec::new();
+    };
+    let left: Vec<String> = card
+        .held()
+        .filter(|a| !db.charges.iter().any(|c| c.auth == a.id))
+        .map(|a| format!("auth_{} (ord_{})", a.id, a.order))
+        .collect();
+    if left.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        LEDGER_MATCHES_PROCESSOR,
+        format!(
+            "The ledger is out of step with the card processor: {} still held with no charge in the ledger, left behind. A reconciliation job must record or void {}.",
+            left.join(", "),
+            if left.len() == 1 { "it" } else { "them" }
+        ),
+    )]
+}
+
+fn check_db(
+    db: &Database,
+    atomic: bool,
+    want: &impl Fn(&str) -> bool,
+    out: &mut Vec<(&'static str, String)>,
+) {
     for (key, rec) in &db.keys {
         if rec.state == KeyState::Expired {
             continue;

@@ -25,8 +25,10 @@ pub const ID: &str = "payments";
 
 /// The model version: bumped whenever a preset's run changes.
 /// 1: before versions existed. 2: the lab seam (timer kinds, instances,
-/// transitions the tables did not allow are fixed).
-pub const MODEL_VERSION: u32 = 2;
+/// transitions the tables did not allow are fixed). 3: money truth (the
+/// processor's holds, key retention and amount check, the pass-key switch,
+/// voids), API timeouts on its own calls, the visible expiry sweep.
+pub const MODEL_VERSION: u32 = 3;
 
 /// Any actor of this lab (static dispatch keeps the engine fast).
 #[derive(Clone, Debug)]
@@ -132,5 +134,21 @@ impl Lab for PaymentsLab {
         trace: &TraceSoFar<'_>,
     ) -> Vec<(&'static str, String)> {
         invariants::check(actors, cfg, trace)
+    }
+
+    fn check_end(
+        cfg: &PaymentsConfig,
+        actors: &[PaymentActor],
+        trace: &TraceSoFar<'_>,
+    ) -> Vec<(&'static str, String)> {
+        let mut out = invariants::check(actors, cfg, trace);
+        if !trace.is_broken(invariants::LEDGER_MATCHES_PROCESSOR)
+            && !out
+                .iter()
+                .any(|(id, _)| *id == invariants::LEDGER_MATCHES_PROCESSOR)
+        {
+            out.extend(invariants::check_end(actors, cfg));
+        }
+        out
     }
 }

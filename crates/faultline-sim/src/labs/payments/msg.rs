@@ -92,6 +92,7 @@ pub enum PayMsg {
     /// DB → API.
     Claimed { req: u32, claim: Claim },
     /// API → DB, atomic mode: charge and key completion in one transaction.
+    /// `auth` is the processor's hold the charge records.
     CommitAtomic {
         req: u32,
         order: u32,
@@ -99,10 +100,11 @@ pub enum PayMsg {
         key: Option<Key>,
         fingerprint: Fingerprint,
         token: u32,
+        auth: u32,
     },
-    /// DB → API: the key expired or was claimed again by a newer request;
-    /// nothing written.
-    CommitRefused { req: u32, expired: bool },
+    /// DB → API: a newer request claimed the key since this one did (its
+    /// fencing token is outdated); nothing written.
+    CommitRefused { req: u32 },
     /// API → DB, non-atomic mode, first write: the charge alone.
     InsertCharge {
         req: u32,
@@ -110,23 +112,23 @@ pub enum PayMsg {
         amount: u64,
         key: Option<Key>,
         fingerprint: Fingerprint,
+        auth: u32,
     },
     /// DB → API: charge written (and key completed if atomic).
     ChargeWritten { req: u32, charge_id: u32 },
-    /// API → DB: complete the key with a response. After a charge in
-    /// non-atomic mode this is the unfenced second write (`token: None`); a
-    /// decline is stored fenced by its claim token, like an atomic commit.
+    /// API → DB: complete the key with a response (after a charge in
+    /// non-atomic mode, or to store a decline), fenced by the claim token.
     CompleteKey {
         req: u32,
         key: Key,
         response: StoredResponse,
-        token: Option<u32>,
+        token: u32,
     },
     /// DB → API.
     KeyCompleted { req: u32 },
-    /// API → card processor.
-    /// The payment's idempotency key is passed downstream, so the
-    /// processor too can recognise a repeat.
+    /// API → card processor. `key` is the downstream idempotency key: the
+    /// payment's key when the API passes it on, so the processor too can
+    /// recognise a repeat.
     Authorize {
         req: u32,
         order: u32,
@@ -137,6 +139,13 @@ pub enum PayMsg {
     Authorized { req: u32, auth: u32 },
     /// Card processor → API: the card was declined.
     Declined { req: u32 },
+    /// Card processor → API: the key it was given was first used for
+    /// another amount; nothing held.
+    KeyReusedDownstream { req: u32 },
+    /// API → card processor: release a hold no payment will record.
+    Void { auth: u32 },
+    /// Card processor → API.
+    Voided { auth: u32 },
 }
 
 /// First 8 hex digits of a key, for labels.
@@ -151,7 +160,9 @@ pub fn reason(status: u16) -> &'static str {
         402 => "Payment Required",
         409 => "Conflict",
         422 => "Unprocessable Content",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "",
     }
 }
@@ -164,7 +175,8 @@ impl LabMsg for PayMsg {
             | PayMsg::CommitAtomic { .. }
             | PayMsg::InsertCharge { .. }
             | PayMsg::CompleteKey { .. }
-            | PayMsg::Authorize { .. } => MsgClass::Request,
+            | PayMsg::Authorize { .. }
+            | PayMsg::Void { .. } => MsgClass::Request,
             _ => MsgClass::Response,
         }
     }
@@ -211,15 +223,22 @@ impl LabMsg for PayMsg {
             PayMsg::CommitAtomic { .. } => "BEGIN; INSERT charge; key→COMPLETED; COMMIT".into(),
             PayMsg::InsertCharge { .. } => "INSERT charge".into(),
             PayMsg::ChargeWritten { charge_id, .. } => format!("ok: ch_{charge_id}"),
-            PayMsg::CommitRefused { expired: true, .. } => "refused: key expired".into(),
             PayMsg::CommitRefused { .. } => "refused: key claimed by a newer request".into(),
             PayMsg::CompleteKey { key, .. } => format!("UPDATE key {} → COMPLETED", short(key)),
             PayMsg::KeyCompleted { .. } => "ok: key COMPLETED".into(),
-            PayMsg::Authorize { amount, .. } => {
-                format!("authorize {}", super::config::money(*amount))
-            }
+            PayMsg::Authorize { amount, key, .. } => match key {
+                Some(k) => format!(
+                    "authorize {} key {}",
+                    super::config::money(*amount),
+                    short(k)
+                ),
+                None => format!("authorize {} no key", super::config::money(*amount)),
+            },
             PayMsg::Authorized { auth, .. } => format!("approved auth_{auth}"),
             PayMsg::Declined { .. } => "declined".into(),
+            PayMsg::KeyReusedDownstream { .. } => "422 key reused for another amount".into(),
+            PayMsg::Void { auth } => format!("void auth_{auth}"),
+            PayMsg::Voided { auth } => format!("auth_{auth} voided"),
         }
     }
 
@@ -269,28 +288,30 @@ impl LabMsg for PayMsg {
                     Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
                 }
             }
-            PayMsg::CommitAtomic { order, amount, key: None, .. } => Message::request("INSERT INTO charges (order_id, amount) VALUES (…)")
+            PayMsg::CommitAtomic { order, amount, key: None, auth, .. } => Message::request("INSERT INTO charges (order_id, amount, authorization) VALUES (…)")
                 .field("order_id", format!("ord_{order}"))
-                .field("amount", amount.to_string()),
-            PayMsg::CommitAtomic { order, amount, key, token, .. } => {
+                .field("amount", amount.to_string())
+                .field("authorization", format!("auth_{auth}")),
+            PayMsg::CommitAtomic { order, amount, key, token, auth, .. } => {
                 Message::request("BEGIN; INSERT INTO charges …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
                     .field("order_id", format!("ord_{order}"))
                     .field("amount", amount.to_string())
+                    .field("authorization", format!("auth_{auth}"))
                     .field("key", key.map_or_else(|| "null".into(), |k| k.to_string()))
                     .field("claim_token", token.to_string())
             }
-            PayMsg::InsertCharge { order, amount, key, .. } => Message::request("INSERT INTO charges (order_id, amount, key) VALUES (…)")
+            PayMsg::InsertCharge { order, amount, key, auth, .. } => Message::request("INSERT INTO charges (order_id, amount, authorization, key) VALUES (…)")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
+                .field("authorization", format!("auth_{auth}"))
                 .field("key", key.map_or_else(|| "null".into(), |k| k.to_string())),
-            PayMsg::CommitRefused { expired, .. } => {
-                Message::response("ROLLBACK").field("reason", if *expired { "key_expired" } else { "claim_token_outdated" })
-            }
+            PayMsg::CommitRefused { .. } => Message::response("ROLLBACK").field("reason", "claim_token_outdated"),
             PayMsg::ChargeWritten { charge_id, .. } => Message::response("committed").field("charge", format!("ch_{charge_id}")),
-            PayMsg::CompleteKey { key, response, .. } => {
-                Message::request("UPDATE idempotency_keys SET state='COMPLETED', response=… WHERE key=…")
+            PayMsg::CompleteKey { key, response, token, .. } => {
+                Message::request("UPDATE idempotency_keys SET state='COMPLETED', response=… WHERE key=… AND claim_token=…")
                     .field("key", key.to_string())
                     .field("status", response.status.to_string())
+                    .field("claim_token", token.to_string())
             }
             PayMsg::KeyCompleted { .. } => Message::response("committed"),
             PayMsg::Authorize { order, amount, key, .. } => {
@@ -307,6 +328,13 @@ impl LabMsg for PayMsg {
             PayMsg::Authorized { auth, .. } => Message::response("HTTP/1.1 200 OK")
                 .field("authorization", format!("auth_{auth}"))
                 .field("approved", "true"),
+            PayMsg::KeyReusedDownstream { .. } => Message::response("HTTP/1.1 422 Unprocessable Content")
+                .field("approved", "false")
+                .field("error", "idempotency_key_reused"),
+            PayMsg::Void { auth } => Message::request(format!("POST /authorizations/auth_{auth}/void")),
+            PayMsg::Voided { auth } => Message::response("HTTP/1.1 200 OK")
+                .field("authorization", format!("auth_{auth}"))
+                .field("status", "voided"),
         }
     }
 }

@@ -126,16 +126,44 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "key-expired",
             title: "Key expired before the retry",
-            explanation: "The server forgets keys after 0.8 s here (Stripe: 24 h); the late retry looks new and the customer pays twice despite the key.",
+            explanation: "The server forgets keys after 0.8 s here (Stripe: 24 h) and does not pass them on to the card processor; the late retry looks new and the card is charged twice despite the key.",
+            scenario: || {
+                base()
+                    .with(c::KEY_TTL_MS, Int(800))
+                    .with(c::PASS_KEY, Bool(false))
+                    .fault(lose_first_answer())
+            },
+        },
+        Preset {
+            id: "key-expired-processor-remembers",
+            title: "Key expired, the processor remembers it",
+            explanation: "The same expired key, but the API passes it on: the card processor returns its first hold, so the customer pays once, while the ledger now records that hold twice. Out of step: reconcile, don't refund.",
             scenario: || base().with(c::KEY_TTL_MS, Int(800)).fault(lose_first_answer()),
+        },
+        Preset {
+            id: "processor-timeout",
+            title: "Processor answer late: 504, outcome unknown",
+            explanation: "The card processor's answer comes after the API's 1 s timeout. With no key to ask again safely, the API answers 504 and the retry pays again: two holds, one left out of the ledger. Switch on passing the key to see a safe retry.",
+            scenario: || {
+                base()
+                    .with(c::PASS_KEY, Bool(false))
+                    .with(c::DOWNSTREAM_TIMEOUT_MS, Int(1_000))
+                    .with(c::TIMEOUT_MS, Int(4_000))
+                    .with(c::LOCK_MS, Int(1_000))
+                    .fault(Fault::Net {
+                        on: MsgMatch::next(0, Some(MsgClass::Response)).from("card-processor"),
+                        action: NetAction::Delay { ms: 1_500 },
+                    })
+            },
         },
         Preset {
             id: "non-atomic-crash",
             title: "Non-atomic store, crash between writes",
-            explanation: "The charge and the key's completion are two writes; the API crashes between them, the key stays unfinished, and a retry charges again.",
+            explanation: "The charge and the key's completion are two writes; the API crashes between them, the key stays unfinished, and a retry charges the card again (the key is not passed to the processor here).",
             scenario: || {
                 base()
                     .with(c::ATOMIC, Bool(false))
+                    .with(c::PASS_KEY, Bool(false))
                     .with(c::LOCK_MS, Int(1_000))
                     .with(c::MAX_ATTEMPTS, Int(5))
                     .fault(Fault::CrashOnSend {

@@ -1,8 +1,10 @@
 //! The card processor downstream of the payment API: slow on purpose, so
 //! the client's timeout can fire while a payment is still being processed.
+//! Its holds are where the money truth lives (DOMAIN.md §1): a hold is
+//! money taken from the customer until it is voided. It remembers the keys
+//! it is given for its own retention and compares the amount.
 
-use super::config::money;
-use super::config::PaymentsConfig;
+use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -33,7 +35,14 @@ struct Work {
     key: Option<Key>,
 }
 
-/// A hold placed on a card.
+/// Whether a hold still takes the customer's money.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoldState {
+    Held,
+    Voided,
+}
+
+/// A hold placed on a card: what the customer sees on their statement.
 #[derive(Clone, Debug)]
 pub struct Auth {
     pub id: u32,
@@ -42,6 +51,9 @@ pub struct Auth {
     pub key: Option<Key>,
     /// How many requests asked for it (more than 1: a repeat was recognised).
     pub asked: u32,
+    pub state: HoldState,
+    /// When the processor forgets `key` (its own retention).
+    pub key_until: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -51,12 +63,31 @@ pub struct Processor {
     work: BTreeMap<u32, Work>,
     /// Durable: every authorization granted (a hold on the customer's card).
     pub auths: Vec<Auth>,
+    /// Durable: the keys it was given and what it answered, until their
+    /// retention ends.
+    remembered: Vec<Remembered>,
     dirty: Vec<u32>,
     next_tag: u32,
-    next_auth: u32,
     machine: MachineState,
     /// Set by the "decline-next" fault: the next authorization fails.
     decline_next: bool,
+}
+
+/// A key the processor was given and the answer it gave under it.
+#[derive(Clone, Debug)]
+struct Remembered {
+    key: Key,
+    amount: u64,
+    until: u64,
+    /// The hold placed, or None: declined.
+    auth: Option<u32>,
+}
+
+/// What the processor decides for one authorization.
+enum Outcome {
+    Declined,
+    KeyReused,
+    Approved { auth: u32, repeat: bool },
 }
 
 impl Processor {
@@ -65,11 +96,69 @@ impl Processor {
             cfg: cfg.clone(),
             work: BTreeMap::new(),
             auths: Vec::new(),
+            remembered: Vec::new(),
             dirty: Vec::new(),
             next_tag: 1,
-            next_auth: 1,
             machine: MachineState::new(&PROCESSOR_MACHINE),
             decline_next: false,
+        }
+    }
+
+    /// The money held on cards now, per hold (voided holds excluded).
+    pub fn held(&self) -> impl Iterator<Item = &Auth> {
+        self.auths.iter().filter(|a| a.state == HoldState::Held)
+    }
+
+    /// Decide one authorization: a key the processor still remembers
+    /// gets its first answer again (its hold, or its decline), or is
+    /// refused if the amount differs; otherwise the card is authorized.
+    fn decide(&mut self, w: &Work, now: u64) -> Outcome {
+        let known = w.key.and_then(|k| {
+            self.remembered
+                .iter()
+                .rev()
+                .find(|r| r.key == k && now < r.until)
+        });
+        match known {
+            Some(r) if r.amount != w.amount => return Outcome::KeyReused,
+            Some(Remembered { auth: None, .. }) => return Outcome::Declined,
+            Some(&Remembered { auth: Some(id), .. }) => {
+                if let Some(a) = self.auths.iter_mut().find(|a| a.id == id) {
+                    a.asked += 1;
+                }
+                return Outcome::Approved {
+                    auth: id,
+                    repeat: true,
+                };
+            }
+            None => {}
+        }
+        let until = now.saturating_add(self.cfg.processor_key_ttl_ms);
+        let declined = std::mem::take(&mut self.decline_next);
+        let id = self.auths.len() as u32 + 1;
+        if let Some(key) = w.key {
+            self.remembered.push(Remembered {
+                key,
+                amount: w.amount,
+                until,
+                auth: (!declined).then_some(id),
+            });
+        }
+        if declined {
+            return Outcome::Declined;
+        }
+        self.auths.push(Auth {
+            id,
+            order: w.order,
+            amount: w.amount,
+            key: w.key,
+            asked: 1,
+            state: HoldState::Held,
+            key_until: until,
+        });
+        Outcome::Approved {
+            auth: id,
+            repeat: false,
         }
     }
 }
@@ -90,91 +179,90 @@ impl Actor for Processor {
     }
 
     fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
-        if let PayMsg::Authorize {
-            req,
-            order,
-            amount,
-            key,
-        } = msg
-        {
-            let tag = self.next_tag;
-            self.next_tag += 1;
-            self.work.insert(
-                tag,
-                Work {
-                    to: from,
-                    req,
-                    order,
-                    amount,
-                    key,
-                },
-            );
-            ctx.fire(&mut self.machine, "authorize");
-            ctx.set_timer(self.cfg.processor_ms, tag, TimerKind::Work, "authorizing");
-            ctx.say_with(|| {
-                format!(
-                    "The card processor starts authorizing; it takes {} ms.",
-                    self.cfg.processor_ms
-                )
-            });
+        match msg {
+            PayMsg::Authorize {
+                req,
+                order,
+                amount,
+                key,
+            } => {
+                let tag = self.next_tag;
+                self.next_tag += 1;
+                self.work.insert(
+                    tag,
+                    Work {
+                        to: from,
+                        req,
+                        order,
+                        amount,
+                        key,
+                    },
+                );
+                ctx.fire(&mut self.machine, "authorize");
+                ctx.set_timer(self.cfg.processor_ms, tag, TimerKind::Work, "authorizing");
+                ctx.say_with(|| {
+                    format!(
+                        "The card processor starts authorizing; it takes {} ms.",
+                        self.cfg.processor_ms
+                    )
+                });
+            }
+            PayMsg::Void { auth } => {
+                if let Some(a) = self.auths.iter_mut().find(|a| a.id == auth) {
+                    a.state = HoldState::Voided;
+                    mark_changed(&mut self.dirty, auth);
+                    ctx.data_changed();
+                }
+                ctx.say_with(|| format!("The card processor voids auth_{auth}: the money held on the card is released."));
+                ctx.send(from, PayMsg::Voided { auth });
+            }
+            _ => {}
         }
     }
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<PayMsg>) {
-        if let Some(Work {
-            to,
-            req,
-            order,
-            amount,
-            key,
-        }) = self.work.remove(&tag)
-        {
-            if std::mem::take(&mut self.decline_next) {
-                let event = if self.work.is_empty() {
-                    "declined"
-                } else {
-                    "declined_more_waiting"
-                };
-                ctx.fire(&mut self.machine, event);
-                ctx.send(to, PayMsg::Declined { req });
-                ctx.say(
-                    "The card processor declines the card: insufficient funds. Nothing is charged.",
+        let Some(w) = self.work.remove(&tag) else {
+            return;
+        };
+        let more = if self.work.is_empty() {
+            ""
+        } else {
+            "_more_waiting"
+        };
+        let event =
+            |e: &'static str, more_e: &'static str| if more.is_empty() { e } else { more_e };
+        match self.decide(&w, ctx.now()) {
+            Outcome::Declined => {
+                ctx.fire(
+                    &mut self.machine,
+                    event("declined", "declined_more_waiting"),
                 );
-                return;
+                ctx.send(w.to, PayMsg::Declined { req: w.req });
+                ctx.say("The card processor declines the card: insufficient funds. Nothing is held (a repeat with the same key gets the same decline).");
             }
-            // With a key, a repeat gets the hold already placed, not a second one.
-            let existing = key.and_then(|k| self.auths.iter_mut().find(|a| a.key == Some(k)));
-            let (auth, repeat) = match existing {
-                Some(a) => {
-                    a.asked += 1;
-                    (a.id, true)
+            Outcome::KeyReused => {
+                ctx.fire(
+                    &mut self.machine,
+                    event("declined", "declined_more_waiting"),
+                );
+                ctx.send(w.to, PayMsg::KeyReusedDownstream { req: w.req });
+                ctx.say("The card processor remembers this key with another amount, so it refuses (422) and holds nothing.");
+            }
+            Outcome::Approved { auth, repeat } => {
+                mark_changed(&mut self.dirty, auth);
+                ctx.data_changed();
+                ctx.fire(
+                    &mut self.machine,
+                    event("approved", "approved_more_waiting"),
+                );
+                ctx.send(w.to, PayMsg::Authorized { req: w.req, auth });
+                if repeat {
+                    ctx.say_with(|| format!("The card processor still remembers this key: it returns the hold it already placed (auth_{auth}) instead of holding the money twice."));
+                } else if w.key.is_some() {
+                    ctx.say_with(|| format!("The card processor approves and places a hold on the card (auth_{auth}). It remembers the key it was given."));
+                } else {
+                    ctx.say_with(|| format!("The card processor approves and places a hold on the card (auth_{auth}). It was given no key, so it cannot recognise a repeat."));
                 }
-                None => {
-                    let id = self.next_auth;
-                    self.next_auth += 1;
-                    self.auths.push(Auth {
-                        id,
-                        order,
-                        amount,
-                        key,
-                        asked: 1,
-                    });
-                    (id, false)
-                }
-            };
-            mark_changed(&mut self.dirty, auth);
-            ctx.data_changed();
-            let event = if self.work.is_empty() {
-                "approved"
-            } else {
-                "approved_more_waiting"
-            };
-            ctx.fire(&mut self.machine, event);
-            ctx.send(to, PayMsg::Authorized { req, auth });
-            if repeat {
-                ctx.say_with(|| format!("The card processor recognises the idempotency key: it returns the hold it already placed (auth_{auth}) instead of holding the money twice."));
-            } else {
-                ctx.say_with(|| format!("The card processor approves the payment and places a hold on the card (auth_{auth})."));
             }
         }
     }
@@ -197,7 +285,13 @@ impl Actor for Processor {
                     format!("auth_{}", a.id),
                     format!("ord_{}", a.order),
                     money(a.amount),
+                    match a.state {
+                        HoldState::Held => "HELD".into(),
+                        HoldState::Voided => "VOIDED".into(),
+                    },
                     a.key.as_ref().map_or("none".into(), short),
+                    a.key
+                        .map_or("—".into(), |_| secs(a.key_until.min(999_999_999))),
                     a.asked.to_string(),
                 ];
                 out.push(RowChange::new(AUTHS_TABLE.title, row));
@@ -218,5 +312,13 @@ impl Actor for Processor {
 /// The holds the processor placed on cards.
 pub const AUTHS_TABLE: TableSchema = TableSchema {
     title: "Card authorizations",
-    columns: &["authorization", "order", "amount", "key", "times asked"],
+    columns: &[
+        "authorization",
+        "order",
+        "amount",
+        "state",
+        "key",
+        "key kept until",
+        "times asked",
+    ],
 };
