@@ -16,6 +16,7 @@ pub mod permalink;
 pub mod registry;
 pub mod rng;
 pub mod scenario;
+pub mod small_map;
 pub mod trace;
 
 pub use engine::Detail;

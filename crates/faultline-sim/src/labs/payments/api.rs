@@ -10,8 +10,8 @@ use super::config::{money, PaymentsConfig};
 use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::small_map::SmallMap;
 use crate::trace::{RowChange, TableSchema};
-use std::collections::BTreeMap;
 
 /// The life of one request inside the API (the panel shows the latest one).
 pub static API_MACHINE: StateMachine = StateMachine {
@@ -76,7 +76,7 @@ struct Pending {
 pub struct Api {
     cfg: PaymentsConfig,
     /// Volatile: requests in progress.
-    pending: BTreeMap<u32, Pending>,
+    pending: SmallMap<u32, Pending>,
     /// Correlation counter (kept across crashes so ids never repeat).
     next_req: u32,
     /// The machine of the request touched last, shown in the panel.
@@ -113,7 +113,7 @@ impl Api {
     pub fn new(cfg: &PaymentsConfig) -> Self {
         Self {
             cfg: cfg.clone(),
-            pending: BTreeMap::new(),
+            pending: SmallMap::new(),
             next_req: 1,
             shown: MachineState::new(&API_MACHINE),
             peak_in_flight: 0,

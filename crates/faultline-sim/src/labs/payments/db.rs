@@ -6,8 +6,8 @@ use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
+use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};
-use std::collections::BTreeMap;
 
 /// The life of one idempotency key record (the panel shows the latest key).
 pub static KEY_MACHINE: StateMachine = StateMachine {
@@ -75,7 +75,7 @@ pub struct Charge {
 pub struct Database {
     cfg: PaymentsConfig,
     pub charges: Vec<Charge>,
-    pub keys: BTreeMap<Key, KeyRecord>,
+    pub keys: SmallMap<Key, KeyRecord>,
     next_token: u32,
     /// Rows changed since the engine last asked.
     dirty_charges: Vec<u32>,
@@ -88,7 +88,7 @@ impl Database {
         Self {
             cfg: cfg.clone(),
             charges: Vec::new(),
-            keys: BTreeMap::new(),
+            keys: SmallMap::new(),
             next_token: 1,
             dirty_charges: Vec::new(),
             dirty_keys: Vec::new(),

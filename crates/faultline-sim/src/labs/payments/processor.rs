@@ -9,8 +9,8 @@ use super::msg::{short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
+use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};
-use std::collections::BTreeMap;
 
 pub static PROCESSOR_MACHINE: StateMachine = StateMachine {
     name: "Card processor",
@@ -60,7 +60,7 @@ pub struct Auth {
 pub struct Processor {
     cfg: PaymentsConfig,
     /// Volatile: authorizations in progress, by timer tag.
-    work: BTreeMap<u32, Work>,
+    work: SmallMap<u32, Work>,
     /// Durable: every authorization granted (a hold on the customer's card).
     pub auths: Vec<Auth>,
     /// Durable: the keys it was given and what it answered, until their
@@ -94,7 +94,7 @@ impl Processor {
     pub fn new(cfg: &PaymentsConfig) -> Self {
         Self {
             cfg: cfg.clone(),
-            work: BTreeMap::new(),
+            work: SmallMap::new(),
             auths: Vec::new(),
             remembered: Vec::new(),
             dirty: Vec::new(),
