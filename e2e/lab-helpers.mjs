@@ -13,6 +13,8 @@ export const PRESETS = [
   'changed-amount-422',
   'declined-replayed',
   'key-expired',
+  'key-expired-processor-remembers',
+  'processor-timeout',
   'non-atomic-crash',
   'retry-storm',
   'retry-storm-jitter',
