@@ -290,6 +290,117 @@ fn the_cases_reach_every_transition_of_every_lab() {
     );
 }
 
+/// The paths each lab teaches, by the transition that marks them.
+const PATHS: &[(&str, &str, &str, &str)] = &[
+    (
+        "payments",
+        "409 while in flight",
+        "Payment API (one request)",
+        "in_flight_409",
+    ),
+    (
+        "payments",
+        "replay of a stored response",
+        "Payment API (one request)",
+        "completed_replay",
+    ),
+    (
+        "payments",
+        "422 for a changed body",
+        "Payment API (one request)",
+        "mismatch_422",
+    ),
+    (
+        "payments",
+        "fencing refusal (a newer claim holds the key)",
+        "Payment API (one request)",
+        "refused_409",
+    ),
+    (
+        "payments",
+        "expiry of a key",
+        "Idempotency key record",
+        "expire",
+    ),
+    (
+        "payments",
+        "crash recovery (a dead request's key reclaimed)",
+        "Idempotency key record",
+        "reclaim_after_lock",
+    ),
+    (
+        "payments",
+        "504: a downstream outcome unknown",
+        "Payment API (one request)",
+        "timeout_504",
+    ),
+    (
+        "payments",
+        "downstream retry with the same key",
+        "Payment API (one request)",
+        "retry_same_key",
+    ),
+    (
+        "payments",
+        "key completed after it expired",
+        "Idempotency key record",
+        "complete_late",
+    ),
+    (
+        "payments",
+        "503 over capacity",
+        "Payment API (one request)",
+        "over_capacity_503",
+    ),
+];
+
+/// How many cases reach each path a lab teaches, and how many break each
+/// invariant: a path no case reaches is not tested; an invariant no case
+/// breaks is reported (it may be one the code keeps by construction).
+#[test]
+fn the_cases_reach_every_named_path_and_count_broken_invariants() {
+    use std::collections::BTreeMap;
+    let paths = std::cell::RefCell::new(BTreeMap::<&str, u32>::new());
+    let broken = std::cell::RefCell::new(BTreeMap::<(String, String), u32>::new());
+    run_cases(600, |info, s| {
+        let run = simulate(s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for &(lab, name, machine, event) in PATHS.iter().filter(|p| p.0 == info.id) {
+            let _ = lab;
+            let reached = run.steps.iter().flat_map(|st| &st.transitions).any(|f| {
+                f.transition.event == event && run.actors[f.actor as usize].machine.name == machine
+            });
+            *paths.borrow_mut().entry(name).or_default() += u32::from(reached);
+        }
+        for v in &run.violations {
+            *broken
+                .borrow_mut()
+                .entry((info.id.to_string(), v.invariant.to_string()))
+                .or_default() += 1;
+        }
+        Ok(())
+    });
+    let paths = paths.into_inner();
+    let mut missing = Vec::new();
+    for &(lab, name, _, _) in PATHS {
+        let n = paths.get(name).copied().unwrap_or(0);
+        println!("{lab}: path \"{name}\" reached in {n} cases");
+        if n == 0 {
+            missing.push(name);
+        }
+    }
+    for info in labs() {
+        for inv in &info.invariants {
+            let n = broken
+                .borrow()
+                .get(&(info.id.to_string(), inv.id.to_string()))
+                .copied()
+                .unwrap_or(0);
+            println!("{}: invariant {} broken in {n} cases", info.id, inv.id);
+        }
+    }
+    assert!(missing.is_empty(), "paths no case reached: {missing:?}");
+}
+
 #[test]
 fn every_lab_is_deterministic_and_lean_agrees_with_full() {
     run_cases(150, |_, s| {

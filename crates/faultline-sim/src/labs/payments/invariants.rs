@@ -365,4 +365,62 @@ mod tests {
         check_received(&api, 9, 0, &mut out);
         assert!(out[0].1.contains("different idempotency keys"), "{out:?}");
     }
+
+    fn db_with_one_charge() -> (Database, super::super::msg::Key) {
+        let cfg = super::super::config::PaymentsConfig::read(
+            &<super::super::PaymentsLab as crate::lab::Lab>::info(),
+            &crate::scenario::Config::new(),
+        );
+        let mut db = Database::new(&cfg);
+        let key = super::super::msg::Key(42);
+        let fp = super::super::msg::fingerprint(1001, 4_200);
+        db.charges.push(super::super::db::Charge {
+            id: 1,
+            auth: 1,
+            order: 1001,
+            amount: 4_200,
+            key: Some(key),
+            fingerprint: fp,
+            at: 10,
+        });
+        db.keys.insert(
+            key,
+            super::super::db::KeyRecord {
+                fingerprint: fp,
+                state: KeyState::Completed,
+                response: Some(super::super::msg::StoredResponse {
+                    status: 200,
+                    charge_id: Some(1),
+                    amount: 4_200,
+                }),
+                claimed_at: 0,
+                kept_since: 0,
+                expires_at: 1_000,
+                machine: crate::machine::MachineState::new(&super::super::db::KEY_MACHINE),
+                token: 1,
+                serial: 1,
+            },
+        );
+        (db, key)
+    }
+
+    fn broken_by(db: &Database) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        check_db(db, true, &|_: &str| true, &mut out);
+        out.into_iter().map(|(id, _)| id).collect()
+    }
+
+    // The server never lets these happen, so random runs never break them;
+    // fed a ledger in the bad state, each check goes red.
+    #[test]
+    fn charge_iff_completed_and_mismatch_checks_can_fail() {
+        let (db, key) = db_with_one_charge();
+        assert!(broken_by(&db).is_empty(), "a consistent ledger");
+        let (mut db2, _) = db_with_one_charge();
+        db2.keys.get_mut(&key).unwrap().state = KeyState::InFlight;
+        assert_eq!(broken_by(&db2), vec![CHARGE_IFF_COMPLETED]);
+        let (mut db3, _) = db_with_one_charge();
+        db3.charges[0].fingerprint = super::super::msg::fingerprint(1001, 9_900);
+        assert_eq!(broken_by(&db3), vec![MISMATCH_NO_EFFECT]);
+    }
 }
