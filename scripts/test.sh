@@ -32,6 +32,12 @@ cargo fmt --all -- --check
 section "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
+section "no entropy source in the simulation (cargo tree -e normal -i getrandom)"
+if cargo tree -p faultline-sim -e normal -i getrandom 2>/dev/null | grep -q getrandom; then
+  echo "faultline-sim depends on getrandom: the simulation must draw only from its seeded generator" >&2
+  exit 1
+fi
+
 section "cargo test --workspace (native)"
 cargo test --workspace
 

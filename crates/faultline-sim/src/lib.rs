@@ -8,6 +8,7 @@ pub mod actor;
 pub mod digest;
 pub mod engine;
 pub mod fault;
+pub mod jose;
 pub mod lab;
 pub mod labs;
 pub mod machine;

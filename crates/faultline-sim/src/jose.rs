@@ -1,0 +1,248 @@
+//! Real JOSE for the OAuth lab, computed in the simulation so tokens are
+//! ones a standard JWT library accepts: PKCE S256 challenges (RFC 7636),
+//! compact JWS signed with ES256 (RFC 7515, RFC 7518 §3.4: the signature
+//! is `r || s`, 64 bytes, not DER), the public key as a JWK (RFC 7517), and
+//! the fixed epoch that turns virtual time into `iat`/`exp` claims.
+//!
+//! Keys come from bytes the engine's seeded generator drew, and ECDSA
+//! nonces from RFC 6979, so the same seed gives the same tokens, with no
+//! entropy source anywhere.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+/// Virtual time 0 as a Unix time: 2026-01-01T00:00:00Z. A token issued at
+/// virtual time `t` ms has `iat = EPOCH_UNIX_S + t / 1000`.
+pub const EPOCH_UNIX_S: u64 = 1_767_225_600;
+
+/// The Unix time (seconds) of virtual time `ms`.
+pub fn unix_time(ms: u64) -> u64 {
+    EPOCH_UNIX_S + ms / 1000
+}
+
+/// base64url without padding, as JOSE and PKCE write bytes.
+pub fn b64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A PKCE code verifier: 32 random bytes as 43 base64url characters
+/// (RFC 7636 §4.1 recommends exactly this).
+pub fn code_verifier(random: [u64; 4]) -> String {
+    let bytes: Vec<u8> = random.iter().flat_map(|w| w.to_be_bytes()).collect();
+    b64url(&bytes)
+}
+
+/// The S256 code challenge: `BASE64URL(SHA256(ASCII(verifier)))`.
+pub fn code_challenge_s256(verifier: &str) -> String {
+    b64url(&Sha256::digest(verifier.as_bytes()))
+}
+
+/// Why a token was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JwsError {
+    /// Not three base64url parts, or a header that is not JSON.
+    Malformed,
+    /// The header names another algorithm than the key's.
+    WrongAlgorithm,
+    /// The signature does not match the header and payload.
+    BadSignature,
+}
+
+impl std::fmt::Display for JwsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            JwsError::Malformed => "not a compact JWS (three base64url parts)",
+            JwsError::WrongAlgorithm => "signed with another algorithm than ES256",
+            JwsError::BadSignature => {
+                "the signature does not match: the token was changed or signed with another key"
+            }
+        })
+    }
+}
+
+/// An ES256 signing key with its key id.
+#[derive(Clone, Debug)]
+pub struct Es256Key {
+    pub kid: String,
+    key: SigningKey,
+}
+
+/// A P-256 public key as a JWK's fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EcJwk {
+    pub kid: String,
+    /// base64url of the 32-byte x coordinate.
+    pub x: String,
+    /// base64url of the 32-byte y coordinate.
+    pub y: String,
+}
+
+impl EcJwk {
+    /// The JWK as JSON (what a JWKS endpoint publishes in `keys`).
+    pub fn to_json(&self) -> String {
+        format!(
+            r#"{{"kty":"EC","crv":"P-256","use":"sig","alg":"ES256","kid":"{}","x":"{}","y":"{}"}}"#,
+            self.kid, self.x, self.y
+        )
+    }
+
+    fn verifying_key(&self) -> Option<VerifyingKey> {
+        let x = URL_SAFE_NO_PAD.decode(&self.x).ok()?;
+        let y = URL_SAFE_NO_PAD.decode(&self.y).ok()?;
+        if x.len() != 32 || y.len() != 32 {
+            return None;
+        }
+        let mut sec1 = vec![0x04];
+        sec1.extend_from_slice(&x);
+        sec1.extend_from_slice(&y);
+        VerifyingKey::from_sec1_bytes(&sec1).ok()
+    }
+}
+
+impl Es256Key {
+    /// A key from 32 random bytes; None in the (2^-128-likely) case that
+    /// they are not a valid scalar: draw again.
+    pub fn from_random(random: [u64; 4], kid: impl Into<String>) -> Option<Self> {
+        let bytes: Vec<u8> = random.iter().flat_map(|w| w.to_be_bytes()).collect();
+        let key = SigningKey::from_slice(&bytes).ok()?;
+        Some(Self {
+            kid: kid.into(),
+            key,
+        })
+    }
+
+    /// The public half, to publish.
+    pub fn jwk(&self) -> EcJwk {
+        let point = self.key.verifying_key().to_encoded_point(false);
+        EcJwk {
+            kid: self.kid.clone(),
+            x: b64url(point.x().map_or(&[][..], |x| &x[..])),
+            y: b64url(point.y().map_or(&[][..], |y| &y[..])),
+        }
+    }
+
+    /// A compact JWS of `claims` (a JSON object's text) with the header
+    /// `{"alg":"ES256","typ":"JWT","kid":…}`.
+    pub fn sign(&self, claims: &str) -> String {
+        let header = format!(r#"{{"alg":"ES256","typ":"JWT","kid":"{}"}}"#, self.kid);
+        let input = format!(
+            "{}.{}",
+            b64url(header.as_bytes()),
+            b64url(claims.as_bytes())
+        );
+        let signature: Signature = self.key.sign(input.as_bytes());
+        format!("{input}.{}", b64url(&signature.to_bytes()))
+    }
+}
+
+/// Verify a compact JWS against `jwk`: the header must say ES256 and the
+/// signature must match.
+pub fn verify_es256(token: &str, jwk: &EcJwk) -> Result<(), JwsError> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(JwsError::Malformed);
+    };
+    let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Malformed)?;
+    let header: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&header).map_err(|_| JwsError::Malformed)?;
+    if header.get("alg").and_then(|a| a.as_str()) != Some("ES256") {
+        return Err(JwsError::WrongAlgorithm);
+    }
+    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Malformed)?;
+    let sig = Signature::from_slice(&sig).map_err(|_| JwsError::BadSignature)?;
+    let key = jwk.verifying_key().ok_or(JwsError::BadSignature)?;
+    key.verify(format!("{h}.{p}").as_bytes(), &sig)
+        .map_err(|_| JwsError::BadSignature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_matches_rfc7636_appendix_b() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert_eq!(
+            code_challenge_s256(verifier),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn a_verifier_is_43_base64url_characters() {
+        let v = code_verifier([1, 2, 3, u64::MAX]);
+        assert_eq!(v.len(), 43);
+        assert!(v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    const A3_X: &str = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+    const A3_Y: &str = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+    const A3_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+
+    fn a3_jwk() -> EcJwk {
+        EcJwk {
+            kid: String::new(),
+            x: A3_X.into(),
+            y: A3_Y.into(),
+        }
+    }
+
+    #[test]
+    fn verifies_rfc7515_a3_and_refuses_a_changed_token() {
+        assert_eq!(verify_es256(A3_TOKEN, &a3_jwk()), Ok(()));
+        let tampered = format!("{}A", &A3_TOKEN[..A3_TOKEN.len() - 1]);
+        assert_eq!(
+            verify_es256(&tampered, &a3_jwk()),
+            Err(JwsError::BadSignature)
+        );
+        assert_eq!(verify_es256("a.b", &a3_jwk()), Err(JwsError::Malformed));
+        let hs = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
+        assert_eq!(verify_es256(hs, &a3_jwk()), Err(JwsError::WrongAlgorithm));
+    }
+
+    #[test]
+    fn the_rfc7515_a3_private_key_gives_its_public_key() {
+        let d = URL_SAFE_NO_PAD
+            .decode("jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI")
+            .unwrap();
+        let words: Vec<u64> = d
+            .chunks(8)
+            .map(|c| u64::from_be_bytes(c.try_into().unwrap()))
+            .collect();
+        let key = Es256Key::from_random([words[0], words[1], words[2], words[3]], "a3").unwrap();
+        let jwk = key.jwk();
+        assert_eq!((jwk.x.as_str(), jwk.y.as_str()), (A3_X, A3_Y));
+    }
+
+    #[test]
+    fn signed_tokens_verify_and_are_deterministic() {
+        let key = Es256Key::from_random([7, 8, 9, 10], "k1").unwrap();
+        let t1 = key.sign(r#"{"sub":"alice","aud":"planner"}"#);
+        let t2 = key.sign(r#"{"sub":"alice","aud":"planner"}"#);
+        assert_eq!(t1, t2, "RFC 6979: same key and claims, same token");
+        assert_eq!(verify_es256(&t1, &key.jwk()), Ok(()));
+        let other = Es256Key::from_random([1, 1, 1, 1], "k2").unwrap();
+        assert_eq!(verify_es256(&t1, &other.jwk()), Err(JwsError::BadSignature));
+        // The header names the key and the algorithm.
+        let header = URL_SAFE_NO_PAD
+            .decode(t1.split('.').next().unwrap())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(header).unwrap(),
+            r#"{"alg":"ES256","typ":"JWT","kid":"k1"}"#
+        );
+    }
+
+    #[test]
+    fn virtual_time_zero_is_2026_01_01() {
+        assert_eq!(unix_time(0), 1_767_225_600);
+        assert_eq!(unix_time(61_500), 1_767_225_661);
+    }
+}
