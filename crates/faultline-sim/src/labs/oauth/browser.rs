@@ -1,0 +1,133 @@
+//! The user (the resource owner) and their browser (the user agent): it
+//! follows redirects, shows the authorization server's login and consent
+//! pages, and the user types and decides after a moment's thought.
+
+use super::config::{OAuthConfig, AUTH, PLANNER};
+use super::msg::{Decision, OAuthMsg};
+use crate::actor::{Actor, ActorId, Ctx, TimerKind};
+use crate::machine::{MachineState, StateMachine, Transition};
+
+/// How long the user takes to sign in, then to read the consent screen.
+const TYPING_MS: u64 = 1_200;
+const READING_MS: u64 = 1_500;
+
+pub static BROWSER_MACHINE: StateMachine = StateMachine {
+    name: "User's browser",
+    states: &["idle", "navigating", "login_form", "consent_screen", "done"],
+    transitions: &[
+        Transition::new("idle", "connect", "navigating"),
+        Transition::new("navigating", "follow_redirect", "navigating"),
+        Transition::new("navigating", "login_page", "login_form"),
+        Transition::new("login_form", "submit_login", "navigating"),
+        Transition::new("navigating", "consent_page", "consent_screen"),
+        Transition::new("consent_screen", "decide", "navigating"),
+        Transition::new("navigating", "page_shown", "done"),
+    ],
+};
+
+#[derive(Clone, Debug)]
+pub struct Browser {
+    cfg: OAuthConfig,
+    machine: MachineState,
+}
+
+impl Browser {
+    pub fn new(cfg: &OAuthConfig) -> Self {
+        Self {
+            cfg: cfg.clone(),
+            machine: MachineState::new(&BROWSER_MACHINE),
+        }
+    }
+}
+
+impl Actor for Browser {
+    type Msg = OAuthMsg;
+
+    fn name(&self) -> &str {
+        "browser"
+    }
+
+    fn title(&self) -> String {
+        "Alice's browser".into()
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.machine
+    }
+
+    fn on_crash(&mut self) {
+        // The tab is gone: the flow in it is lost.
+        self.machine.reset();
+    }
+
+    fn on_start(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "connect");
+        ctx.say("Alice wants Planner to read her calendar without giving it her password. She clicks \"Connect my calendar\".");
+        ctx.send(PLANNER, OAuthMsg::Connect);
+    }
+
+    fn on_message(&mut self, _from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        // Every page it receives answers a navigation of its own.
+        if self.machine.current != "navigating" {
+            return;
+        }
+        match msg {
+            OAuthMsg::RedirectToAuthorize(req) => {
+                ctx.fire(&mut self.machine, "follow_redirect");
+                ctx.say("The browser follows the 302 to the authorization server, carrying Planner's request in the URL: scope, state, nonce and the PKCE code_challenge.");
+                ctx.send(AUTH, OAuthMsg::Authorize(req));
+            }
+            OAuthMsg::LoginPage => {
+                ctx.fire(&mut self.machine, "login_page");
+                ctx.set_timer(TYPING_MS, 1, TimerKind::Work, "Alice types her password");
+            }
+            OAuthMsg::ConsentPage { .. } => {
+                ctx.fire(&mut self.machine, "consent_page");
+                ctx.set_timer(
+                    READING_MS,
+                    2,
+                    TimerKind::Work,
+                    "Alice reads the consent screen",
+                );
+            }
+            OAuthMsg::RedirectToClient(result) => {
+                ctx.fire(&mut self.machine, "follow_redirect");
+                ctx.say("The browser follows the redirect back to Planner's callback URL, with the code (or the error) and the state in the query.");
+                ctx.send(PLANNER, OAuthMsg::Callback(result));
+            }
+            OAuthMsg::CallbackPage { text, .. } => {
+                ctx.fire(&mut self.machine, "page_shown");
+                ctx.say_with(|| format!("Planner's page says: {text}"));
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
+        match (tag, self.machine.current) {
+            (1, "login_form") => {
+                ctx.fire(&mut self.machine, "submit_login");
+                ctx.say("Alice types her username and password into the authorization server's own page.");
+                ctx.send(AUTH, OAuthMsg::Login);
+            }
+            (2, "consent_screen") => {
+                ctx.fire(&mut self.machine, "decide");
+                let decision = match self.cfg.consented(super::msg::REQUESTED) {
+                    Some(scope) => Decision::Allow { scope },
+                    None => Decision::Deny,
+                };
+                ctx.say(match &decision {
+                    Decision::Allow { scope } if scope == super::msg::REQUESTED => {
+                        "Alice allows everything Planner asks for.".to_string()
+                    }
+                    Decision::Allow { scope } => {
+                        format!("Alice allows only part of it: {scope}.")
+                    }
+                    Decision::Deny => "Alice does not allow it.".to_string(),
+                });
+                ctx.send(AUTH, OAuthMsg::Decide(decision));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The calendar API, a resource server (RFC 6750). It accepts a bearer
+//! token only for itself (`aud`), unexpired, with the scope the call
+//! needs: reading needs calendar.read, adding an event calendar.write. It
+//! checks the JWT itself with the server's published key, or asks the
+//! server by introspection (RFC 7662), which also sees revocations.
+
+use super::config::{OAuthConfig, AUTH};
+use super::msg::{OAuthMsg, CALENDAR_ORIGIN};
+use crate::actor::{Actor, ActorId, Ctx, Instances};
+use crate::jose::{unix_time, verify_es256, EcJwk};
+use crate::machine::{MachineState, StateMachine, Transition};
+use crate::trace::{mark_changed, RowChange, TableSchema};
+use serde::Deserialize;
+
+pub static CALENDAR_MACHINE: StateMachine = StateMachine {
+    name: "Calendar API (one request)",
+    states: &["received", "introspecting", "answered"],
+    transitions: &[
+        Transition::new("received", "no_token_401", "answered"),
+        Transition::new("received", "invalid_token_401", "answered"),
+        Transition::new("received", "insufficient_scope_403", "answered"),
+        Transition::new("received", "ok", "answered"),
+        Transition::new("received", "introspect", "introspecting"),
+        Transition::new("introspecting", "inactive_401", "answered"),
+        Transition::new("introspecting", "insufficient_scope_403", "answered"),
+        Transition::new("introspecting", "ok", "answered"),
+    ],
+};
+
+/// The claims of an access token the API reads.
+#[derive(Deserialize)]
+struct Claims {
+    aud: String,
+    exp: u64,
+    #[serde(default)]
+    scope: String,
+}
+
+/// A call the API answered, for the invariant and the table.
+#[derive(Clone, Debug)]
+pub struct Served {
+    pub n: u32,
+    pub token: String,
+    pub write: bool,
+    pub status: u16,
+    pub at: u64,
+}
+
+/// A call waiting for introspection.
+#[derive(Clone, Debug)]
+struct Waiting {
+    n: u32,
+    from: ActorId,
+    token: String,
+    write: bool,
+    machine: MachineState,
+}
+
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    cfg: OAuthConfig,
+    jwk: Option<EcJwk>,
+    waiting: Vec<Waiting>,
+    pub served: Vec<Served>,
+    dirty: Vec<u32>,
+    shown: MachineState,
+}
+
+fn needed(write: bool) -> &'static str {
+    if write {
+        "calendar.write"
+    } else {
+        "calendar.read"
+    }
+}
+
+impl Calendar {
+    pub fn new(cfg: &OAuthConfig) -> Self {
+        Self {
+            cfg: cfg.clone(),
+            jwk: None,
+            waiting: Vec::new(),
+            served: Vec::new(),
+            dirty: Vec::new(),
+            shown: MachineState::new(&CALENDAR_MACHINE),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &mut self,
+        n: u32,
+        from: ActorId,
+        token: String,
+        write: bool,
+        mut machine: MachineState,
+        event: &'static str,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        ctx.fire_instance(&mut machine, n, event);
+        self.shown = machine;
+        let (status, error) = match event {
+            "no_token_401" => (401, None),
+            "invalid_token_401" | "inactive_401" => (401, Some("invalid_token")),
+            "insufficient_scope_403" => (403, Some("insufficient_scope")),
+            _ if write => (201, None),
+            _ => (200, None),
+        };
+        self.served.push(Served {
+            n,
+            token,
+            write,
+            status,
+            at: ctx.now(),
+        });
+        mark_changed(&mut self.dirty, n);
+        ctx.data_changed();
+        ctx.send(
+            from,
+            OAuthMsg::ApiResponse {
+                write,
+                status,
+                error,
+            },
+        );
+    }
+
+    /// Check a JWT access token locally: signature, audience, expiry, scope.
+    fn check_jwt(&self, token: &str, write: bool, now: u64) -> (&'static str, &'static str) {
+        let valid = self
+            .jwk
+            .as_ref()
+            .is_some_and(|k| verify_es256(token, k).is_ok());
+        let claims = crate::message::Jws::decode(token)
+            .and_then(|j| serde_json::from_str::<Claims>(&j.payload).ok());
+        match claims {
+            Some(c) if valid && c.aud == CALENDAR_ORIGIN && unix_time(now) < c.exp => {
+                if c.scope.split(' ').any(|s| s == needed(write)) {
+                    ("ok", "The signature verifies with the server's key, aud is this API, the token has not expired and its scope covers the call.")
+                } else {
+                    ("insufficient_scope_403", "The token is genuine but its scope does not include what this call needs: 403 insufficient_scope.")
+                }
+            }
+            _ => (
+                "invalid_token_401",
+                "The token's signature, audience or expiry is wrong: 401 invalid_token.",
+            ),
+        }
+    }
+}
+
+impl Actor for Calendar {
+    type Msg = OAuthMsg;
+
+    fn name(&self) -> &str {
+        "calendar-api"
+    }
+
+    fn title(&self) -> String {
+        "Calendar API".into()
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.shown
+    }
+
+    fn on_crash(&mut self) {
+        self.waiting.clear();
+    }
+
+    fn instances(&self) -> Option<Instances> {
+        Some(Instances {
+            noun: "request",
+            durable: false,
+        })
+    }
+
+    fn on_start(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.send(AUTH, OAuthMsg::JwksRequest);
+    }
+
+    fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        match msg {
+            OAuthMsg::Jwks { jwk } => {
+                let field = |name: &str| {
+                    let start = jwk.find(&format!("\"{name}\":\""))? + name.len() + 4;
+                    let end = start + jwk[start..].find('"')?;
+                    Some(jwk[start..end].to_string())
+                };
+                if let (Some(kid), Some(x), Some(y)) = (field("kid"), field("x"), field("y")) {
+                    self.jwk = Some(EcJwk { kid, x, y });
+                }
+            }
+            OAuthMsg::ApiCall { write, token } => {
+                let n = self.served.len() as u32 + self.waiting.len() as u32 + 1;
+                let machine = MachineState::new(&CALENDAR_MACHINE);
+                if token.is_empty() {
+                    ctx.say("No token: 401 with WWW-Authenticate: Bearer and no error code.");
+                    self.answer(n, from, token, write, machine, "no_token_401", ctx);
+                } else if self.cfg.introspect {
+                    let mut machine = machine;
+                    ctx.fire_instance(&mut machine, n, "introspect");
+                    self.shown = machine;
+                    ctx.say("The calendar API asks the authorization server whether this token is active (introspection).");
+                    ctx.send(
+                        AUTH,
+                        OAuthMsg::Introspect {
+                            token: token.clone(),
+                        },
+                    );
+                    self.waiting.push(Waiting {
+                        n,
+                        from,
+                        token,
+                        write,
+                        machine,
+                    });
+                } else {
+                    let (event, why) = self.check_jwt(&token, write, ctx.now());
+                    ctx.say(why);
+                    self.answer(n, from, token, write, machine, event, ctx);
+                }
+            }
+            OAuthMsg::Introspection { active, scope } => {
+                if self.waiting.is_empty() {
+                    return;
+                }
+                let w = self.waiting.remove(0);
+                let event = if !active {
+                    ctx.say("The server says the token is not active: 401 invalid_token.");
+                    "inactive_401"
+                } else if scope.split(' ').any(|s| s == needed(w.write)) {
+                    ctx.say("The token is active and its scope covers the call.");
+                    "ok"
+                } else {
+                    ctx.say("The token is active but its scope does not cover the call: 403 insufficient_scope.");
+                    "insufficient_scope_403"
+                };
+                self.answer(w.n, w.from, w.token, w.write, w.machine, event, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    fn schema(&self) -> Vec<TableSchema> {
+        vec![CALLS_TABLE]
+    }
+
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        let dirty = std::mem::take(&mut self.dirty);
+        let Some(out) = out else { return };
+        for n in dirty {
+            if let Some(s) = self.served.iter().find(|s| s.n == n) {
+                out.push(RowChange::new(
+                    CALLS_TABLE.title,
+                    vec![
+                        format!("#{}", s.n),
+                        if s.write { "add event" } else { "read events" }.into(),
+                        needed(s.write).into(),
+                        s.status.to_string(),
+                    ],
+                ));
+            }
+        }
+    }
+}
+
+pub const CALLS_TABLE: TableSchema = TableSchema {
+    title: "Calendar API calls",
+    columns: &["call", "what", "needs", "status"],
+};

@@ -1,0 +1,101 @@
+//! The OAuth lab's invariants (DOMAIN.md §2), checked after every step.
+
+use super::auth_server::AuthServer;
+use super::calendar::Calendar;
+use crate::lab::{always, InvariantInfo};
+
+pub const CODE_ONCE: &str = "code-once";
+pub const SCOPE_WITHIN_CONSENT: &str = "scope-within-consent";
+pub const API_ONLY_ACTIVE_TOKENS: &str = "api-only-active-tokens";
+
+pub fn list() -> Vec<InvariantInfo> {
+    vec![
+        InvariantInfo {
+            id: CODE_ONCE,
+            text: "An authorization code yields tokens at most once.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: SCOPE_WITHIN_CONSENT,
+            text: "The scope granted is within what Planner asked for and what the user allowed.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: API_ONLY_ACTIVE_TOKENS,
+            text: "The calendar API succeeds only for an active token (not revoked, not expired) whose scope covers the call.",
+            not_checked: always,
+        },
+    ]
+}
+
+/// The server's codes: each exchanged at most once, within consent.
+pub fn check_codes(auth: &AuthServer, out: &mut Vec<(&'static str, String)>) {
+    for c in &auth.codes {
+        if c.exchanges > 1 {
+            out.push((
+                CODE_ONCE,
+                format!(
+                    "Code {}… was exchanged for tokens {} times.",
+                    &c.code[..6],
+                    c.exchanges
+                ),
+            ));
+        }
+        let beyond: Vec<&str> = c
+            .granted
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .filter(|s| {
+                !c.requested.split(' ').any(|r| r == *s) || !c.consented.split(' ').any(|r| r == *s)
+            })
+            .collect();
+        if !beyond.is_empty() {
+            out.push((
+                SCOPE_WITHIN_CONSENT,
+                format!(
+                    "Code {}… grants {} beyond what was asked and allowed.",
+                    &c.code[..6],
+                    beyond.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// Every successful API call was made with an active token that covers it.
+pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static str, String)>) {
+    for s in calendar
+        .served
+        .iter()
+        .filter(|s| (200..300).contains(&s.status))
+    {
+        let token = auth
+            .tokens
+            .iter()
+            .find(|t| !t.refresh && t.value == s.token);
+        let need = if s.write {
+            "calendar.write"
+        } else {
+            "calendar.read"
+        };
+        let problem = match token {
+            None => Some("a token the server never issued".to_string()),
+            Some(t) if t.revoked => Some("a token the server had revoked".to_string()),
+            Some(t) if s.at >= t.expires_at => Some("an expired token".to_string()),
+            Some(t) if !t.scope.split(' ').any(|x| x == need) => {
+                Some(format!("a token without {need}"))
+            }
+            Some(_) => None,
+        };
+        if let Some(p) = problem {
+            out.push((
+                API_ONLY_ACTIVE_TOKENS,
+                format!(
+                    "The calendar API answered call #{} with {} for {p}.",
+                    s.n, s.status
+                ),
+            ));
+            return;
+        }
+    }
+}

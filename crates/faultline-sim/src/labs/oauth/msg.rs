@@ -1,0 +1,338 @@
+//! Messages of the OAuth lab, as they travel: the browser's navigations and
+//! the 302 redirects it follows, form posts, the token endpoint's JSON, the
+//! JWKS and bearer calls to the calendar API (RFC 6749, 6750, 7636, 7662,
+//! OpenID Connect Core). Typed for the actors, shown as raw HTTP.
+
+use crate::actor::LabMsg;
+use crate::message::{form_encode, Message, MsgClass};
+
+pub const AUTH_ORIGIN: &str = "https://auth.example";
+pub const PLANNER_ORIGIN: &str = "https://planner.example";
+pub const CALENDAR_ORIGIN: &str = "https://calendar.example";
+pub const CLIENT_ID: &str = "planner";
+pub const REDIRECT_URI: &str = "https://planner.example/callback";
+pub const USERNAME: &str = "alice";
+/// The user's password: typed into the authorization server's login form,
+/// never given to Planner.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// The scopes Planner asks for.
+pub const REQUESTED: &str = "openid calendar.read calendar.write";
+
+/// An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthzRequest {
+    pub scope: String,
+    pub state: String,
+    pub nonce: String,
+    /// The S256 code challenge (None: Planner does not use PKCE).
+    pub code_challenge: Option<String>,
+}
+
+impl AuthzRequest {
+    /// The `/authorize` URL with its query, as the browser is sent to it.
+    pub fn url(&self) -> String {
+        let mut q = vec![
+            ("response_type".to_string(), "code".to_string()),
+            ("client_id".into(), CLIENT_ID.into()),
+            ("redirect_uri".into(), REDIRECT_URI.into()),
+            ("scope".into(), self.scope.clone()),
+            ("state".into(), self.state.clone()),
+            ("nonce".into(), self.nonce.clone()),
+        ];
+        if let Some(c) = &self.code_challenge {
+            q.push(("code_challenge".into(), c.clone()));
+            q.push(("code_challenge_method".into(), "S256".into()));
+        }
+        format!("{AUTH_ORIGIN}/authorize?{}", form_encode(&q))
+    }
+}
+
+/// Where the authorization server sends the browser back to Planner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthzResult {
+    Code { code: String, state: String },
+    Error { error: &'static str, state: String },
+}
+
+impl AuthzResult {
+    pub fn url(&self) -> String {
+        let q: Vec<(String, String)> = match self {
+            AuthzResult::Code { code, state } => {
+                vec![
+                    ("code".into(), code.clone()),
+                    ("state".into(), state.clone()),
+                ]
+            }
+            AuthzResult::Error { error, state } => {
+                vec![
+                    ("error".into(), (*error).into()),
+                    ("state".into(), state.clone()),
+                ]
+            }
+        };
+        format!("{REDIRECT_URI}?{}", form_encode(&q))
+    }
+}
+
+/// A successful token response (RFC 6749 §5.1, OIDC §3.1.3.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub expires_in_s: u64,
+    pub refresh_token: String,
+    pub scope: String,
+    pub id_token: Option<String>,
+}
+
+/// The user's answer on the consent screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allow { scope: String },
+    Deny,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OAuthMsg {
+    /// Browser → Planner: the user clicks "Connect my calendar".
+    Connect,
+    /// Planner → browser: 302 to the authorization endpoint.
+    RedirectToAuthorize(AuthzRequest),
+    /// Browser → authorization server: follows the redirect.
+    Authorize(AuthzRequest),
+    /// Authorization server → browser: its login form.
+    LoginPage,
+    /// Browser → authorization server: the user's credentials (form post).
+    Login,
+    /// Authorization server → browser: the consent screen.
+    ConsentPage { scope: String },
+    /// Browser → authorization server: the user's decision (form post).
+    Decide(Decision),
+    /// Authorization server → browser: 302 back to Planner's redirect URI.
+    RedirectToClient(AuthzResult),
+    /// Browser → Planner: follows the redirect to the callback.
+    Callback(AuthzResult),
+    /// Planner → browser: the page it shows at the end.
+    CallbackPage { ok: bool, text: &'static str },
+    /// Planner or calendar API → authorization server: `GET /jwks`.
+    JwksRequest,
+    /// Authorization server → requester: its public keys.
+    Jwks { jwk: String },
+    /// Planner → authorization server: `POST /token` (code exchange).
+    TokenRequest {
+        code: String,
+        code_verifier: Option<String>,
+    },
+    /// Authorization server → Planner.
+    TokenResponse(Tokens),
+    /// Authorization server → Planner: 400 with an error code.
+    TokenError { error: &'static str },
+    /// Planner → calendar API: a bearer call.
+    ApiCall { write: bool, token: String },
+    /// Calendar API → Planner.
+    ApiResponse {
+        write: bool,
+        status: u16,
+        error: Option<&'static str>,
+    },
+    /// Calendar API → authorization server: `POST /introspect` (RFC 7662).
+    Introspect { token: String },
+    /// Authorization server → calendar API.
+    Introspection { active: bool, scope: String },
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        _ => "",
+    }
+}
+
+/// The first characters of a long value, for arrow labels.
+fn clip(s: &str) -> String {
+    format!("{}…", s.chars().take(6).collect::<String>())
+}
+
+fn api_line(write: bool) -> &'static str {
+    if write {
+        "POST /v1/calendar/events"
+    } else {
+        "GET /v1/calendar/events"
+    }
+}
+
+impl LabMsg for OAuthMsg {
+    fn class(&self) -> MsgClass {
+        match self {
+            OAuthMsg::Connect
+            | OAuthMsg::Authorize(_)
+            | OAuthMsg::Login
+            | OAuthMsg::Decide(_)
+            | OAuthMsg::Callback(_)
+            | OAuthMsg::JwksRequest
+            | OAuthMsg::TokenRequest { .. }
+            | OAuthMsg::ApiCall { .. }
+            | OAuthMsg::Introspect { .. } => MsgClass::Request,
+            _ => MsgClass::Response,
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            OAuthMsg::Connect => "GET /connect".into(),
+            OAuthMsg::RedirectToAuthorize(_) => "302 → /authorize".into(),
+            OAuthMsg::Authorize(r) => match &r.code_challenge {
+                Some(_) => "GET /authorize (PKCE)".into(),
+                None => "GET /authorize".into(),
+            },
+            OAuthMsg::LoginPage => "200 login form".into(),
+            OAuthMsg::Login => "POST /login".into(),
+            OAuthMsg::ConsentPage { .. } => "200 consent screen".into(),
+            OAuthMsg::Decide(Decision::Allow { .. }) => "POST /consent allow".into(),
+            OAuthMsg::Decide(Decision::Deny) => "POST /consent deny".into(),
+            OAuthMsg::RedirectToClient(AuthzResult::Code { code, .. }) => {
+                format!("302 → /callback?code={}", clip(code))
+            }
+            OAuthMsg::RedirectToClient(AuthzResult::Error { error, .. }) => {
+                format!("302 → /callback?error={error}")
+            }
+            OAuthMsg::Callback(AuthzResult::Code { .. }) => "GET /callback?code…".into(),
+            OAuthMsg::Callback(AuthzResult::Error { error, .. }) => {
+                format!("GET /callback?error={error}")
+            }
+            OAuthMsg::CallbackPage { ok: true, .. } => "200 connected".into(),
+            OAuthMsg::CallbackPage { ok: false, .. } => "400 not connected".into(),
+            OAuthMsg::JwksRequest => "GET /jwks".into(),
+            OAuthMsg::Jwks { .. } => "200 JWKS".into(),
+            OAuthMsg::TokenRequest { code, .. } => format!("POST /token code={}", clip(code)),
+            OAuthMsg::TokenResponse(_) => "200 tokens".into(),
+            OAuthMsg::TokenError { error } => format!("400 {error}"),
+            OAuthMsg::ApiCall { write, .. } => format!("{} Bearer", api_line(*write)),
+            OAuthMsg::ApiResponse { status, error, .. } => match error {
+                Some(e) => format!("{status} {e}"),
+                None => format!("{status} {}", reason(*status)),
+            },
+            OAuthMsg::Introspect { .. } => "POST /introspect".into(),
+            OAuthMsg::Introspection { active, .. } => format!("200 active={active}"),
+        }
+    }
+
+    fn display(&self) -> Message {
+        match self {
+            OAuthMsg::Connect => Message::request(format!("GET {PLANNER_ORIGIN}/connect HTTP/1.1")),
+            OAuthMsg::RedirectToAuthorize(r) => {
+                Message::response("HTTP/1.1 302 Found").header("Location", r.url())
+            }
+            OAuthMsg::Authorize(r) => Message::request(format!("GET {} HTTP/1.1", r.url())),
+            OAuthMsg::LoginPage => Message::response("HTTP/1.1 200 OK")
+                .header("Content-Type", "text/html")
+                .text("Sign in to auth.example: username, password"),
+            OAuthMsg::Login => Message::request(format!("POST {AUTH_ORIGIN}/login HTTP/1.1"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .form_field("username", USERNAME)
+                .form_field("password", PASSWORD),
+            OAuthMsg::ConsentPage { scope } => Message::response("HTTP/1.1 200 OK")
+                .header("Content-Type", "text/html")
+                .text(format!("Planner wants to: {scope}. Allow?")),
+            OAuthMsg::Decide(d) => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/consent HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                match d {
+                    Decision::Allow { scope } => m
+                        .form_field("decision", "allow")
+                        .form_field("scope", scope.clone()),
+                    Decision::Deny => m.form_field("decision", "deny"),
+                }
+            }
+            OAuthMsg::RedirectToClient(r) => {
+                Message::response("HTTP/1.1 302 Found").header("Location", r.url())
+            }
+            OAuthMsg::Callback(r) => Message::request(format!("GET {} HTTP/1.1", r.url())),
+            OAuthMsg::CallbackPage { ok, text } => Message::response(if *ok {
+                "HTTP/1.1 200 OK"
+            } else {
+                "HTTP/1.1 400 Bad Request"
+            })
+            .header("Content-Type", "text/html")
+            .text(*text),
+            OAuthMsg::JwksRequest => Message::request(format!("GET {AUTH_ORIGIN}/jwks HTTP/1.1")),
+            OAuthMsg::Jwks { jwk } => Message::response("HTTP/1.1 200 OK")
+                .header("Content-Type", "application/json")
+                .field("keys", format!("[{jwk}]")),
+            OAuthMsg::TokenRequest {
+                code,
+                code_verifier,
+            } => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("grant_type", "authorization_code")
+                    .form_field("code", code.clone())
+                    .form_field("redirect_uri", REDIRECT_URI)
+                    .form_field("client_id", CLIENT_ID);
+                match code_verifier {
+                    Some(v) => m.form_field("code_verifier", v.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::TokenResponse(t) => {
+                let m = Message::response("HTTP/1.1 200 OK")
+                    .header("Content-Type", "application/json")
+                    .header("Cache-Control", "no-store")
+                    .field("access_token", t.access_token.clone())
+                    .field("token_type", "Bearer")
+                    .field("expires_in", t.expires_in_s.to_string())
+                    .field("refresh_token", t.refresh_token.clone())
+                    .field("scope", t.scope.clone());
+                match &t.id_token {
+                    Some(id) => m.field("id_token", id.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::TokenError { error } => Message::response("HTTP/1.1 400 Bad Request")
+                .header("Content-Type", "application/json")
+                .header("Cache-Control", "no-store")
+                .field("error", *error),
+            OAuthMsg::ApiCall { write, token } => {
+                Message::request(format!("{} HTTP/1.1", api_line(*write)))
+                    .header("Host", "calendar.example")
+                    .header("Authorization", format!("Bearer {token}"))
+            }
+            OAuthMsg::ApiResponse {
+                write,
+                status,
+                error,
+            } => {
+                let m = Message::response(format!("HTTP/1.1 {status} {}", reason(*status)));
+                match (status, error) {
+                    (401, None) => m.header("WWW-Authenticate", "Bearer realm=\"calendar\""),
+                    (_, Some(e)) => m.header(
+                        "WWW-Authenticate",
+                        format!("Bearer realm=\"calendar\", error=\"{e}\""),
+                    ),
+                    _ if *write => m.field("id", "evt_2").field("summary", "Dentist"),
+                    _ => m.field("items", "[Standup, Lunch with Sam]"),
+                }
+            }
+            OAuthMsg::Introspect { token } => {
+                Message::request(format!("POST {AUTH_ORIGIN}/introspect HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("token", token.clone())
+            }
+            OAuthMsg::Introspection { active, scope } => {
+                let m = Message::response("HTTP/1.1 200 OK")
+                    .header("Content-Type", "application/json")
+                    .field("active", active.to_string());
+                if *active {
+                    m.field("scope", scope.clone())
+                } else {
+                    m
+                }
+            }
+        }
+    }
+}
