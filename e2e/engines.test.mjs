@@ -13,7 +13,7 @@
 // failed or non-local request, or HTTP error the engine lets us see.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -191,12 +191,20 @@ function installCollector() {
   }
 }
 
+/** Debian's MiniBrowser: /usr/lib/<multiarch triplet>/webkit2gtk-4.1/MiniBrowser. */
+function findMiniBrowser() {
+  for (const triplet of readdirSync('/usr/lib')) {
+    const path = `/usr/lib/${triplet}/webkit2gtk-4.1/MiniBrowser`;
+    if (existsSync(path)) return path;
+  }
+  throw new Error('MiniBrowser not found in /usr/lib/*/webkit2gtk-4.1/ (run scripts/setup.sh, or set MINIBROWSER)');
+}
+
 /** WebKit (MiniBrowser) through WebKitWebDriver, plain W3C WebDriver over HTTP. */
 async function webkitDriver() {
   const driverBin = which('WebKitWebDriver', 'WEBKIT_WEBDRIVER');
   const xvfbRun = which('xvfb-run', 'XVFB_RUN');
-  const miniBrowser = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-  assert.ok(existsSync(miniBrowser), `${miniBrowser} is missing (apt webkit2gtk-driver; or set MINIBROWSER)`);
+  const miniBrowser = process.env.MINIBROWSER ?? findMiniBrowser();
   const port = await freePort();
   const child = spawn(xvfbRun, ['-a', driverBin, `--port=${port}`], {
     detached: true,
