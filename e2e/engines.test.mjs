@@ -175,12 +175,12 @@ function installCollector() {
       if (e.target && e.target !== window) {
         problems.push(`resource failed: <${e.target.localName}> ${e.target.src ?? e.target.href ?? ''}`);
       } else {
-        problems.push(`page error: ${e.error?.stack ?? e.message}`);
+        problems.push(`page error: ${e.message}${/^\w+:/.test(e.filename) ? ` (${e.filename}:${e.lineno})` : ''}`);
       }
     },
     true,
   );
-  addEventListener('unhandledrejection', (e) => problems.push(`unhandled rejection: ${e.reason?.stack ?? e.reason}`));
+  addEventListener('unhandledrejection', (e) => problems.push(`unhandled rejection: ${e.reason?.message ?? e.reason}`));
   const original = console.error;
   console.error = function (...args) {
     problems.push(`console.error: ${args.map(String).join(' ')}`);
