@@ -372,7 +372,7 @@ async function journey(d, appUrl) {
   assert.deepEqual(await activePreset(d), ['lost-response-no-key'], 'the lab opens on "Response lost, no key"');
   const start = await indicator(d);
   assert.equal(start.step, 0, 'paused at step 0');
-  assert.equal(await d.js(() => document.querySelector('#violation-banner')), null, 'no violation yet');
+  assert.equal(await d.js(() => !!document.querySelector('#violation-banner')), false, 'no violation yet');
 
   // Play it to its end (at 4×, as an impatient learner would).
   await d.select('#speed', '4');
