@@ -89,6 +89,18 @@ impl EcJwk {
         )
     }
 
+    /// Read a P-256 JWK from JSON (a JWKS's key, as `to_json` writes it);
+    /// None when a field is missing.
+    pub fn from_json(json: &str) -> Option<EcJwk> {
+        let key: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).ok()?;
+        let field = |name: &str| key.get(name)?.as_str().map(str::to_string);
+        Some(EcJwk {
+            kid: field("kid").unwrap_or_default(),
+            x: field("x")?,
+            y: field("y")?,
+        })
+    }
+
     fn verifying_key(&self) -> Option<VerifyingKey> {
         let x = URL_SAFE_NO_PAD.decode(&self.x).ok()?;
         let y = URL_SAFE_NO_PAD.decode(&self.y).ok()?;
@@ -238,6 +250,13 @@ mod tests {
             String::from_utf8(header).unwrap(),
             r#"{"alg":"ES256","typ":"JWT","kid":"k1"}"#
         );
+    }
+
+    #[test]
+    fn a_jwk_reads_back_from_its_json() {
+        let jwk = Es256Key::from_random([3, 1, 4, 1], "k").unwrap().jwk();
+        assert_eq!(EcJwk::from_json(&jwk.to_json()), Some(jwk));
+        assert_eq!(EcJwk::from_json(r#"{"kid":"k"}"#), None);
     }
 
     #[test]

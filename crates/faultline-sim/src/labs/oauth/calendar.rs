@@ -181,16 +181,7 @@ impl Actor for Calendar {
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
-            OAuthMsg::Jwks { jwk } => {
-                let field = |name: &str| {
-                    let start = jwk.find(&format!("\"{name}\":\""))? + name.len() + 4;
-                    let end = start + jwk[start..].find('"')?;
-                    Some(jwk[start..end].to_string())
-                };
-                if let (Some(kid), Some(x), Some(y)) = (field("kid"), field("x"), field("y")) {
-                    self.jwk = Some(EcJwk { kid, x, y });
-                }
-            }
+            OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
             OAuthMsg::ApiCall { write, token } => {
                 let n = self.served.len() as u32 + self.waiting.len() as u32 + 1;
                 let machine = MachineState::new(&CALENDAR_MACHINE);

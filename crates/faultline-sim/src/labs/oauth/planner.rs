@@ -198,16 +198,7 @@ impl Actor for Planner {
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
-            OAuthMsg::Jwks { jwk } => {
-                let field = |name: &str| {
-                    let start = jwk.find(&format!("\"{name}\":\""))? + name.len() + 4;
-                    let end = start + jwk[start..].find('"')?;
-                    Some(jwk[start..end].to_string())
-                };
-                if let (Some(kid), Some(x), Some(y)) = (field("kid"), field("x"), field("y")) {
-                    self.jwk = Some(EcJwk { kid, x, y });
-                }
-            }
+            OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
             OAuthMsg::Connect if self.machine.current == "idle" => {
                 self.browser = from;
                 let state = random_token(ctx, 2);
