@@ -180,3 +180,53 @@ fn every_preset_is_deterministic_and_quiet() {
         assert!(a.undefined_transitions.is_empty(), "{}", p.id);
     }
 }
+
+fn labels(r: &Run) -> Vec<String> {
+    r.flights.iter().map(|f| f.label.clone()).collect()
+}
+
+fn took(r: &Run, event: &str) -> bool {
+    r.steps
+        .iter()
+        .flat_map(|s| &s.transitions)
+        .any(|t| t.transition.event == event)
+}
+
+#[test]
+fn pkce_stops_a_stolen_code_and_its_absence_does_not() {
+    let r = run("stolen-code-pkce");
+    assert!(took(&r, "refuse_verifier"), "the server refuses Mallory");
+    assert!(took(&r, "refused"), "Mallory is foiled");
+    assert_eq!(statuses(&r), vec!["200", "201"], "Planner works");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+
+    let r = run("stolen-code-no-pkce");
+    let v = r.first_violation().unwrap();
+    assert_eq!(
+        v.invariant,
+        faultline_sim::labs::oauth::invariants::TOKENS_ONLY_TO_PLANNER
+    );
+    assert!(took(&r, "read_calendar"), "Mallory reads the calendar");
+    assert!(took(&r, "token_error"), "Planner's own exchange fails");
+}
+
+#[test]
+fn state_refuses_a_forged_callback_and_pkce_backs_it_up() {
+    let r = run("csrf-forged-callback");
+    assert!(took(&r, "state_mismatch"));
+    assert_eq!(
+        statuses(&r),
+        vec!["200", "201"],
+        "Alice's real login completes"
+    );
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+
+    let r = run("csrf-no-state-check");
+    assert!(!took(&r, "state_mismatch"));
+    assert!(
+        took(&r, "refuse_verifier"),
+        "the PKCE downgrade rule refuses Mallory's code"
+    );
+    assert!(labels(&r).iter().any(|l| l == "400 invalid_grant"));
+    assert!(statuses(&r).is_empty(), "nobody reached the calendar");
+}

@@ -33,6 +33,8 @@ pub static CODE_MACHINE: StateMachine = StateMachine {
 #[derive(Clone, Debug)]
 pub struct CodeRecord {
     pub code: String,
+    /// Whose account the code is for.
+    pub sub: &'static str,
     pub requested: String,
     pub consented: String,
     pub granted: String,
@@ -126,6 +128,7 @@ impl AuthServer {
                 let serial = self.codes.len() as u32 + 1;
                 self.codes.push(CodeRecord {
                     code: code.clone(),
+                    sub: USERNAME,
                     requested: req.scope.clone(),
                     consented: scope,
                     granted: granted.clone(),
@@ -197,6 +200,19 @@ impl AuthServer {
                 return;
             }
         }
+        if self.codes[i].challenge.is_none() && verifier.is_some() {
+            // RFC 9700 §4.8.2: a verifier for a code issued without a
+            // challenge means the code was not made for this app's request.
+            self.fire(i, "refuse_verifier", ctx);
+            ctx.say("This code was issued without a PKCE challenge, yet the token request carries a code_verifier: the code was not made for this app's login (code injection). 400 invalid_grant.");
+            ctx.send(
+                from,
+                OAuthMsg::TokenError {
+                    error: "invalid_grant",
+                },
+            );
+            return;
+        }
         if let Some(challenge) = self.codes[i].challenge.clone() {
             let ok = verifier
                 .as_deref()
@@ -240,12 +256,13 @@ impl AuthServer {
         let api_scope = api_scope.join(" ");
         let (iat, exp) = (unix_time(now), unix_time(now + self.cfg.access_ttl_ms));
         let jti = random_token(ctx, 1);
+        let sub = c.sub;
         let access = format!(
-            r#"{{"iss":"{AUTH_ORIGIN}","sub":"{USERNAME}","aud":"{CALENDAR_ORIGIN}","client_id":"{CLIENT_ID}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
+            r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CALENDAR_ORIGIN}","client_id":"{CLIENT_ID}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
         );
         let id = c.granted.split(' ').any(|s| s == "openid").then(|| {
             format!(
-                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{USERNAME}","aud":"{CLIENT_ID}","iat":{iat},"exp":{},"auth_time":{iat},"nonce":"{}"}}"#,
+                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CLIENT_ID}","iat":{iat},"exp":{},"auth_time":{iat},"nonce":"{}"}}"#,
                 unix_time(now + 3_600_000),
                 c.nonce
             )
@@ -345,6 +362,28 @@ impl Actor for AuthServer {
                 ctx.send(from, OAuthMsg::ConsentPage { scope });
             }
             OAuthMsg::Decide(d) => self.on_decide(from, d, ctx),
+            OAuthMsg::AttackerAuthorize => {
+                let code = random_token(ctx, 2);
+                let serial = self.codes.len() as u32 + 1;
+                self.codes.push(CodeRecord {
+                    code: code.clone(),
+                    sub: "mallory",
+                    requested: super::msg::REQUESTED.into(),
+                    consented: super::msg::REQUESTED.into(),
+                    granted: super::msg::REQUESTED.into(),
+                    challenge: None,
+                    nonce: "mallory-nonce".into(),
+                    issued_at: ctx.now(),
+                    machine: MachineState::new(&CODE_MACHINE),
+                    serial,
+                    exchanges: 0,
+                });
+                mark_changed(&mut self.dirty, serial);
+                ctx.data_changed();
+                ctx.set_timer(CODE_TTL_MS, serial, TimerKind::Expiry, "code expires");
+                ctx.say("Mallory signs in with her own account and allows Planner: the server issues her a code for her account, as it would for anyone.");
+                ctx.send(from, OAuthMsg::AttackerCode { code });
+            }
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier,
@@ -390,6 +429,7 @@ impl Actor for AuthServer {
                     CODES_TABLE.title,
                     vec![
                         format!("{}…", c.code.chars().take(8).collect::<String>()),
+                        c.sub.to_string(),
                         c.granted.clone(),
                         c.challenge
                             .as_ref()
@@ -413,6 +453,7 @@ pub const CODES_TABLE: TableSchema = TableSchema {
     title: "Authorization codes",
     columns: &[
         "code",
+        "account",
         "granted scope",
         "PKCE challenge",
         "state",

@@ -29,6 +29,8 @@ pub static BROWSER_MACHINE: StateMachine = StateMachine {
 pub struct Browser {
     cfg: OAuthConfig,
     machine: MachineState,
+    /// Set by the "leak-code" fault: the next callback URL reaches Mallory.
+    leak: bool,
 }
 
 impl Browser {
@@ -36,6 +38,7 @@ impl Browser {
         Self {
             cfg: cfg.clone(),
             machine: MachineState::new(&BROWSER_MACHINE),
+            leak: false,
         }
     }
 }
@@ -67,6 +70,11 @@ impl Actor for Browser {
     }
 
     fn on_message(&mut self, _from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        if let OAuthMsg::ForgedLink(result) = msg {
+            ctx.say("In another tab, Alice opens a link Mallory sent her. It leads to Planner's callback, with Mallory's code and a state Mallory made up.");
+            ctx.send(PLANNER, OAuthMsg::Callback(result));
+            return;
+        }
         // Every page it receives answers a navigation of its own.
         if self.machine.current != "navigating" {
             return;
@@ -93,6 +101,13 @@ impl Actor for Browser {
             OAuthMsg::RedirectToClient(result) => {
                 ctx.fire(&mut self.machine, "follow_redirect");
                 ctx.say("The browser follows the redirect back to Planner's callback URL, with the code (or the error) and the state in the query.");
+                if std::mem::take(&mut self.leak) {
+                    ctx.say("The callback URL also reaches Mallory: a malicious app registered for the same redirect sees it, code included.");
+                    ctx.send(
+                        super::config::ATTACKER,
+                        OAuthMsg::LeakedCallback(result.clone()),
+                    );
+                }
                 ctx.send(PLANNER, OAuthMsg::Callback(result));
             }
             OAuthMsg::CallbackPage { text, .. } => {
@@ -101,6 +116,20 @@ impl Actor for Browser {
             }
             _ => {}
         }
+    }
+
+    fn on_lab_fault(
+        &mut self,
+        name: &str,
+        _args: &crate::scenario::Config,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
+        if name != "leak-code" {
+            return false;
+        }
+        self.leak = true;
+        ctx.say("From now on, the next callback URL the browser opens will also reach Mallory.");
+        true
     }
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {

@@ -87,6 +87,7 @@ pub const BROWSER: ActorId = 0;
 pub const PLANNER: ActorId = 1;
 pub const AUTH: ActorId = 2;
 pub const CALENDAR: ActorId = 3;
+pub const ATTACKER: ActorId = 4;
 
 impl OAuthConfig {
     pub fn read(info: &LabInfo, c: &Config) -> Self {

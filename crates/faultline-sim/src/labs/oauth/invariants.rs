@@ -1,5 +1,6 @@
 //! The OAuth lab's invariants (DOMAIN.md §2), checked after every step.
 
+use super::attacker::Attacker;
 use super::auth_server::AuthServer;
 use super::calendar::Calendar;
 use crate::lab::{always, InvariantInfo};
@@ -7,6 +8,7 @@ use crate::lab::{always, InvariantInfo};
 pub const CODE_ONCE: &str = "code-once";
 pub const SCOPE_WITHIN_CONSENT: &str = "scope-within-consent";
 pub const API_ONLY_ACTIVE_TOKENS: &str = "api-only-active-tokens";
+pub const TOKENS_ONLY_TO_PLANNER: &str = "tokens-only-to-planner";
 
 pub fn list() -> Vec<InvariantInfo> {
     vec![
@@ -18,6 +20,11 @@ pub fn list() -> Vec<InvariantInfo> {
         InvariantInfo {
             id: SCOPE_WITHIN_CONSENT,
             text: "The scope granted is within what Planner asked for and what the user allowed.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: TOKENS_ONLY_TO_PLANNER,
+            text: "Alice's tokens go only to Planner, the app she allowed: never to an attacker holding her code.",
             not_checked: always,
         },
         InvariantInfo {
@@ -59,6 +66,16 @@ pub fn check_codes(auth: &AuthServer, out: &mut Vec<(&'static str, String)>) {
                 ),
             ));
         }
+    }
+}
+
+/// Mallory never receives a token response.
+pub fn check_attacker(m: &Attacker, out: &mut Vec<(&'static str, String)>) {
+    if m.tokens_received > 0 {
+        out.push((
+            TOKENS_ONLY_TO_PLANNER,
+            "Mallory redeemed Alice's stolen code and holds her tokens.".into(),
+        ));
     }
 }
 

@@ -9,6 +9,7 @@
 //! over every lab) once its attacks make every transition reachable and
 //! its views are built. `tests/oauth_lab.rs` runs it directly.
 
+pub mod attacker;
 pub mod auth_server;
 pub mod browser;
 pub mod calendar;
@@ -23,7 +24,7 @@ use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::machine::MachineState;
 use crate::scenario::Config;
 use crate::trace::{RowChange, TableSchema};
-use config::{OAuthConfig, AUTH, CALENDAR};
+use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR};
 use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
@@ -36,6 +37,7 @@ pub enum OAuthActor {
     Planner(planner::Planner),
     Auth(auth_server::AuthServer),
     Calendar(calendar::Calendar),
+    Attacker(attacker::Attacker),
 }
 
 macro_rules! each {
@@ -45,6 +47,7 @@ macro_rules! each {
             OAuthActor::Planner($a) => $body,
             OAuthActor::Auth($a) => $body,
             OAuthActor::Calendar($a) => $body,
+            OAuthActor::Attacker($a) => $body,
         }
     };
 }
@@ -101,7 +104,7 @@ impl Lab for OAuthLab {
             id: ID,
             model_version: MODEL_VERSION,
             default_preset: "happy-path",
-            lab_faults: Vec::new(),
+            lab_faults: presets::lab_faults(),
             title: "OAuth: delegated access with PKCE and OpenID Connect",
             tagline: "Planner wants to read Alice's calendar. She never gives it her password.",
             config: config::fields(),
@@ -122,6 +125,7 @@ impl Lab for OAuthLab {
             OAuthActor::Planner(planner::Planner::new(cfg)),
             OAuthActor::Auth(auth_server::AuthServer::new(cfg)),
             OAuthActor::Calendar(calendar::Calendar::new(cfg)),
+            OAuthActor::Attacker(attacker::Attacker::new()),
         ]
     }
 
@@ -138,6 +142,11 @@ impl Lab for OAuthLab {
         };
         if trace.changed(AUTH) {
             invariants::check_codes(auth, &mut out);
+        }
+        if let Some(OAuthActor::Attacker(m)) = actors.get(ATTACKER as usize) {
+            if trace.changed(ATTACKER) {
+                invariants::check_attacker(m, &mut out);
+            }
         }
         if (trace.changed(AUTH) || trace.changed(CALENDAR))
             && !trace.is_broken(invariants::API_ONLY_ACTIVE_TOKENS)

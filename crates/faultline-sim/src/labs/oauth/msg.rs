@@ -135,6 +135,18 @@ pub enum OAuthMsg {
         status: u16,
         error: Option<&'static str>,
     },
+    /// Browser → Mallory: the callback URL leaks (a malicious app
+    /// registered for the same redirect, or a Referer header).
+    LeakedCallback(AuthzResult),
+    /// Mallory → authorization server: she signs in as herself and allows
+    /// Planner, to get a code for her own account (compressed into one
+    /// exchange).
+    AttackerAuthorize,
+    /// Authorization server → Mallory: 302 with a code for her account.
+    AttackerCode { code: String },
+    /// Mallory → browser: a link Alice opens, to Planner's callback with
+    /// Mallory's code and a state Mallory made up.
+    ForgedLink(AuthzResult),
     /// Calendar API → authorization server: `POST /introspect` (RFC 7662).
     Introspect { token: String },
     /// Authorization server → calendar API.
@@ -177,7 +189,9 @@ impl LabMsg for OAuthMsg {
             | OAuthMsg::JwksRequest
             | OAuthMsg::TokenRequest { .. }
             | OAuthMsg::ApiCall { .. }
-            | OAuthMsg::Introspect { .. } => MsgClass::Request,
+            | OAuthMsg::Introspect { .. }
+            | OAuthMsg::AttackerAuthorize => MsgClass::Request,
+            OAuthMsg::LeakedCallback(_) | OAuthMsg::ForgedLink(_) => MsgClass::OneWay,
             _ => MsgClass::Response,
         }
     }
@@ -218,6 +232,10 @@ impl LabMsg for OAuthMsg {
                 None => format!("{status} {}", reason(*status)),
             },
             OAuthMsg::Introspect { .. } => "POST /introspect".into(),
+            OAuthMsg::LeakedCallback(_) => "leaked: callback URL".into(),
+            OAuthMsg::AttackerAuthorize => "mallory signs in (her account)".into(),
+            OAuthMsg::AttackerCode { code } => format!("302 → /callback?code={}", clip(code)),
+            OAuthMsg::ForgedLink(_) => "link to /callback?code=…".into(),
             OAuthMsg::Introspection { active, .. } => format!("200 active={active}"),
         }
     }
@@ -318,6 +336,19 @@ impl LabMsg for OAuthMsg {
                     _ => m.field("items", "[Standup, Lunch with Sam]"),
                 }
             }
+            OAuthMsg::LeakedCallback(r) => Message::one_way(format!("GET {} (seen by Mallory)", r.url())),
+            OAuthMsg::AttackerAuthorize => Message::request(format!(
+                "GET {AUTH_ORIGIN}/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri=… (signed in as mallory, no code_challenge) HTTP/1.1"
+            )),
+            OAuthMsg::AttackerCode { code } => Message::response("HTTP/1.1 302 Found").header(
+                "Location",
+                AuthzResult::Code {
+                    code: code.clone(),
+                    state: "mallory".into(),
+                }
+                .url(),
+            ),
+            OAuthMsg::ForgedLink(r) => Message::one_way(format!("<a href=\"{}\">See your calendar</a>", r.url())),
             OAuthMsg::Introspect { token } => {
                 Message::request(format!("POST {AUTH_ORIGIN}/introspect HTTP/1.1"))
                     .header("Content-Type", "application/x-www-form-urlencoded")

@@ -28,7 +28,7 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
     transitions: &[
         Transition::new("idle", "start_login", "awaiting_code"),
         Transition::new("awaiting_code", "got_code", "exchanging_code"),
-        Transition::new("awaiting_code", "state_mismatch", "failed"),
+        Transition::new("awaiting_code", "state_mismatch", "awaiting_code"),
         Transition::new("awaiting_code", "access_denied", "failed"),
         Transition::new("exchanging_code", "tokens", "connected"),
         Transition::new("exchanging_code", "id_token_rejected", "failed"),
@@ -94,6 +94,9 @@ impl Planner {
 
     fn on_callback(&mut self, result: AuthzResult, ctx: &mut Ctx<OAuthMsg>) {
         if self.machine.current != "awaiting_code" {
+            // No login of its own in progress: nothing to exchange.
+            ctx.say("Planner has no sign-in in progress, so it does not use this callback.");
+            self.page(false, "No sign-in in progress here.", ctx);
             return;
         }
         let sent = self
@@ -107,12 +110,7 @@ impl Planner {
         };
         if self.cfg.check_state && got_state != sent {
             ctx.fire(&mut self.machine, "state_mismatch");
-            ctx.say("The state in the callback is not the one Planner sent: this callback did not come from its own login (a CSRF attempt). Planner refuses it.");
-            self.page(
-                false,
-                "This sign-in did not start here. Not connected.",
-                ctx,
-            );
+            ctx.say("The state in the callback is not the one Planner sent: this callback did not come from its own login (a CSRF attempt). Planner refuses it and keeps waiting for Alice's own.");
             return;
         }
         let Some(code) = code else {

@@ -3,9 +3,9 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{PaletteEntry, Preset};
+use crate::lab::{LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
-use crate::scenario::{ConfigValue::Choice, Scenario};
+use crate::scenario::{ConfigValue::Bool, ConfigValue::Choice, Scenario};
 
 const SEED: u64 = 11;
 
@@ -34,6 +34,43 @@ fn duplicated_token_request() -> Scenario {
         on: token_request(0),
         action: NetAction::Duplicate,
     })
+}
+
+/// The lab faults the actors understand (none takes parameters).
+pub fn lab_faults() -> Vec<LabFaultInfo> {
+    let spec = |name, help| LabFaultInfo {
+        name,
+        help,
+        params: Vec::new(),
+    };
+    vec![
+        spec(
+            "leak-code",
+            "The browser's next callback URL, code included, also reaches Mallory.",
+        ),
+        spec(
+            "forged-callback",
+            "Mallory gets a code for her own account and sends Alice a link that delivers it to Planner.",
+        ),
+    ]
+}
+
+/// The code leaks, and Mallory's app is quicker than Planner: the
+/// browser's callback to Planner (its second request to it) is slow.
+fn leaked() -> Scenario {
+    base()
+        .fault(Fault::lab(0, "browser", "leak-code"))
+        .fault(Fault::Net {
+            on: MsgMatch::next(0, Some(MsgClass::Request))
+                .from("browser")
+                .to("planner")
+                .nth(2),
+            action: NetAction::Delay { ms: 400 },
+        })
+}
+
+fn forged() -> Scenario {
+    base().fault(Fault::lab(500, "attacker", "forged-callback"))
 }
 
 pub fn presets() -> Vec<Preset> {
@@ -79,6 +116,30 @@ pub fn presets() -> Vec<Preset> {
                 })
             },
         },
+        Preset {
+            id: "stolen-code-pkce",
+            title: "Stolen code, stopped by PKCE",
+            explanation: "A malicious app sees the callback URL with Alice's code and redeems it before Planner. It has no code_verifier, so the server refuses it; Planner's own exchange then works.",
+            scenario: leaked,
+        },
+        Preset {
+            id: "stolen-code-no-pkce",
+            title: "Stolen code without PKCE",
+            explanation: "The same theft when Planner does not use PKCE: nothing ties the code to Planner, so Mallory gets Alice's tokens and reads her calendar, and Planner's own exchange fails.",
+            scenario: || leaked().with(c::PKCE, Bool(false)),
+        },
+        Preset {
+            id: "csrf-forged-callback",
+            title: "Forged callback, stopped by state",
+            explanation: "Mallory sends Alice a link to Planner's callback with a code for Mallory's own account. The state is not the one Planner sent, so Planner refuses it and finishes Alice's real login.",
+            scenario: forged,
+        },
+        Preset {
+            id: "csrf-no-state-check",
+            title: "Forged callback, no state check",
+            explanation: "Planner forgets to check state and exchanges Mallory's code. The server refuses: the code has no PKCE challenge but the request has a verifier (RFC 9700 §4.8.2). Alice's own login is lost.",
+            scenario: || forged().with(c::CHECK_STATE, Bool(false)),
+        },
     ]
 }
 
@@ -105,6 +166,18 @@ pub fn palette() -> Vec<PaletteEntry> {
                     action: NetAction::Drop,
                 }]
             },
+        },
+        PaletteEntry {
+            id: "leak-code",
+            label: "Leak the next callback URL",
+            help: "A malicious app registered for the same redirect sees the next callback URL, code included.",
+            build: |t| vec![Fault::lab(t, "browser", "leak-code")],
+        },
+        PaletteEntry {
+            id: "forged-callback",
+            label: "Mallory sends a forged callback",
+            help: "Mallory gets a code for her own account and makes Alice's browser deliver it to Planner.",
+            build: |t| vec![Fault::lab(t, "attacker", "forged-callback")],
         },
         PaletteEntry {
             id: "delay-callback",
