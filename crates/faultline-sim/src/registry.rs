@@ -27,6 +27,8 @@ fn entry<L: Lab>() -> Entry {
 fn entries() -> Vec<Entry> {
     #[allow(unused_mut)]
     let mut all = vec![entry::<crate::labs::payments::PaymentsLab>()];
+    #[cfg(feature = "oauthlab")]
+    all.push(entry::<crate::labs::oauth::OAuthLab>());
     #[cfg(feature = "testlab")]
     all.push(entry::<crate::labs::toy::ToyLab>());
     all

@@ -15,7 +15,7 @@ use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{mark_changed, RowChange, TableSchema};
 
 /// How long a code may be exchanged (RFC 6749 §4.1.2: at most 10 minutes).
-pub const CODE_TTL_MS: u64 = 60_000;
+pub const CODE_TTL_MS: u64 = 30_000;
 
 /// The life of one authorization code.
 pub static CODE_MACHINE: StateMachine = StateMachine {

@@ -3,11 +3,10 @@
 //! and nonce runs between her browser, Planner, the authorization server
 //! and the calendar API, with real ES256 tokens (DOMAIN.md §2).
 //!
-//! Work in progress (issue 9): compiled only with the cargo feature
-//! `oauthlab`, which only the tests enable, and not yet registered: it
-//! joins the registry (and with it the property, golden and coverage tests
-//! over every lab) once its attacks make every transition reachable and
-//! its views are built. `tests/oauth_lab.rs` runs it directly.
+//! Work in progress (issue 9): compiled and registered only with the cargo
+//! feature `oauthlab`, which only the tests enable, so the property,
+//! golden and coverage tests over every lab run it, but the web build does
+//! not ship it until its views (HTTP cards, token inspector) are built.
 
 pub mod attacker;
 pub mod auth_server;

@@ -180,13 +180,13 @@ pub fn palette() -> Vec<PaletteEntry> {
             build: |t| vec![Fault::lab(t, "attacker", "forged-callback")],
         },
         PaletteEntry {
-            id: "delay-callback",
-            label: "Delay the browser's next request 2 s",
-            help: "The browser's next request arrives 2 seconds late.",
+            id: "browser-sleeps",
+            label: "Alice's laptop sleeps 45 s",
+            help: "The browser's next request arrives 45 seconds late: long enough for a code to expire (codes live 30 s here).",
             build: |t| {
                 vec![Fault::Net {
                     on: MsgMatch::next(t, Some(MsgClass::Request)).from("browser"),
-                    action: NetAction::Delay { ms: 2_000 },
+                    action: NetAction::Delay { ms: 45_000 },
                 }]
             },
         },
