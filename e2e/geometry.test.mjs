@@ -25,7 +25,7 @@ function measureDiagrams() {
   const examples = [];
   const note = (kind, what) => {
     counts[kind] += 1;
-    if (examples.filter((e) => e.startsWith(kind)).length < 4) examples.push(`${kind}: ${what}`);
+    if (examples.filter((e) => e.startsWith(kind)).length < 40) examples.push(`${kind}: ${what}`);
   };
   const overlap = (a, b) =>
     Math.min(a.right, b.right) - Math.max(a.left, b.left) > SLACK &&
@@ -77,7 +77,7 @@ function measureDiagrams() {
       what: 'mark',
     }));
     const heads = [...svg.querySelectorAll('line[marker-end], path[marker-end]')].flatMap((el) => {
-      // The arrowhead: 7 × stroke-width long, tip at the end, drawn along the last segment.
+      // The arrowhead: markerWidth (times the stroke width, by default) long, tip at the end, along the last segment.
       const sw = parseFloat(getComputedStyle(el).strokeWidth) || 1;
       let end;
       let before;
@@ -94,7 +94,8 @@ function measureDiagrams() {
       if (d < 0.01) return [];
       const [ux, uy] = [(end.x - before.x) / d, (end.y - before.y) / d];
       const marker = document.querySelector(el.getAttribute('marker-end').replace(/^url\((.*)\)$/, '$1'));
-      const size = (parseFloat(marker?.getAttribute('markerWidth')) || 6) * sw;
+      const perStroke = marker?.getAttribute('markerUnits') !== 'userSpaceOnUse';
+      const size = (parseFloat(marker?.getAttribute('markerWidth')) || 3) * (perStroke ? sw : 1);
       const back = { x: end.x - ux * size * 0.9, y: end.y - uy * size * 0.9 };
       const half = size / 2;
       const pts = [
@@ -183,7 +184,12 @@ describe('diagram geometry at 1280×720', () => {
     for (const r of rows) console.log(line([`${r.lab}/${r.preset} @ ${r.at} (${r.step})`, ...KINDS.map((k) => r[k])]));
     console.log(line(['TOTAL', ...KINDS.map((k) => total[k])]));
     // A few examples of each kind, from anywhere.
-    const shown = KINDS.flatMap((k) => examples.filter((e) => e.includes(` ${k}: `)).slice(0, 10));
+    const seen = new Set();
+    const distinct = examples.filter((e) => {
+      const what = e.replace(/^\S+ /, '').replace(/ at [0-9.]+ px$/, '');
+      return !seen.has(what) && seen.add(what);
+    });
+    const shown = KINDS.flatMap((k) => distinct.filter((e) => e.includes(` ${k}: `)).slice(0, 12));
     if (shown.length) console.log(`examples:\n  ${shown.join('\n  ')}`);
     assert.deepEqual(total, Object.fromEntries(KINDS.map((k) => [k, 0])), 'diagram geometry counts');
   });
