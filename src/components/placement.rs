@@ -64,9 +64,11 @@ impl Board {
     /// Put `text` centred on the first free spot of `spots` (centre x,
     /// baseline y), shortening it at word ends until one is free.
     pub fn place(&mut self, text: &str, spots: &[(f64, f64)]) -> Placed {
-        let mut ends: Vec<usize> = text.match_indices(' ').map(|(i, _)| i).collect();
-        ends.push(text.len());
-        for &end in ends.iter().rev() {
+        // Word ends, longest first: the whole text, then up to each space.
+        let ends = (0..=text.len())
+            .rev()
+            .filter(|&i| i == text.len() || text.as_bytes()[i] == b' ');
+        for end in ends {
             let half = text_w(&text[..end]) / 2.0 + 2.0;
             for &(cx, y) in spots {
                 // (`f64::clamp` would bring in the float formatter for its panic message.)
