@@ -3,7 +3,7 @@
 //! at one cursor.
 
 use super::config::ConfigPanel;
-use super::controls::Controls;
+use super::controls::{controls, Props as ControlsProps};
 use super::interview::InterviewPanel;
 use super::invariants::{invariant_panel, Props as InvariantProps};
 use super::load::LoadChart;
@@ -148,17 +148,18 @@ pub fn LabView(p: &Props) -> Html {
     });
     let home = p.on.reform(|_| Action::GoHome);
     html! {
-        <main id="main" class="lab" tabindex="-1">
+        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
             <header class="lab-head">
                 <button class="link back" onclick={home}>{ "← All labs" }</button>
                 <h1>{ info.title }</h1>
+                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
                 <ul>{ for presets }</ul>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
-            <Controls playing={s.playing} cursor={cursor} last={s.last_step()} time_ms={s.playhead as u64} speed={s.speed} on={p.on.clone()} />
+            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>

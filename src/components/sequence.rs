@@ -245,16 +245,19 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         .collect();
     let lost_at: Vec<Option<Placed>> = arrows
         .iter()
-        .map(|&(fl, _, (ex, ey), arrived, _)| {
+        .map(|&(fl, [x1, ..], (ex, ey), arrived, _)| {
             (arrived && fl.fate == Fate::Dropped).then(|| {
-                let half = text_w("lost") / 2.0;
+                // Ahead of the cross, where the arrow would have gone (its
+                // own line is behind), else below or above it.
+                let ahead = if x1 > ex { -1.0 } else { 1.0 };
+                let dx = 12.0 + text_w("lost") / 2.0;
                 board.place(
                     "lost",
                     &[
-                        (ex + 12.0 + half, ey + 5.0),
-                        (ex - 12.0 - half, ey + 5.0),
+                        (ex + ahead * dx, ey + 5.0),
                         (ex, ey + 24.0),
                         (ex, ey - 13.0),
+                        (ex - ahead * dx, ey + 5.0),
                     ],
                 )
             })
