@@ -1,9 +1,11 @@
 // The projector view at 1280×720, by keyboard alone: P turns it on and
 // off; on, the presets keep to one row, the diagram and the narration line
 // fill the screen in larger type, the other panels are hidden, nothing
-// scrolls sideways, and the diagram's labels stay clear of each other.
+// scrolls sideways, the diagram's labels stay clear of each other, and axe
+// finds nothing serious.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import { serveAndLaunch } from './harness.mjs';
 import { indicator, narration, openLab, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
 
@@ -72,6 +74,9 @@ describe('projector view', () => {
       }, { what: 'the last step' });
       // The violation is still announced in the projector view.
       assert.ok(await page.locator('#violation-banner').isVisible(), 'the violation banner is shown');
+      const axe = await new AxeBuilder({ page }).analyze();
+      const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((v) => `${v.id} on ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), [], 'axe: nothing serious');
 
       // Labels never overlap, large as they are.
       const overlaps = await page.locator('svg#sequence').evaluate((svg) => {
