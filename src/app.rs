@@ -74,6 +74,7 @@ pub fn shortcut(key: &str, speed: f64) -> Option<Action> {
         "?" => Action::ToggleHelp,
         "Escape" => Action::CloseHelp,
         "v" | "V" => Action::JumpToViolation,
+        "p" | "P" => Action::ToggleProjector,
         _ => return None,
     })
 }

@@ -42,6 +42,8 @@ pub struct AppState {
     pub speed: f64,
     pub notice: Option<Notice>,
     pub help_open: bool,
+    /// The projector view: the diagram and the narration line, large.
+    pub projector: bool,
     /// Which preset the scenario came from, if unchanged since.
     pub preset: Option<String>,
     /// Bumped on every re-simulation, for the timing figure.
@@ -60,6 +62,7 @@ impl PartialEq for AppState {
             && self.speed == other.speed
             && self.notice == other.notice
             && self.help_open == other.help_open
+            && self.projector == other.projector
             && self.picked == other.picked
             && self.preset == other.preset
     }
@@ -100,6 +103,7 @@ pub enum Action {
     Dismiss,
     ToggleHelp,
     CloseHelp,
+    ToggleProjector,
     JumpToViolation,
 }
 
@@ -137,6 +141,7 @@ impl AppState {
             speed: 1.0,
             notice: None,
             help_open: false,
+            projector: false,
             preset: Some(preset),
             sim_ms,
             picked: Vec::new(),
@@ -335,6 +340,7 @@ impl Reducible for AppState {
             Action::Dismiss => s.notice = None,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::CloseHelp => s.help_open = false,
+            Action::ToggleProjector => s.projector = !s.projector,
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {
                     s.playing = false;

@@ -3,7 +3,9 @@
 use crate::state::{Action, SPEEDS, SPEED_LABELS};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+/// What the controls show. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
+#[derive(PartialEq, Clone)]
 pub struct Props {
     pub playing: bool,
     pub cursor: u32,
@@ -13,8 +15,7 @@ pub struct Props {
     pub on: Callback<Action>,
 }
 
-#[component]
-pub fn Controls(p: &Props) -> Html {
+pub fn controls(p: &Props) -> Html {
     let act = |a: fn() -> Action| p.on.reform(move |_| a());
     let on_seek = p.on.reform(|e: InputEvent| {
         let v = e

@@ -16,6 +16,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("End", "Jump to the last step"),
     ("+ / −", "Faster / slower"),
     ("V", "Jump to the first broken invariant"),
+    ("P", "Projector view: the diagram and narration, large"),
     ("?", "Show or hide this help"),
     ("Esc", "Close this help"),
 ];

@@ -16,8 +16,16 @@ pub struct Props {
     pub on_jump: Callback<u32>,
 }
 
+/// The panel as a component, for the component tests' renderer.
+#[cfg(test)]
 #[component]
 pub fn InvariantPanel(p: &Props) -> Html {
+    invariant_panel(p)
+}
+
+/// The invariant panel. (A plain function, not a component: each
+/// component costs about 1 KB of WebAssembly in Yew's glue.)
+pub fn invariant_panel(p: &Props) -> Html {
     let broken_now = p.violations.iter().find(|v| v.step <= p.cursor);
     let first = p.violations.first();
     let banner = match (broken_now, first) {

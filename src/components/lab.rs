@@ -3,14 +3,14 @@
 //! at one cursor.
 
 use super::config::ConfigPanel;
-use super::controls::Controls;
+use super::controls::{controls, Props as ControlsProps};
 use super::interview::InterviewPanel;
-use super::invariants::InvariantPanel;
+use super::invariants::{invariant_panel, Props as InvariantProps};
 use super::load::LoadChart;
-use super::machines::MachinePanel;
+use super::machines::{machine_panel, Props as MachineProps};
 use super::narration::Narration;
 use super::sequence::SequenceDiagram;
-use super::tables::DataTables;
+use super::tables::{data_tables, Props as TablesProps};
 use crate::state::{Action, AppState};
 use faultline_sim::lab::LabInfo;
 use std::rc::Rc;
@@ -75,24 +75,52 @@ pub fn LabView(p: &Props) -> Html {
             let picked = s.picked_instance(lane);
             let displayed = super::instances::shown(&instances, picked, cursor).cloned();
             let current = displayed.as_ref().map_or(a.machine.states[0], |d| d.state);
-            let taken = displayed.as_ref().filter(|d| d.step == cursor).map(|d| d.last);
+            let taken = displayed
+                .as_ref()
+                .filter(|d| d.step == cursor)
+                .map(|d| d.last);
             let title = match &displayed {
                 Some(d) => format!("{} ({} #{})", a.title, kind.noun, d.id),
                 None => a.title.clone(),
             };
-            return Some(html! {
-                <MachinePanel {title} machine={a.machine} {current} {taken} {down}>
-                    { super::instances::instance_picker(super::instances::Props {
-                        actor: lane, title: a.title.clone(), noun: kind.noun, instances, picked,
-                        displayed: displayed.map(|d| d.id), on: p.on.clone(),
-                    }) }
-                </MachinePanel>
+            let children = super::instances::instance_picker(super::instances::Props {
+                actor: lane,
+                title: a.title.clone(),
+                noun: kind.noun,
+                instances,
+                picked,
+                displayed: displayed.map(|d| d.id),
+                on: p.on.clone(),
             });
+            return Some(machine_panel(&MachineProps {
+                title,
+                machine: a.machine,
+                current,
+                taken,
+                down,
+                children,
+            }));
         }
         let idx = run.states_at(cursor).get(i).copied().unwrap_or(0) as usize;
-        let current = a.machine.states.get(idx).copied().unwrap_or(a.machine.states[0]);
-        let taken = step.transitions.iter().find(|f| f.actor == lane).map(|f| f.transition);
-        Some(html! { <MachinePanel title={a.title.clone()} machine={a.machine} {current} {taken} {down} /> })
+        let current = a
+            .machine
+            .states
+            .get(idx)
+            .copied()
+            .unwrap_or(a.machine.states[0]);
+        let taken = step
+            .transitions
+            .iter()
+            .find(|f| f.actor == lane)
+            .map(|f| f.transition);
+        Some(machine_panel(&MachineProps {
+            title: a.title.clone(),
+            machine: a.machine,
+            current,
+            taken,
+            down,
+            children: Html::default(),
+        }))
     });
 
     let tables = run.tables_at(cursor);
@@ -120,17 +148,18 @@ pub fn LabView(p: &Props) -> Html {
     });
     let home = p.on.reform(|_| Action::GoHome);
     html! {
-        <main id="main" class="lab" tabindex="-1">
+        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
             <header class="lab-head">
                 <button class="link back" onclick={home}>{ "← All labs" }</button>
                 <h1>{ info.title }</h1>
+                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
                 <ul>{ for presets }</ul>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
-            <Controls playing={s.playing} cursor={cursor} last={s.last_step()} time_ms={s.playhead as u64} speed={s.speed} on={p.on.clone()} />
+            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
@@ -142,7 +171,7 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
                 <div class="side">
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
-                    <InvariantPanel invariants={info.invariants.clone()} {not_checked} violations={run.violations.clone()} cursor={cursor} on_jump={on_jump} />
+                    { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
                 </div>
             </div>
             <section class="panel machines" aria-labelledby="sm-h">
@@ -151,7 +180,7 @@ pub fn LabView(p: &Props) -> Html {
             </section>
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
-                <DataTables {tables} {changed} />
+                { data_tables(&TablesProps { tables, changed }) }
             </section>
             <div class="side-by-side">
                 { super::faults::fault_palette(&super::faults::Props {

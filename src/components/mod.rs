@@ -15,6 +15,7 @@ pub mod machines;
 pub mod narration;
 pub mod network;
 pub mod notice;
+pub mod placement;
 pub mod sequence;
 pub mod tables;
 

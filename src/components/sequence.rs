@@ -2,24 +2,31 @@
 //! events a few milliseconds apart stay readable. Every message is an
 //! arrow from the row where it was sent to the row where it arrived; while
 //! it is in flight it grows with virtual time. Lost messages stop short
-//! with a cross; timers that fire are marked on their lane.
+//! with a cross; timers that fire are marked on their lane. The left
+//! gutter holds each row's step and time, the label of the timer that
+//! fired there and the violation mark; arrow labels are placed where they
+//! touch no other label, arrowhead or mark (`placement`).
 
+use super::placement::{text_w, Board, Placed};
 use faultline_sim::actor::TimerKind;
 use faultline_sim::message::MsgClass;
 use faultline_sim::trace::{CutMark, Fate, Run};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Lane spacing: wide for a few actors, narrower when many share the page.
+/// Lane spacing: up to five lanes share the diagram's box at 1280 px wide
+/// (about 700 px, drawn unscaled); more lanes scroll at the narrowest.
 pub fn lane_w(actors: usize) -> f64 {
-    if actors > 6 {
+    if actors > 5 {
         112.0
     } else {
-        170.0
+        ((690.0 - LEFT) / actors.max(1) as f64).clamp(112.0, 170.0)
     }
 }
-/// Left gutter for times and timer labels.
-pub const LEFT: f64 = 120.0;
+/// Left gutter: each row's step and time, its timer label, its violation mark.
+pub const LEFT: f64 = 132.0;
+/// Where the gutter's text starts (the violation mark sits before it).
+const GUTTER_X: f64 = 18.0;
 pub const TOP: f64 = 60.0;
 /// Height of the lane titles strip (drawn sticky above the scrolling body).
 pub const HEADS: f64 = 44.0;
@@ -107,7 +114,7 @@ fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, Html) {
 
 /// A network partition: a hatched band over its time window across the
 /// lanes it separates, with a dashed cut between the two sides.
-fn cut_mark(run: &Run, cut: &CutMark, lw: f64, cursor: u32) -> Option<Html> {
+fn cut_mark(run: &Run, cut: &CutMark, lw: f64, cursor: u32, board: &mut Board) -> Option<Html> {
     let start = run.steps.get(cursor as usize)?.time;
     if cut.from_ms > start {
         return None;
@@ -121,6 +128,7 @@ fn cut_mark(run: &Run, cut: &CutMark, lw: f64, cursor: u32) -> Option<Html> {
     let b_mid =
         cut.side_b.iter().map(|&l| lane_x(l, lw)).sum::<f64>() / cut.side_b.len().max(1) as f64;
     let cx = (a_mid + b_mid) / 2.0;
+    board.block([cx, y0, cx + 8.0 + text_w("✂ partition"), y0 + 17.0]);
     Some(html! {
         <g class="cut" data-cut={format!("{}-{}", cut.from_ms, cut.until_ms)}>
             <rect x={f(lo)} y={f(y0)} width={f((hi - lo).max(1.0))} height={f(y1 - y0)} class="cut-band" />
@@ -153,9 +161,13 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         }
     }
 
+    let mut board = Board::new(LEFT, width - 4.0);
     let lanes = run.actors.iter().enumerate().map(|(i, a)| {
         let x = lane_x(i as u16, lw);
         let is_down = down.contains(&(i as u16));
+        if is_down {
+            board.block([x - 30.0, TOP - 15.0, x + 30.0, TOP + 2.0]);
+        }
         html! {
             <g class={classes!("lane", is_down.then_some("down"))} data-actor={a.name.clone()}>
                 <line x1={f(x)} y1={f(TOP - 16.0)} x2={f(x)} y2={f(height - 10.0)} class="lane-line" />
@@ -166,44 +178,92 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 }
             </g>
         }
-    });
+    }).collect::<Html>();
 
     let rows = run.steps.iter().filter(|s| s.index <= cursor).map(|s| {
         let y = row_y(s.index);
-        html! { <text x="6" y={f(y + 4.0)} class="tick">{ format!("#{} {}.{:03} s", s.index, s.time / 1000, s.time % 1000) }</text> }
+        html! { <text x={f(GUTTER_X)} y={f(y + 3.0)} class="tick">{ format!("#{} {}.{:03} s", s.index, s.time / 1000, s.time % 1000) }</text> }
     });
 
-    let timers = run.timers.iter().filter_map(|tm| {
-        let fired = tm.fired_step.filter(|s| *s <= cursor)?;
-        let x = lane_x(tm.actor, lw);
-        let (y0, y) = (row_y(tm.set_step), row_y(fired));
-        let (kind, mark) = timer_style(tm.kind, x, y);
-        let label = tm.label.clone();
-        Some(html! {
-            <g class={classes!("timer", kind)} data-timer-kind={kind}>
-                <line x1={f(x - 8.0)} y1={f(y0)} x2={f(x - 8.0)} y2={f(y)} class="timer-span" />
-                { mark }
-                <text x={f(x - 12.0)} y={f(y + 16.0)} text-anchor="end" class="timer-label">{ label }</text>
-            </g>
+    let cuts = run
+        .cuts
+        .iter()
+        .filter_map(|c| cut_mark(run, c, lw, cursor, &mut board))
+        .collect::<Html>();
+
+    // A timer's mark on its lane at the row where it fired, its label in
+    // that row's gutter line.
+    let timers = run
+        .timers
+        .iter()
+        .filter_map(|tm| {
+            let fired = tm.fired_step.filter(|s| *s <= cursor)?;
+            let x = lane_x(tm.actor, lw);
+            let (y0, y) = (row_y(tm.set_step), row_y(fired));
+            let (kind, mark) = timer_style(tm.kind, x, y);
+            board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
+            board.block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
+            Some(html! {
+                <g class={classes!("timer", kind)} data-timer-kind={kind}>
+                    <title>{ &tm.label }</title>
+                    <line x1={f(x - 8.0)} y1={f(y0)} x2={f(x - 8.0)} y2={f(y)} class="timer-span" />
+                    { mark }
+                    <text x={f(GUTTER_X)} y={f(y + 18.0)} class="timer-label">{ &tm.label }</text>
+                </g>
+            })
         })
-    });
+        .collect::<Html>();
 
-    let flights = run.flights.iter().filter(|fl| fl.send_step <= cursor && (fl.sent_at as f64) <= t).map(|fl| {
-        let (x1, y1) = (lane_x(fl.from, lw), row_y(fl.send_step));
-        let end_row = arrival[fl.id as usize].unwrap_or(last + 1);
-        let (x2, y2) = (lane_x(fl.to, lw), row_y(end_row));
-        let span = (fl.arrives_at - fl.sent_at).max(1) as f64;
-        let mut progress = ((t - fl.sent_at as f64) / span).clamp(0.0, 1.0);
-        if end_row <= cursor {
-            progress = 1.0;
-        }
-        if p.reduced_motion && progress < 1.0 {
-            progress = 0.5;
-        }
-        let arrived = progress >= 1.0;
-        let lost = fl.fate == Fate::Dropped;
-        let stop = if lost { progress.min(0.6) } else { progress };
-        let (ex, ey) = (x1 + (x2 - x1) * stop, y1 + (y2 - y1) * stop);
+    // Arrows first, then their labels: crosses and arrowheads are on the
+    // board before any label looks for room.
+    let arrows: Vec<_> = run
+        .flights
+        .iter()
+        .filter(|fl| fl.send_step <= cursor && (fl.sent_at as f64) <= t)
+        .map(|fl| {
+            let (x1, y1) = (lane_x(fl.from, lw), row_y(fl.send_step));
+            let end_row = arrival[fl.id as usize].unwrap_or(last + 1);
+            let (x2, y2) = (lane_x(fl.to, lw), row_y(end_row));
+            let span = (fl.arrives_at - fl.sent_at).max(1) as f64;
+            let mut progress = ((t - fl.sent_at as f64) / span).clamp(0.0, 1.0);
+            if end_row <= cursor {
+                progress = 1.0;
+            }
+            if p.reduced_motion && progress < 1.0 {
+                progress = 0.5;
+            }
+            let arrived = progress >= 1.0;
+            let lost = fl.fate == Fate::Dropped;
+            let stop = if lost { progress.min(0.6) } else { progress };
+            let (ex, ey) = (x1 + (x2 - x1) * stop, y1 + (y2 - y1) * stop);
+            let headed = arrived && !lost && fl.fate != Fate::ReceiverDown;
+            // Arrowhead, cross or packet: no label may cover it.
+            let r = if headed { 15.0 } else { 9.0 };
+            board.block([ex - r, ey - 13.0, ex + r, ey + 9.0]);
+            (fl, [x1, y1, x2, y2], (ex, ey), arrived, headed)
+        })
+        .collect();
+    let lost_at: Vec<Option<Placed>> = arrows
+        .iter()
+        .map(|&(fl, [x1, ..], (ex, ey), arrived, _)| {
+            (arrived && fl.fate == Fate::Dropped).then(|| {
+                // Ahead of the cross, where the arrow would have gone (its
+                // own line is behind), else below or above it.
+                let ahead = if x1 > ex { -1.0 } else { 1.0 };
+                let dx = 12.0 + text_w("lost") / 2.0;
+                board.place(
+                    "lost",
+                    &[
+                        (ex + ahead * dx, ey + 5.0),
+                        (ex, ey + 24.0),
+                        (ex, ey - 13.0),
+                        (ex - ahead * dx, ey + 5.0),
+                    ],
+                )
+            })
+        })
+        .collect();
+    let flights = arrows.iter().zip(lost_at).map(|(&(fl, [x1, y1, x2, y2], (ex, ey), arrived, headed), lost_at)| {
         let state = match fl.fate {
             Fate::Dropped => "dropped",
             Fate::ReceiverDown => "receiver-down",
@@ -216,38 +276,51 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             (fl.class == MsgClass::Response).then_some("response"),
             fl.duplicate_of.map(|_| "duplicate")
         );
-        let marker = (arrived && !lost && fl.fate != Fate::ReceiverDown).then_some("url(#arrow)");
         let tooltip = match &fl.note {
             Some(n) => format!("{} ({n})", fl.label),
             None => fl.label.clone(),
         };
-        // Label above the arrow, near where it starts, so stacked rows stay legible.
-        let (lx, ly) = (x1 + (x2 - x1) * 0.5, y1 + (y2 - y1) * 0.5 - 6.0);
+        // Above the arrow's middle if there is room, else below it, else
+        // further along; shortened if nowhere has room for all of it.
+        let spots: Vec<(f64, f64)> = [0.5, 0.3, 0.7, 0.15, 0.85]
+            .iter()
+            .flat_map(|k| {
+                let (x, y) = (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k);
+                [(x, y - 7.0), (x, y + 18.0)]
+            })
+            .collect();
+        let at = board.place(&fl.label, &spots);
+        let (head, tail) = fl.label.split_at(at.shown);
         html! {
             <g class={class} data-flight={fl.id.to_string()}>
                 <title>{ tooltip }</title>
-                <line x1={f(x1)} y1={f(y1)} x2={f(ex)} y2={f(ey)} marker-end={marker} />
+                <line x1={f(x1)} y1={f(y1)} x2={f(ex)} y2={f(ey)} marker-end={headed.then_some("url(#arrow)")} />
                 if !arrived {
                     <circle cx={f(ex)} cy={f(ey)} r="6" class="packet" />
                 }
-                if lost && arrived {
+                if fl.fate == Fate::Dropped && arrived {
                     <text x={f(ex)} y={f(ey + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
-                    <text x={f(ex + 12.0)} y={f(ey + 6.0)} class="lost-label">{"lost"}</text>
+                }
+                if let Some(l) = lost_at {
+                    <text x={f(l.x)} y={f(l.y)} class="lost-label">{"lost"}</text>
                 }
                 if fl.fate == Fate::ReceiverDown && arrived {
                     <text x={f(x2)} y={f(y2 + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
                 }
-                <text x={f(lx)} y={f(ly)} text-anchor="middle" class="flight-label">{ &fl.label }</text>
+                <text x={f(at.x)} y={f(at.y)} class={classes!("flight-label", (!tail.is_empty()).then_some("cut"))}>{ head }<tspan class="rest">{ tail }</tspan></text>
             </g>
         }
-    });
+    }).collect::<Html>();
 
+    // The violation: a mark in its row's gutter (the message in its
+    // tooltip and in the invariants panel), never across the arrows.
     let violation = run.first_violation().filter(|v| v.step <= cursor).map(|v| {
-        let y = row_y(v.step) + ROW / 2.0;
+        let y = row_y(v.step);
         html! {
             <g class="violation-mark">
-                <line x1={f(LEFT)} y1={f(y)} x2={f(width)} y2={f(y)} />
-                <text x={f(LEFT + 4.0)} y={f(y + 14.0)}>{ format!("✗ {}", v.message) }</text>
+                <title>{ format!("✗ {}", v.message) }</title>
+                <rect x="0" y={f(y - ROW / 2.0)} width={f(LEFT - 6.0)} height={f(ROW)} />
+                <text x="3" y={f(y + 4.0)}>{ "✗" }</text>
             </g>
         }
     });
@@ -281,12 +354,12 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 </marker>
             </defs>
             <rect x="0" y={f(py - ROW / 2.0)} width={f(width)} height={f(ROW)} class="now-band" />
-            <g class="ticks">{ for rows }</g>
-            { for lanes }
-            { for run.cuts.iter().filter_map(|c| cut_mark(run, c, lw, cursor)) }
-            { for timers }
-            { for flights }
             { for violation }
+            <g class="ticks">{ for rows }</g>
+            { lanes }
+            { cuts }
+            { timers }
+            { flights }
             <line id="playhead" class="playhead" x1="0" y1={f(py)} x2={f(width)} y2={f(py)} />
         </svg>
         </>
