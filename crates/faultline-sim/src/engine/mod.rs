@@ -1,6 +1,12 @@
 //! The simulation engine. `simulate_lab` is a pure function of the
 //! scenario: no clock, no global state, one seeded generator.
 //!
+//! The engine is compiled once, whatever the number of labs: only
+//! `model.rs` (a lab's typed actors behind the object-safe `Model` trait)
+//! and the two entry points below are generic over the lab.
+//!
+//! - `model.rs`: the seam: handler dispatch, the command loop, the typed
+//!   messages on the wire.
 //! - `sim.rs`: the loop: virtual time, the event queue, actors' handlers,
 //!   timers, crashes and restarts, faults that act at a time or a step.
 //! - `network.rs`: what happens to a message on the wire: latency, scripted
@@ -8,6 +14,7 @@
 //!   which puts a message on the wire with them.
 //! - `record.rs`: recording the trace: steps, rows, verdicts, the `Run`.
 
+mod model;
 mod network;
 mod record;
 mod sim;
@@ -16,6 +23,7 @@ use crate::actor::Actor as _;
 use crate::lab::Lab;
 use crate::scenario::{validate, Scenario, ScenarioError};
 use crate::trace::Run;
+use model::LabModel;
 use sim::Sim;
 
 /// How much of the run to keep.
@@ -35,9 +43,20 @@ pub fn simulate_lab<L: Lab>(scenario: &Scenario, detail: Detail) -> Result<Run, 
     let actors = L::build(&settings);
     let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
     validate(scenario, &info, &names)?;
-    let mut sim = Sim::<L>::new(scenario, settings, actors, names, detail == Detail::Full);
-    sim.run();
-    Ok(sim.finish())
+    let mut model = LabModel::<L>::new(settings, actors);
+    Ok(run(scenario, &mut model, names, detail))
+}
+
+/// The lab-independent part of `simulate_lab`.
+fn run(
+    scenario: &Scenario,
+    model: &mut dyn model::Model,
+    names: Vec<String>,
+    detail: Detail,
+) -> Run {
+    let mut sim = Sim::new(scenario, model, names, detail == Detail::Full);
+    sim.run(model);
+    sim.finish(model)
 }
 
 /// Check a scenario against a lab without running it.

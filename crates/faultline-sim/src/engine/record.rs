@@ -1,12 +1,13 @@
 //! Recording the trace: what one step accumulates while its handlers run,
 //! committing it (states, rows, verdicts), and the finished `Run`.
 
+use super::model::Model;
 use super::sim::Sim;
-use crate::actor::{Actor, ActorId, CtxOutput};
+use crate::actor::{ActorId, CtxOutput};
 use crate::fault::Fault;
-use crate::lab::{Lab, TraceSoFar};
+use crate::lab::TraceSoFar;
 use crate::trace::{
-    ActorInfo, CutMark, End, Fired, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark,
+    CutMark, End, Fired, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark,
     UndefinedTransition, Violation,
 };
 
@@ -133,16 +134,16 @@ impl StepRecord {
     }
 }
 
-impl<L: Lab> Sim<'_, L> {
+impl Sim<'_> {
     /// Log the rows an actor changed during the step being recorded.
-    fn log_rows(&mut self, actor: ActorId) {
+    fn log_rows(&mut self, model: &mut dyn Model, actor: ActorId) {
         let step = self.rec.next_step();
         if !self.rec.detail {
-            self.actors[actor as usize].changed_rows(None);
+            model.changed_rows(actor, None);
             return;
         }
         let mut rows = Vec::new();
-        self.actors[actor as usize].changed_rows(Some(&mut rows));
+        model.changed_rows(actor, Some(&mut rows));
         self.rec.row_log.extend(rows.into_iter().map(|r| LoggedRow {
             step,
             table: r.table,
@@ -152,7 +153,7 @@ impl<L: Lab> Sim<'_, L> {
     }
 
     /// Record a step, then re-check the invariants if it changed anything.
-    pub(super) fn commit_step(&mut self, mut rec: StepRecord) {
+    pub(super) fn commit_step(&mut self, model: &mut dyn Model, mut rec: StepRecord) {
         let changed = rec.data_changed || rec.moved != 0 || self.rec.steps.is_empty();
         let index = self.rec.next_step();
         let moved =
@@ -162,7 +163,7 @@ impl<L: Lab> Sim<'_, L> {
         who.clear();
         if changed {
             if index == 0 {
-                who.extend(0..self.actors.len() as ActorId);
+                who.extend(0..self.names.len() as ActorId);
             } else {
                 who.extend(lanes(rec.wrote | rec.moved));
             }
@@ -178,7 +179,7 @@ impl<L: Lab> Sim<'_, L> {
         };
         if rec.data_changed {
             for a in lanes(rec.wrote) {
-                self.log_rows(a);
+                self.log_rows(model, a);
             }
         }
         for (actor, state, event) in rec.undefined {
@@ -192,12 +193,12 @@ impl<L: Lab> Sim<'_, L> {
         // States are recorded only when a machine may have moved (a step
         // with no transition, crash or write keeps the previous ones):
         // `Run::states_at` looks back to the last step that recorded them.
-        let states = if !self.rec.detail || !moved {
-            Vec::new()
-        } else {
-            self.actors.iter().map(|a| a.machine().index()).collect()
-        };
-        let down = (0..self.actors.len())
+        let mut states = Vec::new();
+        if self.rec.detail && moved {
+            states.reserve_exact(self.names.len());
+            model.states(&mut states);
+        }
+        let down = (0..self.names.len())
             .filter(|&i| !self.up[i])
             .map(|i| i as ActorId)
             .collect();
@@ -217,13 +218,13 @@ impl<L: Lab> Sim<'_, L> {
         // a verdict (actors flag every write), so it is not re-checked; one
         // that did tells the lab which actors changed.
         if changed {
-            self.check(false, &who);
+            self.check(model, false, &who);
         }
         self.rec.who = who;
     }
 
     /// Evaluate the lab's invariants (or, at the end, its end properties).
-    pub(super) fn check(&mut self, at_end: bool, changed: &[ActorId]) {
+    pub(super) fn check(&mut self, model: &dyn Model, at_end: bool, changed: &[ActorId]) {
         let trace = TraceSoFar {
             changed,
             steps: &self.rec.steps,
@@ -231,27 +232,14 @@ impl<L: Lab> Sim<'_, L> {
             now_ms: self.now,
             broken: &self.rec.violations,
         };
-        let broken = if at_end {
-            L::check_end(&self.settings, &self.actors, &trace)
-        } else {
-            L::check(&self.settings, &self.actors, &trace)
-        };
+        let broken = model.check(at_end, &trace);
         for (id, msg) in broken {
             self.rec.violation(id, msg, self.now);
         }
     }
 
-    pub(super) fn finish(self) -> Run {
-        let actors = self
-            .actors
-            .iter()
-            .map(|a| ActorInfo {
-                name: a.name().to_string(),
-                title: a.title(),
-                machine: a.machine().machine,
-                instances: a.instances(),
-            })
-            .collect();
+    pub(super) fn finish(self, model: &dyn Model) -> Run {
+        let actors = model.infos();
         let lane = |n: &String| self.names.iter().position(|x| x == n).map(|i| i as ActorId);
         let cuts = self
             .scenario

@@ -2,16 +2,16 @@
 //! sequence), actors' handlers, timers, crashes and restarts, and faults
 //! that act at a time or at a step.
 
+use super::model::{Hook, Model};
 use super::network::Network;
 use super::record::{Recorder, StepRecord};
-use crate::actor::{Actor, ActorId, Command, Ctx, CtxOutput};
+use crate::actor::{ActorId, TimerKind};
 use crate::fault::Fault;
-use crate::lab::Lab;
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use crate::trace::{End, Fate, StepKind, TimerMark};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// Something due at a virtual time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,12 +23,10 @@ pub(super) enum Event {
     Timer { actor: ActorId, tag: u32, id: u32 },
 }
 
-pub(super) type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
-
-pub(super) struct Sim<'s, L: Lab> {
+/// The engine's state, whatever the lab: the lab's actors are behind
+/// `&mut dyn Model`, so none of this is compiled once per lab.
+pub(in crate::engine) struct Sim<'s> {
     pub scenario: &'s Scenario,
-    pub settings: L::Settings,
-    pub actors: Vec<L::Actor>,
     pub names: Vec<String>,
     pub up: Vec<bool>,
     pub now: u64,
@@ -37,31 +35,23 @@ pub(super) struct Sim<'s, L: Lab> {
     pub(super) seq: u64,
     pub(super) queue: BinaryHeap<Reverse<(u64, u64, Event)>>,
     pub(super) net: Network,
-    /// Payload of each flight still on the wire.
-    pub(super) payloads: Vec<Option<Msg<L>>>,
-    /// Active timers per actor: tag -> timer id.
-    active_timers: Vec<BTreeMap<u32, u32>>,
+    /// Active timers per actor: (tag, timer id), a few per actor at most.
+    active_timers: Vec<Vec<(u32, u32)>>,
     /// Faults triggered at a step: (step, fault index), in order.
     step_faults: Vec<(u32, u32)>,
-    /// A command buffer handed to each handler and taken back (no
-    /// allocation per event).
-    spare: Vec<Command<Msg<L>>>,
 }
 
-impl<'s, L: Lab> Sim<'s, L> {
+impl<'s> Sim<'s> {
     pub fn new(
         scenario: &'s Scenario,
-        settings: L::Settings,
-        actors: Vec<L::Actor>,
+        model: &dyn Model,
         names: Vec<String>,
         detail: bool,
     ) -> Self {
-        let n = actors.len();
+        let n = names.len();
         let net = Network::new(scenario, &names);
         let mut sim = Self {
             scenario,
-            settings,
-            actors,
             names,
             up: vec![true; n],
             now: 0,
@@ -70,10 +60,8 @@ impl<'s, L: Lab> Sim<'s, L> {
             seq: 0,
             queue: BinaryHeap::new(),
             net,
-            payloads: Vec::new(),
-            active_timers: vec![BTreeMap::new(); n],
+            active_timers: vec![Vec::new(); n],
             step_faults: Vec::new(),
-            spare: Vec::new(),
         };
         sim.push(0, Event::Start);
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -90,8 +78,8 @@ impl<'s, L: Lab> Sim<'s, L> {
                 _ => {}
             }
         }
-        for a in &sim.actors {
-            for t in a.schema() {
+        for a in 0..n as ActorId {
+            for t in model.schema(a) {
                 if !sim.rec.table_schema.iter().any(|x| x.title == t.title) {
                     sim.rec.table_schema.push(t);
                 }
@@ -112,6 +100,49 @@ impl<'s, L: Lab> Sim<'s, L> {
             .map(|i| i as ActorId)
     }
 
+    /// The live timer `tag` of `actor`, if any.
+    fn timer(&self, actor: ActorId, tag: u32) -> Option<u32> {
+        self.active_timers[actor as usize]
+            .iter()
+            .find(|t| t.0 == tag)
+            .map(|t| t.1)
+    }
+
+    /// Start (or restart) timer `tag` of `me`, due `after_ms` from now.
+    pub(super) fn set_timer(
+        &mut self,
+        me: ActorId,
+        after_ms: u64,
+        tag: u32,
+        kind: TimerKind,
+        label: String,
+    ) {
+        let id = self.rec.timers.len() as u32;
+        let due_at = self.now.saturating_add(after_ms);
+        self.rec.timers.push(TimerMark {
+            actor: me,
+            set_at: self.now,
+            set_step: self.rec.next_step(),
+            due_at,
+            kind,
+            label,
+            fired_step: None,
+        });
+        let active = &mut self.active_timers[me as usize];
+        match active.iter_mut().find(|t| t.0 == tag) {
+            Some(t) => t.1 = id,
+            None => active.push((tag, id)),
+        }
+        self.push(due_at, Event::Timer { actor: me, tag, id });
+    }
+
+    pub(super) fn cancel_timer(&mut self, me: ActorId, tag: u32) {
+        let active = &mut self.active_timers[me as usize];
+        if let Some(i) = active.iter().position(|t| t.0 == tag) {
+            active.swap_remove(i);
+        }
+    }
+
     /// A fault triggered at the step about to be recorded, if any.
     fn due_step_fault(&mut self) -> Option<u32> {
         let next = self.rec.next_step();
@@ -124,7 +155,7 @@ impl<'s, L: Lab> Sim<'s, L> {
         }
     }
 
-    pub fn run(&mut self) {
+    pub fn run(&mut self, model: &mut dyn Model) {
         let bounds = self.scenario.bounds;
         loop {
             let due = self.due_step_fault();
@@ -135,8 +166,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                         break;
                     };
                     if let Event::Timer { actor, tag, id } = ev {
-                        let live = self.up[actor as usize]
-                            && self.active_timers[actor as usize].get(&tag) == Some(&id);
+                        let live = self.up[actor as usize] && self.timer(actor, tag) == Some(id);
                         if !live {
                             continue; // cancelled or superseded: not an event, not a bound
                         }
@@ -157,37 +187,29 @@ impl<'s, L: Lab> Sim<'s, L> {
                 return;
             }
             self.now = at;
-            self.step(ev);
+            self.step(model, ev);
         }
-        let all: Vec<ActorId> = (0..self.actors.len() as ActorId).collect();
-        self.check(true, &all);
+        let all: Vec<ActorId> = (0..self.names.len() as ActorId).collect();
+        self.check(model, true, &all);
     }
 
-    /// Call a handler on actor `me` and carry out its commands.
-    fn handle(
-        &mut self,
-        me: ActorId,
-        f: impl FnOnce(&mut L::Actor, &mut Ctx<'_, Msg<L>>),
-    ) -> StepRecord {
-        let buffer = std::mem::take(&mut self.spare);
-        let mut ctx = Ctx::new(self.now, me, &mut self.rng, self.rec.detail, buffer);
-        f(&mut self.actors[me as usize], &mut ctx);
-        let out = ctx.finish();
-        self.apply(me, out)
+    /// Call a handler on actor `me`; returns what the step should record.
+    fn handle(&mut self, model: &mut dyn Model, me: ActorId, hook: Hook<'_>) -> StepRecord {
+        model.handle(self, me, hook).0
     }
 
     /// Process one event and record it as a step.
-    fn step(&mut self, ev: Event) {
+    fn step(&mut self, model: &mut dyn Model, ev: Event) {
         let mut rec = StepRecord::default();
         match ev {
             Event::Start => {
                 rec.summary = "Run starts".into();
-                for i in 0..self.actors.len() as ActorId {
-                    let r = self.handle(i, |a, ctx| a.on_start(ctx));
+                for i in 0..self.names.len() as ActorId {
+                    let r = self.handle(model, i, Hook::Start);
                     rec.absorb(r);
                 }
             }
-            Event::Deliver(fid) => self.deliver(fid, &mut rec),
+            Event::Deliver(fid) => self.deliver(model, fid, &mut rec),
             Event::Lost(fid) => {
                 let f = &self.rec.flights[fid as usize];
                 rec.kind = StepKind::Lost;
@@ -200,14 +222,14 @@ impl<'s, L: Lab> Sim<'s, L> {
                         f.label, self.names[f.from as usize], self.names[f.to as usize]
                     ));
                 }
-                self.payloads[fid as usize] = None;
+                model.drop_payload(fid);
             }
             Event::Timer { actor, tag, id } => {
-                self.active_timers[actor as usize].remove(&tag);
+                self.cancel_timer(actor, tag);
                 rec.kind = StepKind::Timer;
                 rec.actor = Some(actor);
                 self.rec.timers[id as usize].fired_step = Some(self.rec.next_step());
-                let r = self.handle(actor, |a, ctx| a.on_timer(tag, ctx));
+                let r = self.handle(model, actor, Hook::Timer(tag));
                 rec.absorb(r);
             }
             Event::Fault(i) => {
@@ -216,21 +238,21 @@ impl<'s, L: Lab> Sim<'s, L> {
                 if let Fault::AtStep { then, .. } = fault {
                     fault = then;
                 }
-                if !self.fault(fault, &mut rec) {
+                if !self.fault(model, fault, &mut rec) {
                     return;
                 }
             }
         }
-        self.commit_step(rec);
+        self.commit_step(model, rec);
     }
 
-    fn deliver(&mut self, fid: u32, rec: &mut StepRecord) {
+    fn deliver(&mut self, model: &mut dyn Model, fid: u32, rec: &mut StepRecord) {
         let f = &self.rec.flights[fid as usize];
         let (from, to) = (f.from, f.to);
         rec.actor = Some(to);
         rec.flight = Some(fid);
-        let payload = self.payloads[fid as usize].take();
         if !self.up[to as usize] {
+            model.drop_payload(fid);
             rec.kind = StepKind::Lost;
             let f = &mut self.rec.flights[fid as usize];
             f.fate = Fate::ReceiverDown;
@@ -238,24 +260,24 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label);
                 rec.narration.push(format!(
                     "{} is down, so the message \"{}\" reaches nobody and is lost.",
-                    self.actors[to as usize].title(),
+                    model.title(to),
                     f.label
                 ));
             }
-        } else if let Some(msg) = payload {
+        } else if model.has_payload(fid) {
             rec.kind = StepKind::Deliver;
             self.rec.flights[fid as usize].fate = Fate::Delivered;
-            let r = self.handle(to, |a, ctx| a.on_message(from, msg, ctx));
+            let r = self.handle(model, to, Hook::Message { flight: fid, from });
             rec.absorb(r);
         }
     }
 
     /// Carry out a crash, restart or lab fault. False: not a step at all.
-    fn fault(&mut self, fault: &Fault, rec: &mut StepRecord) -> bool {
+    fn fault(&mut self, model: &mut dyn Model, fault: &Fault, rec: &mut StepRecord) -> bool {
         match fault {
             Fault::Crash { actor, .. } => {
                 if let Some(id) = self.actor_id(actor) {
-                    self.crash(id, rec);
+                    self.crash(model, id, rec);
                 }
             }
             Fault::Restart { actor, .. } => {
@@ -268,16 +290,16 @@ impl<'s, L: Lab> Sim<'s, L> {
                     rec.summary = format!("{actor} is already running");
                     rec.narration.push(format!(
                         "{} was not down, so there is nothing to restart.",
-                        self.actors[id as usize].title()
+                        model.title(id)
                     ));
                 } else {
                     self.up[id as usize] = true;
                     rec.summary = format!("{actor} restarts");
                     rec.narration.push(format!(
                         "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
-                        self.actors[id as usize].title()
+                        model.title(id)
                     ));
-                    let r = self.handle(id, |a, ctx| a.on_restart(ctx));
+                    let r = self.handle(model, id, Hook::Restart);
                     rec.absorb(r);
                 }
             }
@@ -290,11 +312,7 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.kind = StepKind::LabFault;
                 rec.actor = Some(id);
                 rec.summary = format!("fault \"{name}\" on {actor}");
-                let up = self.up[id as usize];
-                let mut understood = false;
-                let r = self.handle(id, |a, ctx| {
-                    understood = up && a.on_lab_fault(name, args, ctx);
-                });
+                let (r, understood) = model.handle(self, id, Hook::LabFault(name, args));
                 if !understood {
                     rec.narration
                         .push(format!("The fault \"{name}\" had no effect on {actor}."));
@@ -306,7 +324,22 @@ impl<'s, L: Lab> Sim<'s, L> {
         true
     }
 
-    pub(super) fn crash(&mut self, id: ActorId, rec: &mut StepRecord) {
+    /// An actor crashes at the moment it sends (`CrashOnSend`): the
+    /// sender's step records the crash's narration and data change.
+    pub(super) fn crash_on_send(
+        &mut self,
+        model: &mut dyn Model,
+        victim: ActorId,
+        rec: &mut StepRecord,
+    ) {
+        let mut crash_rec = StepRecord::default();
+        self.crash(model, victim, &mut crash_rec);
+        rec.narration.extend(crash_rec.narration);
+        rec.data_changed = true;
+        rec.wrote |= crash_rec.wrote;
+    }
+
+    pub(super) fn crash(&mut self, model: &mut dyn Model, id: ActorId, rec: &mut StepRecord) {
         rec.kind = StepKind::Crash;
         rec.actor = Some(id);
         let name = &self.names[id as usize];
@@ -316,52 +349,13 @@ impl<'s, L: Lab> Sim<'s, L> {
         }
         self.up[id as usize] = false;
         self.active_timers[id as usize].clear();
-        self.actors[id as usize].on_crash();
+        model.crash(id);
         rec.summary = format!("{name} crashes");
         rec.narration.push(format!(
             "{} crashes. Whatever it held only in memory is lost; its durable data survives. Messages sent to it now are lost.",
-            self.actors[id as usize].title()
+            model.title(id)
         ));
         rec.data_changed = true;
         rec.wrote |= super::record::bit(id);
-    }
-
-    /// Carry out an actor's commands; returns what the step should record.
-    fn apply(&mut self, me: ActorId, mut out: CtxOutput<Msg<L>>) -> StepRecord {
-        let mut rec = StepRecord::of_handler(me, &mut out);
-        let mut commands = std::mem::take(&mut out.commands);
-        for c in commands.drain(..) {
-            if !self.up[me as usize] {
-                break; // crashed by a fault on one of its own sends: the rest never happens
-            }
-            match c {
-                Command::Send { to, msg } => self.send(me, to, msg, &mut rec),
-                Command::SetTimer {
-                    after_ms,
-                    tag,
-                    kind,
-                    label,
-                } => {
-                    let id = self.rec.timers.len() as u32;
-                    let due_at = self.now.saturating_add(after_ms);
-                    self.rec.timers.push(TimerMark {
-                        actor: me,
-                        set_at: self.now,
-                        set_step: self.rec.next_step(),
-                        due_at,
-                        kind,
-                        label,
-                        fired_step: None,
-                    });
-                    self.active_timers[me as usize].insert(tag, id);
-                    self.push(due_at, Event::Timer { actor: me, tag, id });
-                }
-                Command::CancelTimer { tag } => {
-                    self.active_timers[me as usize].remove(&tag);
-                }
-            }
-        }
-        self.spare = commands;
-        rec
     }
 }
