@@ -9,8 +9,11 @@ use super::record::StepRecord;
 use super::sim::Sim;
 use crate::actor::{Actor, ActorId, Command, Ctx, LabMsg};
 use crate::lab::{Lab, TraceSoFar};
+use crate::message::Message;
 use crate::scenario::Config;
-use crate::trace::{ActorInfo, LazyMessage, RowChange, TableSchema};
+use crate::trace::{ActorInfo, LazyMessage, MessageLog, RowChange, TableSchema};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Which handler to call on an actor.
 pub(super) enum Hook<'a> {
@@ -28,9 +31,15 @@ pub(super) enum Hook<'a> {
 /// What the engine asks of a lab's actors, without knowing their types.
 pub(super) trait Model {
     /// Call a handler on actor `me` and carry out its commands through
-    /// `sim`; returns what the step should record and, for a lab fault,
+    /// `sim`, recording into the step's `rec`; returns, for a lab fault,
     /// whether the actor understood it.
-    fn handle(&mut self, sim: &mut Sim<'_>, me: ActorId, hook: Hook<'_>) -> (StepRecord, bool);
+    fn handle(
+        &mut self,
+        sim: &mut Sim<'_>,
+        me: ActorId,
+        hook: Hook<'_>,
+        rec: &mut StepRecord,
+    ) -> bool;
     /// Whether flight `flight` still carries a message.
     fn has_payload(&self, flight: u32) -> bool;
     /// Forget the message of a flight that will never be handled.
@@ -60,6 +69,17 @@ pub(super) struct LabModel<L: Lab> {
     /// A command buffer handed to each handler and taken back (no
     /// allocation per event).
     spare: Vec<Command<Msg<L>>>,
+    /// Every message sent, for the flights' `LazyMessage`s (full runs).
+    log: Rc<Log<Msg<L>>>,
+}
+
+/// A run's messages in send order, rendered when a view asks.
+struct Log<M>(RefCell<Vec<M>>);
+
+impl<M: LabMsg> MessageLog for Log<M> {
+    fn message(&self, index: u32) -> Message {
+        self.0.borrow()[index as usize].display()
+    }
 }
 
 impl<L: Lab> LabModel<L> {
@@ -67,22 +87,32 @@ impl<L: Lab> LabModel<L> {
         Self {
             settings,
             actors,
-            payloads: Vec::new(),
+            payloads: Vec::with_capacity(super::record::expected_sizes().flights),
             spare: Vec::new(),
+            log: Rc::new(Log(RefCell::new(Vec::new()))),
         }
     }
 
     /// Put a message on the wire (the network, in `Sim::send`, decides its
     /// fate); keep its payload once per copy that will arrive.
-    fn send(&mut self, sim: &mut Sim<'_>, from: ActorId, to: ActorId, msg: Msg<L>) -> StepRecord {
-        let mut rec = StepRecord::default();
+    fn send(
+        &mut self,
+        sim: &mut Sim<'_>,
+        from: ActorId,
+        to: ActorId,
+        msg: Msg<L>,
+        rec: &mut StepRecord,
+    ) {
         if to as usize >= self.actors.len() {
-            return rec;
+            return;
         }
         let class = msg.class();
         let (label, display) = if sim.rec.detail {
-            let copy = msg.clone();
-            (msg.label(), LazyMessage::new(move || copy.display()))
+            let mut log = self.log.0.borrow_mut();
+            let index = log.len() as u32;
+            log.push(msg.clone());
+            let shared: Rc<dyn MessageLog> = self.log.clone();
+            (msg.label(), LazyMessage::logged(shared, index))
         } else {
             (String::new(), LazyMessage::default())
         };
@@ -96,16 +126,29 @@ impl<L: Lab> LabModel<L> {
             }
         }
         if let Some(victim) = sent.crash {
-            sim.crash_on_send(self, victim, &mut rec);
+            sim.crash_on_send(self, victim, rec);
         }
-        rec
     }
 }
 
 impl<L: Lab> Model for LabModel<L> {
-    fn handle(&mut self, sim: &mut Sim<'_>, me: ActorId, hook: Hook<'_>) -> (StepRecord, bool) {
+    fn handle(
+        &mut self,
+        sim: &mut Sim<'_>,
+        me: ActorId,
+        hook: Hook<'_>,
+        rec: &mut StepRecord,
+    ) -> bool {
         let buffer = std::mem::take(&mut self.spare);
-        let mut ctx = Ctx::new(sim.now, me, &mut sim.rng, sim.rec.detail, buffer);
+        let mut ctx = Ctx::new(
+            sim.now,
+            me,
+            &mut sim.rng,
+            sim.rec.detail,
+            buffer,
+            &mut rec.narration,
+            &mut rec.transitions,
+        );
         let actor = &mut self.actors[me as usize];
         let mut understood = false;
         match hook {
@@ -122,17 +165,14 @@ impl<L: Lab> Model for LabModel<L> {
             }
         }
         let mut out = ctx.finish();
-        let mut rec = StepRecord::of_handler(me, &mut out);
+        rec.add_handler(me, &out);
         let mut commands = std::mem::take(&mut out.commands);
         for c in commands.drain(..) {
             if !sim.up[me as usize] {
                 break; // crashed by a fault on one of its own sends: the rest never happens
             }
             match c {
-                Command::Send { to, msg } => {
-                    let r = self.send(sim, me, to, msg);
-                    rec.absorb(r);
-                }
+                Command::Send { to, msg } => self.send(sim, me, to, msg, rec),
                 Command::SetTimer {
                     after_ms,
                     tag,
@@ -143,7 +183,7 @@ impl<L: Lab> Model for LabModel<L> {
             }
         }
         self.spare = commands;
-        (rec, understood)
+        understood
     }
 
     fn has_payload(&self, flight: u32) -> bool {

@@ -7,9 +7,50 @@ use crate::actor::{ActorId, CtxOutput};
 use crate::fault::Fault;
 use crate::lab::TraceSoFar;
 use crate::trace::{
-    CutMark, End, Fired, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark,
+    CutMark, End, Fired, Flight, LoggedRow, RowChange, Run, Step, StepKind, TableSchema, TimerMark,
     UndefinedTransition, Violation,
 };
+use std::cell::Cell;
+
+/// How long a run's lists grew: steps, flights, timers, rows, queue.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Sizes {
+    pub steps: usize,
+    pub flights: usize,
+    pub timers: usize,
+    pub rows: usize,
+    pub queue: usize,
+}
+
+thread_local! {
+    /// The sizes of the last run on this thread: the next run reserves a
+    /// little more up front instead of growing (and copying) its lists
+    /// step by step; a re-simulation after a click is about as long as the
+    /// run before it. Capacities are not part of a run, so this cannot
+    /// change one.
+    static LAST_SIZES: Cell<Sizes> = const {
+        Cell::new(Sizes {
+            steps: 0,
+            flights: 0,
+            timers: 0,
+            rows: 0,
+            queue: 0,
+        })
+    };
+}
+
+/// What to reserve for a run: the last run's sizes and a quarter more.
+pub(super) fn expected_sizes() -> Sizes {
+    let s = LAST_SIZES.get();
+    let more = |n: usize| n + n / 4;
+    Sizes {
+        steps: more(s.steps),
+        flights: more(s.flights),
+        timers: more(s.timers),
+        rows: more(s.rows),
+        queue: more(s.queue),
+    }
+}
 
 /// Everything recorded so far.
 pub(super) struct Recorder {
@@ -24,21 +65,25 @@ pub(super) struct Recorder {
     pub end: End,
     /// Scratch list of the actors a step changed (reused between steps).
     pub who: Vec<ActorId>,
+    /// Scratch list of the rows an actor changed (reused between calls).
+    rows: Vec<RowChange>,
 }
 
 impl Recorder {
     pub fn new(detail: bool) -> Self {
+        let size = expected_sizes();
         Self {
             detail,
-            steps: Vec::new(),
-            flights: Vec::new(),
-            timers: Vec::new(),
+            steps: Vec::with_capacity(size.steps),
+            flights: Vec::with_capacity(size.flights),
+            timers: Vec::with_capacity(size.timers),
             table_schema: Vec::new(),
-            row_log: Vec::new(),
+            row_log: Vec::with_capacity(if detail { size.rows } else { 0 }),
             violations: Vec::new(),
             undefined: Vec::new(),
             end: End::Quiet,
             who: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -111,26 +156,18 @@ fn lanes(mut bits: u128) -> impl Iterator<Item = ActorId> {
 }
 
 impl StepRecord {
-    /// What an actor's handler produced, minus its commands.
-    pub fn of_handler<M>(me: ActorId, out: &mut CtxOutput<M>) -> Self {
-        Self {
-            narration: std::mem::take(&mut out.narration),
-            transitions: std::mem::take(&mut out.transitions),
-            undefined: out.undefined.iter().map(|(s, e)| (me, *s, *e)).collect(),
-            data_changed: out.data_changed,
-            wrote: if out.data_changed { bit(me) } else { 0 },
-            moved: if out.moved { bit(me) } else { 0 },
-            ..Self::default()
+    /// Note what an actor's handler did (its narration and transitions
+    /// are already in the step's lists).
+    pub fn add_handler<M>(&mut self, me: ActorId, out: &CtxOutput<M>) {
+        self.undefined
+            .extend(out.undefined.iter().map(|(s, e)| (me, *s, *e)));
+        if out.data_changed {
+            self.data_changed = true;
+            self.wrote |= bit(me);
         }
-    }
-
-    pub fn absorb(&mut self, other: StepRecord) {
-        self.narration.extend(other.narration);
-        self.transitions.extend(other.transitions);
-        self.undefined.extend(other.undefined);
-        self.data_changed |= other.data_changed;
-        self.wrote |= other.wrote;
-        self.moved |= other.moved;
+        if out.moved {
+            self.moved |= bit(me);
+        }
     }
 }
 
@@ -142,14 +179,15 @@ impl Sim<'_> {
             model.changed_rows(actor, None);
             return;
         }
-        let mut rows = Vec::new();
+        let mut rows = std::mem::take(&mut self.rec.rows);
         model.changed_rows(actor, Some(&mut rows));
-        self.rec.row_log.extend(rows.into_iter().map(|r| LoggedRow {
+        self.rec.row_log.extend(rows.drain(..).map(|r| LoggedRow {
             step,
             table: r.table,
             key: r.key,
             cells: r.cells,
         }));
+        self.rec.rows = rows;
     }
 
     /// Record a step, then re-check the invariants if it changed anything.
@@ -261,6 +299,17 @@ impl Sim<'_> {
             })
             .collect();
         let rec = self.rec;
+        LAST_SIZES.set(Sizes {
+            steps: rec.steps.len(),
+            flights: rec.flights.len(),
+            timers: rec.timers.len(),
+            rows: if rec.detail {
+                rec.row_log.len()
+            } else {
+                LAST_SIZES.get().rows
+            },
+            queue: self.queue_peak,
+        });
         Run {
             scenario: self.scenario.clone(),
             actors,

@@ -39,6 +39,8 @@ pub(in crate::engine) struct Sim<'s> {
     active_timers: Vec<Vec<(u32, u32)>>,
     /// Faults triggered at a step: (step, fault index), in order.
     step_faults: Vec<(u32, u32)>,
+    /// The most events the queue held at once.
+    pub(super) queue_peak: usize,
 }
 
 impl<'s> Sim<'s> {
@@ -58,10 +60,11 @@ impl<'s> Sim<'s> {
             rec: Recorder::new(detail),
             rng: SimRng::new(scenario.seed),
             seq: 0,
-            queue: BinaryHeap::new(),
+            queue: BinaryHeap::with_capacity(super::record::expected_sizes().queue),
             net,
             active_timers: vec![Vec::new(); n],
             step_faults: Vec::new(),
+            queue_peak: 0,
         };
         sim.push(0, Event::Start);
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -91,6 +94,7 @@ impl<'s> Sim<'s> {
     pub(super) fn push(&mut self, at: u64, ev: Event) {
         self.seq += 1;
         self.queue.push(Reverse((at, self.seq, ev)));
+        self.queue_peak = self.queue_peak.max(self.queue.len());
     }
 
     fn actor_id(&self, name: &str) -> Option<ActorId> {
@@ -193,11 +197,6 @@ impl<'s> Sim<'s> {
         self.check(model, true, &all);
     }
 
-    /// Call a handler on actor `me`; returns what the step should record.
-    fn handle(&mut self, model: &mut dyn Model, me: ActorId, hook: Hook<'_>) -> StepRecord {
-        model.handle(self, me, hook).0
-    }
-
     /// Process one event and record it as a step.
     fn step(&mut self, model: &mut dyn Model, ev: Event) {
         let mut rec = StepRecord::default();
@@ -205,8 +204,7 @@ impl<'s> Sim<'s> {
             Event::Start => {
                 rec.summary = "Run starts".into();
                 for i in 0..self.names.len() as ActorId {
-                    let r = self.handle(model, i, Hook::Start);
-                    rec.absorb(r);
+                    model.handle(self, i, Hook::Start, &mut rec);
                 }
             }
             Event::Deliver(fid) => self.deliver(model, fid, &mut rec),
@@ -229,8 +227,7 @@ impl<'s> Sim<'s> {
                 rec.kind = StepKind::Timer;
                 rec.actor = Some(actor);
                 self.rec.timers[id as usize].fired_step = Some(self.rec.next_step());
-                let r = self.handle(model, actor, Hook::Timer(tag));
-                rec.absorb(r);
+                model.handle(self, actor, Hook::Timer(tag), &mut rec);
             }
             Event::Fault(i) => {
                 let scenario = self.scenario;
@@ -267,8 +264,7 @@ impl<'s> Sim<'s> {
         } else if model.has_payload(fid) {
             rec.kind = StepKind::Deliver;
             self.rec.flights[fid as usize].fate = Fate::Delivered;
-            let r = self.handle(model, to, Hook::Message { flight: fid, from });
-            rec.absorb(r);
+            model.handle(self, to, Hook::Message { flight: fid, from }, rec);
         }
     }
 
@@ -299,8 +295,7 @@ impl<'s> Sim<'s> {
                         "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
                         model.title(id)
                     ));
-                    let r = self.handle(model, id, Hook::Restart);
-                    rec.absorb(r);
+                    model.handle(self, id, Hook::Restart, rec);
                 }
             }
             Fault::Lab {
@@ -312,12 +307,14 @@ impl<'s> Sim<'s> {
                 rec.kind = StepKind::LabFault;
                 rec.actor = Some(id);
                 rec.summary = format!("fault \"{name}\" on {actor}");
-                let (r, understood) = model.handle(self, id, Hook::LabFault(name, args));
-                if !understood {
-                    rec.narration
-                        .push(format!("The fault \"{name}\" had no effect on {actor}."));
+                // The actor's own lines follow this step's first ones.
+                let at = rec.narration.len();
+                if !model.handle(self, id, Hook::LabFault(name, args), rec) {
+                    rec.narration.insert(
+                        at,
+                        format!("The fault \"{name}\" had no effect on {actor}."),
+                    );
                 }
-                rec.absorb(r);
             }
             _ => return false,
         }
