@@ -236,10 +236,14 @@ impl Sim<'_> {
             states.reserve_exact(self.names.len());
             model.states(&mut states);
         }
-        let down = (0..self.names.len())
-            .filter(|&i| !self.up[i])
-            .map(|i| i as ActorId)
-            .collect();
+        let down = if self.up.contains(&false) {
+            (0..self.names.len())
+                .filter(|&i| !self.up[i])
+                .map(|i| i as ActorId)
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.rec.steps.push(Step {
             index,
             time: self.now,
