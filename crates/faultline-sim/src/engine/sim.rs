@@ -14,13 +14,41 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// Something due at a virtual time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug)]
 pub(super) enum Event {
     Start,
     Fault(u32),
     Deliver(u32),
     Lost(u32),
     Timer { actor: ActorId, tag: u32, id: u32 },
+}
+
+/// An event in the queue: due at `key >> 64`, in order of scheduling
+/// (`key`'s low half); the heap compares one number, the event never.
+#[derive(Clone, Copy)]
+pub(super) struct Due {
+    key: u128,
+    ev: Event,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, o: &Self) -> bool {
+        self.key == o.key
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&o.key)
+    }
 }
 
 /// The engine's state, whatever the lab: the lab's actors are behind
@@ -33,7 +61,7 @@ pub(in crate::engine) struct Sim<'s> {
     pub rec: Recorder,
     pub(super) rng: SimRng,
     pub(super) seq: u64,
-    pub(super) queue: BinaryHeap<Reverse<(u64, u64, Event)>>,
+    pub(super) queue: BinaryHeap<Reverse<Due>>,
     pub(super) net: Network,
     /// Active timers per actor: (tag, timer id), a few per actor at most.
     active_timers: Vec<Vec<(u32, u32)>>,
@@ -93,7 +121,10 @@ impl<'s> Sim<'s> {
 
     pub(super) fn push(&mut self, at: u64, ev: Event) {
         self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, ev)));
+        self.queue.push(Reverse(Due {
+            key: u128::from(at) << 64 | u128::from(self.seq),
+            ev,
+        }));
         self.queue_peak = self.queue_peak.max(self.queue.len());
     }
 
@@ -166,9 +197,10 @@ impl<'s> Sim<'s> {
             let (at, ev) = match due {
                 Some(i) => (self.now, Event::Fault(i)),
                 None => {
-                    let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+                    let Some(Reverse(Due { key, ev })) = self.queue.pop() else {
                         break;
                     };
+                    let at = (key >> 64) as u64;
                     if let Event::Timer { actor, tag, id } = ev {
                         let live = self.up[actor as usize] && self.timer(actor, tag) == Some(id);
                         if !live {
