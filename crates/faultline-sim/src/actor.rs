@@ -12,11 +12,10 @@ use serde::Serialize;
 /// Index of an actor in its lab's actor list.
 pub type ActorId = u16;
 
-/// What one handler call produced, for the engine to carry out.
+/// What one handler call produced, for the engine to carry out (its
+/// narration and transitions went straight into the step's lists).
 pub(crate) struct CtxOutput<M> {
     pub(crate) commands: Vec<Command<M>>,
-    pub(crate) narration: Vec<String>,
-    pub(crate) transitions: Vec<Fired>,
     /// A machine moved (also in lean runs, which keep no transitions).
     pub(crate) moved: bool,
     pub(crate) undefined: Vec<(&'static str, &'static str)>,
@@ -94,8 +93,10 @@ pub struct Ctx<'a, M> {
     me: ActorId,
     rng: &'a mut SimRng,
     commands: Vec<Command<M>>,
-    narration: Vec<String>,
-    transitions: Vec<Fired>,
+    /// The step's narration and transitions: a handler appends to them
+    /// (no list of its own to allocate, free and copy over).
+    narration: &'a mut Vec<String>,
+    transitions: &'a mut Vec<Fired>,
     moved: bool,
     undefined: Vec<(&'static str, &'static str)>,
     data_changed: bool,
@@ -103,13 +104,16 @@ pub struct Ctx<'a, M> {
 
 impl<'a, M> Ctx<'a, M> {
     /// A context that records into `commands` (an empty buffer the engine
-    /// reuses between handler calls, so recording allocates nothing).
+    /// reuses between handler calls, so recording allocates nothing) and
+    /// appends narration and transitions to the step's.
     pub(crate) fn new(
         now: u64,
         me: ActorId,
         rng: &'a mut SimRng,
         detail: bool,
         commands: Vec<Command<M>>,
+        narration: &'a mut Vec<String>,
+        transitions: &'a mut Vec<Fired>,
     ) -> Self {
         Self {
             now,
@@ -117,8 +121,8 @@ impl<'a, M> Ctx<'a, M> {
             me,
             rng,
             commands,
-            narration: Vec::new(),
-            transitions: Vec::new(),
+            narration,
+            transitions,
             moved: false,
             undefined: Vec::new(),
             data_changed: false,
@@ -183,8 +187,6 @@ impl<'a, M> Ctx<'a, M> {
     pub(crate) fn finish(self) -> CtxOutput<M> {
         CtxOutput {
             commands: self.commands,
-            narration: self.narration,
-            transitions: self.transitions,
             moved: self.moved,
             undefined: self.undefined,
             data_changed: self.data_changed,

@@ -2,23 +2,24 @@
 //! `simulate(&scenario)`, `validate`, `lab(id)`, `preset(lab, id)`.
 //! Registering a lab is one line in [`entries`]; nothing else names a lab.
 
-use crate::engine::{simulate_lab, validate_lab, Detail};
+use crate::engine::{simulate_info, validate_info, Detail};
 use crate::lab::{Lab, LabInfo};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::trace::Run;
+use std::cell::OnceCell;
 
 /// One registered lab: its description and its engine entry points.
 struct Entry {
     info: fn() -> LabInfo,
-    simulate: fn(&Scenario, Detail) -> Result<Run, ScenarioError>,
-    validate: fn(&Scenario) -> Result<(), ScenarioError>,
+    simulate: fn(&LabInfo, &Scenario, Detail) -> Result<Run, ScenarioError>,
+    validate: fn(&LabInfo, &Scenario) -> Result<(), ScenarioError>,
 }
 
 fn entry<L: Lab>() -> Entry {
     Entry {
         info: L::info,
-        simulate: simulate_lab::<L>,
-        validate: validate_lab::<L>,
+        simulate: simulate_info::<L>,
+        validate: validate_info::<L>,
     }
 }
 
@@ -34,8 +35,31 @@ fn entries() -> Vec<Entry> {
     all
 }
 
-fn find(id: &str) -> Option<Entry> {
-    entries().into_iter().find(|e| (e.info)().id == id)
+thread_local! {
+    /// The registered labs and their descriptions, built once per thread:
+    /// a lab's description is static, and building it (presets, palette,
+    /// schema) on every re-simulation cost more than a short run.
+    static REGISTRY: OnceCell<Vec<(Entry, LabInfo)>> = const { OnceCell::new() };
+}
+
+/// Call `f` with every lab and its description.
+fn with_all<R>(f: impl FnOnce(&[(Entry, LabInfo)]) -> R) -> R {
+    REGISTRY.with(|cell| {
+        f(cell.get_or_init(|| {
+            entries()
+                .into_iter()
+                .map(|e| {
+                    let info = (e.info)();
+                    (e, info)
+                })
+                .collect()
+        }))
+    })
+}
+
+/// Call `f` with the lab called `id` and its description.
+fn with_lab<R>(id: &str, f: impl FnOnce(&Entry, &LabInfo) -> R) -> Option<R> {
+    with_all(|all| all.iter().find(|(_, i)| i.id == id).map(|(e, i)| f(e, i)))
 }
 
 fn unknown(id: &str) -> ScenarioError {
@@ -44,12 +68,12 @@ fn unknown(id: &str) -> ScenarioError {
 
 /// Every lab, in landing-page order.
 pub fn labs() -> Vec<LabInfo> {
-    entries().iter().map(|e| (e.info)()).collect()
+    with_all(|all| all.iter().map(|(_, i)| i.clone()).collect())
 }
 
 /// The lab called `id`.
 pub fn lab(id: &str) -> Option<LabInfo> {
-    labs().into_iter().find(|l| l.id == id)
+    with_lab(id, |_, info| info.clone())
 }
 
 /// Run a scenario, keeping everything the views need. Pure: the same
@@ -61,14 +85,16 @@ pub fn simulate(scenario: &Scenario) -> Result<Run, ScenarioError> {
 /// Run a scenario keeping only what `detail` asks for. The events, their
 /// times and the verdicts are the same at every level of detail.
 pub fn simulate_with(scenario: &Scenario, detail: Detail) -> Result<Run, ScenarioError> {
-    let e = find(&scenario.lab).ok_or_else(|| unknown(&scenario.lab))?;
-    (e.simulate)(scenario, detail)
+    with_lab(&scenario.lab, |e, info| {
+        (e.simulate)(info, scenario, detail)
+    })
+    .unwrap_or_else(|| Err(unknown(&scenario.lab)))
 }
 
 /// Check a scenario against its lab without running it.
 pub fn validate(scenario: &Scenario) -> Result<(), ScenarioError> {
-    let e = find(&scenario.lab).ok_or_else(|| unknown(&scenario.lab))?;
-    (e.validate)(scenario)
+    with_lab(&scenario.lab, |e, info| (e.validate)(info, scenario))
+        .unwrap_or_else(|| Err(unknown(&scenario.lab)))
 }
 
 /// The preset whose scenario `scenario` is, unchanged.

@@ -77,20 +77,39 @@ pub enum Fate {
 
 /// A message's full text, rendered on demand: building every message's
 /// headers and body up front was a third of a full run's cost, and a view
-/// only ever shows one message at a time.
+/// only ever shows one message at a time. The engine keeps a run's
+/// messages in one shared log ([`MessageLog`]), so a flight holds only an
+/// index into it (no allocation per message).
 #[derive(Clone, Default)]
-pub struct LazyMessage(Option<Rc<dyn Fn() -> Message>>);
+pub struct LazyMessage(Option<(Rc<dyn MessageLog>, u32)>);
+
+/// Messages that can be rendered by index (a run's log of messages, or
+/// one closure that makes its single message).
+pub trait MessageLog {
+    fn message(&self, index: u32) -> Message;
+}
+
+impl<F: Fn() -> Message> MessageLog for F {
+    fn message(&self, _: u32) -> Message {
+        self()
+    }
+}
 
 impl LazyMessage {
     pub fn new(make: impl Fn() -> Message + 'static) -> Self {
-        Self(Some(Rc::new(make)))
+        Self(Some((Rc::new(make), 0)))
+    }
+
+    /// Message `index` of a shared log.
+    pub fn logged(log: Rc<dyn MessageLog>, index: u32) -> Self {
+        Self(Some((log, index)))
     }
 
     /// The message (an empty request in lean runs, which keep no text).
     pub fn get(&self) -> Message {
         self.0
             .as_ref()
-            .map_or_else(|| Message::request(""), |make| make())
+            .map_or_else(|| Message::request(""), |(log, i)| log.message(*i))
     }
 }
 

@@ -1,6 +1,12 @@
 //! The simulation engine. `simulate_lab` is a pure function of the
 //! scenario: no clock, no global state, one seeded generator.
 //!
+//! The engine is compiled once, whatever the number of labs: only
+//! `model.rs` (a lab's typed actors behind the object-safe `Model` trait)
+//! and the entry points below are generic over the lab.
+//!
+//! - `model.rs`: the seam: handler dispatch, the command loop, the typed
+//!   messages on the wire.
 //! - `sim.rs`: the loop: virtual time, the event queue, actors' handlers,
 //!   timers, crashes and restarts, faults that act at a time or a step.
 //! - `network.rs`: what happens to a message on the wire: latency, scripted
@@ -8,14 +14,16 @@
 //!   which puts a message on the wire with them.
 //! - `record.rs`: recording the trace: steps, rows, verdicts, the `Run`.
 
+mod model;
 mod network;
 mod record;
 mod sim;
 
 use crate::actor::Actor as _;
-use crate::lab::Lab;
+use crate::lab::{Lab, LabInfo};
 use crate::scenario::{validate, Scenario, ScenarioError};
 use crate::trace::Run;
+use model::{LabModel, Model};
 use sim::Sim;
 
 /// How much of the run to keep.
@@ -30,20 +38,38 @@ pub enum Detail {
 
 /// Run a lab's scenario to its end or its bounds.
 pub fn simulate_lab<L: Lab>(scenario: &Scenario, detail: Detail) -> Result<Run, ScenarioError> {
-    let info = L::info();
-    let settings = L::settings(&info, &scenario.config);
+    simulate_info::<L>(&L::info(), scenario, detail)
+}
+
+/// [`simulate_lab`] with the lab's description already at hand.
+pub fn simulate_info<L: Lab>(
+    info: &LabInfo,
+    scenario: &Scenario,
+    detail: Detail,
+) -> Result<Run, ScenarioError> {
+    let settings = L::settings(info, &scenario.config);
     let actors = L::build(&settings);
     let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
-    validate(scenario, &info, &names)?;
-    let mut sim = Sim::<L>::new(scenario, settings, actors, names, detail == Detail::Full);
-    sim.run();
-    Ok(sim.finish())
+    validate(scenario, info, &names)?;
+    let mut model = LabModel::<L>::new(settings, actors);
+    Ok(run(scenario, &mut model, names, detail))
+}
+
+/// The lab-independent part of `simulate_lab`.
+fn run(scenario: &Scenario, model: &mut dyn Model, names: Vec<String>, detail: Detail) -> Run {
+    let mut sim = Sim::new(scenario, model, names, detail == Detail::Full);
+    sim.run(model);
+    sim.finish(model)
 }
 
 /// Check a scenario against a lab without running it.
 pub fn validate_lab<L: Lab>(scenario: &Scenario) -> Result<(), ScenarioError> {
-    let info = L::info();
-    let actors = L::build(&L::settings(&info, &scenario.config));
+    validate_info::<L>(&L::info(), scenario)
+}
+
+/// [`validate_lab`] with the lab's description already at hand.
+pub fn validate_info<L: Lab>(info: &LabInfo, scenario: &Scenario) -> Result<(), ScenarioError> {
+    let actors = L::build(&L::settings(info, &scenario.config));
     let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
-    validate(scenario, &info, &names)
+    validate(scenario, info, &names)
 }

@@ -5,11 +5,9 @@
 //! order, and rules that start at `t` draw only for messages sent at or
 //! after `t`, so the past of a run never changes when a fault is added.
 
-use super::record::StepRecord;
-use super::sim::{Event, Msg, Sim};
-use crate::actor::{ActorId, LabMsg};
+use super::sim::{Event, Sim};
+use crate::actor::ActorId;
 use crate::fault::{Fault, LinkRule, NetAction};
-use crate::lab::Lab;
 use crate::message::MsgClass;
 use crate::rng::SimRng;
 use crate::scenario::{Latency, Scenario};
@@ -200,13 +198,28 @@ impl Network {
     }
 }
 
-impl<L: Lab> Sim<'_, L> {
-    /// Put a message on the wire with the latency and fate the network gives it.
-    pub(super) fn send(&mut self, from: ActorId, to: ActorId, msg: Msg<L>, rec: &mut StepRecord) {
-        if to as usize >= self.actors.len() {
-            return;
-        }
-        let class = msg.class();
+/// What `Sim::send` did with a message.
+pub(super) struct Sent {
+    /// Flights that will arrive (0: lost, 2: duplicated); the caller keeps
+    /// the payload once per flight, `None` for a lost one.
+    pub copies: u8,
+    /// An actor the send crashes (`CrashOnSend`), for the caller to crash
+    /// once the payloads are kept.
+    pub crash: Option<ActorId>,
+}
+
+impl Sim<'_> {
+    /// Put a message on the wire with the latency and fate the network
+    /// gives it: records its flight (two if duplicated) and schedules its
+    /// arrival or loss. `label` and `message` are empty in lean runs.
+    pub(super) fn send(
+        &mut self,
+        from: ActorId,
+        to: ActorId,
+        class: MsgClass,
+        label: String,
+        message: LazyMessage,
+    ) -> Sent {
         let routing = self.net.route(
             self.scenario,
             &self.names,
@@ -217,12 +230,6 @@ impl<L: Lab> Sim<'_, L> {
             class,
         );
         let detail = self.rec.detail;
-        let (label, display) = if detail {
-            let copy = msg.clone();
-            (msg.label(), LazyMessage::new(move || copy.display()))
-        } else {
-            (String::new(), LazyMessage::default())
-        };
         let id = self.rec.flights.len() as u32;
         let mut flight = Flight {
             id,
@@ -234,24 +241,24 @@ impl<L: Lab> Sim<'_, L> {
             fate: Fate::InFlight,
             label,
             class,
-            message: display,
+            message,
             note: None,
             duplicate_of: None,
         };
-        match routing.action {
+        let copies = match routing.action {
             Some((NetAction::Drop, why)) => {
                 flight.note = detail.then(|| format!("lost in the network ({why})"));
                 flight.fate = Fate::Dropped;
                 self.push(flight.arrives_at, Event::Lost(id));
                 self.rec.flights.push(flight);
-                self.payloads.push(None);
+                0
             }
             Some((NetAction::Delay { ms }, why)) => {
                 flight.arrives_at = flight.arrives_at.saturating_add(ms);
                 flight.note = detail.then(|| format!("delayed {ms} ms ({why})"));
                 self.push(flight.arrives_at, Event::Deliver(id));
                 self.rec.flights.push(flight);
-                self.payloads.push(Some(msg));
+                1
             }
             Some((NetAction::Duplicate, why)) => {
                 let extra = self.net.duplicate_extra(&mut self.rng);
@@ -265,21 +272,17 @@ impl<L: Lab> Sim<'_, L> {
                 self.push(copy.arrives_at, Event::Deliver(id + 1));
                 self.rec.flights.push(flight);
                 self.rec.flights.push(copy);
-                self.payloads.push(Some(msg.clone()));
-                self.payloads.push(Some(msg));
+                2
             }
             None => {
                 self.push(flight.arrives_at, Event::Deliver(id));
                 self.rec.flights.push(flight);
-                self.payloads.push(Some(msg));
+                1
             }
-        }
-        if let Some(victim) = routing.crash {
-            let mut crash_rec = StepRecord::default();
-            self.crash(victim, &mut crash_rec);
-            rec.narration.extend(crash_rec.narration);
-            rec.data_changed = true;
-            rec.wrote |= crash_rec.wrote;
+        };
+        Sent {
+            copies,
+            crash: routing.crash,
         }
     }
 }

@@ -1,14 +1,56 @@
 //! Recording the trace: what one step accumulates while its handlers run,
 //! committing it (states, rows, verdicts), and the finished `Run`.
 
+use super::model::Model;
 use super::sim::Sim;
-use crate::actor::{Actor, ActorId, CtxOutput};
+use crate::actor::{ActorId, CtxOutput};
 use crate::fault::Fault;
-use crate::lab::{Lab, TraceSoFar};
+use crate::lab::TraceSoFar;
 use crate::trace::{
-    ActorInfo, CutMark, End, Fired, Flight, LoggedRow, Run, Step, StepKind, TableSchema, TimerMark,
+    CutMark, End, Fired, Flight, LoggedRow, RowChange, Run, Step, StepKind, TableSchema, TimerMark,
     UndefinedTransition, Violation,
 };
+use std::cell::Cell;
+
+/// How long a run's lists grew: steps, flights, timers, rows, queue.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Sizes {
+    pub steps: usize,
+    pub flights: usize,
+    pub timers: usize,
+    pub rows: usize,
+    pub queue: usize,
+}
+
+thread_local! {
+    /// The sizes of the last run on this thread: the next run reserves a
+    /// little more up front instead of growing (and copying) its lists
+    /// step by step; a re-simulation after a click is about as long as the
+    /// run before it. Capacities are not part of a run, so this cannot
+    /// change one.
+    static LAST_SIZES: Cell<Sizes> = const {
+        Cell::new(Sizes {
+            steps: 0,
+            flights: 0,
+            timers: 0,
+            rows: 0,
+            queue: 0,
+        })
+    };
+}
+
+/// What to reserve for a run: the last run's sizes and a quarter more.
+pub(super) fn expected_sizes() -> Sizes {
+    let s = LAST_SIZES.get();
+    let more = |n: usize| n + n / 4;
+    Sizes {
+        steps: more(s.steps),
+        flights: more(s.flights),
+        timers: more(s.timers),
+        rows: more(s.rows),
+        queue: more(s.queue),
+    }
+}
 
 /// Everything recorded so far.
 pub(super) struct Recorder {
@@ -23,21 +65,25 @@ pub(super) struct Recorder {
     pub end: End,
     /// Scratch list of the actors a step changed (reused between steps).
     pub who: Vec<ActorId>,
+    /// Scratch list of the rows an actor changed (reused between calls).
+    rows: Vec<RowChange>,
 }
 
 impl Recorder {
     pub fn new(detail: bool) -> Self {
+        let size = expected_sizes();
         Self {
             detail,
-            steps: Vec::new(),
-            flights: Vec::new(),
-            timers: Vec::new(),
+            steps: Vec::with_capacity(size.steps),
+            flights: Vec::with_capacity(size.flights),
+            timers: Vec::with_capacity(size.timers),
             table_schema: Vec::new(),
-            row_log: Vec::new(),
+            row_log: Vec::with_capacity(if detail { size.rows } else { 0 }),
             violations: Vec::new(),
             undefined: Vec::new(),
             end: End::Quiet,
             who: Vec::new(),
+            rows: Vec::new(),
         }
     }
 
@@ -110,49 +156,42 @@ fn lanes(mut bits: u128) -> impl Iterator<Item = ActorId> {
 }
 
 impl StepRecord {
-    /// What an actor's handler produced, minus its commands.
-    pub fn of_handler<M>(me: ActorId, out: &mut CtxOutput<M>) -> Self {
-        Self {
-            narration: std::mem::take(&mut out.narration),
-            transitions: std::mem::take(&mut out.transitions),
-            undefined: out.undefined.iter().map(|(s, e)| (me, *s, *e)).collect(),
-            data_changed: out.data_changed,
-            wrote: if out.data_changed { bit(me) } else { 0 },
-            moved: if out.moved { bit(me) } else { 0 },
-            ..Self::default()
+    /// Note what an actor's handler did (its narration and transitions
+    /// are already in the step's lists).
+    pub fn add_handler<M>(&mut self, me: ActorId, out: &CtxOutput<M>) {
+        self.undefined
+            .extend(out.undefined.iter().map(|(s, e)| (me, *s, *e)));
+        if out.data_changed {
+            self.data_changed = true;
+            self.wrote |= bit(me);
         }
-    }
-
-    pub fn absorb(&mut self, other: StepRecord) {
-        self.narration.extend(other.narration);
-        self.transitions.extend(other.transitions);
-        self.undefined.extend(other.undefined);
-        self.data_changed |= other.data_changed;
-        self.wrote |= other.wrote;
-        self.moved |= other.moved;
+        if out.moved {
+            self.moved |= bit(me);
+        }
     }
 }
 
-impl<L: Lab> Sim<'_, L> {
+impl Sim<'_> {
     /// Log the rows an actor changed during the step being recorded.
-    fn log_rows(&mut self, actor: ActorId) {
+    fn log_rows(&mut self, model: &mut dyn Model, actor: ActorId) {
         let step = self.rec.next_step();
         if !self.rec.detail {
-            self.actors[actor as usize].changed_rows(None);
+            model.changed_rows(actor, None);
             return;
         }
-        let mut rows = Vec::new();
-        self.actors[actor as usize].changed_rows(Some(&mut rows));
-        self.rec.row_log.extend(rows.into_iter().map(|r| LoggedRow {
+        let mut rows = std::mem::take(&mut self.rec.rows);
+        model.changed_rows(actor, Some(&mut rows));
+        self.rec.row_log.extend(rows.drain(..).map(|r| LoggedRow {
             step,
             table: r.table,
             key: r.key,
             cells: r.cells,
         }));
+        self.rec.rows = rows;
     }
 
     /// Record a step, then re-check the invariants if it changed anything.
-    pub(super) fn commit_step(&mut self, mut rec: StepRecord) {
+    pub(super) fn commit_step(&mut self, model: &mut dyn Model, mut rec: StepRecord) {
         let changed = rec.data_changed || rec.moved != 0 || self.rec.steps.is_empty();
         let index = self.rec.next_step();
         let moved =
@@ -162,7 +201,7 @@ impl<L: Lab> Sim<'_, L> {
         who.clear();
         if changed {
             if index == 0 {
-                who.extend(0..self.actors.len() as ActorId);
+                who.extend(0..self.names.len() as ActorId);
             } else {
                 who.extend(lanes(rec.wrote | rec.moved));
             }
@@ -178,7 +217,7 @@ impl<L: Lab> Sim<'_, L> {
         };
         if rec.data_changed {
             for a in lanes(rec.wrote) {
-                self.log_rows(a);
+                self.log_rows(model, a);
             }
         }
         for (actor, state, event) in rec.undefined {
@@ -192,15 +231,19 @@ impl<L: Lab> Sim<'_, L> {
         // States are recorded only when a machine may have moved (a step
         // with no transition, crash or write keeps the previous ones):
         // `Run::states_at` looks back to the last step that recorded them.
-        let states = if !self.rec.detail || !moved {
-            Vec::new()
+        let mut states = Vec::new();
+        if self.rec.detail && moved {
+            states.reserve_exact(self.names.len());
+            model.states(&mut states);
+        }
+        let down = if self.up.contains(&false) {
+            (0..self.names.len())
+                .filter(|&i| !self.up[i])
+                .map(|i| i as ActorId)
+                .collect()
         } else {
-            self.actors.iter().map(|a| a.machine().index()).collect()
+            Vec::new()
         };
-        let down = (0..self.actors.len())
-            .filter(|&i| !self.up[i])
-            .map(|i| i as ActorId)
-            .collect();
         self.rec.steps.push(Step {
             index,
             time: self.now,
@@ -217,13 +260,13 @@ impl<L: Lab> Sim<'_, L> {
         // a verdict (actors flag every write), so it is not re-checked; one
         // that did tells the lab which actors changed.
         if changed {
-            self.check(false, &who);
+            self.check(model, false, &who);
         }
         self.rec.who = who;
     }
 
     /// Evaluate the lab's invariants (or, at the end, its end properties).
-    pub(super) fn check(&mut self, at_end: bool, changed: &[ActorId]) {
+    pub(super) fn check(&mut self, model: &dyn Model, at_end: bool, changed: &[ActorId]) {
         let trace = TraceSoFar {
             changed,
             steps: &self.rec.steps,
@@ -231,27 +274,14 @@ impl<L: Lab> Sim<'_, L> {
             now_ms: self.now,
             broken: &self.rec.violations,
         };
-        let broken = if at_end {
-            L::check_end(&self.settings, &self.actors, &trace)
-        } else {
-            L::check(&self.settings, &self.actors, &trace)
-        };
+        let broken = model.check(at_end, &trace);
         for (id, msg) in broken {
             self.rec.violation(id, msg, self.now);
         }
     }
 
-    pub(super) fn finish(self) -> Run {
-        let actors = self
-            .actors
-            .iter()
-            .map(|a| ActorInfo {
-                name: a.name().to_string(),
-                title: a.title(),
-                machine: a.machine().machine,
-                instances: a.instances(),
-            })
-            .collect();
+    pub(super) fn finish(self, model: &dyn Model) -> Run {
+        let actors = model.infos();
         let lane = |n: &String| self.names.iter().position(|x| x == n).map(|i| i as ActorId);
         let cuts = self
             .scenario
@@ -273,6 +303,17 @@ impl<L: Lab> Sim<'_, L> {
             })
             .collect();
         let rec = self.rec;
+        LAST_SIZES.set(Sizes {
+            steps: rec.steps.len(),
+            flights: rec.flights.len(),
+            timers: rec.timers.len(),
+            rows: if rec.detail {
+                rec.row_log.len()
+            } else {
+                LAST_SIZES.get().rows
+            },
+            queue: self.queue_peak,
+        });
         Run {
             scenario: self.scenario.clone(),
             actors,

@@ -2,19 +2,19 @@
 //! sequence), actors' handlers, timers, crashes and restarts, and faults
 //! that act at a time or at a step.
 
+use super::model::{Hook, Model};
 use super::network::Network;
 use super::record::{Recorder, StepRecord};
-use crate::actor::{Actor, ActorId, Command, Ctx, CtxOutput};
+use crate::actor::{ActorId, TimerKind};
 use crate::fault::Fault;
-use crate::lab::Lab;
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use crate::trace::{End, Fate, StepKind, TimerMark};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// Something due at a virtual time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug)]
 pub(super) enum Event {
     Start,
     Fault(u32),
@@ -23,57 +23,76 @@ pub(super) enum Event {
     Timer { actor: ActorId, tag: u32, id: u32 },
 }
 
-pub(super) type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
+/// An event in the queue: due at `key >> 64`, in order of scheduling
+/// (`key`'s low half); the heap compares one number, the event never.
+#[derive(Clone, Copy)]
+pub(super) struct Due {
+    key: u128,
+    ev: Event,
+}
 
-pub(super) struct Sim<'s, L: Lab> {
+impl PartialEq for Due {
+    fn eq(&self, o: &Self) -> bool {
+        self.key == o.key
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&o.key)
+    }
+}
+
+/// The engine's state, whatever the lab: the lab's actors are behind
+/// `&mut dyn Model`, so none of this is compiled once per lab.
+pub(in crate::engine) struct Sim<'s> {
     pub scenario: &'s Scenario,
-    pub settings: L::Settings,
-    pub actors: Vec<L::Actor>,
     pub names: Vec<String>,
     pub up: Vec<bool>,
     pub now: u64,
     pub rec: Recorder,
     pub(super) rng: SimRng,
     pub(super) seq: u64,
-    pub(super) queue: BinaryHeap<Reverse<(u64, u64, Event)>>,
+    pub(super) queue: BinaryHeap<Reverse<Due>>,
     pub(super) net: Network,
-    /// Payload of each flight still on the wire.
-    pub(super) payloads: Vec<Option<Msg<L>>>,
-    /// Active timers per actor: tag -> timer id.
-    active_timers: Vec<BTreeMap<u32, u32>>,
+    /// Active timers per actor: (tag, timer id), a few per actor at most.
+    active_timers: Vec<Vec<(u32, u32)>>,
     /// Faults triggered at a step: (step, fault index), in order.
     step_faults: Vec<(u32, u32)>,
-    /// A command buffer handed to each handler and taken back (no
-    /// allocation per event).
-    spare: Vec<Command<Msg<L>>>,
+    /// The most events the queue held at once.
+    pub(super) queue_peak: usize,
 }
 
-impl<'s, L: Lab> Sim<'s, L> {
+impl<'s> Sim<'s> {
     pub fn new(
         scenario: &'s Scenario,
-        settings: L::Settings,
-        actors: Vec<L::Actor>,
+        model: &dyn Model,
         names: Vec<String>,
         detail: bool,
     ) -> Self {
-        let n = actors.len();
+        let n = names.len();
         let net = Network::new(scenario, &names);
         let mut sim = Self {
             scenario,
-            settings,
-            actors,
             names,
             up: vec![true; n],
             now: 0,
             rec: Recorder::new(detail),
             rng: SimRng::new(scenario.seed),
             seq: 0,
-            queue: BinaryHeap::new(),
+            queue: BinaryHeap::with_capacity(super::record::expected_sizes().queue),
             net,
-            payloads: Vec::new(),
-            active_timers: vec![BTreeMap::new(); n],
+            active_timers: vec![Vec::new(); n],
             step_faults: Vec::new(),
-            spare: Vec::new(),
+            queue_peak: 0,
         };
         sim.push(0, Event::Start);
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -90,8 +109,8 @@ impl<'s, L: Lab> Sim<'s, L> {
                 _ => {}
             }
         }
-        for a in &sim.actors {
-            for t in a.schema() {
+        for a in 0..n as ActorId {
+            for t in model.schema(a) {
                 if !sim.rec.table_schema.iter().any(|x| x.title == t.title) {
                     sim.rec.table_schema.push(t);
                 }
@@ -102,7 +121,11 @@ impl<'s, L: Lab> Sim<'s, L> {
 
     pub(super) fn push(&mut self, at: u64, ev: Event) {
         self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, ev)));
+        self.queue.push(Reverse(Due {
+            key: u128::from(at) << 64 | u128::from(self.seq),
+            ev,
+        }));
+        self.queue_peak = self.queue_peak.max(self.queue.len());
     }
 
     fn actor_id(&self, name: &str) -> Option<ActorId> {
@@ -113,19 +136,62 @@ impl<'s, L: Lab> Sim<'s, L> {
     }
 
     fn timer_live(&self, actor: ActorId, tag: u32, id: u32) -> bool {
-        self.up[actor as usize] && self.active_timers[actor as usize].get(&tag) == Some(&id)
+        self.up[actor as usize] && self.timer(actor, tag) == Some(id)
     }
 
     /// Whether every event still queued is a background timer (or a dead
     /// one): then nothing the learner waits for can happen any more.
     fn only_background_left(&self) -> bool {
-        self.queue.iter().all(|Reverse((_, _, ev))| match *ev {
+        self.queue.iter().all(|Reverse(due)| match due.ev {
             Event::Timer { actor, tag, id } => {
                 !self.timer_live(actor, tag, id)
                     || self.rec.timers[id as usize].kind.is_background()
             }
             _ => false,
         })
+    }
+
+    /// The live timer `tag` of `actor`, if any.
+    fn timer(&self, actor: ActorId, tag: u32) -> Option<u32> {
+        self.active_timers[actor as usize]
+            .iter()
+            .find(|t| t.0 == tag)
+            .map(|t| t.1)
+    }
+
+    /// Start (or restart) timer `tag` of `me`, due `after_ms` from now.
+    pub(super) fn set_timer(
+        &mut self,
+        me: ActorId,
+        after_ms: u64,
+        tag: u32,
+        kind: TimerKind,
+        label: String,
+    ) {
+        let id = self.rec.timers.len() as u32;
+        let due_at = self.now.saturating_add(after_ms);
+        self.rec.timers.push(TimerMark {
+            actor: me,
+            set_at: self.now,
+            set_step: self.rec.next_step(),
+            due_at,
+            kind,
+            label,
+            fired_step: None,
+        });
+        let active = &mut self.active_timers[me as usize];
+        match active.iter_mut().find(|t| t.0 == tag) {
+            Some(t) => t.1 = id,
+            None => active.push((tag, id)),
+        }
+        self.push(due_at, Event::Timer { actor: me, tag, id });
+    }
+
+    pub(super) fn cancel_timer(&mut self, me: ActorId, tag: u32) {
+        let active = &mut self.active_timers[me as usize];
+        if let Some(i) = active.iter().position(|t| t.0 == tag) {
+            active.swap_remove(i);
+        }
     }
 
     /// A fault triggered at the step about to be recorded, if any.
@@ -140,16 +206,17 @@ impl<'s, L: Lab> Sim<'s, L> {
         }
     }
 
-    pub fn run(&mut self) {
+    pub fn run(&mut self, model: &mut dyn Model) {
         let bounds = self.scenario.bounds;
         loop {
             let due = self.due_step_fault();
             let (at, ev) = match due {
                 Some(i) => (self.now, Event::Fault(i)),
                 None => {
-                    let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+                    let Some(Reverse(Due { key, ev })) = self.queue.pop() else {
                         break;
                     };
+                    let at = (key >> 64) as u64;
                     if let Event::Timer { actor, tag, id } = ev {
                         if !self.timer_live(actor, tag, id) {
                             continue; // cancelled or superseded: not an event, not a bound
@@ -176,37 +243,23 @@ impl<'s, L: Lab> Sim<'s, L> {
                 return;
             }
             self.now = at;
-            self.step(ev);
+            self.step(model, ev);
         }
-        let all: Vec<ActorId> = (0..self.actors.len() as ActorId).collect();
-        self.check(true, &all);
-    }
-
-    /// Call a handler on actor `me` and carry out its commands.
-    fn handle(
-        &mut self,
-        me: ActorId,
-        f: impl FnOnce(&mut L::Actor, &mut Ctx<'_, Msg<L>>),
-    ) -> StepRecord {
-        let buffer = std::mem::take(&mut self.spare);
-        let mut ctx = Ctx::new(self.now, me, &mut self.rng, self.rec.detail, buffer);
-        f(&mut self.actors[me as usize], &mut ctx);
-        let out = ctx.finish();
-        self.apply(me, out)
+        let all: Vec<ActorId> = (0..self.names.len() as ActorId).collect();
+        self.check(model, true, &all);
     }
 
     /// Process one event and record it as a step.
-    fn step(&mut self, ev: Event) {
+    fn step(&mut self, model: &mut dyn Model, ev: Event) {
         let mut rec = StepRecord::default();
         match ev {
             Event::Start => {
                 rec.summary = "Run starts".into();
-                for i in 0..self.actors.len() as ActorId {
-                    let r = self.handle(i, |a, ctx| a.on_start(ctx));
-                    rec.absorb(r);
+                for i in 0..self.names.len() as ActorId {
+                    model.handle(self, i, Hook::Start, &mut rec);
                 }
             }
-            Event::Deliver(fid) => self.deliver(fid, &mut rec),
+            Event::Deliver(fid) => self.deliver(model, fid, &mut rec),
             Event::Lost(fid) => {
                 let f = &self.rec.flights[fid as usize];
                 rec.kind = StepKind::Lost;
@@ -219,15 +272,14 @@ impl<'s, L: Lab> Sim<'s, L> {
                         f.label, self.names[f.from as usize], self.names[f.to as usize]
                     ));
                 }
-                self.payloads[fid as usize] = None;
+                model.drop_payload(fid);
             }
             Event::Timer { actor, tag, id } => {
-                self.active_timers[actor as usize].remove(&tag);
+                self.cancel_timer(actor, tag);
                 rec.kind = StepKind::Timer;
                 rec.actor = Some(actor);
                 self.rec.timers[id as usize].fired_step = Some(self.rec.next_step());
-                let r = self.handle(actor, |a, ctx| a.on_timer(tag, ctx));
-                rec.absorb(r);
+                model.handle(self, actor, Hook::Timer(tag), &mut rec);
             }
             Event::Fault(i) => {
                 let scenario = self.scenario;
@@ -235,21 +287,21 @@ impl<'s, L: Lab> Sim<'s, L> {
                 if let Fault::AtStep { then, .. } = fault {
                     fault = then;
                 }
-                if !self.fault(fault, &mut rec) {
+                if !self.fault(model, fault, &mut rec) {
                     return;
                 }
             }
         }
-        self.commit_step(rec);
+        self.commit_step(model, rec);
     }
 
-    fn deliver(&mut self, fid: u32, rec: &mut StepRecord) {
+    fn deliver(&mut self, model: &mut dyn Model, fid: u32, rec: &mut StepRecord) {
         let f = &self.rec.flights[fid as usize];
         let (from, to) = (f.from, f.to);
         rec.actor = Some(to);
         rec.flight = Some(fid);
-        let payload = self.payloads[fid as usize].take();
         if !self.up[to as usize] {
+            model.drop_payload(fid);
             rec.kind = StepKind::Lost;
             let f = &mut self.rec.flights[fid as usize];
             f.fate = Fate::ReceiverDown;
@@ -257,24 +309,23 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label);
                 rec.narration.push(format!(
                     "{} is down, so the message \"{}\" reaches nobody and is lost.",
-                    self.actors[to as usize].title(),
+                    model.title(to),
                     f.label
                 ));
             }
-        } else if let Some(msg) = payload {
+        } else if model.has_payload(fid) {
             rec.kind = StepKind::Deliver;
             self.rec.flights[fid as usize].fate = Fate::Delivered;
-            let r = self.handle(to, |a, ctx| a.on_message(from, msg, ctx));
-            rec.absorb(r);
+            model.handle(self, to, Hook::Message { flight: fid, from }, rec);
         }
     }
 
     /// Carry out a crash, restart or lab fault. False: not a step at all.
-    fn fault(&mut self, fault: &Fault, rec: &mut StepRecord) -> bool {
+    fn fault(&mut self, model: &mut dyn Model, fault: &Fault, rec: &mut StepRecord) -> bool {
         match fault {
             Fault::Crash { actor, .. } => {
                 if let Some(id) = self.actor_id(actor) {
-                    self.crash(id, rec);
+                    self.crash(model, id, rec);
                 }
             }
             Fault::Restart { actor, .. } => {
@@ -287,17 +338,16 @@ impl<'s, L: Lab> Sim<'s, L> {
                     rec.summary = format!("{actor} is already running");
                     rec.narration.push(format!(
                         "{} was not down, so there is nothing to restart.",
-                        self.actors[id as usize].title()
+                        model.title(id)
                     ));
                 } else {
                     self.up[id as usize] = true;
                     rec.summary = format!("{actor} restarts");
                     rec.narration.push(format!(
                         "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
-                        self.actors[id as usize].title()
+                        model.title(id)
                     ));
-                    let r = self.handle(id, |a, ctx| a.on_restart(ctx));
-                    rec.absorb(r);
+                    model.handle(self, id, Hook::Restart, rec);
                 }
             }
             Fault::Lab {
@@ -309,23 +359,36 @@ impl<'s, L: Lab> Sim<'s, L> {
                 rec.kind = StepKind::LabFault;
                 rec.actor = Some(id);
                 rec.summary = format!("fault \"{name}\" on {actor}");
-                let up = self.up[id as usize];
-                let mut understood = false;
-                let r = self.handle(id, |a, ctx| {
-                    understood = up && a.on_lab_fault(name, args, ctx);
-                });
-                if !understood {
-                    rec.narration
-                        .push(format!("The fault \"{name}\" had no effect on {actor}."));
+                // The actor's own lines follow this step's first ones.
+                let at = rec.narration.len();
+                if !model.handle(self, id, Hook::LabFault(name, args), rec) {
+                    rec.narration.insert(
+                        at,
+                        format!("The fault \"{name}\" had no effect on {actor}."),
+                    );
                 }
-                rec.absorb(r);
             }
             _ => return false,
         }
         true
     }
 
-    pub(super) fn crash(&mut self, id: ActorId, rec: &mut StepRecord) {
+    /// An actor crashes at the moment it sends (`CrashOnSend`): the
+    /// sender's step records the crash's narration and data change.
+    pub(super) fn crash_on_send(
+        &mut self,
+        model: &mut dyn Model,
+        victim: ActorId,
+        rec: &mut StepRecord,
+    ) {
+        let mut crash_rec = StepRecord::default();
+        self.crash(model, victim, &mut crash_rec);
+        rec.narration.extend(crash_rec.narration);
+        rec.data_changed = true;
+        rec.wrote |= crash_rec.wrote;
+    }
+
+    pub(super) fn crash(&mut self, model: &mut dyn Model, id: ActorId, rec: &mut StepRecord) {
         rec.kind = StepKind::Crash;
         rec.actor = Some(id);
         let name = &self.names[id as usize];
@@ -335,52 +398,13 @@ impl<'s, L: Lab> Sim<'s, L> {
         }
         self.up[id as usize] = false;
         self.active_timers[id as usize].clear();
-        self.actors[id as usize].on_crash();
+        model.crash(id);
         rec.summary = format!("{name} crashes");
         rec.narration.push(format!(
             "{} crashes. Whatever it held only in memory is lost; its durable data survives. Messages sent to it now are lost.",
-            self.actors[id as usize].title()
+            model.title(id)
         ));
         rec.data_changed = true;
         rec.wrote |= super::record::bit(id);
-    }
-
-    /// Carry out an actor's commands; returns what the step should record.
-    fn apply(&mut self, me: ActorId, mut out: CtxOutput<Msg<L>>) -> StepRecord {
-        let mut rec = StepRecord::of_handler(me, &mut out);
-        let mut commands = std::mem::take(&mut out.commands);
-        for c in commands.drain(..) {
-            if !self.up[me as usize] {
-                break; // crashed by a fault on one of its own sends: the rest never happens
-            }
-            match c {
-                Command::Send { to, msg } => self.send(me, to, msg, &mut rec),
-                Command::SetTimer {
-                    after_ms,
-                    tag,
-                    kind,
-                    label,
-                } => {
-                    let id = self.rec.timers.len() as u32;
-                    let due_at = self.now.saturating_add(after_ms);
-                    self.rec.timers.push(TimerMark {
-                        actor: me,
-                        set_at: self.now,
-                        set_step: self.rec.next_step(),
-                        due_at,
-                        kind,
-                        label,
-                        fired_step: None,
-                    });
-                    self.active_timers[me as usize].insert(tag, id);
-                    self.push(due_at, Event::Timer { actor: me, tag, id });
-                }
-                Command::CancelTimer { tag } => {
-                    self.active_timers[me as usize].remove(&tag);
-                }
-            }
-        }
-        self.spare = commands;
-        rec
     }
 }

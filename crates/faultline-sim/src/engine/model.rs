@@ -1,0 +1,236 @@
+//! The seam between the engine and a lab: the only generic code of the
+//! engine. [`LabModel`] holds a lab's typed actors, settings and messages
+//! on the wire and implements [`Model`], a small object-safe trait; the
+//! loop, the network and the recorder take `&mut dyn Model` and are
+//! compiled once, whatever the number of labs. Per lab, only the handler
+//! dispatch, the command loop and the typed payload store are compiled.
+
+use super::record::StepRecord;
+use super::sim::Sim;
+use crate::actor::{Actor, ActorId, Command, Ctx, LabMsg};
+use crate::lab::{Lab, TraceSoFar};
+use crate::message::Message;
+use crate::scenario::Config;
+use crate::trace::{ActorInfo, LazyMessage, MessageLog, RowChange, TableSchema};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Which handler to call on an actor.
+pub(super) enum Hook<'a> {
+    Start,
+    /// The message on flight `flight`, from `from` (its payload is taken).
+    Message {
+        flight: u32,
+        from: ActorId,
+    },
+    Timer(u32),
+    Restart,
+    LabFault(&'a str, &'a Config),
+}
+
+/// What the engine asks of a lab's actors, without knowing their types.
+pub(super) trait Model {
+    /// Call a handler on actor `me` and carry out its commands through
+    /// `sim`, recording into the step's `rec`; returns, for a lab fault,
+    /// whether the actor understood it.
+    fn handle(
+        &mut self,
+        sim: &mut Sim<'_>,
+        me: ActorId,
+        hook: Hook<'_>,
+        rec: &mut StepRecord,
+    ) -> bool;
+    /// Whether flight `flight` still carries a message.
+    fn has_payload(&self, flight: u32) -> bool;
+    /// Forget the message of a flight that will never be handled.
+    fn drop_payload(&mut self, flight: u32);
+    fn crash(&mut self, id: ActorId);
+    fn title(&self, id: ActorId) -> String;
+    /// Rows actor `id` changed since the last call (`None`: forget them).
+    fn changed_rows(&mut self, id: ActorId, out: Option<&mut Vec<RowChange>>);
+    /// Every actor's state index, in lane order.
+    fn states(&self, out: &mut Vec<u8>);
+    /// Broken invariants (or, `at_end`, end properties).
+    fn check(&self, at_end: bool, trace: &TraceSoFar<'_>) -> Vec<(&'static str, String)>;
+    /// The tables actor `id` writes to.
+    fn schema(&self, id: ActorId) -> Vec<TableSchema>;
+    /// The lanes, for the finished run.
+    fn infos(&self) -> Vec<ActorInfo>;
+}
+
+type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
+
+/// A lab's actors, settings and the messages on the wire.
+pub(super) struct LabModel<L: Lab> {
+    pub settings: L::Settings,
+    pub actors: Vec<L::Actor>,
+    /// Payload of each flight still on the wire, by flight id.
+    payloads: Vec<Option<Msg<L>>>,
+    /// A command buffer handed to each handler and taken back (no
+    /// allocation per event).
+    spare: Vec<Command<Msg<L>>>,
+    /// Every message sent, for the flights' `LazyMessage`s (full runs).
+    log: Rc<Log<Msg<L>>>,
+}
+
+/// A run's messages in send order, rendered when a view asks.
+struct Log<M>(RefCell<Vec<M>>);
+
+impl<M: LabMsg> MessageLog for Log<M> {
+    fn message(&self, index: u32) -> Message {
+        self.0.borrow()[index as usize].display()
+    }
+}
+
+impl<L: Lab> LabModel<L> {
+    pub fn new(settings: L::Settings, actors: Vec<L::Actor>) -> Self {
+        Self {
+            settings,
+            actors,
+            payloads: Vec::with_capacity(super::record::expected_sizes().flights),
+            spare: Vec::new(),
+            log: Rc::new(Log(RefCell::new(Vec::new()))),
+        }
+    }
+
+    /// Put a message on the wire (the network, in `Sim::send`, decides its
+    /// fate); keep its payload once per copy that will arrive.
+    fn send(
+        &mut self,
+        sim: &mut Sim<'_>,
+        from: ActorId,
+        to: ActorId,
+        msg: Msg<L>,
+        rec: &mut StepRecord,
+    ) {
+        if to as usize >= self.actors.len() {
+            return;
+        }
+        let class = msg.class();
+        let (label, display) = if sim.rec.detail {
+            let mut log = self.log.0.borrow_mut();
+            let index = log.len() as u32;
+            log.push(msg.clone());
+            let shared: Rc<dyn MessageLog> = self.log.clone();
+            (msg.label(), LazyMessage::logged(shared, index))
+        } else {
+            (String::new(), LazyMessage::default())
+        };
+        let sent = sim.send(from, to, class, label, display);
+        match sent.copies {
+            0 => self.payloads.push(None),
+            1 => self.payloads.push(Some(msg)),
+            _ => {
+                self.payloads.push(Some(msg.clone()));
+                self.payloads.push(Some(msg));
+            }
+        }
+        if let Some(victim) = sent.crash {
+            sim.crash_on_send(self, victim, rec);
+        }
+    }
+}
+
+impl<L: Lab> Model for LabModel<L> {
+    fn handle(
+        &mut self,
+        sim: &mut Sim<'_>,
+        me: ActorId,
+        hook: Hook<'_>,
+        rec: &mut StepRecord,
+    ) -> bool {
+        let buffer = std::mem::take(&mut self.spare);
+        let mut ctx = Ctx::new(
+            sim.now,
+            me,
+            &mut sim.rng,
+            sim.rec.detail,
+            buffer,
+            &mut rec.narration,
+            &mut rec.transitions,
+        );
+        let actor = &mut self.actors[me as usize];
+        let mut understood = false;
+        match hook {
+            Hook::Start => actor.on_start(&mut ctx),
+            Hook::Message { flight, from } => {
+                if let Some(msg) = self.payloads[flight as usize].take() {
+                    actor.on_message(from, msg, &mut ctx);
+                }
+            }
+            Hook::Timer(tag) => actor.on_timer(tag, &mut ctx),
+            Hook::Restart => actor.on_restart(&mut ctx),
+            Hook::LabFault(name, args) => {
+                understood = sim.up[me as usize] && actor.on_lab_fault(name, args, &mut ctx);
+            }
+        }
+        let mut out = ctx.finish();
+        rec.add_handler(me, &out);
+        let mut commands = std::mem::take(&mut out.commands);
+        for c in commands.drain(..) {
+            if !sim.up[me as usize] {
+                break; // crashed by a fault on one of its own sends: the rest never happens
+            }
+            match c {
+                Command::Send { to, msg } => self.send(sim, me, to, msg, rec),
+                Command::SetTimer {
+                    after_ms,
+                    tag,
+                    kind,
+                    label,
+                } => sim.set_timer(me, after_ms, tag, kind, label),
+                Command::CancelTimer { tag } => sim.cancel_timer(me, tag),
+            }
+        }
+        self.spare = commands;
+        understood
+    }
+
+    fn has_payload(&self, flight: u32) -> bool {
+        self.payloads[flight as usize].is_some()
+    }
+
+    fn drop_payload(&mut self, flight: u32) {
+        self.payloads[flight as usize] = None;
+    }
+
+    fn crash(&mut self, id: ActorId) {
+        self.actors[id as usize].on_crash();
+    }
+
+    fn title(&self, id: ActorId) -> String {
+        self.actors[id as usize].title()
+    }
+
+    fn changed_rows(&mut self, id: ActorId, out: Option<&mut Vec<RowChange>>) {
+        self.actors[id as usize].changed_rows(out);
+    }
+
+    fn states(&self, out: &mut Vec<u8>) {
+        out.extend(self.actors.iter().map(|a| a.machine().index()));
+    }
+
+    fn check(&self, at_end: bool, trace: &TraceSoFar<'_>) -> Vec<(&'static str, String)> {
+        if at_end {
+            L::check_end(&self.settings, &self.actors, trace)
+        } else {
+            L::check(&self.settings, &self.actors, trace)
+        }
+    }
+
+    fn schema(&self, id: ActorId) -> Vec<TableSchema> {
+        self.actors[id as usize].schema()
+    }
+
+    fn infos(&self) -> Vec<ActorInfo> {
+        self.actors
+            .iter()
+            .map(|a| ActorInfo {
+                name: a.name().to_string(),
+                title: a.title(),
+                machine: a.machine().machine,
+                instances: a.instances(),
+            })
+            .collect()
+    }
+}
