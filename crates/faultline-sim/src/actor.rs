@@ -293,3 +293,62 @@ pub trait Actor {
     /// `None` (a lean run) the actor only forgets what changed.
     fn changed_rows(&mut self, _out: Option<&mut Vec<RowChange>>) {}
 }
+
+/// Implements [`Actor`] for a lab's enum of actors (each variant holds one
+/// actor type) by forwarding every call to the variant's actor: static
+/// dispatch, written once for every lab.
+#[macro_export]
+macro_rules! forward_actor {
+    ($enum:ident, $msg:ty, [$($v:ident),+ $(,)?]) => {
+        impl $crate::actor::Actor for $enum {
+            type Msg = $msg;
+
+            fn name(&self) -> &str {
+                match self { $(Self::$v(a) => a.name()),+ }
+            }
+            fn title(&self) -> String {
+                match self { $(Self::$v(a) => a.title()),+ }
+            }
+            fn machine(&self) -> &$crate::machine::MachineState {
+                match self { $(Self::$v(a) => a.machine()),+ }
+            }
+            fn on_start(&mut self, ctx: &mut $crate::actor::Ctx<$msg>) {
+                match self { $(Self::$v(a) => a.on_start(ctx)),+ }
+            }
+            fn on_message(
+                &mut self,
+                from: $crate::actor::ActorId,
+                msg: $msg,
+                ctx: &mut $crate::actor::Ctx<$msg>,
+            ) {
+                match self { $(Self::$v(a) => a.on_message(from, msg, ctx)),+ }
+            }
+            fn on_timer(&mut self, tag: u32, ctx: &mut $crate::actor::Ctx<$msg>) {
+                match self { $(Self::$v(a) => a.on_timer(tag, ctx)),+ }
+            }
+            fn on_crash(&mut self) {
+                match self { $(Self::$v(a) => a.on_crash()),+ }
+            }
+            fn on_restart(&mut self, ctx: &mut $crate::actor::Ctx<$msg>) {
+                match self { $(Self::$v(a) => a.on_restart(ctx)),+ }
+            }
+            fn on_lab_fault(
+                &mut self,
+                name: &str,
+                args: &$crate::scenario::Config,
+                ctx: &mut $crate::actor::Ctx<$msg>,
+            ) -> bool {
+                match self { $(Self::$v(a) => a.on_lab_fault(name, args, ctx)),+ }
+            }
+            fn instances(&self) -> Option<$crate::actor::Instances> {
+                match self { $(Self::$v(a) => a.instances()),+ }
+            }
+            fn schema(&self) -> Vec<$crate::trace::TableSchema> {
+                match self { $(Self::$v(a) => a.schema()),+ }
+            }
+            fn changed_rows(&mut self, out: Option<&mut Vec<$crate::trace::RowChange>>) {
+                match self { $(Self::$v(a) => a.changed_rows(out)),+ }
+            }
+        }
+    };
+}

@@ -18,11 +18,8 @@ pub mod msg;
 pub mod planner;
 mod presets;
 
-use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::lab::{Lab, LabInfo, TraceSoFar};
-use crate::machine::MachineState;
 use crate::scenario::Config;
-use crate::trace::{RowChange, TableSchema};
 use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR};
 use msg::OAuthMsg;
 
@@ -39,58 +36,11 @@ pub enum OAuthActor {
     Attacker(attacker::Attacker),
 }
 
-macro_rules! each {
-    ($self:expr, $a:ident => $body:expr) => {
-        match $self {
-            OAuthActor::Browser($a) => $body,
-            OAuthActor::Planner($a) => $body,
-            OAuthActor::Auth($a) => $body,
-            OAuthActor::Calendar($a) => $body,
-            OAuthActor::Attacker($a) => $body,
-        }
-    };
-}
-
-impl Actor for OAuthActor {
-    type Msg = OAuthMsg;
-
-    fn name(&self) -> &str {
-        each!(self, a => a.name())
-    }
-    fn title(&self) -> String {
-        each!(self, a => a.title())
-    }
-    fn machine(&self) -> &MachineState {
-        each!(self, a => a.machine())
-    }
-    fn on_start(&mut self, ctx: &mut Ctx<OAuthMsg>) {
-        each!(self, a => a.on_start(ctx))
-    }
-    fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
-        each!(self, a => a.on_message(from, msg, ctx))
-    }
-    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
-        each!(self, a => a.on_timer(tag, ctx))
-    }
-    fn on_crash(&mut self) {
-        each!(self, a => a.on_crash())
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx<OAuthMsg>) {
-        each!(self, a => a.on_restart(ctx))
-    }
-    fn on_lab_fault(&mut self, name: &str, args: &Config, ctx: &mut Ctx<OAuthMsg>) -> bool {
-        each!(self, a => a.on_lab_fault(name, args, ctx))
-    }
-    fn instances(&self) -> Option<Instances> {
-        each!(self, a => a.instances())
-    }
-    fn schema(&self) -> Vec<TableSchema> {
-        each!(self, a => a.schema())
-    }
-    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        each!(self, a => a.changed_rows(out))
-    }
-}
+crate::forward_actor!(
+    OAuthActor,
+    OAuthMsg,
+    [Browser, Planner, Auth, Calendar, Attacker]
+);
 
 pub struct OAuthLab;
 

@@ -12,11 +12,8 @@ pub mod msg;
 mod presets;
 pub mod processor;
 
-use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::lab::{Lab, LabInfo, TraceSoFar};
-use crate::machine::MachineState;
 use crate::scenario::Config;
-use crate::trace::{RowChange, TableSchema};
 use config::PaymentsConfig;
 use msg::PayMsg;
 
@@ -39,57 +36,7 @@ pub enum PaymentActor {
     Processor(processor::Processor),
 }
 
-macro_rules! each {
-    ($self:expr, $a:ident => $body:expr) => {
-        match $self {
-            PaymentActor::Client($a) => $body,
-            PaymentActor::Api($a) => $body,
-            PaymentActor::Db($a) => $body,
-            PaymentActor::Processor($a) => $body,
-        }
-    };
-}
-
-impl Actor for PaymentActor {
-    type Msg = PayMsg;
-
-    fn name(&self) -> &str {
-        each!(self, a => a.name())
-    }
-    fn title(&self) -> String {
-        each!(self, a => a.title())
-    }
-    fn machine(&self) -> &MachineState {
-        each!(self, a => a.machine())
-    }
-    fn on_start(&mut self, ctx: &mut Ctx<PayMsg>) {
-        each!(self, a => a.on_start(ctx))
-    }
-    fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
-        each!(self, a => a.on_message(from, msg, ctx))
-    }
-    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<PayMsg>) {
-        each!(self, a => a.on_timer(tag, ctx))
-    }
-    fn on_crash(&mut self) {
-        each!(self, a => a.on_crash())
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
-        each!(self, a => a.on_restart(ctx))
-    }
-    fn on_lab_fault(&mut self, name: &str, args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
-        each!(self, a => a.on_lab_fault(name, args, ctx))
-    }
-    fn instances(&self) -> Option<Instances> {
-        each!(self, a => a.instances())
-    }
-    fn schema(&self) -> Vec<TableSchema> {
-        each!(self, a => a.schema())
-    }
-    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        each!(self, a => a.changed_rows(out))
-    }
-}
+crate::forward_actor!(PaymentActor, PayMsg, [Client, Api, Db, Processor]);
 
 /// The lab's plug-in for the engine.
 pub struct PaymentsLab;
