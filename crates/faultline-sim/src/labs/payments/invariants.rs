@@ -84,11 +84,11 @@ pub fn check(
     };
     // The money truth: what the card processor holds.
     if trace.changed(cfg.processor()) && want(ONE_CHARGE_PER_ORDER) {
-        check_holds(card, &mut out);
+        check_holds(card, trace.now_ms, &mut out);
     }
     if (trace.changed(cfg.db()) || trace.changed(cfg.processor())) && want(LEDGER_MATCHES_PROCESSOR)
     {
-        check_ledger(db, card, &mut out);
+        check_ledger(db, card, trace.now_ms, &mut out);
     }
     // Only what changed can break something: the ledger's properties when
     // the database wrote, a client's when it changed (a replay is judged
@@ -191,16 +191,19 @@ pub fn check_received(
 
 /// Holds the processor placed twice for one order: the customer charged
 /// twice (DOMAIN.md §1: money moved twice at the processor).
-fn check_holds(card: &Processor, out: &mut Vec<(&'static str, String)>) {
-    for (i, a) in card.held().enumerate() {
+/// Only a hold placed now can make an order's count go up, so only those
+/// orders are counted (allocation-free unless something is wrong).
+fn check_holds(card: &Processor, now: u64, out: &mut Vec<(&'static str, String)>) {
+    for a in card.held().filter(|a| a.placed_at == now) {
+        if card.held().filter(|o| o.order == a.order).count() < 2 {
+            continue;
+        }
         let same: Vec<String> = card
             .held()
             .filter(|o| o.order == a.order)
             .map(|o| format!("auth_{}", o.id))
             .collect();
-        // Reported once, at the order's first hold.
-        let first = card.held().position(|o| o.order == a.order) == Some(i);
-        if same.len() > 1 && first {
+        {
             out.push((
                 ONE_CHARGE_PER_ORDER,
                 format!(
@@ -211,6 +214,7 @@ fn check_holds(card: &Processor, out: &mut Vec<(&'static str, String)>) {
                     same.join(", ")
                 ),
             ));
+            return;
         }
     }
 }
@@ -218,8 +222,14 @@ fn check_holds(card: &Processor, out: &mut Vec<(&'static str, String)>) {
 /// The ledger against the processor, as a reconciliation job compares
 /// them: a charge whose hold is missing or voided, or two charges for one
 /// hold. (A hold missing from the ledger is judged when the run ends.)
-fn check_ledger(db: &Database, card: &Processor, out: &mut Vec<(&'static str, String)>) {
+/// Only a charge written now, or one whose hold was voided now, can be a
+/// new problem (earlier ones were judged when they happened).
+fn check_ledger(db: &Database, card: &Processor, now: u64, out: &mut Vec<(&'static str, String)>) {
+    let voided_now = card.auths.iter().any(|a| a.voided_at == Some(now));
     for (i, c) in db.charges.iter().enumerate() {
+        if c.at != now && !voided_now {
+            continue;
+        }
         let hold = card.auths.iter().find(|a| a.id == c.auth);
         let problem = match hold {
             None => Some(format!("charge ch_{} records auth_{}, which the card processor never placed", c.id, c.auth)),

@@ -54,6 +54,9 @@ pub struct Auth {
     pub state: HoldState,
     /// When the processor forgets `key` (its own retention).
     pub key_until: u64,
+    /// When it was placed, and voided (the checks look at what moved now).
+    pub placed_at: u64,
+    pub voided_at: Option<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -155,6 +158,8 @@ impl Processor {
             asked: 1,
             state: HoldState::Held,
             key_until: until,
+            placed_at: now,
+            voided_at: None,
         });
         Outcome::Approved {
             auth: id,
@@ -210,6 +215,7 @@ impl Actor for Processor {
             PayMsg::Void { auth } => {
                 if let Some(a) = self.auths.iter_mut().find(|a| a.id == auth) {
                     a.state = HoldState::Voided;
+                    a.voided_at = Some(ctx.now());
                     mark_changed(&mut self.dirty, auth);
                     ctx.data_changed();
                 }
