@@ -2,7 +2,7 @@
 # The whole pipeline: setup, workflow lint, Rust lint, native tests, engine
 # benchmark (fails below its budget), release wasm build (scripts/build.sh,
 # the same build the Pages deploy runs), size budget, browser E2E (with
-# performance figures). Exits non-zero on the first failure.
+# performance figures), Lighthouse. Exits non-zero on the first failure.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -52,5 +52,8 @@ python3 scripts/budget.py dist
 
 section "E2E: node --test e2e/*.test.mjs (headless Chromium; engines.test.mjs also Firefox ESR and WebKit)"
 (cd e2e && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
+
+section "Lighthouse (tools/lighthouse/run.mjs: mobile defaults, median of 3, landing and a lab link; fails below its floors)"
+node tools/lighthouse/run.mjs dist
 
 section "all green in $((SECONDS - t0))s"

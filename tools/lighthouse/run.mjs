@@ -26,19 +26,21 @@ const RUNS = 3;
 const STRICT = process.env.FAULTLINE_LIGHTHOUSE_STRICT === '1';
 const SUB = '/faultline/';
 
-// Floors: today's figures less a margin for run-to-run noise (a regression
-// gate); goals: what issue 8 asks for.
+// Floors: a regression gate well under today's figures (quiet machine,
+// 2026-11-26: landing 98, lab link 89; with other builds running beside
+// it: 92 and 72), so a busy CI machine does not fail it by chance; the
+// other categories must stay at 100. Goals: what issue 8 asks for.
 const PAGES = [
   {
     name: 'landing',
     hash: '',
-    floor: { performance: 80, accessibility: 100, 'best-practices': 100, seo: 100 },
+    floor: { performance: 75, accessibility: 100, 'best-practices': 100, seo: 100 },
     goal: { performance: 95, accessibility: 100, 'best-practices': 100, seo: 100 },
   },
   {
     name: 'lab link',
     hash: '#lab=payments&preset=lost-response-no-key',
-    floor: { performance: 75, accessibility: 100, 'best-practices': 100, seo: 100 },
+    floor: { performance: 60, accessibility: 100, 'best-practices': 100, seo: 100 },
     goal: { performance: 90, accessibility: 100, 'best-practices': 100, seo: 100 },
   },
 ];
