@@ -46,6 +46,17 @@ pub struct LabFaultInfo {
     pub params: Vec<ConfigField>,
 }
 
+impl LabFaultInfo {
+    /// A lab fault without parameters.
+    pub fn plain(name: &'static str, help: &'static str) -> Self {
+        Self {
+            name,
+            help,
+            params: Vec::new(),
+        }
+    }
+}
+
 /// One button of the fault palette: builds faults for "now".
 #[derive(Clone, Debug, Serialize)]
 pub struct PaletteEntry {

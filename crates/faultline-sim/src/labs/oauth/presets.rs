@@ -38,11 +38,7 @@ fn duplicated_token_request() -> Scenario {
 
 /// The lab faults the actors understand (none takes parameters).
 pub fn lab_faults() -> Vec<LabFaultInfo> {
-    let spec = |name, help| LabFaultInfo {
-        name,
-        help,
-        params: Vec::new(),
-    };
+    let spec = LabFaultInfo::plain;
     vec![
         spec(
             "leak-code",

@@ -56,11 +56,7 @@ pub fn interview() -> Interview {
 
 /// The lab faults the actors understand (none takes parameters).
 pub fn lab_faults() -> Vec<LabFaultInfo> {
-    let spec = |name, help| LabFaultInfo {
-        name,
-        help,
-        params: Vec::new(),
-    };
+    let spec = LabFaultInfo::plain;
     vec![
         spec(
             "change-amount",
