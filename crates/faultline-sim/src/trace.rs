@@ -217,43 +217,43 @@ impl Serialize for LazyCells {
     }
 }
 
-/// A row written (inserted or replaced, keyed by its first cell) by a step.
+/// A row written (inserted or replaced) by a step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowChange {
     pub table: &'static str,
-    /// The first cell: the row's identity in its table.
-    pub key: String,
-    /// The other cells.
+    /// The row's identity in its table (its key cell, as a number).
+    pub id: u64,
+    /// All the row's cells, the key first, formatted when shown.
     pub cells: LazyCells,
 }
 
 impl RowChange {
-    /// A row given as all its cells (the first is the key).
-    pub fn new(table: &'static str, mut row: Vec<String>) -> Self {
-        let key = if row.is_empty() {
-            String::new()
-        } else {
-            row.remove(0)
-        };
+    /// A row given as all its cells; the first is its key.
+    pub fn new(table: &'static str, row: Vec<String>) -> Self {
+        let id = row.first().map_or(0, |k| text_id(k));
         Self {
             table,
-            key,
+            id,
             cells: LazyCells::ready(row),
         }
     }
 
-    /// A row whose other cells are formatted when shown.
-    pub fn lazy(
-        table: &'static str,
-        key: String,
-        cells: impl Fn() -> Vec<String> + 'static,
-    ) -> Self {
+    /// A row known by `id` (unique in its table), whose cells (the key
+    /// first) are formatted only when shown.
+    pub fn lazy(table: &'static str, id: u64, cells: impl Fn() -> Vec<String> + 'static) -> Self {
         Self {
             table,
-            key,
+            id,
             cells: LazyCells::new(cells),
         }
     }
+}
+
+/// A row identity from its key text (FNV-1a), for rows given as text.
+fn text_id(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// Note that row `key` changed, once (rows are reported in the order they
@@ -269,8 +269,17 @@ pub fn mark_changed<T: PartialEq>(changed: &mut Vec<T>, key: T) {
 pub struct LoggedRow {
     pub step: u32,
     pub table: &'static str,
-    pub key: String,
+    /// The row's identity in its table.
+    pub id: u64,
+    /// All its cells, the key first.
     pub cells: LazyCells,
+}
+
+impl LoggedRow {
+    /// The row's key cell.
+    pub fn key(&self) -> String {
+        self.cells.get().into_iter().next().unwrap_or_default()
+    }
 }
 
 /// One event of the run.
@@ -384,25 +393,18 @@ impl Run {
         let end = self.row_log.partition_point(|r| r.step <= step);
         // The latest version of each row, in order of first appearance;
         // only those are formatted.
-        let mut latest: Vec<Vec<(&str, &LoggedRow)>> = vec![Vec::new(); out.len()];
+        let mut latest: Vec<Vec<(u64, &LoggedRow)>> = vec![Vec::new(); out.len()];
         for entry in &self.row_log[..end] {
             let Some(t) = out.iter().position(|t| t.title == entry.table) else {
                 continue;
             };
-            match latest[t].iter_mut().find(|(k, _)| *k == entry.key) {
+            match latest[t].iter_mut().find(|(id, _)| *id == entry.id) {
                 Some(slot) => slot.1 = entry,
-                None => latest[t].push((&entry.key, entry)),
+                None => latest[t].push((entry.id, entry)),
             }
         }
         for (table, rows) in out.iter_mut().zip(latest) {
-            table.rows = rows
-                .into_iter()
-                .map(|(key, e)| {
-                    let mut row = vec![key.to_string()];
-                    row.extend(e.cells.get());
-                    row
-                })
-                .collect();
+            table.rows = rows.into_iter().map(|(_, e)| e.cells.get()).collect();
         }
         out
     }
@@ -416,8 +418,8 @@ impl Run {
             .map(|e| {
                 let new = !self.row_log[..start]
                     .iter()
-                    .any(|o| o.table == e.table && o.key == e.key);
-                (e.table.to_string(), e.key.clone(), new)
+                    .any(|o| o.table == e.table && o.id == e.id);
+                (e.table.to_string(), e.key(), new)
             })
             .collect()
     }

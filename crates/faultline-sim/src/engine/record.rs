@@ -184,7 +184,7 @@ impl Sim<'_> {
         self.rec.row_log.extend(rows.drain(..).map(|r| LoggedRow {
             step,
             table: r.table,
-            key: r.key,
+            id: r.id,
             cells: r.cells,
         }));
         self.rec.rows = rows;

@@ -41,12 +41,36 @@ pub struct Attempt {
     pub sent_at: u64,
     pub amount: u64,
     pub key: Option<Key>,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub backoff_ms: Option<u64>,
     /// The answer received in time: status, charge, replayed?
     pub answer: Option<(u16, Option<u32>, bool)>,
     /// The whole reply received in time: response, error code, replayed?
     pub reply: Option<(StoredResponse, Option<&'static str>, bool)>,
+}
+
+/// What became of an attempt, as data (formatted only when its row is shown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Waiting,
+    TimedOut,
+    /// Answered in time: status, replayed?
+    Answered(u16, bool),
+    /// Answered after the client stopped waiting: status, replayed?
+    TooLate(u16, bool),
+}
+
+impl Outcome {
+    /// The "outcome" cell: "waiting", "200 OK, replayed", "409 Conflict too late (ignored)".
+    pub fn text(self) -> String {
+        let replayed = |r: bool| if r { ", replayed" } else { "" };
+        match self {
+            Outcome::Waiting => "waiting".into(),
+            Outcome::TimedOut => "timed out".into(),
+            Outcome::Answered(status, r) => format!("{status} {}{}", reason(status), replayed(r)),
+            Outcome::TooLate(status, r) => format!("{status} too late (ignored{})", replayed(r)),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -76,7 +100,7 @@ impl Client {
             order: 1001 + u32::from(index),
             key: None,
             machine: MachineState::new(&CLIENT_MACHINE),
-            attempts: Vec::new(),
+            attempts: Vec::with_capacity(cfg.max_attempts.min(16) as usize),
             change_amount: false,
             amount: cfg.amount,
             dirty: Vec::new(),
@@ -92,15 +116,17 @@ impl Client {
     /// An attempt's row: its key now, the other cells when shown.
     fn attempt_row(&self, a: &Attempt) -> RowChange {
         let a = a.clone();
+        let client = self.index + 1;
         RowChange::lazy(
             ATTEMPTS_TABLE.title,
-            format!("c{}#{}", self.index + 1, a.n),
+            u64::from(client) << 32 | u64::from(a.n),
             move || {
                 vec![
+                    format!("c{client}#{}", a.n),
                     secs(a.sent_at),
                     a.key.as_ref().map_or("none".into(), short),
                     money(a.amount),
-                    a.outcome.clone(),
+                    a.outcome.text(),
                     a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
                 ]
             },
@@ -123,7 +149,7 @@ impl Client {
             sent_at: ctx.now(),
             amount: self.amount,
             key: self.key,
-            outcome: "waiting".into(),
+            outcome: Outcome::Waiting,
             backoff_ms: None,
             answer: None,
             reply: None,
@@ -141,17 +167,19 @@ impl Client {
             format!("timeout #{n}")
         });
         self.touch(n, ctx);
-        let key_text = match &self.key {
-            Some(k) => format!("with Idempotency-Key {}", short(k)),
-            None => "without an Idempotency-Key".into(),
-        };
-        ctx.say_with(|| format!(
-            "Client {} sends attempt {n} to pay {} for order ord_{} {key_text}, and will wait {} ms.",
-            self.index + 1,
-            money(self.amount),
-            self.order,
-            self.cfg.timeout_ms
-        ));
+        ctx.say_with(|| {
+            let key_text = match &self.key {
+                Some(k) => format!("with Idempotency-Key {}", short(k)),
+                None => "without an Idempotency-Key".into(),
+            };
+            format!(
+                "Client {} sends attempt {n} to pay {} for order ord_{} {key_text}, and will wait {} ms.",
+                self.index + 1,
+                money(self.amount),
+                self.order,
+                self.cfg.timeout_ms
+            )
+        });
     }
 
     /// Retry after backoff if attempts remain; otherwise give up.
@@ -183,12 +211,12 @@ impl Client {
         ctx.set_timer_with(wait, BACKOFF, TimerKind::Backoff, || {
             format!("backoff before #{}", n + 1)
         });
-        let how = if self.cfg.jitter {
-            format!("a random {wait} ms (full jitter, up to {exp} ms)")
-        } else {
-            format!("{wait} ms (no jitter: every client waits exactly as long)")
-        };
         ctx.say_with(|| {
+            let how = if self.cfg.jitter {
+                format!("a random {wait} ms (full jitter, up to {exp} ms)")
+            } else {
+                format!("{wait} ms (no jitter: every client waits exactly as long)")
+            };
             format!(
                 "Client {} backs off for {how} before attempt {}.",
                 self.index + 1,
@@ -235,10 +263,9 @@ impl Actor for Client {
         };
         let current = self.attempts.len() as u32;
         let status = response.status;
-        let replay_note = if replayed { ", replayed" } else { "" };
         if attempt != current || self.machine.current != "awaiting_response" {
             if let Some(a) = self.attempts.iter_mut().find(|a| a.n == attempt) {
-                a.outcome = format!("{} too late (ignored{replay_note})", status);
+                a.outcome = Outcome::TooLate(status, replayed);
                 mark_changed(&mut self.dirty, attempt);
                 ctx.data_changed();
             }
@@ -250,7 +277,7 @@ impl Actor for Client {
         }
         ctx.cancel_timer(TIMEOUT);
         if let Some(a) = self.attempts.last_mut() {
-            a.outcome = format!("{} {}{replay_note}", status, reason(status));
+            a.outcome = Outcome::Answered(status, replayed);
             a.answer = Some((status, response.charge_id, replayed));
             a.reply = Some((response.clone(), error, replayed));
         }
@@ -301,7 +328,7 @@ impl Actor for Client {
             TIMEOUT => {
                 let n = self.attempts.len();
                 if let Some(a) = self.attempts.last_mut() {
-                    a.outcome = "timed out".into();
+                    a.outcome = Outcome::TimedOut;
                 }
                 self.touch(n as u32, ctx);
                 ctx.say_with(|| format!(
@@ -341,14 +368,17 @@ impl Actor for Client {
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        let dirty = std::mem::take(&mut self.dirty);
+        // Drained in place, so the list keeps its room for the next step.
+        let mut dirty = std::mem::take(&mut self.dirty);
         if let Some(out) = out {
-            for n in dirty {
+            for &n in &dirty {
                 if let Some(a) = self.attempts.iter().find(|a| a.n == n) {
                     out.push(self.attempt_row(a));
                 }
             }
         }
+        dirty.clear();
+        self.dirty = dirty;
     }
 }
 

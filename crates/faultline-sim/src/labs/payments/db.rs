@@ -57,6 +57,9 @@ pub struct KeyRecord {
     pub token: u32,
     /// The record's number, in order of first use (its instance id).
     pub serial: u32,
+    /// When the record last changed (every change fires its machine), so
+    /// the checks look only at records that changed now.
+    pub changed_at: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,6 +102,7 @@ impl Database {
     fn fire(&mut self, key: &Key, event: &'static str, ctx: &mut Ctx<PayMsg>) {
         mark_changed(&mut self.dirty_keys, *key);
         if let Some(r) = self.keys.get_mut(key) {
+            r.changed_at = ctx.now();
             ctx.fire_instance(&mut r.machine, r.serial, event);
             self.shown = r.machine;
         }
@@ -154,6 +158,7 @@ impl Database {
             machine,
             token,
             serial,
+            changed_at: now,
         };
         match self.keys.get(&key).map(|r| {
             (
@@ -465,19 +470,23 @@ impl Actor for Database {
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        let (charges, keys) = (
+        // Drained in place, so the lists keep their room for the next step.
+        let (mut charges, mut keys) = (
             std::mem::take(&mut self.dirty_charges),
             std::mem::take(&mut self.dirty_keys),
         );
-        let Some(out) = out else { return };
-        for id in charges {
-            if let Some(c) = self.charges.iter().find(|c| c.id == id) {
+        if let Some(out) = out {
+            for c in charges
+                .iter()
+                .filter_map(|&id| self.charges.iter().find(|c| c.id == id))
+            {
                 let c = c.clone();
                 out.push(RowChange::lazy(
                     CHARGES_TABLE.title,
-                    format!("ch_{}", c.id),
+                    u64::from(c.id),
                     move || {
                         vec![
+                            format!("ch_{}", c.id),
                             format!("ord_{}", c.order),
                             format!("auth_{}", c.auth),
                             money(c.amount),
@@ -487,28 +496,34 @@ impl Actor for Database {
                     },
                 ));
             }
-        }
-        for k in keys {
-            if let Some(r) = self.keys.get(&k) {
+            for (k, r) in keys.iter().filter_map(|k| Some((*k, self.keys.get(k)?))) {
                 let (fingerprint, state) = (r.fingerprint, r.state);
                 let (response, expires_at) = (r.response.clone(), r.expires_at);
-                out.push(RowChange::lazy(KEYS_TABLE.title, short(&k), move || {
-                    let stored = response.as_ref().map_or("—".into(), |s| {
-                        format!(
-                            "{} {}",
-                            s.status,
-                            s.charge_id.map_or(String::new(), |c| format!("ch_{c}"))
-                        )
-                    });
-                    vec![
-                        fingerprint.to_string(),
-                        state.label().to_string(),
-                        stored,
-                        secs(expires_at.min(999_999_999)),
-                    ]
-                }));
+                out.push(RowChange::lazy(
+                    KEYS_TABLE.title,
+                    u64::from(r.serial),
+                    move || {
+                        let stored = response.as_ref().map_or("—".into(), |s| {
+                            format!(
+                                "{} {}",
+                                s.status,
+                                s.charge_id.map_or(String::new(), |c| format!("ch_{c}"))
+                            )
+                        });
+                        vec![
+                            short(&k),
+                            fingerprint.to_string(),
+                            state.label().to_string(),
+                            stored,
+                            secs(expires_at.min(999_999_999)),
+                        ]
+                    },
+                ));
             }
         }
+        charges.clear();
+        keys.clear();
+        (self.dirty_charges, self.dirty_keys) = (charges, keys);
     }
 }
 

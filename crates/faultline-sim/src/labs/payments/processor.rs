@@ -283,26 +283,37 @@ impl Actor for Processor {
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
-        let dirty = std::mem::take(&mut self.dirty);
-        let Some(out) = out else { return };
-        for id in dirty {
-            if let Some(a) = self.auths.iter().find(|a| a.id == id) {
-                let row = vec![
-                    format!("auth_{}", a.id),
-                    format!("ord_{}", a.order),
-                    money(a.amount),
-                    match a.state {
-                        HoldState::Held => "HELD".into(),
-                        HoldState::Voided => "VOIDED".into(),
+        // Drained in place, so the list keeps its room for the next step.
+        let mut dirty = std::mem::take(&mut self.dirty);
+        if let Some(out) = out {
+            for a in dirty
+                .iter()
+                .filter_map(|&id| self.auths.iter().find(|a| a.id == id))
+            {
+                let a = a.clone();
+                out.push(RowChange::lazy(
+                    AUTHS_TABLE.title,
+                    u64::from(a.id),
+                    move || {
+                        vec![
+                            format!("auth_{}", a.id),
+                            format!("ord_{}", a.order),
+                            money(a.amount),
+                            match a.state {
+                                HoldState::Held => "HELD".into(),
+                                HoldState::Voided => "VOIDED".into(),
+                            },
+                            a.key.as_ref().map_or("none".into(), short),
+                            a.key
+                                .map_or("—".into(), |_| secs(a.key_until.min(999_999_999))),
+                            a.asked.to_string(),
+                        ]
                     },
-                    a.key.as_ref().map_or("none".into(), short),
-                    a.key
-                        .map_or("—".into(), |_| secs(a.key_until.min(999_999_999))),
-                    a.asked.to_string(),
-                ];
-                out.push(RowChange::new(AUTHS_TABLE.title, row));
+                ));
             }
         }
+        dirty.clear();
+        self.dirty = dirty;
     }
 
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
