@@ -276,9 +276,10 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             (fl.class == MsgClass::Response).then_some("response"),
             fl.duplicate_of.map(|_| "duplicate")
         );
+        let label = fl.label();
         let tooltip = match &fl.note {
-            Some(n) => format!("{} ({n})", fl.label),
-            None => fl.label.clone(),
+            Some(n) => format!("{label} ({n})"),
+            None => label.clone(),
         };
         // Above the arrow's middle if there is room, else below it, else
         // further along; shortened if nowhere has room for all of it.
@@ -289,8 +290,8 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 [(x, y - 7.0), (x, y + 18.0)]
             })
             .collect();
-        let at = board.place(&fl.label, &spots);
-        let (head, tail) = fl.label.split_at(at.shown);
+        let at = board.place(&label, &spots);
+        let (head, tail) = label.split_at(at.shown);
         html! {
             <g class={class} data-flight={fl.id.to_string()}>
                 <title>{ tooltip }</title>

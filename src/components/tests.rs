@@ -223,7 +223,7 @@ fn narration_shows_the_raw_message_of_the_step() {
         .iter()
         .find(|s| {
             s.flight
-                .is_some_and(|f| r.flights[f as usize].label.contains("(replayed)"))
+                .is_some_and(|f| r.flights[f as usize].label().contains("(replayed)"))
         })
         .unwrap()
         .index;

@@ -13,7 +13,7 @@ fn main() {
         let arrivals: Vec<u64> = run
             .flights
             .iter()
-            .filter(|f| f.to == api && f.label.starts_with("POST") && f.fate == Fate::Delivered)
+            .filter(|f| f.to == api && f.label().starts_with("POST") && f.fate == Fate::Delivered)
             .map(|f| f.arrives_at)
             .collect();
         let peak = arrivals
@@ -24,7 +24,7 @@ fn main() {
         let refused = run
             .flights
             .iter()
-            .filter(|f| f.label.starts_with("503"))
+            .filter(|f| f.label().starts_with("503"))
             .count();
         println!("{id}: {} requests reached the API, {refused} refused with 503, peak {peak} per 100 ms, {} events, ends at {} ms", arrivals.len(), run.steps.len(), run.end_time());
     }

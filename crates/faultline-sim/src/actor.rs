@@ -2,6 +2,7 @@
 //! lifecycle event, records commands in a context and returns. It never
 //! touches a clock, randomness or the DOM; the engine performs everything.
 
+use crate::lines::Lines;
 use crate::machine::MachineState;
 use crate::message::{Message, MsgClass};
 use crate::rng::SimRng;
@@ -95,7 +96,7 @@ pub struct Ctx<'a, M> {
     commands: Vec<Command<M>>,
     /// The step's narration and transitions: a handler appends to them
     /// (no list of its own to allocate, free and copy over).
-    narration: &'a mut Vec<String>,
+    narration: &'a mut Lines,
     transitions: &'a mut Vec<Fired>,
     moved: bool,
     undefined: Vec<(&'static str, &'static str)>,
@@ -112,7 +113,7 @@ impl<'a, M> Ctx<'a, M> {
         rng: &'a mut SimRng,
         detail: bool,
         commands: Vec<Command<M>>,
-        narration: &'a mut Vec<String>,
+        narration: &'a mut Lines,
         transitions: &'a mut Vec<Fired>,
     ) -> Self {
         Self {
@@ -170,16 +171,29 @@ impl<'a, M> Ctx<'a, M> {
     }
 
     /// One line of narration for the learner.
-    pub fn say(&mut self, line: impl Into<String>) {
+    pub fn say(&mut self, line: impl AsRef<str>) {
         if self.detail {
-            self.narration.push(line.into());
+            self.narration.push(line.as_ref());
         }
     }
 
-    /// Narration built only when the run keeps it (use for `format!`).
+    /// Narration built only when the run keeps it. [`crate::say!`] is
+    /// cheaper for a plain `format!`: it writes in place.
     pub fn say_with(&mut self, line: impl FnOnce() -> String) {
         if self.detail {
-            self.narration.push(line());
+            self.narration.push(&line());
+        }
+    }
+
+    /// Whether this run keeps narration and labels (false in lean runs).
+    pub fn detailed(&self) -> bool {
+        self.detail
+    }
+
+    /// One line of narration formatted in place (see [`crate::say!`]).
+    pub fn say_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        if self.detail {
+            self.narration.push_fmt(args);
         }
     }
 

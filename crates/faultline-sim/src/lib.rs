@@ -11,6 +11,7 @@ pub mod fault;
 pub mod jose;
 pub mod lab;
 pub mod labs;
+pub mod lines;
 pub mod machine;
 pub mod message;
 pub mod permalink;

@@ -3,6 +3,7 @@
 //! message flights), and the invariant verdicts.
 
 use crate::actor::{Instances, TimerKind};
+use crate::lines::Lines;
 use crate::machine::{StateMachine, Transition};
 use crate::message::{Message, MsgClass};
 use crate::scenario::Scenario;
@@ -87,19 +88,11 @@ pub struct LazyMessage(Option<(Rc<dyn MessageLog>, u32)>);
 /// one closure that makes its single message).
 pub trait MessageLog {
     fn message(&self, index: u32) -> Message;
-}
-
-impl<F: Fn() -> Message> MessageLog for F {
-    fn message(&self, _: u32) -> Message {
-        self()
-    }
+    /// Its short arrow label ("POST /v1/charges #2").
+    fn label(&self, index: u32) -> String;
 }
 
 impl LazyMessage {
-    pub fn new(make: impl Fn() -> Message + 'static) -> Self {
-        Self(Some((Rc::new(make), 0)))
-    }
-
     /// Message `index` of a shared log.
     pub fn logged(log: Rc<dyn MessageLog>, index: u32) -> Self {
         Self(Some((log, index)))
@@ -110,6 +103,13 @@ impl LazyMessage {
         self.0
             .as_ref()
             .map_or_else(|| Message::request(""), |(log, i)| log.message(*i))
+    }
+
+    /// Its short arrow label (empty in lean runs).
+    pub fn label(&self) -> String {
+        self.0
+            .as_ref()
+            .map_or_else(String::new, |(log, i)| log.label(*i))
     }
 }
 
@@ -126,7 +126,7 @@ impl Serialize for LazyMessage {
 }
 
 /// One message from send to arrival (or loss): an arrow on the diagram.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Flight {
     pub id: u32,
     pub from: u16,
@@ -135,8 +135,6 @@ pub struct Flight {
     pub arrives_at: u64,
     pub send_step: u32,
     pub fate: Fate,
-    /// Short arrow label ("POST /v1/charges #2").
-    pub label: String,
     /// Request or response (for styling and fault matching).
     pub class: MsgClass,
     /// The full message, built only when someone reads it.
@@ -145,6 +143,36 @@ pub struct Flight {
     pub note: Option<String>,
     /// Set on the second copy when a message was duplicated.
     pub duplicate_of: Option<u32>,
+}
+
+/// Serialized with its label, in the order the fields had when the label
+/// was stored (golden digests hash this form).
+impl Serialize for Flight {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut f = s.serialize_struct("Flight", 12)?;
+        f.serialize_field("id", &self.id)?;
+        f.serialize_field("from", &self.from)?;
+        f.serialize_field("to", &self.to)?;
+        f.serialize_field("sent_at", &self.sent_at)?;
+        f.serialize_field("arrives_at", &self.arrives_at)?;
+        f.serialize_field("send_step", &self.send_step)?;
+        f.serialize_field("fate", &self.fate)?;
+        f.serialize_field("label", &self.label())?;
+        f.serialize_field("class", &self.class)?;
+        f.serialize_field("message", &self.message)?;
+        f.serialize_field("note", &self.note)?;
+        f.serialize_field("duplicate_of", &self.duplicate_of)?;
+        f.end()
+    }
+}
+
+impl Flight {
+    /// Its short arrow label ("POST /v1/charges #2"), made when shown
+    /// (empty in lean runs).
+    pub fn label(&self) -> String {
+        self.message.label()
+    }
 }
 
 /// A timer set by an actor: a mark on its lane.
@@ -294,7 +322,7 @@ pub struct Step {
     /// A short line for the log; empty for deliveries, losses and timers,
     /// whose line [`Run::summary`] derives from the flight or timer.
     pub summary: String,
-    pub narration: Vec<String>,
+    pub narration: Lines,
     /// State index of every actor after this step, when it may have changed
     /// (empty otherwise: see [`Run::states_at`]).
     pub states: Vec<u8>,
@@ -453,9 +481,9 @@ impl Run {
         let flight = step.flight.and_then(|f| self.flights.get(f as usize));
         match (step.kind, flight) {
             (StepKind::Deliver, Some(f)) => {
-                format!("{} → {}: {}", name(f.from), name(f.to), f.label)
+                format!("{} → {}: {}", name(f.from), name(f.to), f.label())
             }
-            (StepKind::Lost, Some(f)) => format!("lost in the network: {}", f.label),
+            (StepKind::Lost, Some(f)) => format!("lost in the network: {}", f.label()),
             (StepKind::Timer, _) => {
                 let timer = self
                     .timers

@@ -31,7 +31,7 @@ fn statuses(r: &Run) -> Vec<String> {
 fn message(r: &Run, label: &str) -> faultline_sim::message::Message {
     r.flights
         .iter()
-        .find(|f| f.label.starts_with(label))
+        .find(|f| f.label().starts_with(label))
         .unwrap_or_else(|| panic!("no flight {label}"))
         .message
         .get()
@@ -110,7 +110,7 @@ fn happy_path_reads_and_writes_with_real_tokens() {
     for f in &r.flights {
         let text = f.message.get().to_http();
         if text.contains(faultline_sim::labs::oauth::msg::PASSWORD) {
-            assert_eq!(r.actors[f.to as usize].name, "auth-server", "{}", f.label);
+            assert_eq!(r.actors[f.to as usize].name, "auth-server", "{}", f.label());
         }
     }
 }
@@ -135,13 +135,16 @@ fn denied_consent_gives_no_code() {
         .location_query()
         .contains(&("error".into(), "access_denied".into())));
     assert!(statuses(&r).is_empty());
-    assert!(!r.flights.iter().any(|f| f.label.starts_with("POST /token")));
+    assert!(!r
+        .flights
+        .iter()
+        .any(|f| f.label().starts_with("POST /token")));
 }
 
 #[test]
 fn a_replayed_code_revokes_but_a_self_checked_jwt_still_works() {
     let r = run("code-replayed");
-    assert!(r.flights.iter().any(|f| f.label == "400 invalid_grant"));
+    assert!(r.flights.iter().any(|f| f.label() == "400 invalid_grant"));
     assert_eq!(
         statuses(&r),
         vec!["200", "201"],
@@ -162,10 +165,10 @@ fn a_lost_token_response_cannot_be_retried() {
     let token_requests = r
         .flights
         .iter()
-        .filter(|f| f.label.starts_with("POST /token"))
+        .filter(|f| f.label().starts_with("POST /token"))
         .count();
     assert_eq!(token_requests, 2, "the retry with the same code");
-    assert!(r.flights.iter().any(|f| f.label == "400 invalid_grant"));
+    assert!(r.flights.iter().any(|f| f.label() == "400 invalid_grant"));
     assert!(statuses(&r).is_empty(), "Planner never got a token");
 }
 
@@ -182,7 +185,7 @@ fn every_preset_is_deterministic_and_quiet() {
 }
 
 fn labels(r: &Run) -> Vec<String> {
-    r.flights.iter().map(|f| f.label.clone()).collect()
+    r.flights.iter().map(|f| f.label()).collect()
 }
 
 fn took(r: &Run, event: &str) -> bool {

@@ -57,7 +57,7 @@ fn response_lost_without_key_charges_twice() {
     let lost = r
         .flights
         .iter()
-        .find(|f| f.label.starts_with("200 OK to #1"))
+        .find(|f| f.label().starts_with("200 OK to #1"))
         .unwrap();
     assert_eq!(lost.fate, faultline_sim::trace::Fate::Dropped);
     // The violation is recorded when the money moves the second time: at
@@ -101,7 +101,7 @@ fn response_lost_with_key_charges_once_and_replays() {
     let replay = r
         .flights
         .iter()
-        .find(|f| f.label.contains("replayed"))
+        .find(|f| f.label().contains("replayed"))
         .expect("a replayed answer");
     assert!(replay
         .message
@@ -123,7 +123,7 @@ fn slow_server_gives_409_to_the_concurrent_retry() {
     let conflict = r
         .flights
         .iter()
-        .find(|f| f.label.starts_with("409"))
+        .find(|f| f.label().starts_with("409"))
         .unwrap();
     assert!(conflict
         .message
@@ -280,7 +280,7 @@ fn peak(run: &Run) -> u32 {
         .iter()
         .filter(|f| {
             f.to == api
-                && f.label.starts_with("POST")
+                && f.label().starts_with("POST")
                 && f.fate == faultline_sim::trace::Fate::Delivered
         })
         .map(|f| f.arrives_at)
@@ -299,7 +299,7 @@ fn jitter_flattens_the_retry_storm() {
     let refused = |r: &Run| {
         r.flights
             .iter()
-            .filter(|f| f.label.starts_with("503"))
+            .filter(|f| f.label().starts_with("503"))
             .count()
     };
     assert!(
@@ -347,7 +347,7 @@ fn a_declined_card_is_replayed_not_retried() {
     let authorizations = r
         .flights
         .iter()
-        .filter(|f| f.label.starts_with("authorize"))
+        .filter(|f| f.label().starts_with("authorize"))
         .count();
     assert_eq!(
         authorizations, 1,
@@ -356,7 +356,7 @@ fn a_declined_card_is_replayed_not_retried() {
     let replay = r
         .flights
         .iter()
-        .find(|f| f.label.contains("(replayed)"))
+        .find(|f| f.label().contains("(replayed)"))
         .unwrap()
         .message
         .get();

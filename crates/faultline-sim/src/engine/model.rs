@@ -80,6 +80,10 @@ impl<M: LabMsg> MessageLog for Log<M> {
     fn message(&self, index: u32) -> Message {
         self.0.borrow()[index as usize].display()
     }
+
+    fn label(&self, index: u32) -> String {
+        self.0.borrow()[index as usize].label()
+    }
 }
 
 impl<L: Lab> LabModel<L> {
@@ -107,16 +111,17 @@ impl<L: Lab> LabModel<L> {
             return;
         }
         let class = msg.class();
-        let (label, display) = if sim.rec.detail {
+        // Its text (label and wire form) is made only when shown.
+        let display = if sim.rec.detail {
             let mut log = self.log.0.borrow_mut();
             let index = log.len() as u32;
             log.push(msg.clone());
             let shared: Rc<dyn MessageLog> = self.log.clone();
-            (msg.label(), LazyMessage::logged(shared, index))
+            LazyMessage::logged(shared, index)
         } else {
-            (String::new(), LazyMessage::default())
+            LazyMessage::default()
         };
-        let sent = sim.send(from, to, class, label, display);
+        let sent = sim.send(from, to, class, display);
         match sent.copies {
             0 => self.payloads.push(None),
             1 => self.payloads.push(Some(msg)),

@@ -211,13 +211,12 @@ pub(super) struct Sent {
 impl Sim<'_> {
     /// Put a message on the wire with the latency and fate the network
     /// gives it: records its flight (two if duplicated) and schedules its
-    /// arrival or loss. `label` and `message` are empty in lean runs.
+    /// arrival or loss. `message` is empty in lean runs.
     pub(super) fn send(
         &mut self,
         from: ActorId,
         to: ActorId,
         class: MsgClass,
-        label: String,
         message: LazyMessage,
     ) -> Sent {
         let routing = self.net.route(
@@ -239,7 +238,6 @@ impl Sim<'_> {
             arrives_at: self.now + routing.latency,
             send_step: self.rec.next_step(),
             fate: Fate::InFlight,
-            label,
             class,
             message,
             note: None,

@@ -6,6 +6,7 @@ use super::sim::Sim;
 use crate::actor::{ActorId, CtxOutput};
 use crate::fault::Fault;
 use crate::lab::TraceSoFar;
+use crate::lines::Lines;
 use crate::trace::{
     CutMark, End, Fired, Flight, LoggedRow, RowChange, Run, Step, StepKind, TableSchema, TimerMark,
     UndefinedTransition, Violation,
@@ -111,7 +112,7 @@ pub(super) struct StepRecord {
     pub actor: Option<ActorId>,
     pub flight: Option<u32>,
     pub summary: String,
-    pub narration: Vec<String>,
+    pub narration: Lines,
     pub transitions: Vec<Fired>,
     pub undefined: Vec<(ActorId, &'static str, &'static str)>,
     pub data_changed: bool,
@@ -128,7 +129,7 @@ impl Default for StepRecord {
             actor: None,
             flight: None,
             summary: String::new(),
-            narration: Vec::new(),
+            narration: Lines::default(),
             transitions: Vec::new(),
             undefined: Vec::new(),
             data_changed: false,
@@ -208,8 +209,15 @@ impl Sim<'_> {
         }
         if !self.rec.detail {
             rec.summary.clear();
-            rec.narration.clear();
         }
+        // The step keeps an exact copy; the buffer, cleared, serves the next.
+        let narration = if self.rec.detail {
+            rec.narration.to_exact()
+        } else {
+            Lines::default()
+        };
+        rec.narration.clear();
+        self.spare_lines = std::mem::take(&mut rec.narration);
         let transitions = if self.rec.detail {
             std::mem::take(&mut rec.transitions)
         } else {
@@ -251,7 +259,7 @@ impl Sim<'_> {
             actor: rec.actor,
             flight: rec.flight,
             summary: rec.summary,
-            narration: rec.narration,
+            narration,
             states,
             transitions,
             down,

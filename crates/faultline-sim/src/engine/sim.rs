@@ -7,6 +7,7 @@ use super::network::Network;
 use super::record::{Recorder, StepRecord};
 use crate::actor::{ActorId, TimerKind};
 use crate::fault::Fault;
+use crate::lines::Lines;
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
 use crate::trace::{End, Fate, StepKind, TimerMark};
@@ -69,6 +70,8 @@ pub(in crate::engine) struct Sim<'s> {
     step_faults: Vec<(u32, u32)>,
     /// The most events the queue held at once.
     pub(super) queue_peak: usize,
+    /// The narration buffer steps write into (kept between steps).
+    pub(super) spare_lines: Lines,
 }
 
 impl<'s> Sim<'s> {
@@ -93,6 +96,7 @@ impl<'s> Sim<'s> {
             active_timers: vec![Vec::new(); n],
             step_faults: Vec::new(),
             queue_peak: 0,
+            spare_lines: Lines::with_capacity(512),
         };
         sim.push(0, Event::Start);
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -251,7 +255,10 @@ impl<'s> Sim<'s> {
 
     /// Process one event and record it as a step.
     fn step(&mut self, model: &mut dyn Model, ev: Event) {
-        let mut rec = StepRecord::default();
+        let mut rec = StepRecord {
+            narration: std::mem::take(&mut self.spare_lines),
+            ..StepRecord::default()
+        };
         match ev {
             Event::Start => {
                 rec.summary = "Run starts".into();
@@ -267,9 +274,9 @@ impl<'s> Sim<'s> {
                 rec.flight = Some(fid);
                 if self.rec.detail {
                     // The summary is derived on demand (`Run::summary`).
-                    rec.narration.push(format!(
+                    rec.narration.push_fmt(format_args!(
                         "The message \"{}\" from {} to {} was lost in the network. Nobody is told: the sender only notices if it is waiting with a timeout.",
-                        f.label, self.names[f.from as usize], self.names[f.to as usize]
+                        f.label(), self.names[f.from as usize], self.names[f.to as usize]
                     ));
                 }
                 model.drop_payload(fid);
@@ -306,11 +313,11 @@ impl<'s> Sim<'s> {
             let f = &mut self.rec.flights[fid as usize];
             f.fate = Fate::ReceiverDown;
             if self.rec.detail {
-                rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label);
-                rec.narration.push(format!(
+                rec.summary = format!("{} is down: {} lost", self.names[to as usize], f.label());
+                rec.narration.push_fmt(format_args!(
                     "{} is down, so the message \"{}\" reaches nobody and is lost.",
                     model.title(to),
-                    f.label
+                    f.label()
                 ));
             }
         } else if model.has_payload(fid) {
@@ -336,14 +343,14 @@ impl<'s> Sim<'s> {
                 rec.actor = Some(id);
                 if self.up[id as usize] {
                     rec.summary = format!("{actor} is already running");
-                    rec.narration.push(format!(
+                    rec.narration.push_fmt(format_args!(
                         "{} was not down, so there is nothing to restart.",
                         model.title(id)
                     ));
                 } else {
                     self.up[id as usize] = true;
                     rec.summary = format!("{actor} restarts");
-                    rec.narration.push(format!(
+                    rec.narration.push_fmt(format_args!(
                         "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
                         model.title(id)
                     ));
@@ -360,11 +367,11 @@ impl<'s> Sim<'s> {
                 rec.actor = Some(id);
                 rec.summary = format!("fault \"{name}\" on {actor}");
                 // The actor's own lines follow this step's first ones.
-                let at = rec.narration.len();
+                let at = rec.narration.mark();
                 if !model.handle(self, id, Hook::LabFault(name, args), rec) {
-                    rec.narration.insert(
+                    rec.narration.insert_at(
                         at,
-                        format!("The fault \"{name}\" had no effect on {actor}."),
+                        &format!("The fault \"{name}\" had no effect on {actor}."),
                     );
                 }
             }
@@ -383,7 +390,7 @@ impl<'s> Sim<'s> {
     ) {
         let mut crash_rec = StepRecord::default();
         self.crash(model, victim, &mut crash_rec);
-        rec.narration.extend(crash_rec.narration);
+        rec.narration.append(&crash_rec.narration);
         rec.data_changed = true;
         rec.wrote |= crash_rec.wrote;
     }
@@ -400,7 +407,7 @@ impl<'s> Sim<'s> {
         self.active_timers[id as usize].clear();
         model.crash(id);
         rec.summary = format!("{name} crashes");
-        rec.narration.push(format!(
+        rec.narration.push_fmt(format_args!(
             "{} crashes. Whatever it held only in memory is lost; its durable data survives. Messages sent to it now are lost.",
             model.title(id)
         ));

@@ -10,6 +10,7 @@ use super::config::{money, PaymentsConfig};
 use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::say;
 use crate::small_map::SmallMap;
 use crate::trace::{RowChange, TableSchema};
 
@@ -247,17 +248,15 @@ impl Api {
         if over {
             self.fire(req, "over_capacity_503", ctx);
             self.rejected_503 += 1;
-            ctx.say_with(|| format!(
-                "The payment API is already working on {} requests, its capacity, so it refuses attempt {attempt} with 503 Service Unavailable.",
-                self.cfg.capacity
-            ));
+            say!(ctx, "The payment API is already working on {} requests, its capacity, so it refuses attempt {attempt} with 503 Service Unavailable.",
+                self.cfg.capacity);
             self.refuse(req, 503, "overloaded", ctx);
             return;
         }
         match key {
             Some(k) => {
                 self.fire(req, "has_key", ctx);
-                ctx.say_with(|| format!("The payment API receives attempt {attempt} with key {} and asks its database to claim the key.", short(&k)));
+                say!(ctx, "The payment API receives attempt {attempt} with key {} and asks its database to claim the key.", short(&k));
                 let claim = PayMsg::ClaimKey {
                     req,
                     key: k,
@@ -272,9 +271,7 @@ impl Api {
             }
             None => {
                 self.fire(req, "no_key", ctx);
-                ctx.say_with(|| format!(
-                    "The payment API receives attempt {attempt} with no key: it cannot tell a retry from a new payment, so it processes it as new."
-                ));
+                say!(ctx, "The payment API receives attempt {attempt} with no key: it cannot tell a retry from a new payment, so it processes it as new.");
                 self.authorize(req, ctx);
             }
         }
@@ -322,10 +319,8 @@ impl Api {
             }
             Claim::Completed(stored) => {
                 self.fire(req, "completed_replay", ctx);
-                ctx.say_with(|| format!(
-                    "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. No new charge.",
-                    stored.status
-                ));
+                say!(ctx, "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. No new charge.",
+                    stored.status);
                 let error = error_code(stored.status);
                 self.answer(req, stored, Sent::Replay, error, ctx);
             }
@@ -398,14 +393,15 @@ impl Api {
         match p.key {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
-                ctx.say_with(|| format!("Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write."));
+                say!(ctx, "Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write.");
                 self.complete_key(req, key, response, token, ctx);
             }
             _ => {
                 self.fire(req, "committed", ctx);
-                ctx.say_with(|| {
-                    format!("Charge ch_{charge_id} committed. The API answers 200 OK.")
-                });
+                say!(
+                    ctx,
+                    "Charge ch_{charge_id} committed. The API answers 200 OK."
+                );
                 self.answer(req, response, Sent::Outcome, None, ctx);
             }
         }
@@ -470,12 +466,11 @@ impl Api {
         let response = self.outcome(req);
         self.fire(req, "key_completed", ctx);
         let status = response.status;
-        ctx.say_with(|| {
-            format!(
-                "The key is COMPLETED with the outcome stored. The API answers {status} {}.",
-                super::msg::reason(status)
-            )
-        });
+        say!(
+            ctx,
+            "The key is COMPLETED with the outcome stored. The API answers {status} {}.",
+            super::msg::reason(status)
+        );
         let error = error_code(response.status);
         self.answer(req, response, Sent::Outcome, error, ctx);
     }
@@ -512,7 +507,7 @@ impl Api {
         self.fire(req, "refused_409", ctx);
         match own_hold {
             Some(auth) => {
-                ctx.say_with(|| format!("The database refused the commit: a newer request claimed the key. Nothing is recorded, so the API voids its own hold auth_{auth} and answers 409."));
+                say!(ctx, "The database refused the commit: a newer request claimed the key. Nothing is recorded, so the API voids its own hold auth_{auth} and answers 409.");
                 ctx.send(self.cfg.processor(), PayMsg::Void { auth });
             }
             None => ctx.say("The database refused the commit: a newer request claimed the key and will finish the payment. Nothing is recorded here; the API answers 409."),
@@ -623,7 +618,7 @@ impl Actor for Api {
             PayMsg::KeyReusedDownstream { req } => self.on_declined(req, 422, ctx),
             PayMsg::CommitRefused { req } => self.on_refused(req, ctx),
             PayMsg::Voided { auth } => {
-                ctx.say_with(|| format!("The card processor confirms auth_{auth} is voided."))
+                say!(ctx, "The card processor confirms auth_{auth} is voided.")
             }
             _ => {}
         }

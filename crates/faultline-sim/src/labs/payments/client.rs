@@ -6,6 +6,7 @@ use super::config::{money, secs, PaymentsConfig};
 use super::msg::{reason, short, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::say;
 use crate::scenario::Config;
 use crate::trace::{mark_changed, RowChange, TableSchema};
 
@@ -138,11 +139,9 @@ impl Client {
         if self.change_amount && n > 1 {
             self.change_amount = false;
             self.amount += 1_000;
-            ctx.say_with(|| format!(
-                "Client {} retries with a different amount ({}) but the same key: a bug the server must catch.",
+            say!(ctx, "Client {} retries with a different amount ({}) but the same key: a bug the server must catch.",
                 self.index + 1,
-                money(self.amount)
-            ));
+                money(self.amount));
         }
         self.attempts.push(Attempt {
             n,
@@ -167,19 +166,20 @@ impl Client {
             format!("timeout #{n}")
         });
         self.touch(n, ctx);
-        ctx.say_with(|| {
-            let key_text = match &self.key {
-                Some(k) => format!("with Idempotency-Key {}", short(k)),
-                None => "without an Idempotency-Key".into(),
-            };
-            format!(
-                "Client {} sends attempt {n} to pay {} for order ord_{} {key_text}, and will wait {} ms.",
-                self.index + 1,
+        let (client, order, wait) = (self.index + 1, self.order, self.cfg.timeout_ms);
+        match &self.key {
+            Some(k) => say!(
+                ctx,
+                "Client {client} sends attempt {n} to pay {} for order ord_{order} with Idempotency-Key {}, and will wait {wait} ms.",
                 money(self.amount),
-                self.order,
-                self.cfg.timeout_ms
-            )
-        });
+                short(k)
+            ),
+            None => say!(
+                ctx,
+                "Client {client} sends attempt {n} to pay {} for order ord_{order} without an Idempotency-Key, and will wait {wait} ms.",
+                money(self.amount)
+            ),
+        }
     }
 
     /// Retry after backoff if attempts remain; otherwise give up.
@@ -187,11 +187,9 @@ impl Client {
         let n = self.attempts.len() as u32;
         if n >= self.cfg.max_attempts {
             ctx.fire(&mut self.machine, "no_attempts_left");
-            ctx.say_with(|| format!(
-                "Client {} has used all {} attempts and gives up. It does not know whether it was charged.",
+            say!(ctx, "Client {} has used all {} attempts and gives up. It does not know whether it was charged.",
                 self.index + 1,
-                self.cfg.max_attempts
-            ));
+                self.cfg.max_attempts);
             return;
         }
         ctx.fire(&mut self.machine, event);
@@ -211,18 +209,12 @@ impl Client {
         ctx.set_timer_with(wait, BACKOFF, TimerKind::Backoff, || {
             format!("backoff before #{}", n + 1)
         });
-        ctx.say_with(|| {
-            let how = if self.cfg.jitter {
-                format!("a random {wait} ms (full jitter, up to {exp} ms)")
-            } else {
-                format!("{wait} ms (no jitter: every client waits exactly as long)")
-            };
-            format!(
-                "Client {} backs off for {how} before attempt {}.",
-                self.index + 1,
-                n + 1
-            )
-        });
+        let (client, next) = (self.index + 1, n + 1);
+        if self.cfg.jitter {
+            say!(ctx, "Client {client} backs off for a random {wait} ms (full jitter, up to {exp} ms) before attempt {next}.");
+        } else {
+            say!(ctx, "Client {client} backs off for {wait} ms (no jitter: every client waits exactly as long) before attempt {next}.");
+        }
     }
 }
 
@@ -269,10 +261,8 @@ impl Actor for Client {
                 mark_changed(&mut self.dirty, attempt);
                 ctx.data_changed();
             }
-            ctx.say_with(|| format!(
-                "The answer {status} to attempt {attempt} reaches client {} too late: it stopped waiting for that attempt, so it ignores it.",
-                self.index + 1
-            ));
+            say!(ctx, "The answer {status} to attempt {attempt} reaches client {} too late: it stopped waiting for that attempt, so it ignores it.",
+                self.index + 1);
             return;
         }
         ctx.cancel_timer(TIMEOUT);
@@ -286,28 +276,23 @@ impl Actor for Client {
             200..=299 => {
                 ctx.fire(&mut self.machine, "success");
                 if replayed {
-                    ctx.say_with(|| format!(
-                        "Client {} gets 200 with Idempotent-Replayed: true: the server recognised the key and sent back the stored result instead of charging again.",
-                        self.index + 1
-                    ));
+                    say!(ctx, "Client {} gets 200 with Idempotent-Replayed: true: the server recognised the key and sent back the stored result instead of charging again.",
+                        self.index + 1);
                 } else {
-                    ctx.say_with(|| format!("Client {} gets 200: paid.", self.index + 1));
+                    say!(ctx, "Client {} gets 200: paid.", self.index + 1);
                 }
             }
             409 => {
-                ctx.say_with(|| format!(
-                    "409 Conflict: the first request with this key is still being processed, so the server refuses to run it twice at once. Client {} will retry.",
-                    self.index + 1
-                ));
+                say!(ctx, "409 Conflict: the first request with this key is still being processed, so the server refuses to run it twice at once. Client {} will retry.",
+                    self.index + 1);
                 self.retry_or_give_up("retryable_error", ctx);
             }
             503 | 500 | 502 | 504 => {
-                ctx.say_with(|| {
-                    format!(
-                        "{status}: the server is overloaded or failing; client {} will retry.",
-                        self.index + 1
-                    )
-                });
+                say!(
+                    ctx,
+                    "{status}: the server is overloaded or failing; client {} will retry.",
+                    self.index + 1
+                );
                 self.retry_or_give_up("retryable_error", ctx);
             }
             _ => {
@@ -318,7 +303,7 @@ impl Actor for Client {
                     400 => "400 Bad Request: the server requires an Idempotency-Key on payments and this request had none.",
                     _ => "an error: the server rejected the request.",
                 };
-                ctx.say_with(|| format!("Client {} gets {why}", self.index + 1));
+                say!(ctx, "Client {} gets {why}", self.index + 1);
             }
         }
     }
@@ -331,11 +316,9 @@ impl Actor for Client {
                     a.outcome = Outcome::TimedOut;
                 }
                 self.touch(n as u32, ctx);
-                ctx.say_with(|| format!(
-                    "Client {} hears nothing within {} ms and times out attempt {n}. A timeout does not mean the payment failed: the server may have charged.",
+                say!(ctx, "Client {} hears nothing within {} ms and times out attempt {n}. A timeout does not mean the payment failed: the server may have charged.",
                     self.index + 1,
-                    self.cfg.timeout_ms
-                ));
+                    self.cfg.timeout_ms);
                 self.retry_or_give_up("timeout", ctx);
             }
             BACKOFF => {
@@ -351,12 +334,11 @@ impl Actor for Client {
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
         if name == "change-amount" {
             self.change_amount = true;
-            ctx.say_with(|| {
-                format!(
-                    "Client {} will change the amount on its next retry.",
-                    self.index + 1
-                )
-            });
+            say!(
+                ctx,
+                "Client {} will change the amount on its next retry.",
+                self.index + 1
+            );
             true
         } else {
             false

@@ -5,6 +5,7 @@ use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::say;
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};
@@ -174,12 +175,11 @@ impl Database {
                     .insert(key, fresh(MachineState::new(&KEY_MACHINE), serial));
                 self.fire(&key, "claim", ctx);
                 self.arm_expiry(&key, ctx);
-                ctx.say_with(|| {
-                    format!(
-                        "The database records key {} as IN_FLIGHT with the request's fingerprint.",
-                        short(&key)
-                    )
-                });
+                say!(
+                    ctx,
+                    "The database records key {} as IN_FLIGHT with the request's fingerprint.",
+                    short(&key)
+                );
                 self.next_token += 1;
                 Claim::Claimed { token }
             }
@@ -188,17 +188,16 @@ impl Database {
                 self.keys.insert(key, fresh(machine, serial));
                 self.fire(&key, "claim", ctx);
                 self.arm_expiry(&key, ctx);
-                ctx.say_with(|| {
-                    format!(
-                        "Key {} had expired, so the database treats this as a brand-new payment.",
-                        short(&key)
-                    )
-                });
+                say!(
+                    ctx,
+                    "Key {} had expired, so the database treats this as a brand-new payment.",
+                    short(&key)
+                );
                 self.next_token += 1;
                 Claim::Claimed { token }
             }
             Some((_, false, _, _)) => {
-                ctx.say_with(|| format!("The database finds key {} stored with a different fingerprint: the body has changed since the key's first use.", short(&key)));
+                say!(ctx, "The database finds key {} stored with a different fingerprint: the body has changed since the key's first use.", short(&key));
                 Claim::Mismatch
             }
             Some((KeyState::InFlight, true, claimed_at, _)) => {
@@ -209,13 +208,11 @@ impl Database {
                     }
                     self.next_token += 1;
                     self.fire(&key, "reclaim_after_lock", ctx);
-                    ctx.say_with(|| format!(
-                        "Key {} has been IN_FLIGHT for longer than the {lock} ms lock, so the database presumes that request died and lets this one claim it.",
-                        short(&key)
-                    ));
+                    say!(ctx, "Key {} has been IN_FLIGHT for longer than the {lock} ms lock, so the database presumes that request died and lets this one claim it.",
+                        short(&key));
                     Claim::Claimed { token }
                 } else {
-                    ctx.say_with(|| format!("The database finds key {} still IN_FLIGHT: another request with it has not finished.", short(&key)));
+                    say!(ctx, "The database finds key {} still IN_FLIGHT: another request with it has not finished.", short(&key));
                     Claim::InFlight
                 }
             }
@@ -225,12 +222,11 @@ impl Database {
                     charge_id: None,
                     amount: 0,
                 });
-                ctx.say_with(|| {
-                    format!(
-                        "The database finds key {} COMPLETED, with its response stored.",
-                        short(&key)
-                    )
-                });
+                say!(
+                    ctx,
+                    "The database finds key {} COMPLETED, with its response stored.",
+                    short(&key)
+                );
                 Claim::Completed(stored)
             }
         }
@@ -278,7 +274,7 @@ impl Database {
         if late {
             self.fire(key, "complete_late", ctx);
             self.arm_expiry(key, ctx);
-            ctx.say_with(|| format!("Key {} had expired while this request worked, but no other request claimed it since, so the outcome is stored and the key is kept again from now.", short(key)));
+            say!(ctx, "Key {} had expired while this request worked, but no other request claimed it since, so the outcome is stored and the key is kept again from now.", short(key));
         } else {
             self.fire(key, "complete", ctx);
         }
@@ -327,7 +323,7 @@ impl Actor for Database {
                 token,
                 ..
             } if !self.may_complete(&k, token) => {
-                ctx.say_with(|| format!("The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not charge.", short(&k)));
+                say!(ctx, "The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not charge.", short(&k));
                 ctx.send(from, PayMsg::CommitRefused { req });
             }
             PayMsg::CommitAtomic {
@@ -350,14 +346,13 @@ impl Actor for Database {
                         },
                         ctx,
                     );
-                    ctx.say_with(|| format!("One transaction: charge ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k)));
+                    say!(ctx, "One transaction: charge ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k));
                 } else {
-                    ctx.say_with(|| {
-                        format!(
-                            "Charge ch_{id} for {} is written. The customer's card is charged.",
-                            money(amount)
-                        )
-                    });
+                    say!(
+                        ctx,
+                        "Charge ch_{id} for {} is written. The customer's card is charged.",
+                        money(amount)
+                    );
                 }
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
@@ -371,12 +366,11 @@ impl Actor for Database {
                 auth,
             } => {
                 let id = self.insert_charge(order, amount, key, fingerprint, auth, now);
-                ctx.say_with(|| {
-                    format!(
-                        "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
-                        money(amount)
-                    )
-                });
+                say!(
+                    ctx,
+                    "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
+                    money(amount)
+                );
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
             }
@@ -385,19 +379,18 @@ impl Actor for Database {
             PayMsg::CompleteKey {
                 req, key, token, ..
             } if !self.may_complete(&key, token) => {
-                ctx.say_with(|| format!("The database refuses to store this outcome: key {} is no longer held by this request.", short(&key)));
+                say!(ctx, "The database refuses to store this outcome: key {} is no longer held by this request.", short(&key));
                 ctx.send(from, PayMsg::CommitRefused { req });
             }
             PayMsg::CompleteKey {
                 req, key, response, ..
             } => {
                 self.complete(&key, response, ctx);
-                ctx.say_with(|| {
-                    format!(
-                        "Key {} is now COMPLETED, with the response stored for replays.",
-                        short(&key)
-                    )
-                });
+                say!(
+                    ctx,
+                    "Key {} is now COMPLETED, with the response stored for replays.",
+                    short(&key)
+                );
                 ctx.data_changed();
                 ctx.send(from, PayMsg::KeyCompleted { req });
             }

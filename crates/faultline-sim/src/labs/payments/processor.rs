@@ -8,6 +8,7 @@ use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::say;
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};
@@ -205,12 +206,11 @@ impl Actor for Processor {
                 );
                 ctx.fire(&mut self.machine, "authorize");
                 ctx.set_timer(self.cfg.processor_ms, tag, TimerKind::Work, "authorizing");
-                ctx.say_with(|| {
-                    format!(
-                        "The card processor starts authorizing; it takes {} ms.",
-                        self.cfg.processor_ms
-                    )
-                });
+                say!(
+                    ctx,
+                    "The card processor starts authorizing; it takes {} ms.",
+                    self.cfg.processor_ms
+                );
             }
             PayMsg::Void { auth } => {
                 if let Some(a) = self.auths.iter_mut().find(|a| a.id == auth) {
@@ -219,7 +219,10 @@ impl Actor for Processor {
                     mark_changed(&mut self.dirty, auth);
                     ctx.data_changed();
                 }
-                ctx.say_with(|| format!("The card processor voids auth_{auth}: the money held on the card is released."));
+                say!(
+                    ctx,
+                    "The card processor voids auth_{auth}: the money held on the card is released."
+                );
                 ctx.send(from, PayMsg::Voided { auth });
             }
             _ => {}
@@ -263,11 +266,11 @@ impl Actor for Processor {
                 );
                 ctx.send(w.to, PayMsg::Authorized { req: w.req, auth });
                 if repeat {
-                    ctx.say_with(|| format!("The card processor still remembers this key: it returns the hold it already placed (auth_{auth}) instead of holding the money twice."));
+                    say!(ctx, "The card processor still remembers this key: it returns the hold it already placed (auth_{auth}) instead of holding the money twice.");
                 } else if w.key.is_some() {
-                    ctx.say_with(|| format!("The card processor approves and places a hold on the card (auth_{auth}). It remembers the key it was given."));
+                    say!(ctx, "The card processor approves and places a hold on the card (auth_{auth}). It remembers the key it was given.");
                 } else {
-                    ctx.say_with(|| format!("The card processor approves and places a hold on the card (auth_{auth}). It was given no key, so it cannot recognise a repeat."));
+                    say!(ctx, "The card processor approves and places a hold on the card (auth_{auth}). It was given no key, so it cannot recognise a repeat.");
                 }
             }
         }
