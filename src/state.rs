@@ -403,7 +403,7 @@ mod tests {
         });
         let before: Vec<String> = s.run.steps[..=1]
             .iter()
-            .map(|x| format!("{} {:?}", s.run.summary(x), x.narration))
+            .map(|x| format!("{} {:?}", s.run.summary(x), s.run.narration(x)))
             .collect();
         let info = faultline_sim::lab("payments").unwrap();
         let crash = info.palette.iter().find(|e| e.id == "crash-api").unwrap();
@@ -412,7 +412,7 @@ mod tests {
         let s = s.reduce(Action::AddFaults((crash.build)(at)));
         let after: Vec<String> = s.run.steps[..=1]
             .iter()
-            .map(|x| format!("{} {:?}", s.run.summary(x), x.narration))
+            .map(|x| format!("{} {:?}", s.run.summary(x), s.run.narration(x)))
             .collect();
         assert_eq!(before, after);
         assert_eq!(s.cursor, 1);

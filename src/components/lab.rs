@@ -108,8 +108,8 @@ pub fn LabView(p: &Props) -> Html {
             .get(idx)
             .copied()
             .unwrap_or(a.machine.states[0]);
-        let taken = step
-            .transitions
+        let taken = run
+            .transitions(step)
             .iter()
             .find(|f| f.actor == lane)
             .map(|f| f.transition);

@@ -23,10 +23,11 @@ impl PartialEq for Props {
 pub fn Narration(p: &Props) -> Html {
     let step = p.run.steps.get(p.cursor as usize);
     let text = step.map_or(String::new(), |s| {
-        if s.narration.is_empty() {
+        let said = p.run.narration(s);
+        if said.is_empty() {
             p.run.summary(s)
         } else {
-            s.narration.join(" ")
+            said.join(" ")
         }
     });
     let from = p.cursor.saturating_sub(6) as usize;

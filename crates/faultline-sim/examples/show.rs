@@ -39,7 +39,7 @@ fn main() {
             st.index,
             st.time,
             run.summary(st),
-            st.narration.join(" / ")
+            run.narration(st).join(" / ")
         );
         if let Some(f) = st.flight.and_then(|f| run.flights.get(f as usize)) {
             if st.kind == faultline_sim::trace::StepKind::Deliver {

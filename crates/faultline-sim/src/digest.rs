@@ -22,7 +22,7 @@ fn fnv1a(bytes: &[u8]) -> String {
 /// of the lean run (not the scenario, which carries the model version).
 #[derive(Serialize)]
 struct Behaviour<'a> {
-    steps: &'a [crate::trace::Step],
+    steps: Vec<crate::trace::StepJson<'a>>,
     flights: &'a [crate::trace::Flight],
     timers: &'a [crate::trace::TimerMark],
     violations: &'a [crate::trace::Violation],
@@ -33,7 +33,7 @@ struct Behaviour<'a> {
 pub fn run_digest(scenario: &crate::Scenario) -> Option<String> {
     let run = simulate_with(scenario, Detail::Lean).ok()?;
     let json = serde_json::to_string(&Behaviour {
-        steps: &run.steps,
+        steps: run.steps.iter().map(|s| run.step_json(s)).collect(),
         flights: &run.flights,
         timers: &run.timers,
         violations: &run.violations,

@@ -4,18 +4,61 @@
 //! `Vec` cost the full trace an allocation per line and one per step, and
 //! as many frees when the run was dropped (a third of its time went to
 //! the allocator). Handlers write straight into this buffer with
-//! [`crate::say!`] (formatting, no intermediate `String`), and the engine
-//! copies it out once per step.
+//! [`crate::say!`] (formatting, no intermediate `String`); the engine
+//! appends it to the run's one text and the step keeps a [`Said`] range.
 
 use serde::Serialize;
 use std::fmt::{self, Write};
 
-/// Narration lines, separated by `'\n'` (a line never contains one: the
-/// writers replace it with a space). Serialized as a list of lines.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Narration lines being written, separated by `'\n'` (a line never
+/// contains one: the writers replace it with a space).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Lines(String);
 
-impl Serialize for Lines {
+impl fmt::Debug for Lines {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.said().fmt(f)
+    }
+}
+
+/// A step's narration as the run keeps it: lines in the run's text.
+/// Shown and serialized as a list of lines.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct Said<'a>(&'a str);
+
+impl<'a> Said<'a> {
+    /// Lines separated by `'\n'`.
+    pub fn new(text: &'a str) -> Self {
+        Self(text)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The lines, in order.
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        self.0.split('\n').filter(|l| !l.is_empty())
+    }
+
+    /// The lines joined by `sep`.
+    pub fn join(self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+
+    /// The text as stored (lines separated by `'\n'`).
+    pub fn as_str(self) -> &'a str {
+        self.0
+    }
+}
+
+impl fmt::Debug for Said<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Said<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
     }
@@ -85,23 +128,13 @@ impl Lines {
         }
     }
 
-    /// The lines, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.split('\n').filter(|l| !l.is_empty())
-    }
-
-    /// The lines joined by `sep`.
-    pub fn join(&self, sep: &str) -> String {
-        self.iter().collect::<Vec<_>>().join(sep)
+    /// The lines written so far.
+    pub fn said(&self) -> Said<'_> {
+        Said(&self.0)
     }
 
     pub fn clear(&mut self) {
         self.0.clear();
-    }
-
-    /// A copy that holds just its text (the per-step buffer keeps its room).
-    pub fn to_exact(&self) -> Lines {
-        Lines(self.0.as_str().to_owned())
     }
 }
 
@@ -137,10 +170,11 @@ mod tests {
         l.push_fmt(format_args!("two {}", 2));
         l.push("three\nstill three");
         assert_eq!(
-            l.iter().collect::<Vec<_>>(),
+            l.said().iter().collect::<Vec<_>>(),
             ["one", "two 2", "three still three"]
         );
-        assert_eq!(l.join(" / "), "one / two 2 / three still three");
+        assert_eq!(l.said().join(" / "), "one / two 2 / three still three");
+        assert_eq!(format!("{l:?}"), r#"["one", "two 2", "three still three"]"#);
     }
 
     #[test]
@@ -149,17 +183,17 @@ mod tests {
         let at = l.mark();
         l.push("b");
         l.insert_at(at, "a");
-        assert_eq!(l.join(","), "a,b");
+        assert_eq!(l.said().join(","), "a,b");
         let at = l.mark();
         l.push("d");
         l.insert_at(at, "c");
-        assert_eq!(l.join(","), "a,b,c,d");
+        assert_eq!(l.said().join(","), "a,b,c,d");
         let at = l.mark();
         l.insert_at(at, "e");
-        assert_eq!(l.join(","), "a,b,c,d,e");
+        assert_eq!(l.said().join(","), "a,b,c,d,e");
         let mut more = Lines::default();
         more.push("f");
         l.append(&more);
-        assert_eq!(l.join(","), "a,b,c,d,e,f");
+        assert_eq!(l.said().join(","), "a,b,c,d,e,f");
     }
 }

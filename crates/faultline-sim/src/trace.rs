@@ -3,7 +3,7 @@
 //! message flights), and the invariant verdicts.
 
 use crate::actor::{Instances, TimerKind};
-use crate::lines::Lines;
+use crate::lines::Said;
 use crate::machine::{StateMachine, Transition};
 use crate::message::{Message, MsgClass};
 use crate::scenario::Scenario;
@@ -310,6 +310,26 @@ impl LoggedRow {
     }
 }
 
+/// Where a step's part lies in one of the run's shared lists (its
+/// narration in `Run::text`, its states in `Run::state_bytes`, its
+/// transitions in `Run::fired`): a run allocates those lists once instead
+/// of three small ones per step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
 /// One event of the run.
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
@@ -322,12 +342,14 @@ pub struct Step {
     /// A short line for the log; empty for deliveries, losses and timers,
     /// whose line [`Run::summary`] derives from the flight or timer.
     pub summary: String,
-    pub narration: Lines,
+    /// Its narration ([`Run::narration`]).
+    pub narration: Span,
     /// State index of every actor after this step, when it may have changed
     /// (empty otherwise: see [`Run::states_at`]).
-    pub states: Vec<u8>,
-    /// Transitions taken during this step, by actor and instance.
-    pub transitions: Vec<Fired>,
+    pub states: Span,
+    /// Transitions taken during this step, by actor and instance
+    /// ([`Run::transitions`]).
+    pub transitions: Span,
     /// Actors that are down after this step.
     pub down: Vec<u16>,
 }
@@ -388,9 +410,62 @@ pub struct Run {
     /// Events the labs fired against their own tables (must be empty).
     pub undefined_transitions: Vec<UndefinedTransition>,
     pub end: End,
+    /// Every step's narration, one after the other (see [`Step::narration`]).
+    pub text: String,
+    /// Every recorded state snapshot, one after the other.
+    pub state_bytes: Vec<u8>,
+    /// Every transition taken, in order (steps hold their range).
+    pub fired: Vec<Fired>,
+}
+
+/// A step as it serializes for digests and export: its narration, states
+/// and transitions in place (the form golden digests were made from).
+#[derive(Serialize)]
+pub struct StepJson<'a> {
+    pub index: u32,
+    pub time: u64,
+    pub kind: StepKind,
+    pub actor: Option<u16>,
+    pub flight: Option<u32>,
+    pub summary: &'a str,
+    pub narration: Said<'a>,
+    pub states: &'a [u8],
+    pub transitions: &'a [Fired],
+    pub down: &'a [u16],
 }
 
 impl Run {
+    /// A step's narration.
+    pub fn narration(&self, step: &Step) -> Said<'_> {
+        Said::new(self.text.get(step.narration.range()).unwrap_or(""))
+    }
+
+    /// The transitions taken during a step.
+    pub fn transitions(&self, step: &Step) -> &[Fired] {
+        self.fired.get(step.transitions.range()).unwrap_or(&[])
+    }
+
+    /// The states a step recorded (empty if it recorded none).
+    pub fn step_states(&self, step: &Step) -> &[u8] {
+        self.state_bytes.get(step.states.range()).unwrap_or(&[])
+    }
+
+    /// A step with its parts in place, as it serializes.
+    pub fn step_json<'a>(&'a self, step: &'a Step) -> StepJson<'a> {
+        StepJson {
+            index: step.index,
+            time: step.time,
+            kind: step.kind,
+            actor: step.actor,
+            flight: step.flight,
+            summary: &step.summary,
+            narration: self.narration(step),
+            states: self.step_states(step),
+            transitions: self.transitions(step),
+            down: &step.down,
+        }
+    }
+
     /// The first invariant violation, if any.
     pub fn first_violation(&self) -> Option<&Violation> {
         self.violations.first()
@@ -505,7 +580,7 @@ impl Run {
             .iter()
             .rev()
             .find(|s| !s.states.is_empty())
-            .map_or(&[], |s| s.states.as_slice())
+            .map_or(&[], |s| self.step_states(s))
     }
 
     /// The instances of a many-instance actor after `step`, replayed from
@@ -521,7 +596,7 @@ impl Run {
                     i.live = false;
                 }
             }
-            for f in s.transitions.iter().filter(|f| f.actor == actor) {
+            for f in self.transitions(s).iter().filter(|f| f.actor == actor) {
                 let Some(id) = f.instance else { continue };
                 let live = !info.machine.is_terminal(f.transition.to);
                 let entry = InstanceAt {

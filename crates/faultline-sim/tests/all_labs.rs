@@ -241,7 +241,7 @@ fn the_cases_reach_every_transition_of_every_lab() {
     run_cases(600, |info, s| {
         let run = simulate(s).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let mut seen = reached.borrow_mut();
-        for f in run.steps.iter().flat_map(|st| &st.transitions) {
+        for f in &run.fired {
             let m = run.actors[f.actor as usize].machine.name;
             let key = (
                 info.id.to_string(),
@@ -366,7 +366,7 @@ fn the_cases_reach_every_named_path_and_count_broken_invariants() {
         let run = simulate(s).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for &(lab, name, machine, event) in PATHS.iter().filter(|p| p.0 == info.id) {
             let _ = lab;
-            let reached = run.steps.iter().flat_map(|st| &st.transitions).any(|f| {
+            let reached = run.fired.iter().any(|f| {
                 f.transition.event == event && run.actors[f.actor as usize].machine.name == machine
             });
             *paths.borrow_mut().entry(name).or_default() += u32::from(reached);

@@ -189,10 +189,7 @@ fn labels(r: &Run) -> Vec<String> {
 }
 
 fn took(r: &Run, event: &str) -> bool {
-    r.steps
-        .iter()
-        .flat_map(|s| &s.transitions)
-        .any(|t| t.transition.event == event)
+    r.fired.iter().any(|t| t.transition.event == event)
 }
 
 #[test]

@@ -86,10 +86,7 @@ fn with(id: &str, key: &str, value: ConfigValue) -> Run {
 }
 
 fn took(run: &Run, event: &str) -> bool {
-    run.steps
-        .iter()
-        .flat_map(|s| &s.transitions)
-        .any(|t| t.transition.event == event)
+    run.fired.iter().any(|t| t.transition.event == event)
 }
 
 #[test]

@@ -131,7 +131,7 @@ proptest! {
         with.faults = (info.palette[which % info.palette.len()].build)(t);
         let after = simulate(&with).unwrap();
         let past = |r: &faultline_sim::Run| -> Vec<String> {
-            r.steps.iter().filter(|s| s.time < t).map(|s| format!("{} {} {:?}", s.time, r.summary(s), s.narration)).collect()
+            r.steps.iter().filter(|s| s.time < t).map(|s| format!("{} {} {:?}", s.time, r.summary(s), r.narration(s))).collect()
         };
         prop_assert_eq!(past(&before), past(&after));
     }

@@ -8,8 +8,8 @@ use crate::fault::Fault;
 use crate::lab::TraceSoFar;
 use crate::lines::Lines;
 use crate::trace::{
-    CutMark, End, Fired, Flight, LoggedRow, RowChange, Run, Step, StepKind, TableSchema, TimerMark,
-    UndefinedTransition, Violation,
+    CutMark, End, Fired, Flight, LoggedRow, RowChange, Run, Span, Step, StepKind, TableSchema,
+    TimerMark, UndefinedTransition, Violation,
 };
 use std::cell::Cell;
 
@@ -21,6 +21,10 @@ pub(super) struct Sizes {
     pub timers: usize,
     pub rows: usize,
     pub queue: usize,
+    /// Bytes of narration, state snapshots and transitions.
+    pub text: usize,
+    pub state_bytes: usize,
+    pub fired: usize,
 }
 
 thread_local! {
@@ -36,6 +40,9 @@ thread_local! {
             timers: 0,
             rows: 0,
             queue: 0,
+            text: 0,
+            state_bytes: 0,
+            fired: 0,
         })
     };
 }
@@ -50,6 +57,9 @@ pub(super) fn expected_sizes() -> Sizes {
         timers: more(s.timers),
         rows: more(s.rows),
         queue: more(s.queue),
+        text: more(s.text),
+        state_bytes: more(s.state_bytes),
+        fired: more(s.fired),
     }
 }
 
@@ -64,6 +74,10 @@ pub(super) struct Recorder {
     pub violations: Vec<Violation>,
     pub undefined: Vec<UndefinedTransition>,
     pub end: End,
+    /// Every step's narration, states and transitions (steps keep spans).
+    pub text: String,
+    pub state_bytes: Vec<u8>,
+    pub fired: Vec<Fired>,
     /// Scratch list of the actors a step changed (reused between steps).
     pub who: Vec<ActorId>,
     /// Scratch list of the rows an actor changed (reused between calls).
@@ -83,6 +97,9 @@ impl Recorder {
             violations: Vec::new(),
             undefined: Vec::new(),
             end: End::Quiet,
+            text: String::with_capacity(if detail { size.text } else { 0 }),
+            state_bytes: Vec::with_capacity(if detail { size.state_bytes } else { 0 }),
+            fired: Vec::with_capacity(if detail { size.fired } else { 0 }),
             who: Vec::new(),
             rows: Vec::new(),
         }
@@ -136,6 +153,14 @@ impl Default for StepRecord {
             wrote: 0,
             moved: 0,
         }
+    }
+}
+
+/// The span from `start` to where `fill` leaves its list.
+fn span(start: usize, fill: impl FnOnce() -> usize) -> Span {
+    Span {
+        start: start as u32,
+        end: fill() as u32,
     }
 }
 
@@ -210,19 +235,24 @@ impl Sim<'_> {
         if !self.rec.detail {
             rec.summary.clear();
         }
-        // The step keeps an exact copy; the buffer, cleared, serves the next.
-        let narration = if self.rec.detail {
-            rec.narration.to_exact()
-        } else {
-            Lines::default()
-        };
+        // The step's narration and transitions join the run's lists; the
+        // buffers, cleared, serve the next step.
+        let narration = span(self.rec.text.len(), || {
+            if self.rec.detail {
+                self.rec.text.push_str(rec.narration.said().as_str());
+            }
+            self.rec.text.len()
+        });
         rec.narration.clear();
         self.spare_lines = std::mem::take(&mut rec.narration);
-        let transitions = if self.rec.detail {
-            std::mem::take(&mut rec.transitions)
-        } else {
-            Vec::new()
-        };
+        let transitions = span(self.rec.fired.len(), || {
+            if self.rec.detail {
+                self.rec.fired.append(&mut rec.transitions);
+            }
+            self.rec.fired.len()
+        });
+        rec.transitions.clear();
+        self.spare_fired = std::mem::take(&mut rec.transitions);
         if rec.data_changed {
             for a in lanes(rec.wrote) {
                 self.log_rows(model, a);
@@ -239,11 +269,12 @@ impl Sim<'_> {
         // States are recorded only when a machine may have moved (a step
         // with no transition, crash or write keeps the previous ones):
         // `Run::states_at` looks back to the last step that recorded them.
-        let mut states = Vec::new();
-        if self.rec.detail && moved {
-            states.reserve_exact(self.names.len());
-            model.states(&mut states);
-        }
+        let states = span(self.rec.state_bytes.len(), || {
+            if self.rec.detail && moved {
+                model.states(&mut self.rec.state_bytes);
+            }
+            self.rec.state_bytes.len()
+        });
         let down = if self.up.contains(&false) {
             (0..self.names.len())
                 .filter(|&i| !self.up[i])
@@ -321,6 +352,9 @@ impl Sim<'_> {
                 LAST_SIZES.get().rows
             },
             queue: self.queue_peak,
+            text: rec.text.len(),
+            state_bytes: rec.state_bytes.len(),
+            fired: rec.fired.len(),
         });
         Run {
             scenario: self.scenario.clone(),
@@ -334,6 +368,9 @@ impl Sim<'_> {
             cuts,
             undefined_transitions: rec.undefined,
             end: rec.end,
+            text: rec.text,
+            state_bytes: rec.state_bytes,
+            fired: rec.fired,
         }
     }
 }

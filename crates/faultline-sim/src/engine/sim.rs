@@ -10,7 +10,7 @@ use crate::fault::Fault;
 use crate::lines::Lines;
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
-use crate::trace::{End, Fate, StepKind, TimerMark};
+use crate::trace::{End, Fate, Fired, StepKind, TimerMark};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -70,8 +70,10 @@ pub(in crate::engine) struct Sim<'s> {
     step_faults: Vec<(u32, u32)>,
     /// The most events the queue held at once.
     pub(super) queue_peak: usize,
-    /// The narration buffer steps write into (kept between steps).
+    /// The narration and transition buffers steps write into (kept
+    /// between steps).
     pub(super) spare_lines: Lines,
+    pub(super) spare_fired: Vec<Fired>,
 }
 
 impl<'s> Sim<'s> {
@@ -97,6 +99,7 @@ impl<'s> Sim<'s> {
             step_faults: Vec::new(),
             queue_peak: 0,
             spare_lines: Lines::with_capacity(512),
+            spare_fired: Vec::with_capacity(8),
         };
         sim.push(0, Event::Start);
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -257,6 +260,7 @@ impl<'s> Sim<'s> {
     fn step(&mut self, model: &mut dyn Model, ev: Event) {
         let mut rec = StepRecord {
             narration: std::mem::take(&mut self.spare_lines),
+            transitions: std::mem::take(&mut self.spare_fired),
             ..StepRecord::default()
         };
         match ev {

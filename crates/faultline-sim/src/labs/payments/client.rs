@@ -125,8 +125,10 @@ impl Client {
                 vec![
                     format!("c{client}#{}", a.n),
                     secs(a.sent_at),
-                    a.key.as_ref().map_or("none".into(), short),
-                    money(a.amount),
+                    a.key
+                        .as_ref()
+                        .map_or("none".into(), |k| short(k).to_string()),
+                    money(a.amount).to_string(),
                     a.outcome.text(),
                     a.backoff_ms.map_or(String::new(), |b| format!("{b} ms")),
                 ]

@@ -282,7 +282,18 @@ pub fn secs(ms: u64) -> String {
     format!("{}.{:03} s", ms / 1000, ms % 1000)
 }
 
-/// Cents as a price.
-pub fn money(cents: u64) -> String {
-    format!("€{}.{:02}", cents / 100, cents % 100)
+/// Cents as a price ("€42.00"), written straight into whatever formats
+/// it (narration and labels format it in place; `.to_string()` for a cell).
+pub fn money(cents: u64) -> Money {
+    Money(cents)
+}
+
+/// A price in cents, shown as euros.
+#[derive(Clone, Copy)]
+pub struct Money(pub u64);
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "€{}.{:02}", self.0 / 100, self.0 % 100)
+    }
 }

@@ -482,8 +482,10 @@ impl Actor for Database {
                             format!("ch_{}", c.id),
                             format!("ord_{}", c.order),
                             format!("auth_{}", c.auth),
-                            money(c.amount),
-                            c.key.as_ref().map_or("none".into(), short),
+                            money(c.amount).to_string(),
+                            c.key
+                                .as_ref()
+                                .map_or("none".into(), |k| short(k).to_string()),
                             secs(c.at),
                         ]
                     },
@@ -504,7 +506,7 @@ impl Actor for Database {
                             )
                         });
                         vec![
-                            short(&k),
+                            short(&k).to_string(),
                             fingerprint.to_string(),
                             state.label().to_string(),
                             stored,

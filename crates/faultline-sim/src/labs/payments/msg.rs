@@ -148,9 +148,20 @@ pub enum PayMsg {
     Voided { auth: u32 },
 }
 
-/// First 8 hex digits of a key, for labels.
-pub fn short(key: &Key) -> String {
-    format!("{:08x}…", (key.0 >> 96) as u32)
+/// First 8 hex digits of a key, for labels ("1a2b3c4d…"), written straight
+/// into whatever formats it (`.to_string()` for a cell).
+pub fn short(key: &Key) -> ShortKey {
+    ShortKey((key.0 >> 96) as u32)
+}
+
+/// A key's first 8 hex digits.
+#[derive(Clone, Copy)]
+pub struct ShortKey(u32);
+
+impl std::fmt::Display for ShortKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:08x}…", self.0)
+    }
 }
 
 pub fn reason(status: u16) -> &'static str {

@@ -301,12 +301,14 @@ impl Actor for Processor {
                         vec![
                             format!("auth_{}", a.id),
                             format!("ord_{}", a.order),
-                            money(a.amount),
+                            money(a.amount).to_string(),
                             match a.state {
                                 HoldState::Held => "HELD".into(),
                                 HoldState::Voided => "VOIDED".into(),
                             },
-                            a.key.as_ref().map_or("none".into(), short),
+                            a.key
+                                .as_ref()
+                                .map_or("none".into(), |k| short(k).to_string()),
                             a.key
                                 .map_or("—".into(), |_| secs(a.key_until.min(999_999_999))),
                             a.asked.to_string(),
