@@ -294,6 +294,26 @@ pub struct Money(pub u64);
 
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "€{}.{:02}", self.0 / 100, self.0 % 100)
+        // "€{}.{:02}" without the formatter's padding machinery.
+        let cents = (self.0 % 100) as u8;
+        let tail = [b'.', b'0' + cents / 10, b'0' + cents % 10];
+        f.write_str("€")?;
+        std::fmt::Display::fmt(&(self.0 / 100), f)?;
+        f.write_str(std::str::from_utf8(&tail).map_err(|_| std::fmt::Error)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+    use crate::labs::payments::msg::{short, Key};
+
+    #[test]
+    fn prices_and_short_keys_read_as_before() {
+        assert_eq!(money(4_200).to_string(), "€42.00");
+        assert_eq!(money(5).to_string(), "€0.05");
+        assert_eq!(money(123_456_789).to_string(), "€1234567.89");
+        assert_eq!(short(&Key(0x1a2b_3c4d << 96)).to_string(), "1a2b3c4d…");
+        assert_eq!(short(&Key(0xf << 96 | 0xffff)).to_string(), "0000000f…");
     }
 }

@@ -160,7 +160,15 @@ pub struct ShortKey(u32);
 
 impl std::fmt::Display for ShortKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:08x}…", self.0)
+        // `{:08x}…` by hand: the formatter's padding machinery cost the
+        // full trace more than the rest of a narration line.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 11];
+        for (i, b) in out[..8].iter_mut().enumerate() {
+            *b = HEX[(self.0 >> (28 - 4 * i) & 0xf) as usize];
+        }
+        out[8..].copy_from_slice("…".as_bytes());
+        f.write_str(std::str::from_utf8(&out).map_err(|_| std::fmt::Error)?)
     }
 }
 
