@@ -1,18 +1,43 @@
-//! Mallory, the attacker. Two attacks, each started by a lab fault:
-//! - a leaked callback URL: she tries to redeem Alice's code herself (a
-//!   public client has no secret; only PKCE's verifier stops her);
+//! Mallory, the attacker. Each attack is started by a lab fault:
+//! - a leaked callback URL (and authorization request): she tries to
+//!   redeem Alice's code herself (a public client has no secret; only
+//!   PKCE's verifier stops her, and `plain` PKCE does not if she saw the
+//!   request);
 //! - a forged callback (login CSRF / code injection): she gets a code for
-//!   her own account and makes Alice's browser deliver it to Planner.
+//!   her own account and makes Alice's browser deliver it to Planner;
+//! - leaked tokens: she reads the calendar with a stolen access token, or
+//!   replays a stolen refresh token (rotation detects the reuse);
+//! - a phishing link with a look-alike redirect_uri: a lax prefix match
+//!   sends Alice's code to Mallory's host, with a PKCE verifier of her own.
 
-use super::config::{AUTH, BROWSER, CALENDAR};
-use super::msg::{AuthzResult, OAuthMsg};
-use crate::actor::{Actor, ActorId, Ctx};
+use super::config::{random_token, random_words, AUTH, BROWSER, CALENDAR};
+use super::msg::{
+    AuthzRequest, AuthzResult, OAuthMsg, LOOKALIKE_REDIRECT_URI, REDIRECT_URI, REQUESTED,
+};
+use crate::actor::{Actor, ActorId, Ctx, TimerKind};
+use crate::jose::{code_challenge_s256, code_verifier};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
 
+const READ: u32 = 1;
+const REPLAY_REFRESH: u32 = 2;
+/// Between Mallory's reads with a stolen token.
+const READ_EVERY_MS: u64 = 4_000;
+/// How many times she reads.
+const READS_MAX: u32 = 4;
+/// She replays a stolen refresh token this long after getting it.
+pub const REPLAY_AFTER_MS: u64 = 6_000;
+
 pub static ATTACKER_MACHINE: StateMachine = StateMachine {
     name: "Mallory (attacker)",
-    states: &["waiting", "has_code", "has_tokens", "foiled"],
+    states: &[
+        "waiting",
+        "phishing",
+        "has_code",
+        "has_stolen_token",
+        "has_tokens",
+        "foiled",
+    ],
     transitions: &[
         Transition::new("waiting", "steal_code", "has_code"),
         Transition::new("waiting", "get_own_code", "has_code"),
@@ -20,6 +45,12 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
         Transition::new("has_code", "refused", "foiled"),
         Transition::new("has_code", "got_tokens", "has_tokens"),
         Transition::new("has_tokens", "read_calendar", "has_tokens"),
+        Transition::new("waiting", "steal_token", "has_stolen_token"),
+        Transition::new("has_stolen_token", "read_calendar", "has_stolen_token"),
+        Transition::new("has_stolen_token", "refreshed", "has_tokens"),
+        Transition::new("has_stolen_token", "refresh_refused", "foiled"),
+        Transition::new("waiting", "send_phishing_link", "phishing"),
+        Transition::new("phishing", "catch_code", "has_code"),
     ],
 };
 
@@ -28,6 +59,14 @@ pub struct Attacker {
     machine: MachineState,
     /// Token responses the server sent her.
     pub tokens_received: u32,
+    /// The authorization request she saw (a `plain` challenge is the
+    /// verifier).
+    seen_request: Option<AuthzRequest>,
+    /// Her own verifier, for the phishing flow.
+    verifier: Option<String>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    reads: u32,
 }
 
 impl Attacker {
@@ -35,7 +74,51 @@ impl Attacker {
         Self {
             machine: MachineState::new(&ATTACKER_MACHINE),
             tokens_received: 0,
+            seen_request: None,
+            verifier: None,
+            access_token: None,
+            refresh_token: None,
+            reads: 0,
         }
+    }
+
+    fn read(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let Some(token) = self.access_token.clone() else {
+            return;
+        };
+        if self.reads >= READS_MAX {
+            return;
+        }
+        self.reads += 1;
+        ctx.fire(&mut self.machine, "read_calendar");
+        ctx.say("Mallory reads Alice's calendar with the token she holds.");
+        ctx.send(
+            CALENDAR,
+            OAuthMsg::ApiCall {
+                write: false,
+                token,
+            },
+        );
+        ctx.set_timer(READ_EVERY_MS, READ, TimerKind::Work, "Mallory reads again");
+    }
+
+    fn phish(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        if self.machine.current != "waiting" {
+            return;
+        }
+        let verifier = code_verifier(random_words(ctx));
+        let req = AuthzRequest {
+            redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
+            scope: REQUESTED.into(),
+            state: random_token(ctx, 2),
+            nonce: None,
+            code_challenge: Some(code_challenge_s256(&verifier)),
+            plain: false,
+        };
+        self.verifier = Some(verifier);
+        ctx.fire(&mut self.machine, "send_phishing_link");
+        ctx.say("Mallory sends Alice a link to the real authorization server: Planner's client_id, a redirect_uri on her look-alike host, and a PKCE challenge of her own (PKCE cannot help here: she holds the verifier).");
+        ctx.send(BROWSER, OAuthMsg::PhishingLink(req));
     }
 }
 
@@ -62,16 +145,50 @@ impl Actor for Attacker {
 
     fn on_crash(&mut self) {}
 
-    fn on_message(&mut self, _from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+    fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match (msg, self.machine.current) {
+            (OAuthMsg::LeakedAuthorize(req), _) => self.seen_request = Some(req),
             (OAuthMsg::LeakedCallback(AuthzResult::Code { code, .. }), "waiting") => {
                 ctx.fire(&mut self.machine, "steal_code");
-                ctx.say("Mallory has Alice's code. Planner is a public client with no secret, so she sends the code to the token endpoint herself. She does not have the code_verifier.");
+                let verifier = self
+                    .seen_request
+                    .as_ref()
+                    .filter(|r| r.plain)
+                    .and_then(|r| r.code_challenge.clone());
+                ctx.say(if verifier.is_some() {
+                    "Mallory has Alice's code, and she saw the authorization request: with PKCE plain, its code_challenge IS the verifier. She redeems the code with it."
+                } else {
+                    "Mallory has Alice's code. Planner is a public client with no secret, so she sends the code to the token endpoint herself. She does not have the code_verifier."
+                });
                 ctx.send(
                     AUTH,
                     OAuthMsg::TokenRequest {
                         code,
-                        code_verifier: None,
+                        code_verifier: verifier,
+                        redirect_uri: REDIRECT_URI.into(),
+                    },
+                );
+            }
+            (OAuthMsg::LookalikeCallback(result), "phishing") => {
+                ctx.send(
+                    from,
+                    OAuthMsg::CallbackPage {
+                        ok: true,
+                        text: "Calendar connected.",
+                    },
+                );
+                let AuthzResult::Code { code, .. } = result else {
+                    ctx.say("The redirect brings Mallory no code.");
+                    return;
+                };
+                ctx.fire(&mut self.machine, "catch_code");
+                ctx.say("Alice's browser lands on Mallory's look-alike host with Alice's code. Mallory shows a reassuring page and redeems the code with her own verifier and her redirect_uri.");
+                ctx.send(
+                    AUTH,
+                    OAuthMsg::TokenRequest {
+                        code,
+                        code_verifier: self.verifier.clone(),
+                        redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
                     },
                 );
             }
@@ -95,26 +212,70 @@ impl Actor for Attacker {
                 self.tokens_received += 1;
                 ctx.data_changed();
                 ctx.fire(&mut self.machine, "got_tokens");
-                ctx.fire(&mut self.machine, "read_calendar");
-                ctx.say("Without PKCE nothing ties the code to Planner: Mallory gets Alice's tokens and reads her calendar.");
-                ctx.send(
-                    CALENDAR,
-                    OAuthMsg::ApiCall {
-                        write: false,
-                        token: t.access_token,
-                    },
-                );
+                ctx.say("Nothing tied the code to Planner: Mallory gets Alice's tokens.");
+                self.access_token = Some(t.access_token);
+                self.read(ctx);
+            }
+            (
+                OAuthMsg::LeakedTokens {
+                    access_token,
+                    refresh_token,
+                },
+                "waiting",
+            ) => {
+                ctx.fire(&mut self.machine, "steal_token");
+                self.access_token = access_token;
+                if refresh_token.is_some() {
+                    self.refresh_token = refresh_token;
+                    ctx.say("Mallory keeps the stolen refresh token and waits, to use it when nobody is looking.");
+                    ctx.set_timer(
+                        REPLAY_AFTER_MS,
+                        REPLAY_REFRESH,
+                        TimerKind::Work,
+                        "Mallory uses the stolen refresh token",
+                    );
+                }
+                self.read(ctx);
+            }
+            (OAuthMsg::TokenResponse(t), "has_stolen_token") => {
+                self.tokens_received += 1;
+                ctx.data_changed();
+                ctx.fire(&mut self.machine, "refreshed");
+                ctx.say("The stolen refresh token had not been used yet: the server rotates it for Mallory, who now holds fresh tokens of Alice's family. When Planner next presents the old one, the server will see the reuse.");
+                self.access_token = Some(t.access_token);
+                self.read(ctx);
+            }
+            (OAuthMsg::TokenError { .. }, "has_stolen_token") => {
+                ctx.fire(&mut self.machine, "refresh_refused");
+                ctx.say("The server refuses the stolen refresh token: it was already used, so the server revoked the whole family.");
+                self.access_token = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
+        match (tag, self.machine.current) {
+            (READ, "has_stolen_token" | "has_tokens") => self.read(ctx),
+            (REPLAY_REFRESH, "has_stolen_token") => {
+                if let Some(refresh_token) = self.refresh_token.take() {
+                    ctx.say("Mallory presents the stolen refresh token at the token endpoint.");
+                    ctx.send(AUTH, OAuthMsg::RefreshRequest { refresh_token });
+                }
             }
             _ => {}
         }
     }
 
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<OAuthMsg>) -> bool {
-        if name != "forged-callback" {
-            return false;
+        match name {
+            "forged-callback" => {
+                ctx.say("Mallory signs in to the authorization server with her own account, through Planner's usual flow, to get a code of her own.");
+                ctx.send(AUTH, OAuthMsg::AttackerAuthorize);
+            }
+            "phishing-link" => self.phish(ctx),
+            _ => return false,
         }
-        ctx.say("Mallory signs in to the authorization server with her own account, through Planner's usual flow, to get a code of her own.");
-        ctx.send(AUTH, OAuthMsg::AttackerAuthorize);
         true
     }
 }

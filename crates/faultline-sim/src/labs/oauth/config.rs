@@ -10,6 +10,25 @@ pub const PKCE: &str = "pkce";
 pub const CHECK_STATE: &str = "check_state";
 pub const TOKEN_CHECK: &str = "token_check";
 pub const ACCESS_TTL_MS: &str = "access_ttl_ms";
+pub const REFRESH_TTL_MS: &str = "refresh_ttl_ms";
+pub const CODE_TTL_MS: &str = "code_ttl_ms";
+pub const LATER_READS: &str = "later_reads";
+pub const OIDC: &str = "oidc";
+pub const REDIRECT_MATCH: &str = "redirect_match";
+pub const REQUIRE_PKCE: &str = "require_pkce";
+
+pub const PKCE_OPTIONS: &[(&str, &str)] = &[
+    ("s256", "S256: sends SHA-256 of the verifier"),
+    ("plain", "plain: sends the verifier itself"),
+    ("off", "No PKCE"),
+];
+pub const REDIRECT_MATCH_OPTIONS: &[(&str, &str)] = &[
+    ("exact", "Exactly the registered URI (RFC 9700)"),
+    (
+        "prefix",
+        "Anything starting with https://planner.example (lax)",
+    ),
+];
 
 pub const CONSENT_OPTIONS: &[(&str, &str)] = &[
     ("all", "Allows everything Planner asks for"),
@@ -17,10 +36,10 @@ pub const CONSENT_OPTIONS: &[(&str, &str)] = &[
     ("deny", "Denies"),
 ];
 pub const TOKEN_CHECK_OPTIONS: &[(&str, &str)] = &[
-    ("jwt", "Checks the JWT itself (signature, aud, exp, scope)"),
+    ("jwt", "JWT, checked locally (signature, aud, exp, scope)"),
     (
         "introspect",
-        "Asks the authorization server (introspection)",
+        "Opaque token, introspected at the authorization server",
     ),
 ];
 
@@ -38,8 +57,17 @@ pub fn fields() -> Vec<ConfigField> {
         },
         ConfigField {
             key: PKCE,
-            label: "Planner uses PKCE (S256)",
-            help: "A code verifier only Planner knows; its hash goes with the authorization request.",
+            label: "Planner's PKCE",
+            help: "A code verifier only Planner knows; S256 sends its hash with the authorization request, plain sends the verifier itself.",
+            kind: FieldKind::Choice {
+                default: "s256",
+                options: PKCE_OPTIONS,
+            },
+        },
+        ConfigField {
+            key: OIDC,
+            label: "OpenID Connect (ID token)",
+            help: "With OIDC Planner asks for openid and gets an ID token saying who signed in; plain OAuth only gives it calendar access.",
             kind: FieldKind::Toggle { default: true },
         },
         ConfigField {
@@ -50,8 +78,8 @@ pub fn fields() -> Vec<ConfigField> {
         },
         ConfigField {
             key: TOKEN_CHECK,
-            label: "The calendar API checks tokens by",
-            help: "A JWT can be checked locally but not revoked; introspection asks the server each time.",
+            label: "Access tokens",
+            help: "A JWT is checked locally and cannot be recalled before it expires; an opaque token is introspected at the server each time, so revocation takes effect at once.",
             kind: FieldKind::Choice {
                 default: "jwt",
                 options: TOKEN_CHECK_OPTIONS,
@@ -69,17 +97,84 @@ pub fn fields() -> Vec<ConfigField> {
                 unit: "ms",
             },
         },
+        ConfigField {
+            key: REFRESH_TTL_MS,
+            label: "Refresh token lifetime",
+            help: "How long a refresh token may be used (each refresh rotates it).",
+            kind: FieldKind::Number {
+                default: 86_400_000,
+                min: 10_000,
+                max: 2_592_000_000,
+                step: 10_000,
+                unit: "ms",
+            },
+        },
+        ConfigField {
+            key: CODE_TTL_MS,
+            label: "Authorization code lifetime",
+            help: "How long a code may be exchanged (RFC 6749: at most 10 minutes).",
+            kind: FieldKind::Number {
+                default: 30_000,
+                min: 1_000,
+                max: 600_000,
+                step: 1_000,
+                unit: "ms",
+            },
+        },
+        ConfigField {
+            key: LATER_READS,
+            label: "Later syncs",
+            help: "After its first read and write, Planner reads the calendar again this many times, every 5 s.",
+            kind: FieldKind::Number {
+                default: 0,
+                min: 0,
+                max: 4,
+                step: 1,
+                unit: "",
+            },
+        },
+        ConfigField {
+            key: REDIRECT_MATCH,
+            label: "The server matches redirect_uri",
+            help: "Exact string match against the registered URI, or a lax prefix match that a look-alike host passes.",
+            kind: FieldKind::Choice {
+                default: "exact",
+                options: REDIRECT_MATCH_OPTIONS,
+            },
+        },
+        ConfigField {
+            key: REQUIRE_PKCE,
+            label: "The server requires PKCE",
+            help: "An authorization request without a code_challenge is refused with invalid_request (OAuth 2.1 for public clients).",
+            kind: FieldKind::Toggle { default: false },
+        },
     ]
+}
+
+/// Planner's PKCE method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pkce {
+    S256,
+    Plain,
+    Off,
 }
 
 /// Typed settings.
 #[derive(Clone, Debug)]
 pub struct OAuthConfig {
     pub consent: &'static str,
-    pub pkce: bool,
+    pub pkce: Pkce,
+    pub oidc: bool,
     pub check_state: bool,
+    /// Opaque access tokens, introspected (else JWTs checked locally).
     pub introspect: bool,
     pub access_ttl_ms: u64,
+    pub refresh_ttl_ms: u64,
+    pub code_ttl_ms: u64,
+    pub later_reads: u32,
+    /// The server accepts any redirect_uri starting with Planner's origin.
+    pub lax_redirect: bool,
+    pub require_pkce: bool,
 }
 
 /// Lanes, in order.
@@ -93,10 +188,29 @@ impl OAuthConfig {
     pub fn read(info: &LabInfo, c: &Config) -> Self {
         Self {
             consent: info.choice(c, CONSENT),
-            pkce: info.flag(c, PKCE),
+            pkce: match info.choice(c, PKCE) {
+                "plain" => Pkce::Plain,
+                "off" => Pkce::Off,
+                _ => Pkce::S256,
+            },
+            oidc: info.flag(c, OIDC),
             check_state: info.flag(c, CHECK_STATE),
             introspect: info.choice(c, TOKEN_CHECK) == "introspect",
             access_ttl_ms: info.number(c, ACCESS_TTL_MS) as u64,
+            refresh_ttl_ms: info.number(c, REFRESH_TTL_MS) as u64,
+            code_ttl_ms: info.number(c, CODE_TTL_MS) as u64,
+            later_reads: info.number(c, LATER_READS) as u32,
+            lax_redirect: info.choice(c, REDIRECT_MATCH) == "prefix",
+            require_pkce: info.flag(c, REQUIRE_PKCE),
+        }
+    }
+
+    /// The scopes Planner asks for: `openid` only with OIDC.
+    pub fn requested(&self) -> &'static str {
+        if self.oidc {
+            super::msg::REQUESTED
+        } else {
+            super::msg::REQUESTED_NO_OIDC
         }
     }
 

@@ -9,6 +9,8 @@ pub const CODE_ONCE: &str = "code-once";
 pub const SCOPE_WITHIN_CONSENT: &str = "scope-within-consent";
 pub const API_ONLY_ACTIVE_TOKENS: &str = "api-only-active-tokens";
 pub const TOKENS_ONLY_TO_PLANNER: &str = "tokens-only-to-planner";
+pub const ONE_ACTIVE_REFRESH: &str = "one-active-refresh-token";
+pub const REVOKED_REFUSED: &str = "revoked-token-refused";
 
 pub fn list() -> Vec<InvariantInfo> {
     vec![
@@ -29,7 +31,17 @@ pub fn list() -> Vec<InvariantInfo> {
         },
         InvariantInfo {
             id: API_ONLY_ACTIVE_TOKENS,
-            text: "The calendar API succeeds only for an active token (not revoked, not expired) whose scope covers the call.",
+            text: "The calendar API answers 2xx only for an active token (issued, not revoked, not expired) whose audience is it and whose scope covers the call.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: REVOKED_REFUSED,
+            text: "Once a token is revoked, the calendar API refuses it (with JWTs checked locally, it cannot know until the token expires).",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: ONE_ACTIVE_REFRESH,
+            text: "A token family has at most one active refresh token: each refresh uses up the one presented.",
             not_checked: always,
         },
     ]
@@ -79,8 +91,37 @@ pub fn check_attacker(m: &Attacker, out: &mut Vec<(&'static str, String)>) {
     }
 }
 
-/// Every successful API call was made with an active token that covers it.
-pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static str, String)>) {
+/// At most one active refresh token per family (rotation).
+pub fn check_refresh(auth: &AuthServer, now: u64, out: &mut Vec<(&'static str, String)>) {
+    for c in &auth.codes {
+        let active = auth
+            .tokens
+            .iter()
+            .filter(|t| t.refresh && t.family == c.serial && t.active(now))
+            .count();
+        if active > 1 {
+            out.push((
+                ONE_ACTIVE_REFRESH,
+                format!(
+                    "Token family {} has {active} active refresh tokens: a refresh did not use up the old one.",
+                    c.serial
+                ),
+            ));
+            return;
+        }
+    }
+}
+
+/// Every successful API call was made with an active token that covers
+/// it (`API_ONLY_ACTIVE_TOKENS`), and none with a token revoked before
+/// the call (`REVOKED_REFUSED`, reported on its own: the JWT window).
+pub fn check_api(
+    auth: &AuthServer,
+    calendar: &Calendar,
+    skip: impl Fn(&str) -> bool,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    let (mut general, mut revoked) = (skip(API_ONLY_ACTIVE_TOKENS), skip(REVOKED_REFUSED));
     for s in calendar
         .served
         .iter()
@@ -95,16 +136,18 @@ pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static
         } else {
             "calendar.read"
         };
+        let was_revoked = token.is_some_and(|t| s.at >= t.revoked_at);
         let problem = match token {
             None => Some("a token the server never issued".to_string()),
-            Some(t) if t.revoked => Some("a token the server had revoked".to_string()),
+            Some(_) if was_revoked => Some("a token the server had revoked".to_string()),
             Some(t) if s.at >= t.expires_at => Some("an expired token".to_string()),
             Some(t) if !t.scope.split(' ').any(|x| x == need) => {
                 Some(format!("a token without {need}"))
             }
             Some(_) => None,
         };
-        if let Some(p) = problem {
+        if let (false, Some(p)) = (general, problem) {
+            general = true;
             out.push((
                 API_ONLY_ACTIVE_TOKENS,
                 format!(
@@ -112,6 +155,20 @@ pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static
                     s.n, s.status
                 ),
             ));
+        }
+        if !revoked && was_revoked {
+            revoked = true;
+            out.push((
+                REVOKED_REFUSED,
+                format!(
+                    "The calendar API answered call #{} with {} for a token revoked {} ms earlier: a JWT checked locally stays valid until it expires.",
+                    s.n,
+                    s.status,
+                    s.at - token.map_or(s.at, |t| t.revoked_at)
+                ),
+            ));
+        }
+        if general && revoked {
             return;
         }
     }

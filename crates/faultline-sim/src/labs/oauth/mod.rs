@@ -25,7 +25,7 @@ use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 #[derive(Clone, Debug)]
 pub enum OAuthActor {
@@ -91,16 +91,17 @@ impl Lab for OAuthLab {
         };
         if trace.changed(AUTH) {
             invariants::check_codes(auth, &mut out);
+            if !trace.is_broken(invariants::ONE_ACTIVE_REFRESH) {
+                invariants::check_refresh(auth, trace.now_ms, &mut out);
+            }
         }
         if let Some(OAuthActor::Attacker(m)) = actors.get(ATTACKER as usize) {
             if trace.changed(ATTACKER) {
                 invariants::check_attacker(m, &mut out);
             }
         }
-        if (trace.changed(AUTH) || trace.changed(CALENDAR))
-            && !trace.is_broken(invariants::API_ONLY_ACTIVE_TOKENS)
-        {
-            invariants::check_api(auth, cal, &mut out);
+        if trace.changed(AUTH) || trace.changed(CALENDAR) {
+            invariants::check_api(auth, cal, |id| trace.is_broken(id), &mut out);
         }
         out.retain(|(id, _)| !trace.is_broken(id));
         out

@@ -18,15 +18,24 @@ pub const PASSWORD: &str = "correct-horse-battery";
 
 /// The scopes Planner asks for.
 pub const REQUESTED: &str = "openid calendar.read calendar.write";
+/// The scopes Planner asks for without OpenID Connect.
+pub const REQUESTED_NO_OIDC: &str = "calendar.read calendar.write";
+/// Mallory's look-alike of Planner's redirect URI: it starts with
+/// Planner's origin, so a prefix match lets it through.
+pub const LOOKALIKE_REDIRECT_URI: &str = "https://planner.example.mallory.test/callback";
 
 /// An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthzRequest {
+    pub redirect_uri: String,
     pub scope: String,
     pub state: String,
-    pub nonce: String,
-    /// The S256 code challenge (None: Planner does not use PKCE).
+    /// The OIDC nonce (None: plain OAuth).
+    pub nonce: Option<String>,
+    /// The code challenge (None: no PKCE).
     pub code_challenge: Option<String>,
+    /// The challenge is the verifier itself (method `plain`), not its hash.
+    pub plain: bool,
 }
 
 impl AuthzRequest {
@@ -35,14 +44,17 @@ impl AuthzRequest {
         let mut q = vec![
             ("response_type".to_string(), "code".to_string()),
             ("client_id".into(), CLIENT_ID.into()),
-            ("redirect_uri".into(), REDIRECT_URI.into()),
+            ("redirect_uri".into(), self.redirect_uri.clone()),
             ("scope".into(), self.scope.clone()),
             ("state".into(), self.state.clone()),
-            ("nonce".into(), self.nonce.clone()),
         ];
+        if let Some(n) = &self.nonce {
+            q.push(("nonce".into(), n.clone()));
+        }
         if let Some(c) = &self.code_challenge {
             q.push(("code_challenge".into(), c.clone()));
-            q.push(("code_challenge_method".into(), "S256".into()));
+            let method = if self.plain { "plain" } else { "S256" };
+            q.push(("code_challenge_method".into(), method.into()));
         }
         format!("{AUTH_ORIGIN}/authorize?{}", form_encode(&q))
     }
@@ -56,7 +68,13 @@ pub enum AuthzResult {
 }
 
 impl AuthzResult {
+    /// The callback URL at Planner's registered redirect URI.
     pub fn url(&self) -> String {
+        self.url_at(REDIRECT_URI)
+    }
+
+    /// The callback URL at `redirect_uri`.
+    pub fn url_at(&self, redirect_uri: &str) -> String {
         let q: Vec<(String, String)> = match self {
             AuthzResult::Code { code, state } => {
                 vec![
@@ -71,7 +89,7 @@ impl AuthzResult {
                 ]
             }
         };
-        format!("{REDIRECT_URI}?{}", form_encode(&q))
+        format!("{redirect_uri}?{}", form_encode(&q))
     }
 }
 
@@ -110,8 +128,16 @@ pub enum OAuthMsg {
     Decide(Decision),
     /// Authorization server → browser: 302 back to Planner's redirect URI.
     RedirectToClient(AuthzResult),
+    /// Authorization server → browser: 302 to a redirect URI that is not
+    /// Planner's registered one (a lax prefix match let it through).
+    RedirectElsewhere { uri: String, result: AuthzResult },
+    /// Authorization server → browser: an error page, no redirect (an
+    /// unregistered redirect_uri must never be redirected to).
+    ErrorPage { text: &'static str },
     /// Browser → Planner: follows the redirect to the callback.
     Callback(AuthzResult),
+    /// Browser → Mallory's look-alike host: follows the redirect there.
+    LookalikeCallback(AuthzResult),
     /// Planner → browser: the page it shows at the end.
     CallbackPage { ok: bool, text: &'static str },
     /// Planner or calendar API → authorization server: `GET /jwks`.
@@ -122,12 +148,24 @@ pub enum OAuthMsg {
     TokenRequest {
         code: String,
         code_verifier: Option<String>,
+        redirect_uri: String,
     },
+    /// Planner (or Mallory) → authorization server: `POST /token` with
+    /// grant_type=refresh_token (RFC 6749 §6).
+    RefreshRequest { refresh_token: String },
     /// Authorization server → Planner.
     TokenResponse(Tokens),
     /// Authorization server → Planner: 400 with an error code.
     TokenError { error: &'static str },
-    /// Planner → calendar API: a bearer call.
+    /// Authorization server → requester: 503, overloaded (the token
+    /// endpoint has no OAuth error code for it, RFC 6749 §5.2).
+    Unavailable,
+    /// Planner → authorization server: `POST /revoke` (RFC 7009).
+    Revoke { token: String, hint: &'static str },
+    /// Authorization server → Planner: 200, whether or not it knew the token.
+    Revoked,
+    /// Planner → calendar API: a bearer call (an empty token: no
+    /// Authorization header at all).
     ApiCall { write: bool, token: String },
     /// Calendar API → Planner.
     ApiResponse {
@@ -151,6 +189,18 @@ pub enum OAuthMsg {
     Introspect { token: String },
     /// Authorization server → calendar API.
     Introspection { active: bool, scope: String },
+    /// Browser → Mallory: the authorization request URL leaks with the
+    /// callback (the same malicious app sees both).
+    LeakedAuthorize(AuthzRequest),
+    /// Planner → Mallory: tokens leak from Planner (an XSS in the app, a
+    /// log line): the access token, the refresh token, or both.
+    LeakedTokens {
+        access_token: Option<String>,
+        refresh_token: Option<String>,
+    },
+    /// Mallory → browser: a link to the real authorization server with
+    /// Planner's client_id and Mallory's look-alike redirect_uri.
+    PhishingLink(AuthzRequest),
 }
 
 fn reason(status: u16) -> &'static str {
@@ -161,6 +211,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        503 => "Service Unavailable",
         _ => "",
     }
 }
@@ -188,10 +239,17 @@ impl LabMsg for OAuthMsg {
             | OAuthMsg::Callback(_)
             | OAuthMsg::JwksRequest
             | OAuthMsg::TokenRequest { .. }
+            | OAuthMsg::RefreshRequest { .. }
+            | OAuthMsg::Revoke { .. }
+            | OAuthMsg::LookalikeCallback(_)
             | OAuthMsg::ApiCall { .. }
             | OAuthMsg::Introspect { .. }
             | OAuthMsg::AttackerAuthorize => MsgClass::Request,
-            OAuthMsg::LeakedCallback(_) | OAuthMsg::ForgedLink(_) => MsgClass::OneWay,
+            OAuthMsg::LeakedCallback(_)
+            | OAuthMsg::ForgedLink(_)
+            | OAuthMsg::LeakedAuthorize(_)
+            | OAuthMsg::LeakedTokens { .. }
+            | OAuthMsg::PhishingLink(_) => MsgClass::OneWay,
             _ => MsgClass::Response,
         }
     }
@@ -215,6 +273,18 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RedirectToClient(AuthzResult::Error { error, .. }) => {
                 format!("302 → /callback?error={error}")
             }
+            OAuthMsg::RedirectElsewhere { .. } => "302 → look-alike /callback".into(),
+            OAuthMsg::ErrorPage { .. } => "400 error page (no redirect)".into(),
+            OAuthMsg::LookalikeCallback(_) => "GET look-alike /callback?code…".into(),
+            OAuthMsg::RefreshRequest { refresh_token } => {
+                format!("POST /token refresh={}", clip(refresh_token))
+            }
+            OAuthMsg::Unavailable => "503 Service Unavailable".into(),
+            OAuthMsg::Revoke { .. } => "POST /revoke".into(),
+            OAuthMsg::Revoked => "200 revoked".into(),
+            OAuthMsg::LeakedAuthorize(_) => "leaked: /authorize URL".into(),
+            OAuthMsg::LeakedTokens { .. } => "leaked: Planner's tokens".into(),
+            OAuthMsg::PhishingLink(_) => "link to /authorize (look-alike redirect)".into(),
             OAuthMsg::Callback(AuthzResult::Code { .. }) => "GET /callback?code…".into(),
             OAuthMsg::Callback(AuthzResult::Error { error, .. }) => {
                 format!("GET /callback?error={error}")
@@ -226,6 +296,9 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::TokenRequest { code, .. } => format!("POST /token code={}", clip(code)),
             OAuthMsg::TokenResponse(_) => "200 tokens".into(),
             OAuthMsg::TokenError { error } => format!("400 {error}"),
+            OAuthMsg::ApiCall { write, token } if token.is_empty() => {
+                format!("{} (no token)", api_line(*write))
+            }
             OAuthMsg::ApiCall { write, .. } => format!("{} Bearer", api_line(*write)),
             OAuthMsg::ApiResponse { status, error, .. } => match error {
                 Some(e) => format!("{status} {e}"),
@@ -270,6 +343,55 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RedirectToClient(r) => {
                 Message::response("HTTP/1.1 302 Found").header("Location", r.url())
             }
+            OAuthMsg::RedirectElsewhere { uri, result } => {
+                Message::response("HTTP/1.1 302 Found").header("Location", result.url_at(uri))
+            }
+            OAuthMsg::ErrorPage { text } => Message::response("HTTP/1.1 400 Bad Request")
+                .header("Content-Type", "text/html")
+                .text(*text),
+            OAuthMsg::LookalikeCallback(r) => Message::request(format!(
+                "GET {} HTTP/1.1",
+                r.url_at(LOOKALIKE_REDIRECT_URI)
+            )),
+            OAuthMsg::RefreshRequest { refresh_token } => {
+                Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("grant_type", "refresh_token")
+                    .form_field("refresh_token", refresh_token.clone())
+                    .form_field("client_id", CLIENT_ID)
+            }
+            OAuthMsg::Unavailable => Message::response("HTTP/1.1 503 Service Unavailable")
+                .header("Retry-After", "5")
+                .header("Cache-Control", "no-store"),
+            OAuthMsg::Revoke { token, hint } => {
+                Message::request(format!("POST {AUTH_ORIGIN}/revoke HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("token", token.clone())
+                    .form_field("token_type_hint", *hint)
+                    .form_field("client_id", CLIENT_ID)
+            }
+            OAuthMsg::Revoked => Message::response("HTTP/1.1 200 OK"),
+            OAuthMsg::LeakedAuthorize(r) => {
+                Message::one_way(format!("GET {} (seen by Mallory)", r.url()))
+            }
+            OAuthMsg::LeakedTokens {
+                access_token,
+                refresh_token,
+            } => {
+                let m = Message::one_way("Planner's tokens, seen by Mallory")
+                    .header("Content-Type", "application/json");
+                let m = match access_token {
+                    Some(a) => m.field("access_token", a.clone()),
+                    None => m,
+                };
+                match refresh_token {
+                    Some(r) => m.field("refresh_token", r.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::PhishingLink(r) => {
+                Message::one_way(format!("<a href=\"{}\">Connect your calendar</a>", r.url()))
+            }
             OAuthMsg::Callback(r) => Message::request(format!("GET {} HTTP/1.1", r.url())),
             OAuthMsg::CallbackPage { ok, text } => Message::response(if *ok {
                 "HTTP/1.1 200 OK"
@@ -285,12 +407,13 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier,
+                redirect_uri,
             } => {
                 let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .form_field("grant_type", "authorization_code")
                     .form_field("code", code.clone())
-                    .form_field("redirect_uri", REDIRECT_URI)
+                    .form_field("redirect_uri", redirect_uri.clone())
                     .form_field("client_id", CLIENT_ID);
                 match code_verifier {
                     Some(v) => m.form_field("code_verifier", v.clone()),
@@ -316,9 +439,13 @@ impl LabMsg for OAuthMsg {
                 .header("Cache-Control", "no-store")
                 .field("error", *error),
             OAuthMsg::ApiCall { write, token } => {
-                Message::request(format!("{} HTTP/1.1", api_line(*write)))
-                    .header("Host", "calendar.example")
-                    .header("Authorization", format!("Bearer {token}"))
+                let m = Message::request(format!("{} HTTP/1.1", api_line(*write)))
+                    .header("Host", "calendar.example");
+                if token.is_empty() {
+                    m
+                } else {
+                    m.header("Authorization", format!("Bearer {token}"))
+                }
             }
             OAuthMsg::ApiResponse {
                 write,
@@ -328,6 +455,17 @@ impl LabMsg for OAuthMsg {
                 let m = Message::response(format!("HTTP/1.1 {status} {}", reason(*status)));
                 match (status, error) {
                     (401, None) => m.header("WWW-Authenticate", "Bearer realm=\"calendar\""),
+                    (403, Some(e)) => m.header(
+                        "WWW-Authenticate",
+                        format!(
+                            "Bearer realm=\"calendar\", error=\"{e}\", scope=\"{}\"",
+                            if *write {
+                                "calendar.write"
+                            } else {
+                                "calendar.read"
+                            }
+                        ),
+                    ),
                     (_, Some(e)) => m.header(
                         "WWW-Authenticate",
                         format!("Bearer realm=\"calendar\", error=\"{e}\""),
