@@ -99,7 +99,9 @@ impl Attacker {
                 token,
             },
         );
-        ctx.set_timer(READ_EVERY_MS, READ, TimerKind::Work, "Mallory reads again");
+        if self.reads < READS_MAX {
+            ctx.set_timer(READ_EVERY_MS, READ, TimerKind::Work, "Mallory reads again");
+        }
     }
 
     fn phish(&mut self, ctx: &mut Ctx<OAuthMsg>) {

@@ -617,7 +617,14 @@ impl Actor for AuthServer {
                 } else {
                     "The server looks the token up: revoked, expired or unknown. It answers {\"active\": false} and nothing else."
                 });
-                ctx.send(from, OAuthMsg::Introspection { active, scope });
+                ctx.send(
+                    from,
+                    OAuthMsg::Introspection {
+                        active,
+                        scope,
+                        token,
+                    },
+                );
             }
             _ => {}
         }

@@ -160,7 +160,7 @@ impl Actor for Browser {
             }
             OAuthMsg::CallbackPage { text, .. } => {
                 ctx.fire(&mut self.machine, "page_shown");
-                ctx.say_with(|| format!("Planner's page says: {text}"));
+                ctx.say_with(|| format!("The page says: {text}"));
             }
             _ => {}
         }

@@ -212,11 +212,15 @@ impl Actor for Calendar {
                     self.answer(n, from, token, write, machine, event, ctx);
                 }
             }
-            OAuthMsg::Introspection { active, scope } => {
-                if self.waiting.is_empty() {
+            OAuthMsg::Introspection {
+                active,
+                scope,
+                token,
+            } => {
+                let Some(i) = self.waiting.iter().position(|w| w.token == token) else {
                     return;
-                }
-                let w = self.waiting.remove(0);
+                };
+                let w = self.waiting.remove(i);
                 let event = if !active {
                     ctx.say("The server says the token is not active: 401 invalid_token.");
                     "inactive_401"

@@ -86,7 +86,7 @@ pub fn check_attacker(m: &Attacker, out: &mut Vec<(&'static str, String)>) {
     if m.tokens_received > 0 {
         out.push((
             TOKENS_ONLY_TO_PLANNER,
-            "Mallory redeemed Alice's stolen code and holds her tokens.".into(),
+            "The token endpoint gave Alice's tokens to Mallory (for a stolen code or refresh token).".into(),
         ));
     }
 }

@@ -187,8 +187,13 @@ pub enum OAuthMsg {
     ForgedLink(AuthzResult),
     /// Calendar API → authorization server: `POST /introspect` (RFC 7662).
     Introspect { token: String },
-    /// Authorization server → calendar API.
-    Introspection { active: bool, scope: String },
+    /// Authorization server → calendar API (`token` is not on the wire:
+    /// it stands for the HTTP connection that pairs response and request).
+    Introspection {
+        active: bool,
+        scope: String,
+        token: String,
+    },
     /// Browser → Mallory: the authorization request URL leaks with the
     /// callback (the same malicious app sees both).
     LeakedAuthorize(AuthzRequest),
@@ -471,7 +476,7 @@ impl LabMsg for OAuthMsg {
                         format!("Bearer realm=\"calendar\", error=\"{e}\""),
                     ),
                     _ if *write => m.field("id", "evt_2").field("summary", "Dentist"),
-                    _ => m.field("items", "[Standup, Lunch with Sam]"),
+                    _ => m.field("items", r#"["Standup","Lunch with Sam"]"#),
                 }
             }
             OAuthMsg::LeakedCallback(r) => Message::one_way(format!("GET {} (seen by Mallory)", r.url())),
@@ -492,7 +497,7 @@ impl LabMsg for OAuthMsg {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .form_field("token", token.clone())
             }
-            OAuthMsg::Introspection { active, scope } => {
+            OAuthMsg::Introspection { active, scope, .. } => {
                 let m = Message::response("HTTP/1.1 200 OK")
                     .header("Content-Type", "application/json")
                     .field("active", active.to_string());

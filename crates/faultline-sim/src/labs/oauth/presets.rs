@@ -268,7 +268,7 @@ pub fn presets() -> Vec<Preset> {
             id: "auth-down-token",
             title: "Authorization server down at /token",
             explanation: "The server goes down just before Planner exchanges the code. No answer: Planner times out, retries the single-use code once, times out again and gives up.",
-            scenario: || base().fault(Fault::lab(3_000, "auth-server", "down")),
+            scenario: || base().fault(Fault::lab(3_200, "auth-server", "down")),
         },
         Preset {
             id: "lookalike-redirect-exact",
