@@ -101,7 +101,7 @@ fn happy_path_reads_and_writes_with_real_tokens() {
     assert!(id.payload.contains(r#""aud":"planner""#), "{}", id.payload);
     // Times come from virtual time plus the 2026-01-01 epoch.
     assert!(
-        access.payload.contains(r#""iat":1767225603"#),
+        access.payload.contains(r#""iat":1767225602"#),
         "{}",
         access.payload
     );
@@ -370,11 +370,11 @@ fn revocation_is_200_and_only_introspection_makes_it_take_effect() {
     // JWTs checked locally: Mallory's copy keeps working; the window is
     // its own named violation.
     assert!(broken(&r).contains(&REVOKED_REFUSED), "{:?}", r.violations);
-    assert_eq!(statuses(&r), vec!["200", "200", "201", "200", "200", "200"]);
+    assert_eq!(statuses(&r), vec!["200", "201", "200", "200", "200", "200"]);
 
     let r = run("revoked-opaque-introspected");
     assert!(r.violations.is_empty(), "{:?}", r.violations);
-    assert_eq!(statuses(&r), vec!["200", "200", "201", "401", "401", "401"]);
+    assert_eq!(statuses(&r), vec!["200", "201", "200", "401", "401", "401"]);
     let access = field(&message(&r, "200 tokens"), "access_token");
     assert!(Jws::decode(&access).is_none(), "opaque, not a JWT");
     let inactive = message(&r, "200 active=false");

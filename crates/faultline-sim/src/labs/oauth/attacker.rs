@@ -208,7 +208,7 @@ impl Actor for Attacker {
             }
             (OAuthMsg::TokenError { error }, "has_code") => {
                 ctx.fire(&mut self.machine, "refused");
-                ctx.say_with(|| format!("The server refuses Mallory ({error}): without the verifier, the stolen code is useless. This is what PKCE is for."));
+                ctx.say_with(|| format!("The server refuses Mallory ({error}): a code already used, or one she cannot prove with its verifier, is useless to her."));
             }
             (OAuthMsg::TokenResponse(t), "has_code") => {
                 self.tokens_received += 1;
@@ -239,6 +239,13 @@ impl Actor for Attacker {
                 }
                 self.read(ctx);
             }
+            (
+                OAuthMsg::LeakedTokens {
+                    access_token: Some(a),
+                    ..
+                },
+                "has_stolen_token",
+            ) => self.access_token = Some(a),
             (OAuthMsg::TokenResponse(t), "has_stolen_token") => {
                 self.tokens_received += 1;
                 ctx.data_changed();

@@ -9,8 +9,8 @@ use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 
 /// How long the user takes to sign in, then to read the consent screen.
-const TYPING_MS: u64 = 1_200;
-const READING_MS: u64 = 1_500;
+const TYPING_MS: u64 = 800;
+const READING_MS: u64 = 1_000;
 /// How long the browser waits for a page before "This site can't be reached".
 pub const PAGE_TIMEOUT_MS: u64 = 10_000;
 const PAGE_TIMEOUT: u32 = 3;
@@ -39,9 +39,20 @@ pub struct Browser {
     /// Set by the "leak-code" fault: the next authorization request and
     /// callback URLs reach Mallory.
     leak: bool,
+    /// Mallory's link, opened once the page in front of Alice is done.
+    link: Option<super::msg::AuthzRequest>,
+    /// The history: the last authorization request and callback URLs.
+    last_request: Option<super::msg::AuthzRequest>,
+    last_callback: Option<super::msg::AuthzResult>,
 }
 
 impl Browser {
+    fn open_link(&mut self, req: super::msg::AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "open_link");
+        ctx.say("Alice opens Mallory's link: the real authorization server, with Planner's client_id, but a redirect_uri on Mallory's look-alike host.");
+        self.to_auth(OAuthMsg::Authorize(req), ctx);
+    }
+
     /// Navigate to the authorization server, waiting at most
     /// `PAGE_TIMEOUT_MS` for its page.
     fn to_auth(&self, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
@@ -61,6 +72,9 @@ impl Browser {
             cfg: cfg.clone(),
             machine: MachineState::new(&BROWSER_MACHINE),
             leak: false,
+            link: None,
+            last_request: None,
+            last_callback: None,
         }
     }
 }
@@ -98,13 +112,12 @@ impl Actor for Browser {
             return;
         }
         if let OAuthMsg::PhishingLink(req) = msg {
-            if self.machine.current != "done" {
-                ctx.say("Alice is in the middle of something else and ignores Mallory's link.");
-                return;
+            if self.machine.current == "done" {
+                self.open_link(req, ctx);
+            } else {
+                ctx.say("Mallory's link arrives while Alice is busy; she will open it afterwards.");
+                self.link = Some(req);
             }
-            ctx.fire(&mut self.machine, "open_link");
-            ctx.say("Alice opens Mallory's link: the real authorization server, with Planner's client_id, but a redirect_uri on Mallory's look-alike host.");
-            self.to_auth(OAuthMsg::Authorize(req), ctx);
             return;
         }
         // Every page it receives answers a navigation of its own.
@@ -122,6 +135,7 @@ impl Actor for Browser {
                         OAuthMsg::LeakedAuthorize(req.clone()),
                     );
                 }
+                self.last_request = Some(req.clone());
                 self.to_auth(OAuthMsg::Authorize(req), ctx);
             }
             OAuthMsg::ErrorPage { text } => {
@@ -156,11 +170,15 @@ impl Actor for Browser {
                         OAuthMsg::LeakedCallback(result.clone()),
                     );
                 }
+                self.last_callback = Some(result.clone());
                 ctx.send(PLANNER, OAuthMsg::Callback(result));
             }
             OAuthMsg::CallbackPage { text, .. } => {
                 ctx.fire(&mut self.machine, "page_shown");
                 ctx.say_with(|| format!("The page says: {text}"));
+                if let Some(req) = self.link.take() {
+                    self.open_link(req, ctx);
+                }
             }
             _ => {}
         }
@@ -175,8 +193,17 @@ impl Actor for Browser {
         if name != "leak-code" {
             return false;
         }
-        self.leak = true;
-        ctx.say("From now on, the next callback URL the browser opens will also reach Mallory.");
+        let Some(callback) = self.last_callback.clone() else {
+            self.leak = true;
+            ctx.say("From now on, the next authorization request and callback URLs the browser opens also reach Mallory (a malicious extension, or an app registered for the same redirect).");
+            return true;
+        };
+        // Already past the callback: the URLs leak from the history.
+        ctx.say("A malicious extension reads the browser's history: the authorization request and callback URLs, code included, reach Mallory.");
+        if let Some(req) = self.last_request.clone() {
+            ctx.send(super::config::ATTACKER, OAuthMsg::LeakedAuthorize(req));
+        }
+        ctx.send(super::config::ATTACKER, OAuthMsg::LeakedCallback(callback));
         true
     }
 

@@ -88,11 +88,11 @@ pub fn fields() -> Vec<ConfigField> {
         ConfigField {
             key: ACCESS_TTL_MS,
             label: "Access token lifetime",
-            help: "How long an access token is accepted after it is issued.",
+            help: "How long an access token is accepted after it is issued. Real ones live minutes to an hour; here at most a minute, so that one expires within a run.",
             kind: FieldKind::Number {
-                default: 600_000,
+                default: 60_000,
                 min: 1_000,
-                max: 3_600_000,
+                max: 60_000,
                 step: 1_000,
                 unit: "ms",
             },
@@ -100,12 +100,12 @@ pub fn fields() -> Vec<ConfigField> {
         ConfigField {
             key: REFRESH_TTL_MS,
             label: "Refresh token lifetime",
-            help: "How long a refresh token may be used (each refresh rotates it).",
+            help: "How long a refresh token may be used (each refresh rotates it). Real ones live days; here at most a run's two minutes.",
             kind: FieldKind::Number {
-                default: 86_400_000,
-                min: 10_000,
-                max: 2_592_000_000,
-                step: 10_000,
+                default: 120_000,
+                min: 1_000,
+                max: 120_000,
+                step: 1_000,
                 unit: "ms",
             },
         },
@@ -116,7 +116,7 @@ pub fn fields() -> Vec<ConfigField> {
             kind: FieldKind::Number {
                 default: 30_000,
                 min: 1_000,
-                max: 600_000,
+                max: 60_000,
                 step: 1_000,
                 unit: "ms",
             },

@@ -19,7 +19,6 @@ use crate::scenario::Config;
 const TOKEN_TIMEOUT: u32 = 1;
 const NEXT_CALL: u32 = 2;
 const REFRESH_TIMEOUT: u32 = 3;
-const REVOKE_TIMEOUT: u32 = 4;
 const TOKEN_TIMEOUT_MS: u64 = 3_000;
 const CALL_AFTER_MS: u64 = 400;
 /// Between the later reads ("syncs").
@@ -34,7 +33,6 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         "connected",
         "calling_api",
         "refreshing",
-        "revoking",
         "signed_out",
         "failed",
     ],
@@ -56,10 +54,8 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         Transition::new("refreshing", "refreshed", "connected"),
         Transition::new("refreshing", "refresh_refused", "signed_out"),
         Transition::new("refreshing", "refresh_timeout", "signed_out"),
-        Transition::new("connected", "disconnect", "revoking"),
-        Transition::new("calling_api", "disconnect", "revoking"),
-        Transition::new("revoking", "revoked", "signed_out"),
-        Transition::new("revoking", "revoke_timeout", "signed_out"),
+        Transition::new("connected", "disconnect", "signed_out"),
+        Transition::new("calling_api", "disconnect", "signed_out"),
     ],
 };
 
@@ -80,6 +76,10 @@ pub struct Planner {
     retried: bool,
     /// The "forget-token" fault: the next call has no Authorization header.
     drop_token: bool,
+    /// The leak faults: every access (refresh) token Planner holds from
+    /// then on reaches Mallory.
+    leak_access: bool,
+    leak_refresh: bool,
 }
 
 impl Planner {
@@ -97,6 +97,8 @@ impl Planner {
             calls: 0,
             retried: false,
             drop_token: false,
+            leak_access: false,
+            leak_refresh: false,
         }
     }
 
@@ -234,6 +236,7 @@ impl Planner {
         });
         self.tokens = Some(tokens);
         self.got_at = ctx.now();
+        self.leak(ctx);
         self.page(true, "Calendar connected.", ctx);
         self.schedule_next_call(ctx);
     }
@@ -248,6 +251,7 @@ impl Planner {
             ..tokens
         });
         self.got_at = ctx.now();
+        self.leak(ctx);
         self.call(ctx);
     }
 
@@ -326,25 +330,19 @@ impl Planner {
                 hint: "refresh_token",
             },
         );
-        ctx.set_timer(
-            TOKEN_TIMEOUT_MS,
-            REVOKE_TIMEOUT,
-            TimerKind::Timeout,
-            "revocation times out",
-        );
     }
 
-    fn leak(&mut self, refresh: bool, ctx: &mut Ctx<OAuthMsg>) {
+    /// Send Mallory the tokens the leak faults expose, if Planner holds any.
+    fn leak(&mut self, ctx: &mut Ctx<OAuthMsg>) {
         let Some(t) = &self.tokens else {
-            ctx.say("Planner holds no token yet: nothing leaks.");
             return;
         };
-        let (access_token, refresh_token) = if refresh {
-            (None, Some(t.refresh_token.clone()))
-        } else {
-            (Some(t.access_token.clone()), None)
-        };
-        ctx.say(if refresh {
+        let access_token = self.leak_access.then(|| t.access_token.clone());
+        let refresh_token = self.leak_refresh.then(|| t.refresh_token.clone());
+        if access_token.is_none() && refresh_token.is_none() {
+            return;
+        }
+        ctx.say(if refresh_token.is_some() {
             "Planner's refresh token leaks to Mallory (read from the app's storage by an injected script)."
         } else {
             "Planner's access token leaks to Mallory (a debug log line shipped to a third party)."
@@ -446,10 +444,8 @@ impl Actor for Planner {
                 ctx.say("The refresh is refused. Planner drops its tokens: Alice will have to sign in again.");
                 self.tokens = None;
             }
-            OAuthMsg::Revoked if self.machine.current == "revoking" => {
-                ctx.cancel_timer(REVOKE_TIMEOUT);
-                ctx.fire(&mut self.machine, "revoked");
-                ctx.say("The server confirms with 200. Planner is disconnected.");
+            OAuthMsg::Revoked => {
+                ctx.say("The server confirms with 200 (it would say 200 for a token it did not know, too: there is nothing for the client to retry).");
             }
             OAuthMsg::ApiResponse { status, write, .. }
                 if self.machine.current == "calling_api" =>
@@ -469,8 +465,17 @@ impl Actor for Planner {
                     ctx.say("Alice clicks \"Disconnect\", but Planner is not connected: nothing to revoke.");
                 }
             }
-            "leak-access-token" => self.leak(false, ctx),
-            "leak-refresh-token" => self.leak(true, ctx),
+            "leak-access-token" | "leak-refresh-token" => {
+                if name == "leak-access-token" {
+                    self.leak_access = true;
+                } else {
+                    self.leak_refresh = true;
+                }
+                if self.tokens.is_none() {
+                    ctx.say("Planner holds no token yet: the next one it gets will leak.");
+                }
+                self.leak(ctx);
+            }
             "forget-token" => {
                 self.drop_token = true;
                 ctx.say("From now on, Planner's next calendar call will go out without its token.");
@@ -497,10 +502,6 @@ impl Actor for Planner {
                 ctx.fire(&mut self.machine, "refresh_timeout");
                 ctx.say("The token endpoint does not answer the refresh. Planner cannot renew its access: Alice will have to sign in again.");
                 self.tokens = None;
-            }
-            (REVOKE_TIMEOUT, "revoking") => {
-                ctx.fire(&mut self.machine, "revoke_timeout");
-                ctx.say("No answer from /revoke. Planner has forgotten its tokens anyway; whether the server revoked them is unknown.");
             }
             (NEXT_CALL, "connected") => self.on_next_call(ctx),
             _ => {}

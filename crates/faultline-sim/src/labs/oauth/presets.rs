@@ -68,11 +68,11 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
         },
         spec(
             "leak-access-token",
-            "Planner's current access token leaks to Mallory, who reads the calendar with it.",
+            "From now on every access token Planner holds leaks to Mallory, who reads the calendar with it.",
         ),
         spec(
             "leak-refresh-token",
-            "Planner's current refresh token leaks to Mallory, who replays it a few seconds later.",
+            "From now on Planner's refresh token leaks to Mallory, who replays the first one she gets 6 s later.",
         ),
         spec(
             "disconnect",
@@ -262,13 +262,13 @@ pub fn presets() -> Vec<Preset> {
             id: "auth-overloaded-token",
             title: "Authorization server overloaded at /token",
             explanation: "The server is overloaded when Planner exchanges the code: /token has no OAuth error code for it and answers 503 Service Unavailable with Retry-After.",
-            scenario: || base().fault(overloaded(3_000)),
+            scenario: || base().fault(overloaded(2_300)),
         },
         Preset {
             id: "auth-down-token",
             title: "Authorization server down at /token",
             explanation: "The server goes down just before Planner exchanges the code. No answer: Planner times out, retries the single-use code once, times out again and gives up.",
-            scenario: || base().fault(Fault::lab(3_200, "auth-server", "down")),
+            scenario: || base().fault(Fault::lab(2_300, "auth-server", "down")),
         },
         Preset {
             id: "lookalike-redirect-exact",
@@ -352,13 +352,13 @@ pub fn palette() -> Vec<PaletteEntry> {
         PaletteEntry {
             id: "leak-access-token",
             label: "Leak Planner's access token",
-            help: "Mallory gets a copy of Planner's current access token and reads the calendar with it.",
+            help: "From now on every access token Planner holds also reaches Mallory, who reads the calendar with it.",
             build: |t| vec![Fault::lab(t, "planner", "leak-access-token")],
         },
         PaletteEntry {
             id: "leak-refresh-token",
             label: "Leak Planner's refresh token",
-            help: "Mallory gets Planner's current refresh token and replays it 6 s later.",
+            help: "From now on Planner's refresh tokens also reach Mallory, who replays the first one 6 s later.",
             build: |t| vec![Fault::lab(t, "planner", "leak-refresh-token")],
         },
         PaletteEntry {
