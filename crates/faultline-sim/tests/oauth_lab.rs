@@ -565,3 +565,59 @@ fn no_preset_ever_has_two_active_refresh_tokens_in_a_family() {
         assert!(!broken(&r).contains(&ONE_ACTIVE_REFRESH), "{}", p.id);
     }
 }
+
+#[test]
+fn the_password_grant_works_and_hands_planner_the_password() {
+    use faultline_sim::labs::oauth::invariants::NO_PASSWORD_TO_CLIENT;
+    let r = run("password-grant");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        NO_PASSWORD_TO_CLIENT
+    );
+    assert_eq!(statuses(&r), vec!["200", "201"], "it works: the trap");
+    let login = message(&r, "POST /login (password to Planner!)");
+    assert_eq!(
+        field(&login, "password"),
+        faultline_sim::labs::oauth::msg::PASSWORD
+    );
+    assert!(login.line.contains("https://planner.example/login"));
+    // The confidential client authenticates with HTTP Basic (RFC 6749
+    // §2.3.1) using the secret the server registered for it.
+    let secret = field(&message(&r, "client registered"), "client_secret");
+    let ask = message(&r, "POST /token grant_type=password");
+    assert_eq!(field(&ask, "grant_type"), "password");
+    assert_eq!(
+        ask.header_value("Authorization"),
+        Some(format!(
+            "Basic {}",
+            faultline_sim::labs::oauth::msg::basic("planner", &secret)
+        ))
+        .as_deref()
+    );
+    assert!(!labels(&r).iter().any(|l| l.starts_with("GET /authorize")));
+
+    let r = run("password-grant-public-client");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        NO_PASSWORD_TO_CLIENT
+    );
+    assert_token_error(
+        &message(&r, "400 unauthorized_client"),
+        "unauthorized_client",
+    );
+    assert!(statuses(&r).is_empty());
+}
+
+#[test]
+fn the_code_flow_never_shows_planner_the_password() {
+    for p in OAuthLab::info().presets {
+        let r = simulate_lab::<OAuthLab>(&(p.scenario)(), Detail::Full).unwrap();
+        let password_grant = p.id.starts_with("password-grant");
+        assert_eq!(
+            broken(&r).contains(&"client-never-sees-password"),
+            password_grant,
+            "{}",
+            p.id
+        );
+    }
+}

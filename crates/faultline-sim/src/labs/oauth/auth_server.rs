@@ -7,7 +7,7 @@
 //! (RFC 9700 §4.14); `/revoke` answers 200 whatever the token (RFC 7009).
 //! Two lab faults: overloaded (sheds /authorize and /token) and down.
 
-use super::config::{random_token, random_words, OAuthConfig};
+use super::config::{random_token, random_words, OAuthConfig, PLANNER};
 use super::msg::{
     AuthzRequest, AuthzResult, Decision, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN, CLIENT_ID,
     PLANNER_ORIGIN, REDIRECT_URI, USERNAME,
@@ -97,6 +97,8 @@ pub struct AuthServer {
     overloaded_until: u64,
     /// Until then it answers nothing (the "down" fault).
     down_until: u64,
+    /// Planner's client secret (a confidential client only).
+    pub client_secret: Option<String>,
 }
 
 fn clip(s: &str, n: usize) -> String {
@@ -116,6 +118,7 @@ impl AuthServer {
             shown: MachineState::new(&CODE_MACHINE),
             overloaded_until: 0,
             down_until: 0,
+            client_secret: None,
         }
     }
 
@@ -356,6 +359,54 @@ impl AuthServer {
         ctx.send(from, OAuthMsg::TokenResponse(tokens));
     }
 
+    /// `grant_type=password` (RFC 6749 §4.3, deprecated by RFC 9700): only
+    /// the confidential client, authenticated with its secret, may use it.
+    fn on_password_grant(
+        &mut self,
+        from: ActorId,
+        scope: String,
+        secret: Option<String>,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        match (&self.client_secret, &secret) {
+            (Some(s), Some(given)) if s == given => {}
+            (Some(_), Some(_)) => {
+                ctx.say("The client secret is wrong: 401 invalid_client.");
+                Self::refuse(from, "invalid_client", ctx);
+                return;
+            }
+            _ => {
+                ctx.say("A public client cannot authenticate, and this server allows the password grant only to an authenticated confidential client: 400 unauthorized_client.");
+                Self::refuse(from, "unauthorized_client", ctx);
+                return;
+            }
+        }
+        // No code: the grant is the password itself. It still gets a row
+        // (and a family) so its tokens can be revoked together.
+        let serial = self.codes.len() as u32 + 1;
+        self.codes.push(CodeRecord {
+            code: "(password grant)".into(),
+            sub: USERNAME,
+            requested: scope.clone(),
+            consented: scope.clone(),
+            granted: scope,
+            challenge: None,
+            plain: false,
+            redirect_uri: String::new(),
+            nonce: None,
+            issued_at: ctx.now(),
+            machine: MachineState::new(&CODE_MACHINE),
+            serial,
+            exchanges: 0,
+        });
+        let i = serial as usize - 1;
+        let tokens = self.issue(i, serial, false, ctx);
+        self.fire(i, "redeem", ctx);
+        self.codes[i].exchanges += 1;
+        ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
+        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+    }
+
     /// `grant_type=refresh_token` with rotation (RFC 9700 §4.14): a
     /// refresh token works once; a used one presented again revokes its
     /// whole family.
@@ -536,6 +587,12 @@ impl Actor for AuthServer {
             self.key = Es256Key::from_random(random_words(ctx), "key-1");
         }
         ctx.say("The authorization server makes its ES256 signing key and publishes the public half at /jwks.");
+        if self.cfg.confidential {
+            let secret = random_token(ctx, 4);
+            self.client_secret = Some(secret.clone());
+            ctx.say("Planner is registered as a confidential client: the server makes its client secret, which Planner's developer copies into the server app.");
+            ctx.send(PLANNER, OAuthMsg::ClientSecret { secret });
+        }
     }
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
@@ -603,6 +660,10 @@ impl Actor for AuthServer {
                 code_verifier,
                 redirect_uri,
             } => self.on_token_request(from, &code, code_verifier, &redirect_uri, ctx),
+            OAuthMsg::PasswordTokenRequest {
+                scope,
+                client_secret,
+            } => self.on_password_grant(from, scope, client_secret, ctx),
             OAuthMsg::RefreshRequest { refresh_token } => {
                 self.on_refresh(from, &refresh_token, ctx)
             }

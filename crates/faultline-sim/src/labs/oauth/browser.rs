@@ -44,6 +44,8 @@ pub struct Browser {
     /// The history: the last authorization request and callback URLs.
     last_request: Option<super::msg::AuthzRequest>,
     last_callback: Option<super::msg::AuthzResult>,
+    /// The login form in front of Alice is Planner's (password grant).
+    login_at_planner: bool,
 }
 
 impl Browser {
@@ -75,6 +77,7 @@ impl Browser {
             link: None,
             last_request: None,
             last_callback: None,
+            login_at_planner: false,
         }
     }
 }
@@ -147,7 +150,8 @@ impl Actor for Browser {
                 ctx.say("The browser follows the redirect to the look-alike host: Mallory's server receives the code.");
                 ctx.send(super::config::ATTACKER, OAuthMsg::LookalikeCallback(result));
             }
-            OAuthMsg::LoginPage => {
+            OAuthMsg::LoginPage | OAuthMsg::PlannerLoginPage => {
+                self.login_at_planner = matches!(msg, OAuthMsg::PlannerLoginPage);
                 ctx.fire(&mut self.machine, "login_page");
                 ctx.set_timer(TYPING_MS, 1, TimerKind::Work, "Alice types her password");
             }
@@ -209,6 +213,11 @@ impl Actor for Browser {
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
         match (tag, self.machine.current) {
+            (1, "login_form") if self.login_at_planner => {
+                ctx.fire(&mut self.machine, "submit_login");
+                ctx.say("Planner's own page asks for Alice's calendar password, and she types it in: Planner now holds the password to her whole account.");
+                ctx.send(PLANNER, OAuthMsg::PlannerLogin);
+            }
             (1, "login_form") => {
                 ctx.fire(&mut self.machine, "submit_login");
                 ctx.say("Alice types her username and password into the authorization server's own page.");

@@ -16,6 +16,23 @@ pub const LATER_READS: &str = "later_reads";
 pub const OIDC: &str = "oidc";
 pub const REDIRECT_MATCH: &str = "redirect_match";
 pub const REQUIRE_PKCE: &str = "require_pkce";
+pub const GRANT: &str = "grant";
+pub const CLIENT_TYPE: &str = "client_type";
+
+pub const GRANT_OPTIONS: &[(&str, &str)] = &[
+    ("code", "Authorization code (the settings above)"),
+    (
+        "password",
+        "Password grant (deprecated: Planner asks for the password)",
+    ),
+];
+pub const CLIENT_TYPE_OPTIONS: &[(&str, &str)] = &[
+    ("public", "Public: a single-page app, no secret"),
+    (
+        "confidential",
+        "Confidential: a server app with a client secret",
+    ),
+];
 
 pub const PKCE_OPTIONS: &[(&str, &str)] = &[
     ("s256", "S256: sends SHA-256 of the verifier"),
@@ -46,6 +63,24 @@ pub const TOKEN_CHECK_OPTIONS: &[(&str, &str)] = &[
 /// The config panel's fields, in display order.
 pub fn fields() -> Vec<ConfigField> {
     vec![
+        ConfigField {
+            key: GRANT,
+            label: "Grant",
+            help: "How Planner gets a token. The password grant (RFC 6749 §4.3) is deprecated (RFC 9700): the app itself asks for the user's password.",
+            kind: FieldKind::Choice {
+                default: "code",
+                options: GRANT_OPTIONS,
+            },
+        },
+        ConfigField {
+            key: CLIENT_TYPE,
+            label: "Planner is",
+            help: "A confidential client authenticates at the token endpoint with its client secret (HTTP Basic); a public one cannot keep a secret.",
+            kind: FieldKind::Choice {
+                default: "public",
+                options: CLIENT_TYPE_OPTIONS,
+            },
+        },
         ConfigField {
             key: CONSENT,
             label: "The user, on the consent screen",
@@ -175,6 +210,10 @@ pub struct OAuthConfig {
     /// The server accepts any redirect_uri starting with Planner's origin.
     pub lax_redirect: bool,
     pub require_pkce: bool,
+    /// The deprecated resource owner password credentials grant.
+    pub password_grant: bool,
+    /// Planner has a client secret (a server app).
+    pub confidential: bool,
 }
 
 /// Lanes, in order.
@@ -202,6 +241,8 @@ impl OAuthConfig {
             later_reads: info.number(c, LATER_READS) as u32,
             lax_redirect: info.choice(c, REDIRECT_MATCH) == "prefix",
             require_pkce: info.flag(c, REQUIRE_PKCE),
+            password_grant: info.choice(c, GRANT) == "password",
+            confidential: info.choice(c, CLIENT_TYPE) == "confidential",
         }
     }
 

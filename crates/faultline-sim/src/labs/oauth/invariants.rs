@@ -11,6 +11,7 @@ pub const API_ONLY_ACTIVE_TOKENS: &str = "api-only-active-tokens";
 pub const TOKENS_ONLY_TO_PLANNER: &str = "tokens-only-to-planner";
 pub const ONE_ACTIVE_REFRESH: &str = "one-active-refresh-token";
 pub const REVOKED_REFUSED: &str = "revoked-token-refused";
+pub const NO_PASSWORD_TO_CLIENT: &str = "client-never-sees-password";
 
 pub fn list() -> Vec<InvariantInfo> {
     vec![
@@ -22,6 +23,11 @@ pub fn list() -> Vec<InvariantInfo> {
         InvariantInfo {
             id: SCOPE_WITHIN_CONSENT,
             text: "The scope granted is within what Planner asked for and what the user allowed.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: NO_PASSWORD_TO_CLIENT,
+            text: "Planner never sees or stores Alice's password: she types it only into the authorization server's own page.",
             not_checked: always,
         },
         InvariantInfo {
@@ -78,6 +84,16 @@ pub fn check_codes(auth: &AuthServer, out: &mut Vec<(&'static str, String)>) {
                 ),
             ));
         }
+    }
+}
+
+/// Planner never receives the user's password.
+pub fn check_planner(p: &super::planner::Planner, out: &mut Vec<(&'static str, String)>) {
+    if p.saw_password {
+        out.push((
+            NO_PASSWORD_TO_CLIENT,
+            "Planner received Alice's password (the password grant): it can now do anything her account can, and keep doing it.".into(),
+        ));
     }
 }
 

@@ -20,7 +20,7 @@ mod presets;
 
 use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
-use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR};
+use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR, PLANNER};
 use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
@@ -93,6 +93,11 @@ impl Lab for OAuthLab {
             invariants::check_codes(auth, &mut out);
             if !trace.is_broken(invariants::ONE_ACTIVE_REFRESH) {
                 invariants::check_refresh(auth, trace.now_ms, &mut out);
+            }
+        }
+        if let Some(OAuthActor::Planner(p)) = actors.get(PLANNER as usize) {
+            if trace.changed(PLANNER) && !trace.is_broken(invariants::NO_PASSWORD_TO_CLIENT) {
+                invariants::check_planner(p, &mut out);
             }
         }
         if let Some(OAuthActor::Attacker(m)) = actors.get(ATTACKER as usize) {

@@ -194,6 +194,20 @@ pub enum OAuthMsg {
         scope: String,
         token: String,
     },
+    /// Authorization server → Planner, at start: the client secret the
+    /// developer copied from the server's console (confidential client).
+    ClientSecret { secret: String },
+    /// Planner → browser: Planner's own sign-in form (password grant).
+    PlannerLoginPage,
+    /// Browser → Planner: Alice's username and password (password grant).
+    PlannerLogin,
+    /// Planner → authorization server: `POST /token` with
+    /// grant_type=password (RFC 6749 §4.3), with HTTP Basic client
+    /// authentication when Planner has a secret.
+    PasswordTokenRequest {
+        scope: String,
+        client_secret: Option<String>,
+    },
     /// Browser → Mallory: the authorization request URL leaks with the
     /// callback (the same malicious app sees both).
     LeakedAuthorize(AuthzRequest),
@@ -206,6 +220,13 @@ pub enum OAuthMsg {
     /// Mallory → browser: a link to the real authorization server with
     /// Planner's client_id and Mallory's look-alike redirect_uri.
     PhishingLink(AuthzRequest),
+}
+
+/// HTTP Basic credentials (RFC 6749 §2.3.1: form-encoded, then base64).
+pub fn basic(id: &str, secret: &str) -> String {
+    use base64::Engine;
+    let enc = |s: &str| form_encode(&[(String::new(), s.to_string())])[1..].to_string();
+    base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
 }
 
 fn reason(status: u16) -> &'static str {
@@ -245,6 +266,8 @@ impl LabMsg for OAuthMsg {
             | OAuthMsg::JwksRequest
             | OAuthMsg::TokenRequest { .. }
             | OAuthMsg::RefreshRequest { .. }
+            | OAuthMsg::PlannerLogin
+            | OAuthMsg::PasswordTokenRequest { .. }
             | OAuthMsg::Revoke { .. }
             | OAuthMsg::LookalikeCallback(_)
             | OAuthMsg::ApiCall { .. }
@@ -254,6 +277,7 @@ impl LabMsg for OAuthMsg {
             | OAuthMsg::ForgedLink(_)
             | OAuthMsg::LeakedAuthorize(_)
             | OAuthMsg::LeakedTokens { .. }
+            | OAuthMsg::ClientSecret { .. }
             | OAuthMsg::PhishingLink(_) => MsgClass::OneWay,
             _ => MsgClass::Response,
         }
@@ -285,6 +309,10 @@ impl LabMsg for OAuthMsg {
                 format!("POST /token refresh={}", clip(refresh_token))
             }
             OAuthMsg::Unavailable => "503 Service Unavailable".into(),
+            OAuthMsg::ClientSecret { .. } => "client registered: secret".into(),
+            OAuthMsg::PlannerLoginPage => "200 Planner's own password form".into(),
+            OAuthMsg::PlannerLogin => "POST /login (password to Planner!)".into(),
+            OAuthMsg::PasswordTokenRequest { .. } => "POST /token grant_type=password".into(),
             OAuthMsg::Revoke { .. } => "POST /revoke".into(),
             OAuthMsg::Revoked => "200 revoked".into(),
             OAuthMsg::LeakedAuthorize(_) => "leaked: /authorize URL".into(),
@@ -300,6 +328,9 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::Jwks { .. } => "200 JWKS".into(),
             OAuthMsg::TokenRequest { code, .. } => format!("POST /token code={}", clip(code)),
             OAuthMsg::TokenResponse(_) => "200 tokens".into(),
+            OAuthMsg::TokenError {
+                error: "invalid_client",
+            } => "401 invalid_client".into(),
             OAuthMsg::TokenError { error } => format!("400 {error}"),
             OAuthMsg::ApiCall { write, token } if token.is_empty() => {
                 format!("{} (no token)", api_line(*write))
@@ -364,6 +395,44 @@ impl LabMsg for OAuthMsg {
                     .form_field("grant_type", "refresh_token")
                     .form_field("refresh_token", refresh_token.clone())
                     .form_field("client_id", CLIENT_ID)
+            }
+            OAuthMsg::ClientSecret { secret } => {
+                Message::one_way("Client registration (copied from the server's console)")
+                    .header("Content-Type", "application/json")
+                    .field("client_id", CLIENT_ID)
+                    .field("client_secret", secret.clone())
+            }
+            OAuthMsg::PlannerLoginPage => Message::response("HTTP/1.1 200 OK")
+                .header("Content-Type", "text/html")
+                .text("Sign in to Planner with your calendar account: username, password"),
+            OAuthMsg::PlannerLogin => {
+                Message::request(format!("POST {PLANNER_ORIGIN}/login HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("username", USERNAME)
+                    .form_field("password", PASSWORD)
+            }
+            OAuthMsg::PasswordTokenRequest {
+                scope,
+                client_secret,
+            } => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header(
+                        "Authorization",
+                        format!("Basic {}", basic(CLIENT_ID, s)),
+                    ),
+                    None => m,
+                };
+                let m = m
+                    .form_field("grant_type", "password")
+                    .form_field("username", USERNAME)
+                    .form_field("password", PASSWORD)
+                    .form_field("scope", scope.clone());
+                match client_secret {
+                    Some(_) => m,
+                    None => m.form_field("client_id", CLIENT_ID),
+                }
             }
             OAuthMsg::Unavailable => Message::response("HTTP/1.1 503 Service Unavailable")
                 .header("Retry-After", "5")
@@ -439,6 +508,13 @@ impl LabMsg for OAuthMsg {
                     None => m,
                 }
             }
+            OAuthMsg::TokenError {
+                error: "invalid_client",
+            } => Message::response("HTTP/1.1 401 Unauthorized")
+                .header("WWW-Authenticate", "Basic realm=\"auth.example\"")
+                .header("Content-Type", "application/json")
+                .header("Cache-Control", "no-store")
+                .field("error", "invalid_client"),
             OAuthMsg::TokenError { error } => Message::response("HTTP/1.1 400 Bad Request")
                 .header("Content-Type", "application/json")
                 .header("Cache-Control", "no-store")

@@ -30,6 +30,8 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         "idle",
         "awaiting_code",
         "exchanging_code",
+        "awaiting_password",
+        "exchanging_password",
         "connected",
         "calling_api",
         "refreshing",
@@ -42,6 +44,11 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         Transition::new("awaiting_code", "state_mismatch", "awaiting_code"),
         Transition::new("awaiting_code", "access_denied", "failed"),
         Transition::new("awaiting_code", "authorize_error", "failed"),
+        Transition::new("idle", "ask_password", "awaiting_password"),
+        Transition::new("awaiting_password", "got_password", "exchanging_password"),
+        Transition::new("exchanging_password", "tokens", "connected"),
+        Transition::new("exchanging_password", "token_error", "failed"),
+        Transition::new("exchanging_password", "token_timeout", "failed"),
         Transition::new("exchanging_code", "tokens", "connected"),
         Transition::new("exchanging_code", "id_token_rejected", "failed"),
         Transition::new("exchanging_code", "token_error", "failed"),
@@ -80,6 +87,10 @@ pub struct Planner {
     /// then on reaches Mallory.
     leak_access: bool,
     leak_refresh: bool,
+    /// Planner's client secret (a confidential client).
+    secret: Option<String>,
+    /// Planner received the user's password (the password grant).
+    pub saw_password: bool,
 }
 
 impl Planner {
@@ -99,6 +110,8 @@ impl Planner {
             drop_token: false,
             leak_access: false,
             leak_refresh: false,
+            secret: None,
+            saw_password: false,
         }
     }
 
@@ -218,6 +231,17 @@ impl Planner {
     fn on_tokens(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
         match self.machine.current {
             "exchanging_code" => {}
+            "exchanging_password" => {
+                ctx.cancel_timer(TOKEN_TIMEOUT);
+                ctx.fire(&mut self.machine, "tokens");
+                ctx.say("Planner has tokens for the calendar API, and Alice's password too. It works, which is why the anti-pattern survives.");
+                self.tokens = Some(tokens);
+                self.got_at = ctx.now();
+                self.leak(ctx);
+                self.page(true, "Calendar connected.", ctx);
+                self.schedule_next_call(ctx);
+                return;
+            }
             "refreshing" => return self.on_refreshed(tokens, ctx),
             _ => return,
         }
@@ -375,8 +399,14 @@ impl Actor for Planner {
     fn on_crash(&mut self) {
         // A single-page app keeps its state in memory: a reload loses the
         // verifier, the state and the tokens.
-        let cfg = self.cfg.clone();
-        *self = Planner::new(&cfg);
+        // A server app's secret is in its configuration, and a password
+        // it received may be in its logs: both outlive a crash.
+        let fresh = Planner::new(&self.cfg);
+        *self = Planner {
+            secret: self.secret.take(),
+            saw_password: self.saw_password,
+            ..fresh
+        };
     }
 
     fn on_start(&mut self, ctx: &mut Ctx<OAuthMsg>) {
@@ -386,6 +416,37 @@ impl Actor for Planner {
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
             OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
+            OAuthMsg::ClientSecret { secret } => self.secret = Some(secret),
+            OAuthMsg::Connect if self.machine.current == "idle" && self.cfg.password_grant => {
+                self.browser = from;
+                ctx.fire(&mut self.machine, "ask_password");
+                ctx.say("Password grant: instead of sending Alice to the authorization server, Planner shows its own form asking for her calendar username and password.");
+                ctx.send(from, OAuthMsg::PlannerLoginPage);
+            }
+            OAuthMsg::PlannerLogin if self.machine.current == "awaiting_password" => {
+                self.browser = from;
+                self.saw_password = true;
+                ctx.data_changed();
+                ctx.fire(&mut self.machine, "got_password");
+                ctx.say(if self.secret.is_some() {
+                    "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password), authenticating itself with its client secret."
+                } else {
+                    "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password); as a public client it has no secret to authenticate with."
+                });
+                ctx.send(
+                    AUTH,
+                    OAuthMsg::PasswordTokenRequest {
+                        scope: self.cfg.requested().replace("openid ", ""),
+                        client_secret: self.secret.clone(),
+                    },
+                );
+                ctx.set_timer(
+                    TOKEN_TIMEOUT_MS,
+                    TOKEN_TIMEOUT,
+                    TimerKind::Timeout,
+                    "token request times out",
+                );
+            }
             OAuthMsg::Connect if self.machine.current == "idle" => {
                 self.browser = from;
                 let state = random_token(ctx, 2);
@@ -423,7 +484,10 @@ impl Actor for Planner {
             OAuthMsg::Callback(result) => self.on_callback(result, ctx),
             OAuthMsg::TokenResponse(t) => self.on_tokens(t, ctx),
             OAuthMsg::TokenError { .. } | OAuthMsg::Unavailable
-                if self.machine.current == "exchanging_code" =>
+                if matches!(
+                    self.machine.current,
+                    "exchanging_code" | "exchanging_password"
+                ) =>
             {
                 ctx.cancel_timer(TOKEN_TIMEOUT);
                 ctx.fire(&mut self.machine, "token_error");
@@ -493,7 +557,7 @@ impl Actor for Planner {
                 ctx.say("No answer from the token endpoint. Planner sends the same code again, but a code is single-use: if the first request got through, this one will be refused (unlike a payment with an idempotency key, there is no stored answer to replay).");
                 self.send_token_request(ctx);
             }
-            (TOKEN_TIMEOUT, "exchanging_code") => {
+            (TOKEN_TIMEOUT, "exchanging_code" | "exchanging_password") => {
                 ctx.fire(&mut self.machine, "token_timeout");
                 ctx.say("Still no answer: Planner gives up.");
                 self.page(false, "The sign-in timed out.", ctx);

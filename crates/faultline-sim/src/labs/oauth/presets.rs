@@ -283,6 +283,22 @@ pub fn presets() -> Vec<Preset> {
             scenario: || phishing().with(c::REDIRECT_MATCH, Choice("prefix".into())),
         },
         Preset {
+            id: "password-grant",
+            title: "Password grant: the anti-pattern works",
+            explanation: "Planner, a confidential server app, asks Alice for her calendar password and trades it for tokens (grant_type=password). It works, and Planner now holds her password: deprecated by RFC 9700.",
+            scenario: || {
+                base()
+                    .with(c::GRANT, Choice("password".into()))
+                    .with(c::CLIENT_TYPE, Choice("confidential".into()))
+            },
+        },
+        Preset {
+            id: "password-grant-public-client",
+            title: "Password grant from a public client",
+            explanation: "The same form in a single-page app with no secret: the server allows the password grant only to an authenticated confidential client, 400 unauthorized_client. Alice's password was given away all the same.",
+            scenario: || base().with(c::GRANT, Choice("password".into())),
+        },
+        Preset {
             id: "plain-oauth-no-oidc",
             title: "Plain OAuth: access without identity",
             explanation: "Without OpenID Connect Planner gets an access token and no ID token: it can read a calendar but does not know who signed in.",
