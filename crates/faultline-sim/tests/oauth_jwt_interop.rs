@@ -161,3 +161,22 @@ fn refreshed_access_tokens_verify_too() {
         assert_eq!(c.exp, unix_time(at + 4_000), "4 s lifetime");
     }
 }
+
+#[test]
+fn jsonwebtoken_verifies_the_confidential_clients_hs256_id_token_with_its_secret() {
+    let r = run("confidential-client");
+    let (reg, _) = flight(&r, "client registered");
+    let secret = field(&reg, "client_secret");
+    let (tokens, _) = flight(&r, "200 tokens");
+    let id = field(&tokens, "id_token");
+    assert_eq!(decode_header(&id).unwrap().alg, Algorithm::HS256);
+    let mut v = Validation::new(Algorithm::HS256);
+    v.set_audience(&["planner"]);
+    v.set_issuer(&["https://auth.example"]);
+    v.validate_exp = false;
+    let c = decode::<Claims>(&id, &DecodingKey::from_secret(secret.as_bytes()), &v)
+        .expect("the HS256 ID token verifies with the client secret")
+        .claims;
+    assert_eq!(c.sub, "alice");
+    assert!(decode::<Claims>(&id, &DecodingKey::from_secret(b"not the secret"), &v).is_err());
+}

@@ -621,3 +621,62 @@ fn the_code_flow_never_shows_planner_the_password() {
         );
     }
 }
+
+#[test]
+fn a_confidential_client_authenticates_and_gets_an_hs256_id_token() {
+    let r = run("confidential-client");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201"]);
+    let secret = field(&message(&r, "client registered"), "client_secret");
+    let ask = message(&r, "POST /token");
+    assert_eq!(
+        ask.header_value("Authorization"),
+        Some(
+            format!(
+                "Basic {}",
+                faultline_sim::labs::oauth::msg::basic("planner", &secret)
+            )
+            .as_str()
+        )
+    );
+    assert!(!ask.body.fields().iter().any(|(k, _)| k == "client_id"));
+    let id = field(&message(&r, "200 tokens"), "id_token");
+    assert!(Jws::decode(&id)
+        .unwrap()
+        .header
+        .contains(r#""alg":"HS256""#));
+    assert_eq!(
+        faultline_sim::jose::verify_hs256(&id, secret.as_bytes()),
+        Ok(())
+    );
+    // The access token, for the calendar API, stays ES256 with the JWKS.
+    let access = field(&message(&r, "200 tokens"), "access_token");
+    assert!(Jws::decode(&access)
+        .unwrap()
+        .header
+        .contains(r#""alg":"ES256""#));
+}
+
+#[test]
+fn a_stolen_code_needs_the_confidential_clients_secret() {
+    let r = run("stolen-code-confidential");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    let refused = r
+        .flights
+        .iter()
+        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label == "401 invalid_client")
+        .expect("Mallory gets 401 invalid_client");
+    let m = refused.message.get();
+    assert_eq!(m.line, "HTTP/1.1 401 Unauthorized");
+    assert_eq!(
+        m.header_value("WWW-Authenticate"),
+        Some(r#"Basic realm="auth.example""#)
+    );
+    assert_eq!(m.header_value("Cache-Control"), Some("no-store"));
+    assert_eq!(field(&m, "error"), "invalid_client");
+    assert_eq!(
+        statuses(&r),
+        vec!["200", "201"],
+        "Planner's own exchange works"
+    );
+}

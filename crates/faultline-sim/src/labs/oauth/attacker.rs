@@ -168,6 +168,7 @@ impl Actor for Attacker {
                         code,
                         code_verifier: verifier,
                         redirect_uri: REDIRECT_URI.into(),
+                        client_secret: None,
                     },
                 );
             }
@@ -191,6 +192,7 @@ impl Actor for Attacker {
                         code,
                         code_verifier: self.verifier.clone(),
                         redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
+                        client_secret: None,
                     },
                 );
             }

@@ -520,7 +520,13 @@ impl AuthServer {
         } else {
             sign(&access)
         };
-        let id_token = id.map(|claims| sign(&claims));
+        // A confidential client shares a secret with the server, so its ID
+        // token may be HS256 keyed with that secret; a public client's stays
+        // ES256, checked with the JWKS.
+        let id_token = id.map(|claims| match &self.client_secret {
+            Some(secret) => crate::jose::sign_hs256(secret.as_bytes(), &claims),
+            None => sign(&claims),
+        });
         let refresh_token = random_token(ctx, 3);
         for (value, refresh, ttl) in [
             (access_token.clone(), false, self.cfg.access_ttl_ms),
@@ -655,10 +661,17 @@ impl Actor for AuthServer {
                 ctx.say("The authorization server is overloaded: the token endpoint answers 503 Service Unavailable with Retry-After (OAuth has no error code for this at /token).");
                 ctx.send(from, OAuthMsg::Unavailable);
             }
+            OAuthMsg::TokenRequest { client_secret, .. }
+                if self.client_secret.is_some() && client_secret != self.client_secret =>
+            {
+                ctx.say("Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code is useless without the secret.");
+                Self::refuse(from, "invalid_client", ctx);
+            }
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier,
                 redirect_uri,
+                ..
             } => self.on_token_request(from, &code, code_verifier, &redirect_uri, ctx),
             OAuthMsg::PasswordTokenRequest {
                 scope,

@@ -149,6 +149,8 @@ pub enum OAuthMsg {
         code: String,
         code_verifier: Option<String>,
         redirect_uri: String,
+        /// HTTP Basic client authentication (a confidential client).
+        client_secret: Option<String>,
     },
     /// Planner (or Mallory) → authorization server: `POST /token` with
     /// grant_type=refresh_token (RFC 6749 §6).
@@ -482,13 +484,22 @@ impl LabMsg for OAuthMsg {
                 code,
                 code_verifier,
                 redirect_uri,
+                client_secret,
             } => {
                 let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
+                    None => m,
+                };
+                let m = m
                     .form_field("grant_type", "authorization_code")
                     .form_field("code", code.clone())
-                    .form_field("redirect_uri", redirect_uri.clone())
-                    .form_field("client_id", CLIENT_ID);
+                    .form_field("redirect_uri", redirect_uri.clone());
+                let m = match client_secret {
+                    Some(_) => m,
+                    None => m.form_field("client_id", CLIENT_ID),
+                };
                 match code_verifier {
                     Some(v) => m.form_field("code_verifier", v.clone()),
                     None => m,

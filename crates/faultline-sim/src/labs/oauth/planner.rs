@@ -12,7 +12,7 @@
 use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH, CALENDAR};
 use super::msg::{AuthzRequest, AuthzResult, OAuthMsg, Tokens, CLIENT_ID, REDIRECT_URI};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
-use crate::jose::{code_challenge_s256, code_verifier, verify_es256, EcJwk};
+use crate::jose::{code_challenge_s256, code_verifier, verify_es256, verify_hs256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
 
@@ -127,6 +127,7 @@ impl Planner {
                 code,
                 code_verifier: self.verifier.clone(),
                 redirect_uri: REDIRECT_URI.into(),
+                client_secret: self.secret.clone(),
             },
         );
         ctx.set_timer(
@@ -208,7 +209,8 @@ impl Planner {
         self.send_token_request(ctx);
     }
 
-    /// The ID token verifies with the JWKS, is for Planner and echoes the
+    /// The ID token verifies (HS256 with Planner's client secret when it
+    /// has one, else ES256 with the JWKS), is for Planner and echoes the
     /// nonce Planner sent.
     fn id_token_ok(&self, tokens: &Tokens) -> bool {
         let nonce = self
@@ -216,9 +218,14 @@ impl Planner {
             .as_ref()
             .and_then(|r| r.nonce.clone())
             .unwrap_or_default();
-        match (&tokens.id_token, &self.jwk) {
-            (Some(id), Some(jwk)) => {
-                verify_es256(id, jwk).is_ok()
+        let signed = |id: &str| match (&self.secret, &self.jwk) {
+            (Some(secret), _) => verify_hs256(id, secret.as_bytes()).is_ok(),
+            (None, Some(jwk)) => verify_es256(id, jwk).is_ok(),
+            _ => false,
+        };
+        match &tokens.id_token {
+            Some(id) => {
+                signed(id)
                     && crate::message::Jws::decode(id).is_some_and(|j| {
                         j.payload.contains(&format!("\"aud\":\"{CLIENT_ID}\""))
                             && j.payload.contains(&format!("\"nonce\":\"{nonce}\""))

@@ -283,6 +283,22 @@ pub fn presets() -> Vec<Preset> {
             scenario: || phishing().with(c::REDIRECT_MATCH, Choice("prefix".into())),
         },
         Preset {
+            id: "confidential-client",
+            title: "Confidential client: secret and HS256",
+            explanation: "Planner is a server app with a client secret: it authenticates at /token with HTTP Basic, and its ID token is HS256, signed with that shared secret instead of the server's ES256 key.",
+            scenario: || base().with(c::CLIENT_TYPE, Choice("confidential".into())),
+        },
+        Preset {
+            id: "stolen-code-confidential",
+            title: "Stolen code, confidential client, no PKCE",
+            explanation: "Mallory redeems Alice's leaked code first, but Planner is a confidential client: without its client secret the token endpoint answers 401 invalid_client.",
+            scenario: || {
+                leaked()
+                    .with(c::PKCE, Choice("off".into()))
+                    .with(c::CLIENT_TYPE, Choice("confidential".into()))
+            },
+        },
+        Preset {
             id: "password-grant",
             title: "Password grant: the anti-pattern works",
             explanation: "Planner, a confidential server app, asks Alice for her calendar password and trades it for tokens (grant_type=password). It works, and Planner now holds her password: deprecated by RFC 9700.",
