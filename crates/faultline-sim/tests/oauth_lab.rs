@@ -680,3 +680,34 @@ fn a_stolen_code_needs_the_confidential_clients_secret() {
         "Planner's own exchange works"
     );
 }
+
+#[test]
+fn an_access_token_as_login_lets_mallory_in_and_an_id_token_does_not() {
+    use faultline_sim::labs::oauth::invariants::LOGIN_ONLY_WITH_OWN_PROOF;
+    let r = run("token-substitution-access-token");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        LOGIN_ONLY_WITH_OWN_PROOF
+    );
+    let quizzly = message(&r, "200 tokens for quizzly");
+    let access = Jws::decode(&field(&quizzly, "access_token")).unwrap();
+    assert!(
+        access.payload.contains(r#""client_id":"quizzly""#),
+        "{}",
+        access.payload
+    );
+    let id = Jws::decode(&field(&quizzly, "id_token")).unwrap();
+    assert!(id.payload.contains(r#""aud":"quizzly""#), "{}", id.payload);
+    assert_eq!(
+        message(&r, "200 signed in as alice").line,
+        "HTTP/1.1 200 OK"
+    );
+
+    let r = run("token-substitution-id-token");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(
+        message(&r, "401 login refused").line,
+        "HTTP/1.1 401 Unauthorized"
+    );
+    assert!(took(&r, "login_refused"));
+}

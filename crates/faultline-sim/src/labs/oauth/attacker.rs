@@ -10,7 +10,7 @@
 //! - a phishing link with a look-alike redirect_uri: a lax prefix match
 //!   sends Alice's code to Mallory's host, with a PKCE verifier of her own.
 
-use super::config::{random_token, random_words, AUTH, BROWSER, CALENDAR};
+use super::config::{random_token, random_words, AUTH, BROWSER, CALENDAR, PLANNER};
 use super::msg::{
     AuthzRequest, AuthzResult, OAuthMsg, LOOKALIKE_REDIRECT_URI, REDIRECT_URI, REQUESTED,
 };
@@ -36,6 +36,7 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
         "has_code",
         "has_stolen_token",
         "has_tokens",
+        "substituting",
         "foiled",
     ],
     transitions: &[
@@ -50,6 +51,9 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
         Transition::new("has_stolen_token", "refreshed", "has_tokens"),
         Transition::new("has_stolen_token", "refresh_refused", "foiled"),
         Transition::new("waiting", "send_phishing_link", "phishing"),
+        Transition::new("waiting", "collect_quizzly_tokens", "substituting"),
+        Transition::new("substituting", "signed_in_as_victim", "has_tokens"),
+        Transition::new("substituting", "login_refused", "foiled"),
         Transition::new("phishing", "catch_code", "has_code"),
     ],
 };
@@ -196,6 +200,26 @@ impl Actor for Attacker {
                     },
                 );
             }
+            (OAuthMsg::QuizzlyTokens(t), "waiting") => {
+                ctx.fire(&mut self.machine, "collect_quizzly_tokens");
+                ctx.say("Mallory presents Alice's Quizzly tokens to Planner's \"sign in with a token\" endpoint, as if they were her own proof of login.");
+                ctx.send(
+                    PLANNER,
+                    OAuthMsg::TokenLogin {
+                        access_token: t.access_token,
+                        id_token: t.id_token,
+                    },
+                );
+            }
+            (OAuthMsg::LoginResult { user }, "substituting") => {
+                if user.is_some() {
+                    ctx.fire(&mut self.machine, "signed_in_as_victim");
+                    ctx.say("Mallory is signed in to Planner as Alice.");
+                } else {
+                    ctx.fire(&mut self.machine, "login_refused");
+                    ctx.say("Planner refuses: a token issued to Quizzly does not sign anyone in to Planner.");
+                }
+            }
             (OAuthMsg::AttackerCode { code }, "waiting") => {
                 ctx.fire(&mut self.machine, "get_own_code");
                 ctx.fire(&mut self.machine, "plant_link");
@@ -285,6 +309,11 @@ impl Actor for Attacker {
                 ctx.send(AUTH, OAuthMsg::AttackerAuthorize);
             }
             "phishing-link" => self.phish(ctx),
+            "token-substitution" if self.machine.current == "waiting" => {
+                ctx.say("Mallory runs Quizzly, a quiz app Alice signed in to with the same authorization server. She takes the tokens Quizzly got for Alice.");
+                ctx.send(AUTH, OAuthMsg::QuizzlyLogin);
+            }
+            "token-substitution" => {}
             _ => return false,
         }
         true

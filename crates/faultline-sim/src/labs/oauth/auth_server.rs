@@ -10,7 +10,7 @@
 use super::config::{random_token, random_words, OAuthConfig, PLANNER};
 use super::msg::{
     AuthzRequest, AuthzResult, Decision, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN, CLIENT_ID,
-    PLANNER_ORIGIN, REDIRECT_URI, USERNAME,
+    PLANNER_ORIGIN, QUIZZLY_CLIENT_ID, REDIRECT_URI, USERNAME,
 };
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{code_challenge_s256, unix_time, Es256Key};
@@ -38,6 +38,8 @@ pub struct CodeRecord {
     pub code: String,
     /// Whose account the code is for.
     pub sub: &'static str,
+    /// The client it was issued to (Planner, or Mallory's Quizzly app).
+    pub client: &'static str,
     pub requested: String,
     pub consented: String,
     pub granted: String,
@@ -243,6 +245,7 @@ impl AuthServer {
                 self.codes.push(CodeRecord {
                     code: code.clone(),
                     sub: USERNAME,
+                    client: CLIENT_ID,
                     requested: req.scope.clone(),
                     consented: scope,
                     granted: granted.clone(),
@@ -387,6 +390,7 @@ impl AuthServer {
         self.codes.push(CodeRecord {
             code: "(password grant)".into(),
             sub: USERNAME,
+            client: CLIENT_ID,
             requested: scope.clone(),
             consented: scope.clone(),
             granted: scope,
@@ -405,6 +409,36 @@ impl AuthServer {
         self.codes[i].exchanges += 1;
         ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
         ctx.send(from, OAuthMsg::TokenResponse(tokens));
+    }
+
+    /// Alice signs in to Quizzly, Mallory's app, with the ordinary code
+    /// flow (compressed into one exchange): Quizzly gets Alice's tokens,
+    /// issued to Quizzly. Nothing wrong so far.
+    fn on_quizzly_login(&mut self, from: ActorId, ctx: &mut Ctx<OAuthMsg>) {
+        let serial = self.codes.len() as u32 + 1;
+        let scope = "openid calendar.read".to_string();
+        self.codes.push(CodeRecord {
+            code: random_token(ctx, 2),
+            sub: USERNAME,
+            client: QUIZZLY_CLIENT_ID,
+            requested: scope.clone(),
+            consented: scope.clone(),
+            granted: scope,
+            challenge: None,
+            plain: false,
+            redirect_uri: String::new(),
+            nonce: Some(random_token(ctx, 2)),
+            issued_at: ctx.now(),
+            machine: MachineState::new(&CODE_MACHINE),
+            serial,
+            exchanges: 0,
+        });
+        let i = serial as usize - 1;
+        let tokens = self.issue(i, serial, true, ctx);
+        self.fire(i, "redeem", ctx);
+        self.codes[i].exchanges += 1;
+        ctx.say("Alice once signed in to Quizzly, a quiz app Mallory runs, with the same authorization server: Quizzly got an access token and an ID token for Alice, issued to client quizzly.");
+        ctx.send(from, OAuthMsg::QuizzlyTokens(tokens));
     }
 
     /// `grant_type=refresh_token` with rotation (RFC 9700 §4.14): a
@@ -497,9 +531,9 @@ impl AuthServer {
         let api_scope = api_scope.join(" ");
         let (iat, exp) = (unix_time(now), unix_time(now + self.cfg.access_ttl_ms));
         let jti = random_token(ctx, 1);
-        let sub = c.sub;
+        let (sub, client) = (c.sub, c.client);
         let access = format!(
-            r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CALENDAR_ORIGIN}","client_id":"{CLIENT_ID}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
+            r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CALENDAR_ORIGIN}","client_id":"{client}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
         );
         let openid = c.granted.split(' ').any(|s| s == "openid");
         let id = (with_id && openid).then(|| {
@@ -508,7 +542,7 @@ impl AuthServer {
                 .as_ref()
                 .map_or(String::new(), |n| format!(r#","nonce":"{n}""#));
             format!(
-                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CLIENT_ID}","iat":{iat},"exp":{},"auth_time":{iat}{nonce}}}"#,
+                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{iat}{nonce}}}"#,
                 unix_time(now + 3_600_000),
             )
         });
@@ -524,8 +558,10 @@ impl AuthServer {
         // token may be HS256 keyed with that secret; a public client's stays
         // ES256, checked with the JWKS.
         let id_token = id.map(|claims| match &self.client_secret {
-            Some(secret) => crate::jose::sign_hs256(secret.as_bytes(), &claims),
-            None => sign(&claims),
+            Some(secret) if client == CLIENT_ID => {
+                crate::jose::sign_hs256(secret.as_bytes(), &claims)
+            }
+            _ => sign(&claims),
         });
         let refresh_token = random_token(ctx, 3);
         for (value, refresh, ttl) in [
@@ -634,6 +670,7 @@ impl Actor for AuthServer {
                 self.codes.push(CodeRecord {
                     code: code.clone(),
                     sub: "mallory",
+                    client: CLIENT_ID,
                     requested: self.cfg.requested().into(),
                     consented: self.cfg.requested().into(),
                     granted: self.cfg.requested().into(),
@@ -661,6 +698,7 @@ impl Actor for AuthServer {
                 ctx.say("The authorization server is overloaded: the token endpoint answers 503 Service Unavailable with Retry-After (OAuth has no error code for this at /token).");
                 ctx.send(from, OAuthMsg::Unavailable);
             }
+            OAuthMsg::QuizzlyLogin => self.on_quizzly_login(from, ctx),
             OAuthMsg::TokenRequest { client_secret, .. }
                 if self.client_secret.is_some() && client_secret != self.client_secret =>
             {

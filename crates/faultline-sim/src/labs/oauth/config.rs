@@ -18,6 +18,18 @@ pub const REDIRECT_MATCH: &str = "redirect_match";
 pub const REQUIRE_PKCE: &str = "require_pkce";
 pub const GRANT: &str = "grant";
 pub const CLIENT_TYPE: &str = "client_type";
+pub const LOGIN_PROOF: &str = "login_proof";
+
+pub const LOGIN_PROOF_OPTIONS: &[(&str, &str)] = &[
+    (
+        "id_token",
+        "An ID token for Planner (aud and nonce checked)",
+    ),
+    (
+        "access_token",
+        "Any valid access token (the common mistake)",
+    ),
+];
 
 pub const GRANT_OPTIONS: &[(&str, &str)] = &[
     ("code", "Authorization code (the settings above)"),
@@ -178,6 +190,15 @@ pub fn fields() -> Vec<ConfigField> {
             },
         },
         ConfigField {
+            key: LOGIN_PROOF,
+            label: "\"Sign in with a token\" accepts",
+            help: "Planner's endpoint for apps that hand it a token. An access token says what its bearer may do, not who signed in to Planner; only an ID token whose aud is Planner (and whose nonce Planner made) does.",
+            kind: FieldKind::Choice {
+                default: "id_token",
+                options: LOGIN_PROOF_OPTIONS,
+            },
+        },
+        ConfigField {
             key: REQUIRE_PKCE,
             label: "The server requires PKCE",
             help: "An authorization request without a code_challenge is refused with invalid_request (OAuth 2.1 for public clients).",
@@ -214,6 +235,8 @@ pub struct OAuthConfig {
     pub password_grant: bool,
     /// Planner has a client secret (a server app).
     pub confidential: bool,
+    /// Planner's token login takes any valid access token as proof.
+    pub access_token_login: bool,
 }
 
 /// Lanes, in order.
@@ -243,6 +266,7 @@ impl OAuthConfig {
             require_pkce: info.flag(c, REQUIRE_PKCE),
             password_grant: info.choice(c, GRANT) == "password",
             confidential: info.choice(c, CLIENT_TYPE) == "confidential",
+            access_token_login: info.choice(c, LOGIN_PROOF) == "access_token",
         }
     }
 

@@ -12,6 +12,7 @@ pub const TOKENS_ONLY_TO_PLANNER: &str = "tokens-only-to-planner";
 pub const ONE_ACTIVE_REFRESH: &str = "one-active-refresh-token";
 pub const REVOKED_REFUSED: &str = "revoked-token-refused";
 pub const NO_PASSWORD_TO_CLIENT: &str = "client-never-sees-password";
+pub const LOGIN_ONLY_WITH_OWN_PROOF: &str = "login-only-with-own-proof";
 
 pub fn list() -> Vec<InvariantInfo> {
     vec![
@@ -28,6 +29,11 @@ pub fn list() -> Vec<InvariantInfo> {
         InvariantInfo {
             id: NO_PASSWORD_TO_CLIENT,
             text: "Planner never sees or stores Alice's password: she types it only into the authorization server's own page.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: LOGIN_ONLY_WITH_OWN_PROOF,
+            text: "Planner signs someone in only on proof issued to Planner: an ID token whose aud is planner, never an access token meant for another app.",
             not_checked: always,
         },
         InvariantInfo {
@@ -89,6 +95,12 @@ pub fn check_codes(auth: &AuthServer, out: &mut Vec<(&'static str, String)>) {
 
 /// Planner never receives the user's password.
 pub fn check_planner(p: &super::planner::Planner, out: &mut Vec<(&'static str, String)>) {
+    if p.foreign_logins > 0 {
+        out.push((
+            LOGIN_ONLY_WITH_OWN_PROOF,
+            "Planner signed someone in as alice on an access token issued to quizzly: token substitution.".into(),
+        ));
+    }
     if p.saw_password {
         out.push((
             NO_PASSWORD_TO_CLIENT,

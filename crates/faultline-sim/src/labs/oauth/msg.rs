@@ -10,6 +10,8 @@ pub const AUTH_ORIGIN: &str = "https://auth.example";
 pub const PLANNER_ORIGIN: &str = "https://planner.example";
 pub const CALENDAR_ORIGIN: &str = "https://calendar.example";
 pub const CLIENT_ID: &str = "planner";
+/// Mallory's own app, registered with the same authorization server.
+pub const QUIZZLY_CLIENT_ID: &str = "quizzly";
 pub const REDIRECT_URI: &str = "https://planner.example/callback";
 pub const USERNAME: &str = "alice";
 /// The user's password: typed into the authorization server's login form,
@@ -210,6 +212,20 @@ pub enum OAuthMsg {
         scope: String,
         client_secret: Option<String>,
     },
+    /// Mallory → authorization server: Alice signs in to Quizzly, Mallory's
+    /// app (its whole code flow compressed into one exchange).
+    QuizzlyLogin,
+    /// Authorization server → Mallory's Quizzly: Alice's tokens, issued to
+    /// Quizzly.
+    QuizzlyTokens(Tokens),
+    /// Mallory → Planner: `POST /login/token`, "sign me in with this token"
+    /// (a token from Quizzly, substituted).
+    TokenLogin {
+        access_token: String,
+        id_token: Option<String>,
+    },
+    /// Planner → Mallory: signed in (as whom), or refused.
+    LoginResult { user: Option<&'static str> },
     /// Browser → Mallory: the authorization request URL leaks with the
     /// callback (the same malicious app sees both).
     LeakedAuthorize(AuthzRequest),
@@ -269,6 +285,8 @@ impl LabMsg for OAuthMsg {
             | OAuthMsg::TokenRequest { .. }
             | OAuthMsg::RefreshRequest { .. }
             | OAuthMsg::PlannerLogin
+            | OAuthMsg::QuizzlyLogin
+            | OAuthMsg::TokenLogin { .. }
             | OAuthMsg::PasswordTokenRequest { .. }
             | OAuthMsg::Revoke { .. }
             | OAuthMsg::LookalikeCallback(_)
@@ -312,6 +330,11 @@ impl LabMsg for OAuthMsg {
             }
             OAuthMsg::Unavailable => "503 Service Unavailable".into(),
             OAuthMsg::ClientSecret { .. } => "client registered: secret".into(),
+            OAuthMsg::QuizzlyLogin => "Alice signs in to Quizzly (Mallory's app)".into(),
+            OAuthMsg::QuizzlyTokens(_) => "200 tokens for quizzly".into(),
+            OAuthMsg::TokenLogin { .. } => "POST /login/token (Quizzly's token)".into(),
+            OAuthMsg::LoginResult { user: Some(u) } => format!("200 signed in as {u}"),
+            OAuthMsg::LoginResult { user: None } => "401 login refused".into(),
             OAuthMsg::PlannerLoginPage => "200 Planner's own password form".into(),
             OAuthMsg::PlannerLogin => "POST /login (password to Planner!)".into(),
             OAuthMsg::PasswordTokenRequest { .. } => "POST /token grant_type=password".into(),
@@ -398,6 +421,41 @@ impl LabMsg for OAuthMsg {
                     .form_field("refresh_token", refresh_token.clone())
                     .form_field("client_id", CLIENT_ID)
             }
+            OAuthMsg::QuizzlyLogin => Message::request(format!(
+                "GET {AUTH_ORIGIN}/authorize?response_type=code&client_id={QUIZZLY_CLIENT_ID}&… (Alice signs in to Quizzly; code exchanged by Quizzly) HTTP/1.1"
+            )),
+            OAuthMsg::QuizzlyTokens(t) => {
+                let m = Message::response("HTTP/1.1 200 OK")
+                    .header("Content-Type", "application/json")
+                    .header("Cache-Control", "no-store")
+                    .field("access_token", t.access_token.clone())
+                    .field("token_type", "Bearer")
+                    .field("expires_in", t.expires_in_s.to_string())
+                    .field("scope", t.scope.clone());
+                match &t.id_token {
+                    Some(id) => m.field("id_token", id.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::TokenLogin {
+                access_token,
+                id_token,
+            } => {
+                let m = Message::request(format!("POST {PLANNER_ORIGIN}/login/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("access_token", access_token.clone());
+                match id_token {
+                    Some(id) => m.form_field("id_token", id.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::LoginResult { user } => match user {
+                Some(u) => Message::response("HTTP/1.1 200 OK")
+                    .header("Set-Cookie", "session=…; Secure; HttpOnly")
+                    .text(format!("Welcome back, {u}.")),
+                None => Message::response("HTTP/1.1 401 Unauthorized")
+                    .text("This token does not sign you in to Planner."),
+            },
             OAuthMsg::ClientSecret { secret } => {
                 Message::one_way("Client registration (copied from the server's console)")
                     .header("Content-Type", "application/json")

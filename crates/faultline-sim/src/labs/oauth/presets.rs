@@ -83,6 +83,10 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
             "Planner's next calendar call goes out without its Authorization header.",
         ),
         spec(
+            "token-substitution",
+            "Mallory hands Planner's \"sign in with a token\" endpoint the tokens her Quizzly app got for Alice.",
+        ),
+        spec(
             "phishing-link",
             "Mallory sends Alice a link to /authorize with Planner's client_id and a look-alike redirect_uri.",
         ),
@@ -315,6 +319,18 @@ pub fn presets() -> Vec<Preset> {
             scenario: || base().with(c::GRANT, Choice("password".into())),
         },
         Preset {
+            id: "token-substitution-access-token",
+            title: "Access token as login: Mallory becomes Alice",
+            explanation: "The common mistake: Planner signs in whoever presents a genuine access token. Mallory presents the one her Quizzly app got for Alice, and Planner signs her in as Alice.",
+            scenario: || substitution().with(c::LOGIN_PROOF, Choice("access_token".into())),
+        },
+        Preset {
+            id: "token-substitution-id-token",
+            title: "ID token as login: substitution refused",
+            explanation: "Done right, Planner asks for an ID token issued to it: the one Quizzly got says aud quizzly and carries Quizzly's nonce, so Planner refuses Mallory.",
+            scenario: substitution,
+        },
+        Preset {
             id: "plain-oauth-no-oidc",
             title: "Plain OAuth: access without identity",
             explanation: "Without OpenID Connect Planner gets an access token and no ID token: it can read a calendar but does not know who signed in.",
@@ -335,6 +351,10 @@ fn revoked() -> Scenario {
     base()
         .fault(Fault::lab(3_600, "planner", "leak-access-token"))
         .fault(Fault::lab(5_000, "planner", "disconnect"))
+}
+
+fn substitution() -> Scenario {
+    base().fault(Fault::lab(4_000, "attacker", "token-substitution"))
 }
 
 fn phishing() -> Scenario {
@@ -416,6 +436,12 @@ pub fn palette() -> Vec<PaletteEntry> {
             label: "Take the authorization server down (10 s)",
             help: "It answers nothing: browsers and clients time out.",
             build: |t| vec![Fault::lab(t, "auth-server", "down")],
+        },
+        PaletteEntry {
+            id: "token-substitution",
+            label: "Mallory signs in with Quizzly's token",
+            help: "Mallory hands Planner the tokens her Quizzly app got for Alice, as proof of login.",
+            build: |t| vec![Fault::lab(t, "attacker", "token-substitution")],
         },
         PaletteEntry {
             id: "phishing-link",
