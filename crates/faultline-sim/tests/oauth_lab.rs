@@ -711,3 +711,39 @@ fn an_access_token_as_login_lets_mallory_in_and_an_id_token_does_not() {
     );
     assert!(took(&r, "login_refused"));
 }
+
+#[test]
+fn the_implicit_grant_puts_the_token_in_the_url_and_the_history_leaks_it() {
+    let r = run("implicit-grant");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201"]);
+    let authz = message(&r, "GET /authorize");
+    assert!(authz.line.contains("response_type=token"), "{}", authz.line);
+    assert!(!authz.line.contains("code_challenge"), "{}", authz.line);
+    let back = message(&r, "302 → /callback#access_token");
+    let location = back.header_value("Location").unwrap();
+    assert!(
+        location.starts_with("https://planner.example/callback#access_token="),
+        "{location}"
+    );
+    assert!(location.contains("&token_type=Bearer&"), "{location}");
+    assert!(
+        !labels(&r).iter().any(|l| l.starts_with("POST /token")),
+        "no token endpoint"
+    );
+    let tokens = table(&r, "Tokens (families)");
+    assert!(
+        tokens.iter().all(|row| row[1] == "access"),
+        "no refresh token: {tokens:?}"
+    );
+
+    let r = run("implicit-token-in-history");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        TOKENS_ONLY_TO_PLANNER
+    );
+    assert!(
+        labels_to(&r, "attacker").iter().any(|l| l == "200 OK"),
+        "Mallory reads the calendar"
+    );
+}

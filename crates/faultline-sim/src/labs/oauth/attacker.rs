@@ -120,6 +120,7 @@ impl Attacker {
             nonce: None,
             code_challenge: Some(code_challenge_s256(&verifier)),
             plain: false,
+            implicit: false,
         };
         self.verifier = Some(verifier);
         ctx.fire(&mut self.machine, "send_phishing_link");
@@ -175,6 +176,14 @@ impl Actor for Attacker {
                         client_secret: None,
                     },
                 );
+            }
+            (OAuthMsg::LeakedCallback(AuthzResult::Token { access_token, .. }), "waiting") => {
+                self.tokens_received += 1;
+                ctx.data_changed();
+                ctx.fire(&mut self.machine, "steal_token");
+                ctx.say("The implicit grant put Alice's access token in the URL itself: Mallory reads it from the leaked URL, no code to redeem, nothing to prove.");
+                self.access_token = Some(access_token);
+                self.read(ctx);
             }
             (OAuthMsg::LookalikeCallback(result), "phishing") => {
                 ctx.send(

@@ -261,6 +261,21 @@ impl AuthServer {
                 self.shown = self.codes[serial as usize - 1].machine;
                 mark_changed(&mut self.dirty, serial);
                 ctx.data_changed();
+                if req.implicit {
+                    let i = serial as usize - 1;
+                    self.codes[i].code = "(implicit grant)".into();
+                    let t = self.issue(i, serial, false, false, ctx);
+                    self.fire(i, "redeem", ctx);
+                    self.codes[i].exchanges += 1;
+                    ctx.say("Implicit grant: no code, no token endpoint. The server puts the access token itself in the redirect URL's fragment, where the browser history, scripts on the page and any later redirect can read it. No refresh token.");
+                    let result = AuthzResult::Token {
+                        access_token: t.access_token,
+                        expires_in_s: t.expires_in_s,
+                        state: req.state.clone(),
+                    };
+                    Self::redirect(from, &req, result, ctx);
+                    return;
+                }
                 let ttl = self.cfg.code_ttl_ms;
                 ctx.set_timer(ttl, serial, TimerKind::Expiry, "code expires");
                 ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and bound to the PKCE challenge, and redirects the browser back with it and the state.", ttl / 1000));
@@ -342,7 +357,7 @@ impl AuthServer {
             }
         }
         let family = self.codes[i].serial;
-        let tokens = self.issue(i, family, true, ctx);
+        let tokens = self.issue(i, family, true, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
         let (pkce, plain, id) = (
@@ -404,7 +419,7 @@ impl AuthServer {
             exchanges: 0,
         });
         let i = serial as usize - 1;
-        let tokens = self.issue(i, serial, false, ctx);
+        let tokens = self.issue(i, serial, false, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
         ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
@@ -434,7 +449,7 @@ impl AuthServer {
             exchanges: 0,
         });
         let i = serial as usize - 1;
-        let tokens = self.issue(i, serial, true, ctx);
+        let tokens = self.issue(i, serial, true, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
         ctx.say("Alice once signed in to Quizzly, a quiz app Mallory runs, with the same authorization server: Quizzly got an access token and an ID token for Alice, issued to client quizzly.");
@@ -483,7 +498,7 @@ impl AuthServer {
             Self::refuse(from, "invalid_grant", ctx);
             return;
         };
-        let tokens = self.issue(i, family, false, ctx);
+        let tokens = self.issue(i, family, false, true, ctx);
         ctx.say_with(|| format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."));
         ctx.send(from, OAuthMsg::TokenResponse(tokens));
     }
@@ -524,7 +539,14 @@ impl AuthServer {
     /// is the calendar API (a JWT, or an opaque string when the API
     /// introspects), a rotated refresh token and, on the code exchange
     /// with `openid`, an ID token whose audience is Planner.
-    fn issue(&mut self, i: usize, family: u32, with_id: bool, ctx: &mut Ctx<OAuthMsg>) -> Tokens {
+    fn issue(
+        &mut self,
+        i: usize,
+        family: u32,
+        with_id: bool,
+        with_refresh: bool,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> Tokens {
         let now = ctx.now();
         let c = &self.codes[i];
         let api_scope: Vec<&str> = c.granted.split(' ').filter(|s| *s != "openid").collect();
@@ -563,11 +585,18 @@ impl AuthServer {
             }
             _ => sign(&claims),
         });
-        let refresh_token = random_token(ctx, 3);
+        let refresh_token = if with_refresh {
+            random_token(ctx, 3)
+        } else {
+            String::new()
+        };
         for (value, refresh, ttl) in [
             (access_token.clone(), false, self.cfg.access_ttl_ms),
             (refresh_token.clone(), true, self.cfg.refresh_ttl_ms),
         ] {
+            if value.is_empty() {
+                continue;
+            }
             let serial = self.tokens.len() as u32 + 1;
             self.tokens.push(TokenRecord {
                 value,

@@ -34,6 +34,10 @@ pub const LOGIN_PROOF_OPTIONS: &[(&str, &str)] = &[
 pub const GRANT_OPTIONS: &[(&str, &str)] = &[
     ("code", "Authorization code (the settings above)"),
     (
+        "implicit",
+        "Implicit (deprecated: the token comes back in the URL)",
+    ),
+    (
         "password",
         "Password grant (deprecated: Planner asks for the password)",
     ),
@@ -233,6 +237,8 @@ pub struct OAuthConfig {
     pub require_pkce: bool,
     /// The deprecated resource owner password credentials grant.
     pub password_grant: bool,
+    /// The deprecated implicit grant.
+    pub implicit: bool,
     /// Planner has a client secret (a server app).
     pub confidential: bool,
     /// Planner's token login takes any valid access token as proof.
@@ -266,6 +272,7 @@ impl OAuthConfig {
             require_pkce: info.flag(c, REQUIRE_PKCE),
             password_grant: info.choice(c, GRANT) == "password",
             confidential: info.choice(c, CLIENT_TYPE) == "confidential",
+            implicit: info.choice(c, GRANT) == "implicit",
             access_token_login: info.choice(c, LOGIN_PROOF) == "access_token",
         }
     }

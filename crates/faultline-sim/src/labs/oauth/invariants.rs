@@ -114,7 +114,7 @@ pub fn check_attacker(m: &Attacker, out: &mut Vec<(&'static str, String)>) {
     if m.tokens_received > 0 {
         out.push((
             TOKENS_ONLY_TO_PLANNER,
-            "The token endpoint gave Alice's tokens to Mallory (for a stolen code or refresh token).".into(),
+            "Mallory holds Alice's tokens, issued for Planner (for a stolen code or refresh token, or read from a URL).".into(),
         ));
     }
 }

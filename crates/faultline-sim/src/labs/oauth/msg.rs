@@ -38,13 +38,18 @@ pub struct AuthzRequest {
     pub code_challenge: Option<String>,
     /// The challenge is the verifier itself (method `plain`), not its hash.
     pub plain: bool,
+    /// `response_type=token`: the implicit grant (deprecated).
+    pub implicit: bool,
 }
 
 impl AuthzRequest {
     /// The `/authorize` URL with its query, as the browser is sent to it.
     pub fn url(&self) -> String {
         let mut q = vec![
-            ("response_type".to_string(), "code".to_string()),
+            (
+                "response_type".to_string(),
+                if self.implicit { "token" } else { "code" }.to_string(),
+            ),
             ("client_id".into(), CLIENT_ID.into()),
             ("redirect_uri".into(), self.redirect_uri.clone()),
             ("scope".into(), self.scope.clone()),
@@ -65,8 +70,22 @@ impl AuthzRequest {
 /// Where the authorization server sends the browser back to Planner.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthzResult {
-    Code { code: String, state: String },
-    Error { error: &'static str, state: String },
+    Code {
+        code: String,
+        state: String,
+    },
+    Error {
+        error: &'static str,
+        state: String,
+    },
+    /// The implicit grant's answer: the access token itself, in the URL's
+    /// fragment (RFC 6749 §4.2.2), where history, scripts and redirects
+    /// can see it.
+    Token {
+        access_token: String,
+        expires_in_s: u64,
+        state: String,
+    },
 }
 
 impl AuthzResult {
@@ -89,6 +108,19 @@ impl AuthzResult {
                     ("error".into(), (*error).into()),
                     ("state".into(), state.clone()),
                 ]
+            }
+            AuthzResult::Token {
+                access_token,
+                expires_in_s,
+                state,
+            } => {
+                let f = [
+                    ("access_token".to_string(), access_token.clone()),
+                    ("token_type".into(), "Bearer".into()),
+                    ("expires_in".into(), expires_in_s.to_string()),
+                    ("state".into(), state.clone()),
+                ];
+                return format!("{redirect_uri}#{}", form_encode(&f));
             }
         };
         format!("{redirect_uri}?{}", form_encode(&q))
@@ -319,6 +351,12 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RedirectToClient(AuthzResult::Code { code, .. }) => {
                 format!("302 → /callback?code={}", clip(code))
             }
+            OAuthMsg::RedirectToClient(AuthzResult::Token { .. }) => {
+                "302 → /callback#access_token=…".into()
+            }
+            OAuthMsg::Callback(AuthzResult::Token { .. }) => {
+                "page script reads #access_token".into()
+            }
             OAuthMsg::RedirectToClient(AuthzResult::Error { error, .. }) => {
                 format!("302 → /callback?error={error}")
             }
@@ -526,6 +564,10 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::PhishingLink(r) => {
                 Message::one_way(format!("<a href=\"{}\">Connect your calendar</a>", r.url()))
             }
+            OAuthMsg::Callback(r @ AuthzResult::Token { .. }) => Message::request(format!(
+                "GET {REDIRECT_URI} HTTP/1.1 (the #fragment stays in the browser: Planner's script reads it from {})",
+                r.url()
+            )),
             OAuthMsg::Callback(r) => Message::request(format!("GET {} HTTP/1.1", r.url())),
             OAuthMsg::CallbackPage { ok, text } => Message::response(if *ok {
                 "HTTP/1.1 200 OK"

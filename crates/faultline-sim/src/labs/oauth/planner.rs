@@ -44,6 +44,7 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         Transition::new("awaiting_code", "state_mismatch", "awaiting_code"),
         Transition::new("awaiting_code", "access_denied", "failed"),
         Transition::new("awaiting_code", "authorize_error", "failed"),
+        Transition::new("awaiting_code", "implicit_token", "connected"),
         Transition::new("idle", "ask_password", "awaiting_password"),
         Transition::new("awaiting_password", "got_password", "exchanging_password"),
         Transition::new("exchanging_password", "tokens", "connected"),
@@ -179,10 +180,32 @@ impl Planner {
         let (got_state, code, error) = match &result {
             AuthzResult::Code { code, state } => (state.clone(), Some(code.clone()), None),
             AuthzResult::Error { state, error } => (state.clone(), None, Some(*error)),
+            AuthzResult::Token { state, .. } => (state.clone(), None, None),
         };
         if self.cfg.check_state && got_state != sent {
             ctx.fire(&mut self.machine, "state_mismatch");
             ctx.say("The state in the callback is not the one Planner sent: this callback did not come from its own login (a CSRF attempt). Planner refuses it and keeps waiting for Alice's own.");
+            return;
+        }
+        if let AuthzResult::Token {
+            access_token,
+            expires_in_s,
+            ..
+        } = result
+        {
+            ctx.fire(&mut self.machine, "implicit_token");
+            ctx.say("Planner's page script reads the access token from the URL fragment. It has no refresh token and no proof of which app the token was issued to.");
+            self.tokens = Some(Tokens {
+                access_token,
+                expires_in_s,
+                refresh_token: String::new(),
+                scope: String::new(),
+                id_token: None,
+            });
+            self.got_at = ctx.now();
+            self.leak(ctx);
+            self.page(true, "Calendar connected.", ctx);
+            self.schedule_next_call(ctx);
             return;
         }
         let Some(code) = code else {
@@ -315,7 +338,7 @@ impl Planner {
 
     fn on_next_call(&mut self, ctx: &mut Ctx<OAuthMsg>) {
         let Some(t) = &self.tokens else { return };
-        if self.expired(ctx.now()) {
+        if self.expired(ctx.now()) && !t.refresh_token.is_empty() {
             let refresh_token = t.refresh_token.clone();
             ctx.fire(&mut self.machine, "refresh");
             ctx.say("The access token's expires_in has run out. Planner uses its refresh token at the token endpoint (grant_type=refresh_token) instead of sending Alice through the login again.");
@@ -438,7 +461,10 @@ impl Planner {
             return;
         };
         let access_token = self.leak_access.then(|| t.access_token.clone());
-        let refresh_token = self.leak_refresh.then(|| t.refresh_token.clone());
+        let refresh_token = self
+            .leak_refresh
+            .then(|| t.refresh_token.clone())
+            .filter(|r| !r.is_empty());
         if access_token.is_none() && refresh_token.is_none() {
             return;
         }
@@ -533,6 +559,7 @@ impl Actor for Planner {
                 let state = random_token(ctx, 2);
                 let nonce = self.cfg.oidc.then(|| random_token(ctx, 2));
                 let challenge = match self.cfg.pkce {
+                    _ if self.cfg.implicit => None,
                     Pkce::Off => None,
                     pkce => {
                         let v = code_verifier(random_words(ctx));
@@ -558,6 +585,7 @@ impl Actor for Planner {
                     nonce,
                     code_challenge: challenge,
                     plain: self.cfg.pkce == Pkce::Plain,
+                    implicit: self.cfg.implicit,
                 };
                 self.request = Some(req.clone());
                 ctx.send(from, OAuthMsg::RedirectToAuthorize(req));

@@ -303,6 +303,22 @@ pub fn presets() -> Vec<Preset> {
             },
         },
         Preset {
+            id: "implicit-grant",
+            title: "Implicit grant: the token in the URL",
+            explanation: "Deprecated (RFC 9700): the server sends the access token itself back in the redirect URL's fragment. No code, no PKCE, no refresh token, and the token sits in the browser's history.",
+            scenario: || base().with(c::GRANT, Choice("implicit".into())),
+        },
+        Preset {
+            id: "implicit-token-in-history",
+            title: "Implicit grant: token read from the history",
+            explanation: "After an implicit sign-in a malicious extension reads the browser history: the callback URL holds Alice's access token, and Mallory reads her calendar with it.",
+            scenario: || {
+                base()
+                    .with(c::GRANT, Choice("implicit".into()))
+                    .fault(Fault::lab(3_000, "browser", "leak-code"))
+            },
+        },
+        Preset {
             id: "password-grant",
             title: "Password grant: the anti-pattern works",
             explanation: "Planner, a confidential server app, asks Alice for her calendar password and trades it for tokens (grant_type=password). It works, and Planner now holds her password: deprecated by RFC 9700.",
