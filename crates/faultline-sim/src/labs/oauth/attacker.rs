@@ -291,7 +291,7 @@ impl Actor for Attacker {
             }
             (OAuthMsg::TokenError { .. }, "has_stolen_token") => {
                 ctx.fire(&mut self.machine, "refresh_refused");
-                ctx.say("The server refuses the stolen refresh token: it was already used, so the server revoked the whole family.");
+                ctx.say("The server refuses the stolen refresh token: it was already used (so the server revoked the whole family), revoked, expired, or it belongs to a confidential client whose secret Mallory does not have.");
                 self.access_token = None;
             }
             _ => {}
@@ -304,7 +304,13 @@ impl Actor for Attacker {
             (REPLAY_REFRESH, "has_stolen_token") => {
                 if let Some(refresh_token) = self.refresh_token.take() {
                     ctx.say("Mallory presents the stolen refresh token at the token endpoint.");
-                    ctx.send(AUTH, OAuthMsg::RefreshRequest { refresh_token });
+                    ctx.send(
+                        AUTH,
+                        OAuthMsg::RefreshRequest {
+                            refresh_token,
+                            client_secret: None,
+                        },
+                    );
                 }
             }
             _ => {}

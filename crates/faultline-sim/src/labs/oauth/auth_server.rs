@@ -729,9 +729,10 @@ impl Actor for AuthServer {
             }
             OAuthMsg::QuizzlyLogin => self.on_quizzly_login(from, ctx),
             OAuthMsg::TokenRequest { client_secret, .. }
+            | OAuthMsg::RefreshRequest { client_secret, .. }
                 if self.client_secret.is_some() && client_secret != self.client_secret =>
             {
-                ctx.say("Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code is useless without the secret.");
+                ctx.say("Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code or refresh token is useless without the secret.");
                 Self::refuse(from, "invalid_client", ctx);
             }
             OAuthMsg::TokenRequest {
@@ -744,7 +745,7 @@ impl Actor for AuthServer {
                 scope,
                 client_secret,
             } => self.on_password_grant(from, scope, client_secret, ctx),
-            OAuthMsg::RefreshRequest { refresh_token } => {
+            OAuthMsg::RefreshRequest { refresh_token, .. } => {
                 self.on_refresh(from, &refresh_token, ctx)
             }
             OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),

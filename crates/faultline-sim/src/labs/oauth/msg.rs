@@ -188,7 +188,11 @@ pub enum OAuthMsg {
     },
     /// Planner (or Mallory) → authorization server: `POST /token` with
     /// grant_type=refresh_token (RFC 6749 §6).
-    RefreshRequest { refresh_token: String },
+    RefreshRequest {
+        refresh_token: String,
+        /// HTTP Basic client authentication (a confidential client must).
+        client_secret: Option<String>,
+    },
     /// Authorization server → Planner.
     TokenResponse(Tokens),
     /// Authorization server → Planner: 400 with an error code.
@@ -363,7 +367,7 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RedirectElsewhere { .. } => "302 → look-alike /callback".into(),
             OAuthMsg::ErrorPage { .. } => "400 error page (no redirect)".into(),
             OAuthMsg::LookalikeCallback(_) => "GET look-alike /callback?code…".into(),
-            OAuthMsg::RefreshRequest { refresh_token } => {
+            OAuthMsg::RefreshRequest { refresh_token, .. } => {
                 format!("POST /token refresh={}", clip(refresh_token))
             }
             OAuthMsg::Unavailable => "503 Service Unavailable".into(),
@@ -452,12 +456,23 @@ impl LabMsg for OAuthMsg {
                 "GET {} HTTP/1.1",
                 r.url_at(LOOKALIKE_REDIRECT_URI)
             )),
-            OAuthMsg::RefreshRequest { refresh_token } => {
-                Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
+            OAuthMsg::RefreshRequest {
+                refresh_token,
+                client_secret,
+            } => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
+                    None => m,
+                };
+                let m = m
                     .form_field("grant_type", "refresh_token")
-                    .form_field("refresh_token", refresh_token.clone())
-                    .form_field("client_id", CLIENT_ID)
+                    .form_field("refresh_token", refresh_token.clone());
+                match client_secret {
+                    Some(_) => m,
+                    None => m.form_field("client_id", CLIENT_ID),
+                }
             }
             OAuthMsg::QuizzlyLogin => Message::request(format!(
                 "GET {AUTH_ORIGIN}/authorize?response_type=code&client_id={QUIZZLY_CLIENT_ID}&… (Alice signs in to Quizzly; code exchanged by Quizzly) HTTP/1.1"

@@ -342,7 +342,13 @@ impl Planner {
             let refresh_token = t.refresh_token.clone();
             ctx.fire(&mut self.machine, "refresh");
             ctx.say("The access token's expires_in has run out. Planner uses its refresh token at the token endpoint (grant_type=refresh_token) instead of sending Alice through the login again.");
-            ctx.send(AUTH, OAuthMsg::RefreshRequest { refresh_token });
+            ctx.send(
+                AUTH,
+                OAuthMsg::RefreshRequest {
+                    refresh_token,
+                    client_secret: self.secret.clone(),
+                },
+            );
             ctx.set_timer(
                 TOKEN_TIMEOUT_MS,
                 REFRESH_TIMEOUT,
