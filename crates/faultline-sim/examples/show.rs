@@ -1,17 +1,42 @@
-//! Print a run as text, every message in its wire form: a preset of any
-//! lab, or any link the page makes (full or short).
+//! Print a run as text, every message in its wire form (tokens decoded
+//! beside it, the JWKS in the /jwks body): a preset of any lab, or any
+//! link the page makes (full or short).
 //!
 //!   cargo run -p faultline-sim --example show -- happy-path            # a preset of the first lab
 //!   cargo run -p faultline-sim --example show -- payments/key-expired  # lab/preset
+//!   cargo run -p faultline-sim --example show -- oauth                 # a lab's default preset
 //!   cargo run -p faultline-sim --example show -- 'lab=payments&preset=key-expired'
 //!   cargo run -p faultline-sim --example show -- 'v1.eyJ2Ijo…'         # a full permalink
+//!   cargo run -p faultline-sim --example show -- --every               # every preset of every lab
+//!
+//! The OAuth lab is compiled only with the `oauthlab` feature, which the
+//! crate's dev-dependency on itself turns on for examples.
+use faultline_sim::message::Message;
+use faultline_sim::scenario::Scenario;
+use faultline_sim::trace::{Fate, StepKind};
+use faultline_sim::Run;
+
 fn main() {
     let arg = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "happy-path".into());
     let arg = arg.trim_start_matches('#');
-    let scenario = if arg.starts_with("v1.") || arg.starts_with("lab=") {
-        match faultline_sim::permalink::open(arg) {
+    if arg == "--every" {
+        for info in faultline_sim::labs() {
+            for p in &info.presets {
+                println!("######## {}/{}: {}", info.id, p.id, p.title);
+                show(&(p.scenario)());
+            }
+        }
+        return;
+    }
+    show(&scenario(arg));
+}
+
+/// The scenario an argument names, or exit 2 with why not.
+fn scenario(arg: &str) -> Scenario {
+    if arg.starts_with("v1.") || arg.starts_with("lab=") {
+        return match faultline_sim::permalink::open(arg) {
             Ok(o) => {
                 if let Some(n) = o.notice {
                     eprintln!("note: {n}");
@@ -22,17 +47,39 @@ fn main() {
                 eprintln!("that link cannot be opened: {e}");
                 std::process::exit(2);
             }
-        }
-    } else {
-        let first = faultline_sim::labs().remove(0).id;
-        let (lab, preset) = arg.split_once('/').unwrap_or((first, arg));
-        let Some(s) = faultline_sim::preset(lab, preset) else {
-            eprintln!("no preset \"{preset}\" in lab \"{lab}\"");
-            std::process::exit(2);
         };
-        s
+    }
+    let labs = faultline_sim::labs();
+    let (lab, preset) = match arg.split_once('/') {
+        Some((lab, preset)) => (lab.to_string(), preset.to_string()),
+        None => match labs.iter().find(|l| l.id == arg) {
+            Some(l) => (l.id.to_string(), l.default_preset.to_string()),
+            None => (labs[0].id.to_string(), arg.to_string()),
+        },
     };
-    let run = faultline_sim::simulate(&scenario).expect("valid scenario");
+    faultline_sim::preset(&lab, &preset).unwrap_or_else(|| {
+        let ids: Vec<&str> = labs.iter().map(|l| l.id).collect();
+        eprintln!(
+            "no preset \"{preset}\" in lab \"{lab}\" (labs: {})",
+            ids.join(", ")
+        );
+        std::process::exit(2);
+    })
+}
+
+/// The message as on the wire, then each compact JWS in it decoded.
+fn print_message(m: &Message) {
+    for line in m.to_http().lines() {
+        println!("        | {line}");
+    }
+    for (field, jws) in m.tokens() {
+        println!("        | ↳ {field} (JWS) header  {}", jws.header);
+        println!("        | ↳ {field} (JWS) payload {}", jws.payload);
+    }
+}
+
+fn show(scenario: &Scenario) {
+    let run: Run = faultline_sim::simulate(scenario).expect("valid scenario");
     for st in &run.steps {
         println!(
             "#{:<3} {:>6} ms {:<40} | {}",
@@ -41,13 +88,24 @@ fn main() {
             run.summary(st),
             run.narration(st).join(" / ")
         );
-        if let Some(f) = st.flight.and_then(|f| run.flights.get(f as usize)) {
-            if st.kind == faultline_sim::trace::StepKind::Deliver {
-                for line in f.message.get().to_http().lines() {
-                    println!("        | {line}");
-                }
+        let Some(f) = st.flight.and_then(|f| run.flights.get(f as usize)) else {
+            continue;
+        };
+        match st.kind {
+            StepKind::Deliver => print_message(&f.message.get()),
+            StepKind::Lost => {
+                println!(
+                    "        | (lost: {})",
+                    f.note.as_deref().unwrap_or("never arrived")
+                );
+                print_message(&f.message.get());
             }
+            _ => {}
         }
+    }
+    for f in run.flights.iter().filter(|f| f.fate == Fate::InFlight) {
+        println!("still in flight at the end: {}", f.label);
+        print_message(&f.message.get());
     }
     for v in &run.violations {
         println!(

@@ -1,7 +1,8 @@
 //! Real JOSE for the OAuth lab, computed in the simulation so tokens are
 //! ones a standard JWT library accepts: PKCE S256 challenges (RFC 7636),
 //! compact JWS signed with ES256 (RFC 7515, RFC 7518 §3.4: the signature
-//! is `r || s`, 64 bytes, not DER), the public key as a JWK (RFC 7517), and
+//! is `r || s`, 64 bytes, not DER) or HS256 (HMAC-SHA-256 under a shared
+//! secret, RFC 7518 §3.2), the public key as a JWK (RFC 7517), and
 //! the fixed epoch that turns virtual time into `iat`/`exp` claims.
 //!
 //! Keys come from bytes the engine's seeded generator drew, and ECDSA
@@ -10,6 +11,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -150,6 +152,48 @@ impl Es256Key {
     }
 }
 
+/// A compact JWS of `claims` signed with HS256 (HMAC-SHA-256) under
+/// `secret`, with the header `{"alg":"HS256","typ":"JWT"}`. Only a
+/// confidential client, which shares a secret with the server, can check
+/// it.
+pub fn sign_hs256(secret: &[u8], claims: &str) -> String {
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let input = format!(
+        "{}.{}",
+        b64url(header.as_bytes()),
+        b64url(claims.as_bytes())
+    );
+    format!("{input}.{}", b64url(&hmac_sha256(secret, input.as_bytes())))
+}
+
+fn hmac_sha256(secret: &[u8], data: &[u8]) -> Vec<u8> {
+    // HMAC takes a key of any length (RFC 2104), so this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Verify an HS256 compact JWS under `secret` (constant-time comparison).
+pub fn verify_hs256(token: &str, secret: &[u8]) -> Result<(), JwsError> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(JwsError::Malformed);
+    };
+    let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Malformed)?;
+    let header: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&header).map_err(|_| JwsError::Malformed)?;
+    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+        return Err(JwsError::WrongAlgorithm);
+    }
+    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Malformed)?;
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| JwsError::BadSignature)?;
+    mac.update(format!("{h}.{p}").as_bytes());
+    mac.verify_slice(&sig).map_err(|_| JwsError::BadSignature)
+}
+
 /// Verify a compact JWS against `jwk`: the header must say ES256 and the
 /// signature must match.
 pub fn verify_es256(token: &str, jwk: &EcJwk) -> Result<(), JwsError> {
@@ -250,6 +294,25 @@ mod tests {
             String::from_utf8(header).unwrap(),
             r#"{"alg":"ES256","typ":"JWT","kid":"k1"}"#
         );
+    }
+
+    /// RFC 7515 Appendix A.1: the HS256 example, its key and token.
+    #[test]
+    fn verifies_rfc7515_a1_hs256_and_signs_like_it() {
+        let key = URL_SAFE_NO_PAD
+            .decode("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow")
+            .unwrap();
+        let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert_eq!(verify_hs256(token, &key), Ok(()));
+        assert_eq!(
+            verify_hs256(token, b"another secret"),
+            Err(JwsError::BadSignature)
+        );
+        assert_eq!(verify_hs256(A3_TOKEN, &key), Err(JwsError::WrongAlgorithm));
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        assert_eq!(b64url(&hmac_sha256(&key, input.as_bytes())), sig);
+        let mine = sign_hs256(b"s3cret", r#"{"sub":"alice"}"#);
+        assert_eq!(verify_hs256(&mine, b"s3cret"), Ok(()));
     }
 
     #[test]

@@ -198,10 +198,16 @@ impl Message {
     }
 }
 
-/// Numbers, booleans and null stay bare; everything else is a JSON string.
+/// Numbers, booleans, null and well-formed JSON arrays or objects (a
+/// JWKS's `keys`) stay bare; everything else is a JSON string.
 fn json_value(v: &str) -> String {
-    let bare =
-        v == "true" || v == "false" || v == "null" || (!v.is_empty() && v.parse::<i64>().is_ok());
+    let nested = (v.starts_with('[') || v.starts_with('{'))
+        && serde_json::from_str::<serde_json::Value>(v).is_ok();
+    let bare = nested
+        || v == "true"
+        || v == "false"
+        || v == "null"
+        || (!v.is_empty() && v.parse::<i64>().is_ok());
     if bare {
         v.to_string()
     } else {
@@ -326,6 +332,17 @@ mod tests {
         assert_eq!(
             m.to_http(),
             "POST /v1/charges\nIdempotency-Key: k1\n\n{\n  \"amount\": 4200,\n  \"currency\": \"eur\"\n}"
+        );
+    }
+
+    #[test]
+    fn nested_json_stays_json_and_look_alikes_stay_strings() {
+        let m = Message::response("200 OK")
+            .field("keys", r#"[{"kty":"EC"}]"#)
+            .field("note", "[not json");
+        assert_eq!(
+            m.to_http(),
+            "200 OK\n\n{\n  \"keys\": [{\"kty\":\"EC\"}],\n  \"note\": \"[not json\"\n}"
         );
     }
 

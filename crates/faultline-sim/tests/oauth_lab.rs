@@ -101,7 +101,7 @@ fn happy_path_reads_and_writes_with_real_tokens() {
     assert!(id.payload.contains(r#""aud":"planner""#), "{}", id.payload);
     // Times come from virtual time plus the 2026-01-01 epoch.
     assert!(
-        access.payload.contains(r#""iat":1767225603"#),
+        access.payload.contains(r#""iat":1767225602"#),
         "{}",
         access.payload
     );
@@ -229,4 +229,531 @@ fn state_refuses_a_forged_callback_and_pkce_backs_it_up() {
     );
     assert!(labels(&r).iter().any(|l| l == "400 invalid_grant"));
     assert!(statuses(&r).is_empty(), "nobody reached the calendar");
+}
+
+// ---- Issue 9: refresh rotation, revocation, error responses, faults ----
+
+use faultline_sim::labs::oauth::invariants::{
+    ONE_ACTIVE_REFRESH, REVOKED_REFUSED, TOKENS_ONLY_TO_PLANNER,
+};
+use faultline_sim::message::Message;
+
+/// Every message whose arrow label starts with `label`, in send order.
+fn messages(r: &Run, label: &str) -> Vec<Message> {
+    r.flights
+        .iter()
+        .filter(|f| f.label.starts_with(label))
+        .map(|f| f.message.get().clone())
+        .collect()
+}
+
+/// Labels of the messages sent to `to` (an actor name).
+fn labels_to(r: &Run, to: &str) -> Vec<String> {
+    r.flights
+        .iter()
+        .filter(|f| r.actors[f.to as usize].name == to)
+        .map(|f| f.label.clone())
+        .collect()
+}
+
+fn table(r: &Run, title: &str) -> Vec<Vec<String>> {
+    r.tables_at(r.steps.len() as u32 - 1)
+        .into_iter()
+        .find(|t| t.title == title)
+        .map_or(Vec::new(), |t| t.rows)
+}
+
+fn broken(r: &Run) -> Vec<&str> {
+    r.violations.iter().map(|v| v.invariant).collect()
+}
+
+/// A token endpoint error as RFC 6749 §5.2 wants it: 400, JSON with
+/// `error`, no-store.
+fn assert_token_error(m: &Message, error: &str) {
+    assert_eq!(m.line, "HTTP/1.1 400 Bad Request");
+    assert_eq!(m.header_value("Content-Type"), Some("application/json"));
+    assert_eq!(m.header_value("Cache-Control"), Some("no-store"));
+    assert_eq!(field(m, "error"), error);
+}
+
+#[test]
+fn an_expired_access_token_is_refreshed_and_the_refresh_token_rotates() {
+    let r = run("access-expires-refresh");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201", "200", "200"]);
+    let asks = messages(&r, "POST /token refresh");
+    assert_eq!(asks.len(), 2, "one refresh before each later sync");
+    for a in &asks {
+        assert_eq!(field(a, "grant_type"), "refresh_token");
+    }
+    // Each refresh presents the refresh token the previous answer gave.
+    let answers = messages(&r, "200 tokens");
+    assert_eq!(answers.len(), 3);
+    for (ask, before) in asks.iter().zip(&answers) {
+        assert_eq!(field(ask, "refresh_token"), field(before, "refresh_token"));
+    }
+    let refreshed: Vec<String> = answers.iter().map(|m| field(m, "refresh_token")).collect();
+    assert!(refreshed[0] != refreshed[1] && refreshed[1] != refreshed[2]);
+    for a in &answers[1..] {
+        assert_eq!(a.header_value("Cache-Control"), Some("no-store"));
+        assert!(!a.body.fields().iter().any(|(k, _)| k == "id_token"));
+    }
+    // The server's table: one family, the two old refresh tokens used up.
+    let tokens = table(&r, "Tokens (families)");
+    let refresh: Vec<&str> = tokens
+        .iter()
+        .filter(|row| row[1] == "refresh")
+        .map(|row| row[4].as_str())
+        .collect();
+    assert_eq!(refresh, vec!["used (rotated)", "used (rotated)", "active"]);
+    assert!(tokens.iter().all(|row| row[2] == "1"), "one family");
+}
+
+#[test]
+fn a_replayed_refresh_token_revokes_the_whole_family() {
+    let r = run("refresh-token-replayed");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert!(took(&r, "refresh_reuse_revoke"));
+    let refused = messages(&r, "400 invalid_grant");
+    assert_eq!(refused.len(), 2, "Mallory's replay, then Planner's refresh");
+    for m in &refused {
+        assert_token_error(m, "invalid_grant");
+    }
+    assert!(took(&r, "refresh_refused"), "Mallory is refused");
+    assert_eq!(
+        r.steps
+            .iter()
+            .flat_map(|s| &s.transitions)
+            .filter(|t| t.transition.to == "signed_out")
+            .count(),
+        1,
+        "Planner is signed out: Alice must sign in again"
+    );
+    let tokens = table(&r, "Tokens (families)");
+    assert!(tokens.iter().all(|row| row[4] == "revoked"), "{tokens:?}");
+}
+
+#[test]
+fn a_stolen_refresh_token_used_first_still_ends_in_a_revoked_family() {
+    let r = run("refresh-token-stolen-first");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        TOKENS_ONLY_TO_PLANNER
+    );
+    assert!(took(&r, "refresh_reuse_revoke"));
+    // Planner's refresh with the token Mallory already used is refused.
+    let planner = labels_to(&r, "planner");
+    assert!(
+        planner.iter().any(|l| l == "400 invalid_grant"),
+        "{planner:?}"
+    );
+    // Mallory's fresh tokens die with the family.
+    let mallory = labels_to(&r, "attacker");
+    assert!(mallory.iter().any(|l| l == "200 tokens"));
+    assert_eq!(
+        mallory.last().map(String::as_str),
+        Some("401 invalid_token")
+    );
+    assert!(!broken(&r).contains(&ONE_ACTIVE_REFRESH));
+}
+
+#[test]
+fn revocation_is_200_and_only_introspection_makes_it_take_effect() {
+    let r = run("revoked-jwt-still-accepted");
+    let revoke = message(&r, "POST /revoke");
+    assert_eq!(field(&revoke, "token_type_hint"), "refresh_token");
+    assert_eq!(
+        revoke.header_value("Content-Type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(message(&r, "200 revoked").line, "HTTP/1.1 200 OK");
+    // JWTs checked locally: Mallory's copy keeps working; the window is
+    // its own named violation.
+    assert!(broken(&r).contains(&REVOKED_REFUSED), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201", "200", "200", "200", "200"]);
+
+    let r = run("revoked-opaque-introspected");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201", "200", "401", "401", "401"]);
+    let access = field(&message(&r, "200 tokens"), "access_token");
+    assert!(Jws::decode(&access).is_none(), "opaque, not a JWT");
+    let inactive = message(&r, "200 active=false");
+    assert_eq!(inactive.body.fields(), &[("active".into(), "false".into())]);
+    let refused = message(&r, "401 invalid_token");
+    assert_eq!(
+        refused.header_value("WWW-Authenticate"),
+        Some(r#"Bearer realm="calendar", error="invalid_token""#)
+    );
+}
+
+#[test]
+fn a_call_without_a_token_gets_401_with_a_challenge_and_no_error_code() {
+    let r = run("no-token-401");
+    assert_eq!(statuses(&r), vec!["401", "201"]);
+    let call = message(&r, "GET /v1/calendar/events (no token)");
+    assert_eq!(call.header_value("Authorization"), None);
+    let m = message(&r, "401");
+    assert_eq!(m.line, "HTTP/1.1 401 Unauthorized");
+    assert_eq!(
+        m.header_value("WWW-Authenticate"),
+        Some(r#"Bearer realm="calendar""#)
+    );
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}
+
+#[test]
+fn insufficient_scope_is_403_naming_the_scope_needed() {
+    let r = run("consent-read-only");
+    let m = message(&r, "403");
+    assert_eq!(m.line, "HTTP/1.1 403 Forbidden");
+    assert_eq!(
+        m.header_value("WWW-Authenticate"),
+        Some(r#"Bearer realm="calendar", error="insufficient_scope", scope="calendar.write""#)
+    );
+    // The token response says which scope was granted.
+    assert_eq!(
+        field(&message(&r, "200 tokens"), "scope"),
+        "openid calendar.read"
+    );
+}
+
+#[test]
+fn invalid_grant_for_a_replayed_expired_or_unproven_code() {
+    // Replayed.
+    let r = run("code-replayed");
+    assert_token_error(&message(&r, "400 invalid_grant"), "invalid_grant");
+    // Expired: the code lifetime setting (5 s) and a slow callback.
+    let r = run("code-expired");
+    assert!(took(&r, "expire"));
+    assert_token_error(&message(&r, "400 invalid_grant"), "invalid_grant");
+    assert!(statuses(&r).is_empty());
+    // No verifier for a code bound to a challenge (PKCE, no downgrade).
+    let r = run("stolen-code-pkce");
+    let to_mallory = r
+        .flights
+        .iter()
+        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label.starts_with("400"))
+        .expect("Mallory is refused");
+    assert_token_error(&to_mallory.message.get(), "invalid_grant");
+    // A verifier for a code issued without a challenge.
+    let r = run("csrf-no-state-check");
+    assert_token_error(&message(&r, "400 invalid_grant"), "invalid_grant");
+}
+
+#[test]
+fn authorize_errors_go_back_to_the_client_with_the_state() {
+    for (preset, error) in [
+        ("pkce-required", "invalid_request"),
+        ("auth-overloaded-authorize", "temporarily_unavailable"),
+        ("consent-denied", "access_denied"),
+    ] {
+        let r = run(preset);
+        let sent = message(&r, "302 → /authorize").location_query();
+        let state = sent.iter().find(|(k, _)| k == "state").unwrap().clone();
+        let back = message(&r, "302 → /callback?error");
+        assert_eq!(back.line, "HTTP/1.1 302 Found", "{preset}");
+        let q = back.location_query();
+        assert!(
+            q.contains(&("error".into(), error.into())),
+            "{preset}: {q:?}"
+        );
+        assert!(q.contains(&state), "{preset}: the state comes back");
+        assert!(
+            back.header_value("Location")
+                .unwrap()
+                .starts_with("https://planner.example/callback?"),
+            "{preset}"
+        );
+        assert!(took(
+            &r,
+            if error == "access_denied" {
+                "access_denied"
+            } else {
+                "authorize_error"
+            }
+        ));
+        assert!(statuses(&r).is_empty(), "{preset}");
+    }
+}
+
+#[test]
+fn an_overloaded_token_endpoint_answers_503_without_an_oauth_error() {
+    let r = run("auth-overloaded-token");
+    let m = message(&r, "503");
+    assert_eq!(m.line, "HTTP/1.1 503 Service Unavailable");
+    assert_eq!(m.header_value("Retry-After"), Some("5"));
+    assert_eq!(m.header_value("Cache-Control"), Some("no-store"));
+    assert!(
+        m.body.fields().is_empty(),
+        "no error code at /token for this"
+    );
+    assert!(took(&r, "token_error"));
+}
+
+#[test]
+fn a_down_server_is_timed_out_and_the_code_retried_once() {
+    let r = run("auth-down-token");
+    assert_eq!(messages(&r, "POST /token").len(), 2, "the retry");
+    assert!(
+        !labels_to(&r, "planner")
+            .iter()
+            .any(|l| l.contains("tokens") || l.starts_with("400")),
+        "no answer at all"
+    );
+    assert!(took(&r, "retry_token_request") && took(&r, "token_timeout"));
+}
+
+#[test]
+fn a_look_alike_redirect_uri_gets_an_error_page_not_a_redirect() {
+    let r = run("lookalike-redirect-exact");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    let link = message(&r, "link to /authorize");
+    assert!(
+        link.line.contains("planner.example.mallory.test"),
+        "{}",
+        link.line
+    );
+    let page = message(&r, "400 error page");
+    assert_eq!(page.line, "HTTP/1.1 400 Bad Request");
+    assert_eq!(page.header_value("Location"), None, "never redirect");
+    assert_eq!(labels_to(&r, "attacker"), Vec::<String>::new());
+
+    let r = run("lookalike-redirect-prefix");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        TOKENS_ONLY_TO_PLANNER
+    );
+    let back = message(&r, "302 → look-alike");
+    assert!(back
+        .header_value("Location")
+        .unwrap()
+        .starts_with("https://planner.example.mallory.test/callback?code="));
+    assert!(took(&r, "catch_code") && took(&r, "got_tokens"));
+}
+
+#[test]
+fn plain_pkce_is_no_defence_when_the_request_leaks() {
+    let r = run("stolen-code-pkce-plain");
+    let authz = message(&r, "GET /authorize");
+    assert!(
+        authz.line.contains("code_challenge_method=plain"),
+        "{}",
+        authz.line
+    );
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        TOKENS_ONLY_TO_PLANNER
+    );
+}
+
+#[test]
+fn plain_oauth_gives_access_but_no_identity() {
+    let r = run("plain-oauth-no-oidc");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201"]);
+    let authz = message(&r, "GET /authorize");
+    assert!(!authz.line.contains("nonce="), "{}", authz.line);
+    assert!(!authz.line.contains("openid"), "{}", authz.line);
+    let tokens = message(&r, "200 tokens");
+    assert!(!tokens.body.fields().iter().any(|(k, _)| k == "id_token"));
+}
+
+#[test]
+fn no_preset_ever_has_two_active_refresh_tokens_in_a_family() {
+    for p in OAuthLab::info().presets {
+        let r = simulate_lab::<OAuthLab>(&(p.scenario)(), Detail::Full).unwrap();
+        assert!(!broken(&r).contains(&ONE_ACTIVE_REFRESH), "{}", p.id);
+    }
+}
+
+#[test]
+fn the_password_grant_works_and_hands_planner_the_password() {
+    use faultline_sim::labs::oauth::invariants::NO_PASSWORD_TO_CLIENT;
+    let r = run("password-grant");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        NO_PASSWORD_TO_CLIENT
+    );
+    assert_eq!(statuses(&r), vec!["200", "201"], "it works: the trap");
+    let login = message(&r, "POST /login (password to Planner!)");
+    assert_eq!(
+        field(&login, "password"),
+        faultline_sim::labs::oauth::msg::PASSWORD
+    );
+    assert!(login.line.contains("https://planner.example/login"));
+    // The confidential client authenticates with HTTP Basic (RFC 6749
+    // §2.3.1) using the secret the server registered for it.
+    let secret = field(&message(&r, "client registered"), "client_secret");
+    let ask = message(&r, "POST /token grant_type=password");
+    assert_eq!(field(&ask, "grant_type"), "password");
+    assert_eq!(
+        ask.header_value("Authorization"),
+        Some(format!(
+            "Basic {}",
+            faultline_sim::labs::oauth::msg::basic("planner", &secret)
+        ))
+        .as_deref()
+    );
+    assert!(!labels(&r).iter().any(|l| l.starts_with("GET /authorize")));
+
+    let r = run("password-grant-public-client");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        NO_PASSWORD_TO_CLIENT
+    );
+    assert_token_error(
+        &message(&r, "400 unauthorized_client"),
+        "unauthorized_client",
+    );
+    assert!(statuses(&r).is_empty());
+}
+
+#[test]
+fn the_code_flow_never_shows_planner_the_password() {
+    for p in OAuthLab::info().presets {
+        let r = simulate_lab::<OAuthLab>(&(p.scenario)(), Detail::Full).unwrap();
+        let password_grant = p.id.starts_with("password-grant");
+        assert_eq!(
+            broken(&r).contains(&"client-never-sees-password"),
+            password_grant,
+            "{}",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn a_confidential_client_authenticates_and_gets_an_hs256_id_token() {
+    let r = run("confidential-client");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201"]);
+    let secret = field(&message(&r, "client registered"), "client_secret");
+    let ask = message(&r, "POST /token");
+    assert_eq!(
+        ask.header_value("Authorization"),
+        Some(
+            format!(
+                "Basic {}",
+                faultline_sim::labs::oauth::msg::basic("planner", &secret)
+            )
+            .as_str()
+        )
+    );
+    assert!(!ask.body.fields().iter().any(|(k, _)| k == "client_id"));
+    let id = field(&message(&r, "200 tokens"), "id_token");
+    assert!(Jws::decode(&id)
+        .unwrap()
+        .header
+        .contains(r#""alg":"HS256""#));
+    assert_eq!(
+        faultline_sim::jose::verify_hs256(&id, secret.as_bytes()),
+        Ok(())
+    );
+    // The access token, for the calendar API, stays ES256 with the JWKS.
+    let access = field(&message(&r, "200 tokens"), "access_token");
+    assert!(Jws::decode(&access)
+        .unwrap()
+        .header
+        .contains(r#""alg":"ES256""#));
+}
+
+#[test]
+fn a_stolen_code_needs_the_confidential_clients_secret() {
+    let r = run("stolen-code-confidential");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    let refused = r
+        .flights
+        .iter()
+        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label == "401 invalid_client")
+        .expect("Mallory gets 401 invalid_client");
+    let m = refused.message.get();
+    assert_eq!(m.line, "HTTP/1.1 401 Unauthorized");
+    assert_eq!(
+        m.header_value("WWW-Authenticate"),
+        Some(r#"Basic realm="auth.example""#)
+    );
+    assert_eq!(m.header_value("Cache-Control"), Some("no-store"));
+    assert_eq!(field(&m, "error"), "invalid_client");
+    assert_eq!(
+        statuses(&r),
+        vec!["200", "201"],
+        "Planner's own exchange works"
+    );
+}
+
+#[test]
+fn an_access_token_as_login_lets_mallory_in_and_an_id_token_does_not() {
+    use faultline_sim::labs::oauth::invariants::LOGIN_ONLY_WITH_OWN_PROOF;
+    let r = run("token-substitution-access-token");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        LOGIN_ONLY_WITH_OWN_PROOF
+    );
+    let quizzly = message(&r, "200 tokens for quizzly");
+    let access = Jws::decode(&field(&quizzly, "access_token")).unwrap();
+    assert!(
+        access.payload.contains(r#""client_id":"quizzly""#),
+        "{}",
+        access.payload
+    );
+    let id = Jws::decode(&field(&quizzly, "id_token")).unwrap();
+    assert!(id.payload.contains(r#""aud":"quizzly""#), "{}", id.payload);
+    assert_eq!(
+        message(&r, "200 signed in as alice").line,
+        "HTTP/1.1 200 OK"
+    );
+
+    let r = run("token-substitution-id-token");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(
+        message(&r, "401 login refused").line,
+        "HTTP/1.1 401 Unauthorized"
+    );
+    assert!(took(&r, "login_refused"));
+}
+
+#[test]
+fn the_implicit_grant_puts_the_token_in_the_url_and_the_history_leaks_it() {
+    let r = run("implicit-grant");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    assert_eq!(statuses(&r), vec!["200", "201"]);
+    let authz = message(&r, "GET /authorize");
+    assert!(authz.line.contains("response_type=token"), "{}", authz.line);
+    assert!(!authz.line.contains("code_challenge"), "{}", authz.line);
+    let back = message(&r, "302 → /callback#access_token");
+    let location = back.header_value("Location").unwrap();
+    assert!(
+        location.starts_with("https://planner.example/callback#access_token="),
+        "{location}"
+    );
+    assert!(location.contains("&token_type=Bearer&"), "{location}");
+    assert!(
+        !labels(&r).iter().any(|l| l.starts_with("POST /token")),
+        "no token endpoint"
+    );
+    let tokens = table(&r, "Tokens (families)");
+    assert!(
+        tokens.iter().all(|row| row[1] == "access"),
+        "no refresh token: {tokens:?}"
+    );
+
+    let r = run("implicit-token-in-history");
+    assert_eq!(
+        r.first_violation().unwrap().invariant,
+        TOKENS_ONLY_TO_PLANNER
+    );
+    assert!(
+        labels_to(&r, "attacker").iter().any(|l| l == "200 OK"),
+        "Mallory reads the calendar"
+    );
+}
+
+#[test]
+fn the_interview_question_points_at_presets_that_show_it() {
+    let info = OAuthLab::info();
+    let i = info.interview.as_ref().expect("an interview question");
+    let answer = run(i.answer_preset);
+    assert!(answer.violations.is_empty(), "{:?}", answer.violations);
+    let mistake = run(i.mistake_preset);
+    assert!(!mistake.violations.is_empty(), "the mistake goes wrong");
 }

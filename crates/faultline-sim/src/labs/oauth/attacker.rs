@@ -1,18 +1,44 @@
-//! Mallory, the attacker. Two attacks, each started by a lab fault:
-//! - a leaked callback URL: she tries to redeem Alice's code herself (a
-//!   public client has no secret; only PKCE's verifier stops her);
+//! Mallory, the attacker. Each attack is started by a lab fault:
+//! - a leaked callback URL (and authorization request): she tries to
+//!   redeem Alice's code herself (a public client has no secret; only
+//!   PKCE's verifier stops her, and `plain` PKCE does not if she saw the
+//!   request);
 //! - a forged callback (login CSRF / code injection): she gets a code for
-//!   her own account and makes Alice's browser deliver it to Planner.
+//!   her own account and makes Alice's browser deliver it to Planner;
+//! - leaked tokens: she reads the calendar with a stolen access token, or
+//!   replays a stolen refresh token (rotation detects the reuse);
+//! - a phishing link with a look-alike redirect_uri: a lax prefix match
+//!   sends Alice's code to Mallory's host, with a PKCE verifier of her own.
 
-use super::config::{AUTH, BROWSER, CALENDAR};
-use super::msg::{AuthzResult, OAuthMsg};
-use crate::actor::{Actor, ActorId, Ctx};
+use super::config::{random_token, random_words, AUTH, BROWSER, CALENDAR, PLANNER};
+use super::msg::{
+    AuthzRequest, AuthzResult, OAuthMsg, LOOKALIKE_REDIRECT_URI, REDIRECT_URI, REQUESTED,
+};
+use crate::actor::{Actor, ActorId, Ctx, TimerKind};
+use crate::jose::{code_challenge_s256, code_verifier};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
 
+const READ: u32 = 1;
+const REPLAY_REFRESH: u32 = 2;
+/// Between Mallory's reads with a stolen token.
+const READ_EVERY_MS: u64 = 4_000;
+/// How many times she reads.
+const READS_MAX: u32 = 4;
+/// She replays a stolen refresh token this long after getting it.
+pub const REPLAY_AFTER_MS: u64 = 6_000;
+
 pub static ATTACKER_MACHINE: StateMachine = StateMachine {
     name: "Mallory (attacker)",
-    states: &["waiting", "has_code", "has_tokens", "foiled"],
+    states: &[
+        "waiting",
+        "phishing",
+        "has_code",
+        "has_stolen_token",
+        "has_tokens",
+        "substituting",
+        "foiled",
+    ],
     transitions: &[
         Transition::new("waiting", "steal_code", "has_code"),
         Transition::new("waiting", "get_own_code", "has_code"),
@@ -20,6 +46,15 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
         Transition::new("has_code", "refused", "foiled"),
         Transition::new("has_code", "got_tokens", "has_tokens"),
         Transition::new("has_tokens", "read_calendar", "has_tokens"),
+        Transition::new("waiting", "steal_token", "has_stolen_token"),
+        Transition::new("has_stolen_token", "read_calendar", "has_stolen_token"),
+        Transition::new("has_stolen_token", "refreshed", "has_tokens"),
+        Transition::new("has_stolen_token", "refresh_refused", "foiled"),
+        Transition::new("waiting", "send_phishing_link", "phishing"),
+        Transition::new("waiting", "collect_quizzly_tokens", "substituting"),
+        Transition::new("substituting", "signed_in_as_victim", "has_tokens"),
+        Transition::new("substituting", "login_refused", "foiled"),
+        Transition::new("phishing", "catch_code", "has_code"),
     ],
 };
 
@@ -28,6 +63,14 @@ pub struct Attacker {
     machine: MachineState,
     /// Token responses the server sent her.
     pub tokens_received: u32,
+    /// The authorization request she saw (a `plain` challenge is the
+    /// verifier).
+    seen_request: Option<AuthzRequest>,
+    /// Her own verifier, for the phishing flow.
+    verifier: Option<String>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    reads: u32,
 }
 
 impl Attacker {
@@ -35,7 +78,54 @@ impl Attacker {
         Self {
             machine: MachineState::new(&ATTACKER_MACHINE),
             tokens_received: 0,
+            seen_request: None,
+            verifier: None,
+            access_token: None,
+            refresh_token: None,
+            reads: 0,
         }
+    }
+
+    fn read(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let Some(token) = self.access_token.clone() else {
+            return;
+        };
+        if self.reads >= READS_MAX {
+            return;
+        }
+        self.reads += 1;
+        ctx.fire(&mut self.machine, "read_calendar");
+        ctx.say("Mallory reads Alice's calendar with the token she holds.");
+        ctx.send(
+            CALENDAR,
+            OAuthMsg::ApiCall {
+                write: false,
+                token,
+            },
+        );
+        if self.reads < READS_MAX {
+            ctx.set_timer(READ_EVERY_MS, READ, TimerKind::Work, "Mallory reads again");
+        }
+    }
+
+    fn phish(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        if self.machine.current != "waiting" {
+            return;
+        }
+        let verifier = code_verifier(random_words(ctx));
+        let req = AuthzRequest {
+            redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
+            scope: REQUESTED.into(),
+            state: random_token(ctx, 2),
+            nonce: None,
+            code_challenge: Some(code_challenge_s256(&verifier)),
+            plain: false,
+            implicit: false,
+        };
+        self.verifier = Some(verifier);
+        ctx.fire(&mut self.machine, "send_phishing_link");
+        ctx.say("Mallory sends Alice a link to the real authorization server: Planner's client_id, a redirect_uri on her look-alike host, and a PKCE challenge of her own (PKCE cannot help here: she holds the verifier).");
+        ctx.send(BROWSER, OAuthMsg::PhishingLink(req));
     }
 }
 
@@ -62,18 +152,82 @@ impl Actor for Attacker {
 
     fn on_crash(&mut self) {}
 
-    fn on_message(&mut self, _from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+    fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match (msg, self.machine.current) {
+            (OAuthMsg::LeakedAuthorize(req), _) => self.seen_request = Some(req),
             (OAuthMsg::LeakedCallback(AuthzResult::Code { code, .. }), "waiting") => {
                 ctx.fire(&mut self.machine, "steal_code");
-                ctx.say("Mallory has Alice's code. Planner is a public client with no secret, so she sends the code to the token endpoint herself. She does not have the code_verifier.");
+                let verifier = self
+                    .seen_request
+                    .as_ref()
+                    .filter(|r| r.plain)
+                    .and_then(|r| r.code_challenge.clone());
+                ctx.say(if verifier.is_some() {
+                    "Mallory has Alice's code, and she saw the authorization request: with PKCE plain, its code_challenge IS the verifier. She redeems the code with it."
+                } else {
+                    "Mallory has Alice's code. Planner is a public client with no secret, so she sends the code to the token endpoint herself. She does not have the code_verifier."
+                });
                 ctx.send(
                     AUTH,
                     OAuthMsg::TokenRequest {
                         code,
-                        code_verifier: None,
+                        code_verifier: verifier,
+                        redirect_uri: REDIRECT_URI.into(),
+                        client_secret: None,
                     },
                 );
+            }
+            (OAuthMsg::LeakedCallback(AuthzResult::Token { access_token, .. }), "waiting") => {
+                self.tokens_received += 1;
+                ctx.data_changed();
+                ctx.fire(&mut self.machine, "steal_token");
+                ctx.say("The implicit grant put Alice's access token in the URL itself: Mallory reads it from the leaked URL, no code to redeem, nothing to prove.");
+                self.access_token = Some(access_token);
+                self.read(ctx);
+            }
+            (OAuthMsg::LookalikeCallback(result), "phishing") => {
+                ctx.send(
+                    from,
+                    OAuthMsg::CallbackPage {
+                        ok: true,
+                        text: "Calendar connected.",
+                    },
+                );
+                let AuthzResult::Code { code, .. } = result else {
+                    ctx.say("The redirect brings Mallory no code.");
+                    return;
+                };
+                ctx.fire(&mut self.machine, "catch_code");
+                ctx.say("Alice's browser lands on Mallory's look-alike host with Alice's code. Mallory shows a reassuring page and redeems the code with her own verifier and her redirect_uri.");
+                ctx.send(
+                    AUTH,
+                    OAuthMsg::TokenRequest {
+                        code,
+                        code_verifier: self.verifier.clone(),
+                        redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
+                        client_secret: None,
+                    },
+                );
+            }
+            (OAuthMsg::QuizzlyTokens(t), "waiting") => {
+                ctx.fire(&mut self.machine, "collect_quizzly_tokens");
+                ctx.say("Mallory presents Alice's Quizzly tokens to Planner's \"sign in with a token\" endpoint, as if they were her own proof of login.");
+                ctx.send(
+                    PLANNER,
+                    OAuthMsg::TokenLogin {
+                        access_token: t.access_token,
+                        id_token: t.id_token,
+                    },
+                );
+            }
+            (OAuthMsg::LoginResult { user }, "substituting") => {
+                if user.is_some() {
+                    ctx.fire(&mut self.machine, "signed_in_as_victim");
+                    ctx.say("Mallory is signed in to Planner as Alice.");
+                } else {
+                    ctx.fire(&mut self.machine, "login_refused");
+                    ctx.say("Planner refuses: a token issued to Quizzly does not sign anyone in to Planner.");
+                }
             }
             (OAuthMsg::AttackerCode { code }, "waiting") => {
                 ctx.fire(&mut self.machine, "get_own_code");
@@ -89,32 +243,94 @@ impl Actor for Attacker {
             }
             (OAuthMsg::TokenError { error }, "has_code") => {
                 ctx.fire(&mut self.machine, "refused");
-                ctx.say_with(|| format!("The server refuses Mallory ({error}): without the verifier, the stolen code is useless. This is what PKCE is for."));
+                ctx.say_with(|| format!("The server refuses Mallory ({error}): a code already used, or one she cannot prove with its verifier, is useless to her."));
             }
             (OAuthMsg::TokenResponse(t), "has_code") => {
                 self.tokens_received += 1;
                 ctx.data_changed();
                 ctx.fire(&mut self.machine, "got_tokens");
-                ctx.fire(&mut self.machine, "read_calendar");
-                ctx.say("Without PKCE nothing ties the code to Planner: Mallory gets Alice's tokens and reads her calendar.");
-                ctx.send(
-                    CALENDAR,
-                    OAuthMsg::ApiCall {
-                        write: false,
-                        token: t.access_token,
-                    },
-                );
+                ctx.say("Nothing tied the code to Planner: Mallory gets Alice's tokens.");
+                self.access_token = Some(t.access_token);
+                self.read(ctx);
+            }
+            (
+                OAuthMsg::LeakedTokens {
+                    access_token,
+                    refresh_token,
+                },
+                "waiting",
+            ) => {
+                ctx.fire(&mut self.machine, "steal_token");
+                self.access_token = access_token;
+                if refresh_token.is_some() {
+                    self.refresh_token = refresh_token;
+                    ctx.say("Mallory keeps the stolen refresh token and waits, to use it when nobody is looking.");
+                    ctx.set_timer(
+                        REPLAY_AFTER_MS,
+                        REPLAY_REFRESH,
+                        TimerKind::Work,
+                        "Mallory uses the stolen refresh token",
+                    );
+                }
+                self.read(ctx);
+            }
+            (
+                OAuthMsg::LeakedTokens {
+                    access_token: Some(a),
+                    ..
+                },
+                "has_stolen_token",
+            ) => self.access_token = Some(a),
+            (OAuthMsg::TokenResponse(t), "has_stolen_token") => {
+                self.tokens_received += 1;
+                ctx.data_changed();
+                ctx.fire(&mut self.machine, "refreshed");
+                ctx.say("The stolen refresh token had not been used yet: the server rotates it for Mallory, who now holds fresh tokens of Alice's family. When Planner next presents the old one, the server will see the reuse.");
+                self.access_token = Some(t.access_token);
+                self.read(ctx);
+            }
+            (OAuthMsg::TokenError { .. }, "has_stolen_token") => {
+                ctx.fire(&mut self.machine, "refresh_refused");
+                ctx.say("The server refuses the stolen refresh token: it was already used (so the server revoked the whole family), revoked, expired, or it belongs to a confidential client whose secret Mallory does not have.");
+                self.access_token = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
+        match (tag, self.machine.current) {
+            (READ, "has_stolen_token" | "has_tokens") => self.read(ctx),
+            (REPLAY_REFRESH, "has_stolen_token") => {
+                if let Some(refresh_token) = self.refresh_token.take() {
+                    ctx.say("Mallory presents the stolen refresh token at the token endpoint.");
+                    ctx.send(
+                        AUTH,
+                        OAuthMsg::RefreshRequest {
+                            refresh_token,
+                            client_secret: None,
+                        },
+                    );
+                }
             }
             _ => {}
         }
     }
 
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<OAuthMsg>) -> bool {
-        if name != "forged-callback" {
-            return false;
+        match name {
+            "forged-callback" => {
+                ctx.say("Mallory signs in to the authorization server with her own account, through Planner's usual flow, to get a code of her own.");
+                ctx.send(AUTH, OAuthMsg::AttackerAuthorize);
+            }
+            "phishing-link" => self.phish(ctx),
+            "token-substitution" if self.machine.current == "waiting" => {
+                ctx.say("Mallory runs Quizzly, a quiz app Alice signed in to with the same authorization server. She takes the tokens Quizzly got for Alice.");
+                ctx.send(AUTH, OAuthMsg::QuizzlyLogin);
+            }
+            "token-substitution" => {}
+            _ => return false,
         }
-        ctx.say("Mallory signs in to the authorization server with her own account, through Planner's usual flow, to get a code of her own.");
-        ctx.send(AUTH, OAuthMsg::AttackerAuthorize);
         true
     }
 }

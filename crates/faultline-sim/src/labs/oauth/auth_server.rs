@@ -2,22 +2,23 @@
 //! authorization codes bound to a PKCE challenge, the token endpoint, its
 //! JWKS and introspection (RFC 7662). Tokens are real ES256 JWS from a key
 //! drawn from the seeded generator. A code presented twice is refused and
-//! everything it gave is revoked (RFC 6749 §4.1.2, RFC 9700).
+//! everything it gave is revoked (RFC 6749 §4.1.2, RFC 9700). Refresh
+//! tokens rotate, and a used one presented again revokes its family
+//! (RFC 9700 §4.14); `/revoke` answers 200 whatever the token (RFC 7009).
+//! Two lab faults: overloaded (sheds /authorize and /token) and down.
 
-use super::config::{random_token, random_words, OAuthConfig};
+use super::config::{random_token, random_words, OAuthConfig, PLANNER};
 use super::msg::{
     AuthzRequest, AuthzResult, Decision, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN, CLIENT_ID,
-    USERNAME,
+    PLANNER_ORIGIN, QUIZZLY_CLIENT_ID, REDIRECT_URI, USERNAME,
 };
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{code_challenge_s256, unix_time, Es256Key};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{mark_changed, RowChange, TableSchema};
 
-/// How long a code may be exchanged (RFC 6749 §4.1.2: at most 10 minutes).
-pub const CODE_TTL_MS: u64 = 30_000;
-
-/// The life of one authorization code.
+/// The life of one authorization code (and of the grant it started: its
+/// token family).
 pub static CODE_MACHINE: StateMachine = StateMachine {
     name: "Authorization code",
     states: &["issued", "redeemed", "revoked", "expired"],
@@ -25,6 +26,8 @@ pub static CODE_MACHINE: StateMachine = StateMachine {
         Transition::new("issued", "redeem", "redeemed"),
         Transition::new("issued", "refuse_verifier", "issued"),
         Transition::new("redeemed", "replayed_revoke", "revoked"),
+        Transition::new("redeemed", "refresh_reuse_revoke", "revoked"),
+        Transition::new("redeemed", "user_revoke", "revoked"),
         Transition::new("issued", "expire", "expired"),
     ],
 };
@@ -35,11 +38,16 @@ pub struct CodeRecord {
     pub code: String,
     /// Whose account the code is for.
     pub sub: &'static str,
+    /// The client it was issued to (Planner, or Mallory's Quizzly app).
+    pub client: &'static str,
     pub requested: String,
     pub consented: String,
     pub granted: String,
     pub challenge: Option<String>,
-    pub nonce: String,
+    /// The challenge is the verifier itself (PKCE method `plain`).
+    pub plain: bool,
+    pub redirect_uri: String,
+    pub nonce: Option<String>,
     pub issued_at: u64,
     pub machine: MachineState,
     pub serial: u32,
@@ -52,18 +60,29 @@ pub struct CodeRecord {
 pub struct TokenRecord {
     pub value: String,
     pub refresh: bool,
-    /// The code (serial) whose exchange issued it: its family.
+    /// The code (serial) whose exchange issued it: its family. Refreshes
+    /// stay in the family.
     pub family: u32,
+    /// Its row in the tokens table (1, 2, …).
+    pub serial: u32,
     pub scope: String,
     pub expires_at: u64,
     pub revoked: bool,
+    /// When it was revoked (`u64::MAX`: never).
+    pub revoked_at: u64,
+    /// A refresh token already exchanged (rotation): presenting it again
+    /// means someone replays it.
+    pub used: bool,
 }
 
 impl TokenRecord {
     pub fn active(&self, now: u64) -> bool {
-        !self.revoked && now < self.expires_at
+        !self.revoked && !self.used && now < self.expires_at
     }
 }
+
+/// A lab fault's duration parameter.
+pub const FOR_MS: &str = "for_ms";
 
 #[derive(Clone, Debug)]
 pub struct AuthServer {
@@ -74,7 +93,18 @@ pub struct AuthServer {
     pub codes: Vec<CodeRecord>,
     pub tokens: Vec<TokenRecord>,
     dirty: Vec<u32>,
+    dirty_tokens: Vec<u32>,
     shown: MachineState,
+    /// Until then it sheds /authorize and /token (the "overloaded" fault).
+    overloaded_until: u64,
+    /// Until then it answers nothing (the "down" fault).
+    down_until: u64,
+    /// Planner's client secret (a confidential client only).
+    pub client_secret: Option<String>,
+}
+
+fn clip(s: &str, n: usize) -> String {
+    format!("{}…", s.chars().take(n).collect::<String>())
 }
 
 impl AuthServer {
@@ -86,7 +116,11 @@ impl AuthServer {
             codes: Vec::new(),
             tokens: Vec::new(),
             dirty: Vec::new(),
+            dirty_tokens: Vec::new(),
             shown: MachineState::new(&CODE_MACHINE),
+            overloaded_until: 0,
+            down_until: 0,
+            client_secret: None,
         }
     }
 
@@ -104,6 +138,88 @@ impl AuthServer {
             .map_or(String::new(), |k| k.jwk().to_json())
     }
 
+    fn refuse(from: ActorId, error: &'static str, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.send(from, OAuthMsg::TokenError { error });
+    }
+
+    /// Revoke every token of `family`; returns how many were still active.
+    fn revoke_family(&mut self, family: u32, now: u64) -> usize {
+        let mut n = 0;
+        for t in self.tokens.iter_mut().filter(|t| t.family == family) {
+            n += usize::from(t.active(now));
+            if !t.revoked {
+                t.revoked = true;
+                t.revoked_at = now;
+                mark_changed(&mut self.dirty_tokens, t.serial);
+            }
+        }
+        if let Some(c) = self.codes.iter().find(|c| c.serial == family) {
+            mark_changed(&mut self.dirty, c.serial);
+        }
+        n
+    }
+
+    /// Send the browser back to the request's redirect URI with `result`.
+    fn redirect(from: ActorId, req: &AuthzRequest, result: AuthzResult, ctx: &mut Ctx<OAuthMsg>) {
+        if req.redirect_uri == REDIRECT_URI {
+            ctx.send(from, OAuthMsg::RedirectToClient(result));
+        } else {
+            ctx.send(
+                from,
+                OAuthMsg::RedirectElsewhere {
+                    uri: req.redirect_uri.clone(),
+                    result,
+                },
+            );
+        }
+    }
+
+    /// `/authorize`: the client and its redirect URI first (an error page,
+    /// never a redirect, when they do not match), then the request.
+    fn on_authorize(&mut self, from: ActorId, req: AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
+        let registered = if self.cfg.lax_redirect {
+            req.redirect_uri.starts_with(PLANNER_ORIGIN)
+        } else {
+            req.redirect_uri == REDIRECT_URI
+        };
+        if !registered {
+            ctx.say("The redirect_uri is not exactly the one Planner registered. The server shows an error page and does not redirect: a code must never go to an address it cannot vouch for.");
+            ctx.send(
+                from,
+                OAuthMsg::ErrorPage {
+                    text: "Invalid request: redirect_uri does not match the registered one.",
+                },
+            );
+            return;
+        }
+        let state = req.state.clone();
+        if ctx.now() < self.overloaded_until {
+            ctx.say("The authorization server is overloaded: it sends the browser back to Planner with error=temporarily_unavailable and the state (RFC 6749 §4.1.2.1).");
+            let result = AuthzResult::Error {
+                error: "temporarily_unavailable",
+                state,
+            };
+            Self::redirect(from, &req, result, ctx);
+            return;
+        }
+        if self.cfg.require_pkce && req.code_challenge.is_none() {
+            ctx.say("The request has no code_challenge and this server requires PKCE from public clients: it redirects back with error=invalid_request.");
+            let result = AuthzResult::Error {
+                error: "invalid_request",
+                state,
+            };
+            Self::redirect(from, &req, result, ctx);
+            return;
+        }
+        if req.redirect_uri == REDIRECT_URI {
+            ctx.say("The authorization server receives the request: the client and the redirect URI are registered, so it asks the user to sign in, on its own page. Planner never sees the password.");
+        } else {
+            ctx.say("The redirect_uri is not Planner's, but it starts with https://planner.example and this server only compares prefixes: it accepts the look-alike and asks the user to sign in.");
+        }
+        self.pending = Some(req);
+        ctx.send(from, OAuthMsg::LoginPage);
+    }
+
     fn on_decide(&mut self, from: ActorId, d: Decision, ctx: &mut Ctx<OAuthMsg>) {
         let Some(req) = self.pending.take() else {
             return;
@@ -113,7 +229,7 @@ impl AuthServer {
                 ctx.say("The user denies access. The server sends the browser back to Planner with error=access_denied and the same state: no code, no token.");
                 AuthzResult::Error {
                     error: "access_denied",
-                    state: req.state,
+                    state: req.state.clone(),
                 }
             }
             Decision::Allow { scope } => {
@@ -129,10 +245,13 @@ impl AuthServer {
                 self.codes.push(CodeRecord {
                     code: code.clone(),
                     sub: USERNAME,
+                    client: CLIENT_ID,
                     requested: req.scope.clone(),
                     consented: scope,
                     granted: granted.clone(),
                     challenge: req.code_challenge.clone(),
+                    plain: req.plain,
+                    redirect_uri: req.redirect_uri.clone(),
                     nonce: req.nonce.clone(),
                     issued_at: ctx.now(),
                     machine: MachineState::new(&CODE_MACHINE),
@@ -142,15 +261,31 @@ impl AuthServer {
                 self.shown = self.codes[serial as usize - 1].machine;
                 mark_changed(&mut self.dirty, serial);
                 ctx.data_changed();
-                ctx.set_timer(CODE_TTL_MS, serial, TimerKind::Expiry, "code expires");
-                ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and bound to the PKCE challenge, and redirects the browser back to Planner with it and the state.", CODE_TTL_MS / 1000));
+                if req.implicit {
+                    let i = serial as usize - 1;
+                    self.codes[i].code = "(implicit grant)".into();
+                    let t = self.issue(i, serial, false, false, ctx);
+                    self.fire(i, "redeem", ctx);
+                    self.codes[i].exchanges += 1;
+                    ctx.say("Implicit grant: no code, no token endpoint. The server puts the access token itself in the redirect URL's fragment, where the browser history, scripts on the page and any later redirect can read it. No refresh token.");
+                    let result = AuthzResult::Token {
+                        access_token: t.access_token,
+                        expires_in_s: t.expires_in_s,
+                        state: req.state.clone(),
+                    };
+                    Self::redirect(from, &req, result, ctx);
+                    return;
+                }
+                let ttl = self.cfg.code_ttl_ms;
+                ctx.set_timer(ttl, serial, TimerKind::Expiry, "code expires");
+                ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and bound to the PKCE challenge, and redirects the browser back with it and the state.", ttl / 1000));
                 AuthzResult::Code {
                     code,
-                    state: req.state,
+                    state: req.state.clone(),
                 }
             }
         };
-        ctx.send(from, OAuthMsg::RedirectToClient(result));
+        Self::redirect(from, &req, result, ctx);
     }
 
     fn on_token_request(
@@ -158,142 +293,331 @@ impl AuthServer {
         from: ActorId,
         code: &str,
         verifier: Option<String>,
+        redirect_uri: &str,
         ctx: &mut Ctx<OAuthMsg>,
     ) {
         let Some(i) = self.codes.iter().position(|c| c.code == code) else {
             ctx.say("The server knows no such code: 400 invalid_grant.");
-            ctx.send(
-                from,
-                OAuthMsg::TokenError {
-                    error: "invalid_grant",
-                },
-            );
+            Self::refuse(from, "invalid_grant", ctx);
             return;
         };
         match self.codes[i].machine.current {
             "redeemed" => {
                 let family = self.codes[i].serial;
                 self.fire(i, "replayed_revoke", ctx);
-                let mut n = 0;
-                for t in self.tokens.iter_mut().filter(|t| t.family == family) {
-                    t.revoked = true;
-                    n += 1;
-                }
-                ctx.say_with(|| format!("This code was already exchanged. A second use means someone replayed it, so the server refuses (400 invalid_grant) and revokes the {n} tokens the code gave."));
-                ctx.send(
-                    from,
-                    OAuthMsg::TokenError {
-                        error: "invalid_grant",
-                    },
-                );
+                let n = self.revoke_family(family, ctx.now());
+                ctx.say_with(|| format!("This code was already exchanged. A second use means someone replayed it, so the server refuses (400 invalid_grant) and revokes the {n} active tokens the code gave."));
+                Self::refuse(from, "invalid_grant", ctx);
                 return;
             }
             "issued" => {}
-            _ => {
-                ctx.say("The code has expired or was revoked: 400 invalid_grant.");
-                ctx.send(
-                    from,
-                    OAuthMsg::TokenError {
-                        error: "invalid_grant",
-                    },
-                );
+            "expired" => {
+                ctx.say("The code's lifetime is over: 400 invalid_grant.");
+                Self::refuse(from, "invalid_grant", ctx);
                 return;
             }
+            _ => {
+                ctx.say("The code was revoked: 400 invalid_grant.");
+                Self::refuse(from, "invalid_grant", ctx);
+                return;
+            }
+        }
+        if self.codes[i].redirect_uri != redirect_uri {
+            ctx.say(
+                "The redirect_uri differs from the one the code was issued for: 400 invalid_grant.",
+            );
+            Self::refuse(from, "invalid_grant", ctx);
+            return;
         }
         if self.codes[i].challenge.is_none() && verifier.is_some() {
             // RFC 9700 §4.8.2: a verifier for a code issued without a
             // challenge means the code was not made for this app's request.
             self.fire(i, "refuse_verifier", ctx);
             ctx.say("This code was issued without a PKCE challenge, yet the token request carries a code_verifier: the code was not made for this app's login (code injection). 400 invalid_grant.");
-            ctx.send(
-                from,
-                OAuthMsg::TokenError {
-                    error: "invalid_grant",
-                },
-            );
+            Self::refuse(from, "invalid_grant", ctx);
             return;
         }
         if let Some(challenge) = self.codes[i].challenge.clone() {
-            let ok = verifier
-                .as_deref()
-                .is_some_and(|v| code_challenge_s256(v) == challenge);
+            let plain = self.codes[i].plain;
+            let ok = verifier.as_deref().is_some_and(|v| {
+                if plain {
+                    v == challenge
+                } else {
+                    code_challenge_s256(v) == challenge
+                }
+            });
             if !ok {
                 self.fire(i, "refuse_verifier", ctx);
                 ctx.say(match verifier {
                     None => "The authorization request carried a PKCE challenge but this token request has no code_verifier: 400 invalid_grant (no downgrade).",
-                    Some(_) => "SHA-256 of this code_verifier does not match the challenge the code is bound to: whoever sent it is not the app that started the login. 400 invalid_grant.",
+                    Some(_) => "This code_verifier does not match the challenge the code is bound to: whoever sent it is not the app that started the login. 400 invalid_grant.",
                 });
-                ctx.send(
-                    from,
-                    OAuthMsg::TokenError {
-                        error: "invalid_grant",
-                    },
-                );
+                Self::refuse(from, "invalid_grant", ctx);
                 return;
             }
         }
-        let tokens = self.issue(i, ctx);
+        let family = self.codes[i].serial;
+        let tokens = self.issue(i, family, true, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
-        let pkce = self.codes[i].challenge.is_some();
+        let (pkce, plain, id) = (
+            self.codes[i].challenge.is_some(),
+            self.codes[i].plain,
+            tokens.id_token.is_some(),
+        );
         ctx.say_with(|| {
-            let check = if pkce {
-                "SHA-256 of the code_verifier matches the challenge, "
-            } else {
-                ""
+            let check = match (pkce, plain) {
+                (true, false) => "SHA-256 of the code_verifier matches the challenge, ",
+                (true, true) => "the code_verifier equals the (plain) challenge, ",
+                _ => "",
             };
-            format!("The code is valid and unused, {check}so the server marks it redeemed and answers with an access token for the calendar API, a refresh token and an ID token for Planner (Cache-Control: no-store).")
+            let id = if id { " and an ID token for Planner" } else { "" };
+            format!("The code is valid and unused, {check}so the server marks it redeemed and answers with an access token for the calendar API, a refresh token{id} (Cache-Control: no-store).")
         });
         ctx.send(from, OAuthMsg::TokenResponse(tokens));
     }
 
-    /// The tokens for code `i`: an access token whose audience is the
-    /// calendar API, an ID token whose audience is Planner.
-    fn issue(&mut self, i: usize, ctx: &mut Ctx<OAuthMsg>) -> Tokens {
+    /// `grant_type=password` (RFC 6749 §4.3, deprecated by RFC 9700): only
+    /// the confidential client, authenticated with its secret, may use it.
+    fn on_password_grant(
+        &mut self,
+        from: ActorId,
+        scope: String,
+        secret: Option<String>,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        match (&self.client_secret, &secret) {
+            (Some(s), Some(given)) if s == given => {}
+            (Some(_), Some(_)) => {
+                ctx.say("The client secret is wrong: 401 invalid_client.");
+                Self::refuse(from, "invalid_client", ctx);
+                return;
+            }
+            _ => {
+                ctx.say("A public client cannot authenticate, and this server allows the password grant only to an authenticated confidential client: 400 unauthorized_client.");
+                Self::refuse(from, "unauthorized_client", ctx);
+                return;
+            }
+        }
+        // No code: the grant is the password itself. It still gets a row
+        // (and a family) so its tokens can be revoked together.
+        let serial = self.codes.len() as u32 + 1;
+        self.codes.push(CodeRecord {
+            code: "(password grant)".into(),
+            sub: USERNAME,
+            client: CLIENT_ID,
+            requested: scope.clone(),
+            consented: scope.clone(),
+            granted: scope,
+            challenge: None,
+            plain: false,
+            redirect_uri: String::new(),
+            nonce: None,
+            issued_at: ctx.now(),
+            machine: MachineState::new(&CODE_MACHINE),
+            serial,
+            exchanges: 0,
+        });
+        let i = serial as usize - 1;
+        let tokens = self.issue(i, serial, false, true, ctx);
+        self.fire(i, "redeem", ctx);
+        self.codes[i].exchanges += 1;
+        ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
+        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+    }
+
+    /// Alice signs in to Quizzly, Mallory's app, with the ordinary code
+    /// flow (compressed into one exchange): Quizzly gets Alice's tokens,
+    /// issued to Quizzly. Nothing wrong so far.
+    fn on_quizzly_login(&mut self, from: ActorId, ctx: &mut Ctx<OAuthMsg>) {
+        let serial = self.codes.len() as u32 + 1;
+        let scope = "openid calendar.read".to_string();
+        self.codes.push(CodeRecord {
+            code: random_token(ctx, 2),
+            sub: USERNAME,
+            client: QUIZZLY_CLIENT_ID,
+            requested: scope.clone(),
+            consented: scope.clone(),
+            granted: scope,
+            challenge: None,
+            plain: false,
+            redirect_uri: String::new(),
+            nonce: Some(random_token(ctx, 2)),
+            issued_at: ctx.now(),
+            machine: MachineState::new(&CODE_MACHINE),
+            serial,
+            exchanges: 0,
+        });
+        let i = serial as usize - 1;
+        let tokens = self.issue(i, serial, true, true, ctx);
+        self.fire(i, "redeem", ctx);
+        self.codes[i].exchanges += 1;
+        ctx.say("Alice once signed in to Quizzly, a quiz app Mallory runs, with the same authorization server: Quizzly got an access token and an ID token for Alice, issued to client quizzly.");
+        ctx.send(from, OAuthMsg::QuizzlyTokens(tokens));
+    }
+
+    /// `grant_type=refresh_token` with rotation (RFC 9700 §4.14): a
+    /// refresh token works once; a used one presented again revokes its
+    /// whole family.
+    fn on_refresh(&mut self, from: ActorId, value: &str, ctx: &mut Ctx<OAuthMsg>) {
+        let now = ctx.now();
+        let Some(t) = self
+            .tokens
+            .iter()
+            .position(|t| t.refresh && t.value == value)
+        else {
+            ctx.say("The server knows no such refresh token: 400 invalid_grant.");
+            Self::refuse(from, "invalid_grant", ctx);
+            return;
+        };
+        let (family, serial) = (self.tokens[t].family, self.tokens[t].serial);
+        let code = self.codes.iter().position(|c| c.serial == family);
+        if self.tokens[t].revoked {
+            ctx.say("This refresh token was revoked: 400 invalid_grant.");
+            Self::refuse(from, "invalid_grant", ctx);
+            return;
+        }
+        if self.tokens[t].used {
+            let n = self.revoke_family(family, now);
+            if let Some(i) = code.filter(|&i| self.codes[i].machine.current == "redeemed") {
+                self.fire(i, "refresh_reuse_revoke", ctx);
+            }
+            ctx.data_changed();
+            ctx.say_with(|| format!("Refresh token #{serial} was already used: it was rotated, so whoever presents it again has a copy. The server cannot tell the thief from the app, so it revokes the whole family ({n} active tokens) and answers 400 invalid_grant. Alice must sign in again."));
+            Self::refuse(from, "invalid_grant", ctx);
+            return;
+        }
+        if now >= self.tokens[t].expires_at {
+            ctx.say("This refresh token has expired: 400 invalid_grant.");
+            Self::refuse(from, "invalid_grant", ctx);
+            return;
+        }
+        self.tokens[t].used = true;
+        mark_changed(&mut self.dirty_tokens, serial);
+        let Some(i) = code else {
+            Self::refuse(from, "invalid_grant", ctx);
+            return;
+        };
+        let tokens = self.issue(i, family, false, true, ctx);
+        ctx.say_with(|| format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."));
+        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+    }
+
+    /// `/revoke` (RFC 7009): 200 whatever the token. A refresh token takes
+    /// its whole grant with it (§2.1); an access token only itself.
+    fn on_revoke(&mut self, from: ActorId, token: &str, ctx: &mut Ctx<OAuthMsg>) {
+        let now = ctx.now();
+        match self.tokens.iter().position(|t| t.value == token) {
+            Some(t) if self.tokens[t].refresh => {
+                let family = self.tokens[t].family;
+                let n = self.revoke_family(family, now);
+                if let Some(i) = self
+                    .codes
+                    .iter()
+                    .position(|c| c.serial == family && c.machine.current == "redeemed")
+                {
+                    self.fire(i, "user_revoke", ctx);
+                }
+                ctx.data_changed();
+                ctx.say_with(|| format!("The server revokes the refresh token and every token of its grant ({n} active) and answers 200 (RFC 7009)."));
+            }
+            Some(t) => {
+                if !self.tokens[t].revoked {
+                    self.tokens[t].revoked = true;
+                    self.tokens[t].revoked_at = now;
+                    mark_changed(&mut self.dirty_tokens, self.tokens[t].serial);
+                    ctx.data_changed();
+                }
+                ctx.say("The server revokes the access token and answers 200 (RFC 7009).");
+            }
+            None => ctx.say("The server does not know this token; it answers 200 all the same (RFC 7009: nothing to reveal, nothing to retry)."),
+        }
+        ctx.send(from, OAuthMsg::Revoked);
+    }
+
+    /// Tokens from the grant of code `i`: an access token whose audience
+    /// is the calendar API (a JWT, or an opaque string when the API
+    /// introspects), a rotated refresh token and, on the code exchange
+    /// with `openid`, an ID token whose audience is Planner.
+    fn issue(
+        &mut self,
+        i: usize,
+        family: u32,
+        with_id: bool,
+        with_refresh: bool,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> Tokens {
         let now = ctx.now();
         let c = &self.codes[i];
         let api_scope: Vec<&str> = c.granted.split(' ').filter(|s| *s != "openid").collect();
         let api_scope = api_scope.join(" ");
         let (iat, exp) = (unix_time(now), unix_time(now + self.cfg.access_ttl_ms));
         let jti = random_token(ctx, 1);
-        let sub = c.sub;
+        let (sub, client) = (c.sub, c.client);
         let access = format!(
-            r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CALENDAR_ORIGIN}","client_id":"{CLIENT_ID}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
+            r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CALENDAR_ORIGIN}","client_id":"{client}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
         );
-        let id = c.granted.split(' ').any(|s| s == "openid").then(|| {
+        let openid = c.granted.split(' ').any(|s| s == "openid");
+        let id = (with_id && openid).then(|| {
+            let nonce = c
+                .nonce
+                .as_ref()
+                .map_or(String::new(), |n| format!(r#","nonce":"{n}""#));
             format!(
-                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CLIENT_ID}","iat":{iat},"exp":{},"auth_time":{iat},"nonce":"{}"}}"#,
+                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{iat}{nonce}}}"#,
                 unix_time(now + 3_600_000),
-                c.nonce
             )
         });
-        let family = c.serial;
+        let scope = c.granted.clone();
         let key = self.key.as_ref();
         let sign = |claims: &str| key.map_or(String::new(), |k| k.sign(claims));
-        let access_token = sign(&access);
-        let id_token = id.map(|claims| sign(&claims));
-        let refresh_token = random_token(ctx, 3);
-        self.tokens.push(TokenRecord {
-            value: access_token.clone(),
-            refresh: false,
-            family,
-            scope: api_scope.clone(),
-            expires_at: now + self.cfg.access_ttl_ms,
-            revoked: false,
+        let access_token = if self.cfg.introspect {
+            random_token(ctx, 3)
+        } else {
+            sign(&access)
+        };
+        // A confidential client shares a secret with the server, so its ID
+        // token may be HS256 keyed with that secret; a public client's stays
+        // ES256, checked with the JWKS.
+        let id_token = id.map(|claims| match &self.client_secret {
+            Some(secret) if client == CLIENT_ID => {
+                crate::jose::sign_hs256(secret.as_bytes(), &claims)
+            }
+            _ => sign(&claims),
         });
-        self.tokens.push(TokenRecord {
-            value: refresh_token.clone(),
-            refresh: true,
-            family,
-            scope: api_scope.clone(),
-            expires_at: u64::MAX,
-            revoked: false,
-        });
+        let refresh_token = if with_refresh {
+            random_token(ctx, 3)
+        } else {
+            String::new()
+        };
+        for (value, refresh, ttl) in [
+            (access_token.clone(), false, self.cfg.access_ttl_ms),
+            (refresh_token.clone(), true, self.cfg.refresh_ttl_ms),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            let serial = self.tokens.len() as u32 + 1;
+            self.tokens.push(TokenRecord {
+                value,
+                refresh,
+                family,
+                serial,
+                scope: api_scope.clone(),
+                expires_at: now + ttl,
+                revoked: false,
+                revoked_at: u64::MAX,
+                used: false,
+            });
+            mark_changed(&mut self.dirty_tokens, serial);
+        }
+        mark_changed(&mut self.dirty, family);
+        ctx.data_changed();
         Tokens {
             access_token,
             expires_in_s: self.cfg.access_ttl_ms / 1000,
             refresh_token,
-            scope: c.granted.clone(),
+            scope,
             id_token,
         }
     }
@@ -334,9 +658,20 @@ impl Actor for AuthServer {
             self.key = Es256Key::from_random(random_words(ctx), "key-1");
         }
         ctx.say("The authorization server makes its ES256 signing key and publishes the public half at /jwks.");
+        if self.cfg.confidential {
+            let secret = random_token(ctx, 4);
+            self.client_secret = Some(secret.clone());
+            ctx.say("Planner is registered as a confidential client: the server makes its client secret, which Planner's developer copies into the server app.");
+            ctx.send(PLANNER, OAuthMsg::ClientSecret { secret });
+        }
     }
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        if ctx.now() < self.down_until {
+            ctx.say("The authorization server is down: the request gets no answer at all.");
+            return;
+        }
+        let shed = ctx.now() < self.overloaded_until;
         match msg {
             OAuthMsg::JwksRequest => {
                 ctx.send(
@@ -346,11 +681,7 @@ impl Actor for AuthServer {
                     },
                 );
             }
-            OAuthMsg::Authorize(req) => {
-                ctx.say("The authorization server receives the request: the client and the redirect URI are registered, so it asks the user to sign in, on its own page. Planner never sees the password.");
-                self.pending = Some(req);
-                ctx.send(from, OAuthMsg::LoginPage);
-            }
+            OAuthMsg::Authorize(req) => self.on_authorize(from, req, ctx),
             OAuthMsg::Login => {
                 let Some(req) = &self.pending else {
                     return;
@@ -368,11 +699,14 @@ impl Actor for AuthServer {
                 self.codes.push(CodeRecord {
                     code: code.clone(),
                     sub: "mallory",
-                    requested: super::msg::REQUESTED.into(),
-                    consented: super::msg::REQUESTED.into(),
-                    granted: super::msg::REQUESTED.into(),
+                    client: CLIENT_ID,
+                    requested: self.cfg.requested().into(),
+                    consented: self.cfg.requested().into(),
+                    granted: self.cfg.requested().into(),
                     challenge: None,
-                    nonce: "mallory-nonce".into(),
+                    plain: false,
+                    redirect_uri: REDIRECT_URI.into(),
+                    nonce: Some("mallory-nonce".into()),
                     issued_at: ctx.now(),
                     machine: MachineState::new(&CODE_MACHINE),
                     serial,
@@ -380,14 +714,41 @@ impl Actor for AuthServer {
                 });
                 mark_changed(&mut self.dirty, serial);
                 ctx.data_changed();
-                ctx.set_timer(CODE_TTL_MS, serial, TimerKind::Expiry, "code expires");
+                ctx.set_timer(
+                    self.cfg.code_ttl_ms,
+                    serial,
+                    TimerKind::Expiry,
+                    "code expires",
+                );
                 ctx.say("Mallory signs in with her own account and allows Planner: the server issues her a code for her account, as it would for anyone.");
                 ctx.send(from, OAuthMsg::AttackerCode { code });
+            }
+            OAuthMsg::TokenRequest { .. } | OAuthMsg::RefreshRequest { .. } if shed => {
+                ctx.say("The authorization server is overloaded: the token endpoint answers 503 Service Unavailable with Retry-After (OAuth has no error code for this at /token).");
+                ctx.send(from, OAuthMsg::Unavailable);
+            }
+            OAuthMsg::QuizzlyLogin => self.on_quizzly_login(from, ctx),
+            OAuthMsg::TokenRequest { client_secret, .. }
+            | OAuthMsg::RefreshRequest { client_secret, .. }
+                if self.client_secret.is_some() && client_secret != self.client_secret =>
+            {
+                ctx.say("Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code or refresh token is useless without the secret.");
+                Self::refuse(from, "invalid_client", ctx);
             }
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier,
-            } => self.on_token_request(from, &code, code_verifier, ctx),
+                redirect_uri,
+                ..
+            } => self.on_token_request(from, &code, code_verifier, &redirect_uri, ctx),
+            OAuthMsg::PasswordTokenRequest {
+                scope,
+                client_secret,
+            } => self.on_password_grant(from, scope, client_secret, ctx),
+            OAuthMsg::RefreshRequest { refresh_token, .. } => {
+                self.on_refresh(from, &refresh_token, ctx)
+            }
+            OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),
             OAuthMsg::Introspect { token } => {
                 let now = ctx.now();
                 let found = self.tokens.iter().find(|t| t.value == token && !t.refresh);
@@ -398,10 +759,42 @@ impl Actor for AuthServer {
                 } else {
                     "The server looks the token up: revoked, expired or unknown. It answers {\"active\": false} and nothing else."
                 });
-                ctx.send(from, OAuthMsg::Introspection { active, scope });
+                ctx.send(
+                    from,
+                    OAuthMsg::Introspection {
+                        active,
+                        scope,
+                        token,
+                    },
+                );
             }
             _ => {}
         }
+    }
+
+    fn on_lab_fault(
+        &mut self,
+        name: &str,
+        args: &crate::scenario::Config,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
+        let for_ms = match args.get(FOR_MS) {
+            Some(crate::scenario::ConfigValue::Int(v)) => (*v).clamp(1_000, 60_000) as u64,
+            _ => DEFAULT_FOR_MS,
+        };
+        let until = ctx.now() + for_ms;
+        match name {
+            "overloaded" => {
+                self.overloaded_until = until;
+                ctx.say_with(|| format!("The authorization server is overloaded for {} s: it turns away new authorization and token requests.", for_ms / 1000));
+            }
+            "down" => {
+                self.down_until = until;
+                ctx.say_with(|| format!("The authorization server goes down for {} s: nothing it receives is answered.", for_ms / 1000));
+            }
+            _ => return false,
+        }
+        true
     }
 
     fn on_timer(&mut self, serial: u32, ctx: &mut Ctx<OAuthMsg>) {
@@ -417,37 +810,67 @@ impl Actor for AuthServer {
     }
 
     fn schema(&self) -> Vec<TableSchema> {
-        vec![CODES_TABLE]
+        vec![CODES_TABLE, TOKENS_TABLE]
     }
 
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
         let dirty = std::mem::take(&mut self.dirty);
+        let dirty_tokens = std::mem::take(&mut self.dirty_tokens);
         let Some(out) = out else { return };
         for serial in dirty {
             if let Some(c) = self.codes.get(serial as usize - 1) {
+                let family: Vec<&TokenRecord> = self
+                    .tokens
+                    .iter()
+                    .filter(|t| t.family == c.serial)
+                    .collect();
+                let revoked = family.iter().filter(|t| t.revoked).count();
                 out.push(RowChange::new(
                     CODES_TABLE.title,
                     vec![
-                        format!("{}…", c.code.chars().take(8).collect::<String>()),
+                        clip(&c.code, 8),
                         c.sub.to_string(),
                         c.granted.clone(),
-                        c.challenge
-                            .as_ref()
-                            .map_or("none".into(), |h| format!("{}…", &h[..8])),
+                        c.challenge.as_ref().map_or("none".into(), |h| {
+                            format!("{} {}", if c.plain { "plain" } else { "S256" }, clip(h, 8))
+                        }),
                         c.machine.current.to_string(),
-                        self.tokens
-                            .iter()
-                            .filter(|t| t.family == c.serial)
-                            .map(|t| if t.revoked { "revoked" } else { "active" })
-                            .next()
-                            .unwrap_or("—")
-                            .to_string(),
+                        match (family.len(), revoked) {
+                            (0, _) => "—".to_string(),
+                            (n, 0) => format!("family {}: {n} issued", c.serial),
+                            (n, r) => format!("family {}: {n} issued, {r} revoked", c.serial),
+                        },
+                    ],
+                ));
+            }
+        }
+        for serial in dirty_tokens {
+            if let Some(t) = self.tokens.get(serial as usize - 1) {
+                out.push(RowChange::new(
+                    TOKENS_TABLE.title,
+                    vec![
+                        format!("#{}", t.serial),
+                        if t.refresh { "refresh" } else { "access" }.into(),
+                        t.family.to_string(),
+                        clip(&t.value, 10),
+                        if t.revoked {
+                            "revoked"
+                        } else if t.used {
+                            "used (rotated)"
+                        } else {
+                            "active"
+                        }
+                        .into(),
+                        format!("{} ms", t.expires_at.min(999_999_999)),
                     ],
                 ));
             }
         }
     }
 }
+
+/// A fault's default duration.
+pub const DEFAULT_FOR_MS: u64 = 10_000;
 
 pub const CODES_TABLE: TableSchema = TableSchema {
     title: "Authorization codes",
@@ -459,4 +882,9 @@ pub const CODES_TABLE: TableSchema = TableSchema {
         "state",
         "its tokens",
     ],
+};
+
+pub const TOKENS_TABLE: TableSchema = TableSchema {
+    title: "Tokens (families)",
+    columns: &["token", "kind", "family", "value", "status", "expires at"],
 };

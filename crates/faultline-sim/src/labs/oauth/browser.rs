@@ -1,6 +1,7 @@
 //! The user (the resource owner) and their browser (the user agent): it
 //! follows redirects, shows the authorization server's login and consent
-//! pages, and the user types and decides after a moment's thought.
+//! pages, and the user types and decides after a moment's thought. A page
+//! that never comes (the authorization server is down) times out.
 
 use super::config::{OAuthConfig, AUTH, PLANNER};
 use super::msg::{Decision, OAuthMsg};
@@ -8,8 +9,11 @@ use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 
 /// How long the user takes to sign in, then to read the consent screen.
-const TYPING_MS: u64 = 1_200;
-const READING_MS: u64 = 1_500;
+const TYPING_MS: u64 = 800;
+const READING_MS: u64 = 1_000;
+/// How long the browser waits for a page before "This site can't be reached".
+pub const PAGE_TIMEOUT_MS: u64 = 10_000;
+const PAGE_TIMEOUT: u32 = 3;
 
 pub static BROWSER_MACHINE: StateMachine = StateMachine {
     name: "User's browser",
@@ -22,6 +26,9 @@ pub static BROWSER_MACHINE: StateMachine = StateMachine {
         Transition::new("navigating", "consent_page", "consent_screen"),
         Transition::new("consent_screen", "decide", "navigating"),
         Transition::new("navigating", "page_shown", "done"),
+        Transition::new("navigating", "error_page", "done"),
+        Transition::new("navigating", "page_timeout", "done"),
+        Transition::new("done", "open_link", "navigating"),
     ],
 };
 
@@ -29,8 +36,36 @@ pub static BROWSER_MACHINE: StateMachine = StateMachine {
 pub struct Browser {
     cfg: OAuthConfig,
     machine: MachineState,
-    /// Set by the "leak-code" fault: the next callback URL reaches Mallory.
+    /// Set by the "leak-code" fault: the next authorization request and
+    /// callback URLs reach Mallory.
     leak: bool,
+    /// Mallory's link, opened once the page in front of Alice is done.
+    link: Option<super::msg::AuthzRequest>,
+    /// The history: the last authorization request and callback URLs.
+    last_request: Option<super::msg::AuthzRequest>,
+    last_callback: Option<super::msg::AuthzResult>,
+    /// The login form in front of Alice is Planner's (password grant).
+    login_at_planner: bool,
+}
+
+impl Browser {
+    fn open_link(&mut self, req: super::msg::AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "open_link");
+        ctx.say("Alice opens Mallory's link: the real authorization server, with Planner's client_id, but a redirect_uri on Mallory's look-alike host.");
+        self.to_auth(OAuthMsg::Authorize(req), ctx);
+    }
+
+    /// Navigate to the authorization server, waiting at most
+    /// `PAGE_TIMEOUT_MS` for its page.
+    fn to_auth(&self, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.send(AUTH, msg);
+        ctx.set_timer(
+            PAGE_TIMEOUT_MS,
+            PAGE_TIMEOUT,
+            TimerKind::Timeout,
+            "page load times out",
+        );
+    }
 }
 
 impl Browser {
@@ -39,6 +74,10 @@ impl Browser {
             cfg: cfg.clone(),
             machine: MachineState::new(&BROWSER_MACHINE),
             leak: false,
+            link: None,
+            last_request: None,
+            last_callback: None,
+            login_at_planner: false,
         }
     }
 }
@@ -75,17 +114,44 @@ impl Actor for Browser {
             ctx.send(PLANNER, OAuthMsg::Callback(result));
             return;
         }
+        if let OAuthMsg::PhishingLink(req) = msg {
+            if self.machine.current == "done" {
+                self.open_link(req, ctx);
+            } else {
+                ctx.say("Mallory's link arrives while Alice is busy; she will open it afterwards.");
+                self.link = Some(req);
+            }
+            return;
+        }
         // Every page it receives answers a navigation of its own.
         if self.machine.current != "navigating" {
             return;
         }
+        ctx.cancel_timer(PAGE_TIMEOUT);
         match msg {
             OAuthMsg::RedirectToAuthorize(req) => {
                 ctx.fire(&mut self.machine, "follow_redirect");
                 ctx.say("The browser follows the 302 to the authorization server, carrying Planner's request in the URL: scope, state, nonce and the PKCE code_challenge.");
-                ctx.send(AUTH, OAuthMsg::Authorize(req));
+                if self.leak {
+                    ctx.send(
+                        super::config::ATTACKER,
+                        OAuthMsg::LeakedAuthorize(req.clone()),
+                    );
+                }
+                self.last_request = Some(req.clone());
+                self.to_auth(OAuthMsg::Authorize(req), ctx);
             }
-            OAuthMsg::LoginPage => {
+            OAuthMsg::ErrorPage { text } => {
+                ctx.fire(&mut self.machine, "error_page");
+                ctx.say_with(|| format!("The authorization server shows an error page and sends the browser nowhere: {text}"));
+            }
+            OAuthMsg::RedirectElsewhere { result, .. } => {
+                ctx.fire(&mut self.machine, "follow_redirect");
+                ctx.say("The browser follows the redirect to the look-alike host: Mallory's server receives the code.");
+                ctx.send(super::config::ATTACKER, OAuthMsg::LookalikeCallback(result));
+            }
+            OAuthMsg::LoginPage | OAuthMsg::PlannerLoginPage => {
+                self.login_at_planner = matches!(msg, OAuthMsg::PlannerLoginPage);
                 ctx.fire(&mut self.machine, "login_page");
                 ctx.set_timer(TYPING_MS, 1, TimerKind::Work, "Alice types her password");
             }
@@ -108,11 +174,15 @@ impl Actor for Browser {
                         OAuthMsg::LeakedCallback(result.clone()),
                     );
                 }
+                self.last_callback = Some(result.clone());
                 ctx.send(PLANNER, OAuthMsg::Callback(result));
             }
             OAuthMsg::CallbackPage { text, .. } => {
                 ctx.fire(&mut self.machine, "page_shown");
-                ctx.say_with(|| format!("Planner's page says: {text}"));
+                ctx.say_with(|| format!("The page says: {text}"));
+                if let Some(req) = self.link.take() {
+                    self.open_link(req, ctx);
+                }
             }
             _ => {}
         }
@@ -127,26 +197,41 @@ impl Actor for Browser {
         if name != "leak-code" {
             return false;
         }
-        self.leak = true;
-        ctx.say("From now on, the next callback URL the browser opens will also reach Mallory.");
+        let Some(callback) = self.last_callback.clone() else {
+            self.leak = true;
+            ctx.say("From now on, the next authorization request and callback URLs the browser opens also reach Mallory (a malicious extension, or an app registered for the same redirect).");
+            return true;
+        };
+        // Already past the callback: the URLs leak from the history.
+        ctx.say("A malicious extension reads the browser's history: the authorization request and callback URLs, code included, reach Mallory.");
+        if let Some(req) = self.last_request.clone() {
+            ctx.send(super::config::ATTACKER, OAuthMsg::LeakedAuthorize(req));
+        }
+        ctx.send(super::config::ATTACKER, OAuthMsg::LeakedCallback(callback));
         true
     }
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
         match (tag, self.machine.current) {
+            (1, "login_form") if self.login_at_planner => {
+                ctx.fire(&mut self.machine, "submit_login");
+                ctx.say("Planner's own page asks for Alice's calendar password, and she types it in: Planner now holds the password to her whole account.");
+                ctx.send(PLANNER, OAuthMsg::PlannerLogin);
+            }
             (1, "login_form") => {
                 ctx.fire(&mut self.machine, "submit_login");
                 ctx.say("Alice types her username and password into the authorization server's own page.");
-                ctx.send(AUTH, OAuthMsg::Login);
+                self.to_auth(OAuthMsg::Login, ctx);
             }
             (2, "consent_screen") => {
                 ctx.fire(&mut self.machine, "decide");
-                let decision = match self.cfg.consented(super::msg::REQUESTED) {
+                let requested = self.cfg.requested();
+                let decision = match self.cfg.consented(requested) {
                     Some(scope) => Decision::Allow { scope },
                     None => Decision::Deny,
                 };
                 ctx.say(match &decision {
-                    Decision::Allow { scope } if scope == super::msg::REQUESTED => {
+                    Decision::Allow { scope } if scope == requested => {
                         "Alice allows everything Planner asks for.".to_string()
                     }
                     Decision::Allow { scope } => {
@@ -154,7 +239,11 @@ impl Actor for Browser {
                     }
                     Decision::Deny => "Alice does not allow it.".to_string(),
                 });
-                ctx.send(AUTH, OAuthMsg::Decide(decision));
+                self.to_auth(OAuthMsg::Decide(decision), ctx);
+            }
+            (PAGE_TIMEOUT, "navigating") => {
+                ctx.fire(&mut self.machine, "page_timeout");
+                ctx.say("No answer from the authorization server: the browser gives up and shows \"This site can't be reached\".");
             }
             _ => {}
         }

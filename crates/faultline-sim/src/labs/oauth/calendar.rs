@@ -16,6 +16,7 @@ pub static CALENDAR_MACHINE: StateMachine = StateMachine {
     name: "Calendar API (one request)",
     states: &["received", "introspecting", "answered"],
     transitions: &[
+        Transition::new("received", "no_token_401", "answered"),
         Transition::new("received", "invalid_token_401", "answered"),
         Transition::new("received", "insufficient_scope_403", "answered"),
         Transition::new("received", "ok", "answered"),
@@ -99,6 +100,7 @@ impl Calendar {
         ctx.fire_instance(&mut machine, n, event);
         self.shown = machine;
         let (status, error) = match event {
+            "no_token_401" => (401, None),
             "invalid_token_401" | "inactive_401" => (401, Some("invalid_token")),
             "insufficient_scope_403" => (403, Some("insufficient_scope")),
             _ if write => (201, None),
@@ -183,7 +185,10 @@ impl Actor for Calendar {
             OAuthMsg::ApiCall { write, token } => {
                 let n = self.served.len() as u32 + self.waiting.len() as u32 + 1;
                 let machine = MachineState::new(&CALENDAR_MACHINE);
-                if self.cfg.introspect {
+                if token.is_empty() {
+                    ctx.say("The call carries no Authorization header: 401 with WWW-Authenticate: Bearer and no error code (RFC 6750 §3.1), which tells the client how to authenticate.");
+                    self.answer(n, from, token, write, machine, "no_token_401", ctx);
+                } else if self.cfg.introspect {
                     let mut machine = machine;
                     ctx.fire_instance(&mut machine, n, "introspect");
                     self.shown = machine;
@@ -207,11 +212,15 @@ impl Actor for Calendar {
                     self.answer(n, from, token, write, machine, event, ctx);
                 }
             }
-            OAuthMsg::Introspection { active, scope } => {
-                if self.waiting.is_empty() {
+            OAuthMsg::Introspection {
+                active,
+                scope,
+                token,
+            } => {
+                let Some(i) = self.waiting.iter().position(|w| w.token == token) else {
                     return;
-                }
-                let w = self.waiting.remove(0);
+                };
+                let w = self.waiting.remove(i);
                 let event = if !active {
                     ctx.say("The server says the token is not active: 401 invalid_token.");
                     "inactive_401"

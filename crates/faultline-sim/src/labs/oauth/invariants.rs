@@ -9,6 +9,10 @@ pub const CODE_ONCE: &str = "code-once";
 pub const SCOPE_WITHIN_CONSENT: &str = "scope-within-consent";
 pub const API_ONLY_ACTIVE_TOKENS: &str = "api-only-active-tokens";
 pub const TOKENS_ONLY_TO_PLANNER: &str = "tokens-only-to-planner";
+pub const ONE_ACTIVE_REFRESH: &str = "one-active-refresh-token";
+pub const REVOKED_REFUSED: &str = "revoked-token-refused";
+pub const NO_PASSWORD_TO_CLIENT: &str = "client-never-sees-password";
+pub const LOGIN_ONLY_WITH_OWN_PROOF: &str = "login-only-with-own-proof";
 
 pub fn list() -> Vec<InvariantInfo> {
     vec![
@@ -23,13 +27,33 @@ pub fn list() -> Vec<InvariantInfo> {
             not_checked: always,
         },
         InvariantInfo {
+            id: NO_PASSWORD_TO_CLIENT,
+            text: "Planner never sees or stores Alice's password: she types it only into the authorization server's own page.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: LOGIN_ONLY_WITH_OWN_PROOF,
+            text: "Planner signs someone in only on proof issued to Planner: an ID token whose aud is planner, never an access token meant for another app.",
+            not_checked: always,
+        },
+        InvariantInfo {
             id: TOKENS_ONLY_TO_PLANNER,
             text: "Alice's tokens go only to Planner, the app she allowed: never to an attacker holding her code.",
             not_checked: always,
         },
         InvariantInfo {
             id: API_ONLY_ACTIVE_TOKENS,
-            text: "The calendar API succeeds only for an active token (not revoked, not expired) whose scope covers the call.",
+            text: "The calendar API answers 2xx only for an active token (issued, not revoked, not expired) whose audience is it and whose scope covers the call.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: REVOKED_REFUSED,
+            text: "Once a token is revoked, the calendar API refuses it (with JWTs checked locally, it cannot know until the token expires).",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: ONE_ACTIVE_REFRESH,
+            text: "A token family has at most one active refresh token: each refresh uses up the one presented.",
             not_checked: always,
         },
     ]
@@ -69,18 +93,63 @@ pub fn check_codes(auth: &AuthServer, out: &mut Vec<(&'static str, String)>) {
     }
 }
 
+/// Planner never receives the user's password.
+pub fn check_planner(p: &super::planner::Planner, out: &mut Vec<(&'static str, String)>) {
+    if p.foreign_logins > 0 {
+        out.push((
+            LOGIN_ONLY_WITH_OWN_PROOF,
+            "Planner signed someone in as alice on an access token issued to quizzly: token substitution.".into(),
+        ));
+    }
+    if p.saw_password {
+        out.push((
+            NO_PASSWORD_TO_CLIENT,
+            "Planner received Alice's password (the password grant): it can now do anything her account can, and keep doing it.".into(),
+        ));
+    }
+}
+
 /// Mallory never receives a token response.
 pub fn check_attacker(m: &Attacker, out: &mut Vec<(&'static str, String)>) {
     if m.tokens_received > 0 {
         out.push((
             TOKENS_ONLY_TO_PLANNER,
-            "Mallory redeemed Alice's stolen code and holds her tokens.".into(),
+            "Mallory holds Alice's tokens, issued for Planner (for a stolen code or refresh token, or read from a URL).".into(),
         ));
     }
 }
 
-/// Every successful API call was made with an active token that covers it.
-pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static str, String)>) {
+/// At most one active refresh token per family (rotation).
+pub fn check_refresh(auth: &AuthServer, now: u64, out: &mut Vec<(&'static str, String)>) {
+    for c in &auth.codes {
+        let active = auth
+            .tokens
+            .iter()
+            .filter(|t| t.refresh && t.family == c.serial && t.active(now))
+            .count();
+        if active > 1 {
+            out.push((
+                ONE_ACTIVE_REFRESH,
+                format!(
+                    "Token family {} has {active} active refresh tokens: a refresh did not use up the old one.",
+                    c.serial
+                ),
+            ));
+            return;
+        }
+    }
+}
+
+/// Every successful API call was made with an active token that covers
+/// it (`API_ONLY_ACTIVE_TOKENS`), and none with a token revoked before
+/// the call (`REVOKED_REFUSED`, reported on its own: the JWT window).
+pub fn check_api(
+    auth: &AuthServer,
+    calendar: &Calendar,
+    skip: impl Fn(&str) -> bool,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    let (mut general, mut revoked) = (skip(API_ONLY_ACTIVE_TOKENS), skip(REVOKED_REFUSED));
     for s in calendar
         .served
         .iter()
@@ -95,16 +164,18 @@ pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static
         } else {
             "calendar.read"
         };
+        let was_revoked = token.is_some_and(|t| s.at >= t.revoked_at);
         let problem = match token {
             None => Some("a token the server never issued".to_string()),
-            Some(t) if t.revoked => Some("a token the server had revoked".to_string()),
+            Some(_) if was_revoked => Some("a token the server had revoked".to_string()),
             Some(t) if s.at >= t.expires_at => Some("an expired token".to_string()),
             Some(t) if !t.scope.split(' ').any(|x| x == need) => {
                 Some(format!("a token without {need}"))
             }
             Some(_) => None,
         };
-        if let Some(p) = problem {
+        if let (false, Some(p)) = (general, problem) {
+            general = true;
             out.push((
                 API_ONLY_ACTIVE_TOKENS,
                 format!(
@@ -112,6 +183,20 @@ pub fn check_api(auth: &AuthServer, calendar: &Calendar, out: &mut Vec<(&'static
                     s.n, s.status
                 ),
             ));
+        }
+        if !revoked && was_revoked {
+            revoked = true;
+            out.push((
+                REVOKED_REFUSED,
+                format!(
+                    "The calendar API answered call #{} with {} for a token revoked {} ms earlier: a JWT checked locally stays valid until it expires.",
+                    s.n,
+                    s.status,
+                    s.at - token.map_or(s.at, |t| t.revoked_at)
+                ),
+            ));
+        }
+        if general && revoked {
             return;
         }
     }

@@ -20,12 +20,12 @@ mod presets;
 
 use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
-use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR};
+use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR, PLANNER};
 use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 #[derive(Clone, Debug)]
 pub enum OAuthActor {
@@ -60,7 +60,14 @@ impl Lab for OAuthLab {
             palette: presets::palette(),
             presets: presets::presets(),
             invariants: invariants::list(),
-            interview: None,
+            interview: Some(crate::lab::Interview {
+                question: "Your app lets users \"sign in with\" an OAuth provider. What do you accept as proof of who signed in?",
+                answer: "An OpenID Connect ID token, checked: signature, iss, aud equal to my client_id, the nonce my app sent, exp.",
+                why: "An access token is for the API: it says what its bearer may do, not who signed in to which app. Any app the user ever authorized holds one and can replay it to you; an ID token's aud and nonce bind it to your app and to this login.",
+                mistake: "Taking any valid access token (one that calls the API or userinfo successfully) as proof of login: a token issued to another app signs its holder in as the victim.",
+                answer_preset: "token-substitution-id-token",
+                mistake_preset: "token-substitution-access-token",
+            }),
         }
     }
 
@@ -91,16 +98,22 @@ impl Lab for OAuthLab {
         };
         if trace.changed(AUTH) {
             invariants::check_codes(auth, &mut out);
+            if !trace.is_broken(invariants::ONE_ACTIVE_REFRESH) {
+                invariants::check_refresh(auth, trace.now_ms, &mut out);
+            }
+        }
+        if let Some(OAuthActor::Planner(p)) = actors.get(PLANNER as usize) {
+            if trace.changed(PLANNER) {
+                invariants::check_planner(p, &mut out);
+            }
         }
         if let Some(OAuthActor::Attacker(m)) = actors.get(ATTACKER as usize) {
             if trace.changed(ATTACKER) {
                 invariants::check_attacker(m, &mut out);
             }
         }
-        if (trace.changed(AUTH) || trace.changed(CALENDAR))
-            && !trace.is_broken(invariants::API_ONLY_ACTIVE_TOKENS)
-        {
-            invariants::check_api(auth, cal, &mut out);
+        if trace.changed(AUTH) || trace.changed(CALENDAR) {
+            invariants::check_api(auth, cal, |id| trace.is_broken(id), &mut out);
         }
         out.retain(|(id, _)| !trace.is_broken(id));
         out

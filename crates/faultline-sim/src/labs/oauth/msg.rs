@@ -10,6 +10,8 @@ pub const AUTH_ORIGIN: &str = "https://auth.example";
 pub const PLANNER_ORIGIN: &str = "https://planner.example";
 pub const CALENDAR_ORIGIN: &str = "https://calendar.example";
 pub const CLIENT_ID: &str = "planner";
+/// Mallory's own app, registered with the same authorization server.
+pub const QUIZZLY_CLIENT_ID: &str = "quizzly";
 pub const REDIRECT_URI: &str = "https://planner.example/callback";
 pub const USERNAME: &str = "alice";
 /// The user's password: typed into the authorization server's login form,
@@ -18,31 +20,48 @@ pub const PASSWORD: &str = "correct-horse-battery";
 
 /// The scopes Planner asks for.
 pub const REQUESTED: &str = "openid calendar.read calendar.write";
+/// The scopes Planner asks for without OpenID Connect.
+pub const REQUESTED_NO_OIDC: &str = "calendar.read calendar.write";
+/// Mallory's look-alike of Planner's redirect URI: it starts with
+/// Planner's origin, so a prefix match lets it through.
+pub const LOOKALIKE_REDIRECT_URI: &str = "https://planner.example.mallory.test/callback";
 
 /// An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthzRequest {
+    pub redirect_uri: String,
     pub scope: String,
     pub state: String,
-    pub nonce: String,
-    /// The S256 code challenge (None: Planner does not use PKCE).
+    /// The OIDC nonce (None: plain OAuth).
+    pub nonce: Option<String>,
+    /// The code challenge (None: no PKCE).
     pub code_challenge: Option<String>,
+    /// The challenge is the verifier itself (method `plain`), not its hash.
+    pub plain: bool,
+    /// `response_type=token`: the implicit grant (deprecated).
+    pub implicit: bool,
 }
 
 impl AuthzRequest {
     /// The `/authorize` URL with its query, as the browser is sent to it.
     pub fn url(&self) -> String {
         let mut q = vec![
-            ("response_type".to_string(), "code".to_string()),
+            (
+                "response_type".to_string(),
+                if self.implicit { "token" } else { "code" }.to_string(),
+            ),
             ("client_id".into(), CLIENT_ID.into()),
-            ("redirect_uri".into(), REDIRECT_URI.into()),
+            ("redirect_uri".into(), self.redirect_uri.clone()),
             ("scope".into(), self.scope.clone()),
             ("state".into(), self.state.clone()),
-            ("nonce".into(), self.nonce.clone()),
         ];
+        if let Some(n) = &self.nonce {
+            q.push(("nonce".into(), n.clone()));
+        }
         if let Some(c) = &self.code_challenge {
             q.push(("code_challenge".into(), c.clone()));
-            q.push(("code_challenge_method".into(), "S256".into()));
+            let method = if self.plain { "plain" } else { "S256" };
+            q.push(("code_challenge_method".into(), method.into()));
         }
         format!("{AUTH_ORIGIN}/authorize?{}", form_encode(&q))
     }
@@ -51,12 +70,32 @@ impl AuthzRequest {
 /// Where the authorization server sends the browser back to Planner.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthzResult {
-    Code { code: String, state: String },
-    Error { error: &'static str, state: String },
+    Code {
+        code: String,
+        state: String,
+    },
+    Error {
+        error: &'static str,
+        state: String,
+    },
+    /// The implicit grant's answer: the access token itself, in the URL's
+    /// fragment (RFC 6749 §4.2.2), where history, scripts and redirects
+    /// can see it.
+    Token {
+        access_token: String,
+        expires_in_s: u64,
+        state: String,
+    },
 }
 
 impl AuthzResult {
+    /// The callback URL at Planner's registered redirect URI.
     pub fn url(&self) -> String {
+        self.url_at(REDIRECT_URI)
+    }
+
+    /// The callback URL at `redirect_uri`.
+    pub fn url_at(&self, redirect_uri: &str) -> String {
         let q: Vec<(String, String)> = match self {
             AuthzResult::Code { code, state } => {
                 vec![
@@ -70,8 +109,21 @@ impl AuthzResult {
                     ("state".into(), state.clone()),
                 ]
             }
+            AuthzResult::Token {
+                access_token,
+                expires_in_s,
+                state,
+            } => {
+                let f = [
+                    ("access_token".to_string(), access_token.clone()),
+                    ("token_type".into(), "Bearer".into()),
+                    ("expires_in".into(), expires_in_s.to_string()),
+                    ("state".into(), state.clone()),
+                ];
+                return format!("{redirect_uri}#{}", form_encode(&f));
+            }
         };
-        format!("{REDIRECT_URI}?{}", form_encode(&q))
+        format!("{redirect_uri}?{}", form_encode(&q))
     }
 }
 
@@ -110,8 +162,16 @@ pub enum OAuthMsg {
     Decide(Decision),
     /// Authorization server → browser: 302 back to Planner's redirect URI.
     RedirectToClient(AuthzResult),
+    /// Authorization server → browser: 302 to a redirect URI that is not
+    /// Planner's registered one (a lax prefix match let it through).
+    RedirectElsewhere { uri: String, result: AuthzResult },
+    /// Authorization server → browser: an error page, no redirect (an
+    /// unregistered redirect_uri must never be redirected to).
+    ErrorPage { text: &'static str },
     /// Browser → Planner: follows the redirect to the callback.
     Callback(AuthzResult),
+    /// Browser → Mallory's look-alike host: follows the redirect there.
+    LookalikeCallback(AuthzResult),
     /// Planner → browser: the page it shows at the end.
     CallbackPage { ok: bool, text: &'static str },
     /// Planner or calendar API → authorization server: `GET /jwks`.
@@ -122,12 +182,30 @@ pub enum OAuthMsg {
     TokenRequest {
         code: String,
         code_verifier: Option<String>,
+        redirect_uri: String,
+        /// HTTP Basic client authentication (a confidential client).
+        client_secret: Option<String>,
+    },
+    /// Planner (or Mallory) → authorization server: `POST /token` with
+    /// grant_type=refresh_token (RFC 6749 §6).
+    RefreshRequest {
+        refresh_token: String,
+        /// HTTP Basic client authentication (a confidential client must).
+        client_secret: Option<String>,
     },
     /// Authorization server → Planner.
     TokenResponse(Tokens),
     /// Authorization server → Planner: 400 with an error code.
     TokenError { error: &'static str },
-    /// Planner → calendar API: a bearer call.
+    /// Authorization server → requester: 503, overloaded (the token
+    /// endpoint has no OAuth error code for it, RFC 6749 §5.2).
+    Unavailable,
+    /// Planner → authorization server: `POST /revoke` (RFC 7009).
+    Revoke { token: String, hint: &'static str },
+    /// Authorization server → Planner: 200, whether or not it knew the token.
+    Revoked,
+    /// Planner → calendar API: a bearer call (an empty token: no
+    /// Authorization header at all).
     ApiCall { write: bool, token: String },
     /// Calendar API → Planner.
     ApiResponse {
@@ -149,8 +227,60 @@ pub enum OAuthMsg {
     ForgedLink(AuthzResult),
     /// Calendar API → authorization server: `POST /introspect` (RFC 7662).
     Introspect { token: String },
-    /// Authorization server → calendar API.
-    Introspection { active: bool, scope: String },
+    /// Authorization server → calendar API (`token` is not on the wire:
+    /// it stands for the HTTP connection that pairs response and request).
+    Introspection {
+        active: bool,
+        scope: String,
+        token: String,
+    },
+    /// Authorization server → Planner, at start: the client secret the
+    /// developer copied from the server's console (confidential client).
+    ClientSecret { secret: String },
+    /// Planner → browser: Planner's own sign-in form (password grant).
+    PlannerLoginPage,
+    /// Browser → Planner: Alice's username and password (password grant).
+    PlannerLogin,
+    /// Planner → authorization server: `POST /token` with
+    /// grant_type=password (RFC 6749 §4.3), with HTTP Basic client
+    /// authentication when Planner has a secret.
+    PasswordTokenRequest {
+        scope: String,
+        client_secret: Option<String>,
+    },
+    /// Mallory → authorization server: Alice signs in to Quizzly, Mallory's
+    /// app (its whole code flow compressed into one exchange).
+    QuizzlyLogin,
+    /// Authorization server → Mallory's Quizzly: Alice's tokens, issued to
+    /// Quizzly.
+    QuizzlyTokens(Tokens),
+    /// Mallory → Planner: `POST /login/token`, "sign me in with this token"
+    /// (a token from Quizzly, substituted).
+    TokenLogin {
+        access_token: String,
+        id_token: Option<String>,
+    },
+    /// Planner → Mallory: signed in (as whom), or refused.
+    LoginResult { user: Option<&'static str> },
+    /// Browser → Mallory: the authorization request URL leaks with the
+    /// callback (the same malicious app sees both).
+    LeakedAuthorize(AuthzRequest),
+    /// Planner → Mallory: tokens leak from Planner (an XSS in the app, a
+    /// log line): the access token, the refresh token, or both.
+    LeakedTokens {
+        access_token: Option<String>,
+        refresh_token: Option<String>,
+    },
+    /// Mallory → browser: a link to the real authorization server with
+    /// Planner's client_id and Mallory's look-alike redirect_uri.
+    PhishingLink(AuthzRequest),
+}
+
+/// HTTP Basic credentials (RFC 6749 §2.3.1: form-encoded, then base64).
+pub fn basic(id: &str, secret: &str) -> String {
+    use base64::Engine;
+    let enc = |s: &str| form_encode(&[(String::new(), s.to_string())])[1..].to_string();
+    base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
 }
 
 fn reason(status: u16) -> &'static str {
@@ -161,6 +291,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        503 => "Service Unavailable",
         _ => "",
     }
 }
@@ -188,10 +319,22 @@ impl LabMsg for OAuthMsg {
             | OAuthMsg::Callback(_)
             | OAuthMsg::JwksRequest
             | OAuthMsg::TokenRequest { .. }
+            | OAuthMsg::RefreshRequest { .. }
+            | OAuthMsg::PlannerLogin
+            | OAuthMsg::QuizzlyLogin
+            | OAuthMsg::TokenLogin { .. }
+            | OAuthMsg::PasswordTokenRequest { .. }
+            | OAuthMsg::Revoke { .. }
+            | OAuthMsg::LookalikeCallback(_)
             | OAuthMsg::ApiCall { .. }
             | OAuthMsg::Introspect { .. }
             | OAuthMsg::AttackerAuthorize => MsgClass::Request,
-            OAuthMsg::LeakedCallback(_) | OAuthMsg::ForgedLink(_) => MsgClass::OneWay,
+            OAuthMsg::LeakedCallback(_)
+            | OAuthMsg::ForgedLink(_)
+            | OAuthMsg::LeakedAuthorize(_)
+            | OAuthMsg::LeakedTokens { .. }
+            | OAuthMsg::ClientSecret { .. }
+            | OAuthMsg::PhishingLink(_) => MsgClass::OneWay,
             _ => MsgClass::Response,
         }
     }
@@ -212,9 +355,36 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RedirectToClient(AuthzResult::Code { code, .. }) => {
                 format!("302 → /callback?code={}", clip(code))
             }
+            OAuthMsg::RedirectToClient(AuthzResult::Token { .. }) => {
+                "302 → /callback#access_token=…".into()
+            }
+            OAuthMsg::Callback(AuthzResult::Token { .. }) => {
+                "page script reads #access_token".into()
+            }
             OAuthMsg::RedirectToClient(AuthzResult::Error { error, .. }) => {
                 format!("302 → /callback?error={error}")
             }
+            OAuthMsg::RedirectElsewhere { .. } => "302 → look-alike /callback".into(),
+            OAuthMsg::ErrorPage { .. } => "400 error page (no redirect)".into(),
+            OAuthMsg::LookalikeCallback(_) => "GET look-alike /callback?code…".into(),
+            OAuthMsg::RefreshRequest { refresh_token, .. } => {
+                format!("POST /token refresh={}", clip(refresh_token))
+            }
+            OAuthMsg::Unavailable => "503 Service Unavailable".into(),
+            OAuthMsg::ClientSecret { .. } => "client registered: secret".into(),
+            OAuthMsg::QuizzlyLogin => "Alice signs in to Quizzly (Mallory's app)".into(),
+            OAuthMsg::QuizzlyTokens(_) => "200 tokens for quizzly".into(),
+            OAuthMsg::TokenLogin { .. } => "POST /login/token (Quizzly's token)".into(),
+            OAuthMsg::LoginResult { user: Some(u) } => format!("200 signed in as {u}"),
+            OAuthMsg::LoginResult { user: None } => "401 login refused".into(),
+            OAuthMsg::PlannerLoginPage => "200 Planner's own password form".into(),
+            OAuthMsg::PlannerLogin => "POST /login (password to Planner!)".into(),
+            OAuthMsg::PasswordTokenRequest { .. } => "POST /token grant_type=password".into(),
+            OAuthMsg::Revoke { .. } => "POST /revoke".into(),
+            OAuthMsg::Revoked => "200 revoked".into(),
+            OAuthMsg::LeakedAuthorize(_) => "leaked: /authorize URL".into(),
+            OAuthMsg::LeakedTokens { .. } => "leaked: Planner's tokens".into(),
+            OAuthMsg::PhishingLink(_) => "link to /authorize (look-alike redirect)".into(),
             OAuthMsg::Callback(AuthzResult::Code { .. }) => "GET /callback?code…".into(),
             OAuthMsg::Callback(AuthzResult::Error { error, .. }) => {
                 format!("GET /callback?error={error}")
@@ -225,7 +395,13 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::Jwks { .. } => "200 JWKS".into(),
             OAuthMsg::TokenRequest { code, .. } => format!("POST /token code={}", clip(code)),
             OAuthMsg::TokenResponse(_) => "200 tokens".into(),
+            OAuthMsg::TokenError {
+                error: "invalid_client",
+            } => "401 invalid_client".into(),
             OAuthMsg::TokenError { error } => format!("400 {error}"),
+            OAuthMsg::ApiCall { write, token } if token.is_empty() => {
+                format!("{} (no token)", api_line(*write))
+            }
             OAuthMsg::ApiCall { write, .. } => format!("{} Bearer", api_line(*write)),
             OAuthMsg::ApiResponse { status, error, .. } => match error {
                 Some(e) => format!("{status} {e}"),
@@ -270,6 +446,143 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RedirectToClient(r) => {
                 Message::response("HTTP/1.1 302 Found").header("Location", r.url())
             }
+            OAuthMsg::RedirectElsewhere { uri, result } => {
+                Message::response("HTTP/1.1 302 Found").header("Location", result.url_at(uri))
+            }
+            OAuthMsg::ErrorPage { text } => Message::response("HTTP/1.1 400 Bad Request")
+                .header("Content-Type", "text/html")
+                .text(*text),
+            OAuthMsg::LookalikeCallback(r) => Message::request(format!(
+                "GET {} HTTP/1.1",
+                r.url_at(LOOKALIKE_REDIRECT_URI)
+            )),
+            OAuthMsg::RefreshRequest {
+                refresh_token,
+                client_secret,
+            } => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
+                    None => m,
+                };
+                let m = m
+                    .form_field("grant_type", "refresh_token")
+                    .form_field("refresh_token", refresh_token.clone());
+                match client_secret {
+                    Some(_) => m,
+                    None => m.form_field("client_id", CLIENT_ID),
+                }
+            }
+            OAuthMsg::QuizzlyLogin => Message::request(format!(
+                "GET {AUTH_ORIGIN}/authorize?response_type=code&client_id={QUIZZLY_CLIENT_ID}&… (Alice signs in to Quizzly; code exchanged by Quizzly) HTTP/1.1"
+            )),
+            OAuthMsg::QuizzlyTokens(t) => {
+                let m = Message::response("HTTP/1.1 200 OK")
+                    .header("Content-Type", "application/json")
+                    .header("Cache-Control", "no-store")
+                    .field("access_token", t.access_token.clone())
+                    .field("token_type", "Bearer")
+                    .field("expires_in", t.expires_in_s.to_string())
+                    .field("scope", t.scope.clone());
+                match &t.id_token {
+                    Some(id) => m.field("id_token", id.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::TokenLogin {
+                access_token,
+                id_token,
+            } => {
+                let m = Message::request(format!("POST {PLANNER_ORIGIN}/login/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("access_token", access_token.clone());
+                match id_token {
+                    Some(id) => m.form_field("id_token", id.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::LoginResult { user } => match user {
+                Some(u) => Message::response("HTTP/1.1 200 OK")
+                    .header("Set-Cookie", "session=…; Secure; HttpOnly")
+                    .text(format!("Welcome back, {u}.")),
+                None => Message::response("HTTP/1.1 401 Unauthorized")
+                    .text("This token does not sign you in to Planner."),
+            },
+            OAuthMsg::ClientSecret { secret } => {
+                Message::one_way("Client registration (copied from the server's console)")
+                    .header("Content-Type", "application/json")
+                    .field("client_id", CLIENT_ID)
+                    .field("client_secret", secret.clone())
+            }
+            OAuthMsg::PlannerLoginPage => Message::response("HTTP/1.1 200 OK")
+                .header("Content-Type", "text/html")
+                .text("Sign in to Planner with your calendar account: username, password"),
+            OAuthMsg::PlannerLogin => {
+                Message::request(format!("POST {PLANNER_ORIGIN}/login HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("username", USERNAME)
+                    .form_field("password", PASSWORD)
+            }
+            OAuthMsg::PasswordTokenRequest {
+                scope,
+                client_secret,
+            } => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header(
+                        "Authorization",
+                        format!("Basic {}", basic(CLIENT_ID, s)),
+                    ),
+                    None => m,
+                };
+                let m = m
+                    .form_field("grant_type", "password")
+                    .form_field("username", USERNAME)
+                    .form_field("password", PASSWORD)
+                    .form_field("scope", scope.clone());
+                match client_secret {
+                    Some(_) => m,
+                    None => m.form_field("client_id", CLIENT_ID),
+                }
+            }
+            OAuthMsg::Unavailable => Message::response("HTTP/1.1 503 Service Unavailable")
+                .header("Retry-After", "5")
+                .header("Cache-Control", "no-store"),
+            OAuthMsg::Revoke { token, hint } => {
+                Message::request(format!("POST {AUTH_ORIGIN}/revoke HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .form_field("token", token.clone())
+                    .form_field("token_type_hint", *hint)
+                    .form_field("client_id", CLIENT_ID)
+            }
+            OAuthMsg::Revoked => Message::response("HTTP/1.1 200 OK"),
+            OAuthMsg::LeakedAuthorize(r) => {
+                Message::one_way(format!("GET {} (seen by Mallory)", r.url()))
+            }
+            OAuthMsg::LeakedTokens {
+                access_token,
+                refresh_token,
+            } => {
+                let m = Message::one_way("Planner's tokens, seen by Mallory")
+                    .header("Content-Type", "application/json");
+                let m = match access_token {
+                    Some(a) => m.field("access_token", a.clone()),
+                    None => m,
+                };
+                match refresh_token {
+                    Some(r) => m.field("refresh_token", r.clone()),
+                    None => m,
+                }
+            }
+            OAuthMsg::PhishingLink(r) => {
+                Message::one_way(format!("<a href=\"{}\">Connect your calendar</a>", r.url()))
+            }
+            OAuthMsg::Callback(r @ AuthzResult::Token { .. }) => Message::request(format!(
+                "GET {REDIRECT_URI} HTTP/1.1 (the #fragment stays in the browser: Planner's script reads it from {})",
+                r.url()
+            )),
             OAuthMsg::Callback(r) => Message::request(format!("GET {} HTTP/1.1", r.url())),
             OAuthMsg::CallbackPage { ok, text } => Message::response(if *ok {
                 "HTTP/1.1 200 OK"
@@ -285,13 +598,23 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier,
+                redirect_uri,
+                client_secret,
             } => {
                 let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
+                    None => m,
+                };
+                let m = m
                     .form_field("grant_type", "authorization_code")
                     .form_field("code", code.clone())
-                    .form_field("redirect_uri", REDIRECT_URI)
-                    .form_field("client_id", CLIENT_ID);
+                    .form_field("redirect_uri", redirect_uri.clone());
+                let m = match client_secret {
+                    Some(_) => m,
+                    None => m.form_field("client_id", CLIENT_ID),
+                };
                 match code_verifier {
                     Some(v) => m.form_field("code_verifier", v.clone()),
                     None => m,
@@ -311,14 +634,25 @@ impl LabMsg for OAuthMsg {
                     None => m,
                 }
             }
+            OAuthMsg::TokenError {
+                error: "invalid_client",
+            } => Message::response("HTTP/1.1 401 Unauthorized")
+                .header("WWW-Authenticate", "Basic realm=\"auth.example\"")
+                .header("Content-Type", "application/json")
+                .header("Cache-Control", "no-store")
+                .field("error", "invalid_client"),
             OAuthMsg::TokenError { error } => Message::response("HTTP/1.1 400 Bad Request")
                 .header("Content-Type", "application/json")
                 .header("Cache-Control", "no-store")
                 .field("error", *error),
             OAuthMsg::ApiCall { write, token } => {
-                Message::request(format!("{} HTTP/1.1", api_line(*write)))
-                    .header("Host", "calendar.example")
-                    .header("Authorization", format!("Bearer {token}"))
+                let m = Message::request(format!("{} HTTP/1.1", api_line(*write)))
+                    .header("Host", "calendar.example");
+                if token.is_empty() {
+                    m
+                } else {
+                    m.header("Authorization", format!("Bearer {token}"))
+                }
             }
             OAuthMsg::ApiResponse {
                 write,
@@ -328,12 +662,23 @@ impl LabMsg for OAuthMsg {
                 let m = Message::response(format!("HTTP/1.1 {status} {}", reason(*status)));
                 match (status, error) {
                     (401, None) => m.header("WWW-Authenticate", "Bearer realm=\"calendar\""),
+                    (403, Some(e)) => m.header(
+                        "WWW-Authenticate",
+                        format!(
+                            "Bearer realm=\"calendar\", error=\"{e}\", scope=\"{}\"",
+                            if *write {
+                                "calendar.write"
+                            } else {
+                                "calendar.read"
+                            }
+                        ),
+                    ),
                     (_, Some(e)) => m.header(
                         "WWW-Authenticate",
                         format!("Bearer realm=\"calendar\", error=\"{e}\""),
                     ),
                     _ if *write => m.field("id", "evt_2").field("summary", "Dentist"),
-                    _ => m.field("items", "[Standup, Lunch with Sam]"),
+                    _ => m.field("items", r#"["Standup","Lunch with Sam"]"#),
                 }
             }
             OAuthMsg::LeakedCallback(r) => Message::one_way(format!("GET {} (seen by Mallory)", r.url())),
@@ -354,7 +699,7 @@ impl LabMsg for OAuthMsg {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .form_field("token", token.clone())
             }
-            OAuthMsg::Introspection { active, scope } => {
+            OAuthMsg::Introspection { active, scope, .. } => {
                 let m = Message::response("HTTP/1.1 200 OK")
                     .header("Content-Type", "application/json")
                     .field("active", active.to_string());

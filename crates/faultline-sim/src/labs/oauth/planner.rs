@@ -1,19 +1,28 @@
 //! Planner, the client app (a public client: no secret). It starts the
-//! authorization code flow with state, nonce and PKCE, checks the state on
-//! the callback, exchanges the code, checks the ID token (signature with
-//! the server's JWKS, `aud` = Planner, `nonce`), then calls the calendar
-//! API with the access token: a read, then a write.
+//! authorization code flow with state, nonce (OIDC) and PKCE (S256, plain
+//! or none), checks the state on the callback, exchanges the code, checks
+//! the ID token (signature with the server's JWKS, `aud` = Planner,
+//! `nonce`), then calls the calendar API with the access token: a read, a
+//! write and, when set, later reads. An expired access token is refreshed
+//! first (rotation: the new refresh token replaces the old one). Lab
+//! faults: Alice disconnects Planner (it revokes its refresh token at
+//! `/revoke`), its tokens leak to Mallory, a call goes out without its
+//! token.
 
-use super::config::{random_token, random_words, OAuthConfig, AUTH, CALENDAR};
-use super::msg::{AuthzRequest, AuthzResult, OAuthMsg, Tokens, CLIENT_ID, REQUESTED};
+use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH, CALENDAR};
+use super::msg::{AuthzRequest, AuthzResult, OAuthMsg, Tokens, CLIENT_ID, REDIRECT_URI};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
-use crate::jose::{code_challenge_s256, code_verifier, verify_es256, EcJwk};
+use crate::jose::{code_challenge_s256, code_verifier, verify_es256, verify_hs256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::scenario::Config;
 
 const TOKEN_TIMEOUT: u32 = 1;
 const NEXT_CALL: u32 = 2;
+const REFRESH_TIMEOUT: u32 = 3;
 const TOKEN_TIMEOUT_MS: u64 = 3_000;
 const CALL_AFTER_MS: u64 = 400;
+/// Between the later reads ("syncs").
+pub const SYNC_EVERY_MS: u64 = 5_000;
 
 pub static PLANNER_MACHINE: StateMachine = StateMachine {
     name: "Planner (client app)",
@@ -21,8 +30,12 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         "idle",
         "awaiting_code",
         "exchanging_code",
+        "awaiting_password",
+        "exchanging_password",
         "connected",
         "calling_api",
+        "refreshing",
+        "signed_out",
         "failed",
     ],
     transitions: &[
@@ -30,6 +43,13 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         Transition::new("awaiting_code", "got_code", "exchanging_code"),
         Transition::new("awaiting_code", "state_mismatch", "awaiting_code"),
         Transition::new("awaiting_code", "access_denied", "failed"),
+        Transition::new("awaiting_code", "authorize_error", "failed"),
+        Transition::new("awaiting_code", "implicit_token", "connected"),
+        Transition::new("idle", "ask_password", "awaiting_password"),
+        Transition::new("awaiting_password", "got_password", "exchanging_password"),
+        Transition::new("exchanging_password", "tokens", "connected"),
+        Transition::new("exchanging_password", "token_error", "failed"),
+        Transition::new("exchanging_password", "token_timeout", "failed"),
         Transition::new("exchanging_code", "tokens", "connected"),
         Transition::new("exchanging_code", "id_token_rejected", "failed"),
         Transition::new("exchanging_code", "token_error", "failed"),
@@ -38,6 +58,12 @@ pub static PLANNER_MACHINE: StateMachine = StateMachine {
         Transition::new("connected", "call_api", "calling_api"),
         Transition::new("calling_api", "api_ok", "connected"),
         Transition::new("calling_api", "api_refused", "connected"),
+        Transition::new("connected", "refresh", "refreshing"),
+        Transition::new("refreshing", "refreshed", "connected"),
+        Transition::new("refreshing", "refresh_refused", "signed_out"),
+        Transition::new("refreshing", "refresh_timeout", "signed_out"),
+        Transition::new("connected", "disconnect", "signed_out"),
+        Transition::new("calling_api", "disconnect", "signed_out"),
     ],
 };
 
@@ -50,9 +76,24 @@ pub struct Planner {
     code: Option<String>,
     jwk: Option<EcJwk>,
     pub tokens: Option<Tokens>,
+    /// When the current access token arrived (its expires_in counts from
+    /// here).
+    got_at: u64,
     browser: ActorId,
     calls: u32,
     retried: bool,
+    /// The "forget-token" fault: the next call has no Authorization header.
+    drop_token: bool,
+    /// The leak faults: every access (refresh) token Planner holds from
+    /// then on reaches Mallory.
+    leak_access: bool,
+    leak_refresh: bool,
+    /// Planner's client secret (a confidential client).
+    secret: Option<String>,
+    /// Planner received the user's password (the password grant).
+    pub saw_password: bool,
+    /// Sign-ins Planner granted on a token that was not issued to it.
+    pub foreign_logins: u32,
 }
 
 impl Planner {
@@ -65,9 +106,16 @@ impl Planner {
             code: None,
             jwk: None,
             tokens: None,
+            got_at: 0,
             browser: 0,
             calls: 0,
             retried: false,
+            drop_token: false,
+            leak_access: false,
+            leak_refresh: false,
+            secret: None,
+            saw_password: false,
+            foreign_logins: 0,
         }
     }
 
@@ -82,6 +130,8 @@ impl Planner {
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier: self.verifier.clone(),
+                redirect_uri: REDIRECT_URI.into(),
+                client_secret: self.secret.clone(),
             },
         );
         ctx.set_timer(
@@ -89,6 +139,29 @@ impl Planner {
             TOKEN_TIMEOUT,
             TimerKind::Timeout,
             "token request times out",
+        );
+    }
+
+    /// The calls Planner makes once connected: a read, a write, then the
+    /// later reads.
+    fn planned_calls(&self) -> u32 {
+        2 + self.cfg.later_reads
+    }
+
+    fn schedule_next_call(&self, ctx: &mut Ctx<OAuthMsg>) {
+        if self.calls >= self.planned_calls() {
+            return;
+        }
+        let after = if self.calls < 2 {
+            CALL_AFTER_MS
+        } else {
+            SYNC_EVERY_MS
+        };
+        ctx.set_timer(
+            after,
+            NEXT_CALL,
+            TimerKind::Work,
+            "Planner calls the calendar API",
         );
     }
 
@@ -104,66 +177,314 @@ impl Planner {
             .as_ref()
             .map(|r| r.state.clone())
             .unwrap_or_default();
-        let (got_state, code) = match &result {
-            AuthzResult::Code { code, state } => (state.clone(), Some(code.clone())),
-            AuthzResult::Error { state, .. } => (state.clone(), None),
+        let (got_state, code, error) = match &result {
+            AuthzResult::Code { code, state } => (state.clone(), Some(code.clone()), None),
+            AuthzResult::Error { state, error } => (state.clone(), None, Some(*error)),
+            AuthzResult::Token { state, .. } => (state.clone(), None, None),
         };
         if self.cfg.check_state && got_state != sent {
             ctx.fire(&mut self.machine, "state_mismatch");
             ctx.say("The state in the callback is not the one Planner sent: this callback did not come from its own login (a CSRF attempt). Planner refuses it and keeps waiting for Alice's own.");
             return;
         }
+        if let AuthzResult::Token {
+            access_token,
+            expires_in_s,
+            ..
+        } = result
+        {
+            ctx.fire(&mut self.machine, "implicit_token");
+            ctx.say("Planner's page script reads the access token from the URL fragment. It has no refresh token and no proof of which app the token was issued to.");
+            self.tokens = Some(Tokens {
+                access_token,
+                expires_in_s,
+                refresh_token: String::new(),
+                scope: String::new(),
+                id_token: None,
+            });
+            self.got_at = ctx.now();
+            self.leak(ctx);
+            self.page(true, "Calendar connected.", ctx);
+            self.schedule_next_call(ctx);
+            return;
+        }
         let Some(code) = code else {
-            ctx.fire(&mut self.machine, "access_denied");
-            ctx.say("The callback carries error=access_denied: Alice said no. Planner has no code and asks for nothing more.");
-            self.page(false, "You did not allow access to your calendar.", ctx);
+            if error == Some("access_denied") {
+                ctx.fire(&mut self.machine, "access_denied");
+                ctx.say("The callback carries error=access_denied: Alice said no. Planner has no code and asks for nothing more.");
+                self.page(false, "You did not allow access to your calendar.", ctx);
+            } else {
+                ctx.fire(&mut self.machine, "authorize_error");
+                let error = error.unwrap_or_default();
+                ctx.say_with(|| format!("The callback carries error={error}: no code. Planner shows Alice an error and she can try again later."));
+                self.page(
+                    false,
+                    "The sign-in service could not handle the request.",
+                    ctx,
+                );
+            }
             return;
         };
         ctx.fire(&mut self.machine, "got_code");
-        ctx.say(if self.cfg.check_state {
-            "The state matches the one Planner sent. Planner exchanges the code at the token endpoint, with its code_verifier: only the app that made the challenge knows it."
-        } else {
-            "Planner does not check the state (a mistake). It exchanges the code at the token endpoint."
+        ctx.say(match (self.cfg.check_state, self.verifier.is_some()) {
+            (true, true) => "The state matches the one Planner sent. Planner exchanges the code at the token endpoint, with its code_verifier: only the app that made the challenge knows it.",
+            (true, false) => "The state matches the one Planner sent. Planner exchanges the code at the token endpoint (no PKCE: nothing proves it is the app that asked).",
+            _ => "Planner does not check the state (a mistake). It exchanges the code at the token endpoint.",
         });
         self.code = Some(code);
         self.send_token_request(ctx);
     }
 
-    fn on_tokens(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
-        if self.machine.current != "exchanging_code" {
-            return;
-        }
-        ctx.cancel_timer(TOKEN_TIMEOUT);
+    /// The ID token verifies (HS256 with Planner's client secret when it
+    /// has one, else ES256 with the JWKS), is for Planner and echoes the
+    /// nonce Planner sent.
+    fn id_token_ok(&self, tokens: &Tokens) -> bool {
         let nonce = self
             .request
             .as_ref()
-            .map(|r| r.nonce.clone())
+            .and_then(|r| r.nonce.clone())
             .unwrap_or_default();
-        let id_ok = match (&tokens.id_token, &self.jwk) {
-            (Some(id), Some(jwk)) => {
-                verify_es256(id, jwk).is_ok()
+        let signed = |id: &str| match (&self.secret, &self.jwk) {
+            (Some(secret), _) => verify_hs256(id, secret.as_bytes()).is_ok(),
+            (None, Some(jwk)) => verify_es256(id, jwk).is_ok(),
+            _ => false,
+        };
+        match &tokens.id_token {
+            Some(id) => {
+                signed(id)
                     && crate::message::Jws::decode(id).is_some_and(|j| {
                         j.payload.contains(&format!("\"aud\":\"{CLIENT_ID}\""))
                             && j.payload.contains(&format!("\"nonce\":\"{nonce}\""))
                     })
             }
             _ => false,
-        };
-        if !id_ok {
+        }
+    }
+
+    fn on_tokens(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
+        match self.machine.current {
+            "exchanging_code" => {}
+            "exchanging_password" => {
+                ctx.cancel_timer(TOKEN_TIMEOUT);
+                ctx.fire(&mut self.machine, "tokens");
+                ctx.say("Planner has tokens for the calendar API, and Alice's password too. It works, which is why the anti-pattern survives.");
+                self.tokens = Some(tokens);
+                self.got_at = ctx.now();
+                self.leak(ctx);
+                self.page(true, "Calendar connected.", ctx);
+                self.schedule_next_call(ctx);
+                return;
+            }
+            "refreshing" => return self.on_refreshed(tokens, ctx),
+            _ => return,
+        }
+        ctx.cancel_timer(TOKEN_TIMEOUT);
+        if self.cfg.oidc && !self.id_token_ok(&tokens) {
             ctx.fire(&mut self.machine, "id_token_rejected");
             ctx.say("The ID token does not verify against the server's key, or its audience or nonce is wrong: Planner rejects the login.");
             self.page(false, "Sign-in could not be verified.", ctx);
             return;
         }
         ctx.fire(&mut self.machine, "tokens");
-        ctx.say("Planner checks the ID token: the signature verifies with the key from /jwks, aud is planner, and the nonce is the one it sent. Alice is signed in, and Planner holds an access token meant for the calendar API.");
+        ctx.say(if self.cfg.oidc {
+            "Planner checks the ID token: the signature verifies with the key from /jwks, aud is planner, and the nonce is the one it sent. Alice is signed in, and Planner holds an access token meant for the calendar API."
+        } else {
+            "Plain OAuth, no OpenID Connect: Planner holds an access token for the calendar API, but no ID token. It can read a calendar; it does not know who signed in."
+        });
         self.tokens = Some(tokens);
+        self.got_at = ctx.now();
+        self.leak(ctx);
         self.page(true, "Calendar connected.", ctx);
-        ctx.set_timer(
-            CALL_AFTER_MS,
-            NEXT_CALL,
-            TimerKind::Work,
-            "Planner calls the calendar API",
+        self.schedule_next_call(ctx);
+    }
+
+    fn on_refreshed(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.cancel_timer(REFRESH_TIMEOUT);
+        ctx.fire(&mut self.machine, "refreshed");
+        ctx.say("Planner stores the new access token and the new refresh token; the old refresh token is used up. It makes the call it was about to make.");
+        let id_token = self.tokens.as_ref().and_then(|t| t.id_token.clone());
+        self.tokens = Some(Tokens {
+            id_token: tokens.id_token.clone().or(id_token),
+            ..tokens
+        });
+        self.got_at = ctx.now();
+        self.leak(ctx);
+        self.call(ctx);
+    }
+
+    /// Whether Planner's own clock says the access token has expired.
+    fn expired(&self, now: u64) -> bool {
+        self.tokens
+            .as_ref()
+            .is_some_and(|t| now >= self.got_at + t.expires_in_s * 1000)
+    }
+
+    fn call(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let Some(t) = &self.tokens else { return };
+        let write = self.calls == 1;
+        let token = if std::mem::take(&mut self.drop_token) {
+            String::new()
+        } else {
+            t.access_token.clone()
+        };
+        ctx.fire(&mut self.machine, "call_api");
+        ctx.say(match (write, token.is_empty()) {
+            (_, true) => "A bug after a page reload: Planner calls the calendar API without its Authorization header.",
+            (true, _) => "Planner adds an event: POST with the access token as a Bearer token. This needs calendar.write.",
+            (false, _) => "Planner reads Alice's events: GET with the access token as a Bearer token. This needs calendar.read.",
+        });
+        ctx.send(CALENDAR, OAuthMsg::ApiCall { write, token });
+    }
+
+    fn on_next_call(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let Some(t) = &self.tokens else { return };
+        if self.expired(ctx.now()) && !t.refresh_token.is_empty() {
+            let refresh_token = t.refresh_token.clone();
+            ctx.fire(&mut self.machine, "refresh");
+            ctx.say("The access token's expires_in has run out. Planner uses its refresh token at the token endpoint (grant_type=refresh_token) instead of sending Alice through the login again.");
+            ctx.send(
+                AUTH,
+                OAuthMsg::RefreshRequest {
+                    refresh_token,
+                    client_secret: self.secret.clone(),
+                },
+            );
+            ctx.set_timer(
+                TOKEN_TIMEOUT_MS,
+                REFRESH_TIMEOUT,
+                TimerKind::Timeout,
+                "refresh times out",
+            );
+        } else {
+            self.call(ctx);
+        }
+    }
+
+    fn on_api_response(&mut self, status: u16, write: bool, ctx: &mut Ctx<OAuthMsg>) {
+        self.calls += 1;
+        let ok = (200..300).contains(&status);
+        ctx.fire(&mut self.machine, if ok { "api_ok" } else { "api_refused" });
+        let what = if write {
+            "adding an event"
+        } else {
+            "reading events"
+        };
+        ctx.say_with(|| match status {
+            200 | 201 => format!("The calendar API accepts the token for {what}."),
+            403 => format!(
+                "403 insufficient_scope: the token does not allow {what}. Alice did not grant it."
+            ),
+            _ => format!("{status}: the calendar API refuses the call for {what}."),
+        });
+        self.schedule_next_call(ctx);
+    }
+
+    /// "Sign in with a token" (`POST /login/token`): with the common
+    /// mistake, any genuine, unexpired access token signs its `sub` in;
+    /// done right, only an ID token issued to Planner (`aud`) for a login
+    /// Planner started (`nonce`) does.
+    fn on_token_login(
+        &mut self,
+        from: ActorId,
+        access: &str,
+        id: Option<&str>,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        let claims = |t: &str| {
+            crate::message::Jws::decode(t)
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j.payload).ok())
+        };
+        let genuine = |t: &str| {
+            self.jwk
+                .as_ref()
+                .is_some_and(|k| verify_es256(t, k).is_ok())
+        };
+        let now_s = crate::jose::unix_time(ctx.now());
+        let user = if self.cfg.access_token_login {
+            let c = claims(access).filter(|_| genuine(access));
+            let live = c
+                .as_ref()
+                .and_then(|c| c["exp"].as_u64())
+                .is_some_and(|exp| now_s < exp);
+            let for_planner = c
+                .as_ref()
+                .is_some_and(|c| c["client_id"].as_str() == Some(CLIENT_ID));
+            match (live, for_planner) {
+                (true, false) => {
+                    self.foreign_logins += 1;
+                    ctx.data_changed();
+                    ctx.say("Planner checks only that the access token is genuine and unexpired, then signs in its sub, alice. It never asks whom the token was issued to: client_id is quizzly. Mallory is now signed in to Planner as Alice.");
+                    Some(super::msg::USERNAME)
+                }
+                (true, true) => {
+                    ctx.say("A genuine, unexpired access token issued to Planner: Planner signs in its sub.");
+                    Some(super::msg::USERNAME)
+                }
+                _ => {
+                    ctx.say("The access token is not genuine or has expired: refused.");
+                    None
+                }
+            }
+        } else {
+            let sent = self.request.as_ref().and_then(|r| r.nonce.clone());
+            let c = id.filter(|t| genuine(t)).and_then(claims);
+            let aud = c
+                .as_ref()
+                .and_then(|c| c["aud"].as_str().map(str::to_string));
+            let nonce = c
+                .as_ref()
+                .and_then(|c| c["nonce"].as_str().map(str::to_string));
+            if aud.as_deref() == Some(CLIENT_ID) && nonce.is_some() && nonce == sent {
+                ctx.say("A genuine ID token issued to Planner for a login Planner started: it signs in its sub.");
+                Some(super::msg::USERNAME)
+            } else {
+                ctx.say_with(|| format!("Planner asks for proof of who signed in: an ID token issued to it. This one's aud is {}, not planner, and its nonce is not one Planner made: it was issued to another app. Refused.", aud.as_deref().unwrap_or("missing")));
+                None
+            }
+        };
+        ctx.send(from, OAuthMsg::LoginResult { user });
+    }
+
+    fn disconnect(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let Some(t) = self.tokens.take() else {
+            return;
+        };
+        ctx.cancel_timer(NEXT_CALL);
+        ctx.fire(&mut self.machine, "disconnect");
+        ctx.say("Alice clicks \"Disconnect my calendar\" in Planner. Planner revokes its refresh token at the server's /revoke endpoint (RFC 7009) and forgets its tokens.");
+        ctx.send(
+            AUTH,
+            OAuthMsg::Revoke {
+                token: t.refresh_token,
+                hint: "refresh_token",
+            },
+        );
+    }
+
+    /// Send Mallory the tokens the leak faults expose, if Planner holds any.
+    fn leak(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let Some(t) = &self.tokens else {
+            return;
+        };
+        let access_token = self.leak_access.then(|| t.access_token.clone());
+        let refresh_token = self
+            .leak_refresh
+            .then(|| t.refresh_token.clone())
+            .filter(|r| !r.is_empty());
+        if access_token.is_none() && refresh_token.is_none() {
+            return;
+        }
+        ctx.say(if refresh_token.is_some() {
+            "Planner's refresh token leaks to Mallory (read from the app's storage by an injected script)."
+        } else {
+            "Planner's access token leaks to Mallory (a debug log line shipped to a third party)."
+        });
+        ctx.send(
+            ATTACKER,
+            OAuthMsg::LeakedTokens {
+                access_token,
+                refresh_token,
+            },
         );
     }
 }
@@ -186,8 +507,15 @@ impl Actor for Planner {
     fn on_crash(&mut self) {
         // A single-page app keeps its state in memory: a reload loses the
         // verifier, the state and the tokens.
-        let cfg = self.cfg.clone();
-        *self = Planner::new(&cfg);
+        // A server app's secret is in its configuration, and a password
+        // it received may be in its logs: both outlive a crash.
+        let fresh = Planner::new(&self.cfg);
+        *self = Planner {
+            secret: self.secret.take(),
+            saw_password: self.saw_password,
+            foreign_logins: self.foreign_logins,
+            ..fresh
+        };
     }
 
     fn on_start(&mut self, ctx: &mut Ctx<OAuthMsg>) {
@@ -197,68 +525,143 @@ impl Actor for Planner {
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
             OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
+            OAuthMsg::ClientSecret { secret } => self.secret = Some(secret),
+            OAuthMsg::TokenLogin {
+                access_token,
+                id_token,
+            } => self.on_token_login(from, &access_token, id_token.as_deref(), ctx),
+            OAuthMsg::Connect if self.machine.current == "idle" && self.cfg.password_grant => {
+                self.browser = from;
+                ctx.fire(&mut self.machine, "ask_password");
+                ctx.say("Password grant: instead of sending Alice to the authorization server, Planner shows its own form asking for her calendar username and password.");
+                ctx.send(from, OAuthMsg::PlannerLoginPage);
+            }
+            OAuthMsg::PlannerLogin if self.machine.current == "awaiting_password" => {
+                self.browser = from;
+                self.saw_password = true;
+                ctx.data_changed();
+                ctx.fire(&mut self.machine, "got_password");
+                ctx.say(if self.secret.is_some() {
+                    "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password), authenticating itself with its client secret."
+                } else {
+                    "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password); as a public client it has no secret to authenticate with."
+                });
+                ctx.send(
+                    AUTH,
+                    OAuthMsg::PasswordTokenRequest {
+                        scope: self.cfg.requested().replace("openid ", ""),
+                        client_secret: self.secret.clone(),
+                    },
+                );
+                ctx.set_timer(
+                    TOKEN_TIMEOUT_MS,
+                    TOKEN_TIMEOUT,
+                    TimerKind::Timeout,
+                    "token request times out",
+                );
+            }
             OAuthMsg::Connect if self.machine.current == "idle" => {
                 self.browser = from;
                 let state = random_token(ctx, 2);
-                let nonce = random_token(ctx, 2);
-                let challenge = self.cfg.pkce.then(|| {
-                    let v = code_verifier(random_words(ctx));
-                    let c = code_challenge_s256(&v);
-                    self.verifier = Some(v);
-                    c
-                });
+                let nonce = self.cfg.oidc.then(|| random_token(ctx, 2));
+                let challenge = match self.cfg.pkce {
+                    _ if self.cfg.implicit => None,
+                    Pkce::Off => None,
+                    pkce => {
+                        let v = code_verifier(random_words(ctx));
+                        let c = if pkce == Pkce::Plain {
+                            v.clone()
+                        } else {
+                            code_challenge_s256(&v)
+                        };
+                        self.verifier = Some(v);
+                        Some(c)
+                    }
+                };
                 ctx.fire(&mut self.machine, "start_login");
-                ctx.say(if self.cfg.pkce {
-                    "Planner makes a random state (against CSRF), a nonce (for the ID token) and a code_verifier; it keeps them and sends only the verifier's SHA-256 hash, the code_challenge. It redirects the browser to the authorization server."
-                } else {
-                    "Planner makes a random state and a nonce, but no PKCE verifier, and redirects the browser to the authorization server."
+                ctx.say(match self.cfg.pkce {
+                    Pkce::S256 => "Planner makes a random state (against CSRF), a nonce (for the ID token) and a code_verifier; it keeps them and sends only the verifier's SHA-256 hash, the code_challenge. It redirects the browser to the authorization server.",
+                    Pkce::Plain => "Planner makes a random state, a nonce and a code_verifier, and sends the verifier itself as the challenge (method plain): anyone who sees this URL knows it.",
+                    Pkce::Off => "Planner makes a random state and a nonce, but no PKCE verifier, and redirects the browser to the authorization server.",
                 });
                 let req = AuthzRequest {
-                    scope: REQUESTED.into(),
+                    redirect_uri: REDIRECT_URI.into(),
+                    scope: self.cfg.requested().into(),
                     state,
                     nonce,
                     code_challenge: challenge,
+                    plain: self.cfg.pkce == Pkce::Plain,
+                    implicit: self.cfg.implicit,
                 };
                 self.request = Some(req.clone());
                 ctx.send(from, OAuthMsg::RedirectToAuthorize(req));
             }
             OAuthMsg::Callback(result) => self.on_callback(result, ctx),
             OAuthMsg::TokenResponse(t) => self.on_tokens(t, ctx),
-            OAuthMsg::TokenError { error } if self.machine.current == "exchanging_code" => {
+            OAuthMsg::TokenError { .. } | OAuthMsg::Unavailable
+                if matches!(
+                    self.machine.current,
+                    "exchanging_code" | "exchanging_password"
+                ) =>
+            {
                 ctx.cancel_timer(TOKEN_TIMEOUT);
                 ctx.fire(&mut self.machine, "token_error");
+                let why = match msg {
+                    OAuthMsg::TokenError { error } => error,
+                    _ => "503, the server is overloaded",
+                };
                 ctx.say_with(|| {
-                    format!("The token endpoint refuses: {error}. Planner is not connected.")
+                    format!("The token endpoint refuses: {why}. Planner is not connected.")
                 });
                 self.page(false, "Could not connect your calendar.", ctx);
+            }
+            OAuthMsg::TokenError { .. } | OAuthMsg::Unavailable
+                if self.machine.current == "refreshing" =>
+            {
+                ctx.cancel_timer(REFRESH_TIMEOUT);
+                ctx.fire(&mut self.machine, "refresh_refused");
+                ctx.say("The refresh is refused. Planner drops its tokens: Alice will have to sign in again.");
+                self.tokens = None;
+            }
+            OAuthMsg::Revoked => {
+                ctx.say("The server confirms with 200 (it would say 200 for a token it did not know, too: there is nothing for the client to retry).");
             }
             OAuthMsg::ApiResponse { status, write, .. }
                 if self.machine.current == "calling_api" =>
             {
-                self.calls += 1;
-                let ok = (200..300).contains(&status);
-                ctx.fire(&mut self.machine, if ok { "api_ok" } else { "api_refused" });
-                let what = if write {
-                    "adding an event"
-                } else {
-                    "reading events"
-                };
-                ctx.say_with(|| match status {
-                    200 | 201 => format!("The calendar API accepts the token for {what}."),
-                    403 => format!("403 insufficient_scope: the token does not allow {what}. Alice did not grant it."),
-                    _ => format!("{status}: the calendar API refuses the token for {what}."),
-                });
-                if self.calls < 2 {
-                    ctx.set_timer(
-                        CALL_AFTER_MS,
-                        NEXT_CALL,
-                        TimerKind::Work,
-                        "Planner calls the calendar API",
-                    );
-                }
+                self.on_api_response(status, write, ctx)
             }
             _ => {}
         }
+    }
+
+    fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<OAuthMsg>) -> bool {
+        match name {
+            "disconnect" => {
+                if matches!(self.machine.current, "connected" | "calling_api") {
+                    self.disconnect(ctx);
+                } else {
+                    ctx.say("Alice clicks \"Disconnect\", but Planner is not connected: nothing to revoke.");
+                }
+            }
+            "leak-access-token" | "leak-refresh-token" => {
+                if name == "leak-access-token" {
+                    self.leak_access = true;
+                } else {
+                    self.leak_refresh = true;
+                }
+                if self.tokens.is_none() {
+                    ctx.say("Planner holds no token yet: the next one it gets will leak.");
+                }
+                self.leak(ctx);
+            }
+            "forget-token" => {
+                self.drop_token = true;
+                ctx.say("From now on, Planner's next calendar call will go out without its token.");
+            }
+            _ => return false,
+        }
+        true
     }
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<OAuthMsg>) {
@@ -269,23 +672,17 @@ impl Actor for Planner {
                 ctx.say("No answer from the token endpoint. Planner sends the same code again, but a code is single-use: if the first request got through, this one will be refused (unlike a payment with an idempotency key, there is no stored answer to replay).");
                 self.send_token_request(ctx);
             }
-            (TOKEN_TIMEOUT, "exchanging_code") => {
+            (TOKEN_TIMEOUT, "exchanging_code" | "exchanging_password") => {
                 ctx.fire(&mut self.machine, "token_timeout");
                 ctx.say("Still no answer: Planner gives up.");
                 self.page(false, "The sign-in timed out.", ctx);
             }
-            (NEXT_CALL, "connected") => {
-                let Some(t) = &self.tokens else { return };
-                let write = self.calls == 1;
-                let token = t.access_token.clone();
-                ctx.fire(&mut self.machine, "call_api");
-                ctx.say(if write {
-                    "Planner adds an event: POST with the access token as a Bearer token. This needs calendar.write."
-                } else {
-                    "Planner reads Alice's events: GET with the access token as a Bearer token. This needs calendar.read."
-                });
-                ctx.send(CALENDAR, OAuthMsg::ApiCall { write, token });
+            (REFRESH_TIMEOUT, "refreshing") => {
+                ctx.fire(&mut self.machine, "refresh_timeout");
+                ctx.say("The token endpoint does not answer the refresh. Planner cannot renew its access: Alice will have to sign in again.");
+                self.tokens = None;
             }
+            (NEXT_CALL, "connected") => self.on_next_call(ctx),
             _ => {}
         }
     }

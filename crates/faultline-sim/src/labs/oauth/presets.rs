@@ -3,9 +3,9 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{LabFaultInfo, PaletteEntry, Preset};
+use crate::lab::{ConfigField, FieldKind, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
-use crate::scenario::{ConfigValue::Bool, ConfigValue::Choice, Scenario};
+use crate::scenario::{ConfigValue::Bool, ConfigValue::Choice, ConfigValue::Int, Scenario};
 
 const SEED: u64 = 11;
 
@@ -36,10 +36,60 @@ fn duplicated_token_request() -> Scenario {
     })
 }
 
-/// The lab faults the actors understand (none takes parameters).
+/// How long the authorization server stays overloaded or down.
+fn for_ms() -> Vec<ConfigField> {
+    vec![ConfigField {
+        key: super::auth_server::FOR_MS,
+        label: "For",
+        help: "How long it lasts.",
+        kind: FieldKind::Number {
+            default: super::auth_server::DEFAULT_FOR_MS as i64,
+            min: 1_000,
+            max: 60_000,
+            step: 1_000,
+            unit: "ms",
+        },
+    }]
+}
+
+/// The lab faults the actors understand.
 pub fn lab_faults() -> Vec<LabFaultInfo> {
     let spec = LabFaultInfo::plain;
     vec![
+        LabFaultInfo {
+            name: "overloaded",
+            help: "The authorization server sheds load: /authorize redirects back with error=temporarily_unavailable, /token answers 503.",
+            params: for_ms(),
+        },
+        LabFaultInfo {
+            name: "down",
+            help: "The authorization server answers nothing: browsers and clients time out.",
+            params: for_ms(),
+        },
+        spec(
+            "leak-access-token",
+            "From now on every access token Planner holds leaks to Mallory, who reads the calendar with it.",
+        ),
+        spec(
+            "leak-refresh-token",
+            "From now on Planner's refresh token leaks to Mallory, who replays the first one she gets 6 s later.",
+        ),
+        spec(
+            "disconnect",
+            "Alice disconnects Planner: it revokes its refresh token at /revoke (RFC 7009).",
+        ),
+        spec(
+            "forget-token",
+            "Planner's next calendar call goes out without its Authorization header.",
+        ),
+        spec(
+            "token-substitution",
+            "Mallory hands Planner's \"sign in with a token\" endpoint the tokens her Quizzly app got for Alice.",
+        ),
+        spec(
+            "phishing-link",
+            "Mallory sends Alice a link to /authorize with Planner's client_id and a look-alike redirect_uri.",
+        ),
         spec(
             "leak-code",
             "The browser's next callback URL, code included, also reaches Mallory.",
@@ -122,7 +172,7 @@ pub fn presets() -> Vec<Preset> {
             id: "stolen-code-no-pkce",
             title: "Stolen code without PKCE",
             explanation: "The same theft when Planner does not use PKCE: nothing ties the code to Planner, so Mallory gets Alice's tokens and reads her calendar, and Planner's own exchange fails.",
-            scenario: || leaked().with(c::PKCE, Bool(false)),
+            scenario: || leaked().with(c::PKCE, Choice("off".into())),
         },
         Preset {
             id: "csrf-forged-callback",
@@ -136,7 +186,199 @@ pub fn presets() -> Vec<Preset> {
             explanation: "Planner forgets to check state and exchanges Mallory's code. The server refuses: the code has no PKCE challenge but the request has a verifier (RFC 9700 §4.8.2). Alice's own login is lost.",
             scenario: || forged().with(c::CHECK_STATE, Bool(false)),
         },
+        Preset {
+            id: "stolen-code-pkce-plain",
+            title: "Stolen code, PKCE plain",
+            explanation: "The malicious app sees the authorization request as well as the callback. With method plain the challenge is the verifier, so Mallory redeems Alice's code: use S256.",
+            scenario: || leaked().with(c::PKCE, Choice("plain".into())),
+        },
+        Preset {
+            id: "access-expires-refresh",
+            title: "Access token expires: refresh with rotation",
+            explanation: "Access tokens live 4 s. Before each later sync Planner refreshes: the server returns a new access token and a new refresh token and marks the old refresh token used.",
+            scenario: refreshing,
+        },
+        Preset {
+            id: "refresh-token-replayed",
+            title: "Stolen refresh token replayed: family revoked",
+            explanation: "Mallory steals Planner's refresh token and replays it after Planner has rotated it. A used refresh token presented again means theft: the server revokes the whole family, and Alice must sign in again.",
+            scenario: || refreshing().fault(Fault::lab(3_600, "planner", "leak-refresh-token")),
+        },
+        Preset {
+            id: "refresh-token-stolen-first",
+            title: "Stolen refresh token used first",
+            explanation: "Mallory uses the stolen refresh token before Planner does and gets fresh tokens. When Planner then presents the same (now used) token, the server revokes the family, Mallory's new tokens included.",
+            scenario: || {
+                refreshing()
+                    .with(c::ACCESS_TTL_MS, Int(8_000))
+                    .fault(Fault::lab(3_600, "planner", "leak-refresh-token"))
+            },
+        },
+        Preset {
+            id: "revoked-jwt-still-accepted",
+            title: "Revoked, but the JWT still works",
+            explanation: "Mallory holds a copy of Planner's access token. Alice disconnects Planner, which revokes its tokens at /revoke (200). The calendar API checks JWTs locally, so Mallory's copy works until it expires.",
+            scenario: revoked,
+        },
+        Preset {
+            id: "revoked-opaque-introspected",
+            title: "Revoked opaque token refused at once",
+            explanation: "The same revocation with opaque access tokens: the calendar API introspects each one, the server says active=false, and Mallory gets 401 invalid_token at once.",
+            scenario: || revoked().with(c::TOKEN_CHECK, Choice("introspect".into())),
+        },
+        Preset {
+            id: "no-token-401",
+            title: "A call without a token",
+            explanation: "Planner's first call forgets its Authorization header: 401 with WWW-Authenticate: Bearer and no error code, which says how to authenticate rather than what went wrong.",
+            scenario: || base().fault(Fault::lab(0, "planner", "forget-token")),
+        },
+        Preset {
+            id: "code-expired",
+            title: "Code expired before the exchange",
+            explanation: "Codes live 5 s here. Alice's laptop sleeps before the callback reaches Planner; when Planner exchanges the code it has expired: 400 invalid_grant.",
+            scenario: || {
+                base().with(c::CODE_TTL_MS, Int(5_000)).fault(Fault::Net {
+                    on: MsgMatch::next(0, Some(MsgClass::Request))
+                        .from("browser")
+                        .to("planner")
+                        .nth(2),
+                    action: NetAction::Delay { ms: 8_000 },
+                })
+            },
+        },
+        Preset {
+            id: "pkce-required",
+            title: "Server requires PKCE, app sends none",
+            explanation: "The server requires PKCE from public clients and Planner sends no code_challenge: the server redirects back with error=invalid_request and the state.",
+            scenario: || {
+                base()
+                    .with(c::PKCE, Choice("off".into()))
+                    .with(c::REQUIRE_PKCE, Bool(true))
+            },
+        },
+        Preset {
+            id: "auth-overloaded-authorize",
+            title: "Authorization server overloaded at /authorize",
+            explanation: "The server is overloaded when Alice arrives: it redirects her straight back to Planner with error=temporarily_unavailable and the state.",
+            scenario: || base().fault(overloaded(0)),
+        },
+        Preset {
+            id: "auth-overloaded-token",
+            title: "Authorization server overloaded at /token",
+            explanation: "The server is overloaded when Planner exchanges the code: /token has no OAuth error code for it and answers 503 Service Unavailable with Retry-After.",
+            scenario: || base().fault(overloaded(2_300)),
+        },
+        Preset {
+            id: "auth-down-token",
+            title: "Authorization server down at /token",
+            explanation: "The server goes down just before Planner exchanges the code. No answer: Planner times out, retries the single-use code once, times out again and gives up.",
+            scenario: || base().fault(Fault::lab(2_300, "auth-server", "down")),
+        },
+        Preset {
+            id: "lookalike-redirect-exact",
+            title: "Look-alike redirect URI, exact match",
+            explanation: "Mallory sends Alice a link to the real server with Planner's client_id and redirect_uri https://planner.example.mallory.test/callback. The server matches exactly: an error page, no redirect.",
+            scenario: phishing,
+        },
+        Preset {
+            id: "lookalike-redirect-prefix",
+            title: "Look-alike redirect URI, prefix match",
+            explanation: "The same link against a server that only checks the prefix: Alice's code goes to Mallory's host, and her own PKCE verifier redeems it. Exact matching is the defence.",
+            scenario: || phishing().with(c::REDIRECT_MATCH, Choice("prefix".into())),
+        },
+        Preset {
+            id: "confidential-client",
+            title: "Confidential client: secret and HS256",
+            explanation: "Planner is a server app with a client secret: it authenticates at /token with HTTP Basic, and its ID token is HS256, signed with that shared secret instead of the server's ES256 key.",
+            scenario: || base().with(c::CLIENT_TYPE, Choice("confidential".into())),
+        },
+        Preset {
+            id: "stolen-code-confidential",
+            title: "Stolen code, confidential client, no PKCE",
+            explanation: "Mallory redeems Alice's leaked code first, but Planner is a confidential client: without its client secret the token endpoint answers 401 invalid_client.",
+            scenario: || {
+                leaked()
+                    .with(c::PKCE, Choice("off".into()))
+                    .with(c::CLIENT_TYPE, Choice("confidential".into()))
+            },
+        },
+        Preset {
+            id: "implicit-grant",
+            title: "Implicit grant: the token in the URL",
+            explanation: "Deprecated (RFC 9700): the server sends the access token itself back in the redirect URL's fragment. No code, no PKCE, no refresh token, and the token sits in the browser's history.",
+            scenario: || base().with(c::GRANT, Choice("implicit".into())),
+        },
+        Preset {
+            id: "implicit-token-in-history",
+            title: "Implicit grant: token read from the history",
+            explanation: "After an implicit sign-in a malicious extension reads the browser history: the callback URL holds Alice's access token, and Mallory reads her calendar with it.",
+            scenario: || {
+                base()
+                    .with(c::GRANT, Choice("implicit".into()))
+                    .fault(Fault::lab(3_000, "browser", "leak-code"))
+            },
+        },
+        Preset {
+            id: "password-grant",
+            title: "Password grant: the anti-pattern works",
+            explanation: "Planner, a confidential server app, asks Alice for her calendar password and trades it for tokens (grant_type=password). It works, and Planner now holds her password: deprecated by RFC 9700.",
+            scenario: || {
+                base()
+                    .with(c::GRANT, Choice("password".into()))
+                    .with(c::CLIENT_TYPE, Choice("confidential".into()))
+            },
+        },
+        Preset {
+            id: "password-grant-public-client",
+            title: "Password grant from a public client",
+            explanation: "The same form in a single-page app with no secret: the server allows the password grant only to an authenticated confidential client, 400 unauthorized_client. Alice's password was given away all the same.",
+            scenario: || base().with(c::GRANT, Choice("password".into())),
+        },
+        Preset {
+            id: "token-substitution-access-token",
+            title: "Access token as login: Mallory becomes Alice",
+            explanation: "The common mistake: Planner signs in whoever presents a genuine access token. Mallory presents the one her Quizzly app got for Alice, and Planner signs her in as Alice.",
+            scenario: || substitution().with(c::LOGIN_PROOF, Choice("access_token".into())),
+        },
+        Preset {
+            id: "token-substitution-id-token",
+            title: "ID token as login: substitution refused",
+            explanation: "Done right, Planner asks for an ID token issued to it: the one Quizzly got says aud quizzly and carries Quizzly's nonce, so Planner refuses Mallory.",
+            scenario: substitution,
+        },
+        Preset {
+            id: "plain-oauth-no-oidc",
+            title: "Plain OAuth: access without identity",
+            explanation: "Without OpenID Connect Planner gets an access token and no ID token: it can read a calendar but does not know who signed in.",
+            scenario: || base().with(c::OIDC, Bool(false)),
+        },
     ]
+}
+
+/// Short-lived access tokens and two later syncs: two refreshes.
+fn refreshing() -> Scenario {
+    base()
+        .with(c::ACCESS_TTL_MS, Int(4_000))
+        .with(c::LATER_READS, Int(2))
+}
+
+/// Mallory has the access token; then Alice disconnects Planner.
+fn revoked() -> Scenario {
+    base()
+        .fault(Fault::lab(3_600, "planner", "leak-access-token"))
+        .fault(Fault::lab(5_000, "planner", "disconnect"))
+}
+
+fn substitution() -> Scenario {
+    base().fault(Fault::lab(4_000, "attacker", "token-substitution"))
+}
+
+fn phishing() -> Scenario {
+    base().fault(Fault::lab(5_000, "attacker", "phishing-link"))
+}
+
+fn overloaded(t: u64) -> Fault {
+    Fault::lab(t, "auth-server", "overloaded")
 }
 
 pub fn palette() -> Vec<PaletteEntry> {
@@ -176,9 +418,57 @@ pub fn palette() -> Vec<PaletteEntry> {
             build: |t| vec![Fault::lab(t, "attacker", "forged-callback")],
         },
         PaletteEntry {
+            id: "leak-access-token",
+            label: "Leak Planner's access token",
+            help: "From now on every access token Planner holds also reaches Mallory, who reads the calendar with it.",
+            build: |t| vec![Fault::lab(t, "planner", "leak-access-token")],
+        },
+        PaletteEntry {
+            id: "leak-refresh-token",
+            label: "Leak Planner's refresh token",
+            help: "From now on Planner's refresh tokens also reach Mallory, who replays the first one 6 s later.",
+            build: |t| vec![Fault::lab(t, "planner", "leak-refresh-token")],
+        },
+        PaletteEntry {
+            id: "disconnect",
+            label: "Alice disconnects Planner",
+            help: "Planner revokes its refresh token at /revoke and forgets its tokens.",
+            build: |t| vec![Fault::lab(t, "planner", "disconnect")],
+        },
+        PaletteEntry {
+            id: "forget-token",
+            label: "Next call without a token",
+            help: "Planner's next calendar call has no Authorization header.",
+            build: |t| vec![Fault::lab(t, "planner", "forget-token")],
+        },
+        PaletteEntry {
+            id: "auth-overloaded",
+            label: "Overload the authorization server (10 s)",
+            help: "/authorize redirects back with temporarily_unavailable; /token answers 503.",
+            build: |t| vec![overloaded(t)],
+        },
+        PaletteEntry {
+            id: "auth-down",
+            label: "Take the authorization server down (10 s)",
+            help: "It answers nothing: browsers and clients time out.",
+            build: |t| vec![Fault::lab(t, "auth-server", "down")],
+        },
+        PaletteEntry {
+            id: "token-substitution",
+            label: "Mallory signs in with Quizzly's token",
+            help: "Mallory hands Planner the tokens her Quizzly app got for Alice, as proof of login.",
+            build: |t| vec![Fault::lab(t, "attacker", "token-substitution")],
+        },
+        PaletteEntry {
+            id: "phishing-link",
+            label: "Mallory sends a look-alike redirect link",
+            help: "A link to /authorize with Planner's client_id and a redirect_uri on Mallory's look-alike host.",
+            build: |t| vec![Fault::lab(t, "attacker", "phishing-link")],
+        },
+        PaletteEntry {
             id: "browser-sleeps",
             label: "Alice's laptop sleeps 45 s",
-            help: "The browser's next request arrives 45 seconds late: long enough for a code to expire (codes live 30 s here).",
+            help: "The browser's next request arrives 45 seconds late: long enough for a code to expire (codes live 30 s by default).",
             build: |t| {
                 vec![Fault::Net {
                     on: MsgMatch::next(t, Some(MsgClass::Request)).from("browser"),
