@@ -104,7 +104,7 @@ fn show(scenario: &Scenario) {
         }
     }
     for f in run.flights.iter().filter(|f| f.fate == Fate::InFlight) {
-        println!("still in flight at the end: {}", f.label);
+        println!("still in flight at the end: {}", f.label());
         print_message(&f.message.get());
     }
     for v in &run.violations {

@@ -43,7 +43,7 @@ fn flight(r: &Run, label: &str) -> (Message, u64) {
     let f = r
         .flights
         .iter()
-        .find(|f| f.label.starts_with(label))
+        .find(|f| f.label().starts_with(label))
         .unwrap_or_else(|| panic!("no {label}"));
     (f.message.get().clone(), f.sent_at)
 }
@@ -146,7 +146,7 @@ fn refreshed_access_tokens_verify_too() {
     let answers: Vec<(Message, u64)> = r
         .flights
         .iter()
-        .filter(|f| f.label == "200 tokens")
+        .filter(|f| f.label() == "200 tokens")
         .map(|f| (f.message.get().clone(), f.sent_at))
         .collect();
     assert_eq!(answers.len(), 3);

@@ -242,7 +242,7 @@ use faultline_sim::message::Message;
 fn messages(r: &Run, label: &str) -> Vec<Message> {
     r.flights
         .iter()
-        .filter(|f| f.label.starts_with(label))
+        .filter(|f| f.label().starts_with(label))
         .map(|f| f.message.get().clone())
         .collect()
 }
@@ -252,7 +252,7 @@ fn labels_to(r: &Run, to: &str) -> Vec<String> {
     r.flights
         .iter()
         .filter(|f| r.actors[f.to as usize].name == to)
-        .map(|f| f.label.clone())
+        .map(|f| f.label())
         .collect()
 }
 
@@ -321,9 +321,8 @@ fn a_replayed_refresh_token_revokes_the_whole_family() {
     }
     assert!(took(&r, "refresh_refused"), "Mallory is refused");
     assert_eq!(
-        r.steps
+        r.fired
             .iter()
-            .flat_map(|s| &s.transitions)
             .filter(|t| t.transition.to == "signed_out")
             .count(),
         1,
@@ -432,7 +431,7 @@ fn invalid_grant_for_a_replayed_expired_or_unproven_code() {
     let to_mallory = r
         .flights
         .iter()
-        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label.starts_with("400"))
+        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label().starts_with("400"))
         .expect("Mallory is refused");
     assert_token_error(&to_mallory.message.get(), "invalid_grant");
     // A verifier for a code issued without a challenge.
@@ -664,7 +663,7 @@ fn a_stolen_code_needs_the_confidential_clients_secret() {
     let refused = r
         .flights
         .iter()
-        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label == "401 invalid_client")
+        .find(|f| r.actors[f.to as usize].name == "attacker" && f.label() == "401 invalid_client")
         .expect("Mallory gets 401 invalid_client");
     let m = refused.message.get();
     assert_eq!(m.line, "HTTP/1.1 401 Unauthorized");
