@@ -28,6 +28,10 @@ pub struct Props {
     pub on_import: Callback<web_sys::File>,
     #[prop_or_default]
     pub reduced_motion: bool,
+    /// Render the panels below the diagram (false only for a permalink's
+    /// first frame: `App` adds them in the next task).
+    #[prop_or(true)]
+    pub lower_panels: bool,
 }
 
 impl PartialEq for Props {
@@ -35,6 +39,7 @@ impl PartialEq for Props {
         self.state == o.state
             && self.permalink == o.permalink
             && self.reduced_motion == o.reduced_motion
+            && self.lower_panels == o.lower_panels
     }
 }
 
@@ -123,9 +128,6 @@ pub fn LabView(p: &Props) -> Html {
         }))
     });
 
-    let tables = run.tables_at(cursor);
-    let changed = run.row_changes_at(cursor);
-
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
         .invariants
@@ -147,33 +149,11 @@ pub fn LabView(p: &Props) -> Html {
         input.set_value("");
     });
     let home = p.on.reform(|_| Action::GoHome);
-    html! {
-        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
-            <header class="lab-head">
-                <button class="link back" onclick={home}>{ "← All labs" }</button>
-                <h1>{ info.title }</h1>
-                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
-            </header>
-            { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
-            <nav class="presets" aria-label="Scenarios">
-                <ul>{ for presets }</ul>
-                <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
-            </nav>
-            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
-            <div class="stage">
-                <section class="panel diagram" aria-labelledby="seq-h">
-                    <h2 id="seq-h">{ "Messages" }</h2>
-                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
-                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
-                    </div>
-                    { for end_note }
-                    <LoadChart run={run.clone()} playhead={s.playhead} />
-                </section>
-                <div class="side">
-                    <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
-                    { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
-                </div>
-            </div>
+    let lower = p.lower_panels.then(|| {
+        let tables = run.tables_at(cursor);
+        let changed = run.row_changes_at(cursor);
+        html! {
+            <>
             <section class="panel machines" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>
                 <div class="machine-grid">{ for machines }</div>
@@ -210,6 +190,37 @@ pub fn LabView(p: &Props) -> Html {
                 </div>
                 <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
             </section>
+            </>
+        }
+    });
+    html! {
+        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
+            <header class="lab-head">
+                <button class="link back" onclick={home}>{ "← All labs" }</button>
+                <h1>{ info.title }</h1>
+                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
+            </header>
+            { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
+            <nav class="presets" aria-label="Scenarios">
+                <ul>{ for presets }</ul>
+                <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
+            </nav>
+            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
+            <div class="stage">
+                <section class="panel diagram" aria-labelledby="seq-h">
+                    <h2 id="seq-h">{ "Messages" }</h2>
+                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
+                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
+                    </div>
+                    { for end_note }
+                    <LoadChart run={run.clone()} playhead={s.playhead} />
+                </section>
+                <div class="side">
+                    <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
+                    { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
+                </div>
+            </div>
+            { for lower }
         </main>
     }
 }

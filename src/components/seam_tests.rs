@@ -36,6 +36,10 @@ struct LandingProps {
 }
 
 fn lab_view(state: Rc<AppState>) -> String {
+    lab_view_staged(state, true)
+}
+
+fn lab_view_staged(state: Rc<AppState>, lower_panels: bool) -> String {
     let info = Rc::new(faultline_sim::lab(&state.scenario.lab).unwrap());
     render::<LabView>(super::lab::Props {
         state,
@@ -47,7 +51,48 @@ fn lab_view(state: Rc<AppState>) -> String {
         on_export_svg: Callback::noop(),
         on_import: Callback::noop(),
         reduced_motion: true,
+        lower_panels,
     })
+}
+
+/// A permalink's first frame is the top of the lab page, and the second
+/// frame is the whole page: the same page as a lab opened any other way.
+#[test]
+fn a_permalinks_first_frame_is_the_top_of_the_page_and_the_second_the_whole_page() {
+    let state = Rc::new(AppState::opened(Action::Load {
+        scenario: preset("payments", "lost-response-no-key").unwrap(),
+        cursor: 3,
+        preset: Some("lost-response-no-key".into()),
+        notice: None,
+    }));
+    let first = lab_view_staged(state.clone(), false);
+    let whole = lab_view_staged(state, true);
+    for top in [
+        "id=\"seq-h\"",
+        "id=\"narration\"",
+        "id=\"play\"",
+        "data-preset=",
+    ] {
+        assert!(
+            first.contains(top) && whole.contains(top),
+            "{top} in both frames"
+        );
+    }
+    for lower in [
+        "id=\"sm-h\"",
+        "id=\"data-h\"",
+        "id=\"share-h\"",
+        "id=\"permalink\"",
+    ] {
+        assert!(!first.contains(lower), "{lower} waits for the second frame");
+        assert!(whole.contains(lower), "{lower} in the whole page");
+    }
+    let top_end = first.find("</main>").unwrap();
+    assert_eq!(
+        first[..top_end],
+        whole[..top_end],
+        "the second frame only appends"
+    );
 }
 
 #[test]
