@@ -6,7 +6,7 @@ use crate::browser;
 use crate::components::help::HelpOverlay;
 use crate::components::lab::LabView;
 use crate::export;
-use crate::state::{default_scenario, Action, AppState, Notice, Page, SPEEDS};
+use crate::state::{default_scenario, Action, AppState, Notice, Page, DRAWN_ALL, SPEEDS};
 use faultline_sim::permalink;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
@@ -112,22 +112,16 @@ pub fn App() -> Html {
         });
     }
 
-    // A permalink's lab renders its top (header, controls, diagram,
-    // narration) first and the panels below it in a later task, so neither
-    // task blocks input for long; appending below moves nothing already on
-    // screen. (`main` removed index.html's static shell just before.)
-    let lower_panels = use_state(|| state.page != Page::Lab);
+    // A permalink's lab draws its top (header, controls, diagram,
+    // narration) first and the panels below it one per task after that
+    // (`AppState::drawn`), so no task blocks input for long; appending below
+    // moves nothing already on screen. (`main` removed index.html's static
+    // shell just before the first.)
     {
-        let show = lower_panels.setter();
-        let deferred = !*lower_panels;
-        use_effect_with((), move |_| {
-            crate::platform::mark("faultline:first-render");
-            let timer = deferred.then(|| {
-                Timeout::new(0, move || {
-                    show.set(true);
-                    crate::platform::mark("faultline:lower-panels");
-                })
-            });
+        let d = state.dispatcher();
+        use_effect_with(state.drawn, move |drawn| {
+            let timer =
+                (*drawn < DRAWN_ALL).then(|| Timeout::new(0, move || d.dispatch(Action::DrawMore)));
             move || drop(timer)
         });
     }
@@ -381,7 +375,7 @@ pub fn App() -> Html {
                     Page::Lab => html! {
                         <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
                             on_copy={on_copy} on_export_json={on_export_json} on_export_svg={on_export_svg} on_import={on_import}
-                            reduced_motion={*reduced_motion} lower_panels={*lower_panels} />
+                            reduced_motion={*reduced_motion} drawn={state.drawn} />
                     },
                 }
             }

@@ -32,14 +32,3 @@ pub fn prefers_reduced_motion() -> bool {
         false
     }
 }
-
-/// A User Timing mark (shown in the browser's performance panel and in
-/// Lighthouse's "User Timing marks"), for finding where load time goes.
-pub fn mark(name: &str) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = name;
-}

@@ -11,7 +11,7 @@ use super::machines::{machine_panel, Props as MachineProps};
 use super::narration::Narration;
 use super::sequence::SequenceDiagram;
 use super::tables::{data_tables, Props as TablesProps};
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, DRAWN_ALL};
 use faultline_sim::lab::LabInfo;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -28,10 +28,11 @@ pub struct Props {
     pub on_import: Callback<web_sys::File>,
     #[prop_or_default]
     pub reduced_motion: bool,
-    /// Render the panels below the diagram (false only for a permalink's
-    /// first frame: `App` adds them in the next task).
-    #[prop_or(true)]
-    pub lower_panels: bool,
+    /// How many of the panels below the diagram to draw (state machines,
+    /// data, the rest): fewer only in a permalink's first frames
+    /// (`AppState::drawn`).
+    #[prop_or(DRAWN_ALL)]
+    pub drawn: u8,
 }
 
 impl PartialEq for Props {
@@ -39,7 +40,7 @@ impl PartialEq for Props {
         self.state == o.state
             && self.permalink == o.permalink
             && self.reduced_motion == o.reduced_motion
-            && self.lower_panels == o.lower_panels
+            && self.drawn == o.drawn
     }
 }
 
@@ -149,19 +150,27 @@ pub fn LabView(p: &Props) -> Html {
         input.set_value("");
     });
     let home = p.on.reform(|_| Action::GoHome);
-    let lower = p.lower_panels.then(|| {
-        let tables = run.tables_at(cursor);
-        let changed = run.row_changes_at(cursor);
+    let machines = (p.drawn >= 1).then(|| {
         html! {
-            <>
             <section class="panel machines" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>
                 <div class="machine-grid">{ for machines }</div>
             </section>
+        }
+    });
+    let data = (p.drawn >= 2).then(|| {
+        let tables = run.tables_at(cursor);
+        let changed = run.row_changes_at(cursor);
+        html! {
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
                 { data_tables(&TablesProps { tables, changed }) }
             </section>
+        }
+    });
+    let rest = (p.drawn >= 3).then(|| {
+        html! {
+            <>
             <div class="side-by-side">
                 { super::faults::fault_palette(&super::faults::Props {
                     palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
@@ -220,7 +229,9 @@ pub fn LabView(p: &Props) -> Html {
                     { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
                 </div>
             </div>
-            { for lower }
+            { for machines }
+            { for data }
+            { for rest }
         </main>
     }
 }

@@ -36,10 +36,10 @@ struct LandingProps {
 }
 
 fn lab_view(state: Rc<AppState>) -> String {
-    lab_view_staged(state, true)
+    lab_view_drawn(state, crate::state::DRAWN_ALL)
 }
 
-fn lab_view_staged(state: Rc<AppState>, lower_panels: bool) -> String {
+fn lab_view_drawn(state: Rc<AppState>, drawn: u8) -> String {
     let info = Rc::new(faultline_sim::lab(&state.scenario.lab).unwrap());
     render::<LabView>(super::lab::Props {
         state,
@@ -51,48 +51,50 @@ fn lab_view_staged(state: Rc<AppState>, lower_panels: bool) -> String {
         on_export_svg: Callback::noop(),
         on_import: Callback::noop(),
         reduced_motion: true,
-        lower_panels,
+        drawn,
     })
 }
 
-/// A permalink's first frame is the top of the lab page, and the second
-/// frame is the whole page: the same page as a lab opened any other way.
+/// A permalink's first frame is the top of the lab page; each next frame
+/// appends one lower panel, and the last is the whole page: the same page
+/// as a lab opened any other way.
 #[test]
-fn a_permalinks_first_frame_is_the_top_of_the_page_and_the_second_the_whole_page() {
+fn a_permalinks_frames_append_the_lower_panels_to_the_top_of_the_page() {
     let state = Rc::new(AppState::opened(Action::Load {
         scenario: preset("payments", "lost-response-no-key").unwrap(),
         cursor: 3,
         preset: Some("lost-response-no-key".into()),
         notice: None,
     }));
-    let first = lab_view_staged(state.clone(), false);
-    let whole = lab_view_staged(state, true);
+    assert_eq!(state.drawn, 0, "a permalink opens with the top only");
+    let frames: Vec<String> = (0..=crate::state::DRAWN_ALL)
+        .map(|n| lab_view_drawn(state.clone(), n))
+        .collect();
+    let whole = frames.last().unwrap();
+    assert_eq!(
+        *whole,
+        lab_view(state.clone()),
+        "the last frame is the whole page"
+    );
     for top in [
         "id=\"seq-h\"",
         "id=\"narration\"",
         "id=\"play\"",
         "data-preset=",
     ] {
+        assert!(frames[0].contains(top), "{top} in the first frame");
+    }
+    let lower = ["id=\"sm-h\"", "id=\"data-h\"", "id=\"share-h\""];
+    for (n, frame) in frames.iter().enumerate() {
+        for (i, panel) in lower.iter().enumerate() {
+            assert_eq!(frame.contains(panel), i < n, "{panel} in frame {n}");
+        }
+        let end = frame.find("</main>").unwrap();
         assert!(
-            first.contains(top) && whole.contains(top),
-            "{top} in both frames"
+            whole.starts_with(&frame[..end]),
+            "frame {n} is a prefix of the page"
         );
     }
-    for lower in [
-        "id=\"sm-h\"",
-        "id=\"data-h\"",
-        "id=\"share-h\"",
-        "id=\"permalink\"",
-    ] {
-        assert!(!first.contains(lower), "{lower} waits for the second frame");
-        assert!(whole.contains(lower), "{lower} in the whole page");
-    }
-    let top_end = first.find("</main>").unwrap();
-    assert_eq!(
-        first[..top_end],
-        whole[..top_end],
-        "the second frame only appends"
-    );
 }
 
 #[test]
