@@ -2,7 +2,8 @@
 // a lab shell (written by the native test in src/components/shell.rs), so
 // text paints before the WebAssembly arrives. A permalink's first paint is
 // the lab shell, never the landing text; the app then replaces the shell
-// without moving what is on screen (layout shift well under 0.1).
+// in one go: no frame shows both or neither, and nothing on screen moves
+// (layout shift well under 0.1).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newPage, serveAndLaunch } from './harness.mjs';
@@ -27,16 +28,38 @@ async function openWithoutWasm(browser, url) {
     await held;
     await route.continue();
   });
-  // Layout shifts from the first paint on (the metric Lighthouse reports).
+  // Layout shifts from the first paint on (the metric Lighthouse reports),
+  // and what each animation frame (just before it paints) holds: the static
+  // shell, the app's page (a <main> straight under <body>), both or neither.
   await p.page.addInitScript(() => {
     window.__cls = 0;
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
     }).observe({ type: 'layout-shift', buffered: true });
+    window.__frames = { total: 0, both: 0, neither: 0 };
+    const look = () => {
+      if (document.body) {
+        const shell = !!document.getElementById('shell');
+        const app = !!document.querySelector('body > main');
+        window.__frames.total += 1;
+        if (shell && app) window.__frames.both += 1;
+        if (!shell && !app) window.__frames.neither += 1;
+      }
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
   });
   const response = await p.page.goto(url, { waitUntil: 'domcontentloaded' });
   assert.equal(response.status(), 200);
   return { p, release: () => release(), wasmAsked: () => asked };
+}
+
+/** No frame painted the static shell and the app's page together, or neither. */
+async function assertOneThingPerFrame(p) {
+  const frames = await p.page.evaluate(() => window.__frames);
+  assert.ok(frames.total > 0, 'frames were observed');
+  assert.equal(frames.both, 0, `frames with the static shell and the app both on the page: ${JSON.stringify(frames)}`);
+  assert.equal(frames.neither, 0, `frames with neither the static shell nor the app: ${JSON.stringify(frames)}`);
 }
 
 describe('first paint', () => {
@@ -64,7 +87,9 @@ describe('first paint', () => {
       assert.ok(wasmAsked() >= 1, 'the wasm was requested (and is held back)');
       release();
       await p.page.locator('#shell').waitFor({ state: 'detached' });
-      await p.page.locator('main.landing button[data-lab="payments"]').waitFor({ state: 'visible' });
+      await p.page.locator('body > main.landing button[data-lab="payments"]').waitFor({ state: 'visible' });
+      await p.page.waitForTimeout(500);
+      await assertOneThingPerFrame(p);
       const cls = await p.page.evaluate(() => window.__cls);
       assert.ok(cls < 0.1, `layout shift ${cls} (under 0.1)`);
       p.assertNoIssues();
@@ -90,6 +115,7 @@ describe('first paint', () => {
       // The panels below the diagram come a task later; all of them arrive.
       await p.page.locator('#permalink').waitFor({ state: 'attached' });
       await p.page.waitForTimeout(500);
+      await assertOneThingPerFrame(p);
       const cls = await p.page.evaluate(() => window.__cls);
       t.diagnostic(`layout shift from first paint to the whole lab: ${cls.toFixed(4)}`);
       assert.ok(cls < 0.1, `layout shift ${cls} (under 0.1)`);
