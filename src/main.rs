@@ -26,8 +26,9 @@ fn main() {
     drop(std::hint::black_box(Vec::<u8>::with_capacity(32 << 20)));
     // index.html's static first paint (the landing text or the lab shell)
     // goes in the task of the app's first render, so no frame shows both
-    // or neither. A task of its own, too: the wasm's compilation finishing
-    // and the first render do not add up to one long task.
+    // or neither (Yew's mount clears <body> as well; removing the shell by
+    // name says so here). A task of its own, too: the wasm's compilation
+    // finishing and the first render do not add up to one long task.
     gloo::timers::callback::Timeout::new(0, || {
         components::shell::remove_static_shell();
         yew::Renderer::<app::App>::new().render();
