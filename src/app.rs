@@ -6,10 +6,10 @@ use crate::browser;
 use crate::components::help::HelpOverlay;
 use crate::components::lab::LabView;
 use crate::export;
-use crate::state::{default_scenario, Action, AppState, Notice, Page, DRAWN_ALL, SPEEDS};
+use crate::state::{default_scenario, Action, AppState, Notice, Page, SPEEDS};
 use faultline_sim::permalink;
 use gloo::events::EventListener;
-use gloo::timers::callback::{Interval, Timeout};
+use gloo::timers::callback::Interval;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -109,20 +109,6 @@ pub fn App() -> Html {
             let listener = web_sys::window()
                 .map(|w| EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)));
             move || drop(listener)
-        });
-    }
-
-    // A permalink's lab draws its top (header, controls, diagram,
-    // narration) first and the panels below it one per task after that
-    // (`AppState::drawn`), so no task blocks input for long; appending below
-    // moves nothing already on screen. (`main` removed index.html's static
-    // shell just before the first.)
-    {
-        let d = state.dispatcher();
-        use_effect_with(state.drawn, move |drawn| {
-            let timer =
-                (*drawn < DRAWN_ALL).then(|| Timeout::new(0, move || d.dispatch(Action::DrawMore)));
-            move || drop(timer)
         });
     }
 
@@ -375,7 +361,7 @@ pub fn App() -> Html {
                     Page::Lab => html! {
                         <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
                             on_copy={on_copy} on_export_json={on_export_json} on_export_svg={on_export_svg} on_import={on_import}
-                            reduced_motion={*reduced_motion} drawn={state.drawn} />
+                            reduced_motion={*reduced_motion} />
                     },
                 }
             }

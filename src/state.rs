@@ -16,9 +16,6 @@ pub const SPEED_LABELS: [&str; 6] = ["0.25", "0.5", "1", "1.5", "2", "4"];
 /// Virtual milliseconds per real millisecond at 1× (1 s of the run plays in 4 s).
 pub const BASE_RATE: f64 = 0.25;
 
-/// `AppState::drawn` when every panel of the lab page is drawn.
-pub const DRAWN_ALL: u8 = 3;
-
 /// Which page is shown.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Page {
@@ -53,9 +50,6 @@ pub struct AppState {
     pub sim_ms: f64,
     /// Instances the learner picked to watch: (actor lane, instance id).
     pub picked: Vec<(u16, u32)>,
-    /// How many of the lab page's lower panels are drawn: `DRAWN_ALL`, but
-    /// a permalink opens with 0 and `App` draws one more per task.
-    pub drawn: u8,
 }
 
 impl PartialEq for AppState {
@@ -71,7 +65,6 @@ impl PartialEq for AppState {
             && self.projector == other.projector
             && self.picked == other.picked
             && self.preset == other.preset
-            && self.drawn == other.drawn
     }
 }
 
@@ -100,8 +93,6 @@ pub enum Action {
     Restart,
     Seek(u32),
     SetSpeed(f64),
-    /// Draw one more of the lab page's lower panels.
-    DrawMore,
     /// Apply faults built for the playhead's current time.
     AddFaults(Vec<Fault>),
     RemoveFault(usize),
@@ -154,7 +145,6 @@ impl AppState {
             preset: Some(preset),
             sim_ms,
             picked: Vec::new(),
-            drawn: DRAWN_ALL,
         }
     }
 
@@ -186,7 +176,6 @@ impl AppState {
                 preset,
                 sim_ms,
                 picked: Vec::new(),
-                drawn: 0,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {
@@ -392,7 +381,6 @@ impl Reducible for AppState {
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::CloseHelp => s.help_open = false,
             Action::ToggleProjector => s.projector = !s.projector,
-            Action::DrawMore => s.drawn = (s.drawn + 1).min(DRAWN_ALL),
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {
                     s.playing = false;

@@ -11,7 +11,7 @@ use super::machines::{machine_panel, Props as MachineProps};
 use super::narration::Narration;
 use super::sequence::SequenceDiagram;
 use super::tables::{data_tables, Props as TablesProps};
-use crate::state::{Action, AppState, DRAWN_ALL};
+use crate::state::{Action, AppState};
 use faultline_sim::lab::LabInfo;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -28,11 +28,6 @@ pub struct Props {
     pub on_import: Callback<web_sys::File>,
     #[prop_or_default]
     pub reduced_motion: bool,
-    /// How many of the panels below the diagram to draw (state machines,
-    /// data, the rest): fewer only in a permalink's first frames
-    /// (`AppState::drawn`).
-    #[prop_or(DRAWN_ALL)]
-    pub drawn: u8,
 }
 
 impl PartialEq for Props {
@@ -40,7 +35,6 @@ impl PartialEq for Props {
         self.state == o.state
             && self.permalink == o.permalink
             && self.reduced_motion == o.reduced_motion
-            && self.drawn == o.drawn
     }
 }
 
@@ -129,6 +123,9 @@ pub fn LabView(p: &Props) -> Html {
         }))
     });
 
+    let tables = run.tables_at(cursor);
+    let changed = run.row_changes_at(cursor);
+
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
         .invariants
@@ -150,27 +147,41 @@ pub fn LabView(p: &Props) -> Html {
         input.set_value("");
     });
     let home = p.on.reform(|_| Action::GoHome);
-    let machines = (p.drawn >= 1).then(|| {
-        html! {
+    html! {
+        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
+            <header class="lab-head">
+                <button class="link back" onclick={home}>{ "← All labs" }</button>
+                <h1>{ info.title }</h1>
+                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
+            </header>
+            { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
+            <nav class="presets" aria-label="Scenarios">
+                <ul>{ for presets }</ul>
+                <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
+            </nav>
+            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
+            <div class="stage">
+                <section class="panel diagram" aria-labelledby="seq-h">
+                    <h2 id="seq-h">{ "Messages" }</h2>
+                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
+                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
+                    </div>
+                    { for end_note }
+                    <LoadChart run={run.clone()} playhead={s.playhead} />
+                </section>
+                <div class="side">
+                    <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
+                    { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
+                </div>
+            </div>
             <section class="panel machines" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>
                 <div class="machine-grid">{ for machines }</div>
             </section>
-        }
-    });
-    let data = (p.drawn >= 2).then(|| {
-        let tables = run.tables_at(cursor);
-        let changed = run.row_changes_at(cursor);
-        html! {
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
                 { data_tables(&TablesProps { tables, changed }) }
             </section>
-        }
-    });
-    let rest = (p.drawn >= 3).then(|| {
-        html! {
-            <>
             <div class="side-by-side">
                 { super::faults::fault_palette(&super::faults::Props {
                     palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
@@ -199,39 +210,6 @@ pub fn LabView(p: &Props) -> Html {
                 </div>
                 <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
             </section>
-            </>
-        }
-    });
-    html! {
-        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
-            <header class="lab-head">
-                <button class="link back" onclick={home}>{ "← All labs" }</button>
-                <h1>{ info.title }</h1>
-                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
-            </header>
-            { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
-            <nav class="presets" aria-label="Scenarios">
-                <ul>{ for presets }</ul>
-                <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
-            </nav>
-            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
-            <div class="stage">
-                <section class="panel diagram" aria-labelledby="seq-h">
-                    <h2 id="seq-h">{ "Messages" }</h2>
-                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
-                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
-                    </div>
-                    { for end_note }
-                    <LoadChart run={run.clone()} playhead={s.playhead} />
-                </section>
-                <div class="side">
-                    <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
-                    { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
-                </div>
-            </div>
-            { for machines }
-            { for data }
-            { for rest }
         </main>
     }
 }

@@ -36,10 +36,6 @@ struct LandingProps {
 }
 
 fn lab_view(state: Rc<AppState>) -> String {
-    lab_view_drawn(state, crate::state::DRAWN_ALL)
-}
-
-fn lab_view_drawn(state: Rc<AppState>, drawn: u8) -> String {
     let info = Rc::new(faultline_sim::lab(&state.scenario.lab).unwrap());
     render::<LabView>(super::lab::Props {
         state,
@@ -51,50 +47,7 @@ fn lab_view_drawn(state: Rc<AppState>, drawn: u8) -> String {
         on_export_svg: Callback::noop(),
         on_import: Callback::noop(),
         reduced_motion: true,
-        drawn,
     })
-}
-
-/// A permalink's first frame is the top of the lab page; each next frame
-/// appends one lower panel, and the last is the whole page: the same page
-/// as a lab opened any other way.
-#[test]
-fn a_permalinks_frames_append_the_lower_panels_to_the_top_of_the_page() {
-    let state = Rc::new(AppState::opened(Action::Load {
-        scenario: preset("payments", "lost-response-no-key").unwrap(),
-        cursor: 3,
-        preset: Some("lost-response-no-key".into()),
-        notice: None,
-    }));
-    assert_eq!(state.drawn, 0, "a permalink opens with the top only");
-    let frames: Vec<String> = (0..=crate::state::DRAWN_ALL)
-        .map(|n| lab_view_drawn(state.clone(), n))
-        .collect();
-    let whole = frames.last().unwrap();
-    assert_eq!(
-        *whole,
-        lab_view(state.clone()),
-        "the last frame is the whole page"
-    );
-    for top in [
-        "id=\"seq-h\"",
-        "id=\"narration\"",
-        "id=\"play\"",
-        "data-preset=",
-    ] {
-        assert!(frames[0].contains(top), "{top} in the first frame");
-    }
-    let lower = ["id=\"sm-h\"", "id=\"data-h\"", "id=\"share-h\""];
-    for (n, frame) in frames.iter().enumerate() {
-        for (i, panel) in lower.iter().enumerate() {
-            assert_eq!(frame.contains(panel), i < n, "{panel} in frame {n}");
-        }
-        let end = frame.find("</main>").unwrap();
-        assert!(
-            whole.starts_with(&frame[..end]),
-            "frame {n} is a prefix of the page"
-        );
-    }
 }
 
 #[test]
