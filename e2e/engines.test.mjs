@@ -360,11 +360,17 @@ const activePreset = (d) =>
   d.js(() => [...document.querySelectorAll('button.preset[aria-pressed="true"]')].map((b) => b.dataset.preset));
 
 /** What a learner does, in any engine. Returns the milliseconds it took. */
+/** Open a page of the app and wait until the app has replaced index.html's static shell. */
+async function openApp(d, url) {
+  await d.open(url);
+  await waitInPage(d, 'the app to replace the static shell', () => !document.getElementById('shell'));
+}
+
 async function journey(d, appUrl) {
   const started = performance.now();
 
   // The landing page, then the Payments lab from its card.
-  await d.open(appUrl);
+  await openApp(d, appUrl);
   const card = 'button[aria-label^="Open the lab: "][data-lab="payments"]';
   await waitVisible(d, card);
   await d.click(card);
@@ -390,7 +396,7 @@ async function journey(d, appUrl) {
 
   // A permalink to another preset, opened fresh as a shared link is.
   await d.open('about:blank');
-  await d.open(`${appUrl}#lab=payments&preset=lost-response-with-key&step=3`);
+  await openApp(d, `${appUrl}#lab=payments&preset=lost-response-with-key&step=3`);
   await waitVisible(d, '#play:enabled');
   await waitInPage(d, 'the linked preset to be active', () =>
     !!document.querySelector('button.preset[aria-pressed="true"][data-preset="lost-response-with-key"]'),

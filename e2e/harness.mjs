@@ -109,7 +109,8 @@ export function assertNoIssues(issues) {
 }
 
 /**
- * Navigate and wait for the app to render `ready` (a CSS selector). On
+ * Navigate and wait for the app to render `ready` (a CSS selector) in place
+ * of the static shell. On
  * failure, the error includes everything the page reported, so a blank page
  * caused by, say, a CSP violation or a wasm panic says why.
  * @returns {Promise<number>} milliseconds from navigation start to `ready` visible
@@ -119,6 +120,10 @@ export async function gotoApp(page, issues, url, { ready = 'main h1', timeout = 
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout });
     assert.equal(response?.status(), 200, `GET ${url}`);
+    // index.html carries a static first paint (the landing text or the lab
+    // shell) that the app removes when it renders: wait for the app, not
+    // for the static copy of what it will show.
+    await page.locator('#shell').waitFor({ state: 'detached', timeout });
     await page.locator(ready).first().waitFor({ state: 'visible', timeout });
   } catch (err) {
     const reported = issues.length ? issues.join('\n  ') : '(nothing)';

@@ -55,6 +55,7 @@ describe('performance', () => {
         const started = performance.now();
         const response = await p.page.goto(link, { waitUntil: 'commit' });
         assert.equal(response.status(), 200);
+        await p.page.locator('#shell').waitFor({ state: 'detached', timeout: 10_000 });
         await p.page.locator('#play:enabled').waitFor({ timeout: 10_000 });
         times.push(Math.round(performance.now() - started));
         assert.equal((await indicator(p.page)).step, 40, 'the linked step is shown');

@@ -15,16 +15,17 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Load whatever the hash names; a bad hash keeps the learner's place and
-/// says why (on the landing page, the default run opens with the notice).
-fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
-    let hash = browser::read_hash();
+/// What the hash asks for: `None` for the landing page (no hash) or the
+/// skip link's target; otherwise the run it names, or, for a bad link, the
+/// default run with a notice saying why (the learner's place is kept when
+/// the hash changes under an open lab: see `load_from_hash`).
+fn action_for_hash(hash: &str) -> Option<Action> {
     if hash == "main" {
-        return; // the skip link's target, not a run
+        return None; // the skip link's target, not a run
     }
-    match browser::open_hash(&hash) {
-        None => dispatch.dispatch(Action::GoHome),
-        Some(Ok(opened)) => dispatch.dispatch(Action::Load {
+    match browser::open_hash(hash) {
+        None => Some(Action::GoHome),
+        Some(Ok(opened)) => Some(Action::Load {
             scenario: opened.scenario,
             cursor: opened.step,
             preset: opened.preset,
@@ -35,7 +36,7 @@ fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
         }),
         Some(Err(e)) => {
             let (scenario, preset) = default_scenario();
-            dispatch.dispatch(Action::Load {
+            Some(Action::Load {
                 scenario,
                 cursor: 0,
                 preset: Some(preset),
@@ -47,6 +48,22 @@ fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
                 }),
             })
         }
+    }
+}
+
+/// Load whatever the hash names (when it changes).
+fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
+    if let Some(action) = action_for_hash(&browser::read_hash()) {
+        dispatch.dispatch(action);
+    }
+}
+
+/// The state the app starts in: a permalink opens its run straight away
+/// (one simulation, no landing page rendered first and replaced).
+fn initial_state() -> AppState {
+    match action_for_hash(&browser::read_hash()) {
+        Some(action @ Action::Load { .. }) => AppState::opened(action),
+        _ => AppState::new(),
     }
 }
 
@@ -81,14 +98,14 @@ pub fn shortcut(key: &str, speed: f64) -> Option<Action> {
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::new);
+    let state = use_reducer(initial_state);
     let reduced_motion = use_memo((), |_| crate::platform::prefers_reduced_motion());
 
-    // Permalink in: on load and whenever the hash is edited.
+    // Permalink in: read once by `initial_state`, then whenever the hash is
+    // edited.
     {
         let d = state.dispatcher();
         use_effect_with((), move |_| {
-            load_from_hash(&d);
             let listener = web_sys::window()
                 .map(|w| EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)));
             move || drop(listener)
@@ -329,11 +346,7 @@ pub fn App() -> Html {
     };
     html! {
         <>
-            <a class="skip" href="#main" onclick={skip_to_main}>{ "Skip to content" }</a>
-            <div class="topbar">
-                <span class="brand">{ "Faultline" }</span>
-                <button id="help-button" class="link" onclick={toggle_help} aria-label="Keyboard shortcuts">{ "Keyboard: ?" }</button>
-            </div>
+            { crate::components::shell::chrome(skip_to_main, toggle_help) }
             {
                 match state.page {
                     Page::Landing => html! {

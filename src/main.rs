@@ -24,5 +24,14 @@ fn main() {
     // 8-25 ms against 15-27 ms with 16 MB, on a noisy machine.
     #[cfg(target_family = "wasm")]
     drop(std::hint::black_box(Vec::<u8>::with_capacity(32 << 20)));
-    yew::Renderer::<app::App>::new().render();
+    // index.html's static first paint (the landing text or the lab shell)
+    // goes in the task of the app's first render, so no frame shows both
+    // or neither (Yew's mount clears <body> as well; removing the shell by
+    // name says so here). A task of its own, too: the wasm's compilation
+    // finishing and the first render do not add up to one long task.
+    gloo::timers::callback::Timeout::new(0, || {
+        components::shell::remove_static_shell();
+        yew::Renderer::<app::App>::new().render();
+    })
+    .forget();
 }

@@ -148,6 +148,46 @@ impl AppState {
         }
     }
 
+    /// The state a `Load` action gives, simulating only its scenario (the
+    /// app's first state when it opens at a permalink). A scenario that
+    /// cannot run falls back to `new()` with the reducer's notice.
+    pub fn opened(load: Action) -> Self {
+        let Action::Load {
+            scenario,
+            cursor,
+            preset,
+            notice,
+        } = load
+        else {
+            return Self::new();
+        };
+        match run_of(&scenario) {
+            Ok((run, sim_ms)) => Self {
+                page: Page::Lab,
+                scenario,
+                run,
+                cursor: 0,
+                playhead: 0.0,
+                playing: false,
+                speed: 1.0,
+                notice,
+                help_open: false,
+                projector: false,
+                preset,
+                sim_ms,
+                picked: Vec::new(),
+            }
+            .at_step(cursor),
+            Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {
+                scenario,
+                cursor,
+                preset,
+                notice,
+            }))
+            .clone(),
+        }
+    }
+
     /// The instance the learner picked for `actor`, if any.
     pub fn picked_instance(&self, actor: u16) -> Option<u32> {
         self.picked
@@ -369,6 +409,45 @@ mod tests {
             preset: None,
             notice: None,
         })
+    }
+
+    /// A permalink's first state (one simulation) is the state loading
+    /// the same link from the landing page gives.
+    #[test]
+    fn opening_a_link_directly_equals_loading_it() {
+        let load = || Action::Load {
+            scenario: faultline_sim::preset("payments", "lost-response-no-key").unwrap(),
+            cursor: 7,
+            preset: Some("lost-response-no-key".into()),
+            notice: Some(Notice {
+                text: "older link".into(),
+                is_error: false,
+            }),
+        };
+        let direct = AppState::opened(load());
+        let loaded = Rc::new(AppState::new()).reduce(load());
+        assert_eq!(direct.page, Page::Lab);
+        assert_eq!(
+            (
+                &direct.scenario,
+                direct.cursor,
+                direct.playhead,
+                &direct.preset,
+                &direct.notice
+            ),
+            (
+                &loaded.scenario,
+                loaded.cursor,
+                loaded.playhead,
+                &loaded.preset,
+                &loaded.notice
+            )
+        );
+        assert_eq!(direct.run.steps.len(), loaded.run.steps.len());
+        assert_eq!(
+            (direct.playing, direct.speed),
+            (loaded.playing, loaded.speed)
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod network;
 pub mod notice;
 pub mod placement;
 pub mod sequence;
+pub mod shell;
 pub mod tables;
 
 #[cfg(test)]
