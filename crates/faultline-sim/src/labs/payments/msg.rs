@@ -163,12 +163,13 @@ impl std::fmt::Display for ShortKey {
         // `{:08x}…` by hand: the formatter's padding machinery cost the
         // full trace more than the rest of a narration line.
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = [0u8; 11];
-        for (i, b) in out[..8].iter_mut().enumerate() {
+        let mut out = [0u8; 8];
+        for (i, b) in out.iter_mut().enumerate() {
             *b = HEX[(self.0 >> (28 - 4 * i) & 0xf) as usize];
         }
-        out[8..].copy_from_slice("…".as_bytes());
-        f.write_str(std::str::from_utf8(&out).map_err(|_| std::fmt::Error)?)
+        // ASCII only: the check takes its fast path.
+        f.write_str(std::str::from_utf8(&out).map_err(|_| std::fmt::Error)?)?;
+        f.write_str("…")
     }
 }
 
