@@ -4,7 +4,7 @@
 
 use crate::actor::{Instances, TimerKind};
 use crate::machine::{StateMachine, Transition};
-use crate::message::{Message, MsgClass};
+use crate::message::{Mark, Message, MsgClass};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::rc::Rc;
@@ -139,6 +139,9 @@ pub struct Flight {
     pub label: String,
     /// Request or response (for styling and fault matching).
     pub class: MsgClass,
+    /// A refusal or a replay, marked in the diagram.
+    #[serde(skip_serializing_if = "Mark::is_plain")]
+    pub mark: Mark,
     /// The full message, built only when someone reads it.
     pub message: LazyMessage,
     /// Why this message behaved unusually ("duplicated by a fault").

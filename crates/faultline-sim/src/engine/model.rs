@@ -116,7 +116,7 @@ impl<L: Lab> LabModel<L> {
         } else {
             (String::new(), LazyMessage::default())
         };
-        let sent = sim.send(from, to, class, label, display);
+        let sent = sim.send(from, to, (class, msg.mark()), label, display);
         match sent.copies {
             0 => self.payloads.push(None),
             1 => self.payloads.push(Some(msg)),
