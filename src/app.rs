@@ -24,15 +24,19 @@ fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
     }
     match browser::open_hash(&hash) {
         None => dispatch.dispatch(Action::GoHome),
-        Some(Ok(opened)) => dispatch.dispatch(Action::Load {
-            scenario: opened.scenario,
-            cursor: opened.step,
-            preset: opened.preset,
-            notice: opened.notice.map(|text| Notice {
-                text,
-                is_error: false,
-            }),
-        }),
+        Some(Ok(opened)) => {
+            let projector = opened.view == permalink::View::Projector;
+            dispatch.dispatch(Action::Load {
+                scenario: opened.scenario,
+                cursor: opened.step,
+                preset: opened.preset,
+                notice: opened.notice.map(|text| Notice {
+                    text,
+                    is_error: false,
+                }),
+            });
+            dispatch.dispatch(Action::SetProjector(projector));
+        }
         Some(Err(e)) => {
             let (scenario, preset) = default_scenario();
             dispatch.dispatch(Action::Load {
@@ -152,7 +156,12 @@ pub fn App() -> Html {
     }
 
     // Permalink out: keep the hash in step with what is shown (when paused).
-    let hash = permalink::encode(&state.scenario, state.cursor);
+    let view = if state.projector {
+        permalink::View::Projector
+    } else {
+        permalink::View::Normal
+    };
+    let hash = permalink::encode_in(&state.scenario, state.cursor, view);
     {
         let (page, playing, hash) = (state.page.clone(), state.playing, hash.clone());
         use_effect_with((page, playing, hash), |(page, playing, hash)| match page {
@@ -169,7 +178,9 @@ pub fn App() -> Html {
         .steps
         .get(state.cursor as usize)
         .and_then(|s| s.actor);
-    let lanes = state.run.actors.len();
+    let lanes = crate::components::lanes::Lanes::of_run(&state.run);
+    let acting = acting.map(|a| lanes.lane(a));
+    let lane_w = crate::components::sequence::lane_w(lanes.count(), state.projector);
     use_effect_with((state.playhead as i64, state.cursor), move |_| {
         let doc = gloo::utils::document();
         if let (Some(el), Some(line)) = (
@@ -193,10 +204,7 @@ pub fn App() -> Html {
                     .map(f64::from)
                     .unwrap_or(1.0);
                 let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
-                let lane = crate::components::sequence::lane_x(
-                    actor,
-                    crate::components::sequence::lane_w(lanes),
-                );
+                let lane = crate::components::sequence::lane_x(actor, lane_w);
                 let x = (lane * drawn / natural.max(1.0)) as i32;
                 let (left, w) = (el.scroll_left(), el.client_width());
                 if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {

@@ -104,6 +104,8 @@ pub enum Action {
     ToggleHelp,
     CloseHelp,
     ToggleProjector,
+    /// The view a link asks for.
+    SetProjector(bool),
     JumpToViolation,
 }
 
@@ -341,6 +343,7 @@ impl Reducible for AppState {
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::CloseHelp => s.help_open = false,
             Action::ToggleProjector => s.projector = !s.projector,
+            Action::SetProjector(on) => s.projector = on,
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {
                     s.playing = false;

@@ -46,11 +46,50 @@ pub fn LabView(p: &Props) -> Html {
     let cursor = s.cursor;
     let step = &run.steps[cursor as usize];
 
-    let presets = info.presets.iter().map(|pr| {
+    // The presets that fit on one row stay there, the rest go in a menu:
+    // measured after drawing (one fewer on the row until the row does not
+    // wrap), and again from all of them when the view, the lab or the
+    // window's size changes.
+    let row_ref = use_node_ref();
+    let resized = use_state(|| 0u32);
+    let measured = (s.projector, info.id, *resized);
+    let fit = use_state(|| (measured, usize::MAX));
+    let on_row = if fit.0 == measured {
+        fit.1.min(info.presets.len())
+    } else {
+        info.presets.len()
+    };
+    {
+        let (fit, row_ref) = (fit.clone(), row_ref.clone());
+        use_effect_with((measured, on_row), move |&(measured, on_row)| {
+            let wraps = row_ref
+                .cast::<web_sys::Element>()
+                .is_some_and(|ul| ul.scroll_height() > ul.client_height() + 2);
+            if wraps && on_row > 0 {
+                fit.set((measured, on_row - 1));
+            }
+        });
+    }
+    {
+        let resized = resized.setter();
+        use_effect_with((), move |_| {
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    resized.set(crate::platform::now_ms() as u32);
+                });
+            move || drop(listener)
+        });
+    }
+    let preset_button = |pr: &faultline_sim::lab::Preset| {
         let scenario = pr.scenario;
         let id = pr.id.to_string();
         let active = s.preset.as_deref() == Some(pr.id);
-        let onclick = p.on.reform(move |_| Action::Load { scenario: scenario(), cursor: 0, preset: Some(id.clone()), notice: None });
+        let onclick = p.on.reform(move |_| Action::Load {
+            scenario: scenario(),
+            cursor: 0,
+            preset: Some(id.clone()),
+            notice: None,
+        });
         html! {
             <li>
                 <button class={classes!("preset", active.then_some("active"))} data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
@@ -58,6 +97,15 @@ pub fn LabView(p: &Props) -> Html {
                 </button>
             </li>
         }
+    };
+    let (row, more) = info.presets.split_at(on_row);
+    let more_active = more.iter().any(|pr| s.preset.as_deref() == Some(pr.id));
+    let menu = (!more.is_empty()).then(|| html! {
+        // Keyed by the preset shown, so choosing one closes the menu.
+        <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
+            <summary class={classes!("preset", more_active.then_some("active"))}>{ format!("More scenarios ({}) ▾", more.len()) }</summary>
+            <ul>{ for more.iter().map(preset_button) }</ul>
+        </details>
     });
 
     // One panel per distinct machine; several clients share the first
@@ -97,6 +145,7 @@ pub fn LabView(p: &Props) -> Html {
                 machine: a.machine,
                 current,
                 taken,
+                step: cursor,
                 down,
                 children,
             }));
@@ -118,6 +167,7 @@ pub fn LabView(p: &Props) -> Html {
             machine: a.machine,
             current,
             taken,
+            step: cursor,
             down,
             children: Html::default(),
         }))
@@ -156,15 +206,18 @@ pub fn LabView(p: &Props) -> Html {
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
-                <ul>{ for presets }</ul>
+                <div class="preset-strip">
+                    <ul id="preset-row" ref={row_ref}>{ for row.iter().map(preset_button) }</ul>
+                    { for menu }
+                </div>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
-                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
-                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
+                    <div class={classes!("diagram-scroll", (super::lanes::Lanes::of_run(run).count() <= super::lanes::FIT).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
+                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
                     </div>
                     { for end_note }
                     <LoadChart run={run.clone()} playhead={s.playhead} />

@@ -13,6 +13,9 @@ pub struct Props {
     pub current: &'static str,
     #[prop_or_default]
     pub taken: Option<Transition>,
+    /// The step shown: a transition taken again at a new step animates again.
+    #[prop_or_default]
+    pub step: u32,
     /// The actor is crashed: its machine is not running.
     #[prop_or_default]
     pub down: bool,
@@ -53,11 +56,20 @@ pub fn MachinePanel(p: &Props) -> Html {
 pub fn machine_panel(p: &Props) -> Html {
     let m = p.machine;
     let l = layout(m);
-    let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).map(|(t, &(d, lx, ly))| {
+    // The transition just taken: highlighted, and a short stroke (its
+    // `trail`, a dash on a path of length 100) runs along it to the new
+    // state; under reduced motion it sits at the end at once (the CSS
+    // animation is off, and its resting place is the end). Keyed by step,
+    // so taking it again restarts the run.
+    let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).enumerate().map(|(i, (t, &(d, lx, ly)))| {
         let taken = p.taken.is_some_and(|x| x == *t);
+        let key = if taken { format!("{i}@{}", p.step) } else { i.to_string() };
         html! {
-            <g class={classes!("edge", taken.then_some("taken"))}>
+            <g class={classes!("edge", taken.then_some("taken"))} {key}>
                 <path {d} marker-end="url(#m-arrow)" />
+                if taken {
+                    <path {d} class="trail" pathLength="100" />
+                }
                 <text x={lx.to_string()} y={ly.to_string()} class="edge-label">{ t.event }</text>
             </g>
         }

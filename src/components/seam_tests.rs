@@ -47,6 +47,7 @@ fn lab_view(state: Rc<AppState>) -> String {
         on_export_svg: Callback::noop(),
         on_import: Callback::noop(),
         reduced_motion: true,
+        projector: false,
     })
 }
 
@@ -341,6 +342,7 @@ fn the_partition_button_cuts_the_network_and_the_diagram_shows_it() {
         cursor: s.cursor,
         playhead: s.playhead,
         reduced_motion: true,
+        projector: false,
     });
     assert!(html.contains("✂ partition"));
     let plan = super::faults::describe(&s.scenario.faults[s.scenario.faults.len() - 1]);

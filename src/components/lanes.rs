@@ -1,0 +1,61 @@
+//! The sequence diagram's lanes: one per actor, except that when a run has
+//! more actors than fit across the diagram (`FIT`), like actors next to
+//! each other (the same machine, one instance each: the retry storm's
+//! twelve clients) share one lane, titled "Client ×12". Their arrows all
+//! start and end on it; each arrow's tooltip still names its actor.
+
+use faultline_sim::trace::Run;
+
+/// Lanes that fit across the diagram at 1280 px without scrolling.
+pub const FIT: usize = 5;
+
+/// Which lane each actor is drawn on, and each lane's title.
+pub struct Lanes {
+    of: Vec<u16>,
+    /// Each lane's title and its first actor.
+    pub heads: Vec<(String, usize)>,
+}
+
+impl Lanes {
+    pub fn of_run(run: &Run) -> Self {
+        let actors = &run.actors;
+        let group = actors.len() > FIT;
+        let mut of = Vec::with_capacity(actors.len());
+        let mut heads: Vec<(String, usize)> = Vec::new();
+        let mut sizes: Vec<usize> = Vec::new();
+        for (i, a) in actors.iter().enumerate() {
+            let joins = group
+                && a.instances.is_none()
+                && heads
+                    .last()
+                    .is_some_and(|&(_, f)| actors[f].machine.name == a.machine.name);
+            match sizes.last_mut() {
+                Some(n) if joins => *n += 1,
+                _ => {
+                    heads.push((a.title.clone(), i));
+                    sizes.push(1);
+                }
+            }
+            of.push((heads.len() - 1) as u16);
+        }
+        for ((title, first), n) in heads.iter_mut().zip(sizes) {
+            if n > 1 {
+                let base = actors[*first]
+                    .title
+                    .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '#');
+                *title = format!("{base} ×{n}");
+            }
+        }
+        debug_assert_eq!(of.len(), actors.len());
+        Self { of, heads }
+    }
+
+    pub fn count(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// The lane actor `a` is drawn on.
+    pub fn lane(&self, a: u16) -> u16 {
+        self.of.get(a as usize).copied().unwrap_or(a)
+    }
+}
