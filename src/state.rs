@@ -50,6 +50,11 @@ pub struct AppState {
     pub sim_ms: f64,
     /// Instances the learner picked to watch: (actor lane, instance id).
     pub picked: Vec<(u16, u32)>,
+    /// How many presets fit on one row (the rest are in a menu): measured
+    /// by the lab view after drawing; `usize::MAX` until then.
+    pub presets_fit: usize,
+    /// Bumped when the window's size changes: the presets are measured again.
+    pub resized: u32,
 }
 
 impl PartialEq for AppState {
@@ -65,6 +70,8 @@ impl PartialEq for AppState {
             && self.projector == other.projector
             && self.picked == other.picked
             && self.preset == other.preset
+            && self.presets_fit == other.presets_fit
+            && self.resized == other.resized
     }
 }
 
@@ -106,6 +113,10 @@ pub enum Action {
     ToggleProjector,
     /// The view a link asks for.
     SetProjector(bool),
+    /// This many presets fit on one row.
+    FitPresets(usize),
+    /// The window's size changed.
+    Resized,
     JumpToViolation,
 }
 
@@ -147,6 +158,8 @@ impl AppState {
             preset: Some(preset),
             sim_ms,
             picked: Vec::new(),
+            presets_fit: usize::MAX,
+            resized: 0,
         }
     }
 
@@ -218,6 +231,9 @@ impl Reducible for AppState {
                 notice,
             } => match run_of(&scenario) {
                 Ok((run, ms)) => {
+                    if s.scenario.lab != scenario.lab {
+                        s.presets_fit = usize::MAX;
+                    }
                     s.scenario = scenario;
                     s.run = run;
                     s.sim_ms = ms;
@@ -342,8 +358,23 @@ impl Reducible for AppState {
             Action::Dismiss => s.notice = None,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::CloseHelp => s.help_open = false,
-            Action::ToggleProjector => s.projector = !s.projector,
-            Action::SetProjector(on) => s.projector = on,
+            Action::ToggleProjector => {
+                s.projector = !s.projector;
+                s.presets_fit = usize::MAX;
+            }
+            Action::SetProjector(on) => {
+                s.presets_fit = if on == s.projector {
+                    s.presets_fit
+                } else {
+                    usize::MAX
+                };
+                s.projector = on;
+            }
+            Action::FitPresets(n) => s.presets_fit = n,
+            Action::Resized => {
+                s.presets_fit = usize::MAX;
+                s.resized = s.resized.wrapping_add(1);
+            }
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {
                     s.playing = false;

@@ -46,40 +46,10 @@ pub fn LabView(p: &Props) -> Html {
     let cursor = s.cursor;
     let step = &run.steps[cursor as usize];
 
-    // The presets that fit on one row stay there, the rest go in a menu:
-    // measured after drawing (one fewer on the row until the row does not
-    // wrap), and again from all of them when the view, the lab or the
-    // window's size changes.
-    let row_ref = use_node_ref();
-    let resized = use_state(|| 0u32);
-    let measured = (s.projector, info.id, *resized);
-    let fit = use_state(|| (measured, usize::MAX));
-    let on_row = if fit.0 == measured {
-        fit.1.min(info.presets.len())
-    } else {
-        info.presets.len()
-    };
-    {
-        let (fit, row_ref) = (fit.clone(), row_ref.clone());
-        use_effect_with((measured, on_row), move |&(measured, on_row)| {
-            let wraps = row_ref
-                .cast::<web_sys::Element>()
-                .is_some_and(|ul| ul.scroll_height() > ul.client_height() + 2);
-            if wraps && on_row > 0 {
-                fit.set((measured, on_row - 1));
-            }
-        });
-    }
-    {
-        let resized = resized.setter();
-        use_effect_with((), move |_| {
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    resized.set(crate::platform::now_ms() as u32);
-                });
-            move || drop(listener)
-        });
-    }
+    // The presets that fit on one row stay there, the rest go in a menu
+    // (`App` measures the row after drawing: one fewer until it does not
+    // wrap; all of them again when the view, the lab or the window changes).
+    let on_row = s.presets_fit.min(info.presets.len());
     let preset_button = |pr: &faultline_sim::lab::Preset| {
         let scenario = pr.scenario;
         let id = pr.id.to_string();
@@ -98,13 +68,16 @@ pub fn LabView(p: &Props) -> Html {
             </li>
         }
     };
-    let (row, more) = info.presets.split_at(on_row);
-    let more_active = more.iter().any(|pr| s.preset.as_deref() == Some(pr.id));
+    let mut row: Vec<Html> = info.presets.iter().map(preset_button).collect();
+    let more = row.split_off(on_row);
+    let more_active = info.presets[on_row..]
+        .iter()
+        .any(|pr| s.preset.as_deref() == Some(pr.id));
     let menu = (!more.is_empty()).then(|| html! {
         // Keyed by the preset shown, so choosing one closes the menu.
         <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
             <summary class={classes!("preset", more_active.then_some("active"))}>{ format!("More scenarios ({}) ▾", more.len()) }</summary>
-            <ul>{ for more.iter().map(preset_button) }</ul>
+            <ul>{ more }</ul>
         </details>
     });
 
@@ -207,7 +180,7 @@ pub fn LabView(p: &Props) -> Html {
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
                 <div class="preset-strip">
-                    <ul id="preset-row" ref={row_ref}>{ for row.iter().map(preset_button) }</ul>
+                    <ul id="preset-row">{ row }</ul>
                     { for menu }
                 </div>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>

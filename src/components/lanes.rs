@@ -22,29 +22,26 @@ impl Lanes {
         let group = actors.len() > FIT;
         let mut of = Vec::with_capacity(actors.len());
         let mut heads: Vec<(String, usize)> = Vec::new();
-        let mut sizes: Vec<usize> = Vec::new();
         for (i, a) in actors.iter().enumerate() {
-            let joins = group
-                && a.instances.is_none()
-                && heads
-                    .last()
-                    .is_some_and(|&(_, f)| actors[f].machine.name == a.machine.name);
-            match sizes.last_mut() {
-                Some(n) if joins => *n += 1,
-                _ => {
-                    heads.push((a.title.clone(), i));
-                    sizes.push(1);
-                }
+            match heads.last() {
+                // A like actor next to the lane's first: one more on it.
+                Some(&(_, f))
+                    if group
+                        && a.instances.is_none()
+                        && actors[f].machine.name == a.machine.name => {}
+                _ => heads.push((String::new(), i)),
             }
             of.push((heads.len() - 1) as u16);
         }
-        for ((title, first), n) in heads.iter_mut().zip(sizes) {
-            if n > 1 {
-                let base = actors[*first]
-                    .title
-                    .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '#');
-                *title = format!("{base} ×{n}");
-            }
+        for (l, (title, first)) in heads.iter_mut().enumerate() {
+            let t = &actors[*first].title;
+            let n = of.iter().filter(|&&x| usize::from(x) == l).count();
+            *title = if n > 1 {
+                let base = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
+                format!("{base} ×{n}")
+            } else {
+                t.clone()
+            };
         }
         debug_assert_eq!(of.len(), actors.len());
         Self { of, heads }

@@ -59,16 +59,17 @@ pub fn machine_panel(p: &Props) -> Html {
     // The transition just taken: highlighted, and a short stroke (its
     // `trail`, a dash on a path of length 100) runs along it to the new
     // state; under reduced motion it sits at the end at once (the CSS
-    // animation is off, and its resting place is the end). Keyed by step,
-    // so taking it again restarts the run.
-    let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).enumerate().map(|(i, (t, &(d, lx, ly)))| {
+    // animation is off, and its resting place is the end). Its animation's
+    // name alternates with the step's parity, so taking the same
+    // transition again at the next step runs it again.
+    let odd = (p.step % 2 == 1).then_some("odd");
+    let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).map(|(t, &(d, lx, ly))| {
         let taken = p.taken.is_some_and(|x| x == *t);
-        let key = if taken { format!("{i}@{}", p.step) } else { i.to_string() };
         html! {
-            <g class={classes!("edge", taken.then_some("taken"))} {key}>
+            <g class={classes!("edge", taken.then_some("taken"))}>
                 <path {d} marker-end="url(#m-arrow)" />
                 if taken {
-                    <path {d} class="trail" pathLength="100" />
+                    <path {d} class={classes!("trail", odd)} pathLength="100" />
                 }
                 <text x={lx.to_string()} y={ly.to_string()} class="edge-label">{ t.event }</text>
             </g>

@@ -11,7 +11,7 @@ use super::lanes::{Lanes, FIT};
 use super::placement::{text_w, Board, Placed};
 use faultline_sim::actor::TimerKind;
 use faultline_sim::message::{Mark, MsgClass};
-use faultline_sim::trace::{CutMark, Fate, Run};
+use faultline_sim::trace::{CutMark, Fate, Flight, Run};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -90,8 +90,7 @@ impl PartialEq for Props {
 
 /// What marks a message besides its colour: a glyph before its label and
 /// a class (whose dash pattern the stylesheet sets). Lost messages have
-/// their cross and "lost" label; a message that broke an invariant (the
-/// one handled at a violation's step) gets ✗.
+/// their cross and "lost" label; a message that broke an invariant gets ✗.
 fn flight_mark(mark: Mark, violating: bool) -> Option<(&'static str, &'static str)> {
     match (violating, mark) {
         (true, _) => Some(("violating", "✗")),
@@ -182,13 +181,12 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     let height = row_y(last) + ROW * 2.0;
     let t = p.playhead;
     let cursor = p.cursor;
-    let down: Vec<u16> = run
+    let down_actors: &[u16] = run
         .steps
         .get(cursor as usize)
-        .map_or(&[][..], |s| s.down.as_slice())
-        .iter()
-        .map(|&a| lanes.lane(a))
-        .collect();
+        .map_or(&[], |s| s.down.as_slice());
+    // A shared lane is down if any of its actors is.
+    let lane_down = |l: usize| down_actors.iter().any(|&a| lanes.lane(a) as usize == l);
     // Row at which each flight arrived (or was lost).
     let mut arrival = vec![None; run.flights.len()];
     for s in &run.steps {
@@ -201,7 +199,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     let lane_lines = lanes.heads.iter().enumerate().map(|(i, (title, first))| {
         let a = &run.actors[*first];
         let x = lane_x(i as u16, lw);
-        let is_down = down.contains(&(i as u16));
+        let is_down = lane_down(i);
         if is_down {
             board.block([x - 30.0, TOP - 15.0, x + 30.0, TOP + 2.0]);
         }
@@ -300,15 +298,19 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             })
         })
         .collect();
-    // The messages handled at a violation's step broke an invariant.
-    let violating: Vec<u32> = run
-        .violations
-        .iter()
-        .filter(|v| v.step <= cursor)
-        .filter_map(|v| run.steps.get(v.step as usize)?.flight)
-        .collect();
+    // The message handled at a violation's step broke an invariant (or,
+    // if a timer fired there, the messages that step sent).
+    let violating = |fl: &Flight| {
+        run.violations.iter().any(|v| {
+            v.step <= cursor
+                && match run.steps.get(v.step as usize).and_then(|s| s.flight) {
+                    Some(fid) => fid == fl.id,
+                    None => fl.send_step == v.step,
+                }
+        })
+    };
     let flights = arrows.iter().zip(lost_at).map(|(&(fl, [x1, y1, x2, y2], (ex, ey), arrived, headed), lost_at)| {
-        let marked = flight_mark(fl.mark, arrived && violating.contains(&fl.id));
+        let marked = flight_mark(fl.mark, arrived && violating(fl));
         let state = match fl.fate {
             Fate::Dropped => "dropped",
             Fate::ReceiverDown => "receiver-down",
@@ -326,11 +328,10 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             Some((_, glyph)) => format!("{glyph} {}", fl.label),
             None => fl.label.clone(),
         };
-        let who = if lanes.count() < run.actors.len() {
-            let name = |a: u16| run.actors.get(a as usize).map_or("", |a| a.title.as_str());
-            format!("{} → {}: ", name(fl.from), name(fl.to))
-        } else {
-            String::new()
+        // On a shared lane, the tooltip names the sender.
+        let who = match run.actors.get(fl.from as usize) {
+            Some(a) if lanes.count() < run.actors.len() => format!("{}: ", a.title),
+            _ => String::new(),
         };
         let tooltip = match &fl.note {
             Some(n) => format!("{who}{label} ({n})"),
@@ -386,7 +387,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     // diagram scrolls (the diagram's own titles are for the SVG export).
     let sticky_heads = lanes.heads.iter().enumerate().map(|(i, (title, _))| {
         let x = lane_x(i as u16, lw);
-        let is_down = down.contains(&(i as u16));
+        let is_down = lane_down(i);
         html! {
             <g class={classes!("lane", is_down.then_some("down"))}>
                 <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />

@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 /// learner must notice it: it says no, or it repeats an earlier answer.
 /// The diagram marks these with a glyph and a dash as well as a colour
 /// (meaning never rests on colour alone).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mark {
     #[default]
     Plain,
@@ -20,12 +19,6 @@ pub enum Mark {
     Refused,
     /// An answer replayed from storage rather than computed now.
     Replayed,
-}
-
-impl Mark {
-    pub fn is_plain(&self) -> bool {
-        *self == Self::Plain
-    }
 }
 
 /// A message's class by transport. Fault matchers use it ("lose the next

@@ -139,8 +139,9 @@ pub struct Flight {
     pub label: String,
     /// Request or response (for styling and fault matching).
     pub class: MsgClass,
-    /// A refusal or a replay, marked in the diagram.
-    #[serde(skip_serializing_if = "Mark::is_plain")]
+    /// A refusal or a replay, marked in the diagram (not exported: the
+    /// lab's messages say it again when the run is imported).
+    #[serde(skip)]
     pub mark: Mark,
     /// The full message, built only when someone reads it.
     pub message: LazyMessage,
