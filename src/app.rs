@@ -186,18 +186,17 @@ pub fn App() -> Html {
     let lanes = crate::components::lanes::Lanes::of_run(&state.run);
     let acting = acting.map(|a| lanes.lane(a));
     let lane_w = crate::components::sequence::lane_w(lanes.count(), state.projector);
-    // Also: the presets on one row. While the row wraps, one fewer (the
+    // Also: the presets on one row. While the row overflows, one fewer (the
     // rest go in the lab view's menu); the reducer starts again from all of
     // them when the view, the lab or the window's size changes.
     let d = state.dispatcher();
     let run_id = Rc::as_ptr(&state.run) as usize;
-    let measure = (state.resized, state.projector, state.presets_fit, run_id);
+    let measure = (state.projector, state.presets_fit, run_id);
     use_effect_with((state.playhead as i64, state.cursor, measure), move |_| {
         let doc = gloo::utils::document();
         if let Some(ul) = doc.get_element_by_id("preset-row") {
-            let on_row = ul.child_element_count() as usize;
-            if ul.scroll_height() > ul.client_height() + 2 && on_row > 0 {
-                d.dispatch(Action::FitPresets(on_row - 1));
+            if ul.scroll_width() > ul.client_width() + 1 {
+                d.dispatch(Action::FewerPresets);
             }
         }
         if let (Some(el), Some(line)) = (

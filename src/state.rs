@@ -53,8 +53,6 @@ pub struct AppState {
     /// How many presets fit on one row (the rest are in a menu): measured
     /// by the lab view after drawing; `usize::MAX` until then.
     pub presets_fit: usize,
-    /// Bumped when the window's size changes: the presets are measured again.
-    pub resized: u32,
 }
 
 impl PartialEq for AppState {
@@ -71,7 +69,6 @@ impl PartialEq for AppState {
             && self.picked == other.picked
             && self.preset == other.preset
             && self.presets_fit == other.presets_fit
-            && self.resized == other.resized
     }
 }
 
@@ -113,8 +110,8 @@ pub enum Action {
     ToggleProjector,
     /// The view a link asks for.
     SetProjector(bool),
-    /// This many presets fit on one row.
-    FitPresets(usize),
+    /// The presets on the row overflow it: one fewer there.
+    FewerPresets,
     /// The window's size changed.
     Resized,
     JumpToViolation,
@@ -159,7 +156,6 @@ impl AppState {
             sim_ms,
             picked: Vec::new(),
             presets_fit: usize::MAX,
-            resized: 0,
         }
     }
 
@@ -231,9 +227,6 @@ impl Reducible for AppState {
                 notice,
             } => match run_of(&scenario) {
                 Ok((run, ms)) => {
-                    if s.scenario.lab != scenario.lab {
-                        s.presets_fit = usize::MAX;
-                    }
                     s.scenario = scenario;
                     s.run = run;
                     s.sim_ms = ms;
@@ -362,18 +355,16 @@ impl Reducible for AppState {
                 s.projector = !s.projector;
                 s.presets_fit = usize::MAX;
             }
-            Action::SetProjector(on) => {
-                s.presets_fit = if on == s.projector {
-                    s.presets_fit
-                } else {
-                    usize::MAX
-                };
-                s.projector = on;
+            // (The presets are measured again: a row that overflows loses some.)
+            Action::SetProjector(on) => s.projector = on,
+            Action::FewerPresets => {
+                let all = faultline_sim::lab(&s.scenario.lab).map_or(0, |l| l.presets.len());
+                s.presets_fit = s.presets_fit.min(all).saturating_sub(1);
             }
-            Action::FitPresets(n) => s.presets_fit = n,
+            // Every preset on the row again, to be measured (two values
+            // that both mean "all", so that the measuring effect runs).
             Action::Resized => {
-                s.presets_fit = usize::MAX;
-                s.resized = s.resized.wrapping_add(1);
+                s.presets_fit = usize::MAX - usize::from(s.presets_fit == usize::MAX)
             }
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {

@@ -48,7 +48,7 @@ pub fn LabView(p: &Props) -> Html {
 
     // The presets that fit on one row stay there, the rest go in a menu
     // (`App` measures the row after drawing: one fewer until it does not
-    // wrap; all of them again when the view, the lab or the window changes).
+    // overflow; all of them again when the view, the lab or the window changes).
     let on_row = s.presets_fit.min(info.presets.len());
     let preset_button = |pr: &faultline_sim::lab::Preset| {
         let scenario = pr.scenario;
@@ -118,7 +118,6 @@ pub fn LabView(p: &Props) -> Html {
                 machine: a.machine,
                 current,
                 taken,
-                step: cursor,
                 down,
                 children,
             }));
@@ -140,7 +139,6 @@ pub fn LabView(p: &Props) -> Html {
             machine: a.machine,
             current,
             taken,
-            step: cursor,
             down,
             children: Html::default(),
         }))

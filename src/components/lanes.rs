@@ -37,7 +37,8 @@ impl Lanes {
             let t = &actors[*first].title;
             let n = of.iter().filter(|&&x| usize::from(x) == l).count();
             *title = if n > 1 {
-                let base = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
+                // "Client 1" and eleven more: "Client ×12".
+                let base = t.rsplit_once(' ').map_or(t.as_str(), |(base, _)| base);
                 format!("{base} ×{n}")
             } else {
                 t.clone()

@@ -13,9 +13,6 @@ pub struct Props {
     pub current: &'static str,
     #[prop_or_default]
     pub taken: Option<Transition>,
-    /// The step shown: a transition taken again at a new step animates again.
-    #[prop_or_default]
-    pub step: u32,
     /// The actor is crashed: its machine is not running.
     #[prop_or_default]
     pub down: bool,
@@ -59,17 +56,14 @@ pub fn machine_panel(p: &Props) -> Html {
     // The transition just taken: highlighted, and a short stroke (its
     // `trail`, a dash on a path of length 100) runs along it to the new
     // state; under reduced motion it sits at the end at once (the CSS
-    // animation is off, and its resting place is the end). Its animation's
-    // name alternates with the step's parity, so taking the same
-    // transition again at the next step runs it again.
-    let odd = (p.step % 2 == 1).then_some("odd");
+    // animation is off, and its resting place is the end).
     let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).map(|(t, &(d, lx, ly))| {
         let taken = p.taken.is_some_and(|x| x == *t);
         html! {
             <g class={classes!("edge", taken.then_some("taken"))}>
                 <path {d} marker-end="url(#m-arrow)" />
                 if taken {
-                    <path {d} class={classes!("trail", odd)} pathLength="100" />
+                    <path {d} class="trail" pathLength="100" />
                 }
                 <text x={lx.to_string()} y={ly.to_string()} class="edge-label">{ t.event }</text>
             </g>

@@ -47,7 +47,6 @@ fn lab_view(state: Rc<AppState>) -> String {
         on_export_svg: Callback::noop(),
         on_import: Callback::noop(),
         reduced_motion: true,
-        projector: false,
     })
 }
 

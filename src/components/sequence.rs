@@ -328,14 +328,9 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             Some((_, glyph)) => format!("{glyph} {}", fl.label),
             None => fl.label.clone(),
         };
-        // On a shared lane, the tooltip names the sender.
-        let who = match run.actors.get(fl.from as usize) {
-            Some(a) if lanes.count() < run.actors.len() => format!("{}: ", a.title),
-            _ => String::new(),
-        };
         let tooltip = match &fl.note {
-            Some(n) => format!("{who}{label} ({n})"),
-            None => format!("{who}{label}"),
+            Some(n) => format!("{label} ({n})"),
+            None => label.clone(),
         };
         // Above the arrow's middle if there is room, else below it, else
         // further along; shortened if nowhere has room for all of it.

@@ -98,7 +98,6 @@ fn machine_panel_highlights_the_current_state_and_taken_transition() {
         machine: &CLIENT_MACHINE,
         current: "awaiting_response",
         taken: Some(taken),
-        step: 3,
         down: false,
         children: Html::default(),
     });

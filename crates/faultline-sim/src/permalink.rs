@@ -53,7 +53,7 @@ impl std::fmt::Display for PermalinkError {
             Self::Invalid(e) => write!(f, "the link's run cannot be played: {e}"),
             Self::BadStep(s) => write!(f, "the link's step \"{s}\" is not a number"),
             Self::UnknownPreset { lab, preset } => write!(f, "the {lab} lab has no scenario called \"{preset}\""),
-            Self::BadView(v) => write!(f, "the link asks for a view called \"{v}\"; the only view a link can name is \"projector\""),
+            Self::BadView(v) => write!(f, "the link asks for a view called \"{v}\"; a link can only name \"projector\""),
             Self::BadShortLink(why) => write!(f, "the short link is not complete: {why} (it should look like lab=payments&preset=happy-path&step=3)"),
         }
     }
