@@ -366,18 +366,19 @@ describe('projector view', () => {
         const trail = page.locator('.machine .edge.taken path.trail').first();
         await trail.waitFor({ state: 'attached' });
         const m = await trail.evaluate((el) => ({
-          animations: el.getAnimations().map((a) => ({ name: a.animationName, duration: a.effect.getTiming().duration })),
+          name: getComputedStyle(el).animationName,
+          duration: parseFloat(getComputedStyle(el).animationDuration),
           offset: parseFloat(getComputedStyle(el).strokeDashoffset),
           dash: getComputedStyle(el).strokeDasharray,
           edge: el.getAttribute('d') === el.parentElement.querySelector('path').getAttribute('d'),
         }));
         assert.ok(m.edge, 'the trail runs on the taken edge');
         if (reducedMotion === 'reduce') {
-          assert.deepEqual(m.animations, [], 'no animation under reduced motion');
+          assert.equal(m.name, 'none', 'no animation under reduced motion');
           assert.equal(m.offset, -95, `the mark rests at the end of the edge (${JSON.stringify(m)})`);
         } else {
-          assert.deepEqual(m.animations.map((a) => a.name), ['along'], `the mark moves along the edge (${JSON.stringify(m)})`);
-          assert.ok(m.animations[0].duration > 0 && m.animations[0].duration <= 1000, 'in under a second');
+          assert.equal(m.name, 'along', `the mark moves along the edge (${JSON.stringify(m)})`);
+          assert.ok(m.duration > 0 && m.duration <= 1, `in under a second (${m.duration} s)`);
         }
       });
     }
