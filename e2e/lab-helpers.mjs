@@ -91,10 +91,15 @@ export async function waitUntilPaused(page, timeout = 30_000) {
   await page.locator('#play[aria-label="Play"]').waitFor({ timeout });
 }
 
-/** Click a preset chip and wait until it is the active one, at step 0. */
+/**
+ * Click a preset chip (opening the "More scenarios" menu first if the chip
+ * is in it) and wait until it is the active one, at step 0.
+ */
 export async function choosePreset(page, id) {
-  await page.click(`button[data-preset="${id}"]`);
-  await page.locator(`button[data-preset="${id}"][aria-pressed="true"].active`).waitFor();
+  const chip = page.locator(`button[data-preset="${id}"]`);
+  if (!(await chip.isVisible())) await page.click('#preset-more summary');
+  await chip.click();
+  await page.locator(`button[data-preset="${id}"][aria-pressed="true"].active`).waitFor({ state: 'attached' });
   await waitForStep(page, 0);
 }
 

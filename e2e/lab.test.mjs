@@ -114,7 +114,8 @@ describe('payments lab', () => {
       assert.deepEqual(await attemptOutcomes(page), ['timed out', '200 OK, replayed']);
 
       const labels = await flightLabels(page);
-      assert.ok(labels.some((l) => /^200 OK to #2 \(replayed\)$/.test(l)), `a replayed answer in ${JSON.stringify(labels)}`);
+      // Marked as replayed by its glyph as well as its words (not by colour alone).
+      assert.ok(labels.some((l) => /^↻ 200 OK to #2 \(replayed\)$/.test(l)), `a replayed answer in ${JSON.stringify(labels)}`);
       const posts = labels.filter((l) => l.startsWith('POST /v1/charges'));
       assert.equal(posts.length, 2, `two attempts: ${JSON.stringify(posts)}`);
       const keys = posts.map((l) => /key ([0-9a-f]{8})…/.exec(l)?.[1]);

@@ -15,28 +15,34 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// What the hash asks for: `None` for the landing page (no hash) or the
-/// skip link's target; otherwise the run it names, or, for a bad link, the
+/// What the hash asks for: nothing for the skip link's target, the landing
+/// page for no hash; otherwise the run it names (and the view it names), or, for a bad link, the
 /// default run with a notice saying why (the learner's place is kept when
 /// the hash changes under an open lab: see `load_from_hash`).
-fn action_for_hash(hash: &str) -> Option<Action> {
+fn actions_for_hash(hash: &str) -> Vec<Action> {
     if hash == "main" {
-        return None; // the skip link's target, not a run
+        return Vec::new(); // the skip link's target, not a run
     }
     match browser::open_hash(hash) {
-        None => Some(Action::GoHome),
-        Some(Ok(opened)) => Some(Action::Load {
-            scenario: opened.scenario,
-            cursor: opened.step,
-            preset: opened.preset,
-            notice: opened.notice.map(|text| Notice {
-                text,
-                is_error: false,
-            }),
-        }),
+        None => vec![Action::GoHome],
+        Some(Ok(opened)) => {
+            let projector = opened.view == permalink::View::Projector;
+            vec![
+                Action::Load {
+                    scenario: opened.scenario,
+                    cursor: opened.step,
+                    preset: opened.preset,
+                    notice: opened.notice.map(|text| Notice {
+                        text,
+                        is_error: false,
+                    }),
+                },
+                Action::SetProjector(projector),
+            ]
+        }
         Some(Err(e)) => {
             let (scenario, preset) = default_scenario();
-            Some(Action::Load {
+            vec![Action::Load {
                 scenario,
                 cursor: 0,
                 preset: Some(preset),
@@ -46,14 +52,14 @@ fn action_for_hash(hash: &str) -> Option<Action> {
                     ),
                     is_error: true,
                 }),
-            })
+            }]
         }
     }
 }
 
 /// Load whatever the hash names (when it changes).
 fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
-    if let Some(action) = action_for_hash(&browser::read_hash()) {
+    for action in actions_for_hash(&browser::read_hash()) {
         dispatch.dispatch(action);
     }
 }
@@ -61,8 +67,13 @@ fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
 /// The state the app starts in: a permalink opens its run straight away
 /// (one simulation, no landing page rendered first and replaced).
 fn initial_state() -> AppState {
-    match action_for_hash(&browser::read_hash()) {
-        Some(action @ Action::Load { .. }) => AppState::opened(action),
+    let mut actions = actions_for_hash(&browser::read_hash()).into_iter();
+    match actions.next() {
+        Some(load @ Action::Load { .. }) => {
+            let opened = Rc::new(AppState::opened(load));
+            let state = actions.fold(opened, |s, a| s.reduce(a));
+            Rc::unwrap_or_clone(state)
+        }
         _ => AppState::new(),
     }
 }
@@ -106,9 +117,14 @@ pub fn App() -> Html {
     {
         let d = state.dispatcher();
         use_effect_with((), move |_| {
-            let listener = web_sys::window()
-                .map(|w| EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)));
-            move || drop(listener)
+            let resized = d.clone();
+            let listeners = web_sys::window().map(|w| {
+                [
+                    EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)),
+                    EventListener::new(&w, "resize", move |_| resized.dispatch(Action::Resized)),
+                ]
+            });
+            move || drop(listeners)
         });
     }
 
@@ -169,7 +185,12 @@ pub fn App() -> Html {
     }
 
     // Permalink out: keep the hash in step with what is shown (when paused).
-    let hash = permalink::encode(&state.scenario, state.cursor);
+    let view = if state.projector {
+        permalink::View::Projector
+    } else {
+        permalink::View::Normal
+    };
+    let hash = permalink::encode_in(&state.scenario, state.cursor, view);
     {
         let (page, playing, hash) = (state.page.clone(), state.playing, hash.clone());
         use_effect_with((page, playing, hash), |(page, playing, hash)| match page {
@@ -186,9 +207,22 @@ pub fn App() -> Html {
         .steps
         .get(state.cursor as usize)
         .and_then(|s| s.actor);
-    let lanes = state.run.actors.len();
-    use_effect_with((state.playhead as i64, state.cursor), move |_| {
+    let lanes = crate::components::lanes::Lanes::of_run(&state.run);
+    let acting = acting.map(|a| lanes.lane(a));
+    let lane_w = crate::components::sequence::lane_w(lanes.count(), state.projector);
+    // Also: the presets on one row. While the row overflows, one fewer (the
+    // rest go in the lab view's menu); the reducer starts again from all of
+    // them when the view, the lab or the window's size changes.
+    let d = state.dispatcher();
+    let run_id = Rc::as_ptr(&state.run) as usize;
+    let measure = (state.projector, state.presets_fit, run_id);
+    use_effect_with((state.playhead as i64, state.cursor, measure), move |_| {
         let doc = gloo::utils::document();
+        if let Some(ul) = doc.get_element_by_id("preset-row") {
+            if ul.scroll_width() > ul.client_width() + 1 {
+                d.dispatch(Action::FewerPresets);
+            }
+        }
         if let (Some(el), Some(line)) = (
             doc.get_element_by_id("diagram-scroll"),
             doc.get_element_by_id("playhead"),
@@ -210,10 +244,7 @@ pub fn App() -> Html {
                     .map(f64::from)
                     .unwrap_or(1.0);
                 let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
-                let lane = crate::components::sequence::lane_x(
-                    actor,
-                    crate::components::sequence::lane_w(lanes),
-                );
+                let lane = crate::components::sequence::lane_x(actor, lane_w);
                 let x = (lane * drawn / natural.max(1.0)) as i32;
                 let (left, w) = (el.scroll_left(), el.client_width());
                 if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {

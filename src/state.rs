@@ -50,6 +50,9 @@ pub struct AppState {
     pub sim_ms: f64,
     /// Instances the learner picked to watch: (actor lane, instance id).
     pub picked: Vec<(u16, u32)>,
+    /// How many presets fit on one row (the rest are in a menu): measured
+    /// by the lab view after drawing; `usize::MAX` until then.
+    pub presets_fit: usize,
 }
 
 impl PartialEq for AppState {
@@ -65,6 +68,7 @@ impl PartialEq for AppState {
             && self.projector == other.projector
             && self.picked == other.picked
             && self.preset == other.preset
+            && self.presets_fit == other.presets_fit
     }
 }
 
@@ -104,6 +108,12 @@ pub enum Action {
     ToggleHelp,
     CloseHelp,
     ToggleProjector,
+    /// The view a link asks for.
+    SetProjector(bool),
+    /// The presets on the row overflow it: one fewer there.
+    FewerPresets,
+    /// The window's size changed.
+    Resized,
     JumpToViolation,
 }
 
@@ -145,6 +155,7 @@ impl AppState {
             preset: Some(preset),
             sim_ms,
             picked: Vec::new(),
+            presets_fit: usize::MAX,
         }
     }
 
@@ -176,6 +187,7 @@ impl AppState {
                 preset,
                 sim_ms,
                 picked: Vec::new(),
+                presets_fit: usize::MAX,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {
@@ -380,7 +392,21 @@ impl Reducible for AppState {
             Action::Dismiss => s.notice = None,
             Action::ToggleHelp => s.help_open = !s.help_open,
             Action::CloseHelp => s.help_open = false,
-            Action::ToggleProjector => s.projector = !s.projector,
+            Action::ToggleProjector => {
+                s.projector = !s.projector;
+                s.presets_fit = usize::MAX;
+            }
+            // (The presets are measured again: a row that overflows loses some.)
+            Action::SetProjector(on) => s.projector = on,
+            Action::FewerPresets => {
+                let all = faultline_sim::lab(&s.scenario.lab).map_or(0, |l| l.presets.len());
+                s.presets_fit = s.presets_fit.min(all).saturating_sub(1);
+            }
+            // Every preset on the row again, to be measured (two values
+            // that both mean "all", so that the measuring effect runs).
+            Action::Resized => {
+                s.presets_fit = usize::MAX - usize::from(s.presets_fit == usize::MAX)
+            }
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {
                     s.playing = false;

@@ -46,11 +46,20 @@ pub fn LabView(p: &Props) -> Html {
     let cursor = s.cursor;
     let step = &run.steps[cursor as usize];
 
-    let presets = info.presets.iter().map(|pr| {
+    // The presets that fit on one row stay there, the rest go in a menu
+    // (`App` measures the row after drawing: one fewer until it does not
+    // overflow; all of them again when the view, the lab or the window changes).
+    let on_row = s.presets_fit.min(info.presets.len());
+    let preset_button = |pr: &faultline_sim::lab::Preset| {
         let scenario = pr.scenario;
         let id = pr.id.to_string();
         let active = s.preset.as_deref() == Some(pr.id);
-        let onclick = p.on.reform(move |_| Action::Load { scenario: scenario(), cursor: 0, preset: Some(id.clone()), notice: None });
+        let onclick = p.on.reform(move |_| Action::Load {
+            scenario: scenario(),
+            cursor: 0,
+            preset: Some(id.clone()),
+            notice: None,
+        });
         html! {
             <li>
                 <button class={classes!("preset", active.then_some("active"))} data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
@@ -58,6 +67,18 @@ pub fn LabView(p: &Props) -> Html {
                 </button>
             </li>
         }
+    };
+    let mut row: Vec<Html> = info.presets.iter().map(preset_button).collect();
+    let more = row.split_off(on_row);
+    let more_active = info.presets[on_row..]
+        .iter()
+        .any(|pr| s.preset.as_deref() == Some(pr.id));
+    let menu = (!more.is_empty()).then(|| html! {
+        // Keyed by the preset shown, so choosing one closes the menu.
+        <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
+            <summary class={classes!("preset", more_active.then_some("active"))}>{ format!("More scenarios ({}) ▾", more.len()) }</summary>
+            <ul>{ more }</ul>
+        </details>
     });
 
     // One panel per distinct machine; several clients share the first
@@ -156,15 +177,18 @@ pub fn LabView(p: &Props) -> Html {
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
-                <ul>{ for presets }</ul>
+                <div class="preset-strip">
+                    <ul id="preset-row">{ row }</ul>
+                    { for menu }
+                </div>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
-                    <div class={classes!("diagram-scroll", (run.actors.len() <= 5).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
-                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} />
+                    <div class={classes!("diagram-scroll", (super::lanes::Lanes::of_run(run).count() <= super::lanes::FIT).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
+                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
                     </div>
                     { for end_note }
                     <LoadChart run={run.clone()} playhead={s.playhead} />

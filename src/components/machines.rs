@@ -53,11 +53,18 @@ pub fn MachinePanel(p: &Props) -> Html {
 pub fn machine_panel(p: &Props) -> Html {
     let m = p.machine;
     let l = layout(m);
+    // The transition just taken: highlighted, and a short stroke (its
+    // `trail`, a dash on a path of length 100) runs along it to the new
+    // state; under reduced motion it sits at the end at once (the CSS
+    // animation is off, and its resting place is the end).
     let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).map(|(t, &(d, lx, ly))| {
         let taken = p.taken.is_some_and(|x| x == *t);
         html! {
             <g class={classes!("edge", taken.then_some("taken"))}>
                 <path {d} marker-end="url(#m-arrow)" />
+                if taken {
+                    <path {d} class="trail" pathLength="100" />
+                }
                 <text x={lx.to_string()} y={ly.to_string()} class="edge-label">{ t.event }</text>
             </g>
         }

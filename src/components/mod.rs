@@ -10,6 +10,7 @@ pub mod interview;
 pub mod invariants;
 pub mod lab;
 pub mod landing;
+pub mod lanes;
 pub mod load;
 pub mod machines;
 pub mod narration;

@@ -17,6 +17,8 @@ pub fn text_w(s: &str) -> f64 {
                 5.0
             }
             'A'..='Z' | 'm' | 'w' | '€' | '→' => 9.5,
+            // The marks before a refused, replayed or violating message's label.
+            '⊘' | '↻' | '✗' => 11.0,
             _ => 7.8,
         })
         .sum()

@@ -7,22 +7,30 @@
 //! fired there and the violation mark; arrow labels are placed where they
 //! touch no other label, arrowhead or mark (`placement`).
 
+use super::lanes::{Lanes, FIT};
 use super::placement::{text_w, Board, Placed};
 use faultline_sim::actor::TimerKind;
-use faultline_sim::message::MsgClass;
-use faultline_sim::trace::{CutMark, Fate, Run};
+use faultline_sim::message::{Mark, MsgClass};
+use faultline_sim::trace::{CutMark, Fate, Flight, Run};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Lane spacing: up to five lanes share the diagram's box at 1280 px wide
-/// (about 700 px, drawn unscaled); more lanes scroll at the narrowest.
-pub fn lane_w(actors: usize) -> f64 {
-    if actors > 5 {
+/// (about 700 px, drawn unscaled); more lanes scroll at the narrowest. In
+/// the projector view the diagram is drawn about 580 units wide and scaled
+/// to the screen's width, about twice: its smallest text (12 px) reads at
+/// 24 px or more on a 1280×720 screen.
+pub fn lane_w(lanes: usize, projector: bool) -> f64 {
+    if lanes > FIT {
         112.0
+    } else if projector {
+        ((PROJECTOR_W - LEFT - 10.0) / lanes.max(1) as f64).clamp(84.0, 150.0)
     } else {
-        ((690.0 - LEFT) / actors.max(1) as f64).clamp(112.0, 170.0)
+        ((690.0 - LEFT) / lanes.max(1) as f64).clamp(112.0, 170.0)
     }
 }
+/// The diagram's natural width in the projector view (for up to five lanes).
+const PROJECTOR_W: f64 = 560.0;
 /// Left gutter: each row's step and time, its timer label, its violation mark.
 pub const LEFT: f64 = 132.0;
 /// Where the gutter's text starts (the violation mark sits before it).
@@ -65,6 +73,9 @@ pub struct Props {
     pub playhead: f64,
     #[prop_or_default]
     pub reduced_motion: bool,
+    /// Drawn narrower, to be scaled up for the projector view.
+    #[prop_or_default]
+    pub projector: bool,
 }
 
 impl PartialEq for Props {
@@ -73,6 +84,19 @@ impl PartialEq for Props {
             && self.cursor == o.cursor
             && self.playhead == o.playhead
             && self.reduced_motion == o.reduced_motion
+            && self.projector == o.projector
+    }
+}
+
+/// What marks a message besides its colour: a glyph before its label and
+/// a class (whose dash pattern the stylesheet sets). Lost messages have
+/// their cross and "lost" label; a message that broke an invariant gets ✗.
+fn flight_mark(mark: Mark, violating: bool) -> Option<(&'static str, &'static str)> {
+    match (violating, mark) {
+        (true, _) => Some(("violating", "✗")),
+        (_, Mark::Refused) => Some(("refused", "⊘")),
+        (_, Mark::Replayed) => Some(("replayed", "↻")),
+        (_, Mark::Plain) => None,
     }
 }
 
@@ -114,7 +138,14 @@ fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, Html) {
 
 /// A network partition: a hatched band over its time window across the
 /// lanes it separates, with a dashed cut between the two sides.
-fn cut_mark(run: &Run, cut: &CutMark, lw: f64, cursor: u32, board: &mut Board) -> Option<Html> {
+fn cut_mark(
+    run: &Run,
+    cut: &CutMark,
+    (lanes, lw): (&Lanes, f64),
+    cursor: u32,
+    board: &mut Board,
+) -> Option<Html> {
+    let lane_x = |a: u16, lw: f64| lane_x(lanes.lane(a), lw);
     let start = run.steps.get(cursor as usize)?.time;
     if cut.from_ms > start {
         return None;
@@ -141,18 +172,21 @@ fn cut_mark(run: &Run, cut: &CutMark, lw: f64, cursor: u32, board: &mut Board) -
 #[component]
 pub fn SequenceDiagram(p: &Props) -> Html {
     let run = &p.run;
-    let lw = lane_w(run.actors.len());
-    let n = run.actors.len() as f64;
+    let lanes = Lanes::of_run(run);
+    let lw = lane_w(lanes.count(), p.projector);
+    let n = lanes.count() as f64;
     let width = LEFT + lw * n + 10.0;
     let head_w = (lw - 20.0).min(144.0);
     let last = run.steps.len().saturating_sub(1) as u32;
     let height = row_y(last) + ROW * 2.0;
     let t = p.playhead;
     let cursor = p.cursor;
-    let down: &[u16] = run
+    let down_actors: &[u16] = run
         .steps
         .get(cursor as usize)
         .map_or(&[], |s| s.down.as_slice());
+    // A shared lane is down if any of its actors is.
+    let lane_down = |l: usize| down_actors.iter().any(|&a| lanes.lane(a) as usize == l);
     // Row at which each flight arrived (or was lost).
     let mut arrival = vec![None; run.flights.len()];
     for s in &run.steps {
@@ -162,9 +196,10 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     }
 
     let mut board = Board::new(LEFT, width - 4.0);
-    let lanes = run.actors.iter().enumerate().map(|(i, a)| {
+    let lane_lines = lanes.heads.iter().enumerate().map(|(i, (title, first))| {
+        let a = &run.actors[*first];
         let x = lane_x(i as u16, lw);
-        let is_down = down.contains(&(i as u16));
+        let is_down = lane_down(i);
         if is_down {
             board.block([x - 30.0, TOP - 15.0, x + 30.0, TOP + 2.0]);
         }
@@ -172,7 +207,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             <g class={classes!("lane", is_down.then_some("down"))} data-actor={a.name.clone()}>
                 <line x1={f(x)} y1={f(TOP - 16.0)} x2={f(x)} y2={f(height - 10.0)} class="lane-line" />
                 <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />
-                <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ &a.title }</text>
+                <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ title }</text>
                 if is_down {
                     <text x={f(x)} y={f(TOP - 2.0)} text-anchor="middle" class="down-label">{"✕ down"}</text>
                 }
@@ -188,7 +223,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     let cuts = run
         .cuts
         .iter()
-        .filter_map(|c| cut_mark(run, c, lw, cursor, &mut board))
+        .filter_map(|c| cut_mark(run, c, (&lanes, lw), cursor, &mut board))
         .collect::<Html>();
 
     // A timer's mark on its lane at the row where it fired, its label in
@@ -198,7 +233,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         .iter()
         .filter_map(|tm| {
             let fired = tm.fired_step.filter(|s| *s <= cursor)?;
-            let x = lane_x(tm.actor, lw);
+            let x = lane_x(lanes.lane(tm.actor), lw);
             let (y0, y) = (row_y(tm.set_step), row_y(fired));
             let (kind, mark) = timer_style(tm.kind, x, y);
             board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
@@ -221,9 +256,9 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         .iter()
         .filter(|fl| fl.send_step <= cursor && (fl.sent_at as f64) <= t)
         .map(|fl| {
-            let (x1, y1) = (lane_x(fl.from, lw), row_y(fl.send_step));
+            let (x1, y1) = (lane_x(lanes.lane(fl.from), lw), row_y(fl.send_step));
             let end_row = arrival[fl.id as usize].unwrap_or(last + 1);
-            let (x2, y2) = (lane_x(fl.to, lw), row_y(end_row));
+            let (x2, y2) = (lane_x(lanes.lane(fl.to), lw), row_y(end_row));
             let span = (fl.arrives_at - fl.sent_at).max(1) as f64;
             let mut progress = ((t - fl.sent_at as f64) / span).clamp(0.0, 1.0);
             if end_row <= cursor {
@@ -263,7 +298,19 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             })
         })
         .collect();
+    // The message handled at a violation's step broke an invariant (or,
+    // if a timer fired there, the messages that step sent).
+    let violating = |fl: &Flight| {
+        run.violations.iter().any(|v| {
+            v.step <= cursor
+                && match run.steps.get(v.step as usize).and_then(|s| s.flight) {
+                    Some(fid) => fid == fl.id,
+                    None => fl.send_step == v.step,
+                }
+        })
+    };
     let flights = arrows.iter().zip(lost_at).map(|(&(fl, [x1, y1, x2, y2], (ex, ey), arrived, headed), lost_at)| {
+        let marked = flight_mark(fl.mark, arrived && violating(fl));
         let state = match fl.fate {
             Fate::Dropped => "dropped",
             Fate::ReceiverDown => "receiver-down",
@@ -274,9 +321,13 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             "flight",
             state,
             (fl.class == MsgClass::Response).then_some("response"),
-            fl.duplicate_of.map(|_| "duplicate")
+            fl.duplicate_of.map(|_| "duplicate"),
+            marked.map(|(class, _)| class)
         );
-        let label = fl.label();
+        let label = match marked {
+            Some((_, glyph)) => format!("{glyph} {}", fl.label()),
+            None => fl.label(),
+        };
         let tooltip = match &fl.note {
             Some(n) => format!("{label} ({n})"),
             None => label.clone(),
@@ -329,13 +380,13 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     let py = time_to_y(run, t);
     // The lane titles again, in a strip that stays visible while the
     // diagram scrolls (the diagram's own titles are for the SVG export).
-    let sticky_heads = run.actors.iter().enumerate().map(|(i, a)| {
+    let sticky_heads = lanes.heads.iter().enumerate().map(|(i, (title, _))| {
         let x = lane_x(i as u16, lw);
-        let is_down = down.contains(&(i as u16));
+        let is_down = lane_down(i);
         html! {
             <g class={classes!("lane", is_down.then_some("down"))}>
                 <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />
-                <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ &a.title }</text>
+                <text x={f(x)} y="28" text-anchor="middle" class="lane-title">{ title }</text>
             </g>
         }
     });
@@ -348,7 +399,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         <svg id="sequence" xmlns="http://www.w3.org/2000/svg" class="sequence" width={f(width)} height={f(height - HEADS)}
              viewBox={format!("0 {} {} {}", f(HEADS), f(width), f(height - HEADS))} role="img"
              data-full-view={format!("0 0 {} {}", f(width), f(height))} data-full-height={f(height)}
-             aria-label={format!("Sequence diagram: {} lanes, {} messages so far", run.actors.len(), run.flights.iter().filter(|fl| fl.send_step <= cursor).count())}>
+             aria-label={format!("Sequence diagram: {} lanes, {} messages so far", lanes.count(), run.flights.iter().filter(|fl| fl.send_step <= cursor).count())}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
@@ -357,7 +408,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             <rect x="0" y={f(py - ROW / 2.0)} width={f(width)} height={f(ROW)} class="now-band" />
             { for violation }
             <g class="ticks">{ for rows }</g>
-            { lanes }
+            { lane_lines }
             { cuts }
             { timers }
             { flights }

@@ -38,6 +38,7 @@ pub(super) fn diagram_at_end(r: Rc<Run>) -> String {
         cursor: last,
         playhead: r.end_time() as f64,
         reduced_motion: false,
+        projector: false,
     })
 }
 
@@ -65,6 +66,7 @@ fn diagram_hides_the_future() {
         cursor: 0,
         playhead: 0.0,
         reduced_motion: false,
+        projector: false,
     });
     assert!(html.contains("POST /v1/charges #1"));
     assert!(!html.contains("#2"), "attempt 2 has not happened yet");
@@ -81,6 +83,7 @@ fn message_in_flight_is_drawn_part_way() {
         cursor: 0,
         playhead: mid,
         reduced_motion: false,
+        projector: false,
     });
     assert!(html.contains("flight in-flight"));
     assert!(html.contains("class=\"packet\""));

@@ -291,18 +291,27 @@ pub fn layout(g: &Graph) -> Layout {
         let last = loop_x(loops.len().saturating_sub(1));
         for (k, &e) in loops.iter().enumerate() {
             let (dy, out) = (4.0 + 4.0 * k as f64, loop_x(k) * 4.0 / 3.0);
-            let (y0, y1) = (n.cy - dy, n.cy + dy);
+            let y0 = n.cy - dy;
             let bulge = 8.0 + 4.0 * k as f64;
+            // Each loop leaves the right end higher than the one inside it
+            // and comes back further round the end's lower arc, straight
+            // at the state, so their arrowheads sit apart (35° apart on the
+            // arc, then 10 apart along the bottom edge).
+            let (end, inward) = loop_end(n, k);
+            let reach = 10.0 + 6.0 * k as f64;
+            // It leaves from the outline of the state's round right end.
+            let r = STATE_H / 2.0;
+            let x0 = right - r + (r * r - dy.min(r) * dy.min(r)).sqrt();
             edges[e].path = format!(
                 "M{} {}C{} {} {} {} {} {}",
-                px(right),
+                px(x0),
                 px(y0),
                 px(right + out),
                 px(y0 - bulge),
-                px(right + out),
-                px(y1 + bulge),
-                px(right),
-                px(y1)
+                px(end.0 - inward.0 * reach),
+                px(end.1 - inward.1 * reach),
+                px(end.0),
+                px(end.1)
             );
             edges[e].lx = (right + last + LABEL_GAP).round();
             edges[e].ly = n.cy + 4.0 + LOOP_LINE * (k as f64 - (loops.len() - 1) as f64 / 2.0);
@@ -313,6 +322,22 @@ pub fn layout(g: &Graph) -> Layout {
         height,
         nodes,
         edges,
+    }
+}
+
+/// Where a state's `k`th self-loop ends on its outline, and the direction
+/// it arrives in (unit vector, into the state). The right end of a state
+/// is a half circle of radius `STATE_H / 2`.
+fn loop_end(n: &NodeBox, k: usize) -> ((f64, f64), (f64, f64)) {
+    let r = STATE_H / 2.0;
+    let (ox, oy) = (n.cx + n.w / 2.0 - r, n.cy);
+    let deg = 20.0 + 35.0 * k as f64;
+    if deg <= 90.0 {
+        let (sin, cos) = deg.to_radians().sin_cos();
+        ((ox + r * cos, oy + r * sin), (-cos, -sin))
+    } else {
+        let x = ox - 10.0 * (k as f64 - 2.0);
+        ((x.max(n.cx - n.w / 2.0 + r), oy + r), (0.0, -1.0))
     }
 }
 

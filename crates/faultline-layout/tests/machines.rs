@@ -195,7 +195,47 @@ fn every_machine_is_laid_out_without_overlaps() {
                 m.name
             );
         }
+        let heads: Vec<Rect> = (0..m.transitions.len())
+            .map(|k| arrowhead(&l.edges[k].path))
+            .collect();
+        for i in 0..heads.len() {
+            for j in i + 1..heads.len() {
+                assert!(
+                    !overlap(heads[i], heads[j]),
+                    "{}: the arrowheads of {} and {} overlap ({:?} × {:?})",
+                    m.name,
+                    m.transitions[i].event,
+                    m.transitions[j].event,
+                    heads[i],
+                    heads[j]
+                );
+            }
+        }
     }
+}
+
+/// The box of an edge's arrowhead as the machine panel draws it (a marker
+/// 8 units long and 8 wide, its tip at the path's end, along the last
+/// stretch of the path).
+fn arrowhead(d: &str) -> Rect {
+    const SIZE: f64 = 8.0;
+    let pts = samples(d);
+    let end = pts[pts.len() - 1];
+    let before = pts[pts.len() - 2];
+    let len = ((end.0 - before.0).powi(2) + (end.1 - before.1).powi(2)).sqrt();
+    let (ux, uy) = ((end.0 - before.0) / len, (end.1 - before.1) / len);
+    let back = (end.0 - ux * SIZE * 0.9, end.1 - uy * SIZE * 0.9);
+    let half = SIZE / 2.0;
+    let corners = [
+        end,
+        (back.0 - uy * half, back.1 + ux * half),
+        (back.0 + uy * half, back.1 - ux * half),
+    ];
+    let xs = corners.map(|c| c.0);
+    let ys = corners.map(|c| c.1);
+    let min = |v: [f64; 3]| v.iter().copied().fold(f64::MAX, f64::min);
+    let max = |v: [f64; 3]| v.iter().copied().fold(f64::MIN, f64::max);
+    (min(xs), min(ys), max(xs), max(ys))
 }
 
 #[test]

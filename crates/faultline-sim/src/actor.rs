@@ -66,6 +66,10 @@ pub trait LabMsg: Clone + 'static {
     fn display(&self) -> Message;
     /// A short arrow label.
     fn label(&self) -> String;
+    /// Whether the message refuses or replays (the diagram marks it).
+    fn mark(&self) -> crate::message::Mark {
+        crate::message::Mark::Plain
+    }
 }
 
 /// What an actor asks the engine to do.

@@ -7,6 +7,20 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+/// What a message does besides carrying its request or answer, when the
+/// learner must notice it: it says no, or it repeats an earlier answer.
+/// The diagram marks these with a glyph and a dash as well as a colour
+/// (meaning never rests on colour alone).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mark {
+    #[default]
+    Plain,
+    /// A refusal: an error status, a decline, a conflict.
+    Refused,
+    /// An answer replayed from storage rather than computed now.
+    Replayed,
+}
+
 /// A message's class by transport. Fault matchers use it ("lose the next
 /// response") so that palettes stay lab-neutral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

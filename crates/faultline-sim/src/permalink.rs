@@ -2,11 +2,15 @@
 //! cursor, so a link reproduces the same run at the same step anywhere.
 //!
 //! Two forms, both read by [`open`]:
-//! - full: `v1.<base64url(JSON scenario)>.<step>`; the scenario names its
-//!   lab's model version, so a link made under an older model still opens,
-//!   with a notice that the run may differ;
+//! - full: `v1.<base64url(JSON scenario)>.<step>`, with an optional
+//!   `.projector` after the step (the view it opens in); the scenario names
+//!   its lab's model version, so a link made under an older model still
+//!   opens, with a notice that the run may differ;
 //! - short, for slides and cross-references: `lab=payments&preset=key-expired`
-//!   with an optional `&step=N`.
+//!   with an optional `&step=N` and `&view=projector`.
+//!
+//! The view segment is optional in both forms, so every link made before it
+//! existed still opens (in the normal view).
 //!
 //! Anything else is rejected with a [`PermalinkError`] a learner can read;
 //! never a panic.
@@ -33,6 +37,7 @@ pub enum PermalinkError {
     BadStep(String),
     UnknownPreset { lab: String, preset: String },
     BadShortLink(String),
+    BadView(String),
 }
 
 impl std::fmt::Display for PermalinkError {
@@ -48,6 +53,7 @@ impl std::fmt::Display for PermalinkError {
             Self::Invalid(e) => write!(f, "the link's run cannot be played: {e}"),
             Self::BadStep(s) => write!(f, "the link's step \"{s}\" is not a number"),
             Self::UnknownPreset { lab, preset } => write!(f, "the {lab} lab has no scenario called \"{preset}\""),
+            Self::BadView(v) => write!(f, "the link asks for a view called \"{v}\"; a link can only name \"projector\""),
             Self::BadShortLink(why) => write!(f, "the short link is not complete: {why} (it should look like lab=payments&preset=happy-path&step=3)"),
         }
     }
@@ -55,12 +61,47 @@ impl std::fmt::Display for PermalinkError {
 
 impl std::error::Error for PermalinkError {}
 
+/// How a link asks the page to show its run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// Every panel (what a link without a view opens).
+    #[default]
+    Normal,
+    /// The projector view: the diagram and the narration line, large.
+    Projector,
+}
+
+impl View {
+    /// The view a link's text names (`projector`); anything else is refused.
+    pub fn parse(text: &str) -> Result<Self, PermalinkError> {
+        match text {
+            "projector" => Ok(Self::Projector),
+            other => Err(PermalinkError::BadView(other.chars().take(20).collect())),
+        }
+    }
+
+    /// The suffix that names this view in a full link (`.projector`), or
+    /// nothing for the normal view.
+    fn suffix(self) -> &'static str {
+        match self {
+            Self::Normal => "",
+            Self::Projector => ".projector",
+        }
+    }
+}
+
 /// Encode a scenario and cursor as a hash (without the leading `#`).
 pub fn encode(scenario: &Scenario, step: u32) -> String {
+    encode_in(scenario, step, View::Normal)
+}
+
+/// Encode a scenario, cursor and view as a hash (without the leading `#`).
+pub fn encode_in(scenario: &Scenario, step: u32, view: View) -> String {
     let json = serde_json::to_string(scenario).unwrap_or_default();
     format!(
-        "v{FORMAT_VERSION}.{}.{step}",
-        URL_SAFE_NO_PAD.encode(json.as_bytes())
+        "v{FORMAT_VERSION}.{}.{step}{}",
+        URL_SAFE_NO_PAD.encode(json.as_bytes()),
+        view.suffix()
     )
 }
 
@@ -82,6 +123,8 @@ pub struct Opened {
     pub preset: Option<String>,
     /// Something the learner should know (an older model version).
     pub notice: Option<String>,
+    /// The view the link asks for.
+    pub view: View,
 }
 
 /// Open a link of either form (a leading `#` is allowed).
@@ -90,8 +133,11 @@ pub fn open(hash: &str) -> Result<Opened, PermalinkError> {
     if hash.starts_with("lab=") {
         return open_short(hash);
     }
-    let (scenario, step) = decode(hash)?;
-    Ok(adopt(scenario, step))
+    let (scenario, step, view) = decode_in(hash)?;
+    Ok(Opened {
+        view,
+        ..adopt(scenario, step)
+    })
 }
 
 /// Bring a scenario read from a link or a file to its lab's current model
@@ -114,6 +160,7 @@ pub fn adopt(mut scenario: Scenario, step: u32) -> Opened {
         step,
         preset,
         notice,
+        view: View::Normal,
     }
 }
 
@@ -121,7 +168,7 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
     if hash.len() > 512 {
         return Err(PermalinkError::TooLong(hash.len()));
     }
-    let (mut lab, mut preset, mut step) = (None, None, 0u32);
+    let (mut lab, mut preset, mut step, mut view) = (None, None, 0u32, View::Normal);
     for part in hash.split('&') {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         match k {
@@ -132,6 +179,7 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
                     .parse()
                     .map_err(|_| PermalinkError::BadStep(v.chars().take(12).collect()))?
             }
+            "view" => view = View::parse(v)?,
             other => {
                 return Err(PermalinkError::BadShortLink(format!(
                     "\"{}\" is not part of a short link",
@@ -156,11 +204,18 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
         step,
         preset: Some(p.id.to_string()),
         notice: None,
+        view,
     })
 }
 
-/// Decode and validate a full link (a leading `#` is allowed).
+/// Decode and validate a full link (a leading `#` is allowed); its view,
+/// if it names one, is checked and dropped.
 pub fn decode(hash: &str) -> Result<(Scenario, u32), PermalinkError> {
+    decode_in(hash).map(|(scenario, step, _)| (scenario, step))
+}
+
+/// Decode and validate a full link with the view it names.
+pub fn decode_in(hash: &str) -> Result<(Scenario, u32, View), PermalinkError> {
     let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
     if hash.is_empty() {
         return Err(PermalinkError::Empty);
@@ -183,6 +238,7 @@ pub fn decode(hash: &str) -> Result<(Scenario, u32), PermalinkError> {
         .filter(|p| !p.is_empty())
         .ok_or(PermalinkError::Truncated)?;
     let step_text = parts.next().ok_or(PermalinkError::Truncated)?;
+    let view = parts.next().map_or(Ok(View::Normal), View::parse)?;
     if parts.next().is_some() {
         return Err(PermalinkError::BadEncoding);
     }
@@ -201,7 +257,7 @@ pub fn decode(hash: &str) -> Result<(Scenario, u32), PermalinkError> {
         .parse::<u32>()
         .map_err(|_| PermalinkError::BadStep(step_text.chars().take(12).collect()))?;
     check(&scenario).map_err(PermalinkError::Invalid)?;
-    Ok((scenario, step))
+    Ok((scenario, step, view))
 }
 
 /// Validate a scenario (config, bounds, faults, actor names) without running it.

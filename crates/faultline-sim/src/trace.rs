@@ -5,7 +5,7 @@
 use crate::actor::{Instances, TimerKind};
 use crate::lines::Said;
 use crate::machine::{StateMachine, Transition};
-use crate::message::{Message, MsgClass};
+use crate::message::{Mark, Message, MsgClass};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::rc::Rc;
@@ -137,6 +137,9 @@ pub struct Flight {
     pub fate: Fate,
     /// Request or response (for styling and fault matching).
     pub class: MsgClass,
+    /// A refusal or a replay, marked in the diagram (not serialized: the
+    /// lab's messages say it again when the run is imported).
+    pub mark: Mark,
     /// The full message, built only when someone reads it.
     pub message: LazyMessage,
     /// Why this message behaved unusually ("duplicated by a fault").

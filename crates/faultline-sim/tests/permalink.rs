@@ -180,3 +180,59 @@ fn a_link_with_invalid_bounds_is_refused_with_its_message() {
     let err = decode(&link).unwrap_err().to_string();
     assert!(err.contains("run limits"), "{err}");
 }
+
+#[test]
+fn a_link_can_open_in_the_projector_view_and_round_trips_it() {
+    use faultline_sim::permalink::{decode_in, encode_in, open, View};
+    let s = preset("payments", "key-expired").unwrap();
+    let hash = encode_in(&s, 5, View::Projector);
+    assert!(hash.ends_with(".5.projector"), "{hash}");
+    assert_eq!(decode_in(&hash).unwrap(), (s.clone(), 5, View::Projector));
+    let opened = open(&format!("#{hash}")).unwrap();
+    assert_eq!(
+        (opened.view, opened.step, opened.preset.as_deref()),
+        (View::Projector, 5, Some("key-expired"))
+    );
+    // The normal view adds nothing: the link is the one made before views.
+    assert_eq!(encode_in(&s, 5, View::Normal), encode(&s, 5));
+    assert_eq!(open(&encode(&s, 5)).unwrap().view, View::Normal);
+    // Short links name it too, in any order.
+    let short = open("lab=payments&preset=key-expired&view=projector").unwrap();
+    assert_eq!(
+        (short.view, short.step, short.preset.as_deref()),
+        (View::Projector, 0, Some("key-expired"))
+    );
+    let at = open("lab=payments&view=projector&step=4").unwrap();
+    assert_eq!((at.view, at.step), (View::Projector, 4));
+    assert_eq!(open("lab=payments&step=4").unwrap().view, View::Normal);
+}
+
+#[test]
+fn links_made_before_views_open_in_the_normal_view() {
+    use faultline_sim::permalink::{open, View};
+    let links = old_links();
+    for key in ["key_expired_seed11_step12", "lost_response_no_key_step12"] {
+        let opened = open(links[key].as_str().unwrap()).expect(key);
+        assert_eq!(opened.view, View::Normal, "{key}");
+    }
+}
+
+#[test]
+fn a_link_naming_an_unknown_view_is_refused_with_its_name() {
+    use faultline_sim::permalink::{open, PermalinkError};
+    let good = encode(&preset("payments", "happy-path").unwrap(), 3);
+    for bad in [
+        format!("{good}.beamer"),
+        format!("{good}."),
+        format!("{good}.Projector"),
+        "lab=payments&view=beamer".to_string(),
+        "lab=payments&view=".to_string(),
+    ] {
+        let err = open(&bad).expect_err(&bad);
+        assert!(matches!(err, PermalinkError::BadView(_)), "{bad}: {err:?}");
+        assert!(err.to_string().contains("\"projector\""), "{bad}: {err}");
+    }
+    // A fifth segment is still damage, not a view.
+    let five = format!("{good}.projector.x");
+    assert!(matches!(open(&five), Err(PermalinkError::BadEncoding)));
+}

@@ -121,7 +121,7 @@ impl<L: Lab> LabModel<L> {
         } else {
             LazyMessage::default()
         };
-        let sent = sim.send(from, to, class, display);
+        let sent = sim.send(from, to, (class, msg.mark()), display);
         match sent.copies {
             0 => self.payloads.push(None),
             1 => self.payloads.push(Some(msg)),

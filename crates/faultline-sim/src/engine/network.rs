@@ -8,7 +8,7 @@
 use super::sim::{Event, Sim};
 use crate::actor::ActorId;
 use crate::fault::{Fault, LinkRule, NetAction};
-use crate::message::MsgClass;
+use crate::message::{Mark, MsgClass};
 use crate::rng::SimRng;
 use crate::scenario::{Latency, Scenario};
 use crate::trace::{Fate, Flight, LazyMessage};
@@ -216,7 +216,7 @@ impl Sim<'_> {
         &mut self,
         from: ActorId,
         to: ActorId,
-        class: MsgClass,
+        (class, mark): (MsgClass, Mark),
         message: LazyMessage,
     ) -> Sent {
         let routing = self.net.route(
@@ -239,6 +239,7 @@ impl Sim<'_> {
             send_step: self.rec.next_step(),
             fate: Fate::InFlight,
             class,
+            mark,
             message,
             note: None,
             duplicate_of: None,

@@ -3,7 +3,7 @@
 //! processor. Typed for the actors, shown as HTTP-like text in the trace.
 
 use crate::actor::LabMsg;
-use crate::message::{Message, MsgClass};
+use crate::message::{Mark, Message, MsgClass};
 
 /// An idempotency key: a UUID v4 made from the seeded generator, kept as
 /// its 128 bits (cheap to copy and compare) and shown in the usual form.
@@ -198,6 +198,21 @@ impl LabMsg for PayMsg {
             | PayMsg::Authorize { .. }
             | PayMsg::Void { .. } => MsgClass::Request,
             _ => MsgClass::Response,
+        }
+    }
+
+    fn mark(&self) -> Mark {
+        match self {
+            PayMsg::ChargeReply { replayed: true, .. } => Mark::Replayed,
+            PayMsg::ChargeReply { response, .. } if response.status >= 400 => Mark::Refused,
+            PayMsg::Claimed {
+                claim: Claim::InFlight | Claim::Mismatch,
+                ..
+            }
+            | PayMsg::CommitRefused { .. }
+            | PayMsg::Declined { .. }
+            | PayMsg::KeyReusedDownstream { .. } => Mark::Refused,
+            _ => Mark::Plain,
         }
     }
 
