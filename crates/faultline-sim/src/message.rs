@@ -216,7 +216,7 @@ impl Message {
 /// JWKS's `keys`) stay bare; everything else is a JSON string.
 fn json_value(v: &str) -> String {
     let nested = (v.starts_with('[') || v.starts_with('{'))
-        && serde_json::from_str::<serde_json::Value>(v).is_ok();
+        && serde_json::from_str::<serde::de::IgnoredAny>(v).is_ok();
     let bare = nested
         || v == "true"
         || v == "false"
