@@ -132,6 +132,12 @@ else
     apt_pkgs+=(xvfb xauth); apt_what+=("xvfb + xauth")
   fi
 fi
+# valgrind: scripts/work_per_event.py counts the engine's instructions with it.
+if command -v valgrind >/dev/null 2>&1; then
+  skipped+=("valgrind ($(valgrind --version 2>/dev/null || echo '?'))")
+else
+  apt_pkgs+=(valgrind); apt_what+=("valgrind")
+fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   say "installing from apt: ${apt_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -41,7 +41,10 @@ fi
 section "cargo test --workspace (native)"
 cargo test --workspace
 
-section "engine throughput (cargo bench, best of 3: gate lean >= 700,000 events/s, full >= 250,000; issue 6 targets 2M / 1M reported)"
+section "engine work per event (callgrind on examples/profile.rs: lean <= 3,300 instructions, full <= 6,600: issue 6's 2M / 1M events/s at the machine's quiet speed)"
+python3 scripts/work_per_event.py
+
+section "engine throughput (cargo bench, best of 3: floors lean >= 1,000,000 events/s, full >= 500,000; issue 6 targets 2M / 1M reported)"
 cargo bench -p faultline-sim --bench throughput
 
 section "release build: scripts/build.sh (trunk build --release -> dist/)"

@@ -5,19 +5,16 @@
 //! and the full trace (what the views render), is measured three times; the
 //! best of the three counts.
 //!
-//! Two thresholds per level:
-//!   - the gate, which fails the test command (exit 1) when missed: lean at
-//!     least 700,000 events/s, full at least 250,000. These are regression
-//!     floors (they fail on a 2x slowdown): on the 2-core CI machine kind,
-//!     shared with other builds, today's engine does 1.2-2.0 M lean and
-//!     0.53-0.63 M full (best of three; runs of the same binary differ by
-//!     up to 45% there), the engine before the shared-engine work 1.0-1.3 M
-//!     / 0.44-0.58 M run alternately with it, and the engine before the
-//!     seam work 0.76 M / 0.29 M. A loaded machine has measured the lean
-//!     trace below 0.7 M before this work, so the floors stay where they
-//!     are; `examples/profile.rs` under callgrind is the steadier measure;
-//!   - the target issue 6 sets (lean 2,000,000, full 1,000,000), printed as
-//!     "TARGET NOT MET" until the engine reaches it; then it becomes the gate.
+//! Issue 6's targets are lean 2,000,000 events/s and full 1,000,000 (best
+//! of three), printed as met or not. On the 2-core machine kind the same
+//! binary measures 2.55-2.60 M lean and 1.05-1.12 M full in a quiet phase
+//! and 1.59-1.71 M / 0.67-0.82 M minutes later in a slow one, so a
+//! wall-clock gate at the targets would flake. The steady check of the
+//! targets is `scripts/work_per_event.py` (callgrind instructions per
+//! event on this workload, at most 3,300 lean and 6,600 full: the targets
+//! at the machine kind's quiet speed); this bench's gate is a regression
+//! floor under the slow phase: lean at least 1,000,000, full at least
+//! 500,000, below which the test command fails (exit 1).
 //!
 //! `FAULTLINE_BENCH_SECS` sets the length of each measurement in seconds
 //! (default 1, so the whole bench takes about 6 s).
@@ -29,10 +26,10 @@ use std::time::Instant;
 /// Measurements per detail level; the best one counts.
 const REPEATS: usize = 3;
 const DEFAULT_SECS: f64 = 1.0;
-/// Below these the test command fails.
-const LEAN_GATE: f64 = 700_000.0;
-const FULL_GATE: f64 = 250_000.0;
-/// What issue 6 asks for; reported, not yet gated.
+/// Regression floors: below these the test command fails.
+const LEAN_GATE: f64 = 1_000_000.0;
+const FULL_GATE: f64 = 500_000.0;
+/// Issue 6's targets, reported as met or not.
 const LEAN_TARGET: f64 = 2_000_000.0;
 const FULL_TARGET: f64 = 1_000_000.0;
 
@@ -59,13 +56,16 @@ fn main() {
         }
         let best = best_rate(detail, budget, secs);
         long_run(detail);
-        if best < target {
-            println!(
-                "TARGET NOT MET (issue 6): {detail:?} trace: best {} events/s, target {} events/s",
-                thousands(best),
-                thousands(target)
-            );
-        }
+        println!(
+            "issue 6 target {}: {detail:?} trace, best {} events/s, target {} events/s",
+            if best >= target {
+                "met"
+            } else {
+                "NOT MET on this run"
+            },
+            thousands(best),
+            thousands(target)
+        );
         if best < budget {
             missed.push(format!(
                 "{detail:?} trace: best {} events/s is below the budget of {} events/s",
