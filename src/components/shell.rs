@@ -96,12 +96,13 @@ mod tests {
     const START: &str = "<!-- shell: written by `FAULTLINE_BLESS=1 cargo test -p faultline static_shell` from src/components/shell.rs; do not edit by hand -->";
     const END: &str = "<!-- /shell -->";
 
-    /// The labs the wasm ships: the test-only lab is compiled into native
-    /// tests (cargo feature `testlab`) but never into the web build.
+    /// The labs the wasm ships: labs behind cargo features that only tests
+    /// enable (`testlab`, `oauthlab`) are compiled into a workspace test run
+    /// but never into the web build.
     fn shipped_labs() -> Vec<faultline_sim::lab::LabInfo> {
         faultline_sim::labs()
             .into_iter()
-            .filter(|l| l.id != "toy")
+            .filter(|l| !faultline_sim::registry::TEST_ONLY.contains(&l.id))
             .collect()
     }
 
