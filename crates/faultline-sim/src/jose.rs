@@ -173,10 +173,11 @@ fn hmac_sha256(secret: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// Verify an HS256 compact JWS under `secret` (constant-time comparison).
-pub fn verify_hs256(token: &str, secret: &[u8]) -> Result<(), JwsError> {
+/// A compact JWS split for verification: the signed text (`header.payload`)
+/// and the signature's bytes, once its header names `alg`.
+fn signed_part<'a>(token: &'a str, alg: &str) -> Result<(&'a str, Vec<u8>), JwsError> {
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) =
+    let (Some(h), Some(_), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(JwsError::Malformed);
@@ -184,35 +185,29 @@ pub fn verify_hs256(token: &str, secret: &[u8]) -> Result<(), JwsError> {
     let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Malformed)?;
     let header: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&header).map_err(|_| JwsError::Malformed)?;
-    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+    if header.get("alg").and_then(|a| a.as_str()) != Some(alg) {
         return Err(JwsError::WrongAlgorithm);
     }
     let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Malformed)?;
+    Ok((&token[..token.len() - s.len() - 1], sig))
+}
+
+/// Verify an HS256 compact JWS under `secret` (constant-time comparison).
+pub fn verify_hs256(token: &str, secret: &[u8]) -> Result<(), JwsError> {
+    let (signed, sig) = signed_part(token, "HS256")?;
     let mut mac =
         <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| JwsError::BadSignature)?;
-    mac.update(format!("{h}.{p}").as_bytes());
+    mac.update(signed.as_bytes());
     mac.verify_slice(&sig).map_err(|_| JwsError::BadSignature)
 }
 
 /// Verify a compact JWS against `jwk`: the header must say ES256 and the
 /// signature must match.
 pub fn verify_es256(token: &str, jwk: &EcJwk) -> Result<(), JwsError> {
-    let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(JwsError::Malformed);
-    };
-    let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Malformed)?;
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&header).map_err(|_| JwsError::Malformed)?;
-    if header.get("alg").and_then(|a| a.as_str()) != Some("ES256") {
-        return Err(JwsError::WrongAlgorithm);
-    }
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Malformed)?;
+    let (signed, sig) = signed_part(token, "ES256")?;
     let sig = Signature::from_slice(&sig).map_err(|_| JwsError::BadSignature)?;
     let key = jwk.verifying_key().ok_or(JwsError::BadSignature)?;
-    key.verify(format!("{h}.{p}").as_bytes(), &sig)
+    key.verify(signed.as_bytes(), &sig)
         .map_err(|_| JwsError::BadSignature)
 }
 

@@ -401,57 +401,55 @@ impl AuthServer {
         }
         // No code: the grant is the password itself. It still gets a row
         // (and a family) so its tokens can be revoked together.
+        let tokens = self.grant_at_once("(password grant)".into(), CLIENT_ID, scope, None, ctx);
+        ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
+        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+    }
+
+    /// A grant recorded and redeemed in one exchange (the password grant,
+    /// Quizzly's compressed sign-in): a code record already used once,
+    /// and its tokens (an ID token when a nonce is given).
+    fn grant_at_once(
+        &mut self,
+        code: String,
+        client: &'static str,
+        scope: String,
+        nonce: Option<String>,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> Tokens {
         let serial = self.codes.len() as u32 + 1;
+        let with_id_token = nonce.is_some();
         self.codes.push(CodeRecord {
-            code: "(password grant)".into(),
+            code,
             sub: USERNAME,
-            client: CLIENT_ID,
+            client,
             requested: scope.clone(),
             consented: scope.clone(),
             granted: scope,
             challenge: None,
             plain: false,
             redirect_uri: String::new(),
-            nonce: None,
+            nonce,
             issued_at: ctx.now(),
             machine: MachineState::new(&CODE_MACHINE),
             serial,
             exchanges: 0,
         });
         let i = serial as usize - 1;
-        let tokens = self.issue(i, serial, false, true, ctx);
+        let tokens = self.issue(i, serial, with_id_token, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
-        ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        tokens
     }
 
     /// Alice signs in to Quizzly, Mallory's app, with the ordinary code
     /// flow (compressed into one exchange): Quizzly gets Alice's tokens,
     /// issued to Quizzly. Nothing wrong so far.
     fn on_quizzly_login(&mut self, from: ActorId, ctx: &mut Ctx<OAuthMsg>) {
-        let serial = self.codes.len() as u32 + 1;
         let scope = "openid calendar.read".to_string();
-        self.codes.push(CodeRecord {
-            code: random_token(ctx, 2),
-            sub: USERNAME,
-            client: QUIZZLY_CLIENT_ID,
-            requested: scope.clone(),
-            consented: scope.clone(),
-            granted: scope,
-            challenge: None,
-            plain: false,
-            redirect_uri: String::new(),
-            nonce: Some(random_token(ctx, 2)),
-            issued_at: ctx.now(),
-            machine: MachineState::new(&CODE_MACHINE),
-            serial,
-            exchanges: 0,
-        });
-        let i = serial as usize - 1;
-        let tokens = self.issue(i, serial, true, true, ctx);
-        self.fire(i, "redeem", ctx);
-        self.codes[i].exchanges += 1;
+        let code = random_token(ctx, 2);
+        let nonce = Some(random_token(ctx, 2));
+        let tokens = self.grant_at_once(code, QUIZZLY_CLIENT_ID, scope, nonce, ctx);
         ctx.say("Alice once signed in to Quizzly, a quiz app Mallory runs, with the same authorization server: Quizzly got an access token and an ID token for Alice, issued to client quizzly.");
         ctx.send(from, OAuthMsg::QuizzlyTokens(tokens));
     }

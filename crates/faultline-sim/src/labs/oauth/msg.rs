@@ -137,6 +137,27 @@ pub struct Tokens {
     pub id_token: Option<String>,
 }
 
+/// A successful token response (RFC 6749 §5.1), with or without the
+/// refresh token.
+fn token_response(t: &Tokens, with_refresh: bool) -> Message {
+    let m = Message::response("HTTP/1.1 200 OK")
+        .header("Content-Type", "application/json")
+        .header("Cache-Control", "no-store")
+        .field("access_token", t.access_token.clone())
+        .field("token_type", "Bearer")
+        .field("expires_in", t.expires_in_s.to_string());
+    let m = if with_refresh {
+        m.field("refresh_token", t.refresh_token.clone())
+    } else {
+        m
+    };
+    let m = m.field("scope", t.scope.clone());
+    match &t.id_token {
+        Some(id) => m.field("id_token", id.clone()),
+        None => m,
+    }
+}
+
 /// The user's answer on the consent screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -477,19 +498,7 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::QuizzlyLogin => Message::request(format!(
                 "GET {AUTH_ORIGIN}/authorize?response_type=code&client_id={QUIZZLY_CLIENT_ID}&… (Alice signs in to Quizzly; code exchanged by Quizzly) HTTP/1.1"
             )),
-            OAuthMsg::QuizzlyTokens(t) => {
-                let m = Message::response("HTTP/1.1 200 OK")
-                    .header("Content-Type", "application/json")
-                    .header("Cache-Control", "no-store")
-                    .field("access_token", t.access_token.clone())
-                    .field("token_type", "Bearer")
-                    .field("expires_in", t.expires_in_s.to_string())
-                    .field("scope", t.scope.clone());
-                match &t.id_token {
-                    Some(id) => m.field("id_token", id.clone()),
-                    None => m,
-                }
-            }
+            OAuthMsg::QuizzlyTokens(t) => token_response(t, false),
             OAuthMsg::TokenLogin {
                 access_token,
                 id_token,
@@ -620,20 +629,7 @@ impl LabMsg for OAuthMsg {
                     None => m,
                 }
             }
-            OAuthMsg::TokenResponse(t) => {
-                let m = Message::response("HTTP/1.1 200 OK")
-                    .header("Content-Type", "application/json")
-                    .header("Cache-Control", "no-store")
-                    .field("access_token", t.access_token.clone())
-                    .field("token_type", "Bearer")
-                    .field("expires_in", t.expires_in_s.to_string())
-                    .field("refresh_token", t.refresh_token.clone())
-                    .field("scope", t.scope.clone());
-                match &t.id_token {
-                    Some(id) => m.field("id_token", id.clone()),
-                    None => m,
-                }
-            }
+            OAuthMsg::TokenResponse(t) => token_response(t, true),
             OAuthMsg::TokenError {
                 error: "invalid_client",
             } => Message::response("HTTP/1.1 401 Unauthorized")
