@@ -33,7 +33,10 @@ PRIMS = {"str", "bool", "char", "f32", "f64", "u8", "u16", "u32", "u64", "u128",
 AREAS = [
     "faultline_sim::engine",
     "faultline_sim::labs::payments",
+    "faultline_sim::labs::oauth",
+    "faultline_sim::labs::sagas",
     "faultline_sim::labs::toy",
+    "faultline_sim::jose",
     "faultline_sim (other)",
     "faultline (app)",
     "yew: CompStateInner::view (app views, monomorphised)",
@@ -47,6 +50,7 @@ AREAS = [
     "gloo / implicit-clone / other web",
     "rand_chacha / rand_core",
     "base64",
+    "crypto (p256, ecdsa, elliptic-curve, sha2, hmac...)",
     "other crates",
     "data segments",
     "unnamed code",
@@ -166,7 +170,7 @@ def area(raw):
     crate = owner(q) if q else crate_of(n)
     path = module_path(n)
     if crate == "faultline_sim":
-        for sub in ("engine", "labs::payments", "labs::toy"):
+        for sub in ("engine", "labs::payments", "labs::oauth", "labs::sagas", "labs::toy", "jose"):
             if path.startswith("faultline_sim::" + sub):
                 return "faultline_sim::" + sub
         return "faultline_sim (other)"
@@ -181,6 +185,11 @@ def area(raw):
         "rand_chacha": "rand_chacha / rand_core", "rand_core": "rand_chacha / rand_core",
         "ppv_lite86": "rand_chacha / rand_core", "base64": "base64",
     }
+    if crate in ("p256", "ecdsa", "elliptic_curve", "primeorder", "crypto_bigint", "sha2",
+                 "hmac", "digest", "rfc6979", "ff", "group", "sec1", "der", "signature",
+                 "generic_array", "subtle", "block_buffer", "crypto_common", "zeroize",
+                 "base16ct", "typenum"):
+        return "crypto (p256, ecdsa, elliptic-curve, sha2, hmac...)"
     if crate in table:
         return table[crate]
     if crate.startswith("gloo") or crate in ("implicit_clone", "indexmap", "hashbrown",

@@ -97,7 +97,7 @@ mod tests {
     const END: &str = "<!-- /shell -->";
 
     /// The labs the wasm ships: labs behind cargo features that only tests
-    /// enable (`testlab`, `oauthlab`) are compiled into a workspace test run
+    /// enable (`testlab`) are compiled into a workspace test run
     /// but never into the web build.
     fn shipped_labs() -> Vec<faultline_sim::lab::LabInfo> {
         faultline_sim::labs()

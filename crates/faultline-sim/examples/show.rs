@@ -8,9 +8,6 @@
 //!   cargo run -p faultline-sim --example show -- 'lab=payments&preset=key-expired'
 //!   cargo run -p faultline-sim --example show -- 'v1.eyJ2Ijo…'         # a full permalink
 //!   cargo run -p faultline-sim --example show -- --every               # every preset of every lab
-//!
-//! The OAuth lab is compiled only with the `oauthlab` feature, which the
-//! crate's dev-dependency on itself turns on for examples.
 use faultline_sim::message::Message;
 use faultline_sim::scenario::Scenario;
 use faultline_sim::trace::{Fate, StepKind};

@@ -23,18 +23,19 @@ fn entry<L: Lab>() -> Entry {
     }
 }
 
-/// Labs registered only under cargo features that tests enable (`oauthlab`
-/// until the OAuth lab's views ship, `testlab` for the seam's proof): the
-/// web build never has them, so checks of what it ships leave them out.
-pub const TEST_ONLY: &[&str] = &["oauth", "toy"];
+/// Labs registered only under cargo features that tests enable (`testlab`
+/// for the seam's proof): the web build never has them, so checks of what
+/// it ships leave them out.
+pub const TEST_ONLY: &[&str] = &["toy"];
 
 /// Every lab that works, in landing-page order. The test-only lab (cargo
 /// feature `testlab`) proves the seam and never ships in the wasm.
 fn entries() -> Vec<Entry> {
     #[allow(unused_mut)]
-    let mut all = vec![entry::<crate::labs::payments::PaymentsLab>()];
-    #[cfg(feature = "oauthlab")]
-    all.push(entry::<crate::labs::oauth::OAuthLab>());
+    let mut all = vec![
+        entry::<crate::labs::payments::PaymentsLab>(),
+        entry::<crate::labs::oauth::OAuthLab>(),
+    ];
     #[cfg(feature = "testlab")]
     all.push(entry::<crate::labs::toy::ToyLab>());
     all

@@ -1,7 +1,6 @@
 //! The labs. Each is a plug-in (see `crate::lab::Lab`); the registry in
 //! `crate::registry` dispatches a scenario to its lab.
 
-#[cfg(feature = "oauthlab")]
 pub mod oauth;
 pub mod payments;
 #[cfg(feature = "testlab")]

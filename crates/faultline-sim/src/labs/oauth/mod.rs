@@ -2,11 +2,6 @@
 //! giving it her password. The authorization code flow with PKCE, state
 //! and nonce runs between her browser, Planner, the authorization server
 //! and the calendar API, with real ES256 tokens (DOMAIN.md §2).
-//!
-//! Work in progress (issue 9): compiled and registered only with the cargo
-//! feature `oauthlab`, which only the tests enable, so the property,
-//! golden and coverage tests over every lab run it, but the web build does
-//! not ship it until its views (HTTP cards, token inspector) are built.
 
 pub mod attacker;
 pub mod auth_server;
