@@ -20,6 +20,7 @@ pub mod placement;
 pub mod sequence;
 pub mod shell;
 pub mod tables;
+pub mod token;
 
 #[cfg(test)]
 mod seam_tests;

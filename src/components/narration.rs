@@ -1,7 +1,9 @@
 //! The narration: what just happened and why, in an ARIA live region, plus
 //! the recent steps as a clickable log.
 
+use super::token::PasteToken;
 use crate::state::Action;
+use faultline_sim::jose::{unix_time, KeyRing};
 use faultline_sim::Run;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,8 +21,23 @@ impl PartialEq for Props {
     }
 }
 
+/// Keys are handed out as a run starts (a JWKS fetched, a client secret
+/// registered): the key ring is read from the first messages only, so a
+/// long run costs nothing more.
+const KEY_MESSAGES: usize = 64;
+
 #[component]
 pub fn Narration(p: &Props) -> Html {
+    let keys = use_memo(Rc::as_ptr(&p.run) as usize, |_| {
+        let first: Vec<_> = p
+            .run
+            .flights
+            .iter()
+            .take(KEY_MESSAGES)
+            .map(|f| f.message.get())
+            .collect();
+        KeyRing::from_messages(&first)
+    });
     let step = p.run.steps.get(p.cursor as usize);
     let text = step.map_or(String::new(), |s| {
         let said = p.run.narration(s);
@@ -60,6 +77,8 @@ pub fn Narration(p: &Props) -> Html {
             super::inspector::inspector(&super::inspector::Props {
                 title,
                 message: fl.message.get(),
+                keys: (*keys).clone(),
+                now: step.map(|s| unix_time(s.time)),
             })
         });
     html! {
@@ -67,6 +86,9 @@ pub fn Narration(p: &Props) -> Html {
             <h2 id="narr-h" class="visually-hidden">{ "What just happened" }</h2>
             <p id="narration" class="narration-line" aria-live="polite" aria-atomic="true">{ text }</p>
             { for message }
+            if keys.jwks.len() + keys.secrets.len() > 0 {
+                <PasteToken keys={(*keys).clone()} />
+            }
             <ol class="log" aria-label="Recent steps">{ for log }</ol>
         </section>
     }

@@ -70,6 +70,11 @@ pub trait LabMsg: Clone + 'static {
     fn mark(&self) -> crate::message::Mark {
         crate::message::Mark::Plain
     }
+    /// The parameters that matter at this step, which the view highlights
+    /// in the message's text (see `Message::focus`).
+    fn focus(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// What an actor asks the engine to do.

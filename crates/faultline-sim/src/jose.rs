@@ -57,7 +57,7 @@ impl std::fmt::Display for JwsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             JwsError::Malformed => "not a compact JWS (three base64url parts)",
-            JwsError::WrongAlgorithm => "signed with another algorithm than ES256",
+            JwsError::WrongAlgorithm => "signed with another algorithm than the key's",
             JwsError::BadSignature => {
                 "the signature does not match: the token was changed or signed with another key"
             }
@@ -94,7 +94,10 @@ impl EcJwk {
     /// Read a P-256 JWK from JSON (a JWKS's key, as `to_json` writes it);
     /// None when a field is missing.
     pub fn from_json(json: &str) -> Option<EcJwk> {
-        let key: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).ok()?;
+        Self::from_map(&serde_json::from_str(json).ok()?)
+    }
+
+    fn from_map(key: &serde_json::Map<String, serde_json::Value>) -> Option<EcJwk> {
         let field = |name: &str| key.get(name)?.as_str().map(str::to_string);
         Some(EcJwk {
             kid: field("kid").unwrap_or_default(),
@@ -211,6 +214,154 @@ pub fn verify_es256(token: &str, jwk: &EcJwk) -> Result<(), JwsError> {
         .map_err(|_| JwsError::BadSignature)
 }
 
+/// The keys a run showed the learner: every ES256 public key published in
+/// a JWKS (a message's `keys` field) and every client secret handed out (a
+/// `client_secret` field). The token inspector checks tokens with them,
+/// as a standard library given the same keys would.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyRing {
+    pub jwks: Vec<EcJwk>,
+    pub secrets: Vec<String>,
+}
+
+/// What checking a token's signature found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenCheck {
+    /// The signature matches the key described.
+    Valid { alg: String, key: String },
+    /// A key was there and the signature does not match it.
+    Invalid { alg: String, why: JwsError },
+    /// No key the run showed can check it.
+    NoKey { alg: String, kid: Option<String> },
+    /// An algorithm the lab never accepts (`none`, RSA...).
+    Unsupported { alg: String },
+    /// Not a compact JWS with a JSON header naming `alg`.
+    Malformed,
+}
+
+impl KeyRing {
+    /// The keys in `messages` (a JWKS body, a client secret hand-over).
+    pub fn from_messages<'a>(
+        messages: impl IntoIterator<Item = &'a crate::message::Message>,
+    ) -> Self {
+        let mut ring = KeyRing::default();
+        for m in messages {
+            for (name, value) in m.body.fields() {
+                match name.as_str() {
+                    "keys" => {
+                        let keys: Vec<serde_json::Map<String, serde_json::Value>> =
+                            serde_json::from_str(value).unwrap_or_default();
+                        for jwk in keys.iter().filter_map(EcJwk::from_map) {
+                            if !ring.jwks.contains(&jwk) {
+                                ring.jwks.push(jwk);
+                            }
+                        }
+                    }
+                    "client_secret" if !ring.secrets.contains(value) => {
+                        ring.secrets.push(value.clone())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ring
+    }
+
+    /// Check `token`'s signature with the key its header asks for.
+    pub fn check(&self, token: &str) -> TokenCheck {
+        let token = token.trim();
+        let header = token
+            .split('.')
+            .next()
+            .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
+            .and_then(|h| {
+                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&h).ok()
+            });
+        let Some(header) = header else {
+            return TokenCheck::Malformed;
+        };
+        let text = |name: &str| {
+            header
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let Some(alg) = text("alg") else {
+            return TokenCheck::Malformed;
+        };
+        let kid = text("kid");
+        let checked = |alg: String, result: Result<(), JwsError>, key: String| match result {
+            Ok(()) => TokenCheck::Valid { alg, key },
+            Err(why) => TokenCheck::Invalid { alg, why },
+        };
+        match alg.as_str() {
+            "ES256" => {
+                let jwk = self
+                    .jwks
+                    .iter()
+                    .find(|k| kid.is_none() || kid.as_deref() == Some(k.kid.as_str()));
+                match jwk {
+                    Some(jwk) => checked(
+                        alg,
+                        verify_es256(token, jwk),
+                        format!("the public key \"{}\" published at /jwks", jwk.kid),
+                    ),
+                    None => TokenCheck::NoKey { alg, kid },
+                }
+            }
+            "HS256" if self.secrets.is_empty() => TokenCheck::NoKey { alg, kid },
+            "HS256" => {
+                let result = self
+                    .secrets
+                    .iter()
+                    .map(|s| verify_hs256(token, s.as_bytes()))
+                    .find(Result::is_ok)
+                    .unwrap_or(Err(JwsError::BadSignature));
+                checked(
+                    alg,
+                    result,
+                    "the client secret Planner shares with the server".into(),
+                )
+            }
+            _ => TokenCheck::Unsupported { alg },
+        }
+    }
+}
+
+impl std::fmt::Display for TokenCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenCheck::Valid { alg, key } => {
+                write!(f, "Signature valid: {alg}, checked with {key}.")
+            }
+            TokenCheck::Invalid { alg, why } => write!(
+                f,
+                "Signature NOT valid ({alg}): {why}. Whoever accepts this token must refuse it."
+            ),
+            TokenCheck::NoKey { alg, kid: Some(kid) } => write!(
+                f,
+                "Cannot check: the header asks for key \"{kid}\" ({alg}), and this run published no such key."
+            ),
+            TokenCheck::NoKey { alg, kid: None } if alg == "HS256" => f.write_str(
+                "Cannot check: HS256 needs the secret shared by the server and a confidential client, and this run has no client secret.",
+            ),
+            TokenCheck::NoKey { alg, .. } => {
+                write!(f, "Cannot check: this run published no {alg} key.")
+            }
+            TokenCheck::Unsupported { alg } if alg == "none" => f.write_str(
+                "alg \"none\": the token is not signed at all, so anyone could have written it. Never accept it.",
+            ),
+            TokenCheck::Unsupported { alg } => write!(
+                f,
+                "Cannot check: the lab signs with ES256 or HS256, not \"{alg}\"."
+            ),
+            TokenCheck::Malformed => f.write_str(
+                "Not a signed token: a compact JWS is three base64url parts joined by dots, the first a JSON header that names its alg.",
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +393,50 @@ mod tests {
             kid: String::new(),
             x: A3_X.into(),
             y: A3_Y.into(),
+        }
+    }
+
+    #[test]
+    fn the_key_ring_checks_tokens_with_the_keys_the_run_showed() {
+        use crate::message::Message;
+        let key = Es256Key::from_random([7, 8, 9, 10], "key-1").unwrap();
+        let jwks = Message::response("200 OK").field("keys", format!("[{}]", key.jwk().to_json()));
+        let secret = Message::one_way("secret").field("client_secret", "s3cret");
+        let ring = KeyRing::from_messages([&jwks, &secret, &jwks]);
+        assert_eq!((ring.jwks.len(), ring.secrets.len()), (1, 1));
+
+        let es = key.sign(r#"{"sub":"alice"}"#);
+        assert!(matches!(ring.check(&es), TokenCheck::Valid { ref alg, .. } if alg == "ES256"));
+        let changed = format!("{}A", &es[..es.len() - 1]);
+        assert!(matches!(
+            ring.check(&changed),
+            TokenCheck::Invalid {
+                why: JwsError::BadSignature,
+                ..
+            }
+        ));
+        let hs = sign_hs256(b"s3cret", r#"{"sub":"alice"}"#);
+        assert!(matches!(ring.check(&hs), TokenCheck::Valid { ref alg, .. } if alg == "HS256"));
+        let forged = sign_hs256(b"guess", r#"{"sub":"alice"}"#);
+        assert!(matches!(ring.check(&forged), TokenCheck::Invalid { .. }));
+        assert!(matches!(
+            KeyRing::default().check(&hs),
+            TokenCheck::NoKey { .. }
+        ));
+        let other_kid = Es256Key::from_random([1, 2, 3, 4], "key-9")
+            .unwrap()
+            .sign("{}");
+        assert!(
+            matches!(ring.check(&other_kid), TokenCheck::NoKey { kid: Some(ref k), .. } if k == "key-9")
+        );
+        // {"alg":"none"}.{}.
+        assert!(matches!(
+            ring.check("eyJhbGciOiJub25lIn0.e30."),
+            TokenCheck::Unsupported { .. }
+        ));
+        for junk in ["", "abc", "a.b.c", "!!!.e30.x", "e30.e30.x"] {
+            assert_eq!(ring.check(junk), TokenCheck::Malformed, "{junk:?}");
+            assert!(!ring.check(junk).to_string().is_empty());
         }
     }
 

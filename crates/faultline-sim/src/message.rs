@@ -93,7 +93,16 @@ pub struct Message {
     pub line: String,
     pub headers: Vec<(String, String)>,
     pub body: Body,
+    /// The parameters that matter at this step (a header, a query or form
+    /// parameter, a JSON field), which the view highlights: `state` and
+    /// `code_challenge` on the way to /authorize, `Idempotency-Key` on a
+    /// charge. From `LabMsg::focus`; not part of the run's file format.
+    #[serde(skip)]
+    pub focus: &'static [&'static str],
 }
+
+/// A byte range of [`Message::to_http`]'s text.
+pub type Span = std::ops::Range<usize>;
 
 impl Message {
     fn of(class: MsgClass, line: impl Into<String>) -> Self {
@@ -102,6 +111,7 @@ impl Message {
             line: line.into(),
             headers: Vec::new(),
             body: Body::None,
+            focus: &[],
         }
     }
 
@@ -166,12 +176,28 @@ impl Message {
 
     /// Raw HTTP-ish text: request line, headers, blank line, body as sent.
     pub fn to_http(&self) -> String {
+        self.to_http_marked().0
+    }
+
+    /// [`Message::to_http`]'s text and where the [`Message::focus`]
+    /// parameters are in it, in text order: a header's value, a query or
+    /// form parameter's `name=value`, a JSON field's `"name": value`.
+    pub fn to_http_marked(&self) -> (String, Vec<Span>) {
+        let focus = |name: &str| self.focus.iter().any(|f| f.eq_ignore_ascii_case(name));
+        let mut marks = Vec::new();
         let mut out = self.line.clone();
+        mark_params(&out, 0, self.focus, &mut marks);
         for (k, v) in &self.headers {
             out.push('\n');
             out.push_str(k);
             out.push_str(": ");
+            let at = out.len();
             out.push_str(v);
+            if focus(k) {
+                marks.push(at..out.len());
+            } else {
+                mark_params(v, at, self.focus, &mut marks);
+            }
         }
         match &self.body {
             Body::None => {}
@@ -183,22 +209,29 @@ impl Message {
                         out.push(',');
                     }
                     out.push_str("\n  ");
+                    let at = out.len();
                     out.push_str(&serde_json::to_string(k).unwrap_or_default());
                     out.push_str(": ");
                     out.push_str(&json_value(v));
+                    if focus(k) {
+                        marks.push(at..out.len());
+                    }
                 }
                 out.push_str("\n}");
             }
             Body::Form(fields) => {
                 out.push_str("\n\n");
+                let at = out.len();
                 out.push_str(&form_encode(fields));
+                mark_params(&out[at..], at, self.focus, &mut marks);
             }
             Body::Text(t) => {
                 out.push_str("\n\n");
                 out.push_str(t);
             }
         }
-        out
+        // Marks were made in the order of the text: no sorting needed.
+        (out, marks)
     }
 
     /// Every header or body field whose value is a compact JWS, decoded.
@@ -226,6 +259,26 @@ fn json_value(v: &str) -> String {
         v.to_string()
     } else {
         serde_json::to_string(v).unwrap_or_default()
+    }
+}
+
+/// Mark each `name=value` of `text` (a URL's query or fragment, or a form
+/// body) whose name is in `focus`; `at` is where `text` starts.
+fn mark_params(text: &str, at: usize, focus: &[&str], marks: &mut Vec<Span>) {
+    if focus.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    for (i, c) in text.char_indices().chain([(text.len(), '&')]) {
+        if matches!(c, '?' | '&' | '#' | ' ') {
+            let part = &text[start..i];
+            if let Some((name, _)) = part.split_once('=') {
+                if focus.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+                    marks.push(at + start..at + i);
+                }
+            }
+            start = i + 1;
+        }
     }
 }
 
@@ -291,6 +344,8 @@ fn percent_decode(s: &str) -> String {
 /// display. Decoding is not verifying: the signature is shown as hex.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Jws {
+    /// The compact string as it travelled.
+    pub raw: String,
     /// The protected header's JSON text.
     pub header: String,
     /// The payload's JSON text.
@@ -326,6 +381,7 @@ impl Jws {
         let payload = text(p)?;
         let signature = URL_SAFE_NO_PAD.decode(sig).ok()?;
         Some(Jws {
+            raw: s.to_string(),
             header,
             payload,
             signature_hex: signature.iter().map(|b| format!("{b:02x}")).collect(),
@@ -407,6 +463,42 @@ mod tests {
         assert!(tokens[0].1.signature_hex.starts_with("7418df"));
         assert_eq!(Jws::decode("not.a.token"), None);
         assert_eq!(Jws::decode("a.b"), None);
+    }
+
+    #[test]
+    fn the_parameters_that_matter_are_marked_where_they_are_in_the_text() {
+        let mut m = Message::response("HTTP/1.1 302 Found")
+            .header(
+                "Location",
+                "https://app.example/cb?code=Sp1x&state=xyz#frag",
+            )
+            .header("Cache-Control", "no-store");
+        m.focus = &["state", "cache-control"];
+        let (text, marks) = m.to_http_marked();
+        let shown: Vec<&str> = marks.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(shown, ["state=xyz", "no-store"]);
+
+        let mut m = Message::request("POST /token?x=1")
+            .form_field("code", "abc")
+            .form_field("code_verifier", "v 1");
+        m.focus = &["code_verifier"];
+        let (text, marks) = m.to_http_marked();
+        let shown: Vec<&str> = marks.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            shown,
+            ["code_verifier=v+1"],
+            "not the `code` a prefix matches"
+        );
+
+        let mut m = Message::response("200 OK")
+            .field("scope", "a b")
+            .field("n", "1");
+        m.focus = &["scope"];
+        let (text, marks) = m.to_http_marked();
+        assert_eq!(&text[marks[0].clone()], "\"scope\": \"a b\"");
+        assert_eq!(text, m.to_http());
+        m.focus = &[];
+        assert!(m.to_http_marked().1.is_empty());
     }
 
     #[test]

@@ -78,7 +78,11 @@ struct Log<M>(RefCell<Vec<M>>);
 
 impl<M: LabMsg> MessageLog for Log<M> {
     fn message(&self, index: u32) -> Message {
-        self.0.borrow()[index as usize].display()
+        let log = self.0.borrow();
+        let msg = &log[index as usize];
+        let mut m = msg.display();
+        m.focus = msg.focus();
+        m
     }
 
     fn label(&self, index: u32) -> String {

@@ -103,7 +103,7 @@ pub struct AuthServer {
     pub client_secret: Option<String>,
 }
 
-fn clip(s: &str, n: usize) -> String {
+pub(super) fn clip(s: &str, n: usize) -> String {
     format!("{}…", s.chars().take(n).collect::<String>())
 }
 

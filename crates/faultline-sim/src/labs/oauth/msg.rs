@@ -331,6 +331,50 @@ fn api_line(write: bool) -> &'static str {
 }
 
 impl LabMsg for OAuthMsg {
+    /// The parameter each step turns on: where the defence or the attack
+    /// lives in the message.
+    fn focus(&self) -> &'static [&'static str] {
+        match self {
+            OAuthMsg::RedirectToAuthorize(r)
+            | OAuthMsg::Authorize(r)
+            | OAuthMsg::LeakedAuthorize(r)
+            | OAuthMsg::PhishingLink(r) => match (r.implicit, r.code_challenge.is_some()) {
+                (true, _) => &["response_type", "state"],
+                (false, true) => &["state", "code_challenge", "redirect_uri"],
+                (false, false) => &["state", "redirect_uri"],
+            },
+            OAuthMsg::Login | OAuthMsg::PlannerLogin => &["password"],
+            OAuthMsg::ConsentPage { .. } | OAuthMsg::Decide(_) => &["scope", "decision"],
+            OAuthMsg::RedirectToClient(r)
+            | OAuthMsg::RedirectElsewhere { result: r, .. }
+            | OAuthMsg::Callback(r)
+            | OAuthMsg::LookalikeCallback(r)
+            | OAuthMsg::LeakedCallback(r)
+            | OAuthMsg::ForgedLink(r) => match r {
+                AuthzResult::Code { .. } => &["code", "state"],
+                AuthzResult::Error { .. } => &["error", "state"],
+                AuthzResult::Token { .. } => &["access_token", "state"],
+            },
+            OAuthMsg::AttackerCode { .. } => &["code", "state"],
+            OAuthMsg::Jwks { .. } => &["keys"],
+            OAuthMsg::TokenRequest { .. } => &["code", "code_verifier"],
+            OAuthMsg::RefreshRequest { .. } => &["refresh_token"],
+            OAuthMsg::PasswordTokenRequest { .. } => &["password", "scope"],
+            OAuthMsg::TokenResponse(_) | OAuthMsg::QuizzlyTokens(_) => &["scope", "id_token"],
+            OAuthMsg::TokenError { .. } => &["error"],
+            OAuthMsg::Unavailable => &["Retry-After"],
+            OAuthMsg::Revoke { .. } => &["token"],
+            OAuthMsg::ApiCall { .. } => &["Authorization"],
+            OAuthMsg::ApiResponse { .. } => &["WWW-Authenticate"],
+            OAuthMsg::Introspect { .. } => &["token"],
+            OAuthMsg::Introspection { .. } => &["active", "scope", "aud"],
+            OAuthMsg::ClientSecret { .. } => &["client_secret"],
+            OAuthMsg::TokenLogin { .. } => &["access_token", "id_token"],
+            OAuthMsg::LeakedTokens { .. } => &["access_token", "refresh_token"],
+            _ => &[],
+        }
+    }
+
     fn class(&self) -> MsgClass {
         match self {
             OAuthMsg::Connect

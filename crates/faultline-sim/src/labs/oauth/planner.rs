@@ -9,12 +9,14 @@
 //! `/revoke`), its tokens leak to Mallory, a call goes out without its
 //! token.
 
+use super::auth_server::clip;
 use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH, CALENDAR};
 use super::msg::{AuthzRequest, AuthzResult, OAuthMsg, Tokens, CLIENT_ID, REDIRECT_URI};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::jose::{code_challenge_s256, code_verifier, verify_es256, verify_hs256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::scenario::Config;
+use crate::trace::{RowChange, TableSchema};
 
 const TOKEN_TIMEOUT: u32 = 1;
 const NEXT_CALL: u32 = 2;
@@ -94,7 +96,27 @@ pub struct Planner {
     pub saw_password: bool,
     /// Sign-ins Planner granted on a token that was not issued to it.
     pub foreign_logins: u32,
+    /// The session table's values as last shown (full runs only).
+    shown: Vec<String>,
 }
+
+/// Planner's session: what it keeps between the steps of the flow.
+pub const SESSION_TABLE: TableSchema = TableSchema {
+    title: "Planner's session",
+    columns: &["item", "value"],
+};
+
+/// The session table's rows, in order.
+const SESSION_ITEMS: [&str; 8] = [
+    "state",
+    "nonce",
+    "code_verifier",
+    "code",
+    "access token",
+    "refresh token",
+    "ID token",
+    "client secret",
+];
 
 impl Planner {
     pub fn new(cfg: &OAuthConfig) -> Self {
@@ -116,7 +138,25 @@ impl Planner {
             secret: None,
             saw_password: false,
             foreign_logins: 0,
+            shown: Vec::new(),
         }
+    }
+
+    /// The session's values now, in `SESSION_ITEMS` order.
+    fn session_values(&self) -> Vec<String> {
+        let held = |v: Option<&String>| v.map_or("—".to_string(), |v| clip(v, 12));
+        let request = self.request.as_ref();
+        let tokens = self.tokens.as_ref();
+        vec![
+            held(request.map(|r| &r.state)),
+            held(request.and_then(|r| r.nonce.as_ref())),
+            held(self.verifier.as_ref()),
+            held(self.code.as_ref()),
+            held(tokens.map(|t| &t.access_token).filter(|t| !t.is_empty())),
+            held(tokens.map(|t| &t.refresh_token).filter(|t| !t.is_empty())),
+            held(tokens.and_then(|t| t.id_token.as_ref())),
+            held(self.secret.as_ref()),
+        ]
     }
 
     fn page(&self, ok: bool, text: &'static str, ctx: &mut Ctx<OAuthMsg>) {
@@ -504,6 +544,25 @@ impl Actor for Planner {
         &self.machine
     }
 
+    fn schema(&self) -> Vec<TableSchema> {
+        vec![SESSION_TABLE]
+    }
+
+    /// The session items whose value changed since last shown.
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        let Some(out) = out else { return };
+        let now = self.session_values();
+        for (i, value) in now.iter().enumerate() {
+            if self.shown.get(i) != Some(value) {
+                out.push(RowChange::new(
+                    SESSION_TABLE.title,
+                    vec![SESSION_ITEMS[i].to_string(), value.clone()],
+                ));
+            }
+        }
+        self.shown = now;
+    }
+
     fn on_crash(&mut self) {
         // A single-page app keeps its state in memory: a reload loses the
         // verifier, the state and the tokens.
@@ -514,6 +573,7 @@ impl Actor for Planner {
             secret: self.secret.take(),
             saw_password: self.saw_password,
             foreign_logins: self.foreign_logins,
+            shown: std::mem::take(&mut self.shown),
             ..fresh
         };
     }

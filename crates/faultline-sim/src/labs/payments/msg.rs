@@ -188,6 +188,23 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 impl LabMsg for PayMsg {
+    /// The key is what idempotency turns on; a reply's status and error say
+    /// how the attempt ended, a claim's outcome whether the key was free.
+    fn focus(&self) -> &'static [&'static str] {
+        match self {
+            PayMsg::Charge { .. } | PayMsg::Authorize { .. } => &["Idempotency-Key"],
+            PayMsg::ChargeReply { .. } => &["Idempotent-Replayed", "error", "id"],
+            PayMsg::ClaimKey { .. } => &["key", "fingerprint"],
+            PayMsg::Claimed { .. } => &["outcome"],
+            PayMsg::CommitAtomic { .. } | PayMsg::CompleteKey { .. } => &["claim_token"],
+            PayMsg::CommitRefused { .. } => &["reason"],
+            PayMsg::Authorized { .. } | PayMsg::Voided { .. } => &["authorization"],
+            PayMsg::Declined { .. } => &["decline_code"],
+            PayMsg::KeyReusedDownstream { .. } => &["error"],
+            _ => &[],
+        }
+    }
+
     fn class(&self) -> MsgClass {
         match self {
             PayMsg::Charge { .. }
