@@ -26,7 +26,7 @@ fn entry<L: Lab>() -> Entry {
 /// Labs registered only under cargo features that tests enable (`oauthlab`
 /// until the OAuth lab's views ship, `testlab` for the seam's proof): the
 /// web build never has them, so checks of what it ships leave them out.
-pub const TEST_ONLY: &[&str] = &["oauth", "toy"];
+pub const TEST_ONLY: &[&str] = &["oauth", "sagas", "toy"];
 
 /// Every lab that works, in landing-page order. The test-only lab (cargo
 /// feature `testlab`) proves the seam and never ships in the wasm.
@@ -35,6 +35,8 @@ fn entries() -> Vec<Entry> {
     let mut all = vec![entry::<crate::labs::payments::PaymentsLab>()];
     #[cfg(feature = "oauthlab")]
     all.push(entry::<crate::labs::oauth::OAuthLab>());
+    #[cfg(feature = "sagaslab")]
+    all.push(entry::<crate::labs::sagas::SagasLab>());
     #[cfg(feature = "testlab")]
     all.push(entry::<crate::labs::toy::ToyLab>());
     all

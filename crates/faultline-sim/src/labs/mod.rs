@@ -4,5 +4,7 @@
 #[cfg(feature = "oauthlab")]
 pub mod oauth;
 pub mod payments;
+#[cfg(feature = "sagaslab")]
+pub mod sagas;
 #[cfg(feature = "testlab")]
 pub mod toy;
