@@ -180,7 +180,7 @@ impl Orchestrator {
         let e = &mut self.sagas[&saga];
         (e.step, e.undo, e.why) = (s, undo, why);
         self.outbox.add(env);
-        self.outbox.publish(id, ctx);
+        self.outbox.wake(ctx);
     }
 
     /// A reply from a service, through the broker.
@@ -319,7 +319,7 @@ impl Orchestrator {
         for k in 1..=self.cfg.orders {
             if !self.sagas.contains_key(&k) {
                 ctx.set_timer_with(
-                    u64::from(k - 1) * 150,
+                    u64::from(k - 1) * 40,
                     10 + u32::from(k),
                     TimerKind::Work,
                     || format!("o{k} placed"),

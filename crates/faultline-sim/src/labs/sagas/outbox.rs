@@ -12,6 +12,8 @@ use crate::trace::{RowChange, TableSchema};
 /// The relay's retry timer.
 pub const RELAY: u32 = 1;
 const RELAY_MS: u64 = 500;
+/// How soon the relay picks up a new row.
+const POLL_MS: u64 = 5;
 const MAX_TRIES: u8 = 20;
 
 pub const OUTBOX_TABLE: TableSchema = TableSchema {
@@ -29,6 +31,7 @@ pub struct Row {
     /// The broker confirmed it.
     pub sent: bool,
     tries: u8,
+    last: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +79,7 @@ impl Outbox {
             env,
             sent: false,
             tries: 0,
+            last: 0,
         });
         self.dirty.push(env.id);
     }
@@ -84,16 +88,10 @@ impl Outbox {
         self.rows.iter().any(|r| r.env.id == id)
     }
 
-    /// Publish row `id` now and arm the relay's retry.
-    pub fn publish(&mut self, id: u32, ctx: &mut Ctx<SagaMsg>) {
-        if let Some(r) = self.rows.iter_mut().find(|r| r.env.id == id && !r.sent) {
-            r.tries += 1;
-            if !self.ever_sent.contains(&id) {
-                self.ever_sent.push(id);
-            }
-            ctx.send(BROKER, SagaMsg::Publish(r.env));
-            ctx.set_timer(RELAY_MS, RELAY, TimerKind::Backoff, "relay retry");
-        }
+    /// Wake the relay: it publishes the new row in a step of its own
+    /// (a crash before then loses a row kept only in memory).
+    pub fn wake(&self, ctx: &mut Ctx<SagaMsg>) {
+        ctx.set_timer(POLL_MS, RELAY, TimerKind::Backoff, "relay");
     }
 
     /// The broker stored `id`: mark the row sent.
@@ -108,16 +106,29 @@ impl Outbox {
         }
     }
 
-    /// The relay's pass: publish every row the broker has not confirmed.
+    /// The relay's pass: publish every row the broker has not confirmed
+    /// (again if its last try is older than the retry interval).
     pub fn retry(&mut self, ctx: &mut Ctx<SagaMsg>) {
-        let due: Vec<u32> = self
+        let now = ctx.now();
+        let mut next_due = None;
+        for r in self
             .rows
-            .iter()
+            .iter_mut()
             .filter(|r| !r.sent && r.tries < MAX_TRIES)
-            .map(|r| r.env.id)
-            .collect();
-        for id in due {
-            self.publish(id, ctx);
+        {
+            if r.tries == 0 || now >= r.last + RELAY_MS {
+                r.tries += 1;
+                r.last = now;
+                if !self.ever_sent.contains(&r.env.id) {
+                    self.ever_sent.push(r.env.id);
+                }
+                ctx.send(BROKER, SagaMsg::Publish(r.env));
+            }
+            let due = r.last + RELAY_MS;
+            next_due = Some(next_due.map_or(due, |d: u64| d.min(due)));
+        }
+        if let Some(due) = next_due {
+            ctx.set_timer(due - now, RELAY, TimerKind::Backoff, "relay retry");
         }
     }
 

@@ -60,6 +60,18 @@ fn relay_crash(t: u64) -> Vec<Fault> {
     crash_on(t, MsgClass::Response, "broker", "inventory", "inventory")
 }
 
+/// The coordinator crashes as payment's next vote leaves: after PREPARE,
+/// before any decision.
+fn crash_at_vote(t: u64) -> Vec<Fault> {
+    crash_on(
+        t,
+        MsgClass::Response,
+        "payment",
+        "orchestrator",
+        "orchestrator",
+    )
+}
+
 fn with(s: Scenario, faults: Vec<Fault>) -> Scenario {
     faults.into_iter().fold(s, Scenario::fault)
 }
@@ -93,7 +105,7 @@ struct P(
     fn(u64) -> Vec<Fault>,
 );
 
-const PALETTE: [P; 11] = [
+const PALETTE: [P; 12] = [
     P(
         "decline",
         "Decline the next payment",
@@ -160,6 +172,12 @@ const PALETTE: [P; 11] = [
         crash_after_commit,
     ),
     P(
+        "crash-at-vote",
+        "Crash the coordinator at the next vote",
+        "2PC: it dies after PREPARE, before deciding (back 1.5 s later).",
+        crash_at_vote,
+    ),
+    P(
         "partition-vote",
         "Cut the coordinator off from inventory (2 s)",
         "Votes and decisions between them are lost.",
@@ -222,7 +240,7 @@ pub fn presets() -> Vec<Preset> {
         p("orchestrator-crash", "Orchestrator crashes mid-saga", "It dies after T2; on restart it reads its saga log and carries on from T3.", || with(base(), bounce(450, "orchestrator", 1_500))),
         p("compensation-fails", "A compensation fails", "C2 fails once; the broker redelivers it and it succeeds.", || with(base(), [pal("decline", 0), pal("fail-compensation", 400)].concat())),
         p("broker-down", "Broker down", "The broker is down for 2 s; relays retry until it is back, and nothing is lost.", || with(base(), pal("broker-down", 300))),
-        p("relay-crash-duplicate", "Relay crash: duplicate delivery", "Inventory crashes before its publish is confirmed; its relay publishes again and payment drops the duplicate.", || with(base(), relay_crash(150))),
+        p("relay-crash-duplicate", "Relay crash: duplicate delivery", "In a choreography, inventory crashes before its publish is confirmed; its relay publishes again and payment drops the duplicate.", || with(mode("choreographed"), relay_crash(0))),
         p("duplicate-idempotent", "Duplicate delivery, idempotent consumer", "Inventory gets the command twice and drops the repeat: its processed-message table knows it.", || with(base(), [Fault::Net { on: MsgMatch::next(0, Some(MsgClass::Request)).from("broker").to("inventory"), action: NetAction::Duplicate }].to_vec())),
         p("duplicate-not-idempotent", "Duplicate delivery, no idempotency", "The same duplicate reserves a second unit: one message, two effects.", || with(base().with(c::IDEMPOTENT, Bool(false)), [Fault::Net { on: MsgMatch::next(0, Some(MsgClass::Request)).from("broker").to("inventory"), action: NetAction::Duplicate }].to_vec())),
         p("crash-after-commit-outbox", "Crash between commit and publish, outbox", "Inventory dies after committing T2; its outbox row survives and the relay publishes it on restart.", || with(base(), crash_after_commit(0))),
@@ -232,7 +250,7 @@ pub fn presets() -> Vec<Preset> {
         p("choreography", "Choreography", "The same order with no orchestrator: each service reacts to the previous one's event.", || mode("choreographed")),
         p("choreography-declined", "Choreography: payment declined", "The decline event makes inventory release, whose event makes order reject.", || with(mode("choreographed"), pal("decline", 0))),
         p("2pc-happy", "Two-phase commit", "PREPARE, three YES votes, COMMIT: locks held until the decision.", || mode("2pc")),
-        p("2pc-coordinator-crash", "2PC: coordinator crashes after PREPARE", "Everyone voted YES; the coordinator dies before deciding. Participants stay PREPARED, locks held, until it returns 5 s later.", || with(mode("2pc").with(c::ORDERS, Int(2)).with(c::STOCK, Int(1)), crash_on(0, MsgClass::Response, "payment", "orchestrator", "orchestrator").into_iter().take(1).chain(vec![Fault::Restart { at_ms: 5_000, actor: "orchestrator".into() }]).collect())),
+        p("2pc-coordinator-crash", "2PC: coordinator crashes after PREPARE", "Everyone voted YES; the coordinator dies before deciding. Participants stay PREPARED, locks held, until it returns 5 s later.", || with(mode("2pc").with(c::ORDERS, Int(2)).with(c::STOCK, Int(1)), vec![crash_at_vote(0).remove(0), Fault::Restart { at_ms: 5_000, actor: "orchestrator".into() }])),
         p("2pc-partition", "2PC: partition during the vote", "Inventory's vote is cut off: the coordinator aborts, and inventory stays PREPARED until the cut heals.", || with(mode("2pc"), pal("partition-vote", 50))),
     ]
 }

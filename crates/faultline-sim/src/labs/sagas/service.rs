@@ -338,7 +338,7 @@ impl Service {
         if let Some(q) = q {
             ctx.send(BROKER, SagaMsg::Ack(q));
         }
-        self.outbox.publish(id, ctx);
+        self.outbox.wake(ctx);
     }
 
     /// Step `s` for order `saga`: the event kind it commits, or `None`
@@ -564,7 +564,7 @@ impl Service {
             for k in 1..=self.cfg.orders {
                 if !self.recs.contains_key(&k) {
                     ctx.set_timer_with(
-                        u64::from(k - 1) * 150,
+                        u64::from(k - 1) * 40,
                         10 + u32::from(k),
                         TimerKind::Work,
                         || format!("o{k} placed"),
