@@ -43,15 +43,17 @@ pub struct Broker {
     dirty: Vec<u32>,
 }
 
-impl Broker {
-    pub fn new() -> Self {
+impl Default for Broker {
+    fn default() -> Self {
         Self {
             queue: Vec::new(),
             shown: MachineState::new(&QUEUE_M),
             dirty: Vec::new(),
         }
     }
+}
 
+impl Broker {
     /// Whether message `id` ever reached the queue.
     pub fn has(&self, id: u32) -> bool {
         self.queue.iter().any(|e| e.env.id == id)

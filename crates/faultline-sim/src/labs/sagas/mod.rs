@@ -180,7 +180,7 @@ impl Lab for SagasLab {
     fn build(cfg: &Settings) -> Vec<SagaActor> {
         let mut v = vec![
             SagaActor::Orch(orchestrator::Orchestrator::new(cfg)),
-            SagaActor::Broker(broker::Broker::new()),
+            SagaActor::Broker(broker::Broker::default()),
         ];
         v.extend((ORDER..=SHIPPING).map(|id| SagaActor::Svc(service::Service::new(id, cfg))));
         v
