@@ -24,9 +24,8 @@ fn entry<L: Lab>() -> Entry {
 }
 
 /// Labs registered only under cargo features that tests enable (`oauthlab`
-/// and `sagaslab`
-/// until the OAuth lab's views ship, `testlab` for the seam's proof): the
-/// web build never has them, so checks of what it ships leave them out.
+/// and `sagaslab` until their views ship, `testlab` for the seam's proof):
+/// the web build never has them, so checks of what it ships leave them out.
 pub const TEST_ONLY: &[&str] = &["oauth", "sagas", "toy"];
 
 /// Every lab that works, in landing-page order. The test-only lab (cargo
