@@ -1,7 +1,7 @@
 //! Print `tests/golden.json` as it should be now: every preset's golden
 //! digest, by lab, with the lab's model version. Run it (with the test lab)
 //! after bumping a lab's `MODEL_VERSION`:
-//! `cargo run -p faultline-sim --features testlab --example golden_digests > crates/faultline-sim/tests/golden.json`
+//! `cargo run -p faultline-sim --features testlab,sagaslab --example golden_digests > crates/faultline-sim/tests/golden.json`
 fn main() {
     let rows: Vec<serde_json::Value> =
         serde_json::from_str(&faultline_sim::digest::preset_digests_json()).expect("json");

@@ -23,10 +23,10 @@ fn entry<L: Lab>() -> Entry {
     }
 }
 
-/// Labs registered only under cargo features that tests enable (`testlab`
-/// for the seam's proof): the web build never has them, so checks of what
-/// it ships leave them out.
-pub const TEST_ONLY: &[&str] = &["toy"];
+/// Labs registered only under cargo features that tests enable (`sagaslab`
+/// until its views ship, `testlab` for the seam's proof): the web build
+/// never has them, so checks of what it ships leave them out.
+pub const TEST_ONLY: &[&str] = &["sagas", "toy"];
 
 /// Every lab that works, in landing-page order. The test-only lab (cargo
 /// feature `testlab`) proves the seam and never ships in the wasm.
@@ -36,6 +36,8 @@ fn entries() -> Vec<Entry> {
         entry::<crate::labs::payments::PaymentsLab>(),
         entry::<crate::labs::oauth::OAuthLab>(),
     ];
+    #[cfg(feature = "sagaslab")]
+    all.push(entry::<crate::labs::sagas::SagasLab>());
     #[cfg(feature = "testlab")]
     all.push(entry::<crate::labs::toy::ToyLab>());
     all

@@ -90,6 +90,12 @@ impl<K: PartialEq, V> std::ops::Index<&K> for SmallMap<K, V> {
     }
 }
 
+impl<K: PartialEq, V> std::ops::IndexMut<&K> for SmallMap<K, V> {
+    fn index_mut(&mut self, key: &K) -> &mut V {
+        self.get_mut(key).expect("SmallMap: no entry for this key")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::SmallMap;

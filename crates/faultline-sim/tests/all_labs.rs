@@ -434,6 +434,36 @@ const PATHS: &[(&str, &str, &str, &str)] = &[
         "Mallory (attacker)",
         "catch_code",
     ),
+    (
+        "sagas",
+        "payment fails: C2 releases the stock",
+        "Saga (orchestrator)",
+        "undone",
+    ),
+    (
+        "sagas",
+        "card charged, answer lost (outcome unknown)",
+        "Payment",
+        "time_out",
+    ),
+    (
+        "sagas",
+        "2PC: an order waits behind a prepared lock",
+        "2PC participant",
+        "wait",
+    ),
+    (
+        "sagas",
+        "shipping fails after the pivot",
+        "Shipment",
+        "fail",
+    ),
+    (
+        "sagas",
+        "a message dead-lettered",
+        "Queued message",
+        "dead_letter",
+    ),
 ];
 
 /// How many cases reach each path a lab teaches, and how many break each

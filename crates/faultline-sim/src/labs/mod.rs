@@ -3,5 +3,7 @@
 
 pub mod oauth;
 pub mod payments;
+#[cfg(feature = "sagaslab")]
+pub mod sagas;
 #[cfg(feature = "testlab")]
 pub mod toy;

@@ -1,0 +1,183 @@
+//! The message broker: a durable queue (messages survive its crash) that
+//! delivers each message at least once and redelivers it until the
+//! consumer acknowledges it, up to a limit (then the message is dead).
+
+use super::msg::{Env, SagaMsg};
+use super::NAMES;
+use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use crate::machine::{MachineState, StateMachine, Transition as T};
+use crate::say;
+use crate::trace::{mark_changed, RowChange, TableSchema};
+
+pub static QUEUE_M: StateMachine = StateMachine {
+    name: "Queued message",
+    states: &["QUEUED", "DELIVERED", "ACKED", "DEAD"],
+    transitions: &[
+        T::new("QUEUED", "deliver", "DELIVERED"),
+        T::new("DELIVERED", "redeliver", "DELIVERED"),
+        T::new("DELIVERED", "ack", "ACKED"),
+        T::new("DELIVERED", "dead_letter", "DEAD"),
+    ],
+};
+
+pub const QUEUE_TABLE: TableSchema = TableSchema {
+    title: "Broker queue",
+    columns: &["#", "message", "what", "to", "state", "deliveries"],
+};
+
+const ACK_MS: u64 = 600;
+const MAX_DELIVERIES: u8 = 10;
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub env: Env,
+    pub m: MachineState,
+    pub deliveries: u8,
+}
+
+#[derive(Clone, Debug)]
+pub struct Broker {
+    /// The durable queue, in arrival order (entry `q` is `queue[q - 1]`).
+    pub queue: Vec<Entry>,
+    shown: MachineState,
+    dirty: Vec<u32>,
+}
+
+impl Default for Broker {
+    fn default() -> Self {
+        Self {
+            queue: Vec::new(),
+            shown: MachineState::new(&QUEUE_M),
+            dirty: Vec::new(),
+        }
+    }
+}
+
+impl Broker {
+    /// Whether message `id` ever reached the queue.
+    pub fn has(&self, id: u32) -> bool {
+        self.queue.iter().any(|e| e.env.id == id)
+    }
+
+    fn fire(&mut self, q: u32, event: &'static str, ctx: &mut Ctx<SagaMsg>) {
+        let e = &mut self.queue[q as usize - 1];
+        ctx.fire_instance(&mut e.m, q, event);
+        self.shown = e.m;
+        mark_changed(&mut self.dirty, q);
+        ctx.data_changed();
+    }
+
+    fn deliver(&mut self, q: u32, ctx: &mut Ctx<SagaMsg>) {
+        let e = &mut self.queue[q as usize - 1];
+        e.deliveries += 1;
+        ctx.send(e.env.to, SagaMsg::Deliver { q, env: e.env });
+        ctx.set_timer(ACK_MS, q, TimerKind::Timeout, "ack due");
+    }
+}
+
+impl Actor for Broker {
+    type Msg = SagaMsg;
+
+    fn name(&self) -> &str {
+        NAMES[1]
+    }
+    fn title(&self) -> String {
+        "Message broker".into()
+    }
+    fn machine(&self) -> &MachineState {
+        &self.shown
+    }
+    fn on_message(&mut self, from: ActorId, msg: SagaMsg, ctx: &mut Ctx<SagaMsg>) {
+        match msg {
+            SagaMsg::Publish(env) => {
+                self.queue.push(Entry {
+                    env,
+                    m: MachineState::new(&QUEUE_M),
+                    deliveries: 0,
+                });
+                let q = self.queue.len() as u32;
+                ctx.send(from, SagaMsg::Stored(env.id));
+                self.fire(q, "deliver", ctx);
+                self.deliver(q, ctx);
+                say!(
+                    ctx,
+                    "The broker stores m{} on disk as #{q}, confirms it and delivers it.",
+                    env.id
+                );
+            }
+            SagaMsg::Ack(q)
+                if self
+                    .queue
+                    .get(q as usize - 1)
+                    .is_some_and(|e| e.m.current == "DELIVERED") =>
+            {
+                ctx.cancel_timer(q);
+                self.fire(q, "ack", ctx);
+            }
+            _ => {}
+        }
+    }
+    fn on_timer(&mut self, q: u32, ctx: &mut Ctx<SagaMsg>) {
+        let Some(e) = self.queue.get(q as usize - 1) else {
+            return;
+        };
+        if e.m.current != "DELIVERED" {
+            return;
+        }
+        if e.deliveries >= MAX_DELIVERIES {
+            self.fire(q, "dead_letter", ctx);
+            say!(ctx, "#{q} was delivered {MAX_DELIVERIES} times without an ack: the broker gives up (dead letter).");
+            return;
+        }
+        self.fire(q, "redeliver", ctx);
+        say!(
+            ctx,
+            "No ack for #{q}: the broker delivers it again (at least once)."
+        );
+        self.deliver(q, ctx);
+    }
+    fn on_crash(&mut self) {}
+    fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        say!(
+            ctx,
+            "The broker restarts with its queue intact and redelivers what was not acknowledged."
+        );
+        for q in 1..=self.queue.len() as u32 {
+            if self.queue[q as usize - 1].m.current == "DELIVERED" {
+                self.fire(q, "redeliver", ctx);
+                self.deliver(q, ctx);
+            }
+        }
+    }
+    fn instances(&self) -> Option<Instances> {
+        Some(Instances {
+            noun: "message",
+            durable: true,
+        })
+    }
+    fn schema(&self) -> Vec<TableSchema> {
+        vec![QUEUE_TABLE]
+    }
+    fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
+        let dirty = std::mem::take(&mut self.dirty);
+        if let Some(out) = out {
+            for q in dirty {
+                let e = self.queue[q as usize - 1].clone();
+                out.push(RowChange::lazy(
+                    QUEUE_TABLE.title,
+                    u64::from(q),
+                    move || {
+                        vec![
+                            format!("#{q}"),
+                            format!("m{}", e.env.id),
+                            e.env.to_string(),
+                            NAMES[e.env.to as usize].into(),
+                            e.m.current.into(),
+                            e.deliveries.to_string(),
+                        ]
+                    },
+                ));
+            }
+        }
+    }
+}

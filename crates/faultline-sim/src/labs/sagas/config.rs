@@ -1,0 +1,129 @@
+//! The Sagas lab's settings: the schema the config panel draws and the
+//! typed values the actors read.
+
+use crate::lab::{ConfigField, FieldKind, LabInfo};
+use crate::scenario::Config;
+
+pub const COORDINATION: &str = "coordination";
+pub const OUTBOX: &str = "outbox";
+pub const IDEMPOTENT: &str = "idempotent_consumer";
+pub const ORDERS: &str = "orders";
+pub const STOCK: &str = "stock";
+pub const AFTER_PIVOT: &str = "after_pivot";
+
+/// How the order's steps are coordinated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A saga orchestrator tells each service what to do and keeps a log.
+    Orchestrated,
+    /// Services react to each other's events through the broker.
+    Choreographed,
+    /// One distributed transaction: PREPARE, votes, COMMIT or ABORT.
+    TwoPhase,
+}
+
+fn field(
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    kind: FieldKind,
+) -> ConfigField {
+    ConfigField {
+        key,
+        label,
+        help,
+        kind,
+    }
+}
+
+fn number(
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    d: i64,
+    min: i64,
+    max: i64,
+) -> ConfigField {
+    let kind = FieldKind::Number {
+        default: d,
+        min,
+        max,
+        step: 1,
+        unit: "",
+    };
+    field(key, label, help, kind)
+}
+
+/// The config panel's fields, in display order.
+pub fn fields() -> Vec<ConfigField> {
+    let toggle = |default| FieldKind::Toggle { default };
+    vec![
+        field(
+            COORDINATION,
+            "Coordination",
+            "Who decides the next step: an orchestrator, the services themselves, or a 2PC coordinator.",
+            FieldKind::Choice {
+                default: "orchestrated",
+                options: &[
+                    ("orchestrated", "Orchestrated saga"),
+                    ("choreographed", "Choreographed saga"),
+                    ("2pc", "Two-phase commit"),
+                ],
+            },
+        ),
+        field(
+            OUTBOX,
+            "Transactional outbox",
+            "On: the event is written in the same transaction as the change. Off: commit, then publish (dual write).",
+            toggle(true),
+        ),
+        field(
+            IDEMPOTENT,
+            "Idempotent consumers",
+            "Services remember the messages they processed and drop repeats.",
+            toggle(true),
+        ),
+        number(ORDERS, "Concurrent orders", "Orders placed at about the same time.", 1, 1, 3),
+        number(STOCK, "Items in stock", "Units of the one item every order buys.", 2, 0, 3),
+        field(
+            AFTER_PIVOT,
+            "After the pivot",
+            "What a failed step after the payment does.",
+            FieldKind::Choice {
+                default: "retry",
+                options: &[
+                    ("retry", "Retry until it succeeds"),
+                    ("compensate", "Compensate (wrong)"),
+                ],
+            },
+        ),
+    ]
+}
+
+/// Typed settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub mode: Mode,
+    pub outbox: bool,
+    pub idempotent: bool,
+    pub orders: u8,
+    pub stock: i64,
+    pub retry_after_pivot: bool,
+}
+
+impl Settings {
+    pub fn read(info: &LabInfo, c: &Config) -> Self {
+        Self {
+            mode: match info.choice(c, COORDINATION) {
+                "choreographed" => Mode::Choreographed,
+                "2pc" => Mode::TwoPhase,
+                _ => Mode::Orchestrated,
+            },
+            outbox: info.flag(c, OUTBOX),
+            idempotent: info.flag(c, IDEMPOTENT),
+            orders: info.number(c, ORDERS) as u8,
+            stock: info.number(c, STOCK),
+            retry_after_pivot: info.choice(c, AFTER_PIVOT) == "retry",
+        }
+    }
+}

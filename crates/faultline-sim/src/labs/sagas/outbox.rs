@@ -1,0 +1,165 @@
+//! The outbox and its relay, shared by the services and the orchestrator:
+//! rows waiting to be published, re-published on a timer until the broker
+//! confirms them (at least once). Durable with the transactional outbox;
+//! with dual write the same rows live only in memory, so a crash between
+//! the commit and the publish loses them.
+
+use super::msg::{Env, SagaMsg};
+use super::BROKER;
+use crate::actor::{Ctx, TimerKind};
+use crate::trace::{RowChange, TableSchema};
+
+/// The relay's retry timer.
+pub const RELAY: u32 = 1;
+const RELAY_MS: u64 = 500;
+/// How soon the relay picks up a new row.
+const POLL_MS: u64 = 5;
+const MAX_TRIES: u8 = 20;
+
+pub const OUTBOX_TABLE: TableSchema = TableSchema {
+    title: "Outbox",
+    columns: &["event", "service", "what", "state"],
+};
+pub const MEMORY_TABLE: TableSchema = TableSchema {
+    title: "Unsent events (dual write, in memory)",
+    columns: &["event", "service", "what", "state"],
+};
+
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub env: Env,
+    /// The broker confirmed it.
+    pub sent: bool,
+    tries: u8,
+    last: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    pub rows: Vec<Row>,
+    /// Whether rows survive a crash (the outbox table) or not (memory).
+    pub durable: bool,
+    /// Every event id ever put on the wire (a monitor for the checks).
+    pub ever_sent: Vec<u32>,
+    /// The id sequence (a database sequence: it survives crashes).
+    next: u32,
+    base: u32,
+    dirty: Vec<u32>,
+}
+
+impl Outbox {
+    pub fn new(durable: bool, base: u32) -> Self {
+        Self {
+            rows: Vec::new(),
+            durable,
+            ever_sent: Vec::new(),
+            next: 0,
+            base,
+            dirty: Vec::new(),
+        }
+    }
+
+    pub fn table(&self) -> TableSchema {
+        if self.durable {
+            OUTBOX_TABLE
+        } else {
+            MEMORY_TABLE
+        }
+    }
+
+    /// A new event id.
+    pub fn new_id(&mut self) -> u32 {
+        self.next += 1;
+        self.base + self.next
+    }
+
+    /// Keep `env` to publish (in the committing transaction, or in memory).
+    pub fn add(&mut self, env: Env) {
+        self.rows.push(Row {
+            env,
+            sent: false,
+            tries: 0,
+            last: 0,
+        });
+        self.dirty.push(env.id);
+    }
+
+    pub fn has(&self, id: u32) -> bool {
+        self.rows.iter().any(|r| r.env.id == id)
+    }
+
+    /// Wake the relay: it publishes the new row in a step of its own
+    /// (a crash before then loses a row kept only in memory).
+    pub fn wake(&self, ctx: &mut Ctx<SagaMsg>) {
+        ctx.set_timer(POLL_MS, RELAY, TimerKind::Backoff, "relay");
+    }
+
+    /// The broker stored `id`: mark the row sent.
+    pub fn stored(&mut self, id: u32, ctx: &mut Ctx<SagaMsg>) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.env.id == id && !r.sent) {
+            r.sent = true;
+            self.dirty.push(id);
+            ctx.data_changed();
+        }
+        if self.rows.iter().all(|r| r.sent) {
+            ctx.cancel_timer(RELAY);
+        }
+    }
+
+    /// The relay's pass: publish every row the broker has not confirmed
+    /// (again if its last try is older than the retry interval).
+    pub fn retry(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        let now = ctx.now();
+        let mut next_due = None;
+        for r in self
+            .rows
+            .iter_mut()
+            .filter(|r| !r.sent && r.tries < MAX_TRIES)
+        {
+            if r.tries == 0 || now >= r.last + RELAY_MS {
+                r.tries += 1;
+                r.last = now;
+                if !self.ever_sent.contains(&r.env.id) {
+                    self.ever_sent.push(r.env.id);
+                }
+                ctx.send(BROKER, SagaMsg::Publish(r.env));
+            }
+            let due = r.last + RELAY_MS;
+            next_due = Some(next_due.map_or(due, |d: u64| d.min(due)));
+        }
+        if let Some(due) = next_due {
+            ctx.set_timer(due - now, RELAY, TimerKind::Backoff, "relay retry");
+        }
+    }
+
+    /// A crash: rows kept only in memory are gone.
+    pub fn crash(&mut self) {
+        if !self.durable {
+            for r in self.rows.iter().filter(|r| !r.sent) {
+                self.dirty.push(r.env.id);
+            }
+            self.rows.retain(|r| r.sent);
+        }
+    }
+
+    pub fn rows_changed(&mut self, service: &'static str, out: &mut Option<&mut Vec<RowChange>>) {
+        let table = self.table().title;
+        for id in self.dirty.drain(..) {
+            let Some(out) = out.as_deref_mut() else {
+                continue;
+            };
+            let row = self
+                .rows
+                .iter()
+                .find(|r| r.env.id == id)
+                .map(|r| (r.env, r.sent));
+            out.push(RowChange::lazy(table, u64::from(id), move || {
+                let (what, state) = match row {
+                    Some((e, sent)) => (e.to_string(), if sent { "SENT" } else { "PENDING" }),
+                    None => (String::new(), "LOST in the crash"),
+                };
+                vec![format!("m{id}"), service.into(), what, state.into()]
+            }));
+        }
+    }
+}

@@ -1,0 +1,708 @@
+//! The order, inventory, payment and shipping services. Each owns its
+//! tables, an outbox (or, with dual write, a buffer in memory) and its
+//! relay, and a processed-message table when its consumer is idempotent.
+//! In a saga each runs its local transactions and publishes one event per
+//! commit; in two-phase commit each is a participant that votes and holds
+//! its locks while prepared.
+
+use super::config::{Mode, Settings};
+use super::msg::{Env, Kind, SagaMsg};
+use super::outbox::{Outbox, RELAY};
+use super::{next, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
+use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use crate::labs::payments::config::{money, secs};
+use crate::machine::{MachineState, StateMachine, Transition as T};
+use crate::say;
+use crate::scenario::Config;
+use crate::small_map::SmallMap;
+use crate::trace::{mark_changed, RowChange, TableSchema};
+
+pub static ORDER_M: StateMachine = StateMachine {
+    name: "Order",
+    states: &["none", "PENDING", "APPROVED", "PAYMENT_FAILED", "CANCELLED"],
+    transitions: &[
+        T::new("none", "create", "PENDING"),
+        T::new("PENDING", "approve", "APPROVED"),
+        T::new("PENDING", "payment_failed", "PAYMENT_FAILED"),
+        T::new("PENDING", "cancel", "CANCELLED"),
+        T::new("APPROVED", "cancel", "CANCELLED"),
+    ],
+};
+pub static STOCK_M: StateMachine = StateMachine {
+    name: "Stock reservation",
+    states: &["none", "RESERVED", "REFUSED", "RELEASED"],
+    transitions: &[
+        T::new("none", "reserve", "RESERVED"),
+        T::new("none", "refuse", "REFUSED"),
+        T::new("RESERVED", "release", "RELEASED"),
+    ],
+};
+pub static PAY_M: StateMachine = StateMachine {
+    name: "Payment",
+    states: &["none", "CAPTURED", "DECLINED", "UNKNOWN"],
+    transitions: &[
+        T::new("none", "capture", "CAPTURED"),
+        T::new("none", "decline", "DECLINED"),
+        T::new("none", "time_out", "UNKNOWN"),
+        T::new("UNKNOWN", "capture", "CAPTURED"),
+    ],
+};
+pub static SHIP_M: StateMachine = StateMachine {
+    name: "Shipment",
+    states: &["none", "SCHEDULED"],
+    transitions: &[
+        T::new("none", "fail", "none"),
+        T::new("none", "schedule", "SCHEDULED"),
+    ],
+};
+pub static TPC_M: StateMachine = StateMachine {
+    name: "2PC participant",
+    states: &["idle", "WAITING", "PREPARED", "COMMITTED", "ABORTED"],
+    transitions: &[
+        T::new("idle", "prepare", "PREPARED"),
+        T::new("idle", "wait", "WAITING"),
+        T::new("idle", "vote_no", "ABORTED"),
+        T::new("idle", "abort", "ABORTED"),
+        T::new("WAITING", "prepare", "PREPARED"),
+        T::new("WAITING", "vote_no", "ABORTED"),
+        T::new("WAITING", "abort", "ABORTED"),
+        T::new("PREPARED", "commit", "COMMITTED"),
+        T::new("PREPARED", "abort", "ABORTED"),
+    ],
+};
+
+const ROLE_TABLES: [TableSchema; 4] = [
+    TableSchema {
+        title: "Orders",
+        columns: &["order", "status", "saga"],
+    },
+    TableSchema {
+        title: "Stock reservations",
+        columns: &["order", "state", "units"],
+    },
+    TableSchema {
+        title: "Payments",
+        columns: &["order", "state", "captured"],
+    },
+    TableSchema {
+        title: "Shipments",
+        columns: &["order", "state", "parcels"],
+    },
+];
+pub const PARTICIPANTS_TABLE: TableSchema = TableSchema {
+    title: "2PC participants",
+    columns: &["participant · order", "state", "lock", "blocked"],
+};
+pub const STOCK_TABLE: TableSchema = TableSchema {
+    title: "Stock",
+    columns: &["item", "available"],
+};
+pub const PROCESSED_TABLE: TableSchema = TableSchema {
+    title: "Processed messages",
+    columns: &["message", "service"],
+};
+
+/// A service's record of one order: its state, and units (inventory),
+/// cents captured (payment), parcels (shipping) or locks (2PC).
+#[derive(Clone, Debug)]
+pub struct Rec {
+    pub m: MachineState,
+    pub qty: i64,
+    /// The saga's outcome, as a choreography's last event tells the order service.
+    pub note: &'static str,
+    /// When it became PREPARED (2PC).
+    pub since: u64,
+    /// How long it was blocked, once decided (2PC).
+    pub blocked_ms: Option<u64>,
+}
+
+/// One committed local transaction (a monitor the checks read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effect {
+    pub saga: u8,
+    pub step: u8,
+    pub undo: bool,
+    /// False: the step failed (its refusal committed, nothing to undo).
+    pub ok: bool,
+    /// The message that caused it (0: the service started it).
+    pub msg: u32,
+    /// The event it publishes.
+    pub event: u32,
+    pub at: u64,
+    /// The same message had taken effect before.
+    pub dup: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub id: ActorId,
+    cfg: Settings,
+    pub recs: SmallMap<u8, Rec>,
+    /// Units in stock (inventory).
+    pub available: i64,
+    pub effects: Vec<Effect>,
+    pub outbox: Outbox,
+    /// The processed-message table (idempotent consumers only).
+    pub processed: Vec<u32>,
+    /// Lab faults waiting for the next transaction.
+    armed: Vec<&'static str>,
+    shown: MachineState,
+    /// (table: 0 record, 1 stock, 2 processed; key).
+    dirty: Vec<(u8, u32)>,
+}
+
+const LAB_FAULTS: [&str; 4] = [
+    "decline-next",
+    "payment-timeout",
+    "fail-next",
+    "out-of-stock",
+];
+
+impl Service {
+    pub fn new(id: ActorId, cfg: &Settings) -> Self {
+        let machine = match (cfg.mode, id) {
+            (Mode::TwoPhase, ORDER | INVENTORY | PAYMENT) => &TPC_M,
+            (_, ORDER) => &ORDER_M,
+            (_, INVENTORY) => &STOCK_M,
+            (_, PAYMENT) => &PAY_M,
+            _ => &SHIP_M,
+        };
+        Self {
+            id,
+            cfg: *cfg,
+            recs: SmallMap::new(),
+            available: if id == INVENTORY { cfg.stock } else { 0 },
+            effects: Vec::new(),
+            outbox: Outbox::new(cfg.outbox, u32::from(id) * 1000),
+            processed: Vec::new(),
+            armed: Vec::new(),
+            shown: MachineState::new(machine),
+            dirty: Vec::new(),
+        }
+    }
+
+    fn title_str(&self) -> &'static str {
+        TITLES[self.id as usize]
+    }
+
+    fn rec(&mut self, saga: u8) -> &mut Rec {
+        if !self.recs.contains_key(&saga) {
+            let m = MachineState::new(self.shown.machine);
+            self.recs.insert(
+                saga,
+                Rec {
+                    m,
+                    qty: 0,
+                    note: "",
+                    since: 0,
+                    blocked_ms: None,
+                },
+            );
+        }
+        &mut self.recs[&saga]
+    }
+
+    fn state(&self, saga: u8) -> &'static str {
+        self.recs
+            .get(&saga)
+            .map_or(self.shown.machine.initial(), |r| r.m.current)
+    }
+
+    /// Move order `saga`'s record (a repeated effect its table has no
+    /// arrow for changes the data but not the state).
+    fn fire(&mut self, saga: u8, event: &'static str, ctx: &mut Ctx<SagaMsg>) {
+        let r = self.rec(saga);
+        if r.m.machine.next(r.m.current, event).is_some() {
+            ctx.fire_instance(&mut r.m, u32::from(saga), event);
+        }
+        self.shown = self.recs[&saga].m;
+        self.touch(0, u32::from(saga), ctx);
+    }
+
+    fn touch(&mut self, table: u8, key: u32, ctx: &mut Ctx<SagaMsg>) {
+        mark_changed(&mut self.dirty, (table, key));
+        ctx.data_changed();
+    }
+
+    fn take_fault(&mut self, name: &str) -> bool {
+        let at = self.armed.iter().position(|f| *f == name);
+        at.map(|i| self.armed.remove(i)).is_some()
+    }
+
+    fn units(&mut self, delta: i64, ctx: &mut Ctx<SagaMsg>) {
+        self.available += delta;
+        self.touch(1, 0, ctx);
+    }
+
+    /// A brokered command or event arrives.
+    fn consume(&mut self, q: u32, env: Env, ctx: &mut Ctx<SagaMsg>) {
+        let me = self.title_str();
+        if self.cfg.idempotent && self.processed.contains(&env.id) {
+            say!(
+                ctx,
+                "{me} has already processed m{}: a duplicate, dropped and acknowledged.",
+                env.id
+            );
+            ctx.send(BROKER, SagaMsg::Ack(q));
+            return;
+        }
+        let why = if env.kind == Kind::Failed {
+            env.step
+        } else {
+            env.why
+        };
+        let done = match next(&env) {
+            Next::Do(s) => self.run(s, env.saga, ctx).map(|k| (s, k)),
+            Next::Undo(s) => self.undo(s, env.saga, why, ctx).map(|()| (s, Kind::Undid)),
+            end => {
+                let note = if end == Next::Completed {
+                    "COMPLETED"
+                } else {
+                    "COMPENSATED"
+                };
+                self.rec(env.saga).note = note;
+                self.touch(0, u32::from(env.saga), ctx);
+                say!(
+                    ctx,
+                    "{me} hears the last event: the saga of o{} is {note}.",
+                    env.saga
+                );
+                ctx.send(BROKER, SagaMsg::Ack(q));
+                return;
+            }
+        };
+        match done {
+            Some((s, kind)) => self.commit(env.saga, s, kind, why, env.id, Some(q), ctx),
+            None => say!(
+                ctx,
+                "Nothing is committed and m{} stays unacknowledged: the broker will redeliver it.",
+                env.id
+            ),
+        }
+    }
+
+    /// The local transaction: its effect, the processed message and the
+    /// event (in the outbox, or in memory with dual write); then the ack
+    /// and the publish.
+    #[allow(clippy::too_many_arguments)]
+    fn commit(
+        &mut self,
+        saga: u8,
+        s: u8,
+        kind: Kind,
+        why: u8,
+        msg: u32,
+        q: Option<u32>,
+        ctx: &mut Ctx<SagaMsg>,
+    ) {
+        let id = self.outbox.new_id();
+        let dup = msg != 0 && self.effects.iter().any(|e| e.msg == msg);
+        let (undo, ok) = (kind == Kind::Undid, kind != Kind::Failed);
+        self.effects.push(Effect {
+            saga,
+            step: s,
+            undo,
+            ok,
+            msg,
+            event: id,
+            at: ctx.now(),
+            dup,
+        });
+        if self.cfg.idempotent && msg != 0 {
+            self.processed.push(msg);
+            self.touch(2, msg, ctx);
+        }
+        let mut env = Env {
+            id,
+            saga,
+            step: s,
+            kind,
+            to: ORCH,
+            why,
+        };
+        if self.cfg.mode == Mode::Choreographed {
+            env.to = match next(&env) {
+                Next::Do(n) | Next::Undo(n) => step(n).service,
+                _ => ORDER,
+            };
+        }
+        self.outbox.add(env);
+        if self.cfg.outbox {
+            say!(
+                ctx,
+                "One local transaction: the change and outbox row m{id}."
+            );
+        } else {
+            say!(ctx, "Dual write: the change is committed; event m{id} is only in memory until it is published.");
+        }
+        if let Some(q) = q {
+            ctx.send(BROKER, SagaMsg::Ack(q));
+        }
+        self.outbox.wake(ctx);
+    }
+
+    /// Step `s` for order `saga`: the event kind it commits, or `None`
+    /// (nothing committed; the command will come again).
+    fn run(&mut self, s: u8, saga: u8, ctx: &mut Ctx<SagaMsg>) -> Option<Kind> {
+        if self.id == INVENTORY && self.take_fault("fail-next") {
+            say!(
+                ctx,
+                "Inventory's database fails the transaction for o{saga}."
+            );
+            return None;
+        }
+        match s {
+            1 => {
+                self.fire(saga, "create", ctx);
+                say!(ctx, "Order o{saga} is created PENDING: a semantic lock that says a saga is in progress.");
+            }
+            2 if self.take_fault("out-of-stock") || self.available <= 0 => {
+                self.fire(saga, "refuse", ctx);
+                let held = self
+                    .recs
+                    .iter()
+                    .filter(|(_, r)| r.m.current == "RESERVED")
+                    .count();
+                say!(ctx, "No stock for o{saga}: {held} unit(s) RESERVED by orders not yet paid. Refused.");
+                return Some(Kind::Failed);
+            }
+            2 => {
+                self.units(-1, ctx);
+                self.rec(saga).qty += 1;
+                self.fire(saga, "reserve", ctx);
+                say!(
+                    ctx,
+                    "One unit RESERVED for o{saga}; {} left.",
+                    self.available
+                );
+            }
+            3 => return self.capture(saga, ctx),
+            4 => {
+                self.fire(saga, "approve", ctx);
+                say!(ctx, "Order o{saga} is APPROVED.");
+            }
+            _ if self.take_fault("fail-next") => {
+                self.fire(saga, "fail", ctx);
+                if self.cfg.retry_after_pivot {
+                    say!(ctx, "Shipping is down for o{saga}. After the pivot a step is retried, never compensated.");
+                    return None;
+                }
+                say!(ctx, "Shipping is down for o{saga} and reports a failure: the saga will compensate after the pivot.");
+                return Some(Kind::Failed);
+            }
+            _ => {
+                self.rec(saga).qty += 1;
+                self.fire(saga, "schedule", ctx);
+                say!(ctx, "Shipment for o{saga} SCHEDULED.");
+            }
+        }
+        Some(Kind::Did)
+    }
+
+    fn capture(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) -> Option<Kind> {
+        let fresh = self.state(saga) == "none";
+        if fresh && self.take_fault("decline-next") {
+            self.fire(saga, "decline", ctx);
+            say!(
+                ctx,
+                "The card is declined for o{saga}: the pivot fails, so the saga compensates."
+            );
+            return Some(Kind::Failed);
+        }
+        if fresh && self.take_fault("payment-timeout") {
+            self.rec(saga).qty += AMOUNT;
+            self.fire(saga, "time_out", ctx);
+            say!(ctx, "The card network charges {} for o{saga} but its answer is lost: did it charge? Payment cannot tell.", money(AMOUNT as u64));
+            return None;
+        }
+        if self.cfg.idempotent && self.rec(saga).qty > 0 {
+            say!(ctx, "Payment asks again with the same idempotency key (o{saga}): the card network returns its first capture. Charged once.");
+        } else {
+            self.rec(saga).qty += AMOUNT;
+            say!(
+                ctx,
+                "Payment captures {} for o{saga}: the pivot. From here the saga only goes forward.",
+                money(AMOUNT as u64)
+            );
+        }
+        self.fire(saga, "capture", ctx);
+        Some(Kind::Did)
+    }
+
+    /// Compensation `s` for order `saga`.
+    fn undo(&mut self, s: u8, saga: u8, why: u8, ctx: &mut Ctx<SagaMsg>) -> Option<()> {
+        if self.take_fault("fail-next") {
+            say!(
+                ctx,
+                "C{s} fails for o{saga}. A compensation must be retried until it succeeds."
+            );
+            return None;
+        }
+        if s == 2 {
+            self.units(1, ctx);
+            let r = self.rec(saga);
+            r.qty = (r.qty - 1).max(0);
+            self.fire(saga, "release", ctx);
+            say!(
+                ctx,
+                "C2: the unit reserved for o{saga} is RELEASED; {} in stock.",
+                self.available
+            );
+        } else {
+            self.fire(
+                saga,
+                if why == 3 { "payment_failed" } else { "cancel" },
+                ctx,
+            );
+            say!(ctx, "C1: order o{saga} is {}.", self.state(saga));
+        }
+        Some(())
+    }
+
+    /// The choreography's first step: the order service takes an order.
+    fn place(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
+        if !self.recs.contains_key(&saga) {
+            self.run(1, saga, ctx);
+            self.commit(saga, 1, Kind::Did, 0, 0, None, ctx);
+        }
+    }
+
+    /// 2PC: PREPARE arrives (again, for a repeat).
+    fn prepare(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
+        match self.state(saga) {
+            "PREPARED" | "COMMITTED" => ctx.send(ORCH, SagaMsg::Vote { saga, yes: true }),
+            "ABORTED" => ctx.send(ORCH, SagaMsg::Vote { saga, yes: false }),
+            "WAITING" => {}
+            _ => self.try_prepare(saga, ctx),
+        }
+    }
+
+    fn try_prepare(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
+        let me = self.title_str();
+        let id = self.id;
+        let yes = match id {
+            INVENTORY if self.take_fault("out-of-stock") => false,
+            INVENTORY if self.available > 0 => {
+                self.units(-1, ctx);
+                self.rec(saga).qty = 1;
+                true
+            }
+            INVENTORY if self.recs.iter().any(|(_, r)| r.m.current == "PREPARED") => {
+                if self.state(saga) != "WAITING" {
+                    self.fire(saga, "wait", ctx);
+                    say!(
+                        ctx,
+                        "o{saga} waits: the last unit is locked by a prepared transaction."
+                    );
+                }
+                return;
+            }
+            INVENTORY => false,
+            PAYMENT => !self.take_fault("decline-next"),
+            _ => true,
+        };
+        self.rec(saga).since = ctx.now();
+        self.fire(saga, if yes { "prepare" } else { "vote_no" }, ctx);
+        if yes {
+            say!(
+                ctx,
+                "{me} is PREPARED for o{saga}, votes YES and holds its lock until the decision."
+            );
+        } else {
+            say!(ctx, "{me} cannot do its part of o{saga} and votes NO.");
+        }
+        ctx.send(ORCH, SagaMsg::Vote { saga, yes });
+    }
+
+    /// 2PC: the coordinator's decision.
+    fn decide(&mut self, saga: u8, commit: bool, ctx: &mut Ctx<SagaMsg>) {
+        let me = self.title_str();
+        match self.state(saga) {
+            "PREPARED" => {
+                let now = ctx.now();
+                let (id, r) = (self.id, self.rec(saga));
+                let blocked = now - r.since;
+                r.blocked_ms = Some(blocked);
+                let units = r.qty;
+                if commit && id == PAYMENT {
+                    r.qty = AMOUNT;
+                }
+                if !commit {
+                    r.qty = 0;
+                    if id == INVENTORY {
+                        self.units(units, ctx);
+                    }
+                }
+                self.fire(saga, if commit { "commit" } else { "abort" }, ctx);
+                say!(
+                    ctx,
+                    "{me} applies {} for o{saga} and releases its lock, held {}.",
+                    if commit { "COMMIT" } else { "ABORT" },
+                    secs(blocked)
+                );
+            }
+            "idle" | "WAITING" if !commit => {
+                self.fire(saga, "abort", ctx);
+                say!(ctx, "{me} aborts o{saga}.");
+            }
+            _ => {}
+        }
+        ctx.send(ORCH, SagaMsg::Done(saga));
+        let waiting: Vec<u8> = self
+            .recs
+            .iter()
+            .filter(|(_, r)| r.m.current == "WAITING")
+            .map(|(k, _)| *k)
+            .collect();
+        for k in waiting {
+            self.try_prepare(k, ctx);
+        }
+    }
+
+    fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
+        if self.id == ORDER && self.cfg.mode == Mode::Choreographed {
+            for k in 1..=self.cfg.orders {
+                if !self.recs.contains_key(&k) {
+                    ctx.set_timer_with(
+                        u64::from(k - 1) * 40,
+                        10 + u32::from(k),
+                        TimerKind::Work,
+                        || format!("o{k} placed"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl Actor for Service {
+    type Msg = SagaMsg;
+
+    fn name(&self) -> &str {
+        NAMES[self.id as usize]
+    }
+    fn title(&self) -> String {
+        self.title_str().into()
+    }
+    fn machine(&self) -> &MachineState {
+        &self.shown
+    }
+    fn on_start(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        self.start_timers(ctx);
+    }
+    fn on_message(&mut self, _from: ActorId, msg: SagaMsg, ctx: &mut Ctx<SagaMsg>) {
+        match msg {
+            SagaMsg::Deliver { q, env } => self.consume(q, env, ctx),
+            SagaMsg::Stored(id) => self.outbox.stored(id, ctx),
+            SagaMsg::Prepare(saga) => self.prepare(saga, ctx),
+            SagaMsg::Decide { saga, commit } => self.decide(saga, commit, ctx),
+            _ => {}
+        }
+    }
+    fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<SagaMsg>) {
+        if tag == RELAY {
+            self.outbox.retry(ctx);
+        } else {
+            self.place((tag - 10) as u8, ctx);
+        }
+    }
+    fn on_crash(&mut self) {
+        self.outbox.crash();
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        let lost = if self.cfg.outbox {
+            "its outbox rows wait for the relay"
+        } else {
+            "unsent events in memory are gone"
+        };
+        say!(
+            ctx,
+            "{} restarts from its database; {lost}.",
+            self.title_str()
+        );
+        ctx.data_changed();
+        self.outbox.retry(ctx);
+        self.start_timers(ctx);
+    }
+    fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<SagaMsg>) -> bool {
+        let Some(f) = LAB_FAULTS.iter().find(|f| **f == name) else {
+            return false;
+        };
+        say!(
+            ctx,
+            "{} will meet this fault on its next transaction: {f}.",
+            self.title_str()
+        );
+        self.armed.push(f);
+        true
+    }
+    fn instances(&self) -> Option<Instances> {
+        Some(Instances {
+            noun: "order",
+            durable: true,
+        })
+    }
+    fn schema(&self) -> Vec<TableSchema> {
+        let mut v = vec![if self.cfg.mode == Mode::TwoPhase {
+            PARTICIPANTS_TABLE
+        } else {
+            ROLE_TABLES[(self.id - ORDER) as usize]
+        }];
+        if self.id == INVENTORY {
+            v.push(STOCK_TABLE);
+        }
+        if self.cfg.mode != Mode::TwoPhase {
+            v.push(self.outbox.table());
+            if self.cfg.idempotent {
+                v.push(PROCESSED_TABLE);
+            }
+        }
+        v
+    }
+    fn changed_rows(&mut self, mut out: Option<&mut Vec<RowChange>>) {
+        let name = NAMES[self.id as usize];
+        let tpc = self.cfg.mode == Mode::TwoPhase;
+        let (id, available, table) = (self.id, self.available, self.schema()[0].title);
+        for (t, key) in self.dirty.drain(..) {
+            let Some(out) = out.as_deref_mut() else {
+                continue;
+            };
+            let row = match t {
+                0 => {
+                    let Some(r) = self.recs.get(&(key as u8)).cloned() else {
+                        continue;
+                    };
+                    RowChange::lazy(table, u64::from(id) * 100 + u64::from(key), move || {
+                        let state = r.m.current.to_string();
+                        if tpc {
+                            let lock = if state == "PREPARED" { "held" } else { "—" };
+                            let blocked = r.blocked_ms.map_or(
+                                if lock == "held" {
+                                    format!("since {}", secs(r.since))
+                                } else {
+                                    "—".into()
+                                },
+                                secs,
+                            );
+                            return vec![format!("{name} · o{key}"), state, lock.into(), blocked];
+                        }
+                        let detail = match id {
+                            ORDER => r.note.to_string(),
+                            PAYMENT => money(r.qty as u64).to_string(),
+                            _ => r.qty.to_string(),
+                        };
+                        vec![format!("o{key}"), state, detail]
+                    })
+                }
+                1 => RowChange::lazy(STOCK_TABLE.title, 0, move || {
+                    vec!["item".into(), available.to_string()]
+                }),
+                _ => RowChange::lazy(PROCESSED_TABLE.title, u64::from(key), move || {
+                    vec![format!("m{key}"), name.into()]
+                }),
+            };
+            out.push(row);
+        }
+        self.outbox.rows_changed(name, &mut out);
+    }
+}
