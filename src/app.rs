@@ -72,7 +72,10 @@ fn initial_state() -> AppState {
         Some(load @ Action::Load { .. }) => {
             let opened = Rc::new(AppState::opened(load));
             let state = actions.fold(opened, |s, a| s.reduce(a));
-            Rc::unwrap_or_clone(state)
+            AppState {
+                deferred: true,
+                ..Rc::unwrap_or_clone(state)
+            }
         }
         _ => AppState::new(),
     }
@@ -106,6 +109,9 @@ pub fn shortcut(key: &str, speed: f64) -> Option<Action> {
         _ => return None,
     })
 }
+
+/// Room for the "More scenarios (N) ▾" button, before it is drawn (px).
+const MENU_PX: f64 = 190.0;
 
 #[component]
 pub fn App() -> Html {
@@ -168,6 +174,17 @@ pub fn App() -> Html {
         });
     }
 
+    // The panels a link's first render left out, in the next task.
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.deferred, move |deferred| {
+            if *deferred {
+                gloo::timers::callback::Timeout::new(0, move || d.dispatch(Action::DrawAll))
+                    .forget();
+            }
+        });
+    }
+
     // Playback clock: advance by the real time elapsed between ticks.
     {
         let d = state.dispatcher();
@@ -210,9 +227,12 @@ pub fn App() -> Html {
     let lanes = crate::components::lanes::Lanes::of_run(&state.run);
     let acting = acting.map(|a| lanes.lane(a));
     let lane_w = crate::components::sequence::lane_w(lanes.count(), state.projector);
-    // Also: the presets on one row. While the row overflows, one fewer (the
-    // rest go in the lab view's menu); the reducer starts again from all of
-    // them when the view, the lab or the window's size changes.
+    // Also: the presets on one row. When the row overflows, as many as end
+    // inside it, leaving room for the "More scenarios" menu (the rest go in
+    // it); if it still overflows once the menu is drawn, fewer again. One
+    // or two passes, not one per preset: each pass redraws the lab and
+    // lays the page out again. The reducer starts again from all of them
+    // when the view, the lab or the window's size changes.
     let d = state.dispatcher();
     let run_id = Rc::as_ptr(&state.run) as usize;
     let measure = (state.projector, state.presets_fit, run_id);
@@ -220,7 +240,19 @@ pub fn App() -> Html {
         let doc = gloo::utils::document();
         if let Some(ul) = doc.get_element_by_id("preset-row") {
             if ul.scroll_width() > ul.client_width() + 1 {
-                d.dispatch(Action::FewerPresets);
+                // The menu's button, if not drawn yet, takes about this much.
+                let menu = if doc.get_element_by_id("preset-more").is_some() {
+                    0.0
+                } else {
+                    MENU_PX
+                };
+                let right = ul.get_bounding_client_rect().right() - 5.0 - menu;
+                let items = ul.children();
+                let fit = (0..items.length())
+                    .map_while(|i| items.item(i))
+                    .take_while(|li| li.get_bounding_client_rect().right() <= right)
+                    .count();
+                d.dispatch(Action::FitPresets(fit));
             }
         }
         if let (Some(el), Some(line)) = (

@@ -53,6 +53,10 @@ pub struct AppState {
     /// How many presets fit on one row (the rest are in a menu): measured
     /// by the lab view after drawing; `usize::MAX` until then.
     pub presets_fit: usize,
+    /// The first render of a page load leaves out the panels below the
+    /// diagram (state machines, data); `Action::DrawAll` adds them in the
+    /// next task, so neither task is long.
+    pub deferred: bool,
 }
 
 impl PartialEq for AppState {
@@ -69,6 +73,7 @@ impl PartialEq for AppState {
             && self.picked == other.picked
             && self.preset == other.preset
             && self.presets_fit == other.presets_fit
+            && self.deferred == other.deferred
     }
 }
 
@@ -110,8 +115,11 @@ pub enum Action {
     ToggleProjector,
     /// The view a link asks for.
     SetProjector(bool),
-    /// The presets on the row overflow it: one fewer there.
-    FewerPresets,
+    /// The lab view measured its preset row: this many fit on it (always
+    /// fewer than now, so measuring ends).
+    FitPresets(usize),
+    /// Draw the panels the first render left out.
+    DrawAll,
     /// The window's size changed.
     Resized,
     JumpToViolation,
@@ -156,6 +164,7 @@ impl AppState {
             sim_ms,
             picked: Vec::new(),
             presets_fit: usize::MAX,
+            deferred: false,
         }
     }
 
@@ -188,6 +197,7 @@ impl AppState {
                 sim_ms,
                 picked: Vec::new(),
                 presets_fit: usize::MAX,
+                deferred: false,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {
@@ -398,9 +408,10 @@ impl Reducible for AppState {
             }
             // (The presets are measured again: a row that overflows loses some.)
             Action::SetProjector(on) => s.projector = on,
-            Action::FewerPresets => {
+            Action::DrawAll => s.deferred = false,
+            Action::FitPresets(fit) => {
                 let all = faultline_sim::lab(&s.scenario.lab).map_or(0, |l| l.presets.len());
-                s.presets_fit = s.presets_fit.min(all).saturating_sub(1);
+                s.presets_fit = fit.min(s.presets_fit.min(all).saturating_sub(1));
             }
             // Every preset on the row again, to be measured (two values
             // that both mean "all", so that the measuring effect runs).
@@ -474,6 +485,28 @@ mod tests {
             (direct.playing, direct.speed),
             (loaded.playing, loaded.speed)
         );
+    }
+
+    #[test]
+    fn the_preset_row_is_measured_in_one_or_two_passes() {
+        let s = state();
+        let all = faultline_sim::lab(&s.scenario.lab).unwrap().presets.len();
+        assert_eq!(s.presets_fit, usize::MAX);
+        let s = s.reduce(Action::FitPresets(3));
+        assert_eq!(s.presets_fit, 3, "as many as the measure says, at once");
+        let s = s.reduce(Action::FitPresets(5));
+        assert_eq!(
+            s.presets_fit, 2,
+            "never more than before: the measuring ends"
+        );
+        let s = s
+            .reduce(Action::FitPresets(0))
+            .reduce(Action::FitPresets(0));
+        assert_eq!(s.presets_fit, 0);
+        let s = s
+            .reduce(Action::Resized)
+            .reduce(Action::FitPresets(all + 9));
+        assert_eq!(s.presets_fit, all - 1);
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub struct Props {
     pub time_ms: u64,
     pub speed: f64,
     pub on: Callback<Action>,
+    /// False until the page is fully drawn (the static shell, a link's
+    /// first render): Play stays disabled, so "#play:enabled" means ready.
+    pub ready: bool,
 }
 
 pub fn controls(p: &Props) -> Html {
@@ -37,7 +40,7 @@ pub fn controls(p: &Props) -> Html {
             <button id="restart" onclick={act(|| Action::Restart)} title="Restart (Home)" aria-label="Restart">{"↺ Restart"}</button>
             <button id="step-back" onclick={act(|| Action::StepBack)} title="Step back (←)" aria-label="Step back" disabled={p.cursor == 0}>{"◀ Back"}</button>
             <button id="play" class="primary" onclick={act(|| Action::TogglePlay)} title="Play or pause (Space)"
-                aria-label={if p.playing { "Pause" } else { "Play" }}>{ if p.playing { "⏸ Pause" } else { "▶ Play" } }</button>
+                aria-label={if p.playing { "Pause" } else { "Play" }} disabled={!p.ready}>{ if p.playing { "⏸ Pause" } else { "▶ Play" } }</button>
             <button id="step-fwd" onclick={act(|| Action::StepForward)} title="Step forward (→)" aria-label="Step forward" disabled={p.cursor >= p.last}>{"Step ▶"}</button>
             <label class="speed">{"Speed "}
                 <select id="speed" onchange={on_speed} aria-label="Speed">

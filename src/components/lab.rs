@@ -144,8 +144,16 @@ pub fn LabView(p: &Props) -> Html {
         }))
     });
 
-    let tables = run.tables_at(cursor);
-    let changed = run.row_changes_at(cursor);
+    // On a page's first load the panels below the diagram are drawn in a
+    // task of their own, after the first paint (`AppState::deferred`).
+    let rest = !s.deferred;
+    let machines = rest.then_some(machines).into_iter().flatten();
+    let data = rest.then(|| {
+        data_tables(&TablesProps {
+            tables: run.tables_at(cursor),
+            changed: run.row_changes_at(cursor),
+        })
+    });
 
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
@@ -183,7 +191,7 @@ pub fn LabView(p: &Props) -> Html {
                 </div>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
-            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone() }) }
+            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
@@ -204,36 +212,38 @@ pub fn LabView(p: &Props) -> Html {
             </section>
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
-                { data_tables(&TablesProps { tables, changed }) }
+                { for data }
             </section>
-            <div class="side-by-side">
-                { super::faults::fault_palette(&super::faults::Props {
-                    palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
-                }) }
-                <div>
-                    <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
-                    { super::network::network_panel(&super::network::Props {
-                        seed: s.scenario.seed, random: s.scenario.random.clone(), on: p.on.clone(),
+            if rest {
+                <div class="side-by-side">
+                    { super::faults::fault_palette(&super::faults::Props {
+                        palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
                     }) }
+                    <div>
+                        <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
+                        { super::network::network_panel(&super::network::Props {
+                            seed: s.scenario.seed, random: s.scenario.random.clone(), on: p.on.clone(),
+                        }) }
+                    </div>
                 </div>
-            </div>
-            if let Some(iv) = info.interview.clone() {
-                <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
+                if let Some(iv) = info.interview.clone() {
+                    <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
+                }
+                <section class="panel share" aria-labelledby="share-h">
+                    <h2 id="share-h">{ "Share and save" }</h2>
+                    <div class="share-row">
+                        <label for="permalink">{ "Link to this step" }</label>
+                        <input id="permalink" type="text" readonly=true value={p.permalink.clone()} />
+                        <button id="copy-link" onclick={p.on_copy.reform(|_| ())}>{ "Copy link" }</button>
+                    </div>
+                    <div class="share-row">
+                        <button id="export-json" onclick={p.on_export_json.reform(|_| ())}>{ "Export run (JSON)" }</button>
+                        <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
+                        <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
+                    </div>
+                    <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
+                </section>
             }
-            <section class="panel share" aria-labelledby="share-h">
-                <h2 id="share-h">{ "Share and save" }</h2>
-                <div class="share-row">
-                    <label for="permalink">{ "Link to this step" }</label>
-                    <input id="permalink" type="text" readonly=true value={p.permalink.clone()} />
-                    <button id="copy-link" onclick={p.on_copy.reform(|_| ())}>{ "Copy link" }</button>
-                </div>
-                <div class="share-row">
-                    <button id="export-json" onclick={p.on_export_json.reform(|_| ())}>{ "Export run (JSON)" }</button>
-                    <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
-                    <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
-                </div>
-                <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
-            </section>
         </main>
     }
 }

@@ -49,7 +49,7 @@ pub fn lab_shell() -> Html {
             <nav class="presets" aria-label="Scenarios">
                 <p class="hint explanation">{ "Loading the simulation this link describes." }</p>
             </nav>
-            { controls(&ControlsProps { playing: false, cursor: 0, last: 0, time_ms: 0, speed: 1.0, on: Callback::noop() }) }
+            { controls(&ControlsProps { playing: false, cursor: 0, last: 0, time_ms: 0, speed: 1.0, on: Callback::noop(), ready: false }) }
             <div class="stage">
                 <section class="panel diagram">
                     <h2>{ "Messages" }</h2>
