@@ -242,6 +242,7 @@ impl Planner {
                 scope: String::new(),
                 id_token: None,
             });
+            ctx.data_changed(); // Planner's session table shows it
             self.got_at = ctx.now();
             self.leak(ctx);
             self.page(true, "Calendar connected.", ctx);
@@ -272,6 +273,7 @@ impl Planner {
             _ => "Planner does not check the state (a mistake). It exchanges the code at the token endpoint.",
         });
         self.code = Some(code);
+        ctx.data_changed(); // Planner's session table shows it
         self.send_token_request(ctx);
     }
 
@@ -309,6 +311,7 @@ impl Planner {
                 ctx.fire(&mut self.machine, "tokens");
                 ctx.say("Planner has tokens for the calendar API, and Alice's password too. It works, which is why the anti-pattern survives.");
                 self.tokens = Some(tokens);
+                ctx.data_changed(); // Planner's session table shows it
                 self.got_at = ctx.now();
                 self.leak(ctx);
                 self.page(true, "Calendar connected.", ctx);
@@ -332,6 +335,7 @@ impl Planner {
             "Plain OAuth, no OpenID Connect: Planner holds an access token for the calendar API, but no ID token. It can read a calendar; it does not know who signed in."
         });
         self.tokens = Some(tokens);
+        ctx.data_changed(); // Planner's session table shows it
         self.got_at = ctx.now();
         self.leak(ctx);
         self.page(true, "Calendar connected.", ctx);
@@ -347,6 +351,7 @@ impl Planner {
             id_token: tokens.id_token.clone().or(id_token),
             ..tokens
         });
+        ctx.data_changed(); // Planner's session table shows it
         self.got_at = ctx.now();
         self.leak(ctx);
         self.call(ctx);
@@ -489,6 +494,7 @@ impl Planner {
         let Some(t) = self.tokens.take() else {
             return;
         };
+        ctx.data_changed(); // Planner's session table shows it
         ctx.cancel_timer(NEXT_CALL);
         ctx.fire(&mut self.machine, "disconnect");
         ctx.say("Alice clicks \"Disconnect my calendar\" in Planner. Planner revokes its refresh token at the server's /revoke endpoint (RFC 7009) and forgets its tokens.");
@@ -585,7 +591,10 @@ impl Actor for Planner {
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
             OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
-            OAuthMsg::ClientSecret { secret } => self.secret = Some(secret),
+            OAuthMsg::ClientSecret { secret } => {
+                self.secret = Some(secret);
+                ctx.data_changed(); // Planner's session table shows it
+            }
             OAuthMsg::TokenLogin {
                 access_token,
                 id_token,
@@ -654,6 +663,7 @@ impl Actor for Planner {
                     implicit: self.cfg.implicit,
                 };
                 self.request = Some(req.clone());
+                ctx.data_changed(); // Planner's session table shows it
                 ctx.send(from, OAuthMsg::RedirectToAuthorize(req));
             }
             OAuthMsg::Callback(result) => self.on_callback(result, ctx),
@@ -682,6 +692,7 @@ impl Actor for Planner {
                 ctx.fire(&mut self.machine, "refresh_refused");
                 ctx.say("The refresh is refused. Planner drops its tokens: Alice will have to sign in again.");
                 self.tokens = None;
+                ctx.data_changed(); // Planner's session table shows it
             }
             OAuthMsg::Revoked => {
                 ctx.say("The server confirms with 200 (it would say 200 for a token it did not know, too: there is nothing for the client to retry).");
@@ -741,6 +752,7 @@ impl Actor for Planner {
                 ctx.fire(&mut self.machine, "refresh_timeout");
                 ctx.say("The token endpoint does not answer the refresh. Planner cannot renew its access: Alice will have to sign in again.");
                 self.tokens = None;
+                ctx.data_changed(); // Planner's session table shows it
             }
             (NEXT_CALL, "connected") => self.on_next_call(ctx),
             _ => {}
