@@ -1,4 +1,4 @@
-//! The OAuth lab (work in progress, not yet registered): each preset shows
+//! The OAuth lab: each preset shows
 //! what its explanation promises, with real tokens a JWT library accepts.
 
 use faultline_sim::engine::{simulate_lab, Detail};
@@ -150,10 +150,10 @@ fn a_replayed_code_revokes_but_a_self_checked_jwt_still_works() {
         vec!["200", "201"],
         "the revoked JWT is still accepted"
     );
-    assert_eq!(
-        r.first_violation().unwrap().invariant,
-        API_ONLY_ACTIVE_TOKENS
-    );
+    // The JWT window is what the banner shows first; the general rule
+    // breaks with it.
+    assert_eq!(r.first_violation().unwrap().invariant, REVOKED_REFUSED);
+    assert!(broken(&r).contains(&API_ONLY_ACTIVE_TOKENS));
     let checked = run("code-replayed-introspection");
     assert_eq!(statuses(&checked), vec!["401", "401"]);
     assert!(checked.violations.is_empty(), "{:?}", checked.violations);
@@ -755,4 +755,191 @@ fn the_interview_question_points_at_presets_that_show_it() {
     assert!(answer.violations.is_empty(), "{:?}", answer.violations);
     let mistake = run(i.mistake_preset);
     assert!(!mistake.violations.is_empty(), "the mistake goes wrong");
+}
+
+/// The happy path (or another preset) with a lab fault armed at `at_ms`.
+fn with_fault(preset: &str, at_ms: u64, actor: &str, name: &str, confidential: bool) -> Run {
+    let p = OAuthLab::info()
+        .presets
+        .into_iter()
+        .find(|p| p.id == preset)
+        .expect("preset exists");
+    let mut s = (p.scenario)();
+    if confidential {
+        s.config.insert(
+            "client_type".into(),
+            faultline_sim::scenario::ConfigValue::Choice("confidential".into()),
+        );
+    }
+    s.faults
+        .push(faultline_sim::fault::Fault::lab(at_ms, actor, name));
+    simulate_lab::<OAuthLab>(&s, Detail::Full).expect("valid")
+}
+
+#[test]
+fn an_unknown_client_id_gets_an_error_page_and_no_redirect() {
+    let r = with_fault("happy-path", 0, "planner", "bad-client-id", false);
+    let sent = message(&r, "302 → /authorize");
+    assert!(sent
+        .header_value("Location")
+        .unwrap()
+        .contains("client_id=planer&"));
+    let page = message(&r, "400 error page");
+    assert_eq!(page.line, "HTTP/1.1 400 Bad Request");
+    assert!(page.header_value("Location").is_none(), "never a redirect");
+    assert!(format!("{:?}", page.body).contains("unknown client_id"));
+    assert!(labels_to(&r, "planner")
+        .iter()
+        .all(|l| !l.starts_with("GET /callback")));
+    assert!(table(&r, "Authorization codes").is_empty());
+}
+
+#[test]
+fn authorize_request_mistakes_come_back_with_their_error_and_the_state() {
+    for (fault, error, in_url) in [
+        (
+            "bad-scope",
+            "invalid_scope",
+            "scope=openid+calendar.read+calendar.write+calendar.admin",
+        ),
+        (
+            "bad-response-type",
+            "unsupported_response_type",
+            "response_type=code+id_token",
+        ),
+        ("server-bug", "server_error", "response_type=code&"),
+    ] {
+        let actor = if fault == "server-bug" {
+            "auth-server"
+        } else {
+            "planner"
+        };
+        let r = with_fault("happy-path", 0, actor, fault, false);
+        let sent = message(&r, "302 → /authorize");
+        assert!(
+            sent.header_value("Location").unwrap().contains(in_url),
+            "{fault}: {:?}",
+            sent.header_value("Location")
+        );
+        let state = sent
+            .location_query()
+            .into_iter()
+            .find(|(k, _)| k == "state")
+            .unwrap();
+        let back = message(&r, "302 → /callback?error").location_query();
+        assert!(
+            back.contains(&("error".into(), error.into())),
+            "{fault}: {back:?}"
+        );
+        assert!(back.contains(&state), "{fault}: the state comes back");
+        assert!(took(&r, "authorize_error"), "{fault}");
+        assert!(
+            table(&r, "Authorization codes").is_empty(),
+            "{fault}: no code"
+        );
+        assert!(broken(&r).is_empty(), "{fault}");
+    }
+}
+
+#[test]
+fn token_request_mistakes_get_their_error_codes() {
+    // A typo in grant_type: 400 unsupported_grant_type.
+    let r = with_fault("happy-path", 0, "planner", "bad-grant-type", false);
+    let sent = message(&r, "POST /token");
+    assert_eq!(field(&sent, "grant_type"), "authorization-code");
+    assert_token_error(
+        &message(&r, "400 unsupported_grant_type"),
+        "unsupported_grant_type",
+    );
+    assert!(took(&r, "token_error") && statuses(&r).is_empty());
+
+    // A wrong secret, from a confidential client or from a public one that
+    // has none: 401 invalid_client with a Basic challenge.
+    for confidential in [true, false] {
+        let r = with_fault("happy-path", 0, "planner", "bad-secret", confidential);
+        let sent = message(&r, "POST /token");
+        assert!(sent
+            .header_value("Authorization")
+            .unwrap()
+            .starts_with("Basic "));
+        let m = message(&r, "401 invalid_client");
+        assert_eq!(m.line, "HTTP/1.1 401 Unauthorized");
+        assert_eq!(
+            m.header_value("WWW-Authenticate"),
+            Some("Basic realm=\"auth.example\"")
+        );
+        assert_eq!(m.header_value("Cache-Control"), Some("no-store"));
+        assert_eq!(field(&m, "error"), "invalid_client");
+    }
+
+    // More scope on refresh than was granted: 400 invalid_scope.
+    let r = with_fault(
+        "access-expires-refresh",
+        0,
+        "planner",
+        "bad-refresh-scope",
+        false,
+    );
+    let refresh = messages(&r, "POST /token")
+        .into_iter()
+        .find(|m| {
+            m.body
+                .fields()
+                .iter()
+                .any(|(k, v)| k == "grant_type" && v == "refresh_token")
+        })
+        .expect("a refresh");
+    assert!(field(&refresh, "scope").contains("calendar.admin"));
+    assert_token_error(&message(&r, "400 invalid_scope"), "invalid_scope");
+    assert!(took(&r, "refresh_refused"));
+
+    // A server bug at /token: a plain 500, no OAuth error code (§5.2 has none).
+    let r = with_fault("happy-path", 1_000, "auth-server", "server-bug", false);
+    let m = message(&r, "500");
+    assert_eq!(m.line, "HTTP/1.1 500 Internal Server Error");
+    assert_eq!(m.header_value("Cache-Control"), Some("no-store"));
+    assert!(m.body.fields().is_empty(), "no error field");
+    assert!(took(&r, "token_error"));
+}
+
+#[test]
+fn introspection_that_never_answers_fails_closed_with_503() {
+    let p = OAuthLab::info()
+        .presets
+        .into_iter()
+        .find(|p| p.id == "happy-path")
+        .unwrap();
+    let mut s = (p.scenario)();
+    s.config.insert(
+        "token_check".into(),
+        faultline_sim::scenario::ConfigValue::Choice("introspect".into()),
+    );
+    let calm = simulate_lab::<OAuthLab>(&s, Detail::Full).unwrap();
+    assert!(
+        !took(&calm, "introspection_timeout_503"),
+        "an answered introspection cancels its timer"
+    );
+    assert!(calm
+        .timers
+        .iter()
+        .all(|t| t.label != "introspection times out" || t.fired_step.is_none()));
+    // The server goes down just before Planner's first call.
+    let first_call = calm
+        .flights
+        .iter()
+        .find(|f| f.label().starts_with("GET /v1/calendar"))
+        .unwrap()
+        .sent_at;
+    s.faults.push(faultline_sim::fault::Fault::lab(
+        first_call - 1,
+        "auth-server",
+        "down",
+    ));
+    let r = simulate_lab::<OAuthLab>(&s, Detail::Full).unwrap();
+    assert!(took(&r, "introspection_timeout_503"));
+    let m = message(&r, "503");
+    assert_eq!(m.line, "HTTP/1.1 503 Service Unavailable");
+    assert_eq!(m.header_value("Retry-After"), Some("5"));
+    assert_eq!(statuses(&r)[0], "503");
+    assert!(broken(&r).is_empty(), "failing closed breaks nothing");
 }

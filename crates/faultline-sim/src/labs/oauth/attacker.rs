@@ -114,6 +114,7 @@ impl Attacker {
         }
         let verifier = code_verifier(random_words(ctx));
         let req = AuthzRequest {
+            mistake: None,
             redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
             scope: REQUESTED.into(),
             state: random_token(ctx, 2),
@@ -170,6 +171,7 @@ impl Actor for Attacker {
                 ctx.send(
                     AUTH,
                     OAuthMsg::TokenRequest {
+                        mistake: None,
                         code,
                         code_verifier: verifier,
                         redirect_uri: REDIRECT_URI.into(),
@@ -202,6 +204,7 @@ impl Actor for Attacker {
                 ctx.send(
                     AUTH,
                     OAuthMsg::TokenRequest {
+                        mistake: None,
                         code,
                         code_verifier: self.verifier.clone(),
                         redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
@@ -307,6 +310,7 @@ impl Actor for Attacker {
                     ctx.send(
                         AUTH,
                         OAuthMsg::RefreshRequest {
+                            mistake: None,
                             refresh_token,
                             client_secret: None,
                         },

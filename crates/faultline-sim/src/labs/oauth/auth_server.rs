@@ -9,8 +9,8 @@
 
 use super::config::{random_token, random_words, OAuthConfig, PLANNER};
 use super::msg::{
-    AuthzRequest, AuthzResult, Decision, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN, CLIENT_ID,
-    PLANNER_ORIGIN, QUIZZLY_CLIENT_ID, REDIRECT_URI, USERNAME,
+    AuthzRequest, AuthzResult, Decision, Mistake, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN,
+    CLIENT_ID, PLANNER_ORIGIN, QUIZZLY_CLIENT_ID, REDIRECT_URI, USERNAME,
 };
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{code_challenge_s256, unix_time, Es256Key};
@@ -101,6 +101,9 @@ pub struct AuthServer {
     down_until: u64,
     /// Planner's client secret (a confidential client only).
     pub client_secret: Option<String>,
+    /// A bug armed for the next /authorize or /token request (the
+    /// "server-bug" fault): it fails with server_error, or a plain 500.
+    bug: bool,
 }
 
 pub(super) fn clip(s: &str, n: usize) -> String {
@@ -121,6 +124,7 @@ impl AuthServer {
             overloaded_until: 0,
             down_until: 0,
             client_secret: None,
+            bug: false,
         }
     }
 
@@ -192,7 +196,37 @@ impl AuthServer {
             );
             return;
         }
+        if req.mistake == Some(Mistake::ClientId) {
+            ctx.say("No client is registered as \"planer\": the server cannot check the redirect_uri against anything, so it shows an error page and does not redirect (RFC 6749 §4.1.2.1).");
+            ctx.send(
+                from,
+                OAuthMsg::ErrorPage {
+                    text: "Invalid request: unknown client_id.",
+                },
+            );
+            return;
+        }
         let state = req.state.clone();
+        let refused = match req.mistake {
+            _ if std::mem::take(&mut self.bug) => Some((
+                "server_error",
+                "The server hits a bug while handling the request. The client and redirect URI are known, so it redirects back with error=server_error and the state.",
+            )),
+            Some(Mistake::Scope) => Some((
+                "invalid_scope",
+                "Planner asks for calendar.admin, a scope this server does not know: it redirects back with error=invalid_scope and the state.",
+            )),
+            Some(Mistake::ResponseType) => Some((
+                "unsupported_response_type",
+                "Planner asks for response_type=code id_token, a flow this server does not offer: it redirects back with error=unsupported_response_type.",
+            )),
+            _ => None,
+        };
+        if let Some((error, why)) = refused {
+            ctx.say(why);
+            Self::redirect(from, &req, AuthzResult::Error { error, state }, ctx);
+            return;
+        }
         if ctx.now() < self.overloaded_until {
             ctx.say("The authorization server is overloaded: it sends the browser back to Planner with error=temporarily_unavailable and the state (RFC 6749 §4.1.2.1).");
             let result = AuthzResult::Error {
@@ -726,12 +760,36 @@ impl Actor for AuthServer {
                 ctx.send(from, OAuthMsg::Unavailable);
             }
             OAuthMsg::QuizzlyLogin => self.on_quizzly_login(from, ctx),
+            OAuthMsg::TokenRequest { .. } | OAuthMsg::RefreshRequest { .. }
+                if std::mem::take(&mut self.bug) =>
+            {
+                ctx.say("The token endpoint hits a bug: 500 Internal Server Error (OAuth defines no error code for it at /token).");
+                Self::refuse(from, "server_error", ctx);
+            }
             OAuthMsg::TokenRequest { client_secret, .. }
             | OAuthMsg::RefreshRequest { client_secret, .. }
-                if self.client_secret.is_some() && client_secret != self.client_secret =>
+                if client_secret != self.client_secret =>
             {
-                ctx.say("Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code or refresh token is useless without the secret.");
+                ctx.say(if self.client_secret.is_some() {
+                    "Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code or refresh token is useless without the secret."
+                } else {
+                    "The request authenticates with a client secret, but Planner is registered as a public client with none: 401 invalid_client."
+                });
                 Self::refuse(from, "invalid_client", ctx);
+            }
+            OAuthMsg::TokenRequest {
+                mistake: Some(Mistake::GrantType),
+                ..
+            } => {
+                ctx.say("grant_type=authorization-code is not a grant type this server knows (it is authorization_code): 400 unsupported_grant_type.");
+                Self::refuse(from, "unsupported_grant_type", ctx);
+            }
+            OAuthMsg::RefreshRequest {
+                mistake: Some(Mistake::RefreshScope),
+                ..
+            } => {
+                ctx.say("The refresh asks for calendar.admin, more than the scope first granted: 400 invalid_scope (RFC 6749 §6). A refresh can keep or narrow the scope, never widen it.");
+                Self::refuse(from, "invalid_scope", ctx);
             }
             OAuthMsg::TokenRequest {
                 code,
@@ -747,7 +805,7 @@ impl Actor for AuthServer {
                 self.on_refresh(from, &refresh_token, ctx)
             }
             OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),
-            OAuthMsg::Introspect { token } => {
+            OAuthMsg::Introspect { token, call } => {
                 let now = ctx.now();
                 let found = self.tokens.iter().find(|t| t.value == token && !t.refresh);
                 let active = found.is_some_and(|t| t.active(now));
@@ -762,7 +820,8 @@ impl Actor for AuthServer {
                     OAuthMsg::Introspection {
                         active,
                         scope,
-                        token,
+                        call,
+                        at: now,
                     },
                 );
             }
@@ -785,6 +844,10 @@ impl Actor for AuthServer {
             "overloaded" => {
                 self.overloaded_until = until;
                 ctx.say_with(|| format!("The authorization server is overloaded for {} s: it turns away new authorization and token requests.", for_ms / 1000));
+            }
+            "server-bug" => {
+                self.bug = true;
+                ctx.say("A bug ships in the authorization server: its next /authorize or /token request will fail.");
             }
             "down" => {
                 self.down_until = until;

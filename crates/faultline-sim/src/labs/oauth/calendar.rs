@@ -6,11 +6,14 @@
 
 use super::config::{OAuthConfig, AUTH};
 use super::msg::{OAuthMsg, CALENDAR_ORIGIN};
-use crate::actor::{Actor, ActorId, Ctx, Instances};
+use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{unix_time, verify_es256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::trace::{mark_changed, RowChange, TableSchema};
 use serde::Deserialize;
+
+/// How long the API waits for an introspection answer.
+const INTROSPECTION_TIMEOUT_MS: u64 = 1_500;
 
 pub static CALENDAR_MACHINE: StateMachine = StateMachine {
     name: "Calendar API (one request)",
@@ -24,6 +27,7 @@ pub static CALENDAR_MACHINE: StateMachine = StateMachine {
         Transition::new("introspecting", "inactive_401", "answered"),
         Transition::new("introspecting", "insufficient_scope_403", "answered"),
         Transition::new("introspecting", "ok", "answered"),
+        Transition::new("introspecting", "introspection_timeout_503", "answered"),
     ],
 };
 
@@ -44,6 +48,11 @@ pub struct Served {
     pub write: bool,
     pub status: u16,
     pub at: u64,
+    /// When the token was judged: now for a JWT checked here, the moment
+    /// the authorization server answered for an introspected one (a
+    /// revocation after that answer, before it arrives, is a race the API
+    /// cannot see).
+    pub checked_at: u64,
 }
 
 /// A call waiting for introspection.
@@ -95,6 +104,7 @@ impl Calendar {
         write: bool,
         mut machine: MachineState,
         event: &'static str,
+        checked_at: Option<u64>,
         ctx: &mut Ctx<OAuthMsg>,
     ) {
         ctx.fire_instance(&mut machine, n, event);
@@ -103,6 +113,7 @@ impl Calendar {
             "no_token_401" => (401, None),
             "invalid_token_401" | "inactive_401" => (401, Some("invalid_token")),
             "insufficient_scope_403" => (403, Some("insufficient_scope")),
+            "introspection_timeout_503" => (503, None),
             _ if write => (201, None),
             _ => (200, None),
         };
@@ -112,6 +123,7 @@ impl Calendar {
             write,
             status,
             at: ctx.now(),
+            checked_at: checked_at.unwrap_or(ctx.now()),
         });
         mark_changed(&mut self.dirty, n);
         ctx.data_changed();
@@ -187,7 +199,7 @@ impl Actor for Calendar {
                 let machine = MachineState::new(&CALENDAR_MACHINE);
                 if token.is_empty() {
                     ctx.say("The call carries no Authorization header: 401 with WWW-Authenticate: Bearer and no error code (RFC 6750 §3.1), which tells the client how to authenticate.");
-                    self.answer(n, from, token, write, machine, "no_token_401", ctx);
+                    self.answer(n, from, token, write, machine, "no_token_401", None, ctx);
                 } else if self.cfg.introspect {
                     let mut machine = machine;
                     ctx.fire_instance(&mut machine, n, "introspect");
@@ -197,6 +209,7 @@ impl Actor for Calendar {
                         AUTH,
                         OAuthMsg::Introspect {
                             token: token.clone(),
+                            call: n,
                         },
                     );
                     self.waiting.push(Waiting {
@@ -206,21 +219,30 @@ impl Actor for Calendar {
                         write,
                         machine,
                     });
+                    ctx.set_timer(
+                        INTROSPECTION_TIMEOUT_MS,
+                        n,
+                        TimerKind::Timeout,
+                        "introspection times out",
+                    );
                 } else {
                     let (event, why) = self.check_jwt(&token, write, ctx.now());
                     ctx.say(why);
-                    self.answer(n, from, token, write, machine, event, ctx);
+                    self.answer(n, from, token, write, machine, event, None, ctx);
                 }
             }
             OAuthMsg::Introspection {
                 active,
                 scope,
-                token,
+                call,
+                at,
             } => {
-                let Some(i) = self.waiting.iter().position(|w| w.token == token) else {
+                // An answer to a call already timed out finds nobody waiting.
+                let Some(i) = self.waiting.iter().position(|w| w.n == call) else {
                     return;
                 };
                 let w = self.waiting.remove(i);
+                ctx.cancel_timer(w.n);
                 let event = if !active {
                     ctx.say("The server says the token is not active: 401 invalid_token.");
                     "inactive_401"
@@ -231,9 +253,37 @@ impl Actor for Calendar {
                     ctx.say("The token is active but its scope does not cover the call: 403 insufficient_scope.");
                     "insufficient_scope_403"
                 };
-                self.answer(w.n, w.from, w.token, w.write, w.machine, event, ctx);
+                self.answer(
+                    w.n,
+                    w.from,
+                    w.token,
+                    w.write,
+                    w.machine,
+                    event,
+                    Some(at),
+                    ctx,
+                );
             }
             _ => {}
+        }
+    }
+
+    /// No answer from introspection in time: the API cannot tell whether
+    /// the token is active, so it fails closed (503), never open.
+    fn on_timer(&mut self, n: u32, ctx: &mut Ctx<OAuthMsg>) {
+        if let Some(i) = self.waiting.iter().position(|w| w.n == n) {
+            let w = self.waiting.remove(i);
+            ctx.say("The authorization server does not answer the introspection in time. The API cannot know whether the token is active, so it refuses the call with 503 and Retry-After: it fails closed, never open.");
+            self.answer(
+                w.n,
+                w.from,
+                w.token,
+                w.write,
+                w.machine,
+                "introspection_timeout_503",
+                None,
+                ctx,
+            );
         }
     }
 

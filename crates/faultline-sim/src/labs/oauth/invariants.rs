@@ -164,7 +164,7 @@ pub fn check_api(
         } else {
             "calendar.read"
         };
-        let was_revoked = token.is_some_and(|t| s.at >= t.revoked_at);
+        let was_revoked = token.is_some_and(|t| s.checked_at >= t.revoked_at);
         let problem = match token {
             None => Some("a token the server never issued".to_string()),
             Some(_) if was_revoked => Some("a token the server had revoked".to_string()),
@@ -174,16 +174,7 @@ pub fn check_api(
             }
             Some(_) => None,
         };
-        if let (false, Some(p)) = (general, problem) {
-            general = true;
-            out.push((
-                API_ONLY_ACTIVE_TOKENS,
-                format!(
-                    "The calendar API answered call #{} with {} for {p}.",
-                    s.n, s.status
-                ),
-            ));
-        }
+        // The JWT window first: it is the lesson the learner should see.
         if !revoked && was_revoked {
             revoked = true;
             out.push((
@@ -193,6 +184,16 @@ pub fn check_api(
                     s.n,
                     s.status,
                     s.at - token.map_or(s.at, |t| t.revoked_at)
+                ),
+            ));
+        }
+        if let (false, Some(p)) = (general, problem) {
+            general = true;
+            out.push((
+                API_ONLY_ACTIVE_TOKENS,
+                format!(
+                    "The calendar API answered call #{} with {} for {p}.",
+                    s.n, s.status
                 ),
             ));
         }

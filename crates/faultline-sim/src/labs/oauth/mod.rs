@@ -20,7 +20,7 @@ use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 2;
+pub const MODEL_VERSION: u32 = 3;
 
 #[derive(Clone, Debug)]
 pub enum OAuthActor {

@@ -26,6 +26,44 @@ pub const REQUESTED_NO_OIDC: &str = "calendar.read calendar.write";
 /// Planner's origin, so a prefix match lets it through.
 pub const LOOKALIKE_REDIRECT_URI: &str = "https://planner.example.mallory.test/callback";
 
+/// A bug in one of Planner's requests (a lab fault), each answered with
+/// its own error code (RFC 6749 §4.1.2.1 at /authorize, §5.2 at /token).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mistake {
+    /// `client_id=planer`: a client the server does not know.
+    ClientId,
+    /// A scope the server does not know (`calendar.admin`).
+    Scope,
+    /// `response_type=code id_token`: a flow this server does not offer.
+    ResponseType,
+    /// `grant_type=authorization-code`: a grant type with a typo.
+    GrantType,
+    /// A wrong client secret in the HTTP Basic header.
+    Secret,
+    /// A refresh asking for more scope than was granted.
+    RefreshScope,
+}
+
+impl Mistake {
+    /// The lab fault that arms it, and the mistake.
+    pub const ALL: [(&'static str, Mistake); 6] = [
+        ("bad-client-id", Mistake::ClientId),
+        ("bad-scope", Mistake::Scope),
+        ("bad-response-type", Mistake::ResponseType),
+        ("bad-grant-type", Mistake::GrantType),
+        ("bad-secret", Mistake::Secret),
+        ("bad-refresh-scope", Mistake::RefreshScope),
+    ];
+
+    /// Made at /authorize (else at /token).
+    pub fn at_authorize(self) -> bool {
+        matches!(
+            self,
+            Mistake::ClientId | Mistake::Scope | Mistake::ResponseType
+        )
+    }
+}
+
 /// An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthzRequest {
@@ -40,19 +78,39 @@ pub struct AuthzRequest {
     pub plain: bool,
     /// `response_type=token`: the implicit grant (deprecated).
     pub implicit: bool,
+    /// A bug in this request (a lab fault).
+    pub mistake: Option<Mistake>,
 }
 
 impl AuthzRequest {
     /// The `/authorize` URL with its query, as the browser is sent to it.
     pub fn url(&self) -> String {
+        let bug = |m: Mistake| self.mistake == Some(m);
+        let response_type = match (bug(Mistake::ResponseType), self.implicit) {
+            (true, _) => "code id_token",
+            (false, true) => "token",
+            (false, false) => "code",
+        };
         let mut q = vec![
+            ("response_type".to_string(), response_type.to_string()),
             (
-                "response_type".to_string(),
-                if self.implicit { "token" } else { "code" }.to_string(),
+                "client_id".into(),
+                if bug(Mistake::ClientId) {
+                    "planer"
+                } else {
+                    CLIENT_ID
+                }
+                .into(),
             ),
-            ("client_id".into(), CLIENT_ID.into()),
             ("redirect_uri".into(), self.redirect_uri.clone()),
-            ("scope".into(), self.scope.clone()),
+            (
+                "scope".into(),
+                if bug(Mistake::Scope) {
+                    format!("{} calendar.admin", self.scope)
+                } else {
+                    self.scope.clone()
+                },
+            ),
             ("state".into(), self.state.clone()),
         ];
         if let Some(n) = &self.nonce {
@@ -206,6 +264,8 @@ pub enum OAuthMsg {
         redirect_uri: String,
         /// HTTP Basic client authentication (a confidential client).
         client_secret: Option<String>,
+        /// A bug in this request (a lab fault).
+        mistake: Option<Mistake>,
     },
     /// Planner (or Mallory) → authorization server: `POST /token` with
     /// grant_type=refresh_token (RFC 6749 §6).
@@ -213,6 +273,8 @@ pub enum OAuthMsg {
         refresh_token: String,
         /// HTTP Basic client authentication (a confidential client must).
         client_secret: Option<String>,
+        /// A bug in this request (a lab fault).
+        mistake: Option<Mistake>,
     },
     /// Authorization server → Planner.
     TokenResponse(Tokens),
@@ -247,13 +309,21 @@ pub enum OAuthMsg {
     /// Mallory's code and a state Mallory made up.
     ForgedLink(AuthzResult),
     /// Calendar API → authorization server: `POST /introspect` (RFC 7662).
-    Introspect { token: String },
+    Introspect {
+        token: String,
+        /// The API's call number (not on the wire: it stands for the HTTP
+        /// connection that pairs the answer with this request).
+        call: u32,
+    },
     /// Authorization server → calendar API (`token` is not on the wire:
     /// it stands for the HTTP connection that pairs response and request).
     Introspection {
         active: bool,
         scope: String,
-        token: String,
+        /// The call it answers (see `Introspect::call`).
+        call: u32,
+        /// When the server looked the token up (its clock; not shown).
+        at: u64,
     },
     /// Authorization server → Planner, at start: the client secret the
     /// developer copied from the server's console (confidential client).
@@ -297,6 +367,26 @@ pub enum OAuthMsg {
     PhishingLink(AuthzRequest),
 }
 
+/// `POST /token`, with HTTP Basic client authentication when there is a
+/// secret.
+fn token_post(client_secret: &Option<String>) -> Message {
+    let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
+        .header("Content-Type", "application/x-www-form-urlencoded");
+    match client_secret {
+        Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
+        None => m,
+    }
+}
+
+/// A public client names itself in the body (a confidential one did in
+/// the Basic header).
+fn client_id_unless_basic(m: Message, client_secret: &Option<String>) -> Message {
+    match client_secret {
+        Some(_) => m,
+        None => m.form_field("client_id", CLIENT_ID),
+    }
+}
+
 /// HTTP Basic credentials (RFC 6749 §2.3.1: form-encoded, then base64).
 pub fn basic(id: &str, secret: &str) -> String {
     use base64::Engine;
@@ -312,6 +402,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "",
     }
@@ -463,6 +554,9 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::TokenError {
                 error: "invalid_client",
             } => "401 invalid_client".into(),
+            OAuthMsg::TokenError {
+                error: "server_error",
+            } => "500 Internal Server Error".into(),
             OAuthMsg::TokenError { error } => format!("400 {error}"),
             OAuthMsg::ApiCall { write, token } if token.is_empty() => {
                 format!("{} (no token)", api_line(*write))
@@ -524,20 +618,18 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::RefreshRequest {
                 refresh_token,
                 client_secret,
+                mistake,
             } => {
-                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
-                    .header("Content-Type", "application/x-www-form-urlencoded");
-                let m = match client_secret {
-                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
-                    None => m,
-                };
-                let m = m
+                let m = token_post(client_secret)
                     .form_field("grant_type", "refresh_token")
                     .form_field("refresh_token", refresh_token.clone());
-                match client_secret {
-                    Some(_) => m,
-                    None => m.form_field("client_id", CLIENT_ID),
-                }
+                let m = match mistake {
+                    Some(Mistake::RefreshScope) => {
+                        m.form_field("scope", "calendar.read calendar.write calendar.admin")
+                    }
+                    _ => m,
+                };
+                client_id_unless_basic(m, client_secret)
             }
             OAuthMsg::QuizzlyLogin => Message::request(format!(
                 "GET {AUTH_ORIGIN}/authorize?response_type=code&client_id={QUIZZLY_CLIENT_ID}&… (Alice signs in to Quizzly; code exchanged by Quizzly) HTTP/1.1"
@@ -653,21 +745,18 @@ impl LabMsg for OAuthMsg {
                 code_verifier,
                 redirect_uri,
                 client_secret,
+                mistake,
             } => {
-                let m = Message::request(format!("POST {AUTH_ORIGIN}/token HTTP/1.1"))
-                    .header("Content-Type", "application/x-www-form-urlencoded");
-                let m = match client_secret {
-                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
-                    None => m,
+                let grant = if *mistake == Some(Mistake::GrantType) {
+                    "authorization-code"
+                } else {
+                    "authorization_code"
                 };
-                let m = m
-                    .form_field("grant_type", "authorization_code")
+                let m = token_post(client_secret)
+                    .form_field("grant_type", grant)
                     .form_field("code", code.clone())
                     .form_field("redirect_uri", redirect_uri.clone());
-                let m = match client_secret {
-                    Some(_) => m,
-                    None => m.form_field("client_id", CLIENT_ID),
-                };
+                let m = client_id_unless_basic(m, client_secret);
                 match code_verifier {
                     Some(v) => m.form_field("code_verifier", v.clone()),
                     None => m,
@@ -681,6 +770,14 @@ impl LabMsg for OAuthMsg {
                 .header("Content-Type", "application/json")
                 .header("Cache-Control", "no-store")
                 .field("error", "invalid_client"),
+            // No OAuth error code at /token for a server fault (RFC 6749
+            // §5.2 lists none): a plain 500.
+            OAuthMsg::TokenError {
+                error: "server_error",
+            } => Message::response("HTTP/1.1 500 Internal Server Error")
+                .header("Cache-Control", "no-store")
+                .header("Content-Type", "text/plain")
+                .text("Internal Server Error"),
             OAuthMsg::TokenError { error } => Message::response("HTTP/1.1 400 Bad Request")
                 .header("Content-Type", "application/json")
                 .header("Cache-Control", "no-store")
@@ -702,6 +799,7 @@ impl LabMsg for OAuthMsg {
                 let m = Message::response(format!("HTTP/1.1 {status} {}", reason(*status)));
                 match (status, error) {
                     (401, None) => m.header("WWW-Authenticate", "Bearer realm=\"calendar\""),
+                    (503, _) => m.header("Retry-After", "5"),
                     (403, Some(e)) => m.header(
                         "WWW-Authenticate",
                         format!(
@@ -734,7 +832,7 @@ impl LabMsg for OAuthMsg {
                 .url(),
             ),
             OAuthMsg::ForgedLink(r) => Message::one_way(format!("<a href=\"{}\">See your calendar</a>", r.url())),
-            OAuthMsg::Introspect { token } => {
+            OAuthMsg::Introspect { token, .. } => {
                 Message::request(format!("POST {AUTH_ORIGIN}/introspect HTTP/1.1"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .form_field("token", token.clone())

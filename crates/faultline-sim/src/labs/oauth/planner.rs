@@ -11,7 +11,7 @@
 
 use super::auth_server::clip;
 use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH, CALENDAR};
-use super::msg::{AuthzRequest, AuthzResult, OAuthMsg, Tokens, CLIENT_ID, REDIRECT_URI};
+use super::msg::{AuthzRequest, AuthzResult, Mistake, OAuthMsg, Tokens, CLIENT_ID, REDIRECT_URI};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::jose::{code_challenge_s256, code_verifier, verify_es256, verify_hs256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -98,6 +98,8 @@ pub struct Planner {
     pub foreign_logins: u32,
     /// The session table's values as last shown (full runs only).
     shown: Vec<String>,
+    /// A bug armed for Planner's next request of its kind (a lab fault).
+    mistake: Option<Mistake>,
 }
 
 /// Planner's session: what it keeps between the steps of the flow.
@@ -139,6 +141,7 @@ impl Planner {
             saw_password: false,
             foreign_logins: 0,
             shown: Vec::new(),
+            mistake: None,
         }
     }
 
@@ -163,15 +166,23 @@ impl Planner {
         ctx.send(self.browser, OAuthMsg::CallbackPage { ok, text });
     }
 
-    fn send_token_request(&self, ctx: &mut Ctx<OAuthMsg>) {
+    fn send_token_request(&mut self, ctx: &mut Ctx<OAuthMsg>) {
         let code = self.code.clone().unwrap_or_default();
+        let mistake = self
+            .mistake
+            .take_if(|m| matches!(m, Mistake::GrantType | Mistake::Secret));
+        let client_secret = match mistake {
+            Some(Mistake::Secret) => Some("not-the-secret".into()),
+            _ => self.secret.clone(),
+        };
         ctx.send(
             AUTH,
             OAuthMsg::TokenRequest {
                 code,
                 code_verifier: self.verifier.clone(),
                 redirect_uri: REDIRECT_URI.into(),
-                client_secret: self.secret.clone(),
+                client_secret,
+                mistake,
             },
         );
         ctx.set_timer(
@@ -392,6 +403,7 @@ impl Planner {
                 OAuthMsg::RefreshRequest {
                     refresh_token,
                     client_secret: self.secret.clone(),
+                    mistake: self.mistake.take_if(|m| *m == Mistake::RefreshScope),
                 },
             );
             ctx.set_timer(
@@ -661,6 +673,7 @@ impl Actor for Planner {
                     code_challenge: challenge,
                     plain: self.cfg.pkce == Pkce::Plain,
                     implicit: self.cfg.implicit,
+                    mistake: self.mistake.take_if(|m| m.at_authorize()),
                 };
                 self.request = Some(req.clone());
                 ctx.data_changed(); // Planner's session table shows it
@@ -730,7 +743,17 @@ impl Actor for Planner {
                 self.drop_token = true;
                 ctx.say("From now on, Planner's next calendar call will go out without its token.");
             }
-            _ => return false,
+            bug => match Mistake::ALL.iter().find(|(n, _)| *n == bug) {
+                Some(&(_, m)) => {
+                    self.mistake = Some(m);
+                    ctx.say(if m.at_authorize() {
+                        "A bug ships in Planner: its next authorization request will be malformed."
+                    } else {
+                        "A bug ships in Planner: its next token request will be malformed."
+                    });
+                }
+                None => return false,
+            },
         }
         true
     }

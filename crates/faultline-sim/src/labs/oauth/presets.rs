@@ -91,6 +91,25 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
             "Mallory sends Alice a link to /authorize with Planner's client_id and a look-alike redirect_uri.",
         ),
         spec(
+            "server-bug",
+            "The authorization server's next /authorize or /token request fails: error=server_error, or a plain 500.",
+        ),
+        spec("bad-client-id", "Planner's next authorization request names client_id=planer."),
+        spec("bad-scope", "Planner's next authorization request also asks for calendar.admin."),
+        spec(
+            "bad-response-type",
+            "Planner's next authorization request asks for response_type=code id_token.",
+        ),
+        spec(
+            "bad-grant-type",
+            "Planner's next token request says grant_type=authorization-code.",
+        ),
+        spec("bad-secret", "Planner's next token request carries a wrong client secret."),
+        spec(
+            "bad-refresh-scope",
+            "Planner's next refresh also asks for calendar.admin.",
+        ),
+        spec(
             "leak-code",
             "The browser's next callback URL, code included, also reaches Mallory.",
         ),
@@ -377,6 +396,25 @@ fn phishing() -> Scenario {
     base().fault(Fault::lab(5_000, "attacker", "phishing-link"))
 }
 
+/// A palette entry arming a bug in Planner's next request; the lab fault
+/// has the entry's id.
+fn bug(id: &'static str, label: &'static str, help: &'static str) -> PaletteEntry {
+    let build: fn(u64) -> Vec<Fault> = match id {
+        "bad-client-id" => |t| vec![Fault::lab(t, "planner", "bad-client-id")],
+        "bad-scope" => |t| vec![Fault::lab(t, "planner", "bad-scope")],
+        "bad-response-type" => |t| vec![Fault::lab(t, "planner", "bad-response-type")],
+        "bad-grant-type" => |t| vec![Fault::lab(t, "planner", "bad-grant-type")],
+        "bad-secret" => |t| vec![Fault::lab(t, "planner", "bad-secret")],
+        _ => |t| vec![Fault::lab(t, "planner", "bad-refresh-scope")],
+    };
+    PaletteEntry {
+        id,
+        label,
+        help,
+        build,
+    }
+}
+
 fn overloaded(t: u64) -> Fault {
     Fault::lab(t, "auth-server", "overloaded")
 }
@@ -465,6 +503,18 @@ pub fn palette() -> Vec<PaletteEntry> {
             help: "A link to /authorize with Planner's client_id and a redirect_uri on Mallory's look-alike host.",
             build: |t| vec![Fault::lab(t, "attacker", "phishing-link")],
         },
+        PaletteEntry {
+            id: "server-bug",
+            label: "A bug in the authorization server",
+            help: "Its next /authorize redirects back with error=server_error; its next /token answers 500.",
+            build: |t| vec![Fault::lab(t, "auth-server", "server-bug")],
+        },
+        bug("bad-client-id", "Planner: unknown client_id", "An error page, no redirect: the server cannot vouch for any redirect_uri."),
+        bug("bad-scope", "Planner: unknown scope", "Redirected back with error=invalid_scope."),
+        bug("bad-response-type", "Planner: unsupported response_type", "Redirected back with error=unsupported_response_type."),
+        bug("bad-grant-type", "Planner: grant_type typo", "400 unsupported_grant_type at /token."),
+        bug("bad-secret", "Planner: wrong client secret", "401 invalid_client at /token, with WWW-Authenticate: Basic."),
+        bug("bad-refresh-scope", "Planner: wider scope on refresh", "400 invalid_scope: a refresh can keep or narrow the scope, never widen it."),
         PaletteEntry {
             id: "browser-sleeps",
             label: "Alice's laptop sleeps 45 s",
