@@ -27,10 +27,11 @@ pub fn chrome(skip_to_main: Callback<MouseEvent>, toggle_help: Callback<MouseEve
     html! {
         <>
             <a class="skip" href="#main" onclick={skip_to_main}>{ "Skip to content" }</a>
-            <div class="topbar">
+            // A banner landmark: all content sits in a landmark (axe `region`).
+            <header class="topbar">
                 <span class="brand">{ "Faultline" }</span>
                 <button id="help-button" class="link" onclick={toggle_help} aria-label="Keyboard shortcuts">{ "Keyboard: ?" }</button>
-            </div>
+            </header>
         </>
     }
 }
