@@ -29,9 +29,9 @@ async function openOAuth(p, server) {
   await p.page.click('button[data-lab="oauth"]');
   await p.page.locator('#play:enabled').waitFor();
   assert.match(await p.page.locator('main h1').textContent(), /^OAuth/);
-  // The app fits the 33 chips to one row by dropping one per frame into
-  // "More scenarios" until the row stops overflowing; a click before then
-  // can land on a chip that moved (see the report). Wait for the row.
+  // The app measures the preset row after drawing and moves the chips that
+  // do not fit into "More scenarios" (one or two passes): wait for the row
+  // to settle before clicking a chip.
   await waitUntil(
     () => p.page.locator('#preset-row').evaluate((ul) => ul.scrollWidth <= ul.clientWidth + 1),
     { what: 'the preset row to fit' },
@@ -363,6 +363,27 @@ describe('OAuth lab', () => {
       assert.equal(await page.locator('button.preset[aria-pressed="true"]').getAttribute('data-preset'), 'code-replayed');
       assert.match(await page.locator('main h1').textContent(), /^OAuth/);
       assert.equal(await page.locator('#message').count(), 0, 'no notice');
+    });
+  });
+
+  test('interview practice: "OAuth is authentication" is the mistake, and its run shows why', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openOAuth(p, server);
+      await page.click('#iv-reveal');
+      assert.match(await page.locator('#iv-strong').textContent(), /ID token/);
+      // The mistake: Planner takes any valid access token as a login, and
+      // Mallory signs in as Alice with the one her Quizzly app got.
+      await page.click('#iv-see-mistake');
+      await page.locator('button[data-preset="token-substitution-access-token"].active, #preset-more summary.active').first().waitFor();
+      await page.keyboard.press('End');
+      await page.locator('li[data-invariant="login-only-with-own-proof"].bad').waitFor();
+      // The strong answer: an ID token for Planner (aud, nonce) is required.
+      if ((await page.locator('#iv-see-answer').count()) === 0) await page.click('#iv-reveal');
+      await page.click('#iv-see-answer');
+      await page.keyboard.press('End');
+      await waitUntil(async () => (await page.locator('li[data-invariant].bad').count()) === 0, { what: 'no invariant broken' });
+      assert.match(await narration(page), /.+/);
     });
   });
 
