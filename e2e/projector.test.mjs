@@ -253,9 +253,12 @@ describe('projector view', () => {
           assert.ok(m.lanes.length <= 5, `${where}: at most five lanes (${m.lanes})`);
           if (preset === 'retry-storm') {
             assert.ok(m.lanes.includes('Client ×12'), `${where}: the twelve clients share a lane (${m.lanes})`);
-            // Every client's first attempt leaves the shared lane.
-            const firsts = await page.locator('svg#sequence g.flight > title').allTextContents();
-            assert.ok(firsts.filter((t) => /^POST \/v1\/charges #1 /.test(t)).length >= 12, 'twelve first attempts on the shared lane');
+            // Every client's first attempt leaves the shared lane, and its
+            // tooltip names which client sent it.
+            const titles = await page.locator('svg#sequence g.flight > title').allTextContents();
+            const firsts = titles.map((t) => /^(.+?) → .+?: POST \/v1\/charges #1 /.exec(t)).filter(Boolean);
+            assert.ok(firsts.length >= 12, 'twelve first attempts on the shared lane');
+            assert.equal(new Set(firsts.map((m) => m[1])).size, 12, `each tooltip names its client (${firsts.map((m) => m[1])})`);
             if (projector) await page.screenshot({ path: shot('projector-retry-storm-1280x720.png') });
           }
         }

@@ -366,9 +366,12 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             Some((_, glyph)) => format!("{glyph} {}", fl.label()),
             None => fl.label(),
         };
+        // Who sent it and to whom, by name: on a shared lane ("Client ×12")
+        // the arrow alone does not say which client.
+        let (from, to) = (&run.actors[fl.from as usize].title, &run.actors[fl.to as usize].title);
         let tooltip = match &fl.note {
-            Some(n) => format!("{label} ({n})"),
-            None => label.clone(),
+            Some(n) => format!("{from} → {to}: {label} ({n})"),
+            None => format!("{from} → {to}: {label}"),
         };
         // Above the arrow's middle if there is room, else below it, else
         // further along; shortened if nowhere has room for all of it.
