@@ -26,7 +26,7 @@ use msg::{Env, Kind, SagaMsg};
 
 pub const ID: &str = "sagas";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 pub const ORCH: ActorId = 0;
 pub const BROKER: ActorId = 1;
