@@ -8,6 +8,7 @@
 use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
+use super::presets::LAB_FAULTS;
 use super::{next, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::labs::payments::config::{money, secs};
@@ -150,13 +151,6 @@ pub struct Service {
     /// (table: 0 record, 1 stock, 2 processed; key).
     dirty: Vec<(u8, u32)>,
 }
-
-const LAB_FAULTS: [&str; 4] = [
-    "decline-next",
-    "payment-timeout",
-    "fail-next",
-    "out-of-stock",
-];
 
 impl Service {
     pub fn new(id: ActorId, cfg: &Settings) -> Self {
@@ -625,7 +619,7 @@ impl Actor for Service {
         self.start_timers(ctx);
     }
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<SagaMsg>) -> bool {
-        let Some(f) = LAB_FAULTS.iter().find(|f| **f == name) else {
+        let Some(f) = LAB_FAULTS.iter().map(|f| f.0).find(|f| *f == name) else {
             return false;
         };
         say!(
