@@ -142,10 +142,7 @@ impl Orchestrator {
         self.sagas.insert(saga, e);
         if self.cfg.mode == Mode::TwoPhase {
             self.fire(saga, "begin", ctx);
-            say!(
-                ctx,
-                "The coordinator logs o{saga} and asks every participant to PREPARE."
-            );
+            ctx.say("The coordinator logs the transaction and asks every participant to PREPARE.");
             for p in PARTICIPANTS {
                 ctx.send(p, SagaMsg::Prepare(saga));
             }
@@ -157,10 +154,7 @@ impl Orchestrator {
             );
         } else {
             self.fire(saga, "start", ctx);
-            say!(
-                ctx,
-                "The orchestrator starts the saga of o{saga} in its log."
-            );
+            ctx.say("The orchestrator logs a new saga and sends T1.");
             self.command(saga, 1, false, 0, ctx);
         }
     }
@@ -191,11 +185,7 @@ impl Orchestrator {
                 && !e.m.machine.is_terminal(e.m.current)
         });
         if !current || matches!(env.kind, Kind::Do | Kind::Undo) {
-            say!(
-                ctx,
-                "The log already has m{}'s outcome: a repeat, ignored.",
-                env.id
-            );
+            ctx.say("The log already has this outcome: a repeat, ignored.");
             ctx.send(BROKER, SagaMsg::Ack(q));
             return;
         }
@@ -213,23 +203,14 @@ impl Orchestrator {
         let state = self.sagas[&env.saga].m.current;
         match next(&env) {
             Next::Do(s) => {
-                say!(
-                    ctx,
-                    "The orchestrator logs o{} → {state} ({}).",
-                    env.saga,
-                    step(s).kind.label()
-                );
+                say!(ctx, "Logged: {state} ({}).", step(s).kind.label());
                 self.command(env.saga, s, false, why, ctx);
             }
             Next::Undo(s) => {
-                say!(
-                    ctx,
-                    "The orchestrator logs o{} → {state}: compensate in reverse order.",
-                    env.saga
-                );
+                say!(ctx, "Logged: {state}, compensating in reverse order.");
                 self.command(env.saga, s, true, why, ctx);
             }
-            _ => say!(ctx, "The saga of o{} is {state}.", env.saga),
+            _ => say!(ctx, "The saga is {state}."),
         }
         ctx.send(BROKER, SagaMsg::Ack(q));
     }
@@ -245,13 +226,10 @@ impl Orchestrator {
             e.votes.push(from);
         }
         if !yes {
-            say!(ctx, "A NO vote: the coordinator logs ABORT for o{saga}.");
+            ctx.say("A NO vote: the coordinator logs ABORT.");
             self.decide(saga, false, ctx);
         } else if e.votes.len() == PARTICIPANTS.len() {
-            say!(
-                ctx,
-                "Every participant voted YES: the coordinator logs COMMIT for o{saga}."
-            );
+            ctx.say("Every participant voted YES: the coordinator logs COMMIT.");
             self.decide(saga, true, ctx);
         }
     }
@@ -292,7 +270,7 @@ impl Orchestrator {
             self.fire(saga, "all_acked", ctx);
             say!(
                 ctx,
-                "Every participant acknowledged: o{saga} is {}.",
+                "Every participant acknowledged: {}.",
                 self.sagas[&saga].m.current
             );
         }
@@ -301,10 +279,7 @@ impl Orchestrator {
     fn on_due(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
         match self.sagas.get(&saga).map(|e| e.m.current) {
             Some("PREPARING") => {
-                say!(
-                    ctx,
-                    "Not every vote for o{saga} came in time: the coordinator logs ABORT."
-                );
+                ctx.say("Not every vote came in time: the coordinator logs ABORT.");
                 self.decide(saga, false, ctx);
             }
             Some("COMMITTING" | "ABORTING") => self.resend(saga, ctx),
@@ -372,11 +347,7 @@ impl Actor for Orchestrator {
         }
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
-        say!(
-            ctx,
-            "{} restarts and reads its log to resume each order where it stopped.",
-            self.title()
-        );
+        ctx.say("Restarted: it reads its log and resumes each order where it stopped.");
         ctx.data_changed();
         self.outbox.retry(ctx);
         let keys: Vec<u8> = self.sagas.iter().map(|(k, _)| *k).collect();
