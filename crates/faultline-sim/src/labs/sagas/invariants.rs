@@ -167,13 +167,16 @@ pub fn check(
     out.list
 }
 
-/// Order `k`'s committed steps across the services, in time order.
+/// Order `k`'s committed steps across the services, in time order (ties
+/// in service order). Each service's list is already in time order, so
+/// an insertion keeps it stable without a sort's code in the wasm.
 fn effects_of(svcs: &[&Service], k: u8) -> Vec<Effect> {
-    let mut v: Vec<Effect> = svcs
-        .iter()
-        .flat_map(|s| s.effects.iter().filter(|e| e.saga == k && e.ok).copied())
-        .collect();
-    v.sort_by_key(|e| e.at);
+    let mut v: Vec<Effect> = Vec::new();
+    for e in svcs.iter().flat_map(|s| &s.effects) {
+        if e.saga == k && e.ok {
+            v.insert(v.partition_point(|x| x.at <= e.at), *e);
+        }
+    }
     v
 }
 

@@ -6,7 +6,7 @@
 use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::{next, step, Next, BROKER, NAMES, PARTICIPANTS};
+use super::{next, place_orders, step, Next, BROKER, NAMES, PARTICIPANTS, PLACE};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
@@ -82,8 +82,7 @@ pub struct Entry {
     pub step: u8,
     pub undo: bool,
     pub why: u8,
-    /// 2PC: YES votes (volatile) and acknowledgements of the decision.
-    votes: Vec<ActorId>,
+    /// 2PC: participants that acknowledged the decision.
     pub acks: Vec<ActorId>,
     resends: u8,
 }
@@ -96,6 +95,8 @@ pub struct Orchestrator {
     /// The durable log: each state an order's saga entered.
     pub log: Vec<(u8, &'static str)>,
     outbox: Outbox,
+    /// 2PC: YES votes received, (order, participant); volatile.
+    votes: Vec<(u8, ActorId)>,
     shown: MachineState,
     logged: usize,
 }
@@ -112,6 +113,7 @@ impl Orchestrator {
             sagas: SmallMap::new(),
             log: Vec::new(),
             outbox: Outbox::new(true, 0),
+            votes: Vec::new(),
             shown: MachineState::new(m),
             logged: 0,
         }
@@ -135,7 +137,6 @@ impl Orchestrator {
             step: 1,
             undo: false,
             why: 0,
-            votes: Vec::new(),
             acks: Vec::new(),
             resends: 0,
         };
@@ -216,19 +217,16 @@ impl Orchestrator {
     }
 
     fn vote(&mut self, saga: u8, from: ActorId, yes: bool, ctx: &mut Ctx<SagaMsg>) {
-        let Some(e) = self.sagas.get_mut(&saga) else {
-            return;
-        };
-        if e.m.current != "PREPARING" {
+        if self.sagas.get(&saga).map(|e| e.m.current) != Some("PREPARING") {
             return;
         }
-        if !e.votes.contains(&from) && yes {
-            e.votes.push(from);
+        if yes && !self.votes.contains(&(saga, from)) {
+            self.votes.push((saga, from));
         }
         if !yes {
             ctx.say("A NO vote: the coordinator logs ABORT.");
             self.decide(saga, false, ctx);
-        } else if e.votes.len() == PARTICIPANTS.len() {
+        } else if self.votes.iter().filter(|v| v.0 == saga).count() == PARTICIPANTS.len() {
             ctx.say("Every participant voted YES: the coordinator logs COMMIT.");
             self.decide(saga, true, ctx);
         }
@@ -288,18 +286,8 @@ impl Orchestrator {
     }
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
-        if self.cfg.mode == Mode::Choreographed {
-            return;
-        }
-        for k in 1..=self.cfg.orders {
-            if !self.sagas.contains_key(&k) {
-                ctx.set_timer_with(
-                    u64::from(k - 1) * 40,
-                    10 + u32::from(k),
-                    TimerKind::Work,
-                    || format!("o{k} placed"),
-                );
-            }
+        if self.cfg.mode != Mode::Choreographed {
+            place_orders(self.cfg.orders, &|k| self.sagas.contains_key(&k), ctx);
         }
     }
 }
@@ -336,15 +324,12 @@ impl Actor for Orchestrator {
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<SagaMsg>) {
         match tag {
             RELAY => self.outbox.retry(ctx),
-            11..=19 => self.begin((tag - 10) as u8, ctx),
+            11..=19 => self.begin((tag - PLACE) as u8, ctx),
             _ => self.on_due((tag - 20) as u8, ctx),
         }
     }
     fn on_crash(&mut self) {
-        let keys: Vec<u8> = self.sagas.iter().map(|(k, _)| *k).collect();
-        for k in keys {
-            self.sagas[&k].votes.clear();
-        }
+        self.votes.clear();
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
         ctx.say("Restarted: it reads its log and resumes each order where it stopped.");

@@ -9,8 +9,11 @@ use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
 use super::presets::LAB_FAULTS;
-use super::{next, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
-use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use super::{
+    next, place_orders, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, PLACE,
+    TITLES,
+};
+use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::labs::payments::config::{money, secs};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
@@ -512,16 +515,7 @@ impl Service {
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
         if self.id == ORDER && self.cfg.mode == Mode::Choreographed {
-            for k in 1..=self.cfg.orders {
-                if !self.recs.contains_key(&k) {
-                    ctx.set_timer_with(
-                        u64::from(k - 1) * 40,
-                        10 + u32::from(k),
-                        TimerKind::Work,
-                        || format!("o{k} placed"),
-                    );
-                }
-            }
+            place_orders(self.cfg.orders, &|k| self.recs.contains_key(&k), ctx);
         }
     }
 }
@@ -554,7 +548,7 @@ impl Actor for Service {
         if tag == RELAY {
             self.outbox.retry(ctx);
         } else {
-            self.place((tag - 10) as u8, ctx);
+            self.place((tag - PLACE) as u8, ctx);
         }
     }
     fn on_crash(&mut self) {
