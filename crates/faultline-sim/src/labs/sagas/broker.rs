@@ -6,7 +6,6 @@ use super::msg::{Env, SagaMsg};
 use super::NAMES;
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
-use crate::say;
 use crate::trace::{mark_changed, RowChange, TableSchema};
 
 pub static QUEUE_M: StateMachine = StateMachine {
@@ -26,6 +25,7 @@ pub const QUEUE_TABLE: TableSchema = TableSchema {
 };
 
 const ACK_MS: u64 = 600;
+/// Deliveries before a message is dead-lettered (the narration says 10).
 const MAX_DELIVERIES: u8 = 10;
 
 #[derive(Clone, Debug)]
@@ -99,11 +99,7 @@ impl Actor for Broker {
                 ctx.send(from, SagaMsg::Stored(env.id));
                 self.fire(q, "deliver", ctx);
                 self.deliver(q, ctx);
-                say!(
-                    ctx,
-                    "The broker stores m{} on disk as #{q}, confirms it and delivers it.",
-                    env.id
-                );
+                ctx.say("The broker stores it on disk, confirms it and delivers it.");
             }
             SagaMsg::Ack(q)
                 if self
@@ -126,21 +122,17 @@ impl Actor for Broker {
         }
         if e.deliveries >= MAX_DELIVERIES {
             self.fire(q, "dead_letter", ctx);
-            say!(ctx, "#{q} was delivered {MAX_DELIVERIES} times without an ack: the broker gives up (dead letter).");
+            ctx.say("Delivered 10 times without an ack: the broker gives up (dead letter).");
             return;
         }
         self.fire(q, "redeliver", ctx);
-        say!(
-            ctx,
-            "No ack for #{q}: the broker delivers it again (at least once)."
-        );
+        ctx.say("No ack in time: the broker delivers it again (at least once).");
         self.deliver(q, ctx);
     }
     fn on_crash(&mut self) {}
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
-        say!(
-            ctx,
-            "The broker restarts with its queue intact and redelivers what was not acknowledged."
+        ctx.say(
+            "The broker restarts with its queue intact and redelivers what was not acknowledged.",
         );
         for q in 1..=self.queue.len() as u32 {
             if self.queue[q as usize - 1].m.current == "DELIVERED" {

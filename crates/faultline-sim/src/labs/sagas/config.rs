@@ -22,7 +22,8 @@ pub enum Mode {
     TwoPhase,
 }
 
-fn field(
+/// A field of the config panel.
+const fn field(
     key: &'static str,
     label: &'static str,
     help: &'static str,
@@ -36,68 +37,59 @@ fn field(
     }
 }
 
-fn number(
-    key: &'static str,
-    label: &'static str,
-    help: &'static str,
-    d: i64,
-    min: i64,
-    max: i64,
-) -> ConfigField {
-    let kind = FieldKind::Number {
-        default: d,
+/// A count from `min` to `max`.
+const fn count(default: i64, min: i64, max: i64) -> FieldKind {
+    FieldKind::Number {
+        default,
         min,
         max,
         step: 1,
         unit: "",
-    };
-    field(key, label, help, kind)
+    }
 }
+
+static FIELDS: [ConfigField; 6] = [
+    field(
+        COORDINATION,
+        "Coordination",
+        "Who decides the next step: an orchestrator, the services themselves, or a 2PC coordinator.",
+        FieldKind::Choice {
+            default: "orchestrated",
+            options: &[
+                ("orchestrated", "Orchestrated saga"),
+                ("choreographed", "Choreographed saga"),
+                ("2pc", "Two-phase commit"),
+            ],
+        },
+    ),
+    field(
+        OUTBOX,
+        "Transactional outbox",
+        "On: the event is written in the change's transaction. Off: commit, then publish (dual write).",
+        FieldKind::Toggle { default: true },
+    ),
+    field(
+        IDEMPOTENT,
+        "Idempotent consumers",
+        "Services remember the messages they processed and drop repeats.",
+        FieldKind::Toggle { default: true },
+    ),
+    field(ORDERS, "Concurrent orders", "Orders placed at about the same time.", count(1, 1, 3)),
+    field(STOCK, "Items in stock", "Units of the one item every order buys.", count(2, 0, 3)),
+    field(
+        AFTER_PIVOT,
+        "After the pivot",
+        "What a failed step after the payment does.",
+        FieldKind::Choice {
+            default: "retry",
+            options: &[("retry", "Retry until it succeeds"), ("compensate", "Compensate (wrong)")],
+        },
+    ),
+];
 
 /// The config panel's fields, in display order.
 pub fn fields() -> Vec<ConfigField> {
-    let toggle = |default| FieldKind::Toggle { default };
-    vec![
-        field(
-            COORDINATION,
-            "Coordination",
-            "Who decides the next step: an orchestrator, the services themselves, or a 2PC coordinator.",
-            FieldKind::Choice {
-                default: "orchestrated",
-                options: &[
-                    ("orchestrated", "Orchestrated saga"),
-                    ("choreographed", "Choreographed saga"),
-                    ("2pc", "Two-phase commit"),
-                ],
-            },
-        ),
-        field(
-            OUTBOX,
-            "Transactional outbox",
-            "On: the event is written in the same transaction as the change. Off: commit, then publish (dual write).",
-            toggle(true),
-        ),
-        field(
-            IDEMPOTENT,
-            "Idempotent consumers",
-            "Services remember the messages they processed and drop repeats.",
-            toggle(true),
-        ),
-        number(ORDERS, "Concurrent orders", "Orders placed at about the same time.", 1, 1, 3),
-        number(STOCK, "Items in stock", "Units of the one item every order buys.", 2, 0, 3),
-        field(
-            AFTER_PIVOT,
-            "After the pivot",
-            "What a failed step after the payment does.",
-            FieldKind::Choice {
-                default: "retry",
-                options: &[
-                    ("retry", "Retry until it succeeds"),
-                    ("compensate", "Compensate (wrong)"),
-                ],
-            },
-        ),
-    ]
+    FIELDS.to_vec()
 }
 
 /// Typed settings.

@@ -2,12 +2,10 @@
 //! `saga-ends`, when a run ends quietly), each with a message a learner
 //! can read.
 
-use super::broker::Broker;
 use super::config::{Mode, Settings, COORDINATION};
 use super::service::{Effect, Service};
-use super::{step, SagaActor, AMOUNT, NAMES, PIVOT};
+use super::{SagaActor, AMOUNT, PIVOT};
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
-use crate::labs::payments::config::{money, secs};
 use crate::scenario::Config;
 
 pub const SHAPE: &str = "saga-shape";
@@ -30,27 +28,68 @@ fn tpc_only(info: &LabInfo, c: &Config) -> Option<&'static str> {
         .then_some("Only a two-phase commit has participants that vote.")
 }
 
-pub fn list() -> Vec<InvariantInfo> {
-    let inv = |id, text, not_checked| InvariantInfo {
+/// An invariant of the list.
+const fn inv(
+    id: &'static str,
+    text: &'static str,
+    not_checked: fn(&LabInfo, &Config) -> Option<&'static str>,
+) -> InvariantInfo {
+    InvariantInfo {
         id,
         text,
         not_checked,
-    };
-    vec![
-        inv(SHAPE, "Every saga's committed steps read T1..Tn, or T1..Tj then Cj..C1.", saga_only),
-        inv(NO_COMP_AFTER_PIVOT, "Once the pivot (T3, the payment) commits, nothing is compensated.", saga_only),
-        inv(COMP_NEEDS_STEP, "Ci runs only if Ti committed, and takes effect once.", saga_only),
-        inv(ENDS, "Every order ends COMPLETED or COMPENSATED (2PC: committed or aborted everywhere) once faults stop.", always),
-        inv(EVENT_IFF_COMMIT, "A committed change always has its event (outbox or broker).", saga_only),
-        inv(EFFECT_ONCE, "Each message takes effect at most once at its consumer.", saga_only),
-        inv(STOCK, "Stock is conserved: available + reserved + shipped = initial.", always),
-        inv(MONEY, "Money is conserved: each order's net capture is its price or 0.", always),
-        inv(ALL_OR_NOTHING, "No participant commits an order another aborted.", tpc_only),
-    ]
+    }
 }
 
-/// The four services and the broker.
-fn parts(actors: &[SagaActor]) -> (Vec<&Service>, Option<&Broker>) {
+static LIST: [InvariantInfo; 9] = [
+    inv(SHAPE, "Every saga's committed steps read T1..Tn, or T1..Tj then Cj..C1.", saga_only),
+    inv(NO_COMP_AFTER_PIVOT, "Once the pivot (T3, the payment) commits, nothing is compensated.", saga_only),
+    inv(COMP_NEEDS_STEP, "Ci runs only if Ti committed, and takes effect once.", saga_only),
+    inv(ENDS, "Every order ends COMPLETED or COMPENSATED (2PC: committed or aborted everywhere) once faults stop.", always),
+    inv(EVENT_IFF_COMMIT, "A committed change always has its event (outbox or broker).", saga_only),
+    inv(EFFECT_ONCE, "Each message takes effect at most once at its consumer.", saga_only),
+    inv(STOCK, "Stock is conserved: available + reserved + shipped = initial.", always),
+    inv(MONEY, "Money is conserved: each order's net capture is its price or 0.", always),
+    inv(ALL_OR_NOTHING, "No participant commits an order another aborted.", tpc_only),
+];
+
+pub fn list() -> Vec<InvariantInfo> {
+    LIST.to_vec()
+}
+
+/// The invariants found broken in one check: the first of each, skipping
+/// those the run already recorded. A message is made only when it is kept,
+/// as "o{k}" and a fixed text (the tables show the figures).
+struct Found<'a> {
+    list: Vec<(&'static str, String)>,
+    trace: &'a TraceSoFar<'a>,
+}
+
+impl Found<'_> {
+    /// Report `id` broken for order `k` (0: for no one order).
+    fn add(&mut self, id: &'static str, k: u8, text: &str) {
+        if self.trace.is_broken(id) || self.list.iter().any(|(i, _)| *i == id) {
+            return;
+        }
+        let msg = if k == 0 {
+            text.into()
+        } else {
+            format!("o{k} {text}")
+        };
+        self.list.push((id, msg));
+    }
+}
+
+pub fn check(
+    cfg: &Settings,
+    actors: &[SagaActor],
+    trace: &TraceSoFar<'_>,
+    end: bool,
+) -> Vec<(&'static str, String)> {
+    let mut out = Found {
+        list: Vec::new(),
+        trace,
+    };
     let mut svcs = Vec::new();
     let mut broker = None;
     for a in actors {
@@ -60,116 +99,90 @@ fn parts(actors: &[SagaActor]) -> (Vec<&Service>, Option<&Broker>) {
             SagaActor::Orch(_) => {}
         }
     }
-    (svcs, broker)
-}
-
-pub fn check(
-    cfg: &Settings,
-    actors: &[SagaActor],
-    trace: &TraceSoFar<'_>,
-    end: bool,
-) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    let (svcs, broker) = parts(actors);
     let [order, inv, pay, ship] = svcs[..] else {
-        return out;
+        return out.list;
     };
+    // Stock: a unit reserved and then shipped counts once.
     let qty = |s: &Service, k: u8| s.recs.get(&k).map_or(0, |r| r.qty);
-    // Stock and money.
-    let held: i64 = inv
+    let reserved: i64 = inv.recs.iter().map(|(k, r)| r.qty.max(qty(ship, *k))).sum();
+    let shipped_only: i64 = ship
         .recs
         .iter()
-        .map(|(k, r)| r.qty.max(qty(ship, *k)))
-        .sum::<i64>()
-        + ship
-            .recs
-            .iter()
-            .filter(|(k, _)| !inv.recs.contains_key(k))
-            .map(|(_, r)| r.qty)
-            .sum::<i64>();
-    if inv.available + held != cfg.stock {
-        out.push((STOCK, format!("{} available + {held} reserved or shipped ≠ {} at the start: units were made or lost.", inv.available, cfg.stock)));
+        .filter(|(k, _)| !inv.recs.contains_key(k))
+        .map(|(_, r)| r.qty)
+        .sum();
+    if inv.available + reserved + shipped_only != cfg.stock {
+        out.add(
+            STOCK,
+            0,
+            "Units were made or lost: available + reserved + shipped is not the initial stock.",
+        );
     }
-    for (k, r) in pay
-        .recs
-        .iter()
-        .filter(|(_, r)| r.qty != 0 && r.qty != AMOUNT)
-    {
-        out.push((
-            MONEY,
-            format!(
-                "o{k} has {} captured for a {} order: charged more than once.",
-                money(r.qty as u64),
-                money(AMOUNT as u64)
-            ),
-        ));
+    for (k, r) in pay.recs.iter() {
+        if r.qty != 0 && r.qty != AMOUNT {
+            out.add(
+                MONEY,
+                *k,
+                "was charged more than once: its net capture is neither its price nor 0.",
+            );
+        }
     }
     if cfg.mode == Mode::TwoPhase {
-        tpc(cfg, [order, inv, pay], trace.now_ms, end, &mut out);
-    } else {
-        sagas(cfg, &svcs, &mut out);
-        for s in &svcs {
-            for e in &s.effects {
-                let exists = s.outbox.has(e.event) || s.outbox.ever_sent.contains(&e.event);
-                let stored = broker.is_some_and(|b| b.has(e.event))
-                    || s.outbox.rows.iter().any(|r| r.env.id == e.event);
-                if !exists || end && !stored {
-                    out.push((EVENT_IFF_COMMIT, format!("{} committed {} for o{}, but its event m{} is lost: no one will ever hear of it.", NAMES[s.id as usize], label(e), e.saga, e.event)));
-                }
-                if e.dup {
-                    out.push((
-                        EFFECT_ONCE,
-                        format!(
-                            "{} applied m{} a second time: {} for o{} took effect twice.",
-                            NAMES[s.id as usize],
-                            e.msg,
-                            label(e),
-                            e.saga
-                        ),
-                    ));
-                }
+        tpc(cfg, [order, inv, pay], end, &mut out);
+        return out.list;
+    }
+    sagas(cfg, &svcs, &mut out);
+    for s in &svcs {
+        for e in &s.effects {
+            let exists = s.outbox.has(e.event) || s.outbox.ever_sent.contains(&e.event);
+            let stored = broker.is_some_and(|b| b.has(e.event))
+                || s.outbox.rows.iter().any(|r| r.env.id == e.event);
+            if !exists || end && !stored {
+                out.add(
+                    EVENT_IFF_COMMIT,
+                    e.saga,
+                    "lost the event of a committed change: no one will ever hear of it.",
+                );
             }
-        }
-        if end {
-            for k in 1..=cfg.orders {
-                let seq = effects_of(&svcs, k);
-                if !seq.iter().any(|e| e.step == 5 && !e.undo)
-                    && !seq.iter().any(|e| e.step == 1 && e.undo)
-                {
-                    let last = seq.last().map_or("nothing".into(), label);
-                    out.push((
-                        ENDS,
-                        format!("o{k} never finished: the last committed step is {last}."),
-                    ));
-                }
+            if e.dup {
+                out.add(
+                    EFFECT_ONCE,
+                    e.saga,
+                    "had one message take effect twice at its consumer.",
+                );
             }
         }
     }
-    out.retain(|(id, _)| !trace.is_broken(id));
-    out.dedup_by(|a, b| a.0 == b.0);
-    out
-}
-
-fn label(e: &Effect) -> String {
-    let s = step(e.step);
-    match (e.undo, e.ok) {
-        (true, _) => format!("C{} {}", e.step, s.compensation.unwrap_or("")),
-        (false, true) => format!("T{} {}", e.step, s.name),
-        (false, false) => format!("T{}'s refusal", e.step),
+    for k in (1..=cfg.orders).filter(|_| end) {
+        let seq = effects_of(&svcs, k);
+        let has = |step, undo| seq.iter().any(|e| (e.step, e.undo) == (step, undo));
+        if !has(5, false) && !has(1, true) {
+            out.add(
+                ENDS,
+                k,
+                "never finished: neither COMPLETED nor COMPENSATED.",
+            );
+        }
     }
+    out.list
 }
 
-/// Order `k`'s committed steps across the services, in time order.
+/// Order `k`'s committed steps across the services, in time order (ties
+/// in service order). Each service's list is already in time order, so
+/// an insertion keeps it stable without a sort's code in the wasm.
 fn effects_of(svcs: &[&Service], k: u8) -> Vec<Effect> {
-    let mut v: Vec<Effect> = svcs
-        .iter()
-        .flat_map(|s| s.effects.iter().filter(|e| e.saga == k && e.ok).copied())
-        .collect();
-    v.sort_by_key(|e| e.at);
+    let mut v: Vec<Effect> = Vec::new();
+    for e in svcs.iter().flat_map(|s| &s.effects) {
+        if e.saga == k && e.ok {
+            v.insert(v.partition_point(|x| x.at <= e.at), *e);
+        }
+    }
     v
 }
 
-fn sagas(cfg: &Settings, svcs: &[&Service], out: &mut Vec<(&'static str, String)>) {
+/// Each order's committed steps read T1..Tn, or T1..Tj then Cj..C1, with
+/// no compensation after the pivot.
+fn sagas(cfg: &Settings, svcs: &[&Service], out: &mut Found<'_>) {
     for k in 1..=cfg.orders {
         let (mut done, mut comp): (u8, Option<u8>) = (0, None);
         let mut seen: Vec<(u8, bool)> = Vec::new();
@@ -177,38 +190,29 @@ fn sagas(cfg: &Settings, svcs: &[&Service], out: &mut Vec<(&'static str, String)
             let (s, undo) = (e.step, e.undo);
             if seen.contains(&(s, undo)) {
                 if undo {
-                    out.push((COMP_NEEDS_STEP, format!("C{s} took effect twice for o{k}.")));
+                    out.add(COMP_NEEDS_STEP, k, "had a compensation take effect twice.");
                 }
                 continue;
             }
             seen.push((s, undo));
             if !undo && (comp.is_some() || s != done + 1) {
-                out.push((
-                    SHAPE,
-                    format!(
-                        "o{k} committed T{s} after {}: not T1..Tn.",
-                        comp.map_or(format!("T{done}"), |c| format!("C{c}"))
-                    ),
-                ));
+                out.add(SHAPE, k, "committed a step out of order: not T1..Tn.");
             } else if !undo {
                 done = s;
             } else if done >= PIVOT {
-                out.push((NO_COMP_AFTER_PIVOT, format!("o{k} ran C{s} after the pivot T3 committed: a paid order was undone instead of retried.")));
+                out.add(NO_COMP_AFTER_PIVOT, k, "was compensated after the pivot committed: a paid order undone instead of retried.");
             } else if s > done {
-                out.push((
+                out.add(
                     COMP_NEEDS_STEP,
-                    format!("o{k} ran C{s} but T{s} never committed."),
-                ));
-            } else {
-                let want = comp.map_or(done.min(2), |c| c - 1);
-                if s != want {
-                    out.push((
-                        SHAPE,
-                        format!(
-                            "o{k} ran C{s} where C{want} was due: not Cj..C1 in reverse order."
-                        ),
-                    ));
-                }
+                    k,
+                    "ran a compensation for a step that never committed.",
+                );
+            } else if s != comp.map_or(done.min(2), |c| c - 1) {
+                out.add(
+                    SHAPE,
+                    k,
+                    "ran its compensations out of reverse order: not Cj..C1.",
+                );
             }
             if undo {
                 comp = Some(s);
@@ -217,41 +221,29 @@ fn sagas(cfg: &Settings, svcs: &[&Service], out: &mut Vec<(&'static str, String)
     }
 }
 
-fn tpc(
-    cfg: &Settings,
-    parts: [&Service; 3],
-    now: u64,
-    end: bool,
-    out: &mut Vec<(&'static str, String)>,
-) {
+/// No order is committed at one participant and aborted at another; at
+/// the end, none is left undecided (PREPARED with its lock, or WAITING).
+fn tpc(cfg: &Settings, parts: [&Service; 3], end: bool, out: &mut Found<'_>) {
     for k in 1..=cfg.orders {
-        let states: Vec<&str> = parts
-            .iter()
-            .map(|p| p.recs.get(&k).map_or("idle", |r| r.m.current))
-            .collect();
-        if states.contains(&"COMMITTED") && states.contains(&"ABORTED") {
-            out.push((
+        let state = |p: &Service| p.recs.get(&k).map_or("idle", |r| r.m.current);
+        let is = |s: &str| parts.iter().any(|p| state(p) == s);
+        if is("COMMITTED") && is("ABORTED") {
+            out.add(
                 ALL_OR_NOTHING,
-                format!("o{k} is committed at one participant and aborted at another."),
-            ));
+                k,
+                "is committed at one participant and aborted at another.",
+            );
         }
-        if end {
-            let stuck = parts
+        if end
+            && parts
                 .iter()
-                .zip(&states)
-                .find(|(_, s)| **s != "COMMITTED" && **s != "ABORTED");
-            if let Some((p, s)) = stuck {
-                let since = p.recs.get(&k).map_or(0, |r| r.since);
-                let held = if *s == "PREPARED" {
-                    format!(", holding its lock for {}", secs(now - since))
-                } else {
-                    String::new()
-                };
-                out.push((
-                    ENDS,
-                    format!("o{k} is undecided: {} is {s}{held}.", NAMES[p.id as usize]),
-                ));
-            }
+                .any(|p| !matches!(state(p), "COMMITTED" | "ABORTED"))
+        {
+            out.add(
+                ENDS,
+                k,
+                "is undecided: a participant is still waiting for the decision.",
+            );
         }
     }
 }

@@ -18,7 +18,7 @@ pub mod outbox;
 mod presets;
 pub mod service;
 
-use crate::actor::ActorId;
+use crate::actor::{ActorId, Ctx, TimerKind};
 use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 use config::Settings;
@@ -26,7 +26,7 @@ use msg::{Env, Kind, SagaMsg};
 
 pub const ID: &str = "sagas";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 1;
+pub const MODEL_VERSION: u32 = 2;
 
 pub const ORCH: ActorId = 0;
 pub const BROKER: ActorId = 1;
@@ -142,6 +142,23 @@ pub fn next(env: &Env) -> Next {
     }
 }
 
+/// Timer tag of order `k`'s placing (11..=13).
+pub const PLACE: u32 = 10;
+
+/// Place every order not yet `placed`, 40 ms apart: the actor that starts
+/// sagas (orchestrator, coordinator or, in a choreography, the order
+/// service) runs the same timers, again after a restart.
+pub fn place_orders(orders: u8, placed: &dyn Fn(u8) -> bool, ctx: &mut Ctx<SagaMsg>) {
+    for k in (1..=orders).filter(|k| !placed(*k)) {
+        ctx.set_timer(
+            u64::from(k - 1) * 40,
+            PLACE + u32::from(k),
+            TimerKind::Work,
+            "order placed",
+        );
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum SagaActor {
     Orch(orchestrator::Orchestrator),
@@ -178,12 +195,15 @@ impl Lab for SagasLab {
     }
 
     fn build(cfg: &Settings) -> Vec<SagaActor> {
-        let mut v = vec![
+        let svc = |id| SagaActor::Svc(service::Service::new(id, cfg));
+        vec![
             SagaActor::Orch(orchestrator::Orchestrator::new(cfg)),
             SagaActor::Broker(broker::Broker::default()),
-        ];
-        v.extend((ORDER..=SHIPPING).map(|id| SagaActor::Svc(service::Service::new(id, cfg))));
-        v
+            svc(ORDER),
+            svc(INVENTORY),
+            svc(PAYMENT),
+            svc(SHIPPING),
+        ]
     }
 
     fn check(

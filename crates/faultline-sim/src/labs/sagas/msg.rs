@@ -94,16 +94,11 @@ impl LabMsg for SagaMsg {
             MsgClass::Request => Message::request(line),
             _ => Message::response(line),
         };
+        // The label names the message and order; a command also carries
+        // its step's kind (compensatable, pivot, retriable).
         match self {
-            SagaMsg::Publish(e) | SagaMsg::Deliver { env: e, .. } => {
-                let m = m
-                    .field("message_id", format!("m{}", e.id))
-                    .field("order", format!("o{}", e.saga));
-                if matches!(e.kind, Kind::Do) {
-                    m.field("step_kind", step(e.step).kind.label())
-                } else {
-                    m
-                }
+            SagaMsg::Publish(e) | SagaMsg::Deliver { env: e, .. } if e.kind == Kind::Do => {
+                m.field("step_kind", step(e.step).kind.label())
             }
             _ => m,
         }

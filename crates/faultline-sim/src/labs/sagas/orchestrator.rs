@@ -6,7 +6,7 @@
 use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::{next, step, Next, BROKER, NAMES, PARTICIPANTS};
+use super::{next, place_orders, step, Next, BROKER, NAMES, PARTICIPANTS, PLACE};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
@@ -82,8 +82,7 @@ pub struct Entry {
     pub step: u8,
     pub undo: bool,
     pub why: u8,
-    /// 2PC: YES votes (volatile) and acknowledgements of the decision.
-    votes: Vec<ActorId>,
+    /// 2PC: participants that acknowledged the decision.
     pub acks: Vec<ActorId>,
     resends: u8,
 }
@@ -96,6 +95,8 @@ pub struct Orchestrator {
     /// The durable log: each state an order's saga entered.
     pub log: Vec<(u8, &'static str)>,
     outbox: Outbox,
+    /// 2PC: YES votes received, (order, participant); volatile.
+    votes: Vec<(u8, ActorId)>,
     shown: MachineState,
     logged: usize,
 }
@@ -112,6 +113,7 @@ impl Orchestrator {
             sagas: SmallMap::new(),
             log: Vec::new(),
             outbox: Outbox::new(true, 0),
+            votes: Vec::new(),
             shown: MachineState::new(m),
             logged: 0,
         }
@@ -135,17 +137,13 @@ impl Orchestrator {
             step: 1,
             undo: false,
             why: 0,
-            votes: Vec::new(),
             acks: Vec::new(),
             resends: 0,
         };
         self.sagas.insert(saga, e);
         if self.cfg.mode == Mode::TwoPhase {
             self.fire(saga, "begin", ctx);
-            say!(
-                ctx,
-                "The coordinator logs o{saga} and asks every participant to PREPARE."
-            );
+            ctx.say("The coordinator logs the transaction and asks every participant to PREPARE.");
             for p in PARTICIPANTS {
                 ctx.send(p, SagaMsg::Prepare(saga));
             }
@@ -157,10 +155,7 @@ impl Orchestrator {
             );
         } else {
             self.fire(saga, "start", ctx);
-            say!(
-                ctx,
-                "The orchestrator starts the saga of o{saga} in its log."
-            );
+            ctx.say("The orchestrator logs a new saga and sends T1.");
             self.command(saga, 1, false, 0, ctx);
         }
     }
@@ -191,11 +186,7 @@ impl Orchestrator {
                 && !e.m.machine.is_terminal(e.m.current)
         });
         if !current || matches!(env.kind, Kind::Do | Kind::Undo) {
-            say!(
-                ctx,
-                "The log already has m{}'s outcome: a repeat, ignored.",
-                env.id
-            );
+            ctx.say("The log already has this outcome: a repeat, ignored.");
             ctx.send(BROKER, SagaMsg::Ack(q));
             return;
         }
@@ -213,45 +204,30 @@ impl Orchestrator {
         let state = self.sagas[&env.saga].m.current;
         match next(&env) {
             Next::Do(s) => {
-                say!(
-                    ctx,
-                    "The orchestrator logs o{} → {state} ({}).",
-                    env.saga,
-                    step(s).kind.label()
-                );
+                say!(ctx, "Logged: {state} ({}).", step(s).kind.label());
                 self.command(env.saga, s, false, why, ctx);
             }
             Next::Undo(s) => {
-                say!(
-                    ctx,
-                    "The orchestrator logs o{} → {state}: compensate in reverse order.",
-                    env.saga
-                );
+                say!(ctx, "Logged: {state}, compensating in reverse order.");
                 self.command(env.saga, s, true, why, ctx);
             }
-            _ => say!(ctx, "The saga of o{} is {state}.", env.saga),
+            _ => say!(ctx, "The saga is {state}."),
         }
         ctx.send(BROKER, SagaMsg::Ack(q));
     }
 
     fn vote(&mut self, saga: u8, from: ActorId, yes: bool, ctx: &mut Ctx<SagaMsg>) {
-        let Some(e) = self.sagas.get_mut(&saga) else {
-            return;
-        };
-        if e.m.current != "PREPARING" {
+        if self.sagas.get(&saga).map(|e| e.m.current) != Some("PREPARING") {
             return;
         }
-        if !e.votes.contains(&from) && yes {
-            e.votes.push(from);
+        if yes && !self.votes.contains(&(saga, from)) {
+            self.votes.push((saga, from));
         }
         if !yes {
-            say!(ctx, "A NO vote: the coordinator logs ABORT for o{saga}.");
+            ctx.say("A NO vote: the coordinator logs ABORT.");
             self.decide(saga, false, ctx);
-        } else if e.votes.len() == PARTICIPANTS.len() {
-            say!(
-                ctx,
-                "Every participant voted YES: the coordinator logs COMMIT for o{saga}."
-            );
+        } else if self.votes.iter().filter(|v| v.0 == saga).count() == PARTICIPANTS.len() {
+            ctx.say("Every participant voted YES: the coordinator logs COMMIT.");
             self.decide(saga, true, ctx);
         }
     }
@@ -292,7 +268,7 @@ impl Orchestrator {
             self.fire(saga, "all_acked", ctx);
             say!(
                 ctx,
-                "Every participant acknowledged: o{saga} is {}.",
+                "Every participant acknowledged: {}.",
                 self.sagas[&saga].m.current
             );
         }
@@ -301,10 +277,7 @@ impl Orchestrator {
     fn on_due(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
         match self.sagas.get(&saga).map(|e| e.m.current) {
             Some("PREPARING") => {
-                say!(
-                    ctx,
-                    "Not every vote for o{saga} came in time: the coordinator logs ABORT."
-                );
+                ctx.say("Not every vote came in time: the coordinator logs ABORT.");
                 self.decide(saga, false, ctx);
             }
             Some("COMMITTING" | "ABORTING") => self.resend(saga, ctx),
@@ -313,18 +286,8 @@ impl Orchestrator {
     }
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
-        if self.cfg.mode == Mode::Choreographed {
-            return;
-        }
-        for k in 1..=self.cfg.orders {
-            if !self.sagas.contains_key(&k) {
-                ctx.set_timer_with(
-                    u64::from(k - 1) * 40,
-                    10 + u32::from(k),
-                    TimerKind::Work,
-                    || format!("o{k} placed"),
-                );
-            }
+        if self.cfg.mode != Mode::Choreographed {
+            place_orders(self.cfg.orders, &|k| self.sagas.contains_key(&k), ctx);
         }
     }
 }
@@ -361,22 +324,15 @@ impl Actor for Orchestrator {
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<SagaMsg>) {
         match tag {
             RELAY => self.outbox.retry(ctx),
-            11..=19 => self.begin((tag - 10) as u8, ctx),
+            11..=19 => self.begin((tag - PLACE) as u8, ctx),
             _ => self.on_due((tag - 20) as u8, ctx),
         }
     }
     fn on_crash(&mut self) {
-        let keys: Vec<u8> = self.sagas.iter().map(|(k, _)| *k).collect();
-        for k in keys {
-            self.sagas[&k].votes.clear();
-        }
+        self.votes.clear();
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
-        say!(
-            ctx,
-            "{} restarts and reads its log to resume each order where it stopped.",
-            self.title()
-        );
+        ctx.say("Restarted: it reads its log and resumes each order where it stopped.");
         ctx.data_changed();
         self.outbox.retry(ctx);
         let keys: Vec<u8> = self.sagas.iter().map(|(k, _)| *k).collect();

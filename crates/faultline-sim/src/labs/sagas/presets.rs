@@ -1,256 +1,388 @@
 //! One-click scenarios, lab faults, the fault palette and the interview
-//! card of the Sagas lab.
+//! card of the Sagas lab, as data: each preset is a list of settings and
+//! timed [`Act`]s, each palette entry one `Act` at the learner's "now".
 
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::{Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
-use crate::scenario::{ConfigValue::Bool, ConfigValue::Choice, ConfigValue::Int, Scenario};
+use crate::scenario::{ConfigValue, Scenario};
 
-fn base() -> Scenario {
-    Scenario::new(ID, 10)
-}
-
-fn mode(m: &str) -> Scenario {
-    base().with(c::COORDINATION, Choice(m.into()))
-}
-
-fn lab(t: u64, actor: &str, name: &str) -> Vec<Fault> {
-    vec![Fault::lab(t, actor, name)]
-}
-
-/// Crash `actor` now and restart it `ms` later.
-fn bounce(t: u64, actor: &str, ms: u64) -> Vec<Fault> {
-    vec![
-        Fault::Crash {
-            at_ms: t,
-            actor: actor.into(),
-        },
-        Fault::Restart {
-            at_ms: t + ms,
-            actor: actor.into(),
-        },
-    ]
-}
-
-/// Crash `victim` as the next message of `class` from `from` to `to`
-/// leaves; restart it 1.5 s after `t`.
-fn crash_on(t: u64, class: MsgClass, from: &str, to: &str, victim: &str) -> Vec<Fault> {
-    vec![
-        Fault::CrashOnSend {
-            on: MsgMatch::next(t, Some(class)).from(from).to(to),
-            actor: victim.into(),
-        },
-        Fault::Restart {
-            at_ms: t + 1_500,
-            actor: victim.into(),
-        },
-    ]
-}
-
-/// Inventory crashes right after it acknowledges a command: its change is
-/// committed and its event not yet published.
-fn crash_after_commit(t: u64) -> Vec<Fault> {
-    crash_on(t, MsgClass::Response, "inventory", "broker", "inventory")
-}
-
-/// Inventory's relay publishes; it crashes before the broker's confirm.
-fn relay_crash(t: u64) -> Vec<Fault> {
-    crash_on(t, MsgClass::Response, "broker", "inventory", "inventory")
-}
-
-/// The coordinator crashes as payment's next vote leaves: after PREPARE,
-/// before any decision.
-fn crash_at_vote(t: u64) -> Vec<Fault> {
-    crash_on(
-        t,
-        MsgClass::Response,
-        "payment",
-        "orchestrator",
-        "orchestrator",
-    )
-}
-
-fn with(s: Scenario, faults: Vec<Fault>) -> Scenario {
-    faults.into_iter().fold(s, Scenario::fault)
-}
+/// The lab faults the services understand: (name, what it does).
+pub const LAB_FAULTS: [(&str, &str); 4] = [
+    (
+        "decline-next",
+        "The payment service's next capture is declined.",
+    ),
+    (
+        "payment-timeout",
+        "The card network charges but its answer is lost.",
+    ),
+    ("fail-next", "The service's next local transaction fails."),
+    (
+        "out-of-stock",
+        "Inventory's next reservation finds no stock.",
+    ),
+];
 
 pub fn lab_faults() -> Vec<LabFaultInfo> {
-    let spec = LabFaultInfo::plain;
-    vec![
-        spec(
-            "decline-next",
-            "The payment service's next capture is declined.",
-        ),
-        spec(
-            "payment-timeout",
-            "The card network charges but its answer is lost.",
-        ),
-        spec(
-            "fail-next",
-            "The service's next local transaction fails (nothing committed).",
-        ),
-        spec(
-            "out-of-stock",
-            "Inventory's next reservation finds no stock.",
-        ),
-    ]
+    LAB_FAULTS
+        .iter()
+        .map(|&(name, help)| LabFaultInfo::plain(name, help))
+        .collect()
 }
 
-struct P(
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(u64) -> Vec<Fault>,
-);
+/// What a palette entry or preset does at time `t`.
+#[derive(Clone, Copy)]
+enum Act {
+    /// Lab fault `.1` at actor `.0`'s next transaction.
+    Lab(&'static str, &'static str),
+    /// Crash the actor, restart it `.1` ms later.
+    Bounce(&'static str, u64),
+    /// Crash `victim` as the next reply from `from` to `to` leaves;
+    /// restart it `ms` after `t`.
+    CrashOnReply {
+        from: &'static str,
+        to: &'static str,
+        victim: &'static str,
+        ms: u64,
+    },
+    /// Duplicate the broker's next delivery (to that actor, if named).
+    Duplicate(Option<&'static str>),
+    /// Cut the coordinator off from inventory for 2 s.
+    CutVote,
+}
 
-const PALETTE: [P; 12] = [
-    P(
-        "decline",
-        "Decline the next payment",
-        "The card is declined: the pivot fails and the saga compensates.",
-        |t| lab(t, "payment", "decline-next"),
-    ),
-    P(
-        "payment-timeout",
-        "Payment times out",
-        "The card is charged but the answer is lost. Did it charge? (See the Payments lab.)",
-        |t| lab(t, "payment", "payment-timeout"),
-    ),
-    P(
-        "out-of-stock",
-        "Out of stock",
-        "Inventory's next reservation finds nothing left.",
-        |t| lab(t, "inventory", "out-of-stock"),
-    ),
-    P(
-        "crash-orchestrator",
-        "Crash the orchestrator (back in 1.5 s)",
-        "It loses its memory; its saga log survives.",
-        |t| bounce(t, "orchestrator", 1_500),
-    ),
-    P(
-        "fail-compensation",
-        "Fail inventory's next transaction",
-        "Nothing is committed; the broker redelivers until it succeeds.",
-        |t| lab(t, "inventory", "fail-next"),
-    ),
-    P(
-        "fail-shipping",
-        "Shipping down once",
-        "A step after the pivot fails once.",
-        |t| lab(t, "shipping", "fail-next"),
-    ),
-    P(
-        "broker-down",
-        "Broker down for 2 s",
-        "Publishes are lost meanwhile; its queue survives on disk.",
-        |t| bounce(t, "broker", 2_000),
-    ),
-    P(
-        "relay-crash",
-        "Crash inventory before the broker's confirm",
-        "Its relay published but never marked the row sent: it publishes again.",
-        relay_crash,
-    ),
-    P(
-        "duplicate",
-        "Duplicate the next delivery",
-        "The consumer receives the same message twice.",
-        |t| {
-            vec![Fault::Net {
-                on: MsgMatch::next(t, Some(MsgClass::Request)).from("broker"),
-                action: NetAction::Duplicate,
-            }]
-        },
-    ),
-    P(
-        "crash-after-commit",
-        "Crash inventory between commit and publish",
-        "It committed and acknowledged, then dies before it publishes.",
-        crash_after_commit,
-    ),
-    P(
-        "crash-at-vote",
-        "Crash the coordinator at the next vote",
-        "2PC: it dies after PREPARE, before deciding (back 1.5 s later).",
-        crash_at_vote,
-    ),
-    P(
-        "partition-vote",
-        "Cut the coordinator off from inventory (2 s)",
-        "Votes and decisions between them are lost.",
-        |t| {
-            vec![Fault::Partition {
+impl Act {
+    fn faults(self, t: u64) -> Vec<Fault> {
+        let crash = |actor: &str| Fault::Crash {
+            at_ms: t,
+            actor: actor.into(),
+        };
+        let restart = |actor: &str, ms| Fault::Restart {
+            at_ms: t + ms,
+            actor: actor.into(),
+        };
+        match self {
+            Act::Lab(actor, name) => vec![Fault::lab(t, actor, name)],
+            Act::Bounce(actor, ms) => vec![crash(actor), restart(actor, ms)],
+            Act::CrashOnReply {
+                from,
+                to,
+                victim,
+                ms,
+            } => vec![
+                Fault::CrashOnSend {
+                    on: MsgMatch::next(t, Some(MsgClass::Response))
+                        .from(from)
+                        .to(to),
+                    actor: victim.into(),
+                },
+                restart(victim, ms),
+            ],
+            Act::Duplicate(to) => {
+                let on = MsgMatch::next(t, Some(MsgClass::Request)).from("broker");
+                let on = match to {
+                    Some(to) => on.to(to),
+                    None => on,
+                };
+                vec![Fault::Net {
+                    on,
+                    action: NetAction::Duplicate,
+                }]
+            }
+            Act::CutVote => vec![Fault::Partition {
                 from_ms: t,
                 until_ms: t + 2_000,
                 side_a: vec!["orchestrator".into()],
                 side_b: vec!["inventory".into()],
-            }]
-        },
-    ),
+            }],
+        }
+    }
+}
+
+const DECLINE: Act = Act::Lab("payment", "decline-next");
+const TIMEOUT: Act = Act::Lab("payment", "payment-timeout");
+const FAIL_INVENTORY: Act = Act::Lab("inventory", "fail-next");
+const FAIL_SHIPPING: Act = Act::Lab("shipping", "fail-next");
+/// Inventory crashes right after it acknowledges a command: its change is
+/// committed and its event not yet published.
+const CRASH_AFTER_COMMIT: Act = Act::CrashOnReply {
+    from: "inventory",
+    to: "broker",
+    victim: "inventory",
+    ms: 1_500,
+};
+/// Inventory's relay publishes; it crashes before the broker's confirm.
+const RELAY_CRASH: Act = Act::CrashOnReply {
+    from: "broker",
+    to: "inventory",
+    victim: "inventory",
+    ms: 1_500,
+};
+/// The coordinator crashes as payment's vote leaves: after PREPARE,
+/// before any decision.
+const fn crash_at_vote(ms: u64) -> Act {
+    Act::CrashOnReply {
+        from: "payment",
+        to: "orchestrator",
+        victim: "orchestrator",
+        ms,
+    }
+}
+
+/// The fault palette, one line of help each.
+static PALETTE: [PaletteEntry; 12] = [
+    PaletteEntry {
+        id: "decline",
+        label: "Decline the next payment",
+        help: "The pivot fails and the saga compensates.",
+        build: |t| DECLINE.faults(t),
+    },
+    PaletteEntry {
+        id: "payment-timeout",
+        label: "Payment times out",
+        help: "Charged, but the answer is lost. Did it charge? (Payments lab)",
+        build: |t| TIMEOUT.faults(t),
+    },
+    PaletteEntry {
+        id: "out-of-stock",
+        label: "Out of stock",
+        help: "Inventory's next reservation finds none.",
+        build: |t| Act::Lab("inventory", "out-of-stock").faults(t),
+    },
+    PaletteEntry {
+        id: "crash-orchestrator",
+        label: "Crash the orchestrator (1.5 s)",
+        help: "Its memory is lost; its saga log survives.",
+        build: |t| Act::Bounce("orchestrator", 1_500).faults(t),
+    },
+    PaletteEntry {
+        id: "fail-compensation",
+        label: "Fail inventory's next transaction",
+        help: "Nothing commits; the broker redelivers until it succeeds.",
+        build: |t| FAIL_INVENTORY.faults(t),
+    },
+    PaletteEntry {
+        id: "fail-shipping",
+        label: "Shipping fails once",
+        help: "A step after the pivot fails.",
+        build: |t| FAIL_SHIPPING.faults(t),
+    },
+    PaletteEntry {
+        id: "broker-down",
+        label: "Broker down for 2 s",
+        help: "Publishes fail meanwhile; its queue survives on disk.",
+        build: |t| Act::Bounce("broker", 2_000).faults(t),
+    },
+    PaletteEntry {
+        id: "relay-crash",
+        label: "Crash inventory before the broker confirms",
+        help: "Its row stays unsent, so its relay publishes again.",
+        build: |t| RELAY_CRASH.faults(t),
+    },
+    PaletteEntry {
+        id: "duplicate",
+        label: "Duplicate the next delivery",
+        help: "A consumer gets the same message twice.",
+        build: |t| Act::Duplicate(None).faults(t),
+    },
+    PaletteEntry {
+        id: "crash-after-commit",
+        label: "Crash inventory between commit and publish",
+        help: "Its change is committed, its event not yet published.",
+        build: |t| CRASH_AFTER_COMMIT.faults(t),
+    },
+    PaletteEntry {
+        id: "crash-at-vote",
+        label: "Crash the coordinator at the next vote",
+        help: "2PC: it dies after PREPARE, before deciding; back in 1.5 s.",
+        build: |t| crash_at_vote(1_500).faults(t),
+    },
+    PaletteEntry {
+        id: "partition-vote",
+        label: "Cut the coordinator off from inventory (2 s)",
+        help: "Votes and decisions between them are lost.",
+        build: |t| Act::CutVote.faults(t),
+    },
 ];
 
 pub fn palette() -> Vec<PaletteEntry> {
-    PALETTE
-        .iter()
-        .map(|p| PaletteEntry {
-            id: p.0,
-            label: p.1,
-            help: p.2,
-            build: p.3,
-        })
-        .collect()
+    PALETTE.to_vec()
 }
 
-/// A palette entry's faults at `t`.
-fn pal(id: &str, t: u64) -> Vec<Fault> {
-    PALETTE
-        .iter()
-        .find(|p| p.0 == id)
-        .map_or(Vec::new(), |p| (p.3)(t))
+/// A setting of a preset (a `ConfigValue` that can live in a static).
+#[derive(Clone, Copy)]
+enum Set {
+    Off(&'static str),
+    Int(&'static str, i64),
+    Choice(&'static str, &'static str),
+}
+
+const TWO_PC: Set = Set::Choice(c::COORDINATION, "2pc");
+const CHOREO: Set = Set::Choice(c::COORDINATION, "choreographed");
+const NO_IDEMPOTENCY: Set = Set::Off(c::IDEMPOTENT);
+
+/// Seed 10 with `settings` and the `acts` at their times.
+fn plan(settings: &[Set], acts: &[(Act, u64)]) -> Scenario {
+    let mut s = Scenario::new(ID, 10);
+    for set in settings {
+        let (key, value) = match *set {
+            Set::Off(k) => (k, ConfigValue::Bool(false)),
+            Set::Int(k, n) => (k, ConfigValue::Int(n)),
+            Set::Choice(k, v) => (k, ConfigValue::Choice(v.into())),
+        };
+        s = s.with(key, value);
+    }
+    s.faults = acts.iter().flat_map(|(a, t)| a.faults(*t)).collect();
+    s
 }
 
 pub fn interview() -> Interview {
     Interview {
         question: "An order is created, then the payment capture fails. How do the order, inventory and payment services stay consistent?",
         answer: "A saga: each service commits its own step and publishes an event through an outbox; when the payment fails, compensations run in reverse (release the stock, mark the order PAYMENT_FAILED), with explicit states and idempotent, retried steps.",
-        why: "No lock spans the services, so nothing blocks when one of them is down; every step and its undo is a local transaction.",
-        mistake: "A distributed transaction (two-phase commit) across every service: when its coordinator dies after PREPARE, the participants stay blocked with their locks held.",
+        why: "No lock spans the services, so nothing blocks when one is down; every step and its undo is a local transaction.",
+        mistake: "A distributed transaction (two-phase commit) across every service: when its coordinator dies after PREPARE, the participants stay blocked, locks held.",
         answer_preset: "payment-declined",
         mistake_preset: "2pc-coordinator-crash",
     }
 }
 
+/// The presets: each fault of the issue, and the settings they contrast.
+static PRESETS: [Preset; 21] = [
+    Preset {
+        id: "happy-path",
+        title: "Happy path",
+        explanation: "T1..T5 each commit one local transaction and publish one event.",
+        scenario: || plan(&[], &[]),
+    },
+    Preset {
+        id: "payment-declined",
+        title: "Payment declined: compensate",
+        explanation: "The pivot fails: C2 releases the stock, then C1 marks the order PAYMENT_FAILED.",
+        scenario: || plan(&[], &[(DECLINE, 0)]),
+    },
+    Preset {
+        id: "payment-timeout",
+        title: "Payment times out",
+        explanation: "Charged, answer lost: the retry reuses the idempotency key and gets the first capture back.",
+        scenario: || plan(&[], &[(TIMEOUT, 0)]),
+    },
+    Preset {
+        id: "payment-timeout-no-key",
+        title: "Payment times out, no idempotency",
+        explanation: "The same lost answer without a key: the retry charges the card again.",
+        scenario: || plan(&[NO_IDEMPOTENCY], &[(TIMEOUT, 0)]),
+    },
+    Preset {
+        id: "out-of-stock",
+        title: "Out of stock",
+        explanation: "Nothing to reserve: T2 fails and C1 cancels the order.",
+        scenario: || plan(&[Set::Int(c::STOCK, 0)], &[]),
+    },
+    Preset {
+        id: "lost-sale",
+        title: "Lost sale: one item, two orders",
+        explanation: "o2 is refused while o1 holds the item RESERVED; then o1's payment fails and the item comes back unsold.",
+        scenario: || plan(&[Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)], &[(DECLINE, 0)]),
+    },
+    Preset {
+        id: "orchestrator-crash",
+        title: "Orchestrator crashes mid-saga",
+        explanation: "It dies after T2; on restart it reads its saga log and carries on.",
+        scenario: || plan(&[], &[(Act::Bounce("orchestrator", 1_500), 450)]),
+    },
+    Preset {
+        id: "compensation-fails",
+        title: "A compensation fails",
+        explanation: "C2 fails once; the broker redelivers it until it succeeds.",
+        scenario: || plan(&[], &[(DECLINE, 0), (FAIL_INVENTORY, 400)]),
+    },
+    Preset {
+        id: "broker-down",
+        title: "Broker down",
+        explanation: "The broker is down for 2 s; relays retry until it is back, and nothing is lost.",
+        scenario: || plan(&[], &[(Act::Bounce("broker", 2_000), 300)]),
+    },
+    Preset {
+        id: "relay-crash-duplicate",
+        title: "Relay crash: duplicate delivery",
+        explanation: "Inventory crashes before the broker confirms its publish; it publishes again and payment drops the copy.",
+        scenario: || plan(&[CHOREO], &[(RELAY_CRASH, 0)]),
+    },
+    Preset {
+        id: "duplicate-idempotent",
+        title: "Duplicate delivery, idempotent consumer",
+        explanation: "Inventory gets the command twice; its processed-message table drops the repeat.",
+        scenario: || plan(&[], &[(Act::Duplicate(Some("inventory")), 0)]),
+    },
+    Preset {
+        id: "duplicate-not-idempotent",
+        title: "Duplicate delivery, no idempotency",
+        explanation: "The same duplicate reserves a second unit: one message, two effects.",
+        scenario: || plan(&[NO_IDEMPOTENCY], &[(Act::Duplicate(Some("inventory")), 0)]),
+    },
+    Preset {
+        id: "crash-after-commit-outbox",
+        title: "Crash after commit, outbox",
+        explanation: "Inventory dies after committing T2; its relay publishes the outbox row on restart.",
+        scenario: || plan(&[], &[(CRASH_AFTER_COMMIT, 0)]),
+    },
+    Preset {
+        id: "crash-after-commit-dual-write",
+        title: "Crash after commit, dual write",
+        explanation: "The same crash without an outbox: the event was only in memory, and the saga is stuck.",
+        scenario: || plan(&[Set::Off(c::OUTBOX)], &[(CRASH_AFTER_COMMIT, 0)]),
+    },
+    Preset {
+        id: "retry-after-pivot",
+        title: "Failure after the pivot: retry",
+        explanation: "Shipping fails once; the command is redelivered and succeeds. Nothing is compensated.",
+        scenario: || plan(&[], &[(FAIL_SHIPPING, 0)]),
+    },
+    Preset {
+        id: "compensate-after-pivot",
+        title: "Failure after the pivot: compensate (wrong)",
+        explanation: "The same failure compensated: a paid order is undone.",
+        scenario: || plan(&[Set::Choice(c::AFTER_PIVOT, "compensate")], &[(FAIL_SHIPPING, 0)]),
+    },
+    Preset {
+        id: "choreography",
+        title: "Choreography",
+        explanation: "No orchestrator: each service reacts to the previous one's event.",
+        scenario: || plan(&[CHOREO], &[]),
+    },
+    Preset {
+        id: "choreography-declined",
+        title: "Choreography: payment declined",
+        explanation: "The decline event makes inventory release, whose event makes order reject.",
+        scenario: || plan(&[CHOREO], &[(DECLINE, 0)]),
+    },
+    Preset {
+        id: "2pc-happy",
+        title: "Two-phase commit",
+        explanation: "PREPARE, three YES votes, COMMIT: locks held until the decision.",
+        scenario: || plan(&[TWO_PC], &[]),
+    },
+    Preset {
+        id: "2pc-coordinator-crash",
+        title: "2PC: coordinator crashes after PREPARE",
+        explanation: "All vote YES, then the coordinator dies: participants stay PREPARED, locks held, until it returns at 5 s.",
+        scenario: || {
+            let two = [TWO_PC, Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)];
+            plan(&two, &[(crash_at_vote(5_000), 0)])
+        },
+    },
+    Preset {
+        id: "2pc-partition",
+        title: "2PC: partition during the vote",
+        explanation: "Inventory's vote is cut off: the coordinator aborts; inventory stays PREPARED until the cut heals.",
+        scenario: || plan(&[TWO_PC], &[(Act::CutVote, 50)]),
+    },
+];
+
 pub fn presets() -> Vec<Preset> {
-    let p = |id, title, explanation, scenario| Preset {
-        id,
-        title,
-        explanation,
-        scenario,
-    };
-    vec![
-        p("happy-path", "Happy path", "T1..T5 commit, one local transaction and one event each.", base),
-        p("payment-declined", "Payment declined: compensate", "The pivot fails: C2 releases the stock, C1 marks the order PAYMENT_FAILED, in reverse order.", || with(base(), pal("decline", 0))),
-        p("payment-timeout", "Payment times out", "The card is charged but the answer is lost; the retry carries the same key and the card network returns its first capture.", || with(base(), pal("payment-timeout", 0))),
-        p("payment-timeout-no-key", "Payment times out, no idempotency", "The same lost answer without idempotency: the retry charges the card again.", || with(base().with(c::IDEMPOTENT, Bool(false)), pal("payment-timeout", 0))),
-        p("out-of-stock", "Out of stock", "Nothing to reserve: T2 fails and C1 cancels the order.", || base().with(c::STOCK, Int(0))),
-        p("lost-sale", "Lost sale: one item, two orders", "Order 2 is refused while order 1 holds the item RESERVED; then order 1's payment fails and the item comes back. A sale lost to a transaction that never committed.", || with(base().with(c::ORDERS, Int(2)).with(c::STOCK, Int(1)), pal("decline", 0))),
-        p("orchestrator-crash", "Orchestrator crashes mid-saga", "It dies after T2; on restart it reads its saga log and carries on from T3.", || with(base(), bounce(450, "orchestrator", 1_500))),
-        p("compensation-fails", "A compensation fails", "C2 fails once; the broker redelivers it and it succeeds.", || with(base(), [pal("decline", 0), pal("fail-compensation", 400)].concat())),
-        p("broker-down", "Broker down", "The broker is down for 2 s; relays retry until it is back, and nothing is lost.", || with(base(), pal("broker-down", 300))),
-        p("relay-crash-duplicate", "Relay crash: duplicate delivery", "In a choreography, inventory crashes before its publish is confirmed; its relay publishes again and payment drops the duplicate.", || with(mode("choreographed"), relay_crash(0))),
-        p("duplicate-idempotent", "Duplicate delivery, idempotent consumer", "Inventory gets the command twice and drops the repeat: its processed-message table knows it.", || with(base(), [Fault::Net { on: MsgMatch::next(0, Some(MsgClass::Request)).from("broker").to("inventory"), action: NetAction::Duplicate }].to_vec())),
-        p("duplicate-not-idempotent", "Duplicate delivery, no idempotency", "The same duplicate reserves a second unit: one message, two effects.", || with(base().with(c::IDEMPOTENT, Bool(false)), [Fault::Net { on: MsgMatch::next(0, Some(MsgClass::Request)).from("broker").to("inventory"), action: NetAction::Duplicate }].to_vec())),
-        p("crash-after-commit-outbox", "Crash between commit and publish, outbox", "Inventory dies after committing T2; its outbox row survives and the relay publishes it on restart.", || with(base(), crash_after_commit(0))),
-        p("crash-after-commit-dual-write", "Crash between commit and publish, dual write", "The same crash without an outbox: the event was only in memory, and the saga is stuck.", || with(base().with(c::OUTBOX, Bool(false)), crash_after_commit(0))),
-        p("retry-after-pivot", "Shipping fails after the pivot", "Shipping is down once; the command is redelivered and succeeds. Nothing is compensated.", || with(base(), pal("fail-shipping", 0))),
-        p("compensate-after-pivot", "Compensating after the pivot (wrong)", "The same failure handled by compensation: a paid order is undone.", || with(base().with(c::AFTER_PIVOT, Choice("compensate".into())), pal("fail-shipping", 0))),
-        p("choreography", "Choreography", "The same order with no orchestrator: each service reacts to the previous one's event.", || mode("choreographed")),
-        p("choreography-declined", "Choreography: payment declined", "The decline event makes inventory release, whose event makes order reject.", || with(mode("choreographed"), pal("decline", 0))),
-        p("2pc-happy", "Two-phase commit", "PREPARE, three YES votes, COMMIT: locks held until the decision.", || mode("2pc")),
-        p("2pc-coordinator-crash", "2PC: coordinator crashes after PREPARE", "Everyone voted YES; the coordinator dies before deciding. Participants stay PREPARED, locks held, until it returns 5 s later.", || with(mode("2pc").with(c::ORDERS, Int(2)).with(c::STOCK, Int(1)), vec![crash_at_vote(0).remove(0), Fault::Restart { at_ms: 5_000, actor: "orchestrator".into() }])),
-        p("2pc-partition", "2PC: partition during the vote", "Inventory's vote is cut off: the coordinator aborts, and inventory stays PREPARED until the cut heals.", || with(mode("2pc"), pal("partition-vote", 50))),
-    ]
+    PRESETS.to_vec()
 }

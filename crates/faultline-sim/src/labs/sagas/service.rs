@@ -8,8 +8,12 @@
 use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::{next, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
-use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use super::presets::LAB_FAULTS;
+use super::{
+    next, place_orders, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, PLACE,
+    TITLES,
+};
+use crate::actor::{Actor, ActorId, Ctx, Instances};
 use crate::labs::payments::config::{money, secs};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
@@ -151,13 +155,6 @@ pub struct Service {
     dirty: Vec<(u8, u32)>,
 }
 
-const LAB_FAULTS: [&str; 4] = [
-    "decline-next",
-    "payment-timeout",
-    "fail-next",
-    "out-of-stock",
-];
-
 impl Service {
     pub fn new(id: ActorId, cfg: &Settings) -> Self {
         let machine = match (cfg.mode, id) {
@@ -262,22 +259,14 @@ impl Service {
                 };
                 self.rec(env.saga).note = note;
                 self.touch(0, u32::from(env.saga), ctx);
-                say!(
-                    ctx,
-                    "{me} hears the last event: the saga of o{} is {note}.",
-                    env.saga
-                );
+                say!(ctx, "The last event: this saga is {note}.");
                 ctx.send(BROKER, SagaMsg::Ack(q));
                 return;
             }
         };
         match done {
             Some((s, kind)) => self.commit(env.saga, s, kind, why, env.id, Some(q), ctx),
-            None => say!(
-                ctx,
-                "Nothing is committed and m{} stays unacknowledged: the broker will redeliver it.",
-                env.id
-            ),
+            None => ctx.say("Nothing is committed and the message stays unacknowledged: the broker will redeliver it."),
         }
     }
 
@@ -327,14 +316,11 @@ impl Service {
             };
         }
         self.outbox.add(env);
-        if self.cfg.outbox {
-            say!(
-                ctx,
-                "One local transaction: the change and outbox row m{id}."
-            );
+        ctx.say(if self.cfg.outbox {
+            "One local transaction: the change and its outbox row."
         } else {
-            say!(ctx, "Dual write: the change is committed; event m{id} is only in memory until it is published.");
-        }
+            "Dual write: the change is committed; its event is only in memory until published."
+        });
         if let Some(q) = q {
             ctx.send(BROKER, SagaMsg::Ack(q));
         }
@@ -345,55 +331,47 @@ impl Service {
     /// (nothing committed; the command will come again).
     fn run(&mut self, s: u8, saga: u8, ctx: &mut Ctx<SagaMsg>) -> Option<Kind> {
         if self.id == INVENTORY && self.take_fault("fail-next") {
-            say!(
-                ctx,
-                "Inventory's database fails the transaction for o{saga}."
-            );
+            ctx.say("Inventory's database fails the transaction.");
             return None;
         }
         match s {
             1 => {
                 self.fire(saga, "create", ctx);
-                say!(ctx, "Order o{saga} is created PENDING: a semantic lock that says a saga is in progress.");
+                ctx.say("The order is created PENDING: a semantic lock that says a saga is in progress.");
             }
             2 if self.take_fault("out-of-stock") || self.available <= 0 => {
                 self.fire(saga, "refuse", ctx);
-                let held = self
-                    .recs
-                    .iter()
-                    .filter(|(_, r)| r.m.current == "RESERVED")
-                    .count();
-                say!(ctx, "No stock for o{saga}: {held} unit(s) RESERVED by orders not yet paid. Refused.");
+                ctx.say(
+                    "No unit available (a unit RESERVED for an unpaid order is taken): refused.",
+                );
                 return Some(Kind::Failed);
             }
             2 => {
                 self.units(-1, ctx);
                 self.rec(saga).qty += 1;
                 self.fire(saga, "reserve", ctx);
-                say!(
-                    ctx,
-                    "One unit RESERVED for o{saga}; {} left.",
-                    self.available
-                );
+                ctx.say("One unit RESERVED.");
             }
             3 => return self.capture(saga, ctx),
             4 => {
                 self.fire(saga, "approve", ctx);
-                say!(ctx, "Order o{saga} is APPROVED.");
+                ctx.say("The order is APPROVED.");
             }
             _ if self.take_fault("fail-next") => {
                 self.fire(saga, "fail", ctx);
                 if self.cfg.retry_after_pivot {
-                    say!(ctx, "Shipping is down for o{saga}. After the pivot a step is retried, never compensated.");
+                    ctx.say(
+                        "Shipping is down. After the pivot a step is retried, never compensated.",
+                    );
                     return None;
                 }
-                say!(ctx, "Shipping is down for o{saga} and reports a failure: the saga will compensate after the pivot.");
+                ctx.say("Shipping is down and reports a failure: the saga will compensate after the pivot.");
                 return Some(Kind::Failed);
             }
             _ => {
                 self.rec(saga).qty += 1;
                 self.fire(saga, "schedule", ctx);
-                say!(ctx, "Shipment for o{saga} SCHEDULED.");
+                ctx.say("Shipment SCHEDULED.");
             }
         }
         Some(Kind::Did)
@@ -403,27 +381,20 @@ impl Service {
         let fresh = self.state(saga) == "none";
         if fresh && self.take_fault("decline-next") {
             self.fire(saga, "decline", ctx);
-            say!(
-                ctx,
-                "The card is declined for o{saga}: the pivot fails, so the saga compensates."
-            );
+            ctx.say("The card is declined: the pivot fails, so the saga compensates.");
             return Some(Kind::Failed);
         }
         if fresh && self.take_fault("payment-timeout") {
             self.rec(saga).qty += AMOUNT;
             self.fire(saga, "time_out", ctx);
-            say!(ctx, "The card network charges {} for o{saga} but its answer is lost: did it charge? Payment cannot tell.", money(AMOUNT as u64));
+            ctx.say("The card network charges the card but its answer is lost: did it charge? Payment cannot tell.");
             return None;
         }
         if self.cfg.idempotent && self.rec(saga).qty > 0 {
-            say!(ctx, "Payment asks again with the same idempotency key (o{saga}): the card network returns its first capture. Charged once.");
+            ctx.say("Payment asks again with the same idempotency key: the card network returns its first capture. Charged once.");
         } else {
             self.rec(saga).qty += AMOUNT;
-            say!(
-                ctx,
-                "Payment captures {} for o{saga}: the pivot. From here the saga only goes forward.",
-                money(AMOUNT as u64)
-            );
+            ctx.say("Payment captures the price: the pivot. From here the saga only goes forward.");
         }
         self.fire(saga, "capture", ctx);
         Some(Kind::Did)
@@ -434,7 +405,7 @@ impl Service {
         if self.take_fault("fail-next") {
             say!(
                 ctx,
-                "C{s} fails for o{saga}. A compensation must be retried until it succeeds."
+                "C{s} fails for o{saga}: a compensation is retried until it succeeds."
             );
             return None;
         }
@@ -443,18 +414,14 @@ impl Service {
             let r = self.rec(saga);
             r.qty = (r.qty - 1).max(0);
             self.fire(saga, "release", ctx);
-            say!(
-                ctx,
-                "C2: the unit reserved for o{saga} is RELEASED; {} in stock.",
-                self.available
-            );
+            ctx.say("C2: the reserved unit is RELEASED.");
         } else {
             self.fire(
                 saga,
                 if why == 3 { "payment_failed" } else { "cancel" },
                 ctx,
             );
-            say!(ctx, "C1: order o{saga} is {}.", self.state(saga));
+            say!(ctx, "C1: the order is {}.", self.state(saga));
         }
         Some(())
     }
@@ -478,7 +445,6 @@ impl Service {
     }
 
     fn try_prepare(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
-        let me = self.title_str();
         let id = self.id;
         let yes = match id {
             INVENTORY if self.take_fault("out-of-stock") => false,
@@ -490,10 +456,7 @@ impl Service {
             INVENTORY if self.recs.iter().any(|(_, r)| r.m.current == "PREPARED") => {
                 if self.state(saga) != "WAITING" {
                     self.fire(saga, "wait", ctx);
-                    say!(
-                        ctx,
-                        "o{saga} waits: the last unit is locked by a prepared transaction."
-                    );
+                    ctx.say("The order waits: the last unit is locked by a prepared transaction.");
                 }
                 return;
             }
@@ -503,20 +466,16 @@ impl Service {
         };
         self.rec(saga).since = ctx.now();
         self.fire(saga, if yes { "prepare" } else { "vote_no" }, ctx);
-        if yes {
-            say!(
-                ctx,
-                "{me} is PREPARED for o{saga}, votes YES and holds its lock until the decision."
-            );
+        ctx.say(if yes {
+            "PREPARED: the participant votes YES and holds its lock until the decision."
         } else {
-            say!(ctx, "{me} cannot do its part of o{saga} and votes NO.");
-        }
+            "The participant cannot do its part and votes NO."
+        });
         ctx.send(ORCH, SagaMsg::Vote { saga, yes });
     }
 
     /// 2PC: the coordinator's decision.
     fn decide(&mut self, saga: u8, commit: bool, ctx: &mut Ctx<SagaMsg>) {
-        let me = self.title_str();
         match self.state(saga) {
             "PREPARED" => {
                 let now = ctx.now();
@@ -534,16 +493,11 @@ impl Service {
                     }
                 }
                 self.fire(saga, if commit { "commit" } else { "abort" }, ctx);
-                say!(
-                    ctx,
-                    "{me} applies {} for o{saga} and releases its lock, held {}.",
-                    if commit { "COMMIT" } else { "ABORT" },
-                    secs(blocked)
-                );
+                ctx.say("The participant applies the decision and releases its lock.");
             }
             "idle" | "WAITING" if !commit => {
                 self.fire(saga, "abort", ctx);
-                say!(ctx, "{me} aborts o{saga}.");
+                ctx.say("The participant aborts.");
             }
             _ => {}
         }
@@ -561,16 +515,7 @@ impl Service {
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
         if self.id == ORDER && self.cfg.mode == Mode::Choreographed {
-            for k in 1..=self.cfg.orders {
-                if !self.recs.contains_key(&k) {
-                    ctx.set_timer_with(
-                        u64::from(k - 1) * 40,
-                        10 + u32::from(k),
-                        TimerKind::Work,
-                        || format!("o{k} placed"),
-                    );
-                }
-            }
+            place_orders(self.cfg.orders, &|k| self.recs.contains_key(&k), ctx);
         }
     }
 }
@@ -603,36 +548,27 @@ impl Actor for Service {
         if tag == RELAY {
             self.outbox.retry(ctx);
         } else {
-            self.place((tag - 10) as u8, ctx);
+            self.place((tag - PLACE) as u8, ctx);
         }
     }
     fn on_crash(&mut self) {
         self.outbox.crash();
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
-        let lost = if self.cfg.outbox {
-            "its outbox rows wait for the relay"
+        ctx.say(if self.cfg.outbox {
+            "Restarted from its database: its outbox rows wait for the relay."
         } else {
-            "unsent events in memory are gone"
-        };
-        say!(
-            ctx,
-            "{} restarts from its database; {lost}.",
-            self.title_str()
-        );
+            "Restarted from its database: unsent events in memory are gone."
+        });
         ctx.data_changed();
         self.outbox.retry(ctx);
         self.start_timers(ctx);
     }
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<SagaMsg>) -> bool {
-        let Some(f) = LAB_FAULTS.iter().find(|f| **f == name) else {
+        let Some(f) = LAB_FAULTS.iter().map(|f| f.0).find(|f| *f == name) else {
             return false;
         };
-        say!(
-            ctx,
-            "{} will meet this fault on its next transaction: {f}.",
-            self.title_str()
-        );
+        say!(ctx, "Fault {f} waits for its next transaction.");
         self.armed.push(f);
         true
     }
