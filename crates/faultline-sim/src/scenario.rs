@@ -18,35 +18,11 @@ pub enum ConfigValue {
     Choice(String),
 }
 
-// Written by hand: serde's `untagged` derive buffers its input, which costs
-// several KB of WebAssembly for what is a bool-or-integer.
+// Read by hand (crate::read), like the scenario: serde's `untagged`
+// derive buffers its input, which costs several KB of WebAssembly.
 impl<'de> Deserialize<'de> for ConfigValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = ConfigValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("true, false, a whole number or an option's name")
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ConfigValue, E> {
-                Ok(ConfigValue::Bool(v))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ConfigValue, E> {
-                Ok(ConfigValue::Int(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ConfigValue, E> {
-                i64::try_from(v)
-                    .map(ConfigValue::Int)
-                    .map_err(|_| E::custom("number too large"))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ConfigValue, E> {
-                if v.len() > MAX_CHOICE_LEN {
-                    return Err(E::custom("option name too long"));
-                }
-                Ok(ConfigValue::Choice(v.to_string()))
-            }
-        }
-        d.deserialize_any(Visitor)
+        crate::read::via_value(d, crate::read::config_value)
     }
 }
 
@@ -57,7 +33,7 @@ pub const MAX_CHOICE_LEN: usize = 64;
 pub type Config = BTreeMap<String, ConfigValue>;
 
 /// Limits that end a run with a clear message instead of a hang.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Bounds {
     pub max_events: u32,
     pub max_time_ms: u64,
@@ -73,7 +49,7 @@ impl Default for Bounds {
 }
 
 /// Network timing for every message: latency uniformly in `min..=max` ms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Latency {
     pub min_ms: u64,
     pub max_ms: u64,
@@ -89,30 +65,28 @@ impl Default for Latency {
 }
 
 /// Everything a run depends on. Same scenario ⇒ identical run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Scenario {
     pub v: u32,
     pub lab: String,
     /// The lab's model version when the scenario was made (links made
     /// before versions existed carry none and count as version 1). A run
     /// made under an older model may differ from what the link showed.
-    #[serde(default = "first_model")]
     pub model: u32,
-    #[serde(default)]
     pub config: Config,
     pub seed: u64,
-    #[serde(default)]
     pub faults: Vec<Fault>,
-    #[serde(default)]
     pub random: RandomFaults,
-    #[serde(default)]
     pub latency: Latency,
-    #[serde(default)]
     pub bounds: Bounds,
 }
 
-fn first_model() -> u32 {
-    1
+// Read by hand (crate::read): serde's derived `Deserialize` for the
+// scenario and its faults cost about 28 KB of WebAssembly.
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::read::via_value(d, crate::read::scenario)
+    }
 }
 
 impl Scenario {
