@@ -148,7 +148,7 @@ pub(crate) fn config_value(v: &Value) -> R<ConfigValue> {
     }
 }
 
-fn config(v: &Value) -> R<Config> {
+pub(crate) fn config(v: &Value) -> R<Config> {
     // One insert at a time: collecting into a map would sort (4 KB of code).
     let mut config = Config::new();
     for (k, v) in object(v, "a map")? {
@@ -416,6 +416,31 @@ mod tests {
             s.faults.push(f);
         }
         assert_eq!(back(&s), s);
+    }
+
+    #[test]
+    fn a_config_is_written_in_key_order_like_the_btreemap_it_replaces() {
+        use crate::scenario::Config;
+        let entries = [
+            ("retries", ConfigValue::Int(3)),
+            ("atomic", ConfigValue::Bool(false)),
+            ("mode", ConfigValue::Choice("x".into())),
+            ("atomic", ConfigValue::Bool(true)),
+        ];
+        let mut config = Config::new();
+        let mut tree = std::collections::BTreeMap::new();
+        for (k, v) in entries {
+            config.insert(k.into(), v.clone());
+            tree.insert(k.to_string(), v);
+        }
+        assert_eq!(
+            serde_json::to_string(&config).unwrap(),
+            serde_json::to_string(&tree).unwrap()
+        );
+        assert_eq!(config.len(), 3);
+        assert_eq!(config.get("atomic"), Some(&ConfigValue::Bool(true)));
+        assert_eq!(config.remove("mode"), Some(ConfigValue::Choice("x".into())));
+        assert!(!config.contains_key("mode"));
     }
 
     #[test]

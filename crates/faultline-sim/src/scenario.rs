@@ -3,7 +3,6 @@
 
 use crate::fault::{Fault, RandomFaults};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Version of the scenario format inside permalinks and exported files.
 pub const FORMAT_VERSION: u32 = 1;
@@ -30,7 +29,97 @@ impl<'de> Deserialize<'de> for ConfigValue {
 pub const MAX_CHOICE_LEN: usize = 64;
 
 /// Config as set by the learner; fields not present take the lab's default.
-pub type Config = BTreeMap<String, ConfigValue>;
+///
+/// A list kept sorted by key, with the `BTreeMap` methods the labs use: it
+/// iterates and serializes in the same (key) order as the `BTreeMap` it
+/// replaces, so permalinks are byte-identical, for a fraction of the
+/// WebAssembly (a config holds a handful of entries).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config(Vec<(String, ConfigValue)>);
+
+impl Config {
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&ConfigValue> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Insert or replace (returning the value replaced).
+    pub fn insert(&mut self, key: String, value: ConfigValue) -> Option<ConfigValue> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<ConfigValue> {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &ConfigValue)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+}
+
+impl<'a> IntoIterator for &'a Config {
+    type Item = (&'a String, &'a ConfigValue);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, ConfigValue)>,
+        fn(&'a (String, ConfigValue)) -> (&'a String, &'a ConfigValue),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, ConfigValue)> for Config {
+    fn from_iter<I: IntoIterator<Item = (String, ConfigValue)>>(iter: I) -> Self {
+        let mut config = Config::new();
+        for (k, v) in iter {
+            config.insert(k, v);
+        }
+        config
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::read::via_value(d, crate::read::config)
+    }
+}
 
 /// Limits that end a run with a clear message instead of a hang.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
