@@ -145,7 +145,10 @@ impl AppState {
         let (run, sim_ms) = run_of(&scenario).unwrap_or_else(|_| {
             let s = Scenario::new(&scenario.lab, 1);
             (
-                Rc::new(simulate(&s).expect("a lab's empty scenario is valid")),
+                // Display, not Debug: `expect` would ship ScenarioError's Debug.
+                Rc::new(simulate(&s).unwrap_or_else(|e| {
+                    panic!("a lab's empty scenario is valid, not refused: {e}")
+                })),
                 0.0,
             )
         });

@@ -49,7 +49,9 @@ pub fn MachinePanel(p: &Props) -> Html {
 }
 
 /// A machine's panel. (A plain function, not a component: each component
-/// costs about 1 KB of WebAssembly in Yew's glue.)
+/// costs about 1 KB of WebAssembly in Yew's glue.) Never inlined: the lab
+/// view calls it in two places.
+#[inline(never)]
 pub fn machine_panel(p: &Props) -> Html {
     let m = p.machine;
     let l = layout(m);

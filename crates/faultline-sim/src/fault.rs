@@ -6,24 +6,20 @@ use crate::message::MsgClass;
 use crate::scenario::{Config, Latency};
 use serde::{Deserialize, Serialize};
 
+// Read by hand (crate::read): serde derives only `Serialize` here.
+
 /// Which message a network fault (or a message-triggered fault) applies to:
 /// the `nth` message sent at or after `after_ms` that matches every filter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MsgMatch {
-    #[serde(default)]
     pub after_ms: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<MsgClass>,
-    #[serde(default = "one")]
     pub nth: u32,
-}
-
-fn one() -> u32 {
-    1
 }
 
 impl MsgMatch {
@@ -63,7 +59,7 @@ impl MsgMatch {
 }
 
 /// What happens to a matched message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NetAction {
     Drop,
@@ -72,7 +68,7 @@ pub enum NetAction {
 }
 
 /// One scripted fault.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 // Externally tagged (`{"crash": {...}}`): an internally tagged enum makes
 // serde buffer the input, which costs several KB of WebAssembly.
 #[serde(rename_all = "snake_case")]
@@ -92,7 +88,7 @@ pub enum Fault {
         at_ms: u64,
         actor: String,
         name: String,
-        #[serde(default, skip_serializing_if = "Config::is_empty")]
+        #[serde(skip_serializing_if = "Config::is_empty")]
         args: Config,
     },
     /// A network partition: from `from_ms` until `until_ms`, every message
@@ -111,6 +107,12 @@ pub enum Fault {
     /// (just before the event that would have been that step), whatever
     /// its own time says.
     AtStep { step: u32, then: Box<Fault> },
+}
+
+impl<'de> Deserialize<'de> for Fault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::read::via_value(d, crate::read::fault)
+    }
 }
 
 impl Fault {
@@ -178,17 +180,15 @@ impl Fault {
 /// A per-link rule: from `from_ms` until `until_ms`, messages from `from`
 /// to `to` get this latency range and these chances of loss and
 /// duplication.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LinkRule {
     pub from: String,
     pub to: String,
     pub from_ms: u64,
     pub until_ms: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<Latency>,
-    #[serde(default)]
     pub drop_permille: u16,
-    #[serde(default)]
     pub duplicate_permille: u16,
 }
 
@@ -200,15 +200,11 @@ impl LinkRule {
 }
 
 /// Random network trouble, drawn from the seeded generator, per message.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RandomFaults {
-    #[serde(default)]
     pub drop_permille: u16,
-    #[serde(default)]
     pub duplicate_permille: u16,
-    #[serde(default)]
     pub delay_permille: u16,
-    #[serde(default)]
     pub delay_ms: u64,
 }
 

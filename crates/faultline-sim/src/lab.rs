@@ -9,7 +9,7 @@ use crate::trace::{Flight, Step, Violation};
 use serde::Serialize;
 
 /// One setting in the config panel.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct ConfigField {
     pub key: &'static str,
     pub label: &'static str,
@@ -58,7 +58,7 @@ impl LabFaultInfo {
 }
 
 /// One button of the fault palette: builds faults for "now".
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct PaletteEntry {
     pub id: &'static str,
     pub label: &'static str,
@@ -68,7 +68,7 @@ pub struct PaletteEntry {
 }
 
 /// A prepared scenario with a one-line explanation.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct Preset {
     pub id: &'static str,
     pub title: &'static str,

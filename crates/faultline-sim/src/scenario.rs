@@ -3,7 +3,6 @@
 
 use crate::fault::{Fault, RandomFaults};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Version of the scenario format inside permalinks and exported files.
 pub const FORMAT_VERSION: u32 = 1;
@@ -18,35 +17,11 @@ pub enum ConfigValue {
     Choice(String),
 }
 
-// Written by hand: serde's `untagged` derive buffers its input, which costs
-// several KB of WebAssembly for what is a bool-or-integer.
+// Read by hand (crate::read), like the scenario: serde's `untagged`
+// derive buffers its input, which costs several KB of WebAssembly.
 impl<'de> Deserialize<'de> for ConfigValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = ConfigValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("true, false, a whole number or an option's name")
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ConfigValue, E> {
-                Ok(ConfigValue::Bool(v))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ConfigValue, E> {
-                Ok(ConfigValue::Int(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ConfigValue, E> {
-                i64::try_from(v)
-                    .map(ConfigValue::Int)
-                    .map_err(|_| E::custom("number too large"))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ConfigValue, E> {
-                if v.len() > MAX_CHOICE_LEN {
-                    return Err(E::custom("option name too long"));
-                }
-                Ok(ConfigValue::Choice(v.to_string()))
-            }
-        }
-        d.deserialize_any(Visitor)
+        crate::read::via_value(d, crate::read::config_value)
     }
 }
 
@@ -54,10 +29,100 @@ impl<'de> Deserialize<'de> for ConfigValue {
 pub const MAX_CHOICE_LEN: usize = 64;
 
 /// Config as set by the learner; fields not present take the lab's default.
-pub type Config = BTreeMap<String, ConfigValue>;
+///
+/// A list kept sorted by key, with the `BTreeMap` methods the labs use: it
+/// iterates and serializes in the same (key) order as the `BTreeMap` it
+/// replaces, so permalinks are byte-identical, for a fraction of the
+/// WebAssembly (a config holds a handful of entries).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config(Vec<(String, ConfigValue)>);
+
+impl Config {
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&ConfigValue> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// Insert or replace (returning the value replaced).
+    pub fn insert(&mut self, key: String, value: ConfigValue) -> Option<ConfigValue> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<ConfigValue> {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &ConfigValue)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+}
+
+impl<'a> IntoIterator for &'a Config {
+    type Item = (&'a String, &'a ConfigValue);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, ConfigValue)>,
+        fn(&'a (String, ConfigValue)) -> (&'a String, &'a ConfigValue),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, ConfigValue)> for Config {
+    fn from_iter<I: IntoIterator<Item = (String, ConfigValue)>>(iter: I) -> Self {
+        let mut config = Config::new();
+        for (k, v) in iter {
+            config.insert(k, v);
+        }
+        config
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::read::via_value(d, crate::read::config)
+    }
+}
 
 /// Limits that end a run with a clear message instead of a hang.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Bounds {
     pub max_events: u32,
     pub max_time_ms: u64,
@@ -73,7 +138,7 @@ impl Default for Bounds {
 }
 
 /// Network timing for every message: latency uniformly in `min..=max` ms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Latency {
     pub min_ms: u64,
     pub max_ms: u64,
@@ -89,30 +154,28 @@ impl Default for Latency {
 }
 
 /// Everything a run depends on. Same scenario ⇒ identical run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Scenario {
     pub v: u32,
     pub lab: String,
     /// The lab's model version when the scenario was made (links made
     /// before versions existed carry none and count as version 1). A run
     /// made under an older model may differ from what the link showed.
-    #[serde(default = "first_model")]
     pub model: u32,
-    #[serde(default)]
     pub config: Config,
     pub seed: u64,
-    #[serde(default)]
     pub faults: Vec<Fault>,
-    #[serde(default)]
     pub random: RandomFaults,
-    #[serde(default)]
     pub latency: Latency,
-    #[serde(default)]
     pub bounds: Bounds,
 }
 
-fn first_model() -> u32 {
-    1
+// Read by hand (crate::read): serde's derived `Deserialize` for the
+// scenario and its faults cost about 28 KB of WebAssembly.
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::read::via_value(d, crate::read::scenario)
+    }
 }
 
 impl Scenario {

@@ -78,7 +78,8 @@ pub const TOKEN_CHECK_OPTIONS: &[(&str, &str)] = &[
 
 /// The config panel's fields, in display order.
 pub fn fields() -> Vec<ConfigField> {
-    vec![
+    // A constant table copied out (no code per entry).
+    const ALL: &[ConfigField] = &[
         ConfigField {
             key: GRANT,
             label: "Grant",
@@ -208,7 +209,8 @@ pub fn fields() -> Vec<ConfigField> {
             help: "An authorization request without a code_challenge is refused with invalid_request (OAuth 2.1 for public clients).",
             kind: FieldKind::Toggle { default: false },
         },
-    ]
+    ];
+    ALL.to_vec()
 }
 
 /// Planner's PKCE method.
