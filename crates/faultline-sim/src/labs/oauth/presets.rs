@@ -398,25 +398,6 @@ fn phishing() -> Scenario {
     base().fault(Fault::lab(5_000, "attacker", "phishing-link"))
 }
 
-/// A palette entry arming a bug in Planner's next request; the lab fault
-/// has the entry's id.
-fn bug(id: &'static str, label: &'static str, help: &'static str) -> PaletteEntry {
-    let build: fn(u64) -> Vec<Fault> = match id {
-        "bad-client-id" => |t| vec![Fault::lab(t, "planner", "bad-client-id")],
-        "bad-scope" => |t| vec![Fault::lab(t, "planner", "bad-scope")],
-        "bad-response-type" => |t| vec![Fault::lab(t, "planner", "bad-response-type")],
-        "bad-grant-type" => |t| vec![Fault::lab(t, "planner", "bad-grant-type")],
-        "bad-secret" => |t| vec![Fault::lab(t, "planner", "bad-secret")],
-        _ => |t| vec![Fault::lab(t, "planner", "bad-refresh-scope")],
-    };
-    PaletteEntry {
-        id,
-        label,
-        help,
-        build,
-    }
-}
-
 fn overloaded(t: u64) -> Fault {
     Fault::lab(t, "auth-server", "overloaded")
 }
@@ -512,12 +493,42 @@ pub fn palette() -> Vec<PaletteEntry> {
             help: "Its next /authorize redirects back with error=server_error; its next /token answers 500.",
             build: |t| vec![Fault::lab(t, "auth-server", "server-bug")],
         },
-        bug("bad-client-id", "Planner: unknown client_id", "An error page, no redirect: the server cannot vouch for any redirect_uri."),
-        bug("bad-scope", "Planner: unknown scope", "Redirected back with error=invalid_scope."),
-        bug("bad-response-type", "Planner: unsupported response_type", "Redirected back with error=unsupported_response_type."),
-        bug("bad-grant-type", "Planner: grant_type typo", "400 unsupported_grant_type at /token."),
-        bug("bad-secret", "Planner: wrong client secret", "401 invalid_client at /token, with WWW-Authenticate: Basic."),
-        bug("bad-refresh-scope", "Planner: wider scope on refresh", "400 invalid_scope: a refresh can keep or narrow the scope, never widen it."),
+        PaletteEntry {
+            id: "bad-client-id",
+            label: "Planner: unknown client_id",
+            help: "An error page, no redirect: the server cannot vouch for any redirect_uri.",
+            build: |t| vec![Fault::lab(t, "planner", "bad-client-id")],
+        },
+        PaletteEntry {
+            id: "bad-scope",
+            label: "Planner: unknown scope",
+            help: "Redirected back with error=invalid_scope.",
+            build: |t| vec![Fault::lab(t, "planner", "bad-scope")],
+        },
+        PaletteEntry {
+            id: "bad-response-type",
+            label: "Planner: unsupported response_type",
+            help: "Redirected back with error=unsupported_response_type.",
+            build: |t| vec![Fault::lab(t, "planner", "bad-response-type")],
+        },
+        PaletteEntry {
+            id: "bad-grant-type",
+            label: "Planner: grant_type typo",
+            help: "400 unsupported_grant_type at /token.",
+            build: |t| vec![Fault::lab(t, "planner", "bad-grant-type")],
+        },
+        PaletteEntry {
+            id: "bad-secret",
+            label: "Planner: wrong client secret",
+            help: "401 invalid_client at /token, with WWW-Authenticate: Basic.",
+            build: |t| vec![Fault::lab(t, "planner", "bad-secret")],
+        },
+        PaletteEntry {
+            id: "bad-refresh-scope",
+            label: "Planner: wider scope on refresh",
+            help: "400 invalid_scope: a refresh can keep or narrow the scope, never widen it.",
+            build: |t| vec![Fault::lab(t, "planner", "bad-refresh-scope")],
+        },
         PaletteEntry {
             id: "browser-sleeps",
             label: "Alice's laptop sleeps 45 s",

@@ -183,7 +183,7 @@ static PALETTE: [PaletteEntry; 12] = [
         build: |t| RELAY_CRASH.faults(t),
     },
     PaletteEntry {
-        id: "duplicate",
+        id: "duplicate-delivery",
         label: "Duplicate the next delivery",
         help: "A consumer gets the same message twice.",
         build: |t| Act::Duplicate(None).faults(t),
