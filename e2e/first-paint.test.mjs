@@ -99,10 +99,35 @@ describe('first paint', () => {
     }
   });
 
+  test("a full link's first paint names its lab too; a link to no known lab keeps the placeholder", async () => {
+    // v1.<base64url of the scenario JSON>.<step>: the lab is read from the JSON.
+    const json = JSON.stringify({ v: 1, lab: 'oauth', seed: 1 });
+    const full = `#v1.${Buffer.from(json).toString('base64url')}.0`;
+    for (const [hash, title] of [
+      [full, 'OAuth: delegated access with PKCE and OpenID Connect'],
+      ['#lab=nope&preset=x', 'Opening the lab…'],
+      ['#v1.!!!.0', 'Opening the lab…'],
+    ]) {
+      const { p, release } = await openWithoutWasm(browser, server.appUrl + hash);
+      try {
+        await p.page.locator('.shell-lab main h1').waitFor({ state: 'visible' });
+        assert.equal(await p.page.locator('.shell-lab main h1').textContent(), title, hash);
+      } finally {
+        release();
+        await p.close();
+      }
+    }
+  });
+
   test("a permalink's first paint is the lab shell, never the landing text", async (t) => {
     const { p, release, wasmAsked } = await openWithoutWasm(browser, server.appUrl + LINK);
     try {
       await p.page.locator('.shell-lab main h1').waitFor({ state: 'visible' });
+      assert.equal(
+        await p.page.locator('.shell-lab main h1').textContent(),
+        'Payments: retries and idempotency keys',
+        'the first paint names the linked lab (the largest paint is the first)',
+      );
       assert.equal(await p.page.locator('html').getAttribute('class'), 'permalink');
       assert.equal(await p.page.getByText(LEAD).isVisible(), false, 'the landing lead is not painted');
       assert.equal(await p.page.locator('.shell-landing').isVisible(), false, 'the landing shell is hidden');

@@ -39,13 +39,23 @@ pub fn chrome(skip_to_main: Callback<MouseEvent>, toggle_help: Callback<MouseEve
 /// The lab page's frame while its run is not there yet: the same header,
 /// controls and first panels as `LabView`, with no run in them. (Only the
 /// native test renders it, into index.html: it costs the wasm nothing.)
+///
+/// Its heading is the lab's own title from the first paint: the script in
+/// `index.html`'s head watches the parser and, as soon as the heading is
+/// there (the `#shell-titles` template before it), puts in the title of
+/// the link's lab, before anything is painted. The largest paint is then
+/// the first (an element counts for it only as first painted: a
+/// placeholder replaced later would not).
 #[cfg(test)]
-pub fn lab_shell() -> Html {
+pub fn lab_shell(labs: &[LabInfo]) -> Html {
+    let titles = labs.iter().map(|l| html! { <span data-lab={l.id}>{ l.title }</span> });
     html! {
         <main class="lab" aria-busy="true">
+            <template id="shell-titles">{ for titles }</template>
             <header class="lab-head">
                 <button class="link back">{ "← All labs" }</button>
-                <h1>{ "Opening the lab…" }</h1>
+                <h1 id="shell-title">{ "Opening the lab…" }</h1>
+                <button aria-pressed="false">{ "Projector view (P)" }</button>
             </header>
             <nav class="presets" aria-label="Scenarios">
                 <p class="hint explanation">{ "Loading the simulation this link describes." }</p>
@@ -70,11 +80,12 @@ pub fn lab_shell() -> Html {
 /// page (shown without a hash) and the lab shell (shown with one).
 #[cfg(test)]
 pub fn static_shell(labs: Vec<LabInfo>) -> Html {
+    let lab = lab_shell(&labs);
     html! {
         <>
             { chrome(Callback::noop(), Callback::noop()) }
             <div class="shell-landing">{ landing(&LandingProps { labs, on_open: Callback::noop() }) }</div>
-            <div class="shell-lab">{ lab_shell() }</div>
+            <div class="shell-lab">{ lab }</div>
         </>
     }
 }
