@@ -48,7 +48,9 @@ pub fn chrome(skip_to_main: Callback<MouseEvent>, toggle_help: Callback<MouseEve
 /// placeholder replaced later would not).
 #[cfg(test)]
 pub fn lab_shell(labs: &[LabInfo]) -> Html {
-    let titles = labs.iter().map(|l| html! { <span data-lab={l.id}>{ l.title }</span> });
+    let titles = labs
+        .iter()
+        .map(|l| html! { <span data-lab={l.id}>{ l.title }</span> });
     html! {
         <main class="lab" aria-busy="true">
             <template id="shell-titles">{ for titles }</template>

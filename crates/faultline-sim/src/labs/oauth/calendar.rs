@@ -137,6 +137,19 @@ impl Calendar {
         );
     }
 
+    /// Answer a call that waited for introspection.
+    fn answer_waiting(
+        &mut self,
+        w: Waiting,
+        event: &'static str,
+        checked_at: Option<u64>,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        self.answer(
+            w.n, w.from, w.token, w.write, w.machine, event, checked_at, ctx,
+        );
+    }
+
     /// Check a JWT access token locally: signature, audience, expiry, scope.
     fn check_jwt(&self, token: &str, write: bool, now: u64) -> (&'static str, &'static str) {
         let valid = self
@@ -253,16 +266,7 @@ impl Actor for Calendar {
                     ctx.say("The token is active but its scope does not cover the call: 403 insufficient_scope.");
                     "insufficient_scope_403"
                 };
-                self.answer(
-                    w.n,
-                    w.from,
-                    w.token,
-                    w.write,
-                    w.machine,
-                    event,
-                    Some(at),
-                    ctx,
-                );
+                self.answer_waiting(w, event, Some(at), ctx);
             }
             _ => {}
         }
@@ -274,16 +278,7 @@ impl Actor for Calendar {
         if let Some(i) = self.waiting.iter().position(|w| w.n == n) {
             let w = self.waiting.remove(i);
             ctx.say("The authorization server does not answer the introspection in time. The API cannot know whether the token is active, so it refuses the call with 503 and Retry-After: it fails closed, never open.");
-            self.answer(
-                w.n,
-                w.from,
-                w.token,
-                w.write,
-                w.machine,
-                "introspection_timeout_503",
-                None,
-                ctx,
-            );
+            self.answer_waiting(w, "introspection_timeout_503", None, ctx);
         }
     }
 
