@@ -75,7 +75,8 @@ describe('first paint', () => {
     assert.ok(html.includes(LEAD), "the landing's lead is in index.html");
     assert.match(html, /<h2>Payments: retries and idempotency keys<\/h2>/, 'the Payments card');
     assert.match(html, /<div class="shell-lab">/, 'the lab shell');
-    assert.match(html, /<script>if\(\/\^#/, 'the inline script that picks the shell');
+    assert.match(html, /<script>\(function\(\)\{var x=location\.hash;if\(!\/\^#/, 'the inline script that picks the shell');
+    assert.match(html, /<template id="shell-titles"><span data-lab="payments">Payments: retries and idempotency keys<\/span>/, "the lab titles the shell's heading takes");
   });
 
   test('without a hash, the landing text paints before the wasm runs', async () => {

@@ -158,6 +158,7 @@ describe('diagram geometry at 1280×720', () => {
     await withPage(browser, { viewport: { width: 1280, height: 720 } }, async (p) => {
       const { page } = p;
       for (const lab of await labIds(p, server)) {
+        await page.waitForLoadState('networkidle');
         await page.goto('about:blank');
         await p.goto(server.appUrl);
         await page.click(`button[data-lab="${lab}"]`);

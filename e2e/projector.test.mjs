@@ -219,12 +219,16 @@ describe('projector view', () => {
       await page.keyboard.press('p');
       await page.locator('main.lab:not(.projector)').waitFor();
       await waitUntil(async () => /\.0$/.test(await page.evaluate(() => location.hash)), { what: 'the link without the view' });
-      // The full link, opened fresh, is in the projector view again.
+      // The full link, opened fresh, is in the projector view again. (Let the
+      // page finish its requests first: leaving mid-request, say while the
+      // favicon loads, aborts it, which the harness counts as a failure.)
+      await page.waitForLoadState('networkidle');
       await page.goto('about:blank');
       await openLink(p, full);
       await page.locator('main.lab.projector').waitFor();
       assert.equal(await page.locator('#projector').getAttribute('aria-pressed'), 'true');
       // A view the page does not know is refused with a readable notice.
+      await page.waitForLoadState('networkidle');
       await page.goto('about:blank');
       await openLink(p, `${server.appUrl}#lab=payments&preset=key-expired&view=beamer`);
       assert.match(await page.locator('.banner.error').textContent(), /view called "beamer"/);
