@@ -706,6 +706,7 @@ impl Actor for AuthServer {
         let shed = ctx.now() < self.overloaded_until;
         match msg {
             OAuthMsg::JwksRequest => {
+                ctx.say("The server answers with its JWKS: the public half of its signing key, which anyone may use to check its tokens.");
                 ctx.send(
                     from,
                     OAuthMsg::Jwks {

@@ -152,10 +152,16 @@ impl Actor for Browser {
             }
             OAuthMsg::LoginPage | OAuthMsg::PlannerLoginPage => {
                 self.login_at_planner = matches!(msg, OAuthMsg::PlannerLoginPage);
+                ctx.say(if self.login_at_planner {
+                    "The browser shows Planner's own sign-in form: Alice is asked for her calendar password by the app itself."
+                } else {
+                    "The browser shows the authorization server's sign-in page (auth.example, not Planner)."
+                });
                 ctx.fire(&mut self.machine, "login_page");
                 ctx.set_timer(TYPING_MS, 1, TimerKind::Work, "Alice types her password");
             }
             OAuthMsg::ConsentPage { .. } => {
+                ctx.say("The browser shows the consent screen: what Planner asks to do with Alice's calendar.");
                 ctx.fire(&mut self.machine, "consent_page");
                 ctx.set_timer(
                     READING_MS,

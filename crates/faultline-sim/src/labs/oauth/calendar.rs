@@ -206,7 +206,10 @@ impl Actor for Calendar {
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
-            OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
+            OAuthMsg::Jwks { jwk } => {
+                ctx.say("The calendar API keeps the server's public key: with it, it can check JWT access tokens itself, without asking the server.");
+                self.jwk = EcJwk::from_json(&jwk);
+            }
             OAuthMsg::ApiCall { write, token } => {
                 let n = self.served.len() as u32 + self.waiting.len() as u32 + 1;
                 let machine = MachineState::new(&CALENDAR_MACHINE);

@@ -602,7 +602,10 @@ impl Actor for Planner {
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
-            OAuthMsg::Jwks { jwk } => self.jwk = EcJwk::from_json(&jwk),
+            OAuthMsg::Jwks { jwk } => {
+                ctx.say("Planner keeps the server's public key: with it, it checks the signature of the ID tokens it will get.");
+                self.jwk = EcJwk::from_json(&jwk);
+            }
             OAuthMsg::ClientSecret { secret } => {
                 self.secret = Some(secret);
                 ctx.data_changed(); // Planner's session table shows it
