@@ -246,19 +246,14 @@ impl Planner {
         {
             ctx.fire(&mut self.machine, "implicit_token");
             ctx.say("Planner's page script reads the access token from the URL fragment. It has no refresh token and no proof of which app the token was issued to.");
-            self.tokens = Some(Tokens {
+            let tokens = Tokens {
                 access_token,
                 expires_in_s,
                 refresh_token: String::new(),
                 scope: String::new(),
                 id_token: None,
-            });
-            ctx.data_changed(); // Planner's session table shows it
-            self.got_at = ctx.now();
-            self.leak(ctx);
-            self.page(true, "Calendar connected.", ctx);
-            self.schedule_next_call(ctx);
-            return;
+            };
+            return self.connect(tokens, ctx);
         }
         let Some(code) = code else {
             if error == Some("access_denied") {
@@ -321,13 +316,7 @@ impl Planner {
                 ctx.cancel_timer(TOKEN_TIMEOUT);
                 ctx.fire(&mut self.machine, "tokens");
                 ctx.say("Planner has tokens for the calendar API, and Alice's password too. It works, which is why the anti-pattern survives.");
-                self.tokens = Some(tokens);
-                ctx.data_changed(); // Planner's session table shows it
-                self.got_at = ctx.now();
-                self.leak(ctx);
-                self.page(true, "Calendar connected.", ctx);
-                self.schedule_next_call(ctx);
-                return;
+                return self.connect(tokens, ctx);
             }
             "refreshing" => return self.on_refreshed(tokens, ctx),
             _ => return,
@@ -345,6 +334,12 @@ impl Planner {
         } else {
             "Plain OAuth, no OpenID Connect: Planner holds an access token for the calendar API, but no ID token. It can read a calendar; it does not know who signed in."
         });
+        self.connect(tokens, ctx);
+    }
+
+    /// Hold `tokens` (the session table shows them), tell Alice the calendar
+    /// is connected and plan the calls.
+    fn connect(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
         self.tokens = Some(tokens);
         ctx.data_changed(); // Planner's session table shows it
         self.got_at = ctx.now();
