@@ -27,18 +27,35 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
         None => vec![Action::GoHome],
         Some(Ok(opened)) => {
             let projector = opened.view == permalink::View::Projector;
-            vec![
-                Action::Load {
-                    scenario: opened.scenario,
-                    cursor: opened.step,
-                    preset: opened.preset,
-                    notice: opened.notice.map(|text| Notice {
-                        text,
-                        is_error: false,
-                    }),
-                },
-                Action::SetProjector(projector),
-            ]
+            let shown_b = opened.vs.as_ref().is_some_and(|v| v.shown);
+            let notice = match (
+                opened.notice,
+                opened.vs.as_ref().and_then(|v| v.notice.clone()),
+            ) {
+                (Some(a), Some(b)) if a != b => Some(format!("{a} {b}")),
+                (a, b) => a.or(b),
+            };
+            let mut actions = vec![Action::Load {
+                scenario: opened.scenario,
+                cursor: if shown_b { 0 } else { opened.step },
+                preset: opened.preset,
+                notice: notice.map(|text| Notice {
+                    text,
+                    is_error: false,
+                }),
+            }];
+            // A comparison: B beside A, and B's diagram on screen if asked.
+            if let Some(vs) = opened.vs {
+                actions.push(Action::Compare {
+                    scenario: vs.scenario,
+                    preset: vs.preset,
+                });
+                if shown_b {
+                    actions.extend([Action::SwapSides, Action::Seek(opened.step)]);
+                }
+            }
+            actions.push(Action::SetProjector(projector));
+            actions
         }
         Some(Err(e)) => {
             let (scenario, preset) = default_scenario();
@@ -106,6 +123,7 @@ pub fn shortcut(key: &str, speed: f64) -> Option<Action> {
         "Escape" => Action::CloseHelp,
         "v" | "V" => Action::JumpToViolation,
         "p" | "P" => Action::ToggleProjector,
+        "b" | "B" => Action::SwapSides,
         _ => return None,
     })
 }
@@ -207,7 +225,17 @@ pub fn App() -> Html {
     } else {
         permalink::View::Normal
     };
-    let hash = permalink::encode_in(&state.scenario, state.cursor, view);
+    let hash = match &state.compare {
+        None => permalink::encode_in(&state.scenario, state.cursor, view),
+        Some(c) => {
+            let (a, b) = if c.shown_b {
+                (&c.scenario, &state.scenario)
+            } else {
+                (&state.scenario, &c.scenario)
+            };
+            permalink::encode_compare(a, b, state.cursor, c.shown_b, view)
+        }
+    };
     {
         let (page, playing, hash) = (state.page.clone(), state.playing, hash.clone());
         use_effect_with((page, playing, hash), |(page, playing, hash)| match page {

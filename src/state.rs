@@ -30,6 +30,17 @@ pub struct Notice {
     pub is_error: bool,
 }
 
+/// A comparison of two runs of one lab: the run not on screen, shown in
+/// the summary at the same moment in virtual time as the one on screen.
+#[derive(Clone, Debug)]
+pub struct Compare {
+    pub scenario: Scenario,
+    pub run: Rc<Run>,
+    pub preset: Option<String>,
+    /// The run on screen is B (this one is A); else it is A.
+    pub shown_b: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub page: Page,
@@ -57,6 +68,8 @@ pub struct AppState {
     /// diagram (state machines, data); `Action::DrawAll` adds them in the
     /// next task, so neither task is long.
     pub deferred: bool,
+    /// Comparing the run on screen with another (`Action::Compare`).
+    pub compare: Option<Rc<Compare>>,
 }
 
 impl PartialEq for AppState {
@@ -74,6 +87,10 @@ impl PartialEq for AppState {
             && self.preset == other.preset
             && self.presets_fit == other.presets_fit
             && self.deferred == other.deferred
+            && match (&self.compare, &other.compare) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -123,6 +140,15 @@ pub enum Action {
     /// The window's size changed.
     Resized,
     JumpToViolation,
+    /// Compare the run on screen (A) with this one (B), on screen first A.
+    Compare {
+        scenario: Scenario,
+        preset: Option<String>,
+    },
+    /// Show the other run of the comparison, at the same moment.
+    SwapSides,
+    /// Stop comparing; the run on screen stays.
+    EndCompare,
 }
 
 /// The default scenario: the first lab's default preset, and its id.
@@ -168,6 +194,7 @@ impl AppState {
             picked: Vec::new(),
             presets_fit: usize::MAX,
             deferred: false,
+            compare: None,
         }
     }
 
@@ -201,6 +228,7 @@ impl AppState {
                 picked: Vec::new(),
                 presets_fit: usize::MAX,
                 deferred: false,
+                compare: None,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {
@@ -238,6 +266,46 @@ impl AppState {
         self
     }
 
+    /// The step on screen for the playhead's moment.
+    fn at_playhead(mut self) -> Self {
+        let t = self.playhead;
+        let n = self.run.steps.partition_point(|s| (s.time as f64) <= t);
+        self.cursor = n.saturating_sub(1) as u32;
+        self.playhead = t.min(self.run.end_time() as f64);
+        self
+    }
+
+    /// After the run on screen changed from `before`: the compared run
+    /// takes the same seed, fault plan and network trouble, each where it
+    /// had the same as `before` (a comparison is of one plan).
+    fn follow(mut self, before: &Scenario) -> Self {
+        let Some(c) = self.compare.clone() else {
+            return self;
+        };
+        let mut other = c.scenario.clone();
+        let now = &self.scenario;
+        if other.faults == before.faults {
+            other.faults = now.faults.clone();
+        }
+        if other.seed == before.seed {
+            other.seed = now.seed;
+        }
+        if other.random == before.random {
+            other.random = now.random.clone();
+        }
+        if other != c.scenario {
+            if let Ok((run, _)) = run_of(&other) {
+                self.compare = Some(Rc::new(Compare {
+                    scenario: other,
+                    run,
+                    preset: None,
+                    shown_b: c.shown_b,
+                }));
+            }
+        }
+        self
+    }
+
     /// Replace the scenario, keeping the playhead's moment.
     fn resimulate(mut self, scenario: Scenario) -> Self {
         match run_of(&scenario) {
@@ -245,11 +313,8 @@ impl AppState {
                 self.scenario = scenario;
                 self.run = run;
                 self.sim_ms = ms;
-                let t = self.playhead;
                 // Keep every step up to the playhead: the past is unchanged.
-                let n = self.run.steps.partition_point(|s| (s.time as f64) <= t);
-                self.cursor = n.saturating_sub(1) as u32;
-                self.playhead = t.min(self.run.end_time() as f64);
+                self = self.at_playhead();
             }
             Err(e) => {
                 self.notice = Some(Notice {
@@ -289,6 +354,7 @@ impl Reducible for AppState {
                     s.preset = preset;
                     s.notice = notice;
                     s.picked.clear();
+                    s.compare = None;
                     s = s.at_step(cursor);
                 }
                 Err(e) => {
@@ -323,6 +389,7 @@ impl Reducible for AppState {
             Action::GoHome => {
                 s.page = Page::Landing;
                 s.playing = false;
+                s.compare = None;
             }
             Action::Tick(real_ms) => {
                 if !s.playing {
@@ -372,7 +439,8 @@ impl Reducible for AppState {
                 } else {
                     next.faults.extend(faults);
                     s.preset = None;
-                    s = s.resimulate(next);
+                    let before = s.scenario.clone();
+                    s = s.resimulate(next).follow(&before);
                 }
             }
             Action::RemoveFault(i) => {
@@ -380,7 +448,8 @@ impl Reducible for AppState {
                 if i < next.faults.len() {
                     next.faults.remove(i);
                     s.preset = None;
-                    s = s.resimulate(next);
+                    let before = s.scenario.clone();
+                    s = s.resimulate(next).follow(&before);
                 }
             }
             Action::SetConfig(key, value) => {
@@ -393,13 +462,15 @@ impl Reducible for AppState {
                 let mut next = s.scenario.clone();
                 next.seed = seed;
                 s.preset = None;
-                s = s.resimulate(next);
+                let before = s.scenario.clone();
+                s = s.resimulate(next).follow(&before);
             }
             Action::SetRandom(random) => {
                 let mut next = s.scenario.clone();
                 next.random = random;
                 s.preset = None;
-                s = s.resimulate(next);
+                let before = s.scenario.clone();
+                s = s.resimulate(next).follow(&before);
             }
             Action::Notify(n) => s.notice = Some(n),
             Action::Dismiss => s.notice = None,
@@ -421,6 +492,43 @@ impl Reducible for AppState {
             Action::Resized => {
                 s.presets_fit = usize::MAX - usize::from(s.presets_fit == usize::MAX)
             }
+            Action::Compare { scenario, preset } => match run_of(&scenario) {
+                Ok(_) if scenario.lab != s.scenario.lab => {
+                    s.notice = Some(Notice {
+                        text: "A comparison shows two runs of one lab.".into(),
+                        is_error: true,
+                    })
+                }
+                Ok((run, _)) => {
+                    s.playing = false;
+                    s.compare = Some(Rc::new(Compare {
+                        scenario,
+                        run,
+                        preset,
+                        shown_b: false,
+                    }));
+                }
+                Err(e) => {
+                    s.notice = Some(Notice {
+                        text: format!("That comparison cannot be run: {e}"),
+                        is_error: true,
+                    })
+                }
+            },
+            Action::SwapSides => {
+                if let Some(c) = s.compare.take() {
+                    let c = Rc::unwrap_or_clone(c);
+                    s.compare = Some(Rc::new(Compare {
+                        scenario: std::mem::replace(&mut s.scenario, c.scenario),
+                        run: std::mem::replace(&mut s.run, c.run),
+                        preset: std::mem::replace(&mut s.preset, c.preset),
+                        shown_b: !c.shown_b,
+                    }));
+                    s.picked.clear();
+                    s = s.at_playhead();
+                }
+            }
+            Action::EndCompare => s.compare = None,
             Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
                 Some(step) => {
                     s.playing = false;
@@ -595,5 +703,87 @@ mod tests {
         assert_eq!(before, after);
         assert_eq!(s.cursor, 3);
         assert_eq!(s.scenario.faults.len(), 2);
+    }
+
+    fn comparing(lab: &str, id: &str) -> Rc<AppState> {
+        let info = faultline_sim::lab(lab).unwrap();
+        let pair = info.comparison(id).unwrap();
+        Rc::new(AppState::new())
+            .reduce(Action::Load {
+                scenario: (pair.a)(),
+                cursor: 0,
+                preset: None,
+                notice: None,
+            })
+            .reduce(Action::Compare {
+                scenario: (pair.b)(),
+                preset: None,
+            })
+    }
+
+    /// Swapping shows the other run at the same moment, and back again.
+    #[test]
+    fn swapping_sides_keeps_the_moment() {
+        let s = comparing("payments", "key-or-no-key").reduce(Action::Seek(9));
+        let (a, t) = (s.scenario.clone(), s.playhead);
+        let b = s.compare.as_ref().unwrap().scenario.clone();
+        let s = s.reduce(Action::SwapSides);
+        assert_eq!(s.scenario, b);
+        assert_eq!(s.playhead, t, "one clock for both runs");
+        assert_eq!(s.cursor, s.run.step_at_time(t as u64));
+        let c = s.compare.clone().unwrap();
+        assert!(c.shown_b);
+        assert_eq!(c.scenario, a);
+        let s = s.reduce(Action::SwapSides);
+        assert_eq!((s.scenario.clone(), s.cursor), (a, 9));
+        assert!(!s.compare.as_ref().unwrap().shown_b);
+        assert!(s.reduce(Action::EndCompare).compare.is_none());
+    }
+
+    /// A fault clicked while comparing reaches both runs (one fault plan);
+    /// a setting changes only the run on screen; a preset ends it.
+    #[test]
+    fn faults_reach_both_runs_settings_one() {
+        let s = comparing("payments", "key-or-no-key").reduce(Action::Seek(3));
+        let info = faultline_sim::lab("payments").unwrap();
+        let crash = info.palette.iter().find(|e| e.id == "crash-api").unwrap();
+        let at = s.playhead as u64 + 1;
+        let (built, before) = ((crash.build)(at), s.scenario.faults.len());
+        let n = before + built.len();
+        let s = s.reduce(Action::AddFaults(built));
+        let other = &s.compare.as_ref().unwrap().scenario;
+        assert_eq!(s.scenario.faults, other.faults);
+        assert_eq!(other.faults.len(), n);
+        let b_config = other.config.clone();
+        let s = s.reduce(Action::SetSeed(77));
+        assert_eq!(s.compare.as_ref().unwrap().scenario.seed, 77);
+        let (key, min) = info
+            .config
+            .iter()
+            .find_map(|f| match f.kind {
+                faultline_sim::lab::FieldKind::Number { min, .. } => Some((f.key.to_string(), min)),
+                _ => None,
+            })
+            .unwrap();
+        let s = s.reduce(Action::SetConfig(key.clone(), ConfigValue::Int(min)));
+        assert_eq!(s.scenario.config.get(&key), Some(&ConfigValue::Int(min)));
+        assert_eq!(s.compare.as_ref().unwrap().scenario.config, b_config);
+        let s = s.reduce(Action::Load {
+            scenario: faultline_sim::preset("payments", "happy-path").unwrap(),
+            cursor: 0,
+            preset: None,
+            notice: None,
+        });
+        assert!(s.compare.is_none());
+    }
+
+    #[test]
+    fn two_labs_are_not_compared() {
+        let s = state().reduce(Action::Compare {
+            scenario: faultline_sim::preset("oauth", "happy-path").unwrap(),
+            preset: None,
+        });
+        assert!(s.compare.is_none());
+        assert!(s.notice.as_ref().unwrap().is_error);
     }
 }

@@ -17,6 +17,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("+ / −", "Faster / slower"),
     ("V", "Jump to the first broken invariant"),
     ("P", "Projector view: the diagram and narration, large"),
+    ("B", "Comparing two runs: show the other run's diagram"),
     ("?", "Show or hide this help"),
     ("Esc", "Close this help"),
 ];

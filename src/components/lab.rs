@@ -191,6 +191,9 @@ pub fn LabView(p: &Props) -> Html {
                 </div>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
+            if let Some(c) = s.compare.as_deref() {
+                { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone() }) }
+            }
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
@@ -226,6 +229,9 @@ pub fn LabView(p: &Props) -> Html {
                         }) }
                     </div>
                 </div>
+                if s.compare.is_none() {
+                    { super::compare::compare_picker(info, &s.scenario, &p.on) }
+                }
                 if let Some(iv) = info.interview.clone() {
                     <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
                 }

@@ -261,3 +261,57 @@ fn interview_practice_hides_the_answer_until_asked() {
         "the answer waits for the learner"
     );
 }
+
+/// The comparison panel says what differs and what each run came to, at
+/// one moment; the OAuth pair shows who Planner knows signed in.
+#[test]
+fn comparison_summary_shows_both_runs_at_one_moment() {
+    use crate::state::{Action, AppState};
+    let info = faultline_sim::lab("oauth").unwrap();
+    let pair = info.comparison("authn-vs-authz").unwrap();
+    let s = Rc::new(AppState::new())
+        .reduce(Action::Load {
+            scenario: (pair.a)(),
+            cursor: 0,
+            preset: faultline_sim::registry::preset_matching(&(pair.a)()),
+            notice: None,
+        })
+        .reduce(Action::Compare {
+            scenario: (pair.b)(),
+            preset: faultline_sim::registry::preset_matching(&(pair.b)()),
+        })
+        .reduce(Action::Seek(u32::MAX));
+    #[component]
+    fn Panel(p: &PanelProps) -> Html {
+        let info = faultline_sim::lab(&p.state.scenario.lab).unwrap();
+        super::compare::compare_panel(&super::compare::Props {
+            state: &p.state,
+            compare: p.state.compare.as_deref().unwrap(),
+            info: &info,
+            on: Callback::noop(),
+        })
+    }
+    #[derive(Properties, PartialEq)]
+    struct PanelProps {
+        state: Rc<AppState>,
+    }
+    let html = render::<Panel>(PanelProps { state: s.clone() });
+    assert!(html.contains(pair.explanation), "the pair's explanation");
+    assert!(html.contains("A · Plain OAuth: access without identity"));
+    assert!(html.contains("B · Happy path"), "{html}");
+    assert!(
+        html.contains("OpenID Connect"),
+        "the setting that differs is named"
+    );
+    assert!(html.contains("nobody known: no ID token"), "A's session");
+    assert!(
+        html.contains("alice (the ID token&#x27;s sub)")
+            || html.contains("alice (the ID token's sub)")
+    );
+    assert!(
+        html.contains("10 (the same)") || html.contains("(the same)"),
+        "same seed"
+    );
+    assert!(html.contains("✓ none so far"));
+    assert!(html.contains(r#"aria-pressed="true""#));
+}

@@ -107,6 +107,22 @@ pub struct Interview {
     pub mistake_preset: &'static str,
 }
 
+/// Two runs worth seeing side by side on one seed and fault plan (the
+/// comparison view's ready-made pairs; a learner can also compare any two
+/// runs of a lab).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Comparison {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What the pair shows, in a sentence or two.
+    pub explanation: &'static str,
+    /// The run shown as A, and as B.
+    #[serde(skip)]
+    pub a: fn() -> Scenario,
+    #[serde(skip)]
+    pub b: fn() -> Scenario,
+}
+
 /// What the UI needs to know about a lab.
 #[derive(Clone, Debug, Serialize)]
 pub struct LabInfo {
@@ -126,6 +142,11 @@ pub struct LabInfo {
     pub presets: Vec<Preset>,
     pub invariants: Vec<InvariantInfo>,
     pub interview: Option<Interview>,
+    /// Ready-made comparisons of two presets.
+    pub comparisons: Vec<Comparison>,
+    /// Tables a comparison shows side by side (by title): the ones that
+    /// tell two runs apart.
+    pub compare_tables: &'static [&'static str],
 }
 
 impl LabInfo {
@@ -152,6 +173,11 @@ impl LabInfo {
             name: name.to_string(),
             why: e.to_string(),
         })
+    }
+
+    /// The ready-made comparison called `id`.
+    pub fn comparison(&self, id: &str) -> Option<&Comparison> {
+        self.comparisons.iter().find(|c| c.id == id)
     }
 
     /// The preset called `id`.

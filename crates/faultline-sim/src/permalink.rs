@@ -12,6 +12,15 @@
 //! The view segment is optional in both forms, so every link made before it
 //! existed still opens (in the normal view).
 //!
+//! A comparison of two runs of one lab has links of its own, in both forms:
+//! - full: `vs1.<A>.<B>.<step>` (A and B encoded as above), then `.b` when
+//!   B's diagram is the one shown, then the view;
+//! - short: `lab=oauth&compare=authn-vs-authz` (a lab's ready-made pair),
+//!   with the same optional `&step=N`, `&show=b` and `&view=projector`.
+//!
+//! The step is the cursor of the run shown; the other run is shown at the
+//! same moment in virtual time.
+//!
 //! Anything else is rejected with a [`PermalinkError`] a learner can read;
 //! never a panic.
 
@@ -35,9 +44,18 @@ pub enum PermalinkError {
     BadContent(String),
     Invalid(ScenarioError),
     BadStep(String),
-    UnknownPreset { lab: String, preset: String },
+    UnknownPreset {
+        lab: String,
+        preset: String,
+    },
     BadShortLink(String),
     BadView(String),
+    /// A comparison link whose two runs are of different labs.
+    CompareLabs(String, String),
+    UnknownComparison {
+        lab: String,
+        id: String,
+    },
 }
 
 impl std::fmt::Display for PermalinkError {
@@ -54,6 +72,8 @@ impl std::fmt::Display for PermalinkError {
             Self::BadStep(s) => write!(f, "the link's step \"{s}\" is not a number"),
             Self::UnknownPreset { lab, preset } => write!(f, "the {lab} lab has no scenario called \"{preset}\""),
             Self::BadView(v) => write!(f, "the link asks for a view called \"{v}\"; a link can only name \"projector\""),
+            Self::CompareLabs(a, b) => write!(f, "a comparison shows two runs of one lab, and this link names a run of \"{a}\" and one of \"{b}\""),
+            Self::UnknownComparison { lab, id } => write!(f, "the {lab} lab has no comparison called \"{id}\""),
             Self::BadShortLink(why) => write!(f, "the short link is not complete: {why} (it should look like lab=payments&preset=happy-path&step=3)"),
         }
     }
@@ -125,6 +145,32 @@ pub struct Opened {
     pub notice: Option<String>,
     /// The view the link asks for.
     pub view: View,
+    /// A comparison link's second run (B; `scenario` is A).
+    pub vs: Option<Versus>,
+}
+
+/// The second run of a comparison link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Versus {
+    pub scenario: Scenario,
+    pub preset: Option<String>,
+    /// B's diagram is the one shown (the step is B's).
+    pub shown: bool,
+    /// A notice about B's model version.
+    pub notice: Option<String>,
+}
+
+/// Encode a comparison: run `a`, run `b`, the cursor of the run shown
+/// (`b_shown`: B's) and the view.
+pub fn encode_compare(a: &Scenario, b: &Scenario, step: u32, b_shown: bool, view: View) -> String {
+    let enc = |s: &Scenario| URL_SAFE_NO_PAD.encode(serde_json::to_string(s).unwrap_or_default());
+    format!(
+        "vs{FORMAT_VERSION}.{}.{}.{step}{}{}",
+        enc(a),
+        enc(b),
+        if b_shown { ".b" } else { "" },
+        view.suffix()
+    )
 }
 
 /// Open a link of either form (a leading `#` is allowed).
@@ -132,6 +178,9 @@ pub fn open(hash: &str) -> Result<Opened, PermalinkError> {
     let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
     if hash.starts_with("lab=") {
         return open_short(hash);
+    }
+    if let Some(rest) = hash.strip_prefix("vs") {
+        return open_compare(rest);
     }
     let (scenario, step, view) = decode_in(hash)?;
     Ok(Opened {
@@ -161,7 +210,48 @@ pub fn adopt(mut scenario: Scenario, step: u32) -> Opened {
         preset,
         notice,
         view: View::Normal,
+        vs: None,
     }
+}
+
+/// A full comparison link, after its `vs`.
+fn open_compare(hash: &str) -> Result<Opened, PermalinkError> {
+    if hash.len() > 2 * MAX_LEN {
+        return Err(PermalinkError::TooLong(hash.len() + 2));
+    }
+    let mut parts = hash.splitn(3, '.');
+    let (version, a, rest) = (
+        parts.next().unwrap_or_default(),
+        parts.next().ok_or(PermalinkError::Truncated)?,
+        parts.next().ok_or(PermalinkError::Truncated)?,
+    );
+    // Each side reads as a plain link to its run: "v1.<run>.<step>[.view]".
+    let (b, tail) = rest.split_once('.').ok_or(PermalinkError::Truncated)?;
+    let (tail, shown) = match tail.split_once('.') {
+        Some((step, more)) if more == "b" || more.starts_with("b.") => {
+            (format!("{step}{}", &more[1..]), true)
+        }
+        _ => (tail.to_string(), false),
+    };
+    let (sa, step, view) = decode_in(&format!("v{version}.{a}.{tail}"))?;
+    let (sb, _, _) = decode_in(&format!("v{version}.{b}.0"))?;
+    if sa.lab != sb.lab {
+        return Err(PermalinkError::CompareLabs(
+            sa.lab.chars().take(40).collect(),
+            sb.lab.chars().take(40).collect(),
+        ));
+    }
+    let b = adopt(sb, 0);
+    Ok(Opened {
+        view,
+        vs: Some(Versus {
+            scenario: b.scenario,
+            preset: b.preset,
+            shown,
+            notice: b.notice,
+        }),
+        ..adopt(sa, step)
+    })
 }
 
 fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
@@ -169,6 +259,7 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
         return Err(PermalinkError::TooLong(hash.len()));
     }
     let (mut lab, mut preset, mut step, mut view) = (None, None, 0u32, View::Normal);
+    let (mut compare, mut shown) = (None, false);
     for part in hash.split('&') {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         match k {
@@ -180,6 +271,19 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
                     .map_err(|_| PermalinkError::BadStep(v.chars().take(12).collect()))?
             }
             "view" => view = View::parse(v)?,
+            "compare" => compare = Some(v),
+            "show" => {
+                shown = match v {
+                    "a" => false,
+                    "b" => true,
+                    _ => {
+                        return Err(PermalinkError::BadShortLink(format!(
+                            "show= names the run on screen, a or b, not \"{}\"",
+                            v.chars().take(12).collect::<String>()
+                        )))
+                    }
+                }
+            }
             other => {
                 return Err(PermalinkError::BadShortLink(format!(
                     "\"{}\" is not part of a short link",
@@ -192,6 +296,28 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
     let info = registry::lab(lab).ok_or_else(|| {
         PermalinkError::Invalid(ScenarioError::UnknownLab(lab.chars().take(40).collect()))
     })?;
+    if let Some(id) = compare {
+        let pair = info
+            .comparison(id)
+            .ok_or_else(|| PermalinkError::UnknownComparison {
+                lab: info.id.to_string(),
+                id: id.chars().take(40).collect(),
+            })?;
+        let (a, b) = ((pair.a)(), (pair.b)());
+        return Ok(Opened {
+            preset: registry::preset_matching(&a),
+            scenario: a,
+            step,
+            notice: None,
+            view,
+            vs: Some(Versus {
+                preset: registry::preset_matching(&b),
+                scenario: b,
+                shown,
+                notice: None,
+            }),
+        });
+    }
     let preset = preset.unwrap_or(info.default_preset);
     let p = info
         .preset(preset)
@@ -205,6 +331,7 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
         preset: Some(p.id.to_string()),
         notice: None,
         view,
+        vs: None,
     })
 }
 

@@ -63,6 +63,8 @@ impl Lab for OAuthLab {
                 answer_preset: "token-substitution-id-token",
                 mistake_preset: "token-substitution-access-token",
             }),
+            comparisons: presets::comparisons(),
+            compare_tables: &["Planner's session", "Calendar API calls", "Tokens (families)"],
         }
     }
 

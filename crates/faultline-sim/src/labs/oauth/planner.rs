@@ -109,7 +109,8 @@ pub const SESSION_TABLE: TableSchema = TableSchema {
 };
 
 /// The session table's rows, in order.
-const SESSION_ITEMS: [&str; 8] = [
+const SESSION_ITEMS: [&str; 9] = [
+    "signed in as",
     "state",
     "nonce",
     "code_verifier",
@@ -150,7 +151,23 @@ impl Planner {
         let held = |v: Option<&String>| v.map_or("—".to_string(), |v| clip(v, 12));
         let request = self.request.as_ref();
         let tokens = self.tokens.as_ref();
+        // Who signed in: only an ID token says (OpenID Connect); an
+        // access token lets Planner call the API for someone it cannot name.
+        let who = match tokens {
+            None => "—".to_string(),
+            Some(t) => match t.id_token.as_deref().and_then(crate::message::Jws::decode) {
+                Some(j) => match j.payload.split("\"sub\":\"").nth(1) {
+                    Some(rest) => format!(
+                        "{} (the ID token's sub)",
+                        rest.split('"').next().unwrap_or("")
+                    ),
+                    None => "—".to_string(),
+                },
+                None => "nobody known: no ID token".to_string(),
+            },
+        };
         vec![
+            who,
             held(request.map(|r| &r.state)),
             held(request.and_then(|r| r.nonce.as_ref())),
             held(self.verifier.as_ref()),

@@ -3,7 +3,7 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{ConfigField, FieldKind, LabFaultInfo, PaletteEntry, Preset};
+use crate::lab::{Comparison, ConfigField, FieldKind, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
 use crate::scenario::{ConfigValue::Bool, ConfigValue::Choice, ConfigValue::Int, Scenario};
 
@@ -539,6 +539,34 @@ pub fn palette() -> Vec<PaletteEntry> {
                     action: NetAction::Delay { ms: 45_000 },
                 }]
             },
+        },
+    ];
+    ALL.to_vec()
+}
+
+/// Ready-made comparisons: one run with one setting changed.
+pub fn comparisons() -> Vec<Comparison> {
+    const ALL: &[Comparison] = &[
+        Comparison {
+            id: "authn-vs-authz",
+            title: "Authentication vs authorization",
+            explanation: "Same seed, one setting apart. Plain OAuth (A) is authorization: Planner gets an access token and reads the calendar, but nothing tells it who signed in. OpenID Connect (B) adds authentication: an ID token for Planner whose sub names the user.",
+            a: || base().with(c::OIDC, Bool(false)),
+            b: base,
+        },
+        Comparison {
+            id: "jwt-vs-opaque",
+            title: "Revocation: JWT vs opaque token",
+            explanation: "Alice disconnects Planner while Mallory holds a copy of its access token. A JWT checked locally (A) keeps working until it expires; an opaque token the API introspects (B) is refused at once.",
+            a: revoked,
+            b: || revoked().with(c::TOKEN_CHECK, Choice("introspect".into())),
+        },
+        Comparison {
+            id: "pkce-or-not",
+            title: "A stolen code: no PKCE vs PKCE",
+            explanation: "Mallory redeems Alice's stolen code first. Without PKCE (A) she gets the tokens; with PKCE (B) she has no code_verifier and the server refuses her.",
+            a: || leaked().with(c::PKCE, Choice("off".into())),
+            b: leaked,
         },
     ];
     ALL.to_vec()

@@ -58,6 +58,8 @@ impl Lab for PaymentsLab {
             presets: presets::presets(),
             invariants: invariants::list(),
             interview: Some(presets::interview()),
+            comparisons: presets::comparisons(),
+            compare_tables: &["Card authorizations", "Client attempts"],
         }
     }
 

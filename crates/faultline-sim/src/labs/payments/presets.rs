@@ -3,7 +3,7 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{Interview, LabFaultInfo, PaletteEntry, Preset};
+use crate::lab::{Comparison, Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
 use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
 
@@ -313,5 +313,17 @@ pub fn palette() -> Vec<PaletteEntry> {
             build: |t| vec![Fault::lab(t, "client-1", "change-amount")],
         },
     ];
+    ALL.to_vec()
+}
+
+/// Ready-made comparisons: one run with one setting changed.
+pub fn comparisons() -> Vec<Comparison> {
+    const ALL: &[Comparison] = &[Comparison {
+        id: "key-or-no-key",
+        title: "No key vs an idempotency key",
+        explanation: "The same lost answer and the same retry. Without a key (A) the retry is a new payment and the card is charged twice; with one (B) the API replays the first answer and the card is charged once.",
+        a: || base().with(c::SEND_KEY, Bool(false)).fault(lose_first_answer()),
+        b: || base().with(c::SEND_KEY, Bool(true)).fault(lose_first_answer()),
+    }];
     ALL.to_vec()
 }

@@ -187,6 +187,13 @@ impl Lab for SagasLab {
             presets: presets::presets(),
             invariants: invariants::list(),
             interview: Some(presets::interview()),
+            comparisons: presets::comparisons(),
+            compare_tables: &[
+                "Orders",
+                "2PC participants",
+                "Outbox",
+                "Unsent events (dual write, in memory)",
+            ],
         }
     }
 

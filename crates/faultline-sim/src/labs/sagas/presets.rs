@@ -5,7 +5,7 @@
 use super::config as c;
 use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
-use crate::lab::{Interview, LabFaultInfo, PaletteEntry, Preset};
+use crate::lab::{Comparison, Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
 use crate::scenario::{ConfigValue, Scenario};
 
@@ -385,4 +385,32 @@ static PRESETS: [Preset; 21] = [
 
 pub fn presets() -> Vec<Preset> {
     PRESETS.to_vec()
+}
+
+/// Ready-made comparisons: one run with one setting changed.
+pub fn comparisons() -> Vec<Comparison> {
+    const ALL: &[Comparison] = &[
+        Comparison {
+            id: "saga-vs-2pc",
+            title: "Coordinator crash: saga vs two-phase commit",
+            explanation: "Two orders, one item in stock. The coordinator dies at 150 ms and is back at 5 s. The saga (A) holds no locks meanwhile: its log lets it carry on after the restart. Under two-phase commit (B) the participants that voted YES on the undecided order stay PREPARED, locks held, until the coordinator returns (the blocked column).",
+            a: || plan(&[Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)], &[(Act::Bounce("orchestrator", 4_850), 150)]),
+            b: || plan(&[TWO_PC, Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)], &[(Act::Bounce("orchestrator", 4_850), 150)]),
+        },
+        Comparison {
+            id: "outbox-vs-dual-write",
+            title: "Outbox vs dual write",
+            explanation: "Inventory crashes after committing T2. With an outbox (A) the event was committed with the change and its relay publishes it on restart; with a dual write (B) the event was only in memory, and the saga is stuck.",
+            a: || plan(&[], &[(CRASH_AFTER_COMMIT, 0)]),
+            b: || plan(&[Set::Off(c::OUTBOX)], &[(CRASH_AFTER_COMMIT, 0)]),
+        },
+        Comparison {
+            id: "idempotent-or-not",
+            title: "A duplicate: idempotent consumer or not",
+            explanation: "The broker delivers inventory's command twice. An idempotent consumer (A) finds it in its processed-message table and skips it; without one (B) it reserves a second unit.",
+            a: || plan(&[], &[(Act::Duplicate(Some("inventory")), 0)]),
+            b: || plan(&[NO_IDEMPOTENCY], &[(Act::Duplicate(Some("inventory")), 0)]),
+        },
+    ];
+    ALL.to_vec()
 }

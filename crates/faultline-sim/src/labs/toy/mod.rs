@@ -222,6 +222,8 @@ impl Lab for ToyLab {
                 not_checked: always,
             }],
             interview: None,
+            comparisons: Vec::new(),
+            compare_tables: &[],
         }
     }
 

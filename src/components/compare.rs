@@ -1,0 +1,353 @@
+//! Two runs of one lab side by side: the picker that starts a comparison
+//! (a lab's ready-made pairs, another scenario, or this run with one
+//! setting changed) and, while comparing, a summary of both at the same
+//! moment in virtual time (what differs, what each is doing, messages,
+//! broken invariants, how each ends, the tables that tell them apart) with
+//! a toggle between the two diagrams. The rest of the page shows the run
+//! whose diagram is on screen.
+
+use crate::state::{Action, AppState, Compare};
+use faultline_sim::lab::{ConfigField, FieldKind, LabInfo};
+use faultline_sim::scenario::{Config, ConfigValue, Scenario};
+use faultline_sim::trace::{Fate, Table};
+use faultline_sim::Run;
+use yew::prelude::*;
+
+/// A setting's value as the config panel would show it.
+fn setting_text(f: &ConfigField, config: &Config) -> String {
+    match (f.kind, config.get(f.key)) {
+        (FieldKind::Toggle { .. }, Some(ConfigValue::Bool(b))) => on_off(*b),
+        (FieldKind::Toggle { default }, _) => on_off(default),
+        (FieldKind::Number { unit, .. }, Some(ConfigValue::Int(v))) => format!("{v} {unit}"),
+        (FieldKind::Number { default, unit, .. }, _) => format!("{default} {unit}"),
+        (FieldKind::Choice { options, .. }, _) => {
+            let v = faultline_sim::lab::choice_of(std::slice::from_ref(f), config, f.key);
+            options
+                .iter()
+                .find(|(o, _)| *o == v)
+                .map_or(v, |(_, label)| label)
+                .to_string()
+        }
+    }
+}
+
+fn on_off(b: bool) -> String {
+    if b { "on" } else { "off" }.into()
+}
+
+/// The settings on which two runs differ: (label, A's value, B's value).
+pub fn differences(
+    info: &LabInfo,
+    a: &Scenario,
+    b: &Scenario,
+) -> Vec<(&'static str, String, String)> {
+    info.config
+        .iter()
+        .filter_map(|f| {
+            let (x, y) = (setting_text(f, &a.config), setting_text(f, &b.config));
+            (x != y).then_some((f.label, x, y))
+        })
+        .collect()
+}
+
+/// What one side of a comparison shows at virtual time `t`.
+pub struct Side<'a> {
+    pub run: &'a Run,
+    pub scenario: &'a Scenario,
+    pub preset: Option<&'a str>,
+    pub step: u32,
+}
+
+impl Side<'_> {
+    fn title(&self, info: &LabInfo) -> String {
+        self.preset
+            .and_then(|id| info.preset(id))
+            .map_or_else(|| "Your scenario".to_string(), |p| p.title.to_string())
+    }
+
+    /// Messages sent up to `t`, and how many of them were lost.
+    fn messages(&self, t: u64) -> String {
+        let sent = self.run.flights.iter().filter(|f| f.sent_at <= t);
+        let (n, lost) = sent.fold((0, 0), |(n, lost), f| {
+            (
+                n + 1,
+                lost + usize::from(f.fate == Fate::Dropped && f.arrives_at <= t),
+            )
+        });
+        match lost {
+            0 => format!("{n}"),
+            _ => format!("{n} ({lost} lost)"),
+        }
+    }
+
+    fn broken(&self) -> Html {
+        let broken: Vec<_> = self
+            .run
+            .violations
+            .iter()
+            .filter(|v| v.step <= self.step)
+            .collect();
+        if broken.is_empty() {
+            return html! { <span class="ok">{ "✓ none so far" }</span> };
+        }
+        html! { <ul class="broken">{ for broken.iter().map(|v| html! { <li>{ "✗ " }{ &v.message }</li> }) }</ul> }
+    }
+
+    fn now(&self) -> String {
+        let step = &self.run.steps[self.step as usize];
+        format!(
+            "step {} of {}: {}",
+            self.step,
+            self.run.steps.len() - 1,
+            self.run.summary(step)
+        )
+    }
+
+    fn end(&self, t: u64) -> String {
+        let end = self.run.end_time();
+        let when = if end <= t { "" } else { " (later)" };
+        format!("{} At {} ms{when}.", self.run.end.message(), end)
+    }
+}
+
+#[derive(Clone)]
+pub struct Props<'a> {
+    pub state: &'a AppState,
+    pub compare: &'a Compare,
+    pub info: &'a LabInfo,
+    pub on: Callback<Action>,
+}
+
+/// The ready-made pair (of `info`) these two runs are, if any.
+fn pair<'i>(
+    info: &'i LabInfo,
+    a: &Scenario,
+    b: &Scenario,
+) -> Option<&'i faultline_sim::lab::Comparison> {
+    info.comparisons
+        .iter()
+        .find(|c| (c.a)() == *a && (c.b)() == *b)
+}
+
+/// The comparison panel: both runs at the playhead's moment.
+pub fn compare_panel(p: &Props) -> Html {
+    let (s, c, info) = (p.state, p.compare, p.info);
+    let t = s.playhead as u64;
+    let shown = Side {
+        run: &s.run,
+        scenario: &s.scenario,
+        preset: s.preset.as_deref(),
+        step: s.cursor,
+    };
+    let other = Side {
+        run: &c.run,
+        scenario: &c.scenario,
+        preset: c.preset.as_deref(),
+        step: c.run.step_at_time(t),
+    };
+    let (a, b) = if c.shown_b {
+        (other, shown)
+    } else {
+        (shown, other)
+    };
+    let explanation = pair(info, a.scenario, b.scenario).map_or(
+        "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
+        |pair| pair.explanation,
+    );
+    let row = |what: &str, x: Html, y: Html| {
+        html! { <tr><th scope="row">{ what.to_string() }</th><td>{ x }</td><td>{ y }</td></tr> }
+    };
+    let text = |v: String| html! { { v } };
+    let diffs = differences(info, a.scenario, b.scenario);
+    let diff_rows = if diffs.is_empty() {
+        row("Settings", text("the same".into()), text("the same".into()))
+    } else {
+        diffs
+            .into_iter()
+            .map(|(label, x, y)| row(label, text(x), text(y)))
+            .collect::<Html>()
+    };
+    let same = |x: bool| if x { " (the same)" } else { " (different)" };
+    let seeds = same(a.scenario.seed == b.scenario.seed);
+    let plans =
+        same(a.scenario.faults == b.scenario.faults && a.scenario.random == b.scenario.random);
+    let faults = |x: &Side| format!("{} faults{plans}", x.scenario.faults.len());
+    let side_button = |is_b: bool, label: &str, title: String| {
+        let on_screen = is_b == c.shown_b;
+        let onclick = p.on.reform(move |_| Action::SwapSides);
+        html! {
+            <button id={if is_b { "compare-b" } else { "compare-a" }} aria-pressed={on_screen.to_string()} disabled={on_screen} {onclick}>
+                { format!("{label}: {title}") }
+            </button>
+        }
+    };
+    let titles = (a.title(info), b.title(info));
+    let tables = info.compare_tables.iter().filter_map(|name| {
+        let pick = |x: &Side| {
+            x.run
+                .tables_at(x.step)
+                .into_iter()
+                .find(|tb| tb.title == *name)
+        };
+        let (ta, tb) = (pick(&a), pick(&b));
+        if ta.as_ref().is_none_or(|x| x.rows.is_empty())
+            && tb.as_ref().is_none_or(|x| x.rows.is_empty())
+        {
+            return None;
+        }
+        Some(html! {
+            <section class="compare-table">
+                <h3>{ *name }</h3>
+                <div class="side-by-side">
+                    { small_table("A", ta) }
+                    { small_table("B", tb) }
+                </div>
+            </section>
+        })
+    });
+    html! {
+        <section class="panel compare" id="compare" aria-labelledby="compare-h">
+            <h2 id="compare-h">{ "Comparing two runs" }</h2>
+            <p class="hint" id="compare-explanation">{ explanation }</p>
+            <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)">
+                { side_button(false, "A", titles.0.clone()) }
+                { side_button(true, "B", titles.1.clone()) }
+                <button id="compare-end" class="link" onclick={p.on.reform(|_| Action::EndCompare)}>{ "End the comparison" }</button>
+            </div>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Both runs at this moment (scrollable)">
+                <table id="compare-summary">
+                    <thead><tr>
+                        <th scope="col">{ format!("At {t} ms") }</th>
+                        <th scope="col">{ format!("A · {}", titles.0) }</th>
+                        <th scope="col">{ format!("B · {}", titles.1) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { diff_rows }
+                        { row("Seed", text(format!("{}{seeds}", a.scenario.seed)), text(format!("{}{seeds}", b.scenario.seed))) }
+                        { row("Fault plan", text(faults(&a)), text(faults(&b))) }
+                        { row("Now", text(a.now()), text(b.now())) }
+                        { row("Messages sent", text(a.messages(t)), text(b.messages(t))) }
+                        { row("Invariants broken", a.broken(), b.broken()) }
+                        { row("How it ends", text(a.end(t)), text(b.end(t))) }
+                    </tbody>
+                </table>
+            </div>
+            { for tables }
+        </section>
+    }
+}
+
+fn small_table(side: &str, table: Option<Table>) -> Html {
+    let Some(t) = table else {
+        return html! { <p class="hint">{ format!("{side}: no such table in this run.") }</p> };
+    };
+    html! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{} in run {side} (scrollable)", t.title)}>
+            <table data-compare-table={format!("{side}:{}", t.title)}>
+                <caption>{ format!("Run {side}") }</caption>
+                <thead><tr>{ for t.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
+                <tbody>
+                    if t.rows.is_empty() {
+                        <tr class="empty"><td colspan={t.columns.len().to_string()}>{ "(empty)" }</td></tr>
+                    }
+                    { for t.rows.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr> }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The choices of the "compare with" menu: this run with one setting
+/// changed, or another scenario of the lab.
+pub fn choices(info: &LabInfo, current: &Scenario) -> Vec<(String, Scenario)> {
+    let mut out = Vec::new();
+    for f in &info.config {
+        let mut with = |value: ConfigValue, text: &str| {
+            let mut next = current.clone();
+            next.config.insert(f.key.to_string(), value);
+            out.push((format!("This run with {}: {text}", f.label), next));
+        };
+        match f.kind {
+            FieldKind::Toggle { .. } => {
+                let now = setting_text(f, &current.config) == "on";
+                with(ConfigValue::Bool(!now), &on_off(!now));
+            }
+            FieldKind::Choice { options, .. } => {
+                let now =
+                    faultline_sim::lab::choice_of(std::slice::from_ref(f), &current.config, f.key);
+                for (v, label) in options.iter().filter(|(v, _)| *v != now) {
+                    with(ConfigValue::Choice(v.to_string()), label);
+                }
+            }
+            FieldKind::Number { .. } => {}
+        }
+    }
+    for pr in &info.presets {
+        let scenario = (pr.scenario)();
+        if scenario != *current {
+            out.push((format!("Scenario: {}", pr.title), scenario));
+        }
+    }
+    out
+}
+
+/// The picker that starts a comparison (when not comparing).
+pub fn compare_picker(info: &LabInfo, current: &Scenario, on: &Callback<Action>) -> Html {
+    let pairs = info.comparisons.iter().map(|pair| {
+        let (a, b) = (pair.a, pair.b);
+        let on = on.clone();
+        let onclick = Callback::from(move |_| {
+            let (a, b) = (a(), b());
+            let preset = |s: &Scenario| faultline_sim::registry::preset_matching(s);
+            on.emit(Action::Load {
+                preset: preset(&a),
+                scenario: a,
+                cursor: 0,
+                notice: None,
+            });
+            on.emit(Action::Compare {
+                preset: preset(&b),
+                scenario: b,
+            });
+        });
+        html! {
+            <li><button class="compare-pair" data-compare={pair.id} title={pair.explanation} {onclick}>{ pair.title }</button></li>
+        }
+    });
+    let select = NodeRef::default();
+    let options: Vec<(String, Scenario)> = choices(info, current);
+    let labels: Html = options
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| html! { <option value={i.to_string()}>{ label.clone() }</option> })
+        .collect();
+    let start = {
+        let (select, on) = (select.clone(), on.clone());
+        Callback::from(move |_| {
+            let chosen = select
+                .cast::<web_sys::HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<usize>().ok())
+                .and_then(|i| options.get(i).cloned());
+            if let Some((_, scenario)) = chosen {
+                on.emit(Action::Compare {
+                    preset: faultline_sim::registry::preset_matching(&scenario),
+                    scenario,
+                });
+            }
+        })
+    };
+    html! {
+        <section class="panel compare-start" aria-labelledby="compare-start-h">
+            <h2 id="compare-start-h">{ "Compare two runs" }</h2>
+            if !info.comparisons.is_empty() {
+                <ul class="compare-pairs">{ for pairs }</ul>
+            }
+            <div class="share-row">
+                <label for="compare-with">{ "Compare this run with" }</label>
+                <select id="compare-with" ref={select}>{ labels }</select>
+                <button id="compare-start" onclick={start}>{ "Compare" }</button>
+            </div>
+            <p class="hint">{ "Both runs play on one clock; a button (or B) swaps which diagram is on screen, and the link below opens the comparison." }</p>
+        </section>
+    }
+}
