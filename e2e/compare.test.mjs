@@ -31,7 +31,7 @@ async function summaryRow(page, what) {
 /** Rows of a table the comparison shows for run `side` ("A" or "B"). */
 const sideRows = (page, side, title) =>
   page
-    .locator(`table[data-compare-table="${side}:${title}"] tbody tr:not(.empty)`)
+    .locator(`table[data-table="${side} · ${title}"] tbody tr:not(.empty)`)
     .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
 
 /** Which run's diagram is on screen ("A" or "B"). */

@@ -195,14 +195,25 @@ pub fn compare_panel(p: &Props) -> Html {
         {
             return None;
         }
+        // Each side as the data panel draws it, titled "A · …" / "B · …".
+        let side = |label: &str, t: Option<Table>| {
+            let tables = t
+                .map(|t| Table {
+                    title: format!("{label} · {}", t.title),
+                    ..t
+                })
+                .into_iter()
+                .collect();
+            super::tables::data_tables(&super::tables::Props {
+                tables,
+                changed: Vec::new(),
+            })
+        };
         Some(html! {
-            <section class="compare-table">
-                <h3>{ *name }</h3>
-                <div class="side-by-side">
-                    { small_table("A", ta) }
-                    { small_table("B", tb) }
-                </div>
-            </section>
+            <div class="side-by-side compare-table">
+                { side("A", ta) }
+                { side("B", tb) }
+            </div>
         })
     });
     html! {
@@ -234,26 +245,6 @@ pub fn compare_panel(p: &Props) -> Html {
             </div>
             { for tables }
         </section>
-    }
-}
-
-fn small_table(side: &str, table: Option<Table>) -> Html {
-    let Some(t) = table else {
-        return html! { <p class="hint">{ format!("{side}: no such table in this run.") }</p> };
-    };
-    html! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{} in run {side} (scrollable)", t.title)}>
-            <table data-compare-table={format!("{side}:{}", t.title)}>
-                <caption>{ format!("Run {side}") }</caption>
-                <thead><tr>{ for t.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
-                <tbody>
-                    if t.rows.is_empty() {
-                        <tr class="empty"><td colspan={t.columns.len().to_string()}>{ "(empty)" }</td></tr>
-                    }
-                    { for t.rows.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ c }</td> }) }</tr> }) }
-                </tbody>
-            </table>
-        </div>
     }
 }
 
