@@ -104,9 +104,10 @@ impl Side<'_> {
     }
 
     fn end(&self, t: u64) -> String {
-        let end = self.run.end_time();
-        let when = if end <= t { "" } else { " (later)" };
-        format!("{} At {} ms{when}.", self.run.end.message(), end)
+        match self.run.end_time() {
+            end if end > t => format!("Still running: it ends at {end} ms."),
+            end => format!("{} (At {end} ms.)", self.run.end.message()),
+        }
     }
 }
 
@@ -116,6 +117,9 @@ pub struct Props<'a> {
     pub compare: &'a Compare,
     pub info: &'a LabInfo,
     pub on: Callback<Action>,
+    /// The summary (below the diagram); else the bar above the controls
+    /// that says what is compared and swaps the diagrams.
+    pub summary: bool,
 }
 
 /// The ready-made pair (of `info`) these two runs are, if any.
@@ -129,7 +133,8 @@ fn pair<'i>(
         .find(|c| (c.a)() == *a && (c.b)() == *b)
 }
 
-/// The comparison panel: both runs at the playhead's moment.
+/// The comparison's bar (which diagram is on screen, what the pair shows)
+/// or its summary: both runs at the playhead's moment.
 pub fn compare_panel(p: &Props) -> Html {
     let (s, c, info) = (p.state, p.compare, p.info);
     let t = s.playhead as u64;
@@ -216,15 +221,25 @@ pub fn compare_panel(p: &Props) -> Html {
             </div>
         })
     });
+    let buttons = html! {
+        <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)">
+            { side_button(false, "A", titles.0.clone()) }
+            { side_button(true, "B", titles.1.clone()) }
+            <button id="compare-end" class="link" onclick={p.on.reform(|_| Action::EndCompare)}>{ "End the comparison" }</button>
+        </div>
+    };
+    if !p.summary {
+        return html! {
+            <section class="panel compare-bar" aria-labelledby="compare-bar-h">
+                <h2 id="compare-bar-h" class="visually-hidden">{ "Two runs compared" }</h2>
+                { buttons }
+                <p class="hint" id="compare-explanation">{ explanation }</p>
+            </section>
+        };
+    }
     html! {
         <section class="panel compare" id="compare" aria-labelledby="compare-h">
-            <h2 id="compare-h">{ "Comparing two runs" }</h2>
-            <p class="hint" id="compare-explanation">{ explanation }</p>
-            <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)">
-                { side_button(false, "A", titles.0.clone()) }
-                { side_button(true, "B", titles.1.clone()) }
-                <button id="compare-end" class="link" onclick={p.on.reform(|_| Action::EndCompare)}>{ "End the comparison" }</button>
-            </div>
+            <h2 id="compare-h">{ "Both runs at this moment" }</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Both runs at this moment (scrollable)">
                 <table id="compare-summary">
                     <thead><tr>

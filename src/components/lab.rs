@@ -192,7 +192,7 @@ pub fn LabView(p: &Props) -> Html {
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
             </nav>
             if let Some(c) = s.compare.as_deref() {
-                { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone() }) }
+                { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: false }) }
             }
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest }) }
             <div class="stage">
@@ -209,6 +209,9 @@ pub fn LabView(p: &Props) -> Html {
                     { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
                 </div>
             </div>
+            if let Some(c) = s.compare.as_deref() {
+                { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: true }) }
+            }
             <section class="panel machines" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>
                 <div class="machine-grid">{ for machines }</div>

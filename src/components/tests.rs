@@ -289,14 +289,24 @@ fn comparison_summary_shows_both_runs_at_one_moment() {
             compare: p.state.compare.as_deref().unwrap(),
             info: &info,
             on: Callback::noop(),
+            summary: p.summary,
         })
     }
     #[derive(Properties, PartialEq)]
     struct PanelProps {
         state: Rc<AppState>,
+        summary: bool,
     }
-    let html = render::<Panel>(PanelProps { state: s.clone() });
-    assert!(html.contains(pair.explanation), "the pair's explanation");
+    let bar = render::<Panel>(PanelProps {
+        state: s.clone(),
+        summary: false,
+    });
+    assert!(bar.contains(pair.explanation), "the pair's explanation");
+    assert!(bar.contains(r#"aria-pressed="true""#));
+    let html = render::<Panel>(PanelProps {
+        state: s.clone(),
+        summary: true,
+    });
     assert!(html.contains("A · Plain OAuth: access without identity"));
     assert!(html.contains("B · Happy path"), "{html}");
     assert!(
@@ -313,5 +323,4 @@ fn comparison_summary_shows_both_runs_at_one_moment() {
         "same seed"
     );
     assert!(html.contains("✓ none so far"));
-    assert!(html.contains(r#"aria-pressed="true""#));
 }
