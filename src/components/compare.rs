@@ -135,6 +135,8 @@ fn pair<'i>(
 
 /// The comparison's bar (which diagram is on screen, what the pair shows)
 /// or its summary: both runs at the playhead's moment.
+// Not inlined: the lab view calls it twice (bar and summary).
+#[inline(never)]
 pub fn compare_panel(p: &Props) -> Html {
     let (s, c, info) = (p.state, p.compare, p.info);
     let t = s.playhead as u64;
@@ -298,6 +300,7 @@ pub fn choices(info: &LabInfo, current: &Scenario) -> Vec<(String, Scenario)> {
 }
 
 /// The picker that starts a comparison (when not comparing).
+#[inline(never)]
 pub fn compare_picker(info: &LabInfo, current: &Scenario, on: &Callback<Action>) -> Html {
     let pairs = info.comparisons.iter().map(|pair| {
         let (a, b) = (pair.a, pair.b);
