@@ -203,6 +203,7 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
                 <div class="side">
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
+                    { super::figures::figures_panel(&(info.figures)(run, cursor)) }
                     { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
                 </div>
             </div>

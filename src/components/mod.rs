@@ -3,6 +3,7 @@
 pub mod config;
 pub mod controls;
 pub mod faults;
+pub mod figures;
 pub mod help;
 pub mod inspector;
 pub mod instances;

@@ -11,6 +11,7 @@
 
 pub mod broker;
 pub mod config;
+mod figures;
 pub mod invariants;
 pub mod msg;
 pub mod orchestrator;
@@ -187,6 +188,7 @@ impl Lab for SagasLab {
             presets: presets::presets(),
             invariants: invariants::list(),
             interview: Some(presets::interview()),
+            figures: figures::two_phase,
         }
     }
 
