@@ -357,7 +357,10 @@ fn two_pc_figures_show_who_is_blocked_and_for_how_long() {
     for p in ["order · o1", "inventory · o1", "payment · o1"] {
         assert!(before[0].1.contains(p), "{p} blocked: {}", before[0].1);
     }
-    assert_eq!(before[1], ("Waiting for a lock", "1: inventory · o2".into()));
+    assert_eq!(
+        before[1],
+        ("Waiting for a lock", "1: inventory · o2".into())
+    );
     // At the end every lock is released and the blocked time is counted:
     // each of o1's three participants waited about 5 s for the coordinator.
     let end = figures(&r, r.steps.len() as u32 - 1);
@@ -365,7 +368,11 @@ fn two_pc_figures_show_who_is_blocked_and_for_how_long() {
     assert_eq!(end[1].1, "none");
     let secs = |v: &str| v.trim_end_matches(" s").parse::<f64>().unwrap();
     assert!(secs(&end[2].1) > 3.0 * 4.9, "time blocked {}", end[2].1);
-    assert!((4.9..5.1).contains(&secs(&end[3].1)), "longest {}", end[3].1);
+    assert!(
+        (4.9..5.1).contains(&secs(&end[3].1)),
+        "longest {}",
+        end[3].1
+    );
     // A saga holds no locks across services: no figures to show.
     assert!(figures(&run("payment-declined"), 5).is_empty());
 }
