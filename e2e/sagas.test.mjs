@@ -273,6 +273,14 @@ describe('Sagas lab', { skip: !SHIPPED && 'the Sagas lab is not in this build (i
         `time blocked grows with the outage: ${early['Time blocked so far (all participants)']} then ${blocked['Time blocked so far (all participants)']}`,
       );
       assert.ok(ms(blocked['Longest block']) >= 4900, `longest block ${blocked['Longest block']}`);
+      // Each participant has its own machine panel, stuck before a decision.
+      const panels = await page.locator('figure.machine[data-machine="2PC participant"] figcaption').allTextContents();
+      assert.deepEqual(
+        panels.map((t) => t.replace(/ \(.*/, '')),
+        ['Order service', 'Inventory service', 'Payment service'],
+        `participant panels: ${panels.join(' | ')}`,
+      );
+      for (const t of panels) assert.match(t, /: (PREPARED|WAITING)$/, t);
       // The coordinator presumes abort; the locks are released at last.
       await seekEnd(page);
       const end = await figures(page);
