@@ -80,7 +80,42 @@ pub fn parse_run_file(text: &str) -> Result<Opened, String> {
     let FileScenario { scenario } =
         serde_json::from_str(text).map_err(|e| format!("its scenario is damaged ({e})"))?;
     permalink::check(&scenario).map_err(|e| format!("its scenario cannot be played: {e}"))?;
-    Ok(permalink::adopt(scenario, head.cursor))
+    let mut opened = permalink::adopt(scenario, head.cursor);
+    // The trace is never read back, but a file whose trace is not what its
+    // scenario produces (a row edited by hand) says so, rather than
+    // quietly showing something else. Only for the current model: an
+    // older one has its notice already.
+    if opened.notice.is_none() {
+        if let Ok(run) = faultline_sim::simulate(&opened.scenario) {
+            let ours = run_file(&run, head.cursor);
+            if let Some(at) = first_difference(text.trim_end(), &ours) {
+                opened.notice = Some(trace_differs(text, at));
+            }
+        }
+    }
+    Ok(opened)
+}
+
+/// Where two texts first differ, if they do.
+fn first_difference(a: &str, b: &str) -> Option<usize> {
+    let same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    (same < a.len().max(b.len())).then_some(same)
+}
+
+/// The notice for a file whose trace differs from its scenario's run at
+/// byte `at`, naming the table the difference is in, if it is in one.
+fn trace_differs(text: &str, at: usize) -> String {
+    const TABLE: &str = "\"table\":\"";
+    let table = text
+        .get(..at)
+        .and_then(|head| head.rfind(TABLE))
+        .and_then(|i| text.get(i + TABLE.len()..))
+        .and_then(|rest| rest.split('"').next())
+        .filter(|t| !t.is_empty() && t.len() <= 60);
+    let place = table.map_or(String::new(), |t| format!(" (first in the \"{t}\" table)"));
+    format!(
+        "Its trace is not the one its scenario produces{place}: the file was changed after it was saved, or saved by another version of Faultline. The run shown is the one its scenario produces."
+    )
 }
 
 /// Make the diagram's SVG readable outside the page: embed the colours
@@ -178,5 +213,33 @@ mod tests {
             let err = parse_run_file(text).unwrap_err();
             assert!(err.contains(expect), "{text}: {err}");
         }
+    }
+
+    /// Every lab's presets: a run file with one cell of its last table row
+    /// changed by hand (a saga log entry, a charge, a token) still opens
+    /// its scenario's run, with a notice naming the table that differs.
+    #[test]
+    fn a_hand_edited_table_row_is_named_in_a_notice() {
+        let mut edited = 0;
+        for lab in faultline_sim::labs() {
+            for p in &lab.presets {
+                let run = faultline_sim::simulate(&(p.scenario)()).unwrap();
+                let Some(row) = run.row_log.last() else {
+                    continue;
+                };
+                let text = run_file(&run, 2);
+                let cell = format!("\"cells\":[\"{}\"", row.key());
+                let at = text.rfind(&cell).expect("the last row is in the file");
+                let mut tampered = text.clone();
+                tampered.insert_str(at + cell.len() - 1, "edited ");
+                let opened = parse_run_file(&tampered).unwrap();
+                assert_eq!(opened.scenario, (p.scenario)(), "{}/{}", lab.id, p.id);
+                let notice = opened.notice.unwrap_or_default();
+                let table = format!("\"{}\" table", row.table);
+                assert!(notice.contains(&table), "{}/{}: {notice}", lab.id, p.id);
+                edited += 1;
+            }
+        }
+        assert!(edited > 10, "{edited} files edited");
     }
 }

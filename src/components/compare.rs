@@ -189,6 +189,26 @@ pub fn compare_panel(p: &Props) -> Html {
         }
     };
     let titles = (a.title(info), b.title(info));
+    // The lab's figures (a 2PC's time blocked…), a row each, "—" where a
+    // run has none.
+    let (fa, fb) = ((info.figures)(a.run, a.step), (info.figures)(b.run, b.step));
+    let mut labels: Vec<&str> = fa.iter().map(|f| f.label).collect();
+    labels.extend(
+        fb.iter()
+            .map(|f| f.label)
+            .filter(|l| !fa.iter().any(|f| f.label == *l)),
+    );
+    let value = |fs: &[faultline_sim::lab::Figure], l: &str| {
+        text(
+            fs.iter()
+                .find(|f| f.label == l)
+                .map_or_else(|| "—".to_string(), |f| f.value.clone()),
+        )
+    };
+    let figure_rows: Html = labels
+        .into_iter()
+        .map(|l| row(l, value(&fa, l), value(&fb, l)))
+        .collect();
     let tables = info.compare_tables.iter().filter_map(|name| {
         let pick = |x: &Side| {
             x.run
@@ -256,6 +276,7 @@ pub fn compare_panel(p: &Props) -> Html {
                         { row("Now", text(a.now()), text(b.now())) }
                         { row("Messages sent", text(a.messages(t)), text(b.messages(t))) }
                         { row("Invariants broken", a.broken(), b.broken()) }
+                        { figure_rows }
                         { row("How it ends", text(a.end(t)), text(b.end(t))) }
                     </tbody>
                 </table>

@@ -82,10 +82,12 @@ pub fn LabView(p: &Props) -> Html {
     });
 
     // One panel per distinct machine; several clients share the first
-    // client's. An actor that runs many instances gets a picker.
+    // client's. An actor that runs many instances gets a picker, and a
+    // panel of its own even when another actor runs the same machine
+    // (each service of a two-phase commit is a participant).
     let mut seen: Vec<&str> = Vec::new();
     let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
-        if seen.contains(&a.machine.name) {
+        if seen.contains(&a.machine.name) && a.instances.is_none() {
             return None;
         }
         seen.push(a.machine.name);
@@ -206,6 +208,7 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
                 <div class="side">
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
+                    { super::figures::figures_panel(&(info.figures)(run, cursor)) }
                     { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
                 </div>
             </div>

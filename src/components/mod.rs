@@ -4,6 +4,7 @@ pub mod compare;
 pub mod config;
 pub mod controls;
 pub mod faults;
+pub mod figures;
 pub mod help;
 pub mod inspector;
 pub mod instances;

@@ -413,3 +413,34 @@ fn the_partition_button_cuts_the_network_and_the_diagram_shows_it() {
         "{plan}"
     );
 }
+
+#[test]
+fn every_actor_with_many_instances_has_a_machine_panel_and_picker_of_its_own() {
+    let mut pickers = 0;
+    for info in faultline_sim::labs() {
+        for p in &info.presets {
+            let state = Rc::new(AppState::new()).reduce(Action::Load {
+                scenario: (p.scenario)(),
+                cursor: 0,
+                preset: None,
+                notice: None,
+            });
+            let last = state.last_step();
+            let state = state.reduce(Action::Seek(last));
+            let html = lab_view(state.clone());
+            for (lane, a) in state.run.actors.iter().enumerate() {
+                if a.instances.is_some() {
+                    assert!(
+                        html.contains(&format!("id=\"instances-{lane}\"")),
+                        "{}/{}: {} has no picker of its own",
+                        info.id,
+                        p.id,
+                        a.title
+                    );
+                    pickers += 1;
+                }
+            }
+        }
+    }
+    assert!(pickers > 0);
+}

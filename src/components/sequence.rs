@@ -362,9 +362,13 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             fl.duplicate_of.map(|_| "duplicate"),
             marked.map(|(class, _)| class)
         );
-        let label = match marked {
-            Some((_, glyph)) => format!("{glyph} {}", fl.label()),
-            None => fl.label(),
+        // A lab's tag for the message ("pivot") leads its label, in
+        // brackets, so shortening the label keeps it.
+        let tag = fl.tag().map(|t| format!("[{t}] "));
+        let label = match (marked, &tag) {
+            (Some((_, glyph)), _) => format!("{glyph} {}{}", tag.as_deref().unwrap_or(""), fl.label()),
+            (None, Some(t)) => format!("{t}{}", fl.label()),
+            (None, None) => fl.label(),
         };
         // Who sent it and to whom, by name: on a shared lane ("Client ×12")
         // the arrow alone does not say which client.
@@ -384,6 +388,18 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             .collect();
         let at = board.place(&label, &spots);
         let (head, tail) = label.split_at(at.shown);
+        // The tag, where it shows, in a style of its own.
+        let (lead, head) = match &tag {
+            Some(t) => match head.find(t.as_str()) {
+                Some(i) => {
+                    let (before, rest) = head.split_at(i);
+                    let (t, rest) = rest.split_at(t.len());
+                    (html! { <>{ before }<tspan class="step-tag">{ t }</tspan></> }, rest)
+                }
+                _ => (Html::default(), head),
+            },
+            None => (Html::default(), head),
+        };
         html! {
             <g class={class} data-flight={fl.id.to_string()}>
                 <title>{ tooltip }</title>
@@ -400,7 +416,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 if fl.fate == Fate::ReceiverDown && arrived {
                     <text x={f(x2)} y={f(y2 + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
                 }
-                <text x={f(at.x)} y={f(at.y)} class={classes!("flight-label", (!tail.is_empty()).then_some("cut"))}>{ head }<tspan class="rest">{ tail }</tspan></text>
+                <text x={f(at.x)} y={f(at.y)} class={classes!("flight-label", (!tail.is_empty()).then_some("cut"))}>{ lead }{ head }<tspan class="rest">{ tail }</tspan></text>
             </g>
         }
     }).collect::<Html>();

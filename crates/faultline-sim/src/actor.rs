@@ -75,6 +75,11 @@ pub trait LabMsg: Clone + 'static {
     fn focus(&self) -> &'static [&'static str] {
         &[]
     }
+    /// A word the diagram draws before the arrow's label, for what the
+    /// message stands for in the lesson (a saga step's kind: "pivot").
+    fn tag(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// What an actor asks the engine to do.

@@ -5,7 +5,7 @@
 use crate::actor::Actor;
 use crate::fault::Fault;
 use crate::scenario::{Config, ConfigValue, Scenario, ScenarioError};
-use crate::trace::{Flight, Step, Violation};
+use crate::trace::{Flight, Run, Step, Violation};
 use serde::Serialize;
 
 /// One setting in the config panel.
@@ -123,6 +123,20 @@ pub struct Comparison {
     pub b: fn() -> Scenario,
 }
 
+/// A figure a lab derives from its run at a step, shown beside the
+/// narration ("Time blocked so far: 4.950 s"): the view draws any lab's
+/// figures as label and value, without knowing what they measure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// For labs with no figures to show.
+pub fn no_figures(_: &Run, _: u32) -> Vec<Figure> {
+    Vec::new()
+}
+
 /// What the UI needs to know about a lab.
 #[derive(Clone, Debug, Serialize)]
 pub struct LabInfo {
@@ -147,6 +161,9 @@ pub struct LabInfo {
     /// Tables a comparison shows side by side (by title): the ones that
     /// tell two runs apart.
     pub compare_tables: &'static [&'static str],
+    /// Figures derived from a run at a step (empty when there are none).
+    #[serde(skip)]
+    pub figures: fn(&Run, u32) -> Vec<Figure>,
 }
 
 impl LabInfo {

@@ -90,6 +90,8 @@ pub trait MessageLog {
     fn message(&self, index: u32) -> Message;
     /// Its short arrow label ("POST /v1/charges #2").
     fn label(&self, index: u32) -> String;
+    /// Its tag, drawn before the label (`LabMsg::tag`).
+    fn tag(&self, index: u32) -> Option<&'static str>;
 }
 
 impl LazyMessage {
@@ -110,6 +112,11 @@ impl LazyMessage {
         self.0
             .as_ref()
             .map_or_else(String::new, |(log, i)| log.label(*i))
+    }
+
+    /// Its tag (none in lean runs).
+    pub fn tag(&self) -> Option<&'static str> {
+        self.0.as_ref().and_then(|(log, i)| log.tag(*i))
     }
 }
 
@@ -175,6 +182,11 @@ impl Flight {
     /// (empty in lean runs).
     pub fn label(&self) -> String {
         self.message.label()
+    }
+
+    /// A word drawn before its label ("pivot"), if its lab gives one.
+    pub fn tag(&self) -> Option<&'static str> {
+        self.message.tag()
     }
 }
 

@@ -335,6 +335,86 @@ fn two_pc_coordinator_crash_blocks_participants_with_locks_held() {
     );
 }
 
+/// The lab's figures at a step, as (label, value).
+fn figures(run: &Run, at: u32) -> Vec<(&'static str, String)> {
+    let info = lab("sagas").unwrap();
+    (info.figures)(run, at)
+        .into_iter()
+        .map(|f| (f.label, f.value))
+        .collect()
+}
+
+#[test]
+fn two_pc_figures_show_who_is_blocked_and_for_how_long() {
+    let r = run("2pc-coordinator-crash");
+    let restart = r
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Restart)
+        .unwrap() as u32;
+    let before = figures(&r, restart - 1);
+    assert_eq!(before[0].0, "Blocked now, lock held");
+    for p in ["order · o1", "inventory · o1", "payment · o1"] {
+        assert!(before[0].1.contains(p), "{p} blocked: {}", before[0].1);
+    }
+    assert_eq!(
+        before[1],
+        ("Waiting for a lock", "1: inventory · o2".into())
+    );
+    // At the end every lock is released and the blocked time is counted:
+    // each of o1's three participants waited about 5 s for the coordinator.
+    let end = figures(&r, r.steps.len() as u32 - 1);
+    assert_eq!(end[0].1, "none");
+    assert_eq!(end[1].1, "none");
+    let secs = |v: &str| v.trim_end_matches(" s").parse::<f64>().unwrap();
+    assert!(secs(&end[2].1) > 3.0 * 4.9, "time blocked {}", end[2].1);
+    assert!(
+        (4.9..5.1).contains(&secs(&end[3].1)),
+        "longest {}",
+        end[3].1
+    );
+    // A saga holds no locks across services: no figures to show.
+    assert!(figures(&run("payment-declined"), 5).is_empty());
+}
+
+#[test]
+fn each_step_arrow_carries_its_kind() {
+    let r = run("payment-declined");
+    let tagged: Vec<(String, &str)> = r
+        .flights
+        .iter()
+        .filter_map(|f| f.tag().map(|t| (f.label(), t)))
+        .collect();
+    let kind = |label: &str| {
+        tagged
+            .iter()
+            .find(|(l, _)| l.contains(label))
+            .map(|(_, t)| *t)
+            .unwrap_or_else(|| panic!("no tagged arrow {label}: {tagged:?}"))
+    };
+    assert_eq!(kind("T1 create order"), "compensatable");
+    assert_eq!(kind("T2 reserve stock"), "compensatable");
+    assert_eq!(kind("T3 capture payment"), "pivot");
+    assert_eq!(kind("T3 failed"), "pivot");
+    // Compensations and acknowledgements carry none.
+    assert!(!tagged.iter().any(|(l, _)| l.contains(" C")), "{tagged:?}");
+    let happy = run("happy-path");
+    let retriable: Vec<String> = happy
+        .flights
+        .iter()
+        .filter(|f| f.tag() == Some("retriable"))
+        .map(|f| f.label())
+        .collect();
+    assert!(retriable.iter().any(|l| l.contains("T4 approve order")));
+    assert!(retriable.iter().any(|l| l.contains("T5 schedule shipping")));
+    // A choreography has no commands: each service's event carries it.
+    let choreo = run("choreography");
+    assert!(choreo
+        .flights
+        .iter()
+        .any(|f| f.tag() == Some("pivot") && f.label().contains("T3 done")));
+}
+
 #[test]
 fn two_pc_partition_during_the_vote_leaves_inventory_prepared_until_it_heals() {
     let r = run("2pc-partition");

@@ -88,6 +88,10 @@ impl<M: LabMsg> MessageLog for Log<M> {
     fn label(&self, index: u32) -> String {
         self.0.borrow()[index as usize].label()
     }
+
+    fn tag(&self, index: u32) -> Option<&'static str> {
+        self.0.borrow()[index as usize].tag()
+    }
 }
 
 impl<L: Lab> LabModel<L> {

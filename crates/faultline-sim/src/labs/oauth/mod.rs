@@ -55,6 +55,7 @@ impl Lab for OAuthLab {
             palette: presets::palette(),
             presets: presets::presets(),
             invariants: invariants::list(),
+            figures: crate::lab::no_figures,
             interview: Some(crate::lab::Interview {
                 question: "Your app lets users \"sign in with\" an OAuth provider. What do you accept as proof of who signed in?",
                 answer: "An OpenID Connect ID token, checked: signature, iss, aud equal to my client_id, the nonce my app sent, exp.",

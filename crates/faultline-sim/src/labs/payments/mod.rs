@@ -57,6 +57,7 @@ impl Lab for PaymentsLab {
             palette: presets::palette(),
             presets: presets::presets(),
             invariants: invariants::list(),
+            figures: crate::lab::no_figures,
             interview: Some(presets::interview()),
             comparisons: presets::comparisons(),
             compare_tables: &["Card authorizations", "Client attempts"],

@@ -11,6 +11,7 @@
 
 pub mod broker;
 pub mod config;
+mod figures;
 pub mod invariants;
 pub mod msg;
 pub mod orchestrator;
@@ -194,6 +195,7 @@ impl Lab for SagasLab {
                 "Outbox",
                 "Unsent events (dual write, in memory)",
             ],
+            figures: figures::two_phase,
         }
     }
 

@@ -119,6 +119,21 @@ impl LabMsg for SagaMsg {
         }
     }
 
+    /// The kind of the step a command runs (where it is delivered) or an
+    /// event reports (where it is published), so the diagram shows which
+    /// step is the pivot, which can be undone and which only retried.
+    fn tag(&self) -> Option<&'static str> {
+        match self {
+            SagaMsg::Deliver { env: e, .. } if e.kind == Kind::Do => {
+                Some(step(e.step).kind.label())
+            }
+            SagaMsg::Publish(e) if matches!(e.kind, Kind::Did | Kind::Failed) => {
+                Some(step(e.step).kind.label())
+            }
+            _ => None,
+        }
+    }
+
     fn mark(&self) -> Mark {
         match self {
             SagaMsg::Publish(e) | SagaMsg::Deliver { env: e, .. } if e.kind == Kind::Failed => {

@@ -45,6 +45,8 @@ pub struct Outbox {
     next: u32,
     base: u32,
     dirty: Vec<u32>,
+    /// Rows a crash just lost, for their last line in the table.
+    lost: Vec<Env>,
 }
 
 impl Outbox {
@@ -56,6 +58,7 @@ impl Outbox {
             next: 0,
             base,
             dirty: Vec::new(),
+            lost: Vec::new(),
         }
     }
 
@@ -137,6 +140,7 @@ impl Outbox {
         if !self.durable {
             for r in self.rows.iter().filter(|r| !r.sent) {
                 self.dirty.push(r.env.id);
+                self.lost.push(r.env);
             }
             self.rows.retain(|r| r.sent);
         }
@@ -153,13 +157,18 @@ impl Outbox {
                 .iter()
                 .find(|r| r.env.id == id)
                 .map(|r| (r.env, r.sent));
+            let lost = self.lost.iter().find(|e| e.id == id).copied();
             out.push(RowChange::lazy(table, u64::from(id), move || {
-                let (what, state) = match row {
-                    Some((e, sent)) => (e.to_string(), if sent { "SENT" } else { "PENDING" }),
-                    None => (String::new(), "LOST in the crash"),
+                let (what, state) = match (row, lost) {
+                    (Some((e, sent)), _) => (e.to_string(), if sent { "SENT" } else { "PENDING" }),
+                    (None, lost) => (
+                        lost.map_or_else(String::new, |e| e.to_string()),
+                        "LOST in the crash",
+                    ),
                 };
                 vec![format!("m{id}"), service.into(), what, state.into()]
             }));
         }
+        self.lost.clear();
     }
 }

@@ -221,6 +221,7 @@ impl Lab for ToyLab {
                 text: "The lamp never logs more turn-ons than the switch asked for.",
                 not_checked: always,
             }],
+            figures: crate::lab::no_figures,
             interview: None,
             comparisons: Vec::new(),
             compare_tables: &[],
