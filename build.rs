@@ -5,7 +5,8 @@
 //! this whenever the simulation crate (its machines) or the layout changes.
 //!
 //! The test-only lab is laid out for native builds (its component tests
-//! draw it) and left out of the wasm, which never registers it.
+//! draw it) and left out of the wasm, which never registers it; the Sagas
+//! lab only when the app's `sagaslab` feature registers it.
 
 use faultline_layout::{layout, Graph};
 use faultline_sim::machine::StateMachine;
@@ -14,9 +15,14 @@ use std::fmt::Write;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
+    // The build dependency always has the Sagas lab; the app only with its
+    // own `sagaslab` feature (forwarded to faultline-sim).
+    let sagas = std::env::var_os("CARGO_FEATURE_SAGASLAB").is_some();
     let mut machines: Vec<&'static StateMachine> = Vec::new();
     for lab in faultline_sim::labs() {
-        if wasm && lab.id == faultline_sim::labs::toy::ID {
+        if (wasm && lab.id == faultline_sim::labs::toy::ID)
+            || (!sagas && lab.id == faultline_sim::labs::sagas::ID)
+        {
             continue;
         }
         for preset in &lab.presets {
