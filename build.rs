@@ -5,7 +5,8 @@
 //! this whenever the simulation crate (its machines) or the layout changes.
 //!
 //! The test-only lab is laid out for native builds (its component tests
-//! draw it) and left out of the wasm, which never registers it.
+//! draw it) and left out of the wasm, which never registers it; the Sagas
+//! lab only when the app's `sagaslab` feature registers it.
 
 use faultline_layout::{layout, Graph};
 use faultline_sim::machine::StateMachine;
@@ -14,9 +15,14 @@ use std::fmt::Write;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
+    // The build dependency always has the Sagas lab; the app only with its
+    // own `sagaslab` feature (forwarded to faultline-sim).
+    let sagas = std::env::var_os("CARGO_FEATURE_SAGASLAB").is_some();
     let mut machines: Vec<&'static StateMachine> = Vec::new();
     for lab in faultline_sim::labs() {
-        if wasm && lab.id == faultline_sim::labs::toy::ID {
+        if (wasm && lab.id == faultline_sim::labs::toy::ID)
+            || (!sagas && lab.id == faultline_sim::labs::sagas::ID)
+        {
             continue;
         }
         for preset in &lab.presets {
@@ -48,7 +54,7 @@ fn main() {
         let edges: Vec<String> = l
             .edges
             .iter()
-            .map(|e| format!("({:?}, {}, {})", e.path, px(e.lx), px(e.ly)))
+            .map(|e| format!("({:?}, {}, {})", compact(&e.path), px(e.lx), px(e.ly)))
             .collect();
         writeln!(
             out,
@@ -74,4 +80,48 @@ fn px(v: f64) -> u16 {
         "a coordinate inside the drawing: {v}"
     );
     v.round() as u16
+}
+
+/// A path written shorter for the wasm: an S-curve from the current point
+/// (`C x0 ym x1 ym x1 y1`, x0 the current x) as `s ym x1 y1`, which
+/// `src/components/machines.rs`'s `expand` writes back out in full (the
+/// page gets the same path data). Other commands are kept as they are.
+fn compact(d: &str) -> String {
+    let mut out = String::new();
+    let mut x = "";
+    for (cmd, args) in segments(d) {
+        let n: Vec<&str> = args.split(' ').collect();
+        match cmd {
+            'C' if n.len() == 6 && n[0] == x && n[1] == n[3] && n[2] == n[4] => {
+                write!(out, "s{} {} {}", n[1], n[2], n[5]).expect("writing to a string");
+            }
+            _ => {
+                out.push(cmd);
+                out += args;
+            }
+        }
+        match cmd {
+            'M' => x = n[0],
+            'C' => x = n[4],
+            'V' => {}
+            _ => panic!("a path command the compact form does not know: {cmd}"),
+        }
+    }
+    out
+}
+
+/// A path's commands and their arguments.
+fn segments(d: &str) -> Vec<(char, &str)> {
+    let starts: Vec<usize> = d
+        .match_indices(|c: char| c.is_ascii_alphabetic())
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let end = starts.get(k + 1).copied().unwrap_or(d.len());
+            (d[i..].chars().next().expect("a command"), &d[i + 1..end])
+        })
+        .collect()
 }

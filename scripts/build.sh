@@ -12,5 +12,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
+# Panic locations name their source files: write dependencies' paths
+# relative to the registry ("yew-0.23.0/src/...", not
+# "/home/.../.cargo/registry/src/index.crates.io-<hash>/yew-0.23.0/src/...").
+# Shorter text in the wasm, and the same on every machine.
+if [ -z "${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-}" ]; then
+  remap=""
+  for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+    [ -d "$d" ] && remap="$remap --remap-path-prefix=$d="
+  done
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${remap# }"
+fi
+
 set -x
 exec trunk build --release "$@"

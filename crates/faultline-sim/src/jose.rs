@@ -277,8 +277,12 @@ impl KeyRing {
             .split('.')
             .next()
             .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
+            // From text, not bytes: one JSON reader in the wasm (`from_slice`
+            // would add serde_json's `SliceRead`); not UTF-8 is malformed
+            // either way.
+            .and_then(|h| String::from_utf8(h).ok())
             .and_then(|h| {
-                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&h).ok()
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&h).ok()
             });
         let Some(header) = header else {
             return TokenCheck::Malformed;
