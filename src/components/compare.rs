@@ -6,11 +6,13 @@
 //! a toggle between the two diagrams. The rest of the page shows the run
 //! whose diagram is on screen.
 
+use super::tables::escape;
 use crate::state::{Action, AppState, Compare};
 use faultline_sim::lab::{ConfigField, FieldKind, LabInfo};
 use faultline_sim::scenario::{Config, ConfigValue, Scenario};
 use faultline_sim::trace::{Fate, Table};
 use faultline_sim::Run;
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// A setting's value as the config panel would show it.
@@ -80,17 +82,18 @@ impl Side<'_> {
         }
     }
 
-    fn broken(&self) -> Html {
-        let broken: Vec<_> = self
-            .run
-            .violations
-            .iter()
-            .filter(|v| v.step <= self.step)
-            .collect();
-        if broken.is_empty() {
-            return html! { <span class="ok">{ "✓ none so far" }</span> };
+    /// The invariants broken up to this side's step, as HTML.
+    fn broken(&self) -> String {
+        let mut out = String::new();
+        for v in self.run.violations.iter().filter(|v| v.step <= self.step) {
+            out.push_str("<li>✗ ");
+            escape(&mut out, &v.message);
+            out.push_str("</li>");
         }
-        html! { <ul class="broken">{ for broken.iter().map(|v| html! { <li>{ "✗ " }{ &v.message }</li> }) }</ul> }
+        if out.is_empty() {
+            return "<span class=\"ok\">✓ none so far</span>".into();
+        }
+        format!("<ul class=\"broken\">{out}</ul>")
     }
 
     fn now(&self) -> String {
@@ -161,24 +164,6 @@ pub fn compare_panel(p: &Props) -> Html {
         "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
         |pair| pair.explanation,
     );
-    let row = |what: &str, x: Html, y: Html| {
-        html! { <tr><th scope="row">{ what.to_string() }</th><td>{ x }</td><td>{ y }</td></tr> }
-    };
-    let text = |v: String| html! { { v } };
-    let diffs = differences(info, a.scenario, b.scenario);
-    let diff_rows = if diffs.is_empty() {
-        row("Settings", text("the same".into()), text("the same".into()))
-    } else {
-        diffs
-            .into_iter()
-            .map(|(label, x, y)| row(label, text(x), text(y)))
-            .collect::<Html>()
-    };
-    let same = |x: bool| if x { " (the same)" } else { " (different)" };
-    let seeds = same(a.scenario.seed == b.scenario.seed);
-    let plans =
-        same(a.scenario.faults == b.scenario.faults && a.scenario.random == b.scenario.random);
-    let faults = |x: &Side| format!("{} faults{plans}", x.scenario.faults.len());
     let side_button = |is_b: bool, label: &str, title: String| {
         let on_screen = is_b == c.shown_b;
         let onclick = p.on.reform(move |_| Action::SwapSides);
@@ -189,6 +174,65 @@ pub fn compare_panel(p: &Props) -> Html {
         }
     };
     let titles = (a.title(info), b.title(info));
+    if !p.summary {
+        return html! {
+            <section class="panel compare-bar" aria-labelledby="compare-bar-h">
+                <h2 id="compare-bar-h" class="visually-hidden">{ "Two runs compared" }</h2>
+                <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)">
+                    { side_button(false, "A", titles.0) }
+                    { side_button(true, "B", titles.1) }
+                    <button id="compare-end" class="link" onclick={p.on.reform(|_| Action::EndCompare)}>{ "End the comparison" }</button>
+                </div>
+                <p class="hint" id="compare-explanation">{ explanation }</p>
+            </section>
+        };
+    }
+    // The summary is written as HTML text (everything escaped): it only
+    // shows data, and text costs far less WebAssembly than `html!`.
+    let mut out = String::from("<h2 id=\"compare-h\">Both runs at this moment</h2><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Both runs at this moment (scrollable)\"><table id=\"compare-summary\"><thead><tr>");
+    for head in [
+        format!("At {t} ms"),
+        format!("A · {}", titles.0),
+        format!("B · {}", titles.1),
+    ] {
+        out.push_str("<th scope=\"col\">");
+        escape(&mut out, &head);
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    // One row: `x` and `y` are HTML already.
+    let row = |out: &mut String, what: &str, x: &str, y: &str| {
+        out.push_str("<tr><th scope=\"row\">");
+        escape(out, what);
+        let _ = write!(out, "</th><td>{x}</td><td>{y}</td></tr>");
+    };
+    let text = |v: &str| {
+        let mut s = String::new();
+        escape(&mut s, v);
+        s
+    };
+    let diffs = differences(info, a.scenario, b.scenario);
+    if diffs.is_empty() {
+        row(&mut out, "Settings", "the same", "the same");
+    }
+    for (label, x, y) in diffs {
+        row(&mut out, label, &text(&x), &text(&y));
+    }
+    let same = |x: bool| if x { " (the same)" } else { " (different)" };
+    let seeds = same(a.scenario.seed == b.scenario.seed);
+    let plans =
+        same(a.scenario.faults == b.scenario.faults && a.scenario.random == b.scenario.random);
+    let faults = |x: &Side| format!("{} faults{plans}", x.scenario.faults.len());
+    row(
+        &mut out,
+        "Seed",
+        &format!("{}{seeds}", a.scenario.seed),
+        &format!("{}{seeds}", b.scenario.seed),
+    );
+    row(&mut out, "Fault plan", &faults(&a), &faults(&b));
+    row(&mut out, "Now", &text(&a.now()), &text(&b.now()));
+    row(&mut out, "Messages sent", &a.messages(t), &b.messages(t));
+    row(&mut out, "Invariants broken", &a.broken(), &b.broken());
     // The lab's figures (a 2PC's time blocked…), a row each, "—" where a
     // run has none.
     let (fa, fb) = ((info.figures)(a.run, a.step), (info.figures)(b.run, b.step));
@@ -199,16 +243,16 @@ pub fn compare_panel(p: &Props) -> Html {
             .filter(|l| !fa.iter().any(|f| f.label == *l)),
     );
     let value = |fs: &[faultline_sim::lab::Figure], l: &str| {
-        text(
-            fs.iter()
-                .find(|f| f.label == l)
-                .map_or_else(|| "—".to_string(), |f| f.value.clone()),
-        )
+        fs.iter()
+            .find(|f| f.label == l)
+            .map_or_else(|| "—".to_string(), |f| text(&f.value))
     };
-    let figure_rows: Html = labels
-        .into_iter()
-        .map(|l| row(l, value(&fa, l), value(&fb, l)))
-        .collect();
+    for l in labels {
+        row(&mut out, l, &value(&fa, l), &value(&fb, l));
+    }
+    row(&mut out, "How it ends", &text(&a.end(t)), &text(&b.end(t)));
+    out.push_str("</tbody></table></div>");
+    let summary = Html::from_html_unchecked(AttrValue::from(out));
     let tables = info.compare_tables.iter().filter_map(|name| {
         let pick = |x: &Side| {
             x.run
@@ -243,44 +287,9 @@ pub fn compare_panel(p: &Props) -> Html {
             </div>
         })
     });
-    let buttons = html! {
-        <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)">
-            { side_button(false, "A", titles.0.clone()) }
-            { side_button(true, "B", titles.1.clone()) }
-            <button id="compare-end" class="link" onclick={p.on.reform(|_| Action::EndCompare)}>{ "End the comparison" }</button>
-        </div>
-    };
-    if !p.summary {
-        return html! {
-            <section class="panel compare-bar" aria-labelledby="compare-bar-h">
-                <h2 id="compare-bar-h" class="visually-hidden">{ "Two runs compared" }</h2>
-                { buttons }
-                <p class="hint" id="compare-explanation">{ explanation }</p>
-            </section>
-        };
-    }
     html! {
         <section class="panel compare" id="compare" aria-labelledby="compare-h">
-            <h2 id="compare-h">{ "Both runs at this moment" }</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Both runs at this moment (scrollable)">
-                <table id="compare-summary">
-                    <thead><tr>
-                        <th scope="col">{ format!("At {t} ms") }</th>
-                        <th scope="col">{ format!("A · {}", titles.0) }</th>
-                        <th scope="col">{ format!("B · {}", titles.1) }</th>
-                    </tr></thead>
-                    <tbody>
-                        { diff_rows }
-                        { row("Seed", text(format!("{}{seeds}", a.scenario.seed)), text(format!("{}{seeds}", b.scenario.seed))) }
-                        { row("Fault plan", text(faults(&a)), text(faults(&b))) }
-                        { row("Now", text(a.now()), text(b.now())) }
-                        { row("Messages sent", text(a.messages(t)), text(b.messages(t))) }
-                        { row("Invariants broken", a.broken(), b.broken()) }
-                        { figure_rows }
-                        { row("How it ends", text(a.end(t)), text(b.end(t))) }
-                    </tbody>
-                </table>
-            </div>
+            { summary }
             { for tables }
         </section>
     }

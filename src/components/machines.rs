@@ -4,6 +4,7 @@
 //! the current state filled and the transition just taken highlighted.
 
 use faultline_sim::machine::{StateMachine, Transition};
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -93,44 +94,66 @@ pub fn machine_panel(p: &Props) -> Html {
     // `trail`, a dash on a path of length 100) runs along it to the new
     // state; under reduced motion it sits at the end at once (the CSS
     // animation is off, and its resting place is the end).
-    let arrows = l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)).map(|(t, &(d, lx, ly))| {
-        let taken = p.taken.is_some_and(|x| x == *t);
-        let d = AttrValue::from(expand(d));
-        html! {
-            <g class={classes!("edge", taken.then_some("taken"))}>
-                <path d={d.clone()} marker-end="url(#m-arrow)" />
-                if taken {
-                    <path {d} class="trail" pathLength="100" />
-                }
-                <text x={lx.to_string()} y={ly.to_string()} class="edge-label">{ t.event }</text>
-            </g>
-        }
-    });
-    let nodes = l.iter().flat_map(|l| m.states.iter().zip(l.states)).map(|(s, &(x, y, w))| {
-        let class = classes!("state", (*s == p.current).then_some("current"));
-        html! {
-            <g class={class} data-state={*s}>
-                <rect x={(x - w / 2).to_string()} y={(y - 14).to_string()} width={w.to_string()} height="28" rx="14" />
-                <text x={x.to_string()} y={(y + 4).to_string()} text-anchor="middle">{ *s }</text>
-            </g>
-        }
-    });
+    // The drawing is written as SVG text (names escaped): it only shows
+    // data, and text costs far less WebAssembly than building each element
+    // through Yew. It is replaced only when it changes (a new state or
+    // transition), which also restarts the trail's run.
     let (w, h) = l.map_or((0, 0), |l| (l.width, l.height));
+    let mut svg = String::new();
+    let e = super::tables::escape;
+    let _ = write!(
+        svg,
+        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\""
+    );
+    e(&mut svg, &p.title);
+    svg.push_str(" state machine, now in ");
+    e(&mut svg, p.current);
+    svg.push_str("\"><defs><marker id=\"m-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"></path></marker></defs>");
+    for (t, &(d, lx, ly)) in l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)) {
+        let taken = p.taken.is_some_and(|x| x == *t);
+        let d = expand(d);
+        svg.push_str(if taken {
+            "<g class=\"edge taken\">"
+        } else {
+            "<g class=\"edge\">"
+        });
+        let _ = write!(svg, "<path d=\"{d}\" marker-end=\"url(#m-arrow)\"></path>");
+        if taken {
+            let _ = write!(
+                svg,
+                "<path d=\"{d}\" class=\"trail\" pathLength=\"100\"></path>"
+            );
+        }
+        let _ = write!(svg, "<text x=\"{lx}\" y=\"{ly}\" class=\"edge-label\">");
+        e(&mut svg, t.event);
+        svg.push_str("</text></g>");
+    }
+    for (s, &(x, y, w)) in l.iter().flat_map(|l| m.states.iter().zip(l.states)) {
+        svg.push_str("<g data-state=\"");
+        e(&mut svg, s);
+        svg.push_str(if *s == p.current {
+            "\" class=\"state current"
+        } else {
+            "\" class=\"state"
+        });
+        let _ = write!(
+            svg,
+            "\"><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"28\" rx=\"14\"></rect><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">",
+            x - w / 2,
+            y - 14,
+            y + 4
+        );
+        e(&mut svg, s);
+        svg.push_str("</text></g>");
+    }
+    svg.push_str("</svg>");
     html! {
         <figure class={classes!("machine", (w > 580).then_some("wide"))} data-machine={m.name}>
             <figcaption>{ &p.title }{": "}<strong class="current-state">{ p.current }</strong>
                 if p.down { <span class="down-badge">{ " (down: crashed)" }</span> }
             </figcaption>
             { p.children.clone() }
-            <svg width={w.to_string()} height={h.to_string()} viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{} state machine, now in {}", p.title, p.current)}>
-                <defs>
-                    <marker id="m-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto">
-                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                    </marker>
-                </defs>
-                { for arrows }
-                { for nodes }
-            </svg>
+            { Html::from_html_unchecked(AttrValue::from(svg)) }
         </figure>
     }
 }

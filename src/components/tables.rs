@@ -43,7 +43,9 @@ pub fn data_tables(p: &Props) -> Html {
     for t in &p.tables {
         out.push_str("<section class=\"data-table\"><h3>");
         e(&mut out, &t.title);
-        out.push_str("</h3><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"");
+        out.push_str(
+            "</h3><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"",
+        );
         e(&mut out, &t.title);
         out.push_str(" (scrollable)\"><table data-table=\"");
         e(&mut out, &t.title);
@@ -55,11 +57,18 @@ pub fn data_tables(p: &Props) -> Html {
         }
         out.push_str("</tr></thead><tbody>");
         if t.rows.is_empty() {
-            let _ = write!(out, "<tr class=\"empty\"><td colspan=\"{}\">(empty)</td></tr>", t.columns.len());
+            let _ = write!(
+                out,
+                "<tr class=\"empty\"><td colspan=\"{}\">(empty)</td></tr>",
+                t.columns.len()
+            );
         }
         for r in &t.rows {
             let key = r.first().map(String::as_str).unwrap_or_default();
-            let change = p.changed.iter().find(|(table, k, _)| *table == t.title && k == key);
+            let change = p
+                .changed
+                .iter()
+                .find(|(table, k, _)| *table == t.title && k == key);
             out.push_str(match change {
                 Some((_, _, true)) => "<tr class=\"row-new\">",
                 Some((_, _, false)) => "<tr class=\"row-changed\">",
