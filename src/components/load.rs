@@ -6,6 +6,7 @@
 use crate::fmt::px;
 use faultline_sim::trace::Fate;
 use faultline_sim::Run;
+use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -73,28 +74,40 @@ pub fn LoadChart(p: &Props) -> Html {
     let peak = data.iter().map(|(a, b)| a + b).max().unwrap_or(0).max(1);
     let (bw, h) = (6.0, 80.0);
     let width = bw * data.len() as f64;
-    let bars = data.iter().enumerate().filter(|(_, (a, b))| a + b > 0).map(|(i, (ok, lost))| {
-        let x = i as f64 * bw;
+    // The bars as SVG text (numbers only, and the actor's name escaped):
+    // far less WebAssembly than an element per rect through `html!`.
+    let title = &p.run.actors[actor as usize].title;
+    let mut svg = format!(
+        "<svg width=\"{w}\" height=\"{hh}\" viewBox=\"0 0 {w} {hh}\" role=\"img\" aria-label=\"Load on ",
+        w = px(width),
+        hh = px(h)
+    );
+    crate::components::tables::escape(&mut svg, title);
+    let _ = write!(
+        svg,
+        ": at most {peak} requests in any {BUCKET_MS} ms so far\">"
+    );
+    for (i, (ok, lost)) in data.iter().enumerate().filter(|(_, (a, b))| a + b > 0) {
+        let x = px(i as f64 * bw);
         let hk = h * f64::from(*ok) / f64::from(peak);
         let hl = h * f64::from(*lost) / f64::from(peak);
-        html! {
-            <g>
-                <title>{ format!("{}–{} ms: {} arrived, {} lost", i as u64 * BUCKET_MS, (i as u64 + 1) * BUCKET_MS, ok, lost) }</title>
-                <rect x={px(x)} y={px(h - hk)} width={px(bw - 1.0)} height={px(hk)} class="bar-ok" />
-                <rect x={px(x)} y={px(h - hk - hl)} width={px(bw - 1.0)} height={px(hl)} class="bar-lost" />
-            </g>
-        }
-    });
-    let title = &p.run.actors[actor as usize].title;
+        let _ = write!(
+            svg,
+            "<g><title>{}–{} ms: {ok} arrived, {lost} lost</title><rect x=\"{x}\" y=\"{}\" width=\"{bwm}\" height=\"{}\" class=\"bar-ok\"></rect><rect x=\"{x}\" y=\"{}\" width=\"{bwm}\" height=\"{}\" class=\"bar-lost\"></rect></g>",
+            i as u64 * BUCKET_MS,
+            (i as u64 + 1) * BUCKET_MS,
+            px(h - hk),
+            px(hk),
+            px(h - hk - hl),
+            px(hl),
+            bwm = px(bw - 1.0),
+        );
+    }
+    svg.push_str("</svg>");
     html! {
         <figure class="load-chart">
             <figcaption>{ format!("Requests reaching {title} per {BUCKET_MS} ms (peak {peak}); red: lost or sent while it was down") }</figcaption>
-            <div class="load-scroll">
-                <svg width={px(width)} height={px(h)} viewBox={format!("0 0 {} {}", px(width), px(h))} role="img"
-                    aria-label={format!("Load on {title}: at most {peak} requests in any {BUCKET_MS} ms so far")}>
-                    { for bars }
-                </svg>
-            </div>
+            <div class="load-scroll">{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
         </figure>
     }
 }
