@@ -22,6 +22,21 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Esc", "Close this help"),
 ];
 
+/// The shortcuts as a definition list, written as HTML text (the table
+/// above is plain text, no markup in it).
+fn shortcuts() -> Html {
+    let mut out = String::from("<dl>");
+    for (k, v) in SHORTCUTS {
+        out.push_str("<dt><kbd>");
+        out.push_str(k);
+        out.push_str("</kbd></dt><dd>");
+        out.push_str(v);
+        out.push_str("</dd>");
+    }
+    out.push_str("</dl>");
+    Html::from_html_unchecked(AttrValue::from(out))
+}
+
 #[component]
 pub fn HelpOverlay(p: &Props) -> Html {
     let close = p.on_close.reform(|_| ());
@@ -40,9 +55,7 @@ pub fn HelpOverlay(p: &Props) -> Html {
         <div class="overlay" id="help" role="dialog" aria-modal="true" aria-labelledby="help-h">
             <div class="dialog">
                 <h2 id="help-h">{ "Keyboard shortcuts" }</h2>
-                <dl>
-                    { for SHORTCUTS.iter().map(|(k, v)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *v }</dd></> }) }
-                </dl>
+                { shortcuts() }
                 <button id="help-close" ref={button} onclick={close}>{ "Close" }</button>
             </div>
         </div>

@@ -34,6 +34,24 @@ fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) -> Callb
     })
 }
 
+/// The strong answer, why it works and the common mistake, as HTML text
+/// (escaped): text only, cheaper in WebAssembly than `html!`.
+fn strong_answer(iv: &Interview) -> Html {
+    let mut out = String::new();
+    for (head, text) in [
+        ("A strong answer", iv.answer),
+        ("Why it works", iv.why),
+        ("The common mistake", iv.mistake),
+    ] {
+        out.push_str("<h3>");
+        out.push_str(head);
+        out.push_str("</h3><p>");
+        super::tables::escape(&mut out, text);
+        out.push_str("</p>");
+    }
+    Html::from_html_unchecked(AttrValue::from(out))
+}
+
 #[component]
 pub fn InterviewPanel(p: &Props) -> Html {
     let revealed = use_state(|| false);
@@ -50,12 +68,7 @@ pub fn InterviewPanel(p: &Props) -> Html {
             <textarea id="iv-answer" rows="3" />
             if *revealed {
                 <div id="iv-strong" class="strong-answer">
-                    <h3>{ "A strong answer" }</h3>
-                    <p>{ iv.answer }</p>
-                    <h3>{ "Why it works" }</h3>
-                    <p>{ iv.why }</p>
-                    <h3>{ "The common mistake" }</h3>
-                    <p>{ iv.mistake }</p>
+                    { strong_answer(iv) }
                     <div class="share-row">
                         <button id="iv-see-answer" onclick={load(&p.on, p.lab, iv.answer_preset)}>{ "Watch the strong answer work" }</button>
                         <button id="iv-see-mistake" onclick={load(&p.on, p.lab, iv.mistake_preset)}>{ "Watch the mistake go wrong" }</button>

@@ -33,7 +33,8 @@ fn kind(v: &Value) -> String {
         Value::Bool(b) => format!("boolean `{b}`"),
         Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
         Value::Number(n) => format!("integer `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
+        // Quoted by hand: `{:?}` would ship the Debug escaping code.
+        Value::String(s) => format!("string \"{s}\""),
         Value::Array(_) => "sequence".into(),
         Value::Object(_) => "map".into(),
     }
