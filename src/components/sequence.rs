@@ -9,9 +9,11 @@
 
 use super::lanes::{Lanes, FIT};
 use super::placement::{text_w, Board, Placed};
+use super::tables::escape;
 use faultline_sim::actor::TimerKind;
 use faultline_sim::message::{Mark, MsgClass};
 use faultline_sim::trace::{CutMark, Fate, Flight, Run};
+use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -105,50 +107,62 @@ fn f(v: f64) -> String {
 }
 
 /// How a timer of each kind is drawn: its class and its mark (a shape
-/// that differs by kind, so meaning never rests on colour alone).
-fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, Html) {
-    let diamond = format!(
-        "M {} {} L {} {} L {} {} L {} {} z",
-        f(x),
-        f(y - 7.0),
-        f(x + 7.0),
-        f(y),
-        f(x),
-        f(y + 7.0),
-        f(x - 7.0),
-        f(y)
-    );
+/// that differs by kind, so meaning never rests on colour alone), as SVG.
+fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, String) {
+    let (cx, cy) = (f(x), f(y));
     match kind {
-        TimerKind::Timeout => ("timeout", html! { <circle cx={f(x)} cy={f(y)} r="6" /> }),
-        TimerKind::Backoff => ("backoff", html! { <path d={diamond} /> }),
+        TimerKind::Timeout => (
+            "timeout",
+            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"6\"></circle>"),
+        ),
+        TimerKind::Backoff => (
+            "backoff",
+            format!(
+                "<path d=\"M {cx} {} L {} {cy} L {cx} {} L {} {cy} z\"></path>",
+                f(y - 7.0),
+                f(x + 7.0),
+                f(y + 7.0),
+                f(x - 7.0)
+            ),
+        ),
         TimerKind::Expiry => (
             "expiry",
-            html! { <rect x={f(x - 6.0)} y={f(y - 6.0)} width="12" height="12" /> },
+            format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\"></rect>",
+                f(x - 6.0),
+                f(y - 6.0)
+            ),
         ),
         TimerKind::Periodic => (
             "periodic",
-            html! { <circle cx={f(x)} cy={f(y)} r="6" class="ring" /> },
+            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"6\" class=\"ring\"></circle>"),
         ),
         TimerKind::Work => (
             "work",
-            html! { <rect x={f(x - 7.0)} y={f(y - 3.0)} width="14" height="6" /> },
+            format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"6\"></rect>",
+                f(x - 7.0),
+                f(y - 3.0)
+            ),
         ),
     }
 }
 
 /// A network partition: a hatched band over its time window across the
-/// lanes it separates, with a dashed cut between the two sides.
+/// lanes it separates, with a dashed cut between the two sides (SVG text
+/// appended to `out`).
 fn cut_mark(
+    out: &mut String,
     run: &Run,
     cut: &CutMark,
     (lanes, lw): (&Lanes, f64),
     cursor: u32,
     board: &mut Board,
-) -> Option<Html> {
+) {
     let lane_x = |a: u16, lw: f64| lane_x(lanes.lane(a), lw);
-    let start = run.steps.get(cursor as usize)?.time;
+    let start = run.steps.get(cursor as usize).map_or(0, |s| s.time);
     if cut.from_ms > start {
-        return None;
+        return;
     }
     let y0 = time_to_y(run, cut.from_ms as f64);
     let y1 = time_to_y(run, cut.until_ms.min(run.end_time()) as f64).max(y0 + ROW / 2.0);
@@ -160,51 +174,78 @@ fn cut_mark(
         cut.side_b.iter().map(|&l| lane_x(l, lw)).sum::<f64>() / cut.side_b.len().max(1) as f64;
     let cx = (a_mid + b_mid) / 2.0;
     board.block([cx, y0, cx + 8.0 + text_w("✂ partition"), y0 + 17.0]);
-    Some(html! {
-        <g class="cut" data-cut={format!("{}-{}", cut.from_ms, cut.until_ms)}>
-            <rect x={f(lo)} y={f(y0)} width={f((hi - lo).max(1.0))} height={f(y1 - y0)} class="cut-band" />
-            <line x1={f(cx)} y1={f(y0)} x2={f(cx)} y2={f(y1)} class="cut-line" />
-            <text x={f(cx + 4.0)} y={f(y0 + 12.0)} class="cut-label">{ "✂ partition" }</text>
-        </g>
-    })
+    let _ = write!(
+        out,
+        "<g class=\"cut\" data-cut=\"{}-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"cut-band\"></rect><line x1=\"{cx}\" y1=\"{y0}\" x2=\"{cx}\" y2=\"{}\" class=\"cut-line\"></line><text x=\"{}\" y=\"{}\" class=\"cut-label\">✂ partition</text></g>",
+        cut.from_ms,
+        cut.until_ms,
+        f(lo),
+        f(y0),
+        f((hi - lo).max(1.0)),
+        f(y1 - y0),
+        f(y1),
+        f(cx + 4.0),
+        f(y0 + 12.0),
+        cx = f(cx),
+        y0 = f(y0),
+    );
 }
 
-/// A lane's title in its head box (`w` wide, centred on `x`): one line when
-/// it fits, else two lines split at the space that balances them; a line
-/// still wider than the box is squeezed to fit (`textLength`), never
-/// spilling onto the next lane's title.
-fn lane_title(title: &str, x: f64, w: f64) -> Html {
+/// A lane's title in its head box (`w` wide, centred on `x`), as SVG text
+/// appended to `out`: one line when it fits, else two lines split at the
+/// space that balances them; a line still wider than the box is squeezed
+/// to fit (`textLength`), never spilling onto the next lane's title.
+fn lane_title(out: &mut String, title: &str, x: f64, w: f64) {
     // Bold 13 px is about 1.12 times the 12.5 px regular `text_w` measures.
     let room = w - 6.0;
     let width = |s: &str| text_w(s) * 1.12;
-    let fitted = |line: &str, y: f64| {
-        let squeeze = width(line) > room;
-        html! {
-            <tspan x={f(x)} y={f(y)} textLength={squeeze.then(|| f(room))}
-                   lengthAdjust={squeeze.then_some("spacingAndGlyphs")}>{ line.to_owned() }</tspan>
+    let fitted = |out: &mut String, line: &str, y: f64| {
+        let _ = write!(out, "<tspan x=\"{}\" y=\"{}\"", f(x), f(y));
+        if width(line) > room {
+            let _ = write!(
+                out,
+                " textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"",
+                f(room)
+            );
         }
+        out.push('>');
+        escape(out, line);
+        out.push_str("</tspan>");
     };
     let split = (width(title) > room)
         .then(|| {
             title
                 .match_indices(' ')
-                .map(|(i, _)| (title[..i].to_owned(), title[i + 1..].to_owned()))
+                .map(|(i, _)| (&title[..i], &title[i + 1..]))
                 .min_by(|a, b| {
-                    let worst = |(l, r): &(String, String)| width(l).max(width(r));
+                    let worst = |(l, r): &(&str, &str)| width(l).max(width(r));
                     worst(a).total_cmp(&worst(b))
                 })
         })
         .flatten();
     match split {
-        Some((top, bottom)) => html! {
-            <text text-anchor="middle" class="lane-title two-lines">
-                { fitted(&top, 21.0) }{ fitted(&bottom, 34.0) }
-            </text>
-        },
-        None => html! {
-            <text text-anchor="middle" class="lane-title">{ fitted(title, 28.0) }</text>
-        },
+        Some((top, bottom)) => {
+            out.push_str("<text text-anchor=\"middle\" class=\"lane-title two-lines\">");
+            fitted(out, top, 21.0);
+            fitted(out, bottom, 34.0);
+        }
+        None => {
+            out.push_str("<text text-anchor=\"middle\" class=\"lane-title\">");
+            fitted(out, title, 28.0);
+        }
     }
+    out.push_str("</text>");
+}
+
+/// A lane's head box and title (the diagram's and the sticky strip's).
+fn lane_head(out: &mut String, title: &str, x: f64, head_w: f64) {
+    let _ = write!(
+        out,
+        "<rect x=\"{}\" y=\"8\" width=\"{}\" height=\"30\" rx=\"6\" class=\"lane-head\"></rect>",
+        f(x - head_w / 2.0),
+        f(head_w)
+    );
+    lane_title(out, title, x, head_w);
 }
 
 #[component]
@@ -234,58 +275,102 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     }
 
     let mut board = Board::new(LEFT, width - 4.0);
-    let lane_lines = lanes.heads.iter().enumerate().map(|(i, (title, first))| {
+    // What changes only from step to step (the violation mark, the rows'
+    // times, the lanes, partitions and timers) is written as SVG text,
+    // escaped: far less WebAssembly than `html!`, and the page replaces it
+    // only when it changes. The arrows, which move with the playhead, stay
+    // `html!`.
+    let mut bg = String::new();
+    // The violation: a mark in its row's gutter (the message in its
+    // tooltip and in the invariants panel), never across the arrows.
+    if let Some(v) = run.first_violation().filter(|v| v.step <= cursor) {
+        let y = row_y(v.step);
+        bg.push_str("<g class=\"violation-mark\"><title>✗ ");
+        escape(&mut bg, &v.message);
+        let _ = write!(
+            bg,
+            "</title><rect x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"></rect><text x=\"3\" y=\"{}\">✗</text></g>",
+            f(y - ROW / 2.0),
+            f(LEFT - 6.0),
+            f(ROW),
+            f(y + 4.0)
+        );
+    }
+    bg.push_str("<g class=\"ticks\">");
+    for s in run.steps.iter().filter(|s| s.index <= cursor) {
+        let _ = write!(
+            bg,
+            "<text x=\"{}\" y=\"{}\" class=\"tick\">#{} {}.{:03} s</text>",
+            f(GUTTER_X),
+            f(row_y(s.index) + 3.0),
+            s.index,
+            s.time / 1000,
+            s.time % 1000
+        );
+    }
+    bg.push_str("</g>");
+    for (i, (title, first)) in lanes.heads.iter().enumerate() {
         let a = &run.actors[*first];
         let x = lane_x(i as u16, lw);
         let is_down = lane_down(i);
         if is_down {
             board.block([x - 30.0, TOP - 15.0, x + 30.0, TOP + 2.0]);
         }
-        html! {
-            <g class={classes!("lane", is_down.then_some("down"))} data-actor={a.name.clone()}>
-                <line x1={f(x)} y1={f(TOP - 16.0)} x2={f(x)} y2={f(height - 10.0)} class="lane-line" />
-                <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />
-                { lane_title(title, x, head_w) }
-                if is_down {
-                    <text x={f(x)} y={f(TOP - 2.0)} text-anchor="middle" class="down-label">{"✕ down"}</text>
-                }
-            </g>
+        bg.push_str(if is_down {
+            "<g class=\"lane down\" data-actor=\""
+        } else {
+            "<g class=\"lane\" data-actor=\""
+        });
+        escape(&mut bg, &a.name);
+        let _ = write!(
+            bg,
+            "\"><line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" class=\"lane-line\"></line>",
+            f(TOP - 16.0),
+            f(height - 10.0),
+            x = f(x)
+        );
+        lane_head(&mut bg, title, x, head_w);
+        if is_down {
+            let _ = write!(
+                bg,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"down-label\">✕ down</text>",
+                f(x),
+                f(TOP - 2.0)
+            );
         }
-    }).collect::<Html>();
-
-    let rows = run.steps.iter().filter(|s| s.index <= cursor).map(|s| {
-        let y = row_y(s.index);
-        html! { <text x={f(GUTTER_X)} y={f(y + 3.0)} class="tick">{ format!("#{} {}.{:03} s", s.index, s.time / 1000, s.time % 1000) }</text> }
-    });
-
-    let cuts = run
-        .cuts
-        .iter()
-        .filter_map(|c| cut_mark(run, c, (&lanes, lw), cursor, &mut board))
-        .collect::<Html>();
-
+        bg.push_str("</g>");
+    }
+    for c in &run.cuts {
+        cut_mark(&mut bg, run, c, (&lanes, lw), cursor, &mut board);
+    }
     // A timer's mark on its lane at the row where it fired, its label in
     // that row's gutter line.
-    let timers = run
-        .timers
-        .iter()
-        .filter_map(|tm| {
-            let fired = tm.fired_step.filter(|s| *s <= cursor)?;
-            let x = lane_x(lanes.lane(tm.actor), lw);
-            let (y0, y) = (row_y(tm.set_step), row_y(fired));
-            let (kind, mark) = timer_style(tm.kind, x, y);
-            board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
-            board.block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
-            Some(html! {
-                <g class={classes!("timer", kind)} data-timer-kind={kind}>
-                    <title>{ &tm.label }</title>
-                    <line x1={f(x - 8.0)} y1={f(y0)} x2={f(x - 8.0)} y2={f(y)} class="timer-span" />
-                    { mark }
-                    <text x={f(GUTTER_X)} y={f(y + 18.0)} class="timer-label">{ &tm.label }</text>
-                </g>
-            })
-        })
-        .collect::<Html>();
+    for tm in &run.timers {
+        let Some(fired) = tm.fired_step.filter(|s| *s <= cursor) else {
+            continue;
+        };
+        let x = lane_x(lanes.lane(tm.actor), lw);
+        let (y0, y) = (row_y(tm.set_step), row_y(fired));
+        let (kind, mark) = timer_style(tm.kind, x, y);
+        board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
+        board.block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
+        let _ = write!(
+            bg,
+            "<g class=\"timer {kind}\" data-timer-kind=\"{kind}\"><title>"
+        );
+        escape(&mut bg, &tm.label);
+        let _ = write!(
+            bg,
+            "</title><line x1=\"{lx}\" y1=\"{}\" x2=\"{lx}\" y2=\"{}\" class=\"timer-span\"></line>{mark}<text x=\"{}\" y=\"{}\" class=\"timer-label\">",
+            f(y0),
+            f(y),
+            f(GUTTER_X),
+            f(y + 18.0),
+            lx = f(x - 8.0)
+        );
+        escape(&mut bg, &tm.label);
+        bg.push_str("</text></g>");
+    }
 
     // Arrows first, then their labels: crosses and arrowheads are on the
     // board before any label looks for room.
@@ -421,38 +506,26 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         }
     }).collect::<Html>();
 
-    // The violation: a mark in its row's gutter (the message in its
-    // tooltip and in the invariants panel), never across the arrows.
-    let violation = run.first_violation().filter(|v| v.step <= cursor).map(|v| {
-        let y = row_y(v.step);
-        html! {
-            <g class="violation-mark">
-                <title>{ format!("✗ {}", v.message) }</title>
-                <rect x="0" y={f(y - ROW / 2.0)} width={f(LEFT - 6.0)} height={f(ROW)} />
-                <text x="3" y={f(y + 4.0)}>{ "✗" }</text>
-            </g>
-        }
-    });
-
     let py = time_to_y(run, t);
     // The lane titles again, in a strip that stays visible while the
     // diagram scrolls (the diagram's own titles are for the SVG export).
-    let sticky_heads = lanes.heads.iter().enumerate().map(|(i, (title, _))| {
-        let x = lane_x(i as u16, lw);
-        let is_down = lane_down(i);
-        html! {
-            <g class={classes!("lane", is_down.then_some("down"))}>
-                <rect x={f(x - head_w / 2.0)} y="8" width={f(head_w)} height="30" rx="6" class="lane-head" />
-                { lane_title(title, x, head_w) }
-            </g>
-        }
-    });
+    let mut heads = format!(
+        "<svg class=\"sequence-heads\" aria-hidden=\"true\" width=\"{w}\" height=\"44\" viewBox=\"0 0 {w} 44\"><rect x=\"0\" y=\"0\" width=\"{w}\" height=\"44\" class=\"heads-bg\"></rect>",
+        w = f(width)
+    );
+    for (i, (title, _)) in lanes.heads.iter().enumerate() {
+        heads.push_str(if lane_down(i) {
+            "<g class=\"lane down\">"
+        } else {
+            "<g class=\"lane\">"
+        });
+        lane_head(&mut heads, title, lane_x(i as u16, lw), head_w);
+        heads.push_str("</g>");
+    }
+    heads.push_str("</svg>");
     html! {
         <>
-        <svg class="sequence-heads" aria-hidden="true" width={f(width)} height="44" viewBox={format!("0 0 {} 44", f(width))}>
-            <rect x="0" y="0" width={f(width)} height="44" class="heads-bg" />
-            { for sticky_heads }
-        </svg>
+        { Html::from_html_unchecked(AttrValue::from(heads)) }
         <svg id="sequence" xmlns="http://www.w3.org/2000/svg" class="sequence" width={f(width)} height={f(height - HEADS)}
              viewBox={format!("0 {} {} {}", f(HEADS), f(width), f(height - HEADS))} role="img"
              data-full-view={format!("0 0 {} {}", f(width), f(height))} data-full-height={f(height)}
@@ -463,11 +536,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 </marker>
             </defs>
             <rect x="0" y={f(py - ROW / 2.0)} width={f(width)} height={f(ROW)} class="now-band" />
-            { for violation }
-            <g class="ticks">{ for rows }</g>
-            { lane_lines }
-            { cuts }
-            { timers }
+            { Html::from_html_unchecked(AttrValue::from(bg)) }
             { flights }
             <line id="playhead" class="playhead" x1="0" y1={f(py)} x2={f(width)} y2={f(py)} />
         </svg>
