@@ -26,24 +26,25 @@ const RUNS = 3;
 const STRICT = process.env.FAULTLINE_LIGHTHOUSE_STRICT === '1';
 const SUB = '/faultline/';
 
-// Floors: a regression gate under today's figures (2026-11-26, fourth
-// session, median of 3 on a quiet machine: landing 95-98, lab link 80-96).
-// Both swing with Lighthouse's simulated LCP: 1.0 s when the simulation
-// leaves the preloaded wasm out of the largest paint, 2.6 s when it counts
-// it; the lab link's TBT swings 190-450 ms. A busy CI machine must not fail
-// the gate by chance; the other categories must stay at 100. Goals: what
-// issue 8 asks for, gated with FAULTLINE_LIGHTHOUSE_STRICT=1.
+// Floors: a regression gate under today's figures (2026-11-26, fifth
+// session, median of 3 on a quiet machine: landing 100, lab link 92, runs
+// 88-94). Since the wasm is fetched after the first paint
+// (scripts/paint_first.py) Lighthouse's simulated LCP is the static title's,
+// 1.0 s on both pages (2.6 s before, when it counted the preloaded wasm);
+// the lab link's TBT still swings (360-510 ms). A busy CI machine must not
+// fail the gate by chance; the other categories must stay at 100. Goals:
+// what issue 8 asks for, gated with FAULTLINE_LIGHTHOUSE_STRICT=1.
 const PAGES = [
   {
     name: 'landing',
     hash: '',
-    floor: { performance: 85, accessibility: 100, 'best-practices': 100, seo: 100 },
+    floor: { performance: 90, accessibility: 100, 'best-practices': 100, seo: 100 },
     goal: { performance: 95, accessibility: 100, 'best-practices': 100, seo: 100 },
   },
   {
     name: 'lab link',
     hash: '#lab=payments&preset=lost-response-no-key',
-    floor: { performance: 70, accessibility: 100, 'best-practices': 100, seo: 100 },
+    floor: { performance: 80, accessibility: 100, 'best-practices': 100, seo: 100 },
     goal: { performance: 90, accessibility: 100, 'best-practices': 100, seo: 100 },
   },
 ];
