@@ -125,6 +125,19 @@ try {
       const verdict = score < gate ? 'FAIL' : score < page.goal[c] ? 'TARGET NOT MET (issue 8)' : 'ok';
       if (score < gate) failed = true;
       console.log(`FIGURE lighthouse ${page.name} ${c}: ${score} (floor ${page.floor[c]}, goal ${page.goal[c]}) ${verdict}`);
+      // Below its goal (other than performance): which audits failed, and where.
+      if (c !== 'performance' && score < page.goal[c]) {
+        for (const r of reports) {
+          for (const ref of r.categories[c].auditRefs) {
+            const a = r.audits[ref.id];
+            if (ref.weight > 0 && a.score !== null && a.score < 1) {
+              const where = (a.details?.items ?? []).slice(0, 3).map((it) => it.node?.selector ?? it.node?.snippet ?? '').join(', ');
+              console.log(`  ${c} audit failed: ${ref.id} (${a.title}) ${where}`);
+              if (process.env.FAULTLINE_LIGHTHOUSE_DETAIL) console.log(JSON.stringify(a.details?.items?.slice(0, 2)).slice(0, 1500));
+            }
+          }
+        }
+      }
     }
   }
 } finally {
