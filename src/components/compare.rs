@@ -295,15 +295,39 @@ pub fn compare_panel(p: &Props) -> Html {
     }
 }
 
+/// One entry of the "compare with" menu, made into a scenario only when
+/// chosen (the menu is drawn on every frame while a run plays).
+#[derive(Clone)]
+pub enum Choice {
+    /// This run with a setting changed.
+    Setting(&'static str, ConfigValue),
+    /// Another scenario of the lab.
+    Preset(fn() -> Scenario),
+}
+
+impl Choice {
+    pub fn scenario(&self, current: &Scenario) -> Scenario {
+        match self {
+            Self::Setting(key, value) => {
+                let mut next = current.clone();
+                next.config.insert(key.to_string(), value.clone());
+                next
+            }
+            Self::Preset(make) => make(),
+        }
+    }
+}
+
 /// The choices of the "compare with" menu: this run with one setting
-/// changed, or another scenario of the lab.
-pub fn choices(info: &LabInfo, current: &Scenario) -> Vec<(String, Scenario)> {
+/// changed, or another scenario of the lab (not the one on screen).
+pub fn choices(info: &LabInfo, current: &Scenario, preset: Option<&str>) -> Vec<(String, Choice)> {
     let mut out = Vec::new();
     for f in &info.config {
         let mut with = |value: ConfigValue, text: &str| {
-            let mut next = current.clone();
-            next.config.insert(f.key.to_string(), value);
-            out.push((format!("This run with {}: {text}", f.label), next));
+            out.push((
+                format!("This run with {}: {text}", f.label),
+                Choice::Setting(f.key, value),
+            ));
         };
         match f.kind {
             FieldKind::Toggle { .. } => {
@@ -320,18 +344,23 @@ pub fn choices(info: &LabInfo, current: &Scenario) -> Vec<(String, Scenario)> {
             FieldKind::Number { .. } => {}
         }
     }
-    for pr in &info.presets {
-        let scenario = (pr.scenario)();
-        if scenario != *current {
-            out.push((format!("Scenario: {}", pr.title), scenario));
-        }
+    for pr in info.presets.iter().filter(|pr| Some(pr.id) != preset) {
+        out.push((
+            format!("Scenario: {}", pr.title),
+            Choice::Preset(pr.scenario),
+        ));
     }
     out
 }
 
 /// The picker that starts a comparison (when not comparing).
 #[inline(never)]
-pub fn compare_picker(info: &LabInfo, current: &Scenario, on: &Callback<Action>) -> Html {
+pub fn compare_picker(
+    info: &LabInfo,
+    current: &Scenario,
+    preset: Option<&str>,
+    on: &Callback<Action>,
+) -> Html {
     let pairs = info.comparisons.iter().map(|pair| {
         let (a, b) = (pair.a, pair.b);
         let on = on.clone();
@@ -354,20 +383,21 @@ pub fn compare_picker(info: &LabInfo, current: &Scenario, on: &Callback<Action>)
         }
     });
     let select = NodeRef::default();
-    let options: Vec<(String, Scenario)> = choices(info, current);
+    let options = choices(info, current, preset);
     let labels: Html = options
         .iter()
         .enumerate()
         .map(|(i, (label, _))| html! { <option value={i.to_string()}>{ label.clone() }</option> })
         .collect();
     let start = {
-        let (select, on) = (select.clone(), on.clone());
+        let (select, on, current) = (select.clone(), on.clone(), current.clone());
         Callback::from(move |_| {
             let chosen = select
                 .cast::<web_sys::HtmlSelectElement>()
                 .and_then(|s| s.value().parse::<usize>().ok())
-                .and_then(|i| options.get(i).cloned());
-            if let Some((_, scenario)) = chosen {
+                .and_then(|i| options.get(i));
+            if let Some((_, choice)) = chosen {
+                let scenario = choice.scenario(&current);
                 on.emit(Action::Compare {
                     preset: faultline_sim::registry::preset_matching(&scenario),
                     scenario,
@@ -388,5 +418,35 @@ pub fn compare_picker(info: &LabInfo, current: &Scenario, on: &Callback<Action>)
             </div>
             <p class="hint">{ "Both runs play on one clock; a button (or B) swaps which diagram is on screen, and the link below opens the comparison." }</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The menu offers every other scenario and each setting flipped, and a
+    /// choice becomes its scenario only when picked.
+    #[test]
+    fn the_menu_builds_the_chosen_scenario() {
+        let info = faultline_sim::lab("payments").unwrap();
+        let id = "lost-response-no-key";
+        let current = faultline_sim::preset("payments", id).unwrap();
+        let menu = choices(&info, &current, Some(id));
+        let presets = menu
+            .iter()
+            .filter(|(l, _)| l.starts_with("Scenario: "))
+            .count();
+        assert_eq!(
+            presets,
+            info.presets.len() - 1,
+            "every scenario but the one on screen"
+        );
+        let (_, key_on) = menu
+            .iter()
+            .find(|(l, _)| l == "This run with Client sends an Idempotency-Key: on")
+            .unwrap();
+        let with_key = faultline_sim::preset("payments", "lost-response-with-key").unwrap();
+        assert_eq!(key_on.scenario(&current), with_key);
     }
 }

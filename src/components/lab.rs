@@ -236,7 +236,7 @@ pub fn LabView(p: &Props) -> Html {
                     </div>
                 </div>
                 if s.compare.is_none() {
-                    { super::compare::compare_picker(info, &s.scenario, &p.on) }
+                    { super::compare::compare_picker(info, &s.scenario, s.preset.as_deref(), &p.on) }
                 }
                 if let Some(iv) = info.interview.clone() {
                     <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />

@@ -172,14 +172,9 @@ mod tests {
                 for actor in &run.actors {
                     let m = actor.machine;
                     let Some(l) = layout(m) else { continue };
-                    let idx = |s: &str| m.index_of(s).expect("a declared state");
                     let g = faultline_layout::Graph {
                         nodes: m.states.to_vec(),
-                        edges: m
-                            .transitions
-                            .iter()
-                            .map(|t| (idx(t.from), idx(t.to), t.event))
-                            .collect(),
+                        edges: m.indexed_edges(),
                     };
                     let want = faultline_layout::layout(&g);
                     for (e, &(d, _, _)) in want.edges.iter().zip(l.edges) {

@@ -23,14 +23,9 @@ fn machines() -> Vec<&'static StateMachine> {
 }
 
 fn graph(m: &'static StateMachine) -> Graph<'static> {
-    let idx = |s: &str| m.index_of(s).expect("declared state");
     Graph {
         nodes: m.states.to_vec(),
-        edges: m
-            .transitions
-            .iter()
-            .map(|t| (idx(t.from), idx(t.to), t.event))
-            .collect(),
+        edges: m.indexed_edges(),
     }
 }
 

@@ -51,6 +51,19 @@ impl StateMachine {
         self.states.iter().position(|s| same(s, state))
     }
 
+    /// Every transition as (from, to, event) with states by index: the
+    /// graph the diagrams are laid out from (build.rs and the layout tests).
+    pub fn indexed_edges(&self) -> Vec<(usize, usize, &'static str)> {
+        let idx = |s: &str| {
+            self.index_of(s)
+                .expect("a transition names declared states")
+        };
+        self.transitions
+            .iter()
+            .map(|t| (idx(t.from), idx(t.to), t.event))
+            .collect()
+    }
+
     /// A state with no way out (only self-loops, or nothing).
     pub fn is_terminal(&self, state: &str) -> bool {
         !self
