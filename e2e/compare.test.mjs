@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { serveAndLaunch } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
 import { indicator, messageText, openLink, seek, seekEnd, tableRows, waitUntil, withPage } from './lab-helpers.mjs';
+
+// The Sagas pair runs only when index.html turns on the cargo feature sagaslab.
+const SAGAS_SHIPPED = /data-cargo-features="[^"]*\bsagaslab\b/.test(
+  await readFile(new URL('../index.html', import.meta.url), 'utf8'),
+);
 
 /** Open a lab from its landing card. */
 async function openLabCard(p, server, lab) {
@@ -172,4 +178,39 @@ describe('comparing two runs', () => {
       );
     });
   });
+
+  test('saga vs two-phase commit: the coordinator dies, 2PC holds its locks, the saga holds none', { skip: !SAGAS_SHIPPED && 'the Sagas lab is not in this build' }, async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, `${server.appUrl}#lab=sagas&compare=saga-vs-2pc`);
+      await page.locator('#compare').waitFor();
+      assert.deepEqual((await summaryRow(page, 'Coordination')).slice(1), ['Orchestrated saga', 'Two-phase commit']);
+      assert.match((await summaryRow(page, 'Fault plan'))[1], /\(the same\)/);
+      // Step the saga (A) to just after the coordinator's crash.
+      for (;;) {
+        const { step, last } = await indicator(page);
+        if (/orchestrator crashes/.test((await summaryRow(page, 'Now'))[1])) break;
+        assert.ok(step < last, 'the crash happens');
+        await page.click('#step-fwd');
+        await waitUntil(async () => (await indicator(page)).step === step + 1, { what: 'next step' });
+      }
+      const held = (rows) => rows.filter((r) => r[1] === 'PREPARED' && r[2] === 'held');
+      // Two-phase commit at the same moment: participants that voted YES wait with their locks.
+      await waitUntil(async () => held(await sideRows(page, 'B', '2PC participants')).length > 0, { what: 'B blocked' });
+      assert.equal(await page.locator('table[data-table="A · 2PC participants"]').count(), 0, 'a saga has no participants holding locks');
+      // At the end both finished and kept every invariant; B says how long it was blocked.
+      await seekEnd(page);
+      const [, brokenA, brokenB] = await summaryRow(page, 'Invariants broken');
+      assert.equal(brokenA, '✓ none so far');
+      assert.equal(brokenB, '✓ none so far');
+      const blocked = (await sideRows(page, 'B', '2PC participants')).map((r) => r[3]);
+      assert.ok(blocked.includes('4.956 s'), `time blocked is shown: ${blocked}`);
+      // The other diagram, on the keyboard.
+      await page.click('#compare-h');
+      await page.keyboard.press('b');
+      await waitUntil(async () => (await onScreen(page)) === 'B', { what: "B's diagram on screen" });
+      assert.match(await page.locator('#sequence').textContent(), /PREPARE/);
+    });
+  });
+
 });
