@@ -34,10 +34,17 @@ impl Lanes {
             mark(f.to);
         }
         for c in &run.cuts {
-            c.side_a.iter().chain(&c.side_b).copied().for_each(&mut mark);
+            c.side_a
+                .iter()
+                .chain(&c.side_b)
+                .copied()
+                .for_each(&mut mark);
         }
         for s in &run.steps {
-            s.actor.into_iter().chain(s.down.iter().copied()).for_each(&mut mark);
+            s.actor
+                .into_iter()
+                .chain(s.down.iter().copied())
+                .for_each(&mut mark);
         }
         // A run where nobody acts still shows its actors.
         if !at_work.contains(&true) {
@@ -97,7 +104,11 @@ mod tests {
 
     fn lanes_of(lab: &str, preset: &str) -> (Lanes, Run) {
         let info = faultline_sim::lab(lab).expect("lab");
-        let p = info.presets.iter().find(|p| p.id == preset).expect("preset");
+        let p = info
+            .presets
+            .iter()
+            .find(|p| p.id == preset)
+            .expect("preset");
         let run = faultline_sim::simulate(&(p.scenario)()).expect("runs");
         (Lanes::of_run(&run), run)
     }
@@ -110,7 +121,11 @@ mod tests {
     #[test]
     fn the_attacker_has_a_lane_only_when_she_attacks() {
         let (calm, _) = lanes_of("oauth", "happy-path");
-        assert!(!titles(&calm).contains(&"Mallory (attacker)"), "{:?}", titles(&calm));
+        assert!(
+            !titles(&calm).contains(&"Mallory (attacker)"),
+            "{:?}",
+            titles(&calm)
+        );
         let (attack, run) = lanes_of("oauth", "stolen-code-no-pkce");
         assert!(titles(&attack).contains(&"Mallory (attacker)"));
         assert_eq!(attack.count(), run.actors.len());
@@ -143,7 +158,11 @@ mod tests {
     #[test]
     fn an_idle_actor_that_crashes_keeps_its_lane() {
         let info = faultline_sim::lab("sagas").expect("lab");
-        let p = info.presets.iter().find(|p| p.id == "choreography").unwrap();
+        let p = info
+            .presets
+            .iter()
+            .find(|p| p.id == "choreography")
+            .unwrap();
         let mut s = (p.scenario)();
         s.faults.push(faultline_sim::fault::Fault::Crash {
             at_ms: 10,
