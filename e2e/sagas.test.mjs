@@ -401,6 +401,40 @@ describe('Sagas lab', { skip: !SHIPPED && 'the Sagas lab is not in this build (i
     });
   });
 
+  test('projector: six lanes fit a 1280×720 screen at 24 px, and a choreography draws no orchestrator lane', async () => {
+    await withPage(browser, { viewport: { width: 1280, height: 720 } }, async (p) => {
+      const { page } = p;
+      await openSagas(p, server);
+      await page.locator('main').focus();
+      await page.keyboard.press('p');
+      await page.locator('main.lab.projector').waitFor();
+      const lanes = () => page.locator('svg.sequence-heads .lane-title').allTextContents();
+      await choosePreset(page, 'happy-path');
+      await seekEnd(page);
+      assert.equal((await lanes()).length, 6, `every actor at work has a lane: ${await lanes()}`);
+      const box = await page.locator('#diagram-scroll').evaluate((b) => ({ scroll: b.scrollWidth, client: b.clientWidth }));
+      assert.ok(box.scroll <= box.client, `the diagram does not scroll sideways ${JSON.stringify(box)}`);
+      const smallest = await page.evaluate(() => {
+        let min = { px: Infinity, text: '' };
+        for (const t of document.querySelectorAll('svg#sequence text, svg.sequence-heads text')) {
+          if (t.getBoundingClientRect().width === 0 || getComputedStyle(t).display === 'none') continue;
+          const m = t.getScreenCTM();
+          const px = parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+          if (px < min.px) min = { px, text: t.textContent.trim().slice(0, 30) };
+        }
+        return min;
+      });
+      console.log(`FIGURE: Sagas happy path in the projector view: 6 lanes, smallest diagram text ${smallest.px.toFixed(1)} px (${smallest.text})`);
+      assert.ok(smallest.px >= 24, `smallest diagram text ${smallest.px.toFixed(1)} px (${smallest.text})`);
+      // Choreography: the services and the broker, no idle orchestrator.
+      await choosePreset(page, 'choreography');
+      await seekEnd(page);
+      const drawn = await lanes();
+      assert.ok(!drawn.some((t) => /orchestrator/i.test(t)), `no orchestrator lane: ${drawn}`);
+      assert.equal(drawn.length, 5);
+    });
+  });
+
   test('axe: the 2PC run blocked, with its figures and tables, and the saga with the interview open', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;

@@ -200,7 +200,7 @@ pub fn LabView(p: &Props) -> Html {
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
-                    <div class={classes!("diagram-scroll", (super::lanes::Lanes::of_run(run).count() <= super::lanes::FIT).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
+                    <div class={classes!("diagram-scroll", super::lanes::fits(super::lanes::Lanes::of_run(run).count(), s.projector).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
                         <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
                     </div>
                     { for end_note }

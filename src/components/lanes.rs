@@ -12,6 +12,16 @@ use faultline_sim::trace::Run;
 
 /// Lanes that fit across the diagram at 1280 px without scrolling.
 pub const FIT: usize = 5;
+/// Lanes the projector view scales to the screen's width: the issue's "at
+/// most 7 lanes" (the Sagas lab's six), drawn narrower than the normal
+/// view's so their 12 px text reads at 24 px or more on a 1280×720 screen.
+pub const PROJECTOR_FIT: usize = 7;
+
+/// Whether `lanes` lanes are drawn to the diagram box's width (no
+/// sideways scrolling) in the normal or the projector view.
+pub fn fits(lanes: usize, projector: bool) -> bool {
+    lanes <= if projector { PROJECTOR_FIT } else { FIT }
+}
 
 /// Which lane each actor is drawn on, and each lane's title.
 pub struct Lanes {

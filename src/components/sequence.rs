@@ -7,7 +7,7 @@
 //! fired there and the violation mark; arrow labels are placed where they
 //! touch no other label, arrowhead or mark (`placement`).
 
-use super::lanes::{Lanes, FIT};
+use super::lanes::{fits, Lanes};
 use super::placement::{text_w, Board, Placed};
 use super::tables::escape;
 use faultline_sim::actor::TimerKind;
@@ -19,19 +19,20 @@ use yew::prelude::*;
 
 /// Lane spacing: up to five lanes share the diagram's box at 1280 px wide
 /// (about 700 px, drawn unscaled); more lanes scroll at the narrowest. In
-/// the projector view the diagram is drawn about 580 units wide and scaled
-/// to the screen's width, about twice: its smallest text (12 px) reads at
-/// 24 px or more on a 1280×720 screen.
+/// the projector view up to seven lanes are drawn about 560 units wide and
+/// scaled to the screen's width, about twice: its smallest text (12 px)
+/// reads at 24 px or more on a 1280×720 screen (lanes 70 units apart at
+/// six; titles wrap to two lines, labels are shortened to fit).
 pub fn lane_w(lanes: usize, projector: bool) -> f64 {
-    if lanes > FIT {
+    if !fits(lanes, projector) {
         112.0
     } else if projector {
-        ((PROJECTOR_W - LEFT - 10.0) / lanes.max(1) as f64).clamp(84.0, 150.0)
+        ((PROJECTOR_W - LEFT - 10.0) / lanes.max(1) as f64).clamp(60.0, 150.0)
     } else {
         ((690.0 - LEFT) / lanes.max(1) as f64).clamp(112.0, 170.0)
     }
 }
-/// The diagram's natural width in the projector view (for up to five lanes).
+/// The diagram's natural width in the projector view (for up to seven lanes).
 const PROJECTOR_W: f64 = 560.0;
 /// Left gutter: each row's step and time, its timer label, its violation mark.
 pub const LEFT: f64 = 132.0;
