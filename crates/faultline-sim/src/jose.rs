@@ -9,8 +9,6 @@
 //! nonces from RFC 6979, so the same seed gives the same tokens, with no
 //! entropy source anywhere.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
@@ -27,7 +25,7 @@ pub fn unix_time(ms: u64) -> u64 {
 
 /// base64url without padding, as JOSE and PKCE write bytes.
 pub fn b64url(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
+    crate::b64::encode_url(bytes)
 }
 
 /// A PKCE code verifier: 32 random bytes as 43 base64url characters
@@ -107,8 +105,8 @@ impl EcJwk {
     }
 
     fn verifying_key(&self) -> Option<VerifyingKey> {
-        let x = URL_SAFE_NO_PAD.decode(&self.x).ok()?;
-        let y = URL_SAFE_NO_PAD.decode(&self.y).ok()?;
+        let x = crate::b64::decode_url(&self.x)?;
+        let y = crate::b64::decode_url(&self.y)?;
         if x.len() != 32 || y.len() != 32 {
             return None;
         }
@@ -185,7 +183,7 @@ fn signed_part<'a>(token: &'a str, alg: &str) -> Result<(&'a str, Vec<u8>), JwsE
     else {
         return Err(JwsError::Malformed);
     };
-    let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Malformed)?;
+    let header = crate::b64::decode_url(h).ok_or(JwsError::Malformed)?;
     // From text, not bytes: a second (`SliceRead`) JSON reader would cost
     // 8 KB of WebAssembly. Bytes that are not UTF-8 fail either way.
     let header = String::from_utf8(header).map_err(|_| JwsError::Malformed)?;
@@ -194,7 +192,7 @@ fn signed_part<'a>(token: &'a str, alg: &str) -> Result<(&'a str, Vec<u8>), JwsE
     if header.get("alg").and_then(|a| a.as_str()) != Some(alg) {
         return Err(JwsError::WrongAlgorithm);
     }
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Malformed)?;
+    let sig = crate::b64::decode_url(s).ok_or(JwsError::Malformed)?;
     Ok((&token[..token.len() - s.len() - 1], sig))
 }
 
@@ -276,7 +274,7 @@ impl KeyRing {
         let header = token
             .split('.')
             .next()
-            .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
+            .and_then(crate::b64::decode_url)
             // From text, not bytes: one JSON reader in the wasm (`from_slice`
             // would add serde_json's `SliceRead`); not UTF-8 is malformed
             // either way.
@@ -372,6 +370,8 @@ impl std::fmt::Display for TokenCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
 
     #[test]
     fn pkce_matches_rfc7636_appendix_b() {

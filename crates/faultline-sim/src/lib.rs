@@ -5,6 +5,7 @@
 //! Start at [`registry::simulate`]; the contracts are in `ARCHITECTURE.md`.
 
 pub mod actor;
+pub mod b64;
 pub mod digest;
 pub mod engine;
 pub mod fault;

@@ -3,8 +3,6 @@
 //! (JSON, a form, or plain text). Helpers decode what a learner should see
 //! decoded: a redirect's query, form fields and compact JWS tokens.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 /// What a message does besides carrying its request or answer, when the
@@ -367,10 +365,7 @@ impl Jws {
             return None;
         }
         let text = |part: &str| {
-            URL_SAFE_NO_PAD
-                .decode(part)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
+            crate::b64::decode_url(part).and_then(|b| String::from_utf8(b).ok())
         };
         let header = text(h)?;
         // A JOSE header is a JSON object naming its algorithm. (No JSON
@@ -379,7 +374,7 @@ impl Jws {
             return None;
         }
         let payload = text(p)?;
-        let signature = URL_SAFE_NO_PAD.decode(sig).ok()?;
+        let signature = crate::b64::decode_url(sig)?;
         Some(Jws {
             raw: s.to_string(),
             header,
