@@ -16,7 +16,7 @@ pub mod lines;
 pub mod machine;
 pub mod message;
 pub mod permalink;
-mod read;
+pub mod read;
 pub mod registry;
 pub mod rng;
 pub mod scenario;

@@ -17,6 +17,10 @@
 //! `seed`", "invalid type: ..."). Serde's sequence form of a struct
 //! (`{"crash": [5, "api"]}`), which no Faultline version ever wrote, is
 //! refused.
+//!
+//! The app reads a run file's head with the public helpers below
+//! ([`string`], [`u32_of`], [`invalid`]) and its scenario with
+//! [`scenario`], from the same one `Value` reader.
 
 use crate::fault::{Fault, LinkRule, MsgMatch, NetAction, RandomFaults};
 use crate::message::MsgClass;
@@ -40,7 +44,8 @@ fn kind(v: &Value) -> String {
     }
 }
 
-fn invalid(v: &Value, expected: &str) -> String {
+/// serde's "invalid type: ..., expected ..." for `v`.
+pub fn invalid(v: &Value, expected: &str) -> String {
     format!("invalid type: {}, expected {expected}", kind(v))
 }
 
@@ -78,7 +83,8 @@ fn u64_of(v: &Value) -> R<u64> {
     uint(v, u64::MAX, "u64")
 }
 
-fn u32_of(v: &Value) -> R<u32> {
+/// A `u32`, or serde's words for why `v` is not one.
+pub fn u32_of(v: &Value) -> R<u32> {
     uint(v, u32::MAX.into(), "u32").map(|n| n as u32)
 }
 
@@ -86,7 +92,8 @@ fn u16_of(v: &Value) -> R<u16> {
     uint(v, u16::MAX.into(), "u16").map(|n| n as u16)
 }
 
-fn string(v: &Value) -> R<String> {
+/// A string, or serde's words for why `v` is not one.
+pub fn string(v: &Value) -> R<String> {
     v.as_str()
         .map(str::to_string)
         .ok_or_else(|| invalid(v, "a string"))
@@ -291,7 +298,7 @@ fn faults(v: &Value) -> R<Vec<Fault>> {
 }
 
 /// A scenario, as a permalink or a run file holds it.
-pub(crate) fn scenario(v: &Value) -> R<Scenario> {
+pub fn scenario(v: &Value) -> R<Scenario> {
     let o = object(v, "struct Scenario")?;
     Ok(Scenario {
         v: u32_of(need(o, "v")?)?,
