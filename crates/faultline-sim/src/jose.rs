@@ -92,7 +92,7 @@ impl EcJwk {
     /// Read a P-256 JWK from JSON (a JWKS's key, as `to_json` writes it);
     /// None when a field is missing.
     pub fn from_json(json: &str) -> Option<EcJwk> {
-        Self::from_map(&serde_json::from_str(json).ok()?)
+        Self::from_map(&crate::read::json_object(json)?)
     }
 
     fn from_map(key: &serde_json::Map<String, serde_json::Value>) -> Option<EcJwk> {
@@ -187,8 +187,7 @@ fn signed_part<'a>(token: &'a str, alg: &str) -> Result<(&'a str, Vec<u8>), JwsE
     // From text, not bytes: a second (`SliceRead`) JSON reader would cost
     // 8 KB of WebAssembly. Bytes that are not UTF-8 fail either way.
     let header = String::from_utf8(header).map_err(|_| JwsError::Malformed)?;
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&header).map_err(|_| JwsError::Malformed)?;
+    let header = crate::read::json_object(&header).ok_or(JwsError::Malformed)?;
     if header.get("alg").and_then(|a| a.as_str()) != Some(alg) {
         return Err(JwsError::WrongAlgorithm);
     }
@@ -286,9 +285,7 @@ impl KeyRing {
             // would add serde_json's `SliceRead`); not UTF-8 is malformed
             // either way.
             .and_then(|h| String::from_utf8(h).ok())
-            .and_then(|h| {
-                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&h).ok()
-            });
+            .and_then(|h| crate::read::json_object(&h));
         let Some(header) = header else {
             return TokenCheck::Malformed;
         };
