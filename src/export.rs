@@ -60,9 +60,18 @@ pub fn parse_run_file(text: &str) -> Result<Opened, String> {
         .ok_or_else(|| not_json(read::invalid(&file, "a map")))?;
     // Absent or `null`, as an `Option` field reads them.
     let field = |name: &str| head.get(name).filter(|v| !v.is_null());
-    let kind = field("kind").map(read::string).transpose().map_err(not_json)?;
-    let version = field("version").map(read::u32_of).transpose().map_err(not_json)?;
-    let cursor = head.get("cursor").map_or(Ok(0), read::u32_of).map_err(not_json)?;
+    let kind = field("kind")
+        .map(read::string)
+        .transpose()
+        .map_err(not_json)?;
+    let version = field("version")
+        .map(read::u32_of)
+        .transpose()
+        .map_err(not_json)?;
+    let cursor = head
+        .get("cursor")
+        .map_or(Ok(0), read::u32_of)
+        .map_err(not_json)?;
     if kind.as_deref() != Some(FILE_KIND) {
         return Err(
             "it is JSON, but not a Faultline run file (no \"kind\": \"faultline-run\")".into(),

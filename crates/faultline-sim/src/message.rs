@@ -366,9 +366,8 @@ impl Jws {
         if parts.next().is_some() || h.is_empty() || p.is_empty() {
             return None;
         }
-        let text = |part: &str| {
-            crate::b64::decode_url(part).and_then(|b| String::from_utf8(b).ok())
-        };
+        let text =
+            |part: &str| crate::b64::decode_url(part).and_then(|b| String::from_utf8(b).ok());
         let header = text(h)?;
         // A JOSE header is a JSON object naming its algorithm. (No JSON
         // parser here: this decodes for display, it does not verify.)

@@ -161,7 +161,9 @@ pub struct Versus {
 /// Encode a comparison: run `a`, run `b`, the cursor of the run shown
 /// (`b_shown`: B's) and the view.
 pub fn encode_compare(a: &Scenario, b: &Scenario, step: u32, b_shown: bool, view: View) -> String {
-    let enc = |s: &Scenario| crate::b64::encode_url(serde_json::to_string(s).unwrap_or_default().as_bytes());
+    let enc = |s: &Scenario| {
+        crate::b64::encode_url(serde_json::to_string(s).unwrap_or_default().as_bytes())
+    };
     format!(
         "vs{FORMAT_VERSION}.{}.{}.{step}{}{}",
         enc(a),

@@ -172,8 +172,7 @@ impl Calendar {
             .jwk
             .as_ref()
             .is_some_and(|k| verify_es256(token, k).is_ok());
-        let claims = crate::message::Jws::decode(token)
-            .and_then(|j| Claims::read(&j.payload));
+        let claims = crate::message::Jws::decode(token).and_then(|j| Claims::read(&j.payload));
         match claims {
             Some(c) if valid && c.aud == CALENDAR_ORIGIN && unix_time(now) < c.exp => {
                 if c.scope.split(' ').any(|s| s == needed(write)) {
