@@ -3,10 +3,11 @@
 //! so a file can never smuggle a trace the engine would not produce.
 
 use faultline_sim::permalink::{self, Opened};
+use faultline_sim::read;
 use faultline_sim::scenario::Scenario;
 use faultline_sim::Run;
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Marker and version of the run file format.
 pub const FILE_KIND: &str = "faultline-run";
@@ -37,22 +38,6 @@ pub fn run_file(run: &Run, cursor: u32) -> String {
     .unwrap_or_default()
 }
 
-/// The file's head, read first (the scenario is only skipped over here).
-#[derive(Deserialize)]
-struct FileHead {
-    kind: Option<String>,
-    version: Option<u32>,
-    #[serde(default)]
-    cursor: u32,
-    scenario: Option<IgnoredAny>,
-}
-
-/// The file's scenario, read once the head is known to be right.
-#[derive(Deserialize)]
-struct FileScenario {
-    scenario: Scenario,
-}
-
 /// Read a run file back (an older model's file opens with a notice), or
 /// explain what is wrong with it.
 pub fn parse_run_file(text: &str) -> Result<Opened, String> {
@@ -63,31 +48,53 @@ pub fn parse_run_file(text: &str) -> Result<Opened, String> {
             MAX_FILE_BYTES / 1_048_576
         ));
     }
-    let head: FileHead =
-        serde_json::from_str(text).map_err(|e| format!("it is not a JSON run file ({e})"))?;
-    if head.kind.as_deref() != Some(FILE_KIND) {
+    // The file is read as one `serde_json::Value` and its head and
+    // scenario by hand (faultline_sim::read), with serde's words for a
+    // wrong type: typed `Deserialize` structs for the head and the
+    // scenario compiled serde_json's reader twice more, with its code for
+    // skipping values (about 5 KB of WebAssembly).
+    let not_json = |e: String| format!("it is not a JSON run file ({e})");
+    let file: Value = serde_json::from_str(text).map_err(|e| not_json(e.to_string()))?;
+    let head = file
+        .as_object()
+        .ok_or_else(|| not_json(read::invalid(&file, "a map")))?;
+    // Absent or `null`, as an `Option` field reads them.
+    let field = |name: &str| head.get(name).filter(|v| !v.is_null());
+    let kind = field("kind")
+        .map(read::string)
+        .transpose()
+        .map_err(not_json)?;
+    let version = field("version")
+        .map(read::u32_of)
+        .transpose()
+        .map_err(not_json)?;
+    let cursor = head
+        .get("cursor")
+        .map_or(Ok(0), read::u32_of)
+        .map_err(not_json)?;
+    if kind.as_deref() != Some(FILE_KIND) {
         return Err(
             "it is JSON, but not a Faultline run file (no \"kind\": \"faultline-run\")".into(),
         );
     }
-    if head.version != Some(FILE_VERSION) {
-        let version = head.version.map_or("none".to_string(), |v| v.to_string());
+    if version != Some(FILE_VERSION) {
+        let version = version.map_or("none".to_string(), |v| v.to_string());
         return Err(format!(
             "it was saved in run file version {version}; this page reads version {FILE_VERSION}"
         ));
     }
-    head.scenario.ok_or("the file has no scenario in it")?;
-    let FileScenario { scenario } =
-        serde_json::from_str(text).map_err(|e| format!("its scenario is damaged ({e})"))?;
+    let scenario = field("scenario").ok_or("the file has no scenario in it")?;
+    let scenario =
+        read::scenario(scenario).map_err(|e| format!("its scenario is damaged ({e})"))?;
     permalink::check(&scenario).map_err(|e| format!("its scenario cannot be played: {e}"))?;
-    let mut opened = permalink::adopt(scenario, head.cursor);
+    let mut opened = permalink::adopt(scenario, cursor);
     // The trace is never read back, but a file whose trace is not what its
     // scenario produces (a row edited by hand) says so, rather than
     // quietly showing something else. Only for the current model: an
     // older one has its notice already.
     if opened.notice.is_none() {
         if let Ok(run) = faultline_sim::simulate(&opened.scenario) {
-            let ours = run_file(&run, head.cursor);
+            let ours = run_file(&run, cursor);
             if let Some(at) = first_difference(text.trim_end(), &ours) {
                 opened.notice = Some(trace_differs(text, at));
             }

@@ -9,8 +9,6 @@
 //! nonces from RFC 6979, so the same seed gives the same tokens, with no
 //! entropy source anywhere.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
@@ -27,7 +25,7 @@ pub fn unix_time(ms: u64) -> u64 {
 
 /// base64url without padding, as JOSE and PKCE write bytes.
 pub fn b64url(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
+    crate::b64::encode_url(bytes)
 }
 
 /// A PKCE code verifier: 32 random bytes as 43 base64url characters
@@ -94,7 +92,7 @@ impl EcJwk {
     /// Read a P-256 JWK from JSON (a JWKS's key, as `to_json` writes it);
     /// None when a field is missing.
     pub fn from_json(json: &str) -> Option<EcJwk> {
-        Self::from_map(&serde_json::from_str(json).ok()?)
+        Self::from_map(&crate::read::json_object(json)?)
     }
 
     fn from_map(key: &serde_json::Map<String, serde_json::Value>) -> Option<EcJwk> {
@@ -107,8 +105,8 @@ impl EcJwk {
     }
 
     fn verifying_key(&self) -> Option<VerifyingKey> {
-        let x = URL_SAFE_NO_PAD.decode(&self.x).ok()?;
-        let y = URL_SAFE_NO_PAD.decode(&self.y).ok()?;
+        let x = crate::b64::decode_url(&self.x)?;
+        let y = crate::b64::decode_url(&self.y)?;
         if x.len() != 32 || y.len() != 32 {
             return None;
         }
@@ -185,16 +183,15 @@ fn signed_part<'a>(token: &'a str, alg: &str) -> Result<(&'a str, Vec<u8>), JwsE
     else {
         return Err(JwsError::Malformed);
     };
-    let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| JwsError::Malformed)?;
+    let header = crate::b64::decode_url(h).ok_or(JwsError::Malformed)?;
     // From text, not bytes: a second (`SliceRead`) JSON reader would cost
     // 8 KB of WebAssembly. Bytes that are not UTF-8 fail either way.
     let header = String::from_utf8(header).map_err(|_| JwsError::Malformed)?;
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&header).map_err(|_| JwsError::Malformed)?;
+    let header = crate::read::json_object(&header).ok_or(JwsError::Malformed)?;
     if header.get("alg").and_then(|a| a.as_str()) != Some(alg) {
         return Err(JwsError::WrongAlgorithm);
     }
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwsError::Malformed)?;
+    let sig = crate::b64::decode_url(s).ok_or(JwsError::Malformed)?;
     Ok((&token[..token.len() - s.len() - 1], sig))
 }
 
@@ -252,9 +249,16 @@ impl KeyRing {
             for (name, value) in m.body.fields() {
                 match name.as_str() {
                     "keys" => {
-                        let keys: Vec<serde_json::Map<String, serde_json::Value>> =
-                            serde_json::from_str(value).unwrap_or_default();
-                        for jwk in keys.iter().filter_map(EcJwk::from_map) {
+                        // An array of objects, or no keys at all. Through a
+                        // `Value`, not a typed `Vec<Map>`: one JSON reader
+                        // fewer in the wasm.
+                        let keys = serde_json::from_str::<serde_json::Value>(value).ok();
+                        let keys = keys
+                            .as_ref()
+                            .and_then(|k| k.as_array())
+                            .filter(|k| k.iter().all(|k| k.is_object()));
+                        let keys = keys.into_iter().flatten().filter_map(|k| k.as_object());
+                        for jwk in keys.filter_map(EcJwk::from_map) {
                             if !ring.jwks.contains(&jwk) {
                                 ring.jwks.push(jwk);
                             }
@@ -276,14 +280,12 @@ impl KeyRing {
         let header = token
             .split('.')
             .next()
-            .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
+            .and_then(crate::b64::decode_url)
             // From text, not bytes: one JSON reader in the wasm (`from_slice`
             // would add serde_json's `SliceRead`); not UTF-8 is malformed
             // either way.
             .and_then(|h| String::from_utf8(h).ok())
-            .and_then(|h| {
-                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&h).ok()
-            });
+            .and_then(|h| crate::read::json_object(&h));
         let Some(header) = header else {
             return TokenCheck::Malformed;
         };
@@ -372,6 +374,8 @@ impl std::fmt::Display for TokenCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
 
     #[test]
     fn pkce_matches_rfc7636_appendix_b() {

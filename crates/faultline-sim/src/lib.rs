@@ -5,6 +5,7 @@
 //! Start at [`registry::simulate`]; the contracts are in `ARCHITECTURE.md`.
 
 pub mod actor;
+pub mod b64;
 pub mod digest;
 pub mod engine;
 pub mod fault;
@@ -15,7 +16,7 @@ pub mod lines;
 pub mod machine;
 pub mod message;
 pub mod permalink;
-mod read;
+pub mod read;
 pub mod registry;
 pub mod rng;
 pub mod scenario;

@@ -26,8 +26,6 @@
 
 use crate::registry;
 use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 
 /// Longest hash we try to read (a plan of 64 faults fits easily).
 pub const MAX_LEN: usize = 16_384;
@@ -120,7 +118,7 @@ pub fn encode_in(scenario: &Scenario, step: u32, view: View) -> String {
     let json = serde_json::to_string(scenario).unwrap_or_default();
     format!(
         "v{FORMAT_VERSION}.{}.{step}{}",
-        URL_SAFE_NO_PAD.encode(json.as_bytes()),
+        crate::b64::encode_url(json.as_bytes()),
         view.suffix()
     )
 }
@@ -163,7 +161,9 @@ pub struct Versus {
 /// Encode a comparison: run `a`, run `b`, the cursor of the run shown
 /// (`b_shown`: B's) and the view.
 pub fn encode_compare(a: &Scenario, b: &Scenario, step: u32, b_shown: bool, view: View) -> String {
-    let enc = |s: &Scenario| URL_SAFE_NO_PAD.encode(serde_json::to_string(s).unwrap_or_default());
+    let enc = |s: &Scenario| {
+        crate::b64::encode_url(serde_json::to_string(s).unwrap_or_default().as_bytes())
+    };
     format!(
         "vs{FORMAT_VERSION}.{}.{}.{step}{}{}",
         enc(a),
@@ -369,9 +369,7 @@ pub fn decode_in(hash: &str) -> Result<(Scenario, u32, View), PermalinkError> {
     if parts.next().is_some() {
         return Err(PermalinkError::BadEncoding);
     }
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| PermalinkError::BadEncoding)?;
+    let bytes = crate::b64::decode_url(payload).ok_or(PermalinkError::BadEncoding)?;
     let text = String::from_utf8(bytes).map_err(|_| PermalinkError::BadEncoding)?;
     let scenario: Scenario = serde_json::from_str(&text).map_err(|e| {
         if e.is_eof() {

@@ -17,6 +17,10 @@
 //! `seed`", "invalid type: ..."). Serde's sequence form of a struct
 //! (`{"crash": [5, "api"]}`), which no Faultline version ever wrote, is
 //! refused.
+//!
+//! The app reads a run file's head with the public helpers below
+//! ([`string`], [`u32_of`], [`invalid`]) and its scenario with
+//! [`scenario`], from the same one `Value` reader.
 
 use crate::fault::{Fault, LinkRule, MsgMatch, NetAction, RandomFaults};
 use crate::message::MsgClass;
@@ -40,7 +44,8 @@ fn kind(v: &Value) -> String {
     }
 }
 
-fn invalid(v: &Value, expected: &str) -> String {
+/// serde's "invalid type: ..., expected ..." for `v`.
+pub fn invalid(v: &Value, expected: &str) -> String {
     format!("invalid type: {}, expected {expected}", kind(v))
 }
 
@@ -78,7 +83,8 @@ fn u64_of(v: &Value) -> R<u64> {
     uint(v, u64::MAX, "u64")
 }
 
-fn u32_of(v: &Value) -> R<u32> {
+/// A `u32`, or serde's words for why `v` is not one.
+pub fn u32_of(v: &Value) -> R<u32> {
     uint(v, u32::MAX.into(), "u32").map(|n| n as u32)
 }
 
@@ -86,7 +92,8 @@ fn u16_of(v: &Value) -> R<u16> {
     uint(v, u16::MAX.into(), "u16").map(|n| n as u16)
 }
 
-fn string(v: &Value) -> R<String> {
+/// A string, or serde's words for why `v` is not one.
+pub fn string(v: &Value) -> R<String> {
     v.as_str()
         .map(str::to_string)
         .ok_or_else(|| invalid(v, "a string"))
@@ -291,7 +298,7 @@ fn faults(v: &Value) -> R<Vec<Fault>> {
 }
 
 /// A scenario, as a permalink or a run file holds it.
-pub(crate) fn scenario(v: &Value) -> R<Scenario> {
+pub fn scenario(v: &Value) -> R<Scenario> {
     let o = object(v, "struct Scenario")?;
     Ok(Scenario {
         v: u32_of(need(o, "v")?)?,
@@ -304,6 +311,17 @@ pub(crate) fn scenario(v: &Value) -> R<Scenario> {
         latency: or(o, "latency", Latency::default(), latency)?,
         bounds: or(o, "bounds", Bounds::default(), bounds)?,
     })
+}
+
+/// A JSON object's text as its map; None if it is not JSON or not an
+/// object. Through a `Value`, the one JSON reader in the wasm: reading a
+/// `Map` directly compiles serde_json's reader once more (the build is
+/// 1.4 KB gzipped smaller once nothing reads a `Map` directly).
+pub fn json_object(text: &str) -> Option<Obj> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(o)) => Some(o),
+        _ => None,
+    }
 }
 
 /// `Deserialize` through a `Value` and one of the readers above.

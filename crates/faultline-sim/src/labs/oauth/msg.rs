@@ -389,9 +389,8 @@ fn client_id_unless_basic(m: Message, client_secret: &Option<String>) -> Message
 
 /// HTTP Basic credentials (RFC 6749 §2.3.1: form-encoded, then base64).
 pub fn basic(id: &str, secret: &str) -> String {
-    use base64::Engine;
     let enc = |s: &str| form_encode(&[(String::new(), s.to_string())])[1..].to_string();
-    base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
+    crate::b64::encode_standard(format!("{}:{}", enc(id), enc(secret)).as_bytes())
 }
 
 fn reason(status: u16) -> &'static str {
