@@ -9,12 +9,10 @@ use super::invariants::{invariant_panel, Props as InvariantProps};
 use super::load::LoadChart;
 use super::machines::{machine_panel, Props as MachineProps};
 use super::narration::Narration;
-use super::raw::{attr_of, raw, refocus};
 use super::sequence::SequenceDiagram;
-use super::tables::{data_tables, escape, Props as TablesProps};
+use super::tables::{data_tables, Props as TablesProps};
 use crate::state::{Action, AppState};
 use faultline_sim::lab::LabInfo;
-use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -52,54 +50,36 @@ pub fn LabView(p: &Props) -> Html {
     // (`App` measures the row after drawing: one fewer until it does not
     // overflow; all of them again when the view, the lab or the window changes).
     let on_row = s.presets_fit.min(info.presets.len());
-    // The buttons are HTML text (escaped), with one listener on the strip
-    // for all of them (`raw`): far less WebAssembly than `html!` per button.
-    let preset_button = |out: &mut String, pr: &faultline_sim::lab::Preset| {
+    let preset_button = |pr: &faultline_sim::lab::Preset| {
+        let scenario = pr.scenario;
+        let id = pr.id.to_string();
         let active = s.preset.as_deref() == Some(pr.id);
-        out.push_str(if active {
-            "<li><button class=\"preset active\" data-preset=\""
-        } else {
-            "<li><button class=\"preset\" data-preset=\""
+        let onclick = p.on.reform(move |_| Action::Load {
+            scenario: scenario(),
+            cursor: 0,
+            preset: Some(id.clone()),
+            notice: None,
         });
-        escape(out, pr.id);
-        let _ = write!(out, "\" aria-pressed=\"{active}\" title=\"");
-        escape(out, pr.explanation);
-        out.push_str("\">");
-        escape(out, pr.title);
-        out.push_str("</button></li>");
+        html! {
+            <li>
+                <button class={classes!("preset", active.then_some("active"))} data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
+                    { pr.title }
+                </button>
+            </li>
+        }
     };
-    let (mut row, mut more) = (String::new(), String::new());
-    for (i, pr) in info.presets.iter().enumerate() {
-        preset_button(if i < on_row { &mut row } else { &mut more }, pr);
-    }
-    let more_count = info.presets.len() - on_row;
+    let mut row: Vec<Html> = info.presets.iter().map(preset_button).collect();
+    let more = row.split_off(on_row);
     let more_active = info.presets[on_row..]
         .iter()
         .any(|pr| s.preset.as_deref() == Some(pr.id));
-    let menu = (more_count > 0).then(|| html! {
+    let menu = (!more.is_empty()).then(|| html! {
         // Keyed by the preset shown, so choosing one closes the menu.
         <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
-            <summary class={classes!("preset", more_active.then_some("active"))}>{ format!("More scenarios ({more_count}) ▾") }</summary>
-            <ul>{ raw(more) }</ul>
+            <summary class={classes!("preset", more_active.then_some("active"))}>{ format!("More scenarios ({}) ▾", more.len()) }</summary>
+            <ul>{ more }</ul>
         </details>
     });
-    // Choosing a preset rewrites the row (the active one changes): the
-    // focus goes back to the chosen button, where `html!` kept it.
-    let on_preset = {
-        let (info, on) = (info.clone(), p.on.clone());
-        Callback::from(move |e: MouseEvent| {
-            let id = attr_of(&e, "data-preset");
-            if let Some(pr) = info.presets.iter().find(|pr| id.as_deref() == Some(pr.id)) {
-                refocus(format!("[data-preset=\"{}\"]", pr.id));
-                on.emit(Action::Load {
-                    scenario: (pr.scenario)(),
-                    cursor: 0,
-                    preset: Some(pr.id.to_string()),
-                    notice: None,
-                });
-            }
-        })
-    };
 
     // One panel per distinct machine; several clients share the first
     // client's. An actor that runs many instances gets a picker, and a
@@ -207,8 +187,8 @@ pub fn LabView(p: &Props) -> Html {
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             <nav class="presets" aria-label="Scenarios">
-                <div class="preset-strip" onclick={on_preset}>
-                    <ul id="preset-row">{ raw(row) }</ul>
+                <div class="preset-strip">
+                    <ul id="preset-row">{ row }</ul>
                     { for menu }
                 </div>
                 <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
