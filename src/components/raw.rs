@@ -8,7 +8,8 @@
 //! text changes. So views that only show data, and lists whose items are
 //! buttons, are written as text:
 //!
-//! - `raw(text)`: the text as a node.
+//! - `raw(text)`: the text as a node; `fixed(text)` for markup that never
+//!   changes (headings, static buttons).
 //! - A list of buttons gets ONE listener on its container (which stays
 //!   `html!`): `attr_of(&event, "data-x")` reads the attribute from the
 //!   clicked element or its nearest ancestor that has it (a click on the
@@ -27,11 +28,21 @@ pub fn raw(text: String) -> Html {
     Html::from_html_unchecked(AttrValue::from(text))
 }
 
+/// Markup that never changes, as one raw node (never replaced).
+pub fn fixed(text: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(text))
+}
+
+/// The event's target or its nearest ancestor that `selector` matches.
+pub fn closest(e: &Event, selector: &str) -> Option<web_sys::Element> {
+    let el: web_sys::Element = e.target()?.dyn_into().ok()?;
+    el.closest(selector).ok()?
+}
+
 /// The value of `attr` on the event's target or its nearest ancestor
 /// that has one.
 pub fn attr_of(e: &Event, attr: &str) -> Option<String> {
-    let el: web_sys::Element = e.target()?.dyn_into().ok()?;
-    el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)
+    closest(e, &format!("[{attr}]"))?.get_attribute(attr)
 }
 
 /// After the page is redrawn (Yew renders before a zero timeout fires):
