@@ -8,9 +8,9 @@
 use super::raw::{attr_of, raw};
 use super::tables::escape;
 use super::token::{compare, token_card};
-use std::fmt::Write as _;
 use faultline_sim::jose::KeyRing;
 use faultline_sim::message::{Body, Message};
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What the inspector shows. (A plain function, not a component: each
@@ -44,9 +44,10 @@ fn pairs(out: &mut String, caption: &str, id: &str, rows: &[(String, String)]) {
 /// A click on a token in the message's text (found by its `data-token`,
 /// the id of its card): bring that card into view and focus it.
 fn open_token(e: MouseEvent) {
-    let el = attr_of(&e, "data-token")
-        .and_then(|id| gloo::utils::document().get_element_by_id(&id));
-    if let Some(el) = el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    let el =
+        attr_of(&e, "data-token").and_then(|id| gloo::utils::document().get_element_by_id(&id));
+    if let Some(el) =
+        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
     {
         el.scroll_into_view();
         let _ = el.focus();
@@ -140,7 +141,14 @@ pub fn inspector(p: &Props) -> Html {
     }
     compare(&mut out, &tokens);
     for (i, (f, j)) in tokens.iter().enumerate() {
-        token_card(&mut out, &format!("token-{i}"), f, j, &p.keys.check(&j.raw), p.now);
+        token_card(
+            &mut out,
+            &format!("token-{i}"),
+            f,
+            j,
+            &p.keys.check(&j.raw),
+            p.now,
+        );
     }
     html! {
         <details class="inspector" open=true onclick={open_token}>{ raw(out) }</details>

@@ -5,8 +5,8 @@
 use super::raw::raw;
 use super::tables::escape;
 use crate::state::Action;
-use std::fmt::Write as _;
 use faultline_sim::trace::InstanceAt;
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What the picker shows. (A plain function, not a component: each
@@ -68,7 +68,11 @@ pub fn instance_picker(p: Props) -> Html {
             options,
             "<option value=\"{}\"{}>",
             i.id,
-            if Some(i.id) == p.picked { " selected" } else { "" }
+            if Some(i.id) == p.picked {
+                " selected"
+            } else {
+                ""
+            }
         );
         escape(&mut options, p.noun);
         let _ = write!(options, " #{}: ", i.id);
@@ -80,7 +84,11 @@ pub fn instance_picker(p: Props) -> Html {
     }
     let mut label = format!("<label for=\"{id}\">{live} live ");
     escape(&mut label, p.noun);
-    label.push_str(if live == 1 { " · showing</label>" } else { "s · showing</label>" });
+    label.push_str(if live == 1 {
+        " · showing</label>"
+    } else {
+        "s · showing</label>"
+    });
     html! {
         <div class="instances">
             { raw(label) }

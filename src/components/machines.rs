@@ -3,8 +3,8 @@
 //! (layered, crossings reduced, labels beside their edges; see build.rs),
 //! the current state filled and the transition just taken highlighted.
 
-use faultline_sim::machine::{StateMachine, Transition};
 use super::raw::raw;
+use faultline_sim::machine::{StateMachine, Transition};
 use std::fmt::Write as _;
 use yew::prelude::*;
 

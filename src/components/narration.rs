@@ -4,10 +4,10 @@
 use super::raw::{attr_of, raw, refocus};
 use super::tables::escape;
 use super::token::PasteToken;
-use std::fmt::Write as _;
 use crate::state::Action;
 use faultline_sim::jose::{unix_time, KeyRing};
 use faultline_sim::Run;
+use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -55,14 +55,21 @@ pub fn Narration(p: &Props) -> Html {
     // WebAssembly than `html!`. Each button carries its step.
     let from = p.cursor.saturating_sub(6) as usize;
     let mut log = String::new();
-    for s in p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))].iter().rev() {
+    for s in p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))]
+        .iter()
+        .rev()
+    {
         let current = s.index == p.cursor;
         let _ = write!(
             log,
             "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
             if current { " class=\"current\"" } else { "" },
             s.index,
-            if current { " aria-current=\"step\"" } else { "" },
+            if current {
+                " aria-current=\"step\""
+            } else {
+                ""
+            },
             s.index,
             s.time / 1000,
             s.time % 1000

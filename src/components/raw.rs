@@ -51,9 +51,7 @@ pub fn attr_of(e: &Event, attr: &str) -> Option<String> {
 pub fn refocus(selector: String) {
     gloo::timers::callback::Timeout::new(0, move || {
         let doc = gloo::utils::document();
-        let lost = doc
-            .active_element()
-            .is_none_or(|a| a.tag_name() == "BODY");
+        let lost = doc.active_element().is_none_or(|a| a.tag_name() == "BODY");
         let el = doc.query_selector(&selector).ok().flatten();
         if let Some(el) = el
             .filter(|_| lost)

@@ -5,11 +5,11 @@
 //! message compared claim by claim (an ID token's `aud` is the client, an
 //! access token's the API), and a box where a learner pastes any token.
 
+use super::raw::raw;
+use super::tables::escape;
 use crate::fmt::utc;
 use faultline_sim::jose::{KeyRing, TokenCheck};
 use faultline_sim::message::Jws;
-use super::raw::raw;
-use super::tables::escape;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 use yew::prelude::*;
@@ -181,7 +181,9 @@ pub fn compare(out: &mut String, tokens: &[(String, Jws)]) {
         tokens.len() + 1
     );
     escape(out, &said.join("; "));
-    out.push_str(". A service accepts a token only if its aud names that service.</td></tr></tfoot></table>");
+    out.push_str(
+        ". A service accepts a token only if its aud names that service.</td></tr></tfoot></table>",
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -211,7 +213,14 @@ pub fn PasteToken(p: &PasteProps) -> Html {
     } else if !pasted.is_empty() {
         let check = p.keys.check(pasted);
         match Jws::decode(pasted) {
-            Some(jws) => token_card(&mut result, "token-pasted", "Your token", &jws, &check, None),
+            Some(jws) => token_card(
+                &mut result,
+                "token-pasted",
+                "Your token",
+                &jws,
+                &check,
+                None,
+            ),
             None => {
                 result.push_str("<p class=\"verdict bad\" role=\"status\">✗ ");
                 escape(&mut result, &check.to_string());
