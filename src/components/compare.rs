@@ -6,6 +6,7 @@
 //! a toggle between the two diagrams. The rest of the page shows the run
 //! whose diagram is on screen.
 
+use super::raw::{attr_of, closest, fixed, raw};
 use super::tables::escape;
 use crate::state::{Action, AppState, Compare};
 use faultline_sim::lab::{ConfigField, FieldKind, LabInfo};
@@ -164,26 +165,42 @@ pub fn compare_panel(p: &Props) -> Html {
         "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
         |pair| pair.explanation,
     );
-    let side_button = |is_b: bool, label: &str, title: String| {
-        let on_screen = is_b == c.shown_b;
-        let onclick = p.on.reform(move |_| Action::SwapSides);
-        html! {
-            <button id={if is_b { "compare-b" } else { "compare-a" }} aria-pressed={on_screen.to_string()} disabled={on_screen} {onclick}>
-                { format!("{label}: {title}") }
-            </button>
-        }
-    };
     let titles = (a.title(info), b.title(info));
     if !p.summary {
+        // The bar as HTML text (escaped), one listener for its buttons
+        // (`raw`): far less WebAssembly than `html!`. A swap disables the
+        // button pressed, so it loses the focus either way.
+        let mut sides = String::new();
+        for (is_b, label, title) in [(false, "A", &titles.0), (true, "B", &titles.1)] {
+            let on_screen = is_b == c.shown_b;
+            let _ = write!(
+                sides,
+                "<button id=\"compare-{}\" aria-pressed=\"{on_screen}\"{}>{label}: ",
+                if is_b { "b" } else { "a" },
+                if on_screen { " disabled" } else { "" }
+            );
+            escape(&mut sides, title);
+            sides.push_str("</button>");
+        }
+        sides.push_str("<button id=\"compare-end\" class=\"link\">End the comparison</button>");
+        let on = p.on.clone();
+        let on_bar = Callback::from(move |e: MouseEvent| {
+            match closest(&e, "button:enabled").map(|b| b.id()).as_deref() {
+                Some("compare-end") => on.emit(Action::EndCompare),
+                Some(_) => on.emit(Action::SwapSides),
+                None => {}
+            }
+        });
+        let mut hint = String::from("<p class=\"hint\" id=\"compare-explanation\">");
+        escape(&mut hint, explanation);
+        hint.push_str("</p>");
         return html! {
             <section class="panel compare-bar" aria-labelledby="compare-bar-h">
-                <h2 id="compare-bar-h" class="visually-hidden">{ "Two runs compared" }</h2>
-                <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)">
-                    { side_button(false, "A", titles.0) }
-                    { side_button(true, "B", titles.1) }
-                    <button id="compare-end" class="link" onclick={p.on.reform(|_| Action::EndCompare)}>{ "End the comparison" }</button>
+                { fixed("<h2 id=\"compare-bar-h\" class=\"visually-hidden\">Two runs compared</h2>") }
+                <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)" onclick={on_bar}>
+                    { raw(sides) }
                 </div>
-                <p class="hint" id="compare-explanation">{ explanation }</p>
+                { raw(hint) }
             </section>
         };
     }
@@ -361,11 +378,27 @@ pub fn compare_picker(
     preset: Option<&str>,
     on: &Callback<Action>,
 ) -> Html {
-    let pairs = info.comparisons.iter().map(|pair| {
-        let (a, b) = (pair.a, pair.b);
-        let on = on.clone();
-        let onclick = Callback::from(move |_| {
-            let (a, b) = (a(), b());
+    // The ready-made pairs, the menu's options and the static text are
+    // HTML text (escaped), the pairs with one listener (`raw`): far less
+    // WebAssembly than `html!`. Their text changes only with the scenario.
+    let mut pairs = String::new();
+    for pair in &info.comparisons {
+        pairs.push_str("<li><button class=\"compare-pair\" data-compare=\"");
+        escape(&mut pairs, pair.id);
+        pairs.push_str("\" title=\"");
+        escape(&mut pairs, pair.explanation);
+        pairs.push_str("\">");
+        escape(&mut pairs, pair.title);
+        pairs.push_str("</button></li>");
+    }
+    let on_pair = {
+        let (comparisons, on) = (info.comparisons.clone(), on.clone());
+        Callback::from(move |e: MouseEvent| {
+            let id = attr_of(&e, "data-compare");
+            let Some(pair) = comparisons.iter().find(|c| id.as_deref() == Some(c.id)) else {
+                return;
+            };
+            let (a, b) = ((pair.a)(), (pair.b)());
             let preset = |s: &Scenario| faultline_sim::registry::preset_matching(s);
             on.emit(Action::Load {
                 preset: preset(&a),
@@ -377,18 +410,16 @@ pub fn compare_picker(
                 preset: preset(&b),
                 scenario: b,
             });
-        });
-        html! {
-            <li><button class="compare-pair" data-compare={pair.id} title={pair.explanation} {onclick}>{ pair.title }</button></li>
-        }
-    });
+        })
+    };
     let select = NodeRef::default();
     let options = choices(info, current, preset);
-    let labels: Html = options
-        .iter()
-        .enumerate()
-        .map(|(i, (label, _))| html! { <option value={i.to_string()}>{ label.clone() }</option> })
-        .collect();
+    let mut labels = String::new();
+    for (i, (label, _)) in options.iter().enumerate() {
+        let _ = write!(labels, "<option value=\"{i}\">");
+        escape(&mut labels, label);
+        labels.push_str("</option>");
+    }
     let start = {
         let (select, on, current) = (select.clone(), on.clone(), current.clone());
         Callback::from(move |_| {
@@ -407,16 +438,16 @@ pub fn compare_picker(
     };
     html! {
         <section class="panel compare-start" aria-labelledby="compare-start-h">
-            <h2 id="compare-start-h">{ "Compare two runs" }</h2>
+            { fixed("<h2 id=\"compare-start-h\">Compare two runs</h2>") }
             if !info.comparisons.is_empty() {
-                <ul class="compare-pairs">{ for pairs }</ul>
+                <ul class="compare-pairs" onclick={on_pair}>{ raw(pairs) }</ul>
             }
             <div class="share-row">
-                <label for="compare-with">{ "Compare this run with" }</label>
-                <select id="compare-with" ref={select}>{ labels }</select>
+                { fixed("<label for=\"compare-with\">Compare this run with</label>") }
+                <select id="compare-with" ref={select}>{ raw(labels) }</select>
                 <button id="compare-start" onclick={start}>{ "Compare" }</button>
             </div>
-            <p class="hint">{ "Both runs play on one clock; a button (or B) swaps which diagram is on screen, and the link below opens the comparison." }</p>
+            { fixed("<p class=\"hint\">Both runs play on one clock; a button (or B) swaps which diagram is on screen, and the link below opens the comparison.</p>") }
         </section>
     }
 }

@@ -1,5 +1,7 @@
 //! The config panel, drawn from the lab's config schema.
 
+use super::raw::raw;
+use super::tables::escape;
 use crate::state::Action;
 use faultline_sim::lab::{ConfigField, FieldKind};
 use faultline_sim::scenario::{Config, ConfigValue};
@@ -10,6 +12,25 @@ pub struct Props {
     pub fields: Vec<ConfigField>,
     pub config: Config,
     pub on: Callback<Action>,
+}
+
+/// A field's label (and its unit, if any) with its help, as HTML text
+/// (escaped): the labels and options only show text, far less WebAssembly
+/// than `html!`; the inputs stay `html!`, as they hold the learner's input.
+fn label(id: &str, field: &ConfigField, unit: &str) -> Html {
+    let mut out = String::from("<label for=\"");
+    escape(&mut out, id);
+    out.push_str("\">");
+    escape(&mut out, field.label);
+    if !unit.is_empty() {
+        out.push_str(" (");
+        escape(&mut out, unit);
+        out.push(')');
+    }
+    out.push_str("<small>");
+    escape(&mut out, field.help);
+    out.push_str("</small></label>");
+    raw(out)
 }
 
 #[component]
@@ -35,13 +56,18 @@ pub fn ConfigPanel(p: &Props) -> Html {
                         }));
                     }
                 });
-                let opts = options.iter().map(|(v, label)| html! {
-                    <option value={*v} selected={*v == current}>{ *label }</option>
-                });
+                let mut opts = String::new();
+                for (v, label) in options {
+                    opts.push_str("<option value=\"");
+                    escape(&mut opts, v);
+                    opts.push_str(if *v == current { "\" selected>" } else { "\">" });
+                    escape(&mut opts, label);
+                    opts.push_str("</option>");
+                }
                 html! {
                     <div class="field choice">
-                        <label for={id.clone()}>{ field.label }<small>{ field.help }</small></label>
-                        <select id={id} {onchange}>{ for opts }</select>
+                        { label(&id, field, "") }
+                        <select id={id} {onchange}>{ raw(opts) }</select>
                     </div>
                 }
             }
@@ -57,7 +83,7 @@ pub fn ConfigPanel(p: &Props) -> Html {
                 html! {
                     <div class="field toggle">
                         <input type="checkbox" id={id.clone()} {checked} {onchange} />
-                        <label for={id}>{ field.label }<small>{ field.help }</small></label>
+                        { label(&id, field, "") }
                     </div>
                 }
             }
@@ -82,7 +108,7 @@ pub fn ConfigPanel(p: &Props) -> Html {
                 });
                 html! {
                     <div class="field number">
-                        <label for={id.clone()}>{ field.label }{ if unit.is_empty() { String::new() } else { format!(" ({unit})") } }<small>{ field.help }</small></label>
+                        { label(&id, field, unit) }
                         <input type="number" id={id} value={value.to_string()} min={min.to_string()} max={max.to_string()} step={step.to_string()} {onchange} />
                     </div>
                 }

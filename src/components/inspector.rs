@@ -5,9 +5,12 @@
 //! redirect's `Location` query parameter by parameter, and every compact
 //! JWS in the token inspector (see `token.rs`).
 
+use super::raw::{attr_of, raw};
+use super::tables::escape;
 use super::token::{compare, token_card};
 use faultline_sim::jose::KeyRing;
 use faultline_sim::message::{Body, Message};
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What the inspector shows. (A plain function, not a component: each
@@ -22,35 +25,40 @@ pub struct Props {
     pub now: Option<u64>,
 }
 
-fn pairs(caption: &str, id: &str, rows: &[(String, String)]) -> Html {
-    let rows = rows.iter().map(|(k, v)| {
-        html! { <tr><th scope="row">{ k }</th><td><code>{ v }</code></td></tr> }
-    });
-    html! {
-        <table class="pairs" id={id.to_string()}>
-            <caption>{ caption }</caption>
-            <tbody>{ for rows }</tbody>
-        </table>
+/// Name/value pairs as a table, appended to `out` as HTML text.
+fn pairs(out: &mut String, caption: &str, id: &str, rows: &[(String, String)]) {
+    let _ = write!(
+        out,
+        "<table class=\"pairs\" id=\"{id}\"><caption>{caption}</caption><tbody>"
+    );
+    for (k, v) in rows {
+        out.push_str("<tr><th scope=\"row\">");
+        escape(out, k);
+        out.push_str("</th><td><code>");
+        escape(out, v);
+        out.push_str("</code></td></tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// A click on a token in the message's text (found by its `data-token`,
+/// the id of its card): bring that card into view and focus it.
+fn open_token(e: MouseEvent) {
+    let el =
+        attr_of(&e, "data-token").and_then(|id| gloo::utils::document().get_element_by_id(&id));
+    if let Some(el) =
+        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        el.scroll_into_view();
+        let _ = el.focus();
     }
 }
 
-/// Bring token `i`'s card into view and focus it.
-fn open_token(i: usize) -> Callback<MouseEvent> {
-    Callback::from(move |_| {
-        let el = gloo::utils::document().get_element_by_id(&format!("token-{i}"));
-        if let Some(el) =
-            el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            el.scroll_into_view();
-            let _ = el.focus();
-        }
-    })
-}
-
-/// The raw text in pieces: highlighted spans as `<mark>`, tokens as
-/// buttons that open their card. Each byte gets a kind (0 plain, 1 marked,
-/// 2 + i token i) and each run of one kind is one piece.
-fn http_text(m: &Message, tokens: &[String]) -> Html {
+/// The raw text in pieces, appended to `out`: highlighted spans as
+/// `<mark>`, tokens as buttons that open their card. Each byte gets a
+/// kind (0 plain, 1 marked, 2 + i token i) and each run of one kind is
+/// one piece.
+fn http_text(out: &mut String, m: &Message, tokens: &[String]) {
     let (text, marks) = m.to_http_marked();
     let mut kind = vec![0usize; text.len()];
     for r in &marks {
@@ -62,63 +70,87 @@ fn http_text(m: &Message, tokens: &[String]) -> Html {
         }
     }
     let marked = |at: usize| marks.iter().any(|r| r.contains(&at));
-    let mut pieces = Vec::new();
+    out.push_str("<pre id=\"message-text\" class=\"http\" tabindex=\"0\">");
     let mut start = 0;
     for end in 1..=text.len() {
         if end < text.len() && (kind[end] == kind[start] || !text.is_char_boundary(end)) {
             continue;
         }
         let piece = &text[start..end];
-        pieces.push(match kind[start] {
-            0 => html! { { piece } },
-            1 => html! { <mark>{ piece }</mark> },
-            k => html! {
-                <button class={classes!("token-link", marked(start).then_some("focus"))} onclick={open_token(k - 2)}
-                        title="Open this token in the inspector below">{ piece }</button>
-            },
-        });
+        match kind[start] {
+            0 => escape(out, piece),
+            1 => {
+                out.push_str("<mark>");
+                escape(out, piece);
+                out.push_str("</mark>");
+            }
+            k => {
+                let focus = if marked(start) { " focus" } else { "" };
+                let _ = write!(
+                    out,
+                    "<button class=\"token-link{focus}\" data-token=\"token-{}\" title=\"Open this token in the inspector below\">",
+                    k - 2
+                );
+                escape(out, piece);
+                out.push_str("</button>");
+            }
+        }
         start = end;
     }
-    html! { <pre id="message-text" class="http" tabindex="0">{ for pieces }</pre> }
+    out.push_str("</pre>");
 }
 
+/// The inspector. Its contents only show data and are written as HTML
+/// text (every piece escaped): far less WebAssembly than `html!`. The
+/// `<details>` stays `html!` so that a learner's closing it holds from
+/// step to step, and its one click listener serves every token button.
 pub fn inspector(p: &Props) -> Html {
     let m = &p.message;
-    let form = match &m.body {
-        Body::Form(fields) => Some(pairs("Form fields, decoded", "message-form", fields)),
-        _ => None,
-    };
+    let mut out = String::from("<summary>");
+    escape(&mut out, &p.title);
+    out.push_str(" · ");
+    out.push_str(m.class.noun());
+    if let Some(t) = m.body.media_type() {
+        out.push_str(" · ");
+        escape(&mut out, t);
+    }
+    out.push_str("</summary>");
+    let tokens = m.tokens();
+    let raw_tokens: Vec<String> = tokens.iter().map(|(_, j)| j.raw.clone()).collect();
+    http_text(&mut out, m, &raw_tokens);
+    if !m.focus.is_empty() {
+        out.push_str("<p class=\"hint focus-hint\">Highlighted: what matters at this step (");
+        escape(&mut out, &m.focus.join(", "));
+        out.push_str(").");
+        if !tokens.is_empty() {
+            out.push_str(" Click a token to inspect it.");
+        }
+        out.push_str("</p>");
+    }
     let query = m.location_query();
-    let location = (!query.is_empty()).then(|| {
+    if !query.is_empty() {
         pairs(
+            &mut out,
             "Location query, parameter by parameter",
             "message-location",
             &query,
-        )
-    });
-    let tokens = m.tokens();
-    let raw: Vec<String> = tokens.iter().map(|(_, j)| j.raw.clone()).collect();
-    let focus = (!m.focus.is_empty()).then(|| {
-        html! {
-            <p class="hint focus-hint">{ "Highlighted: what matters at this step (" }{ m.focus.join(", ") }{ ")." }
-                if !tokens.is_empty() { { " Click a token to inspect it." } }
-            </p>
-        }
-    });
-    let cards = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, (f, j))| token_card(&format!("token-{i}"), f, j, &p.keys.check(&j.raw), p.now));
+        );
+    }
+    if let Body::Form(fields) = &m.body {
+        pairs(&mut out, "Form fields, decoded", "message-form", fields);
+    }
+    compare(&mut out, &tokens);
+    for (i, (f, j)) in tokens.iter().enumerate() {
+        token_card(
+            &mut out,
+            &format!("token-{i}"),
+            f,
+            j,
+            &p.keys.check(&j.raw),
+            p.now,
+        );
+    }
     html! {
-        <details class="inspector" open=true>
-            <summary>{ &p.title }{ format!(" · {}", m.class.noun()) }
-                { m.body.media_type().map(|t| format!(" · {t}")).unwrap_or_default() }</summary>
-            { http_text(m, &raw) }
-            { for focus }
-            { for location }
-            { for form }
-            { compare(&tokens) }
-            { for cards }
-        </details>
+        <details class="inspector" open=true onclick={open_token}>{ raw(out) }</details>
     }
 }

@@ -2,8 +2,11 @@
 //! machine (a request per API call, a record per key, a saga per order),
 //! how many are live at the cursor and which one the panel draws.
 
+use super::raw::raw;
+use super::tables::escape;
 use crate::state::Action;
 use faultline_sim::trace::InstanceAt;
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What the picker shows. (A plain function, not a component: each
@@ -47,29 +50,50 @@ pub fn instance_picker(p: Props) -> Html {
             instance: v.parse().ok(),
         }
     });
+    // The label and the options are HTML text (escaped): far less
+    // WebAssembly than `html!`. The <select> stays `html!`: it holds the
+    // focus while the learner picks, and its options are replaced only
+    // when their text changes.
+    let mut options = format!(
+        "<option value=\"auto\"{}>the one that moved last</option>",
+        if p.picked.is_none() { " selected" } else { "" }
+    );
     // Live instances, plus the one shown even if it has finished.
-    let options = p
+    for i in p
         .instances
         .iter()
         .filter(|i| i.live || Some(i.id) == p.displayed || Some(i.id) == p.picked)
-        .map(|i| {
-            let text = format!(
-                "{} #{}: {}{}",
-                p.noun,
-                i.id,
-                i.state,
-                if i.live { "" } else { " (finished)" }
-            );
-            html! { <option value={i.id.to_string()} selected={Some(i.id) == p.picked}>{ text }</option> }
-        });
+    {
+        let _ = write!(
+            options,
+            "<option value=\"{}\"{}>",
+            i.id,
+            if Some(i.id) == p.picked {
+                " selected"
+            } else {
+                ""
+            }
+        );
+        escape(&mut options, p.noun);
+        let _ = write!(options, " #{}: ", i.id);
+        escape(&mut options, i.state);
+        if !i.live {
+            options.push_str(" (finished)");
+        }
+        options.push_str("</option>");
+    }
+    let mut label = format!("<label for=\"{id}\">{live} live ");
+    escape(&mut label, p.noun);
+    label.push_str(if live == 1 {
+        " · showing</label>"
+    } else {
+        "s · showing</label>"
+    });
     html! {
         <div class="instances">
-            <label for={id.clone()}>
-                { format!("{live} live {}{} · showing", p.noun, if live == 1 { "" } else { "s" }) }
-            </label>
+            { raw(label) }
             <select id={id} {onchange} aria-label={format!("{}: which {} to show", p.title, p.noun)}>
-                <option value="auto" selected={p.picked.is_none()}>{ "the one that moved last" }</option>
-                { for options }
+                { raw(options) }
             </select>
         </div>
     }

@@ -3,6 +3,7 @@
 //! (layered, crossings reduced, labels beside their edges; see build.rs),
 //! the current state filled and the transition just taken highlighted.
 
+use super::raw::raw;
 use faultline_sim::machine::{StateMachine, Transition};
 use std::fmt::Write as _;
 use yew::prelude::*;
@@ -147,13 +148,22 @@ pub fn machine_panel(p: &Props) -> Html {
         svg.push_str("</text></g>");
     }
     svg.push_str("</svg>");
+    // The caption too is text (it only shows data); the figure stays
+    // `html!` around the instance picker, whose <select> keeps its focus.
+    let mut caption = String::from("<figcaption>");
+    e(&mut caption, &p.title);
+    caption.push_str(": <strong class=\"current-state\">");
+    e(&mut caption, p.current);
+    caption.push_str("</strong>");
+    if p.down {
+        caption.push_str("<span class=\"down-badge\"> (down: crashed)</span>");
+    }
+    caption.push_str("</figcaption>");
     html! {
         <figure class={classes!("machine", (w > 580).then_some("wide"))} data-machine={m.name}>
-            <figcaption>{ &p.title }{": "}<strong class="current-state">{ p.current }</strong>
-                if p.down { <span class="down-badge">{ " (down: crashed)" }</span> }
-            </figcaption>
+            { raw(caption) }
             { p.children.clone() }
-            { Html::from_html_unchecked(AttrValue::from(svg)) }
+            { raw(svg) }
         </figure>
     }
 }

@@ -19,6 +19,7 @@ pub mod narration;
 pub mod network;
 pub mod notice;
 pub mod placement;
+pub mod raw;
 pub mod sequence;
 pub mod shell;
 pub mod tables;

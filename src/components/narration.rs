@@ -1,10 +1,13 @@
 //! The narration: what just happened and why, in an ARIA live region, plus
 //! the recent steps as a clickable log.
 
+use super::raw::{attr_of, raw, refocus};
+use super::tables::escape;
 use super::token::PasteToken;
 use crate::state::Action;
 use faultline_sim::jose::{unix_time, KeyRing};
 use faultline_sim::Run;
+use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -47,17 +50,43 @@ pub fn Narration(p: &Props) -> Html {
             said.join(" ")
         }
     });
+    // The recent steps, newest first, as HTML text (escaped): one listener
+    // on the list serves every button (`raw`), and the text is far less
+    // WebAssembly than `html!`. Each button carries its step.
     let from = p.cursor.saturating_sub(6) as usize;
-    let log = p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))].iter().rev().map(|s| {
-        let i = s.index;
-        let onclick = p.on.reform(move |_| Action::Seek(i));
-        let current = i == p.cursor;
-        html! {
-            <li class={classes!(current.then_some("current"))}>
-                <button class="link" {onclick} aria-current={current.then_some("step")}>
-                    { format!("#{} · {}.{:03} s · {}", s.index, s.time / 1000, s.time % 1000, p.run.summary(s)) }
-                </button>
-            </li>
+    let mut log = String::new();
+    for s in p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))]
+        .iter()
+        .rev()
+    {
+        let current = s.index == p.cursor;
+        let _ = write!(
+            log,
+            "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
+            if current { " class=\"current\"" } else { "" },
+            s.index,
+            if current {
+                " aria-current=\"step\""
+            } else {
+                ""
+            },
+            s.index,
+            s.time / 1000,
+            s.time % 1000
+        );
+        escape(&mut log, &p.run.summary(s));
+        log.push_str("</button></li>");
+    }
+    // A seek rewrites the list: the focus goes back to the button at the
+    // same place in it, where `html!` kept it (the newest step is first).
+    let (cursor, on) = (p.cursor, p.on.clone());
+    let on_log = Callback::from(move |e: MouseEvent| {
+        if let Some(i) = attr_of(&e, "data-step").and_then(|v| v.parse::<u32>().ok()) {
+            refocus(format!(
+                ".log li:nth-child({}) button",
+                cursor.saturating_sub(i) + 1
+            ));
+            on.emit(Action::Seek(i));
         }
     });
     // The message this step handled, as raw HTTP-like text.
@@ -89,7 +118,7 @@ pub fn Narration(p: &Props) -> Html {
             if keys.jwks.len() + keys.secrets.len() > 0 {
                 <PasteToken keys={(*keys).clone()} />
             }
-            <ol class="log" aria-label="Recent steps">{ for log }</ol>
+            <ol class="log" aria-label="Recent steps" onclick={on_log}>{ raw(log) }</ol>
         </section>
     }
 }

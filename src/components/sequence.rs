@@ -9,6 +9,7 @@
 
 use super::lanes::{fits, Lanes};
 use super::placement::{text_w, Board, Placed};
+use super::raw::raw;
 use super::tables::escape;
 use faultline_sim::actor::TimerKind;
 use faultline_sim::message::{Mark, MsgClass};
@@ -433,79 +434,135 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 }
         })
     };
-    let flights = arrows.iter().zip(lost_at).map(|(&(fl, [x1, y1, x2, y2], (ex, ey), arrived, headed), lost_at)| {
-        let marked = flight_mark(fl.mark, arrived && violating(fl));
-        let state = match fl.fate {
-            Fate::Dropped => "dropped",
-            Fate::ReceiverDown => "receiver-down",
-            _ if arrived => "delivered",
-            _ => "in-flight",
-        };
-        let class = classes!(
-            "flight",
-            state,
-            (fl.class == MsgClass::Response).then_some("response"),
-            fl.duplicate_of.map(|_| "duplicate"),
-            marked.map(|(class, _)| class)
-        );
-        // A lab's tag for the message ("pivot") leads its label, in
-        // brackets, so shortening the label keeps it.
-        let tag = fl.tag().map(|t| format!("[{t}] "));
-        let label = match (marked, &tag) {
-            (Some((_, glyph)), _) => format!("{glyph} {}{}", tag.as_deref().unwrap_or(""), fl.label()),
-            (None, Some(t)) => format!("{t}{}", fl.label()),
-            (None, None) => fl.label(),
-        };
-        // Who sent it and to whom, by name: on a shared lane ("Client ×12")
-        // the arrow alone does not say which client.
-        let (from, to) = (&run.actors[fl.from as usize].title, &run.actors[fl.to as usize].title);
-        let tooltip = match &fl.note {
-            Some(n) => format!("{from} → {to}: {label} ({n})"),
-            None => format!("{from} → {to}: {label}"),
-        };
-        // Above the arrow's middle if there is room, else below it, else
-        // further along; shortened if nowhere has room for all of it.
-        let spots: Vec<(f64, f64)> = [0.5, 0.3, 0.7, 0.15, 0.85]
-            .iter()
-            .flat_map(|k| {
-                let (x, y) = (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k);
-                [(x, y - 7.0), (x, y + 18.0)]
-            })
-            .collect();
-        let at = board.place(&label, &spots);
-        let (head, tail) = label.split_at(at.shown);
-        // The tag, where it shows, in a style of its own.
-        let (lead, head) = match &tag {
-            Some(t) => match head.find(t.as_str()) {
-                Some(i) => {
-                    let (before, rest) = head.split_at(i);
-                    let (t, rest) = rest.split_at(t.len());
-                    (html! { <>{ before }<tspan class="step-tag">{ t }</tspan></> }, rest)
+    let flights = arrows
+        .iter()
+        .zip(lost_at)
+        .map(
+            |(&(fl, [x1, y1, x2, y2], (ex, ey), arrived, headed), lost_at)| {
+                let marked = flight_mark(fl.mark, arrived && violating(fl));
+                let state = match fl.fate {
+                    Fate::Dropped => "dropped",
+                    Fate::ReceiverDown => "receiver-down",
+                    _ if arrived => "delivered",
+                    _ => "in-flight",
+                };
+                // A lab's tag for the message ("pivot") leads its label, in
+                // brackets, so shortening the label keeps it.
+                let tag = fl.tag().map(|t| format!("[{t}] "));
+                let label = match (marked, &tag) {
+                    (Some((_, glyph)), _) => {
+                        format!("{glyph} {}{}", tag.as_deref().unwrap_or(""), fl.label())
+                    }
+                    (None, Some(t)) => format!("{t}{}", fl.label()),
+                    (None, None) => fl.label(),
+                };
+                // Who sent it and to whom, by name: on a shared lane ("Client ×12")
+                // the arrow alone does not say which client.
+                let (from, to) = (
+                    &run.actors[fl.from as usize].title,
+                    &run.actors[fl.to as usize].title,
+                );
+                let tooltip = match &fl.note {
+                    Some(n) => format!("{from} → {to}: {label} ({n})"),
+                    None => format!("{from} → {to}: {label}"),
+                };
+                // Above the arrow's middle if there is room, else below it, else
+                // further along; shortened if nowhere has room for all of it.
+                let spots: Vec<(f64, f64)> = [0.5, 0.3, 0.7, 0.15, 0.85]
+                    .iter()
+                    .flat_map(|k| {
+                        let (x, y) = (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k);
+                        [(x, y - 7.0), (x, y + 18.0)]
+                    })
+                    .collect();
+                let at = board.place(&label, &spots);
+                let (head, tail) = label.split_at(at.shown);
+                // Each arrow is SVG text of its own (escaped), not `html!`: far
+                // less WebAssembly, and as its own raw node it is replaced only
+                // when it changes (while in flight, or when its label moves), not
+                // when another arrow does.
+                let mut g = format!("<g class=\"flight {state}");
+                for c in [
+                    (fl.class == MsgClass::Response).then_some("response"),
+                    fl.duplicate_of.map(|_| "duplicate"),
+                    marked.map(|(class, _)| class),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    g.push(' ');
+                    g.push_str(c);
                 }
-                _ => (Html::default(), head),
-            },
-            None => (Html::default(), head),
-        };
-        html! {
-            <g class={class} data-flight={fl.id.to_string()}>
-                <title>{ tooltip }</title>
-                <line x1={f(x1)} y1={f(y1)} x2={f(ex)} y2={f(ey)} marker-end={headed.then_some("url(#arrow)")} />
+                let _ = write!(g, "\" data-flight=\"{}\"><title>", fl.id);
+                escape(&mut g, &tooltip);
+                let _ = write!(
+                    g,
+                    "</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}></line>",
+                    f(x1),
+                    f(y1),
+                    f(ex),
+                    f(ey),
+                    if headed {
+                        " marker-end=\"url(#arrow)\""
+                    } else {
+                        ""
+                    }
+                );
                 if !arrived {
-                    <circle cx={f(ex)} cy={f(ey)} r="6" class="packet" />
+                    let _ = write!(
+                        g,
+                        "<circle cx=\"{}\" cy=\"{}\" r=\"6\" class=\"packet\"></circle>",
+                        f(ex),
+                        f(ey)
+                    );
                 }
+                let cross = |g: &mut String, x: f64, y: f64| {
+                    let _ = write!(
+                        g,
+                        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"cross\">✕</text>",
+                        f(x),
+                        f(y + 6.0)
+                    );
+                };
                 if fl.fate == Fate::Dropped && arrived {
-                    <text x={f(ex)} y={f(ey + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
+                    cross(&mut g, ex, ey);
                 }
                 if let Some(l) = lost_at {
-                    <text x={f(l.x)} y={f(l.y)} class="lost-label">{"lost"}</text>
+                    let _ = write!(
+                        g,
+                        "<text x=\"{}\" y=\"{}\" class=\"lost-label\">lost</text>",
+                        f(l.x),
+                        f(l.y)
+                    );
                 }
                 if fl.fate == Fate::ReceiverDown && arrived {
-                    <text x={f(x2)} y={f(y2 + 6.0)} text-anchor="middle" class="cross">{"✕"}</text>
+                    cross(&mut g, x2, y2);
                 }
-                <text x={f(at.x)} y={f(at.y)} class={classes!("flight-label", (!tail.is_empty()).then_some("cut"))}>{ lead }{ head }<tspan class="rest">{ tail }</tspan></text>
-            </g>
-        }
-    }).collect::<Html>();
+                let _ = write!(
+                    g,
+                    "<text x=\"{}\" y=\"{}\" class=\"flight-label{}\">",
+                    f(at.x),
+                    f(at.y),
+                    if tail.is_empty() { "" } else { " cut" }
+                );
+                // The tag, where it shows, in a style of its own.
+                match tag.as_deref().and_then(|t| Some((t, head.find(t)?))) {
+                    Some((t, i)) => {
+                        escape(&mut g, &head[..i]);
+                        g.push_str("<tspan class=\"step-tag\">");
+                        escape(&mut g, t);
+                        g.push_str("</tspan>");
+                        escape(&mut g, &head[i + t.len()..]);
+                    }
+                    None => escape(&mut g, head),
+                }
+                g.push_str("<tspan class=\"rest\">");
+                escape(&mut g, tail);
+                g.push_str("</tspan></text></g>");
+                raw(g)
+            },
+        )
+        .collect::<Html>();
 
     let py = time_to_y(run, t);
     // The lane titles again, in a strip that stays visible while the

@@ -5,10 +5,13 @@
 //! message compared claim by claim (an ID token's `aud` is the client, an
 //! access token's the API), and a box where a learner pastes any token.
 
+use super::raw::raw;
+use super::tables::escape;
 use crate::fmt::utc;
 use faultline_sim::jose::{KeyRing, TokenCheck};
 use faultline_sim::message::Jws;
 use serde_json::{Map, Value};
+use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What a claim or header parameter means, in a line.
@@ -66,49 +69,74 @@ fn shown(name: &str, value: &Value, now: Option<u64>) -> String {
     }
 }
 
-fn claim_rows(json: &str, now: Option<u64>) -> Html {
+/// A JSON object's claims as a table (its text as it is if it is not one),
+/// appended to `out` as HTML text.
+fn claim_rows(out: &mut String, json: &str, now: Option<u64>) {
     let map = claims(json);
     if map.is_empty() {
-        return html! { <p><code class="wrap">{ json }</code></p> };
+        out.push_str("<p><code class=\"wrap\">");
+        escape(out, json);
+        out.push_str("</code></p>");
+        return;
     }
-    let rows = map.iter().map(|(k, v)| {
-        html! {
-            <tr class={classes!((k == "aud").then_some("focus"))}>
-                <th scope="row"><code>{ k }</code></th>
-                <td><code class="wrap">{ shown(k, v, now) }</code></td>
-                <td>{ meaning(k) }</td>
-            </tr>
-        }
-    });
-    html! { <table class="claims"><tbody>{ for rows }</tbody></table> }
+    out.push_str("<table class=\"claims\"><tbody>");
+    for (k, v) in &map {
+        out.push_str(if k == "aud" {
+            "<tr class=\"focus\"><th scope=\"row\"><code>"
+        } else {
+            "<tr><th scope=\"row\"><code>"
+        });
+        escape(out, k);
+        out.push_str("</code></th><td><code class=\"wrap\">");
+        escape(out, &shown(k, v, now));
+        out.push_str("</code></td><td>");
+        escape(out, meaning(k));
+        out.push_str("</td></tr>");
+    }
+    out.push_str("</tbody></table>");
 }
 
-/// One token, decoded and checked. `id` is its element id (a click on the
-/// token in the message's text brings it into view).
-pub fn token_card(id: &str, field: &str, jws: &Jws, check: &TokenCheck, now: Option<u64>) -> Html {
+/// One token, decoded and checked, appended to `out` as HTML text (the
+/// card only shows data: text costs far less WebAssembly than `html!`).
+/// `id` is its element id (a click on the token in the message's text
+/// brings it into view).
+pub fn token_card(
+    out: &mut String,
+    id: &str,
+    field: &str,
+    jws: &Jws,
+    check: &TokenCheck,
+    now: Option<u64>,
+) {
     let ok = matches!(check, TokenCheck::Valid { .. });
-    html! {
-        <section class="token" id={id.to_string()} tabindex="-1" aria-label={format!("Token in {field}")}>
-            <h3>{ format!("{field}: a signed token (JWT), decoded") }</h3>
-            <p class={classes!("verdict", if ok { "ok" } else { "bad" })} role="status">
-                { if ok { "✓ " } else { "✗ " } }{ check.to_string() }
-            </p>
-            <h4>{ "Header" }</h4>
-            { claim_rows(&jws.header, None) }
-            <h4>{ "Payload (claims)" }</h4>
-            { claim_rows(&jws.payload, now) }
-            <h4>{ "Signature (hex)" }</h4>
-            <p><code class="wrap sig">{ &jws.signature_hex }</code></p>
-        </section>
-    }
+    out.push_str("<section class=\"token\" id=\"");
+    escape(out, id);
+    out.push_str("\" tabindex=\"-1\" aria-label=\"Token in ");
+    escape(out, field);
+    out.push_str("\"><h3>");
+    escape(out, field);
+    out.push_str(": a signed token (JWT), decoded</h3>");
+    out.push_str(if ok {
+        "<p class=\"verdict ok\" role=\"status\">✓ "
+    } else {
+        "<p class=\"verdict bad\" role=\"status\">✗ "
+    });
+    escape(out, &check.to_string());
+    out.push_str("</p><h4>Header</h4>");
+    claim_rows(out, &jws.header, None);
+    out.push_str("<h4>Payload (claims)</h4>");
+    claim_rows(out, &jws.payload, now);
+    out.push_str("<h4>Signature (hex)</h4><p><code class=\"wrap sig\">");
+    escape(out, &jws.signature_hex);
+    out.push_str("</code></p></section>");
 }
 
 /// Two or more tokens of one message, claim by claim, `aud` first: who
-/// each one is for.
-pub fn compare(tokens: &[(String, Jws)]) -> Html {
+/// each one is for (HTML text appended to `out`, as `token_card`).
+pub fn compare(out: &mut String, tokens: &[(String, Jws)]) {
     let maps: Vec<Map<String, Value>> = tokens.iter().map(|(_, j)| claims(&j.payload)).collect();
     if tokens.len() < 2 || maps.iter().any(Map::is_empty) {
-        return html! {};
+        return;
     }
     // `aud` and `sub` first, then every other claim once.
     let mut names: Vec<&str> = vec!["aud", "sub"];
@@ -120,34 +148,42 @@ pub fn compare(tokens: &[(String, Jws)]) -> Html {
     names.retain(|n| maps.iter().any(|m| m.contains_key(*n)));
     let cell =
         |m: &Map<String, Value>, n: &str| m.get(n).map_or("—".to_string(), |v| shown(n, v, None));
-    let heads = tokens
-        .iter()
-        .map(|(f, _)| html! { <th scope="col">{ f }</th> });
-    let rows = names.iter().map(|n| {
-        let cells = maps
-            .iter()
-            .map(|m| html! { <td><code class="wrap">{ cell(m, n) }</code></td> });
-        html! {
-            <tr class={classes!((*n == "aud").then_some("focus"))}>
-                <th scope="row"><code>{ *n }</code></th>{ for cells }
-            </tr>
+    out.push_str("<table class=\"claims compare\" id=\"token-compare\"><caption>Side by side: who each token is for</caption><thead><tr><th scope=\"col\">claim</th>");
+    for (f, _) in tokens {
+        out.push_str("<th scope=\"col\">");
+        escape(out, f);
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    for n in &names {
+        out.push_str(if *n == "aud" {
+            "<tr class=\"focus\"><th scope=\"row\"><code>"
+        } else {
+            "<tr><th scope=\"row\"><code>"
+        });
+        escape(out, n);
+        out.push_str("</code></th>");
+        for m in &maps {
+            out.push_str("<td><code class=\"wrap\">");
+            escape(out, &cell(m, n));
+            out.push_str("</code></td>");
         }
-    });
+        out.push_str("</tr>");
+    }
     let said: Vec<String> = tokens
         .iter()
         .zip(&maps)
         .map(|((f, _), m)| format!("{f} is for {}", cell(m, "aud")))
         .collect();
-    html! {
-        <table class="claims compare" id="token-compare">
-            <caption>{ "Side by side: who each token is for" }</caption>
-            <thead><tr><th scope="col">{ "claim" }</th>{ for heads }</tr></thead>
-            <tbody>{ for rows }</tbody>
-            <tfoot><tr><td colspan={(tokens.len() + 1).to_string()}>
-                { format!("{}. A service accepts a token only if its aud names that service.", said.join("; ")) }
-            </td></tr></tfoot>
-        </table>
-    }
+    let _ = write!(
+        out,
+        "</tbody><tfoot><tr><td colspan=\"{}\">",
+        tokens.len() + 1
+    );
+    escape(out, &said.join("; "));
+    out.push_str(
+        ". A service accepts a token only if its aud names that service.</td></tr></tfoot></table>",
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -169,19 +205,30 @@ pub fn PasteToken(p: &PasteProps) -> Html {
         })
     };
     let pasted = text.trim();
-    let result = if pasted.is_empty() {
-        html! {}
-    } else if pasted.len() > 16_384 {
-        html! { <p class="verdict bad" role="status">{ "✗ That is too long to be a token from this lab (over 16 KB)." }</p> }
-    } else {
+    // The verdict and card as text (see `token_card`); the text area stays
+    // `html!`, as it holds what the learner typed.
+    let mut result = String::new();
+    if pasted.len() > 16_384 {
+        result.push_str("<p class=\"verdict bad\" role=\"status\">✗ That is too long to be a token from this lab (over 16 KB).</p>");
+    } else if !pasted.is_empty() {
         let check = p.keys.check(pasted);
         match Jws::decode(pasted) {
-            Some(jws) => token_card("token-pasted", "Your token", &jws, &check, None),
+            Some(jws) => token_card(
+                &mut result,
+                "token-pasted",
+                "Your token",
+                &jws,
+                &check,
+                None,
+            ),
             None => {
-                html! { <p class="verdict bad" role="status">{ "✗ " }{ check.to_string() }</p> }
+                result.push_str("<p class=\"verdict bad\" role=\"status\">✗ ");
+                escape(&mut result, &check.to_string());
+                result.push_str("</p>");
             }
         }
-    };
+    }
+    let result = raw(result);
     html! {
         <details class="paste-token">
             <summary>{ "Check a token yourself" }</summary>

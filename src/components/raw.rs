@@ -1,0 +1,64 @@
+//! Views written as HTML text, and the two helpers their interactive
+//! pieces share.
+//!
+//! `html!` generates a good deal of WebAssembly for every element (and
+//! more for every listener); the same markup written as text, every piece
+//! of data escaped (`tables::escape`), costs a fraction of it. Yew puts
+//! such text in the page as one raw node and replaces it only when the
+//! text changes. So views that only show data, and lists whose items are
+//! buttons, are written as text:
+//!
+//! - `raw(text)`: the text as a node; `fixed(text)` for markup that never
+//!   changes (headings, static buttons).
+//! - A list of buttons gets ONE listener on its container (which stays
+//!   `html!`): `attr_of(&event, "data-x")` reads the attribute from the
+//!   clicked element or its nearest ancestor that has it (a click on the
+//!   container's own padding finds none).
+//! - A raw node that changes when one of its buttons is used (the active
+//!   preset, the log's current step) replaces that button, and the focus
+//!   would fall back to the page: `refocus(selector)` puts it on the
+//!   new button once the page has been redrawn, as `html!` would have
+//!   kept it on the patched one.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// `text` (already escaped where it holds data) as one raw node.
+pub fn raw(text: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(text))
+}
+
+/// Markup that never changes, as one raw node (never replaced).
+pub fn fixed(text: &'static str) -> Html {
+    Html::from_html_unchecked(AttrValue::Static(text))
+}
+
+/// The event's target or its nearest ancestor that `selector` matches.
+pub fn closest(e: &Event, selector: &str) -> Option<web_sys::Element> {
+    let el: web_sys::Element = e.target()?.dyn_into().ok()?;
+    el.closest(selector).ok()?
+}
+
+/// The value of `attr` on the event's target or its nearest ancestor
+/// that has one.
+pub fn attr_of(e: &Event, attr: &str) -> Option<String> {
+    closest(e, &format!("[{attr}]"))?.get_attribute(attr)
+}
+
+/// After the page is redrawn (Yew renders before a zero timeout fires):
+/// if the focus was lost with the element that had it, focus the element
+/// `selector` finds.
+pub fn refocus(selector: String) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        let doc = gloo::utils::document();
+        let lost = doc.active_element().is_none_or(|a| a.tag_name() == "BODY");
+        let el = doc.query_selector(&selector).ok().flatten();
+        if let Some(el) = el
+            .filter(|_| lost)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
