@@ -9,7 +9,9 @@
 //! nonces from RFC 6979, so the same seed gives the same tokens, with no
 //! entropy source anywhere.
 
-use hmac::{Hmac, Mac};
+// `SimpleHmac`, not `Hmac`: p256's RFC 6979 nonces already use it, so the
+// two share one HMAC in the WebAssembly. The output is the same HMAC.
+use hmac::{Mac, SimpleHmac};
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -169,7 +171,7 @@ pub fn sign_hs256(secret: &[u8], claims: &str) -> String {
 
 fn hmac_sha256(secret: &[u8], data: &[u8]) -> Vec<u8> {
     // HMAC takes a key of any length (RFC 2104), so this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    let mut mac = <SimpleHmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
 }
@@ -199,7 +201,7 @@ fn signed_part<'a>(token: &'a str, alg: &str) -> Result<(&'a str, Vec<u8>), JwsE
 pub fn verify_hs256(token: &str, secret: &[u8]) -> Result<(), JwsError> {
     let (signed, sig) = signed_part(token, "HS256")?;
     let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| JwsError::BadSignature)?;
+        <SimpleHmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| JwsError::BadSignature)?;
     mac.update(signed.as_bytes());
     mac.verify_slice(&sig).map_err(|_| JwsError::BadSignature)
 }
