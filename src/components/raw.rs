@@ -1,5 +1,5 @@
-//! Views written as HTML text, and the two helpers their interactive
-//! pieces share.
+//! Views written as HTML text, and the helpers their interactive pieces
+//! share.
 //!
 //! `html!` generates a good deal of WebAssembly for every element (and
 //! more for every listener); the same markup written as text, every piece
@@ -9,13 +9,14 @@
 //! buttons, are written as text:
 //!
 //! - `raw(text)`: the text as a node; `fixed(text)` for markup that never
-//!   changes (headings, static buttons).
+//!   changes (headings, static labels).
 //! - A list of buttons gets ONE listener on its container (which stays
 //!   `html!`): `attr_of(&event, "data-x")` reads the attribute from the
 //!   clicked element or its nearest ancestor that has it (a click on the
-//!   container's own padding finds none).
-//! - A raw node that changes when one of its buttons is used (the active
-//!   preset, the log's current step) replaces that button, and the focus
+//!   container's own padding finds none); `closest(&event, selector)`
+//!   finds the clicked button itself (by id, say).
+//! - A raw node that changes when one of its buttons is used (the log of
+//!   recent steps, whose current step moves) replaces that button, and the focus
 //!   would fall back to the page: `refocus(selector)` puts it on the
 //!   new button once the page has been redrawn, as `html!` would have
 //!   kept it on the patched one.
