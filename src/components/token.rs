@@ -39,7 +39,7 @@ fn meaning(name: &str) -> &'static str {
 
 /// A JSON object's text as name/value pairs (empty if it is not one).
 fn claims(json: &str) -> Map<String, Value> {
-    serde_json::from_str(json).unwrap_or_default()
+    faultline_sim::read::json_object(json).unwrap_or_default()
 }
 
 /// A claim's value as shown: strings bare, times with their date (and, at
