@@ -7,6 +7,11 @@
 //! The test-only lab is laid out for native builds (its component tests
 //! draw it) and left out of the wasm, which never registers it; the Sagas
 //! lab only when the app's `sagaslab` feature registers it.
+//!
+//! It also sets `cfg(e2e_hooks)` when `FAULTLINE_E2E_HOOKS=1`: the E2E test
+//! build (dist-e2e-hooks/, scripts/test.sh) then exports the golden-digests
+//! hook. An environment variable, not a cargo feature: index.html names
+//! the build's features, and Trunk then ignores `--features`.
 
 use faultline_layout::{layout, Graph};
 use faultline_sim::machine::StateMachine;
@@ -14,6 +19,11 @@ use std::fmt::Write;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=FAULTLINE_E2E_HOOKS");
+    println!("cargo::rustc-check-cfg=cfg(e2e_hooks)");
+    if std::env::var("FAULTLINE_E2E_HOOKS").as_deref() == Ok("1") {
+        println!("cargo:rustc-cfg=e2e_hooks");
+    }
     let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
     // The build dependency always has the Sagas lab; the app only with its
     // own `sagaslab` feature (forwarded to faultline-sim).

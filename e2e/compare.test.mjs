@@ -9,13 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { serveAndLaunch } from './harness.mjs';
-import { readFile } from 'node:fs/promises';
 import { indicator, messageText, openLink, seek, seekEnd, tableRows, waitUntil, withPage } from './lab-helpers.mjs';
 
-// The Sagas pair runs only when index.html turns on the cargo feature sagaslab.
-const SAGAS_SHIPPED = /data-cargo-features="[^"]*\bsagaslab\b/.test(
-  await readFile(new URL('../index.html', import.meta.url), 'utf8'),
-);
 
 /** Open a lab from its landing card. */
 async function openLabCard(p, server, lab) {
@@ -179,7 +174,7 @@ describe('comparing two runs', () => {
     });
   });
 
-  test('saga vs two-phase commit: the coordinator dies, 2PC holds its locks, the saga holds none', { skip: !SAGAS_SHIPPED && 'the Sagas lab is not in this build' }, async () => {
+  test('saga vs two-phase commit: the coordinator dies, 2PC holds its locks, the saga holds none', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
       await openLink(p, `${server.appUrl}#lab=sagas&compare=saga-vs-2pc`);

@@ -1,10 +1,13 @@
 // The browser's wasm build runs every preset exactly as the native tests
 // do: the golden digest of each preset's lean run, computed in the page,
 // equals the one recorded in crates/faultline-sim/tests/golden.json.
+// It runs on the release build with the test hook `faultlineDigests`
+// (dist-e2e-hooks/, built with FAULTLINE_E2E_HOOKS=1): the same simulation code
+// as the shipped build, which leaves the hook out (2.2 KB gzipped).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { serveAndLaunch } from './harness.mjs';
+import { HOOKS_DIST_DIR, serveAndLaunch } from './harness.mjs';
 import { withPage } from './lab-helpers.mjs';
 
 const GOLDEN = JSON.parse(
@@ -17,7 +20,7 @@ describe('golden digests', () => {
   serveAndLaunch((s, b) => {
     server = s;
     browser = b;
-  });
+  }, HOOKS_DIST_DIR);
 
   test('every shipped preset has the same digest in wasm as natively', async () => {
     await withPage(browser, async (p) => {

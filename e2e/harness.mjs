@@ -11,6 +11,13 @@ import { serveStatic } from './serve.mjs';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The built app (trunk build --release output). Override with FAULTLINE_DIST. */
 export const DIST_DIR = resolve(process.env.FAULTLINE_DIST ?? join(REPO_ROOT, 'dist'));
+/**
+ * The same build with the test hook `faultlineDigests` (built with
+ * FAULTLINE_E2E_HOOKS=1; not shipped: it costs 2.2 KB gzipped), for the
+ * golden digests test. scripts/test.sh builds it. Override with
+ * FAULTLINE_DIST_HOOKS.
+ */
+export const HOOKS_DIST_DIR = resolve(process.env.FAULTLINE_DIST_HOOKS ?? join(REPO_ROOT, 'dist-e2e-hooks'));
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -27,13 +34,13 @@ export const CHROMIUM_ARGS = [
  * Serve the PARENT of dist/ on 127.0.0.1 (random port), so the app lives at a
  * sub-path: `appUrl` is http://127.0.0.1:<port>/dist/.
  */
-export async function startServer() {
+export async function startServer(dist = DIST_DIR) {
   assert.ok(
-    existsSync(join(DIST_DIR, 'index.html')),
-    `${DIST_DIR}/index.html is missing: run "trunk build --release" first (scripts/test.sh does)`,
+    existsSync(join(dist, 'index.html')),
+    `${dist}/index.html is missing: run "trunk build --release" first (scripts/test.sh does)`,
   );
-  const server = await serveStatic({ root: dirname(DIST_DIR) });
-  const appPath = `/${basename(DIST_DIR)}/`;
+  const server = await serveStatic({ root: dirname(dist) });
+  const appPath = `/${basename(dist)}/`;
   return { ...server, appPath, appUrl: new URL(appPath, server.url).href };
 }
 
@@ -141,11 +148,11 @@ export async function gotoApp(page, issues, url, { ready = 'main h1', timeout = 
  * browser for every test in the suite, closed at the end. `ready(server,
  * browser)` receives them once they are up.
  */
-export function serveAndLaunch(ready) {
+export function serveAndLaunch(ready, dist = DIST_DIR) {
   let server;
   let browser;
   before(async () => {
-    server = await startServer();
+    server = await startServer(dist);
     browser = await launchBrowser();
     await ready(server, browser);
   });

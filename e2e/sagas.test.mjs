@@ -6,14 +6,11 @@
 // a console error, threw, or sent a request anywhere but the local server
 // (withPage -> assertNoIssues). Every preset of this lab is also drawn and
 // measured by geometry.test.mjs and digested by golden.test.mjs.
-//
-// The lab ships only when the root crate's cargo feature `sagaslab` is on
-// in index.html's Rust link; without it this suite is skipped, saying so.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { REPO_ROOT, serveAndLaunch } from './harness.mjs';
+import { serveAndLaunch } from './harness.mjs';
 import {
   choosePreset,
   flightLabels,
@@ -29,7 +26,6 @@ import {
   withPage,
 } from './lab-helpers.mjs';
 
-const SHIPPED = /data-cargo-features="[^"]*\bsagaslab\b/.test(await readFile(`${REPO_ROOT}/index.html`, 'utf8'));
 
 /** From the landing page, open the Sagas lab with the mouse. */
 async function openSagas(p, server) {
@@ -111,7 +107,7 @@ async function seen(page) {
   };
 }
 
-describe('Sagas lab', { skip: !SHIPPED && 'the Sagas lab is not in this build (index.html does not turn on the cargo feature sagaslab)' }, () => {
+describe('Sagas lab', () => {
   let server;
   let browser;
   serveAndLaunch((s, b) => {

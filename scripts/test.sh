@@ -50,6 +50,9 @@ cargo bench -p faultline-sim --bench throughput
 section "release build: scripts/build.sh (trunk build --release -> dist/)"
 bash scripts/build.sh
 
+section "E2E test build: dist-e2e-hooks/ (the release build plus the golden-digests hook, FAULTLINE_E2E_HOOKS=1)"
+FAULTLINE_E2E_HOOKS=1 bash scripts/build.sh --dist dist-e2e-hooks
+
 section "size budget (gzipped html/js/wasm/css in dist/)"
 python3 scripts/budget.py dist
 

@@ -49,7 +49,10 @@ pub fn self_test_panic() {
 
 /// Every preset's golden digest computed by this wasm build (JSON), for the
 /// E2E test that checks the browser runs presets exactly as native tests do.
-#[cfg(target_arch = "wasm32")]
+/// Only in the E2E test build (`FAULTLINE_E2E_HOOKS=1` sets `cfg(e2e_hooks)`,
+/// build.rs; dist-e2e-hooks/): it costs 2.2 KB gzipped, and the page never
+/// calls it.
+#[cfg(all(target_arch = "wasm32", e2e_hooks))]
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = faultlineDigests)]
 pub fn digests() -> String {
     faultline_sim::digest::preset_digests_json()

@@ -60,25 +60,35 @@ pub fn LabView(p: &Props) -> Html {
             preset: Some(id.clone()),
             notice: None,
         });
-        html! {
-            <li>
-                <button class={classes!("preset", active.then_some("active"))} data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
-                    { pr.title }
-                </button>
-            </li>
-        }
+        let button = html! {
+            <button class="preset" data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
+                { pr.title }
+            </button>
+        };
+        let button = super::class::set(button, if active { "preset active" } else { "preset" });
+        html! { <li>{ button }</li> }
     };
     let mut row: Vec<Html> = info.presets.iter().map(preset_button).collect();
     let more = row.split_off(on_row);
     let more_active = info.presets[on_row..]
         .iter()
         .any(|pr| s.preset.as_deref() == Some(pr.id));
-    let menu = (!more.is_empty()).then(|| html! {
-        // Keyed by the preset shown, so choosing one closes the menu.
-        <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
-            <summary class={classes!("preset", more_active.then_some("active"))}>{ format!("More scenarios ({}) ▾", more.len()) }</summary>
-            <ul>{ more }</ul>
-        </details>
+    let menu = (!more.is_empty()).then(|| {
+        // Two literal classes: a summary has no other attribute to keep
+        // its class in a list `class::set` can change.
+        let label = format!("More scenarios ({}) ▾", more.len());
+        let summary = if more_active {
+            html! { <summary class="preset active">{ label }</summary> }
+        } else {
+            html! { <summary class="preset">{ label }</summary> }
+        };
+        html! {
+            // Keyed by the preset shown, so choosing one closes the menu.
+            <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
+                { summary }
+                <ul>{ more }</ul>
+            </details>
+        }
     });
 
     // One panel per distinct machine; several clients share the first
@@ -178,8 +188,23 @@ pub fn LabView(p: &Props) -> Html {
         input.set_value("");
     });
     let home = p.on.reform(|_| Action::GoHome);
-    html! {
-        <main id="main" class={classes!("lab", s.projector.then_some("projector"))} tabindex="-1">
+    let lanes = super::lanes::Lanes::of_run(run).count();
+    let scroll = html! {
+        <div class="diagram-scroll" id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable">
+            <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
+        </div>
+    };
+    let fit = super::lanes::fits(lanes, s.projector);
+    let scroll = super::class::set(
+        scroll,
+        if fit {
+            "diagram-scroll fit"
+        } else {
+            "diagram-scroll"
+        },
+    );
+    let page = html! {
+        <main id="main" class="lab" data-lab={info.id} tabindex="-1">
             <header class="lab-head">
                 <button class="link back" onclick={home}>{ "← All labs" }</button>
                 <h1>{ info.title }</h1>
@@ -200,9 +225,7 @@ pub fn LabView(p: &Props) -> Html {
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
-                    <div class={classes!("diagram-scroll", super::lanes::fits(super::lanes::Lanes::of_run(run).count(), s.projector).then_some("fit"))} id="diagram-scroll" tabindex="0" aria-label="Sequence diagram, scrollable">
-                        <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
-                    </div>
+                    { scroll }
                     { for end_note }
                     <LoadChart run={run.clone()} playhead={s.playhead} />
                 </section>
@@ -257,5 +280,6 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
             }
         </main>
-    }
+    };
+    super::class::set(page, if s.projector { "lab projector" } else { "lab" })
 }

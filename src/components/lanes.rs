@@ -143,7 +143,6 @@ mod tests {
 
     /// A choreographed saga has no orchestrator at work: its lane is left
     /// out, and the five that remain fit the projector's width.
-    #[cfg(feature = "sagaslab")]
     #[test]
     fn an_actor_that_never_acts_gets_no_lane() {
         let (l, run) = lanes_of("sagas", "choreography");
@@ -164,7 +163,6 @@ mod tests {
     }
 
     /// The same actor crashed by a fault is something to see: it keeps its lane.
-    #[cfg(feature = "sagaslab")]
     #[test]
     fn an_idle_actor_that_crashes_keeps_its_lane() {
         let info = faultline_sim::lab("sagas").expect("lab");

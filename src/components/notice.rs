@@ -11,9 +11,17 @@ pub fn notice_banner(notice: Option<&Notice>, on: &Callback<Action>) -> Html {
         return html! {};
     };
     let dismiss = on.reform(|_| Action::Dismiss);
-    html! {
-        <div id="message" class={classes!("banner", if n.is_error { "error" } else { "info" })} role={if n.is_error { "alert" } else { "status" }}>
+    let banner = html! {
+        <div id="message" class="banner" role={if n.is_error { "alert" } else { "status" }}>
             { &n.text }{" "}<button class="link" onclick={dismiss}>{ "Dismiss" }</button>
         </div>
-    }
+    };
+    super::class::set(
+        banner,
+        if n.is_error {
+            "banner error"
+        } else {
+            "banner info"
+        },
+    )
 }

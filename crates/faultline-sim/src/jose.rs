@@ -171,7 +171,8 @@ pub fn sign_hs256(secret: &[u8], claims: &str) -> String {
 
 fn hmac_sha256(secret: &[u8], data: &[u8]) -> Vec<u8> {
     // HMAC takes a key of any length (RFC 2104), so this cannot fail.
-    let mut mac = <SimpleHmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    let mut mac =
+        <SimpleHmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
 }

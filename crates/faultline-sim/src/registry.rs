@@ -23,10 +23,10 @@ fn entry<L: Lab>() -> Entry {
     }
 }
 
-/// Labs registered only under cargo features that tests enable (`sagaslab`
-/// until its views ship, `testlab` for the seam's proof): the web build
-/// never has them, so checks of what it ships leave them out.
-pub const TEST_ONLY: &[&str] = &["sagas", "toy"];
+/// Labs registered only under cargo features that tests enable (`testlab`
+/// for the seam's proof): the web build never has them, so checks of what
+/// it ships leave them out.
+pub const TEST_ONLY: &[&str] = &["toy"];
 
 /// Every lab that works, in landing-page order. The test-only lab (cargo
 /// feature `testlab`) proves the seam and never ships in the wasm.

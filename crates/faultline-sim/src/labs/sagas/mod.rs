@@ -6,8 +6,9 @@
 //! decline the card, crash the orchestrator, the broker and services
 //! between commit and publish, duplicate deliveries and cut the network.
 //!
-//! Work in progress: compiled and registered only with the cargo feature
-//! `sagaslab`, which only the tests enable, until its views exist.
+//! Compiled and registered with the cargo feature `sagaslab`, which the
+//! web build turns on (the root crate's feature of the same name, named in
+//! index.html's Rust link).
 
 pub mod broker;
 pub mod config;
