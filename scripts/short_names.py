@@ -103,32 +103,35 @@ def rewrite_sections(wasm: bytes, fresh) -> tuple[bytes, dict[bytes, str]]:
     return bytes(out), renames
 
 
+def read_name(body: bytes, i: int) -> tuple[bytes, int]:
+    """A name (its length, then its bytes) at `i`, and where it ends."""
+    n, i = leb(body, i)
+    return body[i : i + n], i + n
+
+
+def skip_limits(body: bytes, i: int) -> int:
+    flags, i = leb(body, i)
+    _, i = leb(body, i)
+    if flags & 1:
+        _, i = leb(body, i)
+    return i
+
+
 def rewrite_imports(body: bytes, renames, fresh) -> bytes:
     count, i = leb(body, 0)
     out = bytearray(uleb(count))
     for _ in range(count):
-        n, i = leb(body, i)
-        module = body[i : i + n]
-        i += n
-        n, i = leb(body, i)
-        field = body[i : i + n]
-        i += n
+        module, i = read_name(body, i)
+        field, i = read_name(body, i)
         kind = body[i]
         start = i
         i += 1
         if kind == 0:  # function: type index
             _, i = leb(body, i)
         elif kind == 1:  # table: reftype, limits
-            i += 1
-            flags, i = leb(body, i)
-            _, i = leb(body, i)
-            if flags & 1:
-                _, i = leb(body, i)
+            i = skip_limits(body, i + 1)
         elif kind == 2:  # memory: limits
-            flags, i = leb(body, i)
-            _, i = leb(body, i)
-            if flags & 1:
-                _, i = leb(body, i)
+            i = skip_limits(body, i)
         elif kind == 3:  # global: valtype, mutability
             i += 2
         else:
@@ -146,9 +149,7 @@ def rewrite_exports(body: bytes, renames, fresh) -> bytes:
     count, i = leb(body, 0)
     out = bytearray(uleb(count))
     for _ in range(count):
-        n, i = leb(body, i)
-        field = body[i : i + n]
-        i += n
+        field, i = read_name(body, i)
         start = i
         i += 1
         _, i = leb(body, i)
