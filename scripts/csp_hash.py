@@ -97,15 +97,22 @@ def rewrite_policy(policy: str, hashes: list[str]) -> str:
     return "; ".join(out)
 
 
-def main() -> int:
+def html_path(tool: str) -> str | None:
+    """The HTML file a hook rewrites: its argument, or Trunk's staged
+    index.html; None (after saying why) when it has neither."""
     staging = os.environ.get("TRUNK_STAGING_DIR")
     if len(sys.argv) > 1:
-        path = sys.argv[1]
-    elif staging:
-        path = os.path.join(staging, os.environ.get("TRUNK_HTML_OUTPUT", "index.html"))
-    else:
-        print("csp_hash: TRUNK_STAGING_DIR is not set (run me as a Trunk hook) "
-              "or pass the HTML file as an argument", file=sys.stderr)
+        return sys.argv[1]
+    if staging:
+        return os.path.join(staging, os.environ.get("TRUNK_HTML_OUTPUT", "index.html"))
+    print(f"{tool}: TRUNK_STAGING_DIR is not set (run me as a Trunk hook) "
+          "or pass the HTML file as an argument", file=sys.stderr)
+    return None
+
+
+def main() -> int:
+    path = html_path("csp_hash")
+    if path is None:
         return 2
 
     with open(path, encoding="utf-8", newline="") as f:

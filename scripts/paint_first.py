@@ -19,9 +19,12 @@ Trunk's output no longer has what it rewrites, rather than skip silently.
 
 usage: python3 scripts/paint_first.py [index.html]   (else TRUNK_STAGING_DIR)
 """
-import os
 import re
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from csp_hash import html_path  # noqa: E402
 
 PRELOAD_RE = re.compile(r'<link rel="preload" href="[^"]*_bg\.wasm"[^>]*>')
 INIT = "const wasm = await init("
@@ -29,14 +32,8 @@ AFTER_PAINT = "await new Promise(r => requestAnimationFrame(() => setTimeout(r))
 
 
 def main() -> int:
-    staging = os.environ.get("TRUNK_STAGING_DIR")
-    if len(sys.argv) > 1:
-        path = sys.argv[1]
-    elif staging:
-        path = os.path.join(staging, os.environ.get("TRUNK_HTML_OUTPUT", "index.html"))
-    else:
-        print("paint_first: TRUNK_STAGING_DIR is not set (run me as a Trunk hook) "
-              "or pass the HTML file as an argument", file=sys.stderr)
+    path = html_path("paint_first")
+    if path is None:
         return 2
     with open(path, encoding="utf-8", newline="") as f:
         html = f.read()
