@@ -27,15 +27,4 @@ fn main() {
         yew::Renderer::<app::App>::new().render();
     })
     .forget();
-    // Claim the heap a large run needs once, soon after start: growing wasm
-    // memory in the middle of the first re-simulation after a fault click
-    // made that click twice as slow as the ones after it. 32 MB since
-    // Payments model 3 (its 1,000-event run keeps more timers): first
-    // clicks of 8-25 ms against 15-27 ms with 16 MB, on a noisy machine.
-    // In a task of its own once the page is drawn, not while it loads.
-    #[cfg(target_family = "wasm")]
-    gloo::timers::callback::Timeout::new(300, || {
-        drop(std::hint::black_box(Vec::<u8>::with_capacity(32 << 20)));
-    })
-    .forget();
 }
