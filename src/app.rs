@@ -203,26 +203,31 @@ pub fn App() -> Html {
         });
     }
 
-    // Warm the engine once, in a task of its own after the first render,
-    // so the first fault click is as quick as the ones after it:
+    // Warm the engine once after the first render, so the first fault
+    // click is as quick as the ones after it. Each piece in a task of its
+    // own (none long on a slow phone):
     // - claim the heap a large run needs (32 MB, then freed to the
     //   allocator): growing wasm memory in the middle of a re-simulation
     //   made it twice as slow;
-    // - simulate the opened scenario again and drop the run. The browser
-    //   compiles hot wasm functions with its optimising tier only after
-    //   they have run a while, in the background; without this the first
-    //   click after a page load ran partly in baseline code while that
-    //   compiler took the other core: 18-21 ms for a 1,000-event run on
-    //   the CI machine, against 5-10 ms for the clicks after it.
+    // - simulate the opened scenario again, then with every palette fault
+    //   in it (`state::warm_up_scenarios`), and drop the runs. The browser
+    //   compiles a wasm function on its first call, on the main thread, and
+    //   optimises hot ones later, in the background. Without this the
+    //   first click after a load paid for both: 18-21 ms for a 1,000-event
+    //   run on the CI machine, against 5-10 ms for the clicks after it.
     {
-        let scenario = state.scenario.clone();
+        let opened = state.scenario.clone();
         use_effect_with((), move |_| {
-            gloo::timers::callback::Timeout::new(0, move || {
-                #[cfg(target_family = "wasm")]
-                drop(std::hint::black_box(Vec::<u8>::with_capacity(32 << 20)));
-                drop(std::hint::black_box(faultline_sim::simulate(&scenario)));
-            })
-            .forget();
+            for (i, s) in crate::state::warm_up_scenarios(&opened).into_iter().enumerate() {
+                gloo::timers::callback::Timeout::new(0, move || {
+                    #[cfg(target_family = "wasm")]
+                    if i == 0 {
+                        drop(std::hint::black_box(Vec::<u8>::with_capacity(32 << 20)));
+                    }
+                    drop(std::hint::black_box(faultline_sim::simulate(&s)));
+                })
+                .forget();
+            }
         });
     }
 

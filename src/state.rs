@@ -159,6 +159,26 @@ pub fn default_scenario() -> (Scenario, String) {
         .unwrap_or_else(|| (Scenario::new(first.id, 1), String::new()))
 }
 
+/// The runs that warm the engine after a page load (see `app.rs`): the
+/// opened scenario as it is, then with one of each of its lab's palette
+/// faults added (a second apart, from 0.5 s, as far as the plan has room).
+/// The browser compiles a wasm function only when it is first called, on
+/// the main thread, and optimises it once it has run a while; the first
+/// fault click would otherwise pay for both while the learner waits.
+pub fn warm_up_scenarios(opened: &Scenario) -> [Scenario; 2] {
+    let mut faulty = opened.clone();
+    if let Some(info) = faultline_sim::registry::lab(&opened.lab) {
+        for (i, entry) in info.palette.iter().enumerate() {
+            let built = (entry.build)(500 + 1_000 * i as u64);
+            if faulty.faults.len() + built.len() > faultline_sim::scenario::MAX_FAULTS {
+                break;
+            }
+            faulty.faults.extend(built);
+        }
+    }
+    [opened.clone(), faulty]
+}
+
 fn run_of(s: &Scenario) -> Result<(Rc<Run>, f64), String> {
     let t0 = crate::platform::now_ms();
     let run = simulate(s).map_err(|e| e.to_string())?;
@@ -557,6 +577,42 @@ mod tests {
             preset: None,
             notice: None,
         })
+    }
+
+    /// The engine's warm-up after a load runs every lab's preset with one
+    /// of each palette fault in it: the runs must be valid (a refused
+    /// scenario would warm nothing) and must hold every palette fault.
+    #[test]
+    fn warm_up_runs_every_palette_fault_of_every_preset() {
+        for info in faultline_sim::labs() {
+            for preset in &info.presets {
+                let opened = (preset.scenario)();
+                let [same, faulty] = warm_up_scenarios(&opened);
+                assert_eq!(same, opened);
+                let added: usize = info.palette.iter().map(|e| (e.build)(0).len()).sum();
+                let room = faultline_sim::scenario::MAX_FAULTS - opened.faults.len();
+                assert_eq!(
+                    faulty.faults.len(),
+                    opened.faults.len() + added,
+                    "{}/{}: every palette fault added ({room} places free)",
+                    info.id,
+                    preset.id
+                );
+                if let Err(e) = simulate(&faulty) {
+                    panic!("{}/{}: warm-up refused: {e}", info.id, preset.id);
+                }
+                if faultline_sim::registry::TEST_ONLY.contains(&info.id) {
+                    continue;
+                }
+                assert_ne!(
+                    faultline_sim::digest::run_digest(&faulty),
+                    faultline_sim::digest::run_digest(&same),
+                    "{}/{}: the faults change the run",
+                    info.id,
+                    preset.id
+                );
+            }
+        }
     }
 
     /// A permalink's first state (one simulation) is the state loading
