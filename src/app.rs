@@ -218,7 +218,10 @@ pub fn App() -> Html {
     {
         let opened = state.scenario.clone();
         use_effect_with((), move |_| {
-            for (i, s) in crate::state::warm_up_scenarios(&opened).into_iter().enumerate() {
+            for (i, s) in crate::state::warm_up_scenarios(&opened)
+                .into_iter()
+                .enumerate()
+            {
                 gloo::timers::callback::Timeout::new(0, move || {
                     #[cfg(target_family = "wasm")]
                     if i == 0 {
