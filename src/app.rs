@@ -204,11 +204,9 @@ pub fn App() -> Html {
     }
 
     // Warm the engine once after the first render, so the first fault
-    // click is as quick as the ones after it. Each piece in a task of its
+    // click is as quick as the ones after it. Each run in a task of its
     // own (none long on a slow phone):
-    // - claim the heap a large run needs (32 MB, then freed to the
-    //   allocator): growing wasm memory in the middle of a re-simulation
-    //   made it twice as slow;
+    // - claim the heap a large run needs (`platform::claim_heap`);
     // - simulate the opened scenario again, then with every palette fault
     //   in it (`state::warm_up_scenarios`), and drop the runs. The browser
     //   compiles a wasm function on its first call, on the main thread, and
@@ -218,15 +216,9 @@ pub fn App() -> Html {
     {
         let opened = state.scenario.clone();
         use_effect_with((), move |_| {
-            for (i, s) in crate::state::warm_up_scenarios(&opened)
-                .into_iter()
-                .enumerate()
-            {
+            for s in crate::state::warm_up_scenarios(&opened) {
                 gloo::timers::callback::Timeout::new(0, move || {
-                    #[cfg(target_family = "wasm")]
-                    if i == 0 {
-                        drop(std::hint::black_box(Vec::<u8>::with_capacity(32 << 20)));
-                    }
+                    crate::platform::claim_heap();
                     drop(std::hint::black_box(faultline_sim::simulate(&s)));
                 })
                 .forget();
