@@ -203,11 +203,13 @@ pub fn App() -> Html {
         });
     }
 
-    // Warm the engine once after the first render, so the first fault
+    // Warm the engine a second after the first render, so the first fault
     // click is as quick as the ones after it. Each run in a task of its
-    // own (none long on a slow phone):
-    // - claim the heap a large run needs (`platform::claim_heap`);
-    // - simulate the opened scenario again, then with every palette fault
+    // own (none long on a slow phone), and not before the page answers:
+    // in the first task after the render they delayed a cold load's first
+    // input by their length.
+    // - Claim the heap a large run needs (`platform::claim_heap`).
+    // - Simulate the opened scenario again, then with every palette fault
     //   in it (`state::warm_up_scenarios`), and drop the runs. The browser
     //   compiles a wasm function on its first call, on the main thread, and
     //   optimises hot ones later, in the background. Without this the
@@ -216,13 +218,16 @@ pub fn App() -> Html {
     {
         let opened = state.scenario.clone();
         use_effect_with((), move |_| {
-            for s in crate::state::warm_up_scenarios(&opened) {
+            let [same, faulty] = crate::state::warm_up_scenarios(&opened);
+            gloo::timers::callback::Timeout::new(1_000, move || {
+                crate::platform::claim_heap();
+                drop(std::hint::black_box(faultline_sim::simulate(&same)));
                 gloo::timers::callback::Timeout::new(0, move || {
-                    crate::platform::claim_heap();
-                    drop(std::hint::black_box(faultline_sim::simulate(&s)));
+                    drop(std::hint::black_box(faultline_sim::simulate(&faulty)));
                 })
                 .forget();
-            }
+            })
+            .forget();
         });
     }
 
