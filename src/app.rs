@@ -204,28 +204,22 @@ pub fn App() -> Html {
     }
 
     // Warm the engine a second after the first render, so the first fault
-    // click is as quick as the ones after it. Each run in a task of its
-    // own (none long on a slow phone), and not before the page answers:
-    // in the first task after the render they delayed a cold load's first
-    // input by their length.
-    // - Claim the heap a large run needs (`platform::claim_heap`).
-    // - Simulate the opened scenario again, then with every palette fault
-    //   in it (`state::warm_up_scenarios`), and drop the runs. The browser
-    //   compiles a wasm function on its first call, on the main thread, and
-    //   optimises hot ones later, in the background. Without this the
-    //   first click after a load paid for both: 18-21 ms for a 1,000-event
-    //   run on the CI machine, against 5-10 ms for the clicks after it.
+    // click is as quick as the ones after it: claim the heap a large run
+    // needs (`platform::claim_heap`), then simulate the opened scenario
+    // with every palette fault in it (`state::warm_up_scenario`) and drop
+    // the run. The browser compiles a wasm function on its first call, on
+    // the main thread, and optimises hot ones later, in the background;
+    // without this the first click after a load paid for both: 18-21 ms
+    // for a 1,000-event run on the CI machine, against 5-10 ms for the
+    // clicks after it. Not in the tasks right after the render: there it
+    // delayed a cold load's first input by its length.
     {
         let opened = state.scenario.clone();
         use_effect_with((), move |_| {
-            let [same, faulty] = crate::state::warm_up_scenarios(&opened);
+            let warm = crate::state::warm_up_scenario(&opened);
             gloo::timers::callback::Timeout::new(1_000, move || {
                 crate::platform::claim_heap();
-                drop(std::hint::black_box(faultline_sim::simulate(&same)));
-                gloo::timers::callback::Timeout::new(0, move || {
-                    drop(std::hint::black_box(faultline_sim::simulate(&faulty)));
-                })
-                .forget();
+                drop(std::hint::black_box(faultline_sim::simulate(&warm)));
             })
             .forget();
         });
