@@ -389,3 +389,51 @@ impl PartialEq for InvariantInfo {
         self.id == o.id
     }
 }
+
+/// A run expected to break one invariant, or to keep it: the data behind
+/// "every invariant can fail, and is seen failing". Each lab keeps its cases
+/// beside its invariants (`labs/<lab>/cases.rs`); `tests/invariant_cases.rs`
+/// runs every case and asserts that each invariant has at least one case
+/// that breaks it and one that keeps it. Only the tests name these, so the
+/// web build drops them.
+#[derive(Clone, Copy, Debug)]
+pub struct InvariantCase {
+    /// The invariant's id.
+    pub invariant: &'static str,
+    /// What the case is, in a few words ("no key, response lost").
+    pub name: &'static str,
+    /// `true`: the run must report the invariant broken; `false`: the run
+    /// must check it (not skipped by its config) and never report it.
+    pub breaks: bool,
+    pub scenario: fn() -> Scenario,
+}
+
+impl InvariantCase {
+    /// A case that must break `invariant`.
+    pub const fn breaks(
+        invariant: &'static str,
+        name: &'static str,
+        scenario: fn() -> Scenario,
+    ) -> Self {
+        Self {
+            invariant,
+            name,
+            breaks: true,
+            scenario,
+        }
+    }
+
+    /// A case that must keep `invariant`.
+    pub const fn holds(
+        invariant: &'static str,
+        name: &'static str,
+        scenario: fn() -> Scenario,
+    ) -> Self {
+        Self {
+            invariant,
+            name,
+            breaks: false,
+            scenario,
+        }
+    }
+}

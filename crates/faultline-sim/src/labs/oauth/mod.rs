@@ -7,6 +7,7 @@ pub mod attacker;
 pub mod auth_server;
 pub mod browser;
 pub mod calendar;
+pub mod cases;
 pub mod config;
 pub mod invariants;
 pub mod msg;

@@ -4,6 +4,7 @@
 //! customer is charged twice, with and without an idempotency key.
 
 pub mod api;
+pub mod cases;
 pub mod client;
 pub mod config;
 pub mod db;

@@ -11,6 +11,7 @@
 //! index.html's Rust link).
 
 pub mod broker;
+pub mod cases;
 pub mod config;
 mod figures;
 pub mod invariants;
