@@ -14,7 +14,9 @@ fn number_after(text: &str, marker: &str) -> f64 {
         .take_while(|c| c.is_ascii_digit() || *c == '_' || *c == '.')
         .filter(|c| *c != '_')
         .collect();
-    digits.parse().unwrap_or_else(|_| panic!("no number after {marker:?}"))
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after {marker:?}"))
 }
 
 #[test]

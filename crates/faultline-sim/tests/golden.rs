@@ -84,7 +84,9 @@ fn a_digest_sees_what_the_page_shows() {
             v["text"] = t.into();
         }),
         ("a message's status", &|v| {
-            let text = v["flights"].to_string().replacen("200 OK", "201 Created", 1);
+            let text = v["flights"]
+                .to_string()
+                .replacen("200 OK", "201 Created", 1);
             v["flights"] = serde_json::from_str(&text).unwrap();
         }),
         ("a table cell", &|v| {
