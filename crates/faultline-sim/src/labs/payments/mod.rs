@@ -93,6 +93,12 @@ impl Lab for PaymentsLab {
         trace: &TraceSoFar<'_>,
     ) -> Vec<(&'static str, String)> {
         let mut out = invariants::check(actors, cfg, trace);
+        if let (Some(PaymentActor::Db(db)), true) = (
+            actors.get(cfg.db() as usize),
+            !trace.is_broken(invariants::CHARGE_IFF_COMPLETED),
+        ) {
+            invariants::check_keys_end(db, &mut out);
+        }
         if !trace.is_broken(invariants::LEDGER_MATCHES_PROCESSOR)
             && !out
                 .iter()
