@@ -88,3 +88,154 @@ pub fn invariant_cases() -> Vec<InvariantCase> {
         C::holds(ATTEMPTS_CAPPED, "retry storm", || p("retry-storm")),
     ]
 }
+
+/// Every status the lab can answer, pinned: (endpoint, condition, status,
+/// error code). For the payment API the condition is the transition its
+/// request machine takes as it answers; for the card processor, the kind
+/// of answer. `tests/payments_checks.rs` checks every answer of random runs
+/// against it and that every row is reached.
+pub const STATUSES: &[(&str, &str, u16, Option<&str>)] = &[
+    ("POST /v1/charges", "committed", 200, None),
+    ("POST /v1/charges", "key_completed", 200, None),
+    (
+        "POST /v1/charges",
+        "key_completed",
+        402,
+        Some("card_declined"),
+    ),
+    (
+        "POST /v1/charges",
+        "key_completed",
+        422,
+        Some("idempotency_key_reused_with_different_body"),
+    ),
+    ("POST /v1/charges", "not_stored", 200, None),
+    ("POST /v1/charges", "not_stored", 402, Some("card_declined")),
+    (
+        "POST /v1/charges",
+        "not_stored",
+        422,
+        Some("idempotency_key_reused_with_different_body"),
+    ),
+    (
+        "POST /v1/charges",
+        "declined_402",
+        402,
+        Some("card_declined"),
+    ),
+    ("POST /v1/charges", "completed_replay", 200, None),
+    (
+        "POST /v1/charges",
+        "completed_replay",
+        402,
+        Some("card_declined"),
+    ),
+    (
+        "POST /v1/charges",
+        "completed_replay",
+        422,
+        Some("idempotency_key_reused_with_different_body"),
+    ),
+    (
+        "POST /v1/charges",
+        "key_missing_400",
+        400,
+        Some("idempotency_key_missing"),
+    ),
+    (
+        "POST /v1/charges",
+        "in_flight_409",
+        409,
+        Some("idempotency_key_in_use"),
+    ),
+    (
+        "POST /v1/charges",
+        "refused_409",
+        409,
+        Some("idempotency_key_in_use"),
+    ),
+    (
+        "POST /v1/charges",
+        "mismatch_422",
+        422,
+        Some("idempotency_key_reused_with_different_body"),
+    ),
+    (
+        "POST /v1/charges",
+        "over_capacity_503",
+        503,
+        Some("overloaded"),
+    ),
+    (
+        "POST /v1/charges",
+        "timeout_504",
+        504,
+        Some("database_timeout"),
+    ),
+    (
+        "POST /v1/charges",
+        "timeout_504",
+        504,
+        Some("processor_timeout"),
+    ),
+    ("POST /authorize", "approved", 200, None),
+    (
+        "POST /authorize",
+        "declined",
+        402,
+        Some("insufficient_funds"),
+    ),
+    (
+        "POST /authorize",
+        "key reused",
+        422,
+        Some("idempotency_key_reused"),
+    ),
+    ("POST /authorizations/…/void", "voided", 200, None),
+];
+
+/// Narration that says a mechanism acted, by the setting that turns the
+/// mechanism off: (setting, its value when off, phrases). No narration line
+/// of a run with that value may contain one of the phrases (naming a
+/// missing defence is fine: "without passing the key on").
+pub const CLAIMS_OF_ACTION: &[(&str, bool, &[&str])] = &[
+    (
+        c::SEND_KEY,
+        false,
+        &[
+            "with Idempotency-Key",
+            "claim the key",
+            "Key claimed",
+            "replays the stored",
+            "Idempotent-Replayed",
+            "recognised the key",
+            "with the same key",
+            "stores the decline under the key",
+        ],
+    ),
+    (
+        c::PASS_KEY,
+        false,
+        &[
+            "passing the same key on",
+            "same downstream key",
+            "asks the card processor with the same key",
+            "asks the card processor again with the same key",
+            "remembers the key it was given",
+            "still remembers this key",
+        ],
+    ),
+    (
+        c::ATOMIC,
+        false,
+        &["One transaction", "in one database transaction"],
+    ),
+    (
+        c::RERUN_LAPSED,
+        false,
+        &["presumes that request died", "runs the payment again"],
+    ),
+    (c::JITTER, false, &["full jitter", "random"]),
+    (c::JITTER, true, &["no jitter"]),
+    (c::REQUIRE_KEY, false, &["requires an Idempotency-Key"]),
+];

@@ -118,14 +118,19 @@ pub fn check_replays(api: &Api, now: u64, out: &mut Vec<(&'static str, String)>)
             error,
         })
     };
-    for (_, key, order, attempt, got, got_error) in api.replays.iter().rev().take_while(|r| r.0 == now) {
-        let Some((_, first_order, first, first_error)) = api.first_sent.iter().find(|f| f.0 == *key) else {
+    for (_, key, order, attempt, got, got_error) in
+        api.replays.iter().rev().take_while(|r| r.0 == now)
+    {
+        let Some((_, first_order, first, first_error)) =
+            api.first_sent.iter().find(|f| f.0 == *key)
+        else {
             continue;
         };
         // Equal parts make equal wire text; only parts that differ need
         // the wire compared.
         let same = (first_order, first, first_error) == (order, got, got_error)
-            || wire(*first_order, first.clone(), *first_error) == wire(*order, got.clone(), *got_error);
+            || wire(*first_order, first.clone(), *first_error)
+                == wire(*order, got.clone(), *got_error);
         if !same {
             let how = if first.status == got.status {
                 format!("same status {}, different headers or body", got.status)

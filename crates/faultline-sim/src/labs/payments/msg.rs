@@ -201,7 +201,9 @@ impl LabMsg for PayMsg {
             PayMsg::ChargeReply { .. } => &["Idempotent-Replayed", "error", "id"],
             PayMsg::ClaimKey { .. } => &["key", "fingerprint"],
             PayMsg::Claimed { .. } => &["outcome"],
-            PayMsg::CommitAtomic { .. } | PayMsg::CompleteKey { .. } | PayMsg::InsertCharge { .. } => &["claim_token"],
+            PayMsg::CommitAtomic { .. }
+            | PayMsg::CompleteKey { .. }
+            | PayMsg::InsertCharge { .. } => &["claim_token"],
             PayMsg::CommitRefused { .. } => &["reason"],
             PayMsg::Authorized { .. } | PayMsg::Voided { .. } => &["authorization"],
             PayMsg::Declined { .. } => &["decline_code"],

@@ -247,7 +247,11 @@ impl Actor for Processor {
                     event("declined", "declined_more_waiting"),
                 );
                 ctx.send(w.to, PayMsg::Declined { req: w.req });
-                ctx.say("The card processor declines the card: insufficient funds. Nothing is held (a repeat with the same key gets the same decline).");
+                if w.key.is_some() {
+                    ctx.say("The card processor declines the card: insufficient funds. Nothing is held (a repeat with the same key gets the same decline).");
+                } else {
+                    ctx.say("The card processor declines the card: insufficient funds. Nothing is held.");
+                }
             }
             Outcome::KeyReused => {
                 ctx.fire(
