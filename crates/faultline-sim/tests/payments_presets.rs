@@ -421,3 +421,67 @@ fn the_processor_refuses_its_key_with_another_amount() {
     assert_eq!(holds(&r), vec!["HELD"], "nothing new is held");
     assert_eq!(charges(&r), 1);
 }
+
+/// "once", "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+#[test]
+fn every_explanation_names_who_paid_how_much_as_the_run_ends() {
+    // Per preset: the ledger rows the run ends with, and the words the
+    // explanation must use for them. Who was held how much is read from
+    // the run and must be in the explanation as "held €42 once" (each
+    // customer alike) or "nothing held".
+    let ledger: &[(&str, usize, &str)] = &[
+        ("happy-path", 1, "one ledger row"),
+        ("lost-response-no-key", 2, "two ledger rows"),
+        ("lost-response-with-key", 1, ""),
+        ("concurrent-retry-409", 1, ""),
+        ("changed-amount-422", 1, "nothing new"),
+        ("declined-replayed", 0, ""),
+        ("key-expired", 2, ""),
+        ("key-expired-processor-remembers", 2, "records that hold twice"),
+        ("processor-timeout", 0, "no ledger row"),
+        ("lapsed-lock-rerun", 1, "one hold missing from the ledger"),
+        ("non-atomic-crash", 1, "recorded"),
+        ("retry-storm", 12, ""),
+        ("retry-storm-jitter", 12, ""),
+    ];
+    let info = faultline_sim::lab("payments").unwrap();
+    assert_eq!(info.presets.len(), ledger.len(), "every preset has its row here");
+    for p in &info.presets {
+        let (_, rows, words) = ledger
+            .iter()
+            .find(|l| l.0 == p.id)
+            .unwrap_or_else(|| panic!("{} has no row here", p.id));
+        let r = run(p.id);
+        let text = p.explanation.to_lowercase();
+        assert_eq!(charges(&r), *rows, "{}: ledger rows", p.id);
+        assert!(text.contains(words), "{}: \"{words}\" in {text}", p.id);
+        // Holds per order, and their amounts.
+        let auths = table(&r, "Card authorizations");
+        let held: Vec<&Vec<String>> = auths.iter().filter(|a| a[3] == "HELD").collect();
+        let orders: std::collections::BTreeSet<&String> = held.iter().map(|a| &a[1]).collect();
+        let per_order: std::collections::BTreeSet<usize> = orders
+            .iter()
+            .map(|o| held.iter().filter(|a| &&a[1] == o).count())
+            .collect();
+        let amounts: std::collections::BTreeSet<&String> = held.iter().map(|a| &a[2]).collect();
+        let phrase = match (per_order.len(), amounts.len()) {
+            (0, _) => "nothing held".to_string(),
+            (1, 1) => format!(
+                "held {} {}",
+                amounts.iter().next().unwrap(),
+                times(*per_order.iter().next().unwrap())
+            ),
+            _ => panic!("{}: customers held differently: {held:?}", p.id),
+        };
+        let phrase = phrase.replace(".00", "").to_lowercase();
+        assert!(text.contains(&phrase), "{}: \"{phrase}\" in {text}", p.id);
+    }
+}

@@ -95,7 +95,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "happy-path",
             title: "Happy path",
-            explanation: "Nothing goes wrong: one request, one €42 hold, one ledger row, one 200.",
+            explanation: "Nothing goes wrong: one request, held €42 once, one ledger row, one 200.",
             scenario: base,
         },
         Preset {
