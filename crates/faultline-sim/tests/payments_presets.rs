@@ -445,7 +445,11 @@ fn every_explanation_names_who_paid_how_much_as_the_run_ends() {
         ("changed-amount-422", 1, "nothing new"),
         ("declined-replayed", 0, ""),
         ("key-expired", 2, ""),
-        ("key-expired-processor-remembers", 2, "records that hold twice"),
+        (
+            "key-expired-processor-remembers",
+            2,
+            "records that hold twice",
+        ),
         ("processor-timeout", 0, "no ledger row"),
         ("lapsed-lock-rerun", 1, "one hold missing from the ledger"),
         ("non-atomic-crash", 1, "recorded"),
@@ -453,7 +457,11 @@ fn every_explanation_names_who_paid_how_much_as_the_run_ends() {
         ("retry-storm-jitter", 12, ""),
     ];
     let info = faultline_sim::lab("payments").unwrap();
-    assert_eq!(info.presets.len(), ledger.len(), "every preset has its row here");
+    assert_eq!(
+        info.presets.len(),
+        ledger.len(),
+        "every preset has its row here"
+    );
     for p in &info.presets {
         let (_, rows, words) = ledger
             .iter()

@@ -147,8 +147,8 @@ pub fn fields() -> Vec<ConfigField> {
         ),
         toggle(
             ATOMIC,
-            "Key record in the same transaction as the charge",
-            "Off: the charge and the key's completion are two separate writes.",
+            "Key record in the same transaction as the ledger row",
+            "Off: the ledger row and the key's completion are two separate writes.",
             true,
         ),
         number(

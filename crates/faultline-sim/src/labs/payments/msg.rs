@@ -279,9 +279,9 @@ impl LabMsg for PayMsg {
                 Claim::Completed(_) => "key COMPLETED: stored response".into(),
                 Claim::Mismatch => "key used with another body".into(),
             },
-            PayMsg::CommitAtomic { key: None, .. } => "INSERT charge".into(),
-            PayMsg::CommitAtomic { .. } => "BEGIN; INSERT charge; key→COMPLETED; COMMIT".into(),
-            PayMsg::InsertCharge { .. } => "INSERT charge".into(),
+            PayMsg::CommitAtomic { key: None, .. } => "INSERT ledger row".into(),
+            PayMsg::CommitAtomic { .. } => "BEGIN; INSERT ledger row; key→COMPLETED; COMMIT".into(),
+            PayMsg::InsertCharge { .. } => "INSERT ledger row".into(),
             PayMsg::ChargeWritten { charge_id, .. } => format!("ok: ch_{charge_id}"),
             PayMsg::CommitRefused { .. } => "refused: key claimed by a newer request".into(),
             PayMsg::CompleteKey { key, .. } => format!("UPDATE key {} → COMPLETED", short(key)),
@@ -349,19 +349,19 @@ impl LabMsg for PayMsg {
                     Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
                 }
             }
-            PayMsg::CommitAtomic { order, amount, key: None, auth, .. } => Message::request("INSERT INTO charges (order_id, amount, authorization) VALUES (…)")
+            PayMsg::CommitAtomic { order, amount, key: None, auth, .. } => Message::request("INSERT INTO ledger (order_id, amount, authorization) VALUES (…)")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
                 .field("authorization", format!("auth_{auth}")),
             PayMsg::CommitAtomic { order, amount, key, token, auth, .. } => {
-                Message::request("BEGIN; INSERT INTO charges …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
+                Message::request("BEGIN; INSERT INTO ledger …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
                     .field("order_id", format!("ord_{order}"))
                     .field("amount", amount.to_string())
                     .field("authorization", format!("auth_{auth}"))
                     .field("key", key.map_or_else(|| "null".into(), |k| k.to_string()))
                     .field("claim_token", token.to_string())
             }
-            PayMsg::InsertCharge { order, amount, key, auth, token, .. } => Message::request("INSERT INTO charges (order_id, amount, authorization, key) VALUES (…) IF claim_token=…")
+            PayMsg::InsertCharge { order, amount, key, auth, token, .. } => Message::request("INSERT INTO ledger (order_id, amount, authorization, key) VALUES (…) IF claim_token=…")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
                 .field("authorization", format!("auth_{auth}"))

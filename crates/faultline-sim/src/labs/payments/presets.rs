@@ -63,7 +63,7 @@ pub fn interview() -> Interview {
         question: "A payment request times out and the client retries it. How do you make sure the customer is not charged twice?",
         answer: "Give each payment an idempotency key and send it with every retry. The server records the key with the first request's outcome, in the same transaction as its ledger row, and answers any repeat with that outcome. The money moves at the card processor, outside that transaction: pass the key on to it, so an unknown outcome can be asked again safely, and reconcile the ledger with the processor.",
         why: "Retries are how distributed systems survive lost messages, so a side effect must be safe to request more than once. The key lets the server tell a retry from a new payment.",
-        mistake: "Assuming that a timeout means the server did nothing. The charge may have gone through and only the answer was lost; retrying without a key charges again.",
+        mistake: "Assuming that a timeout means the server did nothing. The payment may have gone through and only the answer was lost; retrying without a key pays again.",
         answer_preset: "lost-response-with-key",
         mistake_preset: "lost-response-no-key",
     }
