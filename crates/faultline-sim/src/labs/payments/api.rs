@@ -338,7 +338,7 @@ impl Api {
             }
             Claim::Unresolved => {
                 self.fire(req, "in_flight_409", ctx);
-                ctx.say("The earlier attempt's outcome is unknown and the API cannot check it, so it answers 409 Conflict rather than guess \"not charged\" and run it again.");
+                ctx.say("The API cannot check the earlier attempt's outcome, so it answers 409 Conflict rather than guess \"not charged\".");
                 self.refuse(req, 409, "idempotency_key_in_use", ctx);
             }
             Claim::Completed(stored) => {

@@ -206,7 +206,7 @@ impl Database {
                 // died, or be slow). Re-running it is safe only if the
                 // processor can be asked with the same key (DOMAIN.md §1).
                 if lapsed && !self.cfg.rerun_lapsed && !self.cfg.pass_key {
-                    say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock: the earlier request may have been charged or not, and with no key passed to the card processor there is no way to ask. It stays IN_FLIGHT until reconciliation settles it.",
+                    say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown, and no key was passed to the card processor to ask with: it stays IN_FLIGHT.",
                         short(&key));
                     Claim::Unresolved
                 } else if lapsed {
@@ -217,10 +217,10 @@ impl Database {
                     self.next_token += 1;
                     self.fire(&key, "reclaim_after_lock", ctx);
                     if self.cfg.rerun_lapsed {
-                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock. This database presumes that request died uncharged and lets this one run the payment again (a wrong guess: its outcome is unknown).",
+                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock: this database presumes that request died uncharged and runs the payment again.",
                             short(&key));
                     } else {
-                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown. This request takes it over to find out: it asks the card processor with the same key, which returns any hold it already placed.",
+                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown: this request takes it over and asks the card processor with the same key, which returns any hold already placed.",
                             short(&key));
                     }
                     Claim::Claimed {

@@ -247,11 +247,12 @@ impl Actor for Processor {
                     event("declined", "declined_more_waiting"),
                 );
                 ctx.send(w.to, PayMsg::Declined { req: w.req });
-                if w.key.is_some() {
-                    ctx.say("The card processor declines the card: insufficient funds. Nothing is held (a repeat with the same key gets the same decline).");
+                let same = if w.key.is_some() {
+                    " (a repeat with the same key gets the same decline)"
                 } else {
-                    ctx.say("The card processor declines the card: insufficient funds. Nothing is held.");
-                }
+                    ""
+                };
+                say!(ctx, "The card processor declines the card: insufficient funds. Nothing is held{same}.");
             }
             Outcome::KeyReused => {
                 ctx.fire(
