@@ -46,7 +46,7 @@ pub fn list() -> Vec<InvariantInfo> {
         },
         InvariantInfo {
             id: ATTEMPTS_CAPPED,
-            text: "The API never receives more distinct attempts of one order than the client's limit, nor more than one key for it (a new key per retry defeats the key).",
+            text: "The API never receives more distinct attempts of one order than the client's limit, nor more than one key for it.",
             not_checked: always,
         },
     ];

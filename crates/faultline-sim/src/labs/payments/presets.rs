@@ -156,7 +156,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "processor-timeout",
             title: "Processor answer late: 504, outcome unknown",
-            explanation: "The card processor answers after the API's 1 s timeout: 504, outcome unknown. Passing no key on, the API cannot ask the processor, so retries get 409 until the client gives up: held €42 once, no ledger row, left to reconciliation. Pass the key on to see a safe retry.",
+            explanation: "The card processor answers after the API's 1 s timeout: 504, outcome unknown. With no key passed on, the API cannot ask, so retries get 409: held €42 once, no ledger row, left to reconciliation. Pass the key on for a safe retry.",
             scenario: || late_processor(false),
         },
         Preset {
@@ -168,7 +168,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "non-atomic-crash",
             title: "Non-atomic store, crash between writes",
-            explanation: "The ledger row and the key's completion are two writes; the API crashes between them. The key stays IN_FLIGHT beside its row, so retries get 409 until the client gives up: held €42 once, recorded, never told.",
+            explanation: "The ledger row and the key's completion are two writes; the API crashes between them. The key stays IN_FLIGHT beside its row and retries get 409: held €42 once, recorded, never told.",
             scenario: || {
                 base()
                     .with(c::ATOMIC, Bool(false))
