@@ -10,10 +10,6 @@ use faultline_sim::{labs, simulate};
 /// Invariants that have no breaking case yet (issue 18 is removing them
 /// one by one). An entry that gains a breaking case must leave this list.
 const NO_BREAKING_CASE_YET: &[(&str, &str)] = &[
-    ("payments", "replay-identical"),
-    ("payments", "charge-iff-completed"),
-    ("payments", "mismatch-no-effect"),
-    ("payments", "attempts-capped"),
     ("oauth", "code-once"),
     ("oauth", "scope-within-consent"),
     ("oauth", "one-active-refresh-token"),
