@@ -10,12 +10,10 @@
 # source in about 5 minutes on 2 cores.
 #
 # Expected duration on the 2-core CI machine kind: about 5 s to rebuild and
-# about 20 s of tests per mutant; the default set is a few hundred mutants,
-# so 1 to 2.5 hours. Narrow it with arguments, which are passed on to
-# cargo mutants, e.g.:
-#   bash scripts/mutants.sh --file crates/faultline-sim/src/jose.rs
-#   bash scripts/mutants.sh --list            # only list the mutants
-# Results: mutants.out/ (caught.txt, missed.txt, timeout.txt, unviable.txt).
+# 5-20 s of the group's tests per mutant; a few hundred mutants in all, so
+# about 1 to 2 hours for every group. Arguments after the group names go to
+# cargo mutants. Results: mutants.out.<group>/mutants.out/ (caught.txt,
+# missed.txt, timeout.txt, unviable.txt).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -26,37 +24,44 @@ if [ "$(cargo mutants --version 2>/dev/null | awk '{print $2}')" != "$MUTANTS_VE
   cargo install --locked cargo-mutants --version "$MUTANTS_VERSION"
 fi
 
-# What is mutated: the code whose answer a learner trusts.
-files=(
-  crates/faultline-sim/src/labs/payments/invariants.rs
-  crates/faultline-sim/src/labs/oauth/invariants.rs
-  crates/faultline-sim/src/labs/sagas/invariants.rs
-  crates/faultline-sim/src/jose.rs
-  crates/faultline-sim/src/scenario.rs
-  crates/faultline-sim/src/permalink.rs
-)
-args=()
-if [ "$#" -gt 0 ] && [[ "$1" == --file ]]; then
-  : # the caller chose the files
-else
-  for f in "${files[@]}"; do args+=(--file "$f"); done
-fi
+# What is mutated, in groups, each with the tests that guard it (the
+# crate's unit tests always run too). A group's name is an argument:
+#   bash scripts/mutants.sh links            # one group
+#   bash scripts/mutants.sh                  # every group
+#   bash scripts/mutants.sh jose --list      # list a group's mutants only
+declare -A files tests
+files[invariants]="crates/faultline-sim/src/labs/payments/invariants.rs crates/faultline-sim/src/labs/oauth/invariants.rs crates/faultline-sim/src/labs/sagas/invariants.rs"
+tests[invariants]="--test invariant_cases --test payments_presets --test payments_checks --test oauth_lab --test sagas_lab"
+files[jose]="crates/faultline-sim/src/jose.rs"
+tests[jose]="--test oauth_lab --test oauth_jwt_interop"
+files[links]="crates/faultline-sim/src/scenario.rs crates/faultline-sim/src/permalink.rs"
+tests[links]="--test permalink --test fuzz_links"
+groups=(invariants jose links)
+
+chosen=()
+while [ "$#" -gt 0 ] && [ -n "${files[$1]:-}" ]; do chosen+=("$1"); shift; done
+[ "${#chosen[@]}" -eq 0 ] && chosen=("${groups[@]}")
 
 started=$SECONDS
-# --in-place would be faster but edits the checkout; cargo-mutants copies
-# the tree instead. The test run is the crate's own suite (its property
-# tests are what catch a silenced invariant).
-cargo mutants -p faultline-sim --features sagaslab,testlab \
-  --timeout-multiplier 3 --output . "${args[@]}" "$@" || status=$?
-status=${status:-0}
-
-echo "[mutants] done in $((SECONDS - started)) s (exit $status: 0 all caught, 2 some missed, 3 timeouts)"
-for k in caught missed timeout unviable; do
-  f="mutants.out/$k.txt"
-  [ -f "$f" ] && printf '[mutants] %-8s %s\n' "$k" "$(wc -l <"$f")"
+status=0
+for g in "${chosen[@]}"; do
+  args=()
+  for f in ${files[$g]}; do args+=(--file "$f"); done
+  echo "[mutants] group $g: ${files[$g]}"
+  # cargo-mutants copies the tree (the checkout is never edited) and runs
+  # `cargo test -p faultline-sim --lib <the group's tests>` per mutant.
+  # shellcheck disable=SC2086
+  cargo mutants -p faultline-sim --features sagaslab,testlab \
+    --timeout-multiplier 3 --output "mutants.out.$g" "${args[@]}" "$@" \
+    -- --lib ${tests[$g]} || status=$?
+  for k in caught missed timeout unviable; do
+    f="mutants.out.$g/mutants.out/$k.txt"
+    [ -f "$f" ] && printf '[mutants] %-10s %-8s %s\n' "$g" "$k" "$(wc -l <"$f")"
+  done
+  if [ -s "mutants.out.$g/mutants.out/missed.txt" ]; then
+    echo "[mutants] $g: missed (each needs a test, or a reason it cannot matter):"
+    cat "mutants.out.$g/mutants.out/missed.txt"
+  fi
 done
-if [ -s mutants.out/missed.txt ]; then
-  echo "[mutants] missed (each needs a test, or a reason it cannot matter):"
-  cat mutants.out/missed.txt
-fi
+echo "[mutants] done in $((SECONDS - started)) s (exit $status: 0 all caught, 2 some missed, 3 timeouts)"
 exit "$status"
