@@ -49,6 +49,8 @@ pub struct CodeRecord {
     pub redirect_uri: String,
     pub nonce: Option<String>,
     pub issued_at: u64,
+    /// When the user signed in for it (the ID token's `auth_time`).
+    pub auth_time: u64,
     pub machine: MachineState,
     pub serial: u32,
     /// Token responses sent for it.
@@ -104,6 +106,15 @@ pub struct AuthServer {
     /// A bug armed for the next /authorize or /token request (the
     /// "server-bug" fault): it fails with server_error, or a plain 500.
     bug: bool,
+    /// When the user last signed in at the login page.
+    login_at: u64,
+    /// The "check-race" fault: the next code or refresh token used is
+    /// marked used too late, so one copy presented again passes.
+    race: bool,
+    /// That code or refresh token (its value), until presented again.
+    stale: Option<String>,
+    /// The "consent-ignored" fault: the next grant ignores the consent.
+    consent_bug: bool,
 }
 
 pub(super) fn clip(s: &str, n: usize) -> String {
@@ -125,6 +136,10 @@ impl AuthServer {
             down_until: 0,
             client_secret: None,
             bug: false,
+            login_at: 0,
+            race: false,
+            stale: None,
+            consent_bug: false,
         }
     }
 
@@ -268,12 +283,16 @@ impl AuthServer {
             }
             Decision::Allow { scope } => {
                 // Granted: what was asked AND what the user allowed.
+                let bug = std::mem::take(&mut self.consent_bug);
                 let granted: Vec<&str> = req
                     .scope
                     .split(' ')
-                    .filter(|s| scope.split(' ').any(|c| c == *s))
+                    .filter(|s| bug || scope.split(' ').any(|c| c == *s))
                     .collect();
                 let granted = granted.join(" ");
+                if bug {
+                    ctx.say("A bug: the server grants everything Planner asked for, whatever the user unticked.");
+                }
                 let code = random_token(ctx, 2);
                 let serial = self.codes.len() as u32 + 1;
                 self.codes.push(CodeRecord {
@@ -288,6 +307,7 @@ impl AuthServer {
                     redirect_uri: req.redirect_uri.clone(),
                     nonce: req.nonce.clone(),
                     issued_at: ctx.now(),
+                    auth_time: self.login_at,
                     machine: MachineState::new(&CODE_MACHINE),
                     serial,
                     exchanges: 0,
@@ -312,7 +332,12 @@ impl AuthServer {
                 }
                 let ttl = self.cfg.code_ttl_ms;
                 ctx.set_timer(ttl, serial, TimerKind::Expiry, "code expires");
-                ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and bound to the PKCE challenge, and redirects the browser back with it and the state.", ttl / 1000));
+                let bound = if req.code_challenge.is_some() {
+                    "bound to the PKCE challenge"
+                } else {
+                    "with no PKCE challenge to bind it to"
+                };
+                ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and {bound}, and redirects the browser back with it and the state.", ttl / 1000));
                 AuthzResult::Code {
                     code,
                     state: req.state.clone(),
@@ -335,7 +360,17 @@ impl AuthServer {
             Self::refuse(from, "invalid_grant", ctx);
             return;
         };
+        let stale = self.stale.as_deref() == Some(code);
         match self.codes[i].machine.current {
+            "redeemed" if stale => {
+                self.stale = None;
+                let family = self.codes[i].serial;
+                let tokens = self.issue(i, family, true, true, ctx);
+                self.codes[i].exchanges += 1;
+                ctx.say("The race: this copy of the code was checked before the first exchange marked it redeemed, so the server issues a second set of tokens for it.");
+                ctx.send(from, OAuthMsg::TokenResponse(tokens));
+                return;
+            }
             "redeemed" => {
                 let family = self.codes[i].serial;
                 self.fire(i, "replayed_revoke", ctx);
@@ -394,6 +429,9 @@ impl AuthServer {
         let tokens = self.issue(i, family, true, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
+        if std::mem::take(&mut self.race) {
+            self.stale = Some(code.to_string());
+        }
         let (pkce, plain, id) = (
             self.codes[i].challenge.is_some(),
             self.codes[i].plain,
@@ -411,7 +449,7 @@ impl AuthServer {
         ctx.send(from, OAuthMsg::TokenResponse(tokens));
     }
 
-    /// `grant_type=password` (RFC 6749 §4.3, deprecated by RFC 9700): only
+    /// `grant_type=password` (RFC 6749 §4.3; RFC 9700 §2.4: MUST NOT): only
     /// the confidential client, authenticated with its secret, may use it.
     fn on_password_grant(
         &mut self,
@@ -465,6 +503,7 @@ impl AuthServer {
             redirect_uri: String::new(),
             nonce,
             issued_at: ctx.now(),
+            auth_time: ctx.now(),
             machine: MachineState::new(&CODE_MACHINE),
             serial,
             exchanges: 0,
@@ -509,7 +548,11 @@ impl AuthServer {
             Self::refuse(from, "invalid_grant", ctx);
             return;
         }
-        if self.tokens[t].used {
+        let stale = self.stale.as_deref() == Some(value);
+        if self.tokens[t].used && stale {
+            self.stale = None;
+            ctx.say("The race: this copy of the refresh token was checked before the first refresh marked it used.");
+        } else if self.tokens[t].used {
             let n = self.revoke_family(family, now);
             if let Some(i) = code.filter(|&i| self.codes[i].machine.current == "redeemed") {
                 self.fire(i, "refresh_reuse_revoke", ctx);
@@ -526,6 +569,9 @@ impl AuthServer {
         }
         self.tokens[t].used = true;
         mark_changed(&mut self.dirty_tokens, serial);
+        if std::mem::take(&mut self.race) {
+            self.stale = Some(value.to_string());
+        }
         let Some(i) = code else {
             Self::refuse(from, "invalid_grant", ctx);
             return;
@@ -596,8 +642,9 @@ impl AuthServer {
                 .as_ref()
                 .map_or(String::new(), |n| format!(r#","nonce":"{n}""#));
             format!(
-                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{iat}{nonce}}}"#,
+                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{}{nonce}}}"#,
                 unix_time(now + 3_600_000),
+                unix_time(c.auth_time),
             )
         });
         let scope = c.granted.clone();
@@ -606,7 +653,8 @@ impl AuthServer {
         let access_token = if self.cfg.introspect {
             random_token(ctx, 3)
         } else {
-            sign(&access)
+            // RFC 9068 §2.1: typed, so it cannot pass for an ID token.
+            key.map_or(String::new(), |k| k.sign_typed("at+jwt", &access))
         };
         // A confidential client shares a secret with the server, so its ID
         // token may be HS256 keyed with that secret; a public client's stays
@@ -719,6 +767,7 @@ impl Actor for AuthServer {
                 let Some(req) = &self.pending else {
                     return;
                 };
+                self.login_at = ctx.now();
                 let scope = req.scope.clone();
                 ctx.say_with(|| {
                     format!("Alice is signed in. The server shows what Planner asks for: {scope}.")
@@ -741,6 +790,7 @@ impl Actor for AuthServer {
                     redirect_uri: REDIRECT_URI.into(),
                     nonce: Some("mallory-nonce".into()),
                     issued_at: ctx.now(),
+                    auth_time: ctx.now(),
                     machine: MachineState::new(&CODE_MACHINE),
                     serial,
                     exchanges: 0,
@@ -772,7 +822,7 @@ impl Actor for AuthServer {
                 if client_secret != self.client_secret =>
             {
                 ctx.say(if self.client_secret.is_some() {
-                    "Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code or refresh token is useless without the secret."
+                    "Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A thief cannot redeem a stolen code here herself, but the secret does not stop her injecting it into Planner (RFC 9700 §4.5)."
                 } else {
                     "The request authenticates with a client secret, but Planner is registered as a public client with none: 401 invalid_client."
                 });
@@ -805,6 +855,10 @@ impl Actor for AuthServer {
             OAuthMsg::RefreshRequest { refresh_token, .. } => {
                 self.on_refresh(from, &refresh_token, ctx)
             }
+            OAuthMsg::Revoke { client_secret, .. } if client_secret != self.client_secret => {
+                ctx.say("The revocation request does not authenticate as Planner: 401 invalid_client (RFC 7009 §2.1).");
+                Self::refuse(from, "invalid_client", ctx);
+            }
             OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),
             OAuthMsg::Introspect { token, call } => {
                 let now = ctx.now();
@@ -812,9 +866,9 @@ impl Actor for AuthServer {
                 let active = found.is_some_and(|t| t.active(now));
                 let scope = found.map_or(String::new(), |t| t.scope.clone());
                 ctx.say(if active {
-                    "The server looks the token up: it is active. It answers with its scope."
+                    "The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: active. It answers with its scope."
                 } else {
-                    "The server looks the token up: revoked, expired or unknown. It answers {\"active\": false} and nothing else."
+                    "The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: revoked, expired or unknown. It answers {\"active\": false} and nothing else."
                 });
                 ctx.send(
                     from,
@@ -849,6 +903,14 @@ impl Actor for AuthServer {
             "server-bug" => {
                 self.bug = true;
                 ctx.say("A bug ships in the authorization server: its next /authorize or /token request will fail.");
+            }
+            "check-race" => {
+                self.race = true;
+                ctx.say("A race ships in the authorization server: it marks the next code or refresh token used only after issuing, so a copy sent at once passes too.");
+            }
+            "consent-ignored" => {
+                self.consent_bug = true;
+                ctx.say("A bug ships in the authorization server: its next code ignores what the user unticked.");
             }
             "down" => {
                 self.down_until = until;

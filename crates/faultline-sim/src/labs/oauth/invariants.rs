@@ -13,6 +13,7 @@ pub const ONE_ACTIVE_REFRESH: &str = "one-active-refresh-token";
 pub const REVOKED_REFUSED: &str = "revoked-token-refused";
 pub const NO_PASSWORD_TO_CLIENT: &str = "client-never-sees-password";
 pub const LOGIN_ONLY_WITH_OWN_PROOF: &str = "login-only-with-own-proof";
+pub const SESSION_OWN_ACCOUNT: &str = "session-own-account";
 
 pub fn list() -> Vec<InvariantInfo> {
     // A constant table copied out (no code per entry).
@@ -35,6 +36,11 @@ pub fn list() -> Vec<InvariantInfo> {
         InvariantInfo {
             id: LOGIN_ONLY_WITH_OWN_PROOF,
             text: "Planner signs someone in only on proof issued to Planner: an ID token whose aud is planner, never an access token meant for another app.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: SESSION_OWN_ACCOUNT,
+            text: "Each Planner session holds its own user's tokens: never Alice's session tied to Mallory's account (login CSRF), nor Mallory's to Alice's (code injection).",
             not_checked: always,
         },
         InvariantInfo {
@@ -108,6 +114,41 @@ pub fn check_planner(p: &super::planner::Planner, out: &mut Vec<(&'static str, S
             NO_PASSWORD_TO_CLIENT,
             "Planner received Alice's password (the password grant): it can now do anything her account can, and keep doing it.".into(),
         ));
+    }
+}
+
+/// Whose account the access token `value` is for (from the server's
+/// records, so opaque tokens count too).
+fn account<'a>(auth: &'a AuthServer, value: &str) -> Option<&'a str> {
+    let t = auth
+        .tokens
+        .iter()
+        .find(|t| !t.refresh && t.value == value)?;
+    Some(auth.codes.iter().find(|c| c.serial == t.family)?.sub)
+}
+
+/// Alice's session (the browser's) holds Alice's tokens, Mallory's holds
+/// Mallory's.
+pub fn check_sessions(
+    auth: &AuthServer,
+    p: &super::planner::Planner,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    let sessions = [
+        (p.tokens.as_ref(), super::msg::USERNAME, "Alice's"),
+        (p.other.tokens.as_ref(), "mallory", "Mallory's"),
+    ];
+    for (tokens, owner, whose) in sessions {
+        let Some(sub) = tokens.and_then(|t| account(auth, &t.access_token)) else {
+            continue;
+        };
+        if sub != owner {
+            out.push((
+                SESSION_OWN_ACCOUNT,
+                format!("{whose} Planner session holds tokens for {sub}'s account."),
+            ));
+            return;
+        }
     }
 }
 

@@ -105,6 +105,9 @@ impl Lab for OAuthLab {
             if trace.changed(PLANNER) {
                 invariants::check_planner(p, &mut out);
             }
+            if trace.changed(PLANNER) || trace.changed(AUTH) {
+                invariants::check_sessions(auth, p, &mut out);
+            }
         }
         if let Some(OAuthActor::Attacker(m)) = actors.get(ATTACKER as usize) {
             if trace.changed(ATTACKER) {
