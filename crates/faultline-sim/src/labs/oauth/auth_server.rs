@@ -332,10 +332,10 @@ impl AuthServer {
                 }
                 let ttl = self.cfg.code_ttl_ms;
                 ctx.set_timer(ttl, serial, TimerKind::Expiry, "code expires");
-                let bound = if req.code_challenge.is_some() {
-                    "bound to the PKCE challenge"
-                } else {
-                    "with no PKCE challenge to bind it to"
+                let bound = match (&req.code_challenge, req.redirect_uri == REDIRECT_URI) {
+                    (None, _) => "with no PKCE challenge to bind it to",
+                    (Some(_), true) => "bound to the PKCE challenge",
+                    (Some(_), false) => "bound to that request's code_challenge",
                 };
                 ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and {bound}, and redirects the browser back with it and the state.", ttl / 1000));
                 AuthzResult::Code {

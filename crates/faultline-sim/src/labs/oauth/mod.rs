@@ -8,6 +8,7 @@ pub mod auth_server;
 pub mod browser;
 pub mod calendar;
 pub mod cases;
+pub mod claims;
 pub mod config;
 pub mod invariants;
 pub mod msg;

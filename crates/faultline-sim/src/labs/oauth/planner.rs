@@ -645,10 +645,10 @@ impl Planner {
             ctx.say("The state is not the one Planner sent this session: refused.");
             return;
         }
-        ctx.say(if self.other.verifier.is_some() {
-            "The state is the one Mallory's session got, so it matches. Planner exchanges the code for her session, with that session's code_verifier and its own client credentials."
-        } else {
-            "The state is the one Mallory's session got, so it matches. Planner exchanges the code for her session with its own client credentials; no PKCE, so nothing ties the code to this session."
+        ctx.say(match (self.other.verifier.is_some(), self.secret.is_some()) {
+            (true, _) => "The state is the one Mallory's session got. Planner exchanges the code for her session, with that session's code_verifier.",
+            (false, true) => "The state is the one Mallory's session got. Planner exchanges the code for her session, authenticating with its secret; no PKCE, so nothing ties the code to this session.",
+            _ => "The state is the one Mallory's session got. Planner exchanges the code for her session; no PKCE, so nothing ties the code to this session.",
         });
         self.other.exchanging = true;
         ctx.send(
