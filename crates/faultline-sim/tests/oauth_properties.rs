@@ -133,19 +133,12 @@ fn any_config(seed: u64, draws: &[u64]) -> Scenario {
     s
 }
 
-/// Every palette entry, and Mallory injecting a leaked code.
+/// Any palette entry (attacks, leaks, faults), at drawn times.
 fn any_plan(choices: &[(usize, u64)]) -> Vec<Fault> {
     let info = lab("oauth").expect("lab");
-    let n = info.palette.len() + 1;
     choices
         .iter()
-        .flat_map(|&(i, at)| match info.palette.get(i % n) {
-            Some(e) => (e.build)(at),
-            None => vec![
-                Fault::lab(at, "attacker", "inject-code"),
-                Fault::lab(at, "browser", "leak-code"),
-            ],
-        })
+        .flat_map(|&(i, at)| (info.palette[i % info.palette.len()].build)(at))
         .collect()
 }
 

@@ -197,6 +197,7 @@ impl Actor for Attacker {
                         code_verifier: verifier,
                         redirect_uri: REDIRECT_URI.into(),
                         client_secret: None,
+                        other: false,
                     },
                 );
             }
@@ -230,6 +231,7 @@ impl Actor for Attacker {
                         code_verifier: self.verifier.clone(),
                         redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
                         client_secret: None,
+                        other: false,
                     },
                 );
             }

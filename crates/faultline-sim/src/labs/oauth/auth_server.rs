@@ -115,6 +115,8 @@ pub struct AuthServer {
     stale: Option<String>,
     /// The "consent-ignored" fault: the next grant ignores the consent.
     consent_bug: bool,
+    /// The request being answered came for Planner's other session.
+    for_other: bool,
 }
 
 pub(super) fn clip(s: &str, n: usize) -> String {
@@ -140,6 +142,7 @@ impl AuthServer {
             race: false,
             stale: None,
             consent_bug: false,
+            for_other: false,
         }
     }
 
@@ -157,8 +160,18 @@ impl AuthServer {
             .map_or(String::new(), |k| k.jwk().to_json())
     }
 
-    fn refuse(from: ActorId, error: &'static str, ctx: &mut Ctx<OAuthMsg>) {
-        ctx.send(from, OAuthMsg::TokenError { error });
+    fn refuse(&self, from: ActorId, error: &'static str, ctx: &mut Ctx<OAuthMsg>) {
+        self.reply(from, OAuthMsg::TokenError { error }, ctx);
+    }
+
+    /// Answer a token request, on the connection it came on.
+    fn reply(&self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        let msg = if self.for_other {
+            OAuthMsg::ForOther(Box::new(msg))
+        } else {
+            msg
+        };
+        ctx.send(from, msg);
     }
 
     /// Revoke every token of `family`; returns how many were still active.
@@ -357,7 +370,7 @@ impl AuthServer {
     ) {
         let Some(i) = self.codes.iter().position(|c| c.code == code) else {
             ctx.say("The server knows no such code: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         };
         let stale = self.stale.as_deref() == Some(code);
@@ -368,7 +381,7 @@ impl AuthServer {
                 let tokens = self.issue(i, family, true, true, ctx);
                 self.codes[i].exchanges += 1;
                 ctx.say("The race: this copy of the code was checked before the first exchange marked it redeemed, so the server issues a second set of tokens for it.");
-                ctx.send(from, OAuthMsg::TokenResponse(tokens));
+                self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
                 return;
             }
             "redeemed" => {
@@ -376,18 +389,18 @@ impl AuthServer {
                 self.fire(i, "replayed_revoke", ctx);
                 let n = self.revoke_family(family, ctx.now());
                 ctx.say_with(|| format!("This code was already exchanged. A second use means someone replayed it, so the server refuses (400 invalid_grant) and revokes the {n} active tokens the code gave."));
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
             "issued" => {}
             "expired" => {
                 ctx.say("The code's lifetime is over: 400 invalid_grant.");
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
             _ => {
                 ctx.say("The code was revoked: 400 invalid_grant.");
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
         }
@@ -395,7 +408,7 @@ impl AuthServer {
             ctx.say(
                 "The redirect_uri differs from the one the code was issued for: 400 invalid_grant.",
             );
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         if self.codes[i].challenge.is_none() && verifier.is_some() {
@@ -403,7 +416,7 @@ impl AuthServer {
             // challenge means the code was not made for this app's request.
             self.fire(i, "refuse_verifier", ctx);
             ctx.say("This code was issued without a PKCE challenge, yet the token request carries a code_verifier: the code was not made for this app's login (code injection). 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         if let Some(challenge) = self.codes[i].challenge.clone() {
@@ -421,7 +434,7 @@ impl AuthServer {
                     None => "The authorization request carried a PKCE challenge but this token request has no code_verifier: 400 invalid_grant (no downgrade).",
                     Some(_) => "This code_verifier does not match the challenge the code is bound to: whoever sent it is not the app that started the login. 400 invalid_grant.",
                 });
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
         }
@@ -446,7 +459,7 @@ impl AuthServer {
             let id = if id { " and an ID token for Planner" } else { "" };
             format!("The code is valid and unused, {check}so the server marks it redeemed and answers with an access token for the calendar API, a refresh token{id} (Cache-Control: no-store).")
         });
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
     /// `grant_type=password` (RFC 6749 §4.3; RFC 9700 §2.4: MUST NOT): only
@@ -462,12 +475,12 @@ impl AuthServer {
             (Some(s), Some(given)) if s == given => {}
             (Some(_), Some(_)) => {
                 ctx.say("The client secret is wrong: 401 invalid_client.");
-                Self::refuse(from, "invalid_client", ctx);
+                self.refuse(from, "invalid_client", ctx);
                 return;
             }
             _ => {
                 ctx.say("A public client cannot authenticate, and this server allows the password grant only to an authenticated confidential client: 400 unauthorized_client.");
-                Self::refuse(from, "unauthorized_client", ctx);
+                self.refuse(from, "unauthorized_client", ctx);
                 return;
             }
         }
@@ -475,7 +488,7 @@ impl AuthServer {
         // (and a family) so its tokens can be revoked together.
         let tokens = self.grant_at_once("(password grant)".into(), CLIENT_ID, scope, None, ctx);
         ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
     /// A grant recorded and redeemed in one exchange (the password grant,
@@ -538,14 +551,14 @@ impl AuthServer {
             .position(|t| t.refresh && t.value == value)
         else {
             ctx.say("The server knows no such refresh token: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         };
         let (family, serial) = (self.tokens[t].family, self.tokens[t].serial);
         let code = self.codes.iter().position(|c| c.serial == family);
         if self.tokens[t].revoked {
             ctx.say("This refresh token was revoked: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         let stale = self.stale.as_deref() == Some(value);
@@ -559,12 +572,12 @@ impl AuthServer {
             }
             ctx.data_changed();
             ctx.say_with(|| format!("Refresh token #{serial} was already used: it was rotated, so whoever presents it again has a copy. The server cannot tell the thief from the app, so it revokes the whole family ({n} active tokens) and answers 400 invalid_grant. Alice must sign in again."));
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         if now >= self.tokens[t].expires_at {
             ctx.say("This refresh token has expired: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         self.tokens[t].used = true;
@@ -573,12 +586,12 @@ impl AuthServer {
             self.stale = Some(value.to_string());
         }
         let Some(i) = code else {
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         };
         let tokens = self.issue(i, family, false, true, ctx);
         ctx.say_with(|| format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."));
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
     /// `/revoke` (RFC 7009): 200 whatever the token. A refresh token takes
@@ -752,6 +765,7 @@ impl Actor for AuthServer {
             return;
         }
         let shed = ctx.now() < self.overloaded_until;
+        self.for_other = matches!(msg, OAuthMsg::TokenRequest { other: true, .. });
         match msg {
             OAuthMsg::JwksRequest => {
                 ctx.say("The server answers with its JWKS: the public half of its signing key, which anyone may use to check its tokens.");
@@ -808,14 +822,14 @@ impl Actor for AuthServer {
             }
             OAuthMsg::TokenRequest { .. } | OAuthMsg::RefreshRequest { .. } if shed => {
                 ctx.say("The authorization server is overloaded: the token endpoint answers 503 Service Unavailable with Retry-After (OAuth has no error code for this at /token).");
-                ctx.send(from, OAuthMsg::Unavailable);
+                self.reply(from, OAuthMsg::Unavailable, ctx);
             }
             OAuthMsg::QuizzlyLogin => self.on_quizzly_login(from, ctx),
             OAuthMsg::TokenRequest { .. } | OAuthMsg::RefreshRequest { .. }
                 if std::mem::take(&mut self.bug) =>
             {
                 ctx.say("The token endpoint hits a bug: 500 Internal Server Error (OAuth defines no error code for it at /token).");
-                Self::refuse(from, "server_error", ctx);
+                self.refuse(from, "server_error", ctx);
             }
             OAuthMsg::TokenRequest { client_secret, .. }
             | OAuthMsg::RefreshRequest { client_secret, .. }
@@ -826,21 +840,21 @@ impl Actor for AuthServer {
                 } else {
                     "The request authenticates with a client secret, but Planner is registered as a public client with none: 401 invalid_client."
                 });
-                Self::refuse(from, "invalid_client", ctx);
+                self.refuse(from, "invalid_client", ctx);
             }
             OAuthMsg::TokenRequest {
                 mistake: Some(Mistake::GrantType),
                 ..
             } => {
                 ctx.say("grant_type=authorization-code is not a grant type this server knows (it is authorization_code): 400 unsupported_grant_type.");
-                Self::refuse(from, "unsupported_grant_type", ctx);
+                self.refuse(from, "unsupported_grant_type", ctx);
             }
             OAuthMsg::RefreshRequest {
                 mistake: Some(Mistake::RefreshScope),
                 ..
             } => {
                 ctx.say("The refresh asks for calendar.admin, more than the scope first granted: 400 invalid_scope (RFC 6749 §6). A refresh can keep or narrow the scope, never widen it.");
-                Self::refuse(from, "invalid_scope", ctx);
+                self.refuse(from, "invalid_scope", ctx);
             }
             OAuthMsg::TokenRequest {
                 code,
@@ -857,7 +871,7 @@ impl Actor for AuthServer {
             }
             OAuthMsg::Revoke { client_secret, .. } if client_secret != self.client_secret => {
                 ctx.say("The revocation request does not authenticate as Planner: 401 invalid_client (RFC 7009 §2.1).");
-                Self::refuse(from, "invalid_client", ctx);
+                self.refuse(from, "invalid_client", ctx);
             }
             OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),
             OAuthMsg::Introspect { token, call } => {

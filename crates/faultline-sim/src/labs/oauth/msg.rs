@@ -272,7 +272,13 @@ pub enum OAuthMsg {
         client_secret: Option<String>,
         /// A bug in this request (a lab fault).
         mistake: Option<Mistake>,
+        /// Sent for Planner's other visitor's session (not on the wire: it
+        /// stands for the HTTP connection that pairs the answer with it).
+        other: bool,
     },
+    /// Authorization server → Planner: the answer to a request made for
+    /// its other visitor's session (on the wire, just the inner answer).
+    ForOther(Box<OAuthMsg>),
     /// Planner (or Mallory) → authorization server: `POST /token` with
     /// grant_type=refresh_token (RFC 6749 §6).
     RefreshRequest {
@@ -436,6 +442,7 @@ impl LabMsg for OAuthMsg {
     /// lives in the message.
     fn focus(&self) -> &'static [&'static str] {
         match self {
+            OAuthMsg::ForOther(m) => m.focus(),
             OAuthMsg::RedirectToAuthorize(r)
             | OAuthMsg::Authorize(r)
             | OAuthMsg::LeakedAuthorize(r)
@@ -478,6 +485,7 @@ impl LabMsg for OAuthMsg {
 
     fn class(&self) -> MsgClass {
         match self {
+            OAuthMsg::ForOther(m) => m.class(),
             OAuthMsg::Connect
             | OAuthMsg::Authorize(_)
             | OAuthMsg::Login
@@ -507,6 +515,7 @@ impl LabMsg for OAuthMsg {
 
     fn label(&self) -> String {
         match self {
+            OAuthMsg::ForOther(m) => m.label(),
             OAuthMsg::Connect => "GET /connect".into(),
             OAuthMsg::RedirectToAuthorize(_) => "302 → /authorize".into(),
             OAuthMsg::Authorize(r) => match &r.code_challenge {
@@ -587,6 +596,7 @@ impl LabMsg for OAuthMsg {
 
     fn display(&self) -> Message {
         match self {
+            OAuthMsg::ForOther(m) => m.display(),
             OAuthMsg::Connect => Message::request(format!("GET {PLANNER_ORIGIN}/connect HTTP/1.1")),
             OAuthMsg::RedirectToAuthorize(r) => {
                 Message::response("HTTP/1.1 302 Found").header("Location", r.url())
@@ -765,6 +775,7 @@ impl LabMsg for OAuthMsg {
                 redirect_uri,
                 client_secret,
                 mistake,
+                ..
             } => {
                 let grant = if *mistake == Some(Mistake::GrantType) {
                     "authorization-code"

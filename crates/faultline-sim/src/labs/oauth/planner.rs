@@ -266,6 +266,7 @@ impl Planner {
                 redirect_uri: REDIRECT_URI.into(),
                 client_secret,
                 mistake,
+                other: false,
             },
         );
         ctx.set_timer(
@@ -659,6 +660,7 @@ impl Planner {
                 redirect_uri: REDIRECT_URI.into(),
                 client_secret: self.secret.clone(),
                 mistake: None,
+                other: true,
             },
         );
     }
@@ -774,12 +776,17 @@ impl Actor for Planner {
     }
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
-        let other_waits = self.other.exchanging && self.machine.current != "exchanging_code";
         match msg {
             OAuthMsg::Connect if from == ATTACKER => self.other_connect(ctx),
             OAuthMsg::Callback(result) if from == ATTACKER => self.other_callback(result, ctx),
-            OAuthMsg::TokenResponse(t) if other_waits => self.other_tokens(Ok(t), ctx),
-            OAuthMsg::TokenError { error } if other_waits => self.other_tokens(Err(error), ctx),
+            OAuthMsg::ForOther(answer) if self.other.exchanging => {
+                let answer = match *answer {
+                    OAuthMsg::TokenResponse(t) => Ok(t),
+                    OAuthMsg::TokenError { error } => Err(error),
+                    _ => Err("503, the server is overloaded"),
+                };
+                self.other_tokens(answer, ctx)
+            }
             OAuthMsg::Jwks { jwk } => {
                 ctx.say("Planner keeps the server's public key: with it, it checks the signature of the ID tokens it will get.");
                 self.jwk = EcJwk::from_json(&jwk);

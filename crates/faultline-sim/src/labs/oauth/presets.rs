@@ -132,18 +132,23 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
     ]
 }
 
-/// The code leaks, and Mallory's app is quicker than Planner: the
-/// browser's callback to Planner (its second request to it) is slow.
+/// The browser's next callback to Planner (its second request to it from
+/// the start) is slow: Mallory is quicker than Planner.
+fn slow_callback(t: u64) -> Fault {
+    Fault::Net {
+        on: MsgMatch::next(t, Some(MsgClass::Request))
+            .from("browser")
+            .to("planner")
+            .nth(if t == 0 { 2 } else { 1 }),
+        action: NetAction::Delay { ms: 400 },
+    }
+}
+
+/// The code leaks, and Mallory's app is quicker than Planner.
 fn leaked() -> Scenario {
     base()
         .fault(Fault::lab(0, "browser", "leak-code"))
-        .fault(Fault::Net {
-            on: MsgMatch::next(0, Some(MsgClass::Request))
-                .from("browser")
-                .to("planner")
-                .nth(2),
-            action: NetAction::Delay { ms: 400 },
-        })
+        .fault(slow_callback(0))
 }
 
 /// The code leaks and Mallory injects it into her own Planner session;
@@ -477,6 +482,18 @@ pub fn palette() -> Vec<PaletteEntry> {
             label: "Mallory sends a forged callback",
             help: "Mallory gets a code for her own account and makes Alice's browser deliver it to Planner.",
             build: |t| vec![Fault::lab(t, "attacker", "forged-callback")],
+        },
+        PaletteEntry {
+            id: "inject-code",
+            label: "Mallory injects a leaked code",
+            help: "The next callback URL leaks and is slow to reach Planner; Mallory puts its code into her own Planner session first.",
+            build: |t| {
+                vec![
+                    Fault::lab(t, "attacker", "inject-code"),
+                    Fault::lab(t, "browser", "leak-code"),
+                    slow_callback(t),
+                ]
+            },
         },
         PaletteEntry {
             id: "leak-access-token",
