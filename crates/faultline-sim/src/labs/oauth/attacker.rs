@@ -289,7 +289,10 @@ impl Actor for Attacker {
             }
             (OAuthMsg::TokenError { error }, "has_code") => {
                 ctx.fire(&mut self.machine, "refused");
-                ctx.say_with(|| format!("The server refuses Mallory ({error}): a code already used, or one she cannot prove with its verifier, is useless to her."));
+                ctx.say_with(|| match error {
+                    "invalid_client" => "The server refuses Mallory (invalid_client): without Planner's secret she cannot redeem the code herself.".to_string(),
+                    _ => format!("The server refuses Mallory ({error}): she cannot redeem this code herself."),
+                });
             }
             (OAuthMsg::TokenResponse(t), "has_code") => {
                 self.tokens_received += 1;

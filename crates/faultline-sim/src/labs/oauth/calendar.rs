@@ -183,7 +183,7 @@ pub fn check_access_jwt(
     now: u64,
 ) -> (&'static str, &'static str) {
     let refuse = |why| ("invalid_token_401", why);
-    if !jwk.is_some_and(|k| verify_es256(token, k).is_ok()) {
+    if jwk.is_none_or(|k| verify_es256(token, k).is_err()) {
         return refuse("The signature does not verify with the server's key: 401 invalid_token.");
     }
     let jws = crate::message::Jws::decode(token);

@@ -68,6 +68,11 @@ pub const CLAIMS: &[Claim] = &[
         phrases: &["its client secret", "authenticating with its secret"],
     },
     Claim {
+        setting: "confidential client (HS256 ID token)",
+        holds: |c| c.confidential,
+        phrases: &["verifies with the key from /jwks"],
+    },
+    Claim {
         setting: "exact redirect_uri match",
         holds: |c| !c.lax_redirect,
         phrases: &["only compares prefixes"],
