@@ -836,7 +836,7 @@ impl Actor for AuthServer {
                 if client_secret != self.client_secret =>
             {
                 ctx.say(if self.client_secret.is_some() {
-                    "Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A thief cannot redeem a stolen code here herself, but the secret does not stop her injecting it into Planner (RFC 9700 §4.5)."
+                    "Planner is a confidential client, and this token request does not authenticate as it: 401 invalid_client. A thief cannot redeem a stolen code herself, but the secret does not stop code injection (RFC 9700 §4.5)."
                 } else {
                     "The request authenticates with a client secret, but Planner is registered as a public client with none: 401 invalid_client."
                 });
@@ -879,11 +879,12 @@ impl Actor for AuthServer {
                 let found = self.tokens.iter().find(|t| t.value == token && !t.refresh);
                 let active = found.is_some_and(|t| t.active(now));
                 let scope = found.map_or(String::new(), |t| t.scope.clone());
-                ctx.say(if active {
-                    "The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: active. It answers with its scope."
+                let found = if active {
+                    "active. It answers with its scope"
                 } else {
-                    "The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: revoked, expired or unknown. It answers {\"active\": false} and nothing else."
-                });
+                    "revoked, expired or unknown. It answers {\"active\": false} and nothing else"
+                };
+                ctx.say_with(|| format!("The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: {found}."));
                 ctx.send(
                     from,
                     OAuthMsg::Introspection {
@@ -920,7 +921,7 @@ impl Actor for AuthServer {
             }
             "check-race" => {
                 self.race = true;
-                ctx.say("A race ships in the authorization server: it marks the next code or refresh token used only after issuing, so a copy sent at once passes too.");
+                ctx.say("A race ships in the authorization server: its next code or refresh token is marked used too late.");
             }
             "consent-ignored" => {
                 self.consent_bug = true;

@@ -7,12 +7,13 @@ use super::config::{OAuthConfig, AUTH, PLANNER};
 use super::msg::{AuthzResult, Decision, OAuthMsg};
 
 /// What a leaked callback URL shows Mallory.
-fn leaked(result: &AuthzResult) -> &'static str {
-    match result {
-        AuthzResult::Code { .. } => "The callback URL also reaches Mallory (a browser extension reads it), code included.",
-        AuthzResult::Token { .. } => "The callback URL also reaches Mallory (a browser extension reads it), access token included.",
-        AuthzResult::Error { .. } => "The callback URL also reaches Mallory (a browser extension reads it): only an error, no code.",
-    }
+fn leaked(result: &AuthzResult) -> String {
+    let what = match result {
+        AuthzResult::Code { .. } => ", code included",
+        AuthzResult::Token { .. } => ", access token included",
+        AuthzResult::Error { .. } => ": only an error, no code",
+    };
+    format!("The callback URL also reaches Mallory (a browser extension reads it){what}.")
 }
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -187,13 +188,14 @@ impl Actor for Browser {
             }
             OAuthMsg::RedirectToClient(result) => {
                 ctx.fire(&mut self.machine, "follow_redirect");
-                ctx.say(match &result {
-                    AuthzResult::Code { .. } => "The browser follows the redirect back to Planner's callback URL, with the code and the state in the query.",
-                    AuthzResult::Error { .. } => "The browser follows the redirect back to Planner's callback URL, with the error and the state in the query.",
-                    AuthzResult::Token { .. } => "The browser follows the redirect back to Planner's callback URL, with the access token and the state in the fragment.",
-                });
+                let (what, part) = match &result {
+                    AuthzResult::Code { .. } => ("code", "query"),
+                    AuthzResult::Error { .. } => ("error", "query"),
+                    AuthzResult::Token { .. } => ("access token", "fragment"),
+                };
+                ctx.say_with(|| format!("The browser follows the redirect back to Planner's callback URL, with the {what} and the state in the {part}."));
                 if std::mem::take(&mut self.leak) {
-                    ctx.say(leaked(&result));
+                    ctx.say_with(|| leaked(&result));
                     ctx.send(
                         super::config::ATTACKER,
                         OAuthMsg::LeakedCallback(result.clone()),
@@ -228,9 +230,11 @@ impl Actor for Browser {
             return true;
         };
         // Already past the callback: the URLs leak from the history.
-        ctx.say(match callback {
-            AuthzResult::Token { .. } => "A malicious extension reads the browser's history: the callback URL, access token included, reaches Mallory.",
-            _ => "A malicious extension reads the browser's history: the authorization request and callback URLs reach Mallory.",
+        let token = matches!(callback, AuthzResult::Token { .. });
+        ctx.say(if token {
+            "A malicious extension reads the browser's history: the callback URL, access token included, reaches Mallory."
+        } else {
+            "A malicious extension reads the browser's history: the authorization request and callback URLs reach Mallory."
         });
         if let Some(req) = self.last_request.clone() {
             ctx.send(super::config::ATTACKER, OAuthMsg::LeakedAuthorize(req));

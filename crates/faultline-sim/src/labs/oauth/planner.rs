@@ -647,11 +647,12 @@ impl Planner {
             ctx.say("The state is not the one Planner sent this session: refused.");
             return;
         }
-        ctx.say(match (self.other.verifier.is_some(), self.secret.is_some()) {
-            (true, _) => "The state is the one Mallory's session got. Planner exchanges the code for her session, with that session's code_verifier.",
-            (false, true) => "The state is the one Mallory's session got. Planner exchanges the code for her session, authenticating with its secret; no PKCE, so nothing ties the code to this session.",
-            _ => "The state is the one Mallory's session got. Planner exchanges the code for her session; no PKCE, so nothing ties the code to this session.",
-        });
+        let how = match (self.other.verifier.is_some(), self.secret.is_some()) {
+            (true, _) => ", with that session's code_verifier",
+            (false, true) => ", authenticating with its secret; no PKCE, so nothing ties the code to this session",
+            _ => "; no PKCE, so nothing ties the code to this session",
+        };
+        ctx.say_with(|| format!("The state is the one Mallory's session got. Planner exchanges the code for her session{how}."));
         self.other.exchanging = true;
         ctx.send(
             AUTH,

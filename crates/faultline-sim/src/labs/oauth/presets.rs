@@ -352,7 +352,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "code-injection",
             title: "Code injection: a secret is not PKCE",
-            explanation: "Planner is a confidential client without PKCE. Mallory puts Alice's leaked code into her own Planner session; Planner redeems it with its secret, so Mallory's session holds Alice's calendar and Alice's own exchange fails. With PKCE S256 Mallory's session gets invalid_grant.",
+            explanation: "Planner is confidential, without PKCE. Mallory puts Alice's leaked code into her own Planner session; Planner redeems it with its secret, so her session holds Alice's calendar and Alice's own exchange fails. With PKCE S256: invalid_grant.",
             scenario: injected,
         },
         Preset {
