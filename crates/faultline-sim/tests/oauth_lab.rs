@@ -1024,7 +1024,8 @@ fn a_client_secret_does_not_stop_code_injection_and_pkce_does() {
     }
 
     // With OpenID Connect the ID token's nonce is Alice's login's, not
-    // the one Mallory's session sent: Planner rejects it (RFC 9700 §4.5.3).
+    // the one Mallory's session sent: Planner rejects it (RFC 9700 §2.1.1:
+    // a confidential OIDC client MAY use the nonce instead of PKCE).
     let r = sim(&scenario("code-injection").with("oidc", ConfigValue::Bool(true)));
     assert!(
         !broken(&r).contains(&SESSION_OWN_ACCOUNT),
