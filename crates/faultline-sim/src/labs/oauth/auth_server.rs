@@ -313,7 +313,7 @@ impl AuthServer {
                     sub: USERNAME,
                     client: CLIENT_ID,
                     requested: req.scope.clone(),
-                    consented: scope,
+                    consented: scope.clone(),
                     granted: granted.clone(),
                     challenge: req.code_challenge.clone(),
                     plain: req.plain,
@@ -350,7 +350,7 @@ impl AuthServer {
                     (Some(_), true) => "bound to the PKCE challenge",
                     (Some(_), false) => "bound to that request's code_challenge",
                 };
-                ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and {bound}, and redirects the browser back with it and the state.", ttl / 1000));
+                ctx.say_with(|| format!("The user allows \"{scope}\". The server issues a one-use code, valid for {} s and {bound}, and redirects the browser back with it and the state.", ttl / 1000));
                 AuthzResult::Code {
                     code,
                     state: req.state.clone(),
@@ -561,10 +561,9 @@ impl AuthServer {
             self.refuse(from, "invalid_grant", ctx);
             return;
         }
-        let stale = self.stale.as_deref() == Some(value);
-        if self.tokens[t].used && stale {
+        let raced = self.tokens[t].used && self.stale.as_deref() == Some(value);
+        if raced {
             self.stale = None;
-            ctx.say("The race: this copy of the refresh token was checked before the first refresh marked it used.");
         } else if self.tokens[t].used {
             let n = self.revoke_family(family, now);
             if let Some(i) = code.filter(|&i| self.codes[i].machine.current == "redeemed") {
@@ -590,7 +589,10 @@ impl AuthServer {
             return;
         };
         let tokens = self.issue(i, family, false, true, ctx);
-        ctx.say_with(|| format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."));
+        ctx.say_with(|| match raced {
+            true => format!("The race: this copy of refresh token #{serial} was checked before the first refresh marked it used, so the server rotates it again: a second new refresh token of the same family."),
+            false => format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."),
+        });
         self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
