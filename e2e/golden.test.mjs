@@ -1,5 +1,5 @@
 // The browser's wasm build runs every preset exactly as the native tests
-// do: the golden digest of each preset's lean run, computed in the page,
+// do: the golden digest of each preset's full run, computed in the page,
 // equals the one recorded in crates/faultline-sim/tests/golden.json.
 // It runs on the release build with the test hook `faultlineDigests`
 // (dist-e2e-hooks/, built with FAULTLINE_E2E_HOOKS=1): the same simulation code

@@ -15,6 +15,7 @@ export const PRESETS = [
   'key-expired',
   'key-expired-processor-remembers',
   'processor-timeout',
+  'lapsed-lock-rerun',
   'non-atomic-crash',
   'retry-storm',
   'retry-storm-jitter',
@@ -132,7 +133,7 @@ export async function snapshot(page) {
   return {
     indicator: ind,
     narration: await narration(page),
-    charges: await tableRows(page, 'Charges'),
+    charges: await tableRows(page, 'Ledger'),
     attempts: await tableRows(page, 'Client attempts'),
     keys: await tableRows(page, 'Idempotency keys'),
     flights: await flightLabels(page),

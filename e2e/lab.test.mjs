@@ -53,8 +53,8 @@ describe('payments lab', () => {
       assert.ok(await page.locator('#jump-violation').isVisible(), '"Jump to the violation" is offered');
       assert.equal(await page.locator('#violation-banner').count(), 0);
       assert.match(await page.locator('li[data-invariant="one-charge-per-order"]').getAttribute('class'), /\bok\b/);
-      assert.deepEqual(await tableRows(page, 'Charges'), [], 'no charge yet');
-      assert.equal(await page.locator('table[data-table="Charges"] tbody tr.empty').textContent(), '(empty)');
+      assert.deepEqual(await tableRows(page, 'Ledger'), [], 'no charge yet');
+      assert.equal(await page.locator('table[data-table="Ledger"] tbody tr.empty').textContent(), '(empty)');
 
       await page.selectOption('#speed', '4');
       const end = await playToEnd(page);
@@ -67,7 +67,7 @@ describe('payments lab', () => {
       assert.match(await page.locator('li[data-invariant="one-charge-per-order"]').getAttribute('class'), /\bbad\b/);
       assert.equal(await page.locator('#jump-violation').count(), 0);
 
-      const charges = await tableRows(page, 'Charges');
+      const charges = await tableRows(page, 'Ledger');
       assert.equal(charges.length, 2, `two charges: ${JSON.stringify(charges)}`);
       assert.deepEqual(charges.map((r) => r[1]), ['ord_1001', 'ord_1001'], 'both for the same order');
       assert.deepEqual(charges.map((r) => r[2]), ['auth_1', 'auth_2'], 'each records its own hold');
@@ -109,7 +109,7 @@ describe('payments lab', () => {
       assert.equal(await page.locator('#violation-banner').count(), 0, 'no violation banner');
       assert.equal(await page.locator('#jump-violation').count(), 0, 'no upcoming violation');
       assert.equal(await page.locator('li[data-invariant].bad').count(), 0, 'every invariant holds');
-      const charges = await tableRows(page, 'Charges');
+      const charges = await tableRows(page, 'Ledger');
       assert.equal(charges.length, 1, `one charge: ${JSON.stringify(charges)}`);
       assert.deepEqual(await attemptOutcomes(page), ['timed out', '200 OK, replayed']);
 
@@ -128,7 +128,7 @@ describe('payments lab', () => {
       await key.uncheck();
       await seekEnd(page);
       await page.locator('#violation-banner').waitFor();
-      assert.equal((await tableRows(page, 'Charges')).length, 2);
+      assert.equal((await tableRows(page, 'Ledger')).length, 2);
     });
   });
 
@@ -181,7 +181,7 @@ describe('payments lab', () => {
       assert.equal(await page.locator('svg#sequence text.cross').count(), 1, 'a cross on it');
       assert.deepEqual(await page.locator('svg#sequence g.timer.timeout text').allTextContents(), ['timeout #1']);
       assert.deepEqual(await attemptOutcomes(page), ['timed out', '200 OK, replayed']);
-      assert.equal((await tableRows(page, 'Charges')).length, 1);
+      assert.equal((await tableRows(page, 'Ledger')).length, 1);
 
       // The past, up to the moment of the click, is step-for-step the same.
       const past = baseline.filter((b) => b.ms <= faultMs);
@@ -445,7 +445,7 @@ describe('payments lab', () => {
       await seekEnd(page);
       assert.equal(await attempts.inputValue(), '1');
       assert.deepEqual(await attemptOutcomes(page), ['timed out']);
-      assert.equal((await tableRows(page, 'Charges')).length, 1);
+      assert.equal((await tableRows(page, 'Ledger')).length, 1);
       assert.equal(await page.locator('#violation-banner').count(), 0);
     });
   });
@@ -462,8 +462,9 @@ describe('payments lab', () => {
       'declined-replayed': { banner: null, charges: 0, held: 0 },
       'key-expired': { banner: /Customer charged twice/, charges: 2, held: 2 },
       'key-expired-processor-remembers': { banner: /ledger is out of step.*both record auth_1/, charges: 2, held: 1 },
-      'processor-timeout': { banner: /Customer charged twice/, charges: 1, held: 2 },
-      'non-atomic-crash': { banner: /Customer charged twice/, charges: 2, held: 2 },
+      'processor-timeout': { banner: /ledger is out of step.*left behind/, charges: 0, held: 1 },
+      'lapsed-lock-rerun': { banner: /Customer charged twice/, charges: 1, held: 2 },
+      'non-atomic-crash': { banner: /IN_FLIGHT but a ledger row exists/, charges: 1, held: 1 },
       'retry-storm': { banner: null, charges: 12, held: 12 },
       'retry-storm-jitter': { banner: null, charges: 12, held: 12 },
     };
@@ -489,7 +490,7 @@ describe('payments lab', () => {
         } else {
           assert.equal(await page.locator('#violation-banner').count(), 0, `${id}: no violation`);
         }
-        assert.equal((await tableRows(page, 'Charges')).length, story.charges, `${id}: ledger rows`);
+        assert.equal((await tableRows(page, 'Ledger')).length, story.charges, `${id}: ledger rows`);
         const held = (await tableRows(page, 'Card authorizations')).filter((r) => r[3] === 'HELD').length;
         assert.equal(held, story.held, `${id}: holds on the card`);
       }
@@ -576,7 +577,7 @@ describe('payments lab', () => {
       const end = await indicator(page);
       assert.equal(end.step, end.last);
       assert.match(await page.locator('#violation-banner').textContent(), /charged twice/);
-      assert.equal((await tableRows(page, 'Charges')).length, 2);
+      assert.equal((await tableRows(page, 'Ledger')).length, 2);
     });
   });
 });

@@ -41,6 +41,9 @@ fi
 section "cargo test --workspace (native)"
 cargo test --workspace
 
+section "cargo test --workspace --profile release-checks (the same tests without debug assertions, as --release builds)"
+cargo test --workspace --profile release-checks
+
 section "engine work per event (callgrind on examples/profile.rs: lean <= 3,300 instructions, full <= 6,600: issue 6's 2M / 1M events/s at the machine's quiet speed)"
 python3 scripts/work_per_event.py
 

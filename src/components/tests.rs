@@ -191,7 +191,7 @@ fn load_chart_shows_the_storm_peak_higher_without_jitter() {
 
 #[test]
 fn invariants_that_do_not_apply_show_no_green_check() {
-    let scenario = preset("payments", "non-atomic-crash").unwrap();
+    let scenario = preset("payments", "lost-response-no-key").unwrap();
     let r = simulate(&scenario).unwrap();
     let info = faultline_sim::lab("payments").unwrap();
     let not_checked: Vec<(&'static str, &'static str)> = info
@@ -199,7 +199,7 @@ fn invariants_that_do_not_apply_show_no_green_check() {
         .iter()
         .filter_map(|inv| (inv.not_checked)(&info, &scenario.config).map(|why| (inv.id, why)))
         .collect();
-    assert_eq!(not_checked.len(), 1, "{not_checked:?}");
+    assert_eq!(not_checked.len(), 3, "{not_checked:?}");
     let html = render::<InvariantPanel>(super::invariants::Props {
         invariants: info.invariants.clone(),
         not_checked,
@@ -208,7 +208,7 @@ fn invariants_that_do_not_apply_show_no_green_check() {
         on_jump: Callback::noop(),
     });
     assert!(
-        html.contains("not checked: the store is not atomic here"),
+        html.contains("not checked: the client sends no idempotency key"),
         "{html}"
     );
     assert!(

@@ -14,7 +14,7 @@ fn main() {
         entry["presets"][r["preset"].as_str().unwrap_or_default()] = r["digest"].clone();
     }
     let file = serde_json::json!({
-        "about": "Golden digests of every preset (lean run, FNV-1a 64 over its JSON). Checked natively by tests/golden.rs and in the browser by e2e/golden.test.mjs. A changed digest means the lab's model changed: bump its MODEL_VERSION, then regenerate with the golden_digests example.",
+        "about": "Golden digests of every preset (full run without its scenario, FNV-1a 64 over its JSON). Checked natively by tests/golden.rs and in the browser by e2e/golden.test.mjs. A changed digest means the lab's model changed: bump its MODEL_VERSION, then regenerate with the golden_digests example.",
         "labs": labs,
     });
     println!("{}", serde_json::to_string_pretty(&file).expect("json"));

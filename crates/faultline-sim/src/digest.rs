@@ -1,4 +1,4 @@
-//! Golden digests: a short fingerprint of a preset's lean run, so a change
+//! Golden digests: a short fingerprint of a preset's full run, so a change
 //! in any lab's behaviour is noticed (natively by `tests/golden.rs`, and in
 //! the browser's wasm build by the E2E suite, which must agree). A changed
 //! digest means the lab's model changed: its `model_version` goes up, so
@@ -6,7 +6,7 @@
 
 use crate::engine::Detail;
 use crate::registry::{labs, simulate_with};
-use serde::Serialize;
+use crate::trace::Run;
 
 /// FNV-1a, 64 bits, as 16 hex digits: small, fixed and the same everywhere.
 fn fnv1a(bytes: &[u8]) -> String {
@@ -18,29 +18,24 @@ fn fnv1a(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-/// The behaviour a digest covers: every step, message, timer and verdict
-/// of the lean run (not the scenario, which carries the model version).
-#[derive(Serialize)]
-struct Behaviour<'a> {
-    steps: Vec<crate::trace::StepJson<'a>>,
-    flights: &'a [crate::trace::Flight],
-    timers: &'a [crate::trace::TimerMark],
-    violations: &'a [crate::trace::Violation],
-    end: &'a crate::trace::End,
+/// Digest of one scenario's run (`None` if it cannot run).
+pub fn run_digest(scenario: &crate::Scenario) -> Option<String> {
+    simulate_with(scenario, Detail::Full)
+        .ok()
+        .and_then(|run| behaviour_digest(&run))
 }
 
-/// Digest of one scenario's lean run (`None` if it cannot run).
-pub fn run_digest(scenario: &crate::Scenario) -> Option<String> {
-    let run = simulate_with(scenario, Detail::Lean).ok()?;
-    let json = serde_json::to_string(&Behaviour {
-        steps: run.steps.iter().map(|s| run.step_json(s)).collect(),
-        flights: &run.flights,
-        timers: &run.timers,
-        violations: &run.violations,
-        end: &run.end,
-    })
-    .ok()?;
-    Some(fnv1a(json.as_bytes()))
+/// Digest of everything a learner can see of a run: every step with its
+/// narration, states and transitions, every message in full (status,
+/// headers, body) with its label, every timer, table row and verdict, and
+/// the actors' machines and tables. The scenario is left out: it carries
+/// the model version, which the golden file records beside the digest.
+/// (A digest of the lean run could not see a changed status code, label or
+/// narration line: lean runs build none of them.)
+pub fn behaviour_digest(run: &Run) -> Option<String> {
+    let mut all = serde_json::to_value(run).ok()?;
+    all.as_object_mut()?.remove("scenario");
+    Some(fnv1a(all.to_string().as_bytes()))
 }
 
 /// Every preset of every lab: (lab, model version, preset, digest), as

@@ -261,6 +261,15 @@ pub const MAX_WINDOW_MS: u64 = 3_600_000;
 /// The most faults one plan may hold (keeps links short and runs bounded).
 pub const MAX_FAULTS: usize = 64;
 
+/// The most events a run may be allowed (its `bounds.max_events`).
+pub const MAX_EVENTS: u32 = 100_000;
+
+/// The longest virtual time a run may be allowed (its `bounds.max_time_ms`).
+pub const MAX_TIME_MS: u64 = 3_600_000;
+
+/// The highest network latency a scenario or link rule may set.
+pub const MAX_LATENCY_MS: u64 = 60_000;
+
 impl std::fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -275,8 +284,8 @@ impl std::fmt::Display for ScenarioError {
                 write!(f, "the setting \"{key}\" must be between {min} and {max}, not {got}")
             }
             Self::UnknownActor(a) => write!(f, "a fault names \"{a}\", which is not part of this lab"),
-            Self::BadBounds => write!(f, "the run limits must be at least 1 event and 1 ms, and at most 100000 events and 3600000 ms"),
-            Self::BadLatency => write!(f, "network latency must satisfy 0 ≤ min ≤ max ≤ 60000 ms"),
+            Self::BadBounds => write!(f, "the run limits must be at least 1 event and 1 ms, and at most {MAX_EVENTS} events and {MAX_TIME_MS} ms"),
+            Self::BadLatency => write!(f, "network latency must satisfy 0 ≤ min ≤ max ≤ {MAX_LATENCY_MS} ms"),
             Self::BadDelay(ms) => write!(f, "a fault delays a message by {ms} ms; the most is {MAX_DELAY_MS} ms"),
             Self::BadRandomFaults => write!(f, "random fault chances must be at most 1000 per mille, and random delays at most {MAX_DELAY_MS} ms"),
             Self::TooManyFaults(n) => write!(f, "a fault plan holds at most {MAX_FAULTS} faults, this one has {n}"),
@@ -309,9 +318,9 @@ pub fn validate(
     }
     let b = scenario.bounds;
     if b.max_events == 0
-        || b.max_events > 100_000
+        || b.max_events > MAX_EVENTS
         || b.max_time_ms == 0
-        || b.max_time_ms > 3_600_000
+        || b.max_time_ms > MAX_TIME_MS
     {
         return Err(ScenarioError::BadBounds);
     }
@@ -341,7 +350,7 @@ pub fn validate(
 }
 
 fn latency_ok(l: &Latency) -> bool {
-    l.min_ms <= l.max_ms && l.max_ms <= 60_000
+    l.min_ms <= l.max_ms && l.max_ms <= MAX_LATENCY_MS
 }
 
 fn window_ok(what: &'static str, from_ms: u64, until_ms: u64) -> Result<(), ScenarioError> {
@@ -385,7 +394,7 @@ fn validate_fault(f: &Fault, info: &crate::lab::LabInfo) -> Result<(), ScenarioE
             Ok(())
         }
         Fault::AtStep { step, then } => {
-            if !then.acts_at_a_moment() || *step > 100_000 {
+            if !then.acts_at_a_moment() || *step > MAX_EVENTS {
                 return Err(ScenarioError::BadStepFault);
             }
             validate_fault(then, info)

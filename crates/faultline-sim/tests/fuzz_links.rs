@@ -16,18 +16,21 @@ use faultline_sim::rng::SimRng;
 use faultline_sim::{labs, simulate_with, Detail};
 use serde_json::{json, Value};
 
-/// Bounds a mutated link may ask for in this harness (the page allows more;
-/// here they keep a million cases quick). Refusals are still checked first.
-const CAP_EVENTS: u64 = 3_000;
-const CAP_TIME_MS: u64 = 60_000;
-
 fn env(k: &str) -> Option<u64> {
     std::env::var(k).ok().and_then(|v| v.trim().parse().ok())
 }
 
 /// A strange value of a random kind.
 fn odd_value(r: &mut SimRng) -> Value {
-    match r.below(12) {
+    match r.below(14) {
+        // Just at, and just past, each limit link validation enforces.
+        12 | 13 => {
+            const EDGES: [u64; 12] = [
+                100_000, 100_001, 3_600_000, 3_600_001, 60_000, 60_001, 1_000, 1_001, 64, 65, 128,
+                129,
+            ];
+            json!(EDGES[r.below(EDGES.len() as u64) as usize])
+        }
         0 => json!(u64::MAX),
         1 => json!(-1),
         2 => json!(0),
@@ -137,6 +140,43 @@ fn link_of(v: &Value, step: u64) -> String {
     )
 }
 
+/// The limits `scenario::validate` promises, restated independently.
+fn within_limits(s: &faultline_sim::Scenario) -> Result<(), String> {
+    use faultline_sim::fault::Fault;
+    let b = s.bounds;
+    if b.max_events == 0 || b.max_events > 100_000 {
+        return Err(format!("max_events {}", b.max_events));
+    }
+    if b.max_time_ms == 0 || b.max_time_ms > 3_600_000 {
+        return Err(format!("max_time_ms {}", b.max_time_ms));
+    }
+    if s.latency.min_ms > s.latency.max_ms || s.latency.max_ms > 60_000 {
+        return Err(format!("latency {:?}", s.latency));
+    }
+    if s.faults.len() > 64 {
+        return Err(format!("{} faults", s.faults.len()));
+    }
+    let r = &s.random;
+    if r.drop_permille > 1000
+        || r.duplicate_permille > 1000
+        || r.delay_permille > 1000
+        || r.delay_ms > 60_000
+    {
+        return Err(format!("random faults {r:?}"));
+    }
+    for f in &s.faults {
+        match f {
+            Fault::Net {
+                action: faultline_sim::fault::NetAction::Delay { ms },
+                ..
+            } if *ms > 60_000 => return Err(format!("delay {ms}")),
+            Fault::AtStep { step, .. } if *step > 100_000 => return Err(format!("at step {step}")),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn mutated_links_never_panic_and_every_refusal_says_why() {
     let cases = env("FAULTLINE_FUZZ_CASES").unwrap_or(10_000);
@@ -173,9 +213,13 @@ fn mutated_links_never_panic_and_every_refusal_says_why() {
             }
             Ok(o) => {
                 opened += 1;
-                let mut s = o.scenario;
-                s.bounds.max_events = s.bounds.max_events.min(CAP_EVENTS as u32);
-                s.bounds.max_time_ms = s.bounds.max_time_ms.min(CAP_TIME_MS);
+                let s = o.scenario;
+                // What opened is within every limit link validation
+                // promises, checked here rather than clamped: a validator
+                // that let a larger bound through would fail this.
+                if let Err(why) = within_limits(&s) {
+                    panic!("a link opened beyond the limits ({why}): {link}");
+                }
                 if simulate_with(&s, Detail::Lean).is_ok() {
                     ran += 1;
                 }

@@ -55,3 +55,46 @@ fn a_digest_notices_a_one_event_difference() {
     assert_ne!(a, b);
     assert_eq!(a.len(), 16);
 }
+
+/// A change only a learner reading the page would notice (a status code, a
+/// narration line, a table cell, a state's name) changes the digest.
+#[test]
+fn a_digest_sees_what_the_page_shows() {
+    use faultline_sim::digest::behaviour_digest;
+    let s = faultline_sim::preset("payments", "lost-response-no-key").unwrap();
+    let run = faultline_sim::simulate(&s).unwrap();
+    let base = behaviour_digest(&run).unwrap();
+    let changed = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = serde_json::to_value(&run).unwrap();
+        edit(&mut v);
+        v.as_object_mut().unwrap().remove("scenario");
+        let text = v.to_string();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    };
+    // The same digest when nothing is edited (the helper hashes as the crate does).
+    assert_eq!(changed(&|_| {}), base);
+    let edits: [(&str, &dyn Fn(&mut serde_json::Value)); 3] = [
+        ("narration", &|v| {
+            let t = v["text"].as_str().unwrap().replacen("lost", "lose", 1);
+            v["text"] = t.into();
+        }),
+        ("a message's status", &|v| {
+            let text = v["flights"]
+                .to_string()
+                .replacen("200 OK", "201 Created", 1);
+            v["flights"] = serde_json::from_str(&text).unwrap();
+        }),
+        ("a table cell", &|v| {
+            let text = v["row_log"].to_string().replacen("HELD", "HOLD", 1);
+            v["row_log"] = serde_json::from_str(&text).unwrap();
+        }),
+    ];
+    for (what, edit) in edits {
+        assert_ne!(changed(edit), base, "a changed {what} changes the digest");
+    }
+}

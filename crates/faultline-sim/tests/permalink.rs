@@ -236,3 +236,56 @@ fn a_link_naming_an_unknown_view_is_refused_with_its_name() {
     let five = format!("{good}.projector.x");
     assert!(matches!(open(&five), Err(PermalinkError::BadEncoding)));
 }
+
+/// Each upper limit of link validation, just at it (opens) and just past
+/// it (refused with a message), through a link as the page receives it.
+#[test]
+fn every_limit_holds_exactly_at_its_edge() {
+    use faultline_sim::fault::{Fault, MsgMatch, NetAction};
+    type Edit = fn(&mut faultline_sim::Scenario, bool);
+    let edits: [(&str, Edit); 7] = [
+        ("max_events", |s, past| {
+            s.bounds.max_events = 100_000 + u32::from(past)
+        }),
+        ("max_time_ms", |s, past| {
+            s.bounds.max_time_ms = 3_600_000 + u64::from(past)
+        }),
+        ("latency", |s, past| {
+            s.latency.max_ms = 60_000 + u64::from(past)
+        }),
+        ("drop chance", |s, past| {
+            s.random.drop_permille = 1_000 + u16::from(past)
+        }),
+        ("random delay", |s, past| {
+            s.random.delay_ms = 60_000 + u64::from(past)
+        }),
+        ("faults", |s, past| {
+            let f = Fault::Net {
+                on: MsgMatch::next(0, None),
+                action: NetAction::Drop,
+            };
+            s.faults = vec![f; 64 + usize::from(past)];
+        }),
+        ("delay fault", |s, past| {
+            s.faults = vec![Fault::Net {
+                on: MsgMatch::next(0, None),
+                action: NetAction::Delay {
+                    ms: 60_000 + u64::from(past),
+                },
+            }];
+        }),
+    ];
+    for (what, edit) in edits {
+        for past in [false, true] {
+            let mut s = preset("payments", "happy-path").unwrap();
+            edit(&mut s, past);
+            let opened = decode(&format!("#{}", encode(&s, 0)));
+            match (past, opened) {
+                (false, Ok(_)) => {}
+                (true, Err(e)) => assert!(!e.to_string().is_empty(), "{what}: a refusal says why"),
+                (false, Err(e)) => panic!("{what} at its limit is refused: {e}"),
+                (true, Ok(_)) => panic!("{what} past its limit opens"),
+            }
+        }
+    }
+}

@@ -94,11 +94,18 @@ pub struct Api {
     /// (A list, not a map: a few dozen orders at most, and each map type
     /// costs kilobytes of WebAssembly.)
     pub received: Vec<Received>,
-    /// The first stored outcome (200 or 402) the API sent for each key,
-    /// as it went out: order, response, error code. Replays are compared
+    /// The first outcome (a charge, a decline) the API sent for each key,
+    /// as it went out: order, response, error code. Never overwritten; a
+    /// key claimed afresh (after expiry) starts again. Replays are compared
     /// with it (replay-identical).
     pub first_sent: Vec<(Key, u32, StoredResponse, Option<&'static str>)>,
+    /// Every replay sent, as it went out: when, key, order, attempt,
+    /// response, error code (judged at the step it is sent).
+    pub replays: Vec<Replay>,
 }
+
+/// A replayed answer as it went out.
+pub type Replay = (u64, Key, u32, u32, StoredResponse, Option<&'static str>);
 
 /// The attempts and keys the API received for one order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -123,6 +130,7 @@ impl Api {
             reported: [None; 4],
             received: Vec::new(),
             first_sent: Vec::new(),
+            replays: Vec::new(),
         }
     }
 
@@ -175,12 +183,17 @@ impl Api {
         ctx.cancel_timer(req);
         let replayed = sent == Sent::Replay;
         if let Some(p) = self.pending.remove(&req) {
-            if let (Some(key), Sent::Outcome) = (p.key, sent) {
-                let first = (key, p.order, response.clone(), error);
-                match self.first_sent.iter_mut().find(|f| f.0 == key) {
-                    Some(f) => *f = first,
-                    None => self.first_sent.push(first),
+            match (p.key, sent) {
+                (Some(key), Sent::Outcome) if !self.first_sent.iter().any(|f| f.0 == key) => {
+                    self.first_sent
+                        .push((key, p.order, response.clone(), error));
                 }
+                (Some(key), Sent::Replay) => {
+                    let at = ctx.now();
+                    self.replays
+                        .push((at, key, p.order, p.attempt, response.clone(), error));
+                }
+                _ => {}
             }
             ctx.send(
                 p.client,
@@ -294,9 +307,15 @@ impl Api {
         };
         let (amount, passed) = (p.amount, p.downstream_key.is_some());
         match claim {
-            Claim::Claimed { token } => {
+            Claim::Claimed { token, fresh } => {
+                let mut key = None;
                 if let Some(p) = self.pending.get_mut(&req) {
                     p.token = token;
+                    key = p.key;
+                }
+                if fresh {
+                    // A new record: its first response is yet to be sent.
+                    self.first_sent.retain(|f| Some(f.0) != key);
                 }
                 self.fire(req, "claimed", ctx);
                 ctx.say_with(|| {
@@ -317,9 +336,14 @@ impl Api {
                 ctx.say("The key is IN_FLIGHT: an earlier attempt with it is still running. The API answers 409 Conflict instead of running it twice.");
                 self.refuse(req, 409, "idempotency_key_in_use", ctx);
             }
+            Claim::Unresolved => {
+                self.fire(req, "in_flight_409", ctx);
+                ctx.say("The API cannot check the earlier attempt's outcome, so it answers 409 Conflict rather than guess \"not charged\".");
+                self.refuse(req, 409, "idempotency_key_in_use", ctx);
+            }
             Claim::Completed(stored) => {
                 self.fire(req, "completed_replay", ctx);
-                say!(ctx, "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. No new charge.",
+                say!(ctx, "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. Nothing new is held.",
                     stored.status);
                 let error = error_code(stored.status);
                 self.answer(req, stored, Sent::Replay, error, ctx);
@@ -342,7 +366,7 @@ impl Api {
         self.fire(req, "approved", ctx);
         let (order, amount, key, fingerprint) = msg_fields;
         if key.is_none() {
-            ctx.say("Approved. The API writes the charge to its database.");
+            ctx.say("Approved. The API writes a ledger row for the hold.");
             let commit = PayMsg::CommitAtomic {
                 req,
                 order,
@@ -354,7 +378,7 @@ impl Api {
             };
             self.call(req, self.cfg.db(), commit, ctx);
         } else if self.cfg.atomic {
-            ctx.say("Approved. The API writes the charge and completes the key in one database transaction.");
+            ctx.say("Approved. The API writes the ledger row and completes the key in one database transaction.");
             let commit = PayMsg::CommitAtomic {
                 req,
                 order,
@@ -366,13 +390,14 @@ impl Api {
             };
             self.call(req, self.cfg.db(), commit, ctx);
         } else {
-            ctx.say("Approved. The API writes the charge now and will complete the key in a second, separate write.");
+            ctx.say("Approved. The API writes the ledger row now and will complete the key in a second, separate write.");
             let insert = PayMsg::InsertCharge {
                 req,
                 order,
                 amount,
                 key,
                 fingerprint,
+                token,
                 auth,
             };
             self.call(req, self.cfg.db(), insert, ctx);
@@ -393,14 +418,14 @@ impl Api {
         match p.key {
             Some(key) if !self.cfg.atomic => {
                 self.fire(req, "charge_written", ctx);
-                say!(ctx, "Charge ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write.");
+                say!(ctx, "Ledger row ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write.");
                 self.complete_key(req, key, response, token, ctx);
             }
             _ => {
                 self.fire(req, "committed", ctx);
                 say!(
                     ctx,
-                    "Charge ch_{charge_id} committed. The API answers 200 OK."
+                    "Ledger row ch_{charge_id} committed. The API answers 200 OK."
                 );
                 self.answer(req, response, Sent::Outcome, None, ctx);
             }
@@ -528,15 +553,25 @@ impl Api {
             self.authorize(req, ctx);
             return;
         }
-        let retried = p.retried;
+        let (retried, has_key) = (p.retried, p.key.is_some());
         self.fire(req, "timeout_504", ctx);
         let (code, why) = match state {
-            "checking_key" => ("database_timeout", "The database did not answer in time, so the API cannot tell whether it claimed the key. It answers 504 Gateway Timeout; a retry may find the key IN_FLIGHT (409) until its lock lapses."),
-            "authorizing" if retried => ("processor_timeout", "The card processor did not answer the second call either. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT; a retry after the lock lapses asks the processor again with the same key."),
-            "authorizing" => ("processor_timeout", "The card processor did not answer in time and the API has no key it could safely ask again with. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT, so a retry after the lock lapses runs the payment again."),
-            _ => ("database_timeout", "The database did not confirm the write in time: it may or may not have landed. The API answers 504 Gateway Timeout and leaves the key as it is: a retry gets the stored response if the write landed, or runs again after the lock if not."),
+            "checking_key" => ("database_timeout", "The database did not answer in time, so the API cannot tell whether it claimed the key. It answers 504 Gateway Timeout; a retry may find the key IN_FLIGHT (409)."),
+            "authorizing" if retried => ("processor_timeout", "The card processor did not answer the second call either. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT."),
+            "authorizing" => ("processor_timeout", "The card processor did not answer in time and the API has no key it could safely ask again with. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT."),
+            _ => ("database_timeout", "The database did not confirm the write in time: it may or may not have landed. The API answers 504 Gateway Timeout and leaves the key as it is."),
         };
-        ctx.say(why);
+        // What a retry after the lock lapses will do, as configured.
+        let then = if !has_key {
+            ""
+        } else if self.cfg.rerun_lapsed {
+            " After the lock lapses, a retry runs the payment again as if nothing was charged."
+        } else if self.cfg.pass_key {
+            " After the lock lapses, a retry asks the card processor again with the same key."
+        } else {
+            " Retries get 409 until reconciliation settles it."
+        };
+        say!(ctx, "{why}{then}");
         self.refuse(req, 504, code, ctx);
     }
 }

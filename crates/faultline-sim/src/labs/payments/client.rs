@@ -86,6 +86,8 @@ pub struct Client {
     pub attempts: Vec<Attempt>,
     /// Set by the "change-amount" fault: the next retry sends another amount.
     change_amount: bool,
+    /// Set by the "new-key" fault: the next retry carries a new key.
+    new_key: bool,
     amount: u64,
     /// Attempts whose table row changed since the engine last asked.
     dirty: Vec<u32>,
@@ -103,6 +105,7 @@ impl Client {
             machine: MachineState::new(&CLIENT_MACHINE),
             attempts: Vec::with_capacity(cfg.max_attempts.min(16) as usize),
             change_amount: false,
+            new_key: false,
             amount: cfg.amount,
             dirty: Vec::new(),
         }
@@ -144,6 +147,13 @@ impl Client {
             say!(ctx, "Client {} retries with a different amount ({}) but the same key: a bug the server must catch.",
                 self.index + 1,
                 money(self.amount));
+        }
+        if self.new_key && n > 1 && self.key.is_some() {
+            self.new_key = false;
+            let (hi, lo) = (ctx.random_u64(), ctx.random_u64());
+            self.key = Some(Key::from_random(hi, lo));
+            say!(ctx, "Client {} makes a new key for this retry: a bug, the server will take it for another payment.",
+                self.index + 1);
         }
         self.attempts.push(Attempt {
             n,
@@ -285,11 +295,21 @@ impl Actor for Client {
                 }
             }
             409 => {
-                say!(ctx, "409 Conflict: the first request with this key is still being processed, so the server refuses to run it twice at once. Client {} will retry.",
+                say!(ctx, "409 Conflict: the server has this key IN_FLIGHT and will not run it twice. Client {} will retry.",
                     self.index + 1);
                 self.retry_or_give_up("retryable_error", ctx);
             }
-            503 | 500 | 502 | 504 => {
+            504 => {
+                let how = if self.key.is_some() {
+                    "with the same key"
+                } else {
+                    "with no key, so it may pay twice"
+                };
+                say!(ctx, "504: the outcome is unknown, the payment may or may not have gone through. Client {} will retry {how}.",
+                    self.index + 1);
+                self.retry_or_give_up("retryable_error", ctx);
+            }
+            503 | 500 | 502 => {
                 say!(
                     ctx,
                     "{status}: the server is overloaded or failing; client {} will retry.",
@@ -334,17 +354,19 @@ impl Actor for Client {
     fn on_crash(&mut self) {}
 
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<PayMsg>) -> bool {
-        if name == "change-amount" {
-            self.change_amount = true;
-            say!(
-                ctx,
-                "Client {} will change the amount on its next retry.",
-                self.index + 1
-            );
-            true
-        } else {
-            false
+        match name {
+            "change-amount" => {
+                self.change_amount = true;
+                say!(
+                    ctx,
+                    "Client {} will change the amount on its next retry.",
+                    self.index + 1
+                );
+            }
+            "new-key" => self.new_key = true,
+            _ => return false,
         }
+        true
     }
 
     fn schema(&self) -> Vec<TableSchema> {

@@ -22,6 +22,7 @@ pub const AMOUNT: &str = "amount";
 pub const PASS_KEY: &str = "pass_key";
 pub const PROCESSOR_KEY_TTL_MS: &str = "processor_key_ttl_ms";
 pub const DOWNSTREAM_TIMEOUT_MS: &str = "downstream_timeout_ms";
+pub const RERUN_LAPSED: &str = "rerun_lapsed";
 
 #[allow(clippy::too_many_arguments)]
 const fn number(
@@ -146,8 +147,8 @@ pub fn fields() -> Vec<ConfigField> {
         ),
         toggle(
             ATOMIC,
-            "Key record in the same transaction as the charge",
-            "Off: the charge and the key's completion are two separate writes.",
+            "Key record in the same transaction as the ledger row",
+            "Off: the ledger row and the key's completion are two separate writes.",
             true,
         ),
         number(
@@ -196,6 +197,12 @@ pub fn fields() -> Vec<ConfigField> {
             "The processor then recognises a repeat and returns the hold it already placed.",
             true,
         ),
+        toggle(
+            RERUN_LAPSED,
+            "Re-run a key whose lock lapsed (wrong)",
+            "Takes an unknown outcome as not charged. Off: the API asks the card processor again with the same key, or answers 409 if it passes none.",
+            false,
+        ),
         number(
             PROCESSOR_KEY_TTL_MS,
             "Processor key retention",
@@ -240,6 +247,7 @@ pub struct PaymentsConfig {
     pub pass_key: bool,
     pub processor_key_ttl_ms: u64,
     pub downstream_timeout_ms: u64,
+    pub rerun_lapsed: bool,
 }
 
 impl PaymentsConfig {
@@ -263,6 +271,7 @@ impl PaymentsConfig {
             pass_key: info.flag(c, PASS_KEY),
             processor_key_ttl_ms: n(PROCESSOR_KEY_TTL_MS) as u64,
             downstream_timeout_ms: n(DOWNSTREAM_TIMEOUT_MS) as u64,
+            rerun_lapsed: info.flag(c, RERUN_LAPSED),
         }
     }
 

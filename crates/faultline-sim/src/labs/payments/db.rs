@@ -181,7 +181,7 @@ impl Database {
                     short(&key)
                 );
                 self.next_token += 1;
-                Claim::Claimed { token }
+                Claim::Claimed { token, fresh: true }
             }
             Some((KeyState::Expired, _, _, _)) => {
                 let (machine, serial) = (self.keys[&key].machine, self.keys[&key].serial);
@@ -194,23 +194,39 @@ impl Database {
                     short(&key)
                 );
                 self.next_token += 1;
-                Claim::Claimed { token }
+                Claim::Claimed { token, fresh: true }
             }
             Some((_, false, _, _)) => {
                 say!(ctx, "The database finds key {} stored with a different fingerprint: the body has changed since the key's first use.", short(&key));
                 Claim::Mismatch
             }
             Some((KeyState::InFlight, true, claimed_at, _)) => {
-                if now >= claimed_at.saturating_add(lock) {
+                let lapsed = now >= claimed_at.saturating_add(lock);
+                // The earlier request's outcome is unknown (it may have
+                // died, or be slow). Re-running it is safe only if the
+                // processor can be asked with the same key (DOMAIN.md §1).
+                if lapsed && !self.cfg.rerun_lapsed && !self.cfg.pass_key {
+                    say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown, and no key was passed to the card processor to ask with: it stays IN_FLIGHT.",
+                        short(&key));
+                    Claim::Unresolved
+                } else if lapsed {
                     if let Some(r) = self.keys.get_mut(&key) {
                         r.claimed_at = now;
                         r.token = token;
                     }
                     self.next_token += 1;
                     self.fire(&key, "reclaim_after_lock", ctx);
-                    say!(ctx, "Key {} has been IN_FLIGHT for longer than the {lock} ms lock, so the database presumes that request died and lets this one claim it.",
-                        short(&key));
-                    Claim::Claimed { token }
+                    if self.cfg.rerun_lapsed {
+                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock: this database presumes that request died uncharged and runs the payment again.",
+                            short(&key));
+                    } else {
+                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown: this request takes it over and asks the card processor with the same key, which returns any hold already placed.",
+                            short(&key));
+                    }
+                    Claim::Claimed {
+                        token,
+                        fresh: false,
+                    }
                 } else {
                     say!(ctx, "The database finds key {} still IN_FLIGHT: another request with it has not finished.", short(&key));
                     Claim::InFlight
@@ -323,7 +339,7 @@ impl Actor for Database {
                 token,
                 ..
             } if !self.may_complete(&k, token) => {
-                say!(ctx, "The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not charge.", short(&k));
+                say!(ctx, "The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not add a ledger row.", short(&k));
                 ctx.send(from, PayMsg::CommitRefused { req });
             }
             PayMsg::CommitAtomic {
@@ -346,16 +362,27 @@ impl Actor for Database {
                         },
                         ctx,
                     );
-                    say!(ctx, "One transaction: charge ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k));
+                    say!(ctx, "One transaction: ledger row ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k));
                 } else {
                     say!(
                         ctx,
-                        "Charge ch_{id} for {} is written. The customer's card is charged.",
+                        "Ledger row ch_{id} for {} is written: it records the hold.",
                         money(amount)
                     );
                 }
                 ctx.data_changed();
                 ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
+            }
+            // The first write of a non-atomic store is fenced too: a request
+            // whose claim was taken over must not add a ledger row.
+            PayMsg::InsertCharge {
+                req,
+                key: Some(k),
+                token,
+                ..
+            } if !self.may_complete(&k, token) => {
+                say!(ctx, "The database refuses the ledger row: key {} is held by a newer claim (or already completed).", short(&k));
+                ctx.send(from, PayMsg::CommitRefused { req });
             }
             PayMsg::InsertCharge {
                 req,
@@ -364,11 +391,12 @@ impl Actor for Database {
                 key,
                 fingerprint,
                 auth,
+                ..
             } => {
                 let id = self.insert_charge(order, amount, key, fingerprint, auth, now);
                 say!(
                     ctx,
-                    "Charge ch_{id} for {} is written. The key record still says IN_FLIGHT.",
+                    "Ledger row ch_{id} for {} is written. The key record still says IN_FLIGHT.",
                     money(amount)
                 );
                 ctx.data_changed();
@@ -420,7 +448,7 @@ impl Actor for Database {
     }
 
     fn on_restart(&mut self, ctx: &mut Ctx<PayMsg>) {
-        ctx.say("The database comes back with every committed charge and key record, and its expiry sweep starts again.");
+        ctx.say("The database comes back with every committed ledger row and key record, and its expiry sweep starts again.");
         let live: Vec<Key> = self
             .keys
             .iter()
@@ -523,8 +551,8 @@ impl Actor for Database {
 }
 
 pub const CHARGES_TABLE: TableSchema = TableSchema {
-    title: "Charges",
-    columns: &["charge", "order", "hold", "amount", "key", "at"],
+    title: "Ledger",
+    columns: &["row", "order", "hold", "amount", "key", "at"],
 };
 pub const KEYS_TABLE: TableSchema = TableSchema {
     title: "Idempotency keys",

@@ -1,7 +1,7 @@
 //! The payments lab's invariants (DOMAIN.md §1), checked after every step.
 
 use super::api::Api;
-use super::config::{PaymentsConfig, ATOMIC, SEND_KEY};
+use super::config::{PaymentsConfig, SEND_KEY};
 use super::db::{Database, KeyState};
 use super::msg::PayMsg;
 use super::processor::{HoldState, Processor};
@@ -13,7 +13,6 @@ pub const ONE_CHARGE_PER_ORDER: &str = "one-charge-per-order";
 pub const ONE_CHARGE_PER_KEY: &str = "one-charge-per-key";
 pub const REPLAY_IDENTICAL: &str = "replay-identical";
 pub const CHARGE_IFF_COMPLETED: &str = "charge-iff-completed";
-pub const MISMATCH_NO_EFFECT: &str = "mismatch-no-effect";
 pub const ATTEMPTS_CAPPED: &str = "attempts-capped";
 pub const LEDGER_MATCHES_PROCESSOR: &str = "ledger-matches-processor";
 
@@ -27,27 +26,22 @@ pub fn list() -> Vec<InvariantInfo> {
         },
         InvariantInfo {
             id: LEDGER_MATCHES_PROCESSOR,
-            text: "The ledger matches the processor: each charge records a hold that is still held, no hold is recorded twice, and when the run ends no hold is left out of the ledger.",
+            text: "The ledger matches the processor: each ledger row records a hold that is still held, no hold is recorded twice, and when the run ends no hold is left out of the ledger.",
             not_checked: always,
         },
         InvariantInfo {
             id: ONE_CHARGE_PER_KEY,
-            text: "At most one charge per idempotency key while the key is kept.",
+            text: "At most one ledger row per idempotency key while the key is kept.",
             not_checked: without_keys,
         },
         InvariantInfo {
             id: REPLAY_IDENTICAL,
-            text: "Every replay of a key returns the key's first response: the same status, headers and body (a replayed 402 included).",
+            text: "Every replay of a key returns the first response sent for it: the same status, headers and body (a replayed 402 included).",
             not_checked: without_keys,
         },
         InvariantInfo {
             id: CHARGE_IFF_COMPLETED,
-            text: "With an atomic store, a charge exists exactly when its key is COMPLETED.",
-            not_checked: unless_atomic,
-        },
-        InvariantInfo {
-            id: MISMATCH_NO_EFFECT,
-            text: "A request whose body differs from the key's first use charges nothing.",
+            text: "When the run ends, a key has a ledger row exactly when it is COMPLETED with one (what an atomic store guarantees).",
             not_checked: without_keys,
         },
         InvariantInfo {
@@ -63,10 +57,6 @@ fn without_keys(info: &LabInfo, c: &Config) -> Option<&'static str> {
     (!info.flag(c, SEND_KEY)).then_some("not checked: the client sends no idempotency key")
 }
 
-fn unless_atomic(info: &LabInfo, c: &Config) -> Option<&'static str> {
-    (!info.flag(c, ATOMIC)).then_some("not checked: the store is not atomic here")
-}
-
 /// Every invariant broken in the current state.
 /// Every invariant broken in the current state, skipping those already
 /// recorded as broken (only a first violation is kept).
@@ -75,7 +65,7 @@ pub fn check(
     cfg: &PaymentsConfig,
     trace: &TraceSoFar<'_>,
 ) -> Vec<(&'static str, String)> {
-    let (atomic, max_attempts) = (cfg.atomic, cfg.max_attempts);
+    let max_attempts = cfg.max_attempts;
     let want = |id: &str| !trace.is_broken(id);
     let mut out = Vec::new();
     let (Some(PaymentActor::Db(db)), Some(PaymentActor::Processor(card))) = (
@@ -95,14 +85,8 @@ pub fn check(
     // Only what changed can break something: the ledger's properties when
     // the database wrote, a client's when it changed (a replay is judged
     // when it arrives, against the key's first response at that moment).
-    if trace.changed(cfg.db()) {
-        check_db(
-            db,
-            trace.now_ms,
-            atomic && want(CHARGE_IFF_COMPLETED),
-            &want,
-            &mut out,
-        );
+    if trace.changed(cfg.db()) && want(ONE_CHARGE_PER_KEY) {
+        check_db(db, trace.now_ms, &mut out);
     }
     // Judged by what arrived at the API, not by the client's own counter
     // (which enforces the limit, so it could never show a breach).
@@ -112,64 +96,54 @@ pub fn check(
     ) {
         check_received(api, max_attempts, trace.now_ms, &mut out);
     }
-    let api = match actors.get(cfg.api() as usize) {
-        Some(PaymentActor::Api(api)) => Some(api),
-        _ => None,
-    };
-    let changed_clients = trace.changed.iter().take_while(|&&i| i < cfg.clients);
-    for a in changed_clients.filter_map(|&i| actors.get(i as usize)) {
-        if let PaymentActor::Client(c) = a {
-            // A replay must be the key's first response: same status,
-            // headers and body as it went out (or, if it never went out,
-            // as the database stored it); only Idempotent-Replayed differs.
-            if let (Some(key), true) = (&c.key, want(REPLAY_IDENTICAL)) {
-                // The reply that just arrived (a client keeps only the reply
-                // to its current attempt), judged once, as it arrives.
-                if let Some((a, Some((got, got_error, true)))) =
-                    c.attempts.last().map(|a| (a, &a.reply))
-                {
-                    let first = api
-                        .and_then(|api| api.first_sent.iter().find(|f| f.0 == *key))
-                        .map(|f| (f.1, f.2.clone(), f.3))
-                        .or_else(|| {
-                            let stored = db.keys.get(key)?.response.clone()?;
-                            Some((c.order, stored, None))
-                        });
-                    let wire = |order, response, error| {
-                        crate::actor::LabMsg::display(&PayMsg::ChargeReply {
-                            order,
-                            attempt: 0,
-                            response,
-                            replayed: false,
-                            error,
-                        })
-                    };
-                    // Equal parts make equal wire text; only parts that
-                    // differ need the wire compared.
-                    let same = first.as_ref().is_some_and(|(order, r, e)| {
-                        (*order, r, e) == (c.order, got, got_error)
-                            || wire(*order, r.clone(), *e) == wire(c.order, got.clone(), *got_error)
-                    });
-                    if !same {
-                        out.push((
-                            REPLAY_IDENTICAL,
-                            format!(
-                                "Attempt {} of ord_{} was answered with a replay that differs from the key's first response ({}).",
-                                a.n,
-                                c.order,
-                                match &first {
-                                    Some(f) if f.1.status == got.status => format!("same status {}, different headers or body", got.status),
-                                    Some(f) => format!("{} instead of {}", got.status, f.1.status),
-                                    None => format!("{}, but the key has no first response", got.status),
-                                }
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
+    if let (Some(PaymentActor::Api(api)), true) = (
+        actors.get(cfg.api() as usize),
+        trace.changed(cfg.api()) && want(REPLAY_IDENTICAL),
+    ) {
+        check_replays(api, trace.now_ms, &mut out);
     }
     out
+}
+
+/// Replays sent at `now`, each against the first response sent for its
+/// key (as it went out, headers and body: the wire text). A key whose
+/// first response never went out has nothing to differ from.
+pub fn check_replays(api: &Api, now: u64, out: &mut Vec<(&'static str, String)>) {
+    let wire = |order, response, error| {
+        crate::actor::LabMsg::display(&PayMsg::ChargeReply {
+            order,
+            attempt: 0,
+            response,
+            replayed: false,
+            error,
+        })
+    };
+    for (_, key, order, attempt, got, got_error) in
+        api.replays.iter().rev().take_while(|r| r.0 == now)
+    {
+        let Some((_, first_order, first, first_error)) =
+            api.first_sent.iter().find(|f| f.0 == *key)
+        else {
+            continue;
+        };
+        // Equal parts make equal wire text; only parts that differ need
+        // the wire compared.
+        let same = (first_order, first, first_error) == (order, got, got_error)
+            || wire(*first_order, first.clone(), *first_error)
+                == wire(*order, got.clone(), *got_error);
+        if !same {
+            let how = if first.status == got.status {
+                format!("same status {}, different headers or body", got.status)
+            } else {
+                format!("{} instead of {}", got.status, first.status)
+            };
+            out.push((
+                REPLAY_IDENTICAL,
+                format!("Attempt {attempt} of ord_{order} was answered with a replay that differs from the first response sent for its key ({how})."),
+            ));
+            return;
+        }
+    }
 }
 
 /// The attempts-capped invariant over the API's record of what arrived.
@@ -243,10 +217,10 @@ fn check_ledger(db: &Database, card: &Processor, now: u64, out: &mut Vec<(&'stat
         }
         let hold = card.auths.iter().find(|a| a.id == c.auth);
         let problem = match hold {
-            None => Some(format!("charge ch_{} records auth_{}, which the card processor never placed", c.id, c.auth)),
-            Some(a) if a.state == HoldState::Voided => Some(format!("charge ch_{} records auth_{}, which the card processor has voided", c.id, c.auth)),
+            None => Some(format!("ledger row ch_{} records auth_{}, which the card processor never placed", c.id, c.auth)),
+            Some(a) if a.state == HoldState::Voided => Some(format!("ledger row ch_{} records auth_{}, which the card processor has voided", c.id, c.auth)),
             Some(_) => db.charges[..i].iter().find(|o| o.auth == c.auth).map(|o| format!(
-                "charges ch_{} and ch_{} both record auth_{}, but the card processor held the money once",
+                "ledger rows ch_{} and ch_{} both record auth_{}, but the card processor held the money once",
                 o.id, c.id, c.auth
             )),
         };
@@ -260,8 +234,38 @@ fn check_ledger(db: &Database, card: &Processor, now: u64, out: &mut Vec<(&'stat
     }
 }
 
-/// When the run is over: holds no charge records (left behind by a crash
-/// or a timeout that no retry resolved).
+/// When the run is over: a key left IN_FLIGHT with a ledger row, or
+/// COMPLETED with a charge it has no row for (what a crash between the
+/// two writes of a non-atomic store leaves).
+pub fn check_keys_end(db: &Database, out: &mut Vec<(&'static str, String)>) {
+    for (key, rec) in &db.keys {
+        if rec.state == KeyState::Expired {
+            continue;
+        }
+        let rows = || {
+            db.charges
+                .iter()
+                .filter(move |c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
+        };
+        let completed_with_row = rec.state == KeyState::Completed
+            && rec.response.as_ref().is_some_and(|r| r.charge_id.is_some());
+        if rows().next().is_some() != completed_with_row {
+            out.push((
+                CHARGE_IFF_COMPLETED,
+                format!(
+                    "Key {} is {} but {} ledger row exists for it.",
+                    super::msg::short(key),
+                    rec.state.label(),
+                    if completed_with_row { "no" } else { "a" }
+                ),
+            ));
+            return;
+        }
+    }
+}
+
+/// When the run is over: holds no ledger row records (left behind by a
+/// crash or a timeout that no retry resolved).
 pub fn check_end(actors: &[PaymentActor], cfg: &PaymentsConfig) -> Vec<(&'static str, String)> {
     let (Some(PaymentActor::Db(db)), Some(PaymentActor::Processor(card))) = (
         actors.get(cfg.db() as usize),
@@ -280,23 +284,17 @@ pub fn check_end(actors: &[PaymentActor], cfg: &PaymentsConfig) -> Vec<(&'static
     vec![(
         LEDGER_MATCHES_PROCESSOR,
         format!(
-            "The ledger is out of step with the card processor: {} still held with no charge in the ledger, left behind. A reconciliation job must record or void {}.",
+            "The ledger is out of step with the card processor: {} still held with no ledger row, left behind. A reconciliation job must record or void {}.",
             left.join(", "),
             if left.len() == 1 { "it" } else { "them" }
         ),
     )]
 }
 
-/// Only a key whose record changed at `now`, or that a charge written at
-/// `now` carries, can break something new (charges are only appended, in
-/// time order, so those written now are the ledger's tail).
-fn check_db(
-    db: &Database,
-    now: u64,
-    atomic: bool,
-    want: &impl Fn(&str) -> bool,
-    out: &mut Vec<(&'static str, String)>,
-) {
+/// Ledger rows per kept key. Only a key whose record changed at `now`, or
+/// that a row written at `now` carries, can break something new (rows are
+/// only appended, in time order, so those written now are the ledger's tail).
+fn check_db(db: &Database, now: u64, out: &mut Vec<(&'static str, String)>) {
     let written_now = || db.charges.iter().rev().take_while(|c| c.at == now);
     for (key, rec) in &db.keys {
         if rec.state == KeyState::Expired {
@@ -310,49 +308,14 @@ fn check_db(
             .iter()
             .filter(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
             .count();
-        if kept > 1 && want(ONE_CHARGE_PER_KEY) {
+        if kept > 1 {
             out.push((
                 ONE_CHARGE_PER_KEY,
                 format!(
-                    "Key {} has {kept} charges although the server still keeps it.",
+                    "Key {} has {kept} ledger rows although the server still keeps it.",
                     super::msg::short(key)
                 ),
             ));
-        }
-        for c in db
-            .charges
-            .iter()
-            .filter(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since)
-        {
-            if c.fingerprint != rec.fingerprint && want(MISMATCH_NO_EFFECT) {
-                out.push((
-                    MISMATCH_NO_EFFECT,
-                    format!(
-                        "Charge ch_{} was made with a body that differs from key {}'s first use.",
-                        c.id,
-                        super::msg::short(key)
-                    ),
-                ));
-            }
-        }
-        if atomic {
-            let charged = db
-                .charges
-                .iter()
-                .any(|c| c.key.as_ref() == Some(key) && c.at >= rec.kept_since);
-            let completed_ok = rec.state == KeyState::Completed
-                && rec.response.as_ref().is_some_and(|r| r.charge_id.is_some());
-            if charged != completed_ok {
-                out.push((
-                    CHARGE_IFF_COMPLETED,
-                    format!(
-                        "Key {} is {} but {} charge exists.",
-                        super::msg::short(key),
-                        rec.state.label(),
-                        if charged { "a" } else { "no" }
-                    ),
-                ));
-            }
         }
     }
 }
@@ -436,21 +399,50 @@ mod tests {
 
     fn broken_by(db: &Database) -> Vec<&'static str> {
         let mut out = Vec::new();
-        check_db(db, 10, true, &|_: &str| true, &mut out);
+        check_db(db, 10, &mut out);
+        check_keys_end(db, &mut out);
         out.into_iter().map(|(id, _)| id).collect()
     }
 
-    // The server never lets these happen, so random runs never break them;
-    // fed a ledger in the bad state, each check goes red.
+    // Fed a ledger in a bad state, each check goes red.
     #[test]
-    fn charge_iff_completed_and_mismatch_checks_can_fail() {
+    fn charge_iff_completed_and_one_row_per_key_can_fail() {
         let (db, key) = db_with_one_charge();
         assert!(broken_by(&db).is_empty(), "a consistent ledger");
         let (mut db2, _) = db_with_one_charge();
         db2.keys.get_mut(&key).unwrap().state = KeyState::InFlight;
         assert_eq!(broken_by(&db2), vec![CHARGE_IFF_COMPLETED]);
         let (mut db3, _) = db_with_one_charge();
-        db3.charges[0].fingerprint = super::super::msg::fingerprint(1001, 9_900);
-        assert_eq!(broken_by(&db3), vec![MISMATCH_NO_EFFECT]);
+        let mut second = db3.charges[0].clone();
+        second.id = 2;
+        db3.charges.push(second);
+        assert_eq!(broken_by(&db3), vec![ONE_CHARGE_PER_KEY]);
+    }
+
+    #[test]
+    fn replay_identical_compares_with_the_first_response_sent() {
+        let cfg = super::super::config::PaymentsConfig::read(
+            &<super::super::PaymentsLab as crate::lab::Lab>::info(),
+            &crate::scenario::Config::new(),
+        );
+        let mut api = Api::new(&cfg);
+        let key = super::super::msg::Key(42);
+        let ok = |id| super::super::msg::StoredResponse {
+            status: 200,
+            charge_id: Some(id),
+            amount: 4_200,
+        };
+        api.first_sent.push((key, 1001, ok(1), None));
+        api.replays.push((5, key, 1001, 2, ok(1), None));
+        let mut out = Vec::new();
+        check_replays(&api, 5, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        api.replays.push((9, key, 1001, 3, ok(2), None));
+        check_replays(&api, 9, &mut out);
+        assert_eq!(out.len(), 1, "ch_2 replayed after ch_1 was sent");
+        assert!(out[0].1.contains("different headers or body"), "{out:?}");
+        out.clear();
+        check_replays(&api, 10, &mut out);
+        assert!(out.is_empty(), "judged once, at the step it is sent");
     }
 }

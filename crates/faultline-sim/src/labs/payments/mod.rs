@@ -26,7 +26,12 @@ pub const ID: &str = "payments";
 /// transitions the tables did not allow are fixed). 3: money truth (the
 /// processor's holds, key retention and amount check, the pass-key switch,
 /// voids), API timeouts on its own calls, the visible expiry sweep.
-pub const MODEL_VERSION: u32 = 3;
+/// 4: issue 18: a lapsed IN_FLIGHT lock is never re-run blindly (asked
+/// again downstream with the same key, or 409 until reconciled; the blind
+/// re-run is the wrong setting `rerun_lapsed`), the non-atomic ledger row
+/// is fenced by the claim token, "ledger row" vs "hold" wording, the
+/// `new-key` fault, mismatch-no-effect removed.
+pub const MODEL_VERSION: u32 = 4;
 
 /// Any actor of this lab (static dispatch keeps the engine fast).
 #[derive(Clone, Debug)]
@@ -93,6 +98,12 @@ impl Lab for PaymentsLab {
         trace: &TraceSoFar<'_>,
     ) -> Vec<(&'static str, String)> {
         let mut out = invariants::check(actors, cfg, trace);
+        if let (Some(PaymentActor::Db(db)), true) = (
+            actors.get(cfg.db() as usize),
+            !trace.is_broken(invariants::CHARGE_IFF_COMPLETED),
+        ) {
+            invariants::check_keys_end(db, &mut out);
+        }
         if !trace.is_broken(invariants::LEDGER_MATCHES_PROCESSOR)
             && !out
                 .iter()

@@ -57,9 +57,13 @@ pub struct StoredResponse {
 pub enum Claim {
     /// New (or expired, or abandoned) key: go ahead, holding this claim
     /// token (a fencing token: a commit with an older token is refused).
-    Claimed { token: u32 },
+    /// `fresh`: a new record (first use, or after expiry).
+    Claimed { token: u32, fresh: bool },
     /// Another request holds it: 409.
     InFlight,
+    /// Its lock lapsed with the outcome unknown, and the API passes no key
+    /// downstream to ask the processor with: 409 until reconciled.
+    Unresolved,
     /// Already done: replay this.
     Completed(StoredResponse),
     /// Same key, different body: 422.
@@ -112,6 +116,7 @@ pub enum PayMsg {
         amount: u64,
         key: Option<Key>,
         fingerprint: Fingerprint,
+        token: u32,
         auth: u32,
     },
     /// DB → API: charge written (and key completed if atomic).
@@ -196,7 +201,9 @@ impl LabMsg for PayMsg {
             PayMsg::ChargeReply { .. } => &["Idempotent-Replayed", "error", "id"],
             PayMsg::ClaimKey { .. } => &["key", "fingerprint"],
             PayMsg::Claimed { .. } => &["outcome"],
-            PayMsg::CommitAtomic { .. } | PayMsg::CompleteKey { .. } => &["claim_token"],
+            PayMsg::CommitAtomic { .. }
+            | PayMsg::CompleteKey { .. }
+            | PayMsg::InsertCharge { .. } => &["claim_token"],
             PayMsg::CommitRefused { .. } => &["reason"],
             PayMsg::Authorized { .. } | PayMsg::Voided { .. } => &["authorization"],
             PayMsg::Declined { .. } => &["decline_code"],
@@ -223,7 +230,7 @@ impl LabMsg for PayMsg {
             PayMsg::ChargeReply { replayed: true, .. } => Mark::Replayed,
             PayMsg::ChargeReply { response, .. } if response.status >= 400 => Mark::Refused,
             PayMsg::Claimed {
-                claim: Claim::InFlight | Claim::Mismatch,
+                claim: Claim::InFlight | Claim::Unresolved | Claim::Mismatch,
                 ..
             }
             | PayMsg::CommitRefused { .. }
@@ -268,12 +275,13 @@ impl LabMsg for PayMsg {
             PayMsg::Claimed { claim, .. } => match claim {
                 Claim::Claimed { .. } => "key claimed: IN_FLIGHT".into(),
                 Claim::InFlight => "key busy: IN_FLIGHT".into(),
+                Claim::Unresolved => "key IN_FLIGHT, outcome unknown".into(),
                 Claim::Completed(_) => "key COMPLETED: stored response".into(),
                 Claim::Mismatch => "key used with another body".into(),
             },
-            PayMsg::CommitAtomic { key: None, .. } => "INSERT charge".into(),
-            PayMsg::CommitAtomic { .. } => "BEGIN; INSERT charge; key→COMPLETED; COMMIT".into(),
-            PayMsg::InsertCharge { .. } => "INSERT charge".into(),
+            PayMsg::CommitAtomic { key: None, .. } => "INSERT ledger row".into(),
+            PayMsg::CommitAtomic { .. } => "BEGIN; INSERT ledger row; key→COMPLETED; COMMIT".into(),
+            PayMsg::InsertCharge { .. } => "INSERT ledger row".into(),
             PayMsg::ChargeWritten { charge_id, .. } => format!("ok: ch_{charge_id}"),
             PayMsg::CommitRefused { .. } => "refused: key claimed by a newer request".into(),
             PayMsg::CompleteKey { key, .. } => format!("UPDATE key {} → COMPLETED", short(key)),
@@ -331,8 +339,9 @@ impl LabMsg for PayMsg {
             PayMsg::Claimed { claim, .. } => {
                 let m = Message::response("result");
                 match claim {
-                    Claim::Claimed { token } => m.field("outcome", "claimed").field("claim_token", token.to_string()),
+                    Claim::Claimed { token, .. } => m.field("outcome", "claimed").field("claim_token", token.to_string()),
                     Claim::InFlight => m.field("outcome", "in_flight"),
+                    Claim::Unresolved => m.field("outcome", "in_flight_unresolved"),
                     Claim::Completed(r) => m
                         .field("outcome", "completed")
                         .field("stored_status", r.status.to_string())
@@ -340,23 +349,24 @@ impl LabMsg for PayMsg {
                     Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
                 }
             }
-            PayMsg::CommitAtomic { order, amount, key: None, auth, .. } => Message::request("INSERT INTO charges (order_id, amount, authorization) VALUES (…)")
+            PayMsg::CommitAtomic { order, amount, key: None, auth, .. } => Message::request("INSERT INTO ledger (order_id, amount, authorization) VALUES (…)")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
                 .field("authorization", format!("auth_{auth}")),
             PayMsg::CommitAtomic { order, amount, key, token, auth, .. } => {
-                Message::request("BEGIN; INSERT INTO charges …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
+                Message::request("BEGIN; INSERT INTO ledger …; UPDATE idempotency_keys SET state='COMPLETED', response=…; COMMIT")
                     .field("order_id", format!("ord_{order}"))
                     .field("amount", amount.to_string())
                     .field("authorization", format!("auth_{auth}"))
                     .field("key", key.map_or_else(|| "null".into(), |k| k.to_string()))
                     .field("claim_token", token.to_string())
             }
-            PayMsg::InsertCharge { order, amount, key, auth, .. } => Message::request("INSERT INTO charges (order_id, amount, authorization, key) VALUES (…)")
+            PayMsg::InsertCharge { order, amount, key, auth, token, .. } => Message::request("INSERT INTO ledger (order_id, amount, authorization, key) VALUES (…) IF claim_token=…")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
                 .field("authorization", format!("auth_{auth}"))
-                .field("key", key.map_or_else(|| "null".into(), |k| k.to_string())),
+                .field("key", key.map_or_else(|| "null".into(), |k| k.to_string()))
+                .field("claim_token", token.to_string()),
             PayMsg::CommitRefused { .. } => Message::response("ROLLBACK").field("reason", "claim_token_outdated"),
             PayMsg::ChargeWritten { charge_id, .. } => Message::response("committed").field("charge", format!("ch_{charge_id}")),
             PayMsg::CompleteKey { key, response, token, .. } => {

@@ -41,14 +41,29 @@ fn storm(jitter: bool) -> Scenario {
         })
 }
 
+/// The card processor's first answer comes after the API's timeout; the
+/// API does not pass the key on. `rerun`: the wrong lapsed-lock rule.
+fn late_processor(rerun: bool) -> Scenario {
+    base()
+        .with(c::PASS_KEY, Bool(false))
+        .with(c::RERUN_LAPSED, Bool(rerun))
+        .with(c::DOWNSTREAM_TIMEOUT_MS, Int(1_000))
+        .with(c::TIMEOUT_MS, Int(4_000))
+        .with(c::LOCK_MS, Int(1_000))
+        .fault(Fault::Net {
+            on: MsgMatch::next(0, Some(MsgClass::Response)).from("card-processor"),
+            action: NetAction::Delay { ms: 1_500 },
+        })
+}
+
 /// Interview practice: "the payment request timed out and the client
 /// retried; how do you avoid charging twice?"
 pub fn interview() -> Interview {
     Interview {
         question: "A payment request times out and the client retries it. How do you make sure the customer is not charged twice?",
-        answer: "Give each payment an idempotency key and send it with every retry. The server stores the key with the outcome of the first request, in the same transaction as the charge, and answers any repeat with that stored outcome instead of charging again.",
+        answer: "Give each payment an idempotency key and send it with every retry. The server records the key with the first request's outcome, in the same transaction as its ledger row, and answers any repeat with that outcome. The money moves at the card processor, outside that transaction: pass the key on to it, so an unknown outcome can be asked again safely, and reconcile the ledger with the processor.",
         why: "Retries are how distributed systems survive lost messages, so a side effect must be safe to request more than once. The key lets the server tell a retry from a new payment.",
-        mistake: "Assuming that a timeout means the server did nothing. The charge may have gone through and only the answer was lost; retrying without a key charges again.",
+        mistake: "Assuming that a timeout means the server did nothing. The payment may have gone through and only the answer was lost; retrying without a key pays again.",
         answer_preset: "lost-response-with-key",
         mistake_preset: "lost-response-no-key",
     }
@@ -62,6 +77,7 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
             "change-amount",
             "A client reuses its key with another amount on its next retry.",
         ),
+        spec("new-key", "A client makes a new key for its next retry."),
         spec(
             "decline-next",
             "The card processor declines the next authorization.",
@@ -79,31 +95,31 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "happy-path",
             title: "Happy path",
-            explanation: "Nothing goes wrong: one request, one charge, one 200.",
+            explanation: "Nothing goes wrong: one request, held €42 once, one ledger row, one 200.",
             scenario: base,
         },
         Preset {
             id: "lost-response-no-key",
             title: "Response lost, no key",
-            explanation: "The charge succeeds but the answer is lost; the client retries without a key and pays twice.",
+            explanation: "The payment goes through but the answer is lost; the client retries without a key: held €42 twice, two ledger rows.",
             scenario: || base().with(c::SEND_KEY, Bool(false)).fault(lose_first_answer()),
         },
         Preset {
             id: "lost-response-with-key",
             title: "Response lost, with key",
-            explanation: "Same loss, but the retry carries the same Idempotency-Key: one charge, the stored answer is replayed.",
+            explanation: "Same loss, but the retry carries the same Idempotency-Key: the stored answer is replayed, held €42 once.",
             scenario: || base().with(c::SEND_KEY, Bool(true)).fault(lose_first_answer()),
         },
         Preset {
             id: "concurrent-retry-409",
             title: "Slow server: concurrent retry (409)",
-            explanation: "The processor takes longer than the client's timeout; the retry arrives while the first is in flight and gets 409.",
+            explanation: "The processor takes longer than the client's timeout; the retry arrives while the first is in flight and gets 409. Held €42 once.",
             scenario: || base().with(c::PROCESSOR_MS, Int(1_500)).with(c::MAX_ATTEMPTS, Int(5)),
         },
         Preset {
             id: "changed-amount-422",
             title: "Retry with a changed amount (422)",
-            explanation: "A buggy retry reuses the key with a different amount; the server refuses it with 422 and charges nothing new.",
+            explanation: "A buggy retry reuses the key for €52; the server refuses it with 422: held €42 once, nothing new.",
             scenario: || {
                 base()
                     .fault(lose_first_answer())
@@ -113,7 +129,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "declined-replayed",
             title: "Declined card, retry replays the decline",
-            explanation: "The card is declined and the answer is lost; the retry gets the stored decline back (402, replayed) instead of trying the card again.",
+            explanation: "The card is declined and the answer is lost; the retry gets the stored decline back (402, replayed) instead of trying the card again: nothing held.",
             scenario: || {
                 base()
                     .fault(Fault::lab(0, "card-processor", "decline-next"))
@@ -123,7 +139,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "key-expired",
             title: "Key expired before the retry",
-            explanation: "The server forgets keys after 0.8 s here (Stripe: 24 h) and does not pass them on to the card processor; the late retry looks new and the card is charged twice despite the key.",
+            explanation: "The server forgets keys after 0.8 s here (Stripe: 24 h) and does not pass them on to the card processor; the late retry looks new: held €42 twice despite the key.",
             scenario: || {
                 base()
                     .with(c::KEY_TTL_MS, Int(800))
@@ -134,29 +150,25 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "key-expired-processor-remembers",
             title: "Key expired, the processor remembers it",
-            explanation: "The same expired key, but the API passes it on: the card processor returns its first hold, so the customer pays once, while the ledger now records that hold twice. Out of step: reconcile, don't refund.",
+            explanation: "The same expired key, but the API passes it on: the card processor returns its first hold, so the customer is held €42 once, while the ledger records that hold twice. Out of step: reconcile, don't refund.",
             scenario: || base().with(c::KEY_TTL_MS, Int(800)).fault(lose_first_answer()),
         },
         Preset {
             id: "processor-timeout",
             title: "Processor answer late: 504, outcome unknown",
-            explanation: "The card processor's answer comes after the API's 1 s timeout. With no key to ask again safely, the API answers 504 and the retry pays again: two holds, one left out of the ledger. Switch on passing the key to see a safe retry.",
-            scenario: || {
-                base()
-                    .with(c::PASS_KEY, Bool(false))
-                    .with(c::DOWNSTREAM_TIMEOUT_MS, Int(1_000))
-                    .with(c::TIMEOUT_MS, Int(4_000))
-                    .with(c::LOCK_MS, Int(1_000))
-                    .fault(Fault::Net {
-                        on: MsgMatch::next(0, Some(MsgClass::Response)).from("card-processor"),
-                        action: NetAction::Delay { ms: 1_500 },
-                    })
-            },
+            explanation: "The card processor answers after the API's 1 s timeout: 504, outcome unknown. With no key passed on, the API cannot ask, so retries get 409: held €42 once, no ledger row, left to reconciliation. Pass the key on for a safe retry.",
+            scenario: || late_processor(false),
+        },
+        Preset {
+            id: "lapsed-lock-rerun",
+            title: "Wrong: lapsed lock re-run blindly",
+            explanation: "The same late answer, but the API takes the lapsed lock to mean \"not charged\" and runs the payment again: the customer is held €42 twice, one hold missing from the ledger.",
+            scenario: || late_processor(true),
         },
         Preset {
             id: "non-atomic-crash",
             title: "Non-atomic store, crash between writes",
-            explanation: "The charge and the key's completion are two writes; the API crashes between them, the key stays unfinished, and a retry charges the card again (the key is not passed to the processor here).",
+            explanation: "The ledger row and the key's completion are two writes; the API crashes between them. The key stays IN_FLIGHT beside its row and retries get 409: held €42 once, recorded, never told.",
             scenario: || {
                 base()
                     .with(c::ATOMIC, Bool(false))
@@ -173,13 +185,13 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "retry-storm",
             title: "Retry storm, no jitter",
-            explanation: "Twelve clients hit a recovering API and retry in lockstep: wave after wave of 503s, and the last one pays only after 17 s.",
+            explanation: "Twelve clients hit a recovering API and retry in lockstep: wave after wave of 503s, and the last one pays only after 17 s. Each is held €42 once.",
             scenario: || storm(false),
         },
         Preset {
             id: "retry-storm-jitter",
             title: "Retry storm, jittered backoff",
-            explanation: "The same storm with full jitter: retries spread out, half as many 503s, and everyone has paid after about 7 s.",
+            explanation: "The same storm with full jitter: retries spread out, half as many 503s, and everyone has paid after about 7 s, each held €42 once.",
             scenario: || storm(true),
         },
     ];

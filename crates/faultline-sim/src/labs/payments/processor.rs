@@ -247,7 +247,12 @@ impl Actor for Processor {
                     event("declined", "declined_more_waiting"),
                 );
                 ctx.send(w.to, PayMsg::Declined { req: w.req });
-                ctx.say("The card processor declines the card: insufficient funds. Nothing is held (a repeat with the same key gets the same decline).");
+                let same = if w.key.is_some() {
+                    " (a repeat with the same key gets the same decline)"
+                } else {
+                    ""
+                };
+                say!(ctx, "The card processor declines the card: insufficient funds. Nothing is held{same}.");
             }
             Outcome::KeyReused => {
                 ctx.fire(
