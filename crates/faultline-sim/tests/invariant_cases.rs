@@ -17,10 +17,6 @@ const NO_BREAKING_CASE_YET: &[(&str, &str)] = &[
     ("oauth", "code-once"),
     ("oauth", "scope-within-consent"),
     ("oauth", "one-active-refresh-token"),
-    ("sagas", "saga-shape"),
-    ("sagas", "compensation-needs-its-step"),
-    ("sagas", "stock-conserved"),
-    ("sagas", "2pc-all-or-nothing"),
 ];
 
 fn cases(lab: &str) -> Vec<InvariantCase> {

@@ -7,6 +7,8 @@ use crate::scenario::Config;
 pub const COORDINATION: &str = "coordination";
 pub const OUTBOX: &str = "outbox";
 pub const IDEMPOTENT: &str = "idempotent_consumer";
+pub const CARD_KEY: &str = "card_key";
+pub const HEURISTIC: &str = "heuristic";
 pub const ORDERS: &str = "orders";
 pub const STOCK: &str = "stock";
 pub const AFTER_PIVOT: &str = "after_pivot";
@@ -48,7 +50,7 @@ const fn count(default: i64, min: i64, max: i64) -> FieldKind {
     }
 }
 
-static FIELDS: [ConfigField; 6] = [
+static FIELDS: [ConfigField; 8] = [
     field(
         COORDINATION,
         "Coordination",
@@ -74,6 +76,12 @@ static FIELDS: [ConfigField; 6] = [
         "Services remember the messages they processed and drop repeats.",
         FieldKind::Toggle { default: true },
     ),
+    field(
+        CARD_KEY,
+        "Key to the card network",
+        "Payment sends an idempotency key with each capture, so a retry cannot charge twice.",
+        FieldKind::Toggle { default: true },
+    ),
     field(ORDERS, "Concurrent orders", "Orders placed at about the same time.", count(1, 1, 3)),
     field(STOCK, "Items in stock", "Units of the one item every order buys.", count(2, 0, 3)),
     field(
@@ -84,6 +92,12 @@ static FIELDS: [ConfigField; 6] = [
             default: "retry",
             options: &[("retry", "Retry until it succeeds"), ("compensate", "Compensate (wrong)")],
         },
+    ),
+    field(
+        HEURISTIC,
+        "Heuristic decisions",
+        "2PC: a participant left PREPARED for 3 s decides alone (an operator frees its lock).",
+        FieldKind::Toggle { default: false },
     ),
 ];
 
@@ -98,6 +112,8 @@ pub struct Settings {
     pub mode: Mode,
     pub outbox: bool,
     pub idempotent: bool,
+    pub card_key: bool,
+    pub heuristic: bool,
     pub orders: u8,
     pub stock: i64,
     pub retry_after_pivot: bool,
@@ -113,6 +129,8 @@ impl Settings {
             },
             outbox: info.flag(c, OUTBOX),
             idempotent: info.flag(c, IDEMPOTENT),
+            card_key: info.flag(c, CARD_KEY),
+            heuristic: info.flag(c, HEURISTIC),
             orders: info.number(c, ORDERS) as u8,
             stock: info.number(c, STOCK),
             retry_after_pivot: info.choice(c, AFTER_PIVOT) == "retry",
