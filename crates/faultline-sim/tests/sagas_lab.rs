@@ -611,13 +611,51 @@ fn long_orchestrator_and_broker_outages_still_complete() {
         clean(&r);
         assert_eq!(log(&r, "o1").last().unwrap(), "COMPLETED", "{} down {ms} ms", ACTORS[who]);
     }
-    // On recovery the orchestrator re-sends the step in progress; the
-    // consumer that already ran it drops the copy.
+    // On recovery the orchestrator re-sends the step in progress (T3, m3,
+    // which the broker had confirmed before the crash); the consumer that
+    // already ran it drops the copy.
     let mut s = preset("sagas", "happy-path").unwrap();
-    s.faults = outage(0, 450, 5_500, false);
+    s.faults = outage(0, 460, 1_500, false);
     let r = simulate(&s).unwrap();
+    clean(&r);
     assert!(r.text.contains("re-sends each unfinished order's current command"));
-    assert!(r.text.contains("already processed"));
+    let sent = |label: &str| {
+        r.flights
+            .iter()
+            .filter(|f| f.label() == label)
+            .map(|f| f.sent_at)
+            .collect::<Vec<u64>>()
+    };
+    let confirmed = r.flights.iter().find(|f| f.label() == "stored m3").unwrap();
+    assert!(confirmed.arrives_at < 460, "confirmed before the crash");
+    assert!(sent("publish m3: o1 T3 capture payment").iter().any(|t| *t >= 1_960), "re-sent");
+    assert!(r.text.contains("Payment service has already processed m3"));
+}
+
+/// A step with no reply for 3 s: the orchestrator publishes its command
+/// again (the broker is redelivering it too), and says what a consumer does
+/// with the copy under the setting.
+#[test]
+fn a_step_without_a_reply_is_re_sent_after_its_timeout() {
+    for (idem, said) in [
+        (true, "a consumer that already ran it drops the copy"),
+        (false, "with no processed-message table, a consumer may run it twice"),
+    ] {
+        let mut s = preset("sagas", "happy-path")
+            .unwrap()
+            .with("idempotent_consumer", ConfigValue::Bool(idem));
+        s.faults = outage(4, 450, 5_000, false);
+        let r = simulate(&s).unwrap();
+        assert!(r.text.contains("No reply to o1's current step in time"), "idempotent {idem}");
+        assert!(r.text.contains(said), "idempotent {idem}");
+        let again = r
+            .flights
+            .iter()
+            .filter(|f| f.label() == "publish m3: o1 T3 capture payment")
+            .count();
+        assert!(again >= 2, "published {again} times");
+        assert_eq!(log(&r, "o1").last().unwrap(), "COMPLETED");
+    }
 }
 
 proptest! {
