@@ -282,7 +282,7 @@ fn dual_write_loses_the_event_at_the_crash() {
     let v = r
         .violations
         .iter()
-        .find(|v| v.invariant == "event-iff-commit")
+        .find(|v| v.invariant == "commit-has-event")
         .expect("event lost");
     assert_eq!(
         r.steps[v.step as usize].kind,
@@ -704,7 +704,7 @@ fn some_plan_breaks(outbox: bool, idem: bool, invariant: &str) -> (u64, &'static
 
 #[test]
 fn dual_write_loses_an_event_for_some_plan() {
-    println!("{:?}", some_plan_breaks(false, true, "event-iff-commit"));
+    println!("{:?}", some_plan_breaks(false, true, "commit-has-event"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ pub const SHAPE: &str = "saga-shape";
 pub const NO_COMP_AFTER_PIVOT: &str = "no-compensation-after-pivot";
 pub const COMP_NEEDS_STEP: &str = "compensation-needs-its-step";
 pub const ENDS: &str = "saga-ends";
-pub const EVENT_IFF_COMMIT: &str = "event-iff-commit";
+pub const COMMIT_HAS_EVENT: &str = "commit-has-event";
 pub const EFFECT_ONCE: &str = "effect-once";
 pub const STOCK: &str = "stock-conserved";
 pub const MONEY: &str = "money-conserved";
@@ -47,7 +47,7 @@ static LIST: [InvariantInfo; 10] = [
     inv(NO_COMP_AFTER_PIVOT, "Once the pivot (T3, the payment) commits, nothing is compensated.", saga_only),
     inv(COMP_NEEDS_STEP, "Ci runs only if Ti committed, and takes effect once.", saga_only),
     inv(ENDS, "Every saga ends COMPLETED or COMPENSATED (2PC: committed or aborted everywhere) once faults stop.", always),
-    inv(EVENT_IFF_COMMIT, "A committed change always has its event (outbox or broker).", saga_only),
+    inv(COMMIT_HAS_EVENT, "A committed change always has its event (outbox or broker).", saga_only),
     inv(EFFECT_ONCE, "Each message takes effect at most once at its consumer.", saga_only),
     inv(STOCK, "Stock is conserved: available + reserved + shipped = initial, and no unit stays RESERVED for a saga that ended.", always),
     inv(MONEY, "Money is conserved: each order's net capture is its price or 0.", always),
@@ -163,7 +163,7 @@ pub fn check(
                 || s.outbox.rows.iter().any(|r| r.env.id == e.event);
             if !exists || end && !stored {
                 out.add(
-                    EVENT_IFF_COMMIT,
+                    COMMIT_HAS_EVENT,
                     e.saga,
                     "lost the event of a committed change: no one will ever hear of it.",
                 );
@@ -420,7 +420,7 @@ mod tests {
         let (cfg, mut a) = world("orchestrated");
         did(&mut a, ORDER, 1, false, 1);
         svc(&mut a, ORDER).outbox.ever_sent.clear();
-        assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
+        assert_eq!(broken(&cfg, &a, false), [COMMIT_HAS_EVENT]);
         let (cfg, mut a) = world("orchestrated");
         did(&mut a, ORDER, 1, false, 1);
         svc(&mut a, ORDER).effects[0].dup = true;
