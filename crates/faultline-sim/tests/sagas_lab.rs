@@ -118,14 +118,21 @@ fn payment_timeout_retries_with_the_same_key_and_charges_once() {
     let at = r
         .steps
         .iter()
-        .position(|s| r.transitions(s).iter().any(|f| f.transition.event == "time_out"))
+        .position(|s| {
+            r.transitions(s)
+                .iter()
+                .any(|f| f.transition.event == "time_out")
+        })
         .unwrap();
     assert_eq!(
         row_at(&r, Some(at as u32), "Payments", "o1")[1..],
         ["UNKNOWN", "unknown"]
     );
     let said: Vec<&str> = r.narration(&r.steps[at]).iter().collect();
-    assert!(said.iter().any(|l| l.contains("did not finish")), "{said:?}");
+    assert!(
+        said.iter().any(|l| l.contains("did not finish")),
+        "{said:?}"
+    );
     // Consumers still drop repeats, but the first try never committed: only
     // a key to the card network stops the second charge.
     let r = run("payment-timeout-no-key");
@@ -179,7 +186,9 @@ fn lost_sale_order_2_is_refused_while_order_1_holds_the_item() {
         "RESERVED"
     );
     assert_eq!(row(&r, "Orders", "o2")[1], "CANCELLED");
-    assert!(r.text.contains("the last one is RESERVED for another order"));
+    assert!(r
+        .text
+        .contains("the last one is RESERVED for another order"));
     assert_eq!(row(&r, "Orders", "o1")[1], "PAYMENT_FAILED");
     assert_eq!(
         row(&r, "Stock", "item")[1],
@@ -480,10 +489,14 @@ fn two_pc_heuristic_abort_breaks_atomicity() {
     assert!(r.text.contains("half committed"));
     // Without heuristic decisions nobody decides alone: inventory waits.
     let mut s = preset("sagas", "2pc-heuristic").unwrap();
-    s.config.insert("heuristic".into(), ConfigValue::Bool(false));
+    s.config
+        .insert("heuristic".into(), ConfigValue::Bool(false));
     let r = simulate(&s).unwrap();
     clean(&r);
-    assert_eq!(row(&r, "2PC participants", "inventory · o1")[1], "COMMITTED");
+    assert_eq!(
+        row(&r, "2PC participants", "inventory · o1")[1],
+        "COMMITTED"
+    );
     assert!(r.text.contains("gave up its right to abort alone"));
 }
 
@@ -604,12 +617,22 @@ fn outage(who: usize, at: u64, ms: u64, partition: bool) -> Vec<Fault> {
 /// dead-lettered after 10 deliveries, the relay gave up after 20 tries.
 #[test]
 fn long_orchestrator_and_broker_outages_still_complete() {
-    for (who, at, ms) in [(0, 450, 5_500), (1, 300, 12_000), (0, 450, 60_000), (1, 300, 60_000)] {
+    for (who, at, ms) in [
+        (0, 450, 5_500),
+        (1, 300, 12_000),
+        (0, 450, 60_000),
+        (1, 300, 60_000),
+    ] {
         let mut s = preset("sagas", "happy-path").unwrap();
         s.faults = outage(who, at, ms, false);
         let r = simulate(&s).unwrap();
         clean(&r);
-        assert_eq!(log(&r, "o1").last().unwrap(), "COMPLETED", "{} down {ms} ms", ACTORS[who]);
+        assert_eq!(
+            log(&r, "o1").last().unwrap(),
+            "COMPLETED",
+            "{} down {ms} ms",
+            ACTORS[who]
+        );
     }
     // On recovery the orchestrator re-sends the step in progress (T3, m3,
     // which the broker had confirmed before the crash); the consumer that
@@ -618,7 +641,9 @@ fn long_orchestrator_and_broker_outages_still_complete() {
     s.faults = outage(0, 460, 1_500, false);
     let r = simulate(&s).unwrap();
     clean(&r);
-    assert!(r.text.contains("re-sends each unfinished order's current command"));
+    assert!(r
+        .text
+        .contains("re-sends each unfinished order's current command"));
     let sent = |label: &str| {
         r.flights
             .iter()
@@ -628,7 +653,12 @@ fn long_orchestrator_and_broker_outages_still_complete() {
     };
     let confirmed = r.flights.iter().find(|f| f.label() == "stored m3").unwrap();
     assert!(confirmed.arrives_at < 460, "confirmed before the crash");
-    assert!(sent("publish m3: o1 T3 capture payment").iter().any(|t| *t >= 1_960), "re-sent");
+    assert!(
+        sent("publish m3: o1 T3 capture payment")
+            .iter()
+            .any(|t| *t >= 1_960),
+        "re-sent"
+    );
     assert!(r.text.contains("Payment service has already processed m3"));
 }
 
@@ -639,14 +669,20 @@ fn long_orchestrator_and_broker_outages_still_complete() {
 fn a_step_without_a_reply_is_re_sent_after_its_timeout() {
     for (idem, said) in [
         (true, "a consumer that already ran it drops the copy"),
-        (false, "with no processed-message table, a consumer may run it twice"),
+        (
+            false,
+            "with no processed-message table, a consumer may run it twice",
+        ),
     ] {
         let mut s = preset("sagas", "happy-path")
             .unwrap()
             .with("idempotent_consumer", ConfigValue::Bool(idem));
         s.faults = outage(4, 450, 5_000, false);
         let r = simulate(&s).unwrap();
-        assert!(r.text.contains("No reply to o1's current step in time"), "idempotent {idem}");
+        assert!(
+            r.text.contains("No reply to o1's current step in time"),
+            "idempotent {idem}"
+        );
         assert!(r.text.contains(said), "idempotent {idem}");
         let again = r
             .flights

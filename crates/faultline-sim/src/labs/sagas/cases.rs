@@ -90,12 +90,14 @@ pub fn invariant_cases() -> Vec<InvariantCase> {
         C::breaks(FOLLOWS, "compensate after the pivot", || {
             p("compensate-after-pivot")
         }),
-        C::breaks(FOLLOWS, "T3 redelivered after C2, no dedupe", late_redelivery),
+        C::breaks(
+            FOLLOWS,
+            "T3 redelivered after C2, no dedupe",
+            late_redelivery,
+        ),
         C::holds(FOLLOWS, "retry after the pivot", || p("retry-after-pivot")),
         C::holds(FOLLOWS, "payment declined", || p("payment-declined")),
-        C::breaks(ALL_OR_NOTHING, "2PC heuristic abort", || {
-            p("2pc-heuristic")
-        }),
+        C::breaks(ALL_OR_NOTHING, "2PC heuristic abort", || p("2pc-heuristic")),
         C::holds(ALL_OR_NOTHING, "2PC coordinator crash", || {
             p("2pc-coordinator-crash")
         }),

@@ -122,14 +122,20 @@ pub fn check(
     }
     // A saga's end, as its orchestrator's log or (choreography) the last
     // event the order service heard says.
-    let ended = |k: u8| match cfg.mode {
-        Mode::Orchestrated => orch.and_then(|o| o.sagas.get(&k)).map(|e| e.m.current),
-        _ => order.recs.get(&k).map(|r| r.note),
-    }
-    .is_some_and(|s| matches!(s, "COMPLETED" | "COMPENSATED"));
+    let ended = |k: u8| {
+        match cfg.mode {
+            Mode::Orchestrated => orch.and_then(|o| o.sagas.get(&k)).map(|e| e.m.current),
+            _ => order.recs.get(&k).map(|r| r.note),
+        }
+        .is_some_and(|s| matches!(s, "COMPLETED" | "COMPENSATED"))
+    };
     for (k, r) in inv.recs.iter() {
         if cfg.mode != Mode::TwoPhase && r.qty > qty(ship, *k) && ended(*k) {
-            out.add(STOCK, *k, "ended with a unit still RESERVED: leaked, never sold.");
+            out.add(
+                STOCK,
+                *k,
+                "ended with a unit still RESERVED: leaked, never sold.",
+            );
         }
     }
     for (k, r) in pay.recs.iter() {
@@ -145,7 +151,11 @@ pub fn check(
         let state = order.recs.get(&k).map_or("", |r| r.m.current);
         let paid = qty(pay, k) > 0;
         if paid && matches!(state, "CANCELLED" | "PAYMENT_FAILED" | "ABORTED") {
-            out.add(FOLLOWS, k, "is cancelled but its capture stays: the customer paid for nothing.");
+            out.add(
+                FOLLOWS,
+                k,
+                "is cancelled but its capture stays: the customer paid for nothing.",
+            );
         }
         if !paid && qty(ship, k) > 0 {
             out.add(FOLLOWS, k, "ships goods that were never paid for.");
@@ -178,7 +188,11 @@ pub fn check(
         }
     }
     for k in (1..=cfg.orders).filter(|k| end && !ended(*k)) {
-        out.add(ENDS, k, "never finished: its saga is neither COMPLETED nor COMPENSATED.");
+        out.add(
+            ENDS,
+            k,
+            "never finished: its saga is neither COMPLETED nor COMPENSATED.",
+        );
     }
     out.list
 }

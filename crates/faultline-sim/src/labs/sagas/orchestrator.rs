@@ -39,7 +39,11 @@ pub static SAGA_M: StateMachine = StateMachine {
         T::new("T2 reserve stock", "failed", "C1 reject order"),
         T::new("T3 capture payment", "failed", "C2 release stock"),
         // Only the wrong "compensate after the pivot" setting takes this.
-        T::new("T5 schedule shipping", "undo paid (wrong)", "C2 release stock"),
+        T::new(
+            "T5 schedule shipping",
+            "undo paid (wrong)",
+            "C2 release stock",
+        ),
         T::new("C2 release stock", "undone", "C1 reject order"),
         T::new("C1 reject order", "undone", "COMPENSATED"),
     ],
@@ -197,7 +201,12 @@ impl Orchestrator {
     /// reason to keep running: a saga nothing can move stays stuck.
     fn step_due(&self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
         let ms = backoff(STEP_MS, self.sagas[&saga].resends);
-        ctx.set_timer(ms, 20 + u32::from(saga), TimerKind::Periodic, "step reply due");
+        ctx.set_timer(
+            ms,
+            20 + u32::from(saga),
+            TimerKind::Periodic,
+            "step reply due",
+        );
     }
 
     /// Publish the current command of `saga` again, if it has not ended.
@@ -323,7 +332,10 @@ impl Orchestrator {
                 } else {
                     "re-sends it; with no processed-message table, a consumer may run it twice."
                 };
-                say!(ctx, "No reply to o{saga}'s current step in time: the orchestrator {what}");
+                say!(
+                    ctx,
+                    "No reply to o{saga}'s current step in time: the orchestrator {what}"
+                );
                 self.resend_command(saga, ctx);
             }
             _ => {}

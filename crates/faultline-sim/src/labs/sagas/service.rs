@@ -271,7 +271,9 @@ impl Service {
         };
         match done {
             Some((s, kind)) => self.commit(env.saga, s, kind, why, env.id, Some(q), ctx),
-            None => ctx.say("The step did not finish: no event, no ack. The broker will redeliver the message."),
+            None => ctx.say(
+                "The step did not finish: no event, no ack. The broker will redeliver the message.",
+            ),
         }
     }
 
@@ -479,7 +481,12 @@ impl Service {
         self.rec(saga).since = ctx.now();
         self.fire(saga, if yes { "prepare" } else { "vote_no" }, ctx);
         if yes && self.cfg.heuristic {
-            ctx.set_timer(HEURISTIC_MS, HEURISTIC + u32::from(saga), TimerKind::Timeout, "heuristic decision");
+            ctx.set_timer(
+                HEURISTIC_MS,
+                HEURISTIC + u32::from(saga),
+                TimerKind::Timeout,
+                "heuristic decision",
+            );
         }
         ctx.say(if yes {
             "PREPARED: the participant votes YES and holds its lock. It gave up its right to abort alone: only the coordinator knows the outcome."
