@@ -395,7 +395,6 @@ impl Actor for Orchestrator {
             "Restarted: it reads its log and re-sends each unfinished order's current command."
         });
         ctx.data_changed();
-        self.outbox.retry(ctx);
         let keys: Vec<u8> = self.sagas.iter().map(|(k, _)| *k).collect();
         for k in keys {
             match self.sagas[&k].m.current {
@@ -408,6 +407,8 @@ impl Actor for Orchestrator {
                 _ => {}
             }
         }
+        // After the re-sends: one pass publishes each unconfirmed row once.
+        self.outbox.retry(ctx);
         self.start_timers(ctx);
     }
     fn instances(&self) -> Option<Instances> {
