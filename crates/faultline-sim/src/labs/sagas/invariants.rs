@@ -283,14 +283,14 @@ mod tests {
     use super::super::service::Rec;
     use super::super::{SagasLab, INVENTORY, ORDER, PAYMENT, SHIPPING};
     use super::*;
+    use crate::actor::Actor;
     use crate::lab::Lab;
     use crate::machine::MachineState;
     use crate::scenario::ConfigValue;
 
     /// A fresh world in `mode`, and its settings.
     fn world(mode: &str) -> (Settings, Vec<SagaActor>) {
-        let c = Config::new();
-        let mut c = c;
+        let mut c = Config::new();
         c.insert(COORDINATION.into(), ConfigValue::Choice(mode.into()));
         let cfg = SagasLab::settings(&SagasLab::info(), &c);
         (cfg, SagasLab::build(&cfg))
@@ -348,8 +348,6 @@ mod tests {
             .map(|v| v.0)
             .collect()
     }
-
-    use crate::actor::Actor;
 
     #[test]
     fn a_fresh_world_breaks_nothing_until_the_end() {
