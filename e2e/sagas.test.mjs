@@ -235,9 +235,9 @@ describe('Sagas lab', () => {
       assert.ok(!(await tableRows(page, 'Broker queue')).some((r) => r[2] === 'o1 T2 done'), 'the broker never had it');
       assert.equal((await row(page, 'Stock reservations', 'o1'))[1], 'RESERVED');
       assert.equal((await row(page, 'Orders', 'o1'))[1], 'PENDING');
-      assert.ok((await broken(page)).includes('commit-has-event'), 'a committed change without its event');
+      assert.ok((await broken(page)).includes('event-iff-commit'), 'a committed change without its event');
       assert.match(
-        await page.locator('li[data-invariant="commit-has-event"]').textContent(),
+        await page.locator('li[data-invariant="event-iff-commit"]').textContent(),
         /o1/,
         'the panel names the order',
       );

@@ -291,7 +291,7 @@ fn dual_write_loses_the_event_at_the_crash() {
     let v = r
         .violations
         .iter()
-        .find(|v| v.invariant == "commit-has-event")
+        .find(|v| v.invariant == "event-iff-commit")
         .expect("event lost");
     assert_eq!(
         r.steps[v.step as usize].kind,
@@ -307,6 +307,69 @@ fn dual_write_loses_the_event_at_the_crash() {
         row(&r, "Unsent events (dual write, in memory)", "m3001")[3],
         "LOST in the crash"
     );
+}
+
+#[test]
+fn publish_before_commit_announces_a_change_that_a_crash_rolls_back() {
+    let r = run("crash-after-publish-dual-write");
+    let v = r
+        .violations
+        .iter()
+        .find(|v| v.invariant == "event-iff-commit")
+        .expect("an event without its change");
+    assert!(v.message.contains("never committed"), "{}", v.message);
+    let crash = r
+        .steps
+        .iter()
+        .position(|s| {
+            s.kind == StepKind::Crash
+                || r.narration(s)
+                    .iter()
+                    .any(|l| l.starts_with("Inventory service crashes"))
+        })
+        .unwrap();
+    assert!(r
+        .narration(&r.steps[crash])
+        .iter()
+        .any(|l| l.starts_with("Publish first")));
+    assert!(r
+        .flights
+        .iter()
+        .any(|f| f.label() == "publish m3001: o1 T2 done"
+            && f.fate == faultline_sim::trace::Fate::Delivered));
+    // Payment captures while inventory holds no reservation for o1.
+    let captured = r
+        .steps
+        .iter()
+        .position(|s| {
+            r.transitions(s)
+                .iter()
+                .any(|f| f.transition.event == "capture")
+        })
+        .unwrap() as u32;
+    assert_eq!(
+        row_at(&r, Some(captured), "Stock reservations", "o1")[1],
+        "none"
+    );
+    assert_eq!(
+        row_at(&r, Some(captured), "Payments", "o1")[1..],
+        ["CAPTURED", "€42.00"]
+    );
+    assert!(broken(&r).contains(&"saga-shape"), "T3 committed before T2");
+    let p = lab("sagas").unwrap();
+    let text = p
+        .preset("crash-after-publish-dual-write")
+        .unwrap()
+        .explanation;
+    assert!(text.contains("rolled back") && text.contains("payment captures"));
+    // The same crash, commit first: the event is lost instead.
+    let mut s = preset("sagas", "crash-after-publish-dual-write").unwrap();
+    s.config.insert(
+        "dual_write".into(),
+        ConfigValue::Choice("commit-first".into()),
+    );
+    let r = simulate(&s).unwrap();
+    assert!(!r.text.contains("Publish first"));
 }
 
 #[test]
@@ -740,7 +803,7 @@ fn some_plan_breaks(outbox: bool, idem: bool, invariant: &str) -> (u64, &'static
 
 #[test]
 fn dual_write_loses_an_event_for_some_plan() {
-    println!("{:?}", some_plan_breaks(false, true, "commit-has-event"));
+    println!("{:?}", some_plan_breaks(false, true, "event-iff-commit"));
 }
 
 #[test]

@@ -65,10 +65,13 @@ pub fn invariant_cases() -> Vec<InvariantCase> {
         }),
         C::holds(ENDS, "orchestrator crash", || p("orchestrator-crash")),
         C::holds(ENDS, "broker down", || p("broker-down")),
-        C::breaks(COMMIT_HAS_EVENT, "dual write, crash after commit", || {
+        C::breaks(EVENT_IFF_COMMIT, "dual write, crash after commit", || {
             p("crash-after-commit-dual-write")
         }),
-        C::holds(COMMIT_HAS_EVENT, "outbox, crash after commit", || {
+        C::breaks(EVENT_IFF_COMMIT, "dual write, crash after publish", || {
+            p("crash-after-publish-dual-write")
+        }),
+        C::holds(EVENT_IFF_COMMIT, "outbox, crash after commit", || {
             p("crash-after-commit-outbox")
         }),
         C::breaks(EFFECT_ONCE, "duplicate, consumers not idempotent", || {

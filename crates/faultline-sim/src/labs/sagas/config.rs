@@ -8,6 +8,7 @@ pub const COORDINATION: &str = "coordination";
 pub const OUTBOX: &str = "outbox";
 pub const IDEMPOTENT: &str = "idempotent_consumer";
 pub const CARD_KEY: &str = "card_key";
+pub const DUAL_WRITE: &str = "dual_write";
 pub const HEURISTIC: &str = "heuristic";
 pub const ORDERS: &str = "orders";
 pub const STOCK: &str = "stock";
@@ -50,7 +51,7 @@ const fn count(default: i64, min: i64, max: i64) -> FieldKind {
     }
 }
 
-static FIELDS: [ConfigField; 8] = [
+static FIELDS: [ConfigField; 9] = [
     field(
         COORDINATION,
         "Coordination",
@@ -67,8 +68,17 @@ static FIELDS: [ConfigField; 8] = [
     field(
         OUTBOX,
         "Transactional outbox",
-        "On: the event is written in the change's transaction. Off: commit, then publish (dual write).",
+        "On: the event is written in the change's transaction. Off: a dual write.",
         FieldKind::Toggle { default: true },
+    ),
+    field(
+        DUAL_WRITE,
+        "Dual write order",
+        "Without an outbox, which comes first.",
+        FieldKind::Choice {
+            default: "commit-first",
+            options: &[("commit-first", "Commit, then publish"), ("publish-first", "Publish, then commit")],
+        },
     ),
     field(
         IDEMPOTENT,
@@ -111,6 +121,8 @@ pub fn fields() -> Vec<ConfigField> {
 pub struct Settings {
     pub mode: Mode,
     pub outbox: bool,
+    /// Dual write that publishes before it commits.
+    pub publish_first: bool,
     pub idempotent: bool,
     pub card_key: bool,
     pub heuristic: bool,
@@ -128,6 +140,7 @@ impl Settings {
                 _ => Mode::Orchestrated,
             },
             outbox: info.flag(c, OUTBOX),
+            publish_first: !info.flag(c, OUTBOX) && info.choice(c, DUAL_WRITE) == "publish-first",
             idempotent: info.flag(c, IDEMPOTENT),
             card_key: info.flag(c, CARD_KEY),
             heuristic: info.flag(c, HEURISTIC),

@@ -12,7 +12,7 @@ pub const SHAPE: &str = "saga-shape";
 pub const NO_COMP_AFTER_PIVOT: &str = "no-compensation-after-pivot";
 pub const COMP_NEEDS_STEP: &str = "compensation-needs-its-step";
 pub const ENDS: &str = "saga-ends";
-pub const COMMIT_HAS_EVENT: &str = "commit-has-event";
+pub const EVENT_IFF_COMMIT: &str = "event-iff-commit";
 pub const EFFECT_ONCE: &str = "effect-once";
 pub const STOCK: &str = "stock-conserved";
 pub const MONEY: &str = "money-conserved";
@@ -47,7 +47,7 @@ static LIST: [InvariantInfo; 10] = [
     inv(NO_COMP_AFTER_PIVOT, "Once the pivot (T3, the payment) commits, nothing is compensated.", saga_only),
     inv(COMP_NEEDS_STEP, "Ci runs only if Ti committed, and takes effect once.", saga_only),
     inv(ENDS, "Every saga ends COMPLETED or COMPENSATED (2PC: committed or aborted everywhere) once faults stop.", always),
-    inv(COMMIT_HAS_EVENT, "A committed change always has its event (outbox or broker).", saga_only),
+    inv(EVENT_IFF_COMMIT, "An event is published iff its change committed.", saga_only),
     inv(EFFECT_ONCE, "Each message takes effect at most once at its consumer.", saga_only),
     inv(STOCK, "Stock is conserved: available + reserved + shipped = initial, and no unit stays RESERVED for a saga that ended.", always),
     inv(MONEY, "Money is conserved: each order's net capture is its price or 0.", always),
@@ -173,7 +173,7 @@ pub fn check(
                 || s.outbox.rows.iter().any(|r| r.env.id == e.event);
             if !exists || end && !stored {
                 out.add(
-                    COMMIT_HAS_EVENT,
+                    EVENT_IFF_COMMIT,
                     e.saga,
                     "lost the event of a committed change: no one will ever hear of it.",
                 );
@@ -185,6 +185,21 @@ pub fn check(
                     "had one message take effect twice at its consumer.",
                 );
             }
+        }
+    }
+    // The other way: every event a service published is of a committed
+    // change (or one about to commit).
+    for e in broker.iter().flat_map(|b| &b.queue) {
+        let Some(s) = svcs.iter().find(|s| u32::from(s.id) == e.env.id / 1000) else {
+            continue;
+        };
+        let id = e.env.id;
+        if !s.effects.iter().any(|x| x.event == id) && !s.pending.iter().any(|p| p.event == id) {
+            out.add(
+                EVENT_IFF_COMMIT,
+                e.env.saga,
+                "announced a change that never committed.",
+            );
         }
     }
     for k in (1..=cfg.orders).filter(|k| end && !ended(*k)) {
@@ -432,11 +447,49 @@ mod tests {
         let (cfg, mut a) = world("orchestrated");
         did(&mut a, ORDER, 1, false, 1);
         svc(&mut a, ORDER).outbox.ever_sent.clear();
-        assert_eq!(broken(&cfg, &a, false), [COMMIT_HAS_EVENT]);
+        assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
         let (cfg, mut a) = world("orchestrated");
         did(&mut a, ORDER, 1, false, 1);
         svc(&mut a, ORDER).effects[0].dup = true;
         assert_eq!(broken(&cfg, &a, false), [EFFECT_ONCE]);
+    }
+
+    #[test]
+    fn an_event_of_a_change_that_never_committed_breaks_event_iff_commit() {
+        use super::super::broker::{Entry, QUEUE_M};
+        use super::super::msg::{Env, Kind};
+        let (cfg, mut a) = world("orchestrated");
+        let env = Env {
+            id: 3001,
+            saga: 1,
+            step: 2,
+            kind: Kind::Did,
+            to: 0,
+            why: 0,
+        };
+        let SagaActor::Broker(b) = &mut a[1] else {
+            unreachable!("actor 1 is the broker")
+        };
+        b.queue.push(Entry {
+            env,
+            m: MachineState::new(&QUEUE_M),
+            deliveries: 0,
+        });
+        assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
+        let s = svc(&mut a, INVENTORY);
+        s.effects.push(Effect {
+            saga: 1,
+            step: 2,
+            undo: false,
+            ok: true,
+            msg: 2,
+            event: 3001,
+            at: 1,
+            dup: false,
+        });
+        s.outbox.ever_sent.push(3001);
+        let shape: Vec<_> = broken(&cfg, &a, false);
+        assert!(!shape.contains(&EVENT_IFF_COMMIT), "{shape:?}");
     }
 
     #[test]

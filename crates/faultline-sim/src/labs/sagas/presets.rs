@@ -48,6 +48,8 @@ enum Act {
         victim: &'static str,
         ms: u64,
     },
+    /// Crash the actor as its next publish leaves; restart it `.1` ms after `t`.
+    CrashOnPublish(&'static str, u64),
     /// Duplicate the broker's next delivery (to that actor, if named).
     Duplicate(Option<&'static str>),
     /// Cut the coordinator off from inventory for 2 s.
@@ -80,6 +82,15 @@ impl Act {
                     on: MsgMatch::next(t, Some(MsgClass::Response))
                         .from(from)
                         .to(to),
+                    actor: victim.into(),
+                },
+                restart(victim, ms),
+            ],
+            Act::CrashOnPublish(victim, ms) => vec![
+                Fault::CrashOnSend {
+                    on: MsgMatch::next(t, Some(MsgClass::Request))
+                        .from(victim)
+                        .to("broker"),
                     actor: victim.into(),
                 },
                 restart(victim, ms),
@@ -270,7 +281,7 @@ pub fn interview() -> Interview {
 }
 
 /// The presets: each fault of the issue, and the settings they contrast.
-static PRESETS: [Preset; 22] = [
+static PRESETS: [Preset; 23] = [
     Preset {
         id: "happy-path",
         title: "Happy path",
@@ -354,6 +365,15 @@ static PRESETS: [Preset; 22] = [
         title: "Crash after commit, dual write",
         explanation: "The same crash without an outbox: the event was only in memory, and the saga is stuck.",
         scenario: || plan(&[Set::Off(c::OUTBOX)], &[(CRASH_AFTER_COMMIT, 0)]),
+    },
+    Preset {
+        id: "crash-after-publish-dual-write",
+        title: "Crash after publish, dual write",
+        explanation: "Publish first, then commit: inventory dies in between. Its T2 event is out but the reservation rolled back, and payment captures for a unit nobody reserved.",
+        scenario: || {
+            let first = Set::Choice(c::DUAL_WRITE, "publish-first");
+            plan(&[Set::Off(c::OUTBOX), first], &[(Act::CrashOnPublish("inventory", 1_500), 0)])
+        },
     },
     Preset {
         id: "retry-after-pivot",

@@ -107,6 +107,8 @@ pub const PROCESSED_TABLE: TableSchema = TableSchema {
     columns: &["message", "service"],
 };
 
+/// Timer tag of the commit after a publish-first event.
+const COMMIT: u32 = 2;
 /// Timer tag of order `k`'s heuristic decision (31..=33).
 const HEURISTIC: u32 = 30;
 const HEURISTIC_MS: u64 = 3_000;
@@ -158,6 +160,21 @@ pub struct Service {
     shown: MachineState,
     /// (table: 0 record, 1 stock, 2 processed; key).
     dirty: Vec<(u8, u32)>,
+    /// Publish first: changes whose event is out, not yet committed.
+    pub pending: Vec<Pending>,
+}
+
+/// A change whose event was published before it committed, with the
+/// record and stock from before it (what a crash rolls back to).
+#[derive(Clone, Debug)]
+pub struct Pending {
+    saga: u8,
+    step: u8,
+    kind: Kind,
+    msg: u32,
+    q: u32,
+    pub event: u32,
+    before: (Option<Rec>, i64),
 }
 
 impl Service {
@@ -180,6 +197,7 @@ impl Service {
             armed: Vec::new(),
             shown: MachineState::new(machine),
             dirty: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -253,6 +271,7 @@ impl Service {
         } else {
             env.why
         };
+        let before = (self.recs.get(&env.saga).cloned(), self.available);
         let done = match next(&env) {
             Next::Do(s) => self.run(s, env.saga, ctx).map(|k| (s, k)),
             Next::Undo(s) => self.undo(s, env.saga, why, ctx).map(|()| (s, Kind::Undid)),
@@ -270,6 +289,21 @@ impl Service {
             }
         };
         match done {
+            Some((s, kind)) if self.cfg.publish_first => {
+                let event = self.event(env.saga, s, kind, why);
+                self.outbox.retry(ctx);
+                self.pending.push(Pending {
+                    saga: env.saga,
+                    step: s,
+                    kind,
+                    msg: env.id,
+                    q,
+                    event,
+                    before,
+                });
+                ctx.set_timer(5, COMMIT, TimerKind::Work, "commit");
+                ctx.say("Publish first: the event is out before the change commits.");
+            }
             Some((s, kind)) => self.commit(env.saga, s, kind, why, env.id, Some(q), ctx),
             None => ctx.say(
                 "The step did not finish: no event, no ack. The broker will redeliver the message.",
@@ -291,7 +325,29 @@ impl Service {
         q: Option<u32>,
         ctx: &mut Ctx<SagaMsg>,
     ) {
-        let id = self.outbox.new_id();
+        let id = self.event(saga, s, kind, why);
+        self.record(saga, s, kind, msg, id, ctx);
+        ctx.say(if self.cfg.outbox {
+            "One local transaction: the change and its outbox row."
+        } else {
+            "Dual write: the change is committed; its event is only in memory until published."
+        });
+        if let Some(q) = q {
+            ctx.send(BROKER, SagaMsg::Ack(q));
+        }
+        self.outbox.wake(ctx);
+    }
+
+    /// The committed change (a monitor for the checks) and its processed message.
+    fn record(
+        &mut self,
+        saga: u8,
+        s: u8,
+        kind: Kind,
+        msg: u32,
+        event: u32,
+        ctx: &mut Ctx<SagaMsg>,
+    ) {
         let dup = msg != 0 && self.effects.iter().any(|e| e.msg == msg);
         let (undo, ok) = (kind == Kind::Undid, kind != Kind::Failed);
         self.effects.push(Effect {
@@ -300,7 +356,7 @@ impl Service {
             undo,
             ok,
             msg,
-            event: id,
+            event,
             at: ctx.now(),
             dup,
         });
@@ -308,6 +364,20 @@ impl Service {
             self.processed.push(msg);
             self.touch(2, msg, ctx);
         }
+    }
+
+    /// Publish first: the changes whose events are out commit now.
+    fn commit_pending(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        for p in std::mem::take(&mut self.pending) {
+            self.record(p.saga, p.step, p.kind, p.msg, p.event, ctx);
+            ctx.send(BROKER, SagaMsg::Ack(p.q));
+        }
+        ctx.say("The change commits, after its event went out.");
+    }
+
+    /// The event of a step's outcome, kept to publish (in the outbox, or in memory).
+    fn event(&mut self, saga: u8, s: u8, kind: Kind, why: u8) -> u32 {
+        let id = self.outbox.new_id();
         let mut env = Env {
             id,
             saga,
@@ -323,15 +393,7 @@ impl Service {
             };
         }
         self.outbox.add(env);
-        ctx.say(if self.cfg.outbox {
-            "One local transaction: the change and its outbox row."
-        } else {
-            "Dual write: the change is committed; its event is only in memory until published."
-        });
-        if let Some(q) = q {
-            ctx.send(BROKER, SagaMsg::Ack(q));
-        }
-        self.outbox.wake(ctx);
+        id
     }
 
     /// Step `s` for order `saga`: the event kind it commits, or `None`
@@ -593,12 +655,28 @@ impl Actor for Service {
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<SagaMsg>) {
         match tag {
             RELAY => self.outbox.retry(ctx),
+            COMMIT => self.commit_pending(ctx),
             HEURISTIC.. => self.heuristic((tag - HEURISTIC) as u8, ctx),
             _ => self.place((tag - PLACE) as u8, ctx),
         }
     }
     fn on_crash(&mut self) {
         self.outbox.crash();
+        // Publish first: a change not yet committed is rolled back.
+        for p in std::mem::take(&mut self.pending).into_iter().rev() {
+            let rec = p.before.0.unwrap_or_else(|| Rec {
+                m: MachineState::new(self.shown.machine),
+                qty: 0,
+                note: "",
+                since: 0,
+                blocked_ms: None,
+            });
+            self.shown = rec.m;
+            self.recs.insert(p.saga, rec);
+            self.available = p.before.1;
+            mark_changed(&mut self.dirty, (0, u32::from(p.saga)));
+            mark_changed(&mut self.dirty, (1, 0));
+        }
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
         ctx.say(if self.cfg.outbox {
