@@ -485,9 +485,9 @@ const PATHS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "sagas",
-        "a message dead-lettered",
-        "Queued message",
-        "dead_letter",
+        "2PC: a participant aborts on its own (heuristic)",
+        "2PC participant",
+        "heuristic_abort",
     ),
 ];
 
