@@ -78,7 +78,8 @@ fn a_digest_sees_what_the_page_shows() {
     };
     // The same digest when nothing is edited (the helper hashes as the crate does).
     assert_eq!(changed(&|_| {}), base);
-    let edits: [(&str, &dyn Fn(&mut serde_json::Value)); 3] = [
+    type Edit<'a> = (&'a str, &'a dyn Fn(&mut serde_json::Value));
+    let edits: [Edit; 3] = [
         ("narration", &|v| {
             let t = v["text"].as_str().unwrap().replacen("lost", "lose", 1);
             v["text"] = t.into();
