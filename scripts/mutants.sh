@@ -35,7 +35,7 @@ tests[invariants]="--test invariant_cases --test payments_presets --test payment
 files[jose]="crates/faultline-sim/src/jose.rs"
 tests[jose]="--test oauth_lab --test oauth_jwt_interop"
 files[links]="crates/faultline-sim/src/scenario.rs crates/faultline-sim/src/permalink.rs"
-tests[links]="--test permalink --test fuzz_links"
+tests[links]="--test permalink --test fuzz_links --test comparisons"
 groups=(invariants jose links)
 
 chosen=()
