@@ -89,7 +89,7 @@ static FIELDS: [ConfigField; 9] = [
     field(
         CARD_KEY,
         "Key to the card network",
-        "Payment sends an idempotency key with each capture, so a retry cannot charge twice.",
+        "Payment sends a key with each capture: a retry cannot charge twice.",
         FieldKind::Toggle { default: true },
     ),
     field(ORDERS, "Concurrent orders", "Orders placed at about the same time.", count(1, 1, 3)),
@@ -106,7 +106,7 @@ static FIELDS: [ConfigField; 9] = [
     field(
         HEURISTIC,
         "Heuristic decisions",
-        "2PC: a participant left PREPARED for 3 s decides alone (an operator frees its lock).",
+        "2PC: a participant PREPARED for 3 s aborts alone (an operator frees its lock).",
         FieldKind::Toggle { default: false },
     ),
 ];

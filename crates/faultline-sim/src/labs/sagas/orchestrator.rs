@@ -323,7 +323,9 @@ impl Orchestrator {
                 self.decide(saga, false, ctx);
             }
             Some("COMMITTING" | "ABORTING") => {
-                ctx.say("An acknowledgement is missing: the coordinator sends its decision again, for as long as it takes.");
+                ctx.say(
+                    "An ack is missing: the coordinator resends its decision, as long as it takes.",
+                );
                 self.resend(saga, ctx);
             }
             Some(_) if self.cfg.mode == Mode::Orchestrated => {

@@ -437,7 +437,7 @@ impl Service {
                     );
                     return None;
                 }
-                ctx.say("Shipping is down and reports a failure. This setting compensates after the pivot (wrong): the paid order will be undone.");
+                ctx.say("Shipping is down and reports a failure. This setting compensates after the pivot (wrong): the paid order is undone.");
                 return Some(Kind::Failed);
             }
             _ => {
@@ -618,7 +618,7 @@ impl Service {
             self.units(units, ctx);
         }
         self.fire(saga, "heuristic_abort", ctx);
-        ctx.say("No decision after 3 s: an operator forces a heuristic ABORT to free the lock, not knowing what the coordinator decided.");
+        ctx.say("No decision after 3 s: an operator forces a heuristic ABORT to free the lock, blind to the outcome.");
     }
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
