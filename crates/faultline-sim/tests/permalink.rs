@@ -322,6 +322,31 @@ fn a_comparison_link_has_a_length_limit() {
         faultline_sim::permalink::View::Normal,
     );
     assert!(open(&link).is_ok(), "a real comparison link opens: {link}");
+    // Two long runs: each side within a run link's limit, the whole longer
+    // than one run link may be, still opens.
+    let mut long = a.clone();
+    long.faults = (0..64)
+        .map(|i| faultline_sim::fault::Fault::Net {
+            on: faultline_sim::fault::MsgMatch::next(i, None)
+                .from("payment-api")
+                .to("card-processor")
+                .nth(1 + i as u32),
+            action: faultline_sim::fault::NetAction::Delay { ms: 1_000 + i },
+        })
+        .collect();
+    let both = faultline_sim::permalink::encode_compare(
+        &long,
+        &long,
+        0,
+        false,
+        faultline_sim::permalink::View::Normal,
+    );
+    assert!(
+        both.len() > MAX_LEN + 2 && both.len() < 2 * MAX_LEN,
+        "{} characters",
+        both.len()
+    );
+    assert!(open(&both).is_ok(), "a long comparison link opens");
     let pad = |n: usize| format!("vs1.{}.{}.0", "A".repeat(n), "A".repeat(10));
     let past = pad(2 * MAX_LEN + 3 - "vs1..AAAAAAAAAA.0".len());
     match open(&past) {
