@@ -772,7 +772,7 @@ impl Actor for AuthServer {
                 if client_secret != self.client_secret =>
             {
                 ctx.say(if self.client_secret.is_some() {
-                    "Planner is a confidential client, and this token request does not authenticate as it (no client secret, or a wrong one): 401 invalid_client. A stolen code or refresh token is useless without the secret."
+                    "Planner is a confidential client, and this token request does not authenticate as it: 401 invalid_client. A thief cannot redeem a stolen code herself, but the secret does not stop code injection (RFC 9700 §4.5)."
                 } else {
                     "The request authenticates with a client secret, but Planner is registered as a public client with none: 401 invalid_client."
                 });

@@ -21,7 +21,9 @@ use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 3;
+/// 4: a confidential client's refusal no longer says the secret makes a
+/// stolen code useless (it does not stop code injection, RFC 9700 §4.5).
+pub const MODEL_VERSION: u32 = 4;
 
 #[derive(Clone, Debug)]
 pub enum OAuthActor {

@@ -315,7 +315,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "stolen-code-confidential",
             title: "Stolen code, confidential client, no PKCE",
-            explanation: "Mallory redeems Alice's leaked code first, but Planner is a confidential client: without its client secret the token endpoint answers 401 invalid_client.",
+            explanation: "Mallory redeems Alice's leaked code herself, but Planner is a confidential client: without its secret the token endpoint answers 401 invalid_client. The secret does not stop code injection, where Mallory hands the code to the real Planner to redeem (RFC 9700 §4.5): PKCE does (or, with OpenID Connect, the nonce).",
             scenario: || {
                 leaked()
                     .with(c::PKCE, Choice("off".into()))
