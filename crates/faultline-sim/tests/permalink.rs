@@ -289,3 +289,68 @@ fn every_limit_holds_exactly_at_its_edge() {
         }
     }
 }
+
+/// The notice says whether the link's model is older or newer than the
+/// page's (a link from a newer page, opened on an older copy of the site).
+#[test]
+fn the_notice_says_whether_the_link_is_older_or_newer() {
+    use faultline_sim::permalink::open;
+    let current = faultline_sim::registry::model_version("payments");
+    let notice = |model: u32| {
+        let mut s = preset("payments", "happy-path").unwrap();
+        s.model = model;
+        open(&encode(&s, 0)).unwrap().notice
+    };
+    assert!(notice(current - 1).unwrap().contains("an earlier version"));
+    assert!(notice(current + 1).unwrap().contains("a newer version"));
+    assert_eq!(notice(current), None);
+}
+
+/// A comparison link is refused above twice a run link's limit, with the
+/// whole link's length in the message. (Just at that limit one of its two
+/// runs is already longer than a run link may be, so `>` and `>=` there
+/// refuse the same links.)
+#[test]
+fn a_comparison_link_has_a_length_limit() {
+    use faultline_sim::permalink::{open, MAX_LEN};
+    let a = preset("payments", "happy-path").unwrap();
+    let link = faultline_sim::permalink::encode_compare(
+        &a,
+        &a,
+        0,
+        false,
+        faultline_sim::permalink::View::Normal,
+    );
+    assert!(open(&link).is_ok(), "a real comparison link opens: {link}");
+    // Two long runs: each side within a run link's limit, the whole longer
+    // than one run link may be, still opens.
+    let mut long = a.clone();
+    long.faults = (0..64)
+        .map(|i| faultline_sim::fault::Fault::Net {
+            on: faultline_sim::fault::MsgMatch::next(i, None)
+                .from("payment-api")
+                .to("card-processor")
+                .nth(1 + i as u32),
+            action: faultline_sim::fault::NetAction::Delay { ms: 1_000 + i },
+        })
+        .collect();
+    let both = faultline_sim::permalink::encode_compare(
+        &long,
+        &long,
+        0,
+        false,
+        faultline_sim::permalink::View::Normal,
+    );
+    assert!(
+        both.len() > MAX_LEN + 2 && both.len() < 2 * MAX_LEN,
+        "{} characters",
+        both.len()
+    );
+    assert!(open(&both).is_ok(), "a long comparison link opens");
+    let pad = |n: usize| format!("vs1.{}.{}.0", "A".repeat(n), "A".repeat(10));
+    let past = pad(2 * MAX_LEN + 3 - "vs1..AAAAAAAAAA.0".len());
+    match open(&past) {
+        Err(PermalinkError::TooLong(n)) => assert_eq!(n, past.len()),
+        other => panic!("a too-long comparison link: {other:?}"),
+    }
+}
