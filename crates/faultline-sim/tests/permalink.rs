@@ -354,3 +354,44 @@ fn a_comparison_link_has_a_length_limit() {
         other => panic!("a too-long comparison link: {other:?}"),
     }
 }
+
+/// A short link may be 512 characters, a full one `MAX_LEN`: each opens at
+/// its limit and is refused one character past it. (Leading zeros in the
+/// step pad a link without changing what it opens.)
+#[test]
+fn short_and_full_links_open_at_their_length_limits() {
+    use faultline_sim::permalink::{open, MAX_LEN};
+    let short = |len: usize| {
+        let head = "lab=payments&preset=happy-path&step=";
+        format!("{head}{}5", "0".repeat(len - head.len() - 1))
+    };
+    let at = open(&short(512)).expect("a 512-character short link opens");
+    assert_eq!(at.step, 5);
+    assert!(matches!(
+        open(&short(513)),
+        Err(PermalinkError::TooLong(513))
+    ));
+
+    let link = encode(&preset("payments", "happy-path").unwrap(), 7);
+    let (run, _) = link.rsplit_once('.').unwrap();
+    let full = |len: usize| format!("{run}.{}7", "0".repeat(len - run.len() - 2));
+    let at = open(&full(MAX_LEN)).expect("a full link of MAX_LEN characters opens");
+    assert_eq!(at.step, 7);
+    assert!(matches!(
+        open(&full(MAX_LEN + 1)),
+        Err(PermalinkError::TooLong(_))
+    ));
+}
+
+/// `show=a` and `show=b` pick the run on screen; anything else is refused.
+#[test]
+fn a_short_comparison_link_shows_a_or_b() {
+    use faultline_sim::permalink::open;
+    let shown = |v: &str| {
+        open(&format!("lab=payments&compare=key-or-no-key&show={v}"))
+            .map(|o| o.vs.expect("a comparison").shown)
+    };
+    assert!(!shown("a").unwrap());
+    assert!(shown("b").unwrap());
+    assert!(shown("c").is_err());
+}
