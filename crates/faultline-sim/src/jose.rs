@@ -454,6 +454,33 @@ mod tests {
         }
     }
 
+    /// Each coordinate must be 32 bytes on its own: the key's 64 bytes
+    /// split 33 + 31 are refused.
+    #[test]
+    fn a_jwk_whose_coordinates_are_not_32_bytes_each_is_refused() {
+        let mut bytes = crate::b64::decode_url(A3_X).unwrap();
+        bytes.extend(crate::b64::decode_url(A3_Y).unwrap());
+        let shifted = EcJwk {
+            kid: String::new(),
+            x: crate::b64::encode_url(&bytes[..33]),
+            y: crate::b64::encode_url(&bytes[33..]),
+        };
+        assert_eq!(verify_es256(A3_TOKEN, &a3_jwk()), Ok(()));
+        assert_eq!(
+            verify_es256(A3_TOKEN, &shifted),
+            Err(JwsError::BadSignature)
+        );
+    }
+
+    /// What the token inspector tells a learner about each refusal.
+    #[test]
+    fn each_refusal_says_why_in_words() {
+        let said = |e: JwsError| e.to_string();
+        assert!(said(JwsError::Malformed).contains("three base64url parts"));
+        assert!(said(JwsError::WrongAlgorithm).contains("another algorithm"));
+        assert!(said(JwsError::BadSignature).contains("signature does not match"));
+    }
+
     #[test]
     fn verifies_rfc7515_a3_and_refuses_a_changed_token() {
         assert_eq!(verify_es256(A3_TOKEN, &a3_jwk()), Ok(()));
