@@ -416,7 +416,7 @@ mod tests {
         let key = Es256Key::from_random([7, 8, 9, 10], "key-1").unwrap();
         let jwks = Message::response("200 OK").field("keys", format!("[{}]", key.jwk().to_json()));
         let secret = Message::one_way("secret").field("client_secret", "s3cret");
-        let ring = KeyRing::from_messages([&jwks, &secret, &jwks]);
+        let ring = KeyRing::from_messages([&jwks, &secret, &jwks, &secret]);
         assert_eq!((ring.jwks.len(), ring.secrets.len()), (1, 1));
 
         let es = key.sign(r#"{"sub":"alice"}"#);
