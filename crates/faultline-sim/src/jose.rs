@@ -472,6 +472,22 @@ mod tests {
         );
     }
 
+    /// The inspector's sentence for a token it cannot check names why:
+    /// HS256 needs the client secret, `none` is not signed at all.
+    #[test]
+    fn a_token_that_cannot_be_checked_says_why() {
+        let said = |c: TokenCheck| c.to_string();
+        let no_key = |alg: &str| TokenCheck::NoKey {
+            alg: alg.into(),
+            kid: None,
+        };
+        assert!(said(no_key("HS256")).contains("no client secret"));
+        assert!(said(no_key("ES256")).contains("published no ES256 key"));
+        let unsupported = |alg: &str| TokenCheck::Unsupported { alg: alg.into() };
+        assert!(said(unsupported("none")).contains("not signed at all"));
+        assert!(said(unsupported("RS256")).contains("not \"RS256\""));
+    }
+
     /// What the token inspector tells a learner about each refusal.
     #[test]
     fn each_refusal_says_why_in_words() {
