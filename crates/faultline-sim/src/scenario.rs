@@ -403,3 +403,39 @@ fn validate_fault(f: &Fault, info: &crate::lab::LabInfo) -> Result<(), ScenarioE
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A config is a small map kept sorted by key, whatever order it is
+    /// built or read in (its JSON and its links depend on that order).
+    #[test]
+    fn a_config_is_a_sorted_map() {
+        let c: Config = [
+            ("b".to_string(), ConfigValue::Int(2)),
+            ("a".to_string(), ConfigValue::Bool(true)),
+        ]
+        .into_iter()
+        .collect();
+        assert!(!c.is_empty() && Config::default().is_empty());
+        assert!(c.contains_key("a") && !c.contains_key("c"));
+        assert_eq!(c.keys().collect::<Vec<_>>(), ["a", "b"]);
+        let read: Config = serde_json::from_str(r#"{"b":2,"a":true}"#).unwrap();
+        assert_eq!(read, c);
+    }
+
+    /// The actor limit holds exactly: no shipped lab's schema reaches it
+    /// (the most is 33 lanes), so it is checked here with names alone.
+    #[test]
+    fn at_most_max_actors_lanes() {
+        let scenario = crate::registry::preset("payments", "happy-path").unwrap();
+        let info = crate::registry::lab("payments").unwrap();
+        let names = |n: usize| (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>();
+        assert!(validate(&scenario, &info, &names(MAX_ACTORS)).is_ok());
+        assert_eq!(
+            validate(&scenario, &info, &names(MAX_ACTORS + 1)),
+            Err(ScenarioError::TooManyActors(MAX_ACTORS + 1))
+        );
+    }
+}
