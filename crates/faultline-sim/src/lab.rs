@@ -430,10 +430,8 @@ impl InvariantCase {
         scenario: fn() -> Scenario,
     ) -> Self {
         Self {
-            invariant,
-            name,
             breaks: false,
-            scenario,
+            ..Self::breaks(invariant, name, scenario)
         }
     }
 }

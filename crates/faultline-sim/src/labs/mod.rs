@@ -7,3 +7,9 @@ pub mod payments;
 pub mod sagas;
 #[cfg(feature = "testlab")]
 pub mod toy;
+
+/// A preset's scenario for a lab's invariant cases (`labs/<lab>/cases.rs`):
+/// a case names a preset that must exist, so a missing one is a test bug.
+pub(crate) fn preset_for_case(lab: &str, id: &str) -> crate::scenario::Scenario {
+    crate::registry::preset(lab, id).unwrap_or_else(|| panic!("no {lab} preset {id}"))
+}

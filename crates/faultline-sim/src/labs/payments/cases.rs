@@ -7,11 +7,10 @@ use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
 use crate::message::MsgClass;
-use crate::registry::preset;
 use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
 
 fn p(id: &str) -> Scenario {
-    preset(ID, id).unwrap_or_else(|| panic!("no payments preset {id}"))
+    crate::labs::preset_for_case(ID, id)
 }
 
 /// A non-atomic store whose first request writes its ledger row, then its

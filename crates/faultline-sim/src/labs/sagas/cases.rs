@@ -4,11 +4,10 @@
 use super::invariants::*;
 use super::ID;
 use crate::lab::InvariantCase;
-use crate::registry::preset;
 use crate::scenario::Scenario;
 
 fn p(id: &str) -> Scenario {
-    preset(ID, id).unwrap_or_else(|| panic!("no sagas preset {id}"))
+    crate::labs::preset_for_case(ID, id)
 }
 
 /// Every case of this lab.
