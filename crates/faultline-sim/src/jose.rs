@@ -144,7 +144,13 @@ impl Es256Key {
     /// A compact JWS of `claims` (a JSON object's text) with the header
     /// `{"alg":"ES256","typ":"JWT","kid":…}`.
     pub fn sign(&self, claims: &str) -> String {
-        let header = format!(r#"{{"alg":"ES256","typ":"JWT","kid":"{}"}}"#, self.kid);
+        self.sign_typed("JWT", claims)
+    }
+
+    /// As [`Es256Key::sign`], with the header's `typ` given (`at+jwt` for
+    /// an access token, RFC 9068 §2.1).
+    pub fn sign_typed(&self, typ: &str, claims: &str) -> String {
+        let header = format!(r#"{{"alg":"ES256","typ":"{typ}","kid":"{}"}}"#, self.kid);
         let input = format!(
             "{}.{}",
             b64url(header.as_bytes()),

@@ -10,13 +10,6 @@ use faultline_sim::{labs, simulate};
 /// Invariants that have no breaking case yet (issue 18 is removing them
 /// one by one). An entry that gains a breaking case must leave this list.
 const NO_BREAKING_CASE_YET: &[(&str, &str)] = &[
-    ("oauth", "code-once"),
-    ("oauth", "scope-within-consent"),
-    ("oauth", "one-active-refresh-token"),
-    ("sagas", "saga-shape"),
-    ("sagas", "compensation-needs-its-step"),
-    ("sagas", "stock-conserved"),
-    ("sagas", "2pc-all-or-nothing"),
 ];
 
 fn cases(lab: &str) -> Vec<InvariantCase> {

@@ -84,6 +84,9 @@ fn jsonwebtoken_verifies_the_access_and_id_tokens_with_the_published_jwks() {
 
     let header = decode_header(&access).unwrap();
     assert_eq!(header.alg, Algorithm::ES256);
+    // RFC 9068 §2.1: an access token is typed; the ID token is not.
+    assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+    assert_eq!(decode_header(&id).unwrap().typ.as_deref(), Some("JWT"));
     let jwk = keys
         .find(header.kid.as_deref().unwrap())
         .expect("kid in JWKS");

@@ -943,3 +943,367 @@ fn introspection_that_never_answers_fails_closed_with_503() {
     assert_eq!(statuses(&r)[0], "503");
     assert!(broken(&r).is_empty(), "failing closed breaks nothing");
 }
+
+// ---- Issue 18: every lesson true ----
+
+use faultline_sim::labs::oauth::calendar::check_access_jwt;
+use faultline_sim::labs::oauth::invariants::{SCOPE_WITHIN_CONSENT, SESSION_OWN_ACCOUNT};
+use faultline_sim::labs::oauth::planner::{check_id_token, IdKey};
+use faultline_sim::scenario::{ConfigValue, Scenario};
+
+fn scenario(id: &str) -> Scenario {
+    (OAuthLab::info().preset(id).expect("preset exists").scenario)()
+}
+
+fn choice(s: Scenario, key: &str, v: &str) -> Scenario {
+    s.with(key, ConfigValue::Choice(v.into()))
+}
+
+fn sim(s: &Scenario) -> Run {
+    simulate_lab::<OAuthLab>(s, Detail::Full).expect("valid")
+}
+
+/// When the flight labelled `label` (the first one) arrived.
+fn arrived(r: &Run, label: &str) -> u64 {
+    r.flights
+        .iter()
+        .find(|f| f.label().starts_with(label))
+        .unwrap_or_else(|| panic!("no flight {label}"))
+        .arrives_at
+}
+
+/// Labels of the flights from `from` to `to`.
+fn between(r: &Run, from: &str, to: &str) -> Vec<(String, Message)> {
+    r.flights
+        .iter()
+        .filter(|f| r.actors[f.from as usize].name == from && r.actors[f.to as usize].name == to)
+        .map(|f| (f.label(), f.message.get().clone()))
+        .collect()
+}
+
+#[test]
+fn a_client_secret_does_not_stop_code_injection_and_pkce_does() {
+    // Confidential, no PKCE: Planner redeems Alice's code, with its own
+    // secret, for Mallory's session.
+    let r = run("code-injection");
+    assert_eq!(r.first_violation().unwrap().invariant, SESSION_OWN_ACCOUNT);
+    assert!(took(&r, "session_linked"), "Mallory's session is connected");
+    let posts = messages(&r, "POST /token");
+    assert_eq!(posts.len(), 2, "Mallory's session first, then Alice's");
+    assert!(posts[0]
+        .header_value("Authorization")
+        .unwrap()
+        .starts_with("Basic "));
+    assert!(!posts[0].to_http().contains("code_verifier"));
+    // Alice's own exchange is a replay of the same code: invalid_grant.
+    assert!(took(&r, "replayed_revoke"));
+    assert!(labels_to(&r, "planner")
+        .iter()
+        .any(|l| l == "400 invalid_grant"));
+    assert!(statuses(&r).is_empty(), "Alice's Planner never connects");
+
+    // With PKCE (S256, then plain) Planner sends the verifier of Mallory's
+    // session, which is not the one Alice's code is bound to: refused, and
+    // Alice's own exchange then works.
+    for method in ["s256", "plain"] {
+        let r = sim(&choice(scenario("code-injection"), "pkce", method));
+        assert!(r.violations.is_empty(), "{method}: {:?}", r.violations);
+        let wrong = &messages(&r, "POST /token")[0];
+        assert!(wrong.to_http().contains("code_verifier="), "{method}");
+        let refusal = between(&r, "auth-server", "planner")
+            .into_iter()
+            .find(|(l, _)| l == "400 invalid_grant")
+            .unwrap_or_else(|| panic!("{method}: the wrong verifier is refused"));
+        assert_token_error(&refusal.1, "invalid_grant");
+        assert!(took(&r, "refuse_verifier"), "{method}");
+        assert!(
+            took(&r, "refused"),
+            "{method}: Mallory's session stays empty"
+        );
+        assert_eq!(statuses(&r), vec!["200", "201"], "{method}");
+    }
+
+    // With OpenID Connect the ID token's nonce is Alice's login's, not
+    // the one Mallory's session sent: Planner rejects it (RFC 9700 §2.1.1:
+    // a confidential OIDC client MAY use the nonce instead of PKCE).
+    let r = sim(&scenario("code-injection").with("oidc", ConfigValue::Bool(true)));
+    assert!(
+        !broken(&r).contains(&SESSION_OWN_ACCOUNT),
+        "{:?}",
+        r.violations
+    );
+    assert!(took(&r, "refused"));
+    assert!(r.text.contains("its nonce is not the one this login sent"));
+}
+
+#[test]
+fn without_state_or_pkce_alices_planner_is_tied_to_mallorys_account() {
+    let r = run("login-csrf");
+    assert_eq!(r.first_violation().unwrap().invariant, SESSION_OWN_ACCOUNT);
+    assert!(!took(&r, "state_mismatch"));
+    // The event Planner adds for Alice is accepted: in Mallory's calendar.
+    assert_eq!(statuses(&r), vec!["200", "201"]);
+    let codes = table(&r, "Authorization codes");
+    assert!(
+        codes
+            .iter()
+            .any(|row| row[1] == "mallory" && row[4] == "redeemed"),
+        "{codes:?}"
+    );
+    // Checking state refuses the forged link.
+    let r = sim(&scenario("login-csrf").with("check_state", ConfigValue::Bool(true)));
+    assert!(took(&r, "state_mismatch"));
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+}
+
+/// The happy path's ID token, JWKS and the time its response arrived.
+fn happy_id_token() -> (String, EcJwk, u64, Run) {
+    let r = run("happy-path");
+    let id = field(&message(&r, "200 tokens"), "id_token");
+    let keys = field(&message(&r, "200 JWKS"), "keys");
+    let jwk = EcJwk::from_json(keys.trim_start_matches('[').trim_end_matches(']')).unwrap();
+    let at = arrived(&r, "200 tokens");
+    (id, jwk, at, r)
+}
+
+#[test]
+fn planner_refuses_a_tampered_id_token() {
+    let (id, jwk, at, r) = happy_id_token();
+    let authz = message(&r, "GET /authorize");
+    let nonce = authz
+        .line
+        .split("nonce=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    assert_eq!(
+        check_id_token(&id, IdKey::Jwk(&jwk), nonce, at),
+        Ok("alice".into())
+    );
+    // Payload changed (sub mallory), signature kept.
+    let parts: Vec<&str> = id.split('.').collect();
+    let payload = Jws::decode(&id)
+        .unwrap()
+        .payload
+        .replace("alice", "mallory");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        faultline_sim::jose::b64url(payload.as_bytes()),
+        parts[2]
+    );
+    assert_eq!(
+        check_id_token(&tampered, IdKey::Jwk(&jwk), nonce, at),
+        Err("its signature does not verify")
+    );
+    assert!(check_id_token(&id, IdKey::Jwk(&jwk), "another-nonce", at).is_err());
+    assert!(check_id_token(&id, IdKey::None, nonce, at).is_err());
+}
+
+#[test]
+fn planner_checks_every_id_token_claim_as_parsed_json() {
+    use faultline_sim::jose::{sign_hs256, unix_time};
+    let secret = b"demo-secret";
+    let now = 10_000;
+    let (t, later, past) = (unix_time(now), unix_time(now + 60_000), unix_time(0) - 1);
+    let token = |iss: &str, aud: &str, exp: u64, iat: u64, nonce: &str| {
+        sign_hs256(
+            secret,
+            &format!(
+                r#"{{"iss":"{iss}","sub":"alice","aud":{aud},"exp":{exp},"iat":{iat},"nonce":"{nonce}"}}"#
+            ),
+        )
+    };
+    let check = |tok: String| check_id_token(&tok, IdKey::Secret(secret), "n1", now);
+    let iss = "https://auth.example";
+    assert_eq!(
+        check(token(iss, r#""planner""#, later, t, "n1")),
+        Ok("alice".into())
+    );
+    assert_eq!(
+        check(token(iss, r#"["quizzly","planner"]"#, later, t, "n1")),
+        Ok("alice".into())
+    );
+    assert_eq!(
+        check(token(
+            "https://evil.example",
+            r#""planner""#,
+            later,
+            t,
+            "n1"
+        )),
+        Err("iss is not https://auth.example")
+    );
+    // A substring is not a match: "planner2" is another client.
+    assert_eq!(
+        check(token(iss, r#""planner2""#, later, t, "n1")),
+        Err("aud is not planner: it was issued to another app")
+    );
+    assert_eq!(
+        check(token(iss, r#""planner""#, past, 0, "n1")),
+        Err("it has expired (exp)")
+    );
+    assert_eq!(
+        check(token(iss, r#""planner""#, later, later, "n1")),
+        Err("iat is missing or in the future")
+    );
+    assert_eq!(
+        check(token(iss, r#""planner""#, later, t, "n2")),
+        Err("its nonce is not the one this login sent")
+    );
+    assert!(check_id_token(
+        &token(iss, r#""planner""#, later, t, "n1"),
+        IdKey::Secret(b"x"),
+        "n1",
+        now
+    )
+    .is_err());
+}
+
+#[test]
+fn auth_time_is_when_alice_signed_in() {
+    let (id, _, _, r) = happy_id_token();
+    let claims: serde_json::Value =
+        serde_json::from_str(&Jws::decode(&id).unwrap().payload).unwrap();
+    let login = arrived(&r, "POST /login");
+    let code = arrived(&r, "POST /consent");
+    assert!(faultline_sim::jose::unix_time(login) < faultline_sim::jose::unix_time(code));
+    assert_eq!(
+        claims["auth_time"].as_u64(),
+        Some(faultline_sim::jose::unix_time(login))
+    );
+    assert!(claims["auth_time"].as_u64() < claims["iat"].as_u64());
+}
+
+#[test]
+fn the_api_checks_typ_iss_and_aud_of_an_access_token() {
+    use faultline_sim::jose::{unix_time, Es256Key};
+    let (id, jwk, at, r) = happy_id_token();
+    let access = field(&message(&r, "200 tokens"), "access_token");
+    assert!(Jws::decode(&access)
+        .unwrap()
+        .header
+        .contains(r#""typ":"at+jwt""#));
+    assert_eq!(check_access_jwt(Some(&jwk), &access, true, at).0, "ok");
+    // The ID token is signed with the same key but typed JWT, for planner.
+    let (event, why) = check_access_jwt(Some(&jwk), &id, false, at);
+    assert_eq!(event, "invalid_token_401");
+    assert!(why.contains("typ"), "{why}");
+    // Tokens from a key of our own: another audience, another issuer.
+    let key = Es256Key::from_random([7, 8, 9, 10], "key-1").unwrap();
+    let jwk = key.jwk();
+    let exp = unix_time(at + 60_000);
+    let claims = |iss: &str, aud: &str| {
+        format!(
+            r#"{{"iss":"{iss}","sub":"alice","aud":"{aud}","scope":"calendar.read","exp":{exp}}}"#
+        )
+    };
+    let ok = key.sign_typed(
+        "at+jwt",
+        &claims("https://auth.example", "https://calendar.example"),
+    );
+    assert_eq!(check_access_jwt(Some(&jwk), &ok, false, at).0, "ok");
+    let other = key.sign_typed(
+        "at+jwt",
+        &claims("https://auth.example", "https://mail.example"),
+    );
+    let (event, why) = check_access_jwt(Some(&jwk), &other, false, at);
+    assert_eq!(event, "invalid_token_401");
+    assert!(why.contains("another audience"), "{why}");
+    let iss = key.sign_typed(
+        "at+jwt",
+        &claims("https://evil.example", "https://calendar.example"),
+    );
+    assert!(check_access_jwt(Some(&jwk), &iss, false, at)
+        .1
+        .starts_with("iss"));
+    let untyped = key.sign(&claims("https://auth.example", "https://calendar.example"));
+    assert_eq!(
+        check_access_jwt(Some(&jwk), &untyped, false, at).0,
+        "invalid_token_401"
+    );
+}
+
+#[test]
+fn introspection_and_a_confidential_revocation_authenticate_on_the_wire() {
+    let r = run("revoked-opaque-introspected");
+    for m in messages(&r, "POST /introspect") {
+        let basic = m
+            .header_value("Authorization")
+            .expect("the API authenticates");
+        assert!(basic.starts_with("Basic "), "{basic}");
+    }
+    // A public client names itself at /revoke; a confidential one
+    // authenticates with HTTP Basic (RFC 7009 §2.1).
+    let revoke = message(&r, "POST /revoke");
+    assert_eq!(field(&revoke, "client_id"), "planner");
+    assert!(revoke.header_value("Authorization").is_none());
+    let r = with_fault("happy-path", 5_000, "planner", "disconnect", true);
+    let revoke = message(&r, "POST /revoke");
+    assert!(revoke
+        .header_value("Authorization")
+        .unwrap()
+        .starts_with("Basic "));
+    assert!(!revoke.to_http().contains("client_id="));
+    assert!(labels_to(&r, "planner").iter().any(|l| l == "200 revoked"));
+}
+
+#[test]
+fn revoked_but_still_working_jwts_are_what_the_explanations_say() {
+    // Mallory's tokens are revoked when Planner replays the code, and her
+    // JWT keeps answering 200 until it expires (60 s: every read here).
+    for id in ["stolen-code-no-pkce", "stolen-code-pkce-plain"] {
+        let r = run(id);
+        assert!(took(&r, "replayed_revoke"), "{id}");
+        let revoked_at = arrived(&r, "400 invalid_grant");
+        let late: Vec<String> = r
+            .flights
+            .iter()
+            .filter(|f| r.actors[f.to as usize].name == "attacker" && f.sent_at > revoked_at)
+            .map(|f| f.label())
+            .filter(|l| l.starts_with("200") || l.starts_with("401"))
+            .collect();
+        assert!(
+            !late.is_empty() && late.iter().all(|l| l == "200 OK"),
+            "{id}: {late:?}"
+        );
+    }
+    // After the family is revoked, Mallory's fresh JWT answers 200, then
+    // 401 once it expires.
+    let r = run("refresh-token-stolen-first");
+    let revoked_at = arrived(&r, "400 invalid_grant");
+    let late: Vec<String> = r
+        .flights
+        .iter()
+        .filter(|f| r.actors[f.to as usize].name == "attacker" && f.sent_at > revoked_at)
+        .map(|f| f.label())
+        .collect();
+    assert!(late.contains(&"200 OK".to_string()), "{late:?}");
+    assert_eq!(late.last().map(String::as_str), Some("401 invalid_token"));
+}
+
+#[test]
+fn server_bugs_break_code_once_scope_and_rotation() {
+    use faultline_sim::labs::oauth::cases;
+    use faultline_sim::labs::oauth::invariants::{CODE_ONCE, ONE_ACTIVE_REFRESH};
+    let r = sim(&cases::code_race());
+    assert!(broken(&r).contains(&CODE_ONCE), "{:?}", r.violations);
+    let r = sim(&cases::consent_ignored());
+    assert!(
+        broken(&r).contains(&SCOPE_WITHIN_CONSENT),
+        "{:?}",
+        r.violations
+    );
+    assert!(
+        statuses(&r).contains(&"201".to_string()),
+        "the write goes through"
+    );
+    let r = sim(&cases::refresh_race());
+    assert!(
+        broken(&r).contains(&ONE_ACTIVE_REFRESH),
+        "{:?}",
+        r.violations
+    );
+}

@@ -111,3 +111,80 @@ proptest! {
         prop_assert!(broken.is_empty(), "{:?}\n{}", broken, serde_json::to_string(&s).unwrap());
     }
 }
+
+/// A config drawn across the whole schema: every toggle, number and choice.
+fn any_config(seed: u64, draws: &[u64]) -> Scenario {
+    let info = lab("oauth").expect("lab");
+    let mut s = Scenario::new("oauth", seed);
+    for (field, r) in info.config.iter().zip(draws.iter().cycle()) {
+        use faultline_sim::lab::FieldKind;
+        let value = match field.kind {
+            FieldKind::Toggle { .. } => ConfigValue::Bool(r % 2 == 0),
+            FieldKind::Number { min, max, step, .. } => {
+                let steps = ((max - min) / step.max(1)) as u64 + 1;
+                ConfigValue::Int(min + (r % steps) as i64 * step.max(1))
+            }
+            FieldKind::Choice { options, .. } => {
+                ConfigValue::Choice(options[(*r as usize) % options.len()].0.to_string())
+            }
+        };
+        s.config.insert(field.key.to_string(), value);
+    }
+    s
+}
+
+/// Any palette entry (attacks, leaks, faults), at drawn times.
+fn any_plan(choices: &[(usize, u64)]) -> Vec<Fault> {
+    let info = lab("oauth").expect("lab");
+    choices
+        .iter()
+        .flat_map(|&(i, at)| (info.palette[i % info.palette.len()].build)(at))
+        .collect()
+}
+
+/// The claims a run's narration makes that its configuration rules out.
+fn false_claims(s: &Scenario) -> Vec<String> {
+    use faultline_sim::labs::oauth::claims::CLAIMS;
+    use faultline_sim::labs::oauth::config::OAuthConfig;
+    let info = lab("oauth").expect("lab");
+    let cfg = OAuthConfig::read(&info, &s.config);
+    let run = faultline_sim::simulate(s).unwrap();
+    CLAIMS
+        .iter()
+        .filter(|c| (c.holds)(&cfg))
+        .flat_map(|c| {
+            let text = &run.text;
+            c.phrases
+                .iter()
+                .filter(|p| text.contains(*p))
+                .map(move |p| format!("{}: \"{p}\"", c.setting))
+        })
+        .collect()
+}
+
+#[test]
+fn the_presets_narrate_only_what_their_settings_do() {
+    let info = lab("oauth").expect("lab");
+    for p in &info.presets {
+        let wrong = false_claims(&(p.scenario)());
+        assert!(wrong.is_empty(), "{}: {wrong:?}", p.id);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, rng_seed: RngSeed::Fixed(0x0a18), ..ProptestConfig::default() })]
+
+    /// No narration line says a mechanism acted that the configuration
+    /// turns off (`labs/oauth/claims.rs`), whatever the attacks and faults.
+    #[test]
+    fn narration_never_claims_a_disabled_mechanism_acted(
+        seed in any::<u64>(), draws in prop::collection::vec(any::<u64>(), 16),
+        choices in prop::collection::vec((0usize..64, 0u64..20_000), 0..5), random in random(),
+    ) {
+        let mut s = any_config(seed, &draws);
+        s.faults = any_plan(&choices);
+        s.random = random;
+        let wrong = false_claims(&s);
+        prop_assert!(wrong.is_empty(), "{:?}\n{}", wrong, serde_json::to_string(&s).unwrap());
+    }
+}

@@ -7,12 +7,16 @@
 //!   her own account and makes Alice's browser deliver it to Planner;
 //! - leaked tokens: she reads the calendar with a stolen access token, or
 //!   replays a stolen refresh token (rotation detects the reuse);
+//! - code injection: she puts a stolen code into her own session at
+//!   Planner, which redeems it with its own credentials (RFC 9700 §4.5);
 //! - a phishing link with a look-alike redirect_uri: a lax prefix match
-//!   sends Alice's code to Mallory's host, with a PKCE verifier of her own.
+//!   sends Alice's code to Mallory's host; she started the flow, so the
+//!   code is bound to her own PKCE challenge.
 
 use super::config::{random_token, random_words, AUTH, BROWSER, CALENDAR, PLANNER};
 use super::msg::{
-    AuthzRequest, AuthzResult, OAuthMsg, LOOKALIKE_REDIRECT_URI, REDIRECT_URI, REQUESTED,
+    AuthzRequest, AuthzResult, OAuthMsg, FORGED_STATE, LOOKALIKE_REDIRECT_URI, REDIRECT_URI,
+    REQUESTED,
 };
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::jose::{code_challenge_s256, code_verifier};
@@ -37,6 +41,7 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
         "has_stolen_token",
         "has_tokens",
         "substituting",
+        "injecting",
         "foiled",
     ],
     transitions: &[
@@ -55,6 +60,9 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
         Transition::new("substituting", "signed_in_as_victim", "has_tokens"),
         Transition::new("substituting", "login_refused", "foiled"),
         Transition::new("phishing", "catch_code", "has_code"),
+        Transition::new("has_code", "inject_code", "injecting"),
+        Transition::new("injecting", "session_linked", "has_tokens"),
+        Transition::new("injecting", "refused", "foiled"),
     ],
 };
 
@@ -71,6 +79,11 @@ pub struct Attacker {
     access_token: Option<String>,
     refresh_token: Option<String>,
     reads: u32,
+    /// The "inject-code" fault: a stolen code goes into her own Planner
+    /// session instead of the token endpoint.
+    inject: bool,
+    /// The stolen code she is injecting.
+    code: Option<String>,
 }
 
 impl Attacker {
@@ -83,6 +96,8 @@ impl Attacker {
             access_token: None,
             refresh_token: None,
             reads: 0,
+            inject: false,
+            code: None,
         }
     }
 
@@ -158,15 +173,21 @@ impl Actor for Attacker {
             (OAuthMsg::LeakedAuthorize(req), _) => self.seen_request = Some(req),
             (OAuthMsg::LeakedCallback(AuthzResult::Code { code, .. }), "waiting") => {
                 ctx.fire(&mut self.machine, "steal_code");
-                let verifier = self
-                    .seen_request
-                    .as_ref()
+                if self.inject {
+                    ctx.fire(&mut self.machine, "inject_code");
+                    ctx.say("Mallory has Alice's code. She opens Planner in her own browser and clicks \"Connect\", to get a session of her own to put the code in.");
+                    self.code = Some(code);
+                    ctx.send(PLANNER, OAuthMsg::Connect);
+                    return;
+                }
+                let seen = self.seen_request.as_ref();
+                let verifier = seen
                     .filter(|r| r.plain)
                     .and_then(|r| r.code_challenge.clone());
-                ctx.say(if verifier.is_some() {
-                    "Mallory has Alice's code, and she saw the authorization request: with PKCE plain, its code_challenge IS the verifier. She redeems the code with it."
-                } else {
-                    "Mallory has Alice's code. Planner is a public client with no secret, so she sends the code to the token endpoint herself. She does not have the code_verifier."
+                ctx.say(match (verifier.is_some(), seen.is_some_and(|r| r.code_challenge.is_some())) {
+                    (true, _) => "Mallory has Alice's code, and she saw the authorization request: with PKCE plain, its code_challenge IS the verifier. She redeems the code with it.",
+                    (false, true) => "Mallory has Alice's code and sends it to the token endpoint herself. The request carried only the verifier's hash: she cannot send the code_verifier.",
+                    _ => "Mallory has Alice's code and sends it to the token endpoint herself. The request had no PKCE challenge, so no verifier is asked of her.",
                 });
                 ctx.send(
                     AUTH,
@@ -176,6 +197,7 @@ impl Actor for Attacker {
                         code_verifier: verifier,
                         redirect_uri: REDIRECT_URI.into(),
                         client_secret: None,
+                        other: false,
                     },
                 );
             }
@@ -209,8 +231,29 @@ impl Actor for Attacker {
                         code_verifier: self.verifier.clone(),
                         redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
                         client_secret: None,
+                        other: false,
                     },
                 );
+            }
+            (OAuthMsg::RedirectToAuthorize(req), "injecting") => {
+                ctx.say("Mallory does not follow the redirect. She opens Planner's callback with Alice's code and the state Planner just gave her session.");
+                let code = self.code.take().unwrap_or_default();
+                let state = req.state;
+                ctx.send(
+                    PLANNER,
+                    OAuthMsg::Callback(AuthzResult::Code { code, state }),
+                );
+            }
+            (OAuthMsg::CallbackPage { ok, .. }, "injecting") => {
+                if ok {
+                    ctx.fire(&mut self.machine, "session_linked");
+                    ctx.say("Mallory's Planner session is connected to Alice's calendar.");
+                } else {
+                    ctx.fire(&mut self.machine, "refused");
+                    ctx.say(
+                        "Planner could not use the injected code: Mallory's session stays empty.",
+                    );
+                }
             }
             (OAuthMsg::QuizzlyTokens(t), "waiting") => {
                 ctx.fire(&mut self.machine, "collect_quizzly_tokens");
@@ -240,19 +283,30 @@ impl Actor for Attacker {
                     BROWSER,
                     OAuthMsg::ForgedLink(AuthzResult::Code {
                         code,
-                        state: "mallory-state".into(),
+                        state: FORGED_STATE.into(),
                     }),
                 );
             }
             (OAuthMsg::TokenError { error }, "has_code") => {
                 ctx.fire(&mut self.machine, "refused");
-                ctx.say_with(|| format!("The server refuses Mallory ({error}): a code already used, or one she cannot prove with its verifier, is useless to her."));
+                ctx.say_with(|| match error {
+                    "invalid_client" => "The server refuses Mallory (invalid_client): without Planner's secret she cannot redeem the code herself.".to_string(),
+                    _ => format!("The server refuses Mallory ({error}): she cannot redeem this code herself."),
+                });
             }
             (OAuthMsg::TokenResponse(t), "has_code") => {
                 self.tokens_received += 1;
                 ctx.data_changed();
                 ctx.fire(&mut self.machine, "got_tokens");
-                ctx.say("Nothing tied the code to Planner: Mallory gets Alice's tokens.");
+                let pkce = self
+                    .seen_request
+                    .as_ref()
+                    .and_then(|r| r.code_challenge.as_ref());
+                ctx.say(match (self.verifier.is_some(), pkce.is_some()) {
+                    (true, _) => "Mallory started this flow, so the code is bound to her own PKCE challenge and her verifier proves it: she gets Alice's tokens. PKCE cannot help when the attacker starts the flow.",
+                    (false, true) => "The plain verifier matches the challenge: Mallory gets Alice's tokens.",
+                    _ => "No PKCE: nothing ties the code to the app that asked for it, so Mallory gets Alice's tokens.",
+                });
                 self.access_token = Some(t.access_token);
                 self.read(ctx);
             }
@@ -324,10 +378,14 @@ impl Actor for Attacker {
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<OAuthMsg>) -> bool {
         match name {
             "forged-callback" => {
-                ctx.say("Mallory signs in to the authorization server with her own account, through Planner's usual flow, to get a code of her own.");
+                ctx.say("Mallory signs in to the authorization server with her own account, for Planner's client_id but without a code_challenge, to get a code of her own.");
                 ctx.send(AUTH, OAuthMsg::AttackerAuthorize);
             }
             "phishing-link" => self.phish(ctx),
+            "inject-code" => {
+                self.inject = true;
+                ctx.say("Mallory will put the next code she steals into her own Planner session (code injection) rather than redeem it herself.");
+            }
             "token-substitution" if self.machine.current == "waiting" => {
                 ctx.say("Mallory runs Quizzly, a quiz app Alice signed in to with the same authorization server. She takes the tokens Quizzly got for Alice.");
                 ctx.send(AUTH, OAuthMsg::QuizzlyLogin);

@@ -49,6 +49,8 @@ pub struct CodeRecord {
     pub redirect_uri: String,
     pub nonce: Option<String>,
     pub issued_at: u64,
+    /// When the user signed in for it (the ID token's `auth_time`).
+    pub auth_time: u64,
     pub machine: MachineState,
     pub serial: u32,
     /// Token responses sent for it.
@@ -104,6 +106,17 @@ pub struct AuthServer {
     /// A bug armed for the next /authorize or /token request (the
     /// "server-bug" fault): it fails with server_error, or a plain 500.
     bug: bool,
+    /// When the user last signed in at the login page.
+    login_at: u64,
+    /// The "check-race" fault: the next code or refresh token used is
+    /// marked used too late, so one copy presented again passes.
+    race: bool,
+    /// That code or refresh token (its value), until presented again.
+    stale: Option<String>,
+    /// The "consent-ignored" fault: the next grant ignores the consent.
+    consent_bug: bool,
+    /// The request being answered came for Planner's other session.
+    for_other: bool,
 }
 
 pub(super) fn clip(s: &str, n: usize) -> String {
@@ -125,6 +138,11 @@ impl AuthServer {
             down_until: 0,
             client_secret: None,
             bug: false,
+            login_at: 0,
+            race: false,
+            stale: None,
+            consent_bug: false,
+            for_other: false,
         }
     }
 
@@ -142,8 +160,18 @@ impl AuthServer {
             .map_or(String::new(), |k| k.jwk().to_json())
     }
 
-    fn refuse(from: ActorId, error: &'static str, ctx: &mut Ctx<OAuthMsg>) {
-        ctx.send(from, OAuthMsg::TokenError { error });
+    fn refuse(&self, from: ActorId, error: &'static str, ctx: &mut Ctx<OAuthMsg>) {
+        self.reply(from, OAuthMsg::TokenError { error }, ctx);
+    }
+
+    /// Answer a token request, on the connection it came on.
+    fn reply(&self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        let msg = if self.for_other {
+            OAuthMsg::ForOther(Box::new(msg))
+        } else {
+            msg
+        };
+        ctx.send(from, msg);
     }
 
     /// Revoke every token of `family`; returns how many were still active.
@@ -268,12 +296,16 @@ impl AuthServer {
             }
             Decision::Allow { scope } => {
                 // Granted: what was asked AND what the user allowed.
+                let bug = std::mem::take(&mut self.consent_bug);
                 let granted: Vec<&str> = req
                     .scope
                     .split(' ')
-                    .filter(|s| scope.split(' ').any(|c| c == *s))
+                    .filter(|s| bug || scope.split(' ').any(|c| c == *s))
                     .collect();
                 let granted = granted.join(" ");
+                if bug {
+                    ctx.say("A bug: the server grants everything Planner asked for, whatever the user unticked.");
+                }
                 let code = random_token(ctx, 2);
                 let serial = self.codes.len() as u32 + 1;
                 self.codes.push(CodeRecord {
@@ -281,13 +313,14 @@ impl AuthServer {
                     sub: USERNAME,
                     client: CLIENT_ID,
                     requested: req.scope.clone(),
-                    consented: scope,
+                    consented: scope.clone(),
                     granted: granted.clone(),
                     challenge: req.code_challenge.clone(),
                     plain: req.plain,
                     redirect_uri: req.redirect_uri.clone(),
                     nonce: req.nonce.clone(),
                     issued_at: ctx.now(),
+                    auth_time: self.login_at,
                     machine: MachineState::new(&CODE_MACHINE),
                     serial,
                     exchanges: 0,
@@ -312,7 +345,12 @@ impl AuthServer {
                 }
                 let ttl = self.cfg.code_ttl_ms;
                 ctx.set_timer(ttl, serial, TimerKind::Expiry, "code expires");
-                ctx.say_with(|| format!("The user allows \"{granted}\". The server issues a one-use code, valid for {} s and bound to the PKCE challenge, and redirects the browser back with it and the state.", ttl / 1000));
+                let bound = match (&req.code_challenge, req.redirect_uri == REDIRECT_URI) {
+                    (None, _) => "with no PKCE challenge to bind it to",
+                    (Some(_), true) => "bound to the PKCE challenge",
+                    (Some(_), false) => "bound to that request's code_challenge",
+                };
+                ctx.say_with(|| format!("The user allows \"{scope}\". The server issues a one-use code, valid for {} s and {bound}, and redirects the browser back with it and the state.", ttl / 1000));
                 AuthzResult::Code {
                     code,
                     state: req.state.clone(),
@@ -332,27 +370,37 @@ impl AuthServer {
     ) {
         let Some(i) = self.codes.iter().position(|c| c.code == code) else {
             ctx.say("The server knows no such code: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         };
+        let stale = self.stale.as_deref() == Some(code);
         match self.codes[i].machine.current {
+            "redeemed" if stale => {
+                self.stale = None;
+                let family = self.codes[i].serial;
+                let tokens = self.issue(i, family, true, true, ctx);
+                self.codes[i].exchanges += 1;
+                ctx.say("The race: this copy of the code was checked before the first exchange marked it redeemed, so the server issues a second set of tokens for it.");
+                self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
+                return;
+            }
             "redeemed" => {
                 let family = self.codes[i].serial;
                 self.fire(i, "replayed_revoke", ctx);
                 let n = self.revoke_family(family, ctx.now());
                 ctx.say_with(|| format!("This code was already exchanged. A second use means someone replayed it, so the server refuses (400 invalid_grant) and revokes the {n} active tokens the code gave."));
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
             "issued" => {}
             "expired" => {
                 ctx.say("The code's lifetime is over: 400 invalid_grant.");
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
             _ => {
                 ctx.say("The code was revoked: 400 invalid_grant.");
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
         }
@@ -360,7 +408,7 @@ impl AuthServer {
             ctx.say(
                 "The redirect_uri differs from the one the code was issued for: 400 invalid_grant.",
             );
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         if self.codes[i].challenge.is_none() && verifier.is_some() {
@@ -368,7 +416,7 @@ impl AuthServer {
             // challenge means the code was not made for this app's request.
             self.fire(i, "refuse_verifier", ctx);
             ctx.say("This code was issued without a PKCE challenge, yet the token request carries a code_verifier: the code was not made for this app's login (code injection). 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         if let Some(challenge) = self.codes[i].challenge.clone() {
@@ -386,7 +434,7 @@ impl AuthServer {
                     None => "The authorization request carried a PKCE challenge but this token request has no code_verifier: 400 invalid_grant (no downgrade).",
                     Some(_) => "This code_verifier does not match the challenge the code is bound to: whoever sent it is not the app that started the login. 400 invalid_grant.",
                 });
-                Self::refuse(from, "invalid_grant", ctx);
+                self.refuse(from, "invalid_grant", ctx);
                 return;
             }
         }
@@ -394,6 +442,9 @@ impl AuthServer {
         let tokens = self.issue(i, family, true, true, ctx);
         self.fire(i, "redeem", ctx);
         self.codes[i].exchanges += 1;
+        if std::mem::take(&mut self.race) {
+            self.stale = Some(code.to_string());
+        }
         let (pkce, plain, id) = (
             self.codes[i].challenge.is_some(),
             self.codes[i].plain,
@@ -408,10 +459,10 @@ impl AuthServer {
             let id = if id { " and an ID token for Planner" } else { "" };
             format!("The code is valid and unused, {check}so the server marks it redeemed and answers with an access token for the calendar API, a refresh token{id} (Cache-Control: no-store).")
         });
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
-    /// `grant_type=password` (RFC 6749 §4.3, deprecated by RFC 9700): only
+    /// `grant_type=password` (RFC 6749 §4.3; RFC 9700 §2.4: MUST NOT): only
     /// the confidential client, authenticated with its secret, may use it.
     fn on_password_grant(
         &mut self,
@@ -424,12 +475,12 @@ impl AuthServer {
             (Some(s), Some(given)) if s == given => {}
             (Some(_), Some(_)) => {
                 ctx.say("The client secret is wrong: 401 invalid_client.");
-                Self::refuse(from, "invalid_client", ctx);
+                self.refuse(from, "invalid_client", ctx);
                 return;
             }
             _ => {
                 ctx.say("A public client cannot authenticate, and this server allows the password grant only to an authenticated confidential client: 400 unauthorized_client.");
-                Self::refuse(from, "unauthorized_client", ctx);
+                self.refuse(from, "unauthorized_client", ctx);
                 return;
             }
         }
@@ -437,7 +488,7 @@ impl AuthServer {
         // (and a family) so its tokens can be revoked together.
         let tokens = self.grant_at_once("(password grant)".into(), CLIENT_ID, scope, None, ctx);
         ctx.say("The client secret is right and so is Alice's password: the server issues tokens. No consent screen, no login page of its own: Alice gave her password to Planner, which could now do anything her account can.");
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
     /// A grant recorded and redeemed in one exchange (the password grant,
@@ -465,6 +516,7 @@ impl AuthServer {
             redirect_uri: String::new(),
             nonce,
             issued_at: ctx.now(),
+            auth_time: ctx.now(),
             machine: MachineState::new(&CODE_MACHINE),
             serial,
             exchanges: 0,
@@ -499,40 +551,49 @@ impl AuthServer {
             .position(|t| t.refresh && t.value == value)
         else {
             ctx.say("The server knows no such refresh token: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         };
         let (family, serial) = (self.tokens[t].family, self.tokens[t].serial);
         let code = self.codes.iter().position(|c| c.serial == family);
         if self.tokens[t].revoked {
             ctx.say("This refresh token was revoked: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
-        if self.tokens[t].used {
+        let raced = self.tokens[t].used && self.stale.as_deref() == Some(value);
+        if raced {
+            self.stale = None;
+        } else if self.tokens[t].used {
             let n = self.revoke_family(family, now);
             if let Some(i) = code.filter(|&i| self.codes[i].machine.current == "redeemed") {
                 self.fire(i, "refresh_reuse_revoke", ctx);
             }
             ctx.data_changed();
             ctx.say_with(|| format!("Refresh token #{serial} was already used: it was rotated, so whoever presents it again has a copy. The server cannot tell the thief from the app, so it revokes the whole family ({n} active tokens) and answers 400 invalid_grant. Alice must sign in again."));
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         if now >= self.tokens[t].expires_at {
             ctx.say("This refresh token has expired: 400 invalid_grant.");
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         }
         self.tokens[t].used = true;
         mark_changed(&mut self.dirty_tokens, serial);
+        if std::mem::take(&mut self.race) {
+            self.stale = Some(value.to_string());
+        }
         let Some(i) = code else {
-            Self::refuse(from, "invalid_grant", ctx);
+            self.refuse(from, "invalid_grant", ctx);
             return;
         };
         let tokens = self.issue(i, family, false, true, ctx);
-        ctx.say_with(|| format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."));
-        ctx.send(from, OAuthMsg::TokenResponse(tokens));
+        ctx.say_with(|| match raced {
+            true => format!("The race: this copy of refresh token #{serial} was checked before the first refresh marked it used, so the server rotates it again: a second new refresh token of the same family."),
+            false => format!("Refresh token #{serial} is valid and unused. The server rotates it: marks it used, and answers with a new access token and a new refresh token of the same family."),
+        });
+        self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
     }
 
     /// `/revoke` (RFC 7009): 200 whatever the token. A refresh token takes
@@ -596,8 +657,9 @@ impl AuthServer {
                 .as_ref()
                 .map_or(String::new(), |n| format!(r#","nonce":"{n}""#));
             format!(
-                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{iat}{nonce}}}"#,
+                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{}{nonce}}}"#,
                 unix_time(now + 3_600_000),
+                unix_time(c.auth_time),
             )
         });
         let scope = c.granted.clone();
@@ -606,7 +668,8 @@ impl AuthServer {
         let access_token = if self.cfg.introspect {
             random_token(ctx, 3)
         } else {
-            sign(&access)
+            // RFC 9068 §2.1: typed, so it cannot pass for an ID token.
+            key.map_or(String::new(), |k| k.sign_typed("at+jwt", &access))
         };
         // A confidential client shares a secret with the server, so its ID
         // token may be HS256 keyed with that secret; a public client's stays
@@ -704,6 +767,7 @@ impl Actor for AuthServer {
             return;
         }
         let shed = ctx.now() < self.overloaded_until;
+        self.for_other = matches!(msg, OAuthMsg::TokenRequest { other: true, .. });
         match msg {
             OAuthMsg::JwksRequest => {
                 ctx.say("The server answers with its JWKS: the public half of its signing key, which anyone may use to check its tokens.");
@@ -719,6 +783,7 @@ impl Actor for AuthServer {
                 let Some(req) = &self.pending else {
                     return;
                 };
+                self.login_at = ctx.now();
                 let scope = req.scope.clone();
                 ctx.say_with(|| {
                     format!("Alice is signed in. The server shows what Planner asks for: {scope}.")
@@ -741,6 +806,7 @@ impl Actor for AuthServer {
                     redirect_uri: REDIRECT_URI.into(),
                     nonce: Some("mallory-nonce".into()),
                     issued_at: ctx.now(),
+                    auth_time: ctx.now(),
                     machine: MachineState::new(&CODE_MACHINE),
                     serial,
                     exchanges: 0,
@@ -758,14 +824,14 @@ impl Actor for AuthServer {
             }
             OAuthMsg::TokenRequest { .. } | OAuthMsg::RefreshRequest { .. } if shed => {
                 ctx.say("The authorization server is overloaded: the token endpoint answers 503 Service Unavailable with Retry-After (OAuth has no error code for this at /token).");
-                ctx.send(from, OAuthMsg::Unavailable);
+                self.reply(from, OAuthMsg::Unavailable, ctx);
             }
             OAuthMsg::QuizzlyLogin => self.on_quizzly_login(from, ctx),
             OAuthMsg::TokenRequest { .. } | OAuthMsg::RefreshRequest { .. }
                 if std::mem::take(&mut self.bug) =>
             {
                 ctx.say("The token endpoint hits a bug: 500 Internal Server Error (OAuth defines no error code for it at /token).");
-                Self::refuse(from, "server_error", ctx);
+                self.refuse(from, "server_error", ctx);
             }
             OAuthMsg::TokenRequest { client_secret, .. }
             | OAuthMsg::RefreshRequest { client_secret, .. }
@@ -776,21 +842,21 @@ impl Actor for AuthServer {
                 } else {
                     "The request authenticates with a client secret, but Planner is registered as a public client with none: 401 invalid_client."
                 });
-                Self::refuse(from, "invalid_client", ctx);
+                self.refuse(from, "invalid_client", ctx);
             }
             OAuthMsg::TokenRequest {
                 mistake: Some(Mistake::GrantType),
                 ..
             } => {
                 ctx.say("grant_type=authorization-code is not a grant type this server knows (it is authorization_code): 400 unsupported_grant_type.");
-                Self::refuse(from, "unsupported_grant_type", ctx);
+                self.refuse(from, "unsupported_grant_type", ctx);
             }
             OAuthMsg::RefreshRequest {
                 mistake: Some(Mistake::RefreshScope),
                 ..
             } => {
                 ctx.say("The refresh asks for calendar.admin, more than the scope first granted: 400 invalid_scope (RFC 6749 §6). A refresh can keep or narrow the scope, never widen it.");
-                Self::refuse(from, "invalid_scope", ctx);
+                self.refuse(from, "invalid_scope", ctx);
             }
             OAuthMsg::TokenRequest {
                 code,
@@ -805,17 +871,22 @@ impl Actor for AuthServer {
             OAuthMsg::RefreshRequest { refresh_token, .. } => {
                 self.on_refresh(from, &refresh_token, ctx)
             }
+            OAuthMsg::Revoke { client_secret, .. } if client_secret != self.client_secret => {
+                ctx.say("The revocation request does not authenticate as Planner: 401 invalid_client (RFC 7009 §2.1).");
+                self.refuse(from, "invalid_client", ctx);
+            }
             OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),
             OAuthMsg::Introspect { token, call } => {
                 let now = ctx.now();
                 let found = self.tokens.iter().find(|t| t.value == token && !t.refresh);
                 let active = found.is_some_and(|t| t.active(now));
                 let scope = found.map_or(String::new(), |t| t.scope.clone());
-                ctx.say(if active {
-                    "The server looks the token up: it is active. It answers with its scope."
+                let found = if active {
+                    "active. It answers with its scope"
                 } else {
-                    "The server looks the token up: revoked, expired or unknown. It answers {\"active\": false} and nothing else."
-                });
+                    "revoked, expired or unknown. It answers {\"active\": false} and nothing else"
+                };
+                ctx.say_with(|| format!("The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: {found}."));
                 ctx.send(
                     from,
                     OAuthMsg::Introspection {
@@ -849,6 +920,14 @@ impl Actor for AuthServer {
             "server-bug" => {
                 self.bug = true;
                 ctx.say("A bug ships in the authorization server: its next /authorize or /token request will fail.");
+            }
+            "check-race" => {
+                self.race = true;
+                ctx.say("A race ships in the authorization server: its next code or refresh token is marked used too late.");
+            }
+            "consent-ignored" => {
+                self.consent_bug = true;
+                ctx.say("A bug ships in the authorization server: its next code ignores what the user unticked.");
             }
             "down" => {
                 self.down_until = until;

@@ -4,7 +4,17 @@
 //! that never comes (the authorization server is down) times out.
 
 use super::config::{OAuthConfig, AUTH, PLANNER};
-use super::msg::{Decision, OAuthMsg};
+use super::msg::{AuthzResult, Decision, OAuthMsg};
+
+/// What a leaked callback URL shows Mallory.
+fn leaked(result: &AuthzResult) -> String {
+    let what = match result {
+        AuthzResult::Code { .. } => ", code included",
+        AuthzResult::Token { .. } => ", access token included",
+        AuthzResult::Error { .. } => ": only an error, no code",
+    };
+    format!("The callback URL also reaches Mallory (a browser extension reads it){what}.")
+}
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition};
 
@@ -131,7 +141,13 @@ impl Actor for Browser {
         match msg {
             OAuthMsg::RedirectToAuthorize(req) => {
                 ctx.fire(&mut self.machine, "follow_redirect");
-                ctx.say("The browser follows the 302 to the authorization server, carrying Planner's request in the URL: scope, state, nonce and the PKCE code_challenge.");
+                let nonce = if req.nonce.is_some() { ", nonce" } else { "" };
+                let pkce = if req.code_challenge.is_some() {
+                    " and the PKCE code_challenge"
+                } else {
+                    ""
+                };
+                ctx.say_with(|| format!("The browser follows the 302 to the authorization server, carrying Planner's request in the URL: scope, state{nonce}{pkce}."));
                 if self.leak {
                     ctx.send(
                         super::config::ATTACKER,
@@ -172,9 +188,14 @@ impl Actor for Browser {
             }
             OAuthMsg::RedirectToClient(result) => {
                 ctx.fire(&mut self.machine, "follow_redirect");
-                ctx.say("The browser follows the redirect back to Planner's callback URL, with the code (or the error) and the state in the query.");
+                let (what, part) = match &result {
+                    AuthzResult::Code { .. } => ("code", "query"),
+                    AuthzResult::Error { .. } => ("error", "query"),
+                    AuthzResult::Token { .. } => ("access token", "fragment"),
+                };
+                ctx.say_with(|| format!("The browser follows the redirect back to Planner's callback URL, with the {what} and the state in the {part}."));
                 if std::mem::take(&mut self.leak) {
-                    ctx.say("The callback URL also reaches Mallory: a malicious app registered for the same redirect sees it, code included.");
+                    ctx.say_with(|| leaked(&result));
                     ctx.send(
                         super::config::ATTACKER,
                         OAuthMsg::LeakedCallback(result.clone()),
@@ -205,11 +226,16 @@ impl Actor for Browser {
         }
         let Some(callback) = self.last_callback.clone() else {
             self.leak = true;
-            ctx.say("From now on, the next authorization request and callback URLs the browser opens also reach Mallory (a malicious extension, or an app registered for the same redirect).");
+            ctx.say("From now on, the next authorization request and callback URLs the browser opens also reach Mallory (a malicious browser extension reads them).");
             return true;
         };
         // Already past the callback: the URLs leak from the history.
-        ctx.say("A malicious extension reads the browser's history: the authorization request and callback URLs, code included, reach Mallory.");
+        let token = matches!(callback, AuthzResult::Token { .. });
+        ctx.say(if token {
+            "A malicious extension reads the browser's history: the callback URL, access token included, reaches Mallory."
+        } else {
+            "A malicious extension reads the browser's history: the authorization request and callback URLs reach Mallory."
+        });
         if let Some(req) = self.last_request.clone() {
             ctx.send(super::config::ATTACKER, OAuthMsg::LeakedAuthorize(req));
         }

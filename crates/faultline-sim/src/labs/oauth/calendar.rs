@@ -5,7 +5,7 @@
 //! server by introspection (RFC 7662), which also sees revocations.
 
 use super::config::{OAuthConfig, AUTH};
-use super::msg::{OAuthMsg, CALENDAR_ORIGIN};
+use super::msg::{OAuthMsg, AUTH_ORIGIN, CALENDAR_ORIGIN};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{unix_time, verify_es256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -32,6 +32,7 @@ pub static CALENDAR_MACHINE: StateMachine = StateMachine {
 
 /// The claims of an access token the API reads.
 struct Claims {
+    iss: String,
     aud: String,
     exp: u64,
     scope: String,
@@ -46,6 +47,7 @@ impl Claims {
         let v: serde_json::Value = serde_json::from_str(payload).ok()?;
         let o = v.as_object()?;
         Some(Claims {
+            iss: o.get("iss")?.as_str()?.to_string(),
             aud: o.get("aud")?.as_str()?.to_string(),
             exp: o.get("exp")?.as_u64()?,
             scope: match o.get("scope") {
@@ -166,26 +168,52 @@ impl Calendar {
         );
     }
 
-    /// Check a JWT access token locally: signature, audience, expiry, scope.
     fn check_jwt(&self, token: &str, write: bool, now: u64) -> (&'static str, &'static str) {
-        let valid = self
-            .jwk
-            .as_ref()
-            .is_some_and(|k| verify_es256(token, k).is_ok());
-        let claims = crate::message::Jws::decode(token).and_then(|j| Claims::read(&j.payload));
-        match claims {
-            Some(c) if valid && c.aud == CALENDAR_ORIGIN && unix_time(now) < c.exp => {
-                if c.scope.split(' ').any(|s| s == needed(write)) {
-                    ("ok", "The signature verifies with the server's key, aud is this API, the token has not expired and its scope covers the call.")
-                } else {
-                    ("insufficient_scope_403", "The token is genuine but its scope does not include what this call needs: 403 insufficient_scope.")
-                }
-            }
-            _ => (
-                "invalid_token_401",
-                "The token's signature, audience or expiry is wrong: 401 invalid_token.",
-            ),
-        }
+        check_access_jwt(self.jwk.as_ref(), token, write, now)
+    }
+}
+
+/// Check a JWT access token locally (RFC 9068 §4): signature, `typ`
+/// at+jwt, `iss`, `aud`, expiry, then scope. The event it leads to and
+/// why, one check named.
+pub fn check_access_jwt(
+    jwk: Option<&EcJwk>,
+    token: &str,
+    write: bool,
+    now: u64,
+) -> (&'static str, &'static str) {
+    let refuse = |why| ("invalid_token_401", why);
+    if jwk.is_none_or(|k| verify_es256(token, k).is_err()) {
+        return refuse("The signature does not verify with the server's key: 401 invalid_token.");
+    }
+    let jws = crate::message::Jws::decode(token);
+    let header = jws
+        .as_ref()
+        .and_then(|j| crate::read::json_object(&j.header));
+    let typ = header.as_ref().and_then(|h| h.get("typ")?.as_str());
+    if !typ.is_some_and(|t| {
+        t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt")
+    }) {
+        return refuse("The header's typ is not at+jwt: not an access token (an ID token, say). 401 invalid_token.");
+    }
+    let Some(c) = jws.and_then(|j| Claims::read(&j.payload)) else {
+        return refuse("The token lacks iss, aud or exp: 401 invalid_token.");
+    };
+    if c.iss != AUTH_ORIGIN {
+        return refuse("iss is not this API's authorization server: 401 invalid_token.");
+    }
+    if c.aud != CALENDAR_ORIGIN {
+        return refuse(
+            "aud is not this API: the token was issued for another audience. 401 invalid_token.",
+        );
+    }
+    if unix_time(now) >= c.exp {
+        return refuse("The token has expired: 401 invalid_token.");
+    }
+    if c.scope.split(' ').any(|s| s == needed(write)) {
+        ("ok", "The signature verifies with the server's key, typ is at+jwt, iss is the server, aud is this API, it has not expired and its scope covers the call.")
+    } else {
+        ("insufficient_scope_403", "The token is genuine but its scope does not include what this call needs: 403 insufficient_scope.")
     }
 }
 

@@ -35,11 +35,11 @@ pub const GRANT_OPTIONS: &[(&str, &str)] = &[
     ("code", "Authorization code (the settings above)"),
     (
         "implicit",
-        "Implicit (deprecated: the token comes back in the URL)",
+        "Implicit (RFC 9700: SHOULD NOT; the token comes back in the URL)",
     ),
     (
         "password",
-        "Password grant (deprecated: Planner asks for the password)",
+        "Password grant (RFC 9700: MUST NOT; Planner asks for the password)",
     ),
 ];
 pub const CLIENT_TYPE_OPTIONS: &[(&str, &str)] = &[
@@ -69,7 +69,10 @@ pub const CONSENT_OPTIONS: &[(&str, &str)] = &[
     ("deny", "Denies"),
 ];
 pub const TOKEN_CHECK_OPTIONS: &[(&str, &str)] = &[
-    ("jwt", "JWT, checked locally (signature, aud, exp, scope)"),
+    (
+        "jwt",
+        "JWT, checked locally (signature, typ, iss, aud, exp, scope)",
+    ),
     (
         "introspect",
         "Opaque token, introspected at the authorization server",
@@ -83,7 +86,7 @@ pub fn fields() -> Vec<ConfigField> {
         ConfigField {
             key: GRANT,
             label: "Grant",
-            help: "How Planner gets a token. The password grant (RFC 6749 §4.3) is deprecated (RFC 9700): the app itself asks for the user's password.",
+            help: "How Planner gets a token. The password grant (RFC 6749 §4.3) MUST NOT be used (RFC 9700 §2.4): the app itself asks for the user's password.",
             kind: FieldKind::Choice {
                 default: "code",
                 options: GRANT_OPTIONS,
@@ -131,7 +134,7 @@ pub fn fields() -> Vec<ConfigField> {
         ConfigField {
             key: TOKEN_CHECK,
             label: "Access tokens",
-            help: "A JWT is checked locally and cannot be recalled before it expires; an opaque token is introspected at the server each time, so revocation takes effect at once.",
+            help: "A JWT checked locally stays valid until it expires, even revoked; an opaque token is introspected at the server on each call, so a revocation counts at once (unless the API caches the answers, RFC 7662 §4).",
             kind: FieldKind::Choice {
                 default: "jwt",
                 options: TOKEN_CHECK_OPTIONS,
@@ -164,7 +167,7 @@ pub fn fields() -> Vec<ConfigField> {
         ConfigField {
             key: CODE_TTL_MS,
             label: "Authorization code lifetime",
-            help: "How long a code may be exchanged (RFC 6749: at most 10 minutes).",
+            help: "How long a code may be exchanged (RFC 6749 recommends at most 10 minutes).",
             kind: FieldKind::Number {
                 default: 30_000,
                 min: 1_000,
@@ -237,9 +240,9 @@ pub struct OAuthConfig {
     /// The server accepts any redirect_uri starting with Planner's origin.
     pub lax_redirect: bool,
     pub require_pkce: bool,
-    /// The deprecated resource owner password credentials grant.
+    /// The resource owner password credentials grant (MUST NOT, RFC 9700).
     pub password_grant: bool,
-    /// The deprecated implicit grant.
+    /// The implicit grant (SHOULD NOT, RFC 9700).
     pub implicit: bool,
     /// Planner has a client secret (a server app).
     pub confidential: bool,

@@ -13,6 +13,7 @@ pub const ONE_ACTIVE_REFRESH: &str = "one-active-refresh-token";
 pub const REVOKED_REFUSED: &str = "revoked-token-refused";
 pub const NO_PASSWORD_TO_CLIENT: &str = "client-never-sees-password";
 pub const LOGIN_ONLY_WITH_OWN_PROOF: &str = "login-only-with-own-proof";
+pub const SESSION_OWN_ACCOUNT: &str = "session-own-account";
 
 pub fn list() -> Vec<InvariantInfo> {
     // A constant table copied out (no code per entry).
@@ -35,6 +36,11 @@ pub fn list() -> Vec<InvariantInfo> {
         InvariantInfo {
             id: LOGIN_ONLY_WITH_OWN_PROOF,
             text: "Planner signs someone in only on proof issued to Planner: an ID token whose aud is planner, never an access token meant for another app.",
+            not_checked: always,
+        },
+        InvariantInfo {
+            id: SESSION_OWN_ACCOUNT,
+            text: "Each Planner session holds its own user's tokens: never Alice's session tied to Mallory's account (login CSRF), nor Mallory's to Alice's (code injection).",
             not_checked: always,
         },
         InvariantInfo {
@@ -108,6 +114,41 @@ pub fn check_planner(p: &super::planner::Planner, out: &mut Vec<(&'static str, S
             NO_PASSWORD_TO_CLIENT,
             "Planner received Alice's password (the password grant): it can now do anything her account can, and keep doing it.".into(),
         ));
+    }
+}
+
+/// Whose account the access token `value` is for (from the server's
+/// records, so opaque tokens count too).
+fn account<'a>(auth: &'a AuthServer, value: &str) -> Option<&'a str> {
+    let t = auth
+        .tokens
+        .iter()
+        .find(|t| !t.refresh && t.value == value)?;
+    Some(auth.codes.iter().find(|c| c.serial == t.family)?.sub)
+}
+
+/// Alice's session (the browser's) holds Alice's tokens, Mallory's holds
+/// Mallory's.
+pub fn check_sessions(
+    auth: &AuthServer,
+    p: &super::planner::Planner,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    let sessions = [
+        (p.tokens.as_ref(), super::msg::USERNAME, "Alice's"),
+        (p.other.tokens.as_ref(), "mallory", "Mallory's"),
+    ];
+    for (tokens, owner, whose) in sessions {
+        let Some(sub) = tokens.and_then(|t| account(auth, &t.access_token)) else {
+            continue;
+        };
+        if sub != owner {
+            out.push((
+                SESSION_OWN_ACCOUNT,
+                format!("{whose} Planner session holds tokens for {sub}'s account."),
+            ));
+            return;
+        }
     }
 }
 
@@ -202,5 +243,169 @@ pub fn check_api(
         if general && revoked {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each check fed a state that breaks it, and the same state repaired.
+    use super::*;
+    use crate::lab::Lab;
+    use crate::labs::oauth::auth_server::{CodeRecord, TokenRecord, CODE_MACHINE};
+    use crate::labs::oauth::calendar::Served;
+    use crate::labs::oauth::config::OAuthConfig;
+    use crate::labs::oauth::msg::Tokens;
+    use crate::labs::oauth::planner::Planner;
+    use crate::labs::oauth::OAuthLab;
+    use crate::machine::MachineState;
+    use crate::scenario::Config;
+
+    fn cfg() -> OAuthConfig {
+        OAuthConfig::read(&OAuthLab::info(), &Config::new())
+    }
+
+    fn code(sub: &'static str, granted: &str, consented: &str) -> CodeRecord {
+        CodeRecord {
+            code: "code-0123456789".into(),
+            sub,
+            client: "planner",
+            requested: "openid calendar.read calendar.write".into(),
+            consented: consented.into(),
+            granted: granted.into(),
+            challenge: None,
+            plain: false,
+            redirect_uri: String::new(),
+            nonce: None,
+            issued_at: 0,
+            auth_time: 0,
+            machine: MachineState::new(&CODE_MACHINE),
+            serial: 1,
+            exchanges: 1,
+        }
+    }
+
+    fn token(value: &str, refresh: bool) -> TokenRecord {
+        TokenRecord {
+            value: value.into(),
+            refresh,
+            family: 1,
+            serial: 1,
+            scope: "calendar.read".into(),
+            expires_at: 60_000,
+            revoked: false,
+            revoked_at: u64::MAX,
+            used: false,
+        }
+    }
+
+    fn ids(out: &[(&'static str, String)]) -> Vec<&'static str> {
+        out.iter().map(|(id, _)| *id).collect()
+    }
+
+    #[test]
+    fn code_once_and_scope_fire_on_a_bad_code() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.codes
+            .push(code("alice", "calendar.read", "calendar.read"));
+        let mut out = Vec::new();
+        check_codes(&auth, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        auth.codes[0].exchanges = 2;
+        auth.codes[0].granted = "calendar.read calendar.write".into();
+        check_codes(&auth, &mut out);
+        assert_eq!(ids(&out), vec![CODE_ONCE, SCOPE_WITHIN_CONSENT]);
+    }
+
+    #[test]
+    fn one_active_refresh_fires_on_two_live_refresh_tokens() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.codes
+            .push(code("alice", "calendar.read", "calendar.read"));
+        auth.tokens.push(token("r1", true));
+        auth.tokens.push(token("r2", true));
+        auth.tokens[0].used = true;
+        let mut out = Vec::new();
+        check_refresh(&auth, 1_000, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        auth.tokens[0].used = false;
+        check_refresh(&auth, 1_000, &mut out);
+        assert_eq!(ids(&out), vec![ONE_ACTIVE_REFRESH]);
+    }
+
+    #[test]
+    fn a_session_holding_another_accounts_tokens_fires() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.codes
+            .push(code("mallory", "calendar.read", "calendar.read"));
+        auth.tokens.push(token("a1", false));
+        let mut p = Planner::new(&cfg());
+        let tokens = Tokens {
+            access_token: "a1".into(),
+            expires_in_s: 60,
+            refresh_token: String::new(),
+            scope: String::new(),
+            id_token: None,
+        };
+        let mut out = Vec::new();
+        p.other.tokens = Some(tokens.clone());
+        check_sessions(&auth, &p, &mut out);
+        assert!(
+            out.is_empty(),
+            "Mallory's session, Mallory's tokens: {out:?}"
+        );
+        p.tokens = Some(tokens);
+        check_sessions(&auth, &p, &mut out);
+        assert_eq!(ids(&out), vec![SESSION_OWN_ACCOUNT]);
+    }
+
+    #[test]
+    fn planner_and_attacker_checks_fire() {
+        let mut p = Planner::new(&cfg());
+        let mut out = Vec::new();
+        check_planner(&p, &mut out);
+        assert!(out.is_empty());
+        p.saw_password = true;
+        p.foreign_logins = 1;
+        check_planner(&p, &mut out);
+        assert_eq!(
+            ids(&out),
+            vec![LOGIN_ONLY_WITH_OWN_PROOF, NO_PASSWORD_TO_CLIENT]
+        );
+        let mut m = Attacker::new();
+        let mut out = Vec::new();
+        check_attacker(&m, &mut out);
+        assert!(out.is_empty());
+        m.tokens_received = 1;
+        check_attacker(&m, &mut out);
+        assert_eq!(ids(&out), vec![TOKENS_ONLY_TO_PLANNER]);
+    }
+
+    #[test]
+    fn the_api_checks_fire_on_a_revoked_or_unknown_token() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.codes
+            .push(code("alice", "calendar.read", "calendar.read"));
+        auth.tokens.push(token("a1", false));
+        let mut cal = Calendar::new(&cfg());
+        let served = |token: &str| Served {
+            n: 1,
+            token: token.into(),
+            write: false,
+            status: 200,
+            at: 1_000,
+            checked_at: 1_000,
+        };
+        cal.served.push(served("a1"));
+        let mut out = Vec::new();
+        check_api(&auth, &cal, |_| false, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        auth.tokens[0].revoked = true;
+        auth.tokens[0].revoked_at = 500;
+        check_api(&auth, &cal, |_| false, &mut out);
+        assert_eq!(ids(&out), vec![REVOKED_REFUSED, API_ONLY_ACTIVE_TOKENS]);
+        let mut out = Vec::new();
+        cal.served[0] = served("never-issued");
+        check_api(&auth, &cal, |_| false, &mut out);
+        assert_eq!(ids(&out), vec![API_ONLY_ACTIVE_TOKENS]);
     }
 }

@@ -8,6 +8,7 @@ pub mod auth_server;
 pub mod browser;
 pub mod calendar;
 pub mod cases;
+pub mod claims;
 pub mod config;
 pub mod invariants;
 pub mod msg;
@@ -21,9 +22,14 @@ use msg::OAuthMsg;
 
 pub const ID: &str = "oauth";
 /// The model version: bumped whenever a preset's run changes.
-/// 4: a confidential client's refusal no longer says the secret makes a
-/// stolen code useless (it does not stop code injection, RFC 9700 §4.5).
-pub const MODEL_VERSION: u32 = 4;
+/// 3: every error response of DOMAIN.md §2 reachable. 4 (landed alone):
+/// a confidential client's refusal no longer says the secret makes a
+/// stolen code useless. 5: every lesson true (issue 18): Planner serves a second visitor's session (code
+/// injection, login CSRF), the ID token checked on parsed claims with
+/// auth_time at login, access tokens typed at+jwt (typ and iss checked),
+/// introspection and a confidential /revoke authenticate, narration
+/// follows the settings, server bug faults (check-race, consent-ignored).
+pub const MODEL_VERSION: u32 = 5;
 
 #[derive(Clone, Debug)]
 pub enum OAuthActor {
@@ -106,6 +112,9 @@ impl Lab for OAuthLab {
         if let Some(OAuthActor::Planner(p)) = actors.get(PLANNER as usize) {
             if trace.changed(PLANNER) {
                 invariants::check_planner(p, &mut out);
+            }
+            if trace.changed(PLANNER) || trace.changed(AUTH) {
+                invariants::check_sessions(auth, p, &mut out);
             }
         }
         if let Some(OAuthActor::Attacker(m)) = actors.get(ATTACKER as usize) {

@@ -24,6 +24,12 @@ pub const REQUESTED: &str = "openid calendar.read calendar.write";
 pub const REQUESTED_NO_OIDC: &str = "calendar.read calendar.write";
 /// Mallory's look-alike of Planner's redirect URI: it starts with
 /// Planner's origin, so a prefix match lets it through.
+/// The state Mallory puts in her forged callback.
+pub const FORGED_STATE: &str = "mallory-state";
+/// The calendar API's credentials at the introspection endpoint (RFC 7662
+/// §2.1: the caller authenticates), registered with the server.
+pub const CALENDAR_CLIENT_ID: &str = "calendar-api";
+pub const CALENDAR_SECRET: &str = "cal-demo-secret";
 pub const LOOKALIKE_REDIRECT_URI: &str = "https://planner.example.mallory.test/callback";
 
 /// A bug in one of Planner's requests (a lab fault), each answered with
@@ -76,7 +82,7 @@ pub struct AuthzRequest {
     pub code_challenge: Option<String>,
     /// The challenge is the verifier itself (method `plain`), not its hash.
     pub plain: bool,
-    /// `response_type=token`: the implicit grant (deprecated).
+    /// `response_type=token`: the implicit grant (RFC 9700: SHOULD NOT).
     pub implicit: bool,
     /// A bug in this request (a lab fault).
     pub mistake: Option<Mistake>,
@@ -266,7 +272,13 @@ pub enum OAuthMsg {
         client_secret: Option<String>,
         /// A bug in this request (a lab fault).
         mistake: Option<Mistake>,
+        /// Sent for Planner's other visitor's session (not on the wire: it
+        /// stands for the HTTP connection that pairs the answer with it).
+        other: bool,
     },
+    /// Authorization server → Planner: the answer to a request made for
+    /// its other visitor's session (on the wire, just the inner answer).
+    ForOther(Box<OAuthMsg>),
     /// Planner (or Mallory) → authorization server: `POST /token` with
     /// grant_type=refresh_token (RFC 6749 §6).
     RefreshRequest {
@@ -283,8 +295,13 @@ pub enum OAuthMsg {
     /// Authorization server → requester: 503, overloaded (the token
     /// endpoint has no OAuth error code for it, RFC 6749 §5.2).
     Unavailable,
-    /// Planner → authorization server: `POST /revoke` (RFC 7009).
-    Revoke { token: String, hint: &'static str },
+    /// Planner → authorization server: `POST /revoke` (RFC 7009), with
+    /// HTTP Basic client authentication when Planner has a secret (§2.1).
+    Revoke {
+        token: String,
+        hint: &'static str,
+        client_secret: Option<String>,
+    },
     /// Authorization server → Planner: 200, whether or not it knew the token.
     Revoked,
     /// Planner → calendar API: a bearer call (an empty token: no
@@ -296,8 +313,8 @@ pub enum OAuthMsg {
         status: u16,
         error: Option<&'static str>,
     },
-    /// Browser → Mallory: the callback URL leaks (a malicious app
-    /// registered for the same redirect, or a Referer header).
+    /// Browser → Mallory: the callback URL leaks (the history, a Referer
+    /// header, a log or a browser extension).
     LeakedCallback(AuthzResult),
     /// Mallory → authorization server: she signs in as herself and allows
     /// Planner, to get a code for her own account (compressed into one
@@ -425,6 +442,7 @@ impl LabMsg for OAuthMsg {
     /// lives in the message.
     fn focus(&self) -> &'static [&'static str] {
         match self {
+            OAuthMsg::ForOther(m) => m.focus(),
             OAuthMsg::RedirectToAuthorize(r)
             | OAuthMsg::Authorize(r)
             | OAuthMsg::LeakedAuthorize(r)
@@ -467,6 +485,7 @@ impl LabMsg for OAuthMsg {
 
     fn class(&self) -> MsgClass {
         match self {
+            OAuthMsg::ForOther(m) => m.class(),
             OAuthMsg::Connect
             | OAuthMsg::Authorize(_)
             | OAuthMsg::Login
@@ -496,6 +515,7 @@ impl LabMsg for OAuthMsg {
 
     fn label(&self) -> String {
         match self {
+            OAuthMsg::ForOther(m) => m.label(),
             OAuthMsg::Connect => "GET /connect".into(),
             OAuthMsg::RedirectToAuthorize(_) => "302 → /authorize".into(),
             OAuthMsg::Authorize(r) => match &r.code_challenge {
@@ -576,6 +596,7 @@ impl LabMsg for OAuthMsg {
 
     fn display(&self) -> Message {
         match self {
+            OAuthMsg::ForOther(m) => m.display(),
             OAuthMsg::Connect => Message::request(format!("GET {PLANNER_ORIGIN}/connect HTTP/1.1")),
             OAuthMsg::RedirectToAuthorize(r) => {
                 Message::response("HTTP/1.1 302 Found").header("Location", r.url())
@@ -694,12 +715,21 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::Unavailable => Message::response("HTTP/1.1 503 Service Unavailable")
                 .header("Retry-After", "5")
                 .header("Cache-Control", "no-store"),
-            OAuthMsg::Revoke { token, hint } => {
-                Message::request(format!("POST {AUTH_ORIGIN}/revoke HTTP/1.1"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
+            OAuthMsg::Revoke {
+                token,
+                hint,
+                client_secret,
+            } => {
+                let m = Message::request(format!("POST {AUTH_ORIGIN}/revoke HTTP/1.1"))
+                    .header("Content-Type", "application/x-www-form-urlencoded");
+                let m = match client_secret {
+                    Some(s) => m.header("Authorization", format!("Basic {}", basic(CLIENT_ID, s))),
+                    None => m,
+                };
+                let m = m
                     .form_field("token", token.clone())
-                    .form_field("token_type_hint", *hint)
-                    .form_field("client_id", CLIENT_ID)
+                    .form_field("token_type_hint", *hint);
+                client_id_unless_basic(m, client_secret)
             }
             OAuthMsg::Revoked => Message::response("HTTP/1.1 200 OK"),
             OAuthMsg::LeakedAuthorize(r) => {
@@ -745,6 +775,7 @@ impl LabMsg for OAuthMsg {
                 redirect_uri,
                 client_secret,
                 mistake,
+                ..
             } => {
                 let grant = if *mistake == Some(Mistake::GrantType) {
                     "authorization-code"
@@ -826,13 +857,17 @@ impl LabMsg for OAuthMsg {
                 "Location",
                 AuthzResult::Code {
                     code: code.clone(),
-                    state: "mallory".into(),
+                    state: FORGED_STATE.into(),
                 }
                 .url(),
             ),
             OAuthMsg::ForgedLink(r) => Message::one_way(format!("<a href=\"{}\">See your calendar</a>", r.url())),
             OAuthMsg::Introspect { token, .. } => {
                 Message::request(format!("POST {AUTH_ORIGIN}/introspect HTTP/1.1"))
+                    .header(
+                        "Authorization",
+                        format!("Basic {}", basic(CALENDAR_CLIENT_ID, CALENDAR_SECRET)),
+                    )
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .form_field("token", token.clone())
             }

@@ -11,7 +11,9 @@
 
 use super::auth_server::clip;
 use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH, CALENDAR};
-use super::msg::{AuthzRequest, AuthzResult, Mistake, OAuthMsg, Tokens, CLIENT_ID, REDIRECT_URI};
+use super::msg::{
+    AuthzRequest, AuthzResult, Mistake, OAuthMsg, Tokens, AUTH_ORIGIN, CLIENT_ID, REDIRECT_URI,
+};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::jose::{code_challenge_s256, code_verifier, verify_es256, verify_hs256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -100,6 +102,70 @@ pub struct Planner {
     shown: Vec<String>,
     /// A bug armed for Planner's next request of its kind (a lab fault).
     mistake: Option<Mistake>,
+    /// The session of another visitor: Mallory's own browser (boxed: most
+    /// runs never have one).
+    pub other: Box<OtherSession>,
+}
+
+/// Planner's session for a second visitor (Mallory, in her own browser):
+/// its own state, nonce and verifier, and the tokens it ends up holding.
+#[derive(Clone, Debug, Default)]
+pub struct OtherSession {
+    request: Option<AuthzRequest>,
+    verifier: Option<String>,
+    exchanging: bool,
+    pub tokens: Option<Tokens>,
+}
+
+/// The key an ID token is checked with.
+pub enum IdKey<'a> {
+    /// HS256 with the client secret (a confidential client).
+    Secret(&'a [u8]),
+    /// ES256 with the server's published key.
+    Jwk(&'a EcJwk),
+    None,
+}
+
+/// What an ID token check found: the `sub` it signs in, or the first
+/// check that failed.
+pub type IdCheck = Result<String, &'static str>;
+
+/// Check an ID token as OIDC Core §3.1.3.7 asks, on parsed claims: the
+/// signature, `iss`, `aud` (planner, alone or in a list), `exp`, `iat` and
+/// the `nonce` sent (`now_ms` is the lab's clock).
+pub fn check_id_token(token: &str, key: IdKey<'_>, nonce: &str, now_ms: u64) -> IdCheck {
+    let signed = match key {
+        IdKey::Secret(secret) => verify_hs256(token, secret).is_ok(),
+        IdKey::Jwk(jwk) => verify_es256(token, jwk).is_ok(),
+        IdKey::None => false,
+    };
+    if !signed {
+        return Err("its signature does not verify");
+    }
+    let c = crate::message::Jws::decode(token)
+        .and_then(|j| crate::read::json_object(&j.payload))
+        .ok_or("its claims cannot be read")?;
+    let text = |k: &str| c.get(k).and_then(|v| v.as_str());
+    let number = |k: &str| c.get(k).and_then(|v| v.as_u64());
+    let now = crate::jose::unix_time(now_ms);
+    let aud_ok = match c.get("aud") {
+        Some(serde_json::Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(CLIENT_ID)),
+        Some(v) => v.as_str() == Some(CLIENT_ID),
+        None => false,
+    };
+    if text("iss") != Some(AUTH_ORIGIN) {
+        Err("iss is not https://auth.example")
+    } else if !aud_ok {
+        Err("aud is not planner: it was issued to another app")
+    } else if number("exp").is_none_or(|e| now >= e) {
+        Err("it has expired (exp)")
+    } else if number("iat").is_none_or(|i| i > now) {
+        Err("iat is missing or in the future")
+    } else if nonce.is_empty() || text("nonce") != Some(nonce) {
+        Err("its nonce is not the one this login sent")
+    } else {
+        Ok(text("sub").unwrap_or("").to_string())
+    }
 }
 
 /// Planner's session: what it keeps between the steps of the flow.
@@ -143,6 +209,7 @@ impl Planner {
             foreign_logins: 0,
             shown: Vec::new(),
             mistake: None,
+            other: Box::default(),
         }
     }
 
@@ -200,6 +267,7 @@ impl Planner {
                 redirect_uri: REDIRECT_URI.into(),
                 client_secret,
                 mistake,
+                other: false,
             },
         );
         ctx.set_timer(
@@ -300,30 +368,17 @@ impl Planner {
         self.send_token_request(ctx);
     }
 
-    /// The ID token verifies (HS256 with Planner's client secret when it
-    /// has one, else ES256 with the JWKS), is for Planner and echoes the
-    /// nonce Planner sent.
-    fn id_token_ok(&self, tokens: &Tokens) -> bool {
-        let nonce = self
-            .request
-            .as_ref()
-            .and_then(|r| r.nonce.clone())
-            .unwrap_or_default();
-        let signed = |id: &str| match (&self.secret, &self.jwk) {
-            (Some(secret), _) => verify_hs256(id, secret.as_bytes()).is_ok(),
-            (None, Some(jwk)) => verify_es256(id, jwk).is_ok(),
-            _ => false,
+    /// The ID token's check (OIDC Core §3.1.3.7) against the nonce
+    /// `nonce` sent: with Planner's client secret (HS256) when it has one,
+    /// else the JWKS (ES256).
+    fn id_token_check(&self, tokens: &Tokens, nonce: Option<&str>, now: u64) -> IdCheck {
+        let key = match (&self.secret, &self.jwk) {
+            (Some(secret), _) => IdKey::Secret(secret.as_bytes()),
+            (None, Some(jwk)) => IdKey::Jwk(jwk),
+            _ => IdKey::None,
         };
-        match &tokens.id_token {
-            Some(id) => {
-                signed(id)
-                    && crate::message::Jws::decode(id).is_some_and(|j| {
-                        j.payload.contains(&format!("\"aud\":\"{CLIENT_ID}\""))
-                            && j.payload.contains(&format!("\"nonce\":\"{nonce}\""))
-                    })
-            }
-            _ => false,
-        }
+        let id = tokens.id_token.as_deref().unwrap_or("");
+        check_id_token(id, key, nonce.unwrap_or(""), now)
     }
 
     fn on_tokens(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
@@ -339,18 +394,30 @@ impl Planner {
             _ => return,
         }
         ctx.cancel_timer(TOKEN_TIMEOUT);
-        if self.cfg.oidc && !self.id_token_ok(&tokens) {
-            ctx.fire(&mut self.machine, "id_token_rejected");
-            ctx.say("The ID token does not verify against the server's key, or its audience or nonce is wrong: Planner rejects the login.");
-            self.page(false, "Sign-in could not be verified.", ctx);
-            return;
+        if self.cfg.oidc {
+            let nonce = self.request.as_ref().and_then(|r| r.nonce.as_deref());
+            match self.id_token_check(&tokens, nonce, ctx.now()) {
+                Err(why) => {
+                    ctx.fire(&mut self.machine, "id_token_rejected");
+                    ctx.say_with(|| {
+                        format!("Planner checks the ID token: {why}. It rejects the login.")
+                    });
+                    self.page(false, "Sign-in could not be verified.", ctx);
+                    return;
+                }
+                Ok(sub) => {
+                    let key = if self.secret.is_some() {
+                        "its client secret (HS256)"
+                    } else {
+                        "the key from /jwks"
+                    };
+                    ctx.say_with(|| format!("Planner checks the ID token: the signature verifies with {key}, iss is {AUTH_ORIGIN}, aud is planner, exp is ahead, iat is not in the future, and the nonce is the one it sent. It signs in {sub} and holds an access token for the calendar API."));
+                }
+            }
+        } else {
+            ctx.say("Plain OAuth, no OpenID Connect: Planner holds an access token for the calendar API, but no ID token. It can read a calendar; it does not know who signed in.");
         }
         ctx.fire(&mut self.machine, "tokens");
-        ctx.say(if self.cfg.oidc {
-            "Planner checks the ID token: the signature verifies with the key from /jwks, aud is planner, and the nonce is the one it sent. Alice is signed in, and Planner holds an access token meant for the calendar API."
-        } else {
-            "Plain OAuth, no OpenID Connect: Planner holds an access token for the calendar API, but no ID token. It can read a calendar; it does not know who signed in."
-        });
         self.connect(tokens, ctx);
     }
 
@@ -399,7 +466,7 @@ impl Planner {
         ctx.say(match (write, token.is_empty()) {
             (_, true) => "A bug after a page reload: Planner calls the calendar API without its Authorization header.",
             (true, _) => "Planner adds an event: POST with the access token as a Bearer token. This needs calendar.write.",
-            (false, _) => "Planner reads Alice's events: GET with the access token as a Bearer token. This needs calendar.read.",
+            (false, _) => "Planner reads the calendar's events: GET with the access token as a Bearer token. This needs calendar.read.",
         });
         ctx.send(CALENDAR, OAuthMsg::ApiCall { write, token });
     }
@@ -527,8 +594,106 @@ impl Planner {
             OAuthMsg::Revoke {
                 token: t.refresh_token,
                 hint: "refresh_token",
+                client_secret: self.secret.clone(),
             },
         );
+    }
+
+    /// Mallory opens Planner in her own browser and clicks "Connect": a
+    /// session of her own, with its own state, nonce and verifier.
+    fn other_connect(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        let state = random_token(ctx, 2);
+        let nonce = self.cfg.oidc.then(|| random_token(ctx, 2));
+        let verifier = (self.cfg.pkce != Pkce::Off).then(|| code_verifier(random_words(ctx)));
+        let challenge = verifier.as_ref().map(|v| match self.cfg.pkce {
+            Pkce::Plain => v.clone(),
+            _ => code_challenge_s256(v),
+        });
+        let (n, v) = (nonce.is_some(), verifier.is_some());
+        ctx.say_with(|| {
+            let extra = match (n, v) {
+                (true, true) => ", nonce and code_verifier",
+                (true, false) => " and nonce",
+                (false, true) => " and code_verifier",
+                _ => "",
+            };
+            format!("Planner starts a sign-in for this visitor, Mallory in her own browser: a session with its own state{extra}, as for anyone.")
+        });
+        let req = AuthzRequest {
+            redirect_uri: REDIRECT_URI.into(),
+            scope: self.cfg.requested().into(),
+            state,
+            nonce,
+            code_challenge: challenge,
+            plain: self.cfg.pkce == Pkce::Plain,
+            implicit: false,
+            mistake: None,
+        };
+        *self.other = OtherSession {
+            request: Some(req.clone()),
+            verifier,
+            ..OtherSession::default()
+        };
+        ctx.send(ATTACKER, OAuthMsg::RedirectToAuthorize(req));
+    }
+
+    /// A callback in Mallory's session: Planner exchanges the code for it.
+    fn other_callback(&mut self, result: AuthzResult, ctx: &mut Ctx<OAuthMsg>) {
+        let sent = self.other.request.as_ref().map(|r| r.state.clone());
+        let AuthzResult::Code { code, state } = result else {
+            return;
+        };
+        if self.cfg.check_state && Some(state) != sent {
+            ctx.say("The state is not the one Planner sent this session: refused.");
+            return;
+        }
+        let how = match (self.other.verifier.is_some(), self.secret.is_some()) {
+            (true, _) => ", with that session's code_verifier",
+            (false, true) => ", authenticating with its secret; no PKCE, so nothing ties the code to this session",
+            _ => "; no PKCE, so nothing ties the code to this session",
+        };
+        ctx.say_with(|| format!("The state is the one Mallory's session got. Planner exchanges the code for her session{how}."));
+        self.other.exchanging = true;
+        ctx.send(
+            AUTH,
+            OAuthMsg::TokenRequest {
+                code,
+                code_verifier: self.other.verifier.clone(),
+                redirect_uri: REDIRECT_URI.into(),
+                client_secret: self.secret.clone(),
+                mistake: None,
+                other: true,
+            },
+        );
+    }
+
+    /// The token endpoint's answer for Mallory's session.
+    fn other_tokens(&mut self, answer: Result<Tokens, &'static str>, ctx: &mut Ctx<OAuthMsg>) {
+        self.other.exchanging = false;
+        let nonce = self.other.request.as_ref().and_then(|r| r.nonce.clone());
+        let answer = answer.and_then(|t| match self.cfg.oidc {
+            true => self
+                .id_token_check(&t, nonce.as_deref(), ctx.now())
+                .map(|_| t),
+            false => Ok(t),
+        });
+        let ok = answer.is_ok();
+        match answer {
+            Ok(t) => {
+                ctx.say("Planner puts the tokens in Mallory's session: her Planner now shows Alice's calendar (code injection, RFC 9700 §4.5).");
+                self.other.tokens = Some(t);
+                ctx.data_changed();
+            }
+            Err(why) => ctx.say_with(|| {
+                format!("Planner cannot connect Mallory's session: {why}. The injected code is refused.")
+            }),
+        }
+        let text = if ok {
+            "Calendar connected."
+        } else {
+            "Could not connect your calendar."
+        };
+        ctx.send(ATTACKER, OAuthMsg::CallbackPage { ok, text });
     }
 
     /// Send Mallory the tokens the leak faults expose, if Planner holds any.
@@ -614,6 +779,16 @@ impl Actor for Planner {
 
     fn on_message(&mut self, from: ActorId, msg: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
         match msg {
+            OAuthMsg::Connect if from == ATTACKER => self.other_connect(ctx),
+            OAuthMsg::Callback(result) if from == ATTACKER => self.other_callback(result, ctx),
+            OAuthMsg::ForOther(answer) if self.other.exchanging => {
+                let answer = match *answer {
+                    OAuthMsg::TokenResponse(t) => Ok(t),
+                    OAuthMsg::TokenError { error } => Err(error),
+                    _ => Err("503, the server is overloaded"),
+                };
+                self.other_tokens(answer, ctx)
+            }
             OAuthMsg::Jwks { jwk } => {
                 ctx.say("Planner keeps the server's public key: with it, it checks the signature of the ID tokens it will get.");
                 self.jwk = EcJwk::from_json(&jwk);
@@ -675,10 +850,17 @@ impl Actor for Planner {
                     }
                 };
                 ctx.fire(&mut self.machine, "start_login");
-                ctx.say(match self.cfg.pkce {
-                    Pkce::S256 => "Planner makes a random state (against CSRF), a nonce (for the ID token) and a code_verifier; it keeps them and sends only the verifier's SHA-256 hash, the code_challenge. It redirects the browser to the authorization server.",
-                    Pkce::Plain => "Planner makes a random state, a nonce and a code_verifier, and sends the verifier itself as the challenge (method plain): anyone who sees this URL knows it.",
-                    Pkce::Off => "Planner makes a random state and a nonce, but no PKCE verifier, and redirects the browser to the authorization server.",
+                let (implicit, pkce) = (self.cfg.implicit, self.cfg.pkce);
+                let n = if self.cfg.oidc {
+                    ", a nonce (for the ID token)"
+                } else {
+                    ""
+                };
+                ctx.say_with(|| match pkce {
+                    _ if implicit => format!("Planner makes a random state (against CSRF){n} and asks for the token itself (response_type=token): no code, so no PKCE."),
+                    Pkce::S256 => format!("Planner makes a random state (against CSRF){n} and a code_verifier; it keeps them and sends only the verifier's SHA-256 hash, the code_challenge. It redirects the browser to the authorization server."),
+                    Pkce::Plain => format!("Planner makes a random state{n} and a code_verifier, and sends the verifier itself as the challenge (method plain): anyone who sees this URL knows it."),
+                    Pkce::Off => format!("Planner makes a random state{n}, but no PKCE verifier, and redirects the browser to the authorization server."),
                 });
                 let req = AuthzRequest {
                     redirect_uri: REDIRECT_URI.into(),

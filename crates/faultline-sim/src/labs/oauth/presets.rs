@@ -117,21 +117,48 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
             "forged-callback",
             "Mallory gets a code for her own account and sends Alice a link that delivers it to Planner.",
         ),
+        spec(
+            "inject-code",
+            "Mallory puts the next code she steals into her own Planner session.",
+        ),
+        spec(
+            "check-race",
+            "The server marks its next code or refresh token used only after issuing: a copy sent at once passes too.",
+        ),
+        spec(
+            "consent-ignored",
+            "The server's next code grants all Planner asked for, whatever the user allowed.",
+        ),
     ]
 }
 
-/// The code leaks, and Mallory's app is quicker than Planner: the
-/// browser's callback to Planner (its second request to it) is slow.
+/// The browser's next callback to Planner (its second request to it from
+/// the start) is slow: Mallory is quicker than Planner.
+fn slow_callback(t: u64) -> Fault {
+    Fault::Net {
+        on: MsgMatch::next(t, Some(MsgClass::Request))
+            .from("browser")
+            .to("planner")
+            .nth(if t == 0 { 2 } else { 1 }),
+        action: NetAction::Delay { ms: 400 },
+    }
+}
+
+/// The code leaks, and Mallory's app is quicker than Planner.
 fn leaked() -> Scenario {
     base()
         .fault(Fault::lab(0, "browser", "leak-code"))
-        .fault(Fault::Net {
-            on: MsgMatch::next(0, Some(MsgClass::Request))
-                .from("browser")
-                .to("planner")
-                .nth(2),
-            action: NetAction::Delay { ms: 400 },
-        })
+        .fault(slow_callback(0))
+}
+
+/// The code leaks and Mallory injects it into her own Planner session;
+/// Planner is confidential, without PKCE or OpenID Connect.
+fn injected() -> Scenario {
+    leaked()
+        .fault(Fault::lab(0, "attacker", "inject-code"))
+        .with(c::PKCE, Choice("off".into()))
+        .with(c::OIDC, Bool(false))
+        .with(c::CLIENT_TYPE, Choice("confidential".into()))
 }
 
 fn forged() -> Scenario {
@@ -185,13 +212,13 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "stolen-code-pkce",
             title: "Stolen code, stopped by PKCE",
-            explanation: "A malicious app sees the callback URL with Alice's code and redeems it before Planner. It has no code_verifier, so the server refuses it; Planner's own exchange then works.",
+            explanation: "A browser extension sees the callback URL with Alice's code, and Mallory redeems it before Planner. She has no code_verifier, so the server refuses her; Planner's own exchange then works.",
             scenario: leaked,
         },
         Preset {
             id: "stolen-code-no-pkce",
             title: "Stolen code without PKCE",
-            explanation: "The same theft when Planner does not use PKCE: nothing ties the code to Planner, so Mallory gets Alice's tokens and reads her calendar, and Planner's own exchange fails.",
+            explanation: "The same theft when Planner does not use PKCE: nothing ties the code to Planner, so Mallory gets Alice's tokens and reads her calendar. Planner's own exchange is a replay: the server revokes her tokens, but her JWT keeps working until it expires.",
             scenario: || leaked().with(c::PKCE, Choice("off".into())),
         },
         Preset {
@@ -209,7 +236,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "stolen-code-pkce-plain",
             title: "Stolen code, PKCE plain",
-            explanation: "The malicious app sees the authorization request as well as the callback. With method plain the challenge is the verifier, so Mallory redeems Alice's code: use S256.",
+            explanation: "The extension sees the authorization request as well as the callback. With method plain the challenge is the verifier, so Mallory redeems Alice's code; Planner's replay revokes her tokens, but her JWT keeps working until it expires. Use S256.",
             scenario: || leaked().with(c::PKCE, Choice("plain".into())),
         },
         Preset {
@@ -227,7 +254,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "refresh-token-stolen-first",
             title: "Stolen refresh token used first",
-            explanation: "Mallory uses the stolen refresh token before Planner does and gets fresh tokens. When Planner then presents the same (now used) token, the server revokes the family, Mallory's new tokens included.",
+            explanation: "Mallory uses the stolen refresh token before Planner does and gets fresh tokens. When Planner then presents the same (now used) token, the server revokes the family: Mallory's new refresh token is dead, but her JWT access token keeps working until it expires.",
             scenario: || {
                 refreshing()
                     .with(c::ACCESS_TTL_MS, Int(8_000))
@@ -303,7 +330,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "lookalike-redirect-prefix",
             title: "Look-alike redirect URI, prefix match",
-            explanation: "The same link against a server that only checks the prefix: Alice's code goes to Mallory's host, and her own PKCE verifier redeems it. Exact matching is the defence.",
+            explanation: "The same link against a server that only checks the prefix: Alice's code goes to Mallory's host. Mallory started the flow, so the code is bound to her own PKCE challenge and she redeems it: PKCE cannot help. Exact matching is the defence.",
             scenario: || phishing().with(c::REDIRECT_MATCH, Choice("prefix".into())),
         },
         Preset {
@@ -315,7 +342,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "stolen-code-confidential",
             title: "Stolen code, confidential client, no PKCE",
-            explanation: "Mallory redeems Alice's leaked code herself, but Planner is a confidential client: without its secret the token endpoint answers 401 invalid_client. The secret does not stop code injection, where Mallory hands the code to the real Planner to redeem (RFC 9700 §4.5): PKCE does (or, with OpenID Connect, the nonce).",
+            explanation: "Mallory redeems Alice's leaked code herself, but Planner is a confidential client: without its secret the token endpoint answers 401 invalid_client. The secret does not stop code injection (next preset).",
             scenario: || {
                 leaked()
                     .with(c::PKCE, Choice("off".into()))
@@ -323,9 +350,26 @@ pub fn presets() -> Vec<Preset> {
             },
         },
         Preset {
+            id: "code-injection",
+            title: "Code injection: a secret is not PKCE",
+            explanation: "Planner is confidential, without PKCE. Mallory puts Alice's leaked code into her own Planner session; Planner redeems it with its secret, so her session holds Alice's calendar and Alice's own exchange fails. With PKCE S256: invalid_grant.",
+            scenario: injected,
+        },
+        Preset {
+            id: "login-csrf",
+            title: "Login CSRF: no state, no PKCE",
+            explanation: "Plain OAuth, no PKCE, no state check: Planner redeems Mallory's forged code in Alice's session, which is now tied to Mallory's calendar: the event it adds for Alice lands there. Checking state refuses the link.",
+            scenario: || {
+                forged()
+                    .with(c::CHECK_STATE, Bool(false))
+                    .with(c::PKCE, Choice("off".into()))
+                    .with(c::OIDC, Bool(false))
+            },
+        },
+        Preset {
             id: "implicit-grant",
             title: "Implicit grant: the token in the URL",
-            explanation: "Deprecated (RFC 9700): the server sends the access token itself back in the redirect URL's fragment. No code, no PKCE, no refresh token, and the token sits in the browser's history.",
+            explanation: "RFC 9700 says SHOULD NOT: the server sends the access token itself back in the redirect URL's fragment. No code, no PKCE, no refresh token, and the token sits in the browser's history.",
             scenario: || base().with(c::GRANT, Choice("implicit".into())),
         },
         Preset {
@@ -341,7 +385,7 @@ pub fn presets() -> Vec<Preset> {
         Preset {
             id: "password-grant",
             title: "Password grant: the anti-pattern works",
-            explanation: "Planner, a confidential server app, asks Alice for her calendar password and trades it for tokens (grant_type=password). It works, and Planner now holds her password: deprecated by RFC 9700.",
+            explanation: "Planner, a confidential server app, asks Alice for her calendar password and trades it for tokens (grant_type=password). It works, and Planner now holds her password: RFC 9700 says MUST NOT.",
             scenario: || {
                 base()
                     .with(c::GRANT, Choice("password".into()))
@@ -430,7 +474,7 @@ pub fn palette() -> Vec<PaletteEntry> {
         PaletteEntry {
             id: "leak-code",
             label: "Leak the next callback URL",
-            help: "A malicious app registered for the same redirect sees the next callback URL, code included.",
+            help: "A browser extension reads the next callback URL, code included.",
             build: |t| vec![Fault::lab(t, "browser", "leak-code")],
         },
         PaletteEntry {
@@ -438,6 +482,18 @@ pub fn palette() -> Vec<PaletteEntry> {
             label: "Mallory sends a forged callback",
             help: "Mallory gets a code for her own account and makes Alice's browser deliver it to Planner.",
             build: |t| vec![Fault::lab(t, "attacker", "forged-callback")],
+        },
+        PaletteEntry {
+            id: "inject-code",
+            label: "Mallory injects a leaked code",
+            help: "The next callback URL leaks and is slow to reach Planner; Mallory puts its code into her own Planner session first.",
+            build: |t| {
+                vec![
+                    Fault::lab(t, "attacker", "inject-code"),
+                    Fault::lab(t, "browser", "leak-code"),
+                    slow_callback(t),
+                ]
+            },
         },
         PaletteEntry {
             id: "leak-access-token",

@@ -1,6 +1,7 @@
 //! The message broker: a durable queue (messages survive its crash) that
-//! delivers each message at least once and redelivers it until the
-//! consumer acknowledges it, up to a limit (then the message is dead).
+//! delivers each message at least once and redelivers it, with a capped
+//! backoff, until the consumer acknowledges it. There is no dead-letter
+//! queue: no message is ever given up on.
 
 use super::msg::{Env, SagaMsg};
 use super::NAMES;
@@ -10,12 +11,11 @@ use crate::trace::{mark_changed, RowChange, TableSchema};
 
 pub static QUEUE_M: StateMachine = StateMachine {
     name: "Queued message",
-    states: &["QUEUED", "DELIVERED", "ACKED", "DEAD"],
+    states: &["QUEUED", "DELIVERED", "ACKED"],
     transitions: &[
         T::new("QUEUED", "deliver", "DELIVERED"),
         T::new("DELIVERED", "redeliver", "DELIVERED"),
         T::new("DELIVERED", "ack", "ACKED"),
-        T::new("DELIVERED", "dead_letter", "DEAD"),
     ],
 };
 
@@ -24,15 +24,21 @@ pub const QUEUE_TABLE: TableSchema = TableSchema {
     columns: &["#", "message", "what", "to", "state", "deliveries"],
 };
 
+/// The wait for an ack after the first delivery; it doubles after each
+/// redelivery, up to [`ACK_MS_MAX`].
 const ACK_MS: u64 = 600;
-/// Deliveries before a message is dead-lettered (the narration says 10).
-const MAX_DELIVERIES: u8 = 10;
+const ACK_MS_MAX: u64 = 4_800;
+
+/// The wait for an ack after delivery number `n` (from 1).
+pub fn ack_wait_ms(n: u16) -> u64 {
+    (ACK_MS << n.saturating_sub(1).min(8)).min(ACK_MS_MAX)
+}
 
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub env: Env,
     pub m: MachineState,
-    pub deliveries: u8,
+    pub deliveries: u16,
 }
 
 #[derive(Clone, Debug)]
@@ -69,9 +75,10 @@ impl Broker {
 
     fn deliver(&mut self, q: u32, ctx: &mut Ctx<SagaMsg>) {
         let e = &mut self.queue[q as usize - 1];
-        e.deliveries += 1;
+        e.deliveries = e.deliveries.saturating_add(1);
         ctx.send(e.env.to, SagaMsg::Deliver { q, env: e.env });
-        ctx.set_timer(ACK_MS, q, TimerKind::Timeout, "ack due");
+        let wait = ack_wait_ms(e.deliveries);
+        ctx.set_timer(wait, q, TimerKind::Timeout, "ack due");
     }
 }
 
@@ -118,11 +125,6 @@ impl Actor for Broker {
             return;
         };
         if e.m.current != "DELIVERED" {
-            return;
-        }
-        if e.deliveries >= MAX_DELIVERIES {
-            self.fire(q, "dead_letter", ctx);
-            ctx.say("Delivered 10 times without an ack: the broker gives up (dead letter).");
             return;
         }
         self.fire(q, "redeliver", ctx);

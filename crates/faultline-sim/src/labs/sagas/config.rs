@@ -7,6 +7,9 @@ use crate::scenario::Config;
 pub const COORDINATION: &str = "coordination";
 pub const OUTBOX: &str = "outbox";
 pub const IDEMPOTENT: &str = "idempotent_consumer";
+pub const CARD_KEY: &str = "card_key";
+pub const DUAL_WRITE: &str = "dual_write";
+pub const HEURISTIC: &str = "heuristic";
 pub const ORDERS: &str = "orders";
 pub const STOCK: &str = "stock";
 pub const AFTER_PIVOT: &str = "after_pivot";
@@ -48,7 +51,7 @@ const fn count(default: i64, min: i64, max: i64) -> FieldKind {
     }
 }
 
-static FIELDS: [ConfigField; 6] = [
+static FIELDS: [ConfigField; 9] = [
     field(
         COORDINATION,
         "Coordination",
@@ -65,13 +68,28 @@ static FIELDS: [ConfigField; 6] = [
     field(
         OUTBOX,
         "Transactional outbox",
-        "On: the event is written in the change's transaction. Off: commit, then publish (dual write).",
+        "On: the event is written in the change's transaction. Off: a dual write.",
         FieldKind::Toggle { default: true },
+    ),
+    field(
+        DUAL_WRITE,
+        "Dual write order",
+        "Without an outbox, which comes first.",
+        FieldKind::Choice {
+            default: "commit-first",
+            options: &[("commit-first", "Commit, then publish"), ("publish-first", "Publish, then commit")],
+        },
     ),
     field(
         IDEMPOTENT,
         "Idempotent consumers",
         "Services remember the messages they processed and drop repeats.",
+        FieldKind::Toggle { default: true },
+    ),
+    field(
+        CARD_KEY,
+        "Key to the card network",
+        "Payment sends a key with each capture: a retry cannot charge twice.",
         FieldKind::Toggle { default: true },
     ),
     field(ORDERS, "Concurrent orders", "Orders placed at about the same time.", count(1, 1, 3)),
@@ -85,6 +103,12 @@ static FIELDS: [ConfigField; 6] = [
             options: &[("retry", "Retry until it succeeds"), ("compensate", "Compensate (wrong)")],
         },
     ),
+    field(
+        HEURISTIC,
+        "Heuristic decisions",
+        "2PC: a participant PREPARED for 3 s aborts alone (an operator frees its lock).",
+        FieldKind::Toggle { default: false },
+    ),
 ];
 
 /// The config panel's fields, in display order.
@@ -97,7 +121,11 @@ pub fn fields() -> Vec<ConfigField> {
 pub struct Settings {
     pub mode: Mode,
     pub outbox: bool,
+    /// Dual write that publishes before it commits.
+    pub publish_first: bool,
     pub idempotent: bool,
+    pub card_key: bool,
+    pub heuristic: bool,
     pub orders: u8,
     pub stock: i64,
     pub retry_after_pivot: bool,
@@ -112,7 +140,10 @@ impl Settings {
                 _ => Mode::Orchestrated,
             },
             outbox: info.flag(c, OUTBOX),
+            publish_first: !info.flag(c, OUTBOX) && info.choice(c, DUAL_WRITE) == "publish-first",
             idempotent: info.flag(c, IDEMPOTENT),
+            card_key: info.flag(c, CARD_KEY),
+            heuristic: info.flag(c, HEURISTIC),
             orders: info.number(c, ORDERS) as u8,
             stock: info.number(c, STOCK),
             retry_after_pivot: info.choice(c, AFTER_PIVOT) == "retry",

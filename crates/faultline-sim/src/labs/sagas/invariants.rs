@@ -16,6 +16,7 @@ pub const EVENT_IFF_COMMIT: &str = "event-iff-commit";
 pub const EFFECT_ONCE: &str = "effect-once";
 pub const STOCK: &str = "stock-conserved";
 pub const MONEY: &str = "money-conserved";
+pub const FOLLOWS: &str = "money-follows-order";
 pub const ALL_OR_NOTHING: &str = "2pc-all-or-nothing";
 
 fn saga_only(info: &LabInfo, c: &Config) -> Option<&'static str> {
@@ -41,15 +42,16 @@ const fn inv(
     }
 }
 
-static LIST: [InvariantInfo; 9] = [
+static LIST: [InvariantInfo; 10] = [
     inv(SHAPE, "Every saga's committed steps read T1..Tn, or T1..Tj then Cj..C1.", saga_only),
     inv(NO_COMP_AFTER_PIVOT, "Once the pivot (T3, the payment) commits, nothing is compensated.", saga_only),
     inv(COMP_NEEDS_STEP, "Ci runs only if Ti committed, and takes effect once.", saga_only),
-    inv(ENDS, "Every order ends COMPLETED or COMPENSATED (2PC: committed or aborted everywhere) once faults stop.", always),
-    inv(EVENT_IFF_COMMIT, "A committed change always has its event (outbox or broker).", saga_only),
+    inv(ENDS, "Every saga ends COMPLETED or COMPENSATED (2PC: committed or aborted everywhere) once faults stop.", always),
+    inv(EVENT_IFF_COMMIT, "An event is published iff its change committed.", saga_only),
     inv(EFFECT_ONCE, "Each message takes effect at most once at its consumer.", saga_only),
-    inv(STOCK, "Stock is conserved: available + reserved + shipped = initial.", always),
+    inv(STOCK, "Stock is conserved: available + reserved + shipped = initial, and no unit stays RESERVED for a saga that ended.", always),
     inv(MONEY, "Money is conserved: each order's net capture is its price or 0.", always),
+    inv(FOLLOWS, "Money and goods follow the order: a cancelled order keeps no capture; goods ship only for a paid order.", always),
     inv(ALL_OR_NOTHING, "No participant commits an order another aborted.", tpc_only),
 ];
 
@@ -91,12 +93,12 @@ pub fn check(
         trace,
     };
     let mut svcs = Vec::new();
-    let mut broker = None;
+    let (mut broker, mut orch) = (None, None);
     for a in actors {
         match a {
             SagaActor::Svc(s) => svcs.push(s),
             SagaActor::Broker(b) => broker = Some(b),
-            SagaActor::Orch(_) => {}
+            SagaActor::Orch(o) => orch = Some(o),
         }
     }
     let [order, inv, pay, ship] = svcs[..] else {
@@ -118,6 +120,24 @@ pub fn check(
             "Units were made or lost: available + reserved + shipped is not the initial stock.",
         );
     }
+    // A saga's end, as its orchestrator's log or (choreography) the last
+    // event the order service heard says.
+    let ended = |k: u8| {
+        match cfg.mode {
+            Mode::Orchestrated => orch.and_then(|o| o.sagas.get(&k)).map(|e| e.m.current),
+            _ => order.recs.get(&k).map(|r| r.note),
+        }
+        .is_some_and(|s| matches!(s, "COMPLETED" | "COMPENSATED"))
+    };
+    for (k, r) in inv.recs.iter() {
+        if cfg.mode != Mode::TwoPhase && r.qty > qty(ship, *k) && ended(*k) {
+            out.add(
+                STOCK,
+                *k,
+                "ended with a unit still RESERVED: leaked, never sold.",
+            );
+        }
+    }
     for (k, r) in pay.recs.iter() {
         if r.qty != 0 && r.qty != AMOUNT {
             out.add(
@@ -125,6 +145,20 @@ pub fn check(
                 *k,
                 "was charged more than once: its net capture is neither its price nor 0.",
             );
+        }
+    }
+    for k in 1..=cfg.orders {
+        let state = order.recs.get(&k).map_or("", |r| r.m.current);
+        let paid = qty(pay, k) > 0;
+        if paid && matches!(state, "CANCELLED" | "PAYMENT_FAILED" | "ABORTED") {
+            out.add(
+                FOLLOWS,
+                k,
+                "is cancelled but its capture stays: the customer paid for nothing.",
+            );
+        }
+        if !paid && qty(ship, k) > 0 {
+            out.add(FOLLOWS, k, "ships goods that were never paid for.");
         }
     }
     if cfg.mode == Mode::TwoPhase {
@@ -153,16 +187,27 @@ pub fn check(
             }
         }
     }
-    for k in (1..=cfg.orders).filter(|_| end) {
-        let seq = effects_of(&svcs, k);
-        let has = |step, undo| seq.iter().any(|e| (e.step, e.undo) == (step, undo));
-        if !has(5, false) && !has(1, true) {
+    // The other way: every event a service published is of a committed
+    // change (or one about to commit).
+    for e in broker.iter().flat_map(|b| &b.queue) {
+        let Some(s) = svcs.iter().find(|s| u32::from(s.id) == e.env.id / 1000) else {
+            continue;
+        };
+        let id = e.env.id;
+        if !s.effects.iter().any(|x| x.event == id) && !s.pending.iter().any(|p| p.event == id) {
             out.add(
-                ENDS,
-                k,
-                "never finished: neither COMPLETED nor COMPENSATED.",
+                EVENT_IFF_COMMIT,
+                e.env.saga,
+                "announced a change that never committed.",
             );
         }
+    }
+    for k in (1..=cfg.orders).filter(|k| end && !ended(*k)) {
+        out.add(
+            ENDS,
+            k,
+            "never finished: its saga is neither COMPLETED nor COMPENSATED.",
+        );
     }
     out.list
 }
@@ -245,5 +290,216 @@ fn tpc(cfg: &Settings, parts: [&Service; 3], end: bool, out: &mut Found<'_>) {
                 "is undecided: a participant is still waiting for the decision.",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::service::Rec;
+    use super::super::{SagasLab, INVENTORY, ORDER, PAYMENT, SHIPPING};
+    use super::*;
+    use crate::actor::Actor;
+    use crate::lab::Lab;
+    use crate::machine::MachineState;
+    use crate::scenario::ConfigValue;
+
+    /// A fresh world in `mode`, and its settings.
+    fn world(mode: &str) -> (Settings, Vec<SagaActor>) {
+        let mut c = Config::new();
+        c.insert(COORDINATION.into(), ConfigValue::Choice(mode.into()));
+        let cfg = SagasLab::settings(&SagasLab::info(), &c);
+        (cfg, SagasLab::build(&cfg))
+    }
+
+    fn svc(actors: &mut [SagaActor], id: u16) -> &mut Service {
+        match &mut actors[usize::from(id)] {
+            SagaActor::Svc(s) => s,
+            _ => unreachable!("actor {id} is a service"),
+        }
+    }
+
+    /// Order 1's record at service `id`: `state`, `qty`.
+    fn set(actors: &mut [SagaActor], id: u16, state: &'static str, qty: i64) {
+        let s = svc(actors, id);
+        let mut m = MachineState::new(s.machine().machine);
+        m.current = state;
+        let rec = Rec {
+            m,
+            qty,
+            note: "",
+            since: 0,
+            blocked_ms: None,
+        };
+        s.recs.insert(1, rec);
+    }
+
+    /// Order 1's step `step` committed at service `id` at time `at`.
+    fn did(actors: &mut [SagaActor], id: u16, step: u8, undo: bool, at: u64) {
+        let s = svc(actors, id);
+        let event = s.outbox.new_id();
+        s.outbox.ever_sent.push(event);
+        s.effects.push(Effect {
+            saga: 1,
+            step,
+            undo,
+            ok: true,
+            msg: 0,
+            event,
+            at,
+            dup: false,
+        });
+    }
+
+    fn broken(cfg: &Settings, actors: &[SagaActor], end: bool) -> Vec<&'static str> {
+        let trace = TraceSoFar {
+            steps: &[],
+            flights: &[],
+            now_ms: 0,
+            broken: &[],
+            changed: &[],
+        };
+        check(cfg, actors, &trace, end)
+            .into_iter()
+            .map(|v| v.0)
+            .collect()
+    }
+
+    #[test]
+    fn a_fresh_world_breaks_nothing_until_the_end() {
+        let (cfg, a) = world("orchestrated");
+        assert!(broken(&cfg, &a, false).is_empty());
+        assert_eq!(broken(&cfg, &a, true), [ENDS], "no saga has ended");
+    }
+
+    #[test]
+    fn a_step_out_of_order_breaks_saga_shape() {
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, ORDER, 1, false, 1);
+        did(&mut a, PAYMENT, 3, false, 2);
+        assert_eq!(broken(&cfg, &a, false), [SHAPE]);
+    }
+
+    #[test]
+    fn compensating_a_step_that_never_committed_or_twice_breaks_its_rule() {
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, ORDER, 1, false, 1);
+        did(&mut a, INVENTORY, 2, true, 2);
+        assert_eq!(broken(&cfg, &a, false), [COMP_NEEDS_STEP]);
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, ORDER, 1, false, 1);
+        did(&mut a, ORDER, 1, true, 2);
+        did(&mut a, ORDER, 1, true, 3);
+        assert_eq!(broken(&cfg, &a, false), [COMP_NEEDS_STEP]);
+    }
+
+    #[test]
+    fn a_compensation_after_the_pivot_is_flagged() {
+        let (cfg, mut a) = world("orchestrated");
+        for (s, id) in [(1, ORDER), (2, INVENTORY), (3, PAYMENT)] {
+            did(&mut a, id, s, false, u64::from(s));
+        }
+        did(&mut a, INVENTORY, 2, true, 9);
+        assert_eq!(broken(&cfg, &a, false), [NO_COMP_AFTER_PIVOT]);
+    }
+
+    #[test]
+    fn saga_ends_reads_the_saga_state_not_the_last_step() {
+        let (cfg, mut a) = world("choreographed");
+        // T5 committed, but the saga never heard it ended.
+        did(&mut a, SHIPPING, 5, false, 1);
+        set(&mut a, ORDER, "APPROVED", 0);
+        assert!(broken(&cfg, &a, true).contains(&ENDS));
+        svc(&mut a, ORDER).recs[&1].note = "COMPLETED";
+        assert!(!broken(&cfg, &a, true).contains(&ENDS));
+    }
+
+    #[test]
+    fn a_lost_unit_or_a_leaked_reservation_breaks_stock() {
+        let (cfg, mut a) = world("choreographed");
+        svc(&mut a, INVENTORY).available -= 1;
+        assert_eq!(broken(&cfg, &a, false), [STOCK], "a unit vanished");
+        // The unit is RESERVED for o1: conserved while the saga runs...
+        set(&mut a, INVENTORY, "RESERVED", 1);
+        set(&mut a, ORDER, "CANCELLED", 0);
+        assert!(broken(&cfg, &a, false).is_empty());
+        // ...leaked once it ended.
+        svc(&mut a, ORDER).recs[&1].note = "COMPENSATED";
+        assert_eq!(broken(&cfg, &a, false), [STOCK]);
+    }
+
+    #[test]
+    fn a_double_capture_breaks_money_and_a_paid_cancelled_order_breaks_follows() {
+        let (cfg, mut a) = world("orchestrated");
+        set(&mut a, PAYMENT, "CAPTURED", 2 * AMOUNT);
+        assert_eq!(broken(&cfg, &a, false), [MONEY]);
+        let (cfg, mut a) = world("orchestrated");
+        set(&mut a, PAYMENT, "CAPTURED", AMOUNT);
+        set(&mut a, ORDER, "CANCELLED", 0);
+        assert_eq!(broken(&cfg, &a, false), [FOLLOWS]);
+        let (cfg, mut a) = world("orchestrated");
+        set(&mut a, SHIPPING, "SCHEDULED", 1);
+        svc(&mut a, INVENTORY).available -= 1;
+        assert_eq!(broken(&cfg, &a, false), [FOLLOWS], "shipped, unpaid");
+    }
+
+    #[test]
+    fn a_lost_event_and_a_twice_applied_message_are_flagged() {
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, ORDER, 1, false, 1);
+        svc(&mut a, ORDER).outbox.ever_sent.clear();
+        assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, ORDER, 1, false, 1);
+        svc(&mut a, ORDER).effects[0].dup = true;
+        assert_eq!(broken(&cfg, &a, false), [EFFECT_ONCE]);
+    }
+
+    #[test]
+    fn an_event_of_a_change_that_never_committed_breaks_event_iff_commit() {
+        use super::super::broker::{Entry, QUEUE_M};
+        use super::super::msg::{Env, Kind};
+        let (cfg, mut a) = world("orchestrated");
+        let env = Env {
+            id: 3001,
+            saga: 1,
+            step: 2,
+            kind: Kind::Did,
+            to: 0,
+            why: 0,
+        };
+        let SagaActor::Broker(b) = &mut a[1] else {
+            unreachable!("actor 1 is the broker")
+        };
+        b.queue.push(Entry {
+            env,
+            m: MachineState::new(&QUEUE_M),
+            deliveries: 0,
+        });
+        assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
+        let s = svc(&mut a, INVENTORY);
+        s.effects.push(Effect {
+            saga: 1,
+            step: 2,
+            undo: false,
+            ok: true,
+            msg: 2,
+            event: 3001,
+            at: 1,
+            dup: false,
+        });
+        s.outbox.ever_sent.push(3001);
+        let shape: Vec<_> = broken(&cfg, &a, false);
+        assert!(!shape.contains(&EVENT_IFF_COMMIT), "{shape:?}");
+    }
+
+    #[test]
+    fn committed_here_and_aborted_there_breaks_all_or_nothing() {
+        let (cfg, mut a) = world("2pc");
+        set(&mut a, ORDER, "COMMITTED", 0);
+        set(&mut a, PAYMENT, "COMMITTED", AMOUNT);
+        set(&mut a, INVENTORY, "ABORTED", 0);
+        assert_eq!(broken(&cfg, &a, false), [ALL_OR_NOTHING]);
+        svc(&mut a, INVENTORY).recs[&1].m.current = "COMMITTED";
+        assert!(broken(&cfg, &a, true).is_empty());
     }
 }

@@ -29,7 +29,12 @@ use msg::{Env, Kind, SagaMsg};
 
 pub const ID: &str = "sagas";
 /// The model version: bumped whenever a preset's run changes.
-pub const MODEL_VERSION: u32 = 2;
+/// v3 (issue 18): no silent loss (the broker redelivers and relays retry
+/// with a capped backoff, no dead letter; the orchestrator re-sends its
+/// current command on restart and on a step timeout; 2PC decisions are
+/// resent without a cap); a card-network key setting apart from idempotent
+/// consumers; heuristic 2PC decisions; new invariants and narration.
+pub const MODEL_VERSION: u32 = 3;
 
 pub const ORCH: ActorId = 0;
 pub const BROKER: ActorId = 1;

@@ -1,12 +1,14 @@
 //! The saga orchestrator, with its durable saga log (which is also its
-//! outbox: a command is logged before the relay publishes it), and, in
-//! two-phase commit, the coordinator: PREPARE, votes, a logged decision,
-//! COMMIT or ABORT resent until every participant acknowledges it.
+//! outbox: a command is logged before the relay publishes it). It re-sends
+//! the current command of a saga on recovery and when a step gets no reply
+//! in time (safe when consumers drop repeats). In two-phase commit it is
+//! the coordinator: PREPARE, votes, a logged decision, COMMIT or ABORT
+//! resent, with a capped backoff, until every participant acknowledges it.
 
 use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::{next, place_orders, step, Next, BROKER, NAMES, PARTICIPANTS, PLACE};
+use super::{next, place_orders, step, Next, BROKER, NAMES, PARTICIPANTS, PIVOT, PLACE};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
@@ -36,7 +38,12 @@ pub static SAGA_M: StateMachine = StateMachine {
         T::new("T5 schedule shipping", "ok", "COMPLETED"),
         T::new("T2 reserve stock", "failed", "C1 reject order"),
         T::new("T3 capture payment", "failed", "C2 release stock"),
-        T::new("T5 schedule shipping", "failed", "C2 release stock"),
+        // Only the wrong "compensate after the pivot" setting takes this.
+        T::new(
+            "T5 schedule shipping",
+            "undo paid (wrong)",
+            "C2 release stock",
+        ),
         T::new("C2 release stock", "undone", "C1 reject order"),
         T::new("C1 reject order", "undone", "COMPENSATED"),
     ],
@@ -71,8 +78,16 @@ pub const TPC_LOG: TableSchema = TableSchema {
 };
 
 const VOTE_MS: u64 = 1_500;
+/// 2PC: the first wait for acknowledgements; it doubles up to 8 s.
 const RESEND_MS: u64 = 1_000;
-const MAX_RESENDS: u8 = 30;
+/// Saga: the first wait for a step's reply; it doubles up to 24 s.
+const STEP_MS: u64 = 3_000;
+
+/// The `n`th wait (from 0) of a series that starts at `first` and doubles
+/// up to 8 times `first`.
+fn backoff(first: u64, n: u8) -> u64 {
+    first << n.min(3)
+}
 
 /// One saga or 2PC transaction.
 #[derive(Clone, Debug)]
@@ -82,6 +97,8 @@ pub struct Entry {
     pub step: u8,
     pub undo: bool,
     pub why: u8,
+    /// The message id of the current command.
+    pub cmd: u32,
     /// 2PC: participants that acknowledged the decision.
     pub acks: Vec<ActorId>,
     resends: u8,
@@ -137,6 +154,7 @@ impl Orchestrator {
             step: 1,
             undo: false,
             why: 0,
+            cmd: 0,
             acks: Vec::new(),
             resends: 0,
         };
@@ -173,9 +191,34 @@ impl Orchestrator {
             why,
         };
         let e = &mut self.sagas[&saga];
-        (e.step, e.undo, e.why) = (s, undo, why);
+        (e.step, e.undo, e.why, e.cmd, e.resends) = (s, undo, why, id, 0);
         self.outbox.add(env);
         self.outbox.wake(ctx);
+        self.step_due(saga, ctx);
+    }
+
+    /// Wait for the current step's reply. A sweep of the log, not a
+    /// reason to keep running: a saga nothing can move stays stuck.
+    fn step_due(&self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
+        let ms = backoff(STEP_MS, self.sagas[&saga].resends);
+        ctx.set_timer(
+            ms,
+            20 + u32::from(saga),
+            TimerKind::Periodic,
+            "step reply due",
+        );
+    }
+
+    /// Publish the current command of `saga` again, if it has not ended.
+    fn resend_command(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
+        let e = &mut self.sagas[&saga];
+        if e.m.machine.is_terminal(e.m.current) {
+            return;
+        }
+        e.resends = e.resends.saturating_add(1);
+        let id = e.cmd;
+        self.outbox.resend(id, ctx);
+        self.step_due(saga, ctx);
     }
 
     /// A reply from a service, through the broker.
@@ -192,6 +235,7 @@ impl Orchestrator {
         }
         let event = match env.kind {
             Kind::Did => "ok",
+            Kind::Failed if env.step > PIVOT => "undo paid (wrong)",
             Kind::Failed => "failed",
             _ => "undone",
         };
@@ -211,7 +255,10 @@ impl Orchestrator {
                 say!(ctx, "Logged: {state}, compensating in reverse order.");
                 self.command(env.saga, s, true, why, ctx);
             }
-            _ => say!(ctx, "The saga is {state}."),
+            _ => {
+                ctx.cancel_timer(20 + u32::from(env.saga));
+                say!(ctx, "The saga is {state}.");
+            }
         }
         ctx.send(BROKER, SagaMsg::Ack(q));
     }
@@ -241,18 +288,12 @@ impl Orchestrator {
     fn resend(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
         let e = &mut self.sagas[&saga];
         let commit = e.m.current == "COMMITTING";
-        e.resends += 1;
         for p in PARTICIPANTS.into_iter().filter(|p| !e.acks.contains(p)) {
             ctx.send(p, SagaMsg::Decide { saga, commit });
         }
-        if e.resends <= MAX_RESENDS {
-            ctx.set_timer(
-                RESEND_MS,
-                20 + u32::from(saga),
-                TimerKind::Timeout,
-                "acks due",
-            );
-        }
+        let wait = backoff(RESEND_MS, e.resends);
+        e.resends = e.resends.saturating_add(1);
+        ctx.set_timer(wait, 20 + u32::from(saga), TimerKind::Timeout, "acks due");
     }
 
     fn done(&mut self, saga: u8, from: ActorId, ctx: &mut Ctx<SagaMsg>) {
@@ -275,12 +316,30 @@ impl Orchestrator {
     }
 
     fn on_due(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
-        match self.sagas.get(&saga).map(|e| e.m.current) {
+        let state = self.sagas.get(&saga).map(|e| e.m.current);
+        match state.filter(|s| !self.shown.machine.is_terminal(s)) {
             Some("PREPARING") => {
                 ctx.say("Not every vote came in time: the coordinator logs ABORT.");
                 self.decide(saga, false, ctx);
             }
-            Some("COMMITTING" | "ABORTING") => self.resend(saga, ctx),
+            Some("COMMITTING" | "ABORTING") => {
+                ctx.say(
+                    "An ack is missing: the coordinator resends its decision, as long as it takes.",
+                );
+                self.resend(saga, ctx);
+            }
+            Some(_) if self.cfg.mode == Mode::Orchestrated => {
+                let what = if self.cfg.idempotent {
+                    "re-sends it; a consumer that already ran it drops the copy."
+                } else {
+                    "re-sends it; with no processed-message table, a consumer may run it twice."
+                };
+                say!(
+                    ctx,
+                    "No reply to o{saga}'s current step in time: the orchestrator {what}"
+                );
+                self.resend_command(saga, ctx);
+            }
             _ => {}
         }
     }
@@ -332,9 +391,12 @@ impl Actor for Orchestrator {
         self.votes.clear();
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
-        ctx.say("Restarted: it reads its log and resumes each order where it stopped.");
+        ctx.say(if self.cfg.mode == Mode::TwoPhase {
+            "Restarted: it reads its log and resumes each order where it stopped."
+        } else {
+            "Restarted: it reads its log and re-sends each unfinished order's current command."
+        });
         ctx.data_changed();
-        self.outbox.retry(ctx);
         let keys: Vec<u8> = self.sagas.iter().map(|(k, _)| *k).collect();
         for k in keys {
             match self.sagas[&k].m.current {
@@ -343,9 +405,12 @@ impl Actor for Orchestrator {
                     self.decide(k, false, ctx);
                 }
                 "COMMITTING" | "ABORTING" => self.resend(k, ctx),
+                _ if self.cfg.mode == Mode::Orchestrated => self.resend_command(k, ctx),
                 _ => {}
             }
         }
+        // After the re-sends: one pass publishes each unconfirmed row once.
+        self.outbox.retry(ctx);
         self.start_timers(ctx);
     }
     fn instances(&self) -> Option<Instances> {

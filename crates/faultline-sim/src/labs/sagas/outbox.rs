@@ -1,6 +1,6 @@
 //! The outbox and its relay, shared by the services and the orchestrator:
-//! rows waiting to be published, re-published on a timer until the broker
-//! confirms them (at least once). Durable with the transactional outbox;
+//! rows waiting to be published, re-published with a capped backoff for as
+//! long as the broker has not confirmed them (at least once, never given up). Durable with the transactional outbox;
 //! with dual write the same rows live only in memory, so a crash between
 //! the commit and the publish loses them.
 
@@ -12,9 +12,14 @@ use crate::trace::{RowChange, TableSchema};
 /// The relay's retry timer.
 pub const RELAY: u32 = 1;
 const RELAY_MS: u64 = 500;
+const RELAY_MS_MAX: u64 = 4_000;
 /// How soon the relay picks up a new row.
 const POLL_MS: u64 = 5;
-const MAX_TRIES: u8 = 20;
+
+/// The wait before trying again after try number `n` (from 1).
+fn backoff_ms(n: u16) -> u64 {
+    (RELAY_MS << n.saturating_sub(1).min(8)).min(RELAY_MS_MAX)
+}
 
 pub const OUTBOX_TABLE: TableSchema = TableSchema {
     title: "Outbox",
@@ -30,7 +35,7 @@ pub struct Row {
     pub env: Env,
     /// The broker confirmed it.
     pub sent: bool,
-    tries: u8,
+    tries: u16,
     last: u64,
 }
 
@@ -97,6 +102,16 @@ impl Outbox {
         ctx.set_timer(POLL_MS, RELAY, TimerKind::Backoff, "relay");
     }
 
+    /// Publish row `id` again (the same message: consumers that remember
+    /// it drop the copy).
+    pub fn resend(&mut self, id: u32, ctx: &mut Ctx<SagaMsg>) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.env.id == id) {
+            (r.sent, r.tries) = (false, 0);
+            self.dirty.push(id);
+            self.wake(ctx);
+        }
+    }
+
     /// The broker stored `id`: mark the row sent.
     pub fn stored(&mut self, id: u32, ctx: &mut Ctx<SagaMsg>) {
         if let Some(r) = self.rows.iter_mut().find(|r| r.env.id == id && !r.sent) {
@@ -114,20 +129,16 @@ impl Outbox {
     pub fn retry(&mut self, ctx: &mut Ctx<SagaMsg>) {
         let now = ctx.now();
         let mut next_due = None;
-        for r in self
-            .rows
-            .iter_mut()
-            .filter(|r| !r.sent && r.tries < MAX_TRIES)
-        {
-            if r.tries == 0 || now >= r.last + RELAY_MS {
-                r.tries += 1;
+        for r in self.rows.iter_mut().filter(|r| !r.sent) {
+            if r.tries == 0 || now >= r.last + backoff_ms(r.tries) {
+                r.tries = r.tries.saturating_add(1);
                 r.last = now;
                 if !self.ever_sent.contains(&r.env.id) {
                     self.ever_sent.push(r.env.id);
                 }
                 ctx.send(BROKER, SagaMsg::Publish(r.env));
             }
-            let due = r.last + RELAY_MS;
+            let due = r.last + backoff_ms(r.tries);
             next_due = Some(next_due.map_or(due, |d: u64| d.min(due)));
         }
         if let Some(due) = next_due {

@@ -48,10 +48,15 @@ enum Act {
         victim: &'static str,
         ms: u64,
     },
+    /// Crash the actor as its next publish leaves; restart it `.1` ms after `t`.
+    CrashOnPublish(&'static str, u64),
     /// Duplicate the broker's next delivery (to that actor, if named).
     Duplicate(Option<&'static str>),
     /// Cut the coordinator off from inventory for 2 s.
     CutVote,
+    /// Lose the coordinator's first decision to inventory (after its
+    /// vote), then cut them apart from 0.5 s to 5 s.
+    CutDecision,
 }
 
 impl Act {
@@ -81,6 +86,15 @@ impl Act {
                 },
                 restart(victim, ms),
             ],
+            Act::CrashOnPublish(victim, ms) => vec![
+                Fault::CrashOnSend {
+                    on: MsgMatch::next(t, Some(MsgClass::Request))
+                        .from(victim)
+                        .to("broker"),
+                    actor: victim.into(),
+                },
+                restart(victim, ms),
+            ],
             Act::Duplicate(to) => {
                 let on = MsgMatch::next(t, Some(MsgClass::Request)).from("broker");
                 let on = match to {
@@ -98,6 +112,20 @@ impl Act {
                 side_a: vec!["orchestrator".into()],
                 side_b: vec!["inventory".into()],
             }],
+            Act::CutDecision => vec![
+                Fault::Net {
+                    on: MsgMatch::next(t + 60, Some(MsgClass::Request))
+                        .from("orchestrator")
+                        .to("inventory"),
+                    action: NetAction::Drop,
+                },
+                Fault::Partition {
+                    from_ms: t + 500,
+                    until_ms: t + 5_000,
+                    side_a: vec!["orchestrator".into()],
+                    side_b: vec!["inventory".into()],
+                },
+            ],
         }
     }
 }
@@ -215,6 +243,7 @@ pub fn palette() -> Vec<PaletteEntry> {
 /// A setting of a preset (a `ConfigValue` that can live in a static).
 #[derive(Clone, Copy)]
 enum Set {
+    On(&'static str),
     Off(&'static str),
     Int(&'static str, i64),
     Choice(&'static str, &'static str),
@@ -229,6 +258,7 @@ fn plan(settings: &[Set], acts: &[(Act, u64)]) -> Scenario {
     let mut s = Scenario::new(ID, 10);
     for set in settings {
         let (key, value) = match *set {
+            Set::On(k) => (k, ConfigValue::Bool(true)),
             Set::Off(k) => (k, ConfigValue::Bool(false)),
             Set::Int(k, n) => (k, ConfigValue::Int(n)),
             Set::Choice(k, v) => (k, ConfigValue::Choice(v.into())),
@@ -251,7 +281,7 @@ pub fn interview() -> Interview {
 }
 
 /// The presets: each fault of the issue, and the settings they contrast.
-static PRESETS: [Preset; 21] = [
+static PRESETS: [Preset; 23] = [
     Preset {
         id: "happy-path",
         title: "Happy path",
@@ -273,8 +303,8 @@ static PRESETS: [Preset; 21] = [
     Preset {
         id: "payment-timeout-no-key",
         title: "Payment times out, no idempotency",
-        explanation: "The same lost answer without a key: the retry charges the card again.",
-        scenario: || plan(&[NO_IDEMPOTENCY], &[(TIMEOUT, 0)]),
+        explanation: "No key to the card network: the retry charges again, €84 in all. The processed-message table cannot help: the first try never committed.",
+        scenario: || plan(&[Set::Off(c::CARD_KEY)], &[(TIMEOUT, 0)]),
     },
     Preset {
         id: "out-of-stock",
@@ -337,6 +367,15 @@ static PRESETS: [Preset; 21] = [
         scenario: || plan(&[Set::Off(c::OUTBOX)], &[(CRASH_AFTER_COMMIT, 0)]),
     },
     Preset {
+        id: "crash-after-publish-dual-write",
+        title: "Crash after publish, dual write",
+        explanation: "Publish first, then commit: inventory dies in between. Its T2 event is out but the reservation rolled back, and payment captures for a unit nobody reserved.",
+        scenario: || {
+            let first = Set::Choice(c::DUAL_WRITE, "publish-first");
+            plan(&[Set::Off(c::OUTBOX), first], &[(Act::CrashOnPublish("inventory", 1_500), 0)])
+        },
+    },
+    Preset {
         id: "retry-after-pivot",
         title: "Failure after the pivot: retry",
         explanation: "Shipping fails once; the command is redelivered and succeeds. Nothing is compensated.",
@@ -345,7 +384,7 @@ static PRESETS: [Preset; 21] = [
     Preset {
         id: "compensate-after-pivot",
         title: "Failure after the pivot: compensate (wrong)",
-        explanation: "The same failure compensated: a paid order is undone.",
+        explanation: "The same failure compensated (wrong): the saga ends COMPENSATED, the order CANCELLED, and the €42 stays captured. The customer paid for nothing.",
         scenario: || plan(&[Set::Choice(c::AFTER_PIVOT, "compensate")], &[(FAIL_SHIPPING, 0)]),
     },
     Preset {
@@ -369,7 +408,7 @@ static PRESETS: [Preset; 21] = [
     Preset {
         id: "2pc-coordinator-crash",
         title: "2PC: coordinator crashes after PREPARE",
-        explanation: "All vote YES, then the coordinator dies: participants stay PREPARED, locks held, until it returns at 5 s.",
+        explanation: "All vote YES, then the coordinator dies: participants stay PREPARED, locks held, until it returns at 5 s and aborts o1.",
         scenario: || {
             let two = [TWO_PC, Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)];
             plan(&two, &[(crash_at_vote(5_000), 0)])
@@ -380,6 +419,12 @@ static PRESETS: [Preset; 21] = [
         title: "2PC: partition during the vote",
         explanation: "Inventory's vote is cut off: the coordinator aborts; inventory stays PREPARED until the cut heals.",
         scenario: || plan(&[TWO_PC], &[(Act::CutVote, 50)]),
+    },
+    Preset {
+        id: "2pc-heuristic",
+        title: "2PC: a heuristic abort breaks atomicity",
+        explanation: "Inventory votes YES, then its COMMIT is lost and it is cut off; after 3 s it aborts on its own. Order and payment commit, inventory aborts.",
+        scenario: || plan(&[TWO_PC, Set::On(c::HEURISTIC)], &[(Act::CutDecision, 0)]),
     },
 ];
 

@@ -13,7 +13,7 @@ use super::{
     next, place_orders, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, PLACE,
     TITLES,
 };
-use crate::actor::{Actor, ActorId, Ctx, Instances};
+use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::labs::payments::config::{money, secs};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
@@ -72,6 +72,7 @@ pub static TPC_M: StateMachine = StateMachine {
         T::new("WAITING", "abort", "ABORTED"),
         T::new("PREPARED", "commit", "COMMITTED"),
         T::new("PREPARED", "abort", "ABORTED"),
+        T::new("PREPARED", "heuristic_abort", "ABORTED"),
     ],
 };
 
@@ -105,6 +106,12 @@ pub const PROCESSED_TABLE: TableSchema = TableSchema {
     title: "Processed messages",
     columns: &["message", "service"],
 };
+
+/// Timer tag of the commit after a publish-first event.
+const COMMIT: u32 = 2;
+/// Timer tag of order `k`'s heuristic decision (31..=33).
+const HEURISTIC: u32 = 30;
+const HEURISTIC_MS: u64 = 3_000;
 
 /// A service's record of one order: its state, and units (inventory),
 /// cents captured (payment), parcels (shipping) or locks (2PC).
@@ -153,6 +160,21 @@ pub struct Service {
     shown: MachineState,
     /// (table: 0 record, 1 stock, 2 processed; key).
     dirty: Vec<(u8, u32)>,
+    /// Publish first: changes whose event is out, not yet committed.
+    pub pending: Vec<Pending>,
+}
+
+/// A change whose event was published before it committed, with the
+/// record and stock from before it (what a crash rolls back to).
+#[derive(Clone, Debug)]
+pub struct Pending {
+    saga: u8,
+    step: u8,
+    kind: Kind,
+    msg: u32,
+    q: u32,
+    pub event: u32,
+    before: (Option<Rec>, i64),
 }
 
 impl Service {
@@ -175,6 +197,7 @@ impl Service {
             armed: Vec::new(),
             shown: MachineState::new(machine),
             dirty: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -248,6 +271,7 @@ impl Service {
         } else {
             env.why
         };
+        let before = (self.recs.get(&env.saga).cloned(), self.available);
         let done = match next(&env) {
             Next::Do(s) => self.run(s, env.saga, ctx).map(|k| (s, k)),
             Next::Undo(s) => self.undo(s, env.saga, why, ctx).map(|()| (s, Kind::Undid)),
@@ -265,8 +289,25 @@ impl Service {
             }
         };
         match done {
+            Some((s, kind)) if self.cfg.publish_first => {
+                let event = self.event(env.saga, s, kind, why);
+                self.outbox.retry(ctx);
+                self.pending.push(Pending {
+                    saga: env.saga,
+                    step: s,
+                    kind,
+                    msg: env.id,
+                    q,
+                    event,
+                    before,
+                });
+                ctx.set_timer(5, COMMIT, TimerKind::Work, "commit");
+                ctx.say("Publish first: the event is out before the change commits.");
+            }
             Some((s, kind)) => self.commit(env.saga, s, kind, why, env.id, Some(q), ctx),
-            None => ctx.say("Nothing is committed and the message stays unacknowledged: the broker will redeliver it."),
+            None => ctx.say(
+                "The step did not finish: no event, no ack. The broker will redeliver the message.",
+            ),
         }
     }
 
@@ -284,7 +325,29 @@ impl Service {
         q: Option<u32>,
         ctx: &mut Ctx<SagaMsg>,
     ) {
-        let id = self.outbox.new_id();
+        let id = self.event(saga, s, kind, why);
+        self.record(saga, s, kind, msg, id, ctx);
+        ctx.say(if self.cfg.outbox {
+            "One local transaction: the change and its outbox row."
+        } else {
+            "Dual write: the change is committed; its event is only in memory until published."
+        });
+        if let Some(q) = q {
+            ctx.send(BROKER, SagaMsg::Ack(q));
+        }
+        self.outbox.wake(ctx);
+    }
+
+    /// The committed change (a monitor for the checks) and its processed message.
+    fn record(
+        &mut self,
+        saga: u8,
+        s: u8,
+        kind: Kind,
+        msg: u32,
+        event: u32,
+        ctx: &mut Ctx<SagaMsg>,
+    ) {
         let dup = msg != 0 && self.effects.iter().any(|e| e.msg == msg);
         let (undo, ok) = (kind == Kind::Undid, kind != Kind::Failed);
         self.effects.push(Effect {
@@ -293,7 +356,7 @@ impl Service {
             undo,
             ok,
             msg,
-            event: id,
+            event,
             at: ctx.now(),
             dup,
         });
@@ -301,6 +364,20 @@ impl Service {
             self.processed.push(msg);
             self.touch(2, msg, ctx);
         }
+    }
+
+    /// Publish first: the changes whose events are out commit now.
+    fn commit_pending(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        for p in std::mem::take(&mut self.pending) {
+            self.record(p.saga, p.step, p.kind, p.msg, p.event, ctx);
+            ctx.send(BROKER, SagaMsg::Ack(p.q));
+        }
+        ctx.say("The change commits, after its event went out.");
+    }
+
+    /// The event of a step's outcome, kept to publish (in the outbox, or in memory).
+    fn event(&mut self, saga: u8, s: u8, kind: Kind, why: u8) -> u32 {
+        let id = self.outbox.new_id();
         let mut env = Env {
             id,
             saga,
@@ -316,15 +393,7 @@ impl Service {
             };
         }
         self.outbox.add(env);
-        ctx.say(if self.cfg.outbox {
-            "One local transaction: the change and its outbox row."
-        } else {
-            "Dual write: the change is committed; its event is only in memory until published."
-        });
-        if let Some(q) = q {
-            ctx.send(BROKER, SagaMsg::Ack(q));
-        }
-        self.outbox.wake(ctx);
+        id
     }
 
     /// Step `s` for order `saga`: the event kind it commits, or `None`
@@ -340,10 +409,13 @@ impl Service {
                 ctx.say("The order is created PENDING: a semantic lock that says a saga is in progress.");
             }
             2 if self.take_fault("out-of-stock") || self.available <= 0 => {
+                let held = self.recs.iter().any(|(_, r)| r.m.current == "RESERVED");
                 self.fire(saga, "refuse", ctx);
-                ctx.say(
-                    "No unit available (a unit RESERVED for an unpaid order is taken): refused.",
-                );
+                ctx.say(if held {
+                    "No unit left: the last one is RESERVED for another order. T2 is refused."
+                } else {
+                    "Out of stock: T2 is refused."
+                });
                 return Some(Kind::Failed);
             }
             2 => {
@@ -365,7 +437,7 @@ impl Service {
                     );
                     return None;
                 }
-                ctx.say("Shipping is down and reports a failure: the saga will compensate after the pivot.");
+                ctx.say("Shipping is down and reports a failure. This setting compensates after the pivot (wrong): the paid order is undone.");
                 return Some(Kind::Failed);
             }
             _ => {
@@ -387,11 +459,15 @@ impl Service {
         if fresh && self.take_fault("payment-timeout") {
             self.rec(saga).qty += AMOUNT;
             self.fire(saga, "time_out", ctx);
-            ctx.say("The card network charges the card but its answer is lost: did it charge? Payment cannot tell.");
+            ctx.say("The card network charges the card but its answer is lost. Payment records UNKNOWN: did it charge?");
             return None;
         }
-        if self.cfg.idempotent && self.rec(saga).qty > 0 {
+        let again = self.state(saga) == "UNKNOWN";
+        if self.cfg.card_key && self.rec(saga).qty > 0 {
             ctx.say("Payment asks again with the same idempotency key: the card network returns its first capture. Charged once.");
+        } else if again {
+            self.rec(saga).qty += AMOUNT;
+            ctx.say("Payment asks again with no idempotency key: the card network charges the card a second time.");
         } else {
             self.rec(saga).qty += AMOUNT;
             ctx.say("Payment captures the price: the pivot. From here the saga only goes forward.");
@@ -466,8 +542,16 @@ impl Service {
         };
         self.rec(saga).since = ctx.now();
         self.fire(saga, if yes { "prepare" } else { "vote_no" }, ctx);
+        if yes && self.cfg.heuristic {
+            ctx.set_timer(
+                HEURISTIC_MS,
+                HEURISTIC + u32::from(saga),
+                TimerKind::Timeout,
+                "heuristic decision",
+            );
+        }
         ctx.say(if yes {
-            "PREPARED: the participant votes YES and holds its lock until the decision."
+            "PREPARED: the participant votes YES and holds its lock. It gave up its right to abort alone: only the coordinator knows the outcome."
         } else {
             "The participant cannot do its part and votes NO."
         });
@@ -479,12 +563,16 @@ impl Service {
         match self.state(saga) {
             "PREPARED" => {
                 let now = ctx.now();
+                let heuristic = self.cfg.heuristic;
                 let (id, r) = (self.id, self.rec(saga));
                 let blocked = now - r.since;
                 r.blocked_ms = Some(blocked);
                 let units = r.qty;
                 if commit && id == PAYMENT {
                     r.qty = AMOUNT;
+                }
+                if heuristic {
+                    ctx.cancel_timer(HEURISTIC + u32::from(saga));
                 }
                 if !commit {
                     r.qty = 0;
@@ -499,6 +587,9 @@ impl Service {
                 self.fire(saga, "abort", ctx);
                 ctx.say("The participant aborts.");
             }
+            "ABORTED" if commit => {
+                ctx.say("COMMIT reaches a participant that already aborted on its own: the order is half committed.");
+            }
             _ => {}
         }
         ctx.send(ORCH, SagaMsg::Done(saga));
@@ -511,6 +602,23 @@ impl Service {
         for k in waiting {
             self.try_prepare(k, ctx);
         }
+    }
+
+    /// 2PC with heuristic decisions: still PREPARED after the wait, an
+    /// operator aborts alone to free the lock.
+    fn heuristic(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
+        if self.state(saga) != "PREPARED" {
+            return;
+        }
+        let now = ctx.now();
+        let (id, r) = (self.id, self.rec(saga));
+        r.blocked_ms = Some(now - r.since);
+        let units = std::mem::take(&mut r.qty);
+        if id == INVENTORY {
+            self.units(units, ctx);
+        }
+        self.fire(saga, "heuristic_abort", ctx);
+        ctx.say("No decision after 3 s: an operator forces a heuristic ABORT to free the lock, blind to the outcome.");
     }
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
@@ -545,14 +653,30 @@ impl Actor for Service {
         }
     }
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<SagaMsg>) {
-        if tag == RELAY {
-            self.outbox.retry(ctx);
-        } else {
-            self.place((tag - PLACE) as u8, ctx);
+        match tag {
+            RELAY => self.outbox.retry(ctx),
+            COMMIT => self.commit_pending(ctx),
+            HEURISTIC.. => self.heuristic((tag - HEURISTIC) as u8, ctx),
+            _ => self.place((tag - PLACE) as u8, ctx),
         }
     }
     fn on_crash(&mut self) {
         self.outbox.crash();
+        // Publish first: a change not yet committed is rolled back.
+        for p in std::mem::take(&mut self.pending).into_iter().rev() {
+            let rec = p.before.0.unwrap_or_else(|| Rec {
+                m: MachineState::new(self.shown.machine),
+                qty: 0,
+                note: "",
+                since: 0,
+                blocked_ms: None,
+            });
+            self.shown = rec.m;
+            self.recs.insert(p.saga, rec);
+            self.available = p.before.1;
+            mark_changed(&mut self.dirty, (0, u32::from(p.saga)));
+            mark_changed(&mut self.dirty, (1, 0));
+        }
     }
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
         ctx.say(if self.cfg.outbox {
@@ -624,6 +748,7 @@ impl Actor for Service {
                         }
                         let detail = match id {
                             ORDER => r.note.to_string(),
+                            PAYMENT if state == "UNKNOWN" => "unknown".into(),
                             PAYMENT => money(r.qty as u64).to_string(),
                             _ => r.qty.to_string(),
                         };
