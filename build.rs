@@ -4,9 +4,9 @@
 //! the wasm ships coordinates and path data, no layout code. Cargo re-runs
 //! this whenever the simulation crate (its machines) or the layout changes.
 //!
-//! The test-only lab is laid out for native builds (its component tests
-//! draw it) and left out of the wasm, which never registers it; the Sagas
-//! lab only when the app's `sagaslab` feature registers it.
+//! Native builds (the component tests) get every lab, the test-only lab
+//! included; the wasm only the labs its cargo features compile in (lab
+//! `x` under feature `xlab`).
 //!
 //! It also sets `cfg(e2e_hooks)` when `FAULTLINE_E2E_HOOKS=1`: the E2E test
 //! build (dist-e2e-hooks/, scripts/test.sh) then exports the golden-digests
@@ -25,14 +25,15 @@ fn main() {
         println!("cargo:rustc-cfg=e2e_hooks");
     }
     let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
-    // The build dependency always has the Sagas lab; the app only with its
-    // own `sagaslab` feature (forwarded to faultline-sim).
-    let sagas = std::env::var_os("CARGO_FEATURE_SAGASLAB").is_some();
+    // The build dependency has every lab. A native build (the tests) draws
+    // them all; the wasm only the labs its features compile in: lab `x`
+    // under the app's feature `xlab` (the test-only lab has none).
+    let compiled_in = |id: &str| {
+        !wasm || std::env::var_os(format!("CARGO_FEATURE_{}LAB", id.to_uppercase())).is_some()
+    };
     let mut machines: Vec<&'static StateMachine> = Vec::new();
     for lab in faultline_sim::labs() {
-        if (wasm && lab.id == faultline_sim::labs::toy::ID)
-            || (!sagas && lab.id == faultline_sim::labs::sagas::ID)
-        {
+        if !compiled_in(lab.id) {
             continue;
         }
         for preset in &lab.presets {

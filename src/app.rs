@@ -6,7 +6,7 @@ use crate::browser;
 use crate::components::help::HelpOverlay;
 use crate::components::lab::LabView;
 use crate::export;
-use crate::state::{default_scenario, Action, AppState, Notice, Page, SPEEDS};
+use crate::state::{default_scenario, Action, AppState, Notice, SPEEDS};
 use faultline_sim::permalink;
 use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
@@ -15,16 +15,28 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// What the hash asks for: nothing for the skip link's target, the landing
-/// page for no hash; otherwise the run it names (and the view it names), or, for a bad link, the
-/// default run with a notice saying why (the learner's place is kept when
-/// the hash changes under an open lab: see `load_from_hash`).
+/// The page's default run (its lab's first preset), with a notice.
+fn default_load(notice: Option<Notice>) -> Action {
+    let (scenario, preset) = default_scenario();
+    Action::Load {
+        scenario,
+        cursor: 0,
+        preset: Some(preset),
+        notice,
+    }
+}
+
+/// What the hash asks for: nothing for the skip link's target, the page's
+/// default run for no hash; otherwise the run it names (and the view it
+/// names), or, for a bad link, the default run with a notice saying why
+/// (the learner's place is kept when the hash changes under an open lab:
+/// see `load_from_hash`).
 fn actions_for_hash(hash: &str) -> Vec<Action> {
     if hash == "main" {
         return Vec::new(); // the skip link's target, not a run
     }
     match browser::open_hash(hash) {
-        None => vec![Action::GoHome],
+        None => vec![default_load(None)],
         Some(Ok(opened)) => {
             let projector = opened.view == permalink::View::Projector;
             let shown_b = opened.vs.as_ref().is_some_and(|v| v.shown);
@@ -57,25 +69,20 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
             actions.push(Action::SetProjector(projector));
             actions
         }
-        Some(Err(e)) => {
-            let (scenario, preset) = default_scenario();
-            vec![Action::Load {
-                scenario,
-                cursor: 0,
-                preset: Some(preset),
-                notice: Some(Notice {
-                    text: format!(
-                        "This link could not be opened: {e}. Showing the default run instead."
-                    ),
-                    is_error: true,
-                }),
-            }]
-        }
+        Some(Err(e)) => vec![default_load(Some(Notice {
+            text: format!("This link could not be opened: {e}. Showing the default run instead."),
+            is_error: true,
+        }))],
     }
 }
 
-/// Load whatever the hash names (when it changes).
+/// Load whatever the hash names (when it changes). A link to another
+/// lab's run goes to that lab's page (through the landing page, which
+/// knows every page).
 fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
+    if browser::forward_to_its_page() {
+        return;
+    }
     for action in actions_for_hash(&browser::read_hash()) {
         dispatch.dispatch(action);
     }
@@ -203,6 +210,17 @@ pub fn App() -> Html {
         });
     }
 
+    // Taps on the static shell's Play before the app started (the page's
+    // head script keeps them on `<html data-taps>`): played now, in order.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            for _ in 0..browser::take_shell_taps() {
+                d.dispatch(Action::TogglePlay);
+            }
+        });
+    }
+
     // Warm the engine a second after the first render, so the first fault
     // click is as quick as the ones after it: claim the heap a large run
     // needs (`platform::claim_heap`), then simulate the opened scenario
@@ -259,11 +277,11 @@ pub fn App() -> Html {
         }
     };
     {
-        let (page, playing, hash) = (state.page.clone(), state.playing, hash.clone());
-        use_effect_with((page, playing, hash), |(page, playing, hash)| match page {
-            Page::Landing => browser::write_hash(""),
-            Page::Lab if !*playing => browser::write_hash(hash),
-            Page::Lab => {}
+        let (playing, hash) = (state.playing, hash.clone());
+        use_effect_with((playing, hash), |(playing, hash)| {
+            if !*playing {
+                browser::write_hash(hash)
+            }
         });
     }
 
@@ -432,10 +450,6 @@ pub fn App() -> Html {
     };
     let _: &RefCell<_> = &reader;
 
-    let open_lab = {
-        let d = state.dispatcher();
-        Callback::from(move |id: &'static str| d.dispatch(Action::OpenLab(id.to_string())))
-    };
     let close_help = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::CloseHelp))
@@ -459,25 +473,10 @@ pub fn App() -> Html {
     };
     html! {
         <>
-            { crate::components::shell::chrome(skip_to_main, toggle_help) }
-            {
-                match state.page {
-                    Page::Landing => html! {
-                        <>
-                            { crate::components::notice::notice_banner(state.notice.as_ref(), &on) }
-                            { crate::components::landing::landing(&crate::components::landing::Props {
-                                labs: faultline_sim::labs(),
-                                on_open: open_lab,
-                            }) }
-                        </>
-                    },
-                    Page::Lab => html! {
-                        <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
-                            on_copy={on_copy} on_export_json={on_export_json} on_export_svg={on_export_svg} on_import={on_import}
-                            reduced_motion={*reduced_motion} />
-                    },
-                }
-            }
+            { crate::components::shell::chrome(skip_to_main, Some(toggle_help)) }
+            <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
+                on_copy={on_copy} on_export_json={on_export_json} on_export_svg={on_export_svg} on_import={on_import}
+                reduced_motion={*reduced_motion} />
             if state.help_open { <HelpOverlay on_close={close_help} /> }
         </>
     }

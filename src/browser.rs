@@ -101,8 +101,40 @@ pub fn parse_import(text: &str) -> Result<permalink::Opened, String> {
     crate::export::parse_run_file(text)
 }
 
+/// How many taps on Play the static shell kept before the app started
+/// (`<html data-taps="play play">`, written by the lab page's head
+/// script); they are cleared, so each is played once.
+pub fn take_shell_taps() -> usize {
+    let Some(html) = gloo::utils::document().document_element() else {
+        return 0;
+    };
+    let taps = html.get_attribute("data-taps").unwrap_or_default();
+    let _ = html.remove_attribute("data-taps");
+    taps.split_whitespace().filter(|t| *t == "play").count()
+}
+
+/// When the hash links to a run of a lab this page does not have (a link
+/// to the old single page, or to another lab's page), send the browser to
+/// the landing page with the same hash: its script opens that lab's page,
+/// or says there is no such lab. True when it did.
+pub fn forward_to_its_page() -> bool {
+    use faultline_sim::permalink::PermalinkError;
+    use faultline_sim::ScenarioError;
+    let hash = read_hash();
+    if !matches!(
+        permalink::open(&hash),
+        Err(PermalinkError::Invalid(ScenarioError::UnknownLab(_)))
+    ) {
+        return false;
+    }
+    gloo::utils::window()
+        .location()
+        .replace(&format!("../#{hash}"))
+        .is_ok()
+}
+
 /// Open the hash (a full or short link), or say why not; `None` for the
-/// landing page.
+/// page's default run.
 pub fn open_hash(hash: &str) -> Option<Result<permalink::Opened, String>> {
     if hash.is_empty() || hash == "labs" {
         return None;

@@ -39,6 +39,7 @@ pub fn percent_to_permille(text: &str) -> Option<u16> {
 /// A Unix time as a UTC date and time ("2026-01-01 00:01:02 UTC"), for
 /// the `exp`, `iat` and `auth_time` of tokens (days to a civil date:
 /// Howard Hinnant's algorithm).
+#[cfg(any(test, feature = "jose"))]
 pub fn utc(secs: i64) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;

@@ -17,12 +17,15 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 fn main() {
     panic::install();
-    // index.html's static first paint (the landing text or the lab shell)
+    // The page's static first paint (its lab shell)
     // goes in the task of the app's first render, so no frame shows both
     // or neither (Yew's mount clears <body> as well; removing the shell by
     // name says so here). A task of its own, too: the wasm's compilation
     // finishing and the first render do not add up to one long task.
     gloo::timers::callback::Timeout::new(0, || {
+        if browser::forward_to_its_page() {
+            return; // a link to another lab's run: the browser is leaving
+        }
         components::shell::remove_static_shell();
         yew::Renderer::<app::App>::new().render();
     })

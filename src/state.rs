@@ -16,13 +16,6 @@ pub const SPEED_LABELS: [&str; 6] = ["0.25", "0.5", "1", "1.5", "2", "4"];
 /// Virtual milliseconds per real millisecond at 1× (1 s of the run plays in 4 s).
 pub const BASE_RATE: f64 = 0.25;
 
-/// Which page is shown.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Page {
-    Landing,
-    Lab,
-}
-
 /// A message shown above the lab (bad link, bad file, copied link…).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -43,7 +36,6 @@ pub struct Compare {
 
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub page: Page,
     pub scenario: Scenario,
     pub run: Rc<Run>,
     pub cursor: u32,
@@ -75,7 +67,6 @@ pub struct AppState {
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.run, &other.run)
-            && self.page == other.page
             && self.cursor == other.cursor
             && self.playhead == other.playhead
             && self.playing == other.playing
@@ -102,9 +93,6 @@ pub enum Action {
         preset: Option<String>,
         notice: Option<Notice>,
     },
-    /// Open a lab at its default preset (from its landing card).
-    OpenLab(String),
-    GoHome,
     /// Draw this instance of a many-instance actor (`None`: the one that
     /// moved last).
     PickInstance {
@@ -151,7 +139,23 @@ pub enum Action {
     EndCompare,
 }
 
-/// The default scenario: the first lab's default preset, and its id.
+/// Open lab `id` at its default preset (a `Load`; an unknown lab loads a
+/// scenario that cannot run, which the reducer turns into a notice).
+#[cfg(test)]
+pub fn open_lab(id: &str) -> Action {
+    let (scenario, preset) = faultline_sim::registry::default_scenario(id)
+        .map(|(s, p)| (s, Some(p.to_string())))
+        .unwrap_or_else(|| (Scenario::new(id, 1), None));
+    Action::Load {
+        scenario,
+        cursor: 0,
+        preset,
+        notice: None,
+    }
+}
+
+/// The default scenario: the page's lab's default preset, and its id (a
+/// lab page's wasm has one lab; native builds, every lab, the first).
 pub fn default_scenario() -> (Scenario, String) {
     let first = faultline_sim::labs().remove(0);
     faultline_sim::registry::default_scenario(first.id)
@@ -200,7 +204,6 @@ impl AppState {
             )
         });
         Self {
-            page: Page::Landing,
             scenario,
             run,
             cursor: 0,
@@ -234,7 +237,6 @@ impl AppState {
         };
         match run_of(&scenario) {
             Ok((run, sim_ms)) => Self {
-                page: Page::Lab,
                 scenario,
                 run,
                 cursor: 0,
@@ -370,7 +372,6 @@ impl Reducible for AppState {
                     s.scenario = scenario;
                     s.run = run;
                     s.sim_ms = ms;
-                    s.page = Page::Lab;
                     s.playing = false;
                     s.preset = preset;
                     s.notice = notice;
@@ -385,32 +386,11 @@ impl Reducible for AppState {
                     })
                 }
             },
-            Action::OpenLab(id) => match faultline_sim::registry::default_scenario(&id) {
-                Some((scenario, preset)) => {
-                    return self.reduce(Action::Load {
-                        scenario,
-                        cursor: 0,
-                        preset: Some(preset.to_string()),
-                        notice: None,
-                    })
-                }
-                None => {
-                    s.notice = Some(Notice {
-                        text: format!("There is no lab called \"{id}\"."),
-                        is_error: true,
-                    })
-                }
-            },
             Action::PickInstance { actor, instance } => {
                 s.picked.retain(|(a, _)| *a != actor);
                 if let Some(i) = instance {
                     s.picked.push((actor, i));
                 }
-            }
-            Action::GoHome => {
-                s.page = Page::Landing;
-                s.playing = false;
-                s.compare = None;
             }
             Action::Tick(real_ms) => {
                 if !s.playing {
@@ -631,7 +611,6 @@ mod tests {
         };
         let direct = AppState::opened(load());
         let loaded = Rc::new(AppState::new()).reduce(load());
-        assert_eq!(direct.page, Page::Lab);
         assert_eq!(
             (
                 &direct.scenario,

@@ -7,7 +7,9 @@
 
 use super::raw::{attr_of, raw};
 use super::tables::escape;
+#[cfg(feature = "jose")]
 use super::token::{compare, token_card};
+#[cfg(feature = "jose")]
 use faultline_sim::jose::KeyRing;
 use faultline_sim::message::{Body, Message};
 use std::fmt::Write as _;
@@ -19,9 +21,12 @@ use yew::prelude::*;
 pub struct Props {
     pub title: String,
     pub message: Message,
-    /// The keys the run showed, to check tokens' signatures.
+    /// The keys the run showed, to check tokens' signatures (pages whose
+    /// lab has tokens only: cargo feature `jose`).
+    #[cfg(feature = "jose")]
     pub keys: KeyRing,
     /// The step's time as a Unix time (tokens' `exp` is compared with it).
+    #[cfg(feature = "jose")]
     pub now: Option<u64>,
 }
 
@@ -139,16 +144,19 @@ pub fn inspector(p: &Props) -> Html {
     if let Body::Form(fields) = &m.body {
         pairs(&mut out, "Form fields, decoded", "message-form", fields);
     }
-    compare(&mut out, &tokens);
-    for (i, (f, j)) in tokens.iter().enumerate() {
-        token_card(
-            &mut out,
-            &format!("token-{i}"),
-            f,
-            j,
-            &p.keys.check(&j.raw),
-            p.now,
-        );
+    #[cfg(feature = "jose")]
+    {
+        compare(&mut out, &tokens);
+        for (i, (f, j)) in tokens.iter().enumerate() {
+            token_card(
+                &mut out,
+                &format!("token-{i}"),
+                f,
+                j,
+                &p.keys.check(&j.raw),
+                p.now,
+            );
+        }
     }
     html! {
         <details class="inspector" open=true onclick={open_token}>{ raw(out) }</details>

@@ -187,7 +187,6 @@ pub fn LabView(p: &Props) -> Html {
         }
         input.set_value("");
     });
-    let home = p.on.reform(|_| Action::GoHome);
     let lanes = super::lanes::Lanes::of_run(run).count();
     let scroll = html! {
         <div class="diagram-scroll" id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable">
@@ -206,7 +205,7 @@ pub fn LabView(p: &Props) -> Html {
     let page = html! {
         <main id="main" class="lab" data-lab={info.id} tabindex="-1">
             <header class="lab-head">
-                <button class="link back" onclick={home}>{ "← All labs" }</button>
+                <a class="link back" href="../">{ "← All labs" }</a>
                 <h1>{ info.title }</h1>
                 <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
             </header>

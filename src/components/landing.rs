@@ -1,4 +1,6 @@
-//! The landing page: what Faultline is and the labs that work.
+//! The landing page: what Faultline is and the labs that work. Static:
+//! the root `index.html` is this page rendered by a native test (no wasm),
+//! each lab card a real link to the lab's own page.
 
 use faultline_sim::lab::LabInfo;
 use yew::prelude::*;
@@ -8,23 +10,21 @@ use yew::prelude::*;
 #[derive(PartialEq, Clone)]
 pub struct Props {
     pub labs: Vec<LabInfo>,
-    pub on_open: Callback<&'static str>,
 }
 
 pub fn landing(p: &Props) -> Html {
     let cards = p.labs.iter().map(|l| {
         let id = l.id;
-        let onclick = p.on_open.reform(move |_| id);
         html! {
             <li class="lab-card">
                 <h2>{ l.title }</h2>
                 <p>{ l.tagline }</p>
                 <p class="hint">{ format!("{} prepared scenarios · {} faults to inject · {} invariants checked", l.presets.len(), l.palette.len(), l.invariants.len()) }</p>
                 // The visible words start the accessible name (WCAG 2.5.3),
-                // which then says which lab the button opens.
-                <button class="primary" data-lab={id} {onclick} aria-label={format!("Open the lab: {}", l.title)}>
+                // which then says which lab the link opens.
+                <a class="button primary" data-lab={id} href={format!("{id}/")} aria-label={format!("Open the lab: {}", l.title)}>
                     { "Open the lab" }
-                </button>
+                </a>
             </li>
         }
     });

@@ -12,6 +12,8 @@ pub mod instances;
 pub mod interview;
 pub mod invariants;
 pub mod lab;
+/// The landing page, written into the root index.html by a native test.
+#[cfg(test)]
 pub mod landing;
 pub mod lanes;
 pub mod load;
@@ -24,8 +26,12 @@ pub mod raw;
 pub mod sequence;
 pub mod shell;
 pub mod tables;
+/// The token inspector: only in pages whose lab has tokens.
+#[cfg(feature = "jose")]
 pub mod token;
 
+#[cfg(test)]
+mod pages;
 #[cfg(test)]
 mod seam_tests;
 #[cfg(test)]

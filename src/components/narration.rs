@@ -3,8 +3,10 @@
 
 use super::raw::{attr_of, raw, refocus};
 use super::tables::escape;
+#[cfg(feature = "jose")]
 use super::token::PasteToken;
 use crate::state::Action;
+#[cfg(feature = "jose")]
 use faultline_sim::jose::{unix_time, KeyRing};
 use faultline_sim::Run;
 use std::fmt::Write as _;
@@ -24,6 +26,7 @@ impl PartialEq for Props {
     }
 }
 
+#[cfg(feature = "jose")]
 /// Keys are handed out as a run starts (a JWKS fetched, a client secret
 /// registered): the key ring is read from the first messages only, so a
 /// long run costs nothing more.
@@ -31,6 +34,7 @@ const KEY_MESSAGES: usize = 64;
 
 #[component]
 pub fn Narration(p: &Props) -> Html {
+    #[cfg(feature = "jose")]
     let keys = use_memo(Rc::as_ptr(&p.run) as usize, |_| {
         let first: Vec<_> = p
             .run
@@ -106,19 +110,34 @@ pub fn Narration(p: &Props) -> Html {
             super::inspector::inspector(&super::inspector::Props {
                 title,
                 message: fl.message.get(),
+                #[cfg(feature = "jose")]
                 keys: (*keys).clone(),
+                #[cfg(feature = "jose")]
                 now: step.map(|s| unix_time(s.time)),
             })
         });
+    #[cfg(feature = "jose")]
+    let paste = paste_token(&keys);
+    #[cfg(not(feature = "jose"))]
+    let paste = Html::default();
     html! {
         <section class="panel narration" aria-labelledby="narr-h">
             <h2 id="narr-h" class="visually-hidden">{ "What just happened" }</h2>
             <p id="narration" class="narration-line" aria-live="polite" aria-atomic="true">{ text }</p>
             { for message }
-            if keys.jwks.len() + keys.secrets.len() > 0 {
-                <PasteToken keys={(*keys).clone()} />
-            }
+            { paste }
             <ol class="log" aria-label="Recent steps" onclick={on_log}>{ raw(log) }</ol>
         </section>
+    }
+}
+
+/// The box to paste a token into, once the run has shown a key to check
+/// it with (pages whose lab has tokens only: cargo feature `jose`).
+#[cfg(feature = "jose")]
+fn paste_token(keys: &KeyRing) -> Html {
+    if keys.jwks.len() + keys.secrets.len() > 0 {
+        html! { <PasteToken keys={keys.clone()} /> }
+    } else {
+        Html::default()
     }
 }

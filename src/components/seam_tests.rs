@@ -53,11 +53,9 @@ fn lab_view(state: Rc<AppState>) -> String {
 
 #[test]
 fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
-    let opened = Rc::new(std::cell::RefCell::new(Vec::new()));
     let html = render::<Landing>(LandingProps {
         inner: super::landing::Props {
             labs: labs(),
-            on_open: Callback::noop(),
         },
     });
     for info in labs() {
@@ -72,12 +70,10 @@ fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
             info.title
         );
     }
-    // What the card's button does: emit its lab's id, which the app reduces.
-    let sink = opened.clone();
-    let on_open = Callback::from(move |id: &'static str| sink.borrow_mut().push(id));
-    on_open.emit("toy");
-    let id = opened.borrow()[0];
-    let state = Rc::new(AppState::new()).reduce(Action::OpenLab(id.to_string()));
+    // The card links to the lab's page, which opens its default preset.
+    assert!(html.contains("href=\"toy/\""), "the card is a link to the lab's page");
+    let id = "toy";
+    let state = Rc::new(AppState::new()).reduce(crate::state::open_lab(id));
     assert_eq!(state.scenario.lab, "toy");
     assert_eq!(state.preset.as_deref(), Some("flip"));
     let state = state.reduce(Action::Seek(u32::MAX));
@@ -101,13 +97,13 @@ fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
 
 #[test]
 fn an_unknown_lab_or_bad_choice_is_a_message_not_a_crash() {
-    let s = Rc::new(AppState::new()).reduce(Action::OpenLab("nope".into()));
+    let s = Rc::new(AppState::new()).reduce(crate::state::open_lab("nope"));
     assert!(s
         .notice
         .as_ref()
         .is_some_and(|n| n.is_error && n.text.contains("nope")));
     let s = s
-        .reduce(Action::OpenLab("toy".into()))
+        .reduce(crate::state::open_lab("toy"))
         .reduce(Action::SetConfig(
             "mode".into(),
             faultline_sim::scenario::ConfigValue::Choice("disco".into()),
@@ -383,7 +379,7 @@ fn picking_one_of_many_live_requests_redraws_its_machine() {
 #[test]
 fn the_partition_button_cuts_the_network_and_the_diagram_shows_it() {
     let s = Rc::new(AppState::new())
-        .reduce(Action::OpenLab(labs()[0].id.to_string()))
+        .reduce(crate::state::open_lab(labs()[0].id))
         .reduce(Action::Seek(2));
     let info = faultline_sim::lab(&s.scenario.lab).unwrap();
     let cut = info

@@ -9,6 +9,7 @@ pub mod b64;
 pub mod digest;
 pub mod engine;
 pub mod fault;
+#[cfg(feature = "jose")]
 pub mod jose;
 pub mod lab;
 pub mod labs;
@@ -22,6 +23,7 @@ pub mod rng;
 pub mod scenario;
 pub mod small_map;
 pub mod trace;
+pub mod units;
 
 pub use engine::Detail;
 pub use registry::{lab, labs, preset, simulate, simulate_with};

@@ -15,6 +15,7 @@ struct Entry {
     validate: fn(&LabInfo, &Scenario) -> Result<(), ScenarioError>,
 }
 
+#[cfg_attr(not(any(feature = "paymentslab", feature = "oauthlab", feature = "sagaslab", feature = "testlab")), allow(dead_code))]
 fn entry<L: Lab>() -> Entry {
     Entry {
         info: L::info,
@@ -28,19 +29,20 @@ fn entry<L: Lab>() -> Entry {
 /// it ships leave them out.
 pub const TEST_ONLY: &[&str] = &["toy"];
 
-/// Every lab that works, in landing-page order. The test-only lab (cargo
-/// feature `testlab`) proves the seam and never ships in the wasm.
+/// Every lab compiled in (each under its own cargo feature: a lab page's
+/// wasm has its lab alone), in landing-page order. The test-only lab
+/// (feature `testlab`) proves the seam and never ships in the wasm.
 fn entries() -> Vec<Entry> {
-    #[allow(unused_mut)]
-    let mut all = vec![
+    vec![
+        #[cfg(feature = "paymentslab")]
         entry::<crate::labs::payments::PaymentsLab>(),
+        #[cfg(feature = "oauthlab")]
         entry::<crate::labs::oauth::OAuthLab>(),
-    ];
-    #[cfg(feature = "sagaslab")]
-    all.push(entry::<crate::labs::sagas::SagasLab>());
-    #[cfg(feature = "testlab")]
-    all.push(entry::<crate::labs::toy::ToyLab>());
-    all
+        #[cfg(feature = "sagaslab")]
+        entry::<crate::labs::sagas::SagasLab>(),
+        #[cfg(feature = "testlab")]
+        entry::<crate::labs::toy::ToyLab>(),
+    ]
 }
 
 thread_local! {

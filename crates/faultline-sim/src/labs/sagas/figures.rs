@@ -7,7 +7,7 @@
 use super::service::TPC_M;
 use super::{NAMES, PARTICIPANTS};
 use crate::lab::Figure;
-use crate::labs::payments::config::secs;
+use crate::units::secs;
 use crate::trace::Run;
 
 /// The 2PC figures at `cursor` (none for a saga run).

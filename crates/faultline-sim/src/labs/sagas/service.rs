@@ -14,7 +14,7 @@ use super::{
     TITLES,
 };
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
-use crate::labs::payments::config::{money, secs};
+use crate::units::{money, secs};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
 use crate::scenario::Config;
