@@ -30,13 +30,15 @@ const LANDING_CSP: &str = "default-src 'none'; script-src 'sha256-INLINE-SCRIPT-
 fn forward_script(labs: &[LabInfo]) -> String {
     let ids: Vec<String> = labs.iter().map(|l| format!("\"{}\"", l.id)).collect();
     format!(
-        "(function(){{var x=location.hash;if(!/^#(?!main$)./.test(x))return;var P=[{}];\
+        "(function(){{var P=[{}];function go(){{var x=location.hash;if(!/^#(?!main$)./.test(x))return;\
 var l=(/[#&]lab=([^&]*)/.exec(x)||[])[1];\
 if(!l)try{{l=JSON.parse(atob(x.split(\".\")[1].replace(/-/g,\"+\").replace(/_/g,\"/\"))).lab}}catch(e){{}}\
 if(typeof l!==\"string\"||!l){{location.replace(P[0]+\"/\"+x);return}}\
 if(P.indexOf(l)>=0){{location.replace(l+\"/\"+x);return}}\
-document.addEventListener(\"DOMContentLoaded\",function(){{var n=document.getElementById(\"no-lab\");\
-var t=l;try{{t=decodeURIComponent(l)}}catch(e){{}}n.textContent=\"This link names a lab that does not exist here (\\u201c\"+t.slice(0,40)+\"\\u201d). Pick one of the labs below.\";n.hidden=false}})}})()",
+var t=l;try{{t=decodeURIComponent(l)}}catch(e){{}}\
+function say(){{var n=document.getElementById(\"no-lab\");n.textContent=\"This link names a lab that does not exist here (\\u201c\"+t.slice(0,40)+\"\\u201d). Pick one of the labs below.\";n.hidden=false}}\
+if(document.readyState===\"loading\")document.addEventListener(\"DOMContentLoaded\",say);else say()}}\
+go();addEventListener(\"hashchange\",go)}})()",
         ids.join(",")
     )
 }
