@@ -9,14 +9,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { serveAndLaunch } from './harness.mjs';
-import { indicator, messageText, openLink, seek, seekEnd, tableRows, waitUntil, withPage } from './lab-helpers.mjs';
+import { indicator, messageText, openLab, openLink, seek, seekEnd, tableRows, waitUntil, withPage } from './lab-helpers.mjs';
 
 
 /** Open a lab from its landing card. */
 async function openLabCard(p, server, lab) {
-  await p.goto(server.appUrl);
-  await p.page.click(`button[data-lab="${lab}"]`);
-  await p.page.locator('#play:enabled').waitFor();
+  await openLab(p, server, lab);
 }
 
 /** The summary row `what` as [label, A, B]. */

@@ -104,6 +104,8 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
     requests,
     /** Navigate to `url` and wait until `ready` is visible (see gotoApp). */
     goto: (url, opts) => gotoApp(page, issues, url, opts),
+    /** Do `action` (click a link) and wait until the page it opens shows `ready` (see followToApp). */
+    follow: (action, opts) => followToApp(page, issues, action, opts),
     /** Fail the test if anything was recorded. */
     assertNoIssues: () => assertNoIssues(issues),
     close: () => context.close(),
@@ -116,10 +118,75 @@ export function assertNoIssues(issues) {
 }
 
 /**
- * Navigate and wait for the app to render `ready` (a CSS selector) in place
- * of the static shell. On
- * failure, the error includes everything the page reported, so a blank page
- * caused by, say, a CSP violation or a wasm panic says why.
+ * The address of a lab's own page (dist/<lab>/), with an optional hash
+ * ("lab=payments&preset=happy-path&step=3", "#v1.…"; the "#" is optional).
+ */
+export function labUrl(server, lab, hash = '') {
+  const h = hash && !hash.startsWith('#') ? `#${hash}` : hash;
+  return `${server.appUrl}${lab}/${h}`;
+}
+
+/**
+ * True once the page shows what a visitor ends up on: the landing page
+ * (static, no wasm) when it keeps the hash (none, "#main", or a link to no
+ * known lab, with its "#no-lab" notice shown), or a lab page whose app has
+ * started (its static shell removed, the app's <main> in its place). False
+ * while the landing page forwards an old link to a lab's page, while a lab
+ * page's static shell waits for the wasm (or forwards a link of another
+ * lab), and on a document marked as left (see markLeaving).
+ */
+function settledInPage() {
+  if (window.__faultlineLeaving) return false;
+  if (document.readyState === 'loading') return false;
+  if (document.querySelector('main.landing')) {
+    const noLab = document.getElementById('no-lab');
+    return !/^#(?!main$)./.test(location.hash) || !!(noLab && !noLab.hidden);
+  }
+  return !document.getElementById('shell') && !!document.querySelector('body > main');
+}
+
+/**
+ * Mark the current document as one the page is leaving (a link was
+ * clicked): waitForApp then waits for the next document, not this one.
+ */
+export async function markLeaving(page) {
+  await page.evaluate(() => {
+    window.__faultlineLeaving = true;
+  });
+}
+
+/**
+ * Wait until the page has settled (see settledInPage: through every
+ * forward from the landing page to a lab's page and back) and `ready` is
+ * visible there. Never satisfied by a lab page's static shell, which
+ * carries the same heading and controls as the app.
+ */
+export async function waitForApp(page, { ready = 'main h1', timeout = 15_000 } = {}) {
+  const started = Date.now();
+  for (;;) {
+    // A navigation destroys the context mid-evaluate: ask the next document.
+    const settled = await page.evaluate(settledInPage).catch(() => false);
+    if (settled) break;
+    if (Date.now() - started > timeout) {
+      const where = await page.evaluate(() => ({
+        url: location.href,
+        shell: !!document.getElementById('shell'),
+        landing: !!document.querySelector('main.landing'),
+      })).catch((e) => e.message);
+      throw new Error(`timed out after ${timeout} ms waiting for the page to settle: ${JSON.stringify(where)}`);
+    }
+    await page.waitForTimeout(25);
+  }
+  await page.locator(ready).first().waitFor({ state: 'visible', timeout: Math.max(1000, timeout - (Date.now() - started)) });
+}
+
+/**
+ * Navigate and wait for the page to render `ready` (a CSS selector): on
+ * the landing page, its static text; on a lab page, the app in place of
+ * the static shell. An old link at the landing page (dist/#lab=…, #v1.…)
+ * is forwarded to its lab's page first: this waits for the page it ends
+ * on. On failure, the error includes everything the page reported, so a
+ * blank page caused by, say, a CSP violation or a wasm panic says why.
  * @returns {Promise<number>} milliseconds from navigation start to `ready` visible
  */
 export async function gotoApp(page, issues, url, { ready = 'main h1', timeout = 15_000 } = {}) {
@@ -127,20 +194,36 @@ export async function gotoApp(page, issues, url, { ready = 'main h1', timeout = 
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout });
     assert.equal(response?.status(), 200, `GET ${url}`);
-    // index.html carries a static first paint (the landing text or the lab
-    // shell) that the app removes when it renders: wait for the app, not
-    // for the static copy of what it will show.
-    await page.locator('#shell').waitFor({ state: 'detached', timeout });
-    await page.locator(ready).first().waitFor({ state: 'visible', timeout });
+    // A lab page carries a static first paint (the lab shell) that the app
+    // removes when it renders: wait for the app, not for the static copy
+    // of what it will show; and for the page a forwarded link ends on.
+    await waitForApp(page, { ready, timeout });
   } catch (err) {
-    const reported = issues.length ? issues.join('\n  ') : '(nothing)';
-    throw new Error(
-      `app did not render "${ready}" at ${url}: ${err.message.split('\n')[0]}\n` +
-        `the page reported:\n  ${reported}`,
-      { cause: err },
-    );
+    throw failure(`app did not render "${ready}" at ${url}`, err, issues);
   }
   return Math.round(performance.now() - started);
+}
+
+/**
+ * Do `action` (a click on a link: a lab card, "← All labs") and wait for
+ * the page it opens to render `ready` (see waitForApp).
+ * @returns {Promise<number>} milliseconds from the action to `ready` visible
+ */
+export async function followToApp(page, issues, action, { ready = 'main h1', timeout = 15_000 } = {}) {
+  const started = performance.now();
+  try {
+    await markLeaving(page);
+    await action();
+    await waitForApp(page, { ready, timeout });
+  } catch (err) {
+    throw failure(`the page opened did not render "${ready}" (from ${page.url()})`, err, issues);
+  }
+  return Math.round(performance.now() - started);
+}
+
+function failure(what, err, issues) {
+  const reported = issues.length ? issues.join('\n  ') : '(nothing)';
+  return new Error(`${what}: ${err.message.split('\n')[0]}\nthe page reported:\n  ${reported}`, { cause: err });
 }
 
 /**

@@ -40,10 +40,14 @@ export async function withPage(browser, options, fn) {
   }
 }
 
-/** From the landing page, open the payments lab with the mouse. */
-export async function openLab(p, server) {
+/**
+ * From the landing page, open a lab (payments unless told) with the mouse:
+ * its card is a link to the lab's own page; wait for that page's app (not
+ * its static shell, whose Play button is enabled too).
+ */
+export async function openLab(p, server, lab = 'payments') {
   await p.goto(server.appUrl);
-  await p.page.click('button[data-lab="payments"]');
+  await p.follow(() => p.page.click(`a[data-lab="${lab}"]`), { ready: '#play' });
   await p.page.locator('#play:enabled').waitFor();
 }
 

@@ -15,6 +15,7 @@ import {
   flightLabels,
   indicator,
   narration,
+  openLab,
   openLink,
   seek,
   tableRows,
@@ -25,9 +26,7 @@ import {
 
 /** From the landing page, open the OAuth lab with the mouse. */
 async function openOAuth(p, server) {
-  await p.goto(server.appUrl);
-  await p.page.click('button[data-lab="oauth"]');
-  await p.page.locator('#play:enabled').waitFor();
+  await openLab(p, server, 'oauth');
   assert.match(await p.page.locator('main h1').textContent(), /^OAuth/);
   // The app measures the preset row after drawing and moves the chips that
   // do not fit into "More scenarios" (one or two passes): wait for the row

@@ -17,6 +17,7 @@ import {
   indicator,
   messageText,
   narration,
+  openLab,
   openLink,
   seek,
   seekEnd,
@@ -29,9 +30,7 @@ import {
 
 /** From the landing page, open the Sagas lab with the mouse. */
 async function openSagas(p, server) {
-  await p.goto(server.appUrl);
-  await p.page.click('button[data-lab="sagas"]');
-  await p.page.locator('#play:enabled').waitFor();
+  await openLab(p, server, 'sagas');
   assert.match(await p.page.locator('main h1').textContent(), /^Sagas/);
   // The preset row settles after a measurement or two (see oauth.test.mjs).
   await waitUntil(

@@ -192,14 +192,21 @@ fn static_pages_are_one_per_shipped_lab_and_nothing_else() {
     let labs: Vec<String> = shipped_labs().iter().map(|l| l.id.to_string()).collect();
     let mut found: Vec<String> = std::fs::read_dir(root().join("pages"))
         .expect("pages/")
-        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     found.sort();
     let mut want = labs.clone();
     want.sort();
     assert_eq!(found, want, "pages/ holds one folder per shipped lab");
     assert!(
-        !labs.iter().any(|l| faultline_sim::registry::TEST_ONLY.contains(&l.as_str())),
+        !labs
+            .iter()
+            .any(|l| faultline_sim::registry::TEST_ONLY.contains(&l.as_str())),
         "no test-only lab"
     );
 }
@@ -209,7 +216,10 @@ fn static_pages_carry_the_landing_text_and_each_lab_shell() {
     let labs = shipped_labs();
     let landing = landing_page(&labs);
     assert!(landing.contains("Break a distributed system on purpose"));
-    assert!(!landing.contains("data-trunk"), "the landing page loads no wasm");
+    assert!(
+        !landing.contains("data-trunk"),
+        "the landing page loads no wasm"
+    );
     for lab in &labs {
         assert!(
             landing.contains(&format!("href=\"{}/\"", lab.id)),
@@ -218,7 +228,10 @@ fn static_pages_carry_the_landing_text_and_each_lab_shell() {
         );
         assert!(landing.contains(lab.title) && landing.contains(lab.tagline));
         let page = lab_page(lab);
-        assert!(page.contains(&format!("<h1>{}</h1>", lab.title)), "its title");
+        assert!(
+            page.contains(&format!("<h1>{}</h1>", lab.title)),
+            "its title"
+        );
         assert!(
             page.contains(&format!("data-cargo-features=\"{}lab\"", lab.id)),
             "built with its lab alone"
@@ -232,7 +245,11 @@ fn static_pages_carry_the_landing_text_and_each_lab_shell() {
             );
         }
         for other in labs.iter().filter(|o| o.id != lab.id) {
-            assert!(!page.contains(other.title), "{}'s page names no other lab", lab.id);
+            assert!(
+                !page.contains(other.title),
+                "{}'s page names no other lab",
+                lab.id
+            );
         }
     }
 }

@@ -54,9 +54,7 @@ fn lab_view(state: Rc<AppState>) -> String {
 #[test]
 fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
     let html = render::<Landing>(LandingProps {
-        inner: super::landing::Props {
-            labs: labs(),
-        },
+        inner: super::landing::Props { labs: labs() },
     });
     for info in labs() {
         assert!(
@@ -71,7 +69,10 @@ fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
         );
     }
     // The card links to the lab's page, which opens its default preset.
-    assert!(html.contains("href=\"toy/\""), "the card is a link to the lab's page");
+    assert!(
+        html.contains("href=\"toy/\""),
+        "the card is a link to the lab's page"
+    );
     let id = "toy";
     let state = Rc::new(AppState::new()).reduce(crate::state::open_lab(id));
     assert_eq!(state.scenario.lab, "toy");

@@ -22,7 +22,10 @@ pub const SHELL_ID: &str = "shell";
 
 /// The skip link and the top bar: on every page, and in the static shell.
 /// The landing page (no wasm, no shortcuts) has no help button.
-pub fn chrome(skip_to_main: Callback<MouseEvent>, toggle_help: Option<Callback<MouseEvent>>) -> Html {
+pub fn chrome(
+    skip_to_main: Callback<MouseEvent>,
+    toggle_help: Option<Callback<MouseEvent>>,
+) -> Html {
     html! {
         <>
             <a class="skip" href="#main" onclick={skip_to_main}>{ "Skip to content" }</a>
@@ -91,4 +94,3 @@ pub fn remove_static_shell() {
         shell.remove();
     }
 }
-

@@ -15,7 +15,15 @@ struct Entry {
     validate: fn(&LabInfo, &Scenario) -> Result<(), ScenarioError>,
 }
 
-#[cfg_attr(not(any(feature = "paymentslab", feature = "oauthlab", feature = "sagaslab", feature = "testlab")), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        feature = "paymentslab",
+        feature = "oauthlab",
+        feature = "sagaslab",
+        feature = "testlab"
+    )),
+    allow(dead_code)
+)]
 fn entry<L: Lab>() -> Entry {
     Entry {
         info: L::info,

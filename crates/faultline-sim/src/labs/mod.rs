@@ -13,7 +13,10 @@ pub mod toy;
 /// A preset's scenario for a lab's invariant cases (`labs/<lab>/cases.rs`):
 /// a case names a preset that must exist, so a missing one is a test bug.
 // Unused when only the test-only lab (which has no cases) is compiled in.
-#[cfg_attr(not(any(feature = "paymentslab", feature = "oauthlab", feature = "sagaslab")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "paymentslab", feature = "oauthlab", feature = "sagaslab")),
+    allow(dead_code)
+)]
 pub(crate) fn preset_for_case(lab: &str, id: &str) -> crate::scenario::Scenario {
     crate::registry::preset(lab, id).unwrap_or_else(|| panic!("no {lab} preset {id}"))
 }

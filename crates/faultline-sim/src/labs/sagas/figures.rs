@@ -7,8 +7,8 @@
 use super::service::TPC_M;
 use super::{NAMES, PARTICIPANTS};
 use crate::lab::Figure;
-use crate::units::secs;
 use crate::trace::Run;
+use crate::units::secs;
 
 /// The 2PC figures at `cursor` (none for a saga run).
 pub fn two_phase(run: &Run, cursor: u32) -> Vec<Figure> {

@@ -14,12 +14,12 @@ use super::{
     TITLES,
 };
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
-use crate::units::{money, secs};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};
+use crate::units::{money, secs};
 
 pub static ORDER_M: StateMachine = StateMachine {
     name: "Order",

@@ -1,0 +1,107 @@
+//! ARCHITECTURE.md's codemap names every source file and nothing that is
+//! gone: each `.rs` file under `src/` and `crates/*/src/` is named in the
+//! codemap, by its path from its crate's `src/` (`engine/sim.rs`) or by
+//! its name in the row of its folder (`client.rs` in the `labs/payments/`
+//! row); and each `*.rs` the codemap names exists.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn codemap() -> String {
+    let arch = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let start = arch.find("## Codemap").expect("a Codemap section");
+    let end = arch[start + 3..]
+        .find("\n## ")
+        .map_or(arch.len(), |i| start + 3 + i);
+    arch[start..end].to_string()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn source_roots() -> Vec<PathBuf> {
+    let mut roots = vec![root().join("src")];
+    for c in std::fs::read_dir(root().join("crates")).expect("crates/") {
+        let src = c.expect("a crate").path().join("src");
+        if src.is_dir() {
+            roots.push(src);
+        }
+    }
+    roots
+}
+
+#[test]
+fn the_codemap_names_every_source_file() {
+    let map = codemap();
+    let rows: Vec<&str> = map.lines().collect();
+    let mut missing = Vec::new();
+    for src in source_roots() {
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        for f in files {
+            let rel = f
+                .strip_prefix(&src)
+                .expect("under src")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if map.contains(&format!("`{rel}`")) {
+                continue;
+            }
+            let (folder, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
+            let in_its_row = !folder.is_empty()
+                && rows.iter().any(|r| {
+                    r.contains(&format!("`{folder}/`")) && r.contains(&format!("`{name}`"))
+                });
+            if !in_its_row {
+                missing.push(
+                    f.strip_prefix(root())
+                        .expect("in the repo")
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md's codemap does not name: {missing:?}"
+    );
+}
+
+#[test]
+fn every_file_the_codemap_names_exists() {
+    let map = codemap();
+    let mut all = Vec::new();
+    for dir in ["src", "crates", "tests"] {
+        rust_files(&root().join(dir), &mut all);
+    }
+    all.push(root().join("build.rs"));
+    let names: Vec<String> = all
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut stale = Vec::new();
+    for piece in map.split('`').skip(1).step_by(2) {
+        if piece.ends_with(".rs")
+            && !piece.contains([' ', '$'])
+            && !names.iter().any(|n| n.ends_with(&format!("/{piece}")))
+        {
+            stale.push(piece.to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the codemap names files that do not exist: {stale:?}"
+    );
+}
