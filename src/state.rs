@@ -145,7 +145,7 @@ pub enum Action {
 pub fn open_lab(id: &str) -> Action {
     let (scenario, preset) = faultline_sim::registry::default_scenario(id)
         .map(|(s, p)| (s, Some(p.to_string())))
-        .unwrap_or_else(|| (Scenario::new(id, 1), None));
+        .unwrap_or_else(|| (faultline_sim::registry::new_scenario(id, 1), None));
     Action::Load {
         scenario,
         cursor: 0,
@@ -160,7 +160,12 @@ pub fn default_scenario() -> (Scenario, String) {
     let first = faultline_sim::labs().remove(0);
     faultline_sim::registry::default_scenario(first.id)
         .map(|(s, id)| (s, id.to_string()))
-        .unwrap_or_else(|| (Scenario::new(first.id, 1), String::new()))
+        .unwrap_or_else(|| {
+            (
+                faultline_sim::registry::new_scenario(first.id, 1),
+                String::new(),
+            )
+        })
 }
 
 /// The run that warms the engine after a page load (see `app.rs`): the
@@ -194,7 +199,7 @@ impl AppState {
     pub fn new() -> Self {
         let (scenario, preset) = default_scenario();
         let (run, sim_ms) = run_of(&scenario).unwrap_or_else(|_| {
-            let s = Scenario::new(&scenario.lab, 1);
+            let s = faultline_sim::registry::new_scenario(&scenario.lab, 1);
             (
                 // Display, not Debug: `expect` would ship ScenarioError's Debug.
                 Rc::new(simulate(&s).unwrap_or_else(|e| {

@@ -41,12 +41,44 @@ fn source_roots() -> Vec<PathBuf> {
     roots
 }
 
+/// The codemap's section for the crate whose sources are in `src` (its
+/// heading names that folder: "### `crates/faultline-sim/src/`").
+fn section<'a>(map: &'a str, src: &str) -> &'a str {
+    let heading = format!("### `{src}/`");
+    let start = map
+        .find(&heading)
+        .unwrap_or_else(|| panic!("the codemap has no section {heading}"));
+    let end = map[start + 4..]
+        .find("\n### ")
+        .map_or(map.len(), |i| start + 4 + i);
+    &map[start..end]
+}
+
+/// A file is named in its crate's section by a row of its own (the row's
+/// first cell is its path from `src/`) or in the row of its folder (the
+/// first cell is the folder, and the row names the file).
+fn named(section: &str, rel: &str) -> bool {
+    let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    section.lines().any(|row| {
+        let first = row.split('|').nth(1).map(str::trim).unwrap_or("");
+        first == format!("`{rel}`")
+            || (!folder.is_empty()
+                && first == format!("`{folder}/`")
+                && row.contains(&format!("`{name}`")))
+    })
+}
+
 #[test]
 fn the_codemap_names_every_source_file() {
     let map = codemap();
-    let rows: Vec<&str> = map.lines().collect();
     let mut missing = Vec::new();
     for src in source_roots() {
+        let rel_src = src
+            .strip_prefix(root())
+            .expect("in the repo")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let section = section(&map, &rel_src);
         let mut files = Vec::new();
         rust_files(&src, &mut files);
         for f in files {
@@ -55,21 +87,8 @@ fn the_codemap_names_every_source_file() {
                 .expect("under src")
                 .to_string_lossy()
                 .replace('\\', "/");
-            if map.contains(&format!("`{rel}`")) {
-                continue;
-            }
-            let (folder, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
-            let in_its_row = !folder.is_empty()
-                && rows.iter().any(|r| {
-                    r.contains(&format!("`{folder}/`")) && r.contains(&format!("`{name}`"))
-                });
-            if !in_its_row {
-                missing.push(
-                    f.strip_prefix(root())
-                        .expect("in the repo")
-                        .display()
-                        .to_string(),
-                );
+            if !named(section, &rel) {
+                missing.push(format!("{rel_src}/{rel}"));
             }
         }
     }

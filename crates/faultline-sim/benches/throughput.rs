@@ -21,7 +21,7 @@
 //! `FAULTLINE_BENCH_SECS` sets the length of each measurement in seconds
 //! (default 1, so the whole bench takes about 6 s).
 
-use faultline_sim::scenario::{ConfigValue, Scenario};
+use faultline_sim::scenario::ConfigValue;
 use faultline_sim::{simulate_with, Detail};
 use std::time::Instant;
 
@@ -148,7 +148,7 @@ fn measure(detail: Detail, secs: f64) -> (u32, u64, f64) {
 
 /// One long run, to show a single run's rate too (not gated).
 fn long_run(detail: Detail) {
-    let mut long = Scenario::new("payments", 1)
+    let mut long = faultline_sim::registry::new_scenario("payments", 1)
         .with("clients", ConfigValue::Int(12))
         .with("max_attempts", ConfigValue::Int(10));
     long.random.drop_permille = 300;

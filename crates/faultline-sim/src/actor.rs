@@ -7,8 +7,10 @@ use crate::machine::MachineState;
 use crate::message::{Message, MsgClass};
 use crate::rng::SimRng;
 use crate::scenario::Config;
+// What a timer is for and how an actor's instances are shown are words of
+// the trace (it records them); actors use them from here.
 use crate::trace::{Fired, RowChange, TableSchema};
-use serde::Serialize;
+pub use crate::trace::{Instances, TimerKind};
 
 /// Index of an actor in its lab's actor list.
 pub type ActorId = u16;
@@ -21,42 +23,6 @@ pub(crate) struct CtxOutput<M> {
     pub(crate) moved: bool,
     pub(crate) undefined: Vec<(&'static str, &'static str)>,
     pub(crate) data_changed: bool,
-}
-
-/// What a timer is for; the diagram draws each kind differently.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimerKind {
-    /// Giving up on waiting for an answer.
-    Timeout,
-    /// Waiting before a retry.
-    Backoff,
-    /// Something lapses: a key's retention, a lease, a token's lifetime.
-    Expiry,
-    /// Recurring work: a sweep, a relay's poll, a heartbeat.
-    Periodic,
-    /// Work that takes time (a processor authorizing a card).
-    Work,
-}
-
-impl TimerKind {
-    /// Housekeeping (an expiry sweep, a periodic job): it fires while the
-    /// story goes on, but does not keep a run alive on its own. A run ends
-    /// when only such timers are left.
-    pub fn is_background(self) -> bool {
-        matches!(self, TimerKind::Expiry | TimerKind::Periodic)
-    }
-}
-
-/// How the views should treat an actor that runs many instances of one
-/// machine (a request per API call, a record per key, a saga per order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Instances {
-    /// What one instance is called ("request", "key").
-    pub noun: &'static str,
-    /// Whether instances survive a crash of their actor (durable records)
-    /// or vanish with it (requests held in memory).
-    pub durable: bool,
 }
 
 /// A lab's message type: typed for the actors, displayable for the trace.

@@ -2,11 +2,12 @@
 //! a permalink, appended to by a click, shared between two configs and
 //! enumerated by an explorer.
 
+use crate::config::{Config, Latency};
 use crate::message::MsgClass;
-use crate::scenario::{Config, Latency};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-// Read by hand (crate::read): serde derives only `Serialize` here.
+// Read by hand (`crate::read` implements `Deserialize`): serde derives only
+// `Serialize` here.
 
 /// Which message a network fault (or a message-triggered fault) applies to:
 /// the `nth` message sent at or after `after_ms` that matches every filter.
@@ -107,12 +108,6 @@ pub enum Fault {
     /// (just before the event that would have been that step), whatever
     /// its own time says.
     AtStep { step: u32, then: Box<Fault> },
-}
-
-impl<'de> Deserialize<'de> for Fault {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::read::via_value(d, crate::read::fault)
-    }
 }
 
 impl Fault {

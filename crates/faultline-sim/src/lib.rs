@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod b64;
+pub mod config;
 pub mod digest;
 pub mod engine;
 pub mod fault;
@@ -24,6 +25,7 @@ pub mod scenario;
 pub mod small_map;
 pub mod trace;
 pub mod units;
+pub mod validate;
 
 pub use engine::Detail;
 pub use registry::{lab, labs, preset, simulate, simulate_with};

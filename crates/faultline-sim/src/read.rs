@@ -22,10 +22,40 @@
 //! ([`string`], [`u32_of`], [`invalid`]) and its scenario with
 //! [`scenario`], from the same one `Value` reader.
 
+use crate::config::{Bounds, Config, ConfigValue, Latency, MAX_CHOICE_LEN};
 use crate::fault::{Fault, LinkRule, MsgMatch, NetAction, RandomFaults};
 use crate::message::MsgClass;
-use crate::scenario::{Bounds, Config, ConfigValue, Latency, Scenario, MAX_CHOICE_LEN};
+use crate::scenario::Scenario;
+use serde::Deserialize;
 use serde_json::{Map, Value};
+
+// The types this module reads implement `Deserialize` here, through the
+// functions below: serde's derived readers (its `untagged` one buffers its
+// input) cost several KB of WebAssembly, and the types stay below this
+// module (they do not call back up into it).
+impl<'de> Deserialize<'de> for ConfigValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        via_value(d, config_value)
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        via_value(d, config)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        via_value(d, fault)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        via_value(d, scenario)
+    }
+}
 
 type Obj = Map<String, Value>;
 type R<T> = Result<T, String>;
@@ -359,7 +389,7 @@ mod tests {
             .from("a")
             .to("b")
             .nth(3);
-        let mut s = Scenario::new("payments", u64::MAX)
+        let mut s = crate::registry::new_scenario("payments", u64::MAX)
             .with("retries", ConfigValue::Int(-4))
             .with("atomic", ConfigValue::Bool(true))
             .with("mode", ConfigValue::Choice("opaque".into()));
@@ -469,7 +499,7 @@ mod tests {
                 "faults":[{"net":{"on":{"class":null},"action":{"drop":null}}}]}"#,
         )
         .unwrap();
-        let mut want = Scenario::new("payments", 3);
+        let mut want = crate::registry::new_scenario("payments", 3);
         want.model = 1;
         want.faults.push(Fault::Net {
             on: MsgMatch::next(0, None),

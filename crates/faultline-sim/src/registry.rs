@@ -124,6 +124,12 @@ pub fn preset_matching(scenario: &Scenario) -> Option<String> {
         .map(|p| p.id.to_string())
 }
 
+/// A scenario of lab `lab_id` at its current model version (version 1
+/// for a lab this build does not have: validation then refuses it).
+pub fn new_scenario(lab_id: &str, seed: u64) -> Scenario {
+    Scenario::new(lab_id, model_version(lab_id), seed)
+}
+
 /// A lab's current model version (1 for an unknown lab).
 pub fn model_version(lab_id: &str) -> u32 {
     lab(lab_id).map_or(1, |l| l.model_version)

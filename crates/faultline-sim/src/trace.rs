@@ -2,13 +2,48 @@
 //! to show any cursor position instantly (state labels, table snapshots,
 //! message flights), and the invariant verdicts.
 
-use crate::actor::{Instances, TimerKind};
 use crate::lines::Said;
 use crate::machine::{StateMachine, Transition};
 use crate::message::{Mark, Message, MsgClass};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::rc::Rc;
+
+/// What a timer is for; the diagram draws each kind differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerKind {
+    /// Giving up on waiting for an answer.
+    Timeout,
+    /// Waiting before a retry.
+    Backoff,
+    /// Something lapses: a key's retention, a lease, a token's lifetime.
+    Expiry,
+    /// Recurring work: a sweep, a relay's poll, a heartbeat.
+    Periodic,
+    /// Work that takes time (a processor authorizing a card).
+    Work,
+}
+
+impl TimerKind {
+    /// Housekeeping (an expiry sweep, a periodic job): it fires while the
+    /// story goes on, but does not keep a run alive on its own. A run ends
+    /// when only such timers are left.
+    pub fn is_background(self) -> bool {
+        matches!(self, TimerKind::Expiry | TimerKind::Periodic)
+    }
+}
+
+/// How the views should treat an actor that runs many instances of one
+/// machine (a request per API call, a record per key, a saga per order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Instances {
+    /// What one instance is called ("request", "key").
+    pub noun: &'static str,
+    /// Whether instances survive a crash of their actor (durable records)
+    /// or vanish with it (requests held in memory).
+    pub durable: bool,
+}
 
 /// One lane of the sequence diagram.
 #[derive(Clone, Debug, Serialize)]

@@ -59,7 +59,7 @@ fn material() -> impl Strategy<Value = Material> {
 
 /// A config drawn across the schema: every toggle, number and choice.
 fn config(info: &LabInfo, m: &Material) -> Scenario {
-    let mut s = Scenario::new(info.id, m.seed);
+    let mut s = faultline_sim::registry::new_scenario(info.id, m.seed);
     for (field, r) in info.config.iter().zip(m.config.iter().cycle()) {
         let value = match field.kind {
             FieldKind::Toggle { .. } => ConfigValue::Bool(r % 2 == 0),

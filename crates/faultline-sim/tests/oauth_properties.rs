@@ -115,7 +115,7 @@ proptest! {
 /// A config drawn across the whole schema: every toggle, number and choice.
 fn any_config(seed: u64, draws: &[u64]) -> Scenario {
     let info = lab("oauth").expect("lab");
-    let mut s = Scenario::new("oauth", seed);
+    let mut s = faultline_sim::registry::new_scenario("oauth", seed);
     for (field, r) in info.config.iter().zip(draws.iter().cycle()) {
         use faultline_sim::lab::FieldKind;
         let value = match field.kind {

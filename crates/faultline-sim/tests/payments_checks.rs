@@ -33,7 +33,7 @@ impl Rng {
 /// and fault plan.
 fn random_scenario(seed: u64) -> Scenario {
     let mut r = Rng(seed);
-    let mut s = Scenario::new("payments", r.next());
+    let mut s = faultline_sim::registry::new_scenario("payments", r.next());
     let numbers: &[(&str, &[i64])] = &[
         ("clients", &[1, 1, 2, 3]),
         ("timeout_ms", &[300, 1_000, 4_000]),

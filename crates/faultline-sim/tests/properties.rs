@@ -46,7 +46,7 @@ fn scenario(
     faults: Vec<Fault>,
     random: RandomFaults,
 ) -> Scenario {
-    let mut s = Scenario::new("payments", seed)
+    let mut s = faultline_sim::registry::new_scenario("payments", seed)
         .with("clients", ConfigValue::Int(clients))
         .with("jitter", ConfigValue::Bool(jitter))
         .with("send_key", ConfigValue::Bool(key));

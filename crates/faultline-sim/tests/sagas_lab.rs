@@ -582,7 +582,7 @@ fn every_preset_is_explained_and_in_the_palette_or_a_setting() {
 // ---- properties ----
 
 fn scenario(mode: &str, orders: i64, stock: i64, outbox: bool, idem: bool, seed: u64) -> Scenario {
-    Scenario::new("sagas", seed)
+    faultline_sim::registry::new_scenario("sagas", seed)
         .with("coordination", ConfigValue::Choice(mode.into()))
         .with("orders", ConfigValue::Int(orders))
         .with("stock", ConfigValue::Int(stock))

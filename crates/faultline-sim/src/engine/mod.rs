@@ -14,16 +14,20 @@
 //!   which puts a message on the wire with them.
 //! - `record.rs`: recording the trace: steps, rows, verdicts, the `Run`.
 
+mod commit;
 mod model;
 mod network;
 mod record;
+mod send;
 mod sim;
 
 use crate::actor::Actor as _;
 use crate::lab::{Lab, LabInfo};
-use crate::scenario::{validate, Scenario, ScenarioError};
+use crate::scenario::{Scenario, ScenarioError};
 use crate::trace::Run;
-use model::{LabModel, Model};
+use crate::validate::validate;
+use model::LabModel;
+use sim::Model;
 use sim::Sim;
 
 /// How much of the run to keep.

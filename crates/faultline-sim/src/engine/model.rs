@@ -6,57 +6,13 @@
 //! dispatch, the command loop and the typed payload store are compiled.
 
 use super::record::StepRecord;
-use super::sim::Sim;
+use super::sim::{Hook, Model, Sim};
 use crate::actor::{Actor, ActorId, Command, Ctx, LabMsg};
 use crate::lab::{Lab, TraceSoFar};
 use crate::message::Message;
-use crate::scenario::Config;
 use crate::trace::{ActorInfo, LazyMessage, MessageLog, RowChange, TableSchema};
 use std::cell::RefCell;
 use std::rc::Rc;
-
-/// Which handler to call on an actor.
-pub(super) enum Hook<'a> {
-    Start,
-    /// The message on flight `flight`, from `from` (its payload is taken).
-    Message {
-        flight: u32,
-        from: ActorId,
-    },
-    Timer(u32),
-    Restart,
-    LabFault(&'a str, &'a Config),
-}
-
-/// What the engine asks of a lab's actors, without knowing their types.
-pub(super) trait Model {
-    /// Call a handler on actor `me` and carry out its commands through
-    /// `sim`, recording into the step's `rec`; returns, for a lab fault,
-    /// whether the actor understood it.
-    fn handle(
-        &mut self,
-        sim: &mut Sim<'_>,
-        me: ActorId,
-        hook: Hook<'_>,
-        rec: &mut StepRecord,
-    ) -> bool;
-    /// Whether flight `flight` still carries a message.
-    fn has_payload(&self, flight: u32) -> bool;
-    /// Forget the message of a flight that will never be handled.
-    fn drop_payload(&mut self, flight: u32);
-    fn crash(&mut self, id: ActorId);
-    fn title(&self, id: ActorId) -> String;
-    /// Rows actor `id` changed since the last call (`None`: forget them).
-    fn changed_rows(&mut self, id: ActorId, out: Option<&mut Vec<RowChange>>);
-    /// Every actor's state index, in lane order.
-    fn states(&self, out: &mut Vec<u8>);
-    /// Broken invariants (or, `at_end`, end properties).
-    fn check(&self, at_end: bool, trace: &TraceSoFar<'_>) -> Vec<(&'static str, String)>;
-    /// The tables actor `id` writes to.
-    fn schema(&self, id: ActorId) -> Vec<TableSchema>;
-    /// The lanes, for the finished run.
-    fn infos(&self) -> Vec<ActorInfo>;
-}
 
 type Msg<L> = <<L as Lab>::Actor as Actor>::Msg;
 

@@ -2,15 +2,16 @@
 //! sequence), actors' handlers, timers, crashes and restarts, and faults
 //! that act at a time or at a step.
 
-use super::model::{Hook, Model};
 use super::network::Network;
 use super::record::{Recorder, StepRecord};
 use crate::actor::{ActorId, TimerKind};
+use crate::config::Config;
 use crate::fault::Fault;
+use crate::lab::TraceSoFar;
 use crate::lines::Lines;
 use crate::rng::SimRng;
 use crate::scenario::Scenario;
-use crate::trace::{End, Fate, Fired, StepKind, TimerMark};
+use crate::trace::{ActorInfo, End, Fate, Fired, RowChange, StepKind, TableSchema, TimerMark};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -50,6 +51,49 @@ impl Ord for Due {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
         self.key.cmp(&o.key)
     }
+}
+
+/// Which handler to call on an actor.
+pub(super) enum Hook<'a> {
+    Start,
+    /// The message on flight `flight`, from `from` (its payload is taken).
+    Message {
+        flight: u32,
+        from: ActorId,
+    },
+    Timer(u32),
+    Restart,
+    LabFault(&'a str, &'a Config),
+}
+
+/// What the engine asks of a lab's actors, without knowing their types.
+pub(super) trait Model {
+    /// Call a handler on actor `me` and carry out its commands through
+    /// `sim`, recording into the step's `rec`; returns, for a lab fault,
+    /// whether the actor understood it.
+    fn handle(
+        &mut self,
+        sim: &mut Sim<'_>,
+        me: ActorId,
+        hook: Hook<'_>,
+        rec: &mut StepRecord,
+    ) -> bool;
+    /// Whether flight `flight` still carries a message.
+    fn has_payload(&self, flight: u32) -> bool;
+    /// Forget the message of a flight that will never be handled.
+    fn drop_payload(&mut self, flight: u32);
+    fn crash(&mut self, id: ActorId);
+    fn title(&self, id: ActorId) -> String;
+    /// Rows actor `id` changed since the last call (`None`: forget them).
+    fn changed_rows(&mut self, id: ActorId, out: Option<&mut Vec<RowChange>>);
+    /// Every actor's state index, in lane order.
+    fn states(&self, out: &mut Vec<u8>);
+    /// Broken invariants (or, `at_end`, end properties).
+    fn check(&self, at_end: bool, trace: &TraceSoFar<'_>) -> Vec<(&'static str, String)>;
+    /// The tables actor `id` writes to.
+    fn schema(&self, id: ActorId) -> Vec<TableSchema>;
+    /// The lanes, for the finished run.
+    fn infos(&self) -> Vec<ActorInfo>;
 }
 
 /// The engine's state, whatever the lab: the lab's actors are behind

@@ -1,8 +1,8 @@
 //! Which runs break each OAuth invariant and which keep it
 //! (`tests/invariant_cases.rs` runs them all; ARCHITECTURE.md has the table).
 
+use super::id::ID;
 use super::invariants::*;
-use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
 use crate::message::MsgClass;

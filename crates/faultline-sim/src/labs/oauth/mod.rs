@@ -10,26 +10,18 @@ pub mod calendar;
 pub mod cases;
 pub mod claims;
 pub mod config;
+pub mod id;
 pub mod invariants;
 pub mod msg;
 pub mod planner;
 mod presets;
 
+pub use id::{ID, MODEL_VERSION};
+
 use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR, PLANNER};
 use msg::OAuthMsg;
-
-pub const ID: &str = "oauth";
-/// The model version: bumped whenever a preset's run changes.
-/// 3: every error response of DOMAIN.md §2 reachable. 4 (landed alone):
-/// a confidential client's refusal no longer says the secret makes a
-/// stolen code useless. 5: every lesson true (issue 18): Planner serves a second visitor's session (code
-/// injection, login CSRF), the ID token checked on parsed claims with
-/// auth_time at login, access tokens typed at+jwt (typ and iss checked),
-/// introspection and a confidential /revoke authenticate, narration
-/// follows the settings, server bug faults (check-race, consent-ignored).
-pub const MODEL_VERSION: u32 = 5;
 
 #[derive(Clone, Debug)]
 pub enum OAuthActor {

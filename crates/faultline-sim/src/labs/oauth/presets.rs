@@ -1,7 +1,7 @@
 //! One-click scenarios and the fault palette of the OAuth lab.
 
 use super::config as c;
-use super::ID;
+use super::id::{ID, MODEL_VERSION};
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::{Comparison, ConfigField, FieldKind, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
@@ -10,7 +10,7 @@ use crate::scenario::{ConfigValue::Bool, ConfigValue::Choice, ConfigValue::Int, 
 const SEED: u64 = 11;
 
 fn base() -> Scenario {
-    Scenario::new(ID, SEED)
+    Scenario::new(ID, MODEL_VERSION, SEED)
 }
 
 /// Planner's token request (its second request to the server, after /jwks).

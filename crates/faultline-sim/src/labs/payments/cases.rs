@@ -2,8 +2,8 @@
 //! (`tests/invariant_cases.rs` runs them all; ARCHITECTURE.md has the table).
 
 use super::config as c;
+use super::id::{ID, MODEL_VERSION};
 use super::invariants::*;
-use super::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
 use crate::message::MsgClass;
@@ -20,7 +20,7 @@ fn p(id: &str) -> Scenario {
 /// its completion refused; the retry's 200 ch_2 is lost, so the third
 /// attempt is replayed ch_2: not the first response sent for the key.
 pub fn slow_second_write() -> Scenario {
-    Scenario::new(ID, 7)
+    Scenario::new(ID, MODEL_VERSION, 7)
         .with(c::ATOMIC, Bool(false))
         .with(c::JITTER, Bool(false))
         .with(c::LOCK_MS, Int(500))

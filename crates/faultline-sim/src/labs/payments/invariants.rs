@@ -1,11 +1,11 @@
 //! The payments lab's invariants (DOMAIN.md §1), checked after every step.
 
+use super::actors::PaymentActor;
 use super::api::Api;
 use super::config::{PaymentsConfig, SEND_KEY};
 use super::db::{Database, KeyState};
 use super::msg::PayMsg;
 use super::processor::{HoldState, Processor};
-use super::PaymentActor;
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 

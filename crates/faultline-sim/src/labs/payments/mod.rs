@@ -3,46 +3,24 @@
 //! server, expire keys and crash between writes, and watch whether the
 //! customer is charged twice, with and without an idempotency key.
 
+pub mod actors;
 pub mod api;
 pub mod cases;
 pub mod client;
 pub mod config;
 pub mod db;
+pub mod id;
 pub mod invariants;
 pub mod msg;
 mod presets;
 pub mod processor;
 
+pub use actors::PaymentActor;
+pub use id::{ID, MODEL_VERSION};
+
 use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 use config::PaymentsConfig;
-use msg::PayMsg;
-
-/// Lab id used in scenarios and permalinks.
-pub const ID: &str = "payments";
-
-/// The model version: bumped whenever a preset's run changes.
-/// 1: before versions existed. 2: the lab seam (timer kinds, instances,
-/// transitions the tables did not allow are fixed). 3: money truth (the
-/// processor's holds, key retention and amount check, the pass-key switch,
-/// voids), API timeouts on its own calls, the visible expiry sweep.
-/// 4: issue 18: a lapsed IN_FLIGHT lock is never re-run blindly (asked
-/// again downstream with the same key, or 409 until reconciled; the blind
-/// re-run is the wrong setting `rerun_lapsed`), the non-atomic ledger row
-/// is fenced by the claim token, "ledger row" vs "hold" wording, the
-/// `new-key` fault, mismatch-no-effect removed.
-pub const MODEL_VERSION: u32 = 4;
-
-/// Any actor of this lab (static dispatch keeps the engine fast).
-#[derive(Clone, Debug)]
-pub enum PaymentActor {
-    Client(client::Client),
-    Api(api::Api),
-    Db(db::Database),
-    Processor(processor::Processor),
-}
-
-crate::forward_actor!(PaymentActor, PayMsg, [Client, Api, Db, Processor]);
 
 /// The lab's plug-in for the engine.
 pub struct PaymentsLab;

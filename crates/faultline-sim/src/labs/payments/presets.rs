@@ -1,7 +1,7 @@
 //! One-click scenarios and the fault palette of the payments lab.
 
 use super::config as c;
-use super::ID;
+use super::id::{ID, MODEL_VERSION};
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::{Comparison, Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
@@ -10,7 +10,7 @@ use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
 const SEED: u64 = 7;
 
 fn base() -> Scenario {
-    Scenario::new(ID, SEED)
+    Scenario::new(ID, MODEL_VERSION, SEED)
 }
 
 /// Lose the first answer the API sends to client 1.

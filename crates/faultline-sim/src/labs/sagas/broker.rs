@@ -4,7 +4,7 @@
 //! queue: no message is ever given up on.
 
 use super::msg::{Env, SagaMsg};
-use super::NAMES;
+use super::saga::NAMES;
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::trace::{mark_changed, RowChange, TableSchema};

@@ -3,7 +3,7 @@
 
 use super::config::IDEMPOTENT;
 use super::invariants::*;
-use super::ID;
+use super::id::ID;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
 use crate::message::MsgClass;

@@ -5,7 +5,7 @@
 //! that makes it PREPARED until the decision reaches it).
 
 use super::service::TPC_M;
-use super::{NAMES, PARTICIPANTS};
+use super::saga::{NAMES, PARTICIPANTS};
 use crate::lab::Figure;
 use crate::trace::Run;
 use crate::units::secs;

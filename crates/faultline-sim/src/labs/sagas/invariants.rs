@@ -4,7 +4,8 @@
 
 use super::config::{Mode, Settings, COORDINATION};
 use super::service::{Effect, Service};
-use super::{SagaActor, AMOUNT, PIVOT};
+use super::actors::SagaActor;
+use super::saga::{AMOUNT, PIVOT};
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 

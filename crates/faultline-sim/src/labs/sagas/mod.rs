@@ -10,171 +10,31 @@
 //! web build turns on (the root crate's feature of the same name, named in
 //! index.html's Rust link).
 
+pub mod actors;
 pub mod broker;
 pub mod cases;
 pub mod config;
 mod figures;
+pub mod flow;
+pub mod id;
 pub mod invariants;
 pub mod msg;
 pub mod orchestrator;
 pub mod outbox;
 mod presets;
+pub mod saga;
 pub mod service;
 
-use crate::actor::{ActorId, Ctx, TimerKind};
+pub use actors::SagaActor;
+pub use flow::{next, place_orders, Next, PLACE};
+pub use id::{ID, MODEL_VERSION};
+pub use saga::*;
+
 use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 use config::Settings;
-use msg::{Env, Kind, SagaMsg};
 
-pub const ID: &str = "sagas";
-/// The model version: bumped whenever a preset's run changes.
-/// v3 (issue 18): no silent loss (the broker redelivers and relays retry
-/// with a capped backoff, no dead letter; the orchestrator re-sends its
-/// current command on restart and on a step timeout; 2PC decisions are
-/// resent without a cap); a card-network key setting apart from idempotent
-/// consumers; heuristic 2PC decisions; new invariants and narration.
-pub const MODEL_VERSION: u32 = 3;
 
-pub const ORCH: ActorId = 0;
-pub const BROKER: ActorId = 1;
-pub const ORDER: ActorId = 2;
-pub const INVENTORY: ActorId = 3;
-pub const PAYMENT: ActorId = 4;
-pub const SHIPPING: ActorId = 5;
-/// The services that take part in the two-phase commit.
-pub const PARTICIPANTS: [ActorId; 3] = [ORDER, INVENTORY, PAYMENT];
-pub const NAMES: [&str; 6] = [
-    "orchestrator",
-    "broker",
-    "order",
-    "inventory",
-    "payment",
-    "shipping",
-];
-pub const TITLES: [&str; 6] = [
-    "Saga orchestrator",
-    "Message broker",
-    "Order service",
-    "Inventory service",
-    "Payment service",
-    "Shipping service",
-];
-/// Every order's price, in cents.
-pub const AMOUNT: i64 = 4_200;
-/// The pivot: the step after which the saga only goes forward.
-pub const PIVOT: u8 = 3;
-
-/// What a saga step is, for the diagram's labels (DOMAIN.md §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepKind {
-    /// Can be undone by its compensation.
-    Compensatable,
-    /// The go/no-go point.
-    Pivot,
-    /// After the pivot: retried until it succeeds, never compensated.
-    Retriable,
-}
-
-/// One step of the order saga.
-#[derive(Clone, Copy, Debug)]
-pub struct SagaStep {
-    pub name: &'static str,
-    pub kind: StepKind,
-    pub service: ActorId,
-    pub compensation: Option<&'static str>,
-}
-
-/// The order saga, T1..T5, as data (the views draw the kinds from it).
-pub static STEPS: [SagaStep; 5] = [
-    SagaStep {
-        name: "create order",
-        kind: StepKind::Compensatable,
-        service: ORDER,
-        compensation: Some("reject order"),
-    },
-    SagaStep {
-        name: "reserve stock",
-        kind: StepKind::Compensatable,
-        service: INVENTORY,
-        compensation: Some("release stock"),
-    },
-    SagaStep {
-        name: "capture payment",
-        kind: StepKind::Pivot,
-        service: PAYMENT,
-        compensation: None,
-    },
-    SagaStep {
-        name: "approve order",
-        kind: StepKind::Retriable,
-        service: ORDER,
-        compensation: None,
-    },
-    SagaStep {
-        name: "schedule shipping",
-        kind: StepKind::Retriable,
-        service: SHIPPING,
-        compensation: None,
-    },
-];
-
-/// Step `s` (1..=5).
-pub fn step(s: u8) -> &'static SagaStep {
-    &STEPS[usize::from(s.clamp(1, 5) - 1)]
-}
-
-/// What a saga does next, decided by the orchestrator or, in a
-/// choreography, by the service that consumes the event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Next {
-    Do(u8),
-    Undo(u8),
-    Completed,
-    Compensated,
-}
-
-/// The saga's rule: after Ti, Ti+1; after a failure or a compensation,
-/// the next compensation down (only T1 and T2 have one).
-pub fn next(env: &Env) -> Next {
-    let down = |s: u8| match s.min(2) {
-        0 => Next::Compensated,
-        c => Next::Undo(c),
-    };
-    match env.kind {
-        Kind::Do => Next::Do(env.step),
-        Kind::Undo => Next::Undo(env.step),
-        Kind::Did if env.step >= 5 => Next::Completed,
-        Kind::Did => Next::Do(env.step + 1),
-        Kind::Failed | Kind::Undid => down(env.step - 1),
-    }
-}
-
-/// Timer tag of order `k`'s placing (11..=13).
-pub const PLACE: u32 = 10;
-
-/// Place every order not yet `placed`, 40 ms apart: the actor that starts
-/// sagas (orchestrator, coordinator or, in a choreography, the order
-/// service) runs the same timers, again after a restart.
-pub fn place_orders(orders: u8, placed: &dyn Fn(u8) -> bool, ctx: &mut Ctx<SagaMsg>) {
-    for k in (1..=orders).filter(|k| !placed(*k)) {
-        ctx.set_timer(
-            u64::from(k - 1) * 40,
-            PLACE + u32::from(k),
-            TimerKind::Work,
-            "order placed",
-        );
-    }
-}
-
-#[derive(Clone, Debug)]
-pub enum SagaActor {
-    Orch(orchestrator::Orchestrator),
-    Broker(broker::Broker),
-    Svc(service::Service),
-}
-
-crate::forward_actor!(SagaActor, SagaMsg, [Orch, Broker, Svc]);
 
 pub struct SagasLab;
 

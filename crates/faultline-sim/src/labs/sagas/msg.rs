@@ -2,7 +2,7 @@
 //! (each carrying one command or event, an [`Env`]), and the two-phase
 //! commit's PREPARE, votes, decisions and acknowledgements.
 
-use super::{step, StepKind};
+use super::saga::{step, StepKind};
 use crate::actor::{ActorId, LabMsg};
 use crate::message::{Mark, Message, MsgClass};
 use std::fmt;

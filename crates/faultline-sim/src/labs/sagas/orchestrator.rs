@@ -8,7 +8,8 @@
 use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::{next, place_orders, step, Next, BROKER, NAMES, PARTICIPANTS, PIVOT, PLACE};
+use super::flow::{next, place_orders, Next, PLACE};
+use super::saga::{step, BROKER, NAMES, PARTICIPANTS, PIVOT};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;

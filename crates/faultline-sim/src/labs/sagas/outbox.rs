@@ -5,7 +5,7 @@
 //! the commit and the publish loses them.
 
 use super::msg::{Env, SagaMsg};
-use super::BROKER;
+use super::saga::BROKER;
 use crate::actor::{Ctx, TimerKind};
 use crate::trace::{RowChange, TableSchema};
 

@@ -3,7 +3,7 @@
 //! timed [`Act`]s, each palette entry one `Act` at the learner's "now".
 
 use super::config as c;
-use super::ID;
+use super::id::{ID, MODEL_VERSION};
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::{Comparison, Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
@@ -255,7 +255,7 @@ const NO_IDEMPOTENCY: Set = Set::Off(c::IDEMPOTENT);
 
 /// Seed 10 with `settings` and the `acts` at their times.
 fn plan(settings: &[Set], acts: &[(Act, u64)]) -> Scenario {
-    let mut s = Scenario::new(ID, 10);
+    let mut s = Scenario::new(ID, MODEL_VERSION, 10);
     for set in settings {
         let (key, value) = match *set {
             Set::On(k) => (k, ConfigValue::Bool(true)),

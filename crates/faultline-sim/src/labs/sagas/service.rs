@@ -9,10 +9,8 @@ use super::config::{Mode, Settings};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
 use super::presets::LAB_FAULTS;
-use super::{
-    next, place_orders, step, Next, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, PLACE,
-    TITLES,
-};
+use super::flow::{next, place_orders, Next, PLACE};
+use super::saga::{step, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::say;

@@ -12,6 +12,8 @@ use crate::scenario::{Config, ConfigValue, Scenario};
 use crate::trace::{RowChange, TableSchema};
 
 pub const ID: &str = "toy";
+/// The toy lab's model version.
+pub const MODEL_VERSION: u32 = 1;
 const MODE: &str = "mode";
 
 static LAMP: StateMachine = StateMachine {
@@ -197,7 +199,7 @@ impl Lab for ToyLab {
             id: ID,
             title: "Toy lamp (test lab)",
             tagline: "A switch asks a lamp to turn on.",
-            model_version: 1,
+            model_version: MODEL_VERSION,
             default_preset: "flip",
             lab_faults: Vec::new(),
             config: vec![ConfigField {
@@ -214,7 +216,10 @@ impl Lab for ToyLab {
                 id: "flip",
                 title: "Flip the switch",
                 explanation: "The switch asks once and the lamp turns on.",
-                scenario: || Scenario::new(ID, 1).with(MODE, ConfigValue::Choice("blink".into())),
+                scenario: || {
+                    Scenario::new(ID, MODEL_VERSION, 1)
+                        .with(MODE, ConfigValue::Choice("blink".into()))
+                },
             }],
             invariants: vec![InvariantInfo {
                 id: "lamp-answers",

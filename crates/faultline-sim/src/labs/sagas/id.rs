@@ -1,0 +1,12 @@
+//! The Sagas lab's id and model version: the lab's lowest module, which
+//! every other one may use.
+
+/// Lab id used in scenarios and permalinks.
+pub const ID: &str = "sagas";
+/// The model version: bumped whenever a preset's run changes.
+/// v3 (issue 18): no silent loss (the broker redelivers and relays retry
+/// with a capped backoff, no dead letter; the orchestrator re-sends its
+/// current command on restart and on a step timeout; 2PC decisions are
+/// resent without a cap); a card-network key setting apart from idempotent
+/// consumers; heuristic 2PC decisions; new invariants and narration.
+pub const MODEL_VERSION: u32 = 3;
