@@ -64,14 +64,14 @@ pub fn invariant_panel(p: &Props) -> Html {
                 </li>
             };
         }
-        let item = html! {
-            <li class="ok" data-invariant={inv.id}>
+        let class = if v.is_some() { "bad" } else { "ok" };
+        html! {
+            <li {class} data-invariant={inv.id}>
                 <span aria-hidden="true">{ if v.is_some() { "✗ " } else { "✓ " } }</span>
                 { inv.text }
                 if let Some(v) = v { <div class="why">{ &v.message }</div> }
             </li>
-        };
-        super::class::set(item, if v.is_some() { "bad" } else { "ok" })
+        }
     });
     html! {
         <section class="panel invariants" aria-labelledby="inv-h">

@@ -60,13 +60,14 @@ pub fn LabView(p: &Props) -> Html {
             preset: Some(id.clone()),
             notice: None,
         });
-        let button = html! {
-            <button class="preset" data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
-                { pr.title }
-            </button>
-        };
-        let button = super::class::set(button, if active { "preset active" } else { "preset" });
-        html! { <li>{ button }</li> }
+        let class = if active { "preset active" } else { "preset" };
+        html! {
+            <li>
+                <button {class} data-preset={pr.id} {onclick} aria-pressed={active.to_string()} title={pr.explanation}>
+                    { pr.title }
+                </button>
+            </li>
+        }
     };
     let mut row: Vec<Html> = info.presets.iter().map(preset_button).collect();
     let more = row.split_off(on_row);
@@ -74,14 +75,9 @@ pub fn LabView(p: &Props) -> Html {
         .iter()
         .any(|pr| s.preset.as_deref() == Some(pr.id));
     let menu = (!more.is_empty()).then(|| {
-        // Two literal classes: a summary has no other attribute to keep
-        // its class in a list `class::set` can change.
         let label = format!("More scenarios ({}) ▾", more.len());
-        let summary = if more_active {
-            html! { <summary class="preset active">{ label }</summary> }
-        } else {
-            html! { <summary class="preset">{ label }</summary> }
-        };
+        let class = if more_active { "preset active" } else { "preset" };
+        let summary = html! { <summary {class}>{ label }</summary> };
         html! {
             // Keyed by the preset shown, so choosing one closes the menu.
             <details class="preset-more" id="preset-more" key={s.preset.clone().unwrap_or_default()}>
@@ -188,22 +184,20 @@ pub fn LabView(p: &Props) -> Html {
         input.set_value("");
     });
     let lanes = super::lanes::Lanes::of_run(run).count();
+    let fit = super::lanes::fits(lanes, s.projector);
+    let scroll_class = if fit {
+        "diagram-scroll fit"
+    } else {
+        "diagram-scroll"
+    };
     let scroll = html! {
-        <div class="diagram-scroll" id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable">
+        <div class={scroll_class} id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable">
             <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
         </div>
     };
-    let fit = super::lanes::fits(lanes, s.projector);
-    let scroll = super::class::set(
-        scroll,
-        if fit {
-            "diagram-scroll fit"
-        } else {
-            "diagram-scroll"
-        },
-    );
-    let page = html! {
-        <main id="main" class="lab" data-lab={info.id} tabindex="-1">
+    let page_class = if s.projector { "lab projector" } else { "lab" };
+    html! {
+        <main id="main" class={page_class} data-lab={info.id} tabindex="-1">
             <header class="lab-head">
                 <a class="link back" href="../">{ "← All labs" }</a>
                 <h1>{ info.title }</h1>
@@ -279,6 +273,5 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
             }
         </main>
-    };
-    super::class::set(page, if s.projector { "lab projector" } else { "lab" })
+    }
 }

@@ -159,14 +159,14 @@ pub fn machine_panel(p: &Props) -> Html {
         caption.push_str("<span class=\"down-badge\"> (down: crashed)</span>");
     }
     caption.push_str("</figcaption>");
-    let figure = html! {
-        <figure class="machine" data-machine={m.name}>
+    let class = if w > 580 { "machine wide" } else { "machine" };
+    html! {
+        <figure {class} data-machine={m.name}>
             { raw(caption) }
             { p.children.clone() }
             { raw(svg) }
         </figure>
-    };
-    super::class::set(figure, if w > 580 { "machine wide" } else { "machine" })
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! View components: each renders part of the state and emits actions.
 
-pub mod class;
 pub mod compare;
 pub mod config;
 pub mod controls;

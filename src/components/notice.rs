@@ -11,17 +11,14 @@ pub fn notice_banner(notice: Option<&Notice>, on: &Callback<Action>) -> Html {
         return html! {};
     };
     let dismiss = on.reform(|_| Action::Dismiss);
-    let banner = html! {
-        <div id="message" class="banner" role={if n.is_error { "alert" } else { "status" }}>
+    let class = if n.is_error {
+        "banner error"
+    } else {
+        "banner info"
+    };
+    html! {
+        <div id="message" {class} role={if n.is_error { "alert" } else { "status" }}>
             { &n.text }{" "}<button class="link" onclick={dismiss}>{ "Dismiss" }</button>
         </div>
-    };
-    super::class::set(
-        banner,
-        if n.is_error {
-            "banner error"
-        } else {
-            "banner info"
-        },
-    )
+    }
 }
