@@ -38,6 +38,55 @@ pub fn run_file(run: &Run, cursor: u32) -> String {
     .unwrap_or_default()
 }
 
+/// A run file's head as read back: what import uses (the trace is never
+/// read back). Keys given twice are refused, with their name.
+#[derive(Default)]
+struct Head {
+    kind: Option<String>,
+    version: Option<u32>,
+    cursor: u32,
+    scenario: Option<Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Head {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Head;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a run file (a JSON map)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+                use serde::de::{Error, IgnoredAny};
+                let mut head = Head::default();
+                let mut seen: Vec<String> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if seen.contains(&key) {
+                        let key: String = key.chars().take(40).collect();
+                        return Err(A::Error::custom(format!(
+                            "the key \"{key}\" is given twice"
+                        )));
+                    }
+                    match key.as_str() {
+                        "kind" => head.kind = map.next_value()?,
+                        "version" => head.version = map.next_value()?,
+                        "cursor" => head.cursor = map.next_value::<Option<u32>>()?.unwrap_or(0),
+                        "scenario" => {
+                            head.scenario = map.next_value::<Option<Value>>()?;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    seen.push(key);
+                }
+                Ok(head)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// Read a run file back (an older model's file opens with a notice), or
 /// explain what is wrong with it.
 pub fn parse_run_file(text: &str) -> Result<Opened, String> {
@@ -48,44 +97,33 @@ pub fn parse_run_file(text: &str) -> Result<Opened, String> {
             MAX_FILE_BYTES / 1_048_576
         ));
     }
-    // The file is read as one `serde_json::Value` and its head and
-    // scenario by hand (faultline_sim::read), with serde's words for a
-    // wrong type: typed `Deserialize` structs for the head and the
-    // scenario compiled serde_json's reader twice more, with its code for
-    // skipping values (about 5 KB of WebAssembly).
+    // The head is read key by key (`Head`): a key given twice is refused
+    // by name, and a value of the wrong type is reported where it is (line
+    // and column, which serde_json adds to every error it raises while
+    // reading). The scenario is read by hand (faultline_sim::read).
     let not_json = |e: String| format!("it is not a JSON run file ({e})");
-    let file: Value = serde_json::from_str(text).map_err(|e| not_json(e.to_string()))?;
-    let head = file
-        .as_object()
-        .ok_or_else(|| not_json(read::invalid(&file, "a map")))?;
-    // Absent or `null`, as an `Option` field reads them.
-    let field = |name: &str| head.get(name).filter(|v| !v.is_null());
-    let kind = field("kind")
-        .map(read::string)
-        .transpose()
-        .map_err(not_json)?;
-    let version = field("version")
-        .map(read::u32_of)
-        .transpose()
-        .map_err(not_json)?;
-    let cursor = head
-        .get("cursor")
-        .map_or(Ok(0), read::u32_of)
-        .map_err(not_json)?;
-    if kind.as_deref() != Some(FILE_KIND) {
+    let head: Head = serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() || !text.trim_start().starts_with('{') {
+            not_json(e.to_string())
+        } else {
+            format!("its head is damaged ({e})")
+        }
+    })?;
+    if head.kind.as_deref() != Some(FILE_KIND) {
         return Err(
             "it is JSON, but not a Faultline run file (no \"kind\": \"faultline-run\")".into(),
         );
     }
-    if version != Some(FILE_VERSION) {
-        let version = version.map_or("none".to_string(), |v| v.to_string());
+    if head.version != Some(FILE_VERSION) {
+        let version = head.version.map_or("none".to_string(), |v| v.to_string());
         return Err(format!(
             "it was saved in run file version {version}; this page reads version {FILE_VERSION}"
         ));
     }
-    let scenario = field("scenario").ok_or("the file has no scenario in it")?;
+    let cursor = head.cursor;
+    let scenario = head.scenario.ok_or("the file has no scenario in it")?;
     let scenario =
-        read::scenario(scenario).map_err(|e| format!("its scenario is damaged ({e})"))?;
+        read::scenario(&scenario).map_err(|e| format!("its scenario is damaged ({e})"))?;
     permalink::check(&scenario).map_err(|e| format!("its scenario cannot be played: {e}"))?;
     let mut opened = permalink::adopt(scenario, cursor);
     // The trace is never read back, but a file whose trace is not what its
@@ -216,6 +254,11 @@ mod tests {
             ("{\"kind\":\"faultline-run\",\"version\":1}", "no scenario"),
             ("{\"kind\":\"faultline-run\",\"version\":1,\"scenario\":{\"v\":1}}", "damaged"),
             ("{\"kind\":\"faultline-run\",\"version\":1,\"scenario\":{\"v\":1,\"lab\":\"x\",\"seed\":1}}", "cannot be played"),
+            // A key given twice is refused by name, where it is.
+            ("{\"kind\":\"faultline-run\",\n\"version\":1,\n\"version\":1}", "the key \"version\" is given twice at line 3"),
+            // A value of the wrong type: its line and column.
+            ("{\"kind\":\"faultline-run\",\n  \"version\": \"one\"}", "line 2 column"),
+            ("{\"kind\":\"faultline-run\",\"version\":1,\n\"cursor\": -3}", "line 2 column"),
         ] {
             let err = parse_run_file(text).unwrap_err();
             assert!(err.contains(expect), "{text}: {err}");
