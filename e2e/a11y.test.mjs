@@ -55,7 +55,7 @@ describe('accessibility', () => {
   test('axe: the landing page', async () => {
     await withPage(browser, async (p) => {
       await p.goto(server.appUrl);
-      await p.page.locator('button[data-lab="payments"]').waitFor();
+      await p.page.locator('a[data-lab="payments"]').waitFor();
       await assertAxeClean(p.page, 'landing');
     });
   });
@@ -118,13 +118,13 @@ describe('accessibility', () => {
         y0 = y;
       };
 
-      // Tab to "Open the lab" and press Enter.
+      // Tab to "Open the lab" (a link to the lab's page) and press Enter.
       let tabs = 0;
-      while ((await focused(page)) !== 'button[data-lab=payments] in main') {
+      while ((await focused(page)) !== 'a[data-lab=payments] in main') {
         assert.ok(++tabs <= 6, `"Open the lab" is reachable with Tab (focus is on ${await focused(page)})`);
         await page.keyboard.press('Tab');
       }
-      await page.keyboard.press('Enter');
+      await p.follow(() => page.keyboard.press('Enter'), { ready: '#play' });
       await page.locator('#play:enabled').waitFor();
       assert.deepEqual(await indicator(page), { step: 0, last: 16, ms: 0 });
       const n0 = await narration(page);

@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { DIST_DIR, launchBrowser, newPage } from './harness.mjs';
+import { DIST_DIR, launchBrowser, newPage, settledInPage } from './harness.mjs';
 import { parseIndicator } from './lab-helpers.mjs';
 import { serveStatic } from './serve.mjs';
 
@@ -272,6 +272,10 @@ async function webkitDriver() {
         await call('POST', s('/url'), { url });
         await execute(collect);
       },
+      // A link followed: keep what the page being left recorded, then
+      // record on the page it opened.
+      leaving: () => harvest(),
+      arrived: () => execute(collect),
       js: (fn, ...args) => execute(`return (${fn.toString()}).apply(null, arguments)`, args),
       click: async (css) => {
         const el = await call('POST', s('/element'), { using: 'css selector', value: css });
@@ -359,21 +363,51 @@ async function waitIndicator(d, what, predicate) {
 const activePreset = (d) =>
   d.js(() => [...document.querySelectorAll('button.preset[aria-pressed="true"]')].map((b) => b.dataset.preset));
 
-/** What a learner does, in any engine. Returns the milliseconds it took. */
-/** Open a page of the app and wait until the app has replaced index.html's static shell. */
+/**
+ * Wait until the page has settled: the static landing page, or a lab page
+ * whose app has replaced its static shell (an old link at the landing page
+ * goes on to its lab's page first). A navigation may replace the page
+ * between two looks: a look that fails is taken again.
+ */
+async function waitSettled(d, what) {
+  const started = Date.now();
+  while (!(await d.js(settledInPage).catch(() => false))) {
+    if (Date.now() - started > WAIT) {
+      const where = await d.js(pageState).catch((e) => `(unreadable: ${e.message})`);
+      throw new Error(`timed out after ${WAIT} ms waiting for ${what}; the page is at ${where}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await d.arrived?.();
+}
+
+/** Open a page of the app and wait until it has settled (see waitSettled). */
 async function openApp(d, url) {
   await d.open(url);
-  await waitInPage(d, 'the app to replace the static shell', () => !document.getElementById('shell'));
+  await waitSettled(d, `${url.slice(0, 80)} to open (the app in place of the static shell)`);
 }
+
+/** Follow the link `css` (a lab card) and wait until the page it opens has settled. */
+async function followLink(d, css) {
+  await d.leaving?.();
+  await d.js(() => {
+    window.__faultlineLeaving = true;
+  });
+  await d.click(css);
+  await waitSettled(d, `the page "${css}" links to`);
+}
+
+/** What a learner does, in any engine. Returns the milliseconds it took. */
 
 async function journey(d, appUrl) {
   const started = performance.now();
 
-  // The landing page, then the Payments lab from its card.
+  // The landing page, then the Payments lab from its card (a link to the lab's page).
   await openApp(d, appUrl);
-  const card = 'button[aria-label^="Open the lab: "][data-lab="payments"]';
+  const card = 'a[aria-label^="Open the lab: "][data-lab="payments"]';
   await waitVisible(d, card);
-  await d.click(card);
+  await followLink(d, card);
+  assert.match(await d.js(() => location.pathname), /\/payments\/$/, "on the Payments lab's page");
   await waitVisible(d, '#play:enabled');
   assert.deepEqual(await activePreset(d), ['lost-response-no-key'], 'the lab opens on "Response lost, no key"');
   const start = await indicator(d);
@@ -394,7 +428,8 @@ async function journey(d, appUrl) {
   const banner = await d.js(() => document.querySelector('#violation-banner').textContent);
   assert.match(banner, /charged twice/, 'the violation banner says what went wrong');
 
-  // A permalink to another preset, opened fresh as a shared link is.
+  // A permalink to another preset, opened fresh as a shared link is: an
+  // old one, at the root, that the landing page forwards to the lab's page.
   await d.open('about:blank');
   await openApp(d, `${appUrl}#lab=payments&preset=lost-response-with-key&step=3`);
   await waitVisible(d, '#play:enabled');
@@ -404,6 +439,7 @@ async function journey(d, appUrl) {
   assert.deepEqual(await activePreset(d), ['lost-response-with-key'], 'the linked preset is the active one');
   await waitIndicator(d, 'step 3', (i) => i.step === 3);
   assert.equal((await indicator(d)).step, 3, 'the link opens at its step');
+  assert.match(await d.js(() => location.pathname), /\/payments\/$/, "on the Payments lab's page");
 
   // Nothing went wrong on the way: let late errors land, then look.
   await d.js(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(true), 100))));

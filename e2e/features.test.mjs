@@ -2,7 +2,7 @@
 // apply, and the storm's load chart: what a learner sees when using them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { newPage, serveAndLaunch } from './harness.mjs';
+import { labUrl, newPage, serveAndLaunch } from './harness.mjs';
 import { choosePreset, indicator, linkStep, openLab, seek, waitUntil, withPage } from './lab-helpers.mjs';
 
 describe('seed, chance, inspector, not-checked invariants, load chart', () => {
@@ -111,7 +111,7 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
     try {
       // No link can make the release page panic: the test calls a function
       // the wasm exports for this purpose only (src/panic.rs).
-      await p.goto(`${server.appUrl}#lab=payments&preset=happy-path&step=2`, { ready: '#play' });
+      await p.goto(labUrl(server, 'payments', 'lab=payments&preset=happy-path&step=2'), { ready: '#play' });
       await waitUntil(() => p.page.url().includes('#v1.'), { what: 'the full link in the address bar' });
       const here = p.page.url();
       const thrown = await p.page.evaluate(() => {

@@ -137,10 +137,10 @@ function measureDiagrams() {
   return { counts, examples };
 }
 
-/** Lab ids from the landing page's cards. */
+/** Lab ids from the landing page's cards (links to each lab's page). */
 async function labIds(p, server) {
   await p.goto(server.appUrl);
-  return p.page.locator('button[data-lab]').evaluateAll((bs) => bs.map((b) => b.dataset.lab));
+  return p.page.locator('a[data-lab]').evaluateAll((as) => as.map((a) => a.dataset.lab));
 }
 
 describe('diagram geometry at 1280×720', () => {
@@ -158,11 +158,17 @@ describe('diagram geometry at 1280×720', () => {
     await withPage(browser, { viewport: { width: 1280, height: 720 } }, async (p) => {
       const { page } = p;
       for (const lab of await labIds(p, server)) {
-        // Back to the landing page through the app itself: a navigation
-        // here could abort a late favicon request (three labs in a row
-        // made that frequent on a loaded machine).
-        if (await page.locator('button.back').count()) await page.click('button.back');
-        await page.click(`button[data-lab="${lab}"]`);
+        // Back to the landing page by the lab's "← All labs" link, then the
+        // next lab's card, as a learner goes from lab to lab. Each is a page
+        // of its own: let the page finish its requests before leaving it
+        // (leaving mid-request, say while the favicon loads, aborts it,
+        // which the harness counts as a failure).
+        if (await page.locator('a.back').count()) {
+          await page.waitForLoadState('networkidle');
+          await p.follow(() => page.click('a.back'));
+          assert.equal(await page.locator('main.landing h1').textContent(), 'Faultline', 'back on the landing page');
+        }
+        await p.follow(() => page.click(`a[data-lab="${lab}"]`), { ready: '#play' });
         await page.locator('#play:enabled').waitFor();
         const presets = await page.locator('button[data-preset]').evaluateAll((bs) => bs.map((b) => b.dataset.preset));
         assert.ok(presets.length > 0, `${lab} has presets`);

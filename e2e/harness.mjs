@@ -69,6 +69,14 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * A page in a fresh context, instrumented to record problems:
  * console errors, uncaught page errors, failed/4xx/5xx requests, and any
  * request that is not to 127.0.0.1/localhost (data: and blob: are fine).
+ *
+ * One kind of failed request is not a problem: a request aborted because
+ * the document that made it was left (the landing page forwarding an old
+ * link to its lab's page while its favicon or its own body still loads, a
+ * lab's page sending a link of another lab to the landing page, the test
+ * opening another page). Nothing is broken there and nobody sees it; such
+ * an abort counts only while the page is still on the document that made
+ * the request.
  */
 export async function newPage(browser, { viewport = { width: 1280, height: 720 }, ...contextOptions } = {}) {
   const context = await browser.newContext({ viewport, ...contextOptions });
@@ -76,6 +84,21 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
   page.setDefaultTimeout(15_000);
   const issues = [];
   const requests = [];
+  // Documents the main frame has shown (a new path is a new document; a
+  // new hash is not), and which document made each request.
+  let documents = 0;
+  let shown = null;
+  const madeBy = new WeakMap();
+  const aborted = [];
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    const url = new URL(frame.url());
+    const doc = `${url.origin}${url.pathname}${url.search}`;
+    if (doc !== shown) {
+      shown = doc;
+      documents += 1;
+    }
+  });
 
   page.on('console', (msg) => {
     if (msg.type() === 'error') {
@@ -87,12 +110,19 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
   page.on('request', (req) => {
     const url = new URL(req.url());
     requests.push(req.url());
+    madeBy.set(req, documents);
     if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') return;
     if (!LOCAL_HOSTS.has(url.hostname) && !LOCAL_HOSTS.has(`[${url.hostname}]`)) {
       issues.push(`non-local request: ${req.method()} ${req.url()}`);
     }
   });
-  page.on('requestfailed', (req) => issues.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => {
+    const text = `request failed: ${req.url()} (${req.failure()?.errorText})`;
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') aborted.push({ text, doc: madeBy.get(req) ?? documents });
+    else issues.push(text);
+  });
+  /** The problems recorded, with the aborts of documents since left taken out. */
+  const problems = () => [...issues, ...aborted.filter((a) => a.doc >= documents).map((a) => a.text)];
   page.on('response', (res) => {
     if (res.status() >= 400) issues.push(`HTTP ${res.status()}: ${res.url()}`);
   });
@@ -100,14 +130,16 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
   return {
     page,
     context,
-    issues,
+    get issues() {
+      return problems();
+    },
     requests,
     /** Navigate to `url` and wait until `ready` is visible (see gotoApp). */
-    goto: (url, opts) => gotoApp(page, issues, url, opts),
+    goto: (url, opts) => gotoApp(page, problems, url, opts),
     /** Do `action` (click a link) and wait until the page it opens shows `ready` (see followToApp). */
-    follow: (action, opts) => followToApp(page, issues, action, opts),
+    follow: (action, opts) => followToApp(page, problems, action, opts),
     /** Fail the test if anything was recorded. */
-    assertNoIssues: () => assertNoIssues(issues),
+    assertNoIssues: () => assertNoIssues(problems()),
     close: () => context.close(),
   };
 }
@@ -135,7 +167,7 @@ export function labUrl(server, lab, hash = '') {
  * page's static shell waits for the wasm (or forwards a link of another
  * lab), and on a document marked as left (see markLeaving).
  */
-function settledInPage() {
+export function settledInPage() {
   if (window.__faultlineLeaving) return false;
   if (document.readyState === 'loading') return false;
   if (document.querySelector('main.landing')) {
@@ -163,19 +195,34 @@ export async function markLeaving(page) {
  */
 export async function waitForApp(page, { ready = 'main h1', timeout = 15_000 } = {}) {
   const started = Date.now();
-  for (;;) {
-    // A navigation destroys the context mid-evaluate: ask the next document.
-    const settled = await page.evaluate(settledInPage).catch(() => false);
-    if (settled) break;
-    if (Date.now() - started > timeout) {
-      const where = await page.evaluate(() => ({
-        url: location.href,
-        shell: !!document.getElementById('shell'),
-        landing: !!document.querySelector('main.landing'),
-      })).catch((e) => e.message);
-      throw new Error(`timed out after ${timeout} ms waiting for the page to settle: ${JSON.stringify(where)}`);
+  // The pages gone through on the way (forwards), for the error message.
+  const path = [];
+  const went = (frame) => {
+    if (frame === page.mainFrame()) path.push(new URL(frame.url()).pathname);
+  };
+  page.on('framenavigated', went);
+  try {
+    for (;;) {
+      // A navigation destroys the context mid-evaluate: ask the next document.
+      const settled = await page.evaluate(settledInPage).catch(() => false);
+      if (settled) break;
+      if (Date.now() - started > timeout) {
+        const where = await page
+          .evaluate(() => ({
+            url: location.href.slice(0, 120),
+            shell: !!document.getElementById('shell'),
+            landing: !!document.querySelector('main.landing'),
+          }))
+          .catch((e) => e.message.split('\n')[0]);
+        const pages = path.length > 8 ? `${path.length} pages, the last: ${path.slice(-8).join(' → ')}` : path.join(' → ');
+        throw new Error(
+          `timed out after ${timeout} ms waiting for the page to settle: ${JSON.stringify(where)}; went through ${pages || 'no other page'}`,
+        );
+      }
+      await page.waitForTimeout(25);
     }
-    await page.waitForTimeout(25);
+  } finally {
+    page.off('framenavigated', went);
   }
   await page.locator(ready).first().waitFor({ state: 'visible', timeout: Math.max(1000, timeout - (Date.now() - started)) });
 }
@@ -221,8 +268,10 @@ export async function followToApp(page, issues, action, { ready = 'main h1', tim
   return Math.round(performance.now() - started);
 }
 
+/** `issues`: what the page reported (an array, or a function returning one). */
 function failure(what, err, issues) {
-  const reported = issues.length ? issues.join('\n  ') : '(nothing)';
+  const list = typeof issues === 'function' ? issues() : issues;
+  const reported = list.length ? list.join('\n  ') : '(nothing)';
   return new Error(`${what}: ${err.message.split('\n')[0]}\nthe page reported:\n  ${reported}`, { cause: err });
 }
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { serveAndLaunch } from './harness.mjs';
+import { labUrl, serveAndLaunch } from './harness.mjs';
 import {
   attemptOutcomes,
   choosePreset,
@@ -264,7 +264,8 @@ describe('payments lab', () => {
       link = await page.locator('#permalink').inputValue();
       assert.equal(link, page.url(), 'the share box holds the address of this page');
       assert.equal(linkStep(link), seen.indicator.step);
-      assert.ok(link.startsWith(server.appUrl), `${link.slice(0, 60)}… is under ${server.appUrl}`);
+      // The link opens the lab's own page (dist/payments/), not the landing.
+      assert.ok(link.startsWith(labUrl(server, 'payments', '#v1.')), `${link.slice(0, 60)}… is under ${labUrl(server, 'payments')}`);
     });
 
     await withPage(browser, async (p) => {
@@ -318,7 +319,10 @@ describe('payments lab', () => {
     for (const [bad, why] of cases) {
       await withPage(browser, async (p) => {
         const { page } = p;
+        // Opened at the root, as links were before each lab had its own
+        // page: an unreadable link goes to the first lab's page, which says so.
         await openLink(p, server.appUrl + bad);
+        assert.ok(page.url().startsWith(labUrl(server, 'payments')), `${bad}: on the Payments page (${page.url()})`);
         const msg = page.locator('#message');
         assert.equal(await msg.getAttribute('role'), 'alert', `${bad}: an error`);
         const text = await messageText(page);
@@ -508,7 +512,7 @@ describe('payments lab', () => {
         }));
       await p.goto(server.appUrl);
       assert.ok((await overflow()).doc <= 377, `landing: ${JSON.stringify(await overflow())}`);
-      await page.tap('button[data-lab="payments"]');
+      await p.follow(() => page.tap('a[data-lab="payments"]'), { ready: '#play' });
       await page.locator('#play:enabled').waitFor();
 
       for (const id of ['#play', '#step-fwd', '#step-back']) {

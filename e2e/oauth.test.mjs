@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { serveAndLaunch } from './harness.mjs';
+import { labUrl, serveAndLaunch } from './harness.mjs';
 import {
   choosePreset,
   flightLabels,
@@ -280,7 +280,7 @@ describe('OAuth lab', () => {
   test('token inspector: a token opens decoded and checked; a changed or junk token is refused', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
-      await openLink(p, `${server.appUrl}#lab=oauth&preset=happy-path&step=0`);
+      await openLink(p, labUrl(server, 'oauth', 'lab=oauth&preset=happy-path&step=0'));
       // Step to the token response (Planner receives the tokens).
       await stepToMessage(page, /"access_token": "ey/, { advance: async (pg) => seek(pg, (await indicator(pg)).step + 1) });
 
@@ -389,7 +389,7 @@ describe('OAuth lab', () => {
   test('axe: the OAuth lab with the token inspector open', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
-      await openLink(p, `${server.appUrl}#lab=oauth&preset=happy-path&step=17`);
+      await openLink(p, labUrl(server, 'oauth', 'lab=oauth&preset=happy-path&step=17'));
       await page.locator('#message-text button.token-link').first().click();
       await page.locator('#token-compare').waitFor();
       await page.click('details.paste-token summary');

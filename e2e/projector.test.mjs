@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { REPO_ROOT, serveAndLaunch } from './harness.mjs';
+import { REPO_ROOT, labUrl, serveAndLaunch } from './harness.mjs';
 import { choosePreset, indicator, narration, openLab, openLink, seek, seekEnd, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
 
 const VIEW = { viewport: { width: 1280, height: 720 } };
@@ -209,7 +209,7 @@ describe('projector view', () => {
   test('a link opens in the projector view, and the link follows the view', async () => {
     await withPage(browser, VIEW, async (p) => {
       const { page } = p;
-      await openLink(p, `${server.appUrl}#lab=payments&preset=key-expired&view=projector`);
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=key-expired&view=projector'));
       await page.locator('main.lab.projector').waitFor();
       assert.equal(await page.locator('button.preset[aria-pressed="true"]').getAttribute('data-preset'), 'key-expired');
       // The page writes the full link, which names the view too.
@@ -230,7 +230,7 @@ describe('projector view', () => {
       // A view the page does not know is refused with a readable notice.
       await page.waitForLoadState('networkidle');
       await page.goto('about:blank');
-      await openLink(p, `${server.appUrl}#lab=payments&preset=key-expired&view=beamer`);
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=key-expired&view=beamer'));
       assert.match(await page.locator('.banner.error').textContent(), /view called "beamer"/);
       assert.equal(await page.locator('main.lab.projector').count(), 0, 'the normal view');
     });

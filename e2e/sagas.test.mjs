@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { serveAndLaunch } from './harness.mjs';
+import { labUrl, serveAndLaunch } from './harness.mjs';
 import {
   choosePreset,
   flightLabels,
@@ -389,7 +389,7 @@ describe('Sagas lab', () => {
     const scenario = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     scenario.config = { ...scenario.config, orders: 9 };
     await withPage(browser, async (p) => {
-      await p.goto(`${server.appUrl}#v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.3`, { ready: '#message' });
+      await p.goto(`${labUrl(server, 'sagas')}#v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.3`, { ready: '#message' });
       const msg = await messageText(p.page);
       assert.match(msg, /orders/, msg);
       assert.match(msg, /\b1\b.*\b3\b/, msg);
@@ -433,14 +433,14 @@ describe('Sagas lab', () => {
   test('axe: the 2PC run blocked, with its figures and tables, and the saga with the interview open', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
-      await openLink(p, `${server.appUrl}#lab=sagas&preset=2pc-coordinator-crash&step=14`);
+      await openLink(p, labUrl(server, 'sagas', 'lab=sagas&preset=2pc-coordinator-crash&step=14'));
       await page.locator('#figures').waitFor();
       await page.locator('table[data-table="2PC participants"]').waitFor();
       await assertAxeClean(page, 'Sagas lab, 2PC blocked');
     });
     await withPage(browser, async (p) => {
       const { page } = p;
-      await openLink(p, `${server.appUrl}#lab=sagas&preset=payment-declined&step=30`);
+      await openLink(p, labUrl(server, 'sagas', 'lab=sagas&preset=payment-declined&step=30'));
       await page.click('#iv-reveal');
       await page.click('#preset-more summary');
       await assertAxeClean(page, 'Sagas lab, payment declined, interview and scenario menu open');
