@@ -284,7 +284,9 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     // `html!`.
     let mut bg = String::new();
     // The violation: a mark in its row's gutter (the message in its
-    // tooltip and in the invariants panel), never across the arrows.
+    // tooltip and in the invariants panel), never across the arrows. It
+    // has the gutter's first column to itself: the step's time and a
+    // timer's label start right of it, so neither covers it.
     if let Some(v) = run.first_violation().filter(|v| v.step <= cursor) {
         let y = row_y(v.step);
         bg.push_str("<g class=\"violation-mark\"><title>✗ ");
@@ -293,7 +295,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             bg,
             "</title><rect x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"></rect><text x=\"3\" y=\"{}\">✗</text></g>",
             f(y - ROW / 2.0),
-            f(LEFT - 6.0),
+            f(GUTTER_X - 2.0),
             f(ROW),
             f(y + 4.0)
         );

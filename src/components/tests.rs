@@ -324,3 +324,64 @@ fn comparison_summary_shows_both_runs_at_one_moment() {
     );
     assert!(html.contains("✓ none so far"));
 }
+
+/// The violation mark has the gutter's first column to itself: in every
+/// preset of every lab that breaks an invariant, no timer label and no
+/// step time starts over it (a timer firing in the row above or in its
+/// own row used to hang its label over the mark).
+#[test]
+fn the_violation_mark_has_its_own_place_in_the_gutter() {
+    let number = |html: &str, after: &str, attr: &str| -> Vec<f64> {
+        html.match_indices(after)
+            .filter_map(|(i, _)| {
+                let tail = &html[i..];
+                let at = tail.find(&format!("{attr}=\""))? + attr.len() + 2;
+                tail[at..].split('"').next()?.parse().ok()
+            })
+            .collect()
+    };
+    let mut checked = 0;
+    for lab in faultline_sim::labs() {
+        for p in &lab.presets {
+            let r = Rc::new(simulate(&(p.scenario)()).unwrap());
+            if r.first_violation().is_none() {
+                continue;
+            }
+            let html = diagram_at_end(r);
+            let mark = html.find("<g class=\"violation-mark\">").expect("a mark");
+            let width = number(&html[mark..], "<rect", "width")[0];
+            let x0 = number(&html[mark..], "<rect", "x")[0];
+            // A gutter label's `x` comes just before its class.
+            let before = |class: &str| -> Vec<f64> {
+                html.match_indices(class)
+                    .filter_map(|(i, _)| {
+                        let head = &html[..i];
+                        let at = head.rfind("x=\"")? + 3;
+                        head[at..].split('"').next()?.parse().ok()
+                    })
+                    .collect()
+            };
+            let starts: Vec<f64> = before("class=\"timer-label\"")
+                .into_iter()
+                .chain(before("class=\"tick\""))
+                .collect();
+            assert!(
+                !starts.is_empty(),
+                "{}/{}: labels in the gutter",
+                lab.id,
+                p.id
+            );
+            for x in starts {
+                assert!(
+                    x >= x0 + width,
+                    "{}/{}: a gutter label at x={x} over the violation mark (x {x0}..{})",
+                    lab.id,
+                    p.id,
+                    x0 + width
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} presets with a violation");
+}
