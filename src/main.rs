@@ -1,6 +1,9 @@
 //! Faultline's web app: a thin Yew view over the pure simulation in
 //! `faultline-sim`. See ARCHITECTURE.md.
 
+#[macro_use]
+mod markup;
+
 mod app;
 mod browser;
 mod components;

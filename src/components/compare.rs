@@ -7,13 +7,12 @@
 //! whose diagram is on screen.
 
 use super::raw::{attr_of, closest, fixed, raw};
-use super::tables::escape;
+use crate::markup::Markup;
 use crate::state::{Action, AppState, Compare};
 use faultline_sim::lab::{ConfigField, FieldKind, LabInfo};
 use faultline_sim::scenario::{Config, ConfigValue, Scenario};
 use faultline_sim::trace::{Fate, Table};
 use faultline_sim::Run;
-use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// A setting's value as the config panel would show it.
@@ -83,18 +82,20 @@ impl Side<'_> {
         }
     }
 
-    /// The invariants broken up to this side's step, as HTML.
-    fn broken(&self) -> String {
-        let mut out = String::new();
+    /// The invariants broken up to this side's step.
+    fn broken(&self) -> Markup {
+        let mut items = Markup::new();
         for v in self.run.violations.iter().filter(|v| v.step <= self.step) {
-            out.push_str("<li>✗ ");
-            escape(&mut out, &v.message);
-            out.push_str("</li>");
+            items.lit("<li>✗ ");
+            items.text(&v.message);
+            items.lit("</li>");
         }
-        if out.is_empty() {
-            return "<span class=\"ok\">✓ none so far</span>".into();
+        if items.is_empty() {
+            return Markup::from_lit("<span class=\"ok\">✓ none so far</span>");
         }
-        format!("<ul class=\"broken\">{out}</ul>")
+        let mut out = Markup::from_lit("<ul class=\"broken\">");
+        out.markup(&items).lit("</ul>");
+        out
     }
 
     fn now(&self) -> String {
@@ -170,19 +171,21 @@ pub fn compare_panel(p: &Props) -> Html {
         // The bar as HTML text (escaped), one listener for its buttons
         // (`raw`): far less WebAssembly than `html!`. A swap disables the
         // button pressed, so it loses the focus either way.
-        let mut sides = String::new();
+        let mut sides = Markup::new();
         for (is_b, label, title) in [(false, "A", &titles.0), (true, "B", &titles.1)] {
             let on_screen = is_b == c.shown_b;
-            let _ = write!(
+            markup!(
                 sides,
-                "<button id=\"compare-{}\" aria-pressed=\"{on_screen}\"{}>{label}: ",
+                "<button id=\"compare-{}\" aria-pressed=\"{}\"{}>{}: ",
                 if is_b { "b" } else { "a" },
-                if on_screen { " disabled" } else { "" }
+                if on_screen { "true" } else { "false" },
+                if on_screen { " disabled" } else { "" },
+                label
             );
-            escape(&mut sides, title);
-            sides.push_str("</button>");
+            sides.text(title);
+            sides.lit("</button>");
         }
-        sides.push_str("<button id=\"compare-end\" class=\"link\">End the comparison</button>");
+        sides.lit("<button id=\"compare-end\" class=\"link\">End the comparison</button>");
         let on = p.on.clone();
         let on_bar = Callback::from(move |e: MouseEvent| {
             match closest(&e, "button:enabled").map(|b| b.id()).as_deref() {
@@ -191,9 +194,9 @@ pub fn compare_panel(p: &Props) -> Html {
                 None => {}
             }
         });
-        let mut hint = String::from("<p class=\"hint\" id=\"compare-explanation\">");
-        escape(&mut hint, explanation);
-        hint.push_str("</p>");
+        let mut hint = Markup::from_lit("<p class=\"hint\" id=\"compare-explanation\">");
+        hint.text(explanation);
+        hint.lit("</p>");
         return html! {
             <section class="panel compare-bar" aria-labelledby="compare-bar-h">
                 { fixed("<h2 id=\"compare-bar-h\" class=\"visually-hidden\">Two runs compared</h2>") }
@@ -206,31 +209,36 @@ pub fn compare_panel(p: &Props) -> Html {
     }
     // The summary is written as HTML text (everything escaped): it only
     // shows data, and text costs far less WebAssembly than `html!`.
-    let mut out = String::from("<h2 id=\"compare-h\">Both runs at this moment</h2><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Both runs at this moment (scrollable)\"><table id=\"compare-summary\"><thead><tr>");
+    let mut out = Markup::from_lit("<h2 id=\"compare-h\">Both runs at this moment</h2><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Both runs at this moment (scrollable)\"><table id=\"compare-summary\"><thead><tr>");
     for head in [
         format!("At {t} ms"),
         format!("A · {}", titles.0),
         format!("B · {}", titles.1),
     ] {
-        out.push_str("<th scope=\"col\">");
-        escape(&mut out, &head);
-        out.push_str("</th>");
+        out.lit("<th scope=\"col\">");
+        out.text(&head);
+        out.lit("</th>");
     }
-    out.push_str("</tr></thead><tbody>");
-    // One row: `x` and `y` are HTML already.
-    let row = |out: &mut String, what: &str, x: &str, y: &str| {
-        out.push_str("<tr><th scope=\"row\">");
-        escape(out, what);
-        let _ = write!(out, "</th><td>{x}</td><td>{y}</td></tr>");
+    out.lit("</tr></thead><tbody>");
+    // One row: a label and a cell for each run.
+    let row = |out: &mut Markup, what: &str, x: &Markup, y: &Markup| {
+        out.lit("<tr><th scope=\"row\">");
+        out.text(what);
+        out.lit("</th><td>")
+            .markup(x)
+            .lit("</td><td>")
+            .markup(y)
+            .lit("</td></tr>");
     };
     let text = |v: &str| {
-        let mut s = String::new();
-        escape(&mut s, v);
+        let mut s = Markup::new();
+        s.text(v);
         s
     };
     let diffs = differences(info, a.scenario, b.scenario);
     if diffs.is_empty() {
-        row(&mut out, "Settings", "the same", "the same");
+        let same = Markup::from_lit("the same");
+        row(&mut out, "Settings", &same, &same);
     }
     for (label, x, y) in diffs {
         row(&mut out, label, &text(&x), &text(&y));
@@ -239,16 +247,21 @@ pub fn compare_panel(p: &Props) -> Html {
     let seeds = same(a.scenario.seed == b.scenario.seed);
     let plans =
         same(a.scenario.faults == b.scenario.faults && a.scenario.random == b.scenario.random);
-    let faults = |x: &Side| format!("{} faults{plans}", x.scenario.faults.len());
+    let faults = |x: &Side| text(&format!("{} faults{plans}", x.scenario.faults.len()));
     row(
         &mut out,
         "Seed",
-        &format!("{}{seeds}", a.scenario.seed),
-        &format!("{}{seeds}", b.scenario.seed),
+        &text(&format!("{}{seeds}", a.scenario.seed)),
+        &text(&format!("{}{seeds}", b.scenario.seed)),
     );
     row(&mut out, "Fault plan", &faults(&a), &faults(&b));
     row(&mut out, "Now", &text(&a.now()), &text(&b.now()));
-    row(&mut out, "Messages sent", &a.messages(t), &b.messages(t));
+    row(
+        &mut out,
+        "Messages sent",
+        &text(&a.messages(t)),
+        &text(&b.messages(t)),
+    );
     row(&mut out, "Invariants broken", &a.broken(), &b.broken());
     // The lab's figures (a 2PC's time blocked…), a row each, "—" where a
     // run has none.
@@ -262,14 +275,14 @@ pub fn compare_panel(p: &Props) -> Html {
     let value = |fs: &[faultline_sim::lab::Figure], l: &str| {
         fs.iter()
             .find(|f| f.label == l)
-            .map_or_else(|| "—".to_string(), |f| text(&f.value))
+            .map_or_else(|| Markup::from_lit("—"), |f| text(&f.value))
     };
     for l in labels {
         row(&mut out, l, &value(&fa, l), &value(&fb, l));
     }
     row(&mut out, "How it ends", &text(&a.end(t)), &text(&b.end(t)));
-    out.push_str("</tbody></table></div>");
-    let summary = Html::from_html_unchecked(AttrValue::from(out));
+    out.lit("</tbody></table></div>");
+    let summary = out.into_html();
     let tables = info.compare_tables.iter().filter_map(|name| {
         let pick = |x: &Side| {
             x.run
@@ -381,15 +394,15 @@ pub fn compare_picker(
     // The ready-made pairs, the menu's options and the static text are
     // HTML text (escaped), the pairs with one listener (`raw`): far less
     // WebAssembly than `html!`. Their text changes only with the scenario.
-    let mut pairs = String::new();
+    let mut pairs = Markup::new();
     for pair in &info.comparisons {
-        pairs.push_str("<li><button class=\"compare-pair\" data-compare=\"");
-        escape(&mut pairs, pair.id);
-        pairs.push_str("\" title=\"");
-        escape(&mut pairs, pair.explanation);
-        pairs.push_str("\">");
-        escape(&mut pairs, pair.title);
-        pairs.push_str("</button></li>");
+        pairs.lit("<li><button class=\"compare-pair\" data-compare=\"");
+        pairs.text(pair.id);
+        pairs.lit("\" title=\"");
+        pairs.text(pair.explanation);
+        pairs.lit("\">");
+        pairs.text(pair.title);
+        pairs.lit("</button></li>");
     }
     let on_pair = {
         let (comparisons, on) = (info.comparisons.clone(), on.clone());
@@ -414,11 +427,11 @@ pub fn compare_picker(
     };
     let select = NodeRef::default();
     let options = choices(info, current, preset);
-    let mut labels = String::new();
+    let mut labels = Markup::new();
     for (i, (label, _)) in options.iter().enumerate() {
-        let _ = write!(labels, "<option value=\"{i}\">");
-        escape(&mut labels, label);
-        labels.push_str("</option>");
+        markup!(labels, "<option value=\"{}\">", i);
+        labels.text(label);
+        labels.lit("</option>");
     }
     let start = {
         let (select, on, current) = (select.clone(), on.clone(), current.clone());

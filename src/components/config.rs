@@ -1,7 +1,7 @@
 //! The config panel, drawn from the lab's config schema.
 
 use super::raw::raw;
-use super::tables::escape;
+use crate::markup::Markup;
 use crate::state::Action;
 use faultline_sim::lab::{ConfigField, FieldKind};
 use faultline_sim::scenario::{Config, ConfigValue};
@@ -18,18 +18,18 @@ pub struct Props {
 /// (escaped): the labels and options only show text, far less WebAssembly
 /// than `html!`; the inputs stay `html!`, as they hold the learner's input.
 fn label(id: &str, field: &ConfigField, unit: &str) -> Html {
-    let mut out = String::from("<label for=\"");
-    escape(&mut out, id);
-    out.push_str("\">");
-    escape(&mut out, field.label);
+    let mut out = Markup::from_lit("<label for=\"");
+    out.text(id);
+    out.lit("\">");
+    out.text(field.label);
     if !unit.is_empty() {
-        out.push_str(" (");
-        escape(&mut out, unit);
-        out.push(')');
+        out.lit(" (");
+        out.text(unit);
+        out.lit(")");
     }
-    out.push_str("<small>");
-    escape(&mut out, field.help);
-    out.push_str("</small></label>");
+    out.lit("<small>");
+    out.text(field.help);
+    out.lit("</small></label>");
     raw(out)
 }
 
@@ -56,13 +56,13 @@ pub fn ConfigPanel(p: &Props) -> Html {
                         }));
                     }
                 });
-                let mut opts = String::new();
+                let mut opts = Markup::new();
                 for (v, label) in options {
-                    opts.push_str("<option value=\"");
-                    escape(&mut opts, v);
-                    opts.push_str(if *v == current { "\" selected>" } else { "\">" });
-                    escape(&mut opts, label);
-                    opts.push_str("</option>");
+                    opts.lit("<option value=\"");
+                    opts.text(v);
+                    opts.lit(if *v == current { "\" selected>" } else { "\">" });
+                    opts.text(label);
+                    opts.lit("</option>");
                 }
                 html! {
                     <div class="field choice">

@@ -1,5 +1,6 @@
 //! The keyboard shortcuts overlay.
 
+use crate::markup::Markup;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -25,16 +26,16 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 /// The shortcuts as a definition list, written as HTML text (the table
 /// above is plain text, no markup in it).
 fn shortcuts() -> Html {
-    let mut out = String::from("<dl>");
+    let mut out = Markup::from_lit("<dl>");
     for (k, v) in SHORTCUTS {
-        out.push_str("<dt><kbd>");
-        out.push_str(k);
-        out.push_str("</kbd></dt><dd>");
-        out.push_str(v);
-        out.push_str("</dd>");
+        out.lit("<dt><kbd>");
+        out.lit(k);
+        out.lit("</kbd></dt><dd>");
+        out.lit(v);
+        out.lit("</dd>");
     }
-    out.push_str("</dl>");
-    Html::from_html_unchecked(AttrValue::from(out))
+    out.lit("</dl>");
+    out.into_html()
 }
 
 #[component]

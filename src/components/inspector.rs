@@ -6,13 +6,12 @@
 //! JWS in the token inspector (see `token.rs`).
 
 use super::raw::{attr_of, raw};
-use super::tables::escape;
 #[cfg(feature = "jose")]
 use super::token::{compare, token_card};
+use crate::markup::Markup;
 #[cfg(feature = "jose")]
 use faultline_sim::jose::KeyRing;
 use faultline_sim::message::{Body, Message};
-use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What the inspector shows. (A plain function, not a component: each
@@ -31,19 +30,21 @@ pub struct Props {
 }
 
 /// Name/value pairs as a table, appended to `out` as HTML text.
-fn pairs(out: &mut String, caption: &str, id: &str, rows: &[(String, String)]) {
-    let _ = write!(
+fn pairs(out: &mut Markup, caption: &'static str, id: &'static str, rows: &[(String, String)]) {
+    markup!(
         out,
-        "<table class=\"pairs\" id=\"{id}\"><caption>{caption}</caption><tbody>"
+        "<table class=\"pairs\" id=\"{}\"><caption>{}</caption><tbody>",
+        id,
+        caption
     );
     for (k, v) in rows {
-        out.push_str("<tr><th scope=\"row\">");
-        escape(out, k);
-        out.push_str("</th><td><code>");
-        escape(out, v);
-        out.push_str("</code></td></tr>");
+        out.lit("<tr><th scope=\"row\">");
+        out.text(k);
+        out.lit("</th><td><code>");
+        out.text(v);
+        out.lit("</code></td></tr>");
     }
-    out.push_str("</tbody></table>");
+    out.lit("</tbody></table>");
 }
 
 /// A click on a token in the message's text (found by its `data-token`,
@@ -63,7 +64,7 @@ fn open_token(e: MouseEvent) {
 /// `<mark>`, tokens as buttons that open their card. Each byte gets a
 /// kind (0 plain, 1 marked, 2 + i token i) and each run of one kind is
 /// one piece.
-fn http_text(out: &mut String, m: &Message, tokens: &[String]) {
+fn http_text(out: &mut Markup, m: &Message, tokens: &[String]) {
     let (text, marks) = m.to_http_marked();
     let mut kind = vec![0usize; text.len()];
     for r in &marks {
@@ -75,7 +76,7 @@ fn http_text(out: &mut String, m: &Message, tokens: &[String]) {
         }
     }
     let marked = |at: usize| marks.iter().any(|r| r.contains(&at));
-    out.push_str("<pre id=\"message-text\" class=\"http\" tabindex=\"0\">");
+    out.lit("<pre id=\"message-text\" class=\"http\" tabindex=\"0\">");
     let mut start = 0;
     for end in 1..=text.len() {
         if end < text.len() && (kind[end] == kind[start] || !text.is_char_boundary(end)) {
@@ -83,26 +84,29 @@ fn http_text(out: &mut String, m: &Message, tokens: &[String]) {
         }
         let piece = &text[start..end];
         match kind[start] {
-            0 => escape(out, piece),
+            0 => {
+                out.text(piece);
+            }
             1 => {
-                out.push_str("<mark>");
-                escape(out, piece);
-                out.push_str("</mark>");
+                out.lit("<mark>");
+                out.text(piece);
+                out.lit("</mark>");
             }
             k => {
                 let focus = if marked(start) { " focus" } else { "" };
-                let _ = write!(
+                markup!(
                     out,
-                    "<button class=\"token-link{focus}\" data-token=\"token-{}\" title=\"Open this token in the inspector below\">",
+                    "<button class=\"token-link{}\" data-token=\"token-{}\" title=\"Open this token in the inspector below\">",
+                    focus,
                     k - 2
                 );
-                escape(out, piece);
-                out.push_str("</button>");
+                out.text(piece);
+                out.lit("</button>");
             }
         }
         start = end;
     }
-    out.push_str("</pre>");
+    out.lit("</pre>");
 }
 
 /// The inspector. Its contents only show data and are written as HTML
@@ -111,26 +115,26 @@ fn http_text(out: &mut String, m: &Message, tokens: &[String]) {
 /// step to step, and its one click listener serves every token button.
 pub fn inspector(p: &Props) -> Html {
     let m = &p.message;
-    let mut out = String::from("<summary>");
-    escape(&mut out, &p.title);
-    out.push_str(" · ");
-    out.push_str(m.class.noun());
+    let mut out = Markup::from_lit("<summary>");
+    out.text(&p.title);
+    out.lit(" · ");
+    out.lit(m.class.noun());
     if let Some(t) = m.body.media_type() {
-        out.push_str(" · ");
-        escape(&mut out, t);
+        out.lit(" · ");
+        out.text(t);
     }
-    out.push_str("</summary>");
+    out.lit("</summary>");
     let tokens = m.tokens();
     let raw_tokens: Vec<String> = tokens.iter().map(|(_, j)| j.raw.clone()).collect();
     http_text(&mut out, m, &raw_tokens);
     if !m.focus.is_empty() {
-        out.push_str("<p class=\"hint focus-hint\">Highlighted: what matters at this step (");
-        escape(&mut out, &m.focus.join(", "));
-        out.push_str(").");
+        out.lit("<p class=\"hint focus-hint\">Highlighted: what matters at this step (");
+        out.text(&m.focus.join(", "));
+        out.lit(").");
         if !tokens.is_empty() {
-            out.push_str(" Click a token to inspect it.");
+            out.lit(" Click a token to inspect it.");
         }
-        out.push_str("</p>");
+        out.lit("</p>");
     }
     let query = m.location_query();
     if !query.is_empty() {

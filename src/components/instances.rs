@@ -3,10 +3,9 @@
 //! how many are live at the cursor and which one the panel draws.
 
 use super::raw::raw;
-use super::tables::escape;
+use crate::markup::Markup;
 use crate::state::Action;
 use faultline_sim::trace::InstanceAt;
-use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What the picker shows. (A plain function, not a component: each
@@ -54,7 +53,9 @@ pub fn instance_picker(p: Props) -> Html {
     // WebAssembly than `html!`. The <select> stays `html!`: it holds the
     // focus while the learner picks, and its options are replaced only
     // when their text changes.
-    let mut options = format!(
+    let mut options = Markup::new();
+    markup!(
+        options,
         "<option value=\"auto\"{}>the one that moved last</option>",
         if p.picked.is_none() { " selected" } else { "" }
     );
@@ -64,7 +65,7 @@ pub fn instance_picker(p: Props) -> Html {
         .iter()
         .filter(|i| i.live || Some(i.id) == p.displayed || Some(i.id) == p.picked)
     {
-        let _ = write!(
+        markup!(
             options,
             "<option value=\"{}\"{}>",
             i.id,
@@ -74,17 +75,18 @@ pub fn instance_picker(p: Props) -> Html {
                 ""
             }
         );
-        escape(&mut options, p.noun);
-        let _ = write!(options, " #{}: ", i.id);
-        escape(&mut options, i.state);
+        options.text(p.noun);
+        markup!(options, " #{}: ", i.id);
+        options.text(i.state);
         if !i.live {
-            options.push_str(" (finished)");
+            options.lit(" (finished)");
         }
-        options.push_str("</option>");
+        options.lit("</option>");
     }
-    let mut label = format!("<label for=\"{id}\">{live} live ");
-    escape(&mut label, p.noun);
-    label.push_str(if live == 1 {
+    let mut label = Markup::new();
+    markup!(label, "<label for=\"{}\">{} live ", id.clone(), live);
+    label.text(p.noun);
+    label.lit(if live == 1 {
         " · showing</label>"
     } else {
         "s · showing</label>"

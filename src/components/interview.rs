@@ -2,6 +2,7 @@
 //! with the strong answer and watch both the answer and the common mistake
 //! play out as runs.
 
+use crate::markup::Markup;
 use crate::state::Action;
 use faultline_sim::lab::Interview;
 use yew::prelude::*;
@@ -37,19 +38,19 @@ fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) -> Callb
 /// The strong answer, why it works and the common mistake, as HTML text
 /// (escaped): text only, cheaper in WebAssembly than `html!`.
 fn strong_answer(iv: &Interview) -> Html {
-    let mut out = String::new();
+    let mut out = Markup::new();
     for (head, text) in [
         ("A strong answer", iv.answer),
         ("Why it works", iv.why),
         ("The common mistake", iv.mistake),
     ] {
-        out.push_str("<h3>");
-        out.push_str(head);
-        out.push_str("</h3><p>");
-        super::tables::escape(&mut out, text);
-        out.push_str("</p>");
+        out.lit("<h3>");
+        out.lit(head);
+        out.lit("</h3><p>");
+        out.text(text);
+        out.lit("</p>");
     }
-    Html::from_html_unchecked(AttrValue::from(out))
+    out.into_html()
 }
 
 #[component]

@@ -4,9 +4,9 @@
 //! waves (and jitter's flattening of them) visible at a glance.
 
 use crate::fmt::px;
+use crate::markup::Markup;
 use faultline_sim::trace::Fate;
 use faultline_sim::Run;
-use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -77,37 +77,50 @@ pub fn LoadChart(p: &Props) -> Html {
     // The bars as SVG text (numbers only, and the actor's name escaped):
     // far less WebAssembly than an element per rect through `html!`.
     let title = &p.run.actors[actor as usize].title;
-    let mut svg = format!(
-        "<svg width=\"{w}\" height=\"{hh}\" viewBox=\"0 0 {w} {hh}\" role=\"img\" aria-label=\"Load on ",
-        w = px(width),
-        hh = px(h)
-    );
-    crate::components::tables::escape(&mut svg, title);
-    let _ = write!(
+    let mut svg = Markup::new();
+    let (w, hh) = (px(width), px(h));
+    markup!(
         svg,
-        ": at most {peak} requests in any {BUCKET_MS} ms so far\">"
+        "<svg width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"Load on ",
+        w,
+        hh,
+        w,
+        hh
+    );
+    svg.text(title);
+    markup!(
+        svg,
+        ": at most {} requests in any {} ms so far\">",
+        peak,
+        BUCKET_MS
     );
     for (i, (ok, lost)) in data.iter().enumerate().filter(|(_, (a, b))| a + b > 0) {
         let x = px(i as f64 * bw);
         let hk = h * f64::from(*ok) / f64::from(peak);
         let hl = h * f64::from(*lost) / f64::from(peak);
-        let _ = write!(
+        let bwm = px(bw - 1.0);
+        markup!(
             svg,
-            "<g><title>{}–{} ms: {ok} arrived, {lost} lost</title><rect x=\"{x}\" y=\"{}\" width=\"{bwm}\" height=\"{}\" class=\"bar-ok\"></rect><rect x=\"{x}\" y=\"{}\" width=\"{bwm}\" height=\"{}\" class=\"bar-lost\"></rect></g>",
+            "<g><title>{}–{} ms: {} arrived, {} lost</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"bar-ok\"></rect><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"bar-lost\"></rect></g>",
             i as u64 * BUCKET_MS,
             (i as u64 + 1) * BUCKET_MS,
+            *ok,
+            *lost,
+            x,
             px(h - hk),
+            bwm,
             px(hk),
+            x,
             px(h - hk - hl),
+            bwm,
             px(hl),
-            bwm = px(bw - 1.0),
         );
     }
-    svg.push_str("</svg>");
+    svg.lit("</svg>");
     html! {
         <figure class="load-chart">
             <figcaption>{ format!("Requests reaching {title} per {BUCKET_MS} ms (peak {peak}); red: lost or sent while it was down") }</figcaption>
-            <div class="load-scroll">{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
+            <div class="load-scroll">{ svg.into_html() }</div>
         </figure>
     }
 }

@@ -4,8 +4,8 @@
 //! the current state filled and the transition just taken highlighted.
 
 use super::raw::raw;
+use crate::markup::Markup;
 use faultline_sim::machine::{StateMachine, Transition};
-use std::fmt::Write as _;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -100,65 +100,75 @@ pub fn machine_panel(p: &Props) -> Html {
     // through Yew. It is replaced only when it changes (a new state or
     // transition), which also restarts the trail's run.
     let (w, h) = l.map_or((0, 0), |l| (l.width, l.height));
-    let mut svg = String::new();
-    let e = super::tables::escape;
-    let _ = write!(
+    let mut svg = Markup::new();
+    markup!(
         svg,
-        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\""
+        "<svg width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"",
+        w,
+        h,
+        w,
+        h
     );
-    e(&mut svg, &p.title);
-    svg.push_str(" state machine, now in ");
-    e(&mut svg, p.current);
-    svg.push_str("\"><defs><marker id=\"m-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"></path></marker></defs>");
+    svg.text(&p.title);
+    svg.lit(" state machine, now in ");
+    svg.text(p.current);
+    svg.lit("\"><defs><marker id=\"m-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"></path></marker></defs>");
     for (t, &(d, lx, ly)) in l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)) {
         let taken = p.taken.is_some_and(|x| x == *t);
         let d = expand(d);
-        svg.push_str(if taken {
+        svg.lit(if taken {
             "<g class=\"edge taken\">"
         } else {
             "<g class=\"edge\">"
         });
-        let _ = write!(svg, "<path d=\"{d}\" marker-end=\"url(#m-arrow)\"></path>");
+        markup!(
+            svg,
+            "<path d=\"{}\" marker-end=\"url(#m-arrow)\"></path>",
+            d
+        );
         if taken {
-            let _ = write!(
+            markup!(
                 svg,
-                "<path d=\"{d}\" class=\"trail\" pathLength=\"100\"></path>"
+                "<path d=\"{}\" class=\"trail\" pathLength=\"100\"></path>",
+                d
             );
         }
-        let _ = write!(svg, "<text x=\"{lx}\" y=\"{ly}\" class=\"edge-label\">");
-        e(&mut svg, t.event);
-        svg.push_str("</text></g>");
+        markup!(svg, "<text x=\"{}\" y=\"{}\" class=\"edge-label\">", lx, ly);
+        svg.text(t.event);
+        svg.lit("</text></g>");
     }
     for (s, &(x, y, w)) in l.iter().flat_map(|l| m.states.iter().zip(l.states)) {
-        svg.push_str("<g data-state=\"");
-        e(&mut svg, s);
-        svg.push_str(if *s == p.current {
+        svg.lit("<g data-state=\"");
+        svg.text(s);
+        svg.lit(if *s == p.current {
             "\" class=\"state current"
         } else {
             "\" class=\"state"
         });
-        let _ = write!(
+        markup!(
             svg,
-            "\"><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"28\" rx=\"14\"></rect><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">",
+            "\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"28\" rx=\"14\"></rect><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
             x - w / 2,
             y - 14,
+            w,
+            x,
             y + 4
         );
-        e(&mut svg, s);
-        svg.push_str("</text></g>");
+        svg.text(s);
+        svg.lit("</text></g>");
     }
-    svg.push_str("</svg>");
+    svg.lit("</svg>");
     // The caption too is text (it only shows data); the figure stays
     // `html!` around the instance picker, whose <select> keeps its focus.
-    let mut caption = String::from("<figcaption>");
-    e(&mut caption, &p.title);
-    caption.push_str(": <strong class=\"current-state\">");
-    e(&mut caption, p.current);
-    caption.push_str("</strong>");
+    let mut caption = Markup::from_lit("<figcaption>");
+    caption.text(&p.title);
+    caption.lit(": <strong class=\"current-state\">");
+    caption.text(p.current);
+    caption.lit("</strong>");
     if p.down {
-        caption.push_str("<span class=\"down-badge\"> (down: crashed)</span>");
+        caption.lit("<span class=\"down-badge\"> (down: crashed)</span>");
     }
-    caption.push_str("</figcaption>");
+    caption.lit("</figcaption>");
     let class = if w > 580 { "machine wide" } else { "machine" };
     html! {
         <figure {class} data-machine={m.name}>

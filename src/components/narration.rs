@@ -2,14 +2,13 @@
 //! the recent steps as a clickable log.
 
 use super::raw::{attr_of, raw, refocus};
-use super::tables::escape;
 #[cfg(feature = "jose")]
 use super::token::PasteToken;
+use crate::markup::Markup;
 use crate::state::Action;
 #[cfg(feature = "jose")]
 use faultline_sim::jose::{unix_time, KeyRing};
 use faultline_sim::Run;
-use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -58,13 +57,13 @@ pub fn Narration(p: &Props) -> Html {
     // on the list serves every button (`raw`), and the text is far less
     // WebAssembly than `html!`. Each button carries its step.
     let from = p.cursor.saturating_sub(6) as usize;
-    let mut log = String::new();
+    let mut log = Markup::new();
     for s in p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))]
         .iter()
         .rev()
     {
         let current = s.index == p.cursor;
-        let _ = write!(
+        markup!(
             log,
             "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
             if current { " class=\"current\"" } else { "" },
@@ -78,8 +77,8 @@ pub fn Narration(p: &Props) -> Html {
             s.time / 1000,
             s.time % 1000
         );
-        escape(&mut log, &p.run.summary(s));
-        log.push_str("</button></li>");
+        log.text(&p.run.summary(s));
+        log.lit("</button></li>");
     }
     // A seek rewrites the list: the focus goes back to the button at the
     // same place in it, where `html!` kept it (the newest step is first).

@@ -2,14 +2,15 @@
 //! share.
 //!
 //! `html!` generates a good deal of WebAssembly for every element (and
-//! more for every listener); the same markup written as text, every piece
-//! of data escaped (`tables::escape`), costs a fraction of it. Yew puts
+//! more for every listener); the same markup written as text in a
+//! `crate::markup::Markup` (which escapes every piece of data), costs a
+//! fraction of it. Yew puts
 //! such text in the page as one raw node and replaces it only when the
 //! text changes. So views that only show data, and lists whose items are
 //! buttons, are written as text:
 //!
-//! - `raw(text)`: the text as a node; `fixed(text)` for markup that never
-//!   changes (headings, static labels).
+//! - `raw(markup)`: the markup as a node; `fixed(text)` for markup that
+//!   never changes (headings, static labels).
 //! - A list of buttons gets ONE listener on its container (which stays
 //!   `html!`): `attr_of(&event, "data-x")` reads the attribute from the
 //!   clicked element or its nearest ancestor that has it (a click on the
@@ -24,14 +25,12 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// `text` (already escaped where it holds data) as one raw node.
-pub fn raw(text: String) -> Html {
-    Html::from_html_unchecked(AttrValue::from(text))
-}
+pub use crate::markup::fixed;
+use crate::markup::Markup;
 
-/// Markup that never changes, as one raw node (never replaced).
-pub fn fixed(text: &'static str) -> Html {
-    Html::from_html_unchecked(AttrValue::Static(text))
+/// Markup (literals and escaped text: `crate::markup`) as one raw node.
+pub fn raw(markup: Markup) -> Html {
+    markup.into_html()
 }
 
 /// The event's target or its nearest ancestor that `selector` matches.

@@ -10,11 +10,10 @@
 use super::lanes::{fits, Lanes};
 use super::placement::{text_w, Board, Placed};
 use super::raw::raw;
-use super::tables::escape;
+use crate::markup::Markup;
 use faultline_sim::actor::TimerKind;
 use faultline_sim::message::{Mark, MsgClass};
 use faultline_sim::trace::{CutMark, Fate, Flight, Run};
-use std::fmt::Write as _;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -110,51 +109,70 @@ fn f(v: f64) -> String {
 
 /// How a timer of each kind is drawn: its class and its mark (a shape
 /// that differs by kind, so meaning never rests on colour alone), as SVG.
-fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, String) {
+fn timer_style(kind: TimerKind, x: f64, y: f64) -> (&'static str, Markup) {
     let (cx, cy) = (f(x), f(y));
-    match kind {
-        TimerKind::Timeout => (
-            "timeout",
-            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"6\"></circle>"),
-        ),
-        TimerKind::Backoff => (
-            "backoff",
-            format!(
-                "<path d=\"M {cx} {} L {} {cy} L {cx} {} L {} {cy} z\"></path>",
+    let mut mark = Markup::new();
+    let class = match kind {
+        TimerKind::Timeout => {
+            markup!(
+                mark,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"6\"></circle>",
+                cx,
+                cy
+            );
+            "timeout"
+        }
+        TimerKind::Backoff => {
+            markup!(
+                mark,
+                "<path d=\"M {} {} L {} {} L {} {} L {} {} z\"></path>",
+                cx.clone(),
                 f(y - 7.0),
                 f(x + 7.0),
+                cy.clone(),
+                cx,
                 f(y + 7.0),
-                f(x - 7.0)
-            ),
-        ),
-        TimerKind::Expiry => (
-            "expiry",
-            format!(
+                f(x - 7.0),
+                cy
+            );
+            "backoff"
+        }
+        TimerKind::Expiry => {
+            markup!(
+                mark,
                 "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\"></rect>",
                 f(x - 6.0),
                 f(y - 6.0)
-            ),
-        ),
-        TimerKind::Periodic => (
-            "periodic",
-            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"6\" class=\"ring\"></circle>"),
-        ),
-        TimerKind::Work => (
-            "work",
-            format!(
+            );
+            "expiry"
+        }
+        TimerKind::Periodic => {
+            markup!(
+                mark,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"6\" class=\"ring\"></circle>",
+                cx,
+                cy
+            );
+            "periodic"
+        }
+        TimerKind::Work => {
+            markup!(
+                mark,
                 "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"6\"></rect>",
                 f(x - 7.0),
                 f(y - 3.0)
-            ),
-        ),
-    }
+            );
+            "work"
+        }
+    };
+    (class, mark)
 }
 
 /// A network partition: a hatched band over its time window across the
 /// lanes it separates, with a dashed cut between the two sides (SVG text
 /// appended to `out`).
 fn cut_mark(
-    out: &mut String,
+    out: &mut Markup,
     run: &Run,
     cut: &CutMark,
     (lanes, lw): (&Lanes, f64),
@@ -176,20 +194,21 @@ fn cut_mark(
         cut.side_b.iter().map(|&l| lane_x(l, lw)).sum::<f64>() / cut.side_b.len().max(1) as f64;
     let cx = (a_mid + b_mid) / 2.0;
     board.block([cx, y0, cx + 8.0 + text_w("✂ partition"), y0 + 17.0]);
-    let _ = write!(
+    markup!(
         out,
-        "<g class=\"cut\" data-cut=\"{}-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"cut-band\"></rect><line x1=\"{cx}\" y1=\"{y0}\" x2=\"{cx}\" y2=\"{}\" class=\"cut-line\"></line><text x=\"{}\" y=\"{}\" class=\"cut-label\">✂ partition</text></g>",
+        "<g class=\"cut\" data-cut=\"{}-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"cut-band\"></rect><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"cut-line\"></line><text x=\"{}\" y=\"{}\" class=\"cut-label\">✂ partition</text></g>",
         cut.from_ms,
         cut.until_ms,
         f(lo),
         f(y0),
         f((hi - lo).max(1.0)),
         f(y1 - y0),
+        f(cx),
+        f(y0),
+        f(cx),
         f(y1),
         f(cx + 4.0),
         f(y0 + 12.0),
-        cx = f(cx),
-        y0 = f(y0),
     );
 }
 
@@ -197,22 +216,22 @@ fn cut_mark(
 /// appended to `out`: one line when it fits, else two lines split at the
 /// space that balances them; a line still wider than the box is squeezed
 /// to fit (`textLength`), never spilling onto the next lane's title.
-fn lane_title(out: &mut String, title: &str, x: f64, w: f64) {
+fn lane_title(out: &mut Markup, title: &str, x: f64, w: f64) {
     // Bold 13 px is about 1.12 times the 12.5 px regular `text_w` measures.
     let room = w - 6.0;
     let width = |s: &str| text_w(s) * 1.12;
-    let fitted = |out: &mut String, line: &str, y: f64| {
-        let _ = write!(out, "<tspan x=\"{}\" y=\"{}\"", f(x), f(y));
+    let fitted = |out: &mut Markup, line: &str, y: f64| {
+        markup!(out, "<tspan x=\"{}\" y=\"{}\"", f(x), f(y));
         if width(line) > room {
-            let _ = write!(
+            markup!(
                 out,
                 " textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"",
                 f(room)
             );
         }
-        out.push('>');
-        escape(out, line);
-        out.push_str("</tspan>");
+        out.lit(">");
+        out.text(line);
+        out.lit("</tspan>");
     };
     let split = (width(title) > room)
         .then(|| {
@@ -227,21 +246,21 @@ fn lane_title(out: &mut String, title: &str, x: f64, w: f64) {
         .flatten();
     match split {
         Some((top, bottom)) => {
-            out.push_str("<text text-anchor=\"middle\" class=\"lane-title two-lines\">");
+            out.lit("<text text-anchor=\"middle\" class=\"lane-title two-lines\">");
             fitted(out, top, 21.0);
             fitted(out, bottom, 34.0);
         }
         None => {
-            out.push_str("<text text-anchor=\"middle\" class=\"lane-title\">");
+            out.lit("<text text-anchor=\"middle\" class=\"lane-title\">");
             fitted(out, title, 28.0);
         }
     }
-    out.push_str("</text>");
+    out.lit("</text>");
 }
 
 /// A lane's head box and title (the diagram's and the sticky strip's).
-fn lane_head(out: &mut String, title: &str, x: f64, head_w: f64) {
-    let _ = write!(
+fn lane_head(out: &mut Markup, title: &str, x: f64, head_w: f64) {
+    markup!(
         out,
         "<rect x=\"{}\" y=\"8\" width=\"{}\" height=\"30\" rx=\"6\" class=\"lane-head\"></rect>",
         f(x - head_w / 2.0),
@@ -282,16 +301,16 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     // escaped: far less WebAssembly than `html!`, and the page replaces it
     // only when it changes. The arrows, which move with the playhead, stay
     // `html!`.
-    let mut bg = String::new();
+    let mut bg = Markup::new();
     // The violation: a mark in its row's gutter (the message in its
     // tooltip and in the invariants panel), never across the arrows. It
     // has the gutter's first column to itself: the step's time and a
     // timer's label start right of it, so neither covers it.
     if let Some(v) = run.first_violation().filter(|v| v.step <= cursor) {
         let y = row_y(v.step);
-        bg.push_str("<g class=\"violation-mark\"><title>✗ ");
-        escape(&mut bg, &v.message);
-        let _ = write!(
+        bg.lit("<g class=\"violation-mark\"><title>✗ ");
+        bg.text(&v.message);
+        markup!(
             bg,
             "</title><rect x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"></rect><text x=\"3\" y=\"{}\">✗</text></g>",
             f(y - ROW / 2.0),
@@ -300,9 +319,9 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             f(y + 4.0)
         );
     }
-    bg.push_str("<g class=\"ticks\">");
+    bg.lit("<g class=\"ticks\">");
     for s in run.steps.iter().filter(|s| s.index <= cursor) {
-        let _ = write!(
+        markup!(
             bg,
             "<text x=\"{}\" y=\"{}\" class=\"tick\">#{} {}.{:03} s</text>",
             f(GUTTER_X),
@@ -312,7 +331,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
             s.time % 1000
         );
     }
-    bg.push_str("</g>");
+    bg.lit("</g>");
     for (i, (title, first)) in lanes.heads.iter().enumerate() {
         let a = &run.actors[*first];
         let x = lane_x(i as u16, lw);
@@ -320,29 +339,30 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         if is_down {
             board.block([x - 30.0, TOP - 15.0, x + 30.0, TOP + 2.0]);
         }
-        bg.push_str(if is_down {
+        bg.lit(if is_down {
             "<g class=\"lane down\" data-actor=\""
         } else {
             "<g class=\"lane\" data-actor=\""
         });
-        escape(&mut bg, &a.name);
-        let _ = write!(
+        bg.text(&a.name);
+        markup!(
             bg,
-            "\"><line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" class=\"lane-line\"></line>",
+            "\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"lane-line\"></line>",
+            f(x),
             f(TOP - 16.0),
-            f(height - 10.0),
-            x = f(x)
+            f(x),
+            f(height - 10.0)
         );
         lane_head(&mut bg, title, x, head_w);
         if is_down {
-            let _ = write!(
+            markup!(
                 bg,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"down-label\">✕ down</text>",
                 f(x),
                 f(TOP - 2.0)
             );
         }
-        bg.push_str("</g>");
+        bg.lit("</g>");
     }
     for c in &run.cuts {
         cut_mark(&mut bg, run, c, (&lanes, lw), cursor, &mut board);
@@ -358,22 +378,26 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         let (kind, mark) = timer_style(tm.kind, x, y);
         board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
         board.block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
-        let _ = write!(
+        markup!(
             bg,
-            "<g class=\"timer {kind}\" data-timer-kind=\"{kind}\"><title>"
+            "<g class=\"timer {}\" data-timer-kind=\"{}\"><title>",
+            kind,
+            kind
         );
-        escape(&mut bg, &tm.label);
-        let _ = write!(
+        bg.text(&tm.label);
+        markup!(
             bg,
-            "</title><line x1=\"{lx}\" y1=\"{}\" x2=\"{lx}\" y2=\"{}\" class=\"timer-span\"></line>{mark}<text x=\"{}\" y=\"{}\" class=\"timer-label\">",
+            "</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"timer-span\"></line>{}<text x=\"{}\" y=\"{}\" class=\"timer-label\">",
+            f(x - 8.0),
             f(y0),
+            f(x - 8.0),
             f(y),
+            mark,
             f(GUTTER_X),
-            f(y + 18.0),
-            lx = f(x - 8.0)
+            f(y + 18.0)
         );
-        escape(&mut bg, &tm.label);
-        bg.push_str("</text></g>");
+        bg.text(&tm.label);
+        bg.lit("</text></g>");
     }
 
     // Arrows first, then their labels: crosses and arrowheads are on the
@@ -483,7 +507,8 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 // less WebAssembly, and as its own raw node it is replaced only
                 // when it changes (while in flight, or when its label moves), not
                 // when another arrow does.
-                let mut g = format!("<g class=\"flight {state}");
+                let mut g = Markup::from_lit("<g class=\"flight ");
+                g.lit(state);
                 for c in [
                     (fl.class == MsgClass::Response).then_some("response"),
                     fl.duplicate_of.map(|_| "duplicate"),
@@ -492,12 +517,12 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 .into_iter()
                 .flatten()
                 {
-                    g.push(' ');
-                    g.push_str(c);
+                    g.lit(" ");
+                    g.lit(c);
                 }
-                let _ = write!(g, "\" data-flight=\"{}\"><title>", fl.id);
-                escape(&mut g, &tooltip);
-                let _ = write!(
+                markup!(g, "\" data-flight=\"{}\"><title>", fl.id);
+                g.text(&tooltip);
+                markup!(
                     g,
                     "</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}></line>",
                     f(x1),
@@ -511,15 +536,15 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                     }
                 );
                 if !arrived {
-                    let _ = write!(
+                    markup!(
                         g,
                         "<circle cx=\"{}\" cy=\"{}\" r=\"6\" class=\"packet\"></circle>",
                         f(ex),
                         f(ey)
                     );
                 }
-                let cross = |g: &mut String, x: f64, y: f64| {
-                    let _ = write!(
+                let cross = |g: &mut Markup, x: f64, y: f64| {
+                    markup!(
                         g,
                         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"cross\">✕</text>",
                         f(x),
@@ -530,7 +555,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                     cross(&mut g, ex, ey);
                 }
                 if let Some(l) = lost_at {
-                    let _ = write!(
+                    markup!(
                         g,
                         "<text x=\"{}\" y=\"{}\" class=\"lost-label\">lost</text>",
                         f(l.x),
@@ -540,7 +565,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 if fl.fate == Fate::ReceiverDown && arrived {
                     cross(&mut g, x2, y2);
                 }
-                let _ = write!(
+                markup!(
                     g,
                     "<text x=\"{}\" y=\"{}\" class=\"flight-label{}\">",
                     f(at.x),
@@ -550,17 +575,19 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 // The tag, where it shows, in a style of its own.
                 match tag.as_deref().and_then(|t| Some((t, head.find(t)?))) {
                     Some((t, i)) => {
-                        escape(&mut g, &head[..i]);
-                        g.push_str("<tspan class=\"step-tag\">");
-                        escape(&mut g, t);
-                        g.push_str("</tspan>");
-                        escape(&mut g, &head[i + t.len()..]);
+                        g.text(&head[..i]);
+                        g.lit("<tspan class=\"step-tag\">");
+                        g.text(t);
+                        g.lit("</tspan>");
+                        g.text(&head[i + t.len()..]);
                     }
-                    None => escape(&mut g, head),
+                    None => {
+                        g.text(head);
+                    }
                 }
-                g.push_str("<tspan class=\"rest\">");
-                escape(&mut g, tail);
-                g.push_str("</tspan></text></g>");
+                g.lit("<tspan class=\"rest\">");
+                g.text(tail);
+                g.lit("</tspan></text></g>");
                 raw(g)
             },
         )
@@ -569,23 +596,27 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     let py = time_to_y(run, t);
     // The lane titles again, in a strip that stays visible while the
     // diagram scrolls (the diagram's own titles are for the SVG export).
-    let mut heads = format!(
-        "<svg class=\"sequence-heads\" aria-hidden=\"true\" width=\"{w}\" height=\"44\" viewBox=\"0 0 {w} 44\"><rect x=\"0\" y=\"0\" width=\"{w}\" height=\"44\" class=\"heads-bg\"></rect>",
-        w = f(width)
+    let mut heads = Markup::new();
+    markup!(
+        heads,
+        "<svg class=\"sequence-heads\" aria-hidden=\"true\" width=\"{}\" height=\"44\" viewBox=\"0 0 {} 44\"><rect x=\"0\" y=\"0\" width=\"{}\" height=\"44\" class=\"heads-bg\"></rect>",
+        f(width),
+        f(width),
+        f(width)
     );
     for (i, (title, _)) in lanes.heads.iter().enumerate() {
-        heads.push_str(if lane_down(i) {
+        heads.lit(if lane_down(i) {
             "<g class=\"lane down\">"
         } else {
             "<g class=\"lane\">"
         });
         lane_head(&mut heads, title, lane_x(i as u16, lw), head_w);
-        heads.push_str("</g>");
+        heads.lit("</g>");
     }
-    heads.push_str("</svg>");
+    heads.lit("</svg>");
     html! {
         <>
-        { Html::from_html_unchecked(AttrValue::from(heads)) }
+        { heads.into_html() }
         <svg id="sequence" xmlns="http://www.w3.org/2000/svg" class="sequence" width={f(width)} height={f(height - HEADS)}
              viewBox={format!("0 {} {} {}", f(HEADS), f(width), f(height - HEADS))} role="img"
              data-full-view={format!("0 0 {} {}", f(width), f(height))} data-full-height={f(height)}
@@ -596,7 +627,7 @@ pub fn SequenceDiagram(p: &Props) -> Html {
                 </marker>
             </defs>
             <rect x="0" y={f(py - ROW / 2.0)} width={f(width)} height={f(ROW)} class="now-band" />
-            { Html::from_html_unchecked(AttrValue::from(bg)) }
+            { bg.into_html() }
             { flights }
             <line id="playhead" class="playhead" x1="0" y1={f(py)} x2={f(width)} y2={f(py)} />
         </svg>

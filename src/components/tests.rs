@@ -316,6 +316,7 @@ fn comparison_summary_shows_both_runs_at_one_moment() {
     assert!(html.contains("nobody known: no ID token"), "A's session");
     assert!(
         html.contains("alice (the ID token&#x27;s sub)")
+            || html.contains("alice (the ID token&#39;s sub)")
             || html.contains("alice (the ID token's sub)")
     );
     assert!(

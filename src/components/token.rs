@@ -6,12 +6,11 @@
 //! access token's the API), and a box where a learner pastes any token.
 
 use super::raw::raw;
-use super::tables::escape;
 use crate::fmt::utc;
+use crate::markup::Markup;
 use faultline_sim::jose::{KeyRing, TokenCheck};
 use faultline_sim::message::Jws;
 use serde_json::{Map, Value};
-use std::fmt::Write as _;
 use yew::prelude::*;
 
 /// What a claim or header parameter means, in a line.
@@ -71,29 +70,29 @@ fn shown(name: &str, value: &Value, now: Option<u64>) -> String {
 
 /// A JSON object's claims as a table (its text as it is if it is not one),
 /// appended to `out` as HTML text.
-fn claim_rows(out: &mut String, json: &str, now: Option<u64>) {
+fn claim_rows(out: &mut Markup, json: &str, now: Option<u64>) {
     let map = claims(json);
     if map.is_empty() {
-        out.push_str("<p><code class=\"wrap\">");
-        escape(out, json);
-        out.push_str("</code></p>");
+        out.lit("<p><code class=\"wrap\">");
+        out.text(json);
+        out.lit("</code></p>");
         return;
     }
-    out.push_str("<table class=\"claims\"><tbody>");
+    out.lit("<table class=\"claims\"><tbody>");
     for (k, v) in &map {
-        out.push_str(if k == "aud" {
+        out.lit(if k == "aud" {
             "<tr class=\"focus\"><th scope=\"row\"><code>"
         } else {
             "<tr><th scope=\"row\"><code>"
         });
-        escape(out, k);
-        out.push_str("</code></th><td><code class=\"wrap\">");
-        escape(out, &shown(k, v, now));
-        out.push_str("</code></td><td>");
-        escape(out, meaning(k));
-        out.push_str("</td></tr>");
+        out.text(k);
+        out.lit("</code></th><td><code class=\"wrap\">");
+        out.text(&shown(k, v, now));
+        out.lit("</code></td><td>");
+        out.text(meaning(k));
+        out.lit("</td></tr>");
     }
-    out.push_str("</tbody></table>");
+    out.lit("</tbody></table>");
 }
 
 /// One token, decoded and checked, appended to `out` as HTML text (the
@@ -101,7 +100,7 @@ fn claim_rows(out: &mut String, json: &str, now: Option<u64>) {
 /// `id` is its element id (a click on the token in the message's text
 /// brings it into view).
 pub fn token_card(
-    out: &mut String,
+    out: &mut Markup,
     id: &str,
     field: &str,
     jws: &Jws,
@@ -109,31 +108,31 @@ pub fn token_card(
     now: Option<u64>,
 ) {
     let ok = matches!(check, TokenCheck::Valid { .. });
-    out.push_str("<section class=\"token\" id=\"");
-    escape(out, id);
-    out.push_str("\" tabindex=\"-1\" aria-label=\"Token in ");
-    escape(out, field);
-    out.push_str("\"><h3>");
-    escape(out, field);
-    out.push_str(": a signed token (JWT), decoded</h3>");
-    out.push_str(if ok {
+    out.lit("<section class=\"token\" id=\"");
+    out.text(id);
+    out.lit("\" tabindex=\"-1\" aria-label=\"Token in ");
+    out.text(field);
+    out.lit("\"><h3>");
+    out.text(field);
+    out.lit(": a signed token (JWT), decoded</h3>");
+    out.lit(if ok {
         "<p class=\"verdict ok\" role=\"status\">✓ "
     } else {
         "<p class=\"verdict bad\" role=\"status\">✗ "
     });
-    escape(out, &check.to_string());
-    out.push_str("</p><h4>Header</h4>");
+    out.text(&check.to_string());
+    out.lit("</p><h4>Header</h4>");
     claim_rows(out, &jws.header, None);
-    out.push_str("<h4>Payload (claims)</h4>");
+    out.lit("<h4>Payload (claims)</h4>");
     claim_rows(out, &jws.payload, now);
-    out.push_str("<h4>Signature (hex)</h4><p><code class=\"wrap sig\">");
-    escape(out, &jws.signature_hex);
-    out.push_str("</code></p></section>");
+    out.lit("<h4>Signature (hex)</h4><p><code class=\"wrap sig\">");
+    out.text(&jws.signature_hex);
+    out.lit("</code></p></section>");
 }
 
 /// Two or more tokens of one message, claim by claim, `aud` first: who
 /// each one is for (HTML text appended to `out`, as `token_card`).
-pub fn compare(out: &mut String, tokens: &[(String, Jws)]) {
+pub fn compare(out: &mut Markup, tokens: &[(String, Jws)]) {
     let maps: Vec<Map<String, Value>> = tokens.iter().map(|(_, j)| claims(&j.payload)).collect();
     if tokens.len() < 2 || maps.iter().any(Map::is_empty) {
         return;
@@ -148,40 +147,40 @@ pub fn compare(out: &mut String, tokens: &[(String, Jws)]) {
     names.retain(|n| maps.iter().any(|m| m.contains_key(*n)));
     let cell =
         |m: &Map<String, Value>, n: &str| m.get(n).map_or("—".to_string(), |v| shown(n, v, None));
-    out.push_str("<table class=\"claims compare\" id=\"token-compare\"><caption>Side by side: who each token is for</caption><thead><tr><th scope=\"col\">claim</th>");
+    out.lit("<table class=\"claims compare\" id=\"token-compare\"><caption>Side by side: who each token is for</caption><thead><tr><th scope=\"col\">claim</th>");
     for (f, _) in tokens {
-        out.push_str("<th scope=\"col\">");
-        escape(out, f);
-        out.push_str("</th>");
+        out.lit("<th scope=\"col\">");
+        out.text(f);
+        out.lit("</th>");
     }
-    out.push_str("</tr></thead><tbody>");
+    out.lit("</tr></thead><tbody>");
     for n in &names {
-        out.push_str(if *n == "aud" {
+        out.lit(if *n == "aud" {
             "<tr class=\"focus\"><th scope=\"row\"><code>"
         } else {
             "<tr><th scope=\"row\"><code>"
         });
-        escape(out, n);
-        out.push_str("</code></th>");
+        out.text(n);
+        out.lit("</code></th>");
         for m in &maps {
-            out.push_str("<td><code class=\"wrap\">");
-            escape(out, &cell(m, n));
-            out.push_str("</code></td>");
+            out.lit("<td><code class=\"wrap\">");
+            out.text(&cell(m, n));
+            out.lit("</code></td>");
         }
-        out.push_str("</tr>");
+        out.lit("</tr>");
     }
     let said: Vec<String> = tokens
         .iter()
         .zip(&maps)
         .map(|((f, _), m)| format!("{f} is for {}", cell(m, "aud")))
         .collect();
-    let _ = write!(
+    markup!(
         out,
         "</tbody><tfoot><tr><td colspan=\"{}\">",
         tokens.len() + 1
     );
-    escape(out, &said.join("; "));
-    out.push_str(
+    out.text(&said.join("; "));
+    out.lit(
         ". A service accepts a token only if its aud names that service.</td></tr></tfoot></table>",
     );
 }
@@ -207,9 +206,9 @@ pub fn PasteToken(p: &PasteProps) -> Html {
     let pasted = text.trim();
     // The verdict and card as text (see `token_card`); the text area stays
     // `html!`, as it holds what the learner typed.
-    let mut result = String::new();
+    let mut result = Markup::new();
     if pasted.len() > 16_384 {
-        result.push_str("<p class=\"verdict bad\" role=\"status\">✗ That is too long to be a token from this lab (over 16 KB).</p>");
+        result.lit("<p class=\"verdict bad\" role=\"status\">✗ That is too long to be a token from this lab (over 16 KB).</p>");
     } else if !pasted.is_empty() {
         let check = p.keys.check(pasted);
         match Jws::decode(pasted) {
@@ -222,9 +221,9 @@ pub fn PasteToken(p: &PasteProps) -> Html {
                 None,
             ),
             None => {
-                result.push_str("<p class=\"verdict bad\" role=\"status\">✗ ");
-                escape(&mut result, &check.to_string());
-                result.push_str("</p>");
+                result.lit("<p class=\"verdict bad\" role=\"status\">✗ ");
+                result.text(&check.to_string());
+                result.lit("</p>");
             }
         }
     }
