@@ -9,7 +9,6 @@ use crate::export;
 use crate::state::{default_scenario, Action, AppState, Notice, SPEEDS};
 use faultline_sim::permalink;
 use gloo::events::EventListener;
-use gloo::timers::callback::Interval;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -243,19 +242,32 @@ pub fn App() -> Html {
         });
     }
 
-    // Playback clock: advance by the real time elapsed between ticks.
+    // Playback clock: one tick per animation frame (the browser's own
+    // rhythm, paused with the tab), advancing by the real time elapsed.
     {
         let d = state.dispatcher();
         use_effect_with(state.playing, move |playing| {
-            let last = Rc::new(Cell::new(crate::platform::now_ms()));
-            let interval = playing.then(|| {
-                Interval::new(33, move || {
-                    let now = crate::platform::now_ms();
-                    let dt = (now - last.replace(now)).clamp(0.0, 250.0);
-                    d.dispatch(Action::Tick(dt));
-                })
-            });
-            move || drop(interval)
+            let frame: Rc<RefCell<Option<gloo::render::AnimationFrame>>> = Rc::default();
+            if *playing {
+                let last = Rc::new(Cell::new(None::<f64>));
+                fn next(
+                    frame: Rc<RefCell<Option<gloo::render::AnimationFrame>>>,
+                    last: Rc<Cell<Option<f64>>>,
+                    d: UseReducerDispatcher<AppState>,
+                ) {
+                    let again = frame.clone();
+                    *frame.borrow_mut() = Some(gloo::render::request_animation_frame(move |now| {
+                        let dt = last
+                            .replace(Some(now))
+                            .map_or(0.0, |t| (now - t).clamp(0.0, 250.0));
+                        d.dispatch(Action::Tick(dt));
+                        next(again, last, d);
+                    }));
+                }
+                next(frame.clone(), last, d);
+            }
+            // Dropping the pending frame cancels it (and with it the loop).
+            move || drop(frame.borrow_mut().take())
         });
     }
 
@@ -304,7 +316,10 @@ pub fn App() -> Html {
     let d = state.dispatcher();
     let run_id = Rc::as_ptr(&state.run) as usize;
     let measure = (state.projector, state.presets_fit, run_id);
-    use_effect_with((state.playhead as i64, state.cursor, measure), move |_| {
+    // Keyed on the step, not the playhead: reading the layout forces the
+    // browser to lay the page out, which on every frame cost more than
+    // the frame itself.
+    use_effect_with((state.cursor, measure), move |_| {
         let doc = gloo::utils::document();
         if let Some(ul) = doc.get_element_by_id("preset-row") {
             if ul.scroll_width() > ul.client_width() + 1 {

@@ -23,6 +23,8 @@ pub mod notice;
 pub mod placement;
 pub mod raw;
 pub mod sequence;
+pub mod sequence_parts;
+pub mod sequence_step;
 pub mod shell;
 pub mod tables;
 /// The token inspector: only in pages whose lab has tokens.
