@@ -116,21 +116,18 @@ pub fn take_shell_taps() -> usize {
 /// When the hash links to a run of a lab this page does not have (a link
 /// to the old single page, or to another lab's page), send the browser to
 /// the landing page with the same hash: its script opens that lab's page,
-/// or says there is no such lab. True when it did.
+/// or says there is no such lab. True when it did. Only the lab the link
+/// names first decides (the landing page's script reads the same one), so
+/// a link that mixes labs stays here and is refused with a message rather
+/// than sent back and forth.
 pub fn forward_to_its_page() -> bool {
-    use faultline_sim::permalink::PermalinkError;
-    use faultline_sim::ScenarioError;
     let hash = read_hash();
-    if !matches!(
-        permalink::open(&hash),
-        Err(PermalinkError::Invalid(ScenarioError::UnknownLab(_)))
-    ) {
-        return false;
-    }
-    gloo::utils::window()
-        .location()
-        .replace(&format!("../#{hash}"))
-        .is_ok()
+    let elsewhere = permalink::lab_of(&hash).is_some_and(|lab| faultline_sim::lab(&lab).is_none());
+    elsewhere
+        && gloo::utils::window()
+            .location()
+            .replace(&format!("../#{hash}"))
+            .is_ok()
 }
 
 /// Open the hash (a full or short link), or say why not; `None` for the

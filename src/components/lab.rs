@@ -87,81 +87,94 @@ pub fn LabView(p: &Props) -> Html {
         }
     });
 
-    // One panel per distinct machine; several clients share the first
-    // client's. An actor that runs many instances gets a picker, and a
-    // panel of its own even when another actor runs the same machine
-    // (each service of a two-phase commit is a participant).
-    let mut seen: Vec<&str> = Vec::new();
-    let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
-        if seen.contains(&a.machine.name) && a.instances.is_none() {
-            return None;
-        }
-        seen.push(a.machine.name);
-        let lane = i as u16;
-        let down = step.down.contains(&lane);
-        if let Some(kind) = a.instances {
-            let instances = run.instances_at(lane, cursor);
-            let picked = s.picked_instance(lane);
-            let displayed = super::instances::shown(&instances, picked, cursor).cloned();
-            let current = displayed.as_ref().map_or(a.machine.states[0], |d| d.state);
-            let taken = displayed
-                .as_ref()
-                .filter(|d| d.step == cursor)
-                .map(|d| d.last);
-            let title = match &displayed {
-                Some(d) => format!("{} ({} #{})", a.title, kind.noun, d.id),
-                None => a.title.clone(),
-            };
-            let children = super::instances::instance_picker(super::instances::Props {
-                actor: lane,
+    // On a page's first load the panels below the diagram are drawn in a
+    // task of their own, after the first paint (`AppState::deferred`).
+    let rest = !s.deferred;
+    // The state machines and the data change only from step to step (and
+    // with the instances picked): drawn once per step, not on every frame
+    // while the playhead moves.
+    let panels_key = (Rc::as_ptr(run) as usize, cursor, s.picked.clone(), rest);
+    let panels = use_memo(panels_key, |_| {
+        // One panel per distinct machine; several clients share the first
+        // client's. An actor that runs many instances gets a picker, and a
+        // panel of its own even when another actor runs the same machine
+        // (each service of a two-phase commit is a participant).
+        let mut seen: Vec<&str> = Vec::new();
+        let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
+            if seen.contains(&a.machine.name) && a.instances.is_none() {
+                return None;
+            }
+            seen.push(a.machine.name);
+            let lane = i as u16;
+            let down = step.down.contains(&lane);
+            if let Some(kind) = a.instances {
+                let instances = run.instances_at(lane, cursor);
+                let picked = s.picked_instance(lane);
+                let displayed = super::instances::shown(&instances, picked, cursor).cloned();
+                let current = displayed.as_ref().map_or(a.machine.states[0], |d| d.state);
+                let taken = displayed
+                    .as_ref()
+                    .filter(|d| d.step == cursor)
+                    .map(|d| d.last);
+                let title = match &displayed {
+                    Some(d) => format!("{} ({} #{})", a.title, kind.noun, d.id),
+                    None => a.title.clone(),
+                };
+                let children = super::instances::instance_picker(super::instances::Props {
+                    actor: lane,
+                    title: a.title.clone(),
+                    noun: kind.noun,
+                    instances,
+                    picked,
+                    displayed: displayed.map(|d| d.id),
+                    on: p.on.clone(),
+                });
+                return Some(machine_panel(&MachineProps {
+                    title,
+                    machine: a.machine,
+                    current,
+                    taken,
+                    down,
+                    children,
+                }));
+            }
+            let idx = run.states_at(cursor).get(i).copied().unwrap_or(0) as usize;
+            let current = a
+                .machine
+                .states
+                .get(idx)
+                .copied()
+                .unwrap_or(a.machine.states[0]);
+            let taken = run
+                .transitions(step)
+                .iter()
+                .find(|f| f.actor == lane)
+                .map(|f| f.transition);
+            Some(machine_panel(&MachineProps {
                 title: a.title.clone(),
-                noun: kind.noun,
-                instances,
-                picked,
-                displayed: displayed.map(|d| d.id),
-                on: p.on.clone(),
-            });
-            return Some(machine_panel(&MachineProps {
-                title,
                 machine: a.machine,
                 current,
                 taken,
                 down,
-                children,
-            }));
-        }
-        let idx = run.states_at(cursor).get(i).copied().unwrap_or(0) as usize;
-        let current = a
-            .machine
-            .states
-            .get(idx)
-            .copied()
-            .unwrap_or(a.machine.states[0]);
-        let taken = run
-            .transitions(step)
-            .iter()
-            .find(|f| f.actor == lane)
-            .map(|f| f.transition);
-        Some(machine_panel(&MachineProps {
-            title: a.title.clone(),
-            machine: a.machine,
-            current,
-            taken,
-            down,
-            children: Html::default(),
-        }))
+                children: Html::default(),
+            }))
+        });
+        let machines: Html = if rest {
+            machines.collect()
+        } else {
+            Html::default()
+        };
+        let data = if rest {
+            data_tables(&TablesProps {
+                tables: run.tables_at(cursor),
+                changed: run.row_changes_at(cursor),
+            })
+        } else {
+            Html::default()
+        };
+        (machines, data)
     });
-
-    // On a page's first load the panels below the diagram are drawn in a
-    // task of their own, after the first paint (`AppState::deferred`).
-    let rest = !s.deferred;
-    let machines = rest.then_some(machines).into_iter().flatten();
-    let data = rest.then(|| {
-        data_tables(&TablesProps {
-            tables: run.tables_at(cursor),
-            changed: run.row_changes_at(cursor),
-        })
-    });
+    let (machines, data) = (panels.0.clone(), panels.1.clone());
 
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
@@ -233,11 +246,11 @@ pub fn LabView(p: &Props) -> Html {
             }
             <section class="panel machines" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>
-                <div class="machine-grid">{ for machines }</div>
+                <div class="machine-grid">{ machines }</div>
             </section>
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
-                { for data }
+                { data }
             </section>
             if rest {
                 <div class="side-by-side">

@@ -233,14 +233,17 @@ fn open_compare(hash: &str) -> Result<Opened, PermalinkError> {
         }
         _ => (tail.to_string(), false),
     };
-    let (sa, step, view) = decode_in(&format!("v{version}.{a}.{tail}"))?;
-    let (sb, _, _) = decode_in(&format!("v{version}.{b}.0"))?;
+    let (sa, step, view) = read_full(&format!("v{version}.{a}.{tail}"))?;
+    let (sb, _, _) = read_full(&format!("v{version}.{b}.0"))?;
+    // Two labs is its own mistake, whichever labs this page has.
     if sa.lab != sb.lab {
         return Err(PermalinkError::CompareLabs(
             sa.lab.chars().take(40).collect(),
             sb.lab.chars().take(40).collect(),
         ));
     }
+    check(&sa).map_err(PermalinkError::Invalid)?;
+    check(&sb).map_err(PermalinkError::Invalid)?;
     let b = adopt(sb, 0);
     Ok(Opened {
         view,
@@ -343,6 +346,38 @@ pub fn decode(hash: &str) -> Result<(Scenario, u32), PermalinkError> {
 
 /// Decode and validate a full link with the view it names.
 pub fn decode_in(hash: &str) -> Result<(Scenario, u32, View), PermalinkError> {
+    let (scenario, step, view) = read_full(hash)?;
+    check(&scenario).map_err(PermalinkError::Invalid)?;
+    Ok((scenario, step, view))
+}
+
+/// The lab a link of any form names first: a short link's `lab=`, or the
+/// lab of a full or comparison link's (first) run; `None` when the link
+/// cannot be read that far. A page that does not have that lab sends the
+/// link on to the page that does.
+pub fn lab_of(hash: &str) -> Option<String> {
+    let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
+    if hash.starts_with("lab=") {
+        return hash
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("lab="))
+            .map(|l| l.chars().take(40).collect());
+    }
+    let run = hash.strip_prefix("vs").map_or(hash.to_string(), |rest| {
+        // "vs1.<A>.<B>.<step>…": A read as the full link "v1.<A>.0".
+        let mut parts = rest.splitn(3, '.');
+        let (version, a) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        format!("v{version}.{a}.0")
+    });
+    read_full(&run).ok().map(|(s, _, _)| s.lab)
+}
+
+/// Decode a full link (format, run, step, view) without checking its run
+/// against its lab.
+fn read_full(hash: &str) -> Result<(Scenario, u32, View), PermalinkError> {
     let hash = hash.strip_prefix('#').unwrap_or(hash).trim();
     if hash.is_empty() {
         return Err(PermalinkError::Empty);
@@ -381,7 +416,6 @@ pub fn decode_in(hash: &str) -> Result<(Scenario, u32, View), PermalinkError> {
     let step = step_text
         .parse::<u32>()
         .map_err(|_| PermalinkError::BadStep(step_text.chars().take(12).collect()))?;
-    check(&scenario).map_err(PermalinkError::Invalid)?;
     Ok((scenario, step, view))
 }
 

@@ -395,3 +395,49 @@ fn a_short_comparison_link_shows_a_or_b() {
     assert!(shown("b").unwrap());
     assert!(shown("c").is_err());
 }
+
+/// The lab a link names first, in every form: what a lab page reads to
+/// send a link on to the page that has its lab (and what the landing
+/// page's script reads too).
+#[test]
+fn the_lab_a_link_names_first_is_read_from_every_form() {
+    use faultline_sim::permalink::{encode_compare, lab_of, View};
+    let pay = preset("payments", "key-expired").unwrap();
+    let oauth = preset("oauth", "happy-path").unwrap();
+    assert_eq!(lab_of(&encode(&pay, 3)).as_deref(), Some("payments"));
+    assert_eq!(
+        lab_of(&format!("#{}", encode(&oauth, 0))).as_deref(),
+        Some("oauth")
+    );
+    assert_eq!(
+        lab_of("lab=sagas&preset=choreography&step=2").as_deref(),
+        Some("sagas")
+    );
+    assert_eq!(
+        lab_of("preset=x&lab=nope").as_deref(),
+        None,
+        "a short link starts with lab="
+    );
+    assert_eq!(lab_of("lab=nope&preset=x").as_deref(), Some("nope"));
+    let both = encode_compare(&oauth, &pay, 0, false, View::Normal);
+    assert_eq!(
+        lab_of(&both).as_deref(),
+        Some("oauth"),
+        "a comparison: its first run's lab"
+    );
+    for bad in ["", "main", "v1.garbage.3", "vs1.", "v1..0"] {
+        assert_eq!(lab_of(bad), None, "{bad}");
+    }
+}
+
+/// A comparison of two labs is refused as that, even where one of its
+/// labs is not on the page: it is never sent from page to page.
+#[test]
+fn a_comparison_of_two_labs_is_refused_before_either_run_is_checked() {
+    use faultline_sim::permalink::{encode_compare, open, View};
+    let oauth = preset("oauth", "happy-path").unwrap();
+    let mut elsewhere = preset("payments", "happy-path").unwrap();
+    elsewhere.lab = "a-lab-this-build-lacks".into();
+    let link = encode_compare(&oauth, &elsewhere, 0, false, View::Normal);
+    assert!(matches!(open(&link), Err(PermalinkError::CompareLabs(..))));
+}

@@ -2,8 +2,8 @@
 //! (`tests/invariant_cases.rs` runs them all; ARCHITECTURE.md has the table).
 
 use super::config::IDEMPOTENT;
-use super::invariants::*;
 use super::id::ID;
+use super::invariants::*;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
 use crate::message::MsgClass;

@@ -2,10 +2,10 @@
 //! `saga-ends`, when a run ends quietly), each with a message a learner
 //! can read.
 
-use super::config::{Mode, Settings, COORDINATION};
-use super::service::{Effect, Service};
 use super::actors::SagaActor;
+use super::config::{Mode, Settings, COORDINATION};
 use super::saga::{AMOUNT, PIVOT};
+use super::service::{Effect, Service};
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 

@@ -34,8 +34,6 @@ use crate::lab::{Lab, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 use config::Settings;
 
-
-
 pub struct SagasLab;
 
 impl Lab for SagasLab {

@@ -6,9 +6,9 @@
 //! resent, with a capped backoff, until every participant acknowledges it.
 
 use super::config::{Mode, Settings};
+use super::flow::{next, place_orders, Next, PLACE};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::flow::{next, place_orders, Next, PLACE};
 use super::saga::{step, BROKER, NAMES, PARTICIPANTS, PIVOT};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};

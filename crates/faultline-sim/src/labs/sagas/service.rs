@@ -6,10 +6,10 @@
 //! its locks while prepared.
 
 use super::config::{Mode, Settings};
+use super::flow::{next, place_orders, Next, PLACE};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
 use super::presets::LAB_FAULTS;
-use super::flow::{next, place_orders, Next, PLACE};
 use super::saga::{step, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::machine::{MachineState, StateMachine, Transition as T};
