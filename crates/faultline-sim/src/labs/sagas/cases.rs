@@ -105,3 +105,95 @@ pub fn invariant_cases() -> Vec<InvariantCase> {
         }),
     ]
 }
+
+/// Every message outcome the lab gives, pinned (DOMAIN.md §3): what each
+/// actor publishes, as (actor, "publishes", command or event); and how it
+/// answers what it handles at that step, as (actor, what it handled, its
+/// replies). A consumer acknowledges a delivery once its local transaction
+/// committed; one it could not process stays unacknowledged ("no reply"),
+/// so the broker delivers it again. Only the step's owner publishes its
+/// event: T1 and T4 the order service (and C1), T2 inventory (and C2), T3
+/// payment (the pivot), T5 shipping; only T2 and T3 can fail before the
+/// pivot, and T5 only with the wrong after-the-pivot setting; the
+/// orchestrator publishes the commands and acknowledges every event. In
+/// a two-phase commit a participant votes YES or NO on PREPARE (or waits,
+/// behind another order's lock), and acknowledges every decision (a
+/// COMMIT that frees inventory's lock also answers a waiting order's
+/// PREPARE with NO when no unit is left). `tests/sagas_checks.rs` checks
+/// every outcome of many runs against it and that every row is reached.
+pub const OUTCOMES: &[(&str, &str, &str)] = &[
+    // What each actor publishes.
+    ("orchestrator", "publishes", "T1 create order"),
+    ("orchestrator", "publishes", "T2 reserve stock"),
+    ("orchestrator", "publishes", "T3 capture payment"),
+    ("orchestrator", "publishes", "T4 approve order"),
+    ("orchestrator", "publishes", "T5 schedule shipping"),
+    ("orchestrator", "publishes", "C1 reject order"),
+    ("orchestrator", "publishes", "C2 release stock"),
+    ("order", "publishes", "T1 done"),
+    ("order", "publishes", "T4 done"),
+    ("order", "publishes", "C1 done"),
+    ("inventory", "publishes", "T2 done"),
+    ("inventory", "publishes", "T2 failed"),
+    ("inventory", "publishes", "C2 done"),
+    ("payment", "publishes", "T3 done"),
+    ("payment", "publishes", "T3 failed"),
+    ("shipping", "publishes", "T5 done"),
+    ("shipping", "publishes", "T5 failed"),
+    // The orchestrator acknowledges every event it consumes.
+    ("orchestrator", "T1 done", "ack"),
+    ("orchestrator", "T2 done", "ack"),
+    ("orchestrator", "T2 failed", "ack"),
+    ("orchestrator", "T3 done", "ack"),
+    ("orchestrator", "T3 failed", "ack"),
+    ("orchestrator", "T4 done", "ack"),
+    ("orchestrator", "T5 done", "ack"),
+    ("orchestrator", "T5 failed", "ack"),
+    ("orchestrator", "C1 done", "ack"),
+    ("orchestrator", "C2 done", "ack"),
+    // The services: commands (orchestrated) and events (choreography).
+    ("order", "T1 create order", "ack"),
+    ("order", "T1 create order", "no reply"),
+    ("order", "T4 approve order", "ack"),
+    ("order", "T4 approve order", "no reply"),
+    ("order", "C1 reject order", "ack"),
+    ("order", "C1 reject order", "no reply"),
+    ("order", "T2 failed", "ack"),
+    ("order", "T2 failed", "no reply"),
+    ("order", "T3 done", "ack"),
+    ("order", "T3 done", "no reply"),
+    ("order", "T5 done", "ack"),
+    ("order", "C1 done", "ack"),
+    ("order", "C2 done", "ack"),
+    ("order", "C2 done", "no reply"),
+    ("inventory", "T2 reserve stock", "ack"),
+    ("inventory", "T2 reserve stock", "no reply"),
+    ("inventory", "C2 release stock", "ack"),
+    ("inventory", "C2 release stock", "no reply"),
+    ("inventory", "T1 done", "ack"),
+    ("inventory", "T1 done", "no reply"),
+    ("inventory", "T3 failed", "ack"),
+    ("inventory", "T5 failed", "no reply"),
+    ("payment", "T3 capture payment", "ack"),
+    ("payment", "T3 capture payment", "no reply"),
+    ("payment", "T2 done", "ack"),
+    ("payment", "T2 done", "no reply"),
+    ("shipping", "T5 schedule shipping", "ack"),
+    ("shipping", "T5 schedule shipping", "no reply"),
+    ("shipping", "T4 done", "ack"),
+    ("shipping", "T4 done", "no reply"),
+    // Two-phase commit.
+    ("order", "PREPARE", "YES"),
+    ("inventory", "PREPARE", "YES"),
+    ("inventory", "PREPARE", "NO"),
+    ("inventory", "PREPARE", "no reply"),
+    ("payment", "PREPARE", "YES"),
+    ("payment", "PREPARE", "NO"),
+    ("order", "COMMIT", "ACK"),
+    ("inventory", "COMMIT", "ACK"),
+    ("inventory", "COMMIT", "ACK+NO"),
+    ("payment", "COMMIT", "ACK"),
+    ("order", "ABORT", "ACK"),
+    ("inventory", "ABORT", "ACK"),
+    ("payment", "ABORT", "ACK"),
+];
