@@ -40,7 +40,14 @@ pub fn describe(f: &Fault) -> String {
             NetAction::Delay { ms } => format!("Delay {} by {ms} ms", who(on)),
         },
         Fault::Crash { at_ms, actor } => format!("Crash {actor} at {at_ms} ms"),
-        Fault::CrashOnSend { on, actor } => format!("Crash {actor} when {} is sent", who(on)),
+        Fault::CrashOnSend {
+            on,
+            actor,
+            restart_after_ms,
+        } => match restart_after_ms {
+            Some(ms) => format!("Crash {actor} when {} is sent, back {ms} ms later", who(on)),
+            None => format!("Crash {actor} when {} is sent", who(on)),
+        },
         Fault::Restart { at_ms, actor } => format!("Restart {actor} at {at_ms} ms"),
         Fault::Lab {
             at_ms,

@@ -79,8 +79,15 @@ pub enum Fault {
     /// Crash an actor at a time: its volatile state and timers are lost.
     Crash { at_ms: u64, actor: String },
     /// Crash an actor at the moment a matching message is sent (for example
-    /// "between the charge and the key record").
-    CrashOnSend { on: MsgMatch, actor: String },
+    /// "between the charge and the key record"), and, if given, restart it
+    /// that many ms after the crash (not after the fault was added: the
+    /// crash may come much later).
+    CrashOnSend {
+        on: MsgMatch,
+        actor: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        restart_after_ms: Option<u64>,
+    },
     /// Restart a crashed actor from its durable state.
     Restart { at_ms: u64, actor: String },
     /// A lab-specific fault ("expire-keys", "change-amount") handed to one
@@ -150,7 +157,7 @@ impl Fault {
                 .chain(on.to.iter())
                 .map(String::as_str)
                 .collect(),
-            Fault::CrashOnSend { on, actor } => {
+            Fault::CrashOnSend { on, actor, .. } => {
                 let mut v: Vec<&str> = on
                     .from
                     .iter()

@@ -294,6 +294,7 @@ pub(crate) fn fault(v: &Value) -> R<Fault> {
         "crash_on_send" => Fault::CrashOnSend {
             on: msg_match(need(o, "on")?)?,
             actor: actor()?,
+            restart_after_ms: some(o, "restart_after_ms").map(u64_of).transpose()?,
         },
         "restart" => Fault::Restart {
             at_ms: at_ms()?,
@@ -432,6 +433,12 @@ mod tests {
             Fault::CrashOnSend {
                 on: MsgMatch::next(2, Some(MsgClass::Response)),
                 actor: "db".into(),
+                restart_after_ms: None,
+            },
+            Fault::CrashOnSend {
+                on: MsgMatch::next(3, Some(MsgClass::Request)),
+                actor: "api".into(),
+                restart_after_ms: Some(800),
             },
             Fault::Restart {
                 at_ms: 2,

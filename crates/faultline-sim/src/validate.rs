@@ -105,6 +105,14 @@ fn validate_fault(f: &Fault, info: &LabInfo) -> Result<(), ScenarioError> {
             }
             validate_fault(then, info)
         }
+        Fault::CrashOnSend {
+            restart_after_ms: Some(ms),
+            ..
+        } if *ms == 0 || *ms > MAX_WINDOW_MS => Err(ScenarioError::BadWindow {
+            what: "restart after a crash",
+            from_ms: 0,
+            until_ms: *ms,
+        }),
         Fault::Lab { name, args, .. } => info.validate_lab_fault(name, args),
         _ => Ok(()),
     }

@@ -97,6 +97,8 @@ fn faults(info: &LabInfo, names: &[String], m: &Material) -> Vec<Fault> {
             1 => vec![Fault::CrashOnSend {
                 on: MsgMatch::next(t, None).from(&pick(a)),
                 actor: pick(a),
+                // Sometimes back up a while after the crash itself.
+                restart_after_ms: (b % 3 == 0).then_some(100 + b % 2_000),
             }],
             2 => {
                 let (x, y) = (pick(a), pick(b));

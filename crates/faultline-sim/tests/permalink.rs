@@ -441,3 +441,38 @@ fn a_comparison_of_two_labs_is_refused_before_either_run_is_checked() {
     let link = encode_compare(&oauth, &elsewhere, 0, false, View::Normal);
     assert!(matches!(open(&link), Err(PermalinkError::CompareLabs(..))));
 }
+
+/// A crash on send restarts its actor between 1 ms and the longest window
+/// after the crash; a link asking for 0 or more is refused, saying why.
+#[test]
+fn a_restart_after_a_crash_on_send_is_held_to_its_limits() {
+    use faultline_sim::fault::{Fault, MsgMatch};
+    use faultline_sim::scenario::{ScenarioError, MAX_WINDOW_MS};
+    let with = |ms: u64| {
+        preset("sagas", "happy-path")
+            .unwrap()
+            .fault(Fault::CrashOnSend {
+                on: MsgMatch::next(0, None).from("inventory"),
+                actor: "inventory".into(),
+                restart_after_ms: Some(ms),
+            })
+    };
+    for ms in [1, MAX_WINDOW_MS] {
+        assert_eq!(faultline_sim::registry::validate(&with(ms)), Ok(()), "{ms}");
+        let (back, _) = decode(&encode(&with(ms), 0)).unwrap();
+        assert_eq!(back, with(ms), "{ms} round-trips");
+    }
+    for ms in [0, MAX_WINDOW_MS + 1] {
+        let refused = faultline_sim::registry::validate(&with(ms));
+        assert!(
+            matches!(
+                refused,
+                Err(ScenarioError::BadWindow {
+                    what: "restart after a crash",
+                    ..
+                })
+            ),
+            "{ms}: {refused:?}"
+        );
+    }
+}

@@ -94,8 +94,8 @@ impl<L: Lab> LabModel<L> {
                 self.payloads.push(Some(msg));
             }
         }
-        if let Some(victim) = sent.crash {
-            sim.crash_on_send(self, victim, rec);
+        if let Some(crash) = sent.crash {
+            sim.crash_on_send(self, crash, rec);
         }
     }
 }

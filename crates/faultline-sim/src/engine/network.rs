@@ -39,9 +39,13 @@ pub(super) struct Routing {
     pub latency: u64,
     /// The fate, if not a plain delivery, and why (for the flight's note).
     pub action: Option<(NetAction, &'static str)>,
-    /// An actor to crash at the moment of sending (`CrashOnSend`).
-    pub crash: Option<ActorId>,
+    /// An actor to crash at the moment of sending (`CrashOnSend`), and
+    /// when it restarts after the crash.
+    pub crash: Option<Crash>,
 }
+
+/// An actor a send crashes, and how long after the crash it restarts.
+pub(super) type Crash = (ActorId, Option<u64>);
 
 pub(super) struct Network {
     latency: Latency,
@@ -161,7 +165,7 @@ impl Network {
         from: ActorId,
         to: ActorId,
         class: MsgClass,
-    ) -> (Option<(NetAction, &'static str)>, Option<ActorId>) {
+    ) -> (Option<(NetAction, &'static str)>, Option<Crash>) {
         let mut action = None;
         let mut crash = None;
         for (i, f) in scenario.faults.iter().enumerate() {
@@ -186,8 +190,15 @@ impl Network {
             self.done[i] = true;
             match f {
                 Fault::Net { action: a, .. } => action = Some((a.clone(), "scripted fault")),
-                Fault::CrashOnSend { actor, .. } => {
-                    crash = names.iter().position(|n| n == actor).map(|i| i as ActorId)
+                Fault::CrashOnSend {
+                    actor,
+                    restart_after_ms,
+                    ..
+                } => {
+                    crash = names
+                        .iter()
+                        .position(|n| n == actor)
+                        .map(|i| (i as ActorId, *restart_after_ms))
                 }
                 _ => {}
             }

@@ -2,6 +2,7 @@
 //! a crash on send) carried out in the loop's `Sim`: its flights recorded
 //! and their arrival or loss scheduled.
 
+use super::network::Crash;
 use super::sim::{Event, Sim};
 use crate::actor::ActorId;
 use crate::fault::NetAction;
@@ -15,7 +16,7 @@ pub(super) struct Sent {
     pub copies: u8,
     /// An actor the send crashes (`CrashOnSend`), for the caller to crash
     /// once the payloads are kept.
-    pub crash: Option<ActorId>,
+    pub crash: Option<Crash>,
 }
 
 impl Sim<'_> {

@@ -22,7 +22,14 @@ pub(super) enum Event {
     Fault(u32),
     Deliver(u32),
     Lost(u32),
-    Timer { actor: ActorId, tag: u32, id: u32 },
+    Timer {
+        actor: ActorId,
+        tag: u32,
+        id: u32,
+    },
+    /// Restart an actor a crash on send took down (`CrashOnSend`'s
+    /// `restart_after_ms`).
+    Restart(ActorId),
 }
 
 /// An event in the queue: due at `key >> 64`, in order of scheduling
@@ -336,6 +343,7 @@ impl<'s> Sim<'s> {
                 self.rec.timers[id as usize].fired_step = Some(self.rec.next_step());
                 model.handle(self, actor, Hook::Timer(tag), &mut rec);
             }
+            Event::Restart(id) => self.restart(model, id, &mut rec),
             Event::Fault(i) => {
                 let scenario = self.scenario;
                 let mut fault = &scenario.faults[i as usize];
@@ -387,23 +395,7 @@ impl<'s> Sim<'s> {
                 let Some(id) = self.actor_id(actor) else {
                     return false;
                 };
-                rec.kind = StepKind::Restart;
-                rec.actor = Some(id);
-                if self.up[id as usize] {
-                    rec.summary = format!("{actor} is already running");
-                    rec.narration.push_fmt(format_args!(
-                        "{} was not down, so there is nothing to restart.",
-                        model.title(id)
-                    ));
-                } else {
-                    self.up[id as usize] = true;
-                    rec.summary = format!("{actor} restarts");
-                    rec.narration.push_fmt(format_args!(
-                        "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
-                        model.title(id)
-                    ));
-                    model.handle(self, id, Hook::Restart, rec);
-                }
+                self.restart(model, id, rec);
             }
             Fault::Lab {
                 actor, name, args, ..
@@ -433,14 +425,39 @@ impl<'s> Sim<'s> {
     pub(super) fn crash_on_send(
         &mut self,
         model: &mut dyn Model,
-        victim: ActorId,
+        (victim, restart_after_ms): super::network::Crash,
         rec: &mut StepRecord,
     ) {
+        if let Some(ms) = restart_after_ms.filter(|_| self.up[victim as usize]) {
+            self.push(self.now + ms, Event::Restart(victim));
+        }
         let mut crash_rec = StepRecord::default();
         self.crash(model, victim, &mut crash_rec);
         rec.narration.append(&crash_rec.narration);
         rec.data_changed = true;
         rec.wrote |= crash_rec.wrote;
+    }
+
+    /// Restart actor `id` from its durable state (if it is down).
+    fn restart(&mut self, model: &mut dyn Model, id: ActorId, rec: &mut StepRecord) {
+        rec.kind = StepKind::Restart;
+        rec.actor = Some(id);
+        let name = &self.names[id as usize];
+        if self.up[id as usize] {
+            rec.summary = format!("{name} is already running");
+            rec.narration.push_fmt(format_args!(
+                "{} was not down, so there is nothing to restart.",
+                model.title(id)
+            ));
+        } else {
+            self.up[id as usize] = true;
+            rec.summary = format!("{name} restarts");
+            rec.narration.push_fmt(format_args!(
+                "{} restarts. Whatever it had stored durably is still there; everything it held only in memory is gone.",
+                model.title(id)
+            ));
+            model.handle(self, id, Hook::Restart, rec);
+        }
     }
 
     pub(super) fn crash(&mut self, model: &mut dyn Model, id: ActorId, rec: &mut StepRecord) {

@@ -178,6 +178,7 @@ pub fn presets() -> Vec<Preset> {
                     .fault(Fault::CrashOnSend {
                         on: MsgMatch::next(0, Some(MsgClass::Response)).from("database").to("payment-api").nth(2),
                         actor: "payment-api".into(),
+                        restart_after_ms: None,
                     })
                     .fault(Fault::Restart { at_ms: 900, actor: "payment-api".into() })
             },

@@ -9,4 +9,7 @@ pub const ID: &str = "sagas";
 /// current command on restart and on a step timeout; 2PC decisions are
 /// resent without a cap); a card-network key setting apart from idempotent
 /// consumers; heuristic 2PC decisions; new invariants and narration.
-pub const MODEL_VERSION: u32 = 3;
+/// v4: a crash on a reply or a publish restarts the service that long after
+/// the crash itself (it used to restart that long after the fault was
+/// added, so a service could crash after its "restart" and stay down).
+pub const MODEL_VERSION: u32 = 4;

@@ -78,23 +78,23 @@ impl Act {
                 victim,
                 ms,
             } => vec![
+                // Restarted `ms` after the crash itself, which may come
+                // well after the click.
                 Fault::CrashOnSend {
                     on: MsgMatch::next(t, Some(MsgClass::Response))
                         .from(from)
                         .to(to),
                     actor: victim.into(),
+                    restart_after_ms: Some(ms),
                 },
-                restart(victim, ms),
             ],
-            Act::CrashOnPublish(victim, ms) => vec![
-                Fault::CrashOnSend {
-                    on: MsgMatch::next(t, Some(MsgClass::Request))
-                        .from(victim)
-                        .to("broker"),
-                    actor: victim.into(),
-                },
-                restart(victim, ms),
-            ],
+            Act::CrashOnPublish(victim, ms) => vec![Fault::CrashOnSend {
+                on: MsgMatch::next(t, Some(MsgClass::Request))
+                    .from(victim)
+                    .to("broker"),
+                actor: victim.into(),
+                restart_after_ms: Some(ms),
+            }],
             Act::Duplicate(to) => {
                 let on = MsgMatch::next(t, Some(MsgClass::Request)).from("broker");
                 let on = match to {
@@ -408,7 +408,7 @@ static PRESETS: [Preset; 23] = [
     Preset {
         id: "2pc-coordinator-crash",
         title: "2PC: coordinator crashes after PREPARE",
-        explanation: "All vote YES, then the coordinator dies: participants stay PREPARED, locks held, until it returns at 5 s and aborts o1.",
+        explanation: "All vote YES, then the coordinator dies: participants stay PREPARED, locks held, until it returns 5 s after its crash and aborts o1.",
         scenario: || {
             let two = [TWO_PC, Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)];
             plan(&two, &[(crash_at_vote(5_000), 0)])
