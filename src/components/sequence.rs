@@ -42,7 +42,8 @@ impl PartialEq for Props {
 
 /// An arrow still in flight at virtual time `t`: its line grows towards
 /// its receiver (half way, under reduced motion), its packet drawn above
-/// its label.
+/// its label. An element Yew patches in place from frame to frame (only
+/// the line's end and the packet move), so its tooltip stays open.
 fn moving(a: &Arrow, t: f64, reduced_motion: bool) -> Html {
     let span = (a.arrives_at - a.sent_at).max(1.0);
     let mut progress = ((t - a.sent_at) / span).clamp(0.0, 1.0);
@@ -52,26 +53,16 @@ fn moving(a: &Arrow, t: f64, reduced_motion: bool) -> Html {
     let stop = if a.lost { progress.min(0.6) } else { progress };
     let ((x1, y1), (x2, y2)) = (a.from, a.to);
     let (ex, ey) = (x1 + (x2 - x1) * stop, y1 + (y2 - y1) * stop);
-    let mut g = a.open.clone();
-    markup!(
-        g,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"></line>",
-        f(x1),
-        f(y1),
-        f(ex),
-        f(ey)
-    );
-    g.markup(&a.label);
-    if progress < 1.0 {
-        markup!(
-            g,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"6\" class=\"packet\"></circle>",
-            f(ex),
-            f(ey)
-        );
+    html! {
+        <g class={a.class.clone()} data-flight={a.flight.to_string()}>
+            <title>{ &a.tooltip }</title>
+            <line x1={f(x1)} y1={f(y1)} x2={f(ex)} y2={f(ey)} />
+            { a.label.clone() }
+            if progress < 1.0 {
+                <circle cx={f(ex)} cy={f(ey)} r="6" class="packet" />
+            }
+        </g>
     }
-    g.lit("</g>");
-    g.into_html()
 }
 
 #[component]

@@ -19,10 +19,12 @@ use yew::prelude::*;
 pub struct Arrow {
     /// Its whole drawing, when it has arrived (it no longer moves).
     pub done: Option<Html>,
-    /// Still in flight: its element's start (class, id, tooltip), …
-    pub open: Markup,
+    /// Still in flight: its element's class, flight and tooltip, …
+    pub class: String,
+    pub flight: u32,
+    pub tooltip: String,
     /// … its label (placed at the step), …
-    pub label: Markup,
+    pub label: Html,
     /// … where it starts and where it is headed, and when.
     pub from: (f64, f64),
     pub to: (f64, f64),
@@ -362,9 +364,8 @@ fn arrow(
     let at = board.place(&label, &spots);
     let (head, tail) = label.split_at(at.shown);
 
-    // The element's start: its class, its flight and its tooltip.
-    let mut open = Markup::from_lit("<g class=\"flight ");
-    open.lit(state);
+    // The element's class, its flight and its tooltip.
+    let mut class = format!("flight {state}");
     for c in [
         (fl.class == MsgClass::Response).then_some("response"),
         fl.duplicate_of.map(|_| "duplicate"),
@@ -373,12 +374,9 @@ fn arrow(
     .into_iter()
     .flatten()
     {
-        open.lit(" ");
-        open.lit(c);
+        class.push(' ');
+        class.push_str(c);
     }
-    markup!(open, "\" data-flight=\"{}\"><title>", fl.id);
-    open.text(&tooltip);
-    open.lit("</title>");
 
     // Its label, and for a lost message the "lost" beside its cross.
     let mut text = Markup::new();
@@ -417,7 +415,10 @@ fn arrow(
     let lost = fl.fate == Fate::Dropped;
     let done = arrived.then(|| {
         let (ex, ey) = end(x1, y1, x2, y2, lost);
-        let mut g = open.clone();
+        let mut g = Markup::from_lit("<g class=\"");
+        markup!(g, "{}\" data-flight=\"{}\"><title>", class.clone(), fl.id);
+        g.text(&tooltip);
+        g.lit("</title>");
         markup!(
             g,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}></line>",
@@ -450,8 +451,10 @@ fn arrow(
     });
     Arrow {
         done,
-        open,
-        label: text,
+        class,
+        flight: fl.id,
+        tooltip,
+        label: text.into_html(),
         from: (x1, y1),
         to: (x2, y2),
         sent_at: fl.sent_at as f64,
