@@ -9,8 +9,10 @@ mod browser;
 mod components;
 mod export;
 mod fmt;
+mod hooks;
 mod panic;
 mod platform;
+mod route;
 mod state;
 
 /// Talc in place of dlmalloc: smaller in the wasm, as fast here.

@@ -1,0 +1,100 @@
+//! What the URL hash asks for: the run a link names (and its view and
+//! comparison), the page's default run when there is none, or the default
+//! run with a notice when the link cannot be opened. A link to another
+//! lab's run goes to that lab's page.
+
+use crate::browser;
+use crate::state::{default_scenario, Action, AppState, Notice};
+use faultline_sim::permalink;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The page's default run (its lab's first preset), with a notice.
+fn default_load(notice: Option<Notice>) -> Action {
+    let (scenario, preset) = default_scenario();
+    Action::Load {
+        scenario,
+        cursor: 0,
+        preset: Some(preset),
+        notice,
+    }
+}
+
+/// What the hash asks for: nothing for the skip link's target, the page's
+/// default run for no hash; otherwise the run it names (and the view it
+/// names), or, for a bad link, the default run with a notice saying why
+/// (the learner's place is kept when the hash changes under an open lab:
+/// see `load_from_hash`).
+fn actions_for_hash(hash: &str) -> Vec<Action> {
+    if hash == "main" {
+        return Vec::new(); // the skip link's target, not a run
+    }
+    match browser::open_hash(hash) {
+        None => vec![default_load(None)],
+        Some(Ok(opened)) => {
+            let projector = opened.view == permalink::View::Projector;
+            let shown_b = opened.vs.as_ref().is_some_and(|v| v.shown);
+            let notice = match (
+                opened.notice,
+                opened.vs.as_ref().and_then(|v| v.notice.clone()),
+            ) {
+                (Some(a), Some(b)) if a != b => Some(format!("{a} {b}")),
+                (a, b) => a.or(b),
+            };
+            let mut actions = vec![Action::Load {
+                scenario: opened.scenario,
+                cursor: if shown_b { 0 } else { opened.step },
+                preset: opened.preset,
+                notice: notice.map(|text| Notice {
+                    text,
+                    is_error: false,
+                }),
+            }];
+            // A comparison: B beside A, and B's diagram on screen if asked.
+            if let Some(vs) = opened.vs {
+                actions.push(Action::Compare {
+                    scenario: vs.scenario,
+                    preset: vs.preset,
+                });
+                if shown_b {
+                    actions.extend([Action::SwapSides, Action::Seek(opened.step)]);
+                }
+            }
+            actions.push(Action::SetProjector(projector));
+            actions
+        }
+        Some(Err(e)) => vec![default_load(Some(Notice {
+            text: format!("This link could not be opened: {e}. Showing the default run instead."),
+            is_error: true,
+        }))],
+    }
+}
+
+/// Load whatever the hash names (when it changes). A link to another
+/// lab's run goes to that lab's page (through the landing page, which
+/// knows every page).
+pub fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
+    if browser::forward_to_its_page() {
+        return;
+    }
+    for action in actions_for_hash(&browser::read_hash()) {
+        dispatch.dispatch(action);
+    }
+}
+
+/// The state the app starts in: a permalink opens its run straight away
+/// (one simulation, no landing page rendered first and replaced).
+pub fn initial_state() -> AppState {
+    let mut actions = actions_for_hash(&browser::read_hash()).into_iter();
+    match actions.next() {
+        Some(load @ Action::Load { .. }) => {
+            let opened = Rc::new(AppState::opened(load));
+            let state = actions.fold(opened, |s, a| s.reduce(a));
+            AppState {
+                deferred: true,
+                ..Rc::unwrap_or_clone(state)
+            }
+        }
+        _ => AppState::new(),
+    }
+}
