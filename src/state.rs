@@ -361,153 +361,196 @@ impl Default for AppState {
     }
 }
 
+/// The reducer, by concern: loading a run, playback, editing the
+/// scenario (faults, settings, seed, network), comparing, and the view.
 impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
-        match action {
+        if matches!(action, Action::Tick(_)) && !self.playing {
+            return self;
+        }
+        let s = (*self).clone();
+        Rc::new(match action {
             Action::Load {
                 scenario,
                 cursor,
                 preset,
                 notice,
-            } => match run_of(&scenario) {
-                Ok((run, ms)) => {
-                    s.scenario = scenario;
-                    s.run = run;
-                    s.sim_ms = ms;
-                    s.playing = false;
-                    s.preset = preset;
-                    s.notice = notice;
-                    s.picked.clear();
-                    s.compare = None;
-                    s = s.at_step(cursor);
-                }
-                Err(e) => {
-                    s.notice = Some(Notice {
-                        text: format!("That run cannot be played: {e}"),
-                        is_error: true,
-                    })
-                }
-            },
-            Action::PickInstance { actor, instance } => {
-                s.picked.retain(|(a, _)| *a != actor);
-                if let Some(i) = instance {
-                    s.picked.push((actor, i));
-                }
+            } => s.load(scenario, cursor, preset, notice),
+            Action::Tick(real_ms) => s.tick(real_ms),
+            a @ (Action::TogglePlay
+            | Action::StepForward
+            | Action::StepBack
+            | Action::Restart
+            | Action::Seek(_)
+            | Action::SetSpeed(_)
+            | Action::JumpToViolation) => s.playback(a),
+            a @ (Action::AddFaults(_)
+            | Action::RemoveFault(_)
+            | Action::SetConfig(..)
+            | Action::SetSeed(_)
+            | Action::SetRandom(_)) => s.edit(a),
+            a @ (Action::Compare { .. } | Action::SwapSides | Action::EndCompare) => s.comparing(a),
+            a => s.view(a),
+        })
+    }
+}
+
+impl AppState {
+    /// Show `scenario`'s run at `cursor` (or say why it cannot run).
+    fn load(
+        mut self,
+        scenario: Scenario,
+        cursor: u32,
+        preset: Option<String>,
+        notice: Option<Notice>,
+    ) -> Self {
+        match run_of(&scenario) {
+            Ok((run, ms)) => {
+                self.scenario = scenario;
+                self.run = run;
+                self.sim_ms = ms;
+                self.playing = false;
+                self.preset = preset;
+                self.notice = notice;
+                self.picked.clear();
+                self.compare = None;
+                self.at_step(cursor)
             }
-            Action::Tick(real_ms) => {
-                if !s.playing {
-                    return self;
-                }
-                let end = s.run.end_time() as f64;
-                s.playhead = (s.playhead + real_ms * BASE_RATE * s.speed).min(end);
-                let n = s
-                    .run
-                    .steps
-                    .partition_point(|st| (st.time as f64) <= s.playhead);
-                s.cursor = n.saturating_sub(1) as u32;
-                if s.playhead >= end {
-                    s.cursor = s.last_step();
-                    s.playing = false;
-                }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!("That run cannot be played: {e}"),
+                    is_error: true,
+                });
+                self
             }
+        }
+    }
+
+    /// Advance the playhead by `real_ms` of real time (while playing).
+    fn tick(mut self, real_ms: f64) -> Self {
+        let end = self.run.end_time() as f64;
+        self.playhead = (self.playhead + real_ms * BASE_RATE * self.speed).min(end);
+        let n = self
+            .run
+            .steps
+            .partition_point(|st| (st.time as f64) <= self.playhead);
+        self.cursor = n.saturating_sub(1) as u32;
+        if self.playhead >= end {
+            self.cursor = self.last_step();
+            self.playing = false;
+        }
+        self
+    }
+
+    /// Play, pause, step, seek, change speed, jump to the violation.
+    fn playback(mut self, action: Action) -> Self {
+        match action {
             Action::TogglePlay => {
-                if !s.playing && s.cursor >= s.last_step() {
-                    s = s.at_step(0);
+                if !self.playing && self.cursor >= self.last_step() {
+                    self = self.at_step(0);
                 }
-                s.playing = !s.playing;
+                self.playing = !self.playing;
+                self
             }
             Action::StepForward => {
-                s.playing = false;
-                let next = (s.cursor + 1).min(s.last_step());
-                s = s.at_step(next);
+                self.playing = false;
+                let next = (self.cursor + 1).min(self.last_step());
+                self.at_step(next)
             }
             Action::StepBack => {
-                s.playing = false;
-                let prev = s.cursor.saturating_sub(1);
-                s = s.at_step(prev);
+                self.playing = false;
+                let prev = self.cursor.saturating_sub(1);
+                self.at_step(prev)
             }
             Action::Restart => {
-                s.playing = false;
-                s = s.at_step(0);
+                self.playing = false;
+                self.at_step(0)
             }
-            Action::Seek(step) => s = s.at_step(step),
-            Action::SetSpeed(v) => s.speed = v.clamp(0.25, 4.0),
+            Action::Seek(step) => self.at_step(step),
+            Action::SetSpeed(v) => {
+                self.speed = v.clamp(0.25, 4.0);
+                self
+            }
+            Action::JumpToViolation => match self.run.first_violation().map(|v| v.step) {
+                Some(step) => {
+                    self.playing = false;
+                    self.at_step(step)
+                }
+                None => {
+                    self.notice = Some(Notice {
+                        text: "No invariant breaks in this run.".into(),
+                        is_error: false,
+                    });
+                    self
+                }
+            },
+            _ => self,
+        }
+    }
+
+    /// A change to the scenario (a fault added or removed, a setting, the
+    /// seed, the network's trouble): re-simulated, no longer a preset. A
+    /// fault or a network change keeps the playhead's moment (`follow`).
+    fn edit(mut self, action: Action) -> Self {
+        let before = self.scenario.clone();
+        let mut next = self.scenario.clone();
+        let follow = match action {
             Action::AddFaults(faults) => {
-                let mut next = s.scenario.clone();
                 if next.faults.len() + faults.len() > faultline_sim::scenario::MAX_FAULTS {
-                    s.notice = Some(Notice {
+                    self.notice = Some(Notice {
                         text: "The fault plan is full (64 faults). Remove one first.".into(),
                         is_error: true,
                     });
-                } else {
-                    next.faults.extend(faults);
-                    s.preset = None;
-                    let before = s.scenario.clone();
-                    s = s.resimulate(next).follow(&before);
+                    return self;
                 }
+                next.faults.extend(faults);
+                true
             }
             Action::RemoveFault(i) => {
-                let mut next = s.scenario.clone();
-                if i < next.faults.len() {
-                    next.faults.remove(i);
-                    s.preset = None;
-                    let before = s.scenario.clone();
-                    s = s.resimulate(next).follow(&before);
+                if i >= next.faults.len() {
+                    return self;
                 }
+                next.faults.remove(i);
+                true
             }
             Action::SetConfig(key, value) => {
-                let mut next = s.scenario.clone();
                 next.config.insert(key, value);
-                s.preset = None;
-                s = s.resimulate(next);
+                false
             }
             Action::SetSeed(seed) => {
-                let mut next = s.scenario.clone();
                 next.seed = seed;
-                s.preset = None;
-                let before = s.scenario.clone();
-                s = s.resimulate(next).follow(&before);
+                true
             }
             Action::SetRandom(random) => {
-                let mut next = s.scenario.clone();
                 next.random = random;
-                s.preset = None;
-                let before = s.scenario.clone();
-                s = s.resimulate(next).follow(&before);
+                true
             }
-            Action::Notify(n) => s.notice = Some(n),
-            Action::Dismiss => s.notice = None,
-            Action::ToggleHelp => s.help_open = !s.help_open,
-            Action::CloseHelp => s.help_open = false,
-            Action::ToggleProjector => {
-                s.projector = !s.projector;
-                s.presets_fit = usize::MAX;
-            }
-            // (The presets are measured again: a row that overflows loses some.)
-            Action::SetProjector(on) => s.projector = on,
-            Action::DrawAll => s.deferred = false,
-            Action::FitPresets(fit) => {
-                let all = faultline_sim::lab(&s.scenario.lab).map_or(0, |l| l.presets.len());
-                s.presets_fit = fit.min(s.presets_fit.min(all).saturating_sub(1));
-            }
-            // Every preset on the row again, to be measured (two values
-            // that both mean "all", so that the measuring effect runs).
-            Action::Resized => {
-                s.presets_fit = usize::MAX - usize::from(s.presets_fit == usize::MAX)
-            }
+            _ => return self,
+        };
+        self.preset = None;
+        let s = self.resimulate(next);
+        if follow {
+            s.follow(&before)
+        } else {
+            s
+        }
+    }
+
+    /// Start, swap or end a comparison with another run of this lab.
+    fn comparing(mut self, action: Action) -> Self {
+        match action {
             Action::Compare { scenario, preset } => match run_of(&scenario) {
-                Ok(_) if scenario.lab != s.scenario.lab => {
-                    s.notice = Some(Notice {
+                Ok(_) if scenario.lab != self.scenario.lab => {
+                    self.notice = Some(Notice {
                         text: "A comparison shows two runs of one lab.".into(),
                         is_error: true,
                     })
                 }
                 Ok((run, _)) => {
-                    s.playing = false;
-                    s.compare = Some(Rc::new(Compare {
+                    self.playing = false;
+                    self.compare = Some(Rc::new(Compare {
                         scenario,
                         run,
                         preset,
@@ -515,40 +558,64 @@ impl Reducible for AppState {
                     }));
                 }
                 Err(e) => {
-                    s.notice = Some(Notice {
+                    self.notice = Some(Notice {
                         text: format!("That comparison cannot be run: {e}"),
                         is_error: true,
                     })
                 }
             },
             Action::SwapSides => {
-                if let Some(c) = s.compare.take() {
+                if let Some(c) = self.compare.take() {
                     let c = Rc::unwrap_or_clone(c);
-                    s.compare = Some(Rc::new(Compare {
-                        scenario: std::mem::replace(&mut s.scenario, c.scenario),
-                        run: std::mem::replace(&mut s.run, c.run),
-                        preset: std::mem::replace(&mut s.preset, c.preset),
+                    self.compare = Some(Rc::new(Compare {
+                        scenario: std::mem::replace(&mut self.scenario, c.scenario),
+                        run: std::mem::replace(&mut self.run, c.run),
+                        preset: std::mem::replace(&mut self.preset, c.preset),
                         shown_b: !c.shown_b,
                     }));
-                    s.picked.clear();
-                    s = s.at_playhead();
+                    self.picked.clear();
+                    return self.at_playhead();
                 }
             }
-            Action::EndCompare => s.compare = None,
-            Action::JumpToViolation => match s.run.first_violation().map(|v| v.step) {
-                Some(step) => {
-                    s.playing = false;
-                    s = s.at_step(step);
-                }
-                None => {
-                    s.notice = Some(Notice {
-                        text: "No invariant breaks in this run.".into(),
-                        is_error: false,
-                    })
-                }
-            },
+            Action::EndCompare => self.compare = None,
+            _ => {}
         }
-        Rc::new(s)
+        self
+    }
+
+    /// What is shown and how: notices, help, the projector view, the
+    /// panels drawn, the presets that fit, the instances picked.
+    fn view(mut self, action: Action) -> Self {
+        match action {
+            Action::PickInstance { actor, instance } => {
+                self.picked.retain(|(a, _)| *a != actor);
+                if let Some(i) = instance {
+                    self.picked.push((actor, i));
+                }
+            }
+            Action::Notify(n) => self.notice = Some(n),
+            Action::Dismiss => self.notice = None,
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::CloseHelp => self.help_open = false,
+            // (The presets are measured again: a row that overflows loses some.)
+            Action::ToggleProjector => {
+                self.projector = !self.projector;
+                self.presets_fit = usize::MAX;
+            }
+            Action::SetProjector(on) => self.projector = on,
+            Action::DrawAll => self.deferred = false,
+            Action::FitPresets(fit) => {
+                let all = faultline_sim::lab(&self.scenario.lab).map_or(0, |l| l.presets.len());
+                self.presets_fit = fit.min(self.presets_fit.min(all).saturating_sub(1));
+            }
+            // Every preset on the row again, to be measured (two values
+            // that both mean "all", so that the measuring effect runs).
+            Action::Resized => {
+                self.presets_fit = usize::MAX - usize::from(self.presets_fit == usize::MAX)
+            }
+            _ => {}
+        }
+        self
     }
 }
 
