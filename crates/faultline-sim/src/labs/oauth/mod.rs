@@ -10,11 +10,13 @@ pub mod calendar;
 pub mod cases;
 pub mod claims;
 pub mod config;
+pub mod grants;
 pub mod id;
 pub mod invariants;
 pub mod msg;
 pub mod planner;
 mod presets;
+mod token_endpoint;
 
 pub use id::{ID, MODEL_VERSION};
 
