@@ -12,6 +12,7 @@ mod fmt;
 mod hooks;
 mod panic;
 mod platform;
+mod reduce;
 mod route;
 mod state;
 

@@ -1,0 +1,546 @@
+//! The reducer: every `Action` and what it does to the `AppState`, by
+//! concern (loading a run, the playback clock, playback, editing the
+//! scenario, comparing, the view).
+
+use crate::state::{run_of, Action, AppState, Compare, Notice, BASE_RATE};
+use faultline_sim::scenario::Scenario;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The reducer, by concern: loading a run, playback, editing the
+/// scenario (faults, settings, seed, network), comparing, and the view.
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if matches!(action, Action::Tick(_)) && !self.playing {
+            return self;
+        }
+        let s = (*self).clone();
+        Rc::new(match action {
+            Action::Load {
+                scenario,
+                cursor,
+                preset,
+                notice,
+            } => s.load(scenario, cursor, preset, notice),
+            Action::Tick(real_ms) => s.tick(real_ms),
+            a @ (Action::TogglePlay
+            | Action::StepForward
+            | Action::StepBack
+            | Action::Restart
+            | Action::Seek(_)
+            | Action::SetSpeed(_)
+            | Action::JumpToViolation) => s.playback(a),
+            a @ (Action::AddFaults(_)
+            | Action::RemoveFault(_)
+            | Action::SetConfig(..)
+            | Action::SetSeed(_)
+            | Action::SetRandom(_)) => s.edit(a),
+            a @ (Action::Compare { .. } | Action::SwapSides | Action::EndCompare) => s.comparing(a),
+            a => s.view(a),
+        })
+    }
+}
+
+impl AppState {
+    /// Show `scenario`'s run at `cursor` (or say why it cannot run).
+    fn load(
+        mut self,
+        scenario: Scenario,
+        cursor: u32,
+        preset: Option<String>,
+        notice: Option<Notice>,
+    ) -> Self {
+        match run_of(&scenario) {
+            Ok((run, ms)) => {
+                self.scenario = scenario;
+                self.run = run;
+                self.sim_ms = ms;
+                self.playing = false;
+                self.preset = preset;
+                self.notice = notice;
+                self.picked.clear();
+                self.compare = None;
+                self.at_step(cursor)
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!("That run cannot be played: {e}"),
+                    is_error: true,
+                });
+                self
+            }
+        }
+    }
+
+    /// Advance the playhead by `real_ms` of real time (while playing).
+    fn tick(mut self, real_ms: f64) -> Self {
+        let end = self.run.end_time() as f64;
+        self.playhead = (self.playhead + real_ms * BASE_RATE * self.speed).min(end);
+        let n = self
+            .run
+            .steps
+            .partition_point(|st| (st.time as f64) <= self.playhead);
+        self.cursor = n.saturating_sub(1) as u32;
+        if self.playhead >= end {
+            self.cursor = self.last_step();
+            self.playing = false;
+        }
+        self
+    }
+
+    /// Play, pause, step, seek, change speed, jump to the violation.
+    fn playback(mut self, action: Action) -> Self {
+        match action {
+            Action::TogglePlay => {
+                if !self.playing && self.cursor >= self.last_step() {
+                    self = self.at_step(0);
+                }
+                self.playing = !self.playing;
+                self
+            }
+            Action::StepForward => {
+                self.playing = false;
+                let next = (self.cursor + 1).min(self.last_step());
+                self.at_step(next)
+            }
+            Action::StepBack => {
+                self.playing = false;
+                let prev = self.cursor.saturating_sub(1);
+                self.at_step(prev)
+            }
+            Action::Restart => {
+                self.playing = false;
+                self.at_step(0)
+            }
+            Action::Seek(step) => self.at_step(step),
+            Action::SetSpeed(v) => {
+                self.speed = v.clamp(0.25, 4.0);
+                self
+            }
+            Action::JumpToViolation => match self.run.first_violation().map(|v| v.step) {
+                Some(step) => {
+                    self.playing = false;
+                    self.at_step(step)
+                }
+                None => {
+                    self.notice = Some(Notice {
+                        text: "No invariant breaks in this run.".into(),
+                        is_error: false,
+                    });
+                    self
+                }
+            },
+            _ => self,
+        }
+    }
+
+    /// A change to the scenario (a fault added or removed, a setting, the
+    /// seed, the network's trouble): re-simulated, no longer a preset. A
+    /// fault or a network change keeps the playhead's moment (`follow`).
+    fn edit(mut self, action: Action) -> Self {
+        let before = self.scenario.clone();
+        let mut next = self.scenario.clone();
+        let follow = match action {
+            Action::AddFaults(faults) => {
+                if next.faults.len() + faults.len() > faultline_sim::scenario::MAX_FAULTS {
+                    self.notice = Some(Notice {
+                        text: "The fault plan is full (64 faults). Remove one first.".into(),
+                        is_error: true,
+                    });
+                    return self;
+                }
+                next.faults.extend(faults);
+                true
+            }
+            Action::RemoveFault(i) => {
+                if i >= next.faults.len() {
+                    return self;
+                }
+                next.faults.remove(i);
+                true
+            }
+            Action::SetConfig(key, value) => {
+                next.config.insert(key, value);
+                false
+            }
+            Action::SetSeed(seed) => {
+                next.seed = seed;
+                true
+            }
+            Action::SetRandom(random) => {
+                next.random = random;
+                true
+            }
+            _ => return self,
+        };
+        self.preset = None;
+        let s = self.resimulate(next);
+        if follow {
+            s.follow(&before)
+        } else {
+            s
+        }
+    }
+
+    /// Start, swap or end a comparison with another run of this lab.
+    fn comparing(mut self, action: Action) -> Self {
+        match action {
+            Action::Compare { scenario, preset } => match run_of(&scenario) {
+                Ok(_) if scenario.lab != self.scenario.lab => {
+                    self.notice = Some(Notice {
+                        text: "A comparison shows two runs of one lab.".into(),
+                        is_error: true,
+                    })
+                }
+                Ok((run, _)) => {
+                    self.playing = false;
+                    self.compare = Some(Rc::new(Compare {
+                        scenario,
+                        run,
+                        preset,
+                        shown_b: false,
+                    }));
+                }
+                Err(e) => {
+                    self.notice = Some(Notice {
+                        text: format!("That comparison cannot be run: {e}"),
+                        is_error: true,
+                    })
+                }
+            },
+            Action::SwapSides => {
+                if let Some(c) = self.compare.take() {
+                    let c = Rc::unwrap_or_clone(c);
+                    self.compare = Some(Rc::new(Compare {
+                        scenario: std::mem::replace(&mut self.scenario, c.scenario),
+                        run: std::mem::replace(&mut self.run, c.run),
+                        preset: std::mem::replace(&mut self.preset, c.preset),
+                        shown_b: !c.shown_b,
+                    }));
+                    self.picked.clear();
+                    return self.at_playhead();
+                }
+            }
+            Action::EndCompare => self.compare = None,
+            _ => {}
+        }
+        self
+    }
+
+    /// What is shown and how: notices, help, the projector view, the
+    /// panels drawn, the presets that fit, the instances picked.
+    fn view(mut self, action: Action) -> Self {
+        match action {
+            Action::PickInstance { actor, instance } => {
+                self.picked.retain(|(a, _)| *a != actor);
+                if let Some(i) = instance {
+                    self.picked.push((actor, i));
+                }
+            }
+            Action::Notify(n) => self.notice = Some(n),
+            Action::Dismiss => self.notice = None,
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::CloseHelp => self.help_open = false,
+            // (The presets are measured again: a row that overflows loses some.)
+            Action::ToggleProjector => {
+                self.projector = !self.projector;
+                self.presets_fit = usize::MAX;
+            }
+            Action::SetProjector(on) => self.projector = on,
+            Action::DrawAll => self.deferred = false,
+            Action::FitPresets(fit) => {
+                let all = faultline_sim::lab(&self.scenario.lab).map_or(0, |l| l.presets.len());
+                self.presets_fit = fit.min(self.presets_fit.min(all).saturating_sub(1));
+            }
+            // Every preset on the row again, to be measured (two values
+            // that both mean "all", so that the measuring effect runs).
+            Action::Resized => {
+                self.presets_fit = usize::MAX - usize::from(self.presets_fit == usize::MAX)
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::*;
+    use faultline_sim::scenario::ConfigValue;
+    use faultline_sim::simulate;
+
+    fn state() -> Rc<AppState> {
+        Rc::new(AppState::new()).reduce(Action::Load {
+            scenario: default_scenario().0,
+            cursor: 0,
+            preset: None,
+            notice: None,
+        })
+    }
+
+    /// The engine's warm-up after a load runs every lab's preset with one
+    /// of each palette fault in it: the runs must be valid (a refused
+    /// scenario would warm nothing) and must hold every palette fault.
+    #[test]
+    fn warm_up_runs_every_palette_fault_of_every_preset() {
+        for info in faultline_sim::labs() {
+            for preset in &info.presets {
+                let opened = (preset.scenario)();
+                let faulty = warm_up_scenario(&opened);
+                assert_eq!(faulty.faults[..opened.faults.len()], opened.faults[..]);
+                let added: usize = info.palette.iter().map(|e| (e.build)(0).len()).sum();
+                let room = faultline_sim::scenario::MAX_FAULTS - opened.faults.len();
+                assert_eq!(
+                    faulty.faults.len(),
+                    opened.faults.len() + added,
+                    "{}/{}: every palette fault added ({room} places free)",
+                    info.id,
+                    preset.id
+                );
+                if let Err(e) = simulate(&faulty) {
+                    panic!("{}/{}: warm-up refused: {e}", info.id, preset.id);
+                }
+                if faultline_sim::registry::TEST_ONLY.contains(&info.id) {
+                    continue;
+                }
+                assert_ne!(
+                    faultline_sim::digest::run_digest(&faulty),
+                    faultline_sim::digest::run_digest(&opened),
+                    "{}/{}: the faults change the run",
+                    info.id,
+                    preset.id
+                );
+            }
+        }
+    }
+
+    /// A permalink's first state (one simulation) is the state loading
+    /// the same link from the landing page gives.
+    #[test]
+    fn opening_a_link_directly_equals_loading_it() {
+        let load = || Action::Load {
+            scenario: faultline_sim::preset("payments", "lost-response-no-key").unwrap(),
+            cursor: 7,
+            preset: Some("lost-response-no-key".into()),
+            notice: Some(Notice {
+                text: "older link".into(),
+                is_error: false,
+            }),
+        };
+        let direct = AppState::opened(load());
+        let loaded = Rc::new(AppState::new()).reduce(load());
+        assert_eq!(
+            (
+                &direct.scenario,
+                direct.cursor,
+                direct.playhead,
+                &direct.preset,
+                &direct.notice
+            ),
+            (
+                &loaded.scenario,
+                loaded.cursor,
+                loaded.playhead,
+                &loaded.preset,
+                &loaded.notice
+            )
+        );
+        assert_eq!(direct.run.steps.len(), loaded.run.steps.len());
+        assert_eq!(
+            (direct.playing, direct.speed),
+            (loaded.playing, loaded.speed)
+        );
+    }
+
+    #[test]
+    fn the_preset_row_is_measured_in_one_or_two_passes() {
+        let s = state();
+        let all = faultline_sim::lab(&s.scenario.lab).unwrap().presets.len();
+        assert_eq!(s.presets_fit, usize::MAX);
+        let s = s.reduce(Action::FitPresets(3));
+        assert_eq!(s.presets_fit, 3, "as many as the measure says, at once");
+        let s = s.reduce(Action::FitPresets(5));
+        assert_eq!(
+            s.presets_fit, 2,
+            "never more than before: the measuring ends"
+        );
+        let s = s
+            .reduce(Action::FitPresets(0))
+            .reduce(Action::FitPresets(0));
+        assert_eq!(s.presets_fit, 0);
+        let s = s
+            .reduce(Action::Resized)
+            .reduce(Action::FitPresets(all + 9));
+        assert_eq!(s.presets_fit, all - 1);
+    }
+
+    #[test]
+    fn stepping_moves_the_cursor_and_playhead() {
+        let s = state()
+            .reduce(Action::StepForward)
+            .reduce(Action::StepForward);
+        assert_eq!(s.cursor, 2);
+        assert_eq!(s.playhead, s.run.steps[2].time as f64);
+        let s = s.reduce(Action::StepBack);
+        assert_eq!(s.cursor, 1);
+    }
+
+    #[test]
+    fn playing_to_the_end_stops() {
+        let mut s = state().reduce(Action::TogglePlay);
+        for _ in 0..10_000 {
+            s = s.reduce(Action::Tick(100.0));
+        }
+        assert!(!s.playing);
+        assert_eq!(s.cursor, s.last_step());
+    }
+
+    #[test]
+    fn a_crash_clicked_while_paused_keeps_the_step_on_screen() {
+        let happy = faultline_sim::preset("payments", "happy-path").unwrap();
+        let s = Rc::new(AppState::new()).reduce(Action::Load {
+            scenario: happy,
+            cursor: 1,
+            preset: None,
+            notice: None,
+        });
+        let before: Vec<String> = s.run.steps[..=1]
+            .iter()
+            .map(|x| format!("{} {:?}", s.run.summary(x), s.run.narration(x)))
+            .collect();
+        let info = faultline_sim::lab("payments").unwrap();
+        let crash = info.palette.iter().find(|e| e.id == "crash-api").unwrap();
+        // What the palette button does: build the faults just after the playhead.
+        let at = s.playhead as u64 + 1;
+        let s = s.reduce(Action::AddFaults((crash.build)(at)));
+        let after: Vec<String> = s.run.steps[..=1]
+            .iter()
+            .map(|x| format!("{} {:?}", s.run.summary(x), s.run.narration(x)))
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(s.cursor, 1);
+        assert!(s
+            .run
+            .steps
+            .iter()
+            .any(|x| x.summary.contains("payment-api crashes")));
+    }
+
+    #[test]
+    fn a_new_seed_or_random_loss_replays_the_scenario() {
+        let s = state();
+        let before = s.run.to_json();
+        let s = s.reduce(Action::SetSeed(8));
+        assert_eq!(s.scenario.seed, 8);
+        assert_ne!(s.run.to_json(), before);
+        let lossy = faultline_sim::fault::RandomFaults {
+            drop_permille: 500,
+            ..Default::default()
+        };
+        let s = s.reduce(Action::SetRandom(lossy));
+        assert!(s
+            .run
+            .flights
+            .iter()
+            .any(|f| f.fate == faultline_sim::trace::Fate::Dropped));
+        assert_eq!(s.preset, None);
+    }
+
+    #[test]
+    fn a_fault_click_keeps_the_past() {
+        let s = state().reduce(Action::Seek(3));
+        let before: Vec<String> = s.run.steps[..=3].iter().map(|x| s.run.summary(x)).collect();
+        let info = faultline_sim::lab("payments").unwrap();
+        let faults = (info.palette[0].build)(s.playhead as u64);
+        let s = s.reduce(Action::AddFaults(faults));
+        let after: Vec<String> = s.run.steps[..=3].iter().map(|x| s.run.summary(x)).collect();
+        assert_eq!(before, after);
+        assert_eq!(s.cursor, 3);
+        assert_eq!(s.scenario.faults.len(), 2);
+    }
+
+    fn comparing(lab: &str, id: &str) -> Rc<AppState> {
+        let info = faultline_sim::lab(lab).unwrap();
+        let pair = info.comparison(id).unwrap();
+        Rc::new(AppState::new())
+            .reduce(Action::Load {
+                scenario: (pair.a)(),
+                cursor: 0,
+                preset: None,
+                notice: None,
+            })
+            .reduce(Action::Compare {
+                scenario: (pair.b)(),
+                preset: None,
+            })
+    }
+
+    /// Swapping shows the other run at the same moment, and back again.
+    #[test]
+    fn swapping_sides_keeps_the_moment() {
+        let s = comparing("payments", "key-or-no-key").reduce(Action::Seek(9));
+        let (a, t) = (s.scenario.clone(), s.playhead);
+        let b = s.compare.as_ref().unwrap().scenario.clone();
+        let s = s.reduce(Action::SwapSides);
+        assert_eq!(s.scenario, b);
+        assert_eq!(s.playhead, t, "one clock for both runs");
+        assert_eq!(s.cursor, s.run.step_at_time(t as u64));
+        let c = s.compare.clone().unwrap();
+        assert!(c.shown_b);
+        assert_eq!(c.scenario, a);
+        let s = s.reduce(Action::SwapSides);
+        assert_eq!((s.scenario.clone(), s.cursor), (a, 9));
+        assert!(!s.compare.as_ref().unwrap().shown_b);
+        assert!(s.reduce(Action::EndCompare).compare.is_none());
+    }
+
+    /// A fault clicked while comparing reaches both runs (one fault plan);
+    /// a setting changes only the run on screen; a preset ends it.
+    #[test]
+    fn faults_reach_both_runs_settings_one() {
+        let s = comparing("payments", "key-or-no-key").reduce(Action::Seek(3));
+        let info = faultline_sim::lab("payments").unwrap();
+        let crash = info.palette.iter().find(|e| e.id == "crash-api").unwrap();
+        let at = s.playhead as u64 + 1;
+        let (built, before) = ((crash.build)(at), s.scenario.faults.len());
+        let n = before + built.len();
+        let s = s.reduce(Action::AddFaults(built));
+        let other = &s.compare.as_ref().unwrap().scenario;
+        assert_eq!(s.scenario.faults, other.faults);
+        assert_eq!(other.faults.len(), n);
+        let b_config = other.config.clone();
+        let s = s.reduce(Action::SetSeed(77));
+        assert_eq!(s.compare.as_ref().unwrap().scenario.seed, 77);
+        let (key, min) = info
+            .config
+            .iter()
+            .find_map(|f| match f.kind {
+                faultline_sim::lab::FieldKind::Number { min, .. } => Some((f.key.to_string(), min)),
+                _ => None,
+            })
+            .unwrap();
+        let s = s.reduce(Action::SetConfig(key.clone(), ConfigValue::Int(min)));
+        assert_eq!(s.scenario.config.get(&key), Some(&ConfigValue::Int(min)));
+        assert_eq!(s.compare.as_ref().unwrap().scenario.config, b_config);
+        let s = s.reduce(Action::Load {
+            scenario: faultline_sim::preset("payments", "happy-path").unwrap(),
+            cursor: 0,
+            preset: None,
+            notice: None,
+        });
+        assert!(s.compare.is_none());
+    }
+
+    #[test]
+    fn two_labs_are_not_compared() {
+        let s = state().reduce(Action::Compare {
+            scenario: faultline_sim::preset("oauth", "happy-path").unwrap(),
+            preset: None,
+        });
+        assert!(s.compare.is_none());
+        assert!(s.notice.as_ref().unwrap().is_error);
+    }
+}
