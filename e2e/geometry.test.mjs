@@ -2,7 +2,8 @@
 // 1280×720: every preset of every lab, at its start, middle and end. It
 // measures every diagram's text and counts
 //   label-label   two labels overlapping,
-//   label-node    a label covering a state node, an arrowhead or a timer mark,
+//   label-node    a label covering a state node, an arrowhead, a timer mark or
+//                 the violation mark in the diagram's gutter,
 //   edge-node     a state machine's edge running through a state it does not join,
 //   small         a diagram label rendered smaller than 12 px,
 // prints the counts per preset and in total, and fails unless all are zero.
@@ -65,16 +66,29 @@ function measureDiagrams() {
       }
     }
 
-    // Nodes: state boxes, arrowheads, timer marks, packets.
+    // Nodes: state boxes, arrowheads, timer marks, the violation mark.
     const states = [...svg.querySelectorAll('.state rect')].map((el) => ({
       el,
       r: el.getBoundingClientRect(),
       what: `state ${el.closest('.state').dataset.state}`,
     }));
-    const marks = [...svg.querySelectorAll('.timer circle, .timer path, .timer rect, circle.packet')].map((el) => ({
+    // A packet (circle.packet, the dot running along an arrow in flight)
+    // is not among them: it is drawn above the labels by design, and it
+    // moves every frame while the labels stay where the step placed them
+    // (a moving packet never moves a label), so passing over a label is
+    // what it does, and the label stays readable under it.
+    const marks = [...svg.querySelectorAll('.timer circle, .timer path, .timer rect')].map((el) => ({
       el,
       r: el.getBoundingClientRect(),
       what: 'mark',
+    }));
+    // The violation mark has the gutter's first column to itself: a timer
+    // label or a step time over it would hide the one mark that says where
+    // the run went wrong. (Its own ✗ is inside it, see below.)
+    const violation = [...svg.querySelectorAll('.violation-mark rect')].map((el) => ({
+      el,
+      r: el.getBoundingClientRect(),
+      what: 'violation mark',
     }));
     const heads = [...svg.querySelectorAll('line[marker-end], path[marker-end]')].flatMap((el) => {
       // The arrowhead: markerWidth (times the stroke width, by default) long, tip at the end, along the last segment.
@@ -105,10 +119,12 @@ function measureDiagrams() {
       ].map((p) => toScreen(el, p.x, p.y));
       return [{ el, r: boxOf(pts), what: 'arrowhead' }];
     });
-    const nodes = [...states, ...marks, ...heads];
+    const nodes = [...states, ...marks, ...violation, ...heads];
     for (const { t, r } of labels) {
       if (t.closest('.state')) continue; // a state's own name
       for (const n of nodes) {
+        // The violation mark's own ✗ is drawn on it.
+        if (n.what === 'violation mark' && n.el.parentElement.contains(t)) continue;
         if (overlap(r, n.r)) note('label-node', `${where} ${name(t)} over ${n.what}`);
       }
     }

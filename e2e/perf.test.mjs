@@ -5,12 +5,43 @@
 // Like the engine bench, each budget holds for the best of three rounds, so
 // a noisy shared 2-core machine does not fail it by chance; every round's
 // figures are printed.
+//
+// Playback of large runs (the issue's budgets), printed with the budget
+// beside each figure and whether it is met:
+//   - a step forward on the 1,000-event run, key press to the next frame   <= 16 ms
+//   - playing it at 4x for 5 s: frame gaps p95 <= 20 ms, no task over 50 ms
+//   - a 5,000-event run: open, play 3 s, step: no task over 100 ms
+//   - the largest run the bounds accept (100,000 events), opened: no task over 200 ms
+// These budgets are not all met today: they are reported, not asserted.
+// What is asserted are regression floors, well above what this 2-core
+// machine measures now (each test says what it measured).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { labUrl, newPage, serveAndLaunch } from './harness.mjs';
-import { choosePreset, indicator, openLab, waitUntil, withPage } from './lab-helpers.mjs';
+import { choosePreset, indicator, openLab, seek, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
 
 const figure = (text) => console.log(`FIGURE: ${text}`);
+/** "(budget …: met)" or "(budget …: NOT met)", for a figure's line. */
+const budget = (text, met) => `(budget ${text}: ${met ? 'met' : 'NOT met'})`;
+
+/**
+ * The 1,000-event Payments run: 30 clients against a crashed-then-recovering
+ * API, with random loss and duplication: the largest run the issue's
+ * budgets for re-simulation and playback speak of.
+ */
+const THOUSAND = {
+  v: 1,
+  lab: 'payments',
+  config: { api_capacity: 2, backoff_base_ms: 300, backoff_cap_ms: 4000, clients: 30, jitter: true, max_attempts: 10, processor_ms: 900 },
+  seed: 7,
+  faults: [
+    { crash: { at_ms: 0, actor: 'payment-api' } },
+    { restart: { at_ms: 1100, actor: 'payment-api' } },
+  ],
+  random: { drop_permille: 250, duplicate_permille: 100, delay_permille: 0, delay_ms: 0 },
+};
+/** A full link's hash to a scenario at a step. */
+const linkTo = (scenario, step) => `v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.${step}`;
 
 /** Read "Seed 7 · 201 events · simulated in 1.8 ms" from the share panel. */
 async function simulationFigure(page) {
@@ -28,10 +59,119 @@ function recordLongTasks() {
   }).observe({ type: 'longtask', buffered: true });
 }
 
+/**
+ * Check that the long-task observer works in this page: a deliberate
+ * 80 ms busy loop is seen. It runs as a task of the page's own (a timer):
+ * a loop run by page.evaluate itself is not reliably reported as a long
+ * task. The list is emptied afterwards.
+ */
+async function checkLongTaskObserver(page) {
+  await page.evaluate(
+    () =>
+      new Promise((done) =>
+        setTimeout(() => {
+          const t = performance.now();
+          while (performance.now() - t < 80);
+          done();
+        }),
+      ),
+  );
+  await waitUntil(() => page.evaluate(() => window.__longTasks.some((t) => t.duration >= 75)), {
+    timeout: 3000,
+    what: 'the long-task observer to see a deliberate 80 ms task',
+  });
+  await takeLongTasks(page);
+}
+
+/** The long tasks recorded since the last call (durations in ms, rounded), and start afresh. */
+function takeLongTasks(page) {
+  return page.evaluate(() => {
+    const tasks = window.__longTasks.map((t) => Math.round(t.duration));
+    window.__longTasks = [];
+    return tasks;
+  });
+}
+
+/**
+ * Runs in the page: watch what the next key press does. It records when
+ * the key was pressed (the event's own time stamp), every change to the
+ * DOM after it, and for each change when the next frame was done: a
+ * message posted from the frame's requestAnimationFrame callback is
+ * handled once that frame's style, layout and paint have run.
+ */
+function watchKeyToFrame() {
+  const w = { pressed: null, changes: [], frames: [] };
+  window.__keyToFrame = w;
+  addEventListener('keydown', (e) => (w.pressed = e.timeStamp), { capture: true, once: true });
+  w.observer = new MutationObserver(() => {
+    const changed = performance.now();
+    w.changes.push(changed);
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => w.frames.push({ after: changed, done: performance.now() });
+      channel.port2.postMessage(null);
+    });
+  });
+  w.observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
+/**
+ * Once the page is quiet again (no DOM change for 300 ms), the time from
+ * the key press to the frame after its last DOM change (ms).
+ */
+async function keyToFrame(page) {
+  const read = () =>
+    page.evaluate(() => {
+      const w = window.__keyToFrame;
+      const last = w.changes.at(-1);
+      const frame = w.frames.find((f) => f.after === last);
+      return { pressed: w.pressed, last, frame: frame?.done, quietFor: last === undefined ? 0 : performance.now() - last, changes: w.changes.length };
+    });
+  const r = await waitUntil(
+    async () => {
+      const s = await read();
+      return s.pressed !== null && s.frame !== undefined && s.quietFor > 300 && s;
+    },
+    { timeout: 10_000, what: 'the page to change and draw after the key press' },
+  );
+  await page.evaluate(() => window.__keyToFrame.observer.disconnect());
+  return Math.round((r.frame - r.pressed) * 10) / 10;
+}
+
+/**
+ * Runs in the page: the time stamps of every requestAnimationFrame
+ * callback for `ms` milliseconds (a frame the page cannot draw on time
+ * shows as a long gap between two of them).
+ */
+function frameTimes(ms) {
+  return new Promise((resolve) => {
+    const times = [];
+    const end = performance.now() + ms;
+    const loop = (t) => {
+      times.push(t);
+      if (performance.now() < end) requestAnimationFrame(loop);
+      else resolve(times);
+    };
+    requestAnimationFrame(loop);
+  });
+}
+
+/** The gaps between frames: their 95th percentile and the longest (ms, one decimal). */
+function gapStats(times) {
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
+  const round = (x) => Math.round(x * 10) / 10;
+  return { frames: times.length, p95: round(gaps[Math.ceil(gaps.length * 0.95) - 1]), max: round(gaps.at(-1)) };
+}
+
 describe('performance', () => {
   let server;
   let browser;
   let link;
+  /** The Sagas lab's happy path as its page writes it (its current model). */
+  let sagas;
 
   serveAndLaunch(async (s, b) => {
     server = s;
@@ -43,6 +183,12 @@ describe('performance', () => {
       await p.page.locator('#timeline').fill('40');
       await waitUntil(async () => /\.40$/.test(p.page.url()), { what: 'permalink at step 40' });
       link = p.page.url();
+      await p.page.waitForLoadState('networkidle');
+      await p.page.goto('about:blank');
+      await p.goto(labUrl(server, 'sagas', 'lab=sagas&preset=happy-path'), { ready: '#play' });
+      await waitUntil(() => p.page.evaluate(() => location.hash.startsWith('#v1.')), { what: 'the Sagas link in the address bar' });
+      const hash = await p.page.evaluate(() => location.hash);
+      sagas = JSON.parse(Buffer.from(hash.split('.')[1], 'base64url').toString('utf8'));
     });
   });
 
@@ -97,26 +243,8 @@ describe('performance', () => {
       await openLab(p, server);
       await choosePreset(page, 'retry-storm');
 
-      // The measurement works: a deliberate 80 ms busy loop is seen. It
-      // runs as a task of the page's own (a timer): a loop run by
-      // page.evaluate itself is not reliably reported as a long task.
-      await page.evaluate(
-        () =>
-          new Promise((done) =>
-            setTimeout(() => {
-              const t = performance.now();
-              while (performance.now() - t < 80);
-              done();
-            }),
-          ),
-      );
-      await waitUntil(() => page.evaluate(() => window.__longTasks.some((t) => t.duration >= 75)), {
-        timeout: 3000,
-        what: 'the long-task observer to see a deliberate 80 ms task',
-      });
-      await page.evaluate(() => {
-        window.__longTasks = [];
-      });
+      // The measurement works: a deliberate 80 ms busy loop is seen.
+      await checkLongTaskObserver(page);
 
       await page.selectOption('#speed', '4');
       await page.click('#play');
@@ -191,20 +319,8 @@ describe('performance', () => {
     }
   });
   test('a run of about 1,000 events re-simulates in under 16 ms after a fault click', async () => {
-    // 30 clients against a crashed-then-recovering API, with random loss and
-    // duplication: the largest run the issue's budget speaks of.
-    const scenario = {
-      v: 1,
-      lab: 'payments',
-      config: { api_capacity: 2, backoff_base_ms: 300, backoff_cap_ms: 4000, clients: 30, jitter: true, max_attempts: 10, processor_ms: 900 },
-      seed: 7,
-      faults: [
-        { crash: { at_ms: 0, actor: 'payment-api' } },
-        { restart: { at_ms: 1100, actor: 'payment-api' } },
-      ],
-      random: { drop_permille: 250, duplicate_permille: 100, delay_permille: 0, delay_ms: 0 },
-    };
-    const hash = `v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.40`;
+    // The 1,000-event run (THOUSAND), at step 40.
+    const hash = linkTo(THOUSAND, 40);
     // Each round clicks the three faults in another order, so each is
     // measured both as the page's first click and after one. The first
     // click after a load also pays for the browser compiling code on first
@@ -240,5 +356,202 @@ describe('performance', () => {
     }
     figure(`1,000-event run, the first click after a load: ${firstClicks.join(' / ')} ms`);
     assert.ok(Math.min(...firstClicks) < 50, `the first click after a load took ${firstClicks.join(' / ')} ms (budget 50 ms, best of rounds)`);
+  });
+
+  // --- Playback of large runs ---------------------------------------------
+
+  test('a step forward on the 1,000-event run: from the key press to the next frame', async () => {
+    // Measured on this 2-core machine (3 runs, best of 3 each): from step
+    // 40 12-17 ms (single presses 12-44 ms), from step 900 68-78 ms
+    // (single presses 68-117 ms): the budget, 16 ms, is met at the start
+    // of the run at best and not near its end, where one step changes the
+    // DOM in about 800 places against about 50 at step 40. Floors: 80 and
+    // 350 ms, about 5x the best, so only a regression fails them.
+    const FLOOR = { 40: 80, 900: 350 };
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await p.goto(labUrl(server, 'payments', linkTo(THOUSAND, 40)), { ready: '#play' });
+      await page.locator('#play:enabled').waitFor();
+      assert.ok((await indicator(page)).last >= 900, 'the run has about 1,000 events');
+      for (const from of [40, 900]) {
+        const times = [];
+        for (let i = 0; i < 3; i++) {
+          await seek(page, from);
+          // The key goes to the page, as a learner presses → while
+          // watching (not to the timeline, which dragging focused).
+          await page.evaluate(() => document.activeElement?.blur());
+          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
+          await page.evaluate(watchKeyToFrame);
+          await page.keyboard.press('ArrowRight');
+          times.push(await keyToFrame(page));
+          assert.equal((await indicator(page)).step, from + 1, `a step forward from ${from}`);
+        }
+        const best = Math.min(...times);
+        figure(
+          `1,000-event run, a step forward from step ${from}, key press to the next frame: ${times.join(' / ')} ms ` +
+            `(best ${best} ms) ${budget('≤ 16 ms', best <= 16)}`,
+        );
+        assert.ok(best < FLOOR[from], `a step forward from ${from} took ${times.join(' / ')} ms (regression floor ${FLOOR[from]} ms, best of 3)`);
+      }
+    });
+  });
+
+  test('playing the 1,000-event run at 4x for 5 s: gaps between frames and long tasks', async () => {
+    // Measured on this 2-core machine (3 runs of 3 rounds, reaching step
+    // ~500): frame gaps p95 67-117 ms (best of 3: 67-100), 35-56 long
+    // tasks, the longest 89-137 ms (best of 3: 89-115), against 16.7 ms
+    // between frames when idle; the budget (p95 20 ms, no task over 50 ms)
+    // is not met. Floors: 500 and 600 ms, about 5x the best.
+    const FLOOR = { p95: 500, longest: 600 };
+    const rounds = [];
+    for (let round = 0; round < 3; round++) {
+      const p = await newPage(browser);
+      try {
+        const { page } = p;
+        await page.addInitScript(recordLongTasks);
+        await p.goto(labUrl(server, 'payments', linkTo(THOUSAND, 40)), { ready: '#play' });
+        await page.locator('#play:enabled').waitFor();
+        await page.waitForLoadState('networkidle');
+        await checkLongTaskObserver(page);
+        // The page's frame rate while nothing moves: what a gap is measured against.
+        const idle = gapStats(await page.evaluate(frameTimes, 1000));
+
+        await page.selectOption('#speed', '4');
+        await page.click('#play');
+        await page.locator('#play[aria-label="Pause"]').waitFor();
+        await takeLongTasks(page);
+        const playing = gapStats(await page.evaluate(frameTimes, 5000));
+        const tasks = await takeLongTasks(page);
+        const at = await indicator(page);
+        if ((await page.locator('#play').getAttribute('aria-label')) === 'Pause') await page.click('#play');
+        assert.ok(at.step > 100, `playback advanced (step ${at.step})`);
+        const r = { p95: playing.p95, max: playing.max, frames: playing.frames, long: tasks.length, longest: Math.max(0, ...tasks), step: at.step };
+        rounds.push(r);
+        figure(
+          `1,000-event run at 4x for 5 s from step 40 (round ${round + 1}): reached step ${at.step}/${at.last}; ` +
+            `${r.frames} frames, gaps p95 ${r.p95} ms, longest ${r.max} ms (idle: p95 ${idle.p95} ms); ` +
+            `long tasks: ${r.long}, longest ${r.longest} ms`,
+        );
+        await page.waitForLoadState('networkidle');
+        p.assertNoIssues();
+        if (r.p95 <= 20 && r.long === 0) break;
+      } finally {
+        await p.close();
+      }
+    }
+    const best = { p95: Math.min(...rounds.map((r) => r.p95)), long: Math.min(...rounds.map((r) => r.long)), longest: Math.min(...rounds.map((r) => r.longest)) };
+    figure(
+      `1,000-event run at 4x for 5 s, best of ${rounds.length}: frame gaps p95 ${best.p95} ms, ${best.long} long tasks, longest ${best.longest} ms ` +
+        budget('p95 ≤ 20 ms, no task over 50 ms', best.p95 <= 20 && best.long === 0),
+    );
+    assert.ok(best.p95 < FLOOR.p95, `frame gaps p95 ${rounds.map((r) => r.p95).join(' / ')} ms (regression floor ${FLOOR.p95} ms)`);
+    assert.ok(best.longest < FLOOR.longest, `longest task ${rounds.map((r) => r.longest).join(' / ')} ms (regression floor ${FLOOR.longest} ms)`);
+  });
+
+  /**
+   * A run of the Sagas lab that stops only at its bounds: the payment
+   * service is down for good, and the orchestrator resends its command
+   * until the run's event limit stops it. (The Payments lab cannot make a
+   * run this long: its runs end by themselves, under 4,000 events with 30
+   * clients, 10 attempts each and every message duplicated.)
+   */
+  const endless = (maxEvents) => ({
+    ...sagas,
+    faults: [{ crash: { at_ms: 0, actor: 'payment' } }],
+    bounds: { max_events: maxEvents, max_time_ms: 3_600_000 },
+  });
+
+  /**
+   * Open a run's link in a fresh page with long tasks recorded from its
+   * first script; `then(p)` goes on with it. The time from navigation to
+   * an enabled Play (ms), the run's last step and the long tasks of the
+   * load, with what `then` returns.
+   */
+  async function openLarge(scenario, then = async () => ({})) {
+    const p = await newPage(browser);
+    try {
+      const { page } = p;
+      await page.addInitScript(recordLongTasks);
+      const started = performance.now();
+      const response = await page.goto(labUrl(server, 'sagas', linkTo(scenario, 0)), { waitUntil: 'commit' });
+      assert.equal(response.status(), 200);
+      await page.locator('#shell').waitFor({ state: 'detached', timeout: 30_000 });
+      await page.locator('#play:enabled').waitFor({ timeout: 30_000 });
+      const interactive = Math.round(performance.now() - started);
+      const { last } = await indicator(page);
+      await page.waitForLoadState('networkidle');
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+      const open = await takeLongTasks(page);
+      const more = await then(p);
+      await page.waitForLoadState('networkidle');
+      p.assertNoIssues();
+      return { interactive, last, open, ...more };
+    } finally {
+      await p.close();
+    }
+  }
+
+  test('a 5,000-event run (the default bound): open, play 3 s, step', async () => {
+    // Measured on this 2-core machine (4 runs): the longest task 68-120
+    // ms (best of rounds 68-75 ms), while opening (simulating the run and
+    // drawing it); no long task while playing (3 s at 1x reach step 26)
+    // or stepping. The budget (no task over 100 ms) is met at best, and
+    // missed by some loads. Floor: 500 ms, about 4x the worst.
+    const FLOOR = 500;
+    const rounds = [];
+    for (let round = 0; round < 3; round++) {
+      const r = await openLarge(endless(5000), async ({ page }) => {
+        // Play at the speed the page opens with, as a learner would.
+        await page.click('#play');
+        await page.locator('#play[aria-label="Pause"]').waitFor();
+        await page.waitForTimeout(3000);
+        await page.click('#play');
+        await page.locator('#play[aria-label="Play"]').waitFor();
+        const play = await takeLongTasks(page);
+        const { step } = await indicator(page);
+        assert.ok(step > 0, 'playback advanced');
+        await page.evaluate(() => document.activeElement?.blur());
+        await page.keyboard.press('ArrowRight');
+        await waitForStep(page, step + 1);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+        return { play, step, stepped: await takeLongTasks(page) };
+      });
+      assert.equal(r.last + 1, 5000, 'the run stops at the default bound, 5,000 events');
+      const longest = Math.max(0, ...r.open, ...r.play, ...r.stepped);
+      rounds.push(longest);
+      figure(
+        `5,000-event run (round ${round + 1}): interactive ${r.interactive} ms after navigation; long tasks (ms): ` +
+          `open [${r.open.join(', ')}], play 3 s at 1x to step ${r.step} [${r.play.join(', ')}], step [${r.stepped.join(', ')}]; longest ${longest} ms`,
+      );
+      if (longest <= 100) break;
+    }
+    const best = Math.min(...rounds);
+    figure(`5,000-event run, open + play 3 s + step, longest task (best of ${rounds.length}): ${best} ms ${budget('no task over 100 ms', best <= 100)}`);
+    assert.ok(best < FLOOR, `longest task ${rounds.join(' / ')} ms (regression floor ${FLOOR} ms)`);
+  });
+
+  test('the largest run the bounds accept (100,000 events): open it', async () => {
+    // Measured on this 2-core machine (4 runs of 3 rounds): the longest
+    // task 332-606 ms (best of 3: 332-476 ms; simulating the run alone
+    // takes 270-390 ms, by the page's own figure), interactive 644-1062 ms after
+    // navigation. The budget (no task over 200 ms) is not met. Floors:
+    // 1500 and 3000 ms, about 3x the worst.
+    const FLOOR = { longest: 1500, interactive: 3000 };
+    const rounds = [];
+    for (let round = 0; round < 3; round++) {
+      const r = await openLarge(endless(100_000));
+      assert.equal(r.last + 1, 100_000, 'the run stops at the largest bound, 100,000 events');
+      const longest = Math.max(0, ...r.open);
+      rounds.push({ longest, interactive: r.interactive });
+      figure(`100,000-event run opened (round ${round + 1}): interactive ${r.interactive} ms after navigation; long tasks [${r.open.join(', ')}] ms`);
+      if (longest <= 200) break;
+    }
+    const best = { longest: Math.min(...rounds.map((r) => r.longest)), interactive: Math.min(...rounds.map((r) => r.interactive)) };
+    figure(
+      `100,000-event run opened, best of ${rounds.length}: longest task ${best.longest} ms, interactive ${best.interactive} ms ` +
+        budget('no task over 200 ms', best.longest <= 200),
+    );
+    assert.ok(best.longest < FLOOR.longest, `longest task ${rounds.map((r) => r.longest).join(' / ')} ms (regression floor ${FLOOR.longest} ms)`);
+    assert.ok(best.interactive < FLOOR.interactive, `interactive after ${rounds.map((r) => r.interactive).join(' / ')} ms (regression floor ${FLOOR.interactive} ms)`);
   });
 });
