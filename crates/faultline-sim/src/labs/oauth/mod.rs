@@ -9,14 +9,22 @@ pub mod browser;
 pub mod calendar;
 pub mod cases;
 pub mod claims;
+mod code_flow;
 pub mod config;
 pub mod grants;
 pub mod id;
+mod id_token;
 pub mod invariants;
 pub mod msg;
+mod other_session;
+mod other_visitor;
 pub mod planner;
+mod planner_api;
+mod planner_machine;
 mod presets;
+mod session_table;
 mod token_endpoint;
+mod token_login;
 
 pub use id::{ID, MODEL_VERSION};
 

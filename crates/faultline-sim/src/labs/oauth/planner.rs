@@ -10,211 +10,68 @@
 //! token.
 
 use super::auth_server::clip;
-use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH, CALENDAR};
-use super::msg::{
-    AuthzRequest, AuthzResult, Mistake, OAuthMsg, Tokens, AUTH_ORIGIN, CLIENT_ID, REDIRECT_URI,
-};
+use super::config::{random_token, random_words, OAuthConfig, Pkce, ATTACKER, AUTH};
+use super::msg::{AuthzRequest, Mistake, OAuthMsg, Tokens, REDIRECT_URI};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
-use crate::jose::{code_challenge_s256, code_verifier, verify_es256, verify_hs256, EcJwk};
-use crate::machine::{MachineState, StateMachine, Transition};
+use crate::jose::{code_challenge_s256, code_verifier, EcJwk};
+use crate::machine::MachineState;
 use crate::scenario::Config;
 use crate::trace::{RowChange, TableSchema};
 
-const TOKEN_TIMEOUT: u32 = 1;
-const NEXT_CALL: u32 = 2;
-const REFRESH_TIMEOUT: u32 = 3;
-const TOKEN_TIMEOUT_MS: u64 = 3_000;
-const CALL_AFTER_MS: u64 = 400;
+pub(super) const TOKEN_TIMEOUT: u32 = 1;
+pub(super) const NEXT_CALL: u32 = 2;
+pub(super) const REFRESH_TIMEOUT: u32 = 3;
+pub(super) const TOKEN_TIMEOUT_MS: u64 = 3_000;
+pub(super) const CALL_AFTER_MS: u64 = 400;
 /// Between the later reads ("syncs").
 pub const SYNC_EVERY_MS: u64 = 5_000;
 
-pub static PLANNER_MACHINE: StateMachine = StateMachine {
-    name: "Planner (client app)",
-    states: &[
-        "idle",
-        "awaiting_code",
-        "exchanging_code",
-        "awaiting_password",
-        "exchanging_password",
-        "connected",
-        "calling_api",
-        "refreshing",
-        "signed_out",
-        "failed",
-    ],
-    transitions: &[
-        Transition::new("idle", "start_login", "awaiting_code"),
-        Transition::new("awaiting_code", "got_code", "exchanging_code"),
-        Transition::new("awaiting_code", "state_mismatch", "awaiting_code"),
-        Transition::new("awaiting_code", "access_denied", "failed"),
-        Transition::new("awaiting_code", "authorize_error", "failed"),
-        Transition::new("awaiting_code", "implicit_token", "connected"),
-        Transition::new("idle", "ask_password", "awaiting_password"),
-        Transition::new("awaiting_password", "got_password", "exchanging_password"),
-        Transition::new("exchanging_password", "tokens", "connected"),
-        Transition::new("exchanging_password", "token_error", "failed"),
-        Transition::new("exchanging_password", "token_timeout", "failed"),
-        Transition::new("exchanging_code", "tokens", "connected"),
-        Transition::new("exchanging_code", "id_token_rejected", "failed"),
-        Transition::new("exchanging_code", "token_error", "failed"),
-        Transition::new("exchanging_code", "retry_token_request", "exchanging_code"),
-        Transition::new("exchanging_code", "token_timeout", "failed"),
-        Transition::new("connected", "call_api", "calling_api"),
-        Transition::new("calling_api", "api_ok", "connected"),
-        Transition::new("calling_api", "api_refused", "connected"),
-        Transition::new("connected", "refresh", "refreshing"),
-        Transition::new("refreshing", "refreshed", "connected"),
-        Transition::new("refreshing", "refresh_refused", "signed_out"),
-        Transition::new("refreshing", "refresh_timeout", "signed_out"),
-        Transition::new("connected", "disconnect", "signed_out"),
-        Transition::new("calling_api", "disconnect", "signed_out"),
-    ],
-};
+pub use super::planner_machine::PLANNER_MACHINE;
 
 #[derive(Clone, Debug)]
 pub struct Planner {
-    cfg: OAuthConfig,
-    machine: MachineState,
-    request: Option<AuthzRequest>,
-    verifier: Option<String>,
-    code: Option<String>,
-    jwk: Option<EcJwk>,
+    pub(super) cfg: OAuthConfig,
+    pub(super) machine: MachineState,
+    pub(super) request: Option<AuthzRequest>,
+    pub(super) verifier: Option<String>,
+    pub(super) code: Option<String>,
+    pub(super) jwk: Option<EcJwk>,
     pub tokens: Option<Tokens>,
     /// When the current access token arrived (its expires_in counts from
     /// here).
-    got_at: u64,
-    browser: ActorId,
-    calls: u32,
-    retried: bool,
+    pub(super) got_at: u64,
+    pub(super) browser: ActorId,
+    pub(super) calls: u32,
+    pub(super) retried: bool,
     /// The "forget-token" fault: the next call has no Authorization header.
-    drop_token: bool,
+    pub(super) drop_token: bool,
     /// The leak faults: every access (refresh) token Planner holds from
     /// then on reaches Mallory.
-    leak_access: bool,
-    leak_refresh: bool,
+    pub(super) leak_access: bool,
+    pub(super) leak_refresh: bool,
     /// Planner's client secret (a confidential client).
-    secret: Option<String>,
+    pub(super) secret: Option<String>,
     /// Planner received the user's password (the password grant).
     pub saw_password: bool,
     /// Sign-ins Planner granted on a token that was not issued to it.
     pub foreign_logins: u32,
     /// The session table's values as last shown (full runs only).
-    shown: Vec<String>,
+    pub(super) shown: Vec<String>,
     /// A bug armed for Planner's next request of its kind (a lab fault).
-    mistake: Option<Mistake>,
+    pub(super) mistake: Option<Mistake>,
     /// The session of another visitor: Mallory's own browser (boxed: most
     /// runs never have one).
     pub other: Box<OtherSession>,
 }
 
-/// Planner's session for a second visitor (Mallory, in her own browser):
-/// its own state, nonce and verifier, and the tokens it ends up holding.
-#[derive(Clone, Debug, Default)]
-pub struct OtherSession {
-    request: Option<AuthzRequest>,
-    verifier: Option<String>,
-    exchanging: bool,
-    pub tokens: Option<Tokens>,
-}
-
-/// The key an ID token is checked with.
-pub enum IdKey<'a> {
-    /// HS256 with the client secret (a confidential client).
-    Secret(&'a [u8]),
-    /// ES256 with the server's published key.
-    Jwk(&'a EcJwk),
-    None,
-}
-
-/// What an ID token check found: the `sub` it signs in, or the first
-/// check that failed.
-pub type IdCheck = Result<String, &'static str>;
-
-/// Check an ID token as OIDC Core §3.1.3.7 asks, on parsed claims: the
-/// signature, `iss`, `aud` (planner, alone or in a list), `exp`, `iat` and
-/// the `nonce` sent (`now_ms` is the lab's clock).
-pub fn check_id_token(token: &str, key: IdKey<'_>, nonce: &str, now_ms: u64) -> IdCheck {
-    let signed = match key {
-        IdKey::Secret(secret) => verify_hs256(token, secret).is_ok(),
-        IdKey::Jwk(jwk) => verify_es256(token, jwk).is_ok(),
-        IdKey::None => false,
-    };
-    if !signed {
-        return Err("its signature does not verify");
-    }
-    let c = crate::message::Jws::decode(token)
-        .and_then(|j| crate::read::json_object(&j.payload))
-        .ok_or("its claims cannot be read")?;
-    let text = |k: &str| c.get(k).and_then(|v| v.as_str());
-    let number = |k: &str| c.get(k).and_then(|v| v.as_u64());
-    let now = crate::jose::unix_time(now_ms);
-    let aud_ok = match c.get("aud") {
-        Some(serde_json::Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(CLIENT_ID)),
-        Some(v) => v.as_str() == Some(CLIENT_ID),
-        None => false,
-    };
-    if text("iss") != Some(AUTH_ORIGIN) {
-        Err("iss is not https://auth.example")
-    } else if !aud_ok {
-        Err("aud is not planner: it was issued to another app")
-    } else if number("exp").is_none_or(|e| now >= e) {
-        Err("it has expired (exp)")
-    } else if number("iat").is_none_or(|i| i > now) {
-        Err("iat is missing or in the future")
-    } else if nonce.is_empty() || text("nonce") != Some(nonce) {
-        Err("its nonce is not the one this login sent")
-    } else {
-        Ok(text("sub").unwrap_or("").to_string())
-    }
-}
-
-/// Planner's session: what it keeps between the steps of the flow.
-pub const SESSION_TABLE: TableSchema = TableSchema {
-    title: "Planner's session",
-    columns: &["item", "value"],
-};
-
-/// The session table's rows, in order.
-const SESSION_ITEMS: [&str; 9] = [
-    "signed in as",
-    "state",
-    "nonce",
-    "code_verifier",
-    "code",
-    "access token",
-    "refresh token",
-    "ID token",
-    "client secret",
-];
+pub use super::id_token::{check_id_token, IdCheck, IdKey};
+pub use super::other_session::OtherSession;
+use super::session_table::SESSION_ITEMS;
+pub use super::session_table::SESSION_TABLE;
 
 impl Planner {
-    pub fn new(cfg: &OAuthConfig) -> Self {
-        Self {
-            cfg: cfg.clone(),
-            machine: MachineState::new(&PLANNER_MACHINE),
-            request: None,
-            verifier: None,
-            code: None,
-            jwk: None,
-            tokens: None,
-            got_at: 0,
-            browser: 0,
-            calls: 0,
-            retried: false,
-            drop_token: false,
-            leak_access: false,
-            leak_refresh: false,
-            secret: None,
-            saw_password: false,
-            foreign_logins: 0,
-            shown: Vec::new(),
-            mistake: None,
-            other: Box::default(),
-        }
-    }
-
     /// The session's values now, in `SESSION_ITEMS` order.
-    fn session_values(&self) -> Vec<String> {
+    pub(super) fn session_values(&self) -> Vec<String> {
         let held = |v: Option<&String>| v.map_or("—".to_string(), |v| clip(v, 12));
         let request = self.request.as_ref();
         let tokens = self.tokens.as_ref();
@@ -246,11 +103,36 @@ impl Planner {
         ]
     }
 
-    fn page(&self, ok: bool, text: &'static str, ctx: &mut Ctx<OAuthMsg>) {
+    pub fn new(cfg: &OAuthConfig) -> Self {
+        Self {
+            cfg: cfg.clone(),
+            machine: MachineState::new(&PLANNER_MACHINE),
+            request: None,
+            verifier: None,
+            code: None,
+            jwk: None,
+            tokens: None,
+            got_at: 0,
+            browser: 0,
+            calls: 0,
+            retried: false,
+            drop_token: false,
+            leak_access: false,
+            leak_refresh: false,
+            secret: None,
+            saw_password: false,
+            foreign_logins: 0,
+            shown: Vec::new(),
+            mistake: None,
+            other: Box::default(),
+        }
+    }
+
+    pub(super) fn page(&self, ok: bool, text: &'static str, ctx: &mut Ctx<OAuthMsg>) {
         ctx.send(self.browser, OAuthMsg::CallbackPage { ok, text });
     }
 
-    fn send_token_request(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+    pub(super) fn send_token_request(&mut self, ctx: &mut Ctx<OAuthMsg>) {
         let code = self.code.clone().unwrap_or_default();
         let mistake = self
             .mistake
@@ -278,310 +160,7 @@ impl Planner {
         );
     }
 
-    /// The calls Planner makes once connected: a read, a write, then the
-    /// later reads.
-    fn planned_calls(&self) -> u32 {
-        2 + self.cfg.later_reads
-    }
-
-    fn schedule_next_call(&self, ctx: &mut Ctx<OAuthMsg>) {
-        if self.calls >= self.planned_calls() {
-            return;
-        }
-        let after = if self.calls < 2 {
-            CALL_AFTER_MS
-        } else {
-            SYNC_EVERY_MS
-        };
-        ctx.set_timer(
-            after,
-            NEXT_CALL,
-            TimerKind::Work,
-            "Planner calls the calendar API",
-        );
-    }
-
-    fn on_callback(&mut self, result: AuthzResult, ctx: &mut Ctx<OAuthMsg>) {
-        if self.machine.current != "awaiting_code" {
-            // No login of its own in progress: nothing to exchange.
-            ctx.say("Planner has no sign-in in progress, so it does not use this callback.");
-            self.page(false, "No sign-in in progress here.", ctx);
-            return;
-        }
-        let sent = self
-            .request
-            .as_ref()
-            .map(|r| r.state.clone())
-            .unwrap_or_default();
-        let (got_state, code, error) = match &result {
-            AuthzResult::Code { code, state } => (state.clone(), Some(code.clone()), None),
-            AuthzResult::Error { state, error } => (state.clone(), None, Some(*error)),
-            AuthzResult::Token { state, .. } => (state.clone(), None, None),
-        };
-        if self.cfg.check_state && got_state != sent {
-            ctx.fire(&mut self.machine, "state_mismatch");
-            ctx.say("The state in the callback is not the one Planner sent: this callback did not come from its own login (a CSRF attempt). Planner refuses it and keeps waiting for Alice's own.");
-            return;
-        }
-        if let AuthzResult::Token {
-            access_token,
-            expires_in_s,
-            ..
-        } = result
-        {
-            ctx.fire(&mut self.machine, "implicit_token");
-            ctx.say("Planner's page script reads the access token from the URL fragment. It has no refresh token and no proof of which app the token was issued to.");
-            let tokens = Tokens {
-                access_token,
-                expires_in_s,
-                refresh_token: String::new(),
-                scope: String::new(),
-                id_token: None,
-            };
-            return self.connect(tokens, ctx);
-        }
-        let Some(code) = code else {
-            if error == Some("access_denied") {
-                ctx.fire(&mut self.machine, "access_denied");
-                ctx.say("The callback carries error=access_denied: Alice said no. Planner has no code and asks for nothing more.");
-                self.page(false, "You did not allow access to your calendar.", ctx);
-            } else {
-                ctx.fire(&mut self.machine, "authorize_error");
-                let error = error.unwrap_or_default();
-                ctx.say_with(|| format!("The callback carries error={error}: no code. Planner shows Alice an error and she can try again later."));
-                self.page(
-                    false,
-                    "The sign-in service could not handle the request.",
-                    ctx,
-                );
-            }
-            return;
-        };
-        ctx.fire(&mut self.machine, "got_code");
-        ctx.say(match (self.cfg.check_state, self.verifier.is_some()) {
-            (true, true) => "The state matches the one Planner sent. Planner exchanges the code at the token endpoint, with its code_verifier: only the app that made the challenge knows it.",
-            (true, false) => "The state matches the one Planner sent. Planner exchanges the code at the token endpoint (no PKCE: nothing proves it is the app that asked).",
-            _ => "Planner does not check the state (a mistake). It exchanges the code at the token endpoint.",
-        });
-        self.code = Some(code);
-        ctx.data_changed(); // Planner's session table shows it
-        self.send_token_request(ctx);
-    }
-
-    /// The ID token's check (OIDC Core §3.1.3.7) against the nonce
-    /// `nonce` sent: with Planner's client secret (HS256) when it has one,
-    /// else the JWKS (ES256).
-    fn id_token_check(&self, tokens: &Tokens, nonce: Option<&str>, now: u64) -> IdCheck {
-        let key = match (&self.secret, &self.jwk) {
-            (Some(secret), _) => IdKey::Secret(secret.as_bytes()),
-            (None, Some(jwk)) => IdKey::Jwk(jwk),
-            _ => IdKey::None,
-        };
-        let id = tokens.id_token.as_deref().unwrap_or("");
-        check_id_token(id, key, nonce.unwrap_or(""), now)
-    }
-
-    fn on_tokens(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
-        match self.machine.current {
-            "exchanging_code" => {}
-            "exchanging_password" => {
-                ctx.cancel_timer(TOKEN_TIMEOUT);
-                ctx.fire(&mut self.machine, "tokens");
-                ctx.say("Planner has tokens for the calendar API, and Alice's password too. It works, which is why the anti-pattern survives.");
-                return self.connect(tokens, ctx);
-            }
-            "refreshing" => return self.on_refreshed(tokens, ctx),
-            _ => return,
-        }
-        ctx.cancel_timer(TOKEN_TIMEOUT);
-        if self.cfg.oidc {
-            let nonce = self.request.as_ref().and_then(|r| r.nonce.as_deref());
-            match self.id_token_check(&tokens, nonce, ctx.now()) {
-                Err(why) => {
-                    ctx.fire(&mut self.machine, "id_token_rejected");
-                    ctx.say_with(|| {
-                        format!("Planner checks the ID token: {why}. It rejects the login.")
-                    });
-                    self.page(false, "Sign-in could not be verified.", ctx);
-                    return;
-                }
-                Ok(sub) => {
-                    let key = if self.secret.is_some() {
-                        "its client secret (HS256)"
-                    } else {
-                        "the key from /jwks"
-                    };
-                    ctx.say_with(|| format!("Planner checks the ID token: the signature verifies with {key}, iss is {AUTH_ORIGIN}, aud is planner, exp is ahead, iat is not in the future, and the nonce is the one it sent. It signs in {sub} and holds an access token for the calendar API."));
-                }
-            }
-        } else {
-            ctx.say("Plain OAuth, no OpenID Connect: Planner holds an access token for the calendar API, but no ID token. It can read a calendar; it does not know who signed in.");
-        }
-        ctx.fire(&mut self.machine, "tokens");
-        self.connect(tokens, ctx);
-    }
-
-    /// Hold `tokens` (the session table shows them), tell Alice the calendar
-    /// is connected and plan the calls.
-    fn connect(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
-        self.tokens = Some(tokens);
-        ctx.data_changed(); // Planner's session table shows it
-        self.got_at = ctx.now();
-        self.leak(ctx);
-        self.page(true, "Calendar connected.", ctx);
-        self.schedule_next_call(ctx);
-    }
-
-    fn on_refreshed(&mut self, tokens: Tokens, ctx: &mut Ctx<OAuthMsg>) {
-        ctx.cancel_timer(REFRESH_TIMEOUT);
-        ctx.fire(&mut self.machine, "refreshed");
-        ctx.say("Planner stores the new access token and the new refresh token; the old refresh token is used up. It makes the call it was about to make.");
-        let id_token = self.tokens.as_ref().and_then(|t| t.id_token.clone());
-        self.tokens = Some(Tokens {
-            id_token: tokens.id_token.clone().or(id_token),
-            ..tokens
-        });
-        ctx.data_changed(); // Planner's session table shows it
-        self.got_at = ctx.now();
-        self.leak(ctx);
-        self.call(ctx);
-    }
-
-    /// Whether Planner's own clock says the access token has expired.
-    fn expired(&self, now: u64) -> bool {
-        self.tokens
-            .as_ref()
-            .is_some_and(|t| now >= self.got_at + t.expires_in_s * 1000)
-    }
-
-    fn call(&mut self, ctx: &mut Ctx<OAuthMsg>) {
-        let Some(t) = &self.tokens else { return };
-        let write = self.calls == 1;
-        let token = if std::mem::take(&mut self.drop_token) {
-            String::new()
-        } else {
-            t.access_token.clone()
-        };
-        ctx.fire(&mut self.machine, "call_api");
-        ctx.say(match (write, token.is_empty()) {
-            (_, true) => "A bug after a page reload: Planner calls the calendar API without its Authorization header.",
-            (true, _) => "Planner adds an event: POST with the access token as a Bearer token. This needs calendar.write.",
-            (false, _) => "Planner reads the calendar's events: GET with the access token as a Bearer token. This needs calendar.read.",
-        });
-        ctx.send(CALENDAR, OAuthMsg::ApiCall { write, token });
-    }
-
-    fn on_next_call(&mut self, ctx: &mut Ctx<OAuthMsg>) {
-        let Some(t) = &self.tokens else { return };
-        if self.expired(ctx.now()) && !t.refresh_token.is_empty() {
-            let refresh_token = t.refresh_token.clone();
-            ctx.fire(&mut self.machine, "refresh");
-            ctx.say("The access token's expires_in has run out. Planner uses its refresh token at the token endpoint (grant_type=refresh_token) instead of sending Alice through the login again.");
-            ctx.send(
-                AUTH,
-                OAuthMsg::RefreshRequest {
-                    refresh_token,
-                    client_secret: self.secret.clone(),
-                    mistake: self.mistake.take_if(|m| *m == Mistake::RefreshScope),
-                },
-            );
-            ctx.set_timer(
-                TOKEN_TIMEOUT_MS,
-                REFRESH_TIMEOUT,
-                TimerKind::Timeout,
-                "refresh times out",
-            );
-        } else {
-            self.call(ctx);
-        }
-    }
-
-    fn on_api_response(&mut self, status: u16, write: bool, ctx: &mut Ctx<OAuthMsg>) {
-        self.calls += 1;
-        let ok = (200..300).contains(&status);
-        ctx.fire(&mut self.machine, if ok { "api_ok" } else { "api_refused" });
-        let what = if write {
-            "adding an event"
-        } else {
-            "reading events"
-        };
-        ctx.say_with(|| match status {
-            200 | 201 => format!("The calendar API accepts the token for {what}."),
-            403 => format!(
-                "403 insufficient_scope: the token does not allow {what}. Alice did not grant it."
-            ),
-            _ => format!("{status}: the calendar API refuses the call for {what}."),
-        });
-        self.schedule_next_call(ctx);
-    }
-
-    /// "Sign in with a token" (`POST /login/token`): with the common
-    /// mistake, any genuine, unexpired access token signs its `sub` in;
-    /// done right, only an ID token issued to Planner (`aud`) for a login
-    /// Planner started (`nonce`) does.
-    fn on_token_login(
-        &mut self,
-        from: ActorId,
-        access: &str,
-        id: Option<&str>,
-        ctx: &mut Ctx<OAuthMsg>,
-    ) {
-        let claims = |t: &str| {
-            crate::message::Jws::decode(t)
-                .and_then(|j| serde_json::from_str::<serde_json::Value>(&j.payload).ok())
-        };
-        let genuine = |t: &str| {
-            self.jwk
-                .as_ref()
-                .is_some_and(|k| verify_es256(t, k).is_ok())
-        };
-        let now_s = crate::jose::unix_time(ctx.now());
-        let user = if self.cfg.access_token_login {
-            let c = claims(access).filter(|_| genuine(access));
-            let live = c
-                .as_ref()
-                .and_then(|c| c["exp"].as_u64())
-                .is_some_and(|exp| now_s < exp);
-            let for_planner = c
-                .as_ref()
-                .is_some_and(|c| c["client_id"].as_str() == Some(CLIENT_ID));
-            match (live, for_planner) {
-                (true, false) => {
-                    self.foreign_logins += 1;
-                    ctx.data_changed();
-                    ctx.say("Planner checks only that the access token is genuine and unexpired, then signs in its sub, alice. It never asks whom the token was issued to: client_id is quizzly. Mallory is now signed in to Planner as Alice.");
-                    Some(super::msg::USERNAME)
-                }
-                (true, true) => {
-                    ctx.say("A genuine, unexpired access token issued to Planner: Planner signs in its sub.");
-                    Some(super::msg::USERNAME)
-                }
-                _ => {
-                    ctx.say("The access token is not genuine or has expired: refused.");
-                    None
-                }
-            }
-        } else {
-            let sent = self.request.as_ref().and_then(|r| r.nonce.clone());
-            let c = id.filter(|t| genuine(t)).and_then(claims);
-            let aud = c
-                .as_ref()
-                .and_then(|c| c["aud"].as_str().map(str::to_string));
-            let nonce = c
-                .as_ref()
-                .and_then(|c| c["nonce"].as_str().map(str::to_string));
-            if aud.as_deref() == Some(CLIENT_ID) && nonce.is_some() && nonce == sent {
-                ctx.say("A genuine ID token issued to Planner for a login Planner started: it signs in its sub.");
-                Some(super::msg::USERNAME)
-            } else {
-                ctx.say_with(|| format!("Planner asks for proof of who signed in: an ID token issued to it. This one's aud is {}, not planner, and its nonce is not one Planner made: it was issued to another app. Refused.", aud.as_deref().unwrap_or("missing")));
-                None
-            }
-        };
-        ctx.send(from, OAuthMsg::LoginResult { user });
-    }
-
-    fn disconnect(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+    pub(super) fn disconnect(&mut self, ctx: &mut Ctx<OAuthMsg>) {
         let Some(t) = self.tokens.take() else {
             return;
         };
@@ -601,103 +180,8 @@ impl Planner {
 
     /// Mallory opens Planner in her own browser and clicks "Connect": a
     /// session of her own, with its own state, nonce and verifier.
-    fn other_connect(&mut self, ctx: &mut Ctx<OAuthMsg>) {
-        let state = random_token(ctx, 2);
-        let nonce = self.cfg.oidc.then(|| random_token(ctx, 2));
-        let verifier = (self.cfg.pkce != Pkce::Off).then(|| code_verifier(random_words(ctx)));
-        let challenge = verifier.as_ref().map(|v| match self.cfg.pkce {
-            Pkce::Plain => v.clone(),
-            _ => code_challenge_s256(v),
-        });
-        let (n, v) = (nonce.is_some(), verifier.is_some());
-        ctx.say_with(|| {
-            let extra = match (n, v) {
-                (true, true) => ", nonce and code_verifier",
-                (true, false) => " and nonce",
-                (false, true) => " and code_verifier",
-                _ => "",
-            };
-            format!("Planner starts a sign-in for this visitor, Mallory in her own browser: a session with its own state{extra}, as for anyone.")
-        });
-        let req = AuthzRequest {
-            redirect_uri: REDIRECT_URI.into(),
-            scope: self.cfg.requested().into(),
-            state,
-            nonce,
-            code_challenge: challenge,
-            plain: self.cfg.pkce == Pkce::Plain,
-            implicit: false,
-            mistake: None,
-        };
-        *self.other = OtherSession {
-            request: Some(req.clone()),
-            verifier,
-            ..OtherSession::default()
-        };
-        ctx.send(ATTACKER, OAuthMsg::RedirectToAuthorize(req));
-    }
-
-    /// A callback in Mallory's session: Planner exchanges the code for it.
-    fn other_callback(&mut self, result: AuthzResult, ctx: &mut Ctx<OAuthMsg>) {
-        let sent = self.other.request.as_ref().map(|r| r.state.clone());
-        let AuthzResult::Code { code, state } = result else {
-            return;
-        };
-        if self.cfg.check_state && Some(state) != sent {
-            ctx.say("The state is not the one Planner sent this session: refused.");
-            return;
-        }
-        let how = match (self.other.verifier.is_some(), self.secret.is_some()) {
-            (true, _) => ", with that session's code_verifier",
-            (false, true) => ", authenticating with its secret; no PKCE, so nothing ties the code to this session",
-            _ => "; no PKCE, so nothing ties the code to this session",
-        };
-        ctx.say_with(|| format!("The state is the one Mallory's session got. Planner exchanges the code for her session{how}."));
-        self.other.exchanging = true;
-        ctx.send(
-            AUTH,
-            OAuthMsg::TokenRequest {
-                code,
-                code_verifier: self.other.verifier.clone(),
-                redirect_uri: REDIRECT_URI.into(),
-                client_secret: self.secret.clone(),
-                mistake: None,
-                other: true,
-            },
-        );
-    }
-
-    /// The token endpoint's answer for Mallory's session.
-    fn other_tokens(&mut self, answer: Result<Tokens, &'static str>, ctx: &mut Ctx<OAuthMsg>) {
-        self.other.exchanging = false;
-        let nonce = self.other.request.as_ref().and_then(|r| r.nonce.clone());
-        let answer = answer.and_then(|t| match self.cfg.oidc {
-            true => self
-                .id_token_check(&t, nonce.as_deref(), ctx.now())
-                .map(|_| t),
-            false => Ok(t),
-        });
-        let ok = answer.is_ok();
-        match answer {
-            Ok(t) => {
-                ctx.say("Planner puts the tokens in Mallory's session: her Planner now shows Alice's calendar (code injection, RFC 9700 §4.5).");
-                self.other.tokens = Some(t);
-                ctx.data_changed();
-            }
-            Err(why) => ctx.say_with(|| {
-                format!("Planner cannot connect Mallory's session: {why}. The injected code is refused.")
-            }),
-        }
-        let text = if ok {
-            "Calendar connected."
-        } else {
-            "Could not connect your calendar."
-        };
-        ctx.send(ATTACKER, OAuthMsg::CallbackPage { ok, text });
-    }
-
     /// Send Mallory the tokens the leak faults expose, if Planner holds any.
-    fn leak(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+    pub(super) fn leak(&mut self, ctx: &mut Ctx<OAuthMsg>) {
         let Some(t) = &self.tokens else {
             return;
         };
