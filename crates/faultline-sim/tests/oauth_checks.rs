@@ -6,52 +6,12 @@
 //! schema with palette faults; and every row is reached, so a path that
 //! only random runs reach cannot drift.
 
-use faultline_sim::lab::FieldKind;
 use faultline_sim::labs::oauth::cases::{invariant_cases, ANSWERS};
 use faultline_sim::message::MsgClass;
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{lab, simulate, Run};
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// A configuration drawn across the whole schema, with three palette
-/// entries at drawn times.
-fn random_scenario(seed: u64) -> Scenario {
-    let info = lab("oauth").expect("lab");
-    let mut r = Rng(seed);
-    let mut s = faultline_sim::registry::new_scenario("oauth", r.next());
-    for field in &info.config {
-        let x = r.next();
-        let value = match field.kind {
-            FieldKind::Toggle { .. } => ConfigValue::Bool(x % 2 == 0),
-            FieldKind::Number { min, max, step, .. } => {
-                let steps = ((max - min) / step.max(1)) as u64 + 1;
-                ConfigValue::Int(min + (x % steps) as i64 * step.max(1))
-            }
-            FieldKind::Choice { options, .. } => {
-                ConfigValue::Choice(options[(x as usize) % options.len()].0.to_string())
-            }
-        };
-        s.config.insert(field.key.to_string(), value);
-    }
-    for k in 0..3 {
-        let entry = &info.palette[(r.next() as usize) % info.palette.len()];
-        s.faults.extend((entry.build)(r.next() % 4_000 + k * 700));
-    }
-    s.faults.truncate(faultline_sim::scenario::MAX_FAULTS);
-    s
-}
+mod common;
 
 /// The runs checked: presets, invariant cases, each lab fault armed at the
 /// start of the happy path (on every actor, public and confidential), and
@@ -86,7 +46,12 @@ fn runs(random: u64) -> Vec<(String, Scenario)> {
             }
         }
     }
-    out.extend((0..random).map(|seed| (format!("random {seed}"), random_scenario(seed))));
+    out.extend((0..random).map(|seed| {
+        (
+            format!("random {seed}"),
+            common::schema_wide("oauth", seed, 4_000, 700),
+        )
+    }));
     out.retain(|(_, s)| faultline_sim::registry::validate(s).is_ok());
     out
 }
@@ -157,38 +122,23 @@ fn answers(run: &Run) -> Vec<(String, String, String, u16, Option<String>)> {
 
 #[test]
 fn every_answer_the_lab_gives_is_pinned_and_every_pinned_answer_is_given() {
-    let mut reached = vec![false; ANSWERS.len()];
-    let mut wrong = Vec::new();
     let runs = runs(1_500);
     assert!(runs.len() > 1_000, "{} runs", runs.len());
-    for (name, s) in runs {
-        let run = simulate(&s).unwrap();
-        for (server, request, when, status, error) in answers(&run) {
-            let row = ANSWERS.iter().position(|r| {
-                (r.0, r.1, r.2, r.3, r.4)
-                    == (
-                        server.as_str(),
-                        request.as_str(),
-                        when.as_str(),
-                        status,
-                        error.as_deref(),
-                    )
-            });
-            match row {
-                Some(i) => reached[i] = true,
-                None if wrong.len() < 10 => wrong.push(format!(
-                    "{name}: {server} answered {request} ({when:?}) with {status} {error:?}, which the table does not pin"
-                )),
-                None => {}
-            }
-        }
-    }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    let missed: Vec<_> = ANSWERS
+    let table: Vec<_> = ANSWERS
         .iter()
-        .zip(&reached)
-        .filter(|(_, r)| !**r)
-        .map(|(row, _)| row)
+        .map(|&(server, request, when, status, error)| {
+            (
+                server.to_string(),
+                request.to_string(),
+                when.to_string(),
+                status,
+                error.map(str::to_string),
+            )
+        })
         .collect();
-    assert!(missed.is_empty(), "never given: {missed:?}");
+    let observed = runs.into_iter().flat_map(|(name, s)| {
+        let run = simulate(&s).unwrap();
+        answers(&run).into_iter().map(move |a| (name.clone(), a))
+    });
+    common::assert_pinned_and_reached(&table, observed);
 }

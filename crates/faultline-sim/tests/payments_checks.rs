@@ -10,24 +10,8 @@ use faultline_sim::message::MsgClass;
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{lab, simulate, Run};
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
-        from[(self.next() % from.len() as u64) as usize]
-    }
-    fn flag(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-}
+mod common;
+use common::Rng;
 
 /// A random configuration (values chosen where the mechanisms interact)
 /// and fault plan.

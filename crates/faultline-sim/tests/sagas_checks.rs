@@ -5,52 +5,12 @@
 //! message's reply; checked over the presets, the invariant cases and
 //! random configurations with palette faults, and every row is reached.
 
-use faultline_sim::lab::FieldKind;
 use faultline_sim::labs::sagas::cases::{invariant_cases, OUTCOMES};
-use faultline_sim::scenario::{ConfigValue, Scenario};
+use faultline_sim::scenario::Scenario;
 use faultline_sim::trace::Fate;
 use faultline_sim::{lab, simulate, Run};
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// A configuration drawn across the whole schema, with three palette
-/// entries at drawn times.
-fn random_scenario(seed: u64) -> Scenario {
-    let info = lab("sagas").expect("lab");
-    let mut r = Rng(seed);
-    let mut s = faultline_sim::registry::new_scenario("sagas", r.next());
-    for field in &info.config {
-        let x = r.next();
-        let value = match field.kind {
-            FieldKind::Toggle { .. } => ConfigValue::Bool(x % 2 == 0),
-            FieldKind::Number { min, max, step, .. } => {
-                let steps = ((max - min) / step.max(1)) as u64 + 1;
-                ConfigValue::Int(min + (x % steps) as i64 * step.max(1))
-            }
-            FieldKind::Choice { options, .. } => {
-                ConfigValue::Choice(options[(x as usize) % options.len()].0.to_string())
-            }
-        };
-        s.config.insert(field.key.to_string(), value);
-    }
-    for k in 0..3 {
-        let entry = &info.palette[(r.next() as usize) % info.palette.len()];
-        s.faults.extend((entry.build)(r.next() % 3_000 + k * 500));
-    }
-    s.faults.truncate(faultline_sim::scenario::MAX_FAULTS);
-    s
-}
+mod common;
 
 fn runs(random: u64) -> Vec<(String, Scenario)> {
     let info = lab("sagas").expect("lab");
@@ -73,7 +33,12 @@ fn runs(random: u64) -> Vec<(String, Scenario)> {
             "decline-next",
         ));
     out.push(("2pc-happy, card declined".into(), declined));
-    out.extend((0..random).map(|seed| (format!("random {seed}"), random_scenario(seed))));
+    out.extend((0..random).map(|seed| {
+        (
+            format!("random {seed}"),
+            common::schema_wide("sagas", seed, 3_000, 500),
+        )
+    }));
     out.retain(|(_, s)| faultline_sim::registry::validate(s).is_ok());
     out
 }
@@ -136,36 +101,15 @@ fn outcomes(run: &Run) -> Vec<(String, String, String)> {
 
 #[test]
 fn every_outcome_the_lab_gives_is_pinned_and_every_pinned_outcome_is_given() {
-    let mut reached = vec![false; OUTCOMES.len()];
-    let mut wrong = std::collections::BTreeSet::new();
     let runs = runs(800);
     assert!(runs.len() > 500, "{} runs", runs.len());
-    for (name, s) in runs {
-        let run = simulate(&s).unwrap();
-        for (actor, handled, reply) in outcomes(&run) {
-            match OUTCOMES
-                .iter()
-                .position(|r| (r.0, r.1, r.2) == (actor.as_str(), handled.as_str(), reply.as_str()))
-            {
-                Some(i) => reached[i] = true,
-                None => {
-                    wrong.insert(format!(
-                        "(\"{actor}\", \"{handled}\", \"{reply}\"), // {name}"
-                    ));
-                }
-            }
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "outcomes the table does not pin:\n{}",
-        wrong.into_iter().collect::<Vec<_>>().join("\n")
-    );
-    let missed: Vec<_> = OUTCOMES
+    let table: Vec<_> = OUTCOMES
         .iter()
-        .zip(&reached)
-        .filter(|(_, r)| !**r)
-        .map(|(row, _)| row)
+        .map(|&(actor, handled, reply)| (actor.to_string(), handled.to_string(), reply.to_string()))
         .collect();
-    assert!(missed.is_empty(), "never given: {missed:?}");
+    let observed = runs.into_iter().flat_map(|(name, s)| {
+        let run = simulate(&s).unwrap();
+        outcomes(&run).into_iter().map(move |o| (name.clone(), o))
+    });
+    common::assert_pinned_and_reached(&table, observed);
 }
