@@ -157,7 +157,7 @@ impl<'a, M> Ctx<'a, M> {
         }
     }
 
-    /// Narration built only when the run keeps it. [`crate::say!`] is
+    /// Narration built only when the run keeps it. `say!` (`crate::lines`) is
     /// cheaper for a plain `format!`: it writes in place.
     pub fn say_with(&mut self, line: impl FnOnce() -> String) {
         if self.detail {
@@ -170,7 +170,7 @@ impl<'a, M> Ctx<'a, M> {
         self.detail
     }
 
-    /// One line of narration formatted in place (see [`crate::say!`]).
+    /// One line of narration formatted in place (see `say!` (`crate::lines`)).
     pub fn say_fmt(&mut self, args: std::fmt::Arguments<'_>) {
         if self.detail {
             self.narration.push_fmt(args);
@@ -291,7 +291,8 @@ pub trait Actor {
 /// Implements [`Actor`] for a lab's enum of actors (each variant holds one
 /// actor type) by forwarding every call to the variant's actor: static
 /// dispatch, written once for every lab.
-#[macro_export]
+// Unused when no lab is compiled in (a build with none, or the test lab alone).
+#[allow(unused_macros)]
 macro_rules! forward_actor {
     ($enum:ident, $msg:ty, [$($v:ident),+ $(,)?]) => {
         impl $crate::actor::Actor for $enum {
@@ -346,3 +347,5 @@ macro_rules! forward_actor {
         }
     };
 }
+#[allow(unused_imports)]
+pub(crate) use forward_actor;

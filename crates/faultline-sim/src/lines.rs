@@ -4,7 +4,7 @@
 //! `Vec` cost the full trace an allocation per line and one per step, and
 //! as many frees when the run was dropped (a third of its time went to
 //! the allocator). Handlers write straight into this buffer with
-//! [`crate::say!`] (formatting, no intermediate `String`); the engine
+//! `say!` (formatting, no intermediate `String`); the engine
 //! appends it to the run's one text and the step keeps a [`Said`] range.
 
 use serde::Serialize;
@@ -149,7 +149,8 @@ fn push_flat(out: &mut String, text: &str) {
 
 /// One line of narration, formatted straight into the step's lines and
 /// only in runs that keep narration: `say!(ctx, "Client {} sends", n)`.
-#[macro_export]
+// Unused when no lab is compiled in (a build with none, or the test lab alone).
+#[allow(unused_macros)]
 macro_rules! say {
     ($ctx:expr, $($arg:tt)*) => {
         if $ctx.detailed() {
@@ -157,6 +158,8 @@ macro_rules! say {
         }
     };
 }
+#[allow(unused_imports)]
+pub(crate) use say;
 
 #[cfg(test)]
 mod tests {

@@ -10,13 +10,19 @@ pub mod sagas;
 #[cfg(feature = "testlab")]
 pub mod toy;
 
-/// A preset's scenario for a lab's invariant cases (`labs/<lab>/cases.rs`):
-/// a case names a preset that must exist, so a missing one is a test bug.
+/// A preset's scenario for a lab's invariant cases (`labs/<lab>/cases.rs`),
+/// read from the lab's own description (not the registry, which sits
+/// above the labs): a case names a preset that must exist, so a missing
+/// one is a test bug.
 // Unused when only the test-only lab (which has no cases) is compiled in.
 #[cfg_attr(
     not(any(feature = "paymentslab", feature = "oauthlab", feature = "sagaslab")),
     allow(dead_code)
 )]
-pub(crate) fn preset_for_case(lab: &str, id: &str) -> crate::scenario::Scenario {
-    crate::registry::preset(lab, id).unwrap_or_else(|| panic!("no {lab} preset {id}"))
+pub(crate) fn preset_for_case<L: crate::lab::Lab>(id: &str) -> crate::scenario::Scenario {
+    let info = L::info();
+    let p = info
+        .preset(id)
+        .unwrap_or_else(|| panic!("no {} preset {id}", info.id));
+    (p.scenario)()
 }

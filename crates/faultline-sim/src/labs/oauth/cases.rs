@@ -1,7 +1,6 @@
 //! Which runs break each OAuth invariant and which keep it
 //! (`tests/invariant_cases.rs` runs them all; ARCHITECTURE.md has the table).
 
-use super::id::ID;
 use super::invariants::*;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
@@ -9,7 +8,7 @@ use crate::message::MsgClass;
 use crate::scenario::Scenario;
 
 fn p(id: &str) -> Scenario {
-    crate::labs::preset_for_case(ID, id)
+    crate::labs::preset_for_case::<super::OAuthLab>(id)
 }
 
 /// A bug armed in the authorization server at `at_ms`.

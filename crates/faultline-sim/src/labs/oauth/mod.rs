@@ -42,7 +42,7 @@ pub enum OAuthActor {
     Attacker(attacker::Attacker),
 }
 
-crate::forward_actor!(
+crate::actor::forward_actor!(
     OAuthActor,
     OAuthMsg,
     [Browser, Planner, Auth, Calendar, Attacker]

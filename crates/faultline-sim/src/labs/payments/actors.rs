@@ -13,4 +13,4 @@ pub enum PaymentActor {
     Processor(processor::Processor),
 }
 
-crate::forward_actor!(PaymentActor, PayMsg, [Client, Api, Db, Processor]);
+crate::actor::forward_actor!(PaymentActor, PayMsg, [Client, Api, Db, Processor]);

@@ -9,8 +9,8 @@
 use super::config::{money, PaymentsConfig};
 use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::say;
 use crate::small_map::SmallMap;
 use crate::trace::{RowChange, TableSchema};
 

@@ -10,7 +10,7 @@ use crate::message::MsgClass;
 use crate::scenario::{ConfigValue::Bool, ConfigValue::Int, Scenario};
 
 fn p(id: &str) -> Scenario {
-    crate::labs::preset_for_case(ID, id)
+    crate::labs::preset_for_case::<super::PaymentsLab>(id)
 }
 
 /// A non-atomic store whose first request writes its ledger row, then its

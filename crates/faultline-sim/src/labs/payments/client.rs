@@ -5,8 +5,8 @@
 use super::config::{money, secs, PaymentsConfig};
 use super::msg::{reason, short, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
+use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::say;
 use crate::scenario::Config;
 use crate::trace::{mark_changed, RowChange, TableSchema};
 

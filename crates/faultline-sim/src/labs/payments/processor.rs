@@ -7,8 +7,8 @@
 use super::config::{money, secs, PaymentsConfig};
 use super::msg::{short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
+use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::say;
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};

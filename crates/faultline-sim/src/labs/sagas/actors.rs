@@ -12,4 +12,4 @@ pub enum SagaActor {
     Svc(service::Service),
 }
 
-crate::forward_actor!(SagaActor, SagaMsg, [Orch, Broker, Svc]);
+crate::actor::forward_actor!(SagaActor, SagaMsg, [Orch, Broker, Svc]);

@@ -2,7 +2,6 @@
 //! (`tests/invariant_cases.rs` runs them all; ARCHITECTURE.md has the table).
 
 use super::config::IDEMPOTENT;
-use super::id::ID;
 use super::invariants::*;
 use crate::fault::{Fault, MsgMatch, NetAction};
 use crate::lab::InvariantCase;
@@ -10,7 +9,7 @@ use crate::message::MsgClass;
 use crate::scenario::{ConfigValue, Scenario};
 
 fn p(id: &str) -> Scenario {
-    crate::labs::preset_for_case(ID, id)
+    crate::labs::preset_for_case::<super::SagasLab>(id)
 }
 
 /// The card is declined, consumers are not idempotent, and `fault`.

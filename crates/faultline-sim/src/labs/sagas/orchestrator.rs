@@ -11,8 +11,8 @@ use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
 use super::saga::{step, BROKER, NAMES, PARTICIPANTS, PIVOT};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition as T};
-use crate::say;
 use crate::small_map::SmallMap;
 use crate::trace::{RowChange, TableSchema};
 
