@@ -25,6 +25,7 @@ mod presets;
 mod session_table;
 mod token_endpoint;
 mod token_login;
+mod wire;
 
 pub use id::{ID, MODEL_VERSION};
 
