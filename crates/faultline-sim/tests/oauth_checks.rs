@@ -18,16 +18,7 @@ mod common;
 /// `random` random ones.
 fn runs(random: u64) -> Vec<(String, Scenario)> {
     let info = lab("oauth").expect("lab");
-    let mut out: Vec<(String, Scenario)> = info
-        .presets
-        .iter()
-        .map(|p| (p.id.to_string(), (p.scenario)()))
-        .collect();
-    out.extend(
-        invariant_cases()
-            .into_iter()
-            .map(|c| (format!("case of {}", c.invariant), (c.scenario)())),
-    );
+    let mut out = common::presets_and_cases("oauth", invariant_cases());
     let happy = faultline_sim::preset("oauth", "happy-path").expect("happy path");
     for f in &info.lab_faults {
         for actor in [

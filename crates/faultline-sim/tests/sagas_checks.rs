@@ -8,22 +8,12 @@
 use faultline_sim::labs::sagas::cases::{invariant_cases, OUTCOMES};
 use faultline_sim::scenario::Scenario;
 use faultline_sim::trace::Fate;
-use faultline_sim::{lab, simulate, Run};
+use faultline_sim::{simulate, Run};
 
 mod common;
 
 fn runs(random: u64) -> Vec<(String, Scenario)> {
-    let info = lab("sagas").expect("lab");
-    let mut out: Vec<(String, Scenario)> = info
-        .presets
-        .iter()
-        .map(|p| (p.id.to_string(), (p.scenario)()))
-        .collect();
-    out.extend(
-        invariant_cases()
-            .into_iter()
-            .map(|c| (format!("case of {}", c.invariant), (c.scenario)())),
-    );
+    let mut out = common::presets_and_cases("sagas", invariant_cases());
     // A two-phase commit whose card is declined: payment votes NO.
     let declined = faultline_sim::preset("sagas", "2pc-happy")
         .expect("2pc-happy")

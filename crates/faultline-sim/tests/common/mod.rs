@@ -6,7 +6,7 @@
 
 #![allow(dead_code)] // each test file uses its part
 
-use faultline_sim::lab::FieldKind;
+use faultline_sim::lab::{FieldKind, InvariantCase};
 use faultline_sim::scenario::{ConfigValue, Scenario};
 
 /// A small deterministic generator (splitmix64).
@@ -56,6 +56,19 @@ pub fn schema_wide(lab: &str, seed: u64, within_ms: u64, apart_ms: u64) -> Scena
     }
     s.faults.truncate(faultline_sim::scenario::MAX_FAULTS);
     s
+}
+
+/// Every preset of `lab` and every invariant case, each with its name.
+pub fn presets_and_cases(lab: &str, cases: Vec<InvariantCase>) -> Vec<(String, Scenario)> {
+    let info = faultline_sim::lab(lab).expect("lab");
+    let presets = info
+        .presets
+        .iter()
+        .map(|p| (p.id.to_string(), (p.scenario)()));
+    let cases = cases
+        .into_iter()
+        .map(|c| (format!("case of {}", c.invariant), (c.scenario)()));
+    presets.chain(cases).collect()
 }
 
 /// Every observed row (with where it was seen) is one of `table`'s, and
