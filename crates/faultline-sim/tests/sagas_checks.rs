@@ -5,7 +5,7 @@
 //! message's reply; checked over the presets, the invariant cases and
 //! random configurations with palette faults, and every row is reached.
 
-use faultline_sim::labs::sagas::cases::{invariant_cases, OUTCOMES};
+use faultline_sim::labs::sagas::cases::{invariant_cases, CLAIMS_OF_ACTION, OUTCOMES};
 use faultline_sim::scenario::Scenario;
 use faultline_sim::trace::Fate;
 use faultline_sim::{simulate, Run};
@@ -102,4 +102,64 @@ fn every_outcome_the_lab_gives_is_pinned_and_every_pinned_outcome_is_given() {
         outcomes(&run).into_iter().map(move |o| (name.clone(), o))
     });
     common::assert_pinned_and_reached(&table, observed);
+}
+
+#[test]
+fn narration_never_says_a_mechanism_acted_that_the_settings_turn_off() {
+    let info = faultline_sim::lab("sagas").unwrap();
+    let mut wrong = Vec::new();
+    let mut judged = 0;
+    for (name, s) in runs(2_000) {
+        let off: Vec<&[&str]> = CLAIMS_OF_ACTION
+            .iter()
+            .filter(|(key, when_off, _)| info.flag(&s.config, key) == *when_off)
+            .map(|c| c.2)
+            .collect();
+        let run = simulate(&s).unwrap();
+        for step in &run.steps {
+            for line in run.narration(step).iter() {
+                judged += 1;
+                if let Some(p) = off
+                    .iter()
+                    .flat_map(|p| p.iter())
+                    .find(|p| line.contains(**p))
+                {
+                    if wrong.len() < 10 {
+                        wrong.push(format!("{name}, step {}: \"{p}\" in: {line}", step.index));
+                    }
+                }
+            }
+        }
+    }
+    assert!(judged > 10_000, "only {judged} lines");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Each claim is one the lab makes when its setting is on: a phrase no
+/// run ever says would make the check above pass for nothing.
+#[test]
+fn every_claim_of_action_is_said_by_some_run_with_its_setting_on() {
+    let all: Vec<String> = runs(2_000)
+        .into_iter()
+        .flat_map(|(_, s)| {
+            let run = simulate(&s).unwrap();
+            run.steps
+                .iter()
+                .flat_map(|st| {
+                    run.narration(st)
+                        .iter()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (key, _, phrases) in CLAIMS_OF_ACTION {
+        for p in *phrases {
+            assert!(
+                all.iter().any(|l| l.contains(p)),
+                "{key}: nobody says \"{p}\""
+            );
+        }
+    }
 }

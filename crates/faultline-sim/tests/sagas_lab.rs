@@ -402,12 +402,72 @@ fn choreography_runs_the_same_saga_without_an_orchestrator() {
     let r = run("choreography");
     clean(&r);
     assert!(r.flights.iter().all(|f| f.from != 0 && f.to != 0));
-    assert_eq!(row(&r, "Orders", "o1")[1..], ["APPROVED", "COMPLETED"]);
+    assert_eq!(row(&r, "Orders", "o1")[1..3], ["APPROVED", "COMPLETED"]);
     assert_eq!(row(&r, "Shipments", "o1")[1], "SCHEDULED");
     let r = run("choreography-declined");
     clean(&r);
     assert_eq!(row(&r, "Orders", "o1")[1], "PAYMENT_FAILED");
     assert_eq!(row(&r, "Stock reservations", "o1")[1], "RELEASED");
+}
+
+#[test]
+fn without_a_semantic_lock_a_cancel_mid_saga_is_lost() {
+    let r = run("lost-update");
+    assert_eq!(r.end, End::Quiet);
+    // The cancel committed, then T4 wrote over it: paid and shipped.
+    assert_eq!(row(&r, "Orders", "o1")[1..], ["APPROVED", "", "accepted"]);
+    assert_eq!(row(&r, "Payments", "o1")[1..], ["CAPTURED", "€42.00"]);
+    assert_eq!(row(&r, "Shipments", "o1")[1..], ["SCHEDULED", "1"]);
+    assert_eq!(fired(&r, "customer_cancel"), 1);
+    assert_eq!(fired(&r, "approve over cancel (wrong)"), 1);
+    assert!(broken(&r).contains(&"cancel-kept"), "{:?}", broken(&r));
+    // Between the capture and T4 the paid order was CANCELLED.
+    assert!(broken(&r).contains(&"money-follows-order"));
+    let p = lab("sagas")
+        .unwrap()
+        .preset("lost-update")
+        .unwrap()
+        .explanation;
+    for said in [
+        "commits mid-saga",
+        "€42",
+        "APPROVED over the cancel",
+        "ships",
+    ] {
+        assert!(p.contains(said), "{said}");
+    }
+}
+
+#[test]
+fn the_semantic_lock_refuses_a_cancel_while_the_saga_runs() {
+    let r = run("semantic-lock");
+    clean(&r);
+    assert_eq!(
+        row(&r, "Orders", "o1")[1..],
+        ["APPROVED", "", "refused: saga in progress"]
+    );
+    assert_eq!(row(&r, "Payments", "o1")[1..], ["CAPTURED", "€42.00"]);
+    assert_eq!(row(&r, "Shipments", "o1")[1..], ["SCHEDULED", "1"]);
+    assert_eq!(fired(&r, "customer_cancel"), 0);
+    assert!(r.text.contains("the cancel is refused"));
+    let p = lab("sagas")
+        .unwrap()
+        .preset("semantic-lock")
+        .unwrap()
+        .explanation;
+    for said in ["refused", "APPROVED", "€42 captured", "one parcel shipped"] {
+        assert!(p.contains(said), "{said}");
+    }
+    // After the saga ends the cancel is too late, lock or not.
+    for lock in [true, false] {
+        let s = preset("sagas", "happy-path")
+            .unwrap()
+            .with("semantic_lock", ConfigValue::Bool(lock))
+            .fault(Fault::lab(3_000, "order", "customer-cancels"));
+        let r = simulate(&s).unwrap();
+        clean(&r);
+        assert_eq!(row(&r, "Orders", "o1")[3], "refused: too late");
+    }
 }
 
 #[test]
@@ -521,7 +581,7 @@ fn each_step_arrow_carries_its_kind() {
     assert!(choreo
         .flights
         .iter()
-        .any(|f| f.tag() == Some("pivot") && f.label().contains("T3 done")));
+        .any(|f| f.tag() == Some("pivot") && f.label().contains("PaymentCaptured")));
 }
 
 #[test]
@@ -577,7 +637,7 @@ fn every_preset_is_explained_and_in_the_palette_or_a_setting() {
     }
     let i = info.interview.clone().unwrap();
     assert!(info.preset(i.answer_preset).is_some() && info.preset(i.mistake_preset).is_some());
-    assert_eq!(info.palette.len(), 12);
+    assert_eq!(info.palette.len(), 13);
 }
 
 // ---- properties ----

@@ -1,11 +1,16 @@
 //! The message broker: a durable queue (messages survive its crash) that
 //! delivers each message at least once and redelivers it, with a capped
 //! backoff, until the consumer acknowledges it. There is no dead-letter
-//! queue: no message is ever given up on.
+//! queue: no message is ever given up on. A command goes to the one
+//! service it names; a choreography's event goes to a topic, and the
+//! broker queues a copy for each subscriber (`topics.rs`).
 
+use super::flow::Next;
 use super::msg::{Env, SagaMsg};
-use super::saga::NAMES;
+use super::saga::{step, NAMES};
+use super::topics::{subscribers, unsubscribed, SUBSCRIPTIONS};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
+use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition as T};
 use crate::trace::{mark_changed, RowChange, TableSchema};
 
@@ -17,6 +22,11 @@ pub static QUEUE_M: StateMachine = StateMachine {
         T::new("DELIVERED", "redeliver", "DELIVERED"),
         T::new("DELIVERED", "ack", "ACKED"),
     ],
+};
+
+pub const TOPICS_TABLE: TableSchema = TableSchema {
+    title: "Topic subscriptions",
+    columns: &["topic", "subscriber", "then"],
 };
 
 pub const QUEUE_TABLE: TableSchema = TableSchema {
@@ -45,24 +55,52 @@ pub struct Entry {
 pub struct Broker {
     /// The durable queue, in arrival order (entry `q` is `queue[q - 1]`).
     pub queue: Vec<Entry>,
+    /// Every message id stored, on a topic with no subscriber too.
+    stored: Vec<u32>,
+    /// Whether events go to topics (a choreography).
+    topics: bool,
+    /// The subscriptions table is yet to be drawn.
+    topics_unshown: bool,
     shown: MachineState,
     dirty: Vec<u32>,
 }
 
-impl Default for Broker {
-    fn default() -> Self {
+impl Broker {
+    /// A broker with an empty queue; `topics` for a choreography.
+    pub fn new(topics: bool) -> Self {
         Self {
             queue: Vec::new(),
+            stored: Vec::new(),
+            topics,
+            topics_unshown: topics,
             shown: MachineState::new(&QUEUE_M),
             dirty: Vec::new(),
         }
     }
-}
 
-impl Broker {
-    /// Whether message `id` ever reached the queue.
+    /// Whether message `id` was ever stored.
     pub fn has(&self, id: u32) -> bool {
-        self.queue.iter().any(|e| e.env.id == id)
+        self.stored.contains(&id)
+    }
+
+    /// Queue `env` for its consumer; `false` if it has none (an event
+    /// on a topic nobody subscribes to).
+    fn enqueue(&mut self, env: Env, ctx: &mut Ctx<SagaMsg>) -> bool {
+        let to: Vec<ActorId> = match env.topic {
+            None => vec![env.to],
+            Some(topic) => subscribers(topic).collect(),
+        };
+        for &to in &to {
+            self.queue.push(Entry {
+                env: Env { to, ..env },
+                m: MachineState::new(&QUEUE_M),
+                deliveries: 0,
+            });
+            let q = self.queue.len() as u32;
+            self.fire(q, "deliver", ctx);
+            self.deliver(q, ctx);
+        }
+        !to.is_empty()
     }
 
     fn fire(&mut self, q: u32, event: &'static str, ctx: &mut Ctx<SagaMsg>) {
@@ -97,16 +135,19 @@ impl Actor for Broker {
     fn on_message(&mut self, from: ActorId, msg: SagaMsg, ctx: &mut Ctx<SagaMsg>) {
         match msg {
             SagaMsg::Publish(env) => {
-                self.queue.push(Entry {
-                    env,
-                    m: MachineState::new(&QUEUE_M),
-                    deliveries: 0,
-                });
-                let q = self.queue.len() as u32;
+                if !self.stored.contains(&env.id) {
+                    self.stored.push(env.id);
+                }
                 ctx.send(from, SagaMsg::Stored(env.id));
-                self.fire(q, "deliver", ctx);
-                self.deliver(q, ctx);
-                ctx.say("The broker stores it on disk, confirms it and delivers it.");
+                let delivered = self.enqueue(env, ctx);
+                match env.topic {
+                    None => ctx.say("The broker stores it on disk, confirms it and delivers it."),
+                    Some(topic) if delivered => {
+                        let who = subscribers(topic).map(|a| NAMES[a as usize]).collect::<Vec<_>>();
+                        say!(ctx, "The broker stores it on topic {topic}, confirms it and delivers a copy to each subscriber: {}.", who.join(", "));
+                    }
+                    Some(topic) => say!(ctx, "The broker stores it on topic {topic} and confirms it. No service subscribes to {topic}: nobody is told."),
+                }
             }
             SagaMsg::Ack(q)
                 if self
@@ -150,11 +191,18 @@ impl Actor for Broker {
         })
     }
     fn schema(&self) -> Vec<TableSchema> {
-        vec![QUEUE_TABLE]
+        if self.topics {
+            vec![TOPICS_TABLE, QUEUE_TABLE]
+        } else {
+            vec![QUEUE_TABLE]
+        }
     }
     fn changed_rows(&mut self, out: Option<&mut Vec<RowChange>>) {
         let dirty = std::mem::take(&mut self.dirty);
         if let Some(out) = out {
+            if std::mem::take(&mut self.topics_unshown) {
+                subscription_rows(out);
+            }
             for q in dirty {
                 let e = self.queue[q as usize - 1].clone();
                 out.push(RowChange::lazy(
@@ -173,5 +221,29 @@ impl Actor for Broker {
                 ));
             }
         }
+    }
+}
+
+/// The subscriptions table's rows, and a row for each topic nobody
+/// subscribes to.
+fn subscription_rows(out: &mut Vec<RowChange>) {
+    for (i, s) in SUBSCRIPTIONS.iter().enumerate() {
+        let then = match s.then {
+            Next::Do(n) => format!("T{n} {}", step(n).name),
+            Next::Undo(n) => format!("C{n} {}", step(n).compensation.unwrap_or("")),
+            Next::Completed => "saga COMPLETED".into(),
+            Next::Compensated => "saga COMPENSATED".into(),
+        };
+        let row = vec![s.topic.into(), NAMES[s.subscriber as usize].into(), then];
+        out.push(RowChange::lazy(TOPICS_TABLE.title, i as u64, move || {
+            row.clone()
+        }));
+    }
+    let lonely = unsubscribed();
+    for (i, topic) in lonely.into_iter().enumerate() {
+        let key = (SUBSCRIPTIONS.len() + i) as u64;
+        out.push(RowChange::lazy(TOPICS_TABLE.title, key, move || {
+            vec![topic.into(), "(none)".into(), "—".into()]
+        }));
     }
 }

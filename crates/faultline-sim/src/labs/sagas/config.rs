@@ -13,6 +13,7 @@ pub const HEURISTIC: &str = "heuristic";
 pub const ORDERS: &str = "orders";
 pub const STOCK: &str = "stock";
 pub const AFTER_PIVOT: &str = "after_pivot";
+pub const SEMANTIC_LOCK: &str = "semantic_lock";
 
 /// How the order's steps are coordinated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +52,7 @@ const fn count(default: i64, min: i64, max: i64) -> FieldKind {
     }
 }
 
-static FIELDS: [ConfigField; 9] = [
+static FIELDS: [ConfigField; 10] = [
     field(
         COORDINATION,
         "Coordination",
@@ -92,6 +93,12 @@ static FIELDS: [ConfigField; 9] = [
         "Payment sends a key with each capture: a retry cannot charge twice.",
         FieldKind::Toggle { default: true },
     ),
+    field(
+        SEMANTIC_LOCK,
+        "Semantic lock",
+        "A PENDING order has a saga at work on it: the order service refuses to cancel it until the saga ends.",
+        FieldKind::Toggle { default: true },
+    ),
     field(ORDERS, "Concurrent orders", "Orders placed at about the same time.", count(1, 1, 3)),
     field(STOCK, "Items in stock", "Units of the one item every order buys.", count(2, 0, 3)),
     field(
@@ -125,6 +132,8 @@ pub struct Settings {
     pub publish_first: bool,
     pub idempotent: bool,
     pub card_key: bool,
+    /// A PENDING order refuses a customer's cancel.
+    pub semantic_lock: bool,
     pub heuristic: bool,
     pub orders: u8,
     pub stock: i64,
@@ -143,6 +152,7 @@ impl Settings {
             publish_first: !info.flag(c, OUTBOX) && info.choice(c, DUAL_WRITE) == "publish-first",
             idempotent: info.flag(c, IDEMPOTENT),
             card_key: info.flag(c, CARD_KEY),
+            semantic_lock: info.flag(c, SEMANTIC_LOCK),
             heuristic: info.flag(c, HEURISTIC),
             orders: info.number(c, ORDERS) as u8,
             stock: info.number(c, STOCK),

@@ -12,4 +12,7 @@ pub const ID: &str = "sagas";
 /// v4: a crash on a reply or a publish restarts the service that long after
 /// the crash itself (it used to restart that long after the fault was
 /// added, so a service could crash after its "restart" and stay down).
-pub const MODEL_VERSION: u32 = 4;
+/// v5: the semantic lock (a PENDING order refuses a customer's cancel) and
+/// the lost update without it; a choreography's events go to topics that
+/// services subscribe to (they were sent to the next service by name).
+pub const MODEL_VERSION: u32 = 5;

@@ -19,6 +19,7 @@ pub const STOCK: &str = "stock-conserved";
 pub const MONEY: &str = "money-conserved";
 pub const FOLLOWS: &str = "money-follows-order";
 pub const ALL_OR_NOTHING: &str = "2pc-all-or-nothing";
+pub const CANCEL_KEPT: &str = "cancel-kept";
 
 fn saga_only(info: &LabInfo, c: &Config) -> Option<&'static str> {
     (info.choice(c, COORDINATION) == "2pc")
@@ -43,7 +44,7 @@ const fn inv(
     }
 }
 
-static LIST: [InvariantInfo; 10] = [
+static LIST: [InvariantInfo; 11] = [
     inv(SHAPE, "Every saga's committed steps read T1..Tn, or T1..Tj then Cj..C1.", saga_only),
     inv(NO_COMP_AFTER_PIVOT, "Once the pivot (T3, the payment) commits, nothing is compensated.", saga_only),
     inv(COMP_NEEDS_STEP, "Ci runs only if Ti committed, and takes effect once.", saga_only),
@@ -53,6 +54,7 @@ static LIST: [InvariantInfo; 10] = [
     inv(STOCK, "Stock is conserved: available + reserved + shipped = initial, and no unit stays RESERVED for a saga that ended.", always),
     inv(MONEY, "Money is conserved: each order's net capture is its price or 0.", always),
     inv(FOLLOWS, "Money and goods follow the order: a cancelled order keeps no capture; goods ship only for a paid order.", always),
+    inv(CANCEL_KEPT, "A cancel the order service accepted stays: no saga step writes over it (no lost update).", saga_only),
     inv(ALL_OR_NOTHING, "No participant commits an order another aborted.", tpc_only),
 ];
 
@@ -160,6 +162,19 @@ pub fn check(
         }
         if !paid && qty(ship, k) > 0 {
             out.add(FOLLOWS, k, "ships goods that were never paid for.");
+        }
+    }
+    for &k in &order.customer_cancels {
+        if order
+            .recs
+            .get(&k)
+            .is_some_and(|r| r.m.current != "CANCELLED")
+        {
+            out.add(
+                CANCEL_KEPT,
+                k,
+                "was cancelled by its customer, then a saga step wrote over the cancel: a lost update.",
+            );
         }
     }
     if cfg.mode == Mode::TwoPhase {
@@ -327,9 +342,7 @@ mod tests {
         let rec = Rec {
             m,
             qty,
-            note: "",
-            since: 0,
-            blocked_ms: None,
+            ..Rec::new(m.machine)
         };
         s.recs.insert(1, rec);
     }
@@ -467,6 +480,7 @@ mod tests {
             kind: Kind::Did,
             to: 0,
             why: 0,
+            topic: None,
         };
         let SagaActor::Broker(b) = &mut a[1] else {
             unreachable!("actor 1 is the broker")
@@ -491,6 +505,16 @@ mod tests {
         s.outbox.ever_sent.push(3001);
         let shape: Vec<_> = broken(&cfg, &a, false);
         assert!(!shape.contains(&EVENT_IFF_COMMIT), "{shape:?}");
+    }
+
+    #[test]
+    fn a_customer_cancel_written_over_breaks_cancel_kept() {
+        let (cfg, mut a) = world("orchestrated");
+        set(&mut a, ORDER, "CANCELLED", 0);
+        svc(&mut a, ORDER).customer_cancels.push(1);
+        assert!(broken(&cfg, &a, false).is_empty(), "the cancel stands");
+        svc(&mut a, ORDER).recs[&1].m.current = "APPROVED";
+        assert_eq!(broken(&cfg, &a, false), [CANCEL_KEPT]);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod actors;
 pub mod broker;
+mod cancel;
 pub mod cases;
 pub mod config;
 mod figures;
@@ -21,9 +22,11 @@ pub mod invariants;
 pub mod msg;
 pub mod orchestrator;
 pub mod outbox;
+mod participant;
 mod presets;
 pub mod saga;
 pub mod service;
+pub mod topics;
 
 pub use actors::SagaActor;
 pub use flow::{next, place_orders, Next, PLACE};
@@ -72,7 +75,7 @@ impl Lab for SagasLab {
         let svc = |id| SagaActor::Svc(service::Service::new(id, cfg));
         vec![
             SagaActor::Orch(orchestrator::Orchestrator::new(cfg)),
-            SagaActor::Broker(broker::Broker::default()),
+            SagaActor::Broker(broker::Broker::new(cfg.mode == config::Mode::Choreographed)),
             svc(ORDER),
             svc(INVENTORY),
             svc(PAYMENT),

@@ -32,14 +32,20 @@ pub struct Env {
     /// Step 1..=5.
     pub step: u8,
     pub kind: Kind,
-    /// The consumer the broker delivers it to.
+    /// The consumer the broker delivers it to (for an event on a topic,
+    /// the broker until it makes a copy for each subscriber).
     pub to: ActorId,
     /// The step whose failure started the compensation (0: none).
     pub why: u8,
+    /// A choreography's event goes to this topic, not to a named consumer.
+    pub topic: Option<&'static str>,
 }
 
 impl fmt::Display for Env {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(topic) = self.topic {
+            return write!(f, "o{} {topic}", self.saga);
+        }
         let s = step(self.step);
         let (t, what) = match self.kind {
             Kind::Do => ('T', s.name),

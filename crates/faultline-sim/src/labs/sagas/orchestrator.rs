@@ -190,6 +190,7 @@ impl Orchestrator {
             kind,
             to: step(s).service,
             why,
+            topic: None,
         };
         let e = &mut self.sagas[&saga];
         (e.step, e.undo, e.why, e.cmd, e.resends) = (s, undo, why, id, 0);

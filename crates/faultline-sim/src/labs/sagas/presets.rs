@@ -10,7 +10,7 @@ use crate::message::MsgClass;
 use crate::scenario::{ConfigValue, Scenario};
 
 /// The lab faults the services understand: (name, what it does).
-pub const LAB_FAULTS: [(&str, &str); 4] = [
+pub const LAB_FAULTS: [(&str, &str); 5] = [
     (
         "decline-next",
         "The payment service's next capture is declined.",
@@ -24,7 +24,14 @@ pub const LAB_FAULTS: [(&str, &str); 4] = [
         "out-of-stock",
         "Inventory's next reservation finds no stock.",
     ),
+    (
+        CUSTOMER_CANCELS,
+        "The customer asks the order service to cancel o1, now.",
+    ),
 ];
+
+/// The lab fault that acts at once: a customer's cancel of o1.
+pub const CUSTOMER_CANCELS: &str = "customer-cancels";
 
 pub fn lab_faults() -> Vec<LabFaultInfo> {
     LAB_FAULTS
@@ -134,6 +141,9 @@ const DECLINE: Act = Act::Lab("payment", "decline-next");
 const TIMEOUT: Act = Act::Lab("payment", "payment-timeout");
 const FAIL_INVENTORY: Act = Act::Lab("inventory", "fail-next");
 const FAIL_SHIPPING: Act = Act::Lab("shipping", "fail-next");
+const CANCEL: Act = Act::Lab("order", CUSTOMER_CANCELS);
+/// When the customer cancels o1 in the presets: after T1, before T4.
+const CANCEL_MS: u64 = 200;
 /// Inventory crashes right after it acknowledges a command: its change is
 /// committed and its event not yet published.
 const CRASH_AFTER_COMMIT: Act = Act::CrashOnReply {
@@ -161,7 +171,7 @@ const fn crash_at_vote(ms: u64) -> Act {
 }
 
 /// The fault palette, one line of help each.
-static PALETTE: [PaletteEntry; 12] = [
+static PALETTE: [PaletteEntry; 13] = [
     PaletteEntry {
         id: "decline",
         label: "Decline the next payment",
@@ -179,6 +189,12 @@ static PALETTE: [PaletteEntry; 12] = [
         label: "Out of stock",
         help: "Inventory's next reservation finds none.",
         build: |t| Act::Lab("inventory", "out-of-stock").faults(t),
+    },
+    PaletteEntry {
+        id: "customer-cancels",
+        label: "Customer cancels o1",
+        help: "A cancel request for o1 reaches the order service now.",
+        build: |t| CANCEL.faults(t),
     },
     PaletteEntry {
         id: "crash-orchestrator",
@@ -281,7 +297,7 @@ pub fn interview() -> Interview {
 }
 
 /// The presets: each fault of the issue, and the settings they contrast.
-static PRESETS: [Preset; 23] = [
+static PRESETS: [Preset; 25] = [
     Preset {
         id: "happy-path",
         title: "Happy path",
@@ -388,15 +404,27 @@ static PRESETS: [Preset; 23] = [
         scenario: || plan(&[Set::Choice(c::AFTER_PIVOT, "compensate")], &[(FAIL_SHIPPING, 0)]),
     },
     Preset {
+        id: "lost-update",
+        title: "Lost update: cancel mid-saga, no semantic lock",
+        explanation: "No semantic lock: the customer's cancel of o1 commits mid-saga. The saga still captures €42, then T4 writes APPROVED over the cancel. The cancel is lost; o1 ships.",
+        scenario: || plan(&[Set::Off(c::SEMANTIC_LOCK)], &[(CANCEL, CANCEL_MS)]),
+    },
+    Preset {
+        id: "semantic-lock",
+        title: "Semantic lock: cancel refused mid-saga",
+        explanation: "The same cancel finds o1 PENDING, a saga at work on it: refused. The saga completes: o1 APPROVED, €42 captured, one parcel shipped.",
+        scenario: || plan(&[], &[(CANCEL, CANCEL_MS)]),
+    },
+    Preset {
         id: "choreography",
         title: "Choreography",
-        explanation: "No orchestrator: each service reacts to the previous one's event.",
+        explanation: "No orchestrator: each service publishes its events to a topic, and the broker hands each event to the services that subscribe to that topic.",
         scenario: || plan(&[CHOREO], &[]),
     },
     Preset {
         id: "choreography-declined",
         title: "Choreography: payment declined",
-        explanation: "The decline event makes inventory release, whose event makes order reject.",
+        explanation: "Inventory subscribes to PaymentDeclined and releases the unit; order subscribes to StockReleased and rejects the order. Nobody subscribes to OrderRejected.",
         scenario: || plan(&[CHOREO], &[(DECLINE, 0)]),
     },
     Preset {
@@ -448,6 +476,13 @@ pub fn comparisons() -> Vec<Comparison> {
             explanation: "Inventory crashes after committing T2. With an outbox (A) the event was committed with the change and its relay publishes it on restart; with a dual write (B) the event was only in memory, and the saga is stuck.",
             a: || plan(&[], &[(CRASH_AFTER_COMMIT, 0)]),
             b: || plan(&[Set::Off(c::OUTBOX)], &[(CRASH_AFTER_COMMIT, 0)]),
+        },
+        Comparison {
+            id: "semantic-lock-or-not",
+            title: "A cancel mid-saga: semantic lock or not",
+            explanation: "The customer cancels o1 while its saga runs. With the semantic lock (A) the PENDING order refuses the cancel and the saga completes. Without it (B) the cancel commits, then T4 writes APPROVED over it: a lost update, and the customer is charged for an order they cancelled.",
+            a: || plan(&[], &[(CANCEL, CANCEL_MS)]),
+            b: || plan(&[Set::Off(c::SEMANTIC_LOCK)], &[(CANCEL, CANCEL_MS)]),
         },
         Comparison {
             id: "idempotent-or-not",

@@ -9,8 +9,9 @@ use super::config::{Mode, Settings};
 use super::flow::{next, place_orders, Next, PLACE};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
-use super::presets::LAB_FAULTS;
-use super::saga::{step, AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
+use super::presets::{CUSTOMER_CANCELS, LAB_FAULTS};
+use super::saga::{AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
+use super::topics::{reaction, topic_of};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition as T};
@@ -28,6 +29,9 @@ pub static ORDER_M: StateMachine = StateMachine {
         T::new("PENDING", "payment_failed", "PAYMENT_FAILED"),
         T::new("PENDING", "cancel", "CANCELLED"),
         T::new("APPROVED", "cancel", "CANCELLED"),
+        T::new("PENDING", "customer_cancel", "CANCELLED"),
+        // Only a run without the semantic lock takes this: a lost update.
+        T::new("CANCELLED", "approve over cancel (wrong)", "APPROVED"),
     ],
 };
 pub static STOCK_M: StateMachine = StateMachine {
@@ -77,7 +81,7 @@ pub static TPC_M: StateMachine = StateMachine {
 const ROLE_TABLES: [TableSchema; 4] = [
     TableSchema {
         title: "Orders",
-        columns: &["order", "status", "saga"],
+        columns: &["order", "status", "saga", "customer's cancel"],
     },
     TableSchema {
         title: "Stock reservations",
@@ -107,9 +111,8 @@ pub const PROCESSED_TABLE: TableSchema = TableSchema {
 
 /// Timer tag of the commit after a publish-first event.
 const COMMIT: u32 = 2;
-/// Timer tag of order `k`'s heuristic decision (31..=33).
-const HEURISTIC: u32 = 30;
-const HEURISTIC_MS: u64 = 3_000;
+/// Timer tag of order `k`'s heuristic decision (31..=33; `participant.rs`).
+pub(super) const HEURISTIC: u32 = 30;
 
 /// A service's record of one order: its state, and units (inventory),
 /// cents captured (payment), parcels (shipping) or locks (2PC).
@@ -123,6 +126,22 @@ pub struct Rec {
     pub since: u64,
     /// How long it was blocked, once decided (2PC).
     pub blocked_ms: Option<u64>,
+    /// What became of the customer's cancel (order service; "" if none).
+    pub cancel: &'static str,
+}
+
+impl Rec {
+    /// A record in `machine`'s first state.
+    pub fn new(machine: &'static StateMachine) -> Self {
+        Self {
+            m: MachineState::new(machine),
+            qty: 0,
+            note: "",
+            since: 0,
+            blocked_ms: None,
+            cancel: "",
+        }
+    }
 }
 
 /// One committed local transaction (a monitor the checks read).
@@ -145,7 +164,7 @@ pub struct Effect {
 #[derive(Clone, Debug)]
 pub struct Service {
     pub id: ActorId,
-    cfg: Settings,
+    pub(super) cfg: Settings,
     pub recs: SmallMap<u8, Rec>,
     /// Units in stock (inventory).
     pub available: i64,
@@ -160,6 +179,8 @@ pub struct Service {
     dirty: Vec<(u8, u32)>,
     /// Publish first: changes whose event is out, not yet committed.
     pub pending: Vec<Pending>,
+    /// Orders whose customer's cancel committed (a monitor for the checks).
+    pub customer_cancels: Vec<u8>,
 }
 
 /// A change whose event was published before it committed, with the
@@ -196,6 +217,7 @@ impl Service {
             shown: MachineState::new(machine),
             dirty: Vec::new(),
             pending: Vec::new(),
+            customer_cancels: Vec::new(),
         }
     }
 
@@ -203,24 +225,14 @@ impl Service {
         TITLES[self.id as usize]
     }
 
-    fn rec(&mut self, saga: u8) -> &mut Rec {
+    pub(super) fn rec(&mut self, saga: u8) -> &mut Rec {
         if !self.recs.contains_key(&saga) {
-            let m = MachineState::new(self.shown.machine);
-            self.recs.insert(
-                saga,
-                Rec {
-                    m,
-                    qty: 0,
-                    note: "",
-                    since: 0,
-                    blocked_ms: None,
-                },
-            );
+            self.recs.insert(saga, Rec::new(self.shown.machine));
         }
         &mut self.recs[&saga]
     }
 
-    fn state(&self, saga: u8) -> &'static str {
+    pub(super) fn state(&self, saga: u8) -> &'static str {
         self.recs
             .get(&saga)
             .map_or(self.shown.machine.initial(), |r| r.m.current)
@@ -228,7 +240,7 @@ impl Service {
 
     /// Move order `saga`'s record (a repeated effect its table has no
     /// arrow for changes the data but not the state).
-    fn fire(&mut self, saga: u8, event: &'static str, ctx: &mut Ctx<SagaMsg>) {
+    pub(super) fn fire(&mut self, saga: u8, event: &'static str, ctx: &mut Ctx<SagaMsg>) {
         let r = self.rec(saga);
         if r.m.machine.next(r.m.current, event).is_some() {
             ctx.fire_instance(&mut r.m, u32::from(saga), event);
@@ -237,17 +249,17 @@ impl Service {
         self.touch(0, u32::from(saga), ctx);
     }
 
-    fn touch(&mut self, table: u8, key: u32, ctx: &mut Ctx<SagaMsg>) {
+    pub(super) fn touch(&mut self, table: u8, key: u32, ctx: &mut Ctx<SagaMsg>) {
         mark_changed(&mut self.dirty, (table, key));
         ctx.data_changed();
     }
 
-    fn take_fault(&mut self, name: &str) -> bool {
+    pub(super) fn take_fault(&mut self, name: &str) -> bool {
         let at = self.armed.iter().position(|f| *f == name);
         at.map(|i| self.armed.remove(i)).is_some()
     }
 
-    fn units(&mut self, delta: i64, ctx: &mut Ctx<SagaMsg>) {
+    pub(super) fn units(&mut self, delta: i64, ctx: &mut Ctx<SagaMsg>) {
         self.available += delta;
         self.touch(1, 0, ctx);
     }
@@ -270,7 +282,21 @@ impl Service {
             env.why
         };
         let before = (self.recs.get(&env.saga).cloned(), self.available);
-        let done = match next(&env) {
+        let then = match env.topic {
+            None => next(&env),
+            Some(topic) => match reaction(&env, self.id) {
+                Some(then) => then,
+                None => {
+                    say!(
+                        ctx,
+                        "{me} does not subscribe to {topic}: acknowledged, ignored."
+                    );
+                    ctx.send(BROKER, SagaMsg::Ack(q));
+                    return;
+                }
+            },
+        };
+        let done = match then {
             Next::Do(s) => self.run(s, env.saga, ctx).map(|k| (s, k)),
             Next::Undo(s) => self.undo(s, env.saga, why, ctx).map(|()| (s, Kind::Undid)),
             end => {
@@ -383,12 +409,11 @@ impl Service {
             kind,
             to: ORCH,
             why,
+            topic: None,
         };
         if self.cfg.mode == Mode::Choreographed {
-            env.to = match next(&env) {
-                Next::Do(n) | Next::Undo(n) => step(n).service,
-                _ => ORDER,
-            };
+            // To the event's topic: who consumes it is the broker's business.
+            (env.to, env.topic) = (BROKER, topic_of(kind, s));
         }
         self.outbox.add(env);
         id
@@ -404,7 +429,11 @@ impl Service {
         match s {
             1 => {
                 self.fire(saga, "create", ctx);
-                ctx.say("The order is created PENDING: a semantic lock that says a saga is in progress.");
+                ctx.say(if self.cfg.semantic_lock {
+                    "The order is created PENDING: a semantic lock. Until its saga ends, the order service refuses to cancel it."
+                } else {
+                    "The order is created PENDING. No semantic lock: nothing stops a cancel while its saga runs."
+                });
             }
             2 if self.take_fault("out-of-stock") || self.available <= 0 => {
                 let held = self.recs.iter().any(|(_, r)| r.m.current == "RESERVED");
@@ -423,6 +452,10 @@ impl Service {
                 ctx.say("One unit RESERVED.");
             }
             3 => return self.capture(saga, ctx),
+            4 if self.state(saga) == "CANCELLED" => {
+                self.fire(saga, "approve over cancel (wrong)", ctx);
+                say!(ctx, "T4 writes APPROVED over the customer's cancel: a lost update. The saga never read o{saga}'s status, and nothing had marked o{saga} as busy.");
+            }
             4 => {
                 self.fire(saga, "approve", ctx);
                 ctx.say("The order is APPROVED.");
@@ -496,6 +529,10 @@ impl Service {
                 ctx,
             );
             say!(ctx, "C1: the order is {}.", self.state(saga));
+            if self.cfg.mode == Mode::Choreographed {
+                self.rec(saga).note = "COMPENSATED";
+                ctx.say("C1 is the order service's own step: it ends the saga COMPENSATED in the same transaction.");
+            }
         }
         Some(())
     }
@@ -506,117 +543,6 @@ impl Service {
             self.run(1, saga, ctx);
             self.commit(saga, 1, Kind::Did, 0, 0, None, ctx);
         }
-    }
-
-    /// 2PC: PREPARE arrives (again, for a repeat).
-    fn prepare(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
-        match self.state(saga) {
-            "PREPARED" | "COMMITTED" => ctx.send(ORCH, SagaMsg::Vote { saga, yes: true }),
-            "ABORTED" => ctx.send(ORCH, SagaMsg::Vote { saga, yes: false }),
-            "WAITING" => {}
-            _ => self.try_prepare(saga, ctx),
-        }
-    }
-
-    fn try_prepare(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
-        let id = self.id;
-        let yes = match id {
-            INVENTORY if self.take_fault("out-of-stock") => false,
-            INVENTORY if self.available > 0 => {
-                self.units(-1, ctx);
-                self.rec(saga).qty = 1;
-                true
-            }
-            INVENTORY if self.recs.iter().any(|(_, r)| r.m.current == "PREPARED") => {
-                if self.state(saga) != "WAITING" {
-                    self.fire(saga, "wait", ctx);
-                    ctx.say("The order waits: the last unit is locked by a prepared transaction.");
-                }
-                return;
-            }
-            INVENTORY => false,
-            PAYMENT => !self.take_fault("decline-next"),
-            _ => true,
-        };
-        self.rec(saga).since = ctx.now();
-        self.fire(saga, if yes { "prepare" } else { "vote_no" }, ctx);
-        if yes && self.cfg.heuristic {
-            ctx.set_timer(
-                HEURISTIC_MS,
-                HEURISTIC + u32::from(saga),
-                TimerKind::Timeout,
-                "heuristic decision",
-            );
-        }
-        ctx.say(if yes {
-            "PREPARED: the participant votes YES and holds its lock. It gave up its right to abort alone: only the coordinator knows the outcome."
-        } else {
-            "The participant cannot do its part and votes NO."
-        });
-        ctx.send(ORCH, SagaMsg::Vote { saga, yes });
-    }
-
-    /// 2PC: the coordinator's decision.
-    fn decide(&mut self, saga: u8, commit: bool, ctx: &mut Ctx<SagaMsg>) {
-        match self.state(saga) {
-            "PREPARED" => {
-                let now = ctx.now();
-                let heuristic = self.cfg.heuristic;
-                let (id, r) = (self.id, self.rec(saga));
-                let blocked = now - r.since;
-                r.blocked_ms = Some(blocked);
-                let units = r.qty;
-                if commit && id == PAYMENT {
-                    r.qty = AMOUNT;
-                }
-                if heuristic {
-                    ctx.cancel_timer(HEURISTIC + u32::from(saga));
-                }
-                if !commit {
-                    r.qty = 0;
-                    if id == INVENTORY {
-                        self.units(units, ctx);
-                    }
-                }
-                self.fire(saga, if commit { "commit" } else { "abort" }, ctx);
-                ctx.say("The participant applies the decision and releases its lock.");
-            }
-            "idle" | "WAITING" if !commit => {
-                self.fire(saga, "abort", ctx);
-                ctx.say("The participant aborts.");
-            }
-            "ABORTED" if commit => {
-                ctx.say("COMMIT reaches a participant that already aborted on its own: the order is half committed.");
-            }
-            _ => {}
-        }
-        ctx.send(ORCH, SagaMsg::Done(saga));
-        let waiting: Vec<u8> = self
-            .recs
-            .iter()
-            .filter(|(_, r)| r.m.current == "WAITING")
-            .map(|(k, _)| *k)
-            .collect();
-        for k in waiting {
-            self.try_prepare(k, ctx);
-        }
-    }
-
-    /// 2PC with heuristic decisions: still PREPARED after the wait, an
-    /// operator aborts alone to free the lock.
-    fn heuristic(&mut self, saga: u8, ctx: &mut Ctx<SagaMsg>) {
-        if self.state(saga) != "PREPARED" {
-            return;
-        }
-        let now = ctx.now();
-        let (id, r) = (self.id, self.rec(saga));
-        r.blocked_ms = Some(now - r.since);
-        let units = std::mem::take(&mut r.qty);
-        if id == INVENTORY {
-            self.units(units, ctx);
-        }
-        self.fire(saga, "heuristic_abort", ctx);
-        ctx.say("No decision after 3 s: an operator forces a heuristic ABORT to free the lock, blind to the outcome.");
     }
 
     fn start_timers(&self, ctx: &mut Ctx<SagaMsg>) {
@@ -662,13 +588,7 @@ impl Actor for Service {
         self.outbox.crash();
         // Publish first: a change not yet committed is rolled back.
         for p in std::mem::take(&mut self.pending).into_iter().rev() {
-            let rec = p.before.0.unwrap_or_else(|| Rec {
-                m: MachineState::new(self.shown.machine),
-                qty: 0,
-                note: "",
-                since: 0,
-                blocked_ms: None,
-            });
+            let rec = p.before.0.unwrap_or_else(|| Rec::new(self.shown.machine));
             self.shown = rec.m;
             self.recs.insert(p.saga, rec);
             self.available = p.before.1;
@@ -687,6 +607,10 @@ impl Actor for Service {
         self.start_timers(ctx);
     }
     fn on_lab_fault(&mut self, name: &str, _args: &Config, ctx: &mut Ctx<SagaMsg>) -> bool {
+        if name == CUSTOMER_CANCELS {
+            self.customer_cancel(ctx);
+            return true;
+        }
         let Some(f) = LAB_FAULTS.iter().map(|f| f.0).find(|f| *f == name) else {
             return false;
         };
@@ -745,7 +669,14 @@ impl Actor for Service {
                             return vec![format!("{name} · o{key}"), state, lock.into(), blocked];
                         }
                         let detail = match id {
-                            ORDER => r.note.to_string(),
+                            ORDER => {
+                                return vec![
+                                    format!("o{key}"),
+                                    state,
+                                    r.note.into(),
+                                    r.cancel.into(),
+                                ]
+                            }
                             PAYMENT if state == "UNKNOWN" => "unknown".into(),
                             PAYMENT => money(r.qty as u64).to_string(),
                             _ => r.qty.to_string(),
