@@ -246,12 +246,21 @@ const COVERAGE_CASES: u32 = 5_000;
 /// scenario checks. Mallory's injected code connecting her own session
 /// needs PKCE and OpenID Connect both off, a leak before the callback and
 /// her winning the race to /token: about one case in 5,000.
-const REACHED_BY_A_PRESET: &[(&str, &str, &str, &str)] = &[(
-    "oauth",
-    "Mallory (attacker)",
-    "session_linked",
-    "code-injection",
-)];
+const REACHED_BY_A_PRESET: &[(&str, &str, &str, &str)] = &[
+    (
+        "oauth",
+        "Mallory (attacker)",
+        "session_linked",
+        "code-injection",
+    ),
+    // Mallory redeems the stolen refresh token before Planner does.
+    (
+        "oauth",
+        "Mallory (attacker)",
+        "refreshed",
+        "refresh-token-stolen-first",
+    ),
+];
 
 /// Together, the cases take every transition of every lab's tables (and
 /// so every path the labs teach: for Payments 409 in flight, replay, 422,

@@ -160,6 +160,39 @@ fn a_replayed_code_revokes_but_a_self_checked_jwt_still_works() {
 }
 
 #[test]
+fn introspection_with_a_wrong_secret_is_refused_and_the_api_fails_closed() {
+    let r = run("introspection-bad-secret");
+    // The first call's introspection does not authenticate: the server
+    // says nothing about the token, the API refuses the call; the next
+    // introspection, with the right secret, is answered.
+    assert_eq!(statuses(&r), vec!["503", "201"]);
+    let refused = message(&r, "401 invalid_client");
+    assert_eq!(field(&refused, "error"), "invalid_client");
+    assert!(!r.flights.iter().any(|f| f.label() == "200 active=false"));
+    let asks: Vec<String> = r
+        .flights
+        .iter()
+        .filter(|f| f.label() == "POST /introspect")
+        .map(|f| {
+            let m = f.message.get();
+            let auth = m.headers.iter().find(|h| h.0 == "Authorization");
+            auth.map(|h| h.1.clone()).unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(asks.len(), 2);
+    assert_ne!(asks[0], asks[1], "the first carries the old secret");
+    assert!(r.violations.is_empty(), "{:?}", r.violations);
+    let p = faultline_sim::lab("oauth")
+        .unwrap()
+        .preset("introspection-bad-secret")
+        .unwrap()
+        .explanation;
+    for said in ["401 invalid_client", "503"] {
+        assert!(p.contains(said), "{said}");
+    }
+}
+
+#[test]
 fn a_lost_token_response_cannot_be_retried() {
     let r = run("token-response-lost");
     let token_requests = r

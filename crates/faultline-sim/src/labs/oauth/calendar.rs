@@ -5,7 +5,7 @@
 //! server by introspection (RFC 7662), which also sees revocations.
 
 use super::config::{OAuthConfig, AUTH};
-use super::msg::{OAuthMsg, AUTH_ORIGIN, CALENDAR_ORIGIN};
+use super::msg::{OAuthMsg, AUTH_ORIGIN, CALENDAR_ORIGIN, CALENDAR_SECRET};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{unix_time, verify_es256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -27,6 +27,7 @@ pub static CALENDAR_MACHINE: StateMachine = StateMachine {
         Transition::new("introspecting", "insufficient_scope_403", "answered"),
         Transition::new("introspecting", "ok", "answered"),
         Transition::new("introspecting", "introspection_timeout_503", "answered"),
+        Transition::new("introspecting", "introspection_refused_503", "answered"),
     ],
 };
 
@@ -91,6 +92,8 @@ pub struct Calendar {
     pub served: Vec<Served>,
     dirty: Vec<u32>,
     shown: MachineState,
+    /// The next introspection carries a wrong secret (lab fault `bad-api-secret`).
+    bad_secret: bool,
 }
 
 fn needed(write: bool) -> &'static str {
@@ -110,6 +113,7 @@ impl Calendar {
             served: Vec::new(),
             dirty: Vec::new(),
             shown: MachineState::new(&CALENDAR_MACHINE),
+            bad_secret: false,
         }
     }
 
@@ -131,7 +135,7 @@ impl Calendar {
             "no_token_401" => (401, None),
             "invalid_token_401" | "inactive_401" => (401, Some("invalid_token")),
             "insufficient_scope_403" => (403, Some("insufficient_scope")),
-            "introspection_timeout_503" => (503, None),
+            "introspection_timeout_503" | "introspection_refused_503" => (503, None),
             _ if write => (201, None),
             _ => (200, None),
         };
@@ -268,6 +272,11 @@ impl Actor for Calendar {
                         AUTH,
                         OAuthMsg::Introspect {
                             token: token.clone(),
+                            secret: if std::mem::take(&mut self.bad_secret) {
+                                "cal-old-secret".into()
+                            } else {
+                                CALENDAR_SECRET.into()
+                            },
                             call: n,
                         },
                     );
@@ -289,6 +298,15 @@ impl Actor for Calendar {
                     ctx.say(why);
                     self.answer(n, from, token, write, machine, event, None, ctx);
                 }
+            }
+            OAuthMsg::IntrospectRefused { call } => {
+                let Some(i) = self.waiting.iter().position(|w| w.n == call) else {
+                    return;
+                };
+                let w = self.waiting.remove(i);
+                ctx.cancel_timer(w.n);
+                ctx.say("The server told the calendar API nothing. The API cannot know whether the token is active, so it refuses the call with 503: it fails closed, never open.");
+                self.answer_waiting(w, "introspection_refused_503", None, ctx);
             }
             OAuthMsg::Introspection {
                 active,
@@ -316,6 +334,24 @@ impl Actor for Calendar {
             }
             _ => {}
         }
+    }
+
+    fn on_lab_fault(
+        &mut self,
+        name: &str,
+        _args: &crate::scenario::Config,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
+        if name != "bad-api-secret" {
+            return false;
+        }
+        self.bad_secret = true;
+        ctx.say(if self.cfg.introspect {
+            "The calendar API's next introspection will carry an old secret (rotated at the server, not at the API)."
+        } else {
+            "The calendar API's introspection secret is now wrong, but it checks JWTs itself and never introspects."
+        });
+        true
     }
 
     /// No answer from introspection in time: the API cannot tell whether

@@ -339,6 +339,14 @@ pub const ANSWERS: &[(&str, &str, &str, u16, Option<&str>)] = &[
         200,
         None,
     ),
+    // The calendar API's credential is wrong (RFC 7662 §2.3).
+    (
+        "auth-server",
+        "POST https://auth.example/introspect",
+        "",
+        401,
+        Some("invalid_client"),
+    ),
     // The calendar API (RFC 6750).
     ("calendar-api", "GET /v1/calendar/events", "ok", 200, None),
     (
@@ -366,6 +374,13 @@ pub const ANSWERS: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "calendar-api",
         "GET /v1/calendar/events",
         "introspection_timeout_503",
+        503,
+        None,
+    ),
+    (
+        "calendar-api",
+        "GET /v1/calendar/events",
+        "introspection_refused_503",
         503,
         None,
     ),
@@ -402,6 +417,13 @@ pub const ANSWERS: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "calendar-api",
         "POST /v1/calendar/events",
         "introspection_timeout_503",
+        503,
+        None,
+    ),
+    (
+        "calendar-api",
+        "POST /v1/calendar/events",
+        "introspection_refused_503",
         503,
         None,
     ),

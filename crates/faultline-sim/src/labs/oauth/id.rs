@@ -11,4 +11,6 @@ pub const ID: &str = "oauth";
 /// auth_time at login, access tokens typed at+jwt (typ and iss checked),
 /// introspection and a confidential /revoke authenticate, narration
 /// follows the settings, server bug faults (check-race, consent-ignored).
-pub const MODEL_VERSION: u32 = 5;
+/// v6: the server checks the calendar API's introspection secret (a wrong
+/// one gets 401 invalid_client, and the API fails closed with 503).
+pub const MODEL_VERSION: u32 = 6;

@@ -305,8 +305,17 @@ pub enum OAuthMsg {
     /// Calendar API → authorization server: `POST /introspect` (RFC 7662).
     Introspect {
         token: String,
+        /// The API's own client secret, sent with HTTP Basic (RFC 7662
+        /// §2.1); the server checks it before it says anything.
+        secret: String,
         /// The API's call number (not on the wire: it stands for the HTTP
         /// connection that pairs the answer with this request).
+        call: u32,
+    },
+    /// Authorization server → calendar API: 401 invalid_client, the API's
+    /// credential is wrong (RFC 7662 §2.3); nothing about the token.
+    IntrospectRefused {
+        /// The call it answers (see `Introspect::call`).
         call: u32,
     },
     /// Authorization server → calendar API (`token` is not on the wire:

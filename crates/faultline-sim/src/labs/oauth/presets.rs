@@ -106,6 +106,10 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
         ),
         spec("bad-secret", "Planner's next token request carries a wrong client secret."),
         spec(
+            "bad-api-secret",
+            "The calendar API's next introspection carries a wrong secret (rotated at the server, not at the API).",
+        ),
+        spec(
             "bad-refresh-scope",
             "Planner's next refresh also asks for calendar.admin.",
         ),
@@ -197,6 +201,16 @@ pub fn presets() -> Vec<Preset> {
             title: "Code used twice, API asks the server",
             explanation: "The same replay, but the calendar API asks the server about each token (introspection): the revoked token is refused with 401 invalid_token.",
             scenario: || duplicated_token_request().with(c::TOKEN_CHECK, Choice("introspect".into())),
+        },
+        Preset {
+            id: "introspection-bad-secret",
+            title: "Introspection with a wrong secret",
+            explanation: "The calendar API introspects with an old secret: the server answers 401 invalid_client and says nothing about the token (RFC 7662). The API fails closed: 503, not 200.",
+            scenario: || {
+                base()
+                    .with(c::TOKEN_CHECK, Choice("introspect".into()))
+                    .fault(Fault::lab(0, "calendar-api", "bad-api-secret"))
+            },
         },
         Preset {
             id: "token-response-lost",
@@ -578,6 +592,12 @@ pub fn palette() -> Vec<PaletteEntry> {
             label: "Planner: wrong client secret",
             help: "401 invalid_client at /token, with WWW-Authenticate: Basic.",
             build: |t| vec![Fault::lab(t, "planner", "bad-secret")],
+        },
+        PaletteEntry {
+            id: "bad-api-secret",
+            label: "Calendar API: wrong introspection secret",
+            help: "401 invalid_client at /introspect; the API fails closed with 503.",
+            build: |t| vec![Fault::lab(t, "calendar-api", "bad-api-secret")],
         },
         PaletteEntry {
             id: "bad-refresh-scope",

@@ -8,7 +8,8 @@
 use super::auth_server::*;
 use super::config::random_token;
 use super::msg::{
-    Mistake, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN, CLIENT_ID, QUIZZLY_CLIENT_ID, USERNAME,
+    Mistake, OAuthMsg, Tokens, AUTH_ORIGIN, CALENDAR_ORIGIN, CALENDAR_SECRET, CLIENT_ID,
+    QUIZZLY_CLIENT_ID, USERNAME,
 };
 use crate::actor::{ActorId, Ctx};
 use crate::jose::{code_challenge_s256, unix_time};
@@ -82,7 +83,11 @@ impl AuthServer {
                 self.refuse(from, "invalid_client", ctx);
             }
             OAuthMsg::Revoke { token, .. } => self.on_revoke(from, &token, ctx),
-            OAuthMsg::Introspect { token, call } => self.on_introspect(from, &token, call, ctx),
+            OAuthMsg::Introspect { secret, call, .. } if secret != CALENDAR_SECRET => {
+                ctx.say("The introspection request does not authenticate as the calendar API: 401 invalid_client, and not a word about the token (RFC 7662 §2.3). Otherwise anyone could test stolen or guessed tokens here.");
+                self.reply(from, OAuthMsg::IntrospectRefused { call }, ctx);
+            }
+            OAuthMsg::Introspect { token, call, .. } => self.on_introspect(from, &token, call, ctx),
             _ => {}
         }
     }
@@ -99,7 +104,7 @@ impl AuthServer {
         } else {
             "revoked, expired or unknown. It answers {\"active\": false} and nothing else"
         };
-        ctx.say_with(|| format!("The calendar API authenticates (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning). The server looks the token up: {found}."));
+        ctx.say_with(|| format!("The server checks the calendar API's credential (HTTP Basic, RFC 7662 §2.1: no anonymous token scanning), then looks the token up: {found}."));
         ctx.send(
             from,
             OAuthMsg::Introspection {

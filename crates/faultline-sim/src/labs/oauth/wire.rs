@@ -114,7 +114,8 @@ impl LabMsg for OAuthMsg {
             OAuthMsg::Revoke { .. } => &["token"],
             OAuthMsg::ApiCall { .. } => &["Authorization"],
             OAuthMsg::ApiResponse { .. } => &["WWW-Authenticate"],
-            OAuthMsg::Introspect { .. } => &["token"],
+            OAuthMsg::Introspect { .. } => &["Authorization", "token"],
+            OAuthMsg::IntrospectRefused { .. } => &["error"],
             OAuthMsg::Introspection { .. } => &["active", "scope", "aud"],
             OAuthMsg::ClientSecret { .. } => &["client_secret"],
             OAuthMsg::TokenLogin { .. } => &["access_token", "id_token"],
@@ -226,6 +227,7 @@ impl LabMsg for OAuthMsg {
                 None => format!("{status} {}", reason(*status)),
             },
             OAuthMsg::Introspect { .. } => "POST /introspect".into(),
+            OAuthMsg::IntrospectRefused { .. } => "401 invalid_client".into(),
             OAuthMsg::LeakedCallback(_) => "leaked: callback URL".into(),
             OAuthMsg::AttackerAuthorize => "mallory signs in (her account)".into(),
             OAuthMsg::AttackerCode { code } => format!("302 → /callback?code={}", clip(code)),
@@ -502,11 +504,15 @@ impl LabMsg for OAuthMsg {
                 .url(),
             ),
             OAuthMsg::ForgedLink(r) => Message::one_way(format!("<a href=\"{}\">See your calendar</a>", r.url())),
-            OAuthMsg::Introspect { token, .. } => {
+            OAuthMsg::IntrospectRefused { .. } => OAuthMsg::TokenError {
+                error: "invalid_client",
+            }
+            .display(),
+            OAuthMsg::Introspect { token, secret, .. } => {
                 Message::request(format!("POST {AUTH_ORIGIN}/introspect HTTP/1.1"))
                     .header(
                         "Authorization",
-                        format!("Basic {}", basic(CALENDAR_CLIENT_ID, CALENDAR_SECRET)),
+                        format!("Basic {}", basic(CALENDAR_CLIENT_ID, secret)),
                     )
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .form_field("token", token.clone())
