@@ -79,6 +79,15 @@ async function seekUntil(page, done, what) {
   }
 }
 
+/** The order service's machine panel: its caption and the transition just taken. */
+async function orderMachine(page) {
+  const fig = page.locator('figure.machine[data-machine="Order"]');
+  return {
+    caption: (await fig.locator('figcaption').textContent()).trim(),
+    taken: await fig.locator('g.edge.taken text.edge-label').allTextContents(),
+  };
+}
+
 /** Run axe and fail on any violation, whatever its impact, naming the elements. */
 async function assertAxeClean(page, where) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -243,6 +252,183 @@ describe('Sagas lab', () => {
     });
   });
 
+  test('semantic lock: the customer cancels o1 mid-saga and is refused; switched off in the settings, the cancel is accepted, then lost', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openSagas(p, server);
+      await choosePreset(page, 'semantic-lock');
+      assert.ok(await page.locator('#cfg-semantic_lock').isChecked(), 'the setting shows the lock on');
+      assert.equal(await page.locator('#violation-banner, .banner.upcoming').count(), 0, 'no violation, now or later');
+      // The cancel reaches the order service 200 ms in, while o1 is PENDING.
+      const at = await seekUntil(page, async () => (await row(page, 'Orders', 'o1'))?.[3], "the customer's cancel");
+      assert.equal(at.ms, 200);
+      assert.match(await narration(page), /cancel o1\. It is PENDING, a saga is at work on it \(the semantic lock\): the cancel is refused/);
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'PENDING', '', 'refused: saga in progress']);
+      assert.deepEqual(await orderMachine(page), { caption: 'Order service (order #1): PENDING', taken: [] }, 'the order did not move');
+      // The saga goes on and completes; the refusal stays on the row.
+      await seekEnd(page);
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'APPROVED', '', 'refused: saga in progress']);
+      assert.equal((await sagaLog(page, 'o1')).at(-1), 'COMPLETED');
+      assert.equal((await row(page, 'Payments', 'o1'))[1], 'CAPTURED');
+      assert.equal((await row(page, 'Shipments', 'o1'))[1], 'SCHEDULED');
+      assert.deepEqual(await broken(page), []);
+      assert.equal(await page.locator('#violation-banner').count(), 0, 'no violation banner');
+      assert.equal(await page.locator('li[data-invariant="cancel-kept"]').getAttribute('class'), 'ok');
+
+      // The learner switches the semantic lock off: the same cancel, the same run otherwise.
+      await page.locator('#cfg-semantic_lock').uncheck();
+      await waitUntil(async () => (await row(page, 'Orders', 'o1'))?.[3] === 'accepted', { what: 'the run without the lock' });
+      await seek(page, at.step);
+      assert.match(await narration(page), /^The customer cancels o1\. Nothing guards a PENDING order, so the cancel commits in the middle of its saga/);
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'CANCELLED', '', 'accepted']);
+      assert.deepEqual(await broken(page), [], 'nothing is broken yet');
+      await seekEnd(page);
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'APPROVED', '', 'accepted'], 'the cancel was written over');
+      assert.equal((await sagaLog(page, 'o1')).at(-1), 'COMPLETED', 'the saga never knew');
+      const bad = await broken(page);
+      assert.ok(bad.includes('cancel-kept') && bad.includes('money-follows-order'), `invariants broken: ${bad}`);
+      assert.match(
+        await page.locator('li[data-invariant="cancel-kept"] .why').textContent(),
+        /^o1 was cancelled by its customer, then a saga step wrote over the cancel: a lost update\.$/,
+      );
+      assert.equal(await page.locator('#violation-banner').count(), 1, 'the banner says an invariant broke');
+      // It is the run of the lost-update scenario.
+      const flipped = await seen(page);
+      await choosePreset(page, 'lost-update');
+      await seekEnd(page);
+      assert.deepEqual(await seen(page), flipped, 'the lost-update scenario is this run');
+    });
+  });
+
+  test('lost update: the narration says so at the step T4 reaches the order service, and the machine takes its wrong transition', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openSagas(p, server);
+      await choosePreset(page, 'lost-update');
+      assert.equal(await page.locator('#cfg-semantic_lock').isChecked(), false, 'the setting shows the lock off');
+      await seekUntil(page, async () => (await row(page, 'Orders', 'o1'))?.[1] === 'CANCELLED', 'the cancel committed');
+      assert.match(await narration(page), /^The customer cancels o1\./);
+      // Step on until the order service acts on T4.
+      const said = [];
+      const t4 = await seekUntil(
+        page,
+        async () => {
+          said.push(await narration(page));
+          return (await row(page, 'Orders', 'o1'))[1] !== 'CANCELLED';
+        },
+        'the order service act on T4',
+      );
+      const now = said.pop();
+      assert.match(now, /^T4 writes APPROVED over the customer's cancel: a lost update\./, `narration at step ${t4.step}`);
+      assert.ok(!said.some((s) => /lost update/.test(s)), `no earlier step speaks of a lost update: ${said.join(' | ')}`);
+      // The arrow that carried T4 to the order service is marked: it broke an invariant.
+      assert.ok((await flightLabels(page)).some((l) => /^✗ \[retriable\] m\d+: o1 T4 approve order$/.test(l)), 'the T4 arrow is marked');
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'APPROVED', '', 'accepted']);
+      assert.deepEqual(
+        await orderMachine(page),
+        { caption: 'Order service (order #1): APPROVED', taken: ['approve over cancel (wrong)'] },
+        'the order machine takes the wrong transition',
+      );
+      assert.ok((await broken(page)).includes('cancel-kept'), 'the invariant breaks at this step');
+      await seek(page, t4.step - 1);
+      assert.ok(!(await broken(page)).includes('cancel-kept'), 'and not before');
+      assert.ok((await flightLabels(page)).includes('[retriable] m4: o1 T4 approve order'), 'T4 on its way, unmarked');
+    });
+  });
+
+  test('customer cancels o1 from the palette: refused while the saga runs, lost with the lock off, too late once it ended', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openSagas(p, server);
+      await choosePreset(page, 'happy-path');
+      const pending = await seekUntil(page, async () => (await row(page, 'Orders', 'o1'))?.[1] === 'PENDING', 'o1 PENDING');
+      await page.click('button[data-fault="customer-cancels"]');
+      await page.locator('#fault-plan li').first().waitFor();
+      assert.equal((await indicator(page)).step, pending.step, 'the cursor stays');
+      await seekUntil(page, async () => (await row(page, 'Orders', 'o1'))[3], 'the cancel');
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'PENDING', '', 'refused: saga in progress']);
+      await seekEnd(page);
+      assert.equal((await row(page, 'Orders', 'o1'))[1], 'APPROVED');
+      assert.deepEqual(await broken(page), []);
+
+      // The same click with the lock off: accepted, then written over.
+      await page.locator('#cfg-semantic_lock').uncheck();
+      await waitUntil(async () => (await row(page, 'Orders', 'o1'))?.[3] === 'accepted', { what: 'the cancel accepted' });
+      await seekEnd(page);
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'APPROVED', '', 'accepted']);
+      assert.ok((await broken(page)).includes('cancel-kept'), 'a lost update');
+
+      // Once the saga has ended, a cancel comes too late.
+      await choosePreset(page, 'happy-path');
+      const end = await seekEnd(page);
+      await page.click('button[data-fault="customer-cancels"]');
+      await page.locator('#fault-plan li').first().waitFor();
+      await seekUntil(page, async () => (await row(page, 'Orders', 'o1'))[3], 'the late cancel');
+      assert.ok((await indicator(page)).step > end.step, 'the cancel comes after the saga');
+      assert.match(await narration(page), /cancel o1, but it is APPROVED: too late, the cancel is refused/);
+      assert.deepEqual(await row(page, 'Orders', 'o1'), ['o1', 'APPROVED', '', 'refused: too late']);
+      assert.deepEqual(await broken(page), []);
+    });
+  });
+
+  test('choreography: events go to topics, the broker delivers each to its subscribers, and nobody subscribes to OrderRejected', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openSagas(p, server);
+      await choosePreset(page, 'choreography');
+      // T1 commits: its event goes to topic OrderCreated, and a copy to inventory.
+      await seekUntil(page, async () => /topic OrderCreated/.test(await narration(page)), 'OrderCreated stored');
+      assert.equal(
+        await narration(page),
+        'The broker stores it on topic OrderCreated, confirms it and delivers a copy to each subscriber: inventory.',
+      );
+      const first = await tableRows(page, 'Broker queue');
+      assert.deepEqual(first.map((r) => r.slice(2, 4)), [['o1 OrderCreated', 'inventory']]);
+      // The subscriptions: who consumes each topic, and what it does next.
+      assert.deepEqual(
+        await page.locator('table[data-table="Topic subscriptions"] thead th').allTextContents(),
+        ['topic', 'subscriber', 'then'],
+      );
+      const subs = await tableRows(page, 'Topic subscriptions');
+      assert.deepEqual(await row(page, 'Topic subscriptions', 'OrderCreated'), ['OrderCreated', 'inventory', 'T2 reserve stock']);
+      assert.deepEqual(await row(page, 'Topic subscriptions', 'OrderRejected'), ['OrderRejected', '(none)', '—']);
+      assert.deepEqual(subs.filter((r) => r[1] === '(none)').map((r) => r[0]), ['OrderRejected'], 'only OrderRejected has no subscriber');
+      // Every message queued names its topic and goes to that topic's subscriber.
+      await seekEnd(page);
+      const queue = await tableRows(page, 'Broker queue');
+      assert.deepEqual(
+        queue.map((r) => r[2]),
+        ['o1 OrderCreated', 'o1 StockReserved', 'o1 PaymentCaptured', 'o1 OrderApproved', 'o1 ShipmentScheduled'],
+      );
+      for (const [, , what, to] of queue) {
+        const topic = what.replace(/^o1 /, '');
+        assert.ok(subs.some((s) => s[0] === topic && s[1] === to), `${what} goes to ${to}, a subscriber of ${topic}`);
+      }
+      assert.equal((await row(page, 'Orders', 'o1'))[1], 'APPROVED');
+      assert.deepEqual(await broken(page), []);
+
+      // Payment declined: the last event, OrderRejected, reaches nobody.
+      await choosePreset(page, 'choreography-declined');
+      const said = [];
+      await seekUntil(
+        page,
+        async () => {
+          said.push(await narration(page));
+          return /OrderRejected/.test(said.at(-1));
+        },
+        'OrderRejected published',
+      );
+      assert.equal(said.at(-1), 'The broker stores it on topic OrderRejected and confirms it. No service subscribes to OrderRejected: nobody is told.');
+      assert.ok(said.some((s) => /on topic PaymentDeclined, .* subscriber: inventory\.$/.test(s)), 'inventory hears of the decline');
+      await seekEnd(page);
+      assert.ok(!(await tableRows(page, 'Broker queue')).some((r) => /OrderRejected/.test(r[2])), 'no copy queued for anyone');
+      const drawn = await flightLabels(page);
+      assert.ok(drawn.some((l) => /publish m\d+: o1 OrderRejected$/.test(l)), 'the order service publishes it');
+      assert.ok(!drawn.some((l) => /^m\d+: o1 OrderRejected$/.test(l)), `the broker delivers it to no one: ${drawn.join(' | ')}`);
+      assert.deepEqual(await broken(page), []);
+    });
+  });
+
   test('2PC: the coordinator dies after PREPARE and the participants stay blocked, locks held', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
@@ -322,7 +508,8 @@ describe('Sagas lab', () => {
       await seek(page, 3);
       await page.click('button[data-fault="decline"]');
       await page.locator('#fault-plan li').first().waitFor();
-      await seekUntil(page, async () => /o1 C2/.test((await flightLabels(page)).join('\n')), 'the compensation');
+      // C2 done: a choreography names its event by its topic (StockReleased).
+      await seekUntil(page, async () => /o1 StockReleased/.test((await flightLabels(page)).join('\n')), 'the compensation');
       await seek(page, (await indicator(page)).step + 1);
       shown = await seen(page);
       await page.click('#copy-link');
