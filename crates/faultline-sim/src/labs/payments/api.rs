@@ -5,9 +5,11 @@
 //! to the database and the processor have a timeout: an unknown outcome is
 //! retried with the same downstream key, or answered 504 with the key left
 //! IN_FLIGHT for a later retry to resolve (never assumed "not charged").
+//! Here: the request as it arrives, the calls and the answer it sends;
+//! what it does with each downstream answer is in `api_downstream.rs`.
 
-use super::config::{money, PaymentsConfig};
-use super::msg::{fingerprint, short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
+use super::config::PaymentsConfig;
+use super::msg::{fingerprint, short, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
@@ -52,32 +54,32 @@ pub static API_MACHINE: StateMachine = StateMachine {
 
 /// A request the API is working on (volatile: lost in a crash).
 #[derive(Clone, Debug)]
-struct Pending {
+pub(super) struct Pending {
     client: ActorId,
-    order: u32,
-    amount: u64,
+    pub(super) order: u32,
+    pub(super) amount: u64,
     attempt: u32,
-    key: Option<Key>,
-    fingerprint: Fingerprint,
-    machine: MachineState,
-    charge_id: Option<u32>,
-    token: u32,
+    pub(super) key: Option<Key>,
+    pub(super) fingerprint: Fingerprint,
+    pub(super) machine: MachineState,
+    pub(super) charge_id: Option<u32>,
+    pub(super) token: u32,
     /// The outcome to send once the key is completed.
-    result: Option<StoredResponse>,
+    pub(super) result: Option<StoredResponse>,
     /// The key given to the card processor (the payment's key, when the
     /// API passes it on): what makes asking the processor again safe.
-    downstream_key: Option<Key>,
+    pub(super) downstream_key: Option<Key>,
     /// The processor's hold, once it answered.
-    auth: Option<u32>,
+    pub(super) auth: Option<u32>,
     /// Whether the processor call was already retried once.
-    retried: bool,
+    pub(super) retried: bool,
 }
 
 #[derive(Clone, Debug)]
 pub struct Api {
-    cfg: PaymentsConfig,
+    pub(super) cfg: PaymentsConfig,
     /// Volatile: requests in progress.
-    pending: SmallMap<u32, Pending>,
+    pub(super) pending: SmallMap<u32, Pending>,
     /// Correlation counter (kept across crashes so ids never repeat).
     next_req: u32,
     /// The machine of the request touched last, shown in the panel.
@@ -134,7 +136,7 @@ impl Api {
         }
     }
 
-    fn fire(&mut self, req: u32, event: &'static str, ctx: &mut Ctx<PayMsg>) {
+    pub(super) fn fire(&mut self, req: u32, event: &'static str, ctx: &mut Ctx<PayMsg>) {
         if let Some(p) = self.pending.get_mut(&req) {
             ctx.fire_instance(&mut p.machine, req, event);
             self.shown = p.machine;
@@ -142,7 +144,7 @@ impl Api {
     }
 
     /// Send `msg` to a downstream actor and wait for it with a timeout.
-    fn call(&self, req: u32, to: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+    pub(super) fn call(&self, req: u32, to: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
         ctx.send(to, msg);
         let attempt = self.pending.get(&req).map_or(0, |p| p.attempt);
         let waits_for = if to == self.cfg.processor() {
@@ -159,7 +161,7 @@ impl Api {
     }
 
     /// Ask the card processor to authorize the payment of `req`.
-    fn authorize(&self, req: u32, ctx: &mut Ctx<PayMsg>) {
+    pub(super) fn authorize(&self, req: u32, ctx: &mut Ctx<PayMsg>) {
         if let Some(p) = self.pending.get(&req) {
             let msg = PayMsg::Authorize {
                 req,
@@ -172,7 +174,7 @@ impl Api {
     }
 
     /// Send the final answer for `req` and forget it.
-    fn answer(
+    pub(super) fn answer(
         &mut self,
         req: u32,
         response: StoredResponse,
@@ -291,7 +293,13 @@ impl Api {
     }
 
     /// Answer `req` with an error status and code; nothing is charged.
-    fn refuse(&mut self, req: u32, status: u16, code: &'static str, ctx: &mut Ctx<PayMsg>) {
+    pub(super) fn refuse(
+        &mut self,
+        req: u32,
+        status: u16,
+        code: &'static str,
+        ctx: &mut Ctx<PayMsg>,
+    ) {
         let amount = self.pending.get(&req).map_or(0, |p| p.amount);
         let response = StoredResponse {
             status,
@@ -300,285 +308,11 @@ impl Api {
         };
         self.answer(req, response, Sent::Refusal, Some(code), ctx);
     }
-
-    fn on_claimed(&mut self, req: u32, claim: Claim, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get(&req) else {
-            return;
-        };
-        let (amount, passed) = (p.amount, p.downstream_key.is_some());
-        match claim {
-            Claim::Claimed { token, fresh } => {
-                let mut key = None;
-                if let Some(p) = self.pending.get_mut(&req) {
-                    p.token = token;
-                    key = p.key;
-                }
-                if fresh {
-                    // A new record: its first response is yet to be sent.
-                    self.first_sent.retain(|f| Some(f.0) != key);
-                }
-                self.fire(req, "claimed", ctx);
-                ctx.say_with(|| {
-                    let how = if passed {
-                        "passing the same key on"
-                    } else {
-                        "without passing the key on"
-                    };
-                    format!(
-                        "Key claimed. The API asks the card processor to authorize {}, {how}.",
-                        money(amount)
-                    )
-                });
-                self.authorize(req, ctx);
-            }
-            Claim::InFlight => {
-                self.fire(req, "in_flight_409", ctx);
-                ctx.say("The key is IN_FLIGHT: an earlier attempt with it is still running. The API answers 409 Conflict instead of running it twice.");
-                self.refuse(req, 409, "idempotency_key_in_use", ctx);
-            }
-            Claim::Unresolved => {
-                self.fire(req, "in_flight_409", ctx);
-                ctx.say("The API cannot check the earlier attempt's outcome, so it answers 409 Conflict rather than guess \"not charged\".");
-                self.refuse(req, 409, "idempotency_key_in_use", ctx);
-            }
-            Claim::Completed(stored) => {
-                self.fire(req, "completed_replay", ctx);
-                say!(ctx, "The key is COMPLETED: the API replays the stored response ({}) with Idempotent-Replayed: true. Nothing new is held.",
-                    stored.status);
-                let error = error_code(stored.status);
-                self.answer(req, stored, Sent::Replay, error, ctx);
-            }
-            Claim::Mismatch => {
-                self.fire(req, "mismatch_422", ctx);
-                ctx.say("This key was first used with a different request body. The API answers 422 Unprocessable Content and executes nothing.");
-                self.refuse(req, 422, "idempotency_key_reused_with_different_body", ctx);
-            }
-        }
-    }
-
-    fn on_authorized(&mut self, req: u32, auth: u32, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get_mut(&req) else {
-            return;
-        };
-        p.auth = Some(auth);
-        let msg_fields = (p.order, p.amount, p.key, p.fingerprint);
-        let token = p.token;
-        self.fire(req, "approved", ctx);
-        let (order, amount, key, fingerprint) = msg_fields;
-        if key.is_none() {
-            ctx.say("Approved. The API writes a ledger row for the hold.");
-            let commit = PayMsg::CommitAtomic {
-                req,
-                order,
-                amount,
-                key,
-                fingerprint,
-                token,
-                auth,
-            };
-            self.call(req, self.cfg.db(), commit, ctx);
-        } else if self.cfg.atomic {
-            ctx.say("Approved. The API writes the ledger row and completes the key in one database transaction.");
-            let commit = PayMsg::CommitAtomic {
-                req,
-                order,
-                amount,
-                key,
-                fingerprint,
-                token,
-                auth,
-            };
-            self.call(req, self.cfg.db(), commit, ctx);
-        } else {
-            ctx.say("Approved. The API writes the ledger row now and will complete the key in a second, separate write.");
-            let insert = PayMsg::InsertCharge {
-                req,
-                order,
-                amount,
-                key,
-                fingerprint,
-                token,
-                auth,
-            };
-            self.call(req, self.cfg.db(), insert, ctx);
-        }
-    }
-
-    fn on_charge_written(&mut self, req: u32, charge_id: u32, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get_mut(&req) else {
-            return;
-        };
-        p.charge_id = Some(charge_id);
-        let response = StoredResponse {
-            status: 200,
-            charge_id: Some(charge_id),
-            amount: p.amount,
-        };
-        let token = p.token;
-        match p.key {
-            Some(key) if !self.cfg.atomic => {
-                self.fire(req, "charge_written", ctx);
-                say!(ctx, "Ledger row ch_{charge_id} is written. Now the API records the key as COMPLETED, in a second write.");
-                self.complete_key(req, key, response, token, ctx);
-            }
-            _ => {
-                self.fire(req, "committed", ctx);
-                say!(
-                    ctx,
-                    "Ledger row ch_{charge_id} committed. The API answers 200 OK."
-                );
-                self.answer(req, response, Sent::Outcome, None, ctx);
-            }
-        }
-    }
-
-    /// Ask the database to complete `key` with `response`, fenced by the
-    /// request's claim `token`.
-    fn complete_key(
-        &self,
-        req: u32,
-        key: Key,
-        response: StoredResponse,
-        token: u32,
-        ctx: &mut Ctx<PayMsg>,
-    ) {
-        let msg = PayMsg::CompleteKey {
-            req,
-            key,
-            response,
-            token,
-        };
-        self.call(req, self.cfg.db(), msg, ctx);
-    }
-
-    /// The processor held nothing: the card was declined (402), or the
-    /// key it was given was first used for another amount (422). Store
-    /// the outcome under the key (so a retry with it gets the same
-    /// answer), or answer at once when there is no key.
-    fn on_declined(&mut self, req: u32, status: u16, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get_mut(&req) else {
-            return;
-        };
-        let response = StoredResponse {
-            status,
-            charge_id: None,
-            amount: p.amount,
-        };
-        match p.key {
-            Some(key) => {
-                p.result = Some(response.clone());
-                let token = p.token;
-                self.fire(req, "declined_record_key", ctx);
-                if status == 402 {
-                    ctx.say("Declined. The API stores the decline under the key, so a retry with this key gets the same answer.");
-                } else {
-                    ctx.say("The card processor refused: it knows this key with another amount. The API stores 422 under the key; nothing is held.");
-                }
-                self.complete_key(req, key, response, token, ctx);
-            }
-            None => {
-                self.fire(req, "declined_402", ctx);
-                ctx.say("Declined. The API answers 402 Payment Required.");
-                self.answer(req, response, Sent::Outcome, Some("card_declined"), ctx);
-            }
-        }
-    }
-
-    fn on_key_completed(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
-        if !self.pending.contains_key(&req) {
-            return;
-        }
-        let response = self.outcome(req);
-        self.fire(req, "key_completed", ctx);
-        let status = response.status;
-        say!(
-            ctx,
-            "The key is COMPLETED with the outcome stored. The API answers {status} {}.",
-            super::msg::reason(status)
-        );
-        let error = error_code(response.status);
-        self.answer(req, response, Sent::Outcome, error, ctx);
-    }
-
-    /// The outcome `req` reached: its decline, or its charge.
-    fn outcome(&self, req: u32) -> StoredResponse {
-        let p = &self.pending[&req];
-        p.result.clone().unwrap_or(StoredResponse {
-            status: 200,
-            charge_id: p.charge_id,
-            amount: p.amount,
-        })
-    }
-
-    /// The database refused a fenced write: a newer request claimed the key.
-    fn on_refused(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get(&req) else {
-            return;
-        };
-        if p.machine.current == "recording_key" {
-            // The charge (or decline) already happened: it stands, and the
-            // client is told it; only the key cannot hold it for replays.
-            let response = self.outcome(req);
-            self.fire(req, "not_stored", ctx);
-            ctx.say("The key could not be completed: a newer request claimed it meanwhile. What happened stands, so the API answers it, but the key will not replay it.");
-            let error = error_code(response.status);
-            self.answer(req, response, Sent::Outcome, error, ctx);
-            return;
-        }
-        // Nothing was recorded. A hold placed without a downstream key is
-        // this request's alone: release it. With the key passed on, the
-        // newer request gets the same hold back and records it.
-        let own_hold = p.auth.filter(|_| p.downstream_key.is_none());
-        self.fire(req, "refused_409", ctx);
-        match own_hold {
-            Some(auth) => {
-                say!(ctx, "The database refused the commit: a newer request claimed the key. Nothing is recorded, so the API voids its own hold auth_{auth} and answers 409.");
-                ctx.send(self.cfg.processor(), PayMsg::Void { auth });
-            }
-            None => ctx.say("The database refused the commit: a newer request claimed the key and will finish the payment. Nothing is recorded here; the API answers 409."),
-        }
-        self.refuse(req, 409, "idempotency_key_in_use", ctx);
-    }
-
-    /// A downstream call of `req` got no answer in time.
-    fn on_timeout(&mut self, req: u32, ctx: &mut Ctx<PayMsg>) {
-        let Some(p) = self.pending.get_mut(&req) else {
-            return;
-        };
-        let state = p.machine.current;
-        if state == "authorizing" && p.downstream_key.is_some() && !p.retried {
-            p.retried = true;
-            self.fire(req, "retry_same_key", ctx);
-            ctx.say("The card processor has not answered in time. The outcome is unknown, so the API asks again with the same downstream key: if the first call went through, the processor returns that hold instead of placing a second one.");
-            self.authorize(req, ctx);
-            return;
-        }
-        let (retried, has_key) = (p.retried, p.key.is_some());
-        self.fire(req, "timeout_504", ctx);
-        let (code, why) = match state {
-            "checking_key" => ("database_timeout", "The database did not answer in time, so the API cannot tell whether it claimed the key. It answers 504 Gateway Timeout; a retry may find the key IN_FLIGHT (409)."),
-            "authorizing" if retried => ("processor_timeout", "The card processor did not answer the second call either. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT."),
-            "authorizing" => ("processor_timeout", "The card processor did not answer in time and the API has no key it could safely ask again with. The card may or may not be held: the API answers 504 Gateway Timeout and leaves the key IN_FLIGHT."),
-            _ => ("database_timeout", "The database did not confirm the write in time: it may or may not have landed. The API answers 504 Gateway Timeout and leaves the key as it is."),
-        };
-        // What a retry after the lock lapses will do, as configured.
-        let then = if !has_key {
-            ""
-        } else if self.cfg.rerun_lapsed {
-            " After the lock lapses, a retry runs the payment again as if nothing was charged."
-        } else if self.cfg.pass_key {
-            " After the lock lapses, a retry asks the card processor again with the same key."
-        } else {
-            " Retries get 409 until reconciliation settles it."
-        };
-        say!(ctx, "{why}{then}");
-        self.refuse(req, 504, code, ctx);
-    }
 }
 
 /// What kind of answer the API sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sent {
+pub(super) enum Sent {
     /// The outcome of running the payment (a charge, a decline): what a
     /// replay of its key must repeat.
     Outcome,
@@ -589,30 +323,11 @@ enum Sent {
 }
 
 /// The error code a stored outcome carries on the wire.
-fn error_code(status: u16) -> Option<&'static str> {
+pub(super) fn error_code(status: u16) -> Option<&'static str> {
     match status {
         402 => Some("card_declined"),
         422 => Some("idempotency_key_reused_with_different_body"),
         _ => None,
-    }
-}
-
-impl Api {
-    /// Whether `reply` answers a request that is waiting for exactly it.
-    fn expects(&self, reply: &PayMsg) -> bool {
-        let (req, states): (u32, &[&str]) = match reply {
-            PayMsg::Claimed { req, .. } => (*req, &["checking_key"]),
-            PayMsg::Authorized { req, .. }
-            | PayMsg::Declined { req }
-            | PayMsg::KeyReusedDownstream { req } => (*req, &["authorizing"]),
-            PayMsg::ChargeWritten { req, .. } => (*req, &["recording_charge"]),
-            PayMsg::KeyCompleted { req } => (*req, &["recording_key"]),
-            PayMsg::CommitRefused { req, .. } => (*req, &["recording_charge", "recording_key"]),
-            _ => return true,
-        };
-        self.pending
-            .get(&req)
-            .is_some_and(|p| states.contains(&p.machine.current))
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod actors;
 pub mod api;
+mod api_downstream;
 pub mod cases;
 pub mod client;
 pub mod config;
