@@ -172,6 +172,12 @@ impl Actor for Broker {
         ctx.say("No ack in time: the broker delivers it again (at least once).");
         self.deliver(q, ctx);
     }
+    fn on_start(&mut self, ctx: &mut Ctx<SagaMsg>) {
+        // The subscriptions table, in the data panel from the first step.
+        if self.topics {
+            ctx.data_changed();
+        }
+    }
     fn on_crash(&mut self) {}
     fn on_restart(&mut self, ctx: &mut Ctx<SagaMsg>) {
         ctx.say(
