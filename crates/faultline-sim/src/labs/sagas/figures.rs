@@ -4,8 +4,8 @@
 //! from the run's own transitions (a participant is blocked from the vote
 //! that makes it PREPARED until the decision reaches it).
 
+use super::records::TPC_M;
 use super::saga::{NAMES, PARTICIPANTS};
-use super::service::TPC_M;
 use crate::lab::Figure;
 use crate::trace::Run;
 use crate::units::secs;

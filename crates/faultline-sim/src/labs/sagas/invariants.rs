@@ -4,8 +4,9 @@
 
 use super::actors::SagaActor;
 use super::config::{Mode, Settings, COORDINATION};
+use super::records::Effect;
 use super::saga::{AMOUNT, PIVOT};
-use super::service::{Effect, Service};
+use super::service::Service;
 use crate::lab::{always, InvariantInfo, LabInfo, TraceSoFar};
 use crate::scenario::Config;
 
@@ -311,7 +312,7 @@ fn tpc(cfg: &Settings, parts: [&Service; 3], end: bool, out: &mut Found<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::service::Rec;
+    use super::super::records::Rec;
     use super::super::{SagasLab, INVENTORY, ORDER, PAYMENT, SHIPPING};
     use super::*;
     use crate::actor::Actor;

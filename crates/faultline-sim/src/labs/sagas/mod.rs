@@ -24,6 +24,7 @@ pub mod orchestrator;
 pub mod outbox;
 mod participant;
 mod presets;
+pub mod records;
 pub mod saga;
 pub mod service;
 pub mod topics;

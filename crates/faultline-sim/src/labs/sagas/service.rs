@@ -3,163 +3,32 @@
 //! relay, and a processed-message table when its consumer is idempotent.
 //! In a saga each runs its local transactions and publishes one event per
 //! commit; in two-phase commit each is a participant that votes and holds
-//! its locks while prepared.
+//! its locks while prepared. Their records, machines and tables are data
+//! in `records.rs`.
 
 use super::config::{Mode, Settings};
 use super::flow::{next, place_orders, Next, PLACE};
 use super::msg::{Env, Kind, SagaMsg};
 use super::outbox::{Outbox, RELAY};
 use super::presets::{CUSTOMER_CANCELS, LAB_FAULTS};
+use super::records::{
+    Effect, Rec, ORDER_M, PARTICIPANTS_TABLE, PAY_M, PROCESSED_TABLE, ROLE_TABLES, SHIP_M, STOCK_M,
+    STOCK_TABLE, TPC_M,
+};
 use super::saga::{AMOUNT, BROKER, INVENTORY, NAMES, ORCH, ORDER, PAYMENT, TITLES};
 use super::topics::{reaction, topic_of};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
-use crate::machine::{MachineState, StateMachine, Transition as T};
+use crate::machine::MachineState;
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
 use crate::trace::{mark_changed, RowChange, TableSchema};
 use crate::units::{money, secs};
 
-pub static ORDER_M: StateMachine = StateMachine {
-    name: "Order",
-    states: &["none", "PENDING", "APPROVED", "PAYMENT_FAILED", "CANCELLED"],
-    transitions: &[
-        T::new("none", "create", "PENDING"),
-        T::new("PENDING", "approve", "APPROVED"),
-        T::new("PENDING", "payment_failed", "PAYMENT_FAILED"),
-        T::new("PENDING", "cancel", "CANCELLED"),
-        T::new("APPROVED", "cancel", "CANCELLED"),
-        T::new("PENDING", "customer_cancel", "CANCELLED"),
-        // Only a run without the semantic lock takes this: a lost update.
-        T::new("CANCELLED", "approve over cancel (wrong)", "APPROVED"),
-    ],
-};
-pub static STOCK_M: StateMachine = StateMachine {
-    name: "Stock reservation",
-    states: &["none", "RESERVED", "REFUSED", "RELEASED"],
-    transitions: &[
-        T::new("none", "reserve", "RESERVED"),
-        T::new("none", "refuse", "REFUSED"),
-        T::new("RESERVED", "release", "RELEASED"),
-    ],
-};
-pub static PAY_M: StateMachine = StateMachine {
-    name: "Payment",
-    states: &["none", "CAPTURED", "DECLINED", "UNKNOWN"],
-    transitions: &[
-        T::new("none", "capture", "CAPTURED"),
-        T::new("none", "decline", "DECLINED"),
-        T::new("none", "time_out", "UNKNOWN"),
-        T::new("UNKNOWN", "capture", "CAPTURED"),
-    ],
-};
-pub static SHIP_M: StateMachine = StateMachine {
-    name: "Shipment",
-    states: &["none", "SCHEDULED"],
-    transitions: &[
-        T::new("none", "fail", "none"),
-        T::new("none", "schedule", "SCHEDULED"),
-    ],
-};
-pub static TPC_M: StateMachine = StateMachine {
-    name: "2PC participant",
-    states: &["idle", "WAITING", "PREPARED", "COMMITTED", "ABORTED"],
-    transitions: &[
-        T::new("idle", "prepare", "PREPARED"),
-        T::new("idle", "wait", "WAITING"),
-        T::new("idle", "vote_no", "ABORTED"),
-        T::new("idle", "abort", "ABORTED"),
-        T::new("WAITING", "prepare", "PREPARED"),
-        T::new("WAITING", "vote_no", "ABORTED"),
-        T::new("WAITING", "abort", "ABORTED"),
-        T::new("PREPARED", "commit", "COMMITTED"),
-        T::new("PREPARED", "abort", "ABORTED"),
-        T::new("PREPARED", "heuristic_abort", "ABORTED"),
-    ],
-};
-
-const ROLE_TABLES: [TableSchema; 4] = [
-    TableSchema {
-        title: "Orders",
-        columns: &["order", "status", "saga", "customer's cancel"],
-    },
-    TableSchema {
-        title: "Stock reservations",
-        columns: &["order", "state", "units"],
-    },
-    TableSchema {
-        title: "Payments",
-        columns: &["order", "state", "captured"],
-    },
-    TableSchema {
-        title: "Shipments",
-        columns: &["order", "state", "parcels"],
-    },
-];
-pub const PARTICIPANTS_TABLE: TableSchema = TableSchema {
-    title: "2PC participants",
-    columns: &["participant · order", "state", "lock", "blocked"],
-};
-pub const STOCK_TABLE: TableSchema = TableSchema {
-    title: "Stock",
-    columns: &["item", "available"],
-};
-pub const PROCESSED_TABLE: TableSchema = TableSchema {
-    title: "Processed messages",
-    columns: &["message", "service"],
-};
-
 /// Timer tag of the commit after a publish-first event.
 const COMMIT: u32 = 2;
 /// Timer tag of order `k`'s heuristic decision (31..=33; `participant.rs`).
 pub(super) const HEURISTIC: u32 = 30;
-
-/// A service's record of one order: its state, and units (inventory),
-/// cents captured (payment), parcels (shipping) or locks (2PC).
-#[derive(Clone, Debug)]
-pub struct Rec {
-    pub m: MachineState,
-    pub qty: i64,
-    /// The saga's outcome, as a choreography's last event tells the order service.
-    pub note: &'static str,
-    /// When it became PREPARED (2PC).
-    pub since: u64,
-    /// How long it was blocked, once decided (2PC).
-    pub blocked_ms: Option<u64>,
-    /// What became of the customer's cancel (order service; "" if none).
-    pub cancel: &'static str,
-}
-
-impl Rec {
-    /// A record in `machine`'s first state.
-    pub fn new(machine: &'static StateMachine) -> Self {
-        Self {
-            m: MachineState::new(machine),
-            qty: 0,
-            note: "",
-            since: 0,
-            blocked_ms: None,
-            cancel: "",
-        }
-    }
-}
-
-/// One committed local transaction (a monitor the checks read).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Effect {
-    pub saga: u8,
-    pub step: u8,
-    pub undo: bool,
-    /// False: the step failed (its refusal committed, nothing to undo).
-    pub ok: bool,
-    /// The message that caused it (0: the service started it).
-    pub msg: u32,
-    /// The event it publishes.
-    pub event: u32,
-    pub at: u64,
-    /// The same message had taken effect before.
-    pub dup: bool,
-}
 
 #[derive(Clone, Debug)]
 pub struct Service {
