@@ -11,6 +11,7 @@ pub mod cases;
 pub mod claims;
 mod code_flow;
 pub mod config;
+mod faults;
 pub mod grants;
 pub mod id;
 mod id_token;
@@ -60,11 +61,11 @@ impl Lab for OAuthLab {
             id: ID,
             model_version: MODEL_VERSION,
             default_preset: "happy-path",
-            lab_faults: presets::lab_faults(),
+            lab_faults: faults::lab_faults(),
             title: "OAuth: delegated access with PKCE and OpenID Connect",
             tagline: "Planner wants to read Alice's calendar. She never gives it her password.",
             config: config::fields(),
-            palette: presets::palette(),
+            palette: faults::palette(),
             presets: presets::presets(),
             invariants: invariants::list(),
             figures: crate::lab::no_figures,
