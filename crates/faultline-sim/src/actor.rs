@@ -9,7 +9,8 @@ use crate::rng::SimRng;
 use crate::scenario::Config;
 // What a timer is for and how an actor's instances are shown are words of
 // the trace (it records them); actors use them from here.
-use crate::trace::{Fired, RowChange, TableSchema};
+use crate::rows::{RowChange, TableSchema};
+use crate::trace::Fired;
 pub use crate::trace::{Instances, TimerKind};
 
 /// Index of an actor in its lab's actor list.
@@ -338,10 +339,10 @@ macro_rules! forward_actor {
             fn instances(&self) -> Option<$crate::actor::Instances> {
                 match self { $(Self::$v(a) => a.instances()),+ }
             }
-            fn schema(&self) -> Vec<$crate::trace::TableSchema> {
+            fn schema(&self) -> Vec<$crate::rows::TableSchema> {
                 match self { $(Self::$v(a) => a.schema()),+ }
             }
-            fn changed_rows(&mut self, out: Option<&mut Vec<$crate::trace::RowChange>>) {
+            fn changed_rows(&mut self, out: Option<&mut Vec<$crate::rows::RowChange>>) {
                 match self { $(Self::$v(a) => a.changed_rows(out)),+ }
             }
         }

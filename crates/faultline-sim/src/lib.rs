@@ -21,6 +21,7 @@ pub mod permalink;
 pub mod read;
 pub mod registry;
 pub mod rng;
+pub mod rows;
 pub mod scenario;
 pub mod small_map;
 pub mod trace;

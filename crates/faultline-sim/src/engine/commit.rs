@@ -8,7 +8,8 @@ use super::sim::{Model, Sim};
 use crate::actor::ActorId;
 use crate::fault::Fault;
 use crate::lab::TraceSoFar;
-use crate::trace::{CutMark, LoggedRow, Run, Step, StepKind, UndefinedTransition};
+use crate::rows::LoggedRow;
+use crate::trace::{CutMark, Run, Step, StepKind, UndefinedTransition};
 
 impl Sim<'_> {
     /// Log the rows an actor changed during the step being recorded.

@@ -10,7 +10,8 @@ use super::sim::{Hook, Model, Sim};
 use crate::actor::{Actor, ActorId, Command, Ctx, LabMsg};
 use crate::lab::{Lab, TraceSoFar};
 use crate::message::Message;
-use crate::trace::{ActorInfo, LazyMessage, MessageLog, RowChange, TableSchema};
+use crate::rows::{RowChange, TableSchema};
+use crate::trace::{ActorInfo, LazyMessage, MessageLog};
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -3,9 +3,9 @@
 
 use crate::actor::{ActorId, CtxOutput};
 use crate::lines::Lines;
+use crate::rows::{LoggedRow, RowChange, TableSchema};
 use crate::trace::{
-    End, Fired, Flight, LoggedRow, RowChange, Span, Step, StepKind, TableSchema, TimerMark,
-    UndefinedTransition, Violation,
+    End, Fired, Flight, Span, Step, StepKind, TimerMark, UndefinedTransition, Violation,
 };
 use std::cell::Cell;
 

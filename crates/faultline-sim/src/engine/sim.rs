@@ -10,8 +10,9 @@ use crate::fault::Fault;
 use crate::lab::TraceSoFar;
 use crate::lines::Lines;
 use crate::rng::SimRng;
+use crate::rows::{RowChange, TableSchema};
 use crate::scenario::Scenario;
-use crate::trace::{ActorInfo, End, Fate, Fired, RowChange, StepKind, TableSchema, TimerMark};
+use crate::trace::{ActorInfo, End, Fate, Fired, StepKind, TimerMark};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

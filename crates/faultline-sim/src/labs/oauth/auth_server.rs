@@ -16,7 +16,7 @@ use super::msg::{
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::Es256Key;
 use crate::machine::MachineState;
-use crate::trace::{mark_changed, RowChange, TableSchema};
+use crate::rows::{mark_changed, RowChange, TableSchema};
 
 /// A lab fault's duration parameter.
 pub const FOR_MS: &str = "for_ms";

@@ -9,7 +9,7 @@ use super::msg::{OAuthMsg, AUTH_ORIGIN, CALENDAR_ORIGIN, CALENDAR_SECRET};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::jose::{unix_time, verify_es256, EcJwk};
 use crate::machine::{MachineState, StateMachine, Transition};
-use crate::trace::{mark_changed, RowChange, TableSchema};
+use crate::rows::{mark_changed, RowChange, TableSchema};
 
 /// How long the API waits for an introspection answer.
 const INTROSPECTION_TIMEOUT_MS: u64 = 1_500;

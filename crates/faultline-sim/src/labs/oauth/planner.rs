@@ -15,8 +15,8 @@ use super::msg::{AuthzRequest, Mistake, OAuthMsg, Tokens, REDIRECT_URI};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::jose::{code_challenge_s256, code_verifier, EcJwk};
 use crate::machine::MachineState;
+use crate::rows::{RowChange, TableSchema};
 use crate::scenario::Config;
-use crate::trace::{RowChange, TableSchema};
 
 pub(super) const TOKEN_TIMEOUT: u32 = 1;
 pub(super) const NEXT_CALL: u32 = 2;

@@ -2,7 +2,7 @@
 //! between the steps of the flow (who is signed in, state, nonce,
 //! verifier, code, tokens, secret), shortened for the page.
 
-use crate::trace::TableSchema;
+use crate::rows::TableSchema;
 
 /// Planner's session: what it keeps between the steps of the flow.
 pub const SESSION_TABLE: TableSchema = TableSchema {

@@ -14,7 +14,7 @@ use super::msg::{
 use crate::actor::{ActorId, Ctx};
 use crate::jose::{code_challenge_s256, unix_time};
 use crate::machine::MachineState;
-use crate::trace::mark_changed;
+use crate::rows::mark_changed;
 
 impl AuthServer {
     /// The token endpoint, revocation and introspection: a request shed

@@ -13,8 +13,8 @@ use super::msg::{fingerprint, short, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::rows::{RowChange, TableSchema};
 use crate::small_map::SmallMap;
-use crate::trace::{RowChange, TableSchema};
 
 /// The life of one request inside the API (the panel shows the latest one).
 pub static API_MACHINE: StateMachine = StateMachine {
@@ -234,8 +234,8 @@ impl Api {
             }
         };
         log.last_at = ctx.now();
-        crate::trace::mark_changed(&mut log.attempts, attempt);
-        crate::trace::mark_changed(&mut log.keys, key);
+        crate::rows::mark_changed(&mut log.attempts, attempt);
+        crate::rows::mark_changed(&mut log.keys, key);
         let over = self.pending.len() >= self.cfg.capacity;
         let fp = fingerprint(order, amount);
         self.pending.insert(

@@ -7,8 +7,8 @@ use super::msg::{reason, short, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::rows::{mark_changed, RowChange, TableSchema};
 use crate::scenario::Config;
-use crate::trace::{mark_changed, RowChange, TableSchema};
 
 const TIMEOUT: u32 = 1;
 const BACKOFF: u32 = 2;

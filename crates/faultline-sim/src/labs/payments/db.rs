@@ -6,9 +6,9 @@ use super::msg::{short, Claim, Fingerprint, Key, PayMsg, StoredResponse};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::rows::{mark_changed, RowChange, TableSchema};
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
-use crate::trace::{mark_changed, RowChange, TableSchema};
 
 /// The life of one idempotency key record (the panel shows the latest key).
 pub static KEY_MACHINE: StateMachine = StateMachine {

@@ -9,9 +9,9 @@ use super::msg::{short, Key, PayMsg};
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition};
+use crate::rows::{mark_changed, RowChange, TableSchema};
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
-use crate::trace::{mark_changed, RowChange, TableSchema};
 
 pub static PROCESSOR_MACHINE: StateMachine = StateMachine {
     name: "Card processor",

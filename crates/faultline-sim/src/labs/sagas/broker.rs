@@ -12,7 +12,7 @@ use super::topics::{subscribers, unsubscribed, SUBSCRIPTIONS};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition as T};
-use crate::trace::{mark_changed, RowChange, TableSchema};
+use crate::rows::{mark_changed, RowChange, TableSchema};
 
 pub static QUEUE_M: StateMachine = StateMachine {
     name: "Queued message",

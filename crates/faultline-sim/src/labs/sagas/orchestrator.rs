@@ -13,8 +13,8 @@ use super::saga::{step, BROKER, NAMES, PARTICIPANTS, PIVOT};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::{MachineState, StateMachine, Transition as T};
+use crate::rows::{RowChange, TableSchema};
 use crate::small_map::SmallMap;
-use crate::trace::{RowChange, TableSchema};
 
 pub static SAGA_M: StateMachine = StateMachine {
     name: "Saga (orchestrator)",

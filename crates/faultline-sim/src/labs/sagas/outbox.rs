@@ -7,7 +7,7 @@
 use super::msg::{Env, SagaMsg};
 use super::saga::BROKER;
 use crate::actor::{Ctx, TimerKind};
-use crate::trace::{RowChange, TableSchema};
+use crate::rows::{RowChange, TableSchema};
 
 /// The relay's retry timer.
 pub const RELAY: u32 = 1;

@@ -5,7 +5,7 @@
 //! checks read).
 
 use crate::machine::{MachineState, StateMachine, Transition as T};
-use crate::trace::TableSchema;
+use crate::rows::TableSchema;
 
 pub static ORDER_M: StateMachine = StateMachine {
     name: "Order",

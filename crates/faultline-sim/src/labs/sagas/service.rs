@@ -20,9 +20,9 @@ use super::topics::{reaction, topic_of};
 use crate::actor::{Actor, ActorId, Ctx, Instances, TimerKind};
 use crate::lines::say;
 use crate::machine::MachineState;
+use crate::rows::{mark_changed, RowChange, TableSchema};
 use crate::scenario::Config;
 use crate::small_map::SmallMap;
-use crate::trace::{mark_changed, RowChange, TableSchema};
 use crate::units::{money, secs};
 
 /// Timer tag of the commit after a publish-first event.

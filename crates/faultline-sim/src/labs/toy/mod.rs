@@ -8,8 +8,8 @@ use crate::actor::{Actor, ActorId, Ctx, LabMsg, TimerKind};
 use crate::lab::{always, ConfigField, FieldKind, InvariantInfo, Lab, LabInfo, Preset, TraceSoFar};
 use crate::machine::{MachineState, StateMachine, Transition};
 use crate::message::{Message, MsgClass};
+use crate::rows::{RowChange, TableSchema};
 use crate::scenario::{Config, ConfigValue, Scenario};
-use crate::trace::{RowChange, TableSchema};
 
 pub const ID: &str = "toy";
 /// The toy lab's model version.
