@@ -7,13 +7,15 @@
 //! fired there and the violation mark; arrow labels are placed where they
 //! touch no other label, arrowhead or mark (`placement`).
 //!
-//! What a step shows is drawn once per step (`sequence_step.rs`); while
-//! the playhead moves between steps only the arrows in flight (their
-//! line's end and their packet) and the playhead line are drawn again.
+//! The run is laid out once (every label placed for the whole run) and
+//! what a step shows is drawn once per step, reusing what earlier steps
+//! drew (`sequence_step.rs`); while the playhead moves between steps only
+//! the arrows in flight (their line's end and their packet) and the
+//! playhead line are drawn again.
 
 use super::sequence_parts::{f, time_to_y, HEADS, ROW};
 pub use super::sequence_parts::{lane_w, lane_x};
-use super::sequence_step::{step_drawing, Arrow};
+use super::sequence_step::{step_drawing, Arrow, Moving, RunLayout};
 use faultline_sim::trace::Run;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -44,7 +46,7 @@ impl PartialEq for Props {
 /// its receiver (half way, under reduced motion), its packet drawn above
 /// its label. An element Yew patches in place from frame to frame (only
 /// the line's end and the packet move), so its tooltip stays open.
-fn moving(a: &Arrow, t: f64, reduced_motion: bool) -> Html {
+fn moving(a: &Moving, t: f64, reduced_motion: bool) -> Html {
     let span = (a.arrives_at - a.sent_at).max(1.0);
     let mut progress = ((t - a.sent_at) / span).clamp(0.0, 1.0);
     if reduced_motion && progress < 1.0 {
@@ -69,16 +71,18 @@ fn moving(a: &Arrow, t: f64, reduced_motion: bool) -> Html {
 pub fn SequenceDiagram(p: &Props) -> Html {
     let run = &p.run;
     let (cursor, t, projector) = (p.cursor, p.playhead, p.projector);
-    let at = use_memo((Rc::as_ptr(run) as usize, cursor, projector), |_| {
-        step_drawing(run, cursor, projector)
+    let run_id = Rc::as_ptr(run) as usize;
+    let layout = use_memo((run_id, projector), |_| RunLayout::new(run, projector));
+    let at = use_memo((run_id, cursor, projector), |_| {
+        step_drawing(&layout, run, cursor)
     });
     let (width, height) = (at.width, at.height);
     let flights = at
         .arrows
         .iter()
-        .map(|a| match &a.done {
-            Some(drawn) => drawn.clone(),
-            None => moving(a, t, p.reduced_motion),
+        .map(|a| match a {
+            Arrow::Done(drawn) => drawn.clone(),
+            Arrow::Moving(a) => moving(a, t, p.reduced_motion),
         })
         .collect::<Html>();
     let py = time_to_y(run, t);
