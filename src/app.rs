@@ -84,21 +84,30 @@ pub fn App() -> Html {
             }
         })
     };
+    // A long run's diagram draws only the rows near those in view: the
+    // export draws it whole first, then saves what the page shows.
     let on_export_svg = {
         let d = state.dispatcher();
-        Callback::from(move |_| {
-            let result =
-                browser::diagram_svg().ok_or_else(|| "the diagram is not on the page".to_string());
-            if let Err(e) = result
-                .and_then(|svg| browser::download("faultline-diagram.svg", "image/svg+xml", &svg))
-            {
-                d.dispatch(Action::Notify(Notice {
-                    text: format!("Export failed: {e}"),
-                    is_error: true,
-                }));
-            }
-        })
+        Callback::from(move |_| d.dispatch(Action::ExportSvg))
     };
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.exporting_svg, move |&exporting| {
+            if exporting {
+                let result = browser::diagram_svg()
+                    .ok_or_else(|| "the diagram is not on the page".to_string());
+                if let Err(e) = result.and_then(|svg| {
+                    browser::download("faultline-diagram.svg", "image/svg+xml", &svg)
+                }) {
+                    d.dispatch(Action::Notify(Notice {
+                        text: format!("Export failed: {e}"),
+                        is_error: true,
+                    }));
+                }
+                d.dispatch(Action::SvgExported);
+            }
+        });
+    }
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let on_import = {
         let (d, reader) = (state.dispatcher(), reader.clone());

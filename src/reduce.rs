@@ -250,6 +250,9 @@ impl AppState {
             }
             Action::SetProjector(on) => self.projector = on,
             Action::DrawAll => self.deferred = false,
+            Action::DiagramScrolled(first, last) => self.diagram_view = (first, last),
+            Action::ExportSvg => self.exporting_svg = true,
+            Action::SvgExported => self.exporting_svg = false,
             Action::FitPresets(fit) => {
                 let all = faultline_sim::lab(&self.scenario.lab).map_or(0, |l| l.presets.len());
                 self.presets_fit = fit.min(self.presets_fit.min(all).saturating_sub(1));

@@ -62,6 +62,12 @@ pub struct AppState {
     pub deferred: bool,
     /// Comparing the run on screen with another (`Action::Compare`).
     pub compare: Option<Rc<Compare>>,
+    /// The sequence diagram's rows scrolled into view, in pieces of
+    /// `sequence_step::ROWS_PER_PIECE` (first, last): a long run draws
+    /// only those and the cursor's.
+    pub diagram_view: (u32, u32),
+    /// The diagram is drawn whole for an SVG export, then saved.
+    pub exporting_svg: bool,
 }
 
 impl PartialEq for AppState {
@@ -78,6 +84,8 @@ impl PartialEq for AppState {
             && self.preset == other.preset
             && self.presets_fit == other.presets_fit
             && self.deferred == other.deferred
+            && self.diagram_view == other.diagram_view
+            && self.exporting_svg == other.exporting_svg
             && match (&self.compare, &other.compare) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
@@ -137,6 +145,11 @@ pub enum Action {
     SwapSides,
     /// Stop comparing; the run on screen stays.
     EndCompare,
+    /// The diagram's rows in view changed (pieces, first and last).
+    DiagramScrolled(u32, u32),
+    /// Draw the whole diagram and save it as SVG; `SvgExported` when done.
+    ExportSvg,
+    SvgExported,
 }
 
 /// Open lab `id` at its default preset (a `Load`; an unknown lab loads a
@@ -224,6 +237,8 @@ impl AppState {
             presets_fit: usize::MAX,
             deferred: false,
             compare: None,
+            diagram_view: (0, 0),
+            exporting_svg: false,
         }
     }
 
@@ -257,6 +272,8 @@ impl AppState {
                 presets_fit: usize::MAX,
                 deferred: false,
                 compare: None,
+                diagram_view: (0, 0),
+                exporting_svg: false,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {

@@ -9,7 +9,9 @@ use super::invariants::{invariant_panel, Props as InvariantProps};
 use super::load::LoadChart;
 use super::machines::{machine_panel, Props as MachineProps};
 use super::narration::Narration;
-use super::sequence::SequenceDiagram;
+use super::sequence::{SequenceDiagram, Window};
+use super::sequence_parts::{ROW, TOP};
+use super::sequence_step::ROWS_PER_PIECE;
 use super::tables::{data_tables, Props as TablesProps};
 use crate::state::{Action, AppState};
 use faultline_sim::lab::LabInfo;
@@ -36,6 +38,33 @@ impl PartialEq for Props {
             && self.permalink == o.permalink
             && self.reduced_motion == o.reduced_motion
     }
+}
+
+/// Runs longer than this many rows draw only the rows near those in view
+/// and the cursor's; shorter ones (every preset) draw every row.
+const WINDOW_ABOVE_ROWS: usize = 4 * ROWS_PER_PIECE as usize;
+
+/// Which rows the diagram draws, and the scroll handler that tells the
+/// state when the rows in view move to other pieces.
+fn diagram_window(s: &AppState, on: &Callback<Action>) -> (Option<Window>, Callback<Event>) {
+    let long = s.run.steps.len() > WINDOW_ABOVE_ROWS && !s.exporting_svg;
+    let window = long.then_some(Window {
+        first: s.diagram_view.0,
+        last: s.diagram_view.1,
+        at: s.cursor / ROWS_PER_PIECE,
+    });
+    let (shown, on) = (s.diagram_view, on.clone());
+    let onscroll = Callback::from(move |_: Event| {
+        let Some((top, bottom)) = crate::browser::diagram_in_view() else {
+            return;
+        };
+        let piece = |y: f64| ((y - TOP) / ROW).max(0.0) as u32 / ROWS_PER_PIECE;
+        let view = (piece(top), piece(bottom));
+        if long && view != shown {
+            on.emit(Action::DiagramScrolled(view.0, view.1));
+        }
+    });
+    (window, onscroll)
 }
 
 #[component]
@@ -203,9 +232,10 @@ pub fn LabView(p: &Props) -> Html {
     } else {
         "diagram-scroll"
     };
+    let (window, onscroll) = diagram_window(s, &p.on);
     let scroll = html! {
-        <div class={scroll_class} id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable">
-            <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} />
+        <div class={scroll_class} id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable" {onscroll}>
+            <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} {window} />
         </div>
     };
     let page_class = if s.projector { "lab projector" } else { "lab" };

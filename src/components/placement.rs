@@ -45,6 +45,7 @@ fn bands_of(r: &Rect) -> std::ops::RangeInclusive<usize> {
 
 /// A placed label: where its text starts (x, baseline) and how many bytes
 /// of it show (0: none).
+#[derive(Clone, Copy, Debug)]
 pub struct Placed {
     pub x: f64,
     pub y: f64,

@@ -402,6 +402,7 @@ fn the_partition_button_cuts_the_network_and_the_diagram_shows_it() {
         playhead: s.playhead,
         reduced_motion: true,
         projector: false,
+        window: None,
     });
     assert!(html.contains("✂ partition"));
     let plan = super::faults::describe(&s.scenario.faults[s.scenario.faults.len() - 1]);

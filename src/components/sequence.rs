@@ -15,6 +15,7 @@
 
 use super::sequence_parts::{f, time_to_y, HEADS, ROW};
 pub use super::sequence_parts::{lane_w, lane_x};
+pub use super::sequence_step::Window;
 use super::sequence_step::{step_drawing, Arrow, Moving, RunLayout};
 use faultline_sim::trace::Run;
 use std::rc::Rc;
@@ -30,6 +31,9 @@ pub struct Props {
     /// Drawn narrower, to be scaled up for the projector view.
     #[prop_or_default]
     pub projector: bool,
+    /// Only the rows near these (a long run); `None`: every row.
+    #[prop_or_default]
+    pub window: Option<Window>,
 }
 
 impl PartialEq for Props {
@@ -39,6 +43,7 @@ impl PartialEq for Props {
             && self.playhead == o.playhead
             && self.reduced_motion == o.reduced_motion
             && self.projector == o.projector
+            && self.window == o.window
     }
 }
 
@@ -73,8 +78,8 @@ pub fn SequenceDiagram(p: &Props) -> Html {
     let (cursor, t, projector) = (p.cursor, p.playhead, p.projector);
     let run_id = Rc::as_ptr(run) as usize;
     let layout = use_memo((run_id, projector), |_| RunLayout::new(run, projector));
-    let at = use_memo((run_id, cursor, projector), |_| {
-        step_drawing(&layout, run, cursor)
+    let at = use_memo((run_id, cursor, projector, p.window), |_| {
+        step_drawing(&layout, run, cursor, p.window)
     });
     let (width, height) = (at.width, at.height);
     let flights = at

@@ -21,8 +21,29 @@ use std::cell::RefCell;
 use yew::prelude::*;
 
 /// Rows per piece of the gutter's times and of the timers: a piece whose
-/// rows are all drawn stays the same node from step to step.
-const ROWS_PER_PIECE: u32 = 64;
+/// rows are all drawn stays the same node from step to step. A long run
+/// draws only the pieces near those in view ([`Window`]).
+pub const ROWS_PER_PIECE: u32 = 64;
+
+/// The pieces of rows a step draws: those scrolled into view (`first` to
+/// `last`) and the cursor's (`at`), each with a piece either side. `None`
+/// where a window is asked for: every row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub first: u32,
+    pub last: u32,
+    pub at: u32,
+}
+
+impl Window {
+    /// Whether any piece from `a` to `b` is drawn.
+    fn shows(w: Option<Window>, a: u32, b: u32) -> bool {
+        w.is_none_or(|w| {
+            let near = |lo: u32, hi: u32| a <= hi + 1 && b + 1 >= lo;
+            near(w.first, w.last) || near(w.at, w.at)
+        })
+    }
+}
 
 /// An arrow as drawn at a step.
 pub enum Arrow {
@@ -58,7 +79,12 @@ pub struct StepDrawing {
     pub sent: usize,
 }
 
+/// Pieces past the one being laid out whose arrowheads and timers are
+/// on the board before its labels are placed.
+const LOOKAHEAD: u32 = 3;
+
 /// One arrow's place in the run's drawing.
+#[derive(Clone, Copy)]
 struct Placement {
     ends: [f64; 4],
     /// The row it arrives (or is lost) at; past the last row if never.
@@ -67,8 +93,18 @@ struct Placement {
     label: Placed,
     /// Bytes of that label before its tag and text (a glyph and a space).
     prefix: usize,
-    /// A lost message's "lost" beside its cross.
-    lost_at: Option<Placed>,
+}
+
+/// The layout's part that grows as the run is first drawn further: the
+/// board, the labels placed so far and each lost message's "lost".
+struct Growing {
+    board: Board,
+    placed: Vec<Placement>,
+    lost_at: Vec<Option<Placed>>,
+    /// Rows before this have their timers, arrowheads and crosses on the board.
+    blocked_to: u32,
+    next_arrival: usize,
+    next_timer: usize,
 }
 
 /// The run's drawing as a whole, made once per run and view width, with
@@ -79,13 +115,18 @@ pub struct RunLayout {
     lanes: Lanes,
     lw: f64,
     head_w: f64,
-    placed: Vec<Placement>,
     /// Timers that fire, in the order of the row they fire at.
     timers: Vec<usize>,
+    /// The row each flight arrives (or is lost) at, if it does.
+    arrival: Vec<Option<u32>>,
+    /// The flights that arrive, in the order of that row.
+    by_arrival: Vec<u32>,
+    last: u32,
+    grow: RefCell<Growing>,
     /// Complete pieces of row times and of timers, and arrived arrows
     /// (by whether they are marked as breaking an invariant).
-    tick_pieces: RefCell<Vec<Html>>,
-    timer_pieces: RefCell<Vec<Html>>,
+    tick_pieces: RefCell<Vec<Option<Html>>>,
+    timer_pieces: RefCell<Vec<Option<Html>>>,
     done: RefCell<Vec<[Option<Html>; 2]>>,
 }
 
@@ -113,16 +154,15 @@ fn label_of(fl: &Flight, marked: Option<(&str, &str)>) -> (String, usize) {
 }
 
 impl RunLayout {
-    /// Lay out `run` (lanes `projector`-wide).
+    /// Lay out `run` (lanes `projector`-wide): what never moves now,
+    /// the labels as the steps that send them are first drawn.
     pub fn new(run: &Run, projector: bool) -> Self {
         let lanes = Lanes::of_run(run);
         let lw = lane_w(lanes.count(), projector);
         let width = LEFT + lw * lanes.count() as f64 + 10.0;
         let last = run.steps.len().saturating_sub(1) as u32;
         let mut board = Board::new(LEFT, width - 4.0);
-        // Everything that ever shows goes on the board first: a lane's
-        // "down" mark, the partitions, the timers' marks and labels, then
-        // every arrowhead and cross.
+        // A lane's "down" mark and the partitions go on the board first.
         for i in 0..lanes.count() {
             let ever_down = run
                 .steps
@@ -136,15 +176,9 @@ impl RunLayout {
         for c in &run.cuts {
             cut_mark(&mut Markup::new(), run, c, (&lanes, lw), last, &mut board);
         }
-        let mut timers: Vec<usize> = Vec::new();
-        for (i, tm) in run.timers.iter().enumerate() {
-            let Some(fired) = tm.fired_step else { continue };
-            let x = lane_x(lanes.lane(tm.actor), lw);
-            let y = row_y(fired);
-            board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
-            board.block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
-            timers.push(i);
-        }
+        let mut timers: Vec<usize> = (0..run.timers.len())
+            .filter(|&i| run.timers[i].fired_step.is_some())
+            .collect();
         timers.sort_by_key(|&i| run.timers[i].fired_step);
         let mut arrival = vec![None; run.flights.len()];
         for s in &run.steps {
@@ -152,86 +186,136 @@ impl RunLayout {
                 arrival[fid as usize] = Some(s.index);
             }
         }
-        let geo: Vec<([f64; 4], u32)> = run
-            .flights
-            .iter()
-            .map(|fl| {
-                let (x1, y1) = (lane_x(lanes.lane(fl.from), lw), row_y(fl.send_step));
-                let end_row = arrival[fl.id as usize].unwrap_or(last + 1);
-                let (x2, y2) = (lane_x(lanes.lane(fl.to), lw), row_y(end_row));
-                if end_row <= last {
-                    // Arrowhead or cross: no label may cover it.
-                    let lost = fl.fate == Fate::Dropped;
-                    let headed = !lost && fl.fate != Fate::ReceiverDown;
-                    let (ex, ey) = end(x1, y1, x2, y2, lost);
-                    let r = if headed { 15.0 } else { 9.0 };
-                    board.block([ex - r, ey - 13.0, ex + r, ey + 9.0]);
-                }
-                ([x1, y1, x2, y2], end_row)
-            })
+        let mut by_arrival: Vec<u32> = (0..run.flights.len() as u32)
+            .filter(|&i| arrival[i as usize].is_some())
             .collect();
-        let lost_at: Vec<Option<Placed>> = run
-            .flights
-            .iter()
-            .zip(&geo)
-            .map(|(fl, ([x1, y1, x2, y2], end_row))| {
-                (*end_row <= last && fl.fate == Fate::Dropped).then(|| {
-                    let (ex, ey) = end(*x1, *y1, *x2, *y2, true);
-                    // Ahead of the cross, where the arrow would have gone
-                    // (its own line is behind), else below or above it.
-                    let ahead = if *x1 > ex { -1.0 } else { 1.0 };
-                    let dx = 12.0 + text_w("lost") / 2.0;
-                    board.place(
-                        "lost",
-                        &[
-                            (ex + ahead * dx, ey + 5.0),
-                            (ex, ey + 24.0),
-                            (ex, ey - 13.0),
-                            (ex - ahead * dx, ey + 5.0),
-                        ],
-                    )
-                })
-            })
-            .collect();
-        let placed = run
-            .flights
-            .iter()
-            .zip(geo)
-            .zip(lost_at)
-            .map(|((fl, (ends, end_row)), lost_at)| {
-                let [x1, y1, x2, y2] = ends;
-                let arrived = end_row <= last;
-                let marked = flight_mark(fl.mark, arrived && violating(run, fl, last));
-                let (text, prefix) = label_of(fl, marked);
-                // Above the arrow's middle if there is room, else below
-                // it, else further along; shortened if nowhere has room.
-                let spots: Vec<(f64, f64)> = [0.5, 0.3, 0.7, 0.15, 0.85]
-                    .iter()
-                    .flat_map(|k| {
-                        let (x, y) = (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k);
-                        [(x, y - 7.0), (x, y + 18.0)]
-                    })
-                    .collect();
-                Placement {
-                    ends,
-                    end_row,
-                    label: board.place(&text, &spots),
-                    prefix,
-                    lost_at,
-                }
-            })
-            .collect();
+        by_arrival.sort_by_key(|&i| arrival[i as usize]);
         Self {
             width,
             height: row_y(last) + ROW * 2.0,
             head_w: (lw - 8.0).min(144.0),
             lanes,
             lw,
-            placed,
             timers,
+            arrival,
+            by_arrival,
+            last,
+            grow: RefCell::new(Growing {
+                board,
+                placed: Vec::new(),
+                lost_at: vec![None; run.flights.len()],
+                blocked_to: 0,
+                next_arrival: 0,
+                next_timer: 0,
+            }),
             tick_pieces: RefCell::new(Vec::new()),
             timer_pieces: RefCell::new(Vec::new()),
             done: RefCell::new(vec![[None, None]; run.flights.len()]),
+        }
+    }
+
+    /// Where flight `fl`'s arrow starts and ends, and its end's row.
+    fn ends(&self, fl: &Flight) -> ([f64; 4], u32) {
+        let end_row = self.arrival[fl.id as usize].unwrap_or(self.last + 1);
+        let x = |a| lane_x(self.lanes.lane(a), self.lw);
+        (
+            [x(fl.from), row_y(fl.send_step), x(fl.to), row_y(end_row)],
+            end_row,
+        )
+    }
+
+    /// Place the labels of every arrow sent by step `cursor`. Before a
+    /// label is placed, what shows in the rows up to [`LOOKAHEAD`] pieces
+    /// past it is on the board: timers, then arrowheads and crosses, and
+    /// each lost message's "lost". A run of a few pieces is so laid out
+    /// whole at once; a long one as it is first played or sought, a piece
+    /// at a time (an arrow longer than the look-ahead could, rarely, see
+    /// its label covered by an arrowhead far below).
+    fn extend(&self, run: &Run, cursor: u32) {
+        let mut g = self.grow.borrow_mut();
+        let sent = run.flights.partition_point(|fl| fl.send_step <= cursor);
+        if g.placed.len() >= sent {
+            return;
+        }
+        let rows = (cursor / ROWS_PER_PIECE + 1 + LOOKAHEAD) * ROWS_PER_PIECE;
+        let g = &mut *g;
+        if rows > g.blocked_to {
+            let fired = |i: &usize| run.timers[*i].fired_step.unwrap_or(0);
+            while let Some(tm) = self.timers.get(g.next_timer).filter(|i| fired(i) < rows) {
+                let tm = &run.timers[*tm];
+                let x = lane_x(self.lanes.lane(tm.actor), self.lw);
+                let y = row_y(tm.fired_step.unwrap_or(0));
+                g.board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
+                g.board
+                    .block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
+                g.next_timer += 1;
+            }
+            let arrived = |i: &u32| self.arrival[*i as usize].unwrap_or(0);
+            let from = g.next_arrival;
+            while self
+                .by_arrival
+                .get(g.next_arrival)
+                .is_some_and(|i| arrived(i) < rows)
+            {
+                g.next_arrival += 1;
+            }
+            // Arrowhead or cross: no label may cover it.
+            for &i in &self.by_arrival[from..g.next_arrival] {
+                let fl = &run.flights[i as usize];
+                let ([x1, y1, x2, y2], _) = self.ends(fl);
+                let lost = fl.fate == Fate::Dropped;
+                let headed = !lost && fl.fate != Fate::ReceiverDown;
+                let (ex, ey) = end(x1, y1, x2, y2, lost);
+                let r = if headed { 15.0 } else { 9.0 };
+                g.board.block([ex - r, ey - 13.0, ex + r, ey + 9.0]);
+            }
+            for &i in &self.by_arrival[from..g.next_arrival] {
+                let fl = &run.flights[i as usize];
+                if fl.fate != Fate::Dropped {
+                    continue;
+                }
+                let ([x1, y1, x2, y2], _) = self.ends(fl);
+                let (ex, ey) = end(x1, y1, x2, y2, true);
+                // Ahead of the cross, where the arrow would have gone (its
+                // own line is behind), else below or above it.
+                let ahead = if x1 > ex { -1.0 } else { 1.0 };
+                let dx = 12.0 + text_w("lost") / 2.0;
+                g.lost_at[i as usize] = Some(g.board.place(
+                    "lost",
+                    &[
+                        (ex + ahead * dx, ey + 5.0),
+                        (ex, ey + 24.0),
+                        (ex, ey - 13.0),
+                        (ex - ahead * dx, ey + 5.0),
+                    ],
+                ));
+            }
+            g.blocked_to = rows;
+        }
+        for fl in &run.flights[g.placed.len()..sent] {
+            let (ends, end_row) = self.ends(fl);
+            let [x1, y1, x2, y2] = ends;
+            let marked = flight_mark(
+                fl.mark,
+                end_row <= self.last && violating(run, fl, self.last),
+            );
+            let (text, prefix) = label_of(fl, marked);
+            // Above the arrow's middle if there is room, else below it,
+            // else further along; shortened if nowhere has room.
+            let spots: Vec<(f64, f64)> = [0.5, 0.3, 0.7, 0.15, 0.85]
+                .iter()
+                .flat_map(|k| {
+                    let (x, y) = (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k);
+                    [(x, y - 7.0), (x, y + 18.0)]
+                })
+                .collect();
+            let label = g.board.place(&text, &spots);
+            g.placed.push(Placement {
+                ends,
+                end_row,
+                label,
+                prefix,
+            });
         }
     }
 
@@ -293,30 +377,42 @@ impl RunLayout {
         bg.into_html()
     }
 
-    /// The pieces up to row `cursor`: the complete ones made once and
-    /// kept, the last one made now.
+    /// The pieces up to row `cursor` that `window` shows: a complete one
+    /// made once and kept, the cursor's made now.
     fn pieces(
         &self,
-        cache: &RefCell<Vec<Html>>,
+        cache: &RefCell<Vec<Option<Html>>>,
         cursor: u32,
+        window: Option<Window>,
         make: &dyn Fn(u32, u32) -> Html,
     ) -> Vec<Html> {
         let complete = (cursor + 1) / ROWS_PER_PIECE;
         let mut cache = cache.borrow_mut();
-        while (cache.len() as u32) < complete {
-            let p = cache.len() as u32;
-            cache.push(make(p, (p + 1) * ROWS_PER_PIECE - 1));
-        }
-        let mut out: Vec<Html> = cache[..complete as usize].to_vec();
-        if (cursor + 1) % ROWS_PER_PIECE != 0 {
-            out.push(make(complete, cursor));
+        let mut out = Vec::new();
+        for p in (0..=cursor / ROWS_PER_PIECE).filter(|&p| Window::shows(window, p, p)) {
+            if p < complete {
+                if cache.len() <= p as usize {
+                    cache.resize(p as usize + 1, None);
+                }
+                let made =
+                    cache[p as usize].get_or_insert_with(|| make(p, (p + 1) * ROWS_PER_PIECE - 1));
+                out.push(made.clone());
+            } else {
+                out.push(make(p, cursor));
+            }
         }
         out
     }
 }
 
-/// Draw `run` at step `cursor`, as laid out in `layout`.
-pub fn step_drawing(layout: &RunLayout, run: &Run, cursor: u32) -> StepDrawing {
+/// Draw `run` at step `cursor`, as laid out in `layout`: the rows near
+/// `window`, or all of them.
+pub fn step_drawing(
+    layout: &RunLayout,
+    run: &Run,
+    cursor: u32,
+    window: Option<Window>,
+) -> StepDrawing {
     let (lanes, lw, width, height) = (&layout.lanes, layout.lw, layout.width, layout.height);
     let down_actors: &[u16] = run
         .steps
@@ -342,7 +438,7 @@ pub fn step_drawing(layout: &RunLayout, run: &Run, cursor: u32) -> StepDrawing {
             f(y + 4.0)
         );
     }
-    let ticks = layout.pieces(&layout.tick_pieces, cursor, &|p, to| {
+    let ticks = layout.pieces(&layout.tick_pieces, cursor, window, &|p, to| {
         let steps = &run.steps;
         let lo = (p * ROWS_PER_PIECE) as usize;
         let hi = steps.len().min(to as usize + 1);
@@ -383,7 +479,7 @@ pub fn step_drawing(layout: &RunLayout, run: &Run, cursor: u32) -> StepDrawing {
     for c in &run.cuts {
         cut_mark(&mut bg, run, c, (lanes, lw), cursor, &mut scratch);
     }
-    let timers = layout.pieces(&layout.timer_pieces, cursor, &|p, to| {
+    let timers = layout.pieces(&layout.timer_pieces, cursor, window, &|p, to| {
         layout.timer_piece(run, p, to)
     });
     let background = html! {
@@ -396,9 +492,19 @@ pub fn step_drawing(layout: &RunLayout, run: &Run, cursor: u32) -> StepDrawing {
     };
     let heads = heads(lanes, lw, layout.head_w, width, &lane_down);
     let sent = run.flights.partition_point(|fl| fl.send_step <= cursor);
+    layout.extend(run, cursor);
+    let grow = layout.grow.borrow();
+    let piece = |row: u32| row / ROWS_PER_PIECE;
     let arrows = run.flights[..sent]
         .iter()
-        .map(|fl| arrow(layout, run, fl, cursor))
+        .filter(|fl| {
+            let end = grow.placed[fl.id as usize].end_row;
+            Window::shows(window, piece(fl.send_step), piece(end))
+        })
+        .map(|fl| {
+            let (p, lost_at) = (&grow.placed[fl.id as usize], grow.lost_at[fl.id as usize]);
+            arrow(layout, run, fl, p, lost_at, cursor)
+        })
         .collect();
     StepDrawing {
         width,
@@ -450,8 +556,14 @@ pub fn end(x1: f64, y1: f64, x2: f64, y2: f64, lost: bool) -> (f64, f64) {
 
 /// One arrow at step `cursor`: arrived, its whole drawing (made once per
 /// run and marking); in flight, what `sequence.rs` moves.
-fn arrow(layout: &RunLayout, run: &Run, fl: &Flight, cursor: u32) -> Arrow {
-    let p = &layout.placed[fl.id as usize];
+fn arrow(
+    layout: &RunLayout,
+    run: &Run,
+    fl: &Flight,
+    p: &Placement,
+    lost_at: Option<Placed>,
+    cursor: u32,
+) -> Arrow {
     let arrived = p.end_row <= cursor;
     let violating = arrived && violating(run, fl, cursor);
     if arrived {
@@ -500,7 +612,7 @@ fn arrow(layout: &RunLayout, run: &Run, fl: &Flight, cursor: u32) -> Arrow {
     }
     // Its label, and for a lost message the "lost" beside its cross.
     let mut text = Markup::new();
-    if let Some(l) = p.lost_at.as_ref().filter(|_| arrived) {
+    if let Some(l) = lost_at.filter(|_| arrived) {
         markup!(
             text,
             "<text x=\"{}\" y=\"{}\" class=\"lost-label\">lost</text>",

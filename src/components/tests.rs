@@ -39,6 +39,7 @@ pub(super) fn diagram_at_end(r: Rc<Run>) -> String {
         playhead: r.end_time() as f64,
         reduced_motion: false,
         projector: false,
+        window: None,
     })
 }
 
@@ -58,6 +59,61 @@ fn diagram_shows_a_lost_response_with_a_cross_at_the_end() {
     );
 }
 
+/// The 1,000-event Payments run of the performance tests.
+fn thousand_events() -> Rc<Run> {
+    let json = r#"{"v":1,"lab":"payments","config":{"api_capacity":2,"backoff_base_ms":300,"backoff_cap_ms":4000,"clients":30,"jitter":true,"max_attempts":10,"processor_ms":900},"seed":7,"faults":[{"crash":{"at_ms":0,"actor":"payment-api"}},{"restart":{"at_ms":1100,"actor":"payment-api"}}],"random":{"drop_permille":250,"duplicate_permille":100,"delay_permille":0,"delay_ms":0}}"#;
+    let hash = format!("v1.{}.0", faultline_sim::b64::encode_url(json.as_bytes()));
+    let (s, _) = faultline_sim::permalink::decode(&hash).expect("a valid link");
+    Rc::new(simulate(&s).expect("runs"))
+}
+
+#[test]
+fn a_long_run_draws_the_rows_in_view_and_the_cursors_and_export_draws_all() {
+    use super::sequence::Window;
+    let r = thousand_events();
+    assert!(r.steps.len() > 1_000);
+    let at = |window| {
+        render::<SequenceDiagram>(super::sequence::Props {
+            run: r.clone(),
+            cursor: 900,
+            playhead: r.steps[900].time as f64,
+            reduced_motion: false,
+            projector: false,
+            window,
+        })
+    };
+    // Rows 0-63 in view (piece 0), the cursor in piece 14.
+    let windowed = at(Some(Window {
+        first: 0,
+        last: 0,
+        at: 900 / 64,
+    }));
+    let whole = at(None);
+    for row in ["#3 ", "#100 ", "#900 ", "#850 "] {
+        assert!(windowed.contains(row), "{row} drawn");
+    }
+    for row in ["#300 ", "#600 "] {
+        assert!(!windowed.contains(row), "{row} is far from view and cursor");
+        assert!(whole.contains(row), "{row} drawn when the whole is asked");
+    }
+    let arrows = |html: &str| html.matches("data-flight=").count();
+    assert!(
+        arrows(&windowed) * 3 < arrows(&whole),
+        "{} of {}",
+        arrows(&windowed),
+        arrows(&whole)
+    );
+    // The same arrow is drawn the same way in both.
+    let first = whole
+        .split("data-flight=\"0\"")
+        .nth(1)
+        .unwrap()
+        .split("</g>")
+        .next()
+        .unwrap();
+    assert!(windowed.contains(first));
+}
+
 #[test]
 fn diagram_hides_the_future() {
     let r = run("lost-response-no-key");
@@ -67,6 +123,7 @@ fn diagram_hides_the_future() {
         playhead: 0.0,
         reduced_motion: false,
         projector: false,
+        window: None,
     });
     assert!(html.contains("POST /v1/charges #1"));
     assert!(!html.contains("#2"), "attempt 2 has not happened yet");
@@ -84,6 +141,7 @@ fn message_in_flight_is_drawn_part_way() {
         playhead: mid,
         reduced_motion: false,
         projector: false,
+        window: None,
     });
     assert!(html.contains("flight in-flight"));
     assert!(html.contains("class=\"packet\""));
