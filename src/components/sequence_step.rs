@@ -116,7 +116,7 @@ pub struct RunLayout {
     lw: f64,
     head_w: f64,
     /// Timers that fire, in the order of the row they fire at.
-    timers: Vec<usize>,
+    timers: Vec<u32>,
     /// The row each flight arrives (or is lost) at, if it does.
     arrival: Vec<Option<u32>>,
     /// The flights that arrive, in the order of that row.
@@ -153,6 +153,29 @@ fn label_of(fl: &Flight, marked: Option<(&str, &str)>) -> (String, usize) {
     }
 }
 
+/// Items `0..n` that have a row (of `rows`), in the order of their row
+/// (ties in item order): a counting sort, which needs no sort's code in
+/// the WebAssembly.
+fn by_row(rows: usize, n: usize, row: &dyn Fn(usize) -> Option<u32>) -> Vec<u32> {
+    let rows = rows.max(1);
+    let mut start = vec![0u32; rows + 1];
+    for r in (0..n).filter_map(row) {
+        start[(r as usize).min(rows - 1) + 1] += 1;
+    }
+    for i in 1..=rows {
+        start[i] += start[i - 1];
+    }
+    let mut out = vec![0u32; start[rows] as usize];
+    for i in 0..n {
+        if let Some(r) = row(i) {
+            let at = &mut start[(r as usize).min(rows - 1)];
+            out[*at as usize] = i as u32;
+            *at += 1;
+        }
+    }
+    out
+}
+
 impl RunLayout {
     /// Lay out `run` (lanes `projector`-wide): what never moves now,
     /// the labels as the steps that send them are first drawn.
@@ -176,20 +199,16 @@ impl RunLayout {
         for c in &run.cuts {
             cut_mark(&mut Markup::new(), run, c, (&lanes, lw), last, &mut board);
         }
-        let mut timers: Vec<usize> = (0..run.timers.len())
-            .filter(|&i| run.timers[i].fired_step.is_some())
-            .collect();
-        timers.sort_by_key(|&i| run.timers[i].fired_step);
+        let timers = by_row(run.steps.len(), run.timers.len(), &|i| {
+            run.timers[i].fired_step
+        });
         let mut arrival = vec![None; run.flights.len()];
         for s in &run.steps {
             if let Some(fid) = s.flight {
                 arrival[fid as usize] = Some(s.index);
             }
         }
-        let mut by_arrival: Vec<u32> = (0..run.flights.len() as u32)
-            .filter(|&i| arrival[i as usize].is_some())
-            .collect();
-        by_arrival.sort_by_key(|&i| arrival[i as usize]);
+        let by_arrival = by_row(run.steps.len(), run.flights.len(), &|i| arrival[i]);
         Self {
             width,
             height: row_y(last) + ROW * 2.0,
@@ -240,9 +259,9 @@ impl RunLayout {
         let rows = (cursor / ROWS_PER_PIECE + 1 + LOOKAHEAD) * ROWS_PER_PIECE;
         let g = &mut *g;
         if rows > g.blocked_to {
-            let fired = |i: &usize| run.timers[*i].fired_step.unwrap_or(0);
+            let fired = |i: &u32| run.timers[*i as usize].fired_step.unwrap_or(0);
             while let Some(tm) = self.timers.get(g.next_timer).filter(|i| fired(i) < rows) {
-                let tm = &run.timers[*tm];
+                let tm = &run.timers[*tm as usize];
                 let x = lane_x(self.lanes.lane(tm.actor), self.lw);
                 let y = row_y(tm.fired_step.unwrap_or(0));
                 g.board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
@@ -345,11 +364,14 @@ impl RunLayout {
             p * ROWS_PER_PIECE,
             ((p + 1) * ROWS_PER_PIECE - 1).min(cursor),
         );
-        let fired = |i: &usize| run.timers[*i].fired_step.unwrap_or(0);
+        let fired = |i: &u32| run.timers[*i as usize].fired_step.unwrap_or(0);
         let from = self.timers.partition_point(|i| fired(i) < lo);
         let to = self.timers.partition_point(|i| fired(i) <= hi);
         let mut bg = Markup::new();
-        for tm in self.timers[from..to].iter().map(|&i| &run.timers[i]) {
+        for tm in self.timers[from..to]
+            .iter()
+            .map(|&i| &run.timers[i as usize])
+        {
             let x = lane_x(self.lanes.lane(tm.actor), self.lw);
             let (y0, y) = (row_y(tm.set_step), row_y(tm.fired_step.unwrap_or(0)));
             let (kind, mark) = timer_style(tm.kind, x, y);
@@ -697,4 +719,28 @@ fn arrow(
     let done = g.into_html();
     layout.done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(done.clone());
     Arrow::Done(done)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn by_row_orders_as_a_stable_sort_would() {
+        let rows: Vec<Option<u32>> = vec![
+            Some(3),
+            None,
+            Some(0),
+            Some(3),
+            Some(1),
+            None,
+            Some(0),
+            Some(9),
+        ];
+        let got = super::by_row(10, rows.len(), &|i| rows[i]);
+        let mut want: Vec<u32> = (0..rows.len() as u32)
+            .filter(|&i| rows[i as usize].is_some())
+            .collect();
+        want.sort_by_key(|&i| rows[i as usize]);
+        assert_eq!(got, want);
+        assert_eq!(got, [2, 6, 4, 0, 3, 7]);
+    }
 }

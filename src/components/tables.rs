@@ -1,11 +1,6 @@
 //! The actors' data as tables, with the rows written by the current step
 //! highlighted (new rows and changed rows differently).
 //!
-//! Written as HTML text (every cell escaped) rather than with `html!`:
-//! the tables only show data, and text costs a fraction of the WebAssembly
-//! that building each element through Yew does.
-
-use crate::markup::Markup;
 use faultline_sim::trace::Table;
 use yew::prelude::*;
 
@@ -23,50 +18,62 @@ pub fn DataTables(p: &Props) -> Html {
     data_tables(p)
 }
 
-/// The data tables. (Text, not a component: see the module's doc.)
-pub fn data_tables(p: &Props) -> Html {
-    let mut out = Markup::from_lit("<div class=\"tables\">");
-    for t in &p.tables {
-        out.lit("<section class=\"data-table\"><h3>");
-        out.text(&t.title);
-        out.lit("</h3><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"");
-        out.text(&t.title);
-        out.lit(" (scrollable)\"><table data-table=\"");
-        out.text(&t.title);
-        out.lit("\"><thead><tr>");
-        for c in &t.columns {
-            out.lit("<th scope=\"col\">");
-            out.text(c);
-            out.lit("</th>");
+/// One table and the rows the current step wrote to it: (row key, is it new).
+#[derive(Properties, PartialEq, Clone)]
+struct OneProps {
+    table: Table,
+    changed: Vec<(String, bool)>,
+}
+
+/// One data table. Each row is its own element (rows are only ever added
+/// at the end), and a table whose rows and highlights did not change is
+/// not drawn again: a long run's tables hold thousands of cells, and
+/// rewritten whole at every step they made each step slow.
+#[component]
+fn DataTable(p: &OneProps) -> Html {
+    let t = &p.table;
+    let rows = t.rows.iter().map(|r| {
+        let key = r.first().map(String::as_str).unwrap_or_default();
+        let class = match p.changed.iter().find(|(k, _)| k == key) {
+            Some((_, true)) => Some("row-new"),
+            Some((_, false)) => Some("row-changed"),
+            None => None,
+        };
+        html! {
+            <tr class={class}>
+                { for r.iter().map(|c| html! { <td>{ c.clone() }</td> }) }
+            </tr>
         }
-        out.lit("</tr></thead><tbody>");
-        if t.rows.is_empty() {
-            markup!(
-                out,
-                "<tr class=\"empty\"><td colspan=\"{}\">(empty)</td></tr>",
-                t.columns.len()
-            );
-        }
-        for r in &t.rows {
-            let key = r.first().map(String::as_str).unwrap_or_default();
-            let change = p
-                .changed
-                .iter()
-                .find(|(table, k, _)| *table == t.title && k == key);
-            out.lit(match change {
-                Some((_, _, true)) => "<tr class=\"row-new\">",
-                Some((_, _, false)) => "<tr class=\"row-changed\">",
-                None => "<tr>",
-            });
-            for c in r {
-                out.lit("<td>");
-                out.text(c);
-                out.lit("</td>");
-            }
-            out.lit("</tr>");
-        }
-        out.lit("</tbody></table></div></section>");
+    });
+    let label = format!("{} (scrollable)", t.title);
+    html! {
+        <section class="data-table">
+            <h3>{ t.title.clone() }</h3>
+            <div class="table-scroll" tabindex="0" role="region" aria-label={label}>
+                <table data-table={t.title.clone()}>
+                    <thead><tr>{ for t.columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }</tr></thead>
+                    <tbody>
+                        if t.rows.is_empty() {
+                            <tr class="empty"><td colspan={t.columns.len().to_string()}>{ "(empty)" }</td></tr>
+                        }
+                        { for rows }
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
-    out.lit("</div>");
-    out.into_html()
+}
+
+/// The data tables.
+pub fn data_tables(p: &Props) -> Html {
+    let table = |t: &Table| {
+        let changed: Vec<(String, bool)> = p
+            .changed
+            .iter()
+            .filter(|(table, _, _)| *table == t.title)
+            .map(|(_, k, new)| (k.clone(), *new))
+            .collect();
+        html! { <DataTable table={t.clone()} {changed} /> }
+    };
+    html! { <div class="tables">{ for p.tables.iter().map(table) }</div> }
 }
