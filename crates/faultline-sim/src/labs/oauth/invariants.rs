@@ -408,4 +408,104 @@ mod tests {
         check_api(&auth, &cal, |_| false, &mut out);
         assert_eq!(ids(&out), vec![API_ONLY_ACTIVE_TOKENS]);
     }
+
+    #[test]
+    fn a_scope_planner_never_asked_for_is_beyond_consent() {
+        let mut auth = AuthServer::new(&cfg());
+        let mut c = code(
+            "alice",
+            "calendar.read calendar.write",
+            "openid calendar.read calendar.write",
+        );
+        c.requested = "openid calendar.read".into();
+        auth.codes.push(c);
+        let mut out = Vec::new();
+        check_codes(&auth, &mut out);
+        assert_eq!(ids(&out), vec![SCOPE_WITHIN_CONSENT]);
+        assert!(out[0].1.contains("grants calendar.write beyond"), "{out:?}");
+    }
+
+    #[test]
+    fn a_session_is_judged_by_its_own_token() {
+        let mut auth = AuthServer::new(&cfg());
+        let mut mallorys = code("mallory", "calendar.read", "calendar.read");
+        mallorys.serial = 2;
+        auth.codes
+            .extend([mallorys, code("alice", "calendar.read", "calendar.read")]);
+        let mut m1 = token("m1", false);
+        m1.family = 2;
+        auth.tokens.extend([m1, token("a1", false)]);
+        let tokens = |access: &str| Tokens {
+            access_token: access.into(),
+            expires_in_s: 60,
+            refresh_token: String::new(),
+            scope: String::new(),
+            id_token: None,
+        };
+        let mut p = Planner::new(&cfg());
+        p.tokens = Some(tokens("a1"));
+        p.other.tokens = Some(tokens("m1"));
+        let mut out = Vec::new();
+        check_sessions(&auth, &p, &mut out);
+        assert!(out.is_empty(), "each session holds its own: {out:?}");
+    }
+
+    fn api_problems(auth: &AuthServer, served: Vec<Served>) -> Vec<(&'static str, String)> {
+        let mut cal = Calendar::new(&cfg());
+        cal.served = served;
+        let mut out = Vec::new();
+        check_api(auth, &cal, |_| false, &mut out);
+        out
+    }
+
+    fn call(n: u32, token: &str, write: bool, at: u64) -> Served {
+        Served {
+            n,
+            token: token.into(),
+            write,
+            status: 200,
+            at,
+            checked_at: at,
+        }
+    }
+
+    #[test]
+    fn a_200_for_an_expired_token_breaks_the_api_check() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.tokens.push(token("a1", false));
+        let out = api_problems(&auth, vec![call(1, "a1", false, 59_999)]);
+        assert!(out.is_empty(), "still active: {out:?}");
+        let out = api_problems(&auth, vec![call(1, "a1", false, 60_000)]);
+        assert_eq!(ids(&out), vec![API_ONLY_ACTIVE_TOKENS]);
+        assert!(out[0].1.ends_with("for an expired token."), "{out:?}");
+    }
+
+    #[test]
+    fn a_200_for_a_write_with_a_read_only_token_breaks_the_api_check() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.tokens.push(token("a1", false));
+        let out = api_problems(&auth, vec![call(1, "a1", true, 1_000)]);
+        assert_eq!(ids(&out), vec![API_ONLY_ACTIVE_TOKENS]);
+        assert!(
+            out[0].1.ends_with("for a token without calendar.write."),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn the_jwt_window_is_reported_after_another_api_problem() {
+        let mut auth = AuthServer::new(&cfg());
+        auth.tokens.push(token("a1", false));
+        auth.tokens[0].revoked = true;
+        auth.tokens[0].revoked_at = 500;
+        let out = api_problems(
+            &auth,
+            vec![
+                call(1, "never-issued", false, 400),
+                call(2, "a1", false, 1_000),
+            ],
+        );
+        assert_eq!(ids(&out), vec![API_ONLY_ACTIVE_TOKENS, REVOKED_REFUSED]);
+        assert!(out[1].1.contains("call #2"), "{out:?}");
+    }
 }
