@@ -77,26 +77,15 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), String> {
 }
 
 /// The part of the sequence diagram the page shows in its scroll box, as
-/// (top, bottom) in the diagram's own units (its viewBox's y).
-pub fn diagram_in_view() -> Option<(f64, f64)> {
+/// (top, bottom) in the diagram's own units, given its viewBox's top and
+/// height. (Not read back from the viewBox: parsing a float would bring
+/// the float parser's tables into the WebAssembly.)
+pub fn diagram_in_view(top: f64, view_h: f64) -> Option<(f64, f64)> {
     let doc = web_sys::window()?.document()?;
     let scroll = doc
         .get_element_by_id("diagram-scroll")?
         .get_bounding_client_rect();
-    let svg = doc.get_element_by_id("sequence")?;
-    let shown = svg.get_bounding_client_rect();
-    let view_h: f64 = svg
-        .get_attribute("viewBox")?
-        .split(' ')
-        .nth(3)?
-        .parse()
-        .ok()?;
-    let top: f64 = svg
-        .get_attribute("viewBox")?
-        .split(' ')
-        .nth(1)?
-        .parse()
-        .ok()?;
+    let shown = doc.get_element_by_id("sequence")?.get_bounding_client_rect();
     let scale = view_h / shown.height().max(1.0);
     let from = top + (scroll.top() - shown.top()) * scale;
     Some((from, from + scroll.height() * scale))

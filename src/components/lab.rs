@@ -10,7 +10,7 @@ use super::load::LoadChart;
 use super::machines::{machine_panel, Props as MachineProps};
 use super::narration::Narration;
 use super::sequence::{SequenceDiagram, Window};
-use super::sequence_parts::{ROW, TOP};
+use super::sequence_parts::{row_y, HEADS, ROW, TOP};
 use super::sequence_step::ROWS_PER_PIECE;
 use super::tables::{data_tables, Props as TablesProps};
 use crate::state::{Action, AppState};
@@ -54,8 +54,11 @@ fn diagram_window(s: &AppState, on: &Callback<Action>) -> (Option<Window>, Callb
         at: s.cursor / ROWS_PER_PIECE,
     });
     let (shown, on) = (s.diagram_view, on.clone());
+    // The diagram's viewBox height (`sequence.rs`: the drawing below its heads).
+    let last = s.run.steps.len().saturating_sub(1) as u32;
+    let view_h = row_y(last) + ROW * 2.0 - HEADS;
     let onscroll = Callback::from(move |_: Event| {
-        let Some((top, bottom)) = crate::browser::diagram_in_view() else {
+        let Some((top, bottom)) = crate::browser::diagram_in_view(HEADS, view_h) else {
             return;
         };
         let piece = |y: f64| ((y - TOP) / ROW).max(0.0) as u32 / ROWS_PER_PIECE;
