@@ -379,6 +379,35 @@ mod tests {
             .collect()
     }
 
+    /// The invariants panel says which checks a coordination leaves out:
+    /// a 2PC runs no saga steps, a saga has no votes.
+    #[test]
+    fn each_coordination_names_the_invariants_it_does_not_check() {
+        let info = SagasLab::info();
+        let unchecked = |mode: &str| {
+            let mut c = Config::new();
+            c.insert(COORDINATION.into(), ConfigValue::Choice(mode.into()));
+            list()
+                .into_iter()
+                .filter(|i| (i.not_checked)(&info, &c).is_some())
+                .map(|i| i.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(unchecked("orchestrated"), [ALL_OR_NOTHING]);
+        assert_eq!(unchecked("choreographed"), [ALL_OR_NOTHING]);
+        assert_eq!(
+            unchecked("2pc"),
+            [
+                SHAPE,
+                NO_COMP_AFTER_PIVOT,
+                COMP_NEEDS_STEP,
+                EVENT_IFF_COMMIT,
+                EFFECT_ONCE,
+                CANCEL_KEPT
+            ]
+        );
+    }
+
     #[test]
     fn a_fresh_world_breaks_nothing_until_the_end() {
         let (cfg, a) = world("orchestrated");
