@@ -189,3 +189,22 @@ export async function seekEnd(page) {
   await page.locator('#timeline').fill(String(last));
   return waitForIndicator(page, (i) => i.step === i.last && i.step === last, { what: 'the last step' });
 }
+
+/**
+ * The 1,000-event Payments run: 30 clients against a crashed-then-recovering
+ * API, with random loss and duplication: the largest run the issue's
+ * budgets for re-simulation and playback speak of.
+ */
+export const THOUSAND = {
+  v: 1,
+  lab: 'payments',
+  config: { api_capacity: 2, backoff_base_ms: 300, backoff_cap_ms: 4000, clients: 30, jitter: true, max_attempts: 10, processor_ms: 900 },
+  seed: 7,
+  faults: [
+    { crash: { at_ms: 0, actor: 'payment-api' } },
+    { restart: { at_ms: 1100, actor: 'payment-api' } },
+  ],
+  random: { drop_permille: 250, duplicate_permille: 100, delay_permille: 0, delay_ms: 0 },
+};
+/** A full link's hash to a scenario at a step. */
+export const linkTo = (scenario, step) => `v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.${step}`;

@@ -12,22 +12,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { labUrl, serveAndLaunch } from './harness.mjs';
-import { indicator, openLink, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
+import { indicator, linkTo, openLink, THOUSAND, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
 
-/** The 1,000-event Payments run of perf.test.mjs (30 clients, random loss and duplication). */
-const THOUSAND = {
-  v: 1,
-  lab: 'payments',
-  config: { api_capacity: 2, backoff_base_ms: 300, backoff_cap_ms: 4000, clients: 30, jitter: true, max_attempts: 10, processor_ms: 900 },
-  seed: 7,
-  faults: [
-    { crash: { at_ms: 0, actor: 'payment-api' } },
-    { restart: { at_ms: 1100, actor: 'payment-api' } },
-  ],
-  random: { drop_permille: 250, duplicate_permille: 100, delay_permille: 0, delay_ms: 0 },
-};
-/** A full link's hash to a scenario at a step. */
-const linkTo = (scenario, step) => `v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.${step}`;
 
 const STEP = 900;
 

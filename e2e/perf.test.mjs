@@ -18,30 +18,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { labUrl, newPage, serveAndLaunch } from './harness.mjs';
-import { choosePreset, indicator, openLab, seek, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
+import { choosePreset, indicator, linkTo, openLab, seek, THOUSAND, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
 
 const figure = (text) => console.log(`FIGURE: ${text}`);
 /** "(budget …: met)" or "(budget …: NOT met)", for a figure's line. */
 const budget = (text, met) => `(budget ${text}: ${met ? 'met' : 'NOT met'})`;
 
-/**
- * The 1,000-event Payments run: 30 clients against a crashed-then-recovering
- * API, with random loss and duplication: the largest run the issue's
- * budgets for re-simulation and playback speak of.
- */
-const THOUSAND = {
-  v: 1,
-  lab: 'payments',
-  config: { api_capacity: 2, backoff_base_ms: 300, backoff_cap_ms: 4000, clients: 30, jitter: true, max_attempts: 10, processor_ms: 900 },
-  seed: 7,
-  faults: [
-    { crash: { at_ms: 0, actor: 'payment-api' } },
-    { restart: { at_ms: 1100, actor: 'payment-api' } },
-  ],
-  random: { drop_permille: 250, duplicate_permille: 100, delay_permille: 0, delay_ms: 0 },
-};
-/** A full link's hash to a scenario at a step. */
-const linkTo = (scenario, step) => `v1.${Buffer.from(JSON.stringify(scenario)).toString('base64url')}.${step}`;
 
 /** Read "Seed 7 · 201 events · simulated in 1.8 ms" from the share panel. */
 async function simulationFigure(page) {

@@ -85,7 +85,9 @@ pub fn diagram_in_view(top: f64, view_h: f64) -> Option<(f64, f64)> {
     let scroll = doc
         .get_element_by_id("diagram-scroll")?
         .get_bounding_client_rect();
-    let shown = doc.get_element_by_id("sequence")?.get_bounding_client_rect();
+    let shown = doc
+        .get_element_by_id("sequence")?
+        .get_bounding_client_rect();
     let scale = view_h / shown.height().max(1.0);
     let from = top + (scroll.top() - shown.top()) * scale;
     Some((from, from + scroll.height() * scale))

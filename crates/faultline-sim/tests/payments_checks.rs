@@ -172,31 +172,5 @@ fn every_status_the_lab_answers_is_pinned_and_every_pinned_status_is_reached() {
 
 #[test]
 fn narration_never_says_a_mechanism_acted_that_the_settings_turn_off() {
-    let info = lab("payments").unwrap();
-    let mut wrong = Vec::new();
-    let mut judged = 0;
-    for (name, s) in runs(2_000) {
-        let off: Vec<&[&str]> = CLAIMS_OF_ACTION
-            .iter()
-            .filter(|(key, when_off, _)| info.flag(&s.config, key) == *when_off)
-            .map(|c| c.2)
-            .collect();
-        let run = simulate(&s).unwrap();
-        for step in &run.steps {
-            for line in run.narration(step).iter() {
-                judged += 1;
-                if let Some(p) = off
-                    .iter()
-                    .flat_map(|p| p.iter())
-                    .find(|p| line.contains(**p))
-                {
-                    if wrong.len() < 10 {
-                        wrong.push(format!("{name}, step {}: \"{p}\" in: {line}", step.index));
-                    }
-                }
-            }
-        }
-    }
-    assert!(judged > 10_000, "only {judged} lines");
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    common::assert_no_claims_of_action("payments", runs(2_000), CLAIMS_OF_ACTION);
 }

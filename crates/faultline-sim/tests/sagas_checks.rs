@@ -106,33 +106,7 @@ fn every_outcome_the_lab_gives_is_pinned_and_every_pinned_outcome_is_given() {
 
 #[test]
 fn narration_never_says_a_mechanism_acted_that_the_settings_turn_off() {
-    let info = faultline_sim::lab("sagas").unwrap();
-    let mut wrong = Vec::new();
-    let mut judged = 0;
-    for (name, s) in runs(2_000) {
-        let off: Vec<&[&str]> = CLAIMS_OF_ACTION
-            .iter()
-            .filter(|(key, when_off, _)| info.flag(&s.config, key) == *when_off)
-            .map(|c| c.2)
-            .collect();
-        let run = simulate(&s).unwrap();
-        for step in &run.steps {
-            for line in run.narration(step).iter() {
-                judged += 1;
-                if let Some(p) = off
-                    .iter()
-                    .flat_map(|p| p.iter())
-                    .find(|p| line.contains(**p))
-                {
-                    if wrong.len() < 10 {
-                        wrong.push(format!("{name}, step {}: \"{p}\" in: {line}", step.index));
-                    }
-                }
-            }
-        }
-    }
-    assert!(judged > 10_000, "only {judged} lines");
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    common::assert_no_claims_of_action("sagas", runs(2_000), CLAIMS_OF_ACTION);
 }
 
 /// Each claim is one the lab makes when its setting is on: a phrase no

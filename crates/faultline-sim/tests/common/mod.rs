@@ -101,3 +101,41 @@ pub fn assert_pinned_and_reached<R: PartialEq + std::fmt::Debug>(
         .collect();
     assert!(missed.is_empty(), "never reached: {missed:?}");
 }
+
+/// Narration that says a mechanism acted, by the setting that turns it
+/// off: (setting, its value when off, phrases), kept beside each lab.
+pub type Claims = [(&'static str, bool, &'static [&'static str])];
+
+/// No narration line of `runs` says a mechanism acted that its settings
+/// turn off (`claims`); and enough lines were read to mean something.
+pub fn assert_no_claims_of_action(
+    lab: &str,
+    runs: impl IntoIterator<Item = (String, Scenario)>,
+    claims: &Claims,
+) {
+    let info = faultline_sim::lab(lab).expect("lab");
+    let mut wrong = Vec::new();
+    let mut judged = 0;
+    for (name, s) in runs {
+        let off: Vec<&[&str]> = claims
+            .iter()
+            .filter(|(key, when_off, _)| info.flag(&s.config, key) == *when_off)
+            .map(|c| c.2)
+            .collect();
+        let run = faultline_sim::simulate(&s).unwrap();
+        for step in &run.steps {
+            for line in run.narration(step).iter() {
+                judged += 1;
+                let said = off
+                    .iter()
+                    .flat_map(|p| p.iter())
+                    .find(|p| line.contains(**p));
+                if let (Some(p), true) = (said, wrong.len() < 10) {
+                    wrong.push(format!("{name}, step {}: \"{p}\" in: {line}", step.index));
+                }
+            }
+        }
+    }
+    assert!(judged > 10_000, "only {judged} lines");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
