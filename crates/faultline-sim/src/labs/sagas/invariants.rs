@@ -379,6 +379,43 @@ mod tests {
             .collect()
     }
 
+    /// A message names its order ("o1 ...") unless it is about no one
+    /// order, and an invariant the run already recorded broken is not
+    /// judged again.
+    #[test]
+    fn messages_name_their_order_and_a_recorded_break_is_not_reported_again() {
+        let (cfg, mut a) = world("orchestrated");
+        svc(&mut a, INVENTORY).available -= 1;
+        set(&mut a, PAYMENT, "CAPTURED", 2 * AMOUNT);
+        let trace = |broken| TraceSoFar {
+            steps: &[],
+            flights: &[],
+            now_ms: 0,
+            broken,
+            changed: &[],
+        };
+        let found = check(&cfg, &a, &trace(&[]), false);
+        let msg = |id| found.iter().find(|v| v.0 == id).map(|v| v.1.clone());
+        let stock = msg(STOCK).expect("stock broken");
+        assert!(stock.starts_with("Units were made or lost"), "{stock}");
+        let money = msg(MONEY).expect("money broken");
+        assert!(
+            money.starts_with("o1 was charged more than once"),
+            "{money}"
+        );
+        let recorded = [crate::trace::Violation {
+            step: 3,
+            time: 0,
+            invariant: STOCK,
+            message: stock,
+        }];
+        let again: Vec<_> = check(&cfg, &a, &trace(&recorded), false)
+            .into_iter()
+            .map(|v| v.0)
+            .collect();
+        assert_eq!(again, [MONEY]);
+    }
+
     /// The invariants panel says which checks a coordination leaves out:
     /// a 2PC runs no saga steps, a saga has no votes.
     #[test]
