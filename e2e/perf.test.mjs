@@ -343,13 +343,13 @@ describe('performance', () => {
   // --- Playback of large runs ---------------------------------------------
 
   test('a step forward on the 1,000-event run: from the key press to the next frame', async () => {
-    // Measured on this 2-core machine (5 runs, best of 3 each): from step
-    // 40 12-17 ms (single presses 12-44 ms), from step 900 68-96 ms
-    // (single presses 68-117 ms): the budget, 16 ms, is met at the start
-    // of the run at best and not near its end, where one step changes the
-    // DOM in about 800 places against about 50 at step 40. Floors: 80 and
-    // 350 ms, 4-5x the best, so only a regression fails them.
-    const FLOOR = { 40: 80, 900: 350 };
+    // Measured on this 2-core machine (best of 3): from step 40 10-17 ms,
+    // from step 900 18-24 ms (68-96 ms before the diagram was laid out once
+    // per run and the tables drawn as elements): the budget, 16 ms, is met
+    // at the start of the run and not near its end, where re-rendering the
+    // lab's panels costs about 20 ms of script per step. Floors: 80 and
+    // 60 ms, 2.5-5x the best, under what the old drawing took from step 900.
+    const FLOOR = { 40: 80, 900: 60 };
     await withPage(browser, async (p) => {
       const { page } = p;
       await p.goto(labUrl(server, 'payments', linkTo(THOUSAND, 40)), { ready: '#play' });
@@ -379,12 +379,14 @@ describe('performance', () => {
   });
 
   test('playing the 1,000-event run at 4x for 5 s: gaps between frames and long tasks', async () => {
-    // Measured on this 2-core machine (5 runs of 3 rounds, reaching step
-    // ~500): frame gaps p95 67-133 ms (best of 3: 67-100), 35-64 long
-    // tasks, the longest 81-143 ms (best of 3: 81-115), against 16.7 ms
-    // between frames when idle; the budget (p95 20 ms, no task over 50 ms)
-    // is not met. Floors: 500 and 600 ms, about 5x the best.
-    const FLOOR = { p95: 500, longest: 600 };
+    // Measured on this 2-core machine (rounds reaching step ~500): frame
+    // gaps p95 33 ms, 0-2 long tasks, the longest 50-65 ms (best of 3: no
+    // long task), against 16.7 ms between frames when idle; the budget
+    // (p95 20 ms, no task over 50 ms) is met for tasks, not for frame gaps
+    // (67-100 ms and 20-40 long tasks before the diagram's run layout and
+    // window). Floors: 60 and 80 ms, under what the old drawing measured,
+    // so a return to it fails.
+    const FLOOR = { p95: 60, longest: 80 };
     const rounds = [];
     for (let round = 0; round < 3; round++) {
       const p = await newPage(browser);
