@@ -56,7 +56,7 @@ pub struct Broker {
     /// The durable queue, in arrival order (entry `q` is `queue[q - 1]`).
     pub queue: Vec<Entry>,
     /// Every message id stored, on a topic with no subscriber too.
-    stored: Vec<u32>,
+    pub(super) stored: Vec<u32>,
     /// Whether events go to topics (a choreography).
     topics: bool,
     /// The subscriptions table is yet to be drawn.

@@ -535,6 +535,38 @@ mod tests {
         assert_eq!(broken(&cfg, &a, false), [EFFECT_ONCE]);
     }
 
+    /// At the end, an event sent once counts as delivered only if the
+    /// broker stored it or its own row still waits in the outbox; another
+    /// row does not stand for it, and a row lost in a crash does not
+    /// matter once the broker has the event.
+    #[test]
+    fn an_event_counts_as_published_by_the_broker_or_its_own_row() {
+        use super::super::msg::{Env, Kind};
+        let other = Env {
+            id: 3999,
+            saga: 2,
+            step: 2,
+            kind: Kind::Did,
+            to: 0,
+            why: 0,
+            topic: None,
+        };
+        // Sent once, never stored, its row gone; another row remains.
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, INVENTORY, 2, false, 1);
+        svc(&mut a, INVENTORY).outbox.add(other);
+        assert!(broken(&cfg, &a, true).contains(&EVENT_IFF_COMMIT));
+        // The broker stored it, though the row was lost in a crash.
+        let (cfg, mut a) = world("orchestrated");
+        did(&mut a, INVENTORY, 2, false, 1);
+        let event = svc(&mut a, INVENTORY).effects[0].event;
+        let SagaActor::Broker(b) = &mut a[1] else {
+            unreachable!("actor 1 is the broker")
+        };
+        b.stored.push(event);
+        assert!(!broken(&cfg, &a, true).contains(&EVENT_IFF_COMMIT));
+    }
+
     #[test]
     fn an_event_of_a_change_that_never_committed_breaks_event_iff_commit() {
         use super::super::broker::{Entry, QUEUE_M};
