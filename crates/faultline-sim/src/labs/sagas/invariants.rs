@@ -590,6 +590,22 @@ mod tests {
             deliveries: 0,
         });
         assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
+        // Publish first: a change about to commit may be announced, but
+        // another change's pending commit does not cover this event.
+        let pending = |event| super::super::service::Pending {
+            saga: 1,
+            step: 2,
+            kind: Kind::Did,
+            msg: 2,
+            q: 3,
+            event,
+            before: (None, 2),
+        };
+        svc(&mut a, INVENTORY).pending.push(pending(3002));
+        assert_eq!(broken(&cfg, &a, false), [EVENT_IFF_COMMIT]);
+        svc(&mut a, INVENTORY).pending.push(pending(3001));
+        assert!(broken(&cfg, &a, false).is_empty());
+        svc(&mut a, INVENTORY).pending.clear();
         let s = svc(&mut a, INVENTORY);
         s.effects.push(Effect {
             saga: 1,

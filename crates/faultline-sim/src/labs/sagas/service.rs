@@ -56,13 +56,13 @@ pub struct Service {
 /// record and stock from before it (what a crash rolls back to).
 #[derive(Clone, Debug)]
 pub struct Pending {
-    saga: u8,
-    step: u8,
-    kind: Kind,
-    msg: u32,
-    q: u32,
+    pub(super) saga: u8,
+    pub(super) step: u8,
+    pub(super) kind: Kind,
+    pub(super) msg: u32,
+    pub(super) q: u32,
     pub event: u32,
-    before: (Option<Rec>, i64),
+    pub(super) before: (Option<Rec>, i64),
 }
 
 impl Service {
