@@ -31,7 +31,7 @@ fi
 #   bash scripts/mutants.sh jose --list      # list a group's mutants only
 declare -A files tests
 files[invariants]="crates/faultline-sim/src/labs/payments/invariants.rs crates/faultline-sim/src/labs/oauth/invariants.rs crates/faultline-sim/src/labs/sagas/invariants.rs"
-tests[invariants]="--test invariant_cases --test payments_presets --test payments_checks --test oauth_lab --test sagas_lab"
+tests[invariants]="--test invariant_cases --test payments_presets --test payments_checks --test oauth_lab --test oauth_checks --test sagas_lab --test sagas_checks"
 files[jose]="crates/faultline-sim/src/jose.rs"
 tests[jose]="--test oauth_lab --test oauth_jwt_interop"
 files[links]="crates/faultline-sim/src/scenario.rs crates/faultline-sim/src/permalink.rs"
