@@ -146,7 +146,12 @@ fn every_status_the_lab_answers_is_pinned_and_every_pinned_status_is_reached() {
     let table: Vec<_> = STATUSES
         .iter()
         .map(|&(endpoint, condition, status, code)| {
-            (endpoint, condition.to_string(), status, code.map(str::to_string))
+            (
+                endpoint,
+                condition.to_string(),
+                status,
+                code.map(str::to_string),
+            )
         })
         .collect();
     let observed = runs(4_000).flat_map(|(name, s)| {
