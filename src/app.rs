@@ -27,24 +27,37 @@ pub fn App() -> Html {
     use_warm_up(&state);
     use_playback_clock(&state);
     use_keep_in_view(&state);
+    use_panels_in_view(&state);
 
     // Permalink out: keep the hash in step with what is shown (when paused).
-    let view = if state.projector {
-        permalink::View::Projector
-    } else {
-        permalink::View::Normal
-    };
-    let hash = match &state.compare {
-        None => permalink::encode_in(&state.scenario, state.cursor, view),
-        Some(c) => {
-            let (a, b) = if c.shown_b {
-                (&c.scenario, &state.scenario)
-            } else {
-                (&state.scenario, &c.scenario)
-            };
-            permalink::encode_compare(a, b, state.cursor, c.shown_b, view)
+    // Encoded once per step and view, not on every frame while playing.
+    let key = (
+        Rc::as_ptr(&state.run) as usize,
+        state.cursor,
+        state.projector,
+        state
+            .compare
+            .as_ref()
+            .map(|c| (Rc::as_ptr(c) as usize, c.shown_b)),
+    );
+    let hash = use_memo(key, |_| {
+        let view = if state.projector {
+            permalink::View::Projector
+        } else {
+            permalink::View::Normal
+        };
+        match &state.compare {
+            None => permalink::encode_in(&state.scenario, state.cursor, view),
+            Some(c) => {
+                let (a, b) = if c.shown_b {
+                    (&c.scenario, &state.scenario)
+                } else {
+                    (&state.scenario, &c.scenario)
+                };
+                permalink::encode_compare(a, b, state.cursor, c.shown_b, view)
+            }
         }
-    };
+    });
     use_hash_out(&state, &hash);
 
     let on = {

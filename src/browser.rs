@@ -155,3 +155,35 @@ pub fn open_hash(hash: &str) -> Option<Result<permalink::Opened, String>> {
     }
     Some(permalink::open(hash).map_err(|e| e.to_string()))
 }
+
+/// Watch elements scroll into and out of view (within `margin` px of the
+/// viewport): `on(id, visible)` for each change. Watching stops when the
+/// returned observer is disconnected; `None` where the browser has no
+/// `IntersectionObserver` (everything then counts as in view).
+pub fn watch_in_view(
+    ids: &[&str],
+    margin: u32,
+    on: impl Fn(&str, bool) + 'static,
+) -> Option<web_sys::IntersectionObserver> {
+    use wasm_bindgen::closure::Closure;
+    let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        for entry in entries.iter() {
+            let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+            on(&entry.target().id(), entry.is_intersecting());
+        }
+    });
+    let init = web_sys::IntersectionObserverInit::new();
+    init.set_root_margin(&format!("{margin}px 0px"));
+    let observer =
+        web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
+            .ok()?;
+    // The observer calls back for as long as the page lives.
+    callback.forget();
+    let doc = gloo::utils::document();
+    for id in ids {
+        if let Some(el) = doc.get_element_by_id(id) {
+            observer.observe(&el);
+        }
+    }
+    Some(observer)
+}

@@ -4,7 +4,7 @@
 
 use crate::browser;
 use crate::route::load_from_hash;
-use crate::state::{Action, AppState, SPEEDS};
+use crate::state::{Action, AppState, Panel, SPEEDS};
 use gloo::events::EventListener;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -208,14 +208,6 @@ pub fn use_hash_out(state: &UseReducerHandle<AppState>, hash: &str) {
 /// and, when the lanes are wider than the box, the lane that just acted.
 #[hook]
 pub fn use_keep_in_view(state: &UseReducerHandle<AppState>) {
-    let acting = state
-        .run
-        .steps
-        .get(state.cursor as usize)
-        .and_then(|s| s.actor);
-    let lanes = crate::components::lanes::Lanes::of_run(&state.run);
-    let acting = acting.map(|a| lanes.lane(a));
-    let lane_w = crate::components::sequence::lane_w(lanes.count(), state.projector);
     // Also: the presets on one row. When the row overflows, as many as end
     // inside it, leaving room for the "More scenarios" menu (the rest go in
     // it); if it still overflows once the menu is drawn, fewer again. One
@@ -224,11 +216,9 @@ pub fn use_keep_in_view(state: &UseReducerHandle<AppState>) {
     // when the view, the lab or the window's size changes.
     let d = state.dispatcher();
     let run_id = Rc::as_ptr(&state.run) as usize;
+    // Measured once per view, lab, run and pass, not on every step.
     let measure = (state.projector, state.presets_fit, run_id);
-    // Keyed on the step, not the playhead: reading the layout forces the
-    // browser to lay the page out, which on every frame cost more than
-    // the frame itself.
-    use_effect_with((state.cursor, measure), move |_| {
+    use_effect_with(measure, move |_| {
         let doc = gloo::utils::document();
         if let Some(ul) = doc.get_element_by_id("preset-row") {
             if ul.scroll_width() > ul.client_width() + 1 {
@@ -247,6 +237,17 @@ pub fn use_keep_in_view(state: &UseReducerHandle<AppState>) {
                 d.dispatch(Action::FitPresets(fit));
             }
         }
+    });
+    // Keyed on the step, not the playhead: reading the layout forces the
+    // browser to lay the page out, which on every frame cost more than
+    // the frame itself.
+    let (run, projector) = (state.run.clone(), state.projector);
+    use_effect_with((state.cursor, run_id, projector), move |&(cursor, _, _)| {
+        let acting = run.steps.get(cursor as usize).and_then(|s| s.actor);
+        let lanes = crate::components::lanes::Lanes::of_run(&run);
+        let acting = acting.map(|a| lanes.lane(a));
+        let lane_w = crate::components::sequence::lane_w(lanes.count(), projector);
+        let doc = gloo::utils::document();
         if let (Some(el), Some(line)) = (
             doc.get_element_by_id("diagram-scroll"),
             doc.get_element_by_id("playhead"),
@@ -274,6 +275,33 @@ pub fn use_keep_in_view(state: &UseReducerHandle<AppState>) {
                 if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {
                     el.set_scroll_left((x - w / 2).max(0));
                 }
+            }
+        }
+    });
+}
+
+/// Tell the state which panels below the diagram are in view (or within
+/// a screen of it), so playback redraws only those (`AppState::offscreen`).
+/// Watching starts once they are drawn (`AppState::deferred`).
+#[hook]
+pub fn use_panels_in_view(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    use_effect_with(state.deferred, move |&deferred| {
+        let observer = (!deferred)
+            .then(|| {
+                browser::watch_in_view(&["machines-panel", "data-panel"], 200, move |id, seen| {
+                    let panel = if id == "data-panel" {
+                        Panel::Data
+                    } else {
+                        Panel::Machines
+                    };
+                    d.dispatch(Action::PanelInView(panel, seen));
+                })
+            })
+            .flatten();
+        move || {
+            if let Some(o) = observer {
+                o.disconnect();
             }
         }
     });

@@ -16,6 +16,12 @@ impl Reducible for AppState {
         if matches!(action, Action::Tick(_)) && !self.playing {
             return self;
         }
+        // Visibility reports that change nothing redraw nothing.
+        if let Action::PanelInView(panel, seen) = action {
+            if (self.offscreen & panel as u8 == 0) == seen {
+                return self;
+            }
+        }
         let s = (*self).clone();
         Rc::new(match action {
             Action::Load {
@@ -251,6 +257,8 @@ impl AppState {
             Action::SetProjector(on) => self.projector = on,
             Action::DrawAll => self.deferred = false,
             Action::DiagramScrolled(first, last) => self.diagram_view = (first, last),
+            Action::PanelInView(panel, true) => self.offscreen &= !(panel as u8),
+            Action::PanelInView(panel, false) => self.offscreen |= panel as u8,
             Action::ExportSvg => self.exporting_svg = true,
             Action::SvgExported => self.exporting_svg = false,
             Action::FitPresets(fit) => {

@@ -68,6 +68,17 @@ pub struct AppState {
     pub diagram_view: (u32, u32),
     /// The diagram is drawn whole for an SVG export, then saved.
     pub exporting_svg: bool,
+    /// Panels below the diagram scrolled out of view (`Panel` bits):
+    /// while playing they are not redrawn, and catch up on pause or as
+    /// they come into view.
+    pub offscreen: u8,
+}
+
+/// The panels whose visibility the page watches (`AppState::offscreen`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    Machines = 1,
+    Data = 2,
 }
 
 impl PartialEq for AppState {
@@ -86,6 +97,7 @@ impl PartialEq for AppState {
             && self.deferred == other.deferred
             && self.diagram_view == other.diagram_view
             && self.exporting_svg == other.exporting_svg
+            && self.offscreen == other.offscreen
             && match (&self.compare, &other.compare) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
@@ -147,6 +159,8 @@ pub enum Action {
     EndCompare,
     /// The diagram's rows in view changed (pieces, first and last).
     DiagramScrolled(u32, u32),
+    /// A watched panel scrolled into view (`true`) or out of it.
+    PanelInView(Panel, bool),
     /// Draw the whole diagram and save it as SVG; `SvgExported` when done.
     ExportSvg,
     SvgExported,
@@ -239,6 +253,7 @@ impl AppState {
             compare: None,
             diagram_view: (0, 0),
             exporting_svg: false,
+            offscreen: 0,
         }
     }
 
@@ -274,6 +289,7 @@ impl AppState {
                 compare: None,
                 diagram_view: (0, 0),
                 exporting_svg: false,
+                offscreen: 0,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {

@@ -13,7 +13,7 @@ use super::sequence::{SequenceDiagram, Window};
 use super::sequence_parts::{row_y, HEADS, ROW, TOP};
 use super::sequence_step::ROWS_PER_PIECE;
 use super::tables::{data_tables, Props as TablesProps};
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, Panel};
 use faultline_sim::lab::LabInfo;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -70,13 +70,98 @@ fn diagram_window(s: &AppState, on: &Callback<Action>) -> (Option<Window>, Callb
     (window, onscroll)
 }
 
+/// The step a panel below the diagram shows: the cursor's, except while
+/// playing with the panel out of view, when it keeps the step it last drew
+/// (so playback costs only what is on screen; it catches up on pause).
+#[hook]
+fn use_panel_step(s: &AppState, panel: Panel) -> u32 {
+    let drawn = use_mut_ref(|| (0usize, 0u32));
+    let run_id = Rc::as_ptr(&s.run) as usize;
+    let live = !s.playing || s.offscreen & panel as u8 == 0;
+    let mut d = drawn.borrow_mut();
+    if live || d.0 != run_id {
+        *d = (run_id, s.cursor);
+    }
+    d.1
+}
+
+/// The state machine panels at step `cursor`.
+fn machine_panels(s: &AppState, cursor: u32, on: &Callback<Action>) -> Html {
+    let run = &s.run;
+    let step = &run.steps[cursor as usize];
+    // One panel per distinct machine; several clients share the first
+    // client's. An actor that runs many instances gets a picker, and a
+    // panel of its own even when another actor runs the same machine
+    // (each service of a two-phase commit is a participant).
+    let mut seen: Vec<&str> = Vec::new();
+    let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
+        if seen.contains(&a.machine.name) && a.instances.is_none() {
+            return None;
+        }
+        seen.push(a.machine.name);
+        let lane = i as u16;
+        let down = step.down.contains(&lane);
+        if let Some(kind) = a.instances {
+            let instances = run.instances_at(lane, cursor);
+            let picked = s.picked_instance(lane);
+            let displayed = super::instances::shown(&instances, picked, cursor).cloned();
+            let current = displayed.as_ref().map_or(a.machine.states[0], |d| d.state);
+            let taken = displayed
+                .as_ref()
+                .filter(|d| d.step == cursor)
+                .map(|d| d.last);
+            let title = match &displayed {
+                Some(d) => format!("{} ({} #{})", a.title, kind.noun, d.id),
+                None => a.title.clone(),
+            };
+            let children = super::instances::instance_picker(super::instances::Props {
+                actor: lane,
+                title: a.title.clone(),
+                noun: kind.noun,
+                instances,
+                picked,
+                displayed: displayed.map(|d| d.id),
+                on: on.clone(),
+            });
+            return Some(machine_panel(&MachineProps {
+                title,
+                machine: a.machine,
+                current,
+                taken,
+                down,
+                children,
+            }));
+        }
+        let idx = run.states_at(cursor).get(i).copied().unwrap_or(0) as usize;
+        let current = a
+            .machine
+            .states
+            .get(idx)
+            .copied()
+            .unwrap_or(a.machine.states[0]);
+        let taken = run
+            .transitions(step)
+            .iter()
+            .find(|f| f.actor == lane)
+            .map(|f| f.transition);
+        Some(machine_panel(&MachineProps {
+            title: a.title.clone(),
+            machine: a.machine,
+            current,
+            taken,
+            down,
+            children: Html::default(),
+        }))
+    });
+    machines.collect()
+}
+
 #[component]
 pub fn LabView(p: &Props) -> Html {
     let s = &p.state;
     let run = &s.run;
     let info = &p.info;
     let cursor = s.cursor;
-    let step = &run.steps[cursor as usize];
 
     // The presets that fit on one row stay there, the rest go in a menu
     // (`App` measures the row after drawing: one fewer until it does not
@@ -124,89 +209,28 @@ pub fn LabView(p: &Props) -> Html {
     let rest = !s.deferred;
     // The state machines and the data change only from step to step (and
     // with the instances picked): drawn once per step, not on every frame
-    // while the playhead moves.
-    let panels_key = (Rc::as_ptr(run) as usize, cursor, s.picked.clone(), rest);
-    let panels = use_memo(panels_key, |_| {
-        // One panel per distinct machine; several clients share the first
-        // client's. An actor that runs many instances gets a picker, and a
-        // panel of its own even when another actor runs the same machine
-        // (each service of a two-phase commit is a participant).
-        let mut seen: Vec<&str> = Vec::new();
-        let machines = run.actors.iter().enumerate().filter_map(|(i, a)| {
-            if seen.contains(&a.machine.name) && a.instances.is_none() {
-                return None;
-            }
-            seen.push(a.machine.name);
-            let lane = i as u16;
-            let down = step.down.contains(&lane);
-            if let Some(kind) = a.instances {
-                let instances = run.instances_at(lane, cursor);
-                let picked = s.picked_instance(lane);
-                let displayed = super::instances::shown(&instances, picked, cursor).cloned();
-                let current = displayed.as_ref().map_or(a.machine.states[0], |d| d.state);
-                let taken = displayed
-                    .as_ref()
-                    .filter(|d| d.step == cursor)
-                    .map(|d| d.last);
-                let title = match &displayed {
-                    Some(d) => format!("{} ({} #{})", a.title, kind.noun, d.id),
-                    None => a.title.clone(),
-                };
-                let children = super::instances::instance_picker(super::instances::Props {
-                    actor: lane,
-                    title: a.title.clone(),
-                    noun: kind.noun,
-                    instances,
-                    picked,
-                    displayed: displayed.map(|d| d.id),
-                    on: p.on.clone(),
-                });
-                return Some(machine_panel(&MachineProps {
-                    title,
-                    machine: a.machine,
-                    current,
-                    taken,
-                    down,
-                    children,
-                }));
-            }
-            let idx = run.states_at(cursor).get(i).copied().unwrap_or(0) as usize;
-            let current = a
-                .machine
-                .states
-                .get(idx)
-                .copied()
-                .unwrap_or(a.machine.states[0]);
-            let taken = run
-                .transitions(step)
-                .iter()
-                .find(|f| f.actor == lane)
-                .map(|f| f.transition);
-            Some(machine_panel(&MachineProps {
-                title: a.title.clone(),
-                machine: a.machine,
-                current,
-                taken,
-                down,
-                children: Html::default(),
-            }))
-        });
-        let machines: Html = if rest {
-            machines.collect()
+    // while the playhead moves, and not at all while playing out of view.
+    let run_id = Rc::as_ptr(run) as usize;
+    let at = use_panel_step(s, Panel::Machines);
+    let machines = use_memo((run_id, at, s.picked.clone(), rest), |_| {
+        if rest {
+            machine_panels(s, at, &p.on)
         } else {
             Html::default()
-        };
-        let data = if rest {
+        }
+    });
+    let at = use_panel_step(s, Panel::Data);
+    let data = use_memo((run_id, at, rest), |_| {
+        if rest {
             data_tables(&TablesProps {
-                tables: run.tables_at(cursor),
-                changed: run.row_changes_at(cursor),
+                tables: run.tables_at(at),
+                changed: run.row_changes_at(at),
             })
         } else {
             Html::default()
-        };
-        (machines, data)
+        }
     });
-    let (machines, data) = (panels.0.clone(), panels.1.clone());
+    let (machines, data) = ((*machines).clone(), (*data).clone());
 
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
@@ -277,11 +301,11 @@ pub fn LabView(p: &Props) -> Html {
             if let Some(c) = s.compare.as_deref() {
                 { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: true }) }
             }
-            <section class="panel machines" aria-labelledby="sm-h">
+            <section class="panel machines" id="machines-panel" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>
                 <div class="machine-grid">{ machines }</div>
             </section>
-            <section class="panel data" aria-labelledby="data-h">
+            <section class="panel data" id="data-panel" aria-labelledby="data-h">
                 <h2 id="data-h">{ "Data" }</h2>
                 { data }
             </section>

@@ -125,8 +125,8 @@ pub struct RunLayout {
     grow: RefCell<Growing>,
     /// Complete pieces of row times and of timers, and arrived arrows
     /// (by whether they are marked as breaking an invariant).
-    tick_pieces: RefCell<Vec<Option<Html>>>,
-    timer_pieces: RefCell<Vec<Option<Html>>>,
+    tick_pieces: RefCell<Pieces>,
+    timer_pieces: RefCell<Pieces>,
     done: RefCell<Vec<[Option<Html>; 2]>>,
 }
 
@@ -227,8 +227,8 @@ impl RunLayout {
                 next_arrival: 0,
                 next_timer: 0,
             }),
-            tick_pieces: RefCell::new(Vec::new()),
-            timer_pieces: RefCell::new(Vec::new()),
+            tick_pieces: RefCell::default(),
+            timer_pieces: RefCell::default(),
             done: RefCell::new(vec![[None, None]; run.flights.len()]),
         }
     }
@@ -356,14 +356,9 @@ impl RunLayout {
         ticks.into_html()
     }
 
-    /// The timers that fired in piece `p`'s rows, up to row `cursor`: a
-    /// mark on the lane at the row where each fired, its label in that
-    /// row's gutter line.
-    fn timer_piece(&self, run: &Run, p: u32, cursor: u32) -> Html {
-        let (lo, hi) = (
-            p * ROWS_PER_PIECE,
-            ((p + 1) * ROWS_PER_PIECE - 1).min(cursor),
-        );
+    /// The timers that fired in rows `lo` to `hi`: a mark on the lane at
+    /// the row where each fired, its label in that row's gutter line.
+    fn timer_piece(&self, run: &Run, lo: u32, hi: u32) -> Html {
         let fired = |i: &u32| run.timers[*i as usize].fired_step.unwrap_or(0);
         let from = self.timers.partition_point(|i| fired(i) < lo);
         let to = self.timers.partition_point(|i| fired(i) <= hi);
@@ -400,10 +395,12 @@ impl RunLayout {
     }
 
     /// The pieces up to row `cursor` that `window` shows: a complete one
-    /// made once and kept, the cursor's made now.
+    /// made once and kept; the cursor's as one node per row, each made
+    /// once, so a step adds a row to the page rather than redrawing its
+    /// piece. `make(first, last)` draws rows `first` to `last`.
     fn pieces(
         &self,
-        cache: &RefCell<Vec<Option<Html>>>,
+        cache: &RefCell<Pieces>,
         cursor: u32,
         window: Option<Window>,
         make: &dyn Fn(u32, u32) -> Html,
@@ -412,19 +409,51 @@ impl RunLayout {
         let mut cache = cache.borrow_mut();
         let mut out = Vec::new();
         for p in (0..=cursor / ROWS_PER_PIECE).filter(|&p| Window::shows(window, p, p)) {
+            let first = p * ROWS_PER_PIECE;
             if p < complete {
-                if cache.len() <= p as usize {
-                    cache.resize(p as usize + 1, None);
+                if cache.complete.len() <= p as usize {
+                    cache.complete.resize(p as usize + 1, None);
                 }
-                let made =
-                    cache[p as usize].get_or_insert_with(|| make(p, (p + 1) * ROWS_PER_PIECE - 1));
+                let made = cache.complete[p as usize]
+                    .get_or_insert_with(|| make(first, first + ROWS_PER_PIECE - 1));
                 out.push(made.clone());
             } else {
-                out.push(make(p, cursor));
+                if cache.rows_of != Some(p) {
+                    cache.rows_of = Some(p);
+                    cache.rows.clear();
+                }
+                for row in first + cache.rows.len() as u32..=cursor {
+                    let made = make(row, row);
+                    cache.rows.push(made);
+                }
+                // Keyed by row: the page keeps the rows it has and adds
+                // (or removes) only those that differ.
+                let rows = cache.rows[..=(cursor - first) as usize]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, row)| {
+                        let key = yew::virtual_dom::Key::from(first as usize + i);
+                        Html::VList(std::rc::Rc::new(yew::virtual_dom::VList::with_children(
+                            vec![row.clone()],
+                            Some(key),
+                        )))
+                    });
+                out.push(Html::VList(std::rc::Rc::new(
+                    yew::virtual_dom::VList::with_children(rows.collect(), None),
+                )));
             }
         }
         out
     }
+}
+
+/// Drawn rows of one kind (row times, timers): each complete piece made
+/// once, and the cursor's piece (`rows_of`) row by row.
+#[derive(Default)]
+struct Pieces {
+    complete: Vec<Option<Html>>,
+    rows_of: Option<u32>,
+    rows: Vec<Html>,
 }
 
 /// Draw `run` at step `cursor`, as laid out in `layout`: the rows near
@@ -460,11 +489,10 @@ pub fn step_drawing(
             f(y + 4.0)
         );
     }
-    let ticks = layout.pieces(&layout.tick_pieces, cursor, window, &|p, to| {
+    let ticks = layout.pieces(&layout.tick_pieces, cursor, window, &|first, last| {
         let steps = &run.steps;
-        let lo = (p * ROWS_PER_PIECE) as usize;
-        let hi = steps.len().min(to as usize + 1);
-        RunLayout::tick_piece(&steps[lo.min(hi)..hi])
+        let hi = steps.len().min(last as usize + 1);
+        RunLayout::tick_piece(&steps[(first as usize).min(hi)..hi])
     });
     let mut bg = Markup::new();
     for (i, (title, first)) in lanes.heads.iter().enumerate() {
@@ -501,8 +529,8 @@ pub fn step_drawing(
     for c in &run.cuts {
         cut_mark(&mut bg, run, c, (lanes, lw), cursor, &mut scratch);
     }
-    let timers = layout.pieces(&layout.timer_pieces, cursor, window, &|p, to| {
-        layout.timer_piece(run, p, to)
+    let timers = layout.pieces(&layout.timer_pieces, cursor, window, &|first, last| {
+        layout.timer_piece(run, first, last)
     });
     let background = html! {
         <>

@@ -333,7 +333,7 @@ impl TraceSoFar<'_> {
 }
 
 /// A lab's behaviour, used by the engine.
-pub trait Lab {
+pub trait Lab: 'static {
     type Actor: Actor;
     /// The config read once into typed values, for the actors and checks.
     type Settings;

@@ -2,7 +2,7 @@
 //! `simulate(&scenario)`, `validate`, `lab(id)`, `preset(lab, id)`.
 //! Registering a lab is one line in [`entries`]; nothing else names a lab.
 
-use crate::engine::{simulate_info, validate_info, Detail};
+use crate::engine::{simulate_info, start_info, validate_info, Detail, Simulation};
 use crate::lab::{Lab, LabInfo};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::trace::Run;
@@ -12,6 +12,7 @@ use std::cell::OnceCell;
 struct Entry {
     info: fn() -> LabInfo,
     simulate: fn(&LabInfo, &Scenario, Detail) -> Result<Run, ScenarioError>,
+    start: fn(&LabInfo, &Scenario, Detail) -> Result<Simulation, ScenarioError>,
     validate: fn(&LabInfo, &Scenario) -> Result<(), ScenarioError>,
 }
 
@@ -28,6 +29,7 @@ fn entry<L: Lab>() -> Entry {
     Entry {
         info: L::info,
         simulate: simulate_info::<L>,
+        start: start_info::<L>,
         validate: validate_info::<L>,
     }
 }
@@ -105,6 +107,16 @@ pub fn simulate(scenario: &Scenario) -> Result<Run, ScenarioError> {
 pub fn simulate_with(scenario: &Scenario, detail: Detail) -> Result<Run, ScenarioError> {
     with_lab(&scenario.lab, |e, info| {
         (e.simulate)(info, scenario, detail)
+    })
+    .unwrap_or_else(|| Err(unknown(&scenario.lab)))
+}
+
+/// Set a scenario up to be simulated a slice at a time, keeping
+/// everything the views need: [`Simulation::finish`] gives the run
+/// [`simulate`] gives.
+pub fn start(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
+    with_lab(&scenario.lab, |e, info| {
+        (e.start)(info, scenario, Detail::Full)
     })
     .unwrap_or_else(|| Err(unknown(&scenario.lab)))
 }

@@ -436,18 +436,25 @@ impl Run {
         let end = self.row_log.partition_point(|r| r.step <= step);
         // The latest version of each row, in order of first appearance;
         // only those are formatted.
-        let mut latest: Vec<Vec<(u64, &LoggedRow)>> = vec![Vec::new(); out.len()];
+        // (Each row found by its id in a map: a long run's tables have
+        // hundreds of rows, looked up for every change logged.)
+        let mut latest: Vec<Vec<&LoggedRow>> = vec![Vec::new(); out.len()];
+        let mut slot: Vec<std::collections::BTreeMap<u64, usize>> =
+            vec![Default::default(); out.len()];
         for entry in &self.row_log[..end] {
             let Some(t) = out.iter().position(|t| t.title == entry.table) else {
                 continue;
             };
-            match latest[t].iter_mut().find(|(id, _)| *id == entry.id) {
-                Some(slot) => slot.1 = entry,
-                None => latest[t].push((entry.id, entry)),
+            match slot[t].get(&entry.id) {
+                Some(&i) => latest[t][i] = entry,
+                None => {
+                    slot[t].insert(entry.id, latest[t].len());
+                    latest[t].push(entry);
+                }
             }
         }
         for (table, rows) in out.iter_mut().zip(latest) {
-            table.rows = rows.into_iter().map(|(_, e)| e.cells.get()).collect();
+            table.rows = rows.into_iter().map(|e| e.cells.get()).collect();
         }
         out
     }

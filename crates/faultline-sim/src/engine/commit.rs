@@ -11,7 +11,7 @@ use crate::lab::TraceSoFar;
 use crate::rows::LoggedRow;
 use crate::trace::{CutMark, Run, Step, StepKind, UndefinedTransition};
 
-impl Sim<'_> {
+impl Sim {
     /// Log the rows an actor changed during the step being recorded.
     fn log_rows(&mut self, model: &mut dyn Model, actor: ActorId) {
         let step = self.rec.next_step();
@@ -171,7 +171,7 @@ impl Sim<'_> {
             fired: rec.fired.len(),
         });
         Run {
-            scenario: self.scenario.clone(),
+            scenario: self.scenario,
             actors,
             steps: rec.steps,
             flights: rec.flights,

@@ -51,19 +51,60 @@ pub fn simulate_info<L: Lab>(
     scenario: &Scenario,
     detail: Detail,
 ) -> Result<Run, ScenarioError> {
+    let mut sim = start_info::<L>(info, scenario, detail)?;
+    sim.advance(u32::MAX);
+    Ok(sim.finish())
+}
+
+/// A run being simulated a slice of events at a time, so a page can
+/// simulate a long run between frames and show how far it has got. The
+/// run it gives is the one [`simulate_info`] gives: the same events in the
+/// same order, whatever the slices.
+pub struct Simulation {
+    sim: Sim,
+    model: Box<dyn Model>,
+    over: bool,
+}
+
+impl Simulation {
+    /// Simulate up to `events` more events; `true` once the run is over.
+    pub fn advance(&mut self, events: u32) -> bool {
+        if !self.over {
+            self.over = self.sim.run_for(self.model.as_mut(), events);
+        }
+        self.over
+    }
+
+    /// Events simulated so far.
+    pub fn events(&self) -> u32 {
+        self.sim.rec.next_step()
+    }
+
+    /// The run, simulated to its end first if it is not over.
+    pub fn finish(mut self) -> Run {
+        self.advance(u32::MAX);
+        self.sim.finish(self.model.as_ref())
+    }
+}
+
+/// Set up a lab's scenario to be simulated ([`Simulation`]), after
+/// checking it against the lab.
+pub fn start_info<L: Lab>(
+    info: &LabInfo,
+    scenario: &Scenario,
+    detail: Detail,
+) -> Result<Simulation, ScenarioError> {
     let settings = L::settings(info, &scenario.config);
     let actors = L::build(&settings);
     let names: Vec<String> = actors.iter().map(|a| a.name().to_string()).collect();
     validate(scenario, info, &names)?;
-    let mut model = LabModel::<L>::new(settings, actors);
-    Ok(run(scenario, &mut model, names, detail))
-}
-
-/// The lab-independent part of `simulate_lab`.
-fn run(scenario: &Scenario, model: &mut dyn Model, names: Vec<String>, detail: Detail) -> Run {
-    let mut sim = Sim::new(scenario, model, names, detail == Detail::Full);
-    sim.run(model);
-    sim.finish(model)
+    let model: Box<dyn Model> = Box::new(LabModel::<L>::new(settings, actors));
+    let sim = Sim::new(scenario, model.as_ref(), names, detail == Detail::Full);
+    Ok(Simulation {
+        sim,
+        model,
+        over: false,
+    })
 }
 
 /// Check a scenario against a lab without running it.

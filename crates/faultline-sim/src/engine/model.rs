@@ -66,7 +66,7 @@ impl<L: Lab> LabModel<L> {
     /// fate); keep its payload once per copy that will arrive.
     fn send(
         &mut self,
-        sim: &mut Sim<'_>,
+        sim: &mut Sim,
         from: ActorId,
         to: ActorId,
         msg: Msg<L>,
@@ -102,13 +102,7 @@ impl<L: Lab> LabModel<L> {
 }
 
 impl<L: Lab> Model for LabModel<L> {
-    fn handle(
-        &mut self,
-        sim: &mut Sim<'_>,
-        me: ActorId,
-        hook: Hook<'_>,
-        rec: &mut StepRecord,
-    ) -> bool {
+    fn handle(&mut self, sim: &mut Sim, me: ActorId, hook: Hook<'_>, rec: &mut StepRecord) -> bool {
         let buffer = std::mem::take(&mut self.spare);
         let mut ctx = Ctx::new(
             sim.now,

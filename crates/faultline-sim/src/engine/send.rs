@@ -19,7 +19,7 @@ pub(super) struct Sent {
     pub crash: Option<Crash>,
 }
 
-impl Sim<'_> {
+impl Sim {
     /// Put a message on the wire with the latency and fate the network
     /// gives it: records its flight (two if duplicated) and schedules its
     /// arrival or loss. `message` is empty in lean runs.
@@ -31,7 +31,7 @@ impl Sim<'_> {
         message: LazyMessage,
     ) -> Sent {
         let routing = self.net.route(
-            self.scenario,
+            &self.scenario,
             &self.names,
             &mut self.rng,
             self.now,

@@ -79,13 +79,7 @@ pub(super) trait Model {
     /// Call a handler on actor `me` and carry out its commands through
     /// `sim`, recording into the step's `rec`; returns, for a lab fault,
     /// whether the actor understood it.
-    fn handle(
-        &mut self,
-        sim: &mut Sim<'_>,
-        me: ActorId,
-        hook: Hook<'_>,
-        rec: &mut StepRecord,
-    ) -> bool;
+    fn handle(&mut self, sim: &mut Sim, me: ActorId, hook: Hook<'_>, rec: &mut StepRecord) -> bool;
     /// Whether flight `flight` still carries a message.
     fn has_payload(&self, flight: u32) -> bool;
     /// Forget the message of a flight that will never be handled.
@@ -106,8 +100,8 @@ pub(super) trait Model {
 
 /// The engine's state, whatever the lab: the lab's actors are behind
 /// `&mut dyn Model`, so none of this is compiled once per lab.
-pub(in crate::engine) struct Sim<'s> {
-    pub scenario: &'s Scenario,
+pub(in crate::engine) struct Sim {
+    pub scenario: Scenario,
     pub names: Vec<String>,
     pub up: Vec<bool>,
     pub now: u64,
@@ -128,17 +122,12 @@ pub(in crate::engine) struct Sim<'s> {
     pub(super) spare_fired: Vec<Fired>,
 }
 
-impl<'s> Sim<'s> {
-    pub fn new(
-        scenario: &'s Scenario,
-        model: &dyn Model,
-        names: Vec<String>,
-        detail: bool,
-    ) -> Self {
+impl Sim {
+    pub fn new(scenario: &Scenario, model: &dyn Model, names: Vec<String>, detail: bool) -> Self {
         let n = names.len();
         let net = Network::new(scenario, &names);
         let mut sim = Self {
-            scenario,
+            scenario: scenario.clone(),
             names,
             up: vec![true; n],
             now: 0,
@@ -265,15 +254,17 @@ impl<'s> Sim<'s> {
         }
     }
 
-    pub fn run(&mut self, model: &mut dyn Model) {
+    /// Run at most `events` more events (a cancelled timer counts as
+    /// one); `true` once the run is over, at its end or its bounds.
+    pub fn run_for(&mut self, model: &mut dyn Model, events: u32) -> bool {
         let bounds = self.scenario.bounds;
-        loop {
+        for _ in 0..events {
             let due = self.due_step_fault();
             let (at, ev) = match due {
                 Some(i) => (self.now, Event::Fault(i)),
                 None => {
                     let Some(Reverse(Due { key, ev })) = self.queue.pop() else {
-                        break;
+                        return self.ended(model);
                     };
                     let at = (key >> 64) as u64;
                     if let Event::Timer { actor, tag, id } = ev {
@@ -283,7 +274,8 @@ impl<'s> Sim<'s> {
                         if self.rec.timers[id as usize].kind.is_background()
                             && self.only_background_left()
                         {
-                            break; // only housekeeping is left: the story is over
+                            // only housekeeping is left: the story is over
+                            return self.ended(model);
                         }
                     }
                     (at, ev)
@@ -293,19 +285,25 @@ impl<'s> Sim<'s> {
                 self.rec.end = End::EventLimit {
                     limit: bounds.max_events,
                 };
-                return;
+                return true;
             }
             if at > bounds.max_time_ms {
                 self.rec.end = End::TimeLimit {
                     limit_ms: bounds.max_time_ms,
                 };
-                return;
+                return true;
             }
             self.now = at;
             self.step(model, ev);
         }
+        false
+    }
+
+    /// The story is over: the invariants checked once more, as at an end.
+    fn ended(&mut self, model: &mut dyn Model) -> bool {
         let all: Vec<ActorId> = (0..self.names.len() as ActorId).collect();
         self.check(model, true, &all);
+        true
     }
 
     /// Process one event and record it as a step.
@@ -346,12 +344,12 @@ impl<'s> Sim<'s> {
             }
             Event::Restart(id) => self.restart(model, id, &mut rec),
             Event::Fault(i) => {
-                let scenario = self.scenario;
-                let mut fault = &scenario.faults[i as usize];
+                // (A copy: the fault's handler changes the simulation.)
+                let mut fault = self.scenario.faults[i as usize].clone();
                 if let Fault::AtStep { then, .. } = fault {
-                    fault = then;
+                    fault = *then;
                 }
-                if !self.fault(model, fault, &mut rec) {
+                if !self.fault(model, &fault, &mut rec) {
                     return;
                 }
             }
