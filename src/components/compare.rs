@@ -305,7 +305,7 @@ pub fn compare_panel(p: &Props) -> Html {
                 })
                 .into_iter()
                 .collect();
-            super::tables::data_tables(&super::tables::Props {
+            super::tables::data_tables(super::tables::Props {
                 tables,
                 changed: Vec::new(),
             })

@@ -222,7 +222,7 @@ pub fn LabView(p: &Props) -> Html {
     let at = use_panel_step(s, Panel::Data);
     let data = use_memo((run_id, at, rest), |_| {
         if rest {
-            data_tables(&TablesProps {
+            data_tables(TablesProps {
                 tables: run.tables_at(at),
                 changed: run.row_changes_at(at),
             })

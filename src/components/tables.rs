@@ -2,6 +2,7 @@
 //! highlighted (new rows and changed rows differently).
 //!
 use faultline_sim::trace::Table;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -15,35 +16,62 @@ pub struct Props {
 #[cfg(test)]
 #[component]
 pub fn DataTables(p: &Props) -> Html {
-    data_tables(p)
+    data_tables(p.clone())
 }
 
 /// One table and the rows the current step wrote to it: (row key, is it new).
 #[derive(Properties, PartialEq, Clone)]
 struct OneProps {
-    table: Table,
+    table: Rc<Table>,
     changed: Vec<(String, bool)>,
 }
 
-/// One data table. Each row is its own element (rows are only ever added
-/// at the end), and a table whose rows and highlights did not change is
-/// not drawn again: a long run's tables hold thousands of cells, and
-/// rewritten whole at every step they made each step slow.
+/// One row of a table, and its highlight.
+#[derive(Properties, Clone)]
+struct RowProps {
+    table: Rc<Table>,
+    index: usize,
+    class: Option<&'static str>,
+}
+
+/// Equal when the row's cells and highlight are: an unchanged row is not
+/// drawn again (nor its cells copied to be compared).
+impl PartialEq for RowProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.class == o.class && self.table.rows.get(self.index) == o.table.rows.get(o.index)
+    }
+}
+
+#[component]
+fn DataRow(p: &RowProps) -> Html {
+    let cells = p
+        .table
+        .rows
+        .get(p.index)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    html! {
+        <tr class={p.class}>
+            { for cells.iter().map(|c| html! { <td>{ c.clone() }</td> }) }
+        </tr>
+    }
+}
+
+/// One data table. Each row is a component of its own (rows are only
+/// ever added at the end), and a table whose rows and highlights did not
+/// change is not drawn again: a long run's tables hold thousands of
+/// cells, and a step that changes one row redraws that row alone.
 #[component]
 fn DataTable(p: &OneProps) -> Html {
     let t = &p.table;
-    let rows = t.rows.iter().map(|r| {
+    let rows = t.rows.iter().enumerate().map(|(index, r)| {
         let key = r.first().map(String::as_str).unwrap_or_default();
         let class = match p.changed.iter().find(|(k, _)| k == key) {
             Some((_, true)) => Some("row-new"),
             Some((_, false)) => Some("row-changed"),
             None => None,
         };
-        html! {
-            <tr class={class}>
-                { for r.iter().map(|c| html! { <td>{ c.clone() }</td> }) }
-            </tr>
-        }
+        html! { <DataRow table={t.clone()} {index} {class} /> }
     });
     let label = format!("{} (scrollable)", t.title);
     html! {
@@ -65,15 +93,15 @@ fn DataTable(p: &OneProps) -> Html {
 }
 
 /// The data tables.
-pub fn data_tables(p: &Props) -> Html {
-    let table = |t: &Table| {
+pub fn data_tables(p: Props) -> Html {
+    let table = |t: Table| {
         let changed: Vec<(String, bool)> = p
             .changed
             .iter()
             .filter(|(table, _, _)| *table == t.title)
             .map(|(_, k, new)| (k.clone(), *new))
             .collect();
-        html! { <DataTable table={t.clone()} {changed} /> }
+        html! { <DataTable table={Rc::new(t)} {changed} /> }
     };
-    html! { <div class="tables">{ for p.tables.iter().map(table) }</div> }
+    html! { <div class="tables">{ for p.tables.into_iter().map(table) }</div> }
 }
