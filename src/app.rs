@@ -28,6 +28,7 @@ pub fn App() -> Html {
     use_playback_clock(&state);
     use_keep_in_view(&state);
     use_panels_in_view(&state);
+    use_sliced_simulation(&state);
 
     // Permalink out: keep the hash in step with what is shown (when paused).
     // Encoded once per step and view, not on every frame while playing.

@@ -4,8 +4,9 @@
 
 use crate::browser;
 use crate::route::load_from_hash;
-use crate::state::{Action, AppState, Panel, SPEEDS};
+use crate::state::{Action, AppState, Panel, EVENTS_PER_SLICE, SPEEDS};
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -305,4 +306,48 @@ pub fn use_panels_in_view(state: &UseReducerHandle<AppState>) {
             }
         }
     });
+}
+
+/// Simulate a long run asked for (`AppState::pending`) a slice of events
+/// at a time, one slice per task, reporting progress after each, so the
+/// page keeps drawing and answering. A newer load stops an older one.
+#[hook]
+pub fn use_sliced_simulation(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    let pending = state.pending.clone();
+    use_effect_with(pending.as_ref().map(|p| p.id), move |_| {
+        let timer: Rc<RefCell<Option<Timeout>>> = Rc::default();
+        if let Some(p) = pending {
+            match faultline_sim::registry::start(&p.scenario) {
+                Ok(sim) => next_slice(sim, p.id, 0.0, d, timer.clone()),
+                Err(e) => d.dispatch(Action::Simulated(p.id, Err(e.to_string()))),
+            }
+        }
+        // Dropping the next slice's timeout cancels it (and the rest).
+        move || drop(timer.borrow_mut().take())
+    });
+}
+
+/// Run the next slice of a long run in a task of its own.
+fn next_slice(
+    mut sim: faultline_sim::engine::Simulation,
+    id: u32,
+    ms: f64,
+    d: UseReducerDispatcher<AppState>,
+    timer: Rc<RefCell<Option<Timeout>>>,
+) {
+    let again = timer.clone();
+    *timer.borrow_mut() = Some(Timeout::new(0, move || {
+        let t0 = crate::platform::now_ms();
+        let over = sim.advance(EVENTS_PER_SLICE);
+        if over {
+            let run = sim.finish();
+            let ms = ms + crate::platform::now_ms() - t0;
+            d.dispatch(Action::Simulated(id, Ok((Rc::new(run), ms))));
+        } else {
+            let ms = ms + crate::platform::now_ms() - t0;
+            d.dispatch(Action::Simulating(id, sim.events()));
+            next_slice(sim, id, ms, d, again);
+        }
+    }));
 }

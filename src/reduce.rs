@@ -2,8 +2,11 @@
 //! concern (loading a run, the playback clock, playback, editing the
 //! scenario, comparing, the view).
 
-use crate::state::{run_of, Action, AppState, Compare, Notice, BASE_RATE};
+use crate::state::{
+    run_of, Action, AppState, Compare, Notice, Pending, BASE_RATE, SLICED_ABOVE_EVENTS,
+};
 use faultline_sim::scenario::Scenario;
+use faultline_sim::Run;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -14,6 +17,22 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         if matches!(action, Action::Tick(_)) && !self.playing {
+            return self;
+        }
+        // While a long run is being simulated, the run on screen is not
+        // played: it is about to be replaced.
+        if self.pending.is_some()
+            && matches!(
+                action,
+                Action::Tick(_)
+                    | Action::TogglePlay
+                    | Action::StepForward
+                    | Action::StepBack
+                    | Action::Restart
+                    | Action::Seek(_)
+                    | Action::JumpToViolation
+            )
+        {
             return self;
         }
         // Visibility reports that change nothing redraw nothing.
@@ -38,6 +57,7 @@ impl Reducible for AppState {
             | Action::Seek(_)
             | Action::SetSpeed(_)
             | Action::JumpToViolation) => s.playback(a),
+            a @ (Action::Simulating(..) | Action::Simulated(..)) => s.sliced(a),
             a @ (Action::AddFaults(_)
             | Action::RemoveFault(_)
             | Action::SetConfig(..)
@@ -58,7 +78,54 @@ impl AppState {
         preset: Option<String>,
         notice: Option<Notice>,
     ) -> Self {
-        match run_of(&scenario) {
+        if scenario.bounds.max_events > SLICED_ABOVE_EVENTS {
+            // Simulated in slices (`hooks::use_sliced_simulation`); what
+            // is on screen stays, paused, until `Simulated`.
+            let id = self.pending.as_ref().map_or(0, |p| p.id) + 1;
+            self.pending = Some(Rc::new(Pending {
+                id,
+                scenario,
+                cursor,
+                preset,
+                notice,
+            }));
+            self.pending_events = 0;
+            self.playing = false;
+            return self;
+        }
+        self.pending = None;
+        let result = run_of(&scenario);
+        self.show(scenario, result, cursor, preset, notice)
+    }
+
+    /// A long run's simulation reports (`Pending`): its progress, then its
+    /// run. Reports for a load since replaced by another are ignored.
+    fn sliced(mut self, action: Action) -> Self {
+        let current = |id: u32| self.pending.as_ref().is_some_and(|p| p.id == id);
+        match action {
+            Action::Simulating(id, events) if current(id) => self.pending_events = events,
+            Action::Simulated(id, result) if current(id) => {
+                if let Some(p) = self.pending.take() {
+                    let p = Rc::unwrap_or_clone(p);
+                    return self.show(p.scenario, result, p.cursor, p.preset, p.notice);
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// Show a scenario's run (or say why it cannot run, keeping what is
+    /// on screen) at a step.
+    fn show(
+        mut self,
+        scenario: Scenario,
+        result: Result<(Rc<Run>, f64), String>,
+        cursor: u32,
+        preset: Option<String>,
+        notice: Option<Notice>,
+    ) -> Self {
+        match result {
             Ok((run, ms)) => {
                 self.scenario = scenario;
                 self.run = run;
@@ -553,5 +620,65 @@ mod tests {
         });
         assert!(s.compare.is_none());
         assert!(s.notice.as_ref().unwrap().is_error);
+    }
+
+    /// A long run is not simulated in the reducer: it waits, with the run
+    /// on screen kept and not played, for its slices' result; a result
+    /// for an older load is ignored, and the right one shows at its step.
+    #[test]
+    fn a_long_run_waits_for_its_slices() {
+        let before = state();
+        let mut long = faultline_sim::preset("payments", "retry-storm").unwrap();
+        long.bounds.max_events = SLICED_ABOVE_EVENTS + 1;
+        let load = |cursor| Action::Load {
+            scenario: long.clone(),
+            cursor,
+            preset: None,
+            notice: None,
+        };
+        let s = before.clone().reduce(load(3));
+        assert!(Rc::ptr_eq(&s.run, &before.run), "the run on screen stays");
+        let first = s.pending.as_ref().expect("a run is pending").id;
+        for a in [Action::TogglePlay, Action::StepForward, Action::Seek(2)] {
+            let t = s.clone().reduce(a);
+            assert!(!t.playing && t.cursor == before.cursor, "no playback while it waits");
+        }
+        // Another load replaces it: the first one's reports are ignored.
+        let s = s.reduce(load(5));
+        let second = s.pending.as_ref().unwrap().id;
+        assert_ne!(first, second);
+        let s = s.reduce(Action::Simulating(first, 100));
+        assert_eq!(s.pending_events, 0);
+        let s = s.reduce(Action::Simulating(second, 5_000));
+        assert_eq!(s.pending_events, 5_000);
+        let run = Rc::new(simulate(&long).unwrap());
+        let stale = s.clone().reduce(Action::Simulated(first, Ok((run.clone(), 1.0))));
+        assert!(stale.pending.is_some() && Rc::ptr_eq(&stale.run, &before.run));
+        let s = s.reduce(Action::Simulated(second, Ok((run.clone(), 1.0))));
+        assert!(s.pending.is_none());
+        assert!(Rc::ptr_eq(&s.run, &run));
+        assert_eq!((s.cursor, s.scenario.bounds.max_events), (5, long.bounds.max_events));
+        // A run that cannot be played says why and keeps what was shown.
+        let s = before.clone().reduce(load(0));
+        let id = s.pending.as_ref().unwrap().id;
+        let s = s.reduce(Action::Simulated(id, Err("too big".into())));
+        assert!(s.pending.is_none() && Rc::ptr_eq(&s.run, &before.run));
+        assert!(s.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("too big")));
+    }
+
+    /// A link to a long run opens with the lab's first run on screen and
+    /// the long one pending.
+    #[test]
+    fn a_link_to_a_long_run_opens_pending() {
+        let mut long = faultline_sim::preset("payments", "retry-storm").unwrap();
+        long.bounds.max_events = SLICED_ABOVE_EVENTS + 1;
+        let s = AppState::opened(Action::Load {
+            scenario: long.clone(),
+            cursor: 0,
+            preset: None,
+            notice: None,
+        });
+        assert_eq!(s.pending.as_ref().map(|p| &p.scenario), Some(&long));
+        assert_ne!(s.scenario, long);
     }
 }

@@ -68,10 +68,36 @@ pub struct AppState {
     pub diagram_view: (u32, u32),
     /// The diagram is drawn whole for an SVG export, then saved.
     pub exporting_svg: bool,
+    /// A long run being simulated a slice at a time (`Pending`), and how
+    /// many events it has so far: the page keeps what it shows, with
+    /// playback off, until the run is ready.
+    pub pending: Option<Rc<Pending>>,
+    pub pending_events: u32,
     /// Panels below the diagram scrolled out of view (`Panel` bits):
     /// while playing they are not redrawn, and catch up on pause or as
     /// they come into view.
     pub offscreen: u8,
+}
+
+/// Runs whose event bound is above this are simulated a slice at a time
+/// between frames (`Pending`), so opening one never freezes the page;
+/// shorter runs are simulated at once.
+pub const SLICED_ABOVE_EVENTS: u32 = 20_000;
+
+/// Events simulated per slice of a long run: about 15-25 ms of work on a
+/// slow machine, then the page draws its progress.
+pub const EVENTS_PER_SLICE: u32 = 5_000;
+
+/// A long run asked for (a `Load`), being simulated in slices.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    /// Which load this is: a progress report or result for an older one
+    /// is ignored.
+    pub id: u32,
+    pub scenario: Scenario,
+    pub cursor: u32,
+    pub preset: Option<String>,
+    pub notice: Option<Notice>,
 }
 
 /// The panels whose visibility the page watches (`AppState::offscreen`).
@@ -98,6 +124,8 @@ impl PartialEq for AppState {
             && self.diagram_view == other.diagram_view
             && self.exporting_svg == other.exporting_svg
             && self.offscreen == other.offscreen
+            && self.pending.as_ref().map(|p| p.id) == other.pending.as_ref().map(|p| p.id)
+            && self.pending_events == other.pending_events
             && match (&self.compare, &other.compare) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
@@ -159,6 +187,11 @@ pub enum Action {
     EndCompare,
     /// The diagram's rows in view changed (pieces, first and last).
     DiagramScrolled(u32, u32),
+    /// A long run's simulation got this far (`Pending::id`, events).
+    Simulating(u32, u32),
+    /// A long run's simulation ended: its run and the time it took (ms),
+    /// or why it cannot run.
+    Simulated(u32, Result<(Rc<Run>, f64), String>),
     /// A watched panel scrolled into view (`true`) or out of it.
     PanelInView(Panel, bool),
     /// Draw the whole diagram and save it as SVG; `SvgExported` when done.
@@ -254,6 +287,8 @@ impl AppState {
             diagram_view: (0, 0),
             exporting_svg: false,
             offscreen: 0,
+            pending: None,
+            pending_events: 0,
         }
     }
 
@@ -270,6 +305,16 @@ impl AppState {
         else {
             return Self::new();
         };
+        // A long run: the lab's first run shows while it is simulated.
+        if scenario.bounds.max_events > SLICED_ABOVE_EVENTS {
+            let load = Action::Load {
+                scenario,
+                cursor,
+                preset,
+                notice,
+            };
+            return (*Rc::new(Self::new()).reduce(load)).clone();
+        }
         match run_of(&scenario) {
             Ok((run, sim_ms)) => Self {
                 scenario,
@@ -290,6 +335,8 @@ impl AppState {
                 diagram_view: (0, 0),
                 exporting_svg: false,
                 offscreen: 0,
+                pending: None,
+                pending_events: 0,
             }
             .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {

@@ -13,7 +13,7 @@ use super::sequence::{SequenceDiagram, Window};
 use super::sequence_parts::{row_y, HEADS, ROW, TOP};
 use super::sequence_step::ROWS_PER_PIECE;
 use super::tables::{data_tables, Props as TablesProps};
-use crate::state::{Action, AppState, Panel};
+use crate::state::{Action, AppState, Panel, Pending};
 use faultline_sim::lab::LabInfo;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -156,6 +156,22 @@ fn machine_panels(s: &AppState, cursor: u32, on: &Callback<Action>) -> Html {
     machines.collect()
 }
 
+/// A long run being simulated: how far it has got, out of its bound.
+fn simulating(p: &Pending, events: u32) -> Html {
+    let max = p.scenario.bounds.max_events;
+    let text = format!(
+        "Simulating the run you opened: {} events so far (it stops at {} at most). The run on screen stays until it is ready.",
+        crate::fmt::thousands(events),
+        crate::fmt::thousands(max)
+    );
+    html! {
+        <div class="banner info" id="simulating" role="status">
+            <p>{ text }</p>
+            <progress max={max.to_string()} value={events.to_string()} aria-label="Simulation progress"></progress>
+        </div>
+    }
+}
+
 #[component]
 pub fn LabView(p: &Props) -> Html {
     let s = &p.state;
@@ -274,6 +290,9 @@ pub fn LabView(p: &Props) -> Html {
                 <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
+            if let Some(pending) = s.pending.as_deref() {
+                { simulating(pending, s.pending_events) }
+            }
             <nav class="presets" aria-label="Scenarios">
                 <div class="preset-strip">
                     <ul id="preset-row">{ row }</ul>
@@ -284,7 +303,7 @@ pub fn LabView(p: &Props) -> Html {
             if let Some(c) = s.compare.as_deref() {
                 { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: false }) }
             }
-            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest }) }
+            { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest && s.pending.is_none() }) }
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
