@@ -641,7 +641,10 @@ mod tests {
         let first = s.pending.as_ref().expect("a run is pending").id;
         for a in [Action::TogglePlay, Action::StepForward, Action::Seek(2)] {
             let t = s.clone().reduce(a);
-            assert!(!t.playing && t.cursor == before.cursor, "no playback while it waits");
+            assert!(
+                !t.playing && t.cursor == before.cursor,
+                "no playback while it waits"
+            );
         }
         // Another load replaces it: the first one's reports are ignored.
         let s = s.reduce(load(5));
@@ -652,18 +655,26 @@ mod tests {
         let s = s.reduce(Action::Simulating(second, 5_000));
         assert_eq!(s.pending_events, 5_000);
         let run = Rc::new(simulate(&long).unwrap());
-        let stale = s.clone().reduce(Action::Simulated(first, Ok((run.clone(), 1.0))));
+        let stale = s
+            .clone()
+            .reduce(Action::Simulated(first, Ok((run.clone(), 1.0))));
         assert!(stale.pending.is_some() && Rc::ptr_eq(&stale.run, &before.run));
         let s = s.reduce(Action::Simulated(second, Ok((run.clone(), 1.0))));
         assert!(s.pending.is_none());
         assert!(Rc::ptr_eq(&s.run, &run));
-        assert_eq!((s.cursor, s.scenario.bounds.max_events), (5, long.bounds.max_events));
+        assert_eq!(
+            (s.cursor, s.scenario.bounds.max_events),
+            (5, long.bounds.max_events)
+        );
         // A run that cannot be played says why and keeps what was shown.
         let s = before.clone().reduce(load(0));
         let id = s.pending.as_ref().unwrap().id;
         let s = s.reduce(Action::Simulated(id, Err("too big".into())));
         assert!(s.pending.is_none() && Rc::ptr_eq(&s.run, &before.run));
-        assert!(s.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("too big")));
+        assert!(s
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.is_error && n.text.contains("too big")));
     }
 
     /// A link to a long run opens with the lab's first run on screen and

@@ -3,7 +3,7 @@
 //! (layered, crossings reduced, labels beside their edges; see build.rs),
 //! the current state filled and the transition just taken highlighted.
 
-use super::raw::raw;
+use super::raw::{fixed, raw};
 use crate::markup::Markup;
 use faultline_sim::machine::{StateMachine, Transition};
 use yew::prelude::*;
@@ -97,26 +97,16 @@ pub fn machine_panel(p: &Props) -> Html {
     // animation is off, and its resting place is the end).
     // The drawing is written as SVG text (names escaped): it only shows
     // data, and text costs far less WebAssembly than building each element
-    // through Yew. It is replaced only when it changes (a new state or
-    // transition), which also restarts the trail's run.
+    // through Yew. Each edge and each state is a node of its own, replaced
+    // only when it changes (it becomes current or taken, or stops being):
+    // a step redraws two or four of them, not the whole machine, and a
+    // trail's run starts again when its edge is taken anew.
     let (w, h) = l.map_or((0, 0), |l| (l.width, l.height));
-    let mut svg = Markup::new();
-    markup!(
-        svg,
-        "<svg width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"",
-        w,
-        h,
-        w,
-        h
-    );
-    svg.text(&p.title);
-    svg.lit(" state machine, now in ");
-    svg.text(p.current);
-    svg.lit("\"><defs><marker id=\"m-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"></path></marker></defs>");
+    let mut parts: Vec<Html> = vec![fixed("<defs><marker id=\"m-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"></path></marker></defs>")];
     for (t, &(d, lx, ly)) in l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)) {
         let taken = p.taken.is_some_and(|x| x == *t);
         let d = expand(d);
-        svg.lit(if taken {
+        let mut svg = Markup::from_lit(if taken {
             "<g class=\"edge taken\">"
         } else {
             "<g class=\"edge\">"
@@ -136,9 +126,10 @@ pub fn machine_panel(p: &Props) -> Html {
         markup!(svg, "<text x=\"{}\" y=\"{}\" class=\"edge-label\">", lx, ly);
         svg.text(t.event);
         svg.lit("</text></g>");
+        parts.push(raw(svg));
     }
     for (s, &(x, y, w)) in l.iter().flat_map(|l| m.states.iter().zip(l.states)) {
-        svg.lit("<g data-state=\"");
+        let mut svg = Markup::from_lit("<g data-state=\"");
         svg.text(s);
         svg.lit(if *s == p.current {
             "\" class=\"state current"
@@ -156,8 +147,10 @@ pub fn machine_panel(p: &Props) -> Html {
         );
         svg.text(s);
         svg.lit("</text></g>");
+        parts.push(raw(svg));
     }
-    svg.lit("</svg>");
+    let label = format!("{} state machine, now in {}", p.title, p.current);
+    let view_box = format!("0 0 {w} {h}");
     // The caption too is text (it only shows data); the figure stays
     // `html!` around the instance picker, whose <select> keeps its focus.
     let mut caption = Markup::from_lit("<figcaption>");
@@ -174,7 +167,9 @@ pub fn machine_panel(p: &Props) -> Html {
         <figure {class} data-machine={m.name}>
             { raw(caption) }
             { p.children.clone() }
-            { raw(svg) }
+            <svg width={w.to_string()} height={h.to_string()} viewBox={view_box} role="img" aria-label={label}>
+                { for parts }
+            </svg>
         </figure>
     }
 }
