@@ -5,6 +5,7 @@
 use crate::browser;
 use crate::route::load_from_hash;
 use crate::state::{Action, AppState, Panel, EVENTS_PER_SLICE, SPEEDS};
+use faultline_sim::permalink;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
@@ -350,4 +351,38 @@ fn next_slice(
             next_slice(sim, id, ms, d, again);
         }
     }));
+}
+
+/// The link's hash for what is shown: the run (or both runs compared), the
+/// step and the view. Encoded once per step and view, not on every frame
+/// while playing.
+#[hook]
+pub fn use_permalink_hash(state: &UseReducerHandle<AppState>) -> Rc<String> {
+    let key = (
+        Rc::as_ptr(&state.run) as usize,
+        state.cursor,
+        state.projector,
+        state
+            .compare
+            .as_ref()
+            .map(|c| (Rc::as_ptr(c) as usize, c.shown_b)),
+    );
+    use_memo(key, |_| {
+        let view = if state.projector {
+            permalink::View::Projector
+        } else {
+            permalink::View::Normal
+        };
+        match &state.compare {
+            None => permalink::encode_in(&state.scenario, state.cursor, view),
+            Some(c) => {
+                let (a, b) = if c.shown_b {
+                    (&c.scenario, &state.scenario)
+                } else {
+                    (&state.scenario, &c.scenario)
+                };
+                permalink::encode_compare(a, b, state.cursor, c.shown_b, view)
+            }
+        }
+    })
 }

@@ -14,6 +14,7 @@ mod panic;
 mod platform;
 mod reduce;
 mod route;
+mod share;
 mod state;
 
 /// Talc in place of dlmalloc: smaller in the wasm, as fast here.

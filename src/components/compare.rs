@@ -162,51 +162,95 @@ pub fn compare_panel(p: &Props) -> Html {
     } else {
         (shown, other)
     };
-    let explanation = pair(info, a.scenario, b.scenario).map_or(
-        "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
-        |pair| pair.explanation,
-    );
     let titles = (a.title(info), b.title(info));
     if !p.summary {
-        // The bar as HTML text (escaped), one listener for its buttons
-        // (`raw`): far less WebAssembly than `html!`. A swap disables the
-        // button pressed, so it loses the focus either way.
-        let mut sides = Markup::new();
-        for (is_b, label, title) in [(false, "A", &titles.0), (true, "B", &titles.1)] {
-            let on_screen = is_b == c.shown_b;
-            markup!(
-                sides,
-                "<button id=\"compare-{}\" aria-pressed=\"{}\"{}>{}: ",
-                if is_b { "b" } else { "a" },
-                if on_screen { "true" } else { "false" },
-                if on_screen { " disabled" } else { "" },
-                label
-            );
-            sides.text(title);
-            sides.lit("</button>");
-        }
-        sides.lit("<button id=\"compare-end\" class=\"link\">End the comparison</button>");
-        let on = p.on.clone();
-        let on_bar = Callback::from(move |e: MouseEvent| {
-            match closest(&e, "button:enabled").map(|b| b.id()).as_deref() {
-                Some("compare-end") => on.emit(Action::EndCompare),
-                Some(_) => on.emit(Action::SwapSides),
-                None => {}
-            }
-        });
-        let mut hint = Markup::from_lit("<p class=\"hint\" id=\"compare-explanation\">");
-        hint.text(explanation);
-        hint.lit("</p>");
-        return html! {
-            <section class="panel compare-bar" aria-labelledby="compare-bar-h">
-                { fixed("<h2 id=\"compare-bar-h\" class=\"visually-hidden\">Two runs compared</h2>") }
-                <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)" onclick={on_bar}>
-                    { raw(sides) }
-                </div>
-                { raw(hint) }
-            </section>
-        };
+        let explanation = pair(info, a.scenario, b.scenario).map_or(
+            "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
+            |pair| pair.explanation,
+        );
+        return compare_bar(c.shown_b, &titles, explanation, &p.on);
     }
+    let tables = info
+        .compare_tables
+        .iter()
+        .filter_map(|name| table_side_by_side(name, &a, &b));
+    html! {
+        <section class="panel compare" id="compare" aria-labelledby="compare-h">
+            { summary_table(info, &a, &b, t, &titles) }
+            { for tables }
+        </section>
+    }
+}
+
+/// The bar: a button per run (the one on screen pressed), the way out,
+/// and what the pair shows.
+fn compare_bar(
+    shown_b: bool,
+    titles: &(String, String),
+    explanation: &str,
+    on: &Callback<Action>,
+) -> Html {
+    // The bar as HTML text (escaped), one listener for its buttons
+    // (`raw`): far less WebAssembly than `html!`. A swap disables the
+    // button pressed, so it loses the focus either way.
+    let mut sides = Markup::new();
+    for (is_b, label, title) in [(false, "A", &titles.0), (true, "B", &titles.1)] {
+        let on_screen = is_b == shown_b;
+        markup!(
+            sides,
+            "<button id=\"compare-{}\" aria-pressed=\"{}\"{}>{}: ",
+            if is_b { "b" } else { "a" },
+            if on_screen { "true" } else { "false" },
+            if on_screen { " disabled" } else { "" },
+            label
+        );
+        sides.text(title);
+        sides.lit("</button>");
+    }
+    sides.lit("<button id=\"compare-end\" class=\"link\">End the comparison</button>");
+    let on = on.clone();
+    let on_bar = Callback::from(move |e: MouseEvent| {
+        match closest(&e, "button:enabled").map(|b| b.id()).as_deref() {
+            Some("compare-end") => on.emit(Action::EndCompare),
+            Some(_) => on.emit(Action::SwapSides),
+            None => {}
+        }
+    });
+    let mut hint = Markup::from_lit("<p class=\"hint\" id=\"compare-explanation\">");
+    hint.text(explanation);
+    hint.lit("</p>");
+    html! {
+        <section class="panel compare-bar" aria-labelledby="compare-bar-h">
+            { fixed("<h2 id=\"compare-bar-h\" class=\"visually-hidden\">Two runs compared</h2>") }
+            <div class="compare-sides" role="group" aria-label="Diagram on screen (B swaps)" onclick={on_bar}>
+                { raw(sides) }
+            </div>
+            { raw(hint) }
+        </section>
+    }
+}
+
+/// Escaped text as markup.
+fn text(v: &str) -> Markup {
+    let mut s = Markup::new();
+    s.text(v);
+    s
+}
+
+/// One row of the summary: a label and a cell for each run.
+fn row(out: &mut Markup, what: &str, x: &Markup, y: &Markup) {
+    out.lit("<tr><th scope=\"row\">");
+    out.text(what);
+    out.lit("</th><td>")
+        .markup(x)
+        .lit("</td><td>")
+        .markup(y)
+        .lit("</td></tr>");
+}
+
+/// The summary table: both runs at moment `t`, what differs between
+/// them, what each is doing, and the lab's figures.
+fn summary_table(info: &LabInfo, a: &Side, b: &Side, t: u64, titles: &(String, String)) -> Html {
     // The summary is written as HTML text (everything escaped): it only
     // shows data, and text costs far less WebAssembly than `html!`.
     let mut out = Markup::from_lit("<h2 id=\"compare-h\">Both runs at this moment</h2><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Both runs at this moment (scrollable)\"><table id=\"compare-summary\"><thead><tr>");
@@ -220,21 +264,6 @@ pub fn compare_panel(p: &Props) -> Html {
         out.lit("</th>");
     }
     out.lit("</tr></thead><tbody>");
-    // One row: a label and a cell for each run.
-    let row = |out: &mut Markup, what: &str, x: &Markup, y: &Markup| {
-        out.lit("<tr><th scope=\"row\">");
-        out.text(what);
-        out.lit("</th><td>")
-            .markup(x)
-            .lit("</td><td>")
-            .markup(y)
-            .lit("</td></tr>");
-    };
-    let text = |v: &str| {
-        let mut s = Markup::new();
-        s.text(v);
-        s
-    };
     let diffs = differences(info, a.scenario, b.scenario);
     if diffs.is_empty() {
         let same = Markup::from_lit("the same");
@@ -254,7 +283,7 @@ pub fn compare_panel(p: &Props) -> Html {
         &text(&format!("{}{seeds}", a.scenario.seed)),
         &text(&format!("{}{seeds}", b.scenario.seed)),
     );
-    row(&mut out, "Fault plan", &faults(&a), &faults(&b));
+    row(&mut out, "Fault plan", &faults(a), &faults(b));
     row(&mut out, "Now", &text(&a.now()), &text(&b.now()));
     row(
         &mut out,
@@ -263,8 +292,15 @@ pub fn compare_panel(p: &Props) -> Html {
         &text(&b.messages(t)),
     );
     row(&mut out, "Invariants broken", &a.broken(), &b.broken());
-    // The lab's figures (a 2PC's time blocked…), a row each, "—" where a
-    // run has none.
+    figure_rows(&mut out, info, a, b);
+    row(&mut out, "How it ends", &text(&a.end(t)), &text(&b.end(t)));
+    out.lit("</tbody></table></div>");
+    out.into_html()
+}
+
+/// The lab's figures (a 2PC's time blocked…), a row each, "—" where a run
+/// has none.
+fn figure_rows(out: &mut Markup, info: &LabInfo, a: &Side, b: &Side) {
     let (fa, fb) = ((info.figures)(a.run, a.step), (info.figures)(b.run, b.step));
     let mut labels: Vec<&str> = fa.iter().map(|f| f.label).collect();
     labels.extend(
@@ -278,51 +314,45 @@ pub fn compare_panel(p: &Props) -> Html {
             .map_or_else(|| Markup::from_lit("—"), |f| text(&f.value))
     };
     for l in labels {
-        row(&mut out, l, &value(&fa, l), &value(&fb, l));
+        row(out, l, &value(&fa, l), &value(&fb, l));
     }
-    row(&mut out, "How it ends", &text(&a.end(t)), &text(&b.end(t)));
-    out.lit("</tbody></table></div>");
-    let summary = out.into_html();
-    let tables = info.compare_tables.iter().filter_map(|name| {
-        let pick = |x: &Side| {
-            x.run
-                .tables_at(x.step)
-                .into_iter()
-                .find(|tb| tb.title == *name)
-        };
-        let (ta, tb) = (pick(&a), pick(&b));
-        if ta.as_ref().is_none_or(|x| x.rows.is_empty())
-            && tb.as_ref().is_none_or(|x| x.rows.is_empty())
-        {
-            return None;
-        }
-        // Each side as the data panel draws it, titled "A · …" / "B · …".
-        let side = |label: &str, t: Option<Table>| {
-            let tables = t
-                .map(|t| Table {
-                    title: format!("{label} · {}", t.title),
-                    ..t
-                })
-                .into_iter()
-                .collect();
-            super::tables::data_tables(super::tables::Props {
-                tables,
-                changed: Vec::new(),
+}
+
+/// Table `name` of both runs side by side, as the data panel draws it;
+/// nothing when both are empty.
+fn table_side_by_side(name: &str, a: &Side, b: &Side) -> Option<Html> {
+    let pick = |x: &Side| {
+        x.run
+            .tables_at(x.step)
+            .into_iter()
+            .find(|tb| tb.title == name)
+    };
+    let (ta, tb) = (pick(a), pick(b));
+    if ta.as_ref().is_none_or(|x| x.rows.is_empty())
+        && tb.as_ref().is_none_or(|x| x.rows.is_empty())
+    {
+        return None;
+    }
+    // Each side titled "A · …" / "B · …".
+    let side = |label: &str, t: Option<Table>| {
+        let tables = t
+            .map(|t| Table {
+                title: format!("{label} · {}", t.title),
+                ..t
             })
-        };
-        Some(html! {
-            <div class="side-by-side compare-table">
-                { side("A", ta) }
-                { side("B", tb) }
-            </div>
+            .into_iter()
+            .collect();
+        super::tables::data_tables(super::tables::Props {
+            tables,
+            changed: Vec::new(),
         })
-    });
-    html! {
-        <section class="panel compare" id="compare" aria-labelledby="compare-h">
-            { summary }
-            { for tables }
-        </section>
-    }
+    };
+    Some(html! {
+        <div class="side-by-side compare-table">
+            { side("A", ta) }
+            { side("B", tb) }
+        </div>
+    })
 }
 
 /// One entry of the "compare with" menu, made into a scenario only when

@@ -156,29 +156,9 @@ fn machine_panels(s: &AppState, cursor: u32, on: &Callback<Action>) -> Html {
     machines.collect()
 }
 
-/// A long run being simulated: how far it has got, out of its bound.
-fn simulating(p: &Pending, events: u32) -> Html {
-    let max = p.scenario.bounds.max_events;
-    let text = format!(
-        "Simulating the run you opened: {} events so far (it stops at {} at most). The run on screen stays until it is ready.",
-        crate::fmt::thousands(events),
-        crate::fmt::thousands(max)
-    );
-    html! {
-        <div class="banner info" id="simulating" role="status">
-            <p>{ text }</p>
-            <progress max={max.to_string()} value={events.to_string()} aria-label="Simulation progress"></progress>
-        </div>
-    }
-}
-
-#[component]
-pub fn LabView(p: &Props) -> Html {
-    let s = &p.state;
-    let run = &s.run;
-    let info = &p.info;
-    let cursor = s.cursor;
-
+/// The scenarios: the presets that fit on one row, the rest in a menu,
+/// and what the one shown is about.
+fn preset_strip(s: &AppState, info: &LabInfo, on: &Callback<Action>) -> Html {
     // The presets that fit on one row stay there, the rest go in a menu
     // (`App` measures the row after drawing: one fewer until it does not
     // overflow; all of them again when the view, the lab or the window changes).
@@ -187,7 +167,7 @@ pub fn LabView(p: &Props) -> Html {
         let scenario = pr.scenario;
         let id = pr.id.to_string();
         let active = s.preset.as_deref() == Some(pr.id);
-        let onclick = p.on.reform(move |_| Action::Load {
+        let onclick = on.reform(move |_| Action::Load {
             scenario: scenario(),
             cursor: 0,
             preset: Some(id.clone()),
@@ -220,17 +200,125 @@ pub fn LabView(p: &Props) -> Html {
         }
     });
 
-    // On a page's first load the panels below the diagram are drawn in a
-    // task of their own, after the first paint (`AppState::deferred`).
-    let rest = !s.deferred;
-    // The state machines and the data change only from step to step (and
-    // with the instances picked): drawn once per step, not on every frame
-    // while the playhead moves, and not at all while playing out of view.
+    let explanation = info.presets.iter().find(|pr| s.preset.as_deref() == Some(pr.id)).map_or_else(
+        || "Your own scenario: a preset changed by faults or settings. The link below reproduces it.".to_string(),
+        |pr| pr.explanation.to_string(),
+    );
+    html! {
+        <nav class="presets" aria-label="Scenarios">
+            <div class="preset-strip">
+                <ul id="preset-row">{ row }</ul>
+                { for menu }
+            </div>
+            <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
+        </nav>
+    }
+}
+
+/// A long run being simulated: how far it has got, out of its bound.
+fn simulating(p: &Pending, events: u32) -> Html {
+    let max = p.scenario.bounds.max_events;
+    let text = format!(
+        "Simulating the run you opened: {} events so far (it stops at {} at most). The run on screen stays until it is ready.",
+        crate::fmt::thousands(events),
+        crate::fmt::thousands(max)
+    );
+    html! {
+        <div class="banner info" id="simulating" role="status">
+            <p>{ text }</p>
+            <progress max={max.to_string()} value={events.to_string()} aria-label="Simulation progress"></progress>
+        </div>
+    }
+}
+
+/// Share and save: the link to this step, export and import.
+fn share_panel(p: &Props) -> Html {
+    let s = &p.state;
+    let on_file = p.on_import.reform(|f| f);
+    let import = Callback::from(move |e: Event| {
+        let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+            on_file.emit(file);
+        }
+        input.set_value("");
+    });
+    html! {
+        <section class="panel share" aria-labelledby="share-h">
+            <h2 id="share-h">{ "Share and save" }</h2>
+            <div class="share-row">
+                <label for="permalink">{ "Link to this step" }</label>
+                <input id="permalink" type="text" readonly=true value={p.permalink.clone()} />
+                <button id="copy-link" onclick={p.on_copy.reform(|_| ())}>{ "Copy link" }</button>
+            </div>
+            <div class="share-row">
+                <button id="export-json" onclick={p.on_export_json.reform(|_| ())}>{ "Export run (JSON)" }</button>
+                <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
+                <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
+            </div>
+            <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, s.run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
+        </section>
+    }
+}
+
+/// The sequence diagram in its scrolling box (fitted to the box's width
+/// when its lanes fit).
+fn diagram_box(p: &Props) -> Html {
+    let s = &p.state;
+    let lanes = super::lanes::Lanes::of_run(&s.run).count();
+    let fit = super::lanes::fits(lanes, s.projector);
+    let scroll_class = if fit {
+        "diagram-scroll fit"
+    } else {
+        "diagram-scroll"
+    };
+    let (window, onscroll) = diagram_window(s, &p.on);
+    html! {
+        <div class={scroll_class} id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable" {onscroll}>
+            <SequenceDiagram run={s.run.clone()} cursor={s.cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} {window} />
+        </div>
+    }
+}
+
+/// What the learner changes: faults, settings, the network, a run to
+/// compare with; and the lab's interview questions.
+fn tools(p: &Props) -> Html {
+    let (s, info) = (&p.state, &p.info);
+    html! {
+        <>
+            <div class="side-by-side">
+                { super::faults::fault_palette(&super::faults::Props {
+                    palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
+                }) }
+                <div>
+                    <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
+                    { super::network::network_panel(&super::network::Props {
+                        seed: s.scenario.seed, random: s.scenario.random.clone(), on: p.on.clone(),
+                    }) }
+                </div>
+            </div>
+            if s.compare.is_none() {
+                { super::compare::compare_picker(info, &s.scenario, s.preset.as_deref(), &p.on) }
+            }
+            if let Some(iv) = info.interview.clone() {
+                <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
+            }
+        </>
+    }
+}
+
+/// The state machines and the data at the step they show. They change
+/// only from step to step (and with the instances picked): drawn once per
+/// step, not on every frame while the playhead moves, and not at all
+/// while playing out of view. Nothing until `rest` (the page's first
+/// paint leaves them out).
+#[hook]
+fn use_lower_panels(s: &AppState, rest: bool, on: &Callback<Action>) -> (Html, Html) {
+    let run = &s.run;
     let run_id = Rc::as_ptr(run) as usize;
     let at = use_panel_step(s, Panel::Machines);
     let machines = use_memo((run_id, at, s.picked.clone(), rest), |_| {
         if rest {
-            machine_panels(s, at, &p.on)
+            machine_panels(s, at, on)
         } else {
             Html::default()
         }
@@ -246,7 +334,20 @@ pub fn LabView(p: &Props) -> Html {
             Html::default()
         }
     });
-    let (machines, data) = ((*machines).clone(), (*data).clone());
+    ((*machines).clone(), (*data).clone())
+}
+
+#[component]
+pub fn LabView(p: &Props) -> Html {
+    let s = &p.state;
+    let run = &s.run;
+    let info = &p.info;
+    let cursor = s.cursor;
+
+    // On a page's first load the panels below the diagram are drawn in a
+    // task of their own, after the first paint (`AppState::deferred`).
+    let rest = !s.deferred;
+    let (machines, data) = use_lower_panels(s, rest, &p.on);
 
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
@@ -254,33 +355,8 @@ pub fn LabView(p: &Props) -> Html {
         .iter()
         .filter_map(|inv| (inv.not_checked)(info, &s.scenario.config).map(|why| (inv.id, why)))
         .collect();
-    let explanation = info.presets.iter().find(|pr| s.preset.as_deref() == Some(pr.id)).map_or_else(
-        || "Your own scenario: a preset changed by faults or settings. The link below reproduces it.".to_string(),
-        |pr| pr.explanation.to_string(),
-    );
     let end_note = (cursor as usize + 1 == run.steps.len())
         .then(|| html! { <p class="hint end-note">{ run.end.message() }</p> });
-    let on_file = p.on_import.reform(|f| f);
-    let import = Callback::from(move |e: Event| {
-        let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-        if let Some(file) = input.files().and_then(|l| l.get(0)) {
-            on_file.emit(file);
-        }
-        input.set_value("");
-    });
-    let lanes = super::lanes::Lanes::of_run(run).count();
-    let fit = super::lanes::fits(lanes, s.projector);
-    let scroll_class = if fit {
-        "diagram-scroll fit"
-    } else {
-        "diagram-scroll"
-    };
-    let (window, onscroll) = diagram_window(s, &p.on);
-    let scroll = html! {
-        <div class={scroll_class} id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable" {onscroll}>
-            <SequenceDiagram run={run.clone()} cursor={cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} {window} />
-        </div>
-    };
     let page_class = if s.projector { "lab projector" } else { "lab" };
     html! {
         <main id="main" class={page_class} data-lab={info.id} tabindex="-1">
@@ -293,13 +369,7 @@ pub fn LabView(p: &Props) -> Html {
             if let Some(pending) = s.pending.as_deref() {
                 { simulating(pending, s.pending_events) }
             }
-            <nav class="presets" aria-label="Scenarios">
-                <div class="preset-strip">
-                    <ul id="preset-row">{ row }</ul>
-                    { for menu }
-                </div>
-                <p class="hint explanation" id="scenario-explanation">{ explanation }</p>
-            </nav>
+            { preset_strip(s, info, &p.on) }
             if let Some(c) = s.compare.as_deref() {
                 { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: false }) }
             }
@@ -307,7 +377,7 @@ pub fn LabView(p: &Props) -> Html {
             <div class="stage">
                 <section class="panel diagram" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
-                    { scroll }
+                    { diagram_box(p) }
                     { for end_note }
                     <LoadChart run={run.clone()} playhead={s.playhead} />
                 </section>
@@ -329,37 +399,8 @@ pub fn LabView(p: &Props) -> Html {
                 { data }
             </section>
             if rest {
-                <div class="side-by-side">
-                    { super::faults::fault_palette(&super::faults::Props {
-                        palette: info.palette.clone(), faults: s.scenario.faults.clone(), now_ms: s.playhead as u64, on: p.on.clone(),
-                    }) }
-                    <div>
-                        <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
-                        { super::network::network_panel(&super::network::Props {
-                            seed: s.scenario.seed, random: s.scenario.random.clone(), on: p.on.clone(),
-                        }) }
-                    </div>
-                </div>
-                if s.compare.is_none() {
-                    { super::compare::compare_picker(info, &s.scenario, s.preset.as_deref(), &p.on) }
-                }
-                if let Some(iv) = info.interview.clone() {
-                    <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
-                }
-                <section class="panel share" aria-labelledby="share-h">
-                    <h2 id="share-h">{ "Share and save" }</h2>
-                    <div class="share-row">
-                        <label for="permalink">{ "Link to this step" }</label>
-                        <input id="permalink" type="text" readonly=true value={p.permalink.clone()} />
-                        <button id="copy-link" onclick={p.on_copy.reform(|_| ())}>{ "Copy link" }</button>
-                    </div>
-                    <div class="share-row">
-                        <button id="export-json" onclick={p.on_export_json.reform(|_| ())}>{ "Export run (JSON)" }</button>
-                        <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
-                        <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
-                    </div>
-                    <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
-                </section>
+                { tools(p) }
+                { share_panel(p) }
             }
         </main>
     }

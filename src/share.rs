@@ -1,0 +1,135 @@
+//! Share and save: copying the link, exporting the run (JSON) and its
+//! diagram (SVG), importing a run file. The lab page's callbacks for them,
+//! each failure a message for the learner.
+
+use crate::browser;
+use crate::export;
+use crate::state::{Action, AppState, Notice};
+use std::cell::RefCell;
+use yew::prelude::*;
+
+/// The share panel's callbacks.
+pub struct Share {
+    pub copy: Callback<()>,
+    pub export_json: Callback<()>,
+    pub export_svg: Callback<()>,
+    pub import: Callback<web_sys::File>,
+}
+
+/// The share panel's callbacks for the run on screen and its link.
+#[hook]
+pub fn use_share(state: &UseReducerHandle<AppState>, permalink: &str) -> Share {
+    let permalink = permalink.to_string();
+    let on_copy = {
+        let (d, link) = (state.dispatcher(), permalink.clone());
+        Callback::from(move |_| {
+            let (d, link) = (d.clone(), link.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = if browser::copy(link).await {
+                    "Link copied. Anyone who opens it sees this run at this step."
+                } else {
+                    "The browser did not allow copying; select the link in the box and copy it yourself."
+                };
+                d.dispatch(Action::Notify(Notice {
+                    text: text.into(),
+                    is_error: false,
+                }));
+            });
+        })
+    };
+    let on_export_json = {
+        let (d, run, cursor) = (state.dispatcher(), state.run.clone(), state.cursor);
+        Callback::from(move |_| {
+            if let Err(e) = browser::download(
+                "faultline-run.json",
+                "application/json",
+                &export::run_file(&run, cursor),
+            ) {
+                d.dispatch(Action::Notify(Notice {
+                    text: format!("Export failed: {e}"),
+                    is_error: true,
+                }));
+            }
+        })
+    };
+    // A long run's diagram draws only the rows near those in view: the
+    // export draws it whole first, then saves what the page shows.
+    let on_export_svg = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::ExportSvg))
+    };
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.exporting_svg, move |&exporting| {
+            if exporting {
+                let result = browser::diagram_svg()
+                    .ok_or_else(|| "the diagram is not on the page".to_string());
+                if let Err(e) = result.and_then(|svg| {
+                    browser::download("faultline-diagram.svg", "image/svg+xml", &svg)
+                }) {
+                    d.dispatch(Action::Notify(Notice {
+                        text: format!("Export failed: {e}"),
+                        is_error: true,
+                    }));
+                }
+                d.dispatch(Action::SvgExported);
+            }
+        });
+    }
+    Share {
+        copy: on_copy,
+        export_json: on_export_json,
+        export_svg: on_export_svg,
+        import: use_import(state),
+    }
+}
+
+/// Import a run file: the run it holds opens at its step (the file is
+/// read off the page's task; a bad file keeps the current run).
+#[hook]
+fn use_import(state: &UseReducerHandle<AppState>) -> Callback<web_sys::File> {
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_import = {
+        let (d, reader) = (state.dispatcher(), reader.clone());
+        Callback::from(move |file: web_sys::File| {
+            let d2 = d.clone();
+            if file.size() > export::MAX_FILE_BYTES as f64 {
+                d.dispatch(Action::Notify(Notice {
+                    text: "That file is too large to be a run file. Your current run is kept."
+                        .into(),
+                    is_error: true,
+                }));
+                return;
+            }
+            let file = gloo::file::File::from(file);
+            let task = gloo::file::callbacks::read_as_text(&file, move |result| {
+                let outcome = result
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| browser::parse_import(&text));
+                match outcome {
+                    Ok(opened) => d2.dispatch(Action::Load {
+                        scenario: opened.scenario,
+                        cursor: opened.step,
+                        preset: opened.preset,
+                        notice: Some(Notice {
+                            text: match opened.notice {
+                                Some(n) => format!("Run imported. {n}"),
+                                None => "Run imported.".into(),
+                            },
+                            is_error: false,
+                        }),
+                    }),
+                    Err(e) => d2.dispatch(Action::Notify(Notice {
+                        text: format!(
+                            "That file could not be imported: {e}. Your current run is kept."
+                        ),
+                        is_error: true,
+                    })),
+                }
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let _: &RefCell<_> = &reader;
+    on_import
+}
