@@ -23,6 +23,7 @@ pub mod notice;
 pub mod placement;
 pub mod raw;
 pub mod sequence;
+pub mod sequence_arrow;
 pub mod sequence_parts;
 pub mod sequence_step;
 pub mod shell;

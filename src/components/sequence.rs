@@ -13,10 +13,11 @@
 //! the arrows in flight (their line's end and their packet) and the
 //! playhead line are drawn again.
 
+use super::sequence_arrow::{Arrow, Moving};
 use super::sequence_parts::{f, time_to_y, HEADS, ROW};
 pub use super::sequence_parts::{lane_w, lane_x};
 pub use super::sequence_step::Window;
-use super::sequence_step::{step_drawing, Arrow, Moving, RunLayout};
+use super::sequence_step::{step_drawing, RunLayout};
 use faultline_sim::trace::Run;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -1,0 +1,209 @@
+//! One arrow of the sequence diagram at a step: an arrived one's whole
+//! drawing (made once per run and marking, then reused), or, in flight,
+//! what `sequence.rs` moves each frame (its line's end and its packet),
+//! with the label placed for the run by [`RunLayout`].
+
+use super::placement::Placed;
+use super::sequence_parts::*;
+use super::sequence_step::{Placement, RunLayout};
+use crate::markup::Markup;
+use faultline_sim::message::MsgClass;
+use faultline_sim::trace::{Fate, Flight, Run};
+use yew::prelude::*;
+
+/// An arrow as drawn at a step.
+pub enum Arrow {
+    /// It has arrived (or was lost): its whole drawing, which no longer moves.
+    Done(Html),
+    /// Still in flight.
+    Moving(Moving),
+}
+
+/// An arrow in flight: its element's class, flight and tooltip, its label
+/// (placed for the run), where it starts and where it is headed, and when.
+pub struct Moving {
+    pub class: String,
+    pub flight: u32,
+    pub tooltip: String,
+    pub label: Html,
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    pub sent_at: f64,
+    pub arrives_at: f64,
+    pub lost: bool,
+}
+
+/// Whether `fl` broke an invariant by step `cursor`: the message handled
+/// at a violation's step (or, if a timer fired there, those it sent).
+pub(super) fn violating(run: &Run, fl: &Flight, cursor: u32) -> bool {
+    run.violations.iter().any(|v| {
+        v.step <= cursor
+            && match run.steps.get(v.step as usize).and_then(|s| s.flight) {
+                Some(fid) => fid == fl.id,
+                None => fl.send_step == v.step,
+            }
+    })
+}
+
+/// An arrow's label at a step: its glyph and class, if marked, then the
+/// lab's tag for it ("pivot"), in brackets so shortening keeps it, then
+/// the message's own label. Returns the label and its glyph's length.
+pub(super) fn label_of(fl: &Flight, marked: Option<(&str, &str)>) -> (String, usize) {
+    let tag = fl.tag().map(|t| format!("[{t}] ")).unwrap_or_default();
+    match marked {
+        Some((_, glyph)) => (format!("{glyph} {tag}{}", fl.label()), glyph.len() + 1),
+        None => (format!("{tag}{}", fl.label()), 0),
+    }
+}
+
+/// Where an arrow that has arrived ends: at its receiver, or, lost, 60%
+/// of the way there.
+pub fn end(x1: f64, y1: f64, x2: f64, y2: f64, lost: bool) -> (f64, f64) {
+    let stop = if lost { 0.6 } else { 1.0 };
+    (x1 + (x2 - x1) * stop, y1 + (y2 - y1) * stop)
+}
+
+/// One arrow at step `cursor`: arrived, its whole drawing (made once per
+/// run and marking); in flight, what `sequence.rs` moves.
+pub(super) fn arrow(
+    layout: &RunLayout,
+    run: &Run,
+    fl: &Flight,
+    p: &Placement,
+    lost_at: Option<Placed>,
+    cursor: u32,
+) -> Arrow {
+    let arrived = p.end_row <= cursor;
+    let violating = arrived && violating(run, fl, cursor);
+    if arrived {
+        let cached = layout.done.borrow()[fl.id as usize][usize::from(violating)].clone();
+        if let Some(done) = cached {
+            return Arrow::Done(done);
+        }
+    }
+    let marked = flight_mark(fl.mark, violating);
+    let state = match fl.fate {
+        Fate::Dropped => "dropped",
+        Fate::ReceiverDown => "receiver-down",
+        _ if arrived => "delivered",
+        _ => "in-flight",
+    };
+    let (label, prefix) = label_of(fl, marked);
+    // The placed label was made with the glyph it has at the run's end:
+    // the same words show, after this step's glyph.
+    let shown = match p.label.shown {
+        0 => 0,
+        n => prefix + n.saturating_sub(p.prefix).min(label.len() - prefix),
+    };
+    let (head, tail) = label.split_at(shown);
+    // Who sent it and to whom, by name: on a shared lane ("Client ×12")
+    // the arrow alone does not say which client.
+    let (from, to) = (
+        &run.actors[fl.from as usize].title,
+        &run.actors[fl.to as usize].title,
+    );
+    let tooltip = match &fl.note {
+        Some(n) => format!("{from} → {to}: {label} ({n})"),
+        None => format!("{from} → {to}: {label}"),
+    };
+    // The element's class, its flight and its tooltip.
+    let mut class = format!("flight {state}");
+    for c in [
+        (fl.class == MsgClass::Response).then_some("response"),
+        fl.duplicate_of.map(|_| "duplicate"),
+        marked.map(|(class, _)| class),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        class.push(' ');
+        class.push_str(c);
+    }
+    // Its label, and for a lost message the "lost" beside its cross.
+    let mut text = Markup::new();
+    if let Some(l) = lost_at.filter(|_| arrived) {
+        markup!(
+            text,
+            "<text x=\"{}\" y=\"{}\" class=\"lost-label\">lost</text>",
+            f(l.x),
+            f(l.y)
+        );
+    }
+    markup!(
+        text,
+        "<text x=\"{}\" y=\"{}\" class=\"flight-label{}\">",
+        f(p.label.x),
+        f(p.label.y),
+        if tail.is_empty() { "" } else { " cut" }
+    );
+    // The tag, where it shows, in a style of its own.
+    let tag = fl.tag().map(|t| format!("[{t}] "));
+    match tag.as_deref().and_then(|t| Some((t, head.find(t)?))) {
+        Some((t, i)) => {
+            text.text(&head[..i]);
+            text.lit("<tspan class=\"step-tag\">");
+            text.text(t);
+            text.lit("</tspan>");
+            text.text(&head[i + t.len()..]);
+        }
+        None => {
+            text.text(head);
+        }
+    }
+    text.lit("<tspan class=\"rest\">");
+    text.text(tail);
+    text.lit("</tspan></text>");
+
+    let [x1, y1, x2, y2] = p.ends;
+    let lost = fl.fate == Fate::Dropped;
+    if !arrived {
+        return Arrow::Moving(Moving {
+            class,
+            flight: fl.id,
+            tooltip,
+            label: text.into_html(),
+            from: (x1, y1),
+            to: (x2, y2),
+            sent_at: fl.sent_at as f64,
+            arrives_at: fl.arrives_at as f64,
+            lost,
+        });
+    }
+    let headed = !lost && fl.fate != Fate::ReceiverDown;
+    let (ex, ey) = end(x1, y1, x2, y2, lost);
+    let mut g = Markup::from_lit("<g class=\"");
+    markup!(g, "{}\" data-flight=\"{}\"><title>", class, fl.id);
+    g.text(&tooltip);
+    g.lit("</title>");
+    markup!(
+        g,
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}></line>",
+        f(x1),
+        f(y1),
+        f(ex),
+        f(ey),
+        if headed {
+            " marker-end=\"url(#arrow)\""
+        } else {
+            ""
+        }
+    );
+    let cross = |g: &mut Markup, x: f64, y: f64| {
+        markup!(
+            g,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"cross\">✕</text>",
+            f(x),
+            f(y + 6.0)
+        );
+    };
+    if lost {
+        cross(&mut g, ex, ey);
+    }
+    if fl.fate == Fate::ReceiverDown {
+        cross(&mut g, x2, y2);
+    }
+    g.markup(&text).lit("</g>");
+    let done = g.into_html();
+    layout.done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(done.clone());
+    Arrow::Done(done)
+}
