@@ -15,8 +15,8 @@
 
 use super::config::{random_token, random_words, AUTH, BROWSER, CALENDAR, PLANNER};
 use super::msg::{
-    AuthzRequest, AuthzResult, OAuthMsg, FORGED_STATE, LOOKALIKE_REDIRECT_URI, REDIRECT_URI,
-    REQUESTED,
+    AuthzRequest, AuthzResult, OAuthMsg, Tokens, FORGED_STATE, LOOKALIKE_REDIRECT_URI,
+    REDIRECT_URI, REQUESTED,
 };
 use crate::actor::{Actor, ActorId, Ctx, TimerKind};
 use crate::jose::{code_challenge_s256, code_verifier};
@@ -143,6 +143,227 @@ impl Attacker {
         ctx.say("Mallory sends Alice a link to the real authorization server: Planner's client_id, a redirect_uri on her look-alike host, and a PKCE challenge of her own (PKCE cannot help here: she holds the verifier).");
         ctx.send(BROWSER, OAuthMsg::PhishingLink(req));
     }
+
+    /// A leaked callback brought Alice's code: Mallory injects it into her
+    /// own Planner session (the "inject-code" fault) or redeems it herself.
+    fn on_stolen_code(&mut self, code: String, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "steal_code");
+        if self.inject {
+            ctx.fire(&mut self.machine, "inject_code");
+            ctx.say("Mallory has Alice's code. She opens Planner in her own browser and clicks \"Connect\", to get a session of her own to put the code in.");
+            self.code = Some(code);
+            ctx.send(PLANNER, OAuthMsg::Connect);
+            return;
+        }
+        self.redeem_stolen_code(code, ctx);
+    }
+
+    /// Mallory sends Alice's stolen code to the token endpoint, with the
+    /// verifier if the leaked request showed it (PKCE `plain`).
+    fn redeem_stolen_code(&mut self, code: String, ctx: &mut Ctx<OAuthMsg>) {
+        let seen = self.seen_request.as_ref();
+        let verifier = seen
+            .filter(|r| r.plain)
+            .and_then(|r| r.code_challenge.clone());
+        ctx.say(match (verifier.is_some(), seen.is_some_and(|r| r.code_challenge.is_some())) {
+            (true, _) => "Mallory has Alice's code, and she saw the authorization request: with PKCE plain, its code_challenge IS the verifier. She redeems the code with it.",
+            (false, true) => "Mallory has Alice's code and sends it to the token endpoint herself. The request carried only the verifier's hash: she cannot send the code_verifier.",
+            _ => "Mallory has Alice's code and sends it to the token endpoint herself. The request had no PKCE challenge, so no verifier is asked of her.",
+        });
+        ctx.send(
+            AUTH,
+            OAuthMsg::TokenRequest {
+                mistake: None,
+                code,
+                code_verifier: verifier,
+                redirect_uri: REDIRECT_URI.into(),
+                client_secret: None,
+                other: false,
+            },
+        );
+    }
+
+    /// The implicit grant's leaked callback URL holds the access token
+    /// itself: Mallory takes it and reads the calendar.
+    fn on_token_in_leaked_url(&mut self, access_token: String, ctx: &mut Ctx<OAuthMsg>) {
+        self.tokens_received += 1;
+        ctx.data_changed();
+        ctx.fire(&mut self.machine, "steal_token");
+        ctx.say("The implicit grant put Alice's access token in the URL itself: Mallory reads it from the leaked URL, no code to redeem, nothing to prove.");
+        self.access_token = Some(access_token);
+        self.read(ctx);
+    }
+
+    /// Alice's browser lands on Mallory's look-alike host: a reassuring
+    /// page, and the code redeemed with Mallory's own verifier.
+    fn on_lookalike_callback(
+        &mut self,
+        from: ActorId,
+        result: AuthzResult,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        ctx.send(
+            from,
+            OAuthMsg::CallbackPage {
+                ok: true,
+                text: "Calendar connected.",
+            },
+        );
+        let AuthzResult::Code { code, .. } = result else {
+            ctx.say("The redirect brings Mallory no code.");
+            return;
+        };
+        ctx.fire(&mut self.machine, "catch_code");
+        ctx.say("Alice's browser lands on Mallory's look-alike host with Alice's code. Mallory shows a reassuring page and redeems the code with her own verifier and her redirect_uri.");
+        ctx.send(
+            AUTH,
+            OAuthMsg::TokenRequest {
+                mistake: None,
+                code,
+                code_verifier: self.verifier.clone(),
+                redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
+                client_secret: None,
+                other: false,
+            },
+        );
+    }
+
+    /// Planner redirected Mallory's own session to /authorize: instead,
+    /// she opens its callback with Alice's code and her session's state.
+    fn inject_code_at_callback(&mut self, req: AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.say("Mallory does not follow the redirect. She opens Planner's callback with Alice's code and the state Planner just gave her session.");
+        let code = self.code.take().unwrap_or_default();
+        let state = req.state;
+        ctx.send(
+            PLANNER,
+            OAuthMsg::Callback(AuthzResult::Code { code, state }),
+        );
+    }
+
+    /// Planner's page after the injected code: her session is connected
+    /// to Alice's calendar, or not.
+    fn on_injection_page(&mut self, ok: bool, ctx: &mut Ctx<OAuthMsg>) {
+        if ok {
+            ctx.fire(&mut self.machine, "session_linked");
+            ctx.say("Mallory's Planner session is connected to Alice's calendar.");
+        } else {
+            ctx.fire(&mut self.machine, "refused");
+            ctx.say("Planner could not use the injected code: Mallory's session stays empty.");
+        }
+    }
+
+    /// Mallory presents the tokens Quizzly got for Alice to Planner's
+    /// "sign in with a token" endpoint.
+    fn substitute_quizzly_tokens(&mut self, t: Tokens, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "collect_quizzly_tokens");
+        ctx.say("Mallory presents Alice's Quizzly tokens to Planner's \"sign in with a token\" endpoint, as if they were her own proof of login.");
+        ctx.send(
+            PLANNER,
+            OAuthMsg::TokenLogin {
+                access_token: t.access_token,
+                id_token: t.id_token,
+            },
+        );
+    }
+
+    /// Planner's answer to the substituted token: signed in as Alice, or
+    /// refused.
+    fn on_substitution_login(&mut self, signed_in: bool, ctx: &mut Ctx<OAuthMsg>) {
+        if signed_in {
+            ctx.fire(&mut self.machine, "signed_in_as_victim");
+            ctx.say("Mallory is signed in to Planner as Alice.");
+        } else {
+            ctx.fire(&mut self.machine, "login_refused");
+            ctx.say(
+                "Planner refuses: a token issued to Quizzly does not sign anyone in to Planner.",
+            );
+        }
+    }
+
+    /// Mallory got a code for her own account: she sends Alice a link to
+    /// Planner's callback carrying it (login CSRF).
+    fn plant_forged_link(&mut self, code: String, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "get_own_code");
+        ctx.fire(&mut self.machine, "plant_link");
+        ctx.say("Mallory does not use her code. She sends Alice a link to Planner's callback carrying it, with a state she made up.");
+        ctx.send(
+            BROWSER,
+            OAuthMsg::ForgedLink(AuthzResult::Code {
+                code,
+                state: FORGED_STATE.into(),
+            }),
+        );
+    }
+
+    /// The token endpoint refuses the code Mallory tried to redeem.
+    fn on_code_refused(&mut self, error: &'static str, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "refused");
+        ctx.say_with(|| match error {
+            "invalid_client" => "The server refuses Mallory (invalid_client): without Planner's secret she cannot redeem the code herself.".to_string(),
+            _ => format!("The server refuses Mallory ({error}): she cannot redeem this code herself."),
+        });
+    }
+
+    /// The token endpoint gave Mallory Alice's tokens for the code: she
+    /// reads the calendar.
+    fn on_code_redeemed(&mut self, t: Tokens, ctx: &mut Ctx<OAuthMsg>) {
+        self.tokens_received += 1;
+        ctx.data_changed();
+        ctx.fire(&mut self.machine, "got_tokens");
+        let pkce = self
+            .seen_request
+            .as_ref()
+            .and_then(|r| r.code_challenge.as_ref());
+        ctx.say(match (self.verifier.is_some(), pkce.is_some()) {
+            (true, _) => "Mallory started this flow, so the code is bound to her own PKCE challenge and her verifier proves it: she gets Alice's tokens. PKCE cannot help when the attacker starts the flow.",
+            (false, true) => "The plain verifier matches the challenge: Mallory gets Alice's tokens.",
+            _ => "No PKCE: nothing ties the code to the app that asked for it, so Mallory gets Alice's tokens.",
+        });
+        self.access_token = Some(t.access_token);
+        self.read(ctx);
+    }
+
+    /// Planner's tokens leaked to Mallory: she reads with the access token
+    /// and keeps a refresh token to replay later.
+    fn on_leaked_tokens(
+        &mut self,
+        access_token: Option<String>,
+        refresh_token: Option<String>,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        ctx.fire(&mut self.machine, "steal_token");
+        self.access_token = access_token;
+        if refresh_token.is_some() {
+            self.refresh_token = refresh_token;
+            ctx.say("Mallory keeps the stolen refresh token and waits, to use it when nobody is looking.");
+            ctx.set_timer(
+                REPLAY_AFTER_MS,
+                REPLAY_REFRESH,
+                TimerKind::Work,
+                "Mallory uses the stolen refresh token",
+            );
+        }
+        self.read(ctx);
+    }
+
+    /// The server rotated the stolen refresh token for Mallory: she holds
+    /// fresh tokens of Alice's family.
+    fn on_refreshed(&mut self, t: Tokens, ctx: &mut Ctx<OAuthMsg>) {
+        self.tokens_received += 1;
+        ctx.data_changed();
+        ctx.fire(&mut self.machine, "refreshed");
+        ctx.say("The stolen refresh token had not been used yet: the server rotates it for Mallory, who now holds fresh tokens of Alice's family. When Planner next presents the old one, the server will see the reuse.");
+        self.access_token = Some(t.access_token);
+        self.read(ctx);
+    }
+
+    /// The server refused the stolen refresh token: Mallory drops her
+    /// access token.
+    fn on_refresh_refused(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "refresh_refused");
+        ctx.say("The server refuses the stolen refresh token: it was already used (so the server revoked the whole family), revoked, expired, or it belongs to a confidential client whose secret Mallory does not have.");
+        self.access_token = None;
+    }
 }
 
 impl Default for Attacker {
@@ -172,165 +393,32 @@ impl Actor for Attacker {
         match (msg, self.machine.current) {
             (OAuthMsg::LeakedAuthorize(req), _) => self.seen_request = Some(req),
             (OAuthMsg::LeakedCallback(AuthzResult::Code { code, .. }), "waiting") => {
-                ctx.fire(&mut self.machine, "steal_code");
-                if self.inject {
-                    ctx.fire(&mut self.machine, "inject_code");
-                    ctx.say("Mallory has Alice's code. She opens Planner in her own browser and clicks \"Connect\", to get a session of her own to put the code in.");
-                    self.code = Some(code);
-                    ctx.send(PLANNER, OAuthMsg::Connect);
-                    return;
-                }
-                let seen = self.seen_request.as_ref();
-                let verifier = seen
-                    .filter(|r| r.plain)
-                    .and_then(|r| r.code_challenge.clone());
-                ctx.say(match (verifier.is_some(), seen.is_some_and(|r| r.code_challenge.is_some())) {
-                    (true, _) => "Mallory has Alice's code, and she saw the authorization request: with PKCE plain, its code_challenge IS the verifier. She redeems the code with it.",
-                    (false, true) => "Mallory has Alice's code and sends it to the token endpoint herself. The request carried only the verifier's hash: she cannot send the code_verifier.",
-                    _ => "Mallory has Alice's code and sends it to the token endpoint herself. The request had no PKCE challenge, so no verifier is asked of her.",
-                });
-                ctx.send(
-                    AUTH,
-                    OAuthMsg::TokenRequest {
-                        mistake: None,
-                        code,
-                        code_verifier: verifier,
-                        redirect_uri: REDIRECT_URI.into(),
-                        client_secret: None,
-                        other: false,
-                    },
-                );
+                self.on_stolen_code(code, ctx)
             }
             (OAuthMsg::LeakedCallback(AuthzResult::Token { access_token, .. }), "waiting") => {
-                self.tokens_received += 1;
-                ctx.data_changed();
-                ctx.fire(&mut self.machine, "steal_token");
-                ctx.say("The implicit grant put Alice's access token in the URL itself: Mallory reads it from the leaked URL, no code to redeem, nothing to prove.");
-                self.access_token = Some(access_token);
-                self.read(ctx);
+                self.on_token_in_leaked_url(access_token, ctx)
             }
             (OAuthMsg::LookalikeCallback(result), "phishing") => {
-                ctx.send(
-                    from,
-                    OAuthMsg::CallbackPage {
-                        ok: true,
-                        text: "Calendar connected.",
-                    },
-                );
-                let AuthzResult::Code { code, .. } = result else {
-                    ctx.say("The redirect brings Mallory no code.");
-                    return;
-                };
-                ctx.fire(&mut self.machine, "catch_code");
-                ctx.say("Alice's browser lands on Mallory's look-alike host with Alice's code. Mallory shows a reassuring page and redeems the code with her own verifier and her redirect_uri.");
-                ctx.send(
-                    AUTH,
-                    OAuthMsg::TokenRequest {
-                        mistake: None,
-                        code,
-                        code_verifier: self.verifier.clone(),
-                        redirect_uri: LOOKALIKE_REDIRECT_URI.into(),
-                        client_secret: None,
-                        other: false,
-                    },
-                );
+                self.on_lookalike_callback(from, result, ctx)
             }
             (OAuthMsg::RedirectToAuthorize(req), "injecting") => {
-                ctx.say("Mallory does not follow the redirect. She opens Planner's callback with Alice's code and the state Planner just gave her session.");
-                let code = self.code.take().unwrap_or_default();
-                let state = req.state;
-                ctx.send(
-                    PLANNER,
-                    OAuthMsg::Callback(AuthzResult::Code { code, state }),
-                );
+                self.inject_code_at_callback(req, ctx)
             }
-            (OAuthMsg::CallbackPage { ok, .. }, "injecting") => {
-                if ok {
-                    ctx.fire(&mut self.machine, "session_linked");
-                    ctx.say("Mallory's Planner session is connected to Alice's calendar.");
-                } else {
-                    ctx.fire(&mut self.machine, "refused");
-                    ctx.say(
-                        "Planner could not use the injected code: Mallory's session stays empty.",
-                    );
-                }
-            }
-            (OAuthMsg::QuizzlyTokens(t), "waiting") => {
-                ctx.fire(&mut self.machine, "collect_quizzly_tokens");
-                ctx.say("Mallory presents Alice's Quizzly tokens to Planner's \"sign in with a token\" endpoint, as if they were her own proof of login.");
-                ctx.send(
-                    PLANNER,
-                    OAuthMsg::TokenLogin {
-                        access_token: t.access_token,
-                        id_token: t.id_token,
-                    },
-                );
-            }
+            (OAuthMsg::CallbackPage { ok, .. }, "injecting") => self.on_injection_page(ok, ctx),
+            (OAuthMsg::QuizzlyTokens(t), "waiting") => self.substitute_quizzly_tokens(t, ctx),
             (OAuthMsg::LoginResult { user }, "substituting") => {
-                if user.is_some() {
-                    ctx.fire(&mut self.machine, "signed_in_as_victim");
-                    ctx.say("Mallory is signed in to Planner as Alice.");
-                } else {
-                    ctx.fire(&mut self.machine, "login_refused");
-                    ctx.say("Planner refuses: a token issued to Quizzly does not sign anyone in to Planner.");
-                }
+                self.on_substitution_login(user.is_some(), ctx)
             }
-            (OAuthMsg::AttackerCode { code }, "waiting") => {
-                ctx.fire(&mut self.machine, "get_own_code");
-                ctx.fire(&mut self.machine, "plant_link");
-                ctx.say("Mallory does not use her code. She sends Alice a link to Planner's callback carrying it, with a state she made up.");
-                ctx.send(
-                    BROWSER,
-                    OAuthMsg::ForgedLink(AuthzResult::Code {
-                        code,
-                        state: FORGED_STATE.into(),
-                    }),
-                );
-            }
-            (OAuthMsg::TokenError { error }, "has_code") => {
-                ctx.fire(&mut self.machine, "refused");
-                ctx.say_with(|| match error {
-                    "invalid_client" => "The server refuses Mallory (invalid_client): without Planner's secret she cannot redeem the code herself.".to_string(),
-                    _ => format!("The server refuses Mallory ({error}): she cannot redeem this code herself."),
-                });
-            }
-            (OAuthMsg::TokenResponse(t), "has_code") => {
-                self.tokens_received += 1;
-                ctx.data_changed();
-                ctx.fire(&mut self.machine, "got_tokens");
-                let pkce = self
-                    .seen_request
-                    .as_ref()
-                    .and_then(|r| r.code_challenge.as_ref());
-                ctx.say(match (self.verifier.is_some(), pkce.is_some()) {
-                    (true, _) => "Mallory started this flow, so the code is bound to her own PKCE challenge and her verifier proves it: she gets Alice's tokens. PKCE cannot help when the attacker starts the flow.",
-                    (false, true) => "The plain verifier matches the challenge: Mallory gets Alice's tokens.",
-                    _ => "No PKCE: nothing ties the code to the app that asked for it, so Mallory gets Alice's tokens.",
-                });
-                self.access_token = Some(t.access_token);
-                self.read(ctx);
-            }
+            (OAuthMsg::AttackerCode { code }, "waiting") => self.plant_forged_link(code, ctx),
+            (OAuthMsg::TokenError { error }, "has_code") => self.on_code_refused(error, ctx),
+            (OAuthMsg::TokenResponse(t), "has_code") => self.on_code_redeemed(t, ctx),
             (
                 OAuthMsg::LeakedTokens {
                     access_token,
                     refresh_token,
                 },
                 "waiting",
-            ) => {
-                ctx.fire(&mut self.machine, "steal_token");
-                self.access_token = access_token;
-                if refresh_token.is_some() {
-                    self.refresh_token = refresh_token;
-                    ctx.say("Mallory keeps the stolen refresh token and waits, to use it when nobody is looking.");
-                    ctx.set_timer(
-                        REPLAY_AFTER_MS,
-                        REPLAY_REFRESH,
-                        TimerKind::Work,
-                        "Mallory uses the stolen refresh token",
-                    );
-                }
-                self.read(ctx);
-            }
+            ) => self.on_leaked_tokens(access_token, refresh_token, ctx),
             (
                 OAuthMsg::LeakedTokens {
                     access_token: Some(a),
@@ -338,19 +426,8 @@ impl Actor for Attacker {
                 },
                 "has_stolen_token",
             ) => self.access_token = Some(a),
-            (OAuthMsg::TokenResponse(t), "has_stolen_token") => {
-                self.tokens_received += 1;
-                ctx.data_changed();
-                ctx.fire(&mut self.machine, "refreshed");
-                ctx.say("The stolen refresh token had not been used yet: the server rotates it for Mallory, who now holds fresh tokens of Alice's family. When Planner next presents the old one, the server will see the reuse.");
-                self.access_token = Some(t.access_token);
-                self.read(ctx);
-            }
-            (OAuthMsg::TokenError { .. }, "has_stolen_token") => {
-                ctx.fire(&mut self.machine, "refresh_refused");
-                ctx.say("The server refuses the stolen refresh token: it was already used (so the server revoked the whole family), revoked, expired, or it belongs to a confidential client whose secret Mallory does not have.");
-                self.access_token = None;
-            }
+            (OAuthMsg::TokenResponse(t), "has_stolen_token") => self.on_refreshed(t, ctx),
+            (OAuthMsg::TokenError { .. }, "has_stolen_token") => self.on_refresh_refused(ctx),
             _ => {}
         }
     }

@@ -27,6 +27,7 @@ mod session_table;
 mod token_endpoint;
 mod token_login;
 mod wire;
+mod wire_http;
 
 pub use id::{ID, MODEL_VERSION};
 

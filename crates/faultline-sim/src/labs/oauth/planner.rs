@@ -206,6 +206,155 @@ impl Planner {
             },
         );
     }
+
+    /// The server's public key (its JWKS), kept to check ID tokens.
+    fn on_jwks(&mut self, jwk: &str, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.say("Planner keeps the server's public key: with it, it checks the signature of the ID tokens it will get.");
+        self.jwk = EcJwk::from_json(jwk);
+    }
+
+    /// Planner's client secret, from the server's registration (a
+    /// confidential client).
+    fn on_client_secret(&mut self, secret: String, ctx: &mut Ctx<OAuthMsg>) {
+        self.secret = Some(secret);
+        ctx.data_changed(); // Planner's session table shows it
+    }
+
+    /// The server confirms the revocation.
+    fn on_revoked(ctx: &mut Ctx<OAuthMsg>) {
+        ctx.say("The server confirms with 200 (it would say 200 for a token it did not know, too: there is nothing for the client to retry).");
+    }
+
+    /// The token endpoint's answer to a request made for the other
+    /// visitor's session: tokens, or why not.
+    fn on_answer_for_other(&mut self, answer: OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        let answer = match answer {
+            OAuthMsg::TokenResponse(t) => Ok(t),
+            OAuthMsg::TokenError { error } => Err(error),
+            _ => Err("503, the server is overloaded"),
+        };
+        self.other_tokens(answer, ctx)
+    }
+
+    /// Password grant: Alice clicked "Connect", and Planner shows its own
+    /// form asking for her password.
+    fn ask_password(&mut self, from: ActorId, ctx: &mut Ctx<OAuthMsg>) {
+        self.browser = from;
+        ctx.fire(&mut self.machine, "ask_password");
+        ctx.say("Password grant: instead of sending Alice to the authorization server, Planner shows its own form asking for her calendar username and password.");
+        ctx.send(from, OAuthMsg::PlannerLoginPage);
+    }
+
+    /// Password grant: Planner now holds Alice's password and sends it to
+    /// the token endpoint.
+    fn on_password(&mut self, from: ActorId, ctx: &mut Ctx<OAuthMsg>) {
+        self.browser = from;
+        self.saw_password = true;
+        ctx.data_changed();
+        ctx.fire(&mut self.machine, "got_password");
+        ctx.say(if self.secret.is_some() {
+            "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password), authenticating itself with its client secret."
+        } else {
+            "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password); as a public client it has no secret to authenticate with."
+        });
+        ctx.send(
+            AUTH,
+            OAuthMsg::PasswordTokenRequest {
+                scope: self.cfg.requested().replace("openid ", ""),
+                client_secret: self.secret.clone(),
+            },
+        );
+        ctx.set_timer(
+            TOKEN_TIMEOUT_MS,
+            TOKEN_TIMEOUT,
+            TimerKind::Timeout,
+            "token request times out",
+        );
+    }
+
+    /// Alice clicked "Connect": Planner makes its state, nonce and PKCE
+    /// verifier and redirects her browser to the authorization server.
+    fn start_login(&mut self, from: ActorId, ctx: &mut Ctx<OAuthMsg>) {
+        self.browser = from;
+        let state = random_token(ctx, 2);
+        let nonce = self.cfg.oidc.then(|| random_token(ctx, 2));
+        let challenge = self.new_code_challenge(ctx);
+        ctx.fire(&mut self.machine, "start_login");
+        self.say_login_start(ctx);
+        let req = AuthzRequest {
+            redirect_uri: REDIRECT_URI.into(),
+            scope: self.cfg.requested().into(),
+            state,
+            nonce,
+            code_challenge: challenge,
+            plain: self.cfg.pkce == Pkce::Plain,
+            implicit: self.cfg.implicit,
+            mistake: self.mistake.take_if(|m| m.at_authorize()),
+        };
+        self.request = Some(req.clone());
+        ctx.data_changed(); // Planner's session table shows it
+        ctx.send(from, OAuthMsg::RedirectToAuthorize(req));
+    }
+
+    /// A new PKCE verifier, kept, and the challenge to send (the verifier
+    /// itself with `plain`); none without PKCE or under the implicit grant.
+    fn new_code_challenge(&mut self, ctx: &mut Ctx<OAuthMsg>) -> Option<String> {
+        match self.cfg.pkce {
+            _ if self.cfg.implicit => None,
+            Pkce::Off => None,
+            pkce => {
+                let v = code_verifier(random_words(ctx));
+                let c = if pkce == Pkce::Plain {
+                    v.clone()
+                } else {
+                    code_challenge_s256(&v)
+                };
+                self.verifier = Some(v);
+                Some(c)
+            }
+        }
+    }
+
+    /// What Planner makes for the login it starts, and what it sends.
+    fn say_login_start(&self, ctx: &mut Ctx<OAuthMsg>) {
+        let (implicit, pkce) = (self.cfg.implicit, self.cfg.pkce);
+        let n = if self.cfg.oidc {
+            ", a nonce (for the ID token)"
+        } else {
+            ""
+        };
+        ctx.say_with(|| match pkce {
+            _ if implicit => format!("Planner makes a random state (against CSRF){n} and asks for the token itself (response_type=token): no code, so no PKCE."),
+            Pkce::S256 => format!("Planner makes a random state (against CSRF){n} and a code_verifier; it keeps them and sends only the verifier's SHA-256 hash, the code_challenge. It redirects the browser to the authorization server."),
+            Pkce::Plain => format!("Planner makes a random state{n} and a code_verifier, and sends the verifier itself as the challenge (method plain): anyone who sees this URL knows it."),
+            Pkce::Off => format!("Planner makes a random state{n}, but no PKCE verifier, and redirects the browser to the authorization server."),
+        });
+    }
+
+    /// The token endpoint refused the code or the password (or was
+    /// overloaded): Planner is not connected.
+    fn on_token_refused(&mut self, answer: &OAuthMsg, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.cancel_timer(TOKEN_TIMEOUT);
+        ctx.fire(&mut self.machine, "token_error");
+        let why = match answer {
+            OAuthMsg::TokenError { error } => *error,
+            _ => "503, the server is overloaded",
+        };
+        ctx.say_with(|| format!("The token endpoint refuses: {why}. Planner is not connected."));
+        self.page(false, "Could not connect your calendar.", ctx);
+    }
+
+    /// The refresh was refused (or the server was overloaded): Planner
+    /// drops its tokens.
+    fn on_refresh_refused(&mut self, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.cancel_timer(REFRESH_TIMEOUT);
+        ctx.fire(&mut self.machine, "refresh_refused");
+        ctx.say(
+            "The refresh is refused. Planner drops its tokens: Alice will have to sign in again.",
+        );
+        self.tokens = None;
+        ctx.data_changed(); // Planner's session table shows it
+    }
 }
 
 impl Actor for Planner {
@@ -266,100 +415,21 @@ impl Actor for Planner {
             OAuthMsg::Connect if from == ATTACKER => self.other_connect(ctx),
             OAuthMsg::Callback(result) if from == ATTACKER => self.other_callback(result, ctx),
             OAuthMsg::ForOther(answer) if self.other.exchanging => {
-                let answer = match *answer {
-                    OAuthMsg::TokenResponse(t) => Ok(t),
-                    OAuthMsg::TokenError { error } => Err(error),
-                    _ => Err("503, the server is overloaded"),
-                };
-                self.other_tokens(answer, ctx)
+                self.on_answer_for_other(*answer, ctx)
             }
-            OAuthMsg::Jwks { jwk } => {
-                ctx.say("Planner keeps the server's public key: with it, it checks the signature of the ID tokens it will get.");
-                self.jwk = EcJwk::from_json(&jwk);
-            }
-            OAuthMsg::ClientSecret { secret } => {
-                self.secret = Some(secret);
-                ctx.data_changed(); // Planner's session table shows it
-            }
+            OAuthMsg::Jwks { jwk } => self.on_jwks(&jwk, ctx),
+            OAuthMsg::ClientSecret { secret } => self.on_client_secret(secret, ctx),
             OAuthMsg::TokenLogin {
                 access_token,
                 id_token,
             } => self.on_token_login(from, &access_token, id_token.as_deref(), ctx),
             OAuthMsg::Connect if self.machine.current == "idle" && self.cfg.password_grant => {
-                self.browser = from;
-                ctx.fire(&mut self.machine, "ask_password");
-                ctx.say("Password grant: instead of sending Alice to the authorization server, Planner shows its own form asking for her calendar username and password.");
-                ctx.send(from, OAuthMsg::PlannerLoginPage);
+                self.ask_password(from, ctx)
             }
             OAuthMsg::PlannerLogin if self.machine.current == "awaiting_password" => {
-                self.browser = from;
-                self.saw_password = true;
-                ctx.data_changed();
-                ctx.fire(&mut self.machine, "got_password");
-                ctx.say(if self.secret.is_some() {
-                    "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password), authenticating itself with its client secret."
-                } else {
-                    "Planner now holds Alice's password. It sends it to the token endpoint (grant_type=password); as a public client it has no secret to authenticate with."
-                });
-                ctx.send(
-                    AUTH,
-                    OAuthMsg::PasswordTokenRequest {
-                        scope: self.cfg.requested().replace("openid ", ""),
-                        client_secret: self.secret.clone(),
-                    },
-                );
-                ctx.set_timer(
-                    TOKEN_TIMEOUT_MS,
-                    TOKEN_TIMEOUT,
-                    TimerKind::Timeout,
-                    "token request times out",
-                );
+                self.on_password(from, ctx)
             }
-            OAuthMsg::Connect if self.machine.current == "idle" => {
-                self.browser = from;
-                let state = random_token(ctx, 2);
-                let nonce = self.cfg.oidc.then(|| random_token(ctx, 2));
-                let challenge = match self.cfg.pkce {
-                    _ if self.cfg.implicit => None,
-                    Pkce::Off => None,
-                    pkce => {
-                        let v = code_verifier(random_words(ctx));
-                        let c = if pkce == Pkce::Plain {
-                            v.clone()
-                        } else {
-                            code_challenge_s256(&v)
-                        };
-                        self.verifier = Some(v);
-                        Some(c)
-                    }
-                };
-                ctx.fire(&mut self.machine, "start_login");
-                let (implicit, pkce) = (self.cfg.implicit, self.cfg.pkce);
-                let n = if self.cfg.oidc {
-                    ", a nonce (for the ID token)"
-                } else {
-                    ""
-                };
-                ctx.say_with(|| match pkce {
-                    _ if implicit => format!("Planner makes a random state (against CSRF){n} and asks for the token itself (response_type=token): no code, so no PKCE."),
-                    Pkce::S256 => format!("Planner makes a random state (against CSRF){n} and a code_verifier; it keeps them and sends only the verifier's SHA-256 hash, the code_challenge. It redirects the browser to the authorization server."),
-                    Pkce::Plain => format!("Planner makes a random state{n} and a code_verifier, and sends the verifier itself as the challenge (method plain): anyone who sees this URL knows it."),
-                    Pkce::Off => format!("Planner makes a random state{n}, but no PKCE verifier, and redirects the browser to the authorization server."),
-                });
-                let req = AuthzRequest {
-                    redirect_uri: REDIRECT_URI.into(),
-                    scope: self.cfg.requested().into(),
-                    state,
-                    nonce,
-                    code_challenge: challenge,
-                    plain: self.cfg.pkce == Pkce::Plain,
-                    implicit: self.cfg.implicit,
-                    mistake: self.mistake.take_if(|m| m.at_authorize()),
-                };
-                self.request = Some(req.clone());
-                ctx.data_changed(); // Planner's session table shows it
-                ctx.send(from, OAuthMsg::RedirectToAuthorize(req));
-            }
+            OAuthMsg::Connect if self.machine.current == "idle" => self.start_login(from, ctx),
             OAuthMsg::Callback(result) => self.on_callback(result, ctx),
             OAuthMsg::TokenResponse(t) => self.on_tokens(t, ctx),
             OAuthMsg::TokenError { .. } | OAuthMsg::Unavailable
@@ -368,29 +438,14 @@ impl Actor for Planner {
                     "exchanging_code" | "exchanging_password"
                 ) =>
             {
-                ctx.cancel_timer(TOKEN_TIMEOUT);
-                ctx.fire(&mut self.machine, "token_error");
-                let why = match msg {
-                    OAuthMsg::TokenError { error } => error,
-                    _ => "503, the server is overloaded",
-                };
-                ctx.say_with(|| {
-                    format!("The token endpoint refuses: {why}. Planner is not connected.")
-                });
-                self.page(false, "Could not connect your calendar.", ctx);
+                self.on_token_refused(&msg, ctx)
             }
             OAuthMsg::TokenError { .. } | OAuthMsg::Unavailable
                 if self.machine.current == "refreshing" =>
             {
-                ctx.cancel_timer(REFRESH_TIMEOUT);
-                ctx.fire(&mut self.machine, "refresh_refused");
-                ctx.say("The refresh is refused. Planner drops its tokens: Alice will have to sign in again.");
-                self.tokens = None;
-                ctx.data_changed(); // Planner's session table shows it
+                self.on_refresh_refused(ctx)
             }
-            OAuthMsg::Revoked => {
-                ctx.say("The server confirms with 200 (it would say 200 for a token it did not know, too: there is nothing for the client to retry).");
-            }
+            OAuthMsg::Revoked => Self::on_revoked(ctx),
             OAuthMsg::ApiResponse { status, write, .. }
                 if self.machine.current == "calling_api" =>
             {
