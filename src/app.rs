@@ -31,9 +31,12 @@ pub fn App() -> Html {
     let hash = use_permalink_hash(&state);
     use_hash_out(&state, &hash);
 
+    // One callback for the page's life: a component given it is not drawn
+    // again for a new one (a settings field redrawn while the learner
+    // types in it would lose what they typed).
     let on = {
         let d = state.dispatcher();
-        Callback::from(move |a: Action| d.dispatch(a))
+        (*use_memo((), move |_| Callback::from(move |a: Action| d.dispatch(a)))).clone()
     };
     let permalink = browser::url_with_hash(&hash);
     let share = use_share(&state, &permalink);

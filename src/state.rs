@@ -123,7 +123,10 @@ impl PartialEq for AppState {
             && self.deferred == other.deferred
             && self.diagram_view == other.diagram_view
             && self.exporting_svg == other.exporting_svg
-            && self.offscreen == other.offscreen
+            // Which panels are in view matters only while playing (paused,
+            // every panel is drawn at the cursor): scrolling a paused page
+            // redraws nothing.
+            && (self.offscreen == other.offscreen || !(self.playing || other.playing))
             && self.pending.as_ref().map(|p| p.id) == other.pending.as_ref().map(|p| p.id)
             && self.pending_events == other.pending_events
             && match (&self.compare, &other.compare) {

@@ -291,9 +291,7 @@ fn tools(p: &Props) -> Html {
                 }) }
                 <div>
                     <ConfigPanel fields={info.config.clone()} config={s.scenario.config.clone()} on={p.on.clone()} />
-                    { super::network::network_panel(&super::network::Props {
-                        seed: s.scenario.seed, random: s.scenario.random.clone(), on: p.on.clone(),
-                    }) }
+                    <super::network::NetworkPanel seed={s.scenario.seed} random={s.scenario.random.clone()} on={p.on.clone()} />
                 </div>
             </div>
             if s.compare.is_none() {

@@ -5,9 +5,10 @@ use crate::state::{Action, Notice};
 use faultline_sim::fault::RandomFaults;
 use yew::prelude::*;
 
-/// What the panel shows. (A plain function, not a component: each
-/// component costs about 1 KB of WebAssembly in Yew's glue.)
-#[derive(PartialEq, Clone)]
+/// What the panel shows. A component, drawn again only when these change:
+/// a field redrawn while the learner types in it (on every frame of a
+/// playing run, say) would lose what they typed.
+#[derive(Properties, PartialEq, Clone)]
 pub struct Props {
     pub seed: u64,
     pub random: RandomFaults,
@@ -50,7 +51,8 @@ fn percent_field(
     }
 }
 
-pub fn network_panel(p: &Props) -> Html {
+#[component]
+pub fn NetworkPanel(p: &Props) -> Html {
     let on_seed = {
         let (on, seed) = (p.on.clone(), p.seed);
         Callback::from(move |e: Event| {

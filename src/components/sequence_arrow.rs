@@ -1,15 +1,31 @@
 //! One arrow of the sequence diagram at a step: an arrived one's whole
 //! drawing (made once per run and marking, then reused), or, in flight,
 //! what `sequence.rs` moves each frame (its line's end and its packet),
-//! with the label placed for the run by [`RunLayout`].
+//! with the label placed for the run by `sequence_step::RunLayout`.
 
 use super::placement::Placed;
 use super::sequence_parts::*;
-use super::sequence_step::{Placement, RunLayout};
 use crate::markup::Markup;
 use faultline_sim::message::MsgClass;
 use faultline_sim::trace::{Fate, Flight, Run};
+use std::cell::RefCell;
 use yew::prelude::*;
+
+/// One arrow's place in the run's drawing.
+#[derive(Clone, Copy)]
+pub struct Placement {
+    pub(super) ends: [f64; 4],
+    /// The row it arrives (or is lost) at; past the last row if never.
+    pub(super) end_row: u32,
+    /// Its label, placed with the glyph it has at the run's end.
+    pub(super) label: Placed,
+    /// Bytes of that label before its tag and text (a glyph and a space).
+    pub(super) prefix: usize,
+}
+
+/// Arrived arrows' drawings, made once per run: by flight, and by whether
+/// the arrow is marked as breaking an invariant.
+pub type DoneArrows = RefCell<Vec<[Option<Html>; 2]>>;
 
 /// An arrow as drawn at a step.
 pub enum Arrow {
@@ -66,7 +82,7 @@ pub fn end(x1: f64, y1: f64, x2: f64, y2: f64, lost: bool) -> (f64, f64) {
 /// One arrow at step `cursor`: arrived, its whole drawing (made once per
 /// run and marking); in flight, what `sequence.rs` moves.
 pub(super) fn arrow(
-    layout: &RunLayout,
+    done: &DoneArrows,
     run: &Run,
     fl: &Flight,
     p: &Placement,
@@ -76,7 +92,7 @@ pub(super) fn arrow(
     let arrived = p.end_row <= cursor;
     let violating = arrived && violating(run, fl, cursor);
     if arrived {
-        let cached = layout.done.borrow()[fl.id as usize][usize::from(violating)].clone();
+        let cached = done.borrow()[fl.id as usize][usize::from(violating)].clone();
         if let Some(done) = cached {
             return Arrow::Done(done);
         }
@@ -203,7 +219,7 @@ pub(super) fn arrow(
         cross(&mut g, x2, y2);
     }
     g.markup(&text).lit("</g>");
-    let done = g.into_html();
-    layout.done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(done.clone());
-    Arrow::Done(done)
+    let drawing = g.into_html();
+    done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(drawing.clone());
+    Arrow::Done(drawing)
 }

@@ -13,7 +13,7 @@
 
 use super::lanes::Lanes;
 use super::placement::{text_w, Board, Placed};
-use super::sequence_arrow::{arrow, end, label_of, violating, Arrow};
+use super::sequence_arrow::{arrow, end, label_of, violating, Arrow, DoneArrows, Placement};
 use super::sequence_parts::*;
 use crate::markup::Markup;
 use faultline_sim::trace::{Fate, Flight, Run, Step};
@@ -61,18 +61,6 @@ pub struct StepDrawing {
 /// on the board before its labels are placed.
 const LOOKAHEAD: u32 = 3;
 
-/// One arrow's place in the run's drawing.
-#[derive(Clone, Copy)]
-pub(super) struct Placement {
-    pub(super) ends: [f64; 4],
-    /// The row it arrives (or is lost) at; past the last row if never.
-    pub(super) end_row: u32,
-    /// Its label, placed with the glyph it has at the run's end.
-    pub(super) label: Placed,
-    /// Bytes of that label before its tag and text (a glyph and a space).
-    pub(super) prefix: usize,
-}
-
 /// The layout's part that grows as the run is first drawn further: the
 /// board, the labels placed so far and each lost message's "lost".
 struct Growing {
@@ -105,7 +93,7 @@ pub struct RunLayout {
     /// (by whether they are marked as breaking an invariant).
     tick_pieces: RefCell<Pieces>,
     timer_pieces: RefCell<Pieces>,
-    pub(super) done: RefCell<Vec<[Option<Html>; 2]>>,
+    done: DoneArrows,
 }
 
 /// Items `0..n` that have a row (of `rows`), in the order of their row
@@ -508,7 +496,7 @@ pub fn step_drawing(
         })
         .map(|fl| {
             let (p, lost_at) = (&grow.placed[fl.id as usize], grow.lost_at[fl.id as usize]);
-            arrow(layout, run, fl, p, lost_at, cursor)
+            arrow(&layout.done, run, fl, p, lost_at, cursor)
         })
         .collect();
     StepDrawing {

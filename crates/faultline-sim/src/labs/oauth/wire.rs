@@ -7,37 +7,13 @@
 //! are typed in `msg.rs`.
 
 use super::msg::*;
-use super::wire_http;
+use super::wire_http::{self, api_line, reason};
 use crate::actor::LabMsg;
 use crate::message::{Message, MsgClass};
-
-/// The status line's reason phrase.
-pub(super) fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        302 => "Found",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "",
-    }
-}
 
 /// The first characters of a long value, for arrow labels.
 fn clip(s: &str) -> String {
     format!("{}…", s.chars().take(6).collect::<String>())
-}
-
-/// The calendar API call's request line, without the HTTP version.
-pub(super) fn api_line(write: bool) -> &'static str {
-    if write {
-        "POST /v1/calendar/events"
-    } else {
-        "GET /v1/calendar/events"
-    }
 }
 
 impl LabMsg for OAuthMsg {

@@ -5,8 +5,31 @@
 //! message into its group and unwraps an answer for the other visitor).
 
 use super::msg::*;
-use super::wire::{api_line, reason};
 use crate::message::Message;
+
+/// The status line's reason phrase.
+pub(super) fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// The calendar API call's request line, without the HTTP version.
+pub(super) fn api_line(write: bool) -> &'static str {
+    if write {
+        "POST /v1/calendar/events"
+    } else {
+        "GET /v1/calendar/events"
+    }
+}
 
 /// A successful token response (RFC 6749 §5.1), with or without the
 /// refresh token.
