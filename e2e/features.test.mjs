@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { labUrl, newPage, serveAndLaunch } from './harness.mjs';
-import { choosePreset, indicator, linkStep, openLab, seek, waitUntil, withPage } from './lab-helpers.mjs';
+import { choosePreset, indicator, linkStep, openLab, openLink, seek, waitUntil, withPage } from './lab-helpers.mjs';
 
 describe('seed, chance, inspector, not-checked invariants, load chart', () => {
   let server;
@@ -79,26 +79,38 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
   });
 
   test('the storm shows a load chart, and the diagram follows the acting lane', async () => {
-    // Narrow enough that the diagram is wider than its box (at 1280 wide the
-    // storm's twelve clients share one lane and fit: projector.test.mjs).
+    // On a phone the storm's load chart, and its diagram fitted to the
+    // screen (its narrow lanes: phone.test.mjs).
     await withPage(browser, { viewport: { width: 360, height: 800 } }, async (p) => {
       const { page } = p;
       await openLab(p, server);
       await choosePreset(page, 'retry-storm');
       await seek(page, 40);
       assert.match(await page.locator('.load-chart figcaption').textContent(), /Requests reaching Payment API per 100 ms/);
+      const g = await page.evaluate(() => {
+        const el = document.getElementById('diagram-scroll');
+        return { width: el.clientWidth, scrollWidth: el.scrollWidth };
+      });
+      assert.ok(g.scrollWidth <= g.width + 1, `on a phone the diagram fits its box: ${JSON.stringify(g)}`);
+    });
+    // More lanes than the normal view fits (the six of the Sagas lab's
+    // orchestrated happy path), on a screen wider than a phone's: the
+    // diagram is wider than its box, and
+    // stepping through the work at the end (lanes far to the right)
+    // scrolls it sideways to show them.
+    await withPage(browser, { viewport: { width: 800, height: 800 } }, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'sagas', 'lab=sagas&preset=happy-path'));
       const geometry = () =>
         page.evaluate(() => {
           const el = document.getElementById('diagram-scroll');
           return { left: el.scrollLeft, width: el.clientWidth, scrollWidth: el.scrollWidth };
         });
       const g = await geometry();
-      assert.ok(g.scrollWidth > g.width, 'on a narrow screen the diagram is wider than its box');
-      // Stepping through the API's, database's and processor's work at the
-      // end (lanes far to the right) scrolls the diagram sideways to show them.
+      assert.ok(g.scrollWidth > g.width, `six lanes are wider than the box: ${JSON.stringify(g)}`);
       let furthest = 0;
       const { last } = await indicator(page);
-      for (let n = last - 15; n <= last; n += 1) {
+      for (let n = Math.max(0, last - 15); n <= last; n += 1) {
         await seek(page, n);
         furthest = Math.max(furthest, (await geometry()).left);
       }

@@ -1,6 +1,6 @@
-// The lab on a phone (390×844, touch only): no keyboard hint, and the
-// controls are big enough for a thumb. (Every lane on screen at once is
-// not done yet: the diagram still scrolls sideways on a phone.)
+// The lab on a phone (390×844, touch only): every lane of the diagram on
+// screen at once (the projector view's narrow lanes, fitted to the
+// width), no keyboard hint, and controls big enough for a thumb.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { labUrl, serveAndLaunch } from './harness.mjs';
@@ -14,6 +14,34 @@ describe('phone', () => {
   serveAndLaunch((s, b) => {
     server = s;
     browser = b;
+  });
+
+  test('on a phone every lane title and every arrow of the step on screen is inside the viewport', async () => {
+    await withPage(browser, PHONE, async (p) => {
+      const { page } = p;
+      // "Response lost, no key" at its retry: the client's lane is the
+      // leftmost, its labels the first to be cut off by a sideways scroll.
+      await p.goto(labUrl(server, 'payments', 'lab=payments&preset=lost-response-no-key&step=9'), { ready: '#play:enabled' });
+      const seen = await page.evaluate(() => {
+        const box = document.getElementById('diagram-scroll');
+        const b = box.getBoundingClientRect();
+        const inView = (r) => r.bottom > b.top && r.top < b.bottom;
+        const titles = [...document.querySelectorAll('svg.sequence-heads text')].map((t) => ({ what: `title "${t.textContent}"`, r: t.getBoundingClientRect() }));
+        const arrows = [...document.querySelectorAll('#sequence g.flight')]
+          .flatMap((g) => [...g.querySelectorAll('line, text')].map((el) => ({ what: `${el.tagName} of "${g.querySelector('title')?.textContent}"`, r: el.getBoundingClientRect() })))
+          .filter((a) => a.r.width > 0 && inView(a.r));
+        return {
+          scroll: [box.scrollWidth, box.clientWidth],
+          titles: titles.length,
+          arrows: arrows.length,
+          outside: [...titles, ...arrows].filter((x) => x.r.left < -0.5 || x.r.right > innerWidth + 0.5).map((x) => `${x.what} ${Math.round(x.r.left)}..${Math.round(x.r.right)}`),
+        };
+      });
+      assert.equal(seen.titles, 4, 'the four lanes have titles');
+      assert.ok(seen.arrows >= 4, `arrows on screen: ${seen.arrows}`);
+      assert.deepEqual(seen.outside, [], 'nothing past the screen\'s edges');
+      assert.ok(seen.scroll[0] <= seen.scroll[1] + 1, `no sideways scrolling: ${seen.scroll.join(' / ')}`);
+    });
   });
 
   test('on a touch-only phone: no keyboard hint, thumb-sized controls', async () => {

@@ -57,7 +57,9 @@ pub fn use_hash_in(state: &UseReducerHandle<AppState>) {
             let listeners = web_sys::window().map(|w| {
                 [
                     EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)),
-                    EventListener::new(&w, "resize", move |_| resized.dispatch(Action::Resized)),
+                    EventListener::new(&w, "resize", move |_| {
+                        resized.dispatch(Action::Resized(crate::platform::is_narrow()))
+                    }),
                 ]
             });
             move || drop(listeners)
@@ -243,43 +245,46 @@ pub fn use_keep_in_view(state: &UseReducerHandle<AppState>) {
     // Keyed on the step, not the playhead: reading the layout forces the
     // browser to lay the page out, which on every frame cost more than
     // the frame itself.
-    let (run, projector) = (state.run.clone(), state.projector);
-    use_effect_with((state.cursor, run_id, projector), move |&(cursor, _, _)| {
-        let acting = run.steps.get(cursor as usize).and_then(|s| s.actor);
-        let lanes = crate::components::lanes::Lanes::of_run(&run);
-        let acting = acting.map(|a| lanes.lane(a));
-        let lane_w = crate::components::sequence::lane_w(lanes.count(), projector);
-        let doc = gloo::utils::document();
-        if let (Some(el), Some(line)) = (
-            doc.get_element_by_id("diagram-scroll"),
-            doc.get_element_by_id("playhead"),
-        ) {
-            let y = (line.get_bounding_client_rect().top() - el.get_bounding_client_rect().top())
-                as i32
-                + el.scroll_top();
-            let (top, h) = (el.scroll_top(), el.client_height());
-            if y < top + 30 || y > top + h - 60 {
-                el.set_scroll_top((y - h * 2 / 3).max(0));
-            }
-            if let Some(actor) = acting {
-                // Lane position in SVG units, scaled to the drawn size.
-                let svg = doc.get_element_by_id("sequence");
-                let natural = svg
-                    .as_ref()
-                    .and_then(|s| s.get_attribute("width"))
-                    .and_then(|w| w.parse::<u32>().ok())
-                    .map(f64::from)
-                    .unwrap_or(1.0);
-                let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
-                let lane = crate::components::sequence::lane_x(actor, lane_w);
-                let x = (lane * drawn / natural.max(1.0)) as i32;
-                let (left, w) = (el.scroll_left(), el.client_width());
-                if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {
-                    el.set_scroll_left((x - w / 2).max(0));
+    let (run, projector) = (state.run.clone(), state.compact());
+    use_effect_with(
+        (state.cursor, run_id, projector),
+        move |&(cursor, _, projector)| {
+            let acting = run.steps.get(cursor as usize).and_then(|s| s.actor);
+            let lanes = crate::components::lanes::Lanes::of_run(&run);
+            let acting = acting.map(|a| lanes.lane(a));
+            let lane_w = crate::components::sequence::lane_w(lanes.count(), projector);
+            let doc = gloo::utils::document();
+            if let (Some(el), Some(line)) = (
+                doc.get_element_by_id("diagram-scroll"),
+                doc.get_element_by_id("playhead"),
+            ) {
+                let y = (line.get_bounding_client_rect().top()
+                    - el.get_bounding_client_rect().top()) as i32
+                    + el.scroll_top();
+                let (top, h) = (el.scroll_top(), el.client_height());
+                if y < top + 30 || y > top + h - 60 {
+                    el.set_scroll_top((y - h * 2 / 3).max(0));
+                }
+                if let Some(actor) = acting {
+                    // Lane position in SVG units, scaled to the drawn size.
+                    let svg = doc.get_element_by_id("sequence");
+                    let natural = svg
+                        .as_ref()
+                        .and_then(|s| s.get_attribute("width"))
+                        .and_then(|w| w.parse::<u32>().ok())
+                        .map(f64::from)
+                        .unwrap_or(1.0);
+                    let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
+                    let lane = crate::components::sequence::lane_x(actor, lane_w);
+                    let x = (lane * drawn / natural.max(1.0)) as i32;
+                    let (left, w) = (el.scroll_left(), el.client_width());
+                    if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {
+                        el.set_scroll_left((x - w / 2).max(0));
+                    }
                 }
             }
-        }
-    });
+        },
+    );
 }
 
 /// Tell the state which panels below the diagram are in view (or within

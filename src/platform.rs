@@ -33,6 +33,25 @@ pub fn prefers_reduced_motion() -> bool {
     }
 }
 
+/// Whether the window is a phone's width (600 px or less): the diagram is
+/// then drawn with narrow lanes, to the screen's width.
+pub fn is_narrow() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.match_media(NARROW).ok().flatten())
+            .is_some_and(|m| m.matches())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        false
+    }
+}
+
+/// The media query of a phone's width (as in `static/style.css`).
+#[cfg(target_arch = "wasm32")]
+const NARROW: &str = "(max-width: 600px)";
+
 /// Grow the wasm heap once by 32 MB and hand it back to the allocator, so
 /// a large run later takes memory already claimed instead of growing wasm
 /// memory page by page while it runs (that made a re-simulation twice as

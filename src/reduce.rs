@@ -334,8 +334,9 @@ impl AppState {
             }
             // Every preset on the row again, to be measured (two values
             // that both mean "all", so that the measuring effect runs).
-            Action::Resized => {
-                self.presets_fit = usize::MAX - usize::from(self.presets_fit == usize::MAX)
+            Action::Resized(narrow) => {
+                self.presets_fit = usize::MAX - usize::from(self.presets_fit == usize::MAX);
+                self.narrow = narrow;
             }
             _ => {}
         }

@@ -106,7 +106,7 @@ fn the_preset_row_is_measured_in_one_or_two_passes() {
         .reduce(Action::FitPresets(0));
     assert_eq!(s.presets_fit, 0);
     let s = s
-        .reduce(Action::Resized)
+        .reduce(Action::Resized(false))
         .reduce(Action::FitPresets(all + 9));
     assert_eq!(s.presets_fit, all - 1);
 }

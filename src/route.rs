@@ -92,9 +92,13 @@ pub fn initial_state() -> AppState {
             let state = actions.fold(opened, |s, a| s.reduce(a));
             AppState {
                 deferred: true,
+                narrow: crate::platform::is_narrow(),
                 ..Rc::unwrap_or_clone(state)
             }
         }
-        _ => AppState::new(),
+        _ => AppState {
+            narrow: crate::platform::is_narrow(),
+            ..AppState::new()
+        },
     }
 }

@@ -73,6 +73,10 @@ pub struct AppState {
     /// playback off, until the run is ready.
     pub pending: Option<Rc<Pending>>,
     pub pending_events: u32,
+    /// The window is a phone's width: the diagram is drawn with the
+    /// projector view's narrow lanes and fitted to the screen
+    /// (`AppState::compact`).
+    pub narrow: bool,
     /// Panels below the diagram scrolled out of view (`Panel` bits):
     /// while playing they are not redrawn, and catch up on pause or as
     /// they come into view.
@@ -123,6 +127,7 @@ impl PartialEq for AppState {
             && self.deferred == other.deferred
             && self.diagram_view == other.diagram_view
             && self.exporting_svg == other.exporting_svg
+            && self.narrow == other.narrow
             // Which panels are in view matters only while playing (paused,
             // every panel is drawn at the cursor): scrolling a paused page
             // redraws nothing.
@@ -176,8 +181,8 @@ pub enum Action {
     FitPresets(usize),
     /// Draw the panels the first render left out.
     DrawAll,
-    /// The window's size changed.
-    Resized,
+    /// The window changed size; whether it is now a phone's width.
+    Resized(bool),
     JumpToViolation,
     /// Compare the run on screen (A) with this one (B), on screen first A.
     Compare {
@@ -290,6 +295,7 @@ impl AppState {
             diagram_view: (0, 0),
             exporting_svg: false,
             offscreen: 0,
+            narrow: false,
             pending: None,
             pending_events: 0,
         }
@@ -338,6 +344,7 @@ impl AppState {
                 diagram_view: (0, 0),
                 exporting_svg: false,
                 offscreen: 0,
+                narrow: false,
                 pending: None,
                 pending_events: 0,
             }
@@ -358,6 +365,12 @@ impl AppState {
             .iter()
             .find(|(a, _)| *a == actor)
             .map(|(_, i)| *i)
+    }
+
+    /// The diagram is drawn with narrow lanes, to be scaled to its box:
+    /// in the projector view, and on a phone's width.
+    pub fn compact(&self) -> bool {
+        self.projector || self.narrow
     }
 
     pub fn last_step(&self) -> u32 {

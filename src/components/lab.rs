@@ -265,7 +265,7 @@ fn share_panel(p: &Props) -> Html {
 fn diagram_box(p: &Props) -> Html {
     let s = &p.state;
     let lanes = super::lanes::Lanes::of_run(&s.run).count();
-    let fit = super::lanes::fits(lanes, s.projector);
+    let fit = super::lanes::fits(lanes, s.compact());
     let scroll_class = if fit {
         "diagram-scroll fit"
     } else {
@@ -274,7 +274,7 @@ fn diagram_box(p: &Props) -> Html {
     let (window, onscroll) = diagram_window(s, &p.on);
     html! {
         <div class={scroll_class} id="diagram-scroll" data-lanes={lanes.to_string()} tabindex="0" aria-label="Sequence diagram, scrollable" {onscroll}>
-            <SequenceDiagram run={s.run.clone()} cursor={s.cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.projector} {window} />
+            <SequenceDiagram run={s.run.clone()} cursor={s.cursor} playhead={s.playhead} reduced_motion={p.reduced_motion} projector={s.compact()} {window} />
         </div>
     }
 }
