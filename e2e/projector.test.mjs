@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
+import jsQR from 'jsqr';
 import { REPO_ROOT, labUrl, serveAndLaunch } from './harness.mjs';
 import { choosePreset, indicator, narration, openLab, openLink, seek, seekEnd, waitForStep, waitUntil, withPage } from './lab-helpers.mjs';
 
@@ -389,5 +390,51 @@ describe('projector view', () => {
         }
       });
     }
+  });
+
+  test('the projector view shows a QR code that decodes to the link of the step on screen', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLab(p, server);
+      await choosePreset(page, 'lost-response-no-key');
+      await page.keyboard.press('p');
+      await page.locator('main.lab.projector').waitFor();
+      await seek(page, 7);
+      // The QR code is drawn on demand, not in the normal view.
+      assert.equal(await page.locator('#qr').count(), 0);
+      await page.click('#qr-button');
+      await page.locator('#qr svg').waitFor();
+      assert.equal(await page.locator('#qr-button').getAttribute('aria-expanded'), 'true');
+      const axe = await new AxeBuilder({ page }).include('#qr').include('#qr-button').analyze();
+      assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.length}`), [], 'axe: the QR code and its button');
+      const decode = async () => {
+        // The drawing as an image, read back as pixels (the CSP allows
+        // data: images), and decoded as a phone's camera app would.
+        const { data, size } = await page.evaluate(async () => {
+          const svg = document.querySelector('#qr svg');
+          const size = 400;
+          const img = new Image();
+          img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+          await img.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = canvas.height = size;
+          const ctx = canvas.getContext('2d');
+          ctx.drawImage(img, 0, 0, size, size);
+          return { data: Array.from(ctx.getImageData(0, 0, size, size).data), size };
+        });
+        return jsQR(Uint8ClampedArray.from(data), size, size)?.data;
+      };
+      // (A link in the projector view ends with its view: ".7.projector".)
+      const stepOf = (url) => Number(/#v1\.[A-Za-z0-9_-]+\.(\d+)\.projector$/.exec(url ?? '')?.[1]);
+      await waitUntil(() => stepOf(page.url()) === 7, { what: 'the link at step 7' });
+      assert.equal(await decode(), page.url(), 'the code is the link to this run at this step');
+      // A step later, the code follows.
+      await page.keyboard.press('ArrowRight');
+      await waitUntil(() => stepOf(page.url()) === 8, { what: 'the link at step 8' });
+      assert.equal(await decode(), page.url(), 'the code follows the step');
+      assert.equal(stepOf(await decode()), 8);
+      await page.click('#qr-button');
+      assert.equal(await page.locator('#qr').count(), 0, 'hidden again');
+    });
   });
 });

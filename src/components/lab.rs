@@ -362,6 +362,9 @@ pub fn LabView(p: &Props) -> Html {
                 <a class="link back" href="../">{ "← All labs" }</a>
                 <h1>{ info.title }</h1>
                 <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
+                if s.projector {
+                    <super::qr::QrPanel link={AttrValue::from(p.permalink.clone())} />
+                }
             </header>
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             if let Some(pending) = s.pending.as_deref() {

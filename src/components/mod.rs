@@ -21,6 +21,7 @@ pub mod narration;
 pub mod network;
 pub mod notice;
 pub mod placement;
+pub mod qr;
 pub mod raw;
 pub mod sequence;
 pub mod sequence_arrow;
