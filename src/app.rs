@@ -63,7 +63,9 @@ pub fn App() -> Html {
     };
     html! {
         <>
-            { crate::components::shell::chrome(skip_to_main, Some(toggle_help)) }
+            if !state.embed {
+                { crate::components::shell::chrome(skip_to_main, Some(toggle_help)) }
+            }
             <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
                 on_copy={share.copy} on_export_json={share.export_json} on_export_svg={share.export_svg} on_import={share.import}
                 reduced_motion={*reduced_motion} />

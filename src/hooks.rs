@@ -366,14 +366,16 @@ pub fn use_permalink_hash(state: &UseReducerHandle<AppState>) -> Rc<String> {
     let key = (
         Rc::as_ptr(&state.run) as usize,
         state.cursor,
-        state.projector,
+        (state.projector, state.embed),
         state
             .compare
             .as_ref()
             .map(|c| (Rc::as_ptr(c) as usize, c.shown_b)),
     );
     use_memo(key, |_| {
-        let view = if state.projector {
+        let view = if state.embed {
+            permalink::View::Embed
+        } else if state.projector {
             permalink::View::Projector
         } else {
             permalink::View::Normal

@@ -322,6 +322,7 @@ impl AppState {
                 self.presets_fit = usize::MAX;
             }
             Action::SetProjector(on) => self.projector = on,
+            Action::SetEmbed(on) => self.embed = on,
             Action::DrawAll => self.deferred = false,
             Action::DiagramScrolled(first, last) => self.diagram_view = (first, last),
             Action::PanelInView(panel, true) => self.offscreen &= !(panel as u8),

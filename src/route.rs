@@ -61,6 +61,7 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
                 }
             }
             actions.push(Action::SetProjector(projector));
+            actions.push(Action::SetEmbed(opened.view == permalink::View::Embed));
             actions
         }
         Some(Err(e)) => vec![default_load(Some(Notice {

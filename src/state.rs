@@ -73,6 +73,9 @@ pub struct AppState {
     /// playback off, until the run is ready.
     pub pending: Option<Rc<Pending>>,
     pub pending_events: u32,
+    /// The embedded view (a link's `.embed`): the diagram, its controls and
+    /// the narration line, for an iframe; no navigation.
+    pub embed: bool,
     /// The window is a phone's width: the diagram is drawn with the
     /// projector view's narrow lanes and fitted to the screen
     /// (`AppState::compact`).
@@ -128,6 +131,7 @@ impl PartialEq for AppState {
             && self.diagram_view == other.diagram_view
             && self.exporting_svg == other.exporting_svg
             && self.narrow == other.narrow
+            && self.embed == other.embed
             // Which panels are in view matters only while playing (paused,
             // every panel is drawn at the cursor): scrolling a paused page
             // redraws nothing.
@@ -176,6 +180,8 @@ pub enum Action {
     ToggleProjector,
     /// The view a link asks for.
     SetProjector(bool),
+    /// The embedded view, as a link asks (`.embed`).
+    SetEmbed(bool),
     /// The lab view measured its preset row: this many fit on it (always
     /// fewer than now, so measuring ends).
     FitPresets(usize),
@@ -296,6 +302,7 @@ impl AppState {
             exporting_svg: false,
             offscreen: 0,
             narrow: false,
+            embed: false,
             pending: None,
             pending_events: 0,
         }
@@ -345,6 +352,7 @@ impl AppState {
                 exporting_svg: false,
                 offscreen: 0,
                 narrow: false,
+                embed: false,
                 pending: None,
                 pending_events: 0,
             }

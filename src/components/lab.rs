@@ -255,6 +255,7 @@ fn share_panel(p: &Props) -> Html {
                 <button id="export-svg" onclick={p.on_export_svg.reform(|_| ())}>{ "Export diagram (SVG)" }</button>
                 <label class="file">{ "Import run (JSON) " }<input id="import-file" type="file" accept="application/json,.json" onchange={import} /></label>
             </div>
+            { super::embed::embed_row(&p.permalink, p.info.title, &p.on) }
             <p class="hint">{ format!("Seed {} · {} events · simulated in {} ms", s.scenario.seed, s.run.steps.len(), crate::fmt::tenths(s.sim_ms)) }</p>
         </section>
     }
@@ -262,7 +263,7 @@ fn share_panel(p: &Props) -> Html {
 
 /// The sequence diagram in its scrolling box (fitted to the box's width
 /// when its lanes fit).
-fn diagram_box(p: &Props) -> Html {
+pub(super) fn diagram_box(p: &Props) -> Html {
     let s = &p.state;
     let lanes = super::lanes::Lanes::of_run(&s.run).count();
     let fit = super::lanes::fits(lanes, s.compact());
@@ -335,6 +336,24 @@ fn use_lower_panels(s: &AppState, rest: bool, on: &Callback<Action>) -> (Html, H
     ((*machines).clone(), (*data).clone())
 }
 
+/// The embedded view: the lab's title as a link to the whole lab, the
+/// playback controls, the diagram and the narration line.
+fn embed_page(p: &Props, rest: bool) -> Html {
+    let (s, info) = (&p.state, &p.info);
+    let full = super::embed::full_link(&p.permalink).to_string();
+    html! {
+        <main id="main" class="lab embed" data-lab={info.id} tabindex="-1">
+            <h1 class="embed-title"><a href={full} target="_blank" rel="noopener">{ info.title }{ " · open in Faultline ↗" }</a></h1>
+            { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
+            { controls(&ControlsProps { playing: s.playing, cursor: s.cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest && s.pending.is_none() }) }
+            <section class="panel diagram" aria-label="Messages">
+                { diagram_box(p) }
+            </section>
+            <Narration run={s.run.clone()} cursor={s.cursor} on={p.on.clone()} />
+        </main>
+    }
+}
+
 #[component]
 pub fn LabView(p: &Props) -> Html {
     let s = &p.state;
@@ -355,6 +374,9 @@ pub fn LabView(p: &Props) -> Html {
         .collect();
     let end_note = (cursor as usize + 1 == run.steps.len())
         .then(|| html! { <p class="hint end-note">{ run.end.message() }</p> });
+    if s.embed {
+        return embed_page(p, rest);
+    }
     let page_class = if s.projector { "lab projector" } else { "lab" };
     html! {
         <main id="main" class={page_class} data-lab={info.id} tabindex="-1">

@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod config;
 pub mod controls;
+pub mod embed;
 pub mod faults;
 pub mod figures;
 pub mod help;

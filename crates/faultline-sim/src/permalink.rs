@@ -7,7 +7,7 @@
 //!   its lab's model version, so a link made under an older model still
 //!   opens, with a notice that the run may differ;
 //! - short, for slides and cross-references: `lab=payments&preset=key-expired`
-//!   with an optional `&step=N` and `&view=projector`.
+//!   with an optional `&step=N` and `&view=projector` (or `embed`).
 //!
 //! The view segment is optional in both forms, so every link made before it
 //! existed still opens (in the normal view).
@@ -69,7 +69,7 @@ impl std::fmt::Display for PermalinkError {
             Self::Invalid(e) => write!(f, "the link's run cannot be played: {e}"),
             Self::BadStep(s) => write!(f, "the link's step \"{s}\" is not a number"),
             Self::UnknownPreset { lab, preset } => write!(f, "the {lab} lab has no scenario called \"{preset}\""),
-            Self::BadView(v) => write!(f, "the link asks for a view called \"{v}\"; a link can only name \"projector\""),
+            Self::BadView(v) => write!(f, "the link asks for a view called \"{v}\"; a link can only name \"projector\" or \"embed\""),
             Self::CompareLabs(a, b) => write!(f, "a comparison shows two runs of one lab, and this link names a run of \"{a}\" and one of \"{b}\""),
             Self::UnknownComparison { lab, id } => write!(f, "the {lab} lab has no comparison called \"{id}\""),
             Self::BadShortLink(why) => write!(f, "the short link is not complete: {why} (it should look like lab=payments&preset=happy-path&step=3)"),
@@ -87,13 +87,18 @@ pub enum View {
     Normal,
     /// The projector view: the diagram and the narration line, large.
     Projector,
+    /// The embedded view, for an iframe in a course page, a post or a
+    /// slide: the run's diagram, its controls and its narration line, no
+    /// navigation.
+    Embed,
 }
 
 impl View {
-    /// The view a link's text names (`projector`); anything else is refused.
+    /// The view a link's text names (`projector`, `embed`); anything else is refused.
     pub fn parse(text: &str) -> Result<Self, PermalinkError> {
         match text {
             "projector" => Ok(Self::Projector),
+            "embed" => Ok(Self::Embed),
             other => Err(PermalinkError::BadView(other.chars().take(20).collect())),
         }
     }
@@ -104,6 +109,7 @@ impl View {
         match self {
             Self::Normal => "",
             Self::Projector => ".projector",
+            Self::Embed => ".embed",
         }
     }
 }

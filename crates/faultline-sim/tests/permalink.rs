@@ -476,3 +476,18 @@ fn a_restart_after_a_crash_on_send_is_held_to_its_limits() {
         );
     }
 }
+
+/// The embedded view is named by a full link's suffix or a short link's
+/// `view=embed`, and a link written in it opens in it again.
+#[test]
+fn a_link_names_the_embedded_view() {
+    use faultline_sim::permalink::{encode_in, open, View};
+    let s = preset("payments", "happy-path").unwrap();
+    let full = encode_in(&s, 4, View::Embed);
+    assert!(full.ends_with(".4.embed"), "{full}");
+    let opened = open(&full).unwrap();
+    assert_eq!((opened.view, opened.step), (View::Embed, 4));
+    assert_eq!(opened.scenario, s);
+    let short = open("lab=payments&preset=happy-path&step=2&view=embed").unwrap();
+    assert_eq!((short.view, short.step), (View::Embed, 2));
+}
