@@ -346,8 +346,9 @@ describe('escaping: learner input is shown as text, never run as markup', () => 
         for (const f of fields) {
           const field = page.locator(`#${f.id}`);
           if (f.readOnly) {
-            // The page's own link: written by the page, never typed into.
-            assert.equal(f.id, 'permalink', `${lab}: the only read-only field is the link`);
+            // The page's own link and embed code: written by the page,
+            // never typed into.
+            assert.ok(['permalink', 'embed-code'].includes(f.id), `${lab}: the only read-only fields are the link and the embed code (not #${f.id})`);
             continue;
           }
           // A field in a closed disclosure (the paste box): open it first.
