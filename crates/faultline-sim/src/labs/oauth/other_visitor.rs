@@ -3,7 +3,7 @@
 //! injection) and gets the tokens it buys.
 
 use super::config::{random_token, random_words, Pkce, ATTACKER, AUTH};
-use super::msg::{AuthzRequest, AuthzResult, OAuthMsg, Tokens, REDIRECT_URI};
+use super::msg::{AuthzResult, OAuthMsg, Tokens, REDIRECT_URI};
 use super::planner::*;
 use crate::actor::Ctx;
 use crate::jose::{code_challenge_s256, code_verifier};
@@ -27,16 +27,7 @@ impl Planner {
             };
             format!("Planner starts a sign-in for this visitor, Mallory in her own browser: a session with its own state{extra}, as for anyone.")
         });
-        let req = AuthzRequest {
-            redirect_uri: REDIRECT_URI.into(),
-            scope: self.cfg.requested().into(),
-            state,
-            nonce,
-            code_challenge: challenge,
-            plain: self.cfg.pkce == Pkce::Plain,
-            implicit: false,
-            mistake: None,
-        };
+        let req = self.authz_request(state, nonce, challenge);
         *self.other = OtherSession {
             request: Some(req.clone()),
             verifier,

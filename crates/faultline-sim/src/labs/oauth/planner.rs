@@ -282,18 +282,34 @@ impl Planner {
         ctx.fire(&mut self.machine, "start_login");
         self.say_login_start(ctx);
         let req = AuthzRequest {
-            redirect_uri: REDIRECT_URI.into(),
-            scope: self.cfg.requested().into(),
-            state,
-            nonce,
-            code_challenge: challenge,
-            plain: self.cfg.pkce == Pkce::Plain,
             implicit: self.cfg.implicit,
             mistake: self.mistake.take_if(|m| m.at_authorize()),
+            ..self.authz_request(state, nonce, challenge)
         };
         self.request = Some(req.clone());
         ctx.data_changed(); // Planner's session table shows it
         ctx.send(from, OAuthMsg::RedirectToAuthorize(req));
+    }
+
+    /// A sign-in's authorization request by the code grant: Planner's
+    /// redirect URI and scope, and the session's state, nonce and PKCE
+    /// challenge (the method from the settings).
+    pub(super) fn authz_request(
+        &self,
+        state: String,
+        nonce: Option<String>,
+        code_challenge: Option<String>,
+    ) -> AuthzRequest {
+        AuthzRequest {
+            redirect_uri: REDIRECT_URI.into(),
+            scope: self.cfg.requested().into(),
+            state,
+            nonce,
+            code_challenge,
+            plain: self.cfg.pkce == Pkce::Plain,
+            implicit: false,
+            mistake: None,
+        }
     }
 
     /// A new PKCE verifier, kept, and the challenge to send (the verifier
