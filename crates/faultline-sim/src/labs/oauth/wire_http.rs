@@ -90,10 +90,7 @@ pub(super) fn authorization(m: &OAuthMsg) -> Message {
         OAuthMsg::LoginPage => Message::response("HTTP/1.1 200 OK")
             .header("Content-Type", "text/html")
             .text("Sign in to auth.example: username, password"),
-        OAuthMsg::Login => Message::request(format!("POST {AUTH_ORIGIN}/login HTTP/1.1"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .form_field("username", USERNAME)
-            .form_field("password", PASSWORD),
+        OAuthMsg::Login => login_post(AUTH_ORIGIN),
         OAuthMsg::ConsentPage { scope } => Message::response("HTTP/1.1 200 OK")
             .header("Content-Type", "text/html")
             .text(format!("Planner wants to: {scope}. Allow?")),
@@ -337,6 +334,15 @@ fn api_response(write: bool, status: u16, error: Option<&'static str>) -> Messag
     }
 }
 
+/// Alice's username and password posted to the login form at `origin`
+/// (the authorization server's, or Planner's own under the password grant).
+fn login_post(origin: &str) -> Message {
+    Message::request(format!("POST {origin}/login HTTP/1.1"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .form_field("username", USERNAME)
+        .form_field("password", PASSWORD)
+}
+
 /// The wire form of a message of Planner's own sign-in: its password
 /// form (password grant) and its "sign in with a token" endpoint.
 pub(super) fn planner_sign_in(m: &OAuthMsg) -> Message {
@@ -344,10 +350,7 @@ pub(super) fn planner_sign_in(m: &OAuthMsg) -> Message {
         OAuthMsg::PlannerLoginPage => Message::response("HTTP/1.1 200 OK")
             .header("Content-Type", "text/html")
             .text("Sign in to Planner with your calendar account: username, password"),
-        OAuthMsg::PlannerLogin => Message::request(format!("POST {PLANNER_ORIGIN}/login HTTP/1.1"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .form_field("username", USERNAME)
-            .form_field("password", PASSWORD),
+        OAuthMsg::PlannerLogin => login_post(PLANNER_ORIGIN),
         OAuthMsg::TokenLogin {
             access_token,
             id_token,
