@@ -8,6 +8,7 @@ mod app;
 mod browser;
 mod components;
 mod export;
+mod first_run;
 mod fmt;
 mod hooks;
 mod panic;
@@ -27,14 +28,18 @@ fn main() {
     // The page's static first paint (its lab shell)
     // goes in the task of the app's first render, so no frame shows both
     // or neither (Yew's mount clears <body> as well; removing the shell by
-    // name says so here). A task of its own, too: the wasm's compilation
-    // finishing and the first render do not add up to one long task.
+    // name says so here). Tasks of their own, too: the wasm's compilation
+    // finishing, the opened run's simulation (`first_run`) and the first
+    // render do not add up to one long task.
     gloo::timers::callback::Timeout::new(0, || {
         if browser::forward_to_its_page() {
             return; // a link to another lab's run: the browser is leaving
         }
-        components::shell::remove_static_shell();
-        yew::Renderer::<app::App>::new().render();
+        // The opened run is simulated first, in tasks of its own.
+        first_run::prepare(route::first_scenario(), || {
+            components::shell::remove_static_shell();
+            yew::Renderer::<app::App>::new().render();
+        });
     })
     .forget();
 }

@@ -20,6 +20,15 @@ fn default_load(notice: Option<Notice>) -> Action {
     }
 }
 
+/// The scenario the page opens with: the one the link names, or the
+/// page's default run (`first_run` simulates it before the first render).
+pub fn first_scenario() -> faultline_sim::scenario::Scenario {
+    match actions_for_hash(&browser::read_hash()).into_iter().next() {
+        Some(Action::Load { scenario, .. }) => scenario,
+        _ => default_scenario().0,
+    }
+}
+
 /// What the hash asks for: nothing for the skip link's target, the page's
 /// default run for no hash; otherwise the run it names (and the view it
 /// names), or, for a bad link, the default run with a notice saying why

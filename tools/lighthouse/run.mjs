@@ -105,10 +105,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}${SUB}`;
-const work = await mkdtemp(join(tmpdir(), 'faultline-lh-'));
+const keep = process.env.FAULTLINE_LIGHTHOUSE_KEEP;
+const work = keep ? resolve(keep) : await mkdtemp(join(tmpdir(), 'faultline-lh-'));
 let failed = false;
 try {
-  for (const page of PAGES) {
+  // FAULTLINE_LIGHTHOUSE_ONLY=oauth runs only the pages whose name has that
+  // word; FAULTLINE_LIGHTHOUSE_KEEP=dir keeps the JSON reports there.
+  const only = process.env.FAULTLINE_LIGHTHOUSE_ONLY;
+  for (const page of PAGES.filter((p) => !only || p.name.includes(only))) {
     const reports = [];
     for (let i = 0; i < RUNS; i++) {
       const started = Date.now();
@@ -142,6 +146,6 @@ try {
   }
 } finally {
   server.close();
-  await rm(work, { recursive: true, force: true });
+  if (!keep) await rm(work, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
