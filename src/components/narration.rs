@@ -55,31 +55,39 @@ pub fn Narration(p: &Props) -> Html {
     });
     // The recent steps, newest first, as HTML text (escaped): one listener
     // on the list serves every button (`raw`), and the text is far less
-    // WebAssembly than `html!`. Each button carries its step.
+    // WebAssembly than `html!`. Each button carries its step; each entry is
+    // a node keyed by its step, so a step forward adds one entry, drops one
+    // and redraws the two whose "current" mark moved.
     let from = p.cursor.saturating_sub(6) as usize;
-    let mut log = Markup::new();
-    for s in p.run.steps[from..=(p.cursor as usize).min(p.run.steps.len().saturating_sub(1))]
+    let to = (p.cursor as usize).min(p.run.steps.len().saturating_sub(1));
+    let log: Vec<Html> = p.run.steps[from..=to]
         .iter()
         .rev()
-    {
-        let current = s.index == p.cursor;
-        markup!(
-            log,
-            "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
-            if current { " class=\"current\"" } else { "" },
-            s.index,
-            if current {
-                " aria-current=\"step\""
-            } else {
-                ""
-            },
-            s.index,
-            s.time / 1000,
-            s.time % 1000
-        );
-        log.text(&p.run.summary(s));
-        log.lit("</button></li>");
-    }
+        .map(|s| {
+            let current = s.index == p.cursor;
+            let mut entry = Markup::new();
+            markup!(
+                entry,
+                "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
+                if current { " class=\"current\"" } else { "" },
+                s.index,
+                if current {
+                    " aria-current=\"step\""
+                } else {
+                    ""
+                },
+                s.index,
+                s.time / 1000,
+                s.time % 1000
+            );
+            entry.text(&p.run.summary(s));
+            entry.lit("</button></li>");
+            Html::VList(Rc::new(yew::virtual_dom::VList::with_children(
+                vec![raw(entry)],
+                Some(yew::virtual_dom::Key::from(s.index as usize)),
+            )))
+        })
+        .collect();
     // A seek rewrites the list: the focus goes back to the button at the
     // same place in it, where `html!` kept it (the newest step is first).
     let (cursor, on) = (p.cursor, p.on.clone());
@@ -125,7 +133,7 @@ pub fn Narration(p: &Props) -> Html {
             <p id="narration" class="narration-line" aria-live="polite" aria-atomic="true">{ text }</p>
             { for message }
             { paste }
-            <ol class="log" aria-label="Recent steps" onclick={on_log}>{ raw(log) }</ol>
+            <ol class="log" aria-label="Recent steps" onclick={on_log}>{ for log }</ol>
         </section>
     }
 }
