@@ -10,7 +10,6 @@
 //! shorter. The run is the same either way: slicing never changes a run
 //! (`faultline-sim/tests/sliced.rs`).
 
-use crate::state::SLICED_ABOVE_EVENTS;
 use faultline_sim::engine::Simulation;
 use faultline_sim::scenario::Scenario;
 use faultline_sim::Run;
@@ -27,13 +26,10 @@ thread_local! {
 }
 
 /// Simulate `scenario` a slice per task, keep the run for `take`, then
-/// call `then` in a task of its own. A long run (the app slices those
-/// itself, with a progress bar) or one that cannot start goes straight
-/// to `then`.
+/// call `then` in a task of its own. A run that cannot start goes
+/// straight to `then` (the app says why). Not for a long run: the app
+/// slices those itself, with a progress bar (`state::SLICED_ABOVE_EVENTS`).
 pub fn prepare(scenario: Scenario, then: impl FnOnce() + 'static) {
-    if scenario.bounds.max_events > SLICED_ABOVE_EVENTS {
-        return then();
-    }
     match faultline_sim::registry::start(&scenario) {
         Ok(sim) => next_slice(sim, scenario, 0.0, Box::new(then)),
         Err(_) => then(), // the app says why, as for any run

@@ -35,11 +35,18 @@ fn main() {
         if browser::forward_to_its_page() {
             return; // a link to another lab's run: the browser is leaving
         }
-        // The opened run is simulated first, in tasks of its own.
-        first_run::prepare(route::first_scenario(), || {
+        let start = || {
             components::shell::remove_static_shell();
             yew::Renderer::<app::App>::new().render();
-        });
+        };
+        // The opened run is simulated first, in tasks of its own (a long
+        // run is sliced by the app, with a progress bar).
+        let opened = route::first_scenario();
+        if opened.bounds.max_events > state::SLICED_ABOVE_EVENTS {
+            start();
+        } else {
+            first_run::prepare(opened, start);
+        }
     })
     .forget();
 }
