@@ -13,6 +13,7 @@ pub mod fault;
 #[cfg(feature = "jose")]
 pub mod jose;
 pub mod lab;
+pub mod lesson;
 pub mod labs;
 pub mod lines;
 pub mod machine;
