@@ -365,9 +365,8 @@ mod tests {
 
     #[test]
     fn a_file_of_another_format_or_lab_is_refused_with_a_reason() {
-        let text = |format: u32, lab: &str| {
-            format!(r#"{{"format":{format},"lab":"{lab}","lessons":[]}}"#)
-        };
+        let text =
+            |format: u32, lab: &str| format!(r#"{{"format":{format},"lab":"{lab}","lessons":[]}}"#);
         assert!(LessonFile::parse(&text(FORMAT, "payments"), "payments").is_ok());
         assert_eq!(
             LessonFile::parse(&text(FORMAT + 1, "payments"), "payments"),

@@ -13,8 +13,8 @@ pub mod fault;
 #[cfg(feature = "jose")]
 pub mod jose;
 pub mod lab;
-pub mod lesson;
 pub mod labs;
+pub mod lesson;
 pub mod lines;
 pub mod machine;
 pub mod message;
