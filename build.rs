@@ -77,6 +77,38 @@ fn main() {
     let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("machine_layouts.rs");
     std::fs::write(path, out).expect("write machine_layouts.rs");
+    lessons_version();
+}
+
+/// `$OUT_DIR/lessons_version.rs`: a hash of every lessons file
+/// (`static/lessons/*.json`, FNV-1a over names and contents), which the
+/// page puts in the file's URL so no cache serves an older lesson to a
+/// newer page.
+fn lessons_version() {
+    println!("cargo:rerun-if-changed=static/lessons");
+    let mut files: Vec<_> = std::fs::read_dir("static/lessons")
+        .expect("static/lessons")
+        .map(|e| e.expect("a lessons file").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for path in files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = path
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
+        let body = std::fs::read(&path).expect("read a lessons file");
+        for b in name.bytes().chain(body) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let path = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("lessons_version.rs");
+    let code = format!("/// The lessons files' content hash.\npub const LESSONS_VERSION: &str = \"{hash:016x}\";\n");
+    std::fs::write(path, code).expect("write lessons_version.rs");
 }
 
 /// A coordinate as the view stores it: a whole pixel.

@@ -27,6 +27,7 @@ pub fn App() -> Html {
     use_keep_in_view(&state);
     use_panels_in_view(&state);
     use_sliced_simulation(&state);
+    use_lessons_fetch(&state);
 
     let hash = use_permalink_hash(&state);
     use_hash_out(&state, &hash);

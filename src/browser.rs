@@ -147,6 +147,26 @@ pub fn forward_to_its_page() -> bool {
             .is_ok()
 }
 
+/// The text of a file beside the page (`url` relative to it).
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let offline = || "it could not be fetched (is the network down?)".to_string();
+    let window = web_sys::window().ok_or_else(offline)?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| offline())?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| offline())?;
+    if !response.ok() {
+        return Err(format!("the server answered {}", response.status()));
+    }
+    let text = response.text().map_err(|_| offline())?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(offline)
+}
+
 /// Open the hash (a full or short link), or say why not; `None` for the
 /// page's default run.
 pub fn open_hash(hash: &str) -> Option<Result<permalink::Opened, String>> {

@@ -358,6 +358,30 @@ fn next_slice(
     }));
 }
 
+/// Fetch the lab's lessons file when a lesson is asked for and it is not
+/// here yet (`Action::LessonsLoaded`). Beside the page, versioned by its
+/// content (`LESSONS_VERSION`, from build.rs) so a cache never serves an
+/// older one with a newer page.
+#[hook]
+pub fn use_lessons_fetch(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    let wanted = state.guide.is_some() && state.lessons.is_none();
+    let lab = state.scenario.lab.clone();
+    use_effect_with(wanted, move |&wanted| {
+        if wanted {
+            yew::platform::spawn_local(async move {
+                let url = format!("{lab}.json?v={}", crate::LESSONS_VERSION);
+                let file = browser::fetch_text(&url).await.and_then(|text| {
+                    faultline_sim::lesson::LessonFile::parse(&text, &lab)
+                        .map(Rc::new)
+                        .map_err(|e| e.to_string())
+                });
+                d.dispatch(Action::LessonsLoaded(file));
+            });
+        }
+    });
+}
+
 /// The link's hash for what is shown: the run (or both runs compared), the
 /// step and the view. Encoded once per step and view, not on every frame
 /// while playing.
@@ -371,8 +395,18 @@ pub fn use_permalink_hash(state: &UseReducerHandle<AppState>) -> Rc<String> {
             .compare
             .as_ref()
             .map(|c| (Rc::as_ptr(c) as usize, c.shown_b)),
+        (state.guide.clone(), state.lessons.is_some()),
     );
     use_memo(key, |_| {
+        // A lesson step on script: the step's own link.
+        if let Some(link) = state.lesson_link() {
+            let view = if state.projector {
+                "&view=projector"
+            } else {
+                ""
+            };
+            return format!("{}{view}", link.hash());
+        }
         let view = if state.embed {
             permalink::View::Embed
         } else if state.projector {

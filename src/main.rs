@@ -10,6 +10,7 @@ mod components;
 mod export;
 mod first_run;
 mod fmt;
+mod guide;
 mod hooks;
 mod panic;
 mod platform;
@@ -22,6 +23,9 @@ mod state;
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+// The lessons files' version (build.rs): their content's hash.
+include!(concat!(env!("OUT_DIR"), "/lessons_version.rs"));
 
 fn main() {
     panic::install();

@@ -64,6 +64,12 @@ impl Reducible for AppState {
             | Action::SetSeed(_)
             | Action::SetRandom(_)) => s.edit(a),
             a @ (Action::Compare { .. } | Action::SwapSides | Action::EndCompare) => s.comparing(a),
+            a @ (Action::OpenLesson(_)
+            | Action::LessonsLoaded(_)
+            | Action::LessonStep(_)
+            | Action::Predict(_)
+            | Action::FinishLesson
+            | Action::CloseLesson) => s.guiding(a),
             a => s.view(a),
         })
     }
@@ -71,7 +77,7 @@ impl Reducible for AppState {
 
 impl AppState {
     /// Show `scenario`'s run at `cursor` (or say why it cannot run).
-    fn load(
+    pub(crate) fn load(
         mut self,
         scenario: Scenario,
         cursor: u32,
@@ -160,11 +166,22 @@ impl AppState {
             self.cursor = self.last_step();
             self.playing = false;
         }
+        // Played on to a prediction's answer: pause there.
+        if let Some(stop) = self.stop_at.filter(|&s| self.cursor >= s) {
+            self.playing = false;
+            self.stop_at = None;
+            return self.at_step(stop);
+        }
         self
     }
 
     /// Play, pause, step, seek, change speed, jump to the violation.
     fn playback(mut self, action: Action) -> Self {
+        // The learner takes over: no stop planned for them (a new speed
+        // keeps it).
+        if !matches!(action, Action::SetSpeed(_)) {
+            self.stop_at = None;
+        }
         match action {
             Action::TogglePlay => {
                 if !self.playing && self.cursor >= self.last_step() {

@@ -38,6 +38,16 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
     if hash == "main" {
         return Vec::new(); // the skip link's target, not a run
     }
+    // A lesson step: the page's run first, then the lesson (its step's
+    // run once the lessons file is here).
+    if let Some(link) = faultline_sim::lesson::LessonLink::parse(hash) {
+        let projector = hash.split('&').any(|kv| kv == "view=projector");
+        return vec![
+            default_load(None),
+            Action::SetProjector(projector),
+            Action::OpenLesson(link),
+        ];
+    }
     match browser::open_hash(hash) {
         None => vec![default_load(None)],
         Some(Ok(opened)) => {

@@ -3,6 +3,7 @@
 //! recomputed only when the scenario changes (it is a pure function of it).
 
 use faultline_sim::fault::Fault;
+use faultline_sim::lesson::{LessonFile, LessonLink};
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{simulate, Run};
 use std::rc::Rc;
@@ -84,7 +85,29 @@ pub struct AppState {
     /// while playing they are not redrawn, and catch up on pause or as
     /// they come into view.
     pub offscreen: u8,
+    /// The lab's lessons, once fetched (`hooks::use_lessons_fetch`).
+    pub lessons: Option<Rc<LessonFile>>,
+    /// The lesson the learner follows, and its step (`crate::guide`).
+    pub guide: Option<Guide>,
+    /// Every prediction answered, in order.
+    pub answers: Rc<Vec<Answer>>,
+    /// Playing stops at this step (a prediction's answer).
+    pub stop_at: Option<u32>,
 }
+
+/// Where the learner is in a lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guide {
+    /// The lesson's id (its file may still be on its way).
+    pub lesson: String,
+    /// The step, from 0.
+    pub step: usize,
+    /// A cursor a link asked for, other than the step's own.
+    pub at: Option<u32>,
+}
+
+/// An answer given: lesson id, step and the choice.
+pub type Answer = (String, usize, usize);
 
 /// Runs whose event bound is above this are simulated a slice at a time
 /// between frames (`Pending`), so opening one never freezes the page;
@@ -138,6 +161,13 @@ impl PartialEq for AppState {
             && (self.offscreen == other.offscreen || !(self.playing || other.playing))
             && self.pending.as_ref().map(|p| p.id) == other.pending.as_ref().map(|p| p.id)
             && self.pending_events == other.pending_events
+            && self.guide == other.guide
+            && self.stop_at == other.stop_at
+            && Rc::ptr_eq(&self.answers, &other.answers)
+            && match (&self.lessons, &other.lessons) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
             && match (&self.compare, &other.compare) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
@@ -208,6 +238,18 @@ pub enum Action {
     Simulated(u32, Result<(Rc<Run>, f64), String>),
     /// A watched panel scrolled into view (`true`) or out of it.
     PanelInView(Panel, bool),
+    /// Start a lesson at a step (a lesson link, or the lab's "Guided
+    /// lesson": no id is the lab's first lesson).
+    OpenLesson(LessonLink),
+    /// The lab's lessons file arrived (or why it cannot be used).
+    LessonsLoaded(Result<Rc<LessonFile>, String>),
+    /// Go to a step of the lesson open (or back to it, off script).
+    LessonStep(usize),
+    /// Answer the step's prediction with this choice.
+    Predict(usize),
+    /// The lesson's last step is done: the score, then the lab.
+    FinishLesson,
+    CloseLesson,
     /// Draw the whole diagram and save it as SVG; `SvgExported` when done.
     ExportSvg,
     SvgExported,
@@ -304,6 +346,10 @@ impl AppState {
             diagram_view: (0, 0),
             exporting_svg: false,
             offscreen: 0,
+            lessons: None,
+            guide: None,
+            answers: Rc::default(),
+            stop_at: None,
             narrow: false,
             embed: false,
             pending: None,
@@ -354,6 +400,10 @@ impl AppState {
                 diagram_view: (0, 0),
                 exporting_svg: false,
                 offscreen: 0,
+                lessons: None,
+                guide: None,
+                answers: Rc::default(),
+                stop_at: None,
                 narrow: false,
                 embed: false,
                 pending: None,

@@ -116,7 +116,7 @@ pub fn ConfigPanel(p: &Props) -> Html {
         }
     });
     html! {
-        <section class="panel config" aria-labelledby="cfg-h">
+        <section class="panel config" id="settings-panel" aria-labelledby="cfg-h">
             <h2 id="cfg-h">{ "Settings" }</h2>
             <form onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>{ for rows }</form>
         </section>

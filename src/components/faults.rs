@@ -136,7 +136,7 @@ pub fn fault_palette(p: &Props) -> Html {
         }
     });
     html! {
-        <section class="panel faults" aria-labelledby="faults-h">
+        <section class="panel faults" id="faults-panel" aria-labelledby="faults-h">
             <h2 id="faults-h">{ "Inject a fault now" }</h2>
             <p class="hint">{ format!("A click applies the fault just after {}.{:03} s and replays the run; everything up to this step stays the same.", p.now_ms / 1000, p.now_ms % 1000) }</p>
             <ul class="palette">{ for buttons }</ul>

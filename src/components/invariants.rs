@@ -74,7 +74,7 @@ pub fn invariant_panel(p: &Props) -> Html {
         }
     });
     html! {
-        <section class="panel invariants" aria-labelledby="inv-h">
+        <section class="panel invariants" id="invariants-panel" aria-labelledby="inv-h">
             <h2 id="inv-h">{ "Invariants" }</h2>
             { banner }
             <ul>{ for items }</ul>

@@ -383,6 +383,9 @@ pub fn LabView(p: &Props) -> Html {
             <header class="lab-head">
                 <a class="link back" href="../">{ "← All labs" }</a>
                 <h1>{ info.title }</h1>
+                if s.guide.is_none() {
+                    <button id="lesson-start" onclick={p.on.reform(|_| Action::OpenLesson(faultline_sim::lesson::LessonLink { lab: String::new(), lesson: String::new(), step: 0, at: None }))}>{ "Guided lesson" }</button>
+                }
                 <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
                 if s.projector {
                     <super::qr::QrPanel link={AttrValue::from(p.permalink.clone())} />
@@ -398,13 +401,16 @@ pub fn LabView(p: &Props) -> Html {
             }
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest && s.pending.is_none() }) }
             <div class="stage">
-                <section class="panel diagram" aria-labelledby="seq-h">
+                <section class="panel diagram" id="diagram-panel" aria-labelledby="seq-h">
                     <h2 id="seq-h">{ "Messages" }</h2>
                     { diagram_box(p) }
                     { for end_note }
                     <LoadChart run={run.clone()} playhead={s.playhead} />
                 </section>
                 <div class="side">
+                    if s.guide.is_some() {
+                        <super::lesson::LessonPanel state={p.state.clone()} on={p.on.clone()} />
+                    }
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
                     { super::figures::figures_panel(&(info.figures)(run, cursor)) }
                     { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }

@@ -16,6 +16,7 @@ pub mod lab;
 #[cfg(test)]
 pub mod landing;
 pub mod lanes;
+pub mod lesson;
 pub mod load;
 pub mod machines;
 pub mod narration;

@@ -128,7 +128,7 @@ pub fn Narration(p: &Props) -> Html {
     #[cfg(not(feature = "jose"))]
     let paste = Html::default();
     html! {
-        <section class="panel narration" aria-labelledby="narr-h">
+        <section class="panel narration" id="narration-panel" aria-labelledby="narr-h">
             <h2 id="narr-h" class="visually-hidden">{ "What just happened" }</h2>
             <p id="narration" class="narration-line" aria-live="polite" aria-atomic="true">{ text }</p>
             { for message }

@@ -133,6 +133,7 @@ pub fn lab_page(lab: &LabInfo) -> String {
     <script>{TAP_SCRIPT}</script>
     <link data-trunk rel="icon" href="../../static/favicon.svg" type="image/svg+xml">
     <link data-trunk rel="copy-file" href="../../static/favicon.ico">
+    <link data-trunk rel="copy-file" href="../../static/lessons/{id}.json">
     <link data-trunk rel="css" href="../../static/style.css">
     <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-cargo-no-default-features data-cargo-features="{id}lab" data-wasm-opt="z" data-wasm-opt-params="--converge --low-memory-unused --strip-producers --strip-debug">
   </head>
@@ -237,6 +238,12 @@ fn static_pages_carry_the_landing_text_and_each_lab_shell() {
         assert!(
             page.contains(&format!("data-cargo-features=\"{}lab\"", lab.id)),
             "built with its lab alone"
+        );
+        let lessons = format!("static/lessons/{}.json", lab.id);
+        assert!(
+            std::path::Path::new(&lessons).exists() && page.contains(&lessons),
+            "{}: its lessons file ships beside its page",
+            lab.id
         );
         for pr in &lab.presets {
             assert!(
