@@ -40,7 +40,8 @@ describe('embed', () => {
         const { page } = p;
         await page.goto(other.url);
         const frame = page.frameLocator('iframe');
-        await frame.locator('#play:enabled').waitFor();
+        // The app's embedded view (the static shell's Play is enabled too).
+        await frame.locator('main.lab.embed #play:enabled').waitFor();
         assert.equal(await frame.locator('main.lab.embed').count(), 1);
         assert.equal(await frame.locator('.topbar, nav.presets, #machines-panel, #data-panel, .panel.share, .panel.faults').count(), 0, 'no navigation and no panels');
         assert.match(await frame.locator('#step-indicator').textContent(), /^Step 5 \//);

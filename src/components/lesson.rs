@@ -137,7 +137,7 @@ fn prediction(
         <fieldset class="predict" id="lesson-predict">
             <legend>{ "Predict: " }{ &p.question }</legend>
             <ul class="choices">{ for choices }</ul>
-            <div class="verdict" id="lesson-verdict" aria-live="polite">{ verdict }</div>
+            <div class="lesson-verdict" id="lesson-verdict" aria-live="polite">{ verdict }</div>
         </fieldset>
     }
 }

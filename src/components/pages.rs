@@ -8,7 +8,7 @@
 //! `FAULTLINE_BLESS=1 cargo test -p faultline static_pages` rewrites them;
 //! without it the test fails when one is stale.
 
-use super::landing::{landing, Props as LandingProps};
+use super::landing::{landing, FirstLesson, Props as LandingProps};
 use super::shell::{chrome, lab_shell, SHELL_ID};
 use super::tests::render;
 use faultline_sim::lab::LabInfo;
@@ -52,6 +52,22 @@ const TAP_SCRIPT: &str = "document.addEventListener(\"click\",function(e){var t=
 #[derive(Properties, PartialEq)]
 struct LabsProps {
     labs: Vec<LabInfo>,
+    lessons: Vec<Option<FirstLesson>>,
+}
+
+/// Each lab's first lesson, read from its lessons file.
+fn first_lessons(labs: &[LabInfo]) -> Vec<Option<FirstLesson>> {
+    labs.iter()
+        .map(|l| {
+            let text = std::fs::read_to_string(format!("static/lessons/{}.json", l.id)).ok()?;
+            let file = faultline_sim::lesson::LessonFile::parse(&text, l.id).ok()?;
+            let first = file.lessons.first()?;
+            Some(FirstLesson {
+                id: first.id.clone(),
+                title: first.title.clone(),
+            })
+        })
+        .collect()
 }
 
 #[component]
@@ -60,7 +76,7 @@ fn LandingBody(p: &LabsProps) -> Html {
         <>
             { chrome(Callback::noop(), None) }
             <p id="no-lab" class="banner error" role="alert" hidden=true></p>
-            { landing(&LandingProps { labs: p.labs.clone() }) }
+            { landing(&LandingProps { labs: p.labs.clone(), lessons: p.lessons.clone() }) }
         </>
     }
 }
@@ -91,6 +107,7 @@ const GENERATED: &str = "<!-- written by `FAULTLINE_BLESS=1 cargo test -p faultl
 pub fn landing_page(labs: &[LabInfo]) -> String {
     let body = render::<LandingBody>(LabsProps {
         labs: labs.to_vec(),
+        lessons: first_lessons(labs),
     });
     format!(
         r#"<!doctype html>

@@ -54,7 +54,10 @@ fn lab_view(state: Rc<AppState>) -> String {
 #[test]
 fn the_test_lab_opens_from_its_landing_card_and_plays_in_the_views() {
     let html = render::<Landing>(LandingProps {
-        inner: super::landing::Props { labs: labs() },
+        inner: super::landing::Props {
+            labs: labs(),
+            lessons: Vec::new(),
+        },
     });
     for info in labs() {
         assert!(
