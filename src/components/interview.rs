@@ -1,23 +1,33 @@
-//! Interview practice: read the question, write an answer, then compare it
-//! with the strong answer and watch both the answer and the common mistake
-//! play out as runs.
+//! Interview practice: a card per question (the lab's `interviews`, one at
+//! a time), the learner's own answer, then the strong answer, why it works
+//! and the common mistake, each playable as a run, and both side by side
+//! on one seed in the comparison view (the mistake on screen, its broken
+//! invariant beside the strong answer's kept one).
 
 use crate::markup::Markup;
-use crate::state::Action;
+use crate::state::{Action, Notice};
 use faultline_sim::lab::Interview;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, Clone)]
 pub struct Props {
-    pub interview: Interview,
+    pub interviews: Vec<Interview>,
     pub lab: &'static str,
     pub on: Callback<Action>,
 }
 
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        self.interview.question == o.interview.question && self.lab == o.lab
+        self.lab == o.lab && self.interviews.len() == o.interviews.len()
     }
+}
+
+fn missing(what: &str) -> Action {
+    Action::Notify(Notice {
+        text: format!("The scenario \"{what}\" is missing."),
+        is_error: true,
+    })
 }
 
 fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) -> Callback<MouseEvent> {
@@ -28,10 +38,33 @@ fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) -> Callb
             preset: Some(preset.to_string()),
             notice: None,
         },
-        None => Action::Notify(crate::state::Notice {
-            text: format!("The scenario \"{preset}\" is missing."),
-            is_error: true,
-        }),
+        None => missing(preset),
+    })
+}
+
+/// Both runs side by side: the mistake on screen (A), the strong answer
+/// beside it, from the card's comparison (one seed, one fault plan).
+fn side_by_side(on: &Callback<Action>, lab: &'static str, iv: &Interview) -> Callback<MouseEvent> {
+    let (on, id, mistake_is_b) = (on.clone(), iv.comparison, iv.mistake_is_b);
+    Callback::from(move |_| {
+        let Some(pair) = faultline_sim::lab(lab).and_then(|l| l.comparison(id).copied()) else {
+            return on.emit(missing(id));
+        };
+        let (mistake, strong) = if mistake_is_b {
+            ((pair.b)(), (pair.a)())
+        } else {
+            ((pair.a)(), (pair.b)())
+        };
+        on.emit(Action::Load {
+            preset: faultline_sim::registry::preset_matching(&mistake),
+            scenario: mistake,
+            cursor: 0,
+            notice: None,
+        });
+        on.emit(Action::Compare {
+            preset: faultline_sim::registry::preset_matching(&strong),
+            scenario: strong,
+        });
     })
 }
 
@@ -55,22 +88,55 @@ fn strong_answer(iv: &Interview) -> Html {
 
 #[component]
 pub fn InterviewPanel(p: &Props) -> Html {
-    let revealed = use_state(|| false);
-    let iv = &p.interview;
+    let at = use_state(|| 0usize);
+    // Per card: the learner's answer and whether the strong one is shown.
+    let answers = use_state(|| Rc::new(vec![String::new(); p.interviews.len()]));
+    let revealed = use_state(|| Rc::new(vec![false; p.interviews.len()]));
+    let n = p.interviews.len();
+    let i = (*at).min(n.saturating_sub(1));
+    let Some(iv) = p.interviews.get(i) else {
+        return Html::default();
+    };
     let reveal = {
         let revealed = revealed.clone();
-        Callback::from(move |_| revealed.set(true))
+        Callback::from(move |_| {
+            let mut r = (**revealed).clone();
+            r[i] = true;
+            revealed.set(Rc::new(r));
+        })
+    };
+    let on_input = {
+        let answers = answers.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut a = (**answers).clone();
+            a[i] = e
+                .target_unchecked_into::<web_sys::HtmlTextAreaElement>()
+                .value();
+            answers.set(Rc::new(a));
+        })
+    };
+    let go = |to: usize| {
+        let at = at.clone();
+        Callback::from(move |_| at.set(to))
     };
     html! {
         <section class="panel interview" aria-labelledby="iv-h">
             <h2 id="iv-h">{ "Interview practice" }</h2>
             <p class="question">{ iv.question }</p>
-            <label for="iv-answer" class="hint">{ "Your answer (stays on this page, nothing is sent or saved)" }</label>
-            <textarea id="iv-answer" rows="3" />
-            if *revealed {
+            if n > 1 {
+                <p class="hint iv-nav" role="group" aria-label="Interview questions">
+                    <span id="iv-which">{ format!("Question {} of {n}", i + 1) }</span>
+                    <button id="iv-prev" disabled={i == 0} onclick={go(i.saturating_sub(1))}>{ "◀ Previous question" }</button>
+                    <button id="iv-next" disabled={i + 1 == n} onclick={go(i + 1)}>{ "Next question ▶" }</button>
+                </p>
+            }
+            <label for="iv-answer" class="hint">{ "Your answer (stays on this page, nothing is sent)" }</label>
+            <textarea id="iv-answer" rows="3" value={answers[i].clone()} oninput={on_input} />
+            if revealed[i] {
                 <div id="iv-strong" class="strong-answer">
                     { strong_answer(iv) }
                     <div class="share-row">
+                        <button id="iv-compare" class="primary" onclick={side_by_side(&p.on, p.lab, iv)}>{ "See both side by side" }</button>
                         <button id="iv-see-answer" onclick={load(&p.on, p.lab, iv.answer_preset)}>{ "Watch the strong answer work" }</button>
                         <button id="iv-see-mistake" onclick={load(&p.on, p.lab, iv.mistake_preset)}>{ "Watch the mistake go wrong" }</button>
                     </div>

@@ -298,8 +298,8 @@ fn tools(p: &Props) -> Html {
             if s.compare.is_none() {
                 { super::compare::compare_picker(info, &s.scenario, s.preset.as_deref(), &p.on) }
             }
-            if let Some(iv) = info.interview.clone() {
-                <InterviewPanel interview={iv} lab={info.id} on={p.on.clone()} />
+            if !info.interviews.is_empty() {
+                <InterviewPanel interviews={info.interviews.clone()} lab={info.id} on={p.on.clone()} />
             }
         </>
     }

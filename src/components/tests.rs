@@ -300,7 +300,7 @@ fn narration_shows_the_raw_message_of_the_step() {
 #[test]
 fn interview_practice_hides_the_answer_until_asked() {
     let info = faultline_sim::lab("payments").unwrap();
-    let iv = info.interview.clone().unwrap();
+    let iv = info.interviews[0].clone();
     for preset_id in [iv.answer_preset, iv.mistake_preset] {
         assert!(
             preset("payments", preset_id).is_some(),
@@ -308,7 +308,7 @@ fn interview_practice_hides_the_answer_until_asked() {
         );
     }
     let html = render::<super::interview::InterviewPanel>(super::interview::Props {
-        interview: iv,
+        interviews: info.interviews.clone(),
         lab: "payments",
         on: Callback::noop(),
     });

@@ -94,7 +94,10 @@ pub fn always(_: &LabInfo, _: &Config) -> Option<&'static str> {
 }
 
 /// An interview question the lab demonstrates: the strong answer and the
-/// common mistake each come with a preset that shows them happening.
+/// common mistake each come with a preset that shows them happening, and
+/// both with a ready-made comparison that plays them side by side on one
+/// seed and fault plan (`tests/interviews.rs`: the mistake breaks an
+/// invariant that the strong answer keeps).
 #[derive(Clone, Debug, Serialize)]
 pub struct Interview {
     pub question: &'static str,
@@ -105,6 +108,11 @@ pub struct Interview {
     pub answer_preset: &'static str,
     /// Preset that shows the mistake going wrong.
     pub mistake_preset: &'static str,
+    /// The comparison (`LabInfo::comparisons`) of the mistake and the
+    /// strong answer, one setting apart.
+    pub comparison: &'static str,
+    /// Which side of that comparison is the mistake.
+    pub mistake_is_b: bool,
 }
 
 /// Two runs worth seeing side by side on one seed and fault plan (the
@@ -155,7 +163,8 @@ pub struct LabInfo {
     pub palette: Vec<PaletteEntry>,
     pub presets: Vec<Preset>,
     pub invariants: Vec<InvariantInfo>,
-    pub interview: Option<Interview>,
+    /// Interview questions, the seed's first.
+    pub interviews: Vec<Interview>,
     /// Ready-made comparisons of two presets.
     pub comparisons: Vec<Comparison>,
     /// Tables a comparison shows side by side (by title): the ones that

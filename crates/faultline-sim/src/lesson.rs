@@ -9,16 +9,16 @@
 //! against the run itself, and `tests/lessons.rs` checks that exactly one
 //! choice holds and that it is the one the lesson's text calls right.
 
+use crate::read::{need, object, some, string, strings, u32_of, unknown_variant, Obj, R};
 use crate::trace::{Run, Step};
-use serde::Deserialize;
+use serde_json::Value;
 use std::fmt;
 
 /// The lessons file format this build reads.
 pub const FORMAT: u32 = 1;
 
 /// One lab's lessons.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LessonFile {
     pub format: u32,
     pub lab: String,
@@ -26,8 +26,7 @@ pub struct LessonFile {
 }
 
 /// A path through a lab: one idea per step.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     pub id: String,
     pub title: String,
@@ -37,8 +36,7 @@ pub struct Lesson {
 
 /// One idea: a few sentences beside a prepared run at a prepared step,
 /// with the part of the page that matters pointed out.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LessonStep {
     pub title: String,
     /// Paragraphs.
@@ -46,19 +44,15 @@ pub struct LessonStep {
     /// The lab's preset the step shows.
     pub preset: String,
     /// Where its cursor stands.
-    #[serde(default)]
     pub at: Place,
-    #[serde(default)]
     pub point: Option<Pointed>,
-    #[serde(default)]
     pub predict: Option<Prediction>,
 }
 
 /// A step of a run, as a lesson names it: its number, `"end"` for the
 /// last, or the first step that says a phrase (in its log line or its
 /// narration), which survives a model change that renumbers steps.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Place {
     Step(u32),
     Said(String),
@@ -71,8 +65,7 @@ impl Default for Place {
 }
 
 /// The part of the page a step points at.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pointed {
     Diagram,
     Narration,
@@ -113,8 +106,7 @@ impl Pointed {
 
 /// Predict, then see: the run pauses at the step, the learner answers,
 /// then the run plays to `reveal` and `why` follows.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {
     pub question: String,
     pub choices: Vec<Choice>,
@@ -128,16 +120,14 @@ pub struct Prediction {
 }
 
 /// An answer, and what makes it true of a run.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     pub text: String,
     pub when: Condition,
 }
 
 /// Something a run shows by a step (that step included).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
     /// The invariant is broken.
     Broken(String),
@@ -184,8 +174,10 @@ impl fmt::Display for LessonError {
 impl LessonFile {
     /// Read a lab's lessons file (JSON text).
     pub fn parse(text: &str, lab: &str) -> Result<Self, LessonError> {
-        let file: LessonFile =
-            serde_json::from_str(text).map_err(|e| LessonError::Unreadable(e.to_string()))?;
+        let file = serde_json::from_str::<Value>(text)
+            .map_err(|e| e.to_string())
+            .and_then(|v| file(&v))
+            .map_err(LessonError::Unreadable)?;
         if file.format != FORMAT {
             return Err(LessonError::Format(file.format));
         }
@@ -206,6 +198,141 @@ impl LessonFile {
             .find(|(_, l)| l.id == id)
             .ok_or_else(|| LessonError::NoLesson(id.to_string()))
     }
+}
+
+// Reading the file by hand from a `serde_json::Value`, as `read.rs`
+// reads scenarios: serde's derived readers (an `untagged` one buffers its
+// input) cost about 20 KB of WebAssembly in each lab page. Unknown fields
+// are refused, so a misspelt key fails the native test, not silently.
+
+/// `o` has no field but `known`.
+fn only(o: &Obj, known: &[&str]) -> R<()> {
+    match o.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(k) => Err(format!(
+            "unknown field `{k}`, expected one of {}",
+            known.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+fn list<T>(v: &Value, item: fn(&Value) -> R<T>) -> R<Vec<T>> {
+    v.as_array()
+        .ok_or_else(|| crate::read::invalid(v, "a sequence"))?
+        .iter()
+        .map(item)
+        .collect()
+}
+
+fn file(v: &Value) -> R<LessonFile> {
+    let o = object(v, "a lessons file")?;
+    only(o, &["format", "lab", "lessons"])?;
+    Ok(LessonFile {
+        format: u32_of(need(o, "format")?)?,
+        lab: string(need(o, "lab")?)?,
+        lessons: list(need(o, "lessons")?, lesson)?,
+    })
+}
+
+fn lesson(v: &Value) -> R<Lesson> {
+    let o = object(v, "a lesson")?;
+    only(o, &["id", "title", "summary", "steps"])?;
+    Ok(Lesson {
+        id: string(need(o, "id")?)?,
+        title: string(need(o, "title")?)?,
+        summary: string(need(o, "summary")?)?,
+        steps: list(need(o, "steps")?, step)?,
+    })
+}
+
+fn step(v: &Value) -> R<LessonStep> {
+    let o = object(v, "a lesson step")?;
+    only(o, &["title", "text", "preset", "at", "point", "predict"])?;
+    Ok(LessonStep {
+        title: string(need(o, "title")?)?,
+        text: strings(need(o, "text")?)?,
+        preset: string(need(o, "preset")?)?,
+        at: some(o, "at").map_or(Ok(Place::Step(0)), place)?,
+        point: some(o, "point").map(pointed).transpose()?,
+        predict: some(o, "predict").map(prediction).transpose()?,
+    })
+}
+
+fn place(v: &Value) -> R<Place> {
+    match v {
+        Value::String(s) => Ok(Place::Said(s.clone())),
+        _ => u32_of(v).map(Place::Step),
+    }
+}
+
+const POINTS: [(&str, Pointed); 7] = [
+    ("diagram", Pointed::Diagram),
+    ("narration", Pointed::Narration),
+    ("machines", Pointed::Machines),
+    ("data", Pointed::Data),
+    ("invariants", Pointed::Invariants),
+    ("faults", Pointed::Faults),
+    ("settings", Pointed::Settings),
+];
+
+fn pointed(v: &Value) -> R<Pointed> {
+    let name = string(v)?;
+    POINTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, p)| *p)
+        .ok_or_else(|| {
+            unknown_variant(
+                &name,
+                "a panel (diagram, narration, machines, data, invariants, faults, settings)",
+            )
+        })
+}
+
+fn prediction(v: &Value) -> R<Prediction> {
+    let o = object(v, "a prediction")?;
+    only(o, &["question", "choices", "answer", "reveal", "why"])?;
+    Ok(Prediction {
+        question: string(need(o, "question")?)?,
+        choices: list(need(o, "choices")?, choice)?,
+        answer: u32_of(need(o, "answer")?)? as usize,
+        reveal: place(need(o, "reveal")?)?,
+        why: string(need(o, "why")?)?,
+    })
+}
+
+fn choice(v: &Value) -> R<Choice> {
+    let o = object(v, "a choice")?;
+    only(o, &["text", "when"])?;
+    Ok(Choice {
+        text: string(need(o, "text")?)?,
+        when: condition(need(o, "when")?)?,
+    })
+}
+
+/// `{"broken": "id"}`, `{"holds": "id"}`, `{"said": "…"}`,
+/// `{"not-said": "…"}` or `{"before": ["…", "…"]}`.
+fn condition(v: &Value) -> R<Condition> {
+    let o = object(v, "a condition")?;
+    let (Some((kind, arg)), 1) = (o.iter().next(), o.len()) else {
+        return Err("a condition is one of broken, holds, said, not-said, before".into());
+    };
+    Ok(match kind.as_str() {
+        "broken" => Condition::Broken(string(arg)?),
+        "holds" => Condition::Holds(string(arg)?),
+        "said" => Condition::Said(string(arg)?),
+        "not-said" => Condition::NotSaid(string(arg)?),
+        "before" => match &strings(arg)?[..] {
+            [a, b] => Condition::Before(a.clone(), b.clone()),
+            _ => return Err("`before` takes two phrases".into()),
+        },
+        other => {
+            return Err(unknown_variant(
+                other,
+                "broken, holds, said, not-said or before",
+            ))
+        }
+    })
 }
 
 /// What a step says: its log line and its narration.
@@ -380,5 +507,22 @@ mod tests {
         assert!(bad.to_string().contains("could not be read"), "{bad}");
         let unknown = r#"{"format":1,"lab":"payments","lessons":[],"extra":1}"#;
         assert!(LessonFile::parse(unknown, "payments").is_err());
+        // A misspelt key, a panel that does not exist, a condition of two.
+        let step = |extra: &str| {
+            format!(
+                r#"{{"format":1,"lab":"payments","lessons":[{{"id":"a","title":"t","summary":"s","steps":[{{"title":"t","text":["x"],"preset":"p"{extra}}}]}}]}}"#
+            )
+        };
+        assert!(LessonFile::parse(&step(""), "payments").is_ok());
+        for bad in [
+            r#","predcit":{}"#,
+            r#","point":"sidebar""#,
+            r#","at":-1"#,
+            r#","predict":{"question":"q","choices":[{"text":"a","when":{"said":"x","holds":"y"}}],"answer":0,"reveal":"end","why":"w"}"#,
+            r#","predict":{"question":"q","choices":[{"text":"a","when":{"before":["x"]}}],"answer":0,"reveal":"end","why":"w"}"#,
+        ] {
+            let e = LessonFile::parse(&step(bad), "payments").unwrap_err();
+            assert!(matches!(e, LessonError::Unreadable(_)), "{bad}: {e}");
+        }
     }
 }

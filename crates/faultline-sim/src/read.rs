@@ -57,8 +57,8 @@ impl<'de> Deserialize<'de> for Scenario {
     }
 }
 
-type Obj = Map<String, Value>;
-type R<T> = Result<T, String>;
+pub(crate) type Obj = Map<String, Value>;
+pub(crate) type R<T> = Result<T, String>;
 
 /// A JSON value's kind, as serde words it in "invalid type" errors.
 fn kind(v: &Value) -> String {
@@ -79,12 +79,12 @@ pub fn invalid(v: &Value, expected: &str) -> String {
     format!("invalid type: {}, expected {expected}", kind(v))
 }
 
-fn object<'a>(v: &'a Value, expected: &str) -> R<&'a Obj> {
+pub(crate) fn object<'a>(v: &'a Value, expected: &str) -> R<&'a Obj> {
     v.as_object().ok_or_else(|| invalid(v, expected))
 }
 
 /// A field that must be present.
-fn need<'a>(o: &'a Obj, key: &str) -> R<&'a Value> {
+pub(crate) fn need<'a>(o: &'a Obj, key: &str) -> R<&'a Value> {
     o.get(key).ok_or_else(|| format!("missing field `{key}`"))
 }
 
@@ -94,7 +94,7 @@ fn opt<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
 }
 
 /// A present, non-null field (for `Option` fields: absent or `null` is None).
-fn some<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
+pub(crate) fn some<'a>(o: &'a Obj, key: &str) -> Option<&'a Value> {
     o.get(key).filter(|v| !v.is_null())
 }
 
@@ -129,7 +129,7 @@ pub fn string(v: &Value) -> R<String> {
         .ok_or_else(|| invalid(v, "a string"))
 }
 
-fn strings(v: &Value) -> R<Vec<String>> {
+pub(crate) fn strings(v: &Value) -> R<Vec<String>> {
     v.as_array()
         .ok_or_else(|| invalid(v, "a sequence"))?
         .iter()
@@ -155,7 +155,7 @@ fn unit_name<'a>(v: &'a Value, what: &str) -> R<&'a str> {
     }
 }
 
-fn unknown_variant(name: &str, expected: &str) -> String {
+pub(crate) fn unknown_variant(name: &str, expected: &str) -> String {
     format!("unknown variant `{name}`, expected {expected}")
 }
 

@@ -635,7 +635,7 @@ fn every_preset_is_explained_and_in_the_palette_or_a_setting() {
             p.id
         );
     }
-    let i = info.interview.clone().unwrap();
+    let i = info.interviews[0].clone();
     assert!(info.preset(i.answer_preset).is_some() && info.preset(i.mistake_preset).is_some());
     assert_eq!(info.palette.len(), 13);
 }

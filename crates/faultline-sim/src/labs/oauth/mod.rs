@@ -70,16 +70,13 @@ impl Lab for OAuthLab {
             presets: presets::presets(),
             invariants: invariants::list(),
             figures: crate::lab::no_figures,
-            interview: Some(crate::lab::Interview {
-                question: "Your app lets users \"sign in with\" an OAuth provider. What do you accept as proof of who signed in?",
-                answer: "An OpenID Connect ID token, checked: signature, iss, aud equal to my client_id, the nonce my app sent, exp.",
-                why: "An access token is for the API: it says what its bearer may do, not who signed in to which app. Any app the user ever authorized holds one and can replay it to you; an ID token's aud and nonce bind it to your app and to this login.",
-                mistake: "Taking any valid access token (one that calls the API or userinfo successfully) as proof of login: a token issued to another app signs its holder in as the victim.",
-                answer_preset: "token-substitution-id-token",
-                mistake_preset: "token-substitution-access-token",
-            }),
+            interviews: presets::interviews(),
             comparisons: presets::comparisons(),
-            compare_tables: &["Planner's session", "Calendar API calls", "Tokens (families)"],
+            compare_tables: &[
+                "Planner's session",
+                "Calendar API calls",
+                "Tokens (families)",
+            ],
         }
     }
 

@@ -329,6 +329,44 @@ fn phishing() -> Scenario {
     base().fault(Fault::lab(5_000, "attacker", "phishing-link"))
 }
 
+/// Interview practice: the seed's "your app wants my calendar without my
+/// password", a stolen authorization code, and a revoked token that still
+/// works.
+pub fn interviews() -> Vec<crate::lab::Interview> {
+    vec![
+        crate::lab::Interview {
+            question: "A user wants your app to read their calendar, which another company hosts, without giving your app their calendar password. How?",
+            answer: "OAuth: the app sends the user to the calendar's authorization server, the user signs in there and grants a limited scope (calendar.read), and the app gets an access token for the calendar API instead of the password. To know who the user is, add OpenID Connect and check its ID token: signature, iss, aud equal to the app's client_id, the nonce it sent, exp.",
+            why: "The app holds a token with a defined scope, audience and lifetime that the user can revoke; the password never leaves the provider.",
+            mistake: "Describing OAuth as a login system. OAuth is authorization: an access token says what its holder may do, not who signed in to your app. Take one as proof of login and any app the user ever authorized can sign in as them; identity comes from OpenID Connect.",
+            answer_preset: "token-substitution-id-token",
+            mistake_preset: "token-substitution-access-token",
+            comparison: "login-proof",
+            mistake_is_b: false,
+        },
+        crate::lab::Interview {
+            question: "A browser extension can read the redirect URL that carries the authorization code. How do you stop an attacker from redeeming that code?",
+            answer: "PKCE with S256: the app sends the hash of a random code_verifier with its authorization request and the verifier itself with the code exchange, so the server gives tokens only to whoever holds the verifier.",
+            why: "The verifier never travels through the browser's redirect, so a stolen code is useless without it.",
+            mistake: "Relying on the code being short-lived and single-use: the attacker simply redeems it first and gets the user's tokens.",
+            answer_preset: "stolen-code-pkce",
+            mistake_preset: "stolen-code-no-pkce",
+            comparison: "pkce-or-not",
+            mistake_is_b: false,
+        },
+        crate::lab::Interview {
+            question: "A user disconnects your app, and its tokens are revoked. An attacker holds a copy of its access token. How long does it keep working?",
+            answer: "With JWT access tokens checked locally, until it expires: the API never hears of the revocation. Keep access tokens short-lived, or have the API introspect each token when a revocation must take effect at once.",
+            why: "A JWT is checked without asking the server, which is fast but blind to later revocation; introspection asks the server every time.",
+            mistake: "Assuming that revoking at /revoke stops every copy of a JWT access token at once.",
+            answer_preset: "revoked-opaque-introspected",
+            mistake_preset: "revoked-jwt-still-accepted",
+            comparison: "jwt-vs-opaque",
+            mistake_is_b: false,
+        },
+    ]
+}
+
 /// Ready-made comparisons: one run with one setting changed.
 pub fn comparisons() -> Vec<Comparison> {
     const ALL: &[Comparison] = &[
@@ -338,6 +376,13 @@ pub fn comparisons() -> Vec<Comparison> {
             explanation: "Same seed, one setting apart. Plain OAuth (A) is authorization: Planner gets an access token and reads the calendar, but nothing tells it who signed in. OpenID Connect (B) adds authentication: an ID token for Planner whose sub names the user.",
             a: || base().with(c::OIDC, Bool(false)),
             b: base,
+        },
+        Comparison {
+            id: "login-proof",
+            title: "Login with an access token vs an ID token",
+            explanation: "Mallory presents the tokens her Quizzly app got for Alice. If Planner takes any genuine access token as a login (A), she is signed in as Alice; if it asks for an ID token issued to Planner (B), the aud and nonce give her away.",
+            a: || substitution().with(c::LOGIN_PROOF, Choice("access_token".into())),
+            b: substitution,
         },
         Comparison {
             id: "jwt-vs-opaque",

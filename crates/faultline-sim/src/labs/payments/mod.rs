@@ -43,7 +43,7 @@ impl Lab for PaymentsLab {
             presets: presets::presets(),
             invariants: invariants::list(),
             figures: crate::lab::no_figures,
-            interview: Some(presets::interview()),
+            interviews: presets::interviews(),
             comparisons: presets::comparisons(),
             compare_tables: &["Card authorizations", "Client attempts"],
         }

@@ -56,17 +56,40 @@ fn late_processor(rerun: bool) -> Scenario {
         })
 }
 
-/// Interview practice: "the payment request timed out and the client
-/// retried; how do you avoid charging twice?"
-pub fn interview() -> Interview {
-    Interview {
+/// Interview practice: the seed's "the payment request timed out and the
+/// client retried; how do you avoid charging twice?", then a late answer
+/// from the card processor and a key that expires.
+pub fn interviews() -> Vec<Interview> {
+    vec![Interview {
         question: "A payment request times out and the client retries it. How do you make sure the customer is not charged twice?",
         answer: "Give each payment an idempotency key and send it with every retry. The server records the key with the first request's outcome, in the same transaction as its ledger row, and answers any repeat with that outcome. The money moves at the card processor, outside that transaction: pass the key on to it, so an unknown outcome can be asked again safely, and reconcile the ledger with the processor.",
         why: "Retries are how distributed systems survive lost messages, so a side effect must be safe to request more than once. The key lets the server tell a retry from a new payment.",
         mistake: "Assuming that a timeout means the server did nothing. The payment may have gone through and only the answer was lost; retrying without a key pays again.",
         answer_preset: "lost-response-with-key",
         mistake_preset: "lost-response-no-key",
-    }
+        comparison: "key-or-no-key",
+        mistake_is_b: false,
+    },
+    Interview {
+        question: "Your payment API asks a card processor to charge the card. The processor answers after your timeout, the lock on the idempotency key lapses, and the client keeps retrying. What do you do with the retries?",
+        answer: "Treat the outcome as unknown, not as failed. Keep the key IN_FLIGHT and answer retries 409 until the outcome is known; pass the key on to the processor so you can ask it again safely, and settle anything still unknown by reconciling with its records.",
+        why: "The processor may well have charged: only it knows. Running the payment again on a guess can only add a second charge.",
+        mistake: "Taking the lapsed lock to mean \"not charged\" and running the payment again: the card is held twice, and one hold is missing from the ledger.",
+        answer_preset: "processor-timeout",
+        mistake_preset: "lapsed-lock-rerun",
+        comparison: "lapsed-lock",
+        mistake_is_b: false,
+    },
+    Interview {
+        question: "A client retries a payment after your server has already forgotten its idempotency key. How do you still avoid a second charge?",
+        answer: "Keep keys at least as long as clients may retry, and pass the key on to the card processor, which keeps its own: a repeat that outlives your window is still caught downstream. Then reconcile your ledger with the processor's records.",
+        why: "Each service can only recognise a repeat it remembers. A key carried end to end gives every hop the chance to catch it.",
+        mistake: "Relying on the API's key store alone: once the key has expired, the late retry looks new and the card is held twice.",
+        answer_preset: "key-expired-processor-remembers",
+        mistake_preset: "key-expired",
+        comparison: "key-downstream",
+        mistake_is_b: false,
+    }]
 }
 
 /// The lab faults the actors understand (none takes parameters).
@@ -337,6 +360,25 @@ pub fn comparisons() -> Vec<Comparison> {
         explanation: "The same lost answer and the same retry. Without a key (A) the retry is a new payment and the card is charged twice; with one (B) the API replays the first answer and the card is charged once.",
         a: || base().with(c::SEND_KEY, Bool(false)).fault(lose_first_answer()),
         b: || base().with(c::SEND_KEY, Bool(true)).fault(lose_first_answer()),
+    },
+    Comparison {
+        id: "lapsed-lock",
+        title: "A late answer: re-run or wait",
+        explanation: "The card processor answers after the API's timeout and the key's lock lapses. Re-running the payment (A) holds the card twice; keeping the key IN_FLIGHT and answering 409 (B) holds it once and leaves the unknown outcome to reconciliation.",
+        a: || late_processor(true),
+        b: || late_processor(false),
+    },
+    Comparison {
+        id: "key-downstream",
+        title: "An expired key: kept by the API only, or passed on",
+        explanation: "The API forgets the key before the retry arrives. If the key stopped at the API (A), the retry holds the card again; passed on to the card processor (B), the processor returns its first hold.",
+        a: || {
+            base()
+                .with(c::KEY_TTL_MS, Int(800))
+                .with(c::PASS_KEY, Bool(false))
+                .fault(lose_first_answer())
+        },
+        b: || base().with(c::KEY_TTL_MS, Int(800)).fault(lose_first_answer()),
     }];
     ALL.to_vec()
 }

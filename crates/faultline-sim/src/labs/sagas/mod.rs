@@ -56,7 +56,7 @@ impl Lab for SagasLab {
             palette: presets::palette(),
             presets: presets::presets(),
             invariants: invariants::list(),
-            interview: Some(presets::interview()),
+            interviews: presets::interviews(),
             comparisons: presets::comparisons(),
             compare_tables: &[
                 "Orders",

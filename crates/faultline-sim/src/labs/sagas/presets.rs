@@ -285,15 +285,40 @@ fn plan(settings: &[Set], acts: &[(Act, u64)]) -> Scenario {
     s
 }
 
-pub fn interview() -> Interview {
-    Interview {
+/// Interview practice: the seed's "payment capture fails halfway", then a
+/// payment that timed out after the stock was reserved, and an event
+/// published after its commit.
+pub fn interviews() -> Vec<Interview> {
+    vec![Interview {
         question: "An order is created, then the payment capture fails. How do the order, inventory and payment services stay consistent?",
         answer: "A saga: each service commits its own step and publishes an event through an outbox; when the payment fails, compensations run in reverse (release the stock, mark the order PAYMENT_FAILED), with explicit states and idempotent, retried steps.",
         why: "No lock spans the services, so nothing blocks when one is down; every step and its undo is a local transaction.",
         mistake: "A distributed transaction (two-phase commit) across every service: when its coordinator dies after PREPARE, the participants stay blocked, locks held.",
         answer_preset: "payment-declined",
         mistake_preset: "2pc-coordinator-crash",
-    }
+        comparison: "saga-vs-2pc",
+        mistake_is_b: true,
+    },
+    Interview {
+        question: "The saga has reserved the stock, then the call to capture the payment times out. The card may or may not have been charged. What does the saga do?",
+        answer: "Retry the capture with the same idempotency key, passed on to the card network: if the first try went through, the retry gets that capture back instead of charging again. Only a definite failure starts the compensations (release the stock, reject the order).",
+        why: "A timeout is not a failure. Compensating on it could cancel an order that was paid; retrying without a key could charge twice.",
+        mistake: "Retrying the capture without an idempotency key: the first charge went through, so the customer pays twice.",
+        answer_preset: "payment-timeout",
+        mistake_preset: "payment-timeout-no-key",
+        comparison: "payment-key",
+        mistake_is_b: false,
+    },
+    Interview {
+        question: "Each service commits its change to its database and then publishes an event for the next step. What if it crashes between the two, and how do you prevent it?",
+        answer: "A transactional outbox: write the event as a row in the same local transaction as the change, and let a relay publish the outbox rows afterwards. The relay may publish twice, so consumers skip messages they have already processed.",
+        why: "One local transaction commits the change and its event together; the relay keeps trying until the broker has the event.",
+        mistake: "A dual write, commit then publish: a crash in between loses the event, and the saga never moves on.",
+        answer_preset: "crash-after-commit-outbox",
+        mistake_preset: "crash-after-commit-dual-write",
+        comparison: "outbox-vs-dual-write",
+        mistake_is_b: true,
+    }]
 }
 
 /// The presets: each fault of the issue, and the settings they contrast.
@@ -469,6 +494,13 @@ pub fn comparisons() -> Vec<Comparison> {
             explanation: "Two orders, one item in stock. The coordinator dies at 150 ms and is back at 5 s. The saga (A) holds no locks meanwhile: its log lets it carry on after the restart. Under two-phase commit (B) the participants that voted YES on the undecided order stay PREPARED, locks held, until the coordinator returns (the blocked column).",
             a: || plan(&[Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)], &[(Act::Bounce("orchestrator", 4_850), 150)]),
             b: || plan(&[TWO_PC, Set::Int(c::ORDERS, 2), Set::Int(c::STOCK, 1)], &[(Act::Bounce("orchestrator", 4_850), 150)]),
+        },
+        Comparison {
+            id: "payment-key",
+            title: "A payment timeout: retry with a key or without",
+            explanation: "The capture goes through but its answer is lost, and the saga retries. Without a key to the card network (A) the retry charges again; with one (B) it gets the first capture back.",
+            a: || plan(&[Set::Off(c::CARD_KEY)], &[(TIMEOUT, 0)]),
+            b: || plan(&[], &[(TIMEOUT, 0)]),
         },
         Comparison {
             id: "outbox-vs-dual-write",

@@ -227,7 +227,7 @@ impl Lab for ToyLab {
                 not_checked: always,
             }],
             figures: crate::lab::no_figures,
-            interview: None,
+            interviews: Vec::new(),
             comparisons: Vec::new(),
             compare_tables: &[],
         }
