@@ -4,6 +4,7 @@
 //! on one seed in the comparison view (the mistake on screen, its broken
 //! invariant beside the strong answer's kept one).
 
+use super::raw::{attr_of, raw, refocus};
 use crate::markup::Markup;
 use crate::state::{Action, Notice};
 use faultline_sim::lab::Interview;
@@ -30,8 +31,8 @@ fn missing(what: &str) -> Action {
     })
 }
 
-fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) -> Callback<MouseEvent> {
-    on.reform(move |_| match faultline_sim::preset(lab, preset) {
+fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) {
+    on.emit(match faultline_sim::preset(lab, preset) {
         Some(scenario) => Action::Load {
             scenario,
             cursor: 0,
@@ -44,9 +45,9 @@ fn load(on: &Callback<Action>, lab: &'static str, preset: &'static str) -> Callb
 
 /// Both runs side by side: the mistake on screen (A), the strong answer
 /// beside it, from the card's comparison (one seed, one fault plan).
-fn side_by_side(on: &Callback<Action>, lab: &'static str, iv: &Interview) -> Callback<MouseEvent> {
-    let (on, id, mistake_is_b) = (on.clone(), iv.comparison, iv.mistake_is_b);
-    Callback::from(move |_| {
+fn side_by_side(on: &Callback<Action>, lab: &'static str, iv: &Interview) {
+    let (id, mistake_is_b) = (iv.comparison, iv.mistake_is_b);
+    {
         let Some(pair) = faultline_sim::lab(lab).and_then(|l| l.comparison(id).copied()) else {
             return on.emit(missing(id));
         };
@@ -65,13 +66,12 @@ fn side_by_side(on: &Callback<Action>, lab: &'static str, iv: &Interview) -> Cal
             preset: faultline_sim::registry::preset_matching(&strong),
             scenario: strong,
         });
-    })
+    }
 }
 
 /// The strong answer, why it works and the common mistake, as HTML text
 /// (escaped): text only, cheaper in WebAssembly than `html!`.
-fn strong_answer(iv: &Interview) -> Html {
-    let mut out = Markup::new();
+fn strong_answer(out: &mut Markup, iv: &Interview) {
     for (head, text) in [
         ("A strong answer", iv.answer),
         ("Why it works", iv.why),
@@ -83,7 +83,6 @@ fn strong_answer(iv: &Interview) -> Html {
         out.text(text);
         out.lit("</p>");
     }
-    out.into_html()
 }
 
 #[component]
@@ -97,14 +96,6 @@ pub fn InterviewPanel(p: &Props) -> Html {
     let Some(iv) = p.interviews.get(i) else {
         return Html::default();
     };
-    let reveal = {
-        let revealed = revealed.clone();
-        Callback::from(move |_| {
-            let mut r = (**revealed).clone();
-            r[i] = true;
-            revealed.set(Rc::new(r));
-        })
-    };
     let on_input = {
         let answers = answers.clone();
         Callback::from(move |e: InputEvent| {
@@ -115,35 +106,62 @@ pub fn InterviewPanel(p: &Props) -> Html {
             answers.set(Rc::new(a));
         })
     };
-    let go = |to: usize| {
-        let at = at.clone();
-        Callback::from(move |_| at.set(to))
+    // One listener for the card's buttons (each names its act), as text.
+    let onclick = {
+        let (at, revealed, on, lab, iv) = (
+            at.clone(),
+            revealed.clone(),
+            p.on.clone(),
+            p.lab,
+            iv.clone(),
+        );
+        Callback::from(move |e: MouseEvent| {
+            let Some(what) = attr_of(&e, "data-act") else {
+                return;
+            };
+            match what.as_str() {
+                "prev" => at.set(i.saturating_sub(1)),
+                "next" => at.set((i + 1).min(n - 1)),
+                "reveal" => {
+                    let mut r = (**revealed).clone();
+                    r[i] = true;
+                    revealed.set(Rc::new(r));
+                    refocus("#iv-compare".to_string());
+                }
+                "both" => side_by_side(&on, lab, &iv),
+                "answer" => load(&on, lab, iv.answer_preset),
+                "mistake" => load(&on, lab, iv.mistake_preset),
+                _ => {}
+            }
+        })
     };
+    let mut nav = Markup::new();
+    if n > 1 {
+        markup!(
+            nav,
+            "<p class=\"hint iv-nav\" role=\"group\" aria-label=\"Interview questions\"><span id=\"iv-which\">Question {} of {}</span> <button id=\"iv-prev\" data-act=\"prev\"{}>◀ Previous question</button> <button id=\"iv-next\" data-act=\"next\"{}>Next question ▶</button></p>",
+            i + 1,
+            n,
+            if i == 0 { " disabled" } else { "" },
+            if i + 1 == n { " disabled" } else { "" }
+        );
+    }
+    let mut rest = Markup::new();
+    if revealed[i] {
+        rest.lit("<div id=\"iv-strong\" class=\"strong-answer\">");
+        strong_answer(&mut rest, iv);
+        rest.lit("<div class=\"share-row\"><button id=\"iv-compare\" class=\"primary\" data-act=\"both\">See both side by side</button><button id=\"iv-see-answer\" data-act=\"answer\">Watch the strong answer work</button><button id=\"iv-see-mistake\" data-act=\"mistake\">Watch the mistake go wrong</button></div></div>");
+    } else {
+        rest.lit("<button id=\"iv-reveal\" data-act=\"reveal\">Show the strong answer</button>");
+    }
     html! {
-        <section class="panel interview" aria-labelledby="iv-h">
+        <section class="panel interview" aria-labelledby="iv-h" {onclick}>
             <h2 id="iv-h">{ "Interview practice" }</h2>
             <p class="question">{ iv.question }</p>
-            if n > 1 {
-                <p class="hint iv-nav" role="group" aria-label="Interview questions">
-                    <span id="iv-which">{ format!("Question {} of {n}", i + 1) }</span>
-                    <button id="iv-prev" disabled={i == 0} onclick={go(i.saturating_sub(1))}>{ "◀ Previous question" }</button>
-                    <button id="iv-next" disabled={i + 1 == n} onclick={go(i + 1)}>{ "Next question ▶" }</button>
-                </p>
-            }
+            { raw(nav) }
             <label for="iv-answer" class="hint">{ "Your answer (stays on this page, nothing is sent)" }</label>
             <textarea id="iv-answer" rows="3" value={answers[i].clone()} oninput={on_input} />
-            if revealed[i] {
-                <div id="iv-strong" class="strong-answer">
-                    { strong_answer(iv) }
-                    <div class="share-row">
-                        <button id="iv-compare" class="primary" onclick={side_by_side(&p.on, p.lab, iv)}>{ "See both side by side" }</button>
-                        <button id="iv-see-answer" onclick={load(&p.on, p.lab, iv.answer_preset)}>{ "Watch the strong answer work" }</button>
-                        <button id="iv-see-mistake" onclick={load(&p.on, p.lab, iv.mistake_preset)}>{ "Watch the mistake go wrong" }</button>
-                    </div>
-                </div>
-            } else {
-                <button id="iv-reveal" onclick={reveal}>{ "Show the strong answer" }</button>
-            }
+            { raw(rest) }
         </section>
     }
 }

@@ -365,6 +365,7 @@ pub fn LabView(p: &Props) -> Html {
     // task of their own, after the first paint (`AppState::deferred`).
     let rest = !s.deferred;
     let (machines, data) = use_lower_panels(s, rest, &p.on);
+    super::lesson::use_pointed(s);
 
     let on_jump = p.on.reform(Action::Seek);
     let not_checked: Vec<(&'static str, &'static str)> = info
@@ -409,7 +410,7 @@ pub fn LabView(p: &Props) -> Html {
                 </section>
                 <div class="side">
                     if s.guide.is_some() {
-                        <super::lesson::LessonPanel state={p.state.clone()} on={p.on.clone()} />
+                        { super::lesson::lesson_panel(s, &p.on) }
                     }
                     <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
                     { super::figures::figures_panel(&(info.figures)(run, cursor)) }

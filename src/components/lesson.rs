@@ -3,18 +3,17 @@
 //! the answer and a line says why), and the way through the lesson.
 //! Everything it shows comes from the lesson data and the run on screen:
 //! an answer is scored against the run (`Prediction::right_choice`).
+//!
+//! Written as text (`raw.rs`): one escaped `Markup` node and one listener
+//! for all its buttons (each names what it does in `data-act`), about
+//! 3 KB gzipped less than the same panel in `html!` in every lab page.
 
+use super::raw::{attr_of, raw, refocus};
+use crate::markup::{Markup, Text};
 use crate::state::{Action, AppState};
 use faultline_sim::lesson::{LessonStep, Prediction};
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq, Clone)]
-pub struct Props {
-    pub state: Rc<AppState>,
-    pub on: Callback<Action>,
-}
 
 /// The class that marks the panel a step points at.
 const POINTED: &str = "pointed";
@@ -22,7 +21,7 @@ const POINTED: &str = "pointed";
 /// Mark the element `id` (and only it) as the one the step points at.
 fn point_at(id: Option<&'static str>) {
     let doc = gloo::utils::document();
-    if let Ok(marked) = doc.query_selector_all(&format!(".{POINTED}")) {
+    if let Ok(marked) = doc.query_selector_all(".pointed") {
         for i in 0..marked.length() {
             if let Some(el) = marked
                 .item(i)
@@ -37,28 +36,55 @@ fn point_at(id: Option<&'static str>) {
     }
 }
 
-fn scroll_to(id: &'static str) -> Callback<MouseEvent> {
-    Callback::from(move |_| {
-        if let Some(el) = gloo::utils::document().get_element_by_id(id) {
-            el.scroll_into_view();
+/// What a click on one of the panel's buttons does.
+fn act(what: &str, step: usize, on: &Callback<Action>) {
+    let (verb, arg) = what.split_once(':').unwrap_or((what, ""));
+    let action = match verb {
+        "back" => Action::LessonStep(step.saturating_sub(1)),
+        "next" => Action::LessonStep(step + 1),
+        "finish" => Action::FinishLesson,
+        "close" => Action::CloseLesson,
+        "return" => Action::LessonStep(step),
+        "choice" => match arg.parse() {
+            Ok(i) => Action::Predict(i),
+            Err(_) => return,
+        },
+        "show" => match arg.parse() {
+            Ok(n) => Action::Seek(n),
+            Err(_) => return,
+        },
+        "look" => {
+            if let Some(el) = gloo::utils::document().get_element_by_id(arg) {
+                el.scroll_into_view();
+            }
+            return;
         }
-    })
+        _ => return,
+    };
+    // The panel is redrawn: the focus goes back to the button it was on.
+    refocus(format!("#lesson-panel [data-act=\"{what}\"]"));
+    on.emit(action);
 }
 
-#[component]
-pub fn LessonPanel(p: &Props) -> Html {
-    let s = &p.state;
+/// Mark the panel the lesson step on screen points at (none off script),
+/// after every draw of the lab: its panels are redrawn, and one drawn
+/// later (the lower panels on a first load) must get its mark too.
+#[hook]
+pub fn use_pointed(s: &AppState) {
     let pointed = s
         .lesson_step()
         .filter(|_| s.on_script())
         .and_then(|(_, _, st)| st.point)
         .map(|pt| pt.element_id());
-    // After every draw: the lab's panels are redrawn, and a panel drawn
-    // later (the lower panels on a first load) must get its mark too.
     use_effect(move || {
         point_at(pointed);
         move || point_at(None)
     });
+}
+
+/// The panel (a plain function, not a component: each component costs
+/// about 1 KB of WebAssembly in Yew's glue).
+pub fn lesson_panel(s: &AppState, on: &Callback<Action>) -> Html {
     let Some((lesson, step, st)) = s.lesson_step() else {
         return html! {
             <section class="panel lesson" id="lesson-panel" aria-busy="true">
@@ -67,86 +93,110 @@ pub fn LessonPanel(p: &Props) -> Html {
         };
     };
     let last = lesson.steps.len() - 1;
-    let on = &p.on;
-    let back = on.reform(move |_| Action::LessonStep(step - 1));
-    let next = if step < last {
-        on.reform(move |_| Action::LessonStep(step + 1))
+    let mut m = Markup::new();
+    markup!(
+        m,
+        "<p class=\"lesson-kicker\">Lesson · {}</p><h2 id=\"lesson-h\">{}</h2><p class=\"hint\" id=\"lesson-progress\">Step {} of {}</p>",
+        Text(&lesson.title),
+        Text(&st.title),
+        step + 1,
+        last + 1
+    );
+    for t in &st.text {
+        markup!(m, "<p>{}</p>", Text(t));
+    }
+    if s.on_script() {
+        if let Some(pt) = st.point {
+            markup!(
+                m,
+                "<p class=\"pointer\">Look at <button class=\"link\" data-act=\"look:{}\">{}</button>.</p>",
+                pt.element_id(),
+                pt.name()
+            );
+        }
+        prediction(&mut m, s, &lesson.id, step, st);
     } else {
-        on.reform(|_| Action::FinishLesson)
-    };
-    let close = on.reform(|_| Action::CloseLesson);
-    let again = on.reform(move |_| Action::LessonStep(step));
-    let paragraphs = st.text.iter().map(|t| html! { <p>{ t }</p> });
+        m.lit("<p class=\"off-script\" role=\"status\">You changed the run: you are exploring on your own. <button id=\"lesson-return\" data-act=\"return\">Back to this step</button></p>");
+    }
+    markup!(
+        m,
+        "<div class=\"lesson-nav\" role=\"group\" aria-label=\"Lesson steps\"><button id=\"lesson-back\" data-act=\"back\"{}>◀ Previous</button>{}<button id=\"lesson-close\" class=\"link\" data-act=\"close\">Leave the lesson</button></div>",
+        if step == 0 { " disabled" } else { "" },
+        if step < last {
+            "<button id=\"lesson-next\" class=\"primary\" data-act=\"next\">Next ▶</button>"
+        } else {
+            "<button id=\"lesson-next\" class=\"primary\" data-act=\"finish\">Finish</button>"
+        }
+    );
+    let on = on.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some(what) = attr_of(&e, "data-act") {
+            act(&what, step, &on);
+        }
+    });
     html! {
-        <section class="panel lesson" id="lesson-panel" aria-labelledby="lesson-h">
-            <p class="lesson-kicker">{ format!("Lesson · {}", lesson.title) }</p>
-            <h2 id="lesson-h">{ &st.title }</h2>
-            <p class="hint" id="lesson-progress">{ format!("Step {} of {}", step + 1, last + 1) }</p>
-            { for paragraphs }
-            if s.on_script() {
-                if let Some(pt) = st.point {
-                    <p class="pointer">{ "Look at " }<button class="link" onclick={scroll_to(pt.element_id())}>{ pt.name() }</button>{ "." }</p>
-                }
-                { prediction(s, &lesson.id, step, st, on) }
-            } else {
-                <p class="off-script" role="status">{ "You changed the run: you are exploring on your own. " }
-                    <button id="lesson-return" onclick={again}>{ "Back to this step" }</button></p>
-            }
-            <div class="lesson-nav" role="group" aria-label="Lesson steps">
-                <button id="lesson-back" disabled={step == 0} onclick={back}>{ "◀ Previous" }</button>
-                <button id="lesson-next" class="primary" onclick={next}>{ if step < last { "Next ▶" } else { "Finish" } }</button>
-                <button id="lesson-close" class="link" onclick={close}>{ "Leave the lesson" }</button>
-            </div>
-        </section>
+        <section class="panel lesson" id="lesson-panel" aria-labelledby="lesson-h" {onclick}>{ raw(m) }</section>
     }
 }
 
 /// The step's question: its choices until answered; once the run has
 /// played to where it shows the answer, whether the learner was right,
 /// and why.
-fn prediction(
-    s: &AppState,
-    lesson: &str,
-    step: usize,
-    st: &LessonStep,
-    on: &Callback<Action>,
-) -> Html {
+fn prediction(m: &mut Markup, s: &AppState, lesson: &str, step: usize, st: &LessonStep) {
     let Some(p) = &st.predict else {
-        return Html::default();
+        return;
     };
     let reveal = p.reveal_in(&s.run);
     let answered = s.answer(lesson, step);
-    let shown = reveal.is_some_and(|r| s.cursor >= r);
-    let choices = p.choices.iter().enumerate().map(|(i, c)| {
-        let pressed = answered == Some(i);
-        html! {
-            <li><button class="choice" aria-pressed={pressed.to_string()} disabled={answered.is_some()}
-                onclick={on.reform(move |_| Action::Predict(i))}>{ &c.text }</button></li>
-        }
-    });
-    let verdict = match (answered, shown) {
-        (Some(a), true) => verdict(p, a, s),
-        (Some(_), false) if !s.playing => {
-            let to = reveal.unwrap_or(0);
-            html! { <button id="lesson-show" onclick={on.reform(move |_| Action::Seek(to))}>{ "Show me the answer" }</button> }
-        }
-        (Some(_), false) => html! { <p class="hint">{ "Watch the run…" }</p> },
-        (None, _) => Html::default(),
-    };
-    html! {
-        <fieldset class="predict" id="lesson-predict">
-            <legend>{ "Predict: " }{ &p.question }</legend>
-            <ul class="choices">{ for choices }</ul>
-            <div class="lesson-verdict" id="lesson-verdict" aria-live="polite">{ verdict }</div>
-        </fieldset>
+    markup!(
+        m,
+        "<fieldset class=\"predict\" id=\"lesson-predict\"><legend>Predict: {}</legend><ul class=\"choices\">",
+        Text(&p.question)
+    );
+    for (i, c) in p.choices.iter().enumerate() {
+        markup!(
+            m,
+            "<li><button class=\"choice\" data-act=\"choice:{}\" aria-pressed=\"{}\"{}>{}</button></li>",
+            i,
+            if answered == Some(i) { "true" } else { "false" },
+            if answered.is_some() { " disabled" } else { "" },
+            Text(&c.text)
+        );
     }
+    m.lit("</ul><div class=\"lesson-verdict\" id=\"lesson-verdict\" aria-live=\"polite\">");
+    let shown = reveal.is_some_and(|r| s.cursor >= r);
+    match (answered, shown) {
+        (Some(a), true) => verdict(m, p, a, s),
+        (Some(_), false) if !s.playing => {
+            markup!(
+                m,
+                "<button id=\"lesson-show\" data-act=\"show:{}\">Show me the answer</button>",
+                reveal.unwrap_or(0)
+            );
+        }
+        (Some(_), false) => {
+            m.lit("<p class=\"hint\">Watch the run…</p>");
+        }
+        (None, _) => {}
+    }
+    m.lit("</div></fieldset>");
 }
 
-fn verdict(p: &Prediction, answered: usize, s: &AppState) -> Html {
-    let (class, said) = match p.right_choice(&s.run) {
-        Some(r) if r == answered => ("right", "Right.".to_string()),
-        Some(r) => ("wrong", format!("Not this time: {}.", p.choices[r].text)),
-        None => ("wrong", "This run does not settle it.".to_string()),
-    };
-    html! { <p class={classes!("result", class)}><strong>{ said }</strong>{ " " }{ &p.why }</p> }
+fn verdict(m: &mut Markup, p: &Prediction, answered: usize, s: &AppState) {
+    match p.right_choice(&s.run) {
+        Some(r) if r == answered => {
+            m.lit("<p class=\"result right\"><strong>Right.</strong> ");
+        }
+        Some(r) => {
+            markup!(
+                m,
+                "<p class=\"result wrong\"><strong>Not this time: {}.</strong> ",
+                Text(&p.choices[r].text)
+            );
+        }
+        None => {
+            m.lit("<p class=\"result wrong\"><strong>This run does not settle it.</strong> ");
+        }
+    }
+    markup!(m, "{}</p>", Text(&p.why));
 }

@@ -262,7 +262,7 @@ fn static_pages_carry_the_landing_text_and_each_lab_shell() {
             "{}: its lessons file ships beside its page",
             lab.id
         );
-        for pr in &lab.presets {
+        for pr in lab.presets.iter().take(super::shell::SHELL_CHIPS) {
             assert!(
                 page.contains(&format!("href=\"#lab={}&amp;preset={}\"", lab.id, pr.id)),
                 "{}: a link for preset {}",
