@@ -125,11 +125,14 @@ describe('first paint', () => {
       assert.match(html, /<button id="play"(?![^>]*disabled)[^>]*>/, `${lab}: Play, enabled`);
       const chips = linksWith(html, 'data-preset');
       const count = Number(new RegExp(`${title}</h2><p>[^<]*</p><p class="hint">(\\d+) prepared scenarios`).exec(landing)?.[1]);
-      assert.equal(chips.length, count, `${lab}: a chip for each of the ${count} prepared scenarios its card counts`);
+      // The first ten (no row holds more, even on a projector; the app
+      // draws its own row and menu), without their explanations, which the
+      // app's chips carry: 2-3 KB gzipped of the page's first load.
+      assert.ok(count > 0, `${lab}: its card counts its scenarios`);
+      assert.equal(chips.length, Math.min(10, count), `${lab}: a chip for each of its first ${Math.min(10, count)} scenarios`);
       for (const a of chips) {
         assert.equal(a.href, `#lab=${lab}&amp;preset=${a['data-preset']}`, `${lab}: the chip ${a['data-preset']} links to its preset`);
         assert.match(a.class, /\bpreset\b/);
-        assert.ok(a.title, `${lab}: the chip ${a['data-preset']} carries its explanation`);
       }
       assert.doesNotMatch(html, new RegExp(Object.values(TITLES).filter((t) => t !== title).join('|')), `${lab}: no other lab's title`);
     }
