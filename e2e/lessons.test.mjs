@@ -162,6 +162,36 @@ describe('guided lessons', () => {
     }
   });
 
+  test('interview practice: a second question, the answer kept, and both runs side by side on one seed', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await p.goto(labUrl(server, 'payments', 'lab=payments&preset=happy-path'), { ready: '#play:enabled' });
+      await page.locator('#iv-which').waitFor();
+      assert.equal(await page.locator('#iv-which').textContent(), 'Question 1 of 3');
+      await page.fill('#iv-answer', 'Retry with the same key.');
+      await page.click('#iv-next');
+      assert.equal(await page.locator('#iv-which').textContent(), 'Question 2 of 3');
+      assert.match(await page.locator('#iv-h + .question').textContent(), /lock on the idempotency key lapses/);
+      assert.equal(await page.locator('#iv-answer').inputValue(), '', 'each question has its own answer');
+      await page.fill('#iv-answer', 'Wait for the outcome.');
+      await page.click('#iv-prev');
+      assert.equal(await page.locator('#iv-answer').inputValue(), 'Retry with the same key.', 'the first answer is kept');
+      await page.click('#iv-next');
+      await page.click('#iv-reveal');
+      assert.match(await page.locator('#iv-strong').textContent(), /unknown, not as failed/);
+      // Both runs: the mistake on screen (A), the strong answer beside it.
+      await page.click('#iv-compare');
+      await page.locator('#compare').waitFor();
+      await page.keyboard.press('End');
+      const rows = await page.locator('#compare-summary tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+      const broken = rows.find((r) => r[0] === 'Invariants broken');
+      assert.ok(broken, JSON.stringify(rows));
+      assert.match(broken[1], /one-charge-per-order|charged twice|once per order/i, `the mistake breaks the one-charge invariant: ${broken[1]}`);
+      assert.doesNotMatch(broken[2], /one-charge-per-order|charged twice|once per order/i, `the strong answer keeps it: ${broken[2]}`);
+      assert.equal(await page.locator('#iv-answer').inputValue(), 'Wait for the outcome.', 'the answer survives the runs loading');
+    });
+  });
+
   test('the lesson panel passes axe, with a question and with a verdict', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
