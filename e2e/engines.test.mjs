@@ -441,6 +441,16 @@ async function journey(d, appUrl) {
   assert.equal((await indicator(d)).step, 3, 'the link opens at its step');
   assert.match(await d.js(() => location.pathname), /\/payments\/$/, "on the Payments lab's page");
 
+  // A step of the guided lesson, from its link: the lessons file is
+  // fetched, the question asked; the answer plays the run on to the verdict.
+  await d.open('about:blank');
+  await openApp(d, `${appUrl}#lab=payments&lesson=retries&ls=2`);
+  await waitVisible(d, '#lesson-predict [data-act="choice:0"]');
+  assert.match(await d.js(() => document.querySelector('#lesson-h').textContent), /A timeout is not a no/, 'the lesson step on screen');
+  await d.click('#lesson-predict [data-act="choice:0"]');
+  await waitVisible(d, '#lesson-verdict .result');
+  assert.match(await d.js(() => document.querySelector('#lesson-verdict').textContent), /^Right\./, 'the verdict, scored against the run');
+
   // Nothing went wrong on the way: let late errors land, then look.
   await d.js(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(true), 100))));
   assert.equal(await d.js(() => document.querySelector('#panic-panel')?.textContent ?? null), null, 'no panic');
