@@ -79,7 +79,10 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * the request.
  */
 export async function newPage(browser, { viewport = { width: 1280, height: 720 }, ...contextOptions } = {}) {
-  const context = await browser.newContext({ viewport, ...contextOptions });
+  // The pages register a service worker that fetches the whole build into
+  // its cache; a test sees it only when it asks for it (offline.test.mjs),
+  // so it never adds traffic to a test that measures something else.
+  const context = await browser.newContext({ viewport, serviceWorkers: 'block', ...contextOptions });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const issues = [];

@@ -76,3 +76,4 @@ for page in pages/*/index.html; do
   mv "$staging/$lab" "$dist/$lab"
 done
 python3 scripts/landing.py "$dist"
+python3 scripts/offline.py "$dist"

@@ -19,10 +19,17 @@ use yew::prelude::*;
 /// scripts (and, on the landing page, of its inline stylesheet) are written
 /// in place of the placeholders at build time: `scripts/csp_hash.py` (a
 /// Trunk hook) for a lab page, `scripts/landing.py` for the landing page.
-const LAB_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-INLINE-SCRIPT-HASHES'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'";
+const LAB_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-INLINE-SCRIPT-HASHES'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// Register the service worker (`scripts/offline.py` writes it beside the
+/// landing page) once the page has loaded: every page of the build then
+/// works offline. `{}` is its path from the page.
+fn register_worker(path: &str) -> String {
+    format!("addEventListener(\"load\",function(){{var w=navigator.serviceWorker;if(w)w.register(\"{path}\").catch(function(){{}})}});")
+}
 // connect-src 'self': the page fetches nothing, but crawlers' and audits'
 // in-page fetch of /robots.txt must not be blocked (Lighthouse's SEO audit).
-const LANDING_CSP: &str = "default-src 'none'; script-src 'sha256-INLINE-SCRIPT-HASHES'; style-src 'sha256-INLINE-STYLE-HASHES'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+const LANDING_CSP: &str = "default-src 'none'; script-src 'sha256-INLINE-SCRIPT-HASHES'; style-src 'sha256-INLINE-STYLE-HASHES'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// The landing page's one script: a link to the old single page (a hash
 /// naming a run, `#v1.…`, `#vs1.…` or `#lab=…`) goes to the page of the
@@ -120,8 +127,9 @@ pub fn landing_page(labs: &[LabInfo]) -> String {
     <meta name="description" content="Faultline: watch distributed systems fail and recover, in the browser.">
     <meta name="color-scheme" content="light dark">
     <title>Faultline</title>
-    <script>{script}</script>
+    <script>{script};{register}</script>
     <link rel="icon" href="static/favicon.svg" type="image/svg+xml">
+    <link rel="manifest" href="manifest.webmanifest">
     <link rel="stylesheet" href="static/style.css">
   </head>
   <body>
@@ -129,7 +137,8 @@ pub fn landing_page(labs: &[LabInfo]) -> String {
   </body>
 </html>
 "#,
-        script = forward_script(labs)
+        script = forward_script(labs),
+        register = register_worker("sw.js")
     )
 }
 
@@ -147,7 +156,8 @@ pub fn lab_page(lab: &LabInfo) -> String {
     <meta name="description" content="{tagline} A Faultline lab: watch distributed systems fail and recover, in the browser.">
     <meta name="color-scheme" content="light dark">
     <title>{title} · Faultline</title>
-    <script>{TAP_SCRIPT}</script>
+    <script>{TAP_SCRIPT};{register}</script>
+    <link rel="manifest" href="../manifest.webmanifest">
     <link data-trunk rel="icon" href="../../static/favicon.svg" type="image/svg+xml">
     <link data-trunk rel="copy-file" href="../../static/favicon.ico">
     <link data-trunk rel="copy-file" href="../../static/lessons/{id}.json">
@@ -164,7 +174,8 @@ pub fn lab_page(lab: &LabInfo) -> String {
 "#,
         tagline = lab.tagline.replace('"', "&quot;"),
         title = lab.title,
-        id = lab.id
+        id = lab.id,
+        register = register_worker("../sw.js")
     )
 }
 
