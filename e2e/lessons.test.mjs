@@ -201,7 +201,12 @@ describe('guided lessons', () => {
         assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), [], what);
       };
       await scan('asking');
-      await predict(page, 'Yes');
+      // Answered from the keyboard: Tab to a choice, Enter (the app's
+      // shortcuts leave Enter and Space on a button alone).
+      await page.locator('#lesson-predict .choice').first().focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#lesson-verdict .result').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('#lesson-predict .choice[aria-pressed="true"]').count(), 1, 'the keyboard answered');
       await scan('answered');
       // Each choice and the lesson's buttons are at least 24 px tall (WCAG 2.5.8).
       const small = await page.evaluate(() =>

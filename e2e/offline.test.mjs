@@ -40,9 +40,10 @@ describe('offline', () => {
     await withPage(browser, { serviceWorkers: 'allow' }, async (p) => {
       const { page } = p;
       await p.goto(server.appUrl, { ready: 'main.landing h1' });
-      // The worker installs (every file of the build cached) and takes over.
+      // The worker registers 10 s after the load (not to slow the page's
+      // start), installs (every file of the build cached) and takes over.
       const ready = await page.evaluate(() =>
-        Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((r) => setTimeout(() => r(false), 15_000))]),
+        Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((r) => setTimeout(() => r(false), 30_000))]),
       );
       assert.ok(ready, 'the service worker is registered and active');
       const sw = readFileSync(join(DIST_DIR, 'sw.js'), 'utf8');
