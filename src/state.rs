@@ -327,6 +327,18 @@ impl AppState {
                 0.0,
             )
         });
+        Self::showing(scenario, run, sim_ms, Some(preset), None)
+    }
+
+    /// A fresh page showing `run` at its first step: every view setting
+    /// at its default, no lesson, nothing compared or pending.
+    fn showing(
+        scenario: Scenario,
+        run: Rc<Run>,
+        sim_ms: f64,
+        preset: Option<String>,
+        notice: Option<Notice>,
+    ) -> Self {
         Self {
             scenario,
             run,
@@ -334,10 +346,10 @@ impl AppState {
             playhead: 0.0,
             playing: false,
             speed: 1.0,
-            notice: None,
+            notice,
             help_open: false,
             projector: false,
-            preset: Some(preset),
+            preset,
             sim_ms,
             picked: Vec::new(),
             presets_fit: usize::MAX,
@@ -381,35 +393,9 @@ impl AppState {
             return (*Rc::new(Self::new()).reduce(load)).clone();
         }
         match run_of(&scenario) {
-            Ok((run, sim_ms)) => Self {
-                scenario,
-                run,
-                cursor: 0,
-                playhead: 0.0,
-                playing: false,
-                speed: 1.0,
-                notice,
-                help_open: false,
-                projector: false,
-                preset,
-                sim_ms,
-                picked: Vec::new(),
-                presets_fit: usize::MAX,
-                deferred: false,
-                compare: None,
-                diagram_view: (0, 0),
-                exporting_svg: false,
-                offscreen: 0,
-                lessons: None,
-                guide: None,
-                answers: Rc::default(),
-                stop_at: None,
-                narrow: false,
-                embed: false,
-                pending: None,
-                pending_events: 0,
+            Ok((run, sim_ms)) => {
+                Self::showing(scenario, run, sim_ms, preset, notice).at_step(cursor)
             }
-            .at_step(cursor),
             Err(_) => (*Rc::new(Self::new()).reduce(Action::Load {
                 scenario,
                 cursor,
