@@ -38,20 +38,20 @@ pub enum FieldKind {
 }
 
 /// A lab-specific fault the lab's actors understand, with its parameters
-/// (validated like settings).
+/// (validated like settings). What each does is said beside its name in
+/// the lab's source: the page offers lab faults through the fault
+/// palette (`PaletteEntry::help`), so no text of theirs ships in it.
 #[derive(Clone, Debug, Serialize)]
 pub struct LabFaultInfo {
     pub name: &'static str,
-    pub help: &'static str,
     pub params: Vec<ConfigField>,
 }
 
 impl LabFaultInfo {
     /// A lab fault without parameters.
-    pub fn plain(name: &'static str, help: &'static str) -> Self {
+    pub fn plain(name: &'static str) -> Self {
         Self {
             name,
-            help,
             params: Vec::new(),
         }
     }

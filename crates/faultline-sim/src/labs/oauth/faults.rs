@@ -44,81 +44,52 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
     vec![
         LabFaultInfo {
             name: "overloaded",
-            help: "The authorization server sheds load: /authorize redirects back with error=temporarily_unavailable, /token answers 503.",
+            // The authorization server sheds load: /authorize redirects back with error=temporarily_unavailable, /token answers 503.
             params: for_ms(),
         },
         LabFaultInfo {
             name: "down",
-            help: "The authorization server answers nothing: browsers and clients time out.",
+            // The authorization server answers nothing: browsers and clients time out.
             params: for_ms(),
         },
-        spec(
-            "leak-access-token",
-            "From now on every access token Planner holds leaks to Mallory, who reads the calendar with it.",
-        ),
-        spec(
-            "leak-refresh-token",
-            "From now on Planner's refresh token leaks to Mallory, who replays the first one she gets 6 s later.",
-        ),
-        spec(
-            "disconnect",
-            "Alice disconnects Planner: it revokes its refresh token at /revoke (RFC 7009).",
-        ),
-        spec(
-            "forget-token",
-            "Planner's next calendar call goes out without its Authorization header.",
-        ),
-        spec(
-            "token-substitution",
-            "Mallory hands Planner's \"sign in with a token\" endpoint the tokens her Quizzly app got for Alice.",
-        ),
-        spec(
-            "phishing-link",
-            "Mallory sends Alice a link to /authorize with Planner's client_id and a look-alike redirect_uri.",
-        ),
-        spec(
-            "server-bug",
-            "The authorization server's next /authorize or /token request fails: error=server_error, or a plain 500.",
-        ),
-        spec("bad-client-id", "Planner's next authorization request names client_id=planer."),
-        spec("bad-scope", "Planner's next authorization request also asks for calendar.admin."),
-        spec(
-            "bad-response-type",
-            "Planner's next authorization request asks for response_type=code id_token.",
-        ),
-        spec(
-            "bad-grant-type",
-            "Planner's next token request says grant_type=authorization-code.",
-        ),
-        spec("bad-secret", "Planner's next token request carries a wrong client secret."),
-        spec(
-            "bad-api-secret",
-            "The calendar API's next introspection carries a wrong secret (rotated at the server, not at the API).",
-        ),
-        spec(
-            "bad-refresh-scope",
-            "Planner's next refresh also asks for calendar.admin.",
-        ),
-        spec(
-            "leak-code",
-            "The browser's next callback URL, code included, also reaches Mallory.",
-        ),
-        spec(
-            "forged-callback",
-            "Mallory gets a code for her own account and sends Alice a link that delivers it to Planner.",
-        ),
-        spec(
-            "inject-code",
-            "Mallory puts the next code she steals into her own Planner session.",
-        ),
-        spec(
-            "check-race",
-            "The server marks its next code or refresh token used only after issuing: a copy sent at once passes too.",
-        ),
-        spec(
-            "consent-ignored",
-            "The server's next code grants all Planner asked for, whatever the user allowed.",
-        ),
+        // From now on every access token Planner holds leaks to Mallory, who reads the calendar with it.
+        spec("leak-access-token"),
+        // From now on Planner's refresh token leaks to Mallory, who replays the first one she gets 6 s later.
+        spec("leak-refresh-token"),
+        // Alice disconnects Planner: it revokes its refresh token at /revoke (RFC 7009).
+        spec("disconnect"),
+        // Planner's next calendar call goes out without its Authorization header.
+        spec("forget-token"),
+        // Mallory hands Planner's "sign in with a token" endpoint the tokens her Quizzly app got for Alice.
+        spec("token-substitution"),
+        // Mallory sends Alice a link to /authorize with Planner's client_id and a look-alike redirect_uri.
+        spec("phishing-link"),
+        // The authorization server's next /authorize or /token request fails: error=server_error, or a plain 500.
+        spec("server-bug"),
+        // Planner's next authorization request names client_id=planer.
+        spec("bad-client-id"),
+        // Planner's next authorization request also asks for calendar.admin.
+        spec("bad-scope"),
+        // Planner's next authorization request asks for response_type=code id_token.
+        spec("bad-response-type"),
+        // Planner's next token request says grant_type=authorization-code.
+        spec("bad-grant-type"),
+        // Planner's next token request carries a wrong client secret.
+        spec("bad-secret"),
+        // The calendar API's next introspection carries a wrong secret (rotated at the server, not at the API).
+        spec("bad-api-secret"),
+        // Planner's next refresh also asks for calendar.admin.
+        spec("bad-refresh-scope"),
+        // The browser's next callback URL, code included, also reaches Mallory.
+        spec("leak-code"),
+        // Mallory gets a code for her own account and sends Alice a link that delivers it to Planner.
+        spec("forged-callback"),
+        // Mallory puts the next code she steals into her own Planner session.
+        spec("inject-code"),
+        // The server marks its next code or refresh token used only after issuing: a copy sent at once passes too.
+        spec("check-race"),
+        // The server's next code grants all Planner asked for, whatever the user allowed.
+        spec("consent-ignored"),
     ]
 }
 

@@ -96,19 +96,14 @@ pub fn interviews() -> Vec<Interview> {
 pub fn lab_faults() -> Vec<LabFaultInfo> {
     let spec = LabFaultInfo::plain;
     vec![
-        spec(
-            "change-amount",
-            "A client reuses its key with another amount on its next retry.",
-        ),
-        spec("new-key", "A client makes a new key for its next retry."),
-        spec(
-            "decline-next",
-            "The card processor declines the next authorization.",
-        ),
-        spec(
-            "expire-keys",
-            "The database forgets every idempotency key now.",
-        ),
+        // A client reuses its key with another amount on its next retry.
+        spec("change-amount"),
+        // A client makes a new key for its next retry.
+        spec("new-key"),
+        // The card processor declines the next authorization.
+        spec("decline-next"),
+        // The database forgets every idempotency key now.
+        spec("expire-keys"),
     ]
 }
 

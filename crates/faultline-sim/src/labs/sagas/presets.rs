@@ -9,25 +9,18 @@ use crate::lab::{Comparison, Interview, LabFaultInfo, PaletteEntry, Preset};
 use crate::message::MsgClass;
 use crate::scenario::{ConfigValue, Scenario};
 
-/// The lab faults the services understand: (name, what it does).
-pub const LAB_FAULTS: [(&str, &str); 5] = [
-    (
-        "decline-next",
-        "The payment service's next capture is declined.",
-    ),
-    (
-        "payment-timeout",
-        "The card network charges but its answer is lost.",
-    ),
-    ("fail-next", "The service's next local transaction fails."),
-    (
-        "out-of-stock",
-        "Inventory's next reservation finds no stock.",
-    ),
-    (
-        CUSTOMER_CANCELS,
-        "The customer asks the order service to cancel o1, now.",
-    ),
+/// The lab faults the services understand, and what each does.
+pub const LAB_FAULTS: [&str; 5] = [
+    // The payment service's next capture is declined.
+    "decline-next",
+    // The card network charges but its answer is lost.
+    "payment-timeout",
+    // The service's next local transaction fails.
+    "fail-next",
+    // Inventory's next reservation finds no stock.
+    "out-of-stock",
+    // The customer asks the order service to cancel o1, now.
+    CUSTOMER_CANCELS,
 ];
 
 /// The lab fault that acts at once: a customer's cancel of o1.
@@ -36,7 +29,7 @@ pub const CUSTOMER_CANCELS: &str = "customer-cancels";
 pub fn lab_faults() -> Vec<LabFaultInfo> {
     LAB_FAULTS
         .iter()
-        .map(|&(name, help)| LabFaultInfo::plain(name, help))
+        .map(|&name| LabFaultInfo::plain(name))
         .collect()
 }
 

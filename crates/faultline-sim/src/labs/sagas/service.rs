@@ -480,7 +480,7 @@ impl Actor for Service {
             self.customer_cancel(ctx);
             return true;
         }
-        let Some(f) = LAB_FAULTS.iter().map(|f| f.0).find(|f| *f == name) else {
+        let Some(f) = LAB_FAULTS.iter().find(|f| **f == name) else {
             return false;
         };
         say!(ctx, "Fault {f} waits for its next transaction.");
