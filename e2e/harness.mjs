@@ -119,7 +119,10 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
       issues.push(`non-local request: ${req.method()} ${req.url()}`);
     }
   });
+  /** Requests a test makes fail on purpose (`expectFailedRequests`). */
+  const meantToFail = [];
   page.on('requestfailed', (req) => {
+    if (meantToFail.some((re) => re.test(req.url()))) return;
     const text = `request failed: ${req.url()} (${req.failure()?.errorText})`;
     if (req.failure()?.errorText === 'net::ERR_ABORTED') aborted.push({ text, doc: madeBy.get(req) ?? documents });
     else issues.push(text);
@@ -141,6 +144,8 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
     goto: (url, opts) => gotoApp(page, problems, url, opts),
     /** Do `action` (click a link) and wait until the page it opens shows `ready` (see followToApp). */
     follow: (action, opts) => followToApp(page, problems, action, opts),
+    /** Requests whose URL matches `re` are failed by the test itself: not problems. */
+    expectFailedRequests: (re) => meantToFail.push(re),
     /** Fail the test if anything was recorded. */
     assertNoIssues: () => assertNoIssues(problems()),
     close: () => context.close(),

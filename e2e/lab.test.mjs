@@ -421,6 +421,34 @@ describe('payments lab', () => {
     });
   });
 
+  test('the helper worker: fetched only when first needed; when it cannot load, export says so and the page keeps working', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      const fetched = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      await openLab(p, server);
+      await seek(page, 3);
+      assert.deepEqual(fetched.filter((u) => /helper-/.test(u)), [], 'not part of the first load');
+      const helper = await page.evaluate(() => document.documentElement.dataset.helper);
+      assert.match(helper, /^helper-[0-9a-f]{16}\.js$/, 'the page names its helper');
+      // The helper's files cannot be fetched (a deploy half-copied, say).
+      p.expectFailedRequests(/\/helper-[0-9a-f]+\.js$/);
+      await page.route('**/helper-*', (route) => route.abort());
+      const before = await snapshot(page);
+      await page.click('#export-json');
+      assert.match(await messageText(page), /^Export failed: the page's helper stopped/);
+      assert.equal(await page.locator('#message').getAttribute('role'), 'alert');
+      assert.deepEqual(await snapshot(page), before, 'the run on screen is untouched');
+      await page.click('#message button:text("Dismiss")');
+      await page.locator('#message').waitFor({ state: 'detached' });
+      // Once it can be fetched again, the next request starts a new one.
+      await page.unroute('**/helper-*');
+      const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+      assert.equal(JSON.parse(await readFile(await json.path(), 'utf8')).cursor, 3);
+      assert.ok(fetched.some((u) => u.endsWith(helper)), 'fetched on the learner\'s click');
+    });
+  });
+
   test('settings: a bad number is refused and restored, a good one re-runs the scenario', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;

@@ -5,7 +5,10 @@ Each page's first load is what it fetches before the learner acts: its
 HTML, JS, wasm and CSS, gzipped (level 9). The landing page (dist's
 index.html: no wasm, its stylesheet inline) must stay within LANDING_KB;
 each lab page (dist/<lab>/: its index.html and the files beside it) within
-PAGE_KB. Prints every file, each page's total and where its bytes go, and
+PAGE_KB. A lab page's helper worker (named on its <html data-helper>:
+scripts/helper.sh) is fetched only when the learner first uses what it
+does (a QR code, a run file), so it is reported apart, not in the first
+load. Prints every file, each page's total and where its bytes go, and
 fails if any page is over its budget.
 
 usage: python3 scripts/budget.py [DIST_DIR]
@@ -14,6 +17,7 @@ usage: python3 scripts/budget.py [DIST_DIR]
 
 import gzip
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -27,6 +31,20 @@ def gz(data: bytes) -> int:
 def page_files(folder: Path, recursive: bool) -> list[Path]:
     found = folder.rglob("*") if recursive else folder.glob("*")
     return sorted(p for p in found if p.is_file() and p.suffix in KINDS)
+
+
+def helper_files(folder: Path) -> list[Path]:
+    """The page's helper worker: its script and wasm (not first load)."""
+    m = re.search(r'<html[^>]*\sdata-helper="([^"]+)\.js"', (folder / "index.html").read_text())
+    if not m:
+        return []
+    return [folder / f"{m.group(1)}.js", folder / f"{m.group(1)}.wasm"]
+
+
+def report_helper(name: str, files: list[Path]) -> None:
+    total = sum(gz(p.read_bytes()) for p in files if p.is_file())
+    raw = sum(p.stat().st_size for p in files if p.is_file())
+    print(f"FIGURE: helper {name}: {total / 1024:.1f} KB gzipped ({raw / 1024:.1f} KB raw), fetched on first use, not in the first load")
 
 
 def report(name: str, files: list[Path], dist: Path, budget_kb: float) -> bool:
@@ -62,7 +80,11 @@ def main() -> int:
     if labs:
         ok &= report("landing (index.html)", [dist / "index.html"], dist, landing_kb)
         for d in labs:
-            ok &= report(f"{d.name}/", page_files(d, recursive=True), dist, page_kb)
+            helper = helper_files(d)
+            first = [p for p in page_files(d, recursive=True) if p not in helper]
+            ok &= report(f"{d.name}/", first, dist, page_kb)
+            if helper:
+                report_helper(f"{d.name}/", helper)
     else:
         # A single-page build (the E2E hooks build): one page.
         ok &= report("index.html", page_files(dist, recursive=False), dist, page_kb)

@@ -2,7 +2,8 @@
 # The release build of every page into dist/: the landing page (static
 # HTML, no wasm: scripts/landing.py) and one page per lab
 # (pages/<lab>/index.html, each built by `trunk build --release` with its
-# lab alone, into dist/<lab>/). Used by scripts/test.sh, scripts/serve.sh
+# lab alone, into dist/<lab>/, with its helper worker: scripts/helper.sh).
+# Used by scripts/test.sh, scripts/serve.sh
 # and the GitHub Pages workflow, so all build the same way. Expects the
 # tools from scripts/setup.sh; runs offline.
 #
@@ -73,6 +74,7 @@ for page in pages/*/index.html; do
   set -x
   trunk build --release true "$page" --dist "$staging/$lab" "${extra[@]}"
   { set +x; } 2>/dev/null
+  bash scripts/helper.sh "$lab" "$staging/$lab"
   mv "$staging/$lab" "$dist/$lab"
 done
 python3 scripts/landing.py "$dist"

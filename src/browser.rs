@@ -113,11 +113,6 @@ pub fn diagram_svg() -> Option<String> {
     ))
 }
 
-/// Read an imported run file into what it opens.
-pub fn parse_import(text: &str) -> Result<permalink::Opened, String> {
-    crate::export::parse_run_file(text)
-}
-
 /// How many taps on Play the static shell kept before the app started
 /// (`<html data-taps="play play">`, written by the lab page's head
 /// script); they are cleared, so each is played once.

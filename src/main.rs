@@ -11,6 +11,7 @@ mod export;
 mod first_run;
 mod fmt;
 mod guide;
+mod helper;
 mod hooks;
 mod panic;
 mod platform;

@@ -3,8 +3,8 @@
 //! each failure a message for the learner.
 
 use crate::browser;
-use crate::export;
 use crate::state::{Action, AppState, Notice};
+use faultline_sim::permalink;
 use std::cell::RefCell;
 use yew::prelude::*;
 
@@ -40,16 +40,21 @@ pub fn use_share(state: &UseReducerHandle<AppState>, permalink: &str) -> Share {
     let on_export_json = {
         let (d, run, cursor) = (state.dispatcher(), state.run.clone(), state.cursor);
         Callback::from(move |_| {
-            if let Err(e) = browser::download(
-                "faultline-run.json",
-                "application/json",
-                &export::run_file(&run, cursor),
-            ) {
-                d.dispatch(Action::Notify(Notice {
-                    text: format!("Export failed: {e}"),
-                    is_error: true,
-                }));
-            }
+            // The helper writes the file from the run's link (it simulates
+            // the same run).
+            let d = d.clone();
+            let link = permalink::encode(&run.scenario, cursor);
+            crate::helper::ask("export", &link, move |file| {
+                let saved = file.and_then(|text| {
+                    browser::download("faultline-run.json", "application/json", &text)
+                });
+                if let Err(e) = saved {
+                    d.dispatch(Action::Notify(Notice {
+                        text: format!("Export failed: {e}"),
+                        is_error: true,
+                    }));
+                }
+            });
         })
     };
     // A long run's diagram draws only the rows near those in view: the
@@ -93,7 +98,7 @@ fn use_import(state: &UseReducerHandle<AppState>) -> Callback<web_sys::File> {
         let (d, reader) = (state.dispatcher(), reader.clone());
         Callback::from(move |file: web_sys::File| {
             let d2 = d.clone();
-            if file.size() > export::MAX_FILE_BYTES as f64 {
+            if file.size() > faultline_sim::runfile::MAX_FILE_BYTES as f64 {
                 d.dispatch(Action::Notify(Notice {
                     text: "That file is too large to be a run file. Your current run is kept."
                         .into(),
@@ -103,29 +108,43 @@ fn use_import(state: &UseReducerHandle<AppState>) -> Callback<web_sys::File> {
             }
             let file = gloo::file::File::from(file);
             let task = gloo::file::callbacks::read_as_text(&file, move |result| {
-                let outcome = result
-                    .map_err(|e| e.to_string())
-                    .and_then(|text| browser::parse_import(&text));
-                match outcome {
-                    Ok(opened) => d2.dispatch(Action::Load {
-                        scenario: opened.scenario,
-                        cursor: opened.step,
-                        preset: opened.preset,
-                        notice: Some(Notice {
-                            text: match opened.notice {
-                                Some(n) => format!("Run imported. {n}"),
-                                None => "Run imported.".into(),
-                            },
-                            is_error: false,
-                        }),
-                    }),
-                    Err(e) => d2.dispatch(Action::Notify(Notice {
+                let refused = |e: String| {
+                    Action::Notify(Notice {
                         text: format!(
                             "That file could not be imported: {e}. Your current run is kept."
                         ),
                         is_error: true,
-                    })),
-                }
+                    })
+                };
+                let text = match result {
+                    Ok(text) => text,
+                    Err(e) => return d2.dispatch(refused(e.to_string())),
+                };
+                // The helper reads the file: a notice line, then the link
+                // of the run it holds, which opens here.
+                crate::helper::ask("import", &text, move |reply| {
+                    let opened = reply.and_then(|r| {
+                        let (notice, link) = r.split_once('\n').unwrap_or(("", &r));
+                        let opened = permalink::open(link).map_err(|e| e.to_string())?;
+                        Ok((opened, notice.to_string()))
+                    });
+                    d2.dispatch(match opened {
+                        Ok((opened, notice)) => Action::Load {
+                            scenario: opened.scenario,
+                            cursor: opened.step,
+                            preset: opened.preset,
+                            notice: Some(Notice {
+                                text: if notice.is_empty() {
+                                    "Run imported.".into()
+                                } else {
+                                    format!("Run imported. {notice}")
+                                },
+                                is_error: false,
+                            }),
+                        },
+                        Err(e) => refused(e),
+                    })
+                });
             });
             *reader.borrow_mut() = Some(task);
         })

@@ -1,25 +1,23 @@
 //! The projector view's QR code of the link to what is on screen, so
 //! students open the same run at the same step on their phones. Encoded
-//! with `qrcodegen` and drawn as one SVG path of its dark modules, only
-//! while shown.
+//! by the page's helper worker (`crate::helper`, `qrcodegen` there: not
+//! in the page's first load) and drawn here as one SVG path of its dark
+//! modules, only while shown.
 
 use crate::markup::Markup;
-use qrcodegen::{QrCode, QrCodeEcc};
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// Modules of light margin around the code (the standard's quiet zone).
-const QUIET: i32 = 4;
-
-/// The QR code of `text` as SVG markup (nothing if it is too long to
-/// encode, which a link never is).
-pub fn qr_svg(text: &str) -> Markup {
+/// The helper's drawing (`"<size>\n<path>"`) as SVG markup; the path is
+/// escaped like any text, though it holds only numbers and path letters.
+pub fn qr_svg(drawing: &str) -> Markup {
     let mut svg = Markup::new();
-    // Bytes, not text: a link is byte mode anyway (it has lower-case
-    // letters), and the text encoder's mode analysis costs wasm.
-    let Ok(code) = QrCode::encode_binary(text.as_bytes(), QrCodeEcc::Medium) else {
+    let Some((n, path)) = drawing
+        .split_once('\n')
+        .and_then(|(n, p)| Some((n.parse::<u32>().ok()?, p)))
+    else {
         return svg;
     };
-    let n = code.size() + 2 * QUIET;
     markup!(
         svg,
         "<svg viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"QR code of the link to this step\" shape-rendering=\"crispEdges\"><rect width=\"{}\" height=\"{}\" fill=\"#fff\"></rect><path fill=\"#000\" d=\"",
@@ -30,13 +28,7 @@ pub fn qr_svg(text: &str) -> Markup {
         n,
         n
     );
-    for y in 0..code.size() {
-        for x in 0..code.size() {
-            if code.get_module(x, y) {
-                markup!(svg, "M{} {}h1v1h-1z", x + QUIET, y + QUIET);
-            }
-        }
-    }
+    svg.text(path);
     svg.lit("\"></path></svg>");
     svg
 }
@@ -52,11 +44,36 @@ pub struct Props {
 #[component]
 pub fn QrPanel(p: &Props) -> Html {
     let open = use_state(|| false);
+    // The helper's drawing of a link (or why there is none), kept with
+    // the link it is for.
+    let drawn = use_state(|| None::<Rc<(AttrValue, Result<String, String>)>>);
     let toggle = {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
     };
+    {
+        let (drawn, link) = (drawn.clone(), p.link.clone());
+        let stale = drawn.as_ref().is_none_or(|d| d.0 != link);
+        use_effect_with((*open && stale, link), move |(ask, link)| {
+            if *ask {
+                let link = link.clone();
+                crate::helper::ask("qr", &link.clone(), move |reply| {
+                    drawn.set(Some(Rc::new((link, reply))));
+                });
+            }
+        });
+    }
     let code = open.then(|| {
+        let picture = match drawn.as_deref() {
+            Some((link, Ok(drawing))) if *link == p.link => qr_svg(drawing),
+            Some((link, Err(why))) if *link == p.link => {
+                let mut m = Markup::from_lit("<p class=\"hint\" role=\"alert\">No QR code: ");
+                m.text(why);
+                m.lit(".</p>");
+                m
+            }
+            _ => Markup::from_lit("<p class=\"hint\" role=\"status\">Drawing the QR code…</p>"),
+        };
         let mut caption = Markup::from_lit(
             "<figcaption>Scan to open this run at this step on your phone: <code class=\"wrap\">",
         );
@@ -64,7 +81,7 @@ pub fn QrPanel(p: &Props) -> Html {
         caption.lit("</code></figcaption>");
         html! {
             <figure id="qr" class="qr">
-                { qr_svg(&p.link).into_html() }
+                { picture.into_html() }
                 { caption.into_html() }
             </figure>
         }
@@ -83,28 +100,14 @@ pub fn QrPanel(p: &Props) -> Html {
 mod tests {
     use super::*;
 
-    /// One square per dark module, inside a quiet zone of four modules;
-    /// the link is in no attribute or text of the drawing.
+    /// The helper's drawing becomes one path in an SVG of its size; a
+    /// reply that is not a drawing draws nothing.
     #[test]
-    fn the_drawing_has_a_square_per_dark_module() {
-        let link = "http://127.0.0.1:8000/payments/#v1.eyJ2IjoxfQ.12&\"<x>";
-        let code = QrCode::encode_binary(link.as_bytes(), QrCodeEcc::Medium).unwrap();
-        // The same code the text encoder makes for a link.
-        let text = QrCode::encode_text(link, QrCodeEcc::Medium).unwrap();
-        assert!((0..code.size())
-            .all(|y| (0..code.size()).all(|x| code.get_module(x, y) == text.get_module(x, y))));
-        let dark = (0..code.size())
-            .flat_map(|y| (0..code.size()).map(move |x| (x, y)))
-            .filter(|&(x, y)| code.get_module(x, y))
-            .count();
-        let svg = qr_svg(link).as_str().to_string();
-        assert_eq!(svg.matches("h1v1h-1z").count(), dark);
-        let n = code.size() + 8;
-        assert!(svg.contains(&format!("viewBox=\"0 0 {n} {n}\"")), "{svg}");
-        assert!(
-            svg.contains("M4 4h1v1h-1z"),
-            "a finder pattern's corner sits inside the quiet zone"
-        );
-        assert!(!svg.contains("<x>") && !svg.contains("127.0.0.1"));
+    fn the_helpers_drawing_becomes_one_path() {
+        let svg = qr_svg("29\nM4 4h1v1h-1zM5 4h1v1h-1z").as_str().to_string();
+        assert!(svg.contains("viewBox=\"0 0 29 29\""), "{svg}");
+        assert!(svg.contains("d=\"M4 4h1v1h-1zM5 4h1v1h-1z\""), "{svg}");
+        assert!(qr_svg("not a drawing").is_empty());
+        assert!(!qr_svg("3\n\"><script>").as_str().contains("<script>"));
     }
 }

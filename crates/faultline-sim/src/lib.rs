@@ -23,6 +23,7 @@ pub mod read;
 pub mod registry;
 pub mod rng;
 pub mod rows;
+pub mod runfile;
 pub mod scenario;
 pub mod small_map;
 pub mod trace;

@@ -1,0 +1,117 @@
+//! The page's helper worker (`crates/faultline-helper`): work the page
+//! needs only after the learner acts (a link's QR code, writing a run
+//! file, reading one back), done in a Web Worker whose WebAssembly is
+//! fetched on first use, so it is not in the page's first load.
+//!
+//! `ask(op, payload, done)` posts one request and calls `done` with the
+//! reply, or with a sentence for the learner when the helper cannot
+//! answer (its files missing, the browser refusing a worker, a crash):
+//! the page then says so and keeps working. The build names the helper's
+//! script on the page's `<html data-helper>` (`scripts/helper.sh`).
+
+use gloo::events::EventListener;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+
+type Done = Box<dyn FnOnce(Result<String, String>)>;
+
+/// Requests sent and not answered yet, by id.
+type Pending = Rc<RefCell<Vec<(u32, Done)>>>;
+
+struct Helper {
+    worker: web_sys::Worker,
+    pending: Pending,
+    /// The worker failed (an error event): the next request starts a new one.
+    broken: Rc<Cell<bool>>,
+    next: u32,
+    _listeners: [EventListener; 2],
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+thread_local! {
+    static HELPER: RefCell<Option<Helper>> = const { RefCell::new(None) };
+}
+
+const STOPPED: &str =
+    "the page's helper stopped (its files may be missing or out of date: reload the page)";
+
+/// Start the worker the page names.
+fn start() -> Result<Helper, String> {
+    let url = gloo::utils::document()
+        .document_element()
+        .and_then(|html| html.get_attribute("data-helper"))
+        .ok_or("this page was built without its helper")?;
+    let worker = web_sys::Worker::new(&url)
+        .map_err(|_| "the browser would not start the page's helper".to_string())?;
+    let pending: Pending = Rc::default();
+    let broken = Rc::new(Cell::new(false));
+    let answered = pending.clone();
+    let on_message = EventListener::new(&worker, "message", move |e| {
+        let Some(reply) = e
+            .dyn_ref::<web_sys::MessageEvent>()
+            .and_then(|m| m.data().as_string())
+        else {
+            return;
+        };
+        let mut parts = reply.splitn(3, '\n');
+        let id = parts.next().and_then(|id| id.parse::<u32>().ok());
+        let ok = parts.next() == Some("ok");
+        let body = parts.next().unwrap_or_default().to_string();
+        let done = {
+            let mut p = answered.borrow_mut();
+            p.iter()
+                .position(|(i, _)| Some(*i) == id)
+                .map(|k| p.remove(k).1)
+        };
+        if let Some(done) = done {
+            done(if ok { Ok(body) } else { Err(body) });
+        }
+    });
+    let (failed, broke) = (pending.clone(), broken.clone());
+    let on_error = EventListener::new(&worker, "error", move |_| {
+        broke.set(true);
+        let all: Vec<_> = failed.borrow_mut().drain(..).collect();
+        for (_, done) in all {
+            done(Err(STOPPED.to_string()));
+        }
+    });
+    Ok(Helper {
+        worker,
+        pending,
+        broken,
+        next: 0,
+        _listeners: [on_message, on_error],
+    })
+}
+
+/// Ask the helper to do `op` with `payload`; `done` gets its answer.
+pub fn ask(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    let request = HELPER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_some_and(|h| h.broken.get()) {
+            *slot = None;
+        }
+        if slot.is_none() {
+            *slot = Some(start()?);
+        }
+        let helper = slot.as_mut().expect("started above");
+        helper.next += 1;
+        let id = helper.next;
+        let text = format!("{id}\n{op}\n{payload}");
+        helper
+            .worker
+            .post_message(&JsValue::from_str(&text))
+            .map_err(|_| STOPPED.to_string())?;
+        Ok((id, helper.pending.clone()))
+    });
+    match request {
+        Ok((id, pending)) => pending.borrow_mut().push((id, Box::new(done))),
+        Err(why) => done(Err(why)),
+    }
+}
