@@ -28,6 +28,7 @@ pub fn App() -> Html {
     use_panels_in_view(&state);
     use_sliced_simulation(&state);
     use_lessons_fetch(&state);
+    use_progress_saved(&state);
 
     let hash = use_permalink_hash(&state);
     use_hash_out(&state, &hash);

@@ -202,3 +202,40 @@ pub fn watch_in_view(
     }
     Some(observer)
 }
+
+/// Where the learner's progress is kept (local storage, one record for
+/// every lab page of the origin), and where an unreadable one is set
+/// aside rather than erased.
+const PROGRESS_KEY: &str = "faultline.progress";
+const PROGRESS_SET_ASIDE: &str = "faultline.progress.unreadable";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The progress kept in this browser, and a message when what was kept
+/// cannot be read (then the page starts clean, and the old record is kept
+/// under another key).
+pub fn stored_progress() -> (faultline_sim::progress::Progress, Option<String>) {
+    use faultline_sim::progress::Progress;
+    let Some(text) = storage().and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten()) else {
+        return (Progress::default(), None);
+    };
+    match Progress::parse(&text) {
+        Ok(p) => (p, None),
+        Err(e) => {
+            if let Some(s) = storage() {
+                let _ = s.set_item(PROGRESS_SET_ASIDE, &text);
+            }
+            let why = format!("Your saved progress could not be read: {e}. The page starts with no progress; the old record is kept aside in this browser's storage as \"{PROGRESS_SET_ASIDE}\".");
+            (Progress::default(), Some(why))
+        }
+    }
+}
+
+/// Keep the learner's progress in this browser.
+pub fn store_progress(progress: &faultline_sim::progress::Progress) -> Result<(), String> {
+    let s = storage().ok_or("this browser keeps no local storage for the page")?;
+    s.set_item(PROGRESS_KEY, &progress.to_json())
+        .map_err(|_| "this browser refused to store it (storage full or turned off)".to_string())
+}

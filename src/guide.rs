@@ -27,10 +27,9 @@ impl AppState {
 
     /// The answer given to the step's prediction, if any.
     pub fn answer(&self, lesson: &str, step: usize) -> Option<usize> {
-        self.answers
-            .iter()
-            .find(|(l, s, _)| l == lesson && *s == step)
-            .map(|a| a.2)
+        self.progress
+            .answer(&self.scenario.lab, lesson, step as u32)
+            .map(|c| c as usize)
     }
 
     /// The link of the lesson step on screen (`at` when the cursor is not
@@ -114,13 +113,20 @@ impl AppState {
             }
             Action::Predict(choice) => self.predict(choice),
             Action::FinishLesson => {
-                let text = match self.lesson_step() {
-                    Some((lesson, _, _)) => {
-                        let (right, asked) = self.score(lesson);
-                        format!(
-                            "Lesson done: {}. Predictions right: {right} of {asked}.",
-                            lesson.title
-                        )
+                let done = self.lesson_step().map(|(lesson, _, _)| {
+                    let (right, asked) = self.score(lesson);
+                    (lesson.id.clone(), lesson.title.clone(), right, asked)
+                });
+                let text = match done {
+                    Some((id, title, right, asked)) => {
+                        let lab = self.scenario.lab.clone();
+                        Rc::make_mut(&mut self.progress).finish(
+                            &lab,
+                            &id,
+                            right as u32,
+                            asked as u32,
+                        );
+                        format!("Lesson done: {title}. Predictions right: {right} of {asked}.")
                     }
                     None => "Lesson done.".to_string(),
                 };
@@ -130,6 +136,44 @@ impl AppState {
                 });
                 self.guide = None;
                 self.stop_at = None;
+                self
+            }
+            Action::Note(question, text) => {
+                let lab = self.scenario.lab.clone();
+                Rc::make_mut(&mut self.progress).set_note(&lab, question, &text);
+                self
+            }
+            Action::ImportProgress(read) => {
+                self.notice = Some(match read {
+                    Ok(progress) => {
+                        let text = format!(
+                            "Progress imported: {} predictions answered, {} lessons finished, {} interview answers.",
+                            progress.answers.len(),
+                            progress.finished.len(),
+                            progress.notes.len()
+                        );
+                        self.progress = Rc::new(progress);
+                        Notice {
+                            text,
+                            is_error: false,
+                        }
+                    }
+                    Err(why) => Notice {
+                        text: format!(
+                            "That file could not be imported: {why}. Your progress is kept."
+                        ),
+                        is_error: true,
+                    },
+                });
+                self
+            }
+            Action::ResetProgress => {
+                self.progress = Rc::default();
+                self.notice = Some(Notice {
+                    text: "Progress reset: every answer, score and interview answer is erased."
+                        .into(),
+                    is_error: false,
+                });
                 self
             }
             Action::CloseLesson => {
@@ -208,7 +252,8 @@ impl AppState {
         if choice >= p.choices.len() || self.answer(&id, step).is_some() {
             return self;
         }
-        Rc::make_mut(&mut self.answers).push((id, step, choice));
+        let lab = self.scenario.lab.clone();
+        Rc::make_mut(&mut self.progress).answered(&lab, &id, step as u32, choice as u32);
         if self.on_script() && self.cursor < reveal {
             self.stop_at = Some(reveal);
             self.playing = true;

@@ -427,3 +427,27 @@ pub fn use_permalink_hash(state: &UseReducerHandle<AppState>) -> Rc<String> {
         }
     })
 }
+
+/// Keep the learner's progress in local storage whenever it changes (not
+/// when the page starts: a record it could not read stays untouched until
+/// the learner makes new progress). A browser that refuses is said once.
+#[hook]
+pub fn use_progress_saved(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    let started = use_mut_ref(|| false);
+    let told = use_mut_ref(|| false);
+    let progress = state.progress.clone();
+    use_effect_with(Rc::as_ptr(&progress) as usize, move |_| {
+        if !std::mem::replace(&mut *started.borrow_mut(), true) {
+            return;
+        }
+        if let Err(why) = browser::store_progress(&progress) {
+            if !std::mem::replace(&mut *told.borrow_mut(), true) {
+                d.dispatch(Action::Notify(crate::state::Notice {
+                    text: format!("Your progress cannot be kept: {why}. Export it to keep a copy."),
+                    is_error: true,
+                }));
+            }
+        }
+    });
+}

@@ -69,7 +69,10 @@ impl Reducible for AppState {
             | Action::LessonStep(_)
             | Action::Predict(_)
             | Action::FinishLesson
-            | Action::CloseLesson) => s.guiding(a),
+            | Action::CloseLesson
+            | Action::Note(..)
+            | Action::ImportProgress(_)
+            | Action::ResetProgress) => s.guiding(a),
             a => s.view(a),
         })
     }

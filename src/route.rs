@@ -103,8 +103,26 @@ pub fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
 }
 
 /// The state the app starts in: a permalink opens its run straight away
-/// (one simulation, no landing page rendered first and replaced).
+/// (one simulation, no landing page rendered first and replaced), with
+/// the learner's progress as this browser kept it.
 pub fn initial_state() -> AppState {
+    let (progress, trouble) = browser::stored_progress();
+    let mut state = linked_state();
+    state.progress = Rc::new(progress);
+    if let Some(text) = trouble {
+        state.notice = Some(Notice {
+            text: match state.notice.take() {
+                Some(n) => format!("{} {text}", n.text),
+                None => text,
+            },
+            is_error: true,
+        });
+    }
+    state
+}
+
+/// The state the link asks for.
+fn linked_state() -> AppState {
     let mut actions = actions_for_hash(&browser::read_hash()).into_iter();
     match actions.next() {
         Some(load @ Action::Load { .. }) => {

@@ -4,6 +4,7 @@
 
 use faultline_sim::fault::Fault;
 use faultline_sim::lesson::{LessonFile, LessonLink};
+use faultline_sim::progress::Progress;
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{simulate, Run};
 use std::rc::Rc;
@@ -89,8 +90,10 @@ pub struct AppState {
     pub lessons: Option<Rc<LessonFile>>,
     /// The lesson the learner follows, and its step (`crate::guide`).
     pub guide: Option<Guide>,
-    /// Every prediction answered, in order.
-    pub answers: Rc<Vec<Answer>>,
+    /// What the learner has done, kept in local storage
+    /// (`hooks::use_progress_saved`): predictions answered, lessons
+    /// finished, interview answers.
+    pub progress: Rc<Progress>,
     /// Playing stops at this step (a prediction's answer).
     pub stop_at: Option<u32>,
 }
@@ -105,9 +108,6 @@ pub struct Guide {
     /// A cursor a link asked for, other than the step's own.
     pub at: Option<u32>,
 }
-
-/// An answer given: lesson id, step and the choice.
-pub type Answer = (String, usize, usize);
 
 /// Runs whose event bound is above this are simulated a slice at a time
 /// between frames (`Pending`), so opening one never freezes the page;
@@ -163,7 +163,7 @@ impl PartialEq for AppState {
             && self.pending_events == other.pending_events
             && self.guide == other.guide
             && self.stop_at == other.stop_at
-            && Rc::ptr_eq(&self.answers, &other.answers)
+            && Rc::ptr_eq(&self.progress, &other.progress)
             && match (&self.lessons, &other.lessons) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
@@ -247,6 +247,12 @@ pub enum Action {
     LessonStep(usize),
     /// Answer the step's prediction with this choice.
     Predict(usize),
+    /// The learner's answer to interview question `n` of this lab.
+    Note(u32, String),
+    /// Progress read from an imported file (or why it cannot be used).
+    ImportProgress(Result<Progress, String>),
+    /// Erase every answer, score and note.
+    ResetProgress,
     /// The lesson's last step is done: the score, then the lab.
     FinishLesson,
     CloseLesson,
@@ -360,7 +366,7 @@ impl AppState {
             offscreen: 0,
             lessons: None,
             guide: None,
-            answers: Rc::default(),
+            progress: Rc::default(),
             stop_at: None,
             narrow: false,
             embed: false,

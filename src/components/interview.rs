@@ -1,6 +1,6 @@
 //! Interview practice: a card per question (the lab's `interviews`, one at
-//! a time), the learner's own answer, then the strong answer, why it works
-//! and the common mistake, each playable as a run, and both side by side
+//! a time), the learner's own answer (kept with their progress), then the
+//! strong answer, why it works and the common mistake, each playable as a run, and both side by side
 //! on one seed in the comparison view (the mistake on screen, its broken
 //! invariant beside the strong answer's kept one).
 
@@ -8,19 +8,24 @@ use super::raw::{attr_of, raw, refocus};
 use crate::markup::Markup;
 use crate::state::{Action, Notice};
 use faultline_sim::lab::Interview;
+use faultline_sim::progress::Progress;
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, Clone)]
 pub struct Props {
     pub interviews: Vec<Interview>,
+    /// Where the learner's answers are kept.
+    pub progress: Rc<Progress>,
     pub lab: &'static str,
     pub on: Callback<Action>,
 }
 
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        self.lab == o.lab && self.interviews.len() == o.interviews.len()
+        self.lab == o.lab
+            && self.interviews.len() == o.interviews.len()
+            && Rc::ptr_eq(&self.progress, &o.progress)
     }
 }
 
@@ -88,24 +93,19 @@ fn strong_answer(out: &mut Markup, iv: &Interview) {
 #[component]
 pub fn InterviewPanel(p: &Props) -> Html {
     let at = use_state(|| 0usize);
-    // Per card: the learner's answer and whether the strong one is shown.
-    let answers = use_state(|| Rc::new(vec![String::new(); p.interviews.len()]));
+    // Per card: whether the strong answer is shown.
     let revealed = use_state(|| Rc::new(vec![false; p.interviews.len()]));
     let n = p.interviews.len();
     let i = (*at).min(n.saturating_sub(1));
     let Some(iv) = p.interviews.get(i) else {
         return Html::default();
     };
-    let on_input = {
-        let answers = answers.clone();
-        Callback::from(move |e: InputEvent| {
-            let mut a = (**answers).clone();
-            a[i] = e
-                .target_unchecked_into::<web_sys::HtmlTextAreaElement>()
-                .value();
-            answers.set(Rc::new(a));
-        })
-    };
+    let on_input = p.on.reform(move |e: InputEvent| {
+        let text = e
+            .target_unchecked_into::<web_sys::HtmlTextAreaElement>()
+            .value();
+        Action::Note(i as u32, text)
+    });
     // One listener for the card's buttons (each names its act), as text.
     let onclick = {
         let (at, revealed, on, lab, iv) = (
@@ -159,8 +159,8 @@ pub fn InterviewPanel(p: &Props) -> Html {
             <h2 id="iv-h">{ "Interview practice" }</h2>
             <p class="question">{ iv.question }</p>
             { raw(nav) }
-            <label for="iv-answer" class="hint">{ "Your answer (stays on this page, nothing is sent)" }</label>
-            <textarea id="iv-answer" rows="3" value={answers[i].clone()} oninput={on_input} />
+            <label for="iv-answer" class="hint">{ "Your answer (kept in this browser with your progress, never sent)" }</label>
+            <textarea id="iv-answer" rows="3" value={p.progress.note(p.lab, i as u32).to_string()} oninput={on_input} />
             { raw(rest) }
         </section>
     }

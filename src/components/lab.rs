@@ -299,8 +299,9 @@ fn tools(p: &Props) -> Html {
                 { super::compare::compare_picker(info, &s.scenario, s.preset.as_deref(), &p.on) }
             }
             if !info.interviews.is_empty() {
-                <InterviewPanel interviews={info.interviews.clone()} lab={info.id} on={p.on.clone()} />
+                <InterviewPanel interviews={info.interviews.clone()} progress={s.progress.clone()} lab={info.id} on={p.on.clone()} />
             }
+            <super::progress::ProgressPanel progress={s.progress.clone()} on={p.on.clone()} />
         </>
     }
 }

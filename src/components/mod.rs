@@ -23,6 +23,7 @@ pub mod narration;
 pub mod network;
 pub mod notice;
 pub mod placement;
+pub mod progress;
 pub mod qr;
 pub mod raw;
 pub mod sequence;

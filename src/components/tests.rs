@@ -307,12 +307,17 @@ fn interview_practice_hides_the_answer_until_asked() {
             "{preset_id} exists"
         );
     }
+    // The learner's answer, kept with their progress, is in its box.
+    let mut progress = faultline_sim::progress::Progress::default();
+    progress.set_note("payments", 0, "Retry with a key & hope.");
     let html = render::<super::interview::InterviewPanel>(super::interview::Props {
         interviews: info.interviews.clone(),
+        progress: Rc::new(progress),
         lab: "payments",
         on: Callback::noop(),
     });
     assert!(html.contains("charged twice"), "the question is shown");
+    assert!(html.contains("Retry with a key &amp; hope."), "{html}");
     assert!(html.contains("iv-reveal"));
     assert!(
         !html.contains("A strong answer"),

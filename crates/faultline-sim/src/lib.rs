@@ -19,6 +19,8 @@ pub mod lines;
 pub mod machine;
 pub mod message;
 pub mod permalink;
+pub mod progress;
+
 pub mod read;
 pub mod registry;
 pub mod rng;
