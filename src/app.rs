@@ -4,7 +4,6 @@
 //! Views below it only render and emit actions.
 
 use crate::browser;
-use crate::components::help::HelpOverlay;
 use crate::components::lab::LabView;
 use crate::hooks::*;
 use crate::route::initial_state;
@@ -30,8 +29,24 @@ pub fn App() -> Html {
     use_lessons_fetch(&state);
     use_progress_saved(&state);
 
+    // Move the focus into the shortcuts overlay when it opens (autofocus
+    // does not apply to elements added after the page loaded).
+    use_effect_with(state.help_open, |open| {
+        if let Some(b) = open
+            .then(|| gloo::utils::document().get_element_by_id("help-close"))
+            .flatten()
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = b.focus();
+        }
+    });
     let hash = use_permalink_hash(&state);
-    use_hash_out(&state, &hash);
+    // In a presenter's queue, the link keeps the queue after the run's own.
+    let written = match &state.queue {
+        Some(q) => q.hash(&hash),
+        None => (*hash).clone(),
+    };
+    use_hash_out(&state, &written);
 
     // One callback for the page's life: a component given it is not drawn
     // again for a new one (a settings field redrawn while the learner
@@ -71,7 +86,7 @@ pub fn App() -> Html {
             <LabView state={Rc::new((*state).clone())} info={(*info).clone()} on={on} permalink={permalink}
                 on_copy={share.copy} on_export_json={share.export_json} on_export_svg={share.export_svg} on_import={share.import}
                 reduced_motion={*reduced_motion} />
-            if state.help_open { <HelpOverlay on_close={close_help} /> }
+            if state.help_open { { crate::components::help::help_overlay(&close_help) } }
         </>
     }
 }

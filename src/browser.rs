@@ -134,7 +134,8 @@ pub fn take_shell_taps() -> usize {
 /// than sent back and forth.
 pub fn forward_to_its_page() -> bool {
     let hash = read_hash();
-    let elsewhere = permalink::lab_of(&hash).is_some_and(|lab| faultline_sim::lab(&lab).is_none());
+    let (link, _) = faultline_sim::queue::Queue::split(&hash);
+    let elsewhere = permalink::lab_of(link).is_some_and(|lab| faultline_sim::lab(&lab).is_none());
     elsewhere
         && gloo::utils::window()
             .location()

@@ -67,46 +67,67 @@ pub fn use_hash_in(state: &UseReducerHandle<AppState>) {
     }
 }
 
-/// Keyboard shortcuts (ignored while typing in a field).
+/// Keyboard shortcuts (ignored while typing in a field); in a
+/// presenter's queue, PageDown and PageUp (a clicker's keys) move through
+/// it, and the first key press asks for fullscreen again if the page was
+/// fullscreen before the queue left another lab's page.
 #[hook]
 pub fn use_shortcuts(state: &UseReducerHandle<AppState>) {
     {
         let d = state.dispatcher();
         let speed = Rc::new(Cell::new(state.speed));
         speed.set(state.speed);
-        use_effect_with(state.speed, move |_| {
-            let doc = gloo::utils::document();
-            // Not passive: shortcuts must stop the browser's own action
-            // (Space scrolling the page, Home/End jumping).
-            let options = gloo::events::EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&doc, "keydown", options, move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+        let queue = state.queue.clone();
+        use_effect_with(
+            (state.speed, queue.as_ref().map(|q| Rc::as_ptr(q) as usize)),
+            move |_| {
+                let doc = gloo::utils::document();
+                // Not passive: shortcuts must stop the browser's own action
+                // (Space scrolling the page, Home/End jumping).
+                let options = gloo::events::EventListenerOptions::enable_prevent_default();
+                let listener =
+                    EventListener::new_with_options(&doc, "keydown", options, move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                            return;
+                        }
+                        let typing = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .is_some_and(|el| {
+                                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                            });
+                        let key = e.key();
+                        let on_button = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                            .is_some();
+                        if typing && key != "Escape" || on_button && (key == " " || key == "Enter")
+                        {
+                            return;
+                        }
+                        crate::presenter::refullscreen();
+                        if let Some(q) = queue.as_deref() {
+                            let to = match key.as_str() {
+                                "PageDown" => Some(q.at + 1),
+                                "PageUp" => q.at.checked_sub(1),
+                                _ => None,
+                            };
+                            if let Some(at) = to {
+                                e.prevent_default();
+                                return crate::presenter::go(q, at);
+                            }
+                        }
+                        if let Some(action) = shortcut(&key, speed.get()) {
+                            e.prevent_default();
+                            d.dispatch(action);
+                        }
                     });
-                let key = e.key();
-                let on_button = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
-                    .is_some();
-                if typing && key != "Escape" || on_button && (key == " " || key == "Enter") {
-                    return;
-                }
-                if let Some(action) = shortcut(&key, speed.get()) {
-                    e.prevent_default();
-                    d.dispatch(action);
-                }
-            });
-            move || drop(listener)
-        });
+                move || drop(listener)
+            },
+        );
     }
 }
 

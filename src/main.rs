@@ -15,6 +15,7 @@ mod helper;
 mod hooks;
 mod panic;
 mod platform;
+mod presenter;
 mod reduce;
 mod route;
 mod share;

@@ -73,6 +73,9 @@ impl Reducible for AppState {
             | Action::Note(..)
             | Action::ImportProgress(_)
             | Action::ResetProgress) => s.guiding(a),
+            a @ (Action::SetQueue(_) | Action::QueueAdd(_) | Action::QueueRemove(_)) => {
+                s.queueing(a)
+            }
             a => s.view(a),
         })
     }

@@ -1,7 +1,8 @@
 //! What the URL hash asks for: the run a link names (and its view and
 //! comparison), the page's default run when there is none, or the default
-//! run with a notice when the link cannot be opened. A link to another
-//! lab's run goes to that lab's page.
+//! run with a notice when the link cannot be opened; and the presenter's
+//! queue a link may hold after its run. A link to another lab's run goes
+//! to that lab's page.
 
 use crate::browser;
 use crate::state::{default_scenario, Action, AppState, Notice};
@@ -38,6 +39,33 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
     if hash == "main" {
         return Vec::new(); // the skip link's target, not a run
     }
+    // A presenter's queue: the link on screen first, then the queue.
+    let (link, queue) = faultline_sim::queue::Queue::split(hash);
+    let mut actions = actions_for_link(link);
+    if let Some(Ok(_)) = &queue {
+        // Moving through a queue keeps the view: an item's link does not
+        // turn the projector view off, and a move from another lab's page
+        // carries it over (`presenter::go`).
+        actions.retain(|a| !matches!(a, Action::SetProjector(false)));
+        if crate::presenter::carried_projector() {
+            actions.push(Action::SetProjector(true));
+        }
+    }
+    actions.push(match queue {
+        None => Action::SetQueue(None),
+        Some(Ok(q)) => Action::SetQueue(Some(Rc::new(q))),
+        Some(Err(e)) => Action::Notify(Notice {
+            text: format!(
+                "This link's presenter queue cannot be used: {e}. The run it names is shown."
+            ),
+            is_error: true,
+        }),
+    });
+    actions
+}
+
+/// What a link (without a queue) asks for.
+fn actions_for_link(hash: &str) -> Vec<Action> {
     // A lesson step: the page's run first, then the lesson (its step's
     // run once the lessons file is here).
     if let Some(link) = faultline_sim::lesson::LessonLink::parse(hash) {
@@ -97,7 +125,9 @@ pub fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
     if browser::forward_to_its_page() {
         return;
     }
-    for action in actions_for_hash(&browser::read_hash()) {
+    let actions = actions_for_hash(&browser::read_hash());
+    crate::presenter::forget_carried();
+    for action in actions {
         dispatch.dispatch(action);
     }
 }
@@ -108,6 +138,7 @@ pub fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
 pub fn initial_state() -> AppState {
     let (progress, trouble) = browser::stored_progress();
     let mut state = linked_state();
+    crate::presenter::forget_carried();
     state.progress = Rc::new(progress);
     if let Some(text) = trouble {
         state.notice = Some(Notice {

@@ -5,6 +5,7 @@
 use faultline_sim::fault::Fault;
 use faultline_sim::lesson::{LessonFile, LessonLink};
 use faultline_sim::progress::Progress;
+use faultline_sim::queue::Queue;
 use faultline_sim::scenario::{ConfigValue, Scenario};
 use faultline_sim::{simulate, Run};
 use std::rc::Rc;
@@ -94,6 +95,9 @@ pub struct AppState {
     /// (`hooks::use_progress_saved`): predictions answered, lessons
     /// finished, interview answers.
     pub progress: Rc<Progress>,
+    /// The presenter's queue the page's link holds, if any
+    /// (`faultline_sim::queue`; `crate::presenter` moves through it).
+    pub queue: Option<Rc<Queue>>,
     /// Playing stops at this step (a prediction's answer).
     pub stop_at: Option<u32>,
 }
@@ -164,6 +168,10 @@ impl PartialEq for AppState {
             && self.guide == other.guide
             && self.stop_at == other.stop_at
             && Rc::ptr_eq(&self.progress, &other.progress)
+            && match (&self.queue, &other.queue) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
             && match (&self.lessons, &other.lessons) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
@@ -253,6 +261,12 @@ pub enum Action {
     ImportProgress(Result<Progress, String>),
     /// Erase every answer, score and note.
     ResetProgress,
+    /// The presenter's queue the link holds (none: the link has none).
+    SetQueue(Option<Rc<Queue>>),
+    /// Add a link to the presenter's queue (a new queue starts with it).
+    QueueAdd(String),
+    /// Take item `n` out of the queue.
+    QueueRemove(usize),
     /// The lesson's last step is done: the score, then the lab.
     FinishLesson,
     CloseLesson,
@@ -367,6 +381,7 @@ impl AppState {
             lessons: None,
             guide: None,
             progress: Rc::default(),
+            queue: None,
             stop_at: None,
             narrow: false,
             embed: false,

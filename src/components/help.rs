@@ -3,11 +3,6 @@
 use crate::markup::Markup;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct Props {
-    pub on_close: Callback<()>,
-}
-
 /// (keys, what they do); also used by the key handler's tests.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space or K", "Play or pause"),
@@ -19,6 +14,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("V", "Jump to the first broken invariant"),
     ("P", "Projector view: the diagram and narration, large"),
     ("B", "Comparing two runs: show the other run's diagram"),
+    (
+        "PageDown / PageUp",
+        "Presenter's queue: next or previous item",
+    ),
     ("?", "Show or hide this help"),
     ("Esc", "Close this help"),
 ];
@@ -38,26 +37,15 @@ fn shortcuts() -> Html {
     out.into_html()
 }
 
-#[component]
-pub fn HelpOverlay(p: &Props) -> Html {
-    let close = p.on_close.reform(|_| ());
-    // Move focus into the dialog when it opens (autofocus does not apply to
-    // elements added after the page loaded).
-    let button = use_node_ref();
-    {
-        let button = button.clone();
-        use_effect_with((), move |_| {
-            if let Some(b) = button.cast::<web_sys::HtmlElement>() {
-                let _ = b.focus();
-            }
-        });
-    }
+/// The overlay (drawn while open; `App` moves the focus into it).
+pub fn help_overlay(on_close: &Callback<()>) -> Html {
+    let close = on_close.reform(|_| ());
     html! {
         <div class="overlay" id="help" role="dialog" aria-modal="true" aria-labelledby="help-h">
             <div class="dialog">
                 <h2 id="help-h">{ "Keyboard shortcuts" }</h2>
                 { shortcuts() }
-                <button id="help-close" ref={button} onclick={close}>{ "Close" }</button>
+                <button id="help-close" onclick={close}>{ "Close" }</button>
             </div>
         </div>
     }

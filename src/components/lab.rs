@@ -301,7 +301,7 @@ fn tools(p: &Props) -> Html {
             if !info.interviews.is_empty() {
                 <InterviewPanel interviews={info.interviews.clone()} progress={s.progress.clone()} lab={info.id} on={p.on.clone()} />
             }
-            <super::progress::ProgressPanel progress={s.progress.clone()} on={p.on.clone()} />
+            { super::progress::progress_panel(&s.progress, &p.on) }
         </>
     }
 }
@@ -393,6 +393,9 @@ pub fn LabView(p: &Props) -> Html {
                     <super::qr::QrPanel link={AttrValue::from(p.permalink.clone())} />
                 }
             </header>
+            if let Some(q) = &s.queue {
+                { super::queue::queue_bar(q) }
+            }
             { super::notice::notice_banner(s.notice.as_ref(), &p.on) }
             if let Some(pending) = s.pending.as_deref() {
                 { simulating(pending, s.pending_events) }
@@ -432,6 +435,7 @@ pub fn LabView(p: &Props) -> Html {
             if rest {
                 { tools(p) }
                 { share_panel(p) }
+                { super::queue::queue_panel(super::queue::Props { queue: s.queue.clone(), permalink: p.permalink.clone(), on: p.on.clone() }) }
             }
         </main>
     }

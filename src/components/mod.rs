@@ -25,6 +25,7 @@ pub mod notice;
 pub mod placement;
 pub mod progress;
 pub mod qr;
+pub mod queue;
 pub mod raw;
 pub mod sequence;
 pub mod sequence_arrow;

@@ -2,7 +2,7 @@
 //! they answered, the lessons they finished with their scores, their
 //! interview answers; and the ways to carry it (export and import as a
 //! file, read with the same checks as the stored record) or erase it
-//! (asked twice).
+//! (asked again in a disclosure).
 
 use super::raw::{attr_of, raw, refocus};
 use crate::markup::Markup;
@@ -11,16 +11,10 @@ use faultline_sim::progress::{Progress, MAX_BYTES};
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, Clone)]
-pub struct Props {
-    pub progress: Rc<Progress>,
-    pub on: Callback<Action>,
-}
-
-impl PartialEq for Props {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.progress, &o.progress)
-    }
+thread_local! {
+    /// The imported file being read (kept alive until it is read).
+    static READING: std::cell::RefCell<Option<gloo::file::callbacks::FileReader>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 fn export(progress: &Progress, on: &Callback<Action>) {
@@ -34,8 +28,9 @@ fn export(progress: &Progress, on: &Callback<Action>) {
     }
 }
 
-/// The panel's text: the figures, each finished lesson, the buttons.
-fn body(pr: &Progress, asking: bool) -> Markup {
+/// The panel's text: the figures, each finished lesson, the buttons (a
+/// reset is asked again in a disclosure: no state of its own).
+fn body(pr: &Progress) -> Markup {
     let mut out = Markup::new();
     markup!(
         out,
@@ -59,24 +54,27 @@ fn body(pr: &Progress, asking: bool) -> Markup {
         out.lit("</ul>");
     }
     out.lit("<p class=\"hint\">Kept in this browser only, for every lab. Export it to move it to another browser.</p><div class=\"share-row\"><button id=\"progress-export\" data-act=\"export\">Export progress</button><label class=\"file\">Import progress <input id=\"progress-import\" type=\"file\" accept=\"application/json,.json\"></label>");
-    if asking {
-        out.lit("<span role=\"group\" aria-label=\"Erase all progress?\">Erase all progress? <button id=\"progress-reset-yes\" data-act=\"erase\">Erase</button> <button id=\"progress-reset-no\" data-act=\"keep\">Keep it</button></span>");
-    } else if pr.is_empty() {
+    if pr.is_empty() {
         out.lit("<button id=\"progress-reset\" disabled>Reset progress…</button>");
     } else {
-        out.lit("<button id=\"progress-reset\" data-act=\"ask\">Reset progress…</button>");
+        out.lit("<details id=\"progress-reset-ask\"><summary id=\"progress-reset\">Reset progress…</summary>Erase all progress? <button id=\"progress-reset-yes\" data-act=\"erase\">Erase</button> <button id=\"progress-reset-no\" data-act=\"keep\">Keep it</button></details>");
     }
     out.lit("</div>");
     out
 }
 
-#[component]
-pub fn ProgressPanel(p: &Props) -> Html {
-    let asking = use_state(|| false);
-    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+/// Close the reset question.
+fn keep() {
+    if let Some(d) = gloo::utils::document().get_element_by_id("progress-reset-ask") {
+        let _ = d.remove_attribute("open");
+    }
+    refocus("#progress-reset".into());
+}
+
+pub fn progress_panel(progress: &Rc<Progress>, on: &Callback<Action>) -> Html {
     // The file field's change bubbles to the panel: one listener.
     let onchange = {
-        let on = p.on.clone();
+        let on = on.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
             let file = input.files().and_then(|l| l.get(0));
@@ -95,39 +93,28 @@ pub fn ProgressPanel(p: &Props) -> Html {
                     .and_then(|t| Progress::parse(&t).map_err(|e| e.to_string()));
                 on.emit(Action::ImportProgress(read));
             });
-            *reader.borrow_mut() = Some(task);
+            READING.with(|r| *r.borrow_mut() = Some(task));
         })
     };
     // One listener for the buttons (each names its act).
     let onclick = {
-        let (asking, on, pr) = (asking.clone(), p.on.clone(), p.progress.clone());
-        Callback::from(move |e: MouseEvent| {
-            let Some(what) = attr_of(&e, "data-act") else {
-                return;
-            };
-            match what.as_str() {
-                "export" => export(&pr, &on),
-                "ask" => {
-                    asking.set(true);
-                    refocus("#progress-reset-no".into());
-                }
-                "keep" => {
-                    asking.set(false);
-                    refocus("#progress-reset".into());
-                }
-                "erase" => {
-                    asking.set(false);
+        let (on, pr) = (on.clone(), progress.clone());
+        Callback::from(
+            move |e: MouseEvent| match attr_of(&e, "data-act").as_deref() {
+                Some("export") => export(&pr, &on),
+                Some("keep") => keep(),
+                Some("erase") => {
                     on.emit(Action::ResetProgress);
                     refocus("#progress-export".into());
                 }
                 _ => {}
-            }
-        })
+            },
+        )
     };
     html! {
         <section class="panel progress" aria-labelledby="progress-h" {onclick} {onchange}>
             <h2 id="progress-h">{ "Your progress" }</h2>
-            { raw(body(&p.progress, *asking)) }
+            { raw(body(progress)) }
         </section>
     }
 }

@@ -20,7 +20,7 @@ pub mod machine;
 pub mod message;
 pub mod permalink;
 pub mod progress;
-
+pub mod queue;
 pub mod read;
 pub mod registry;
 pub mod rng;
