@@ -23,18 +23,13 @@ pub fn use_share(state: &UseReducerHandle<AppState>, permalink: &str) -> Share {
     let on_copy = {
         let (d, link) = (state.dispatcher(), permalink.clone());
         Callback::from(move |_| {
-            let (d, link) = (d.clone(), link.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = if browser::copy(link).await {
-                    "Link copied. Anyone who opens it sees this run at this step."
-                } else {
-                    "The browser did not allow copying; select the link in the box and copy it yourself."
-                };
-                d.dispatch(Action::Notify(Notice {
-                    text: text.into(),
-                    is_error: false,
-                }));
-            });
+            let d = d.clone();
+            copy_and_say(
+                link.clone(),
+                "Link copied. Anyone who opens it sees this run at this step.",
+                "The browser did not allow copying; select the link in the box and copy it yourself.",
+                Callback::from(move |a| d.dispatch(a)),
+            );
         })
     };
     let on_export_json = {
@@ -87,6 +82,27 @@ pub fn use_share(state: &UseReducerHandle<AppState>, permalink: &str) -> Share {
         export_svg: on_export_svg,
         import: use_import(state),
     }
+}
+
+/// Copy `text`, then say whether it was copied (`copied`) or what to do
+/// instead (`refused`).
+pub fn copy_and_say(
+    text: String,
+    copied: &'static str,
+    refused: &'static str,
+    on: Callback<Action>,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = if browser::copy(text).await {
+            copied
+        } else {
+            refused
+        };
+        on.emit(Action::Notify(Notice {
+            text: text.into(),
+            is_error: false,
+        }));
+    });
 }
 
 /// Import a run file: the run it holds opens at its step (the file is

@@ -7,7 +7,7 @@
 
 use super::raw::{attr_of, raw, refocus};
 use crate::markup::Markup;
-use crate::state::{Action, Notice};
+use crate::state::Action;
 use faultline_sim::queue::{item_lab, Queue};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -113,18 +113,12 @@ fn act(what: &str, p: &Props) {
         }
         "copy" => {
             if let Some(q) = &p.queue {
-                let (url, on) = (queue_url(q, 0), on.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let text = if crate::browser::copy(url).await {
-                        "The queue's link is copied: it opens the queue at its first item."
-                    } else {
-                        "The browser did not allow copying; select the queue's link in its box and copy it yourself."
-                    };
-                    on.emit(Action::Notify(Notice {
-                        text: text.into(),
-                        is_error: false,
-                    }));
-                });
+                crate::share::copy_and_say(
+                    queue_url(q, 0),
+                    "The queue's link is copied: it opens the queue at its first item.",
+                    "The browser did not allow copying; select the queue's link in its box and copy it yourself.",
+                    on.clone(),
+                );
             }
         }
         _ => {}
