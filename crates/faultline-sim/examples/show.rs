@@ -8,10 +8,7 @@
 //!   cargo run -p faultline-sim --example show -- 'lab=payments&preset=key-expired'
 //!   cargo run -p faultline-sim --example show -- 'v1.eyJ2Ijo…'         # a full permalink
 //!   cargo run -p faultline-sim --example show -- --every               # every preset of every lab
-use faultline_sim::message::Message;
 use faultline_sim::scenario::Scenario;
-use faultline_sim::trace::{Fate, StepKind};
-use faultline_sim::Run;
 
 fn main() {
     let arg = std::env::args()
@@ -64,62 +61,7 @@ fn scenario(arg: &str) -> Scenario {
     })
 }
 
-/// The message as on the wire, then each compact JWS in it decoded.
-fn print_message(m: &Message) {
-    for line in m.to_http().lines() {
-        println!("        | {line}");
-    }
-    for (field, jws) in m.tokens() {
-        println!("        | ↳ {field} (JWS) header  {}", jws.header);
-        println!("        | ↳ {field} (JWS) payload {}", jws.payload);
-    }
-}
-
 fn show(scenario: &Scenario) {
-    let run: Run = faultline_sim::simulate(scenario).expect("valid scenario");
-    for st in &run.steps {
-        println!(
-            "#{:<3} {:>6} ms {:<40} | {}",
-            st.index,
-            st.time,
-            run.summary(st),
-            run.narration(st).join(" / ")
-        );
-        let Some(f) = st.flight.and_then(|f| run.flights.get(f as usize)) else {
-            continue;
-        };
-        match st.kind {
-            StepKind::Deliver => print_message(&f.message.get()),
-            StepKind::Lost => {
-                println!(
-                    "        | (lost: {})",
-                    f.note.as_deref().unwrap_or("never arrived")
-                );
-                print_message(&f.message.get());
-            }
-            _ => {}
-        }
-    }
-    for f in run.flights.iter().filter(|f| f.fate == Fate::InFlight) {
-        println!("still in flight at the end: {}", f.label());
-        print_message(&f.message.get());
-    }
-    for v in &run.violations {
-        println!(
-            "VIOLATION at step {}: [{}] {}",
-            v.step, v.invariant, v.message
-        );
-    }
-    println!(
-        "end: {:?}; steps {}; flights {}",
-        run.end,
-        run.steps.len(),
-        run.flights.len()
-    );
-    for table in run.tables_at(run.steps.len() as u32 - 1) {
-        println!("== {}", table.title);
-        for r in &table.rows {
-            println!("   {}", r.join(" | "));
-        }
-    }
+    let run = faultline_sim::simulate(scenario).expect("valid scenario");
+    print!("{}", faultline_sim::log::run_log(&run));
 }

@@ -16,6 +16,7 @@ pub mod lab;
 pub mod labs;
 pub mod lesson;
 pub mod lines;
+pub mod log;
 pub mod machine;
 pub mod message;
 pub mod permalink;
