@@ -58,6 +58,28 @@ describe('progress', () => {
     });
   });
 
+  test('two tabs: progress made in one is not written over by the other', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await p.goto(labUrl(server, 'payments', STEP), { ready: '#lesson-predict' });
+      const other = await page.context().newPage();
+      await other.goto(labUrl(server, 'oauth', 'lab=oauth&preset=happy-path'));
+      await other.locator('main.lab #iv-answer').waitFor();
+      // The run plays to the answer only in the tab in front.
+      await page.bringToFront();
+      await page.locator('#lesson-predict .choice', { hasText: 'Yes: €42 is held twice' }).click();
+      await page.locator('#lesson-verdict .result').waitFor({ timeout: 20_000 });
+      // The other tab has heard of it before its own change.
+      await other.bringToFront();
+      await other.locator('#progress-summary', { hasText: /^Predictions answered: 1 / }).waitFor();
+      await other.fill('#iv-answer', 'Tokens, not passwords.');
+      const kept = JSON.parse(await page.evaluate(() => localStorage.getItem('faultline.progress')));
+      assert.deepEqual(kept.answers, [['payments', 'retries', 2, 0]], 'the answer made in the first tab');
+      assert.deepEqual(kept.notes, [['oauth', 0, 'Tokens, not passwords.']], 'and the note made in the second');
+      await other.close();
+    });
+  });
+
   test('storage that cannot be read is said and set aside; the lab starts clean and works', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
@@ -75,7 +97,11 @@ describe('progress', () => {
         assert.match(n.text, /^Your saved progress could not be read/);
         assert.match(n.text, why);
         assert.match(n.text, /The page starts with no progress/);
-        assert.equal(await page.evaluate(() => localStorage.getItem('faultline.progress.unreadable')), bad, 'kept aside, not lost');
+        // Kept aside under the key the notice names (one set aside before
+        // is not overwritten), not lost.
+        const key = /kept aside in this browser's storage as "([^"]+)"/.exec(n.text)[1];
+        assert.match(key, /^faultline\.progress\.unreadable(\.\d)?$/);
+        assert.equal(await page.evaluate((k) => localStorage.getItem(k), key), bad, 'kept aside, not lost');
         assert.match(await summary(page), /^Predictions answered: 0 /);
         // The lab works.
         const before = (await indicator(page)).step;

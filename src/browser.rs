@@ -225,13 +225,43 @@ pub fn stored_progress() -> (faultline_sim::progress::Progress, Option<String>) 
     match Progress::parse(&text) {
         Ok(p) => (p, None),
         Err(e) => {
-            if let Some(s) = storage() {
-                let _ = s.set_item(PROGRESS_SET_ASIDE, &text);
-            }
-            let why = format!("Your saved progress could not be read: {e}. The page starts with no progress; the old record is kept aside in this browser's storage as \"{PROGRESS_SET_ASIDE}\".");
+            let kept = storage().and_then(|s| set_aside(&s, &text));
+            let why = match kept {
+                Some(key) => format!("Your saved progress could not be read: {e}. The page starts with no progress; the old record is kept aside in this browser's storage as \"{key}\"."),
+                None => format!("Your saved progress could not be read: {e}. The page starts with no progress; the old record stays stored until you make new progress (export that first if you need it)."),
+            };
             (Progress::default(), Some(why))
         }
     }
+}
+
+/// Keep an unreadable record under a key of its own (one already set
+/// aside is not overwritten: the next free of `PROGRESS_SET_ASIDE`, `.1`
+/// … `.9`); the key, or `None` when the browser would not store it.
+fn set_aside(s: &web_sys::Storage, text: &str) -> Option<String> {
+    (0..10).find_map(|n| {
+        let key = match n {
+            0 => PROGRESS_SET_ASIDE.to_string(),
+            n => format!("{PROGRESS_SET_ASIDE}.{n}"),
+        };
+        match s.get_item(&key).ok()? {
+            Some(old) if old == text => Some(key),
+            Some(_) => None,
+            None => s.set_item(&key, text).ok().map(|_| key),
+        }
+    })
+}
+
+/// The progress another tab of the site just kept, from its `storage`
+/// event (none for any other key, or a record that cannot be read).
+pub fn progress_stored_by_another_tab(
+    e: &web_sys::Event,
+) -> Option<faultline_sim::progress::Progress> {
+    let e = e.dyn_ref::<web_sys::StorageEvent>()?;
+    if e.key().as_deref() != Some(PROGRESS_KEY) {
+        return None;
+    }
+    faultline_sim::progress::Progress::parse(&e.new_value()?).ok()
 }
 
 /// Keep the learner's progress in this browser.

@@ -27,9 +27,14 @@ impl AppState {
 
     /// The answer given to the step's prediction, if any.
     pub fn answer(&self, lesson: &str, step: usize) -> Option<usize> {
+        // An answer kept for a choice the step no longer has (an imported
+        // record, a lesson since changed) is no answer: it can be given again.
+        let (_, found) = self.lessons.as_ref()?.lesson(lesson).ok()?;
+        let choices = found.steps.get(step)?.predict.as_ref()?.choices.len();
         self.progress
             .answer(&self.scenario.lab, lesson, step as u32)
             .map(|c| c as usize)
+            .filter(|&c| c < choices)
     }
 
     /// The link of the lesson step on screen (`at` when the cursor is not
@@ -147,12 +152,12 @@ impl AppState {
                 self.notice = Some(match read {
                     Ok(progress) => {
                         let text = format!(
-                            "Progress imported: {} predictions answered, {} lessons finished, {} interview answers.",
+                            "Progress imported: {} predictions answered, {} lessons finished, {} interview answers, added to what this browser kept.",
                             progress.answers.len(),
                             progress.finished.len(),
                             progress.notes.len()
                         );
-                        self.progress = Rc::new(progress);
+                        Rc::make_mut(&mut self.progress).merge(progress);
                         Notice {
                             text,
                             is_error: false,
@@ -165,6 +170,10 @@ impl AppState {
                         is_error: true,
                     },
                 });
+                self
+            }
+            Action::ProgressStored(progress) => {
+                self.progress = progress;
                 self
             }
             Action::ResetProgress => {

@@ -47,18 +47,25 @@ pub fn shortcut(key: &str, speed: f64) -> Option<Action> {
 const MENU_PX: f64 = 190.0;
 
 /// Permalink in: read once by `initial_state`, then whenever the hash is
-/// edited.
+/// edited. Also the window's other news: its size, and progress another
+/// tab of the site kept (taken, so this tab's next change does not write
+/// over it).
 #[hook]
 pub fn use_hash_in(state: &UseReducerHandle<AppState>) {
     {
         let d = state.dispatcher();
         use_effect_with((), move |_| {
-            let resized = d.clone();
+            let (resized, stored) = (d.clone(), d.clone());
             let listeners = web_sys::window().map(|w| {
                 [
                     EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)),
                     EventListener::new(&w, "resize", move |_| {
                         resized.dispatch(Action::Resized(crate::platform::is_narrow()))
+                    }),
+                    EventListener::new(&w, "storage", move |e| {
+                        if let Some(p) = browser::progress_stored_by_another_tab(e) {
+                            stored.dispatch(Action::ProgressStored(Rc::new(p)));
+                        }
                     }),
                 ]
             });

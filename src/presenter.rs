@@ -33,6 +33,14 @@ impl AppState {
                         if q.items.len() < faultline_sim::queue::MAX_ITEMS {
                             q.items.push(link.to_string());
                             self.queue = Some(Rc::new(q));
+                        } else {
+                            self.notice = Some(Notice {
+                                text: format!(
+                                    "The queue is full: it holds {} items at most.",
+                                    faultline_sim::queue::MAX_ITEMS
+                                ),
+                                is_error: true,
+                            });
                         }
                     }
                     Err(why) => {
@@ -48,6 +56,10 @@ impl AppState {
                     let mut q = q.clone();
                     if n < q.items.len() {
                         q.items.remove(n);
+                        // The item on screen keeps its place.
+                        if n < q.at {
+                            q.at -= 1;
+                        }
                     }
                     q.at = q.at.min(q.items.len().saturating_sub(1));
                     self.queue = (!q.items.is_empty()).then(|| Rc::new(q));
@@ -93,14 +105,17 @@ fn session() -> Option<web_sys::Storage> {
 /// its own here would rewrite the hash before the route reads it).
 pub fn present(queue: &Queue, on: &yew::Callback<Action>) {
     fullscreen();
-    if queue.at == 0 {
-        on.emit(Action::SetProjector(true));
-    } else {
-        if let Some(s) = session() {
-            let _ = s.set_item(PROJECTOR_KEY, "1");
-        }
-        go(queue, 0);
+    if crate::browser::read_hash() == queue.hash_at(0).unwrap_or_default() {
+        // The first item is on screen as its link names it.
+        return on.emit(Action::SetProjector(true));
     }
+    if let Some(s) = session() {
+        let _ = s.set_item(PROJECTOR_KEY, "1");
+        // Fullscreen is granted later: carry the wish, in case the first
+        // item is on another lab's page.
+        let _ = s.set_item(FULLSCREEN_KEY, "1");
+    }
+    go(queue, 0);
 }
 
 /// Fill the screen with the page (from a click or key press).
@@ -169,6 +184,17 @@ mod tests {
             .text
             .starts_with("That cannot go in the queue"));
         assert_eq!(refused.queue, s.queue);
+        // Taking out an item before the one on screen keeps that one.
+        let showing_c = Rc::new(AppState {
+            queue: Some(Rc::new(Queue {
+                items: ["a", "b", "c"].map(link).to_vec(),
+                at: 2,
+            })),
+            ..AppState::new()
+        })
+        .reduce(Action::QueueRemove(0));
+        let q = showing_c.queue.as_ref().unwrap();
+        assert_eq!((q.at, q.items[q.at].as_str()), (1, link("c").as_str()));
         let one = s.reduce(Action::QueueRemove(0));
         assert_eq!(one.queue.as_ref().unwrap().items.len(), 1);
         let none = one.reduce(Action::QueueRemove(0));

@@ -72,7 +72,8 @@ impl Reducible for AppState {
             | Action::CloseLesson
             | Action::Note(..)
             | Action::ImportProgress(_)
-            | Action::ResetProgress) => s.guiding(a),
+            | Action::ResetProgress
+            | Action::ProgressStored(_)) => s.guiding(a),
             a @ (Action::SetQueue(_) | Action::QueueAdd(_) | Action::QueueRemove(_)) => {
                 s.queueing(a)
             }

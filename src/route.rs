@@ -51,16 +51,19 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
             actions.push(Action::SetProjector(true));
         }
     }
-    actions.push(match queue {
-        None => Action::SetQueue(None),
-        Some(Ok(q)) => Action::SetQueue(Some(Rc::new(q))),
-        Some(Err(e)) => Action::Notify(Notice {
-            text: format!(
-                "This link's presenter queue cannot be used: {e}. The run it names is shown."
-            ),
-            is_error: true,
-        }),
-    });
+    match queue {
+        None => actions.push(Action::SetQueue(None)),
+        Some(Ok(q)) => actions.push(Action::SetQueue(Some(Rc::new(q)))),
+        Some(Err(e)) => actions.extend([
+            Action::SetQueue(None),
+            Action::Notify(Notice {
+                text: format!(
+                    "This link's presenter queue cannot be used: {e}. The run it names is shown."
+                ),
+                is_error: true,
+            }),
+        ]),
+    }
     actions
 }
 

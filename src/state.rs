@@ -261,6 +261,8 @@ pub enum Action {
     ImportProgress(Result<Progress, String>),
     /// Erase every answer, score and note.
     ResetProgress,
+    /// Another tab of the site changed the stored progress: this one.
+    ProgressStored(Rc<Progress>),
     /// The presenter's queue the link holds (none: the link has none).
     SetQueue(Option<Rc<Queue>>),
     /// Add a link to the presenter's queue (a new queue starts with it).

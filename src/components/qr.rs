@@ -48,8 +48,14 @@ pub fn QrPanel(p: &Props) -> Html {
     // the link it is for.
     let drawn = use_state(|| None::<Rc<(AttrValue, Result<String, String>)>>);
     let toggle = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
+        let (open, drawn) = (open.clone(), drawn.clone());
+        Callback::from(move |_| {
+            // A code the helper could not draw is asked for again next time.
+            if drawn.as_ref().is_some_and(|d| d.1.is_err()) {
+                drawn.set(None);
+            }
+            open.set(!*open)
+        })
     };
     {
         let (drawn, link) = (drawn.clone(), p.link.clone());

@@ -162,6 +162,21 @@ impl Progress {
         });
     }
 
+    /// Add another record (an imported file) to this one: its answers to
+    /// questions not answered here, its scores and its interview answers
+    /// (each replacing this one's for the same lesson or question).
+    pub fn merge(&mut self, other: Progress) {
+        for a in other.answers {
+            self.answered(&a.lab, &a.lesson, a.step, a.choice);
+        }
+        for f in other.finished {
+            self.finish(&f.lab, &f.lesson, f.right, f.asked);
+        }
+        for n in other.notes {
+            self.set_note(&n.lab, n.question, &n.text);
+        }
+    }
+
     /// The lesson's score, if it was finished.
     pub fn finished(&self, lab: &str, lesson: &str) -> Option<&Finished> {
         self.finished
@@ -284,6 +299,25 @@ mod tests {
             "Rotate refresh tokens \"and\" detect reuse."
         );
         assert_eq!(back.note("oauth", 0), "");
+    }
+
+    #[test]
+    fn an_imported_record_is_added_to_what_is_kept() {
+        let mut here = Progress::default();
+        here.answered("payments", "retries", 3, 0);
+        here.set_note("oauth", 0, "mine");
+        here.merge(sample());
+        assert_eq!(
+            here.answer("payments", "retries", 3),
+            Some(0),
+            "an answer here stands"
+        );
+        assert_eq!(here.note("oauth", 0), "mine", "kept");
+        assert_eq!(here.note("oauth", 1), sample().note("oauth", 1), "added");
+        assert_eq!(
+            here.finished("payments", "retries").map(|f| f.right),
+            Some(3)
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::fmt;
 
 /// Items a queue holds at most (a lesson's worth of scenarios, and more).
 pub const MAX_ITEMS: usize = 60;
-/// The longest item read (a full link of a run with many faults).
-pub const MAX_ITEM_LEN: usize = 4_000;
+/// The longest item read: as long as a comparison link can be.
+pub const MAX_ITEM_LEN: usize = 2 * crate::permalink::MAX_LEN;
 
 /// A queue of links and the one on screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
