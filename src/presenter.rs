@@ -187,7 +187,7 @@ mod tests {
         // Taking out an item before the one on screen keeps that one.
         let showing_c = Rc::new(AppState {
             queue: Some(Rc::new(Queue {
-                items: ["a", "b", "c"].map(link).to_vec(),
+                items: ["a", "b", "c", "d"].map(link).to_vec(),
                 at: 2,
             })),
             ..AppState::new()
