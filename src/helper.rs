@@ -40,6 +40,10 @@ thread_local! {
 
 const STOPPED: &str =
     "the page's helper stopped (its files may be missing or out of date: reload the page)";
+const SILENT: &str = "the page's helper did not answer within a minute (try again)";
+/// How long a request may wait for its answer (a long run's file takes
+/// seconds to write, not a minute).
+const GIVE_UP_MS: u32 = 60_000;
 
 /// Start the worker the page names.
 fn start() -> Result<Helper, String> {
@@ -108,10 +112,26 @@ pub fn ask(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 
             .worker
             .post_message(&JsValue::from_str(&text))
             .map_err(|_| STOPPED.to_string())?;
-        Ok((id, helper.pending.clone()))
+        Ok((id, helper.pending.clone(), helper.broken.clone()))
     });
     match request {
-        Ok((id, pending)) => pending.borrow_mut().push((id, Box::new(done))),
+        Ok((id, pending, broken)) => {
+            pending.borrow_mut().push((id, Box::new(done)));
+            // A helper that never answers (a fetch that hangs, no error
+            // event) is given up on: the request says so, and the next
+            // one starts a new helper.
+            gloo::timers::callback::Timeout::new(GIVE_UP_MS, move || {
+                let late = {
+                    let mut p = pending.borrow_mut();
+                    p.iter().position(|(i, _)| *i == id).map(|k| p.remove(k).1)
+                };
+                if let Some(done) = late {
+                    broken.set(true);
+                    done(Err(SILENT.to_string()));
+                }
+            })
+            .forget();
+        }
         Err(why) => done(Err(why)),
     }
 }
