@@ -16,6 +16,13 @@ async function summary(page) {
   return page.locator('#progress-summary').textContent();
 }
 
+/** Reload once the page has fetched all it fetches (a reload that cuts a
+ * late request, the favicon say, short would be reported as a problem). */
+async function reload(page) {
+  await page.waitForLoadState('networkidle');
+  await page.reload();
+}
+
 async function notice(page) {
   const m = page.locator('#message');
   await m.waitFor();
@@ -46,7 +53,7 @@ describe('progress', () => {
       assert.match(await summary(page), /^Predictions answered: 1 · lessons finished: 0 · interview answers: 1\.$/);
 
       await page.goto(labUrl(server, 'payments', STEP));
-      await page.reload();
+      await reload(page);
       await page.locator('#lesson-predict').waitFor();
       const chosen = page.locator('#lesson-predict .choice[aria-pressed="true"]');
       assert.equal(await chosen.textContent(), 'Yes: €42 is held twice', 'the answer given is kept');
@@ -90,7 +97,7 @@ describe('progress', () => {
         ['["something", "else"]', /not a Faultline progress record/],
       ]) {
         await page.evaluate((text) => localStorage.setItem('faultline.progress', text), bad);
-        await page.reload();
+        await reload(page);
         await page.locator('#play:enabled').waitFor();
         const n = await notice(page);
         assert.equal(n.role, 'alert');
@@ -146,7 +153,7 @@ describe('progress', () => {
       assert.match(await summary(page), /^Predictions answered: 1 /);
       assert.equal(await page.locator('#lesson-predict .choice[aria-pressed="true"]').textContent(), 'No: the API sees it is the same order');
       // And it is kept: a reload shows it.
-      await page.reload();
+      await reload(page);
       await page.locator('#progress-summary').waitFor();
       assert.match(await summary(page), /^Predictions answered: 1 /);
     });
