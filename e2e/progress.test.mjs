@@ -23,6 +23,12 @@ async function reload(page) {
   await page.reload();
 }
 
+/** These tests navigate and reload on purpose: Chromium may cancel the
+ * page's favicon request as it does, which is not a problem of the page. */
+function allowFaviconAborts(p) {
+  p.expectFailedRequests(/\/favicon-[0-9a-f]+\.svg$/);
+}
+
 async function notice(page) {
   const m = page.locator('#message');
   await m.waitFor();
@@ -45,6 +51,7 @@ describe('progress', () => {
   test('a prediction and an interview answer survive a reload', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
+      allowFaviconAborts(p);
       await p.goto(labUrl(server, 'payments', STEP), { ready: '#lesson-predict' });
       assert.match(await summary(page), /^Predictions answered: 0 · lessons finished: 0 · interview answers: 0\.$/);
       await page.locator('#lesson-predict .choice', { hasText: 'Yes: €42 is held twice' }).click();
@@ -68,6 +75,7 @@ describe('progress', () => {
   test('two tabs: progress made in one is not written over by the other', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
+      allowFaviconAborts(p);
       await p.goto(labUrl(server, 'payments', STEP), { ready: '#lesson-predict' });
       const other = await page.context().newPage();
       await other.goto(labUrl(server, 'oauth', 'lab=oauth&preset=happy-path'));
@@ -90,6 +98,7 @@ describe('progress', () => {
   test('storage that cannot be read is said and set aside; the lab starts clean and works', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
+      allowFaviconAborts(p);
       await p.goto(labUrl(server, 'payments', 'lab=payments&preset=happy-path'), { ready: '#play:enabled' });
       for (const [bad, why] of [
         ['{"kind":"faultline-progress","format":1,"answers":[', /could not be read: it is not a readable progress record/],
@@ -122,6 +131,7 @@ describe('progress', () => {
   test('export, reset (asked twice), import back; a bad file keeps the progress', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
+      allowFaviconAborts(p);
       await p.goto(labUrl(server, 'payments', STEP), { ready: '#lesson-predict' });
       await page.locator('#lesson-predict .choice', { hasText: 'No: the API sees it' }).click();
       await page.locator('#lesson-verdict .result').waitFor({ timeout: 20_000 });
