@@ -263,4 +263,41 @@ describe('a long run\'s sequence diagram (1,000-event Payments run)', () => {
       assertNoBlank(after, 'after the export and a step', { cursor: STEP + 1 });
     });
   });
+
+  test('a step forward keeps every arrow and row already drawn: the page adds what the step adds', async () => {
+    // On the 1,000-event run at step 900 (a window) and on retry-storm at
+    // step 100 (every row): arrows, row times and timers drawn before a
+    // step stay the same elements after it. (Yew matched an unkeyed list's
+    // children from its end, so each new arrow replaced every arrow drawn
+    // before it: 7 tasks over 50 ms in 5 s of playback.)
+    const cases = [
+      { what: 'the 1,000-event run at step 900', url: labUrl(server, 'payments', linkTo(THOUSAND, STEP)), at: STEP },
+      { what: 'retry-storm at step 100', url: labUrl(server, 'payments', 'lab=payments&preset=retry-storm&step=100'), at: 100 },
+    ];
+    for (const c of cases) {
+      await withPage(browser, async (p) => {
+        const { page } = p;
+        await openLink(p, c.url);
+        assert.equal((await indicator(page)).step, c.at);
+        // Tag what is drawn, arrived arrows only (one in flight is redrawn
+        // when it lands).
+        const tagged = await page.evaluate(() => {
+          const all = [...document.querySelectorAll('svg#sequence g[data-flight]:not(.in-flight), svg#sequence text.tick, svg#sequence g.timer')];
+          window.__tagged = all;
+          return all.length;
+        });
+        assert.ok(tagged > 50, `${c.what}: ${tagged} elements drawn`);
+        await page.evaluate(() => document.activeElement?.blur());
+        for (let i = 1; i <= 3; i++) {
+          await page.keyboard.press('ArrowRight');
+          await waitForStep(page, c.at + i);
+        }
+        await tick(page, c.at + 3).waitFor({ state: 'attached' });
+        const replaced = await page.evaluate(() =>
+          window.__tagged.filter((el) => !el.isConnected).map((el) => el.getAttribute('data-flight') ?? el.textContent.slice(0, 12)),
+        );
+        assert.deepEqual(replaced, [], `${c.what}: elements drawn before three steps forward and replaced by them`);
+      });
+    }
+  });
 });

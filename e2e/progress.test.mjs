@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { labUrl, serveAndLaunch } from './harness.mjs';
-import { indicator, waitForIndicator, withPage } from './lab-helpers.mjs';
+import { indicator, waitForIndicator, waitUntil, withPage } from './lab-helpers.mjs';
 
 const STEP = 'lab=payments&lesson=retries&ls=2';
 
@@ -88,7 +88,11 @@ describe('progress', () => {
       await other.bringToFront();
       await other.locator('#progress-summary', { hasText: /^Predictions answered: 1 / }).waitFor();
       await other.fill('#iv-answer', 'Tokens, not passwords.');
-      const kept = JSON.parse(await page.evaluate(() => localStorage.getItem('faultline.progress')));
+      // The record is written after the page redraws (an effect): wait for
+      // the note to reach it, then check that nothing was lost on the way.
+      const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('faultline.progress')));
+      await waitUntil(async () => (await stored())?.notes?.length > 0, { what: 'the note to be stored' });
+      const kept = await stored();
       assert.deepEqual(kept.answers, [['payments', 'retries', 2, 0]], 'the answer made in the first tab');
       assert.deepEqual(kept.notes, [['oauth', 0, 'Tokens, not passwords.']], 'and the note made in the second');
       await other.close();

@@ -15,14 +15,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 lab="$1"
 page="$2"
-cargo build --release --quiet --target wasm32-unknown-unknown -p faultline-helper \
+# Its own profile: the explorer's search runs here, so the engine is built
+# for speed (Cargo.toml, [profile.helper]), not for size as on the page.
+cargo build --profile helper --quiet --target wasm32-unknown-unknown -p faultline-helper \
   --no-default-features --features "${lab}lab"
 tmp="target/helper-build/$lab"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 wasm-bindgen --target no-modules --no-typescript --out-dir "$tmp" --out-name helper \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/faultline_helper.wasm"
-wasm-opt -Oz --strip-debug --strip-producers "$tmp/helper_bg.wasm" -o "$tmp/helper.wasm"
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/helper/faultline_helper.wasm"
+wasm-opt -O3 --strip-debug --strip-producers "$tmp/helper_bg.wasm" -o "$tmp/helper.wasm"
 python3 - "$tmp" "$page" <<'PY'
 import hashlib, pathlib, re, sys
 tmp, page = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])

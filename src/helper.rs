@@ -6,7 +6,10 @@
 //! `ask(op, payload, done)` posts one request and calls `done` with the
 //! reply, or with a sentence for the learner when the helper cannot
 //! answer (its files missing, the browser refusing a worker, a crash):
-//! the page then says so and keeps working. The build names the helper's
+//! the page then says so and keeps working. `ask_long` is for the
+//! explorer's work, which may take minutes: its progress messages go to
+//! a callback, it is never given up on, and `stop` ends it (and the
+//! worker: the next request starts a new one). The build names the helper's
 //! script on the page's `<html data-helper>` (`scripts/helper.sh`).
 
 use gloo::events::EventListener;
@@ -16,8 +19,13 @@ use wasm_bindgen::{JsCast, JsValue};
 
 type Done = Box<dyn FnOnce(Result<String, String>)>;
 
-/// Requests sent and not answered yet, by id.
-type Pending = Rc<RefCell<Vec<(u32, Done)>>>;
+/// A long request's progress: done so far, out of how many (0: not
+/// known), and the helper's sentence for it.
+pub type OnProgress = Rc<dyn Fn(u64, u64, String)>;
+
+/// Requests sent and not answered yet, by id, with their progress
+/// callback (long requests).
+type Pending = Rc<RefCell<Vec<(u32, Done, Option<OnProgress>)>>>;
 
 struct Helper {
     worker: web_sys::Worker,
@@ -65,12 +73,29 @@ fn start() -> Result<Helper, String> {
         };
         let mut parts = reply.splitn(3, '\n');
         let id = parts.next().and_then(|id| id.parse::<u32>().ok());
-        let ok = parts.next() == Some("ok");
+        let status = parts.next();
+        let ok = status == Some("ok");
         let body = parts.next().unwrap_or_default().to_string();
+        #[cfg(feature = "explorer")]
+        if status == Some("progress") {
+            // "<done>\n<of>\n<sentence>", to the request's callback.
+            let told = answered
+                .borrow()
+                .iter()
+                .find(|(i, _, _)| Some(*i) == id)
+                .and_then(|(_, _, p)| p.clone());
+            let mut p = body.splitn(3, '\n');
+            let mut number = || p.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+            let (done, of) = (number(), number());
+            if let Some(told) = told {
+                told(done, of, p.next().unwrap_or_default().to_string());
+            }
+            return;
+        }
         let done = {
             let mut p = answered.borrow_mut();
             p.iter()
-                .position(|(i, _)| Some(*i) == id)
+                .position(|(i, _, _)| Some(*i) == id)
                 .map(|k| p.remove(k).1)
         };
         if let Some(done) = done {
@@ -81,7 +106,7 @@ fn start() -> Result<Helper, String> {
     let on_error = EventListener::new(&worker, "error", move |_| {
         broke.set(true);
         let all: Vec<_> = failed.borrow_mut().drain(..).collect();
-        for (_, done) in all {
+        for (_, done, _) in all {
             done(Err(STOPPED.to_string()));
         }
     });
@@ -96,6 +121,40 @@ fn start() -> Result<Helper, String> {
 
 /// Ask the helper to do `op` with `payload`; `done` gets its answer.
 pub fn ask(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    send(op, payload, None, Box::new(done));
+}
+
+#[cfg(feature = "explorer")]
+/// [`ask`] for work that may take minutes: `progress` hears how far it
+/// is, and it waits as long as it takes (the learner can [`stop`] it).
+pub fn ask_long(
+    op: &str,
+    payload: &str,
+    progress: OnProgress,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    send(op, payload, Some(progress), Box::new(done));
+}
+
+#[cfg(feature = "explorer")]
+/// What `done` hears when the learner stopped the work.
+pub const STOPPED_BY_LEARNER: &str = "Stopped.";
+
+#[cfg(feature = "explorer")]
+/// End the helper and whatever it is doing (each request waiting hears
+/// [`STOPPED_BY_LEARNER`]); the next request starts a new helper.
+pub fn stop() {
+    let stopped = HELPER.with(|cell| cell.borrow_mut().take());
+    if let Some(helper) = stopped {
+        let all: Vec<_> = helper.pending.borrow_mut().drain(..).collect();
+        drop(helper);
+        for (_, done, _) in all {
+            done(Err(STOPPED_BY_LEARNER.to_string()));
+        }
+    }
+}
+
+fn send(op: &str, payload: &str, progress: Option<OnProgress>, done: Done) {
     let request = HELPER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_some_and(|h| h.broken.get()) {
@@ -116,14 +175,20 @@ pub fn ask(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 
     });
     match request {
         Ok((id, pending, broken)) => {
-            pending.borrow_mut().push((id, Box::new(done)));
+            let long = progress.is_some();
+            pending.borrow_mut().push((id, done, progress));
+            if long {
+                return;
+            }
             // A helper that never answers (a fetch that hangs, no error
             // event) is given up on: the request says so, and the next
             // one starts a new helper.
             gloo::timers::callback::Timeout::new(GIVE_UP_MS, move || {
                 let late = {
                     let mut p = pending.borrow_mut();
-                    p.iter().position(|(i, _)| *i == id).map(|k| p.remove(k).1)
+                    p.iter()
+                        .position(|(i, _, _)| *i == id)
+                        .map(|k| p.remove(k).1)
                 };
                 if let Some(done) = late {
                     broken.set(true);

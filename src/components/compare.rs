@@ -7,7 +7,7 @@
 //! whose diagram is on screen.
 
 use super::raw::{attr_of, closest, fixed, raw};
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 use crate::state::{Action, AppState, Compare};
 use faultline_sim::lab::{ConfigField, FieldKind, LabInfo};
 use faultline_sim::scenario::{Config, ConfigValue, Scenario};

@@ -1,6 +1,6 @@
 //! The keyboard shortcuts overlay.
 
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 use yew::prelude::*;
 
 /// (keys, what they do); also used by the key handler's tests.

@@ -40,6 +40,17 @@ impl PartialEq for Props {
     }
 }
 
+/// The explorer's panel, in pages that have it (feature `explorer`).
+#[cfg(feature = "explorer")]
+fn explorer(run: &Rc<faultline_sim::Run>) -> Html {
+    super::explorer::explorer_panel(run)
+}
+
+#[cfg(not(feature = "explorer"))]
+fn explorer(_: &Rc<faultline_sim::Run>) -> Html {
+    Html::default()
+}
+
 /// Runs longer than this many rows draw only the rows near those in view
 /// and the cursor's; shorter ones (every preset) draw every row.
 const WINDOW_ABOVE_ROWS: usize = 4 * ROWS_PER_PIECE as usize;
@@ -433,6 +444,7 @@ pub fn LabView(p: &Props) -> Html {
                 { data }
             </section>
             if rest {
+                { explorer(run) }
                 { tools(p) }
                 { share_panel(p) }
                 { super::queue::queue_panel(super::queue::Props { queue: s.queue.clone(), permalink: p.permalink.clone(), on: p.on.clone() }) }

@@ -4,7 +4,7 @@
 //! waves (and jitter's flattening of them) visible at a glance.
 
 use crate::fmt::px;
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 use faultline_sim::trace::Fate;
 use faultline_sim::Run;
 use std::rc::Rc;

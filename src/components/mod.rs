@@ -4,6 +4,9 @@ pub mod compare;
 pub mod config;
 pub mod controls;
 pub mod embed;
+/// The explorer's panel: only in pages with the feature `explorer`.
+#[cfg(feature = "explorer")]
+pub mod explorer;
 pub mod faults;
 pub mod figures;
 pub mod help;

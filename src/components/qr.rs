@@ -4,7 +4,7 @@
 //! in the page's first load) and drawn here as one SVG path of its dark
 //! modules, only while shown.
 
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -26,11 +26,24 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 pub use crate::markup::fixed;
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 
 /// Markup (literals and escaped text: `crate::markup`) as one raw node.
 pub fn raw(markup: Markup) -> Html {
     markup.into_html()
+}
+
+/// `node` under `key`, in a list of one: what a list of siblings needs to
+/// be diffed by key. Yew matches an unkeyed list's children from its end,
+/// so a list that grows at its start or end, or that a window cuts, would
+/// pair each drawing with its neighbour's and replace them all (a raw
+/// node whose text differs is replaced whole).
+pub fn keyed(key: usize, node: Html) -> Html {
+    use yew::virtual_dom::{Key, VList};
+    Html::VList(std::rc::Rc::new(VList::with_children(
+        vec![node],
+        Some(Key::from(key)),
+    )))
 }
 
 /// The event's target or its nearest ancestor that `selector` matches.

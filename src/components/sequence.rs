@@ -14,7 +14,7 @@
 //! playhead line are drawn again.
 
 use super::sequence_arrow::{Arrow, Moving};
-use super::sequence_parts::{f, time_to_y, HEADS, ROW};
+use super::sequence_parts::{f, keyed, time_to_y, HEADS, ROW};
 pub use super::sequence_parts::{lane_w, lane_x};
 pub use super::sequence_step::Window;
 use super::sequence_step::{step_drawing, RunLayout};
@@ -87,8 +87,10 @@ pub fn SequenceDiagram(p: &Props) -> Html {
         .arrows
         .iter()
         .map(|a| match a {
-            Arrow::Done(drawn) => drawn.clone(),
-            Arrow::Moving(a) => moving(a, t, p.reduced_motion),
+            // Keyed by flight: a new arrow or a window that moves changes
+            // only the arrows it adds or removes.
+            Arrow::Done(id, drawn) => keyed(*id as usize, drawn.clone()),
+            Arrow::Moving(a) => keyed(a.flight as usize, moving(a, t, p.reduced_motion)),
         })
         .collect::<Html>();
     let py = time_to_y(run, t);

@@ -5,7 +5,7 @@
 
 use super::placement::Placed;
 use super::sequence_parts::*;
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 use faultline_sim::message::MsgClass;
 use faultline_sim::trace::{Fate, Flight, Run};
 use std::cell::RefCell;
@@ -29,8 +29,9 @@ pub type DoneArrows = RefCell<Vec<[Option<Html>; 2]>>;
 
 /// An arrow as drawn at a step.
 pub enum Arrow {
-    /// It has arrived (or was lost): its whole drawing, which no longer moves.
-    Done(Html),
+    /// It has arrived (or was lost): its flight and whole drawing, which
+    /// no longer moves.
+    Done(u32, Html),
     /// Still in flight.
     Moving(Moving),
 }
@@ -94,7 +95,7 @@ pub(super) fn arrow(
     if arrived {
         let cached = done.borrow()[fl.id as usize][usize::from(violating)].clone();
         if let Some(done) = cached {
-            return Arrow::Done(done);
+            return Arrow::Done(fl.id, done);
         }
     }
     let marked = flight_mark(fl.mark, violating);
@@ -221,5 +222,5 @@ pub(super) fn arrow(
     g.markup(&text).lit("</g>");
     let drawing = g.into_html();
     done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(drawing.clone());
-    Arrow::Done(drawing)
+    Arrow::Done(fl.id, drawing)
 }

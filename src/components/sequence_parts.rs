@@ -6,6 +6,7 @@
 
 use super::lanes::{fits, Lanes};
 use super::placement::{text_w, Board};
+pub use super::raw::keyed;
 use crate::markup::Markup;
 use faultline_sim::actor::TimerKind;
 use faultline_sim::message::Mark;

@@ -15,7 +15,7 @@ use super::lanes::Lanes;
 use super::placement::{text_w, Board, Placed};
 use super::sequence_arrow::{arrow, end, label_of, violating, Arrow, DoneArrows, Placement};
 use super::sequence_parts::*;
-use crate::markup::Markup;
+use crate::markup::{IntoHtml, Markup};
 use faultline_sim::trace::{Fate, Flight, Run, Step};
 use std::cell::RefCell;
 use yew::prelude::*;
@@ -359,7 +359,7 @@ impl RunLayout {
                 }
                 let made = cache.complete[p as usize]
                     .get_or_insert_with(|| make(first, first + ROWS_PER_PIECE - 1));
-                out.push(made.clone());
+                out.push(keyed(p as usize, made.clone()));
             } else {
                 if cache.rows_of != Some(p) {
                     cache.rows_of = Some(p);
@@ -374,16 +374,14 @@ impl RunLayout {
                 let rows = cache.rows[..=(cursor - first) as usize]
                     .iter()
                     .enumerate()
-                    .map(|(i, row)| {
-                        let key = yew::virtual_dom::Key::from(first as usize + i);
-                        Html::VList(std::rc::Rc::new(yew::virtual_dom::VList::with_children(
-                            vec![row.clone()],
-                            Some(key),
-                        )))
-                    });
-                out.push(Html::VList(std::rc::Rc::new(
-                    yew::virtual_dom::VList::with_children(rows.collect(), None),
-                )));
+                    .map(|(i, row)| keyed(first as usize + i, row.clone()));
+                out.push(keyed(
+                    p as usize,
+                    Html::VList(std::rc::Rc::new(yew::virtual_dom::VList::with_children(
+                        rows.collect(),
+                        None,
+                    ))),
+                ));
             }
         }
         out

@@ -19,6 +19,16 @@ use std::fmt::Write;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Print the run as JSON instead of a readable log.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What to run: a link, or a lab's preset, with changes.
+#[derive(clap::Args)]
+pub struct Target {
     /// A link made by a page: a whole address or its hash (quote it in
     /// the shell: it holds `&`).
     #[arg(conflicts_with_all = ["lab", "preset"])]
@@ -38,9 +48,6 @@ pub struct RunArgs {
     /// Faults to add, as JSON (a list, as in a run file's scenario).
     #[arg(long, value_name = "JSON")]
     faults: Option<String>,
-    /// Print the run as JSON instead of a readable log.
-    #[arg(long)]
-    json: bool,
 }
 
 /// The labs, their presets and their settings.
@@ -73,17 +80,7 @@ struct Shown {
 
 /// Run what the arguments name and print it.
 pub fn run(args: &RunArgs) -> Result<String, String> {
-    let mut shown = match (&args.link, &args.lab) {
-        (Some(link), _) => from_link(link)?,
-        (None, Some(lab)) => vec![from_preset(lab, args.preset.as_deref())?],
-        (None, None) => return Err("give a link, or --lab (see `faultline-cli run --help`)".into()),
-    };
-    if args.seed.is_some() || !args.set.is_empty() || args.faults.is_some() {
-        for s in &mut shown {
-            let scenario = changed(s.run.scenario.clone(), args)?;
-            s.run = simulate(&scenario)?;
-        }
-    }
+    let shown = shown(&args.target)?;
     if args.json {
         let runs: Vec<_> = shown.iter().map(|s| &s.run).collect();
         return match runs.as_slice() {
@@ -109,6 +106,31 @@ pub fn run(args: &RunArgs) -> Result<String, String> {
         out.push_str(&faultline_sim::log::run_log(&s.run));
     }
     Ok(out)
+}
+
+/// The run(s) a target names, with its changes.
+fn shown(args: &Target) -> Result<Vec<Shown>, String> {
+    let mut shown = match (&args.link, &args.lab) {
+        (Some(link), _) => from_link(link)?,
+        (None, Some(lab)) => vec![from_preset(lab, args.preset.as_deref())?],
+        (None, None) => return Err("give a link, or --lab (see `faultline-cli run --help`)".into()),
+    };
+    if args.seed.is_some() || !args.set.is_empty() || args.faults.is_some() {
+        for s in &mut shown {
+            let scenario = changed(s.run.scenario.clone(), args)?;
+            s.run = simulate(&scenario)?;
+        }
+    }
+    Ok(shown)
+}
+
+/// The scenario a target names (a comparison's first run), and its title.
+pub fn scenario(args: &Target) -> Result<(Scenario, String), String> {
+    let mut all = shown(args)?;
+    let first = all.remove(0);
+    let title = faultline_sim::registry::preset_matching(&first.run.scenario)
+        .unwrap_or_else(|| "a changed run".into());
+    Ok((first.run.scenario, title))
 }
 
 fn simulate(s: &Scenario) -> Result<Run, String> {
@@ -234,8 +256,7 @@ fn from_preset(lab: &str, preset: Option<&str>) -> Result<Shown, String> {
 }
 
 /// The scenario with the arguments' seed, settings and faults.
-fn changed(mut s: Scenario, args: &RunArgs) -> Result<Scenario, String> {
-    let info = faultline_sim::lab(&s.lab).ok_or("the run's lab is not here")?;
+fn changed(mut s: Scenario, args: &Target) -> Result<Scenario, String> {
     if let Some(seed) = args.seed {
         s.seed = seed;
     }
@@ -243,27 +264,7 @@ fn changed(mut s: Scenario, args: &RunArgs) -> Result<Scenario, String> {
         let (key, value) = kv
             .split_once('=')
             .ok_or_else(|| format!("--set takes KEY=VALUE, not \"{kv}\""))?;
-        let field = info.field(key).ok_or_else(|| {
-            let keys: Vec<&str> = info.config.iter().map(|f| f.key).collect();
-            format!(
-                "the {} lab has no setting \"{key}\" (settings: {})",
-                info.id,
-                keys.join(", ")
-            )
-        })?;
-        let v = match field.kind {
-            FieldKind::Toggle { .. } => ConfigValue::Bool(
-                value
-                    .parse()
-                    .map_err(|_| format!("{key} is true or false, not \"{value}\""))?,
-            ),
-            FieldKind::Number { .. } => ConfigValue::Int(
-                value
-                    .parse()
-                    .map_err(|_| format!("{key} is a whole number, not \"{value}\""))?,
-            ),
-            FieldKind::Choice { .. } => ConfigValue::Choice(value.to_string()),
-        };
+        let v = setting(&s.lab, key, value)?;
         s = s.with(key, v);
     }
     if let Some(json) = &args.faults {
@@ -273,4 +274,30 @@ fn changed(mut s: Scenario, args: &RunArgs) -> Result<Scenario, String> {
     }
     permalink::check(&s).map_err(|e| format!("the scenario cannot run: {e}"))?;
     Ok(s)
+}
+
+/// A setting's value as the lab reads it, from its text.
+pub fn setting(lab: &str, key: &str, value: &str) -> Result<ConfigValue, String> {
+    let info = faultline_sim::lab(lab).ok_or("the run's lab is not here")?;
+    let field = info.field(key).ok_or_else(|| {
+        let keys: Vec<&str> = info.config.iter().map(|f| f.key).collect();
+        format!(
+            "the {} lab has no setting \"{key}\" (settings: {})",
+            info.id,
+            keys.join(", ")
+        )
+    })?;
+    Ok(match field.kind {
+        FieldKind::Toggle { .. } => ConfigValue::Bool(
+            value
+                .parse()
+                .map_err(|_| format!("{key} is true or false, not \"{value}\""))?,
+        ),
+        FieldKind::Number { .. } => ConfigValue::Int(
+            value
+                .parse()
+                .map_err(|_| format!("{key} is a whole number, not \"{value}\""))?,
+        ),
+        FieldKind::Choice { .. } => ConfigValue::Choice(value.to_string()),
+    })
 }

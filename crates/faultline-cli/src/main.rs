@@ -4,11 +4,15 @@
 //!   faultline-cli run '<link>'                          any link a page makes
 //!   faultline-cli run --lab payments --preset key-expired --seed 7 --set client_timeout_ms=800
 //!   faultline-cli run '<link>' --json                   the run as JSON
+//!   faultline-cli search --lab payments -k 2            the smallest breaking schedules
+//!   faultline-cli montecarlo --lab payments --runs 10000 --drop 50 --sweep timeout_ms=250,1000
 //!
 //! Bad arguments get a usage message and exit 2; a link or setting that
 //! cannot be used says why and exits 2; never a panic.
 
 mod links;
+mod montecarlo;
+mod search;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,6 +34,12 @@ enum Command {
     Labs,
     /// Run a link (any form a page makes) or a lab's preset, and print it.
     Run(links::RunArgs),
+    /// Search every schedule of up to K faults for the smallest that
+    /// breaks each property.
+    Search(search::SearchArgs),
+    /// Run one configuration many times over random seeds and random
+    /// trouble on the wire, and count the outcomes.
+    Montecarlo(montecarlo::MonteCarloArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +50,8 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Run(args) => links::run(&args).map(|text| print!("{text}")),
+        Command::Search(args) => search::run(&args).map(|text| print!("{text}")),
+        Command::Montecarlo(args) => montecarlo::run(&args).map(|text| print!("{text}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,32 +2,83 @@
 //! in a Web Worker with a WebAssembly module of its own, fetched on first
 //! use (`src/helper.rs` in the page starts it), so none of it is in the
 //! page's first load: the QR code of a link, a run file written from a
-//! link, a run file read back into a link.
+//! link, a run file read back into a link, and the explorer (`search`:
+//! every schedule of up to K faults; `montecarlo`: many seeded runs),
+//! whose reports come back as JSON (`faultline_sim::explore::report`).
 //!
 //! The page and the helper talk in plain text, one request and one reply
 //! each: `"<id>\n<op>\n<payload>"` asks, `"<id>\nok\n<result>"` or
-//! `"<id>\nerr\n<message for the learner>"` answers. Runs travel as
+//! `"<id>\nerr\n<message for the learner>"` answers. A long request (the
+//! explorer's) also sends `"<id>\nprogress\n<done>\n<of>\n<sentence>"`
+//! now and then before its answer (`of` 0 when the total is not known);
+//! the page stops one by ending the worker. The explorer's reports come
+//! back as JSON (`search`, `montecarlo`) or as the panel's HTML
+//! (`search-view`, `montecarlo-view`: `view.rs`), whose form the helper
+//! also writes (`explorer-form`). Runs travel as
 //! permalinks (`faultline_sim::permalink`): the helper simulates the
 //! link's run itself, the same run the page shows (the engine is
 //! deterministic).
 
 pub mod qr;
+pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 
+use faultline_sim::explore::{self, montecarlo::MonteCarloConfig, Search, SearchConfig};
+use faultline_sim::fault::RandomFaults;
 use faultline_sim::{permalink, runfile};
 
 /// Answer one request of the page (any text: a malformed one gets an
 /// `err` reply, never a panic).
 pub fn answer(request: &str) -> String {
+    answer_with(request, &mut |_| {}, &|| 0.0)
+}
+
+/// What a long request reports as it goes: done so far, out of how many
+/// (0: not known), and a sentence for the learner.
+pub struct Progress<'a> {
+    pub done: u64,
+    pub of: u64,
+    pub sentence: &'a str,
+}
+
+/// The page's side of a long request: progress messages sent as it goes,
+/// and a clock in milliseconds (the worker's; 0 in native tests).
+struct Work<'a> {
+    progress: &'a mut dyn FnMut(Progress),
+    now: &'a dyn Fn() -> f64,
+}
+
+/// [`answer`], sending `progress` messages (already formatted with the
+/// request's id) as a long request goes, and timing it with `now`.
+pub fn answer_with(
+    request: &str,
+    progress: &mut dyn FnMut(String),
+    now: &dyn Fn() -> f64,
+) -> String {
     let mut parts = request.splitn(3, '\n');
     let id = parts.next().unwrap_or_default();
     let op = parts.next().unwrap_or_default();
     let payload = parts.next().unwrap_or_default();
+    let mut tell = |p: Progress| {
+        progress(format!(
+            "{id}\nprogress\n{}\n{}\n{}",
+            p.done, p.of, p.sentence
+        ))
+    };
+    let mut work = Work {
+        progress: &mut tell,
+        now,
+    };
     let result = match op {
         "qr" => qr::code(payload),
         "export" => export(payload),
         "import" => import(payload),
+        "explorer-form" => Ok(view::form(payload).into_string()),
+        "search" => search(payload, &mut work, false),
+        "search-view" => search(payload, &mut work, true),
+        "montecarlo" => monte_carlo(payload, &mut work, false),
+        "montecarlo-view" => monte_carlo(payload, &mut work, true),
         other => Err(format!(
             "the helper does not know \"{}\"",
             other.chars().take(20).collect::<String>()
@@ -55,6 +106,101 @@ fn import(text: &str) -> Result<String, String> {
         opened.notice.unwrap_or_default().replace('\n', " "),
         permalink::encode(&opened.scenario, opened.step)
     ))
+}
+
+/// `"<K>\n<link>"`: every schedule of up to K faults of the link's run,
+/// as JSON or (`view`) as the panel's HTML; the states so far as progress.
+fn search(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
+    let (k, link) = payload.split_once('\n').unwrap_or((payload, ""));
+    let k: u8 = k
+        .trim()
+        .parse()
+        .ok()
+        .filter(|k| (1..=4).contains(k))
+        .ok_or("the number of faults is 1 to 4")?;
+    let scenario = permalink::open(link).map_err(|e| e.to_string())?.scenario;
+    let config = SearchConfig {
+        max_faults: k,
+        merge: true,
+        verify_merges: false,
+    };
+    let started = (work.now)();
+    let mut last = started;
+    let report = Search::new(&scenario, config)
+        .and_then(|search| {
+            search.run(&scenario, &mut |r| {
+                // About four times a second.
+                let t = (work.now)();
+                if t - last >= 250.0 {
+                    last = t;
+                    let sentence = format!(
+                        "{} states, {} schedules so far",
+                        view::thousands(r.states),
+                        view::thousands(r.schedules)
+                    );
+                    (work.progress)(Progress {
+                        done: r.states,
+                        of: 0,
+                        sentence: &sentence,
+                    });
+                }
+                true
+            })
+        })
+        .map_err(|e| e.to_string())?;
+    let ms = ((work.now)() - started).max(0.0) as u64;
+    Ok(if view {
+        view::search(&scenario, &report, k, ms).into_string()
+    } else {
+        explore::report::search_json(&scenario, &report, k).to_string()
+    })
+}
+
+/// `"<runs>\n<lose ‰>\n<link>"`: many runs of the link's configuration
+/// over seeds, with messages lost at that rate, as JSON or (`view`) as the
+/// panel's HTML; the runs made so far as progress.
+fn monte_carlo(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
+    let mut parts = payload.splitn(3, '\n');
+    let runs: u32 = parts
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .filter(|n| (1..=100_000).contains(n))
+        .ok_or("the number of runs is 1 to 100000")?;
+    let drop: u16 = parts
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .filter(|n| *n <= 1000)
+        .ok_or("the chance of losing a message is 0 to 1000 in 1000")?;
+    let scenario = permalink::open(parts.next().unwrap_or_default())
+        .map_err(|e| e.to_string())?
+        .scenario;
+    let config = MonteCarloConfig {
+        runs,
+        base_seed: 1,
+        random: RandomFaults::losing(drop),
+        sweep: None,
+    };
+    let started = (work.now)();
+    let report = explore::montecarlo::monte_carlo_with(&scenario, &config, &mut |made| {
+        let sentence = format!(
+            "{} of {} runs",
+            view::thousands(u64::from(made)),
+            view::thousands(u64::from(runs))
+        );
+        (work.progress)(Progress {
+            done: u64::from(made),
+            of: u64::from(runs),
+            sentence: &sentence,
+        });
+        true
+    })
+    .map_err(|e| e.to_string())?;
+    let ms = ((work.now)() - started).max(0.0) as u64;
+    Ok(if view {
+        view::monte_carlo(&scenario, &config, &report, ms).into_string()
+    } else {
+        explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
+    })
 }
 
 #[cfg(test)]
@@ -99,6 +245,16 @@ mod tests {
             ),
             ("3\nimport\nnot json", "3\nerr\nit is not a JSON run file"),
             ("4\nshred\n", "4\nerr\nthe helper does not know \"shred\""),
+            (
+                "6\nsearch\n9\nlab=payments",
+                "6\nerr\nthe number of faults is 1 to 4",
+            ),
+            ("7\nsearch\n1\nv1.@@", "7\nerr\n"),
+            (
+                "8\nmontecarlo\n0\n0\nlab=payments",
+                "8\nerr\nthe number of runs",
+            ),
+            ("9\nmontecarlo\n5\n2000\nlab=payments", "9\nerr\nthe chance"),
             ("", "\nerr\n"),
             ("5", "5\nerr\n"),
         ] {
@@ -125,5 +281,112 @@ mod tests {
             "{reply}"
         );
         assert_eq!(lines.next(), Some(l.as_str()));
+    }
+
+    #[test]
+    fn a_search_and_a_monte_carlo_run_answer_as_json() {
+        let l = link("sagas", "2pc-happy", 0);
+        let reply = answer(&format!("5\nsearch\n1\n{l}"));
+        let json = reply.strip_prefix("5\nok\n").expect(&reply);
+        let r: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(r["broken"][0]["property"], "lock-held-at-most-2s");
+        // Its link opens the run that shows it.
+        let shown = permalink::open(r["broken"][0]["link"].as_str().unwrap()).unwrap();
+        assert_eq!(shown.step, r["broken"][0]["step"].as_u64().unwrap() as u32);
+        let reply = answer(&format!(
+            "6\nmontecarlo\n200\n50\n{}",
+            link("payments", "happy-path", 0)
+        ));
+        let r: serde_json::Value =
+            serde_json::from_str(reply.strip_prefix("6\nok\n").unwrap()).unwrap();
+        assert_eq!(r["runs"], 200);
+    }
+
+    #[test]
+    fn fuzzed_explorer_requests_get_a_reply_never_a_panic() {
+        let links = [
+            link("payments", "happy-path", 0),
+            "lab=sagas&preset=2pc-happy".to_string(),
+            "v1.e30.0".into(),
+            "lab=payments&preset=happy-path&step=99999999999".into(),
+            String::new(),
+            "\n\n\n".into(),
+        ];
+        let numbers = [
+            "", "0", "1", "4", "5", "-1", "1000", "1001", "100001", "x", "1\n",
+        ];
+        let mut n = 0u64;
+        for op in ["search", "montecarlo"] {
+            for a in numbers {
+                for b in numbers {
+                    for l in &links {
+                        n += 1;
+                        let payload = if op == "search" {
+                            // Small searches: each case is quick.
+                            let k = if a.parse::<u8>().is_ok_and(|k| k > 1 && k <= 4) {
+                                "1"
+                            } else {
+                                a
+                            };
+                            format!("{k}\n{l}")
+                        } else {
+                            // Few runs: each case is quick.
+                            let runs = if a.parse::<u32>().is_ok_and(|r| r > 50) {
+                                "3"
+                            } else {
+                                a
+                            };
+                            format!("{runs}\n{b}\n{l}")
+                        };
+                        let reply = answer(&format!("{n}\n{op}\n{payload}"));
+                        assert!(
+                            reply.starts_with(&format!("{n}\nok\n{{"))
+                                || reply.starts_with(&format!("{n}\nerr\n")),
+                            "{op} {payload:?} → {reply}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_request_tells_its_progress_before_its_answer() {
+        // A clock that moves 100 ms each time it is read.
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 100.0);
+            clock.get()
+        };
+        let mut told = Vec::new();
+        let l = link("payments", "happy-path", 0);
+        let reply = answer_with(
+            &format!("7\nsearch-view\n2\n{l}"),
+            &mut |p| told.push(p),
+            &now,
+        );
+        assert!(
+            reply.starts_with("7\nok\n<div class=\"explore-report\""),
+            "{reply}"
+        );
+        assert!(!told.is_empty(), "progress during a search");
+        for p in &told {
+            let mut lines = p.lines();
+            assert_eq!((lines.next(), lines.next()), (Some("7"), Some("progress")));
+            let done: u64 = lines.next().unwrap().parse().unwrap();
+            assert_eq!(lines.next(), Some("0"), "a search's total is not known");
+            assert!(lines.next().unwrap().ends_with("schedules so far") && done > 0);
+        }
+        told.clear();
+        let reply = answer_with(
+            &format!("8\nmontecarlo-view\n1000\n50\n{l}"),
+            &mut |p| told.push(p),
+            &now,
+        );
+        assert!(reply.starts_with("8\nok\n<div"), "{reply}");
+        assert_eq!(
+            told,
+            ["250", "500", "750"].map(|n| format!("8\nprogress\n{n}\n1000\n{n} of 1,000 runs")),
+        );
     }
 }

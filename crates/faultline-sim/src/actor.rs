@@ -27,7 +27,7 @@ pub(crate) struct CtxOutput<M> {
 }
 
 /// A lab's message type: typed for the actors, displayable for the trace.
-pub trait LabMsg: Clone + 'static {
+pub trait LabMsg: Clone + std::fmt::Debug + std::hash::Hash + 'static {
     fn class(&self) -> MsgClass;
     /// The full message as the learner reads it.
     fn display(&self) -> Message;

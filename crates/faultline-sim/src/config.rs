@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// A config value: a switch, a whole number or a named choice (JSON
 /// `true`, `42` or `"opaque"`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum ConfigValue {
     Bool(bool),
@@ -24,7 +24,7 @@ pub const MAX_CHOICE_LEN: usize = 64;
 /// iterates and serializes in the same (key) order as the `BTreeMap` it
 /// replaces, so permalinks are byte-identical, for a fraction of the
 /// WebAssembly (a config holds a handful of entries).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Config(Vec<(String, ConfigValue)>);
 
 impl Config {
@@ -122,7 +122,7 @@ impl Default for Bounds {
 }
 
 /// Network timing for every message: latency uniformly in `min..=max` ms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Latency {
     pub min_ms: u64,
     pub max_ms: u64,

@@ -9,7 +9,7 @@ use crate::registry::{labs, simulate_with};
 use crate::trace::Run;
 
 /// FNV-1a, 64 bits, as 16 hex digits: small, fixed and the same everywhere.
-fn fnv1a(bytes: &[u8]) -> String {
+pub(crate) fn fnv1a(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 /// Which message a network fault (or a message-triggered fault) applies to:
 /// the `nth` message sent at or after `after_ms` that matches every filter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct MsgMatch {
     pub after_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ impl MsgMatch {
 }
 
 /// What happens to a matched message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum NetAction {
     Drop,
@@ -69,7 +69,7 @@ pub enum NetAction {
 }
 
 /// One scripted fault.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 // Externally tagged (`{"crash": {...}}`): an internally tagged enum makes
 // serde buffer the input, which costs several KB of WebAssembly.
 #[serde(rename_all = "snake_case")]
@@ -182,7 +182,7 @@ impl Fault {
 /// A per-link rule: from `from_ms` until `until_ms`, messages from `from`
 /// to `to` get this latency range and these chances of loss and
 /// duplication.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct LinkRule {
     pub from: String,
     pub to: String,
@@ -211,6 +211,16 @@ pub struct RandomFaults {
 }
 
 impl RandomFaults {
+    /// Only losses: each message lost with a chance of `permille` in 1000.
+    pub fn losing(permille: u16) -> Self {
+        Self {
+            drop_permille: permille,
+            duplicate_permille: 0,
+            delay_permille: 0,
+            delay_ms: 0,
+        }
+    }
+
     pub fn is_off(&self) -> bool {
         self.drop_permille == 0 && self.duplicate_permille == 0 && self.delay_permille == 0
     }

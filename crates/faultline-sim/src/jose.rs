@@ -70,10 +70,23 @@ impl std::fmt::Display for JwsError {
 pub struct Es256Key {
     pub kid: String,
     key: SigningKey,
+    /// The random words the key was made from (what tells keys apart in
+    /// the explorer's fingerprints without computing the public key).
+    #[cfg(feature = "explore")]
+    words: [u64; 4],
+}
+
+/// By its key id and the words it was made from.
+impl std::hash::Hash for Es256Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.kid.hash(h);
+        #[cfg(feature = "explore")]
+        self.words.hash(h);
+    }
 }
 
 /// A P-256 public key as a JWK's fields.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EcJwk {
     pub kid: String,
     /// base64url of the 32-byte x coordinate.
@@ -128,6 +141,8 @@ impl Es256Key {
         Some(Self {
             kid: kid.into(),
             key,
+            #[cfg(feature = "explore")]
+            words: random,
         })
     }
 

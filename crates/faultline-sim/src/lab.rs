@@ -343,9 +343,15 @@ impl TraceSoFar<'_> {
 
 /// A lab's behaviour, used by the engine.
 pub trait Lab: 'static {
-    type Actor: Actor;
+    type Actor: Actor + Clone + std::fmt::Debug + std::hash::Hash;
     /// The config read once into typed values, for the actors and checks.
-    type Settings;
+    type Settings: Clone;
+    /// The sizes of the explorer's faults in this lab.
+    const SCALES: FaultScales = FaultScales {
+        delay_ms: 1_000,
+        downtime_ms: 2_000,
+        partition_ms: 2_000,
+    };
 
     fn info() -> LabInfo;
     /// Typed settings from a (validated) config.
@@ -366,6 +372,36 @@ pub trait Lab: 'static {
     ) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+    /// Bounded properties ("no lock is held longer than 2 s"): the
+    /// explorer searches them beside the invariants; a lab run does not
+    /// report them. Described by [`Lab::bounded`].
+    fn check_bounded(
+        _settings: &Self::Settings,
+        _actors: &[Self::Actor],
+        _now_ms: u64,
+    ) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    /// The bounded properties [`Lab::check_bounded`] checks.
+    fn bounded() -> Vec<InvariantInfo> {
+        Vec::new()
+    }
+    /// What the explorer's panel says beside a property it found broken
+    /// (id) in this lab, where the finding needs explaining: a violation
+    /// the lab's model means to show, what to try next.
+    fn explorer_note(_property: &str) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The sizes of the faults the explorer tries, which each lab declares:
+/// how long a delayed message is held, how long a crashed actor stays
+/// down, how long a partition lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FaultScales {
+    pub delay_ms: u64,
+    pub downtime_ms: u64,
+    pub partition_ms: u64,
 }
 
 // Views compare props by identity: a field, entry or lab is its id.

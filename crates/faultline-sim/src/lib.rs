@@ -9,7 +9,10 @@ pub mod b64;
 pub mod config;
 pub mod digest;
 pub mod engine;
+#[cfg(feature = "explore")]
+pub mod explore;
 pub mod fault;
+pub mod fingerprinter;
 #[cfg(feature = "jose")]
 pub mod jose;
 pub mod lab;

@@ -83,13 +83,29 @@ impl StateMachine {
 }
 
 /// The current state of one machine, advanced only through its table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct MachineState {
     pub machine: &'static StateMachine,
     pub current: &'static str,
     /// Index of `current` in `machine.states` (kept with it, so recording
     /// a step's states compares no strings).
     index: u8,
+}
+
+/// Its machine's title and its state, not the whole table (the
+/// explorer's fingerprints write every actor's state this way).
+impl std::fmt::Debug for MachineState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.machine.name, self.current)
+    }
+}
+
+/// Its machine (by name) and its state: what tells two states apart.
+impl std::hash::Hash for MachineState {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.machine.name.hash(h);
+        self.index.hash(h);
+    }
 }
 
 impl MachineState {

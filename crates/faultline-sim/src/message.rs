@@ -21,7 +21,7 @@ pub enum Mark {
 
 /// A message's class by transport. Fault matchers use it ("lose the next
 /// response") so that palettes stay lab-neutral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum MsgClass {
     /// Asks for something and expects a response.

@@ -14,6 +14,12 @@ struct Entry {
     simulate: fn(&LabInfo, &Scenario, Detail) -> Result<Run, ScenarioError>,
     start: fn(&LabInfo, &Scenario, Detail) -> Result<Simulation, ScenarioError>,
     validate: fn(&LabInfo, &Scenario) -> Result<(), ScenarioError>,
+    #[cfg(feature = "explore")]
+    scales: crate::lab::FaultScales,
+    #[cfg(feature = "explore")]
+    bounded: fn() -> Vec<crate::lab::InvariantInfo>,
+    #[cfg(feature = "explore")]
+    note: fn(&str) -> Option<&'static str>,
 }
 
 #[cfg_attr(
@@ -31,6 +37,12 @@ fn entry<L: Lab>() -> Entry {
         simulate: simulate_info::<L>,
         start: start_info::<L>,
         validate: validate_info::<L>,
+        #[cfg(feature = "explore")]
+        scales: L::SCALES,
+        #[cfg(feature = "explore")]
+        bounded: L::bounded,
+        #[cfg(feature = "explore")]
+        note: L::explorer_note,
     }
 }
 
@@ -115,10 +127,28 @@ pub fn simulate_with(scenario: &Scenario, detail: Detail) -> Result<Run, Scenari
 /// everything the views need: [`Simulation::finish`] gives the run
 /// [`simulate`] gives.
 pub fn start(scenario: &Scenario) -> Result<Simulation, ScenarioError> {
-    with_lab(&scenario.lab, |e, info| {
-        (e.start)(info, scenario, Detail::Full)
-    })
-    .unwrap_or_else(|| Err(unknown(&scenario.lab)))
+    start_with(scenario, Detail::Full)
+}
+
+/// [`start`] keeping only what `detail` asks for.
+pub fn start_with(scenario: &Scenario, detail: Detail) -> Result<Simulation, ScenarioError> {
+    with_lab(&scenario.lab, |e, info| (e.start)(info, scenario, detail))
+        .unwrap_or_else(|| Err(unknown(&scenario.lab)))
+}
+
+/// The sizes of the explorer's faults in lab `id`, and the bounded
+/// properties it declares beside its invariants.
+#[cfg(feature = "explore")]
+pub fn explorer_terms(
+    id: &str,
+) -> Option<(crate::lab::FaultScales, Vec<crate::lab::InvariantInfo>)> {
+    with_lab(id, |e, _| (e.scales, (e.bounded)()))
+}
+
+/// What the explorer says beside `property` found broken in lab `id`.
+#[cfg(feature = "explore")]
+pub fn explorer_note(id: &str, property: &str) -> Option<&'static str> {
+    with_lab(id, |e, _| (e.note)(property)).flatten()
 }
 
 /// Check a scenario against its lab without running it.

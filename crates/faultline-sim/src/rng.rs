@@ -15,7 +15,7 @@ const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 /// Deterministic generator owned by the engine and lent to actors through
 /// their context. Draws happen in event order, so a fault added at time `t`
 /// cannot change any draw made before `t`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct SimRng {
     key: [u32; 8],
     /// The next block's number.

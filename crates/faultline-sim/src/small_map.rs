@@ -6,7 +6,7 @@
 //! deterministic.
 
 /// A small map from `K` to `V`, in insertion order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct SmallMap<K, V> {
     entries: Vec<(K, V)>,
 }

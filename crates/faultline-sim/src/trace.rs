@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::rc::Rc;
 
 /// What a timer is for; the diagram draws each kind differently.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum TimerKind {
     /// Giving up on waiting for an answer.
@@ -437,9 +437,11 @@ impl Run {
         // The latest version of each row, in order of first appearance;
         // only those are formatted.
         // (Each row found by its id in a map: a long run's tables have
-        // hundreds of rows, looked up for every change logged.)
+        // hundreds of rows, looked up for every change logged. A hash map,
+        // not a tree: the page has hash maps' code already, and a
+        // `BTreeMap` brought 22 KB of WebAssembly for this alone.)
         let mut latest: Vec<Vec<&LoggedRow>> = vec![Vec::new(); out.len()];
-        let mut slot: Vec<std::collections::BTreeMap<u64, usize>> =
+        let mut slot: Vec<crate::fingerprinter::NumberMap<u64, usize>> =
             vec![Default::default(); out.len()];
         for entry in &self.row_log[..end] {
             let Some(t) = out.iter().position(|t| t.title == entry.table) else {

@@ -13,8 +13,12 @@
 //!   and random fates, partitions and per-link rules, and `Sim::send`,
 //!   which puts a message on the wire with them.
 //! - `record.rs`: recording the trace: steps, rows, verdicts, the `Run`.
+//! - `fork.rs` (feature `explore`): forking a run, adding a fault to it
+//!   mid-run, fingerprinting its state, for the explorer.
 
 mod commit;
+#[cfg(feature = "explore")]
+mod fork;
 mod model;
 mod network;
 mod record;

@@ -186,6 +186,41 @@ impl<L: Lab> Model for LabModel<L> {
         self.actors[id as usize].schema()
     }
 
+    #[cfg(feature = "explore")]
+    fn fork(&self) -> Box<dyn Model> {
+        Box::new(Self {
+            settings: self.settings.clone(),
+            actors: self.actors.clone(),
+            payloads: self.payloads.clone(),
+            spare: Vec::new(),
+            // Explorers run lean: nothing is logged for display.
+            log: Rc::new(Log(RefCell::new(Vec::new()))),
+        })
+    }
+
+    #[cfg(feature = "explore")]
+    fn describe(&self, flight: Option<u32>, out: &mut dyn std::fmt::Write) {
+        // Writing to a string cannot fail.
+        let _ = match flight {
+            Some(f) => write!(out, "{:?}", self.payloads[f as usize]),
+            None => write!(out, "{:?}", self.actors),
+        };
+    }
+
+    #[cfg(feature = "explore")]
+    fn hash_state(&self, flight: Option<u32>, mut h: &mut dyn std::hash::Hasher) {
+        use std::hash::Hash;
+        match flight {
+            Some(f) => self.payloads[f as usize].hash(&mut h),
+            None => self.actors.hash(&mut h),
+        }
+    }
+
+    #[cfg(feature = "explore")]
+    fn check_bounded(&self, now_ms: u64) -> Vec<(&'static str, String)> {
+        L::check_bounded(&self.settings, &self.actors, now_ms)
+    }
+
     fn infos(&self) -> Vec<ActorInfo> {
         self.actors
             .iter()

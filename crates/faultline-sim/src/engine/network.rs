@@ -11,10 +11,14 @@ use crate::message::MsgClass;
 use crate::rng::SimRng;
 use crate::scenario::{Latency, Scenario};
 
+/// Why a message a scripted fault took behaved so (its flight's note).
+pub(super) const SCRIPTED: &str = "scripted fault";
+
 /// A partition resolved to lane numbers.
-struct Partition {
+#[derive(Clone, Debug, Hash)]
+pub(super) struct Partition {
     from_ms: u64,
-    until_ms: u64,
+    pub(super) until_ms: u64,
     side_a: Vec<ActorId>,
     side_b: Vec<ActorId>,
 }
@@ -28,10 +32,11 @@ impl Partition {
 }
 
 /// A per-link rule with its ends resolved to lane numbers.
-struct LinkLanes {
+#[derive(Clone, Debug, Hash)]
+pub(super) struct LinkLanes {
     from: ActorId,
     to: ActorId,
-    rule: LinkRule,
+    pub(super) rule: LinkRule,
 }
 
 /// What the network decided for one message.
@@ -47,53 +52,67 @@ pub(super) struct Routing {
 /// An actor a send crashes, and how long after the crash it restarts.
 pub(super) type Crash = (ActorId, Option<u64>);
 
+#[derive(Clone)]
 pub(super) struct Network {
     latency: Latency,
-    partitions: Vec<Partition>,
-    links: Vec<LinkLanes>,
+    pub(super) partitions: Vec<Partition>,
+    pub(super) links: Vec<LinkLanes>,
     /// How many matching messages each message-triggered fault has seen.
-    hits: Vec<u32>,
+    pub(super) hits: Vec<u32>,
     /// Message-triggered faults that have acted.
-    done: Vec<bool>,
+    pub(super) done: Vec<bool>,
+    /// Flights a scripted fault took (dropped, duplicated or delayed):
+    /// faults later in the plan do not count them (for faults added mid-run).
+    #[cfg(feature = "explore")]
+    pub(super) claimed: Vec<u32>,
 }
 
 impl Network {
     pub fn new(scenario: &Scenario, names: &[String]) -> Self {
+        let mut net = Self {
+            latency: scenario.latency,
+            partitions: Vec::new(),
+            links: Vec::new(),
+            hits: Vec::with_capacity(scenario.faults.len()),
+            done: Vec::with_capacity(scenario.faults.len()),
+            #[cfg(feature = "explore")]
+            claimed: Vec::new(),
+        };
+        for f in &scenario.faults {
+            net.add(f, names, 0);
+        }
+        net
+    }
+
+    /// Take the plan's next fault into account; `hits` of its matches have
+    /// already been sent (none, unless it is added to a run under way).
+    pub(super) fn add(&mut self, fault: &Fault, names: &[String], hits: u32) {
         let id = |n: &String| names.iter().position(|x| x == n).map(|i| i as ActorId);
         let ids = |v: &[String]| v.iter().filter_map(id).collect::<Vec<_>>();
-        let mut partitions = Vec::new();
-        let mut links = Vec::new();
-        for f in &scenario.faults {
-            match f {
-                Fault::Partition {
-                    from_ms,
-                    until_ms,
-                    side_a,
-                    side_b,
-                } => partitions.push(Partition {
-                    from_ms: *from_ms,
-                    until_ms: *until_ms,
-                    side_a: ids(side_a),
-                    side_b: ids(side_b),
-                }),
-                Fault::Link(rule) => {
-                    if let (Some(from), Some(to)) = (id(&rule.from), id(&rule.to)) {
-                        links.push(LinkLanes {
-                            from,
-                            to,
-                            rule: rule.clone(),
-                        });
-                    }
+        self.hits.push(hits);
+        self.done.push(false);
+        match fault {
+            Fault::Partition {
+                from_ms,
+                until_ms,
+                side_a,
+                side_b,
+            } => self.partitions.push(Partition {
+                from_ms: *from_ms,
+                until_ms: *until_ms,
+                side_a: ids(side_a),
+                side_b: ids(side_b),
+            }),
+            Fault::Link(rule) => {
+                if let (Some(from), Some(to)) = (id(&rule.from), id(&rule.to)) {
+                    self.links.push(LinkLanes {
+                        from,
+                        to,
+                        rule: rule.clone(),
+                    });
                 }
-                _ => {}
             }
-        }
-        Self {
-            latency: scenario.latency,
-            partitions,
-            links,
-            hits: vec![0; scenario.faults.len()],
-            done: vec![false; scenario.faults.len()],
+            _ => {}
         }
     }
 
@@ -189,7 +208,7 @@ impl Network {
             }
             self.done[i] = true;
             match f {
-                Fault::Net { action: a, .. } => action = Some((a.clone(), "scripted fault")),
+                Fault::Net { action: a, .. } => action = Some((a.clone(), SCRIPTED)),
                 Fault::CrashOnSend {
                     actor,
                     restart_after_ms,

@@ -60,6 +60,7 @@ pub(super) fn expected_sizes() -> Sizes {
 }
 
 /// Everything recorded so far.
+#[derive(Clone)]
 pub(super) struct Recorder {
     pub detail: bool,
     pub steps: Vec<Step>,

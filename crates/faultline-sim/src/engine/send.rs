@@ -41,6 +41,10 @@ impl Sim {
         );
         let detail = self.rec.detail;
         let id = self.rec.flights.len() as u32;
+        #[cfg(feature = "explore")]
+        if matches!(routing.action, Some((_, super::network::SCRIPTED))) {
+            self.net.claimed.push(id);
+        }
         let mut flight = Flight {
             id,
             from,

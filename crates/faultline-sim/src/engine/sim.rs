@@ -16,6 +16,11 @@ use crate::trace::{ActorInfo, End, Fate, Fired, StepKind, TimerMark};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+/// Where the events a run schedules start in the queue's order of events
+/// due at one moment: after the start (0) and every scripted fault (1 +
+/// its index).
+const RUNTIME_SEQ: u64 = 1 << 40;
+
 /// Something due at a virtual time.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Event {
@@ -37,8 +42,8 @@ pub(super) enum Event {
 /// (`key`'s low half); the heap compares one number, the event never.
 #[derive(Clone, Copy)]
 pub(super) struct Due {
-    key: u128,
-    ev: Event,
+    pub(super) key: u128,
+    pub(super) ev: Event,
 }
 
 impl PartialEq for Due {
@@ -96,10 +101,26 @@ pub(super) trait Model {
     fn schema(&self, id: ActorId) -> Vec<TableSchema>;
     /// The lanes, for the finished run.
     fn infos(&self) -> Vec<ActorInfo>;
+    /// A copy of the actors, settings and messages on the wire, to go on
+    /// separately (an explorer's branch).
+    #[cfg(feature = "explore")]
+    fn fork(&self) -> Box<dyn Model>;
+    /// Write every actor's state (`None`), or the message on flight
+    /// `Some(f)`, as text (to see why two states differ).
+    #[cfg(feature = "explore")]
+    fn describe(&self, flight: Option<u32>, out: &mut dyn std::fmt::Write);
+    /// Hash every actor's state (`None`), or the message on flight
+    /// `Some(f)`, into a fingerprint.
+    #[cfg(feature = "explore")]
+    fn hash_state(&self, flight: Option<u32>, h: &mut dyn std::hash::Hasher);
+    /// Broken bounded properties (checked only by the explorer).
+    #[cfg(feature = "explore")]
+    fn check_bounded(&self, now_ms: u64) -> Vec<(&'static str, String)>;
 }
 
 /// The engine's state, whatever the lab: the lab's actors are behind
 /// `&mut dyn Model`, so none of this is compiled once per lab.
+#[derive(Clone)]
 pub(in crate::engine) struct Sim {
     pub scenario: Scenario,
     pub names: Vec<String>,
@@ -111,9 +132,9 @@ pub(in crate::engine) struct Sim {
     pub(super) queue: BinaryHeap<Reverse<Due>>,
     pub(super) net: Network,
     /// Active timers per actor: (tag, timer id), a few per actor at most.
-    active_timers: Vec<Vec<(u32, u32)>>,
+    pub(super) active_timers: Vec<Vec<(u32, u32)>>,
     /// Faults triggered at a step: (step, fault index), in order.
-    step_faults: Vec<(u32, u32)>,
+    pub(super) step_faults: Vec<(u32, u32)>,
     /// The most events the queue held at once.
     pub(super) queue_peak: usize,
     /// The narration and transition buffers steps write into (kept
@@ -142,20 +163,9 @@ impl Sim {
             spare_lines: Lines::with_capacity(512),
             spare_fired: Vec::with_capacity(8),
         };
-        sim.push(0, Event::Start);
-        for (i, f) in scenario.faults.iter().enumerate() {
-            match f {
-                Fault::Crash { at_ms, .. }
-                | Fault::Restart { at_ms, .. }
-                | Fault::Lab { at_ms, .. } => sim.push(*at_ms, Event::Fault(i as u32)),
-                Fault::AtStep { step, .. } => {
-                    // Kept sorted, latest first (popped from the back);
-                    // inserted in place rather than sorted (smaller wasm).
-                    let at = sim.step_faults.partition_point(|x| *x > (*step, i as u32));
-                    sim.step_faults.insert(at, (*step, i as u32));
-                }
-                _ => {}
-            }
+        sim.push_keyed(0, 0, Event::Start);
+        for i in 0..scenario.faults.len() {
+            sim.schedule_fault(i as u32);
         }
         for a in 0..n as ActorId {
             for t in model.schema(a) {
@@ -167,23 +177,52 @@ impl Sim {
         sim
     }
 
+    /// Queue scripted fault `i` if it acts at a time or at a step.
+    pub(super) fn schedule_fault(&mut self, i: u32) {
+        match &self.scenario.faults[i as usize] {
+            Fault::Crash { at_ms, .. }
+            | Fault::Restart { at_ms, .. }
+            | Fault::Lab { at_ms, .. } => self.push_fault(*at_ms, i),
+            Fault::AtStep { step, .. } => {
+                // Kept sorted, latest first (popped from the back);
+                // inserted in place rather than sorted (smaller wasm).
+                let at = self.step_faults.partition_point(|x| *x > (*step, i));
+                self.step_faults.insert(at, (*step, i));
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn push(&mut self, at: u64, ev: Event) {
         self.seq += 1;
+        self.push_keyed(at, RUNTIME_SEQ + self.seq, ev);
+    }
+
+    /// Queue scripted fault `i` at `at`. Its place among events due at the
+    /// same moment is its index in the plan (before any event the run
+    /// schedules), not the moment it was queued: a fault added to a forked
+    /// simulation lands where it would have in a run that had it from the
+    /// start.
+    pub(super) fn push_fault(&mut self, at: u64, i: u32) {
+        self.push_keyed(at, 1 + u64::from(i), Event::Fault(i));
+    }
+
+    fn push_keyed(&mut self, at: u64, seq: u64, ev: Event) {
         self.queue.push(Reverse(Due {
-            key: u128::from(at) << 64 | u128::from(self.seq),
+            key: u128::from(at) << 64 | u128::from(seq),
             ev,
         }));
         self.queue_peak = self.queue_peak.max(self.queue.len());
     }
 
-    fn actor_id(&self, name: &str) -> Option<ActorId> {
+    pub(super) fn actor_id(&self, name: &str) -> Option<ActorId> {
         self.names
             .iter()
             .position(|n| n == name)
             .map(|i| i as ActorId)
     }
 
-    fn timer_live(&self, actor: ActorId, tag: u32, id: u32) -> bool {
+    pub(super) fn timer_live(&self, actor: ActorId, tag: u32, id: u32) -> bool {
         self.up[actor as usize] && self.timer(actor, tag) == Some(id)
     }
 

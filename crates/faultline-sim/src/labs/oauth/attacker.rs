@@ -66,7 +66,7 @@ pub static ATTACKER_MACHINE: StateMachine = StateMachine {
     ],
 };
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Attacker {
     machine: MachineState,
     /// Token responses the server sent her.

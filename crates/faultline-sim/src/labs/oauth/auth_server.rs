@@ -21,7 +21,7 @@ use crate::rows::{mark_changed, RowChange, TableSchema};
 /// A lab fault's duration parameter.
 pub const FOR_MS: &str = "for_ms";
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct AuthServer {
     pub(super) cfg: OAuthConfig,
     pub(super) key: Option<Es256Key>,

@@ -42,7 +42,7 @@ pub static BROWSER_MACHINE: StateMachine = StateMachine {
     ],
 };
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Browser {
     cfg: OAuthConfig,
     machine: MachineState,

@@ -60,7 +60,7 @@ impl Claims {
 }
 
 /// A call the API answered, for the invariant and the table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Served {
     pub n: u32,
     pub token: String,
@@ -75,7 +75,7 @@ pub struct Served {
 }
 
 /// A call waiting for introspection.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Waiting {
     n: u32,
     from: ActorId,
@@ -84,7 +84,7 @@ struct Waiting {
     machine: MachineState,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Calendar {
     cfg: OAuthConfig,
     jwk: Option<EcJwk>,

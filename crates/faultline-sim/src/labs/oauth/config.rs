@@ -217,7 +217,7 @@ pub fn fields() -> Vec<ConfigField> {
 }
 
 /// Planner's PKCE method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pkce {
     S256,
     Plain,
@@ -225,7 +225,7 @@ pub enum Pkce {
 }
 
 /// Typed settings.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct OAuthConfig {
     pub consent: &'static str,
     pub pkce: Pkce,

@@ -20,7 +20,7 @@ pub static CODE_MACHINE: StateMachine = StateMachine {
 };
 
 /// One code and what it gave.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct CodeRecord {
     pub code: String,
     /// Whose account the code is for.
@@ -45,7 +45,7 @@ pub struct CodeRecord {
 }
 
 /// A token the server issued.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct TokenRecord {
     pub value: String,
     pub refresh: bool,

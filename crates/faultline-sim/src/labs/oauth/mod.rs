@@ -36,7 +36,7 @@ use crate::scenario::Config;
 use config::{OAuthConfig, ATTACKER, AUTH, CALENDAR, PLANNER};
 use msg::OAuthMsg;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum OAuthActor {
     Browser(browser::Browser),
     Planner(planner::Planner),

@@ -33,7 +33,7 @@ pub const LOOKALIKE_REDIRECT_URI: &str = "https://planner.example.mallory.test/c
 /// its own error code (RFC 6749 §4.1.2.1 at /authorize, §5.2 at /token).
 use crate::message::form_encode;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mistake {
     /// `client_id=planer`: a client the server does not know.
     ClientId,
@@ -70,7 +70,7 @@ impl Mistake {
 }
 
 /// An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC nonce).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AuthzRequest {
     pub redirect_uri: String,
     pub scope: String,
@@ -131,7 +131,7 @@ impl AuthzRequest {
 }
 
 /// Where the authorization server sends the browser back to Planner.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AuthzResult {
     Code {
         code: String,
@@ -191,7 +191,7 @@ impl AuthzResult {
 }
 
 /// A successful token response (RFC 6749 §5.1, OIDC §3.1.3.3).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tokens {
     pub access_token: String,
     pub expires_in_s: u64,
@@ -200,13 +200,13 @@ pub struct Tokens {
     pub id_token: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
     Allow { scope: String },
     Deny,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OAuthMsg {
     /// Browser → Planner: the user clicks "Connect my calendar".
     Connect,

@@ -6,7 +6,7 @@ use super::msg::{AuthzRequest, Tokens};
 
 /// Planner's session for a second visitor (Mallory, in her own browser):
 /// its own state, nonce and verifier, and the tokens it ends up holding.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct OtherSession {
     pub(super) request: Option<AuthzRequest>,
     pub(super) verifier: Option<String>,

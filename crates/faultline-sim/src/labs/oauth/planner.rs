@@ -28,7 +28,7 @@ pub const SYNC_EVERY_MS: u64 = 5_000;
 
 pub use super::planner_machine::PLANNER_MACHINE;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Planner {
     pub(super) cfg: OAuthConfig,
     pub(super) machine: MachineState,

@@ -130,7 +130,7 @@ impl OAuthMsg {
 }
 
 /// The groups of messages whose labels and wire forms are made together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Group {
     /// The browser's front channel: /connect, /authorize, login, consent,
     /// the redirects back and the callback.

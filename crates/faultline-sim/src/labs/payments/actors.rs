@@ -5,7 +5,7 @@ use super::msg::PayMsg;
 use super::{api, client, db, processor};
 
 /// Any actor of this lab (static dispatch keeps the engine fast).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum PaymentActor {
     Client(client::Client),
     Api(api::Api),

@@ -53,7 +53,7 @@ pub static API_MACHINE: StateMachine = StateMachine {
 };
 
 /// A request the API is working on (volatile: lost in a crash).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(super) struct Pending {
     client: ActorId,
     pub(super) order: u32,
@@ -75,7 +75,7 @@ pub(super) struct Pending {
     pub(super) retried: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Api {
     pub(super) cfg: PaymentsConfig,
     /// Volatile: requests in progress.
@@ -110,7 +110,7 @@ pub struct Api {
 pub type Replay = (u64, Key, u32, u32, StoredResponse, Option<&'static str>);
 
 /// The attempts and keys the API received for one order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Received {
     pub order: u32,
     /// When the last request for the order arrived.
@@ -311,7 +311,7 @@ impl Api {
 }
 
 /// What kind of answer the API sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Sent {
     /// The outcome of running the payment (a charge, a decline): what a
     /// replay of its key must repeat.

@@ -36,7 +36,7 @@ pub static CLIENT_MACHINE: StateMachine = StateMachine {
 };
 
 /// One attempt as the attempts table shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attempt {
     pub n: u32,
     pub sent_at: u64,
@@ -51,7 +51,7 @@ pub struct Attempt {
 }
 
 /// What became of an attempt, as data (formatted only when its row is shown).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Outcome {
     Waiting,
     TimedOut,
@@ -74,7 +74,7 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Client {
     name: String,
     index: u16,

@@ -228,7 +228,7 @@ pub fn fields() -> Vec<ConfigField> {
 }
 
 /// Typed settings plus the lane numbers of the actors.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct PaymentsConfig {
     pub clients: u16,
     pub timeout_ms: u64,

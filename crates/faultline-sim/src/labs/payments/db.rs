@@ -26,7 +26,7 @@ pub static KEY_MACHINE: StateMachine = StateMachine {
 };
 
 /// State of a key record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyState {
     InFlight,
     Completed,
@@ -43,7 +43,7 @@ impl KeyState {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct KeyRecord {
     pub fingerprint: Fingerprint,
     pub state: KeyState,
@@ -63,7 +63,7 @@ pub struct KeyRecord {
     pub changed_at: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Charge {
     pub id: u32,
     /// The processor's hold this charge records.
@@ -75,7 +75,7 @@ pub struct Charge {
     pub at: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Database {
     cfg: PaymentsConfig,
     pub charges: Vec<Charge>,

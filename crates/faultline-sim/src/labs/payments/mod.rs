@@ -92,4 +92,19 @@ impl Lab for PaymentsLab {
         }
         out
     }
+
+    fn explorer_note(property: &str) -> Option<&'static str> {
+        match property {
+            invariants::LEDGER_MATCHES_PROCESSOR => Some(
+                "No retry can repair this: the processor holds the money but the ledger never got its row (the write was lost or the API went down before it). Real systems run a reconciliation job that compares the ledger with the processor's records and records or voids such holds; this lab leaves them for that job.",
+            ),
+            invariants::ONE_CHARGE_PER_ORDER => Some(
+                "A request the client or the network sends twice reaches the processor twice. Only a key that travels with every retry, checked before the processor is called and passed on to it, makes the second one a replay.",
+            ),
+            invariants::CHARGE_IFF_COMPLETED => Some(
+                "A key store that saves the key and the ledger row in separate writes can be left half done by a crash: the key stays IN_FLIGHT beside its row, and every retry gets 409 Conflict until someone settles it.",
+            ),
+            _ => None,
+        }
+    }
 }

@@ -35,7 +35,7 @@ impl std::fmt::Display for Key {
 }
 
 /// A request body's fingerprint (FNV-1a, shown as 8 hex digits).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub u32);
 
 impl std::fmt::Display for Fingerprint {
@@ -45,7 +45,7 @@ impl std::fmt::Display for Fingerprint {
 }
 
 /// What the server stores under a completed key and replays.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StoredResponse {
     pub status: u16,
     pub charge_id: Option<u32>,
@@ -53,7 +53,7 @@ pub struct StoredResponse {
 }
 
 /// Outcome of claiming a key in the database.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Claim {
     /// New (or expired, or abandoned) key: go ahead, holding this claim
     /// token (a fencing token: a commit with an older token is refused).
@@ -70,7 +70,7 @@ pub enum Claim {
     Mismatch,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PayMsg {
     /// Client → API: `POST /v1/charges`.
     Charge {
@@ -160,7 +160,7 @@ pub fn short(key: &Key) -> ShortKey {
 }
 
 /// A key's first 8 hex digits.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Hash)]
 pub struct ShortKey(u32);
 
 impl std::fmt::Display for ShortKey {

@@ -27,7 +27,7 @@ pub static PROCESSOR_MACHINE: StateMachine = StateMachine {
 };
 
 /// An authorization being worked on.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Work {
     to: ActorId,
     req: u32,
@@ -37,14 +37,14 @@ struct Work {
 }
 
 /// Whether a hold still takes the customer's money.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HoldState {
     Held,
     Voided,
 }
 
 /// A hold placed on a card: what the customer sees on their statement.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Auth {
     pub id: u32,
     pub order: u32,
@@ -60,7 +60,7 @@ pub struct Auth {
     pub voided_at: Option<u64>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Processor {
     cfg: PaymentsConfig,
     /// Volatile: authorizations in progress, by timer tag.
@@ -78,7 +78,7 @@ pub struct Processor {
 }
 
 /// A key the processor was given and the answer it gave under it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Remembered {
     key: Key,
     amount: u64,

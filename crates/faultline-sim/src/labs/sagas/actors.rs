@@ -5,7 +5,7 @@ use super::msg::SagaMsg;
 use super::{broker, orchestrator, service};
 
 /// Any actor of this lab (static dispatch keeps the engine fast).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum SagaActor {
     Orch(orchestrator::Orchestrator),
     Broker(broker::Broker),

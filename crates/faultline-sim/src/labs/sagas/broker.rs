@@ -44,14 +44,14 @@ pub fn ack_wait_ms(n: u16) -> u64 {
     (ACK_MS << n.saturating_sub(1).min(8)).min(ACK_MS_MAX)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Entry {
     pub env: Env,
     pub m: MachineState,
     pub deliveries: u16,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Broker {
     /// The durable queue, in arrival order (entry `q` is `queue[q - 1]`).
     pub queue: Vec<Entry>,

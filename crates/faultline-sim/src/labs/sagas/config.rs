@@ -16,7 +16,7 @@ pub const AFTER_PIVOT: &str = "after_pivot";
 pub const SEMANTIC_LOCK: &str = "semantic_lock";
 
 /// How the order's steps are coordinated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// A saga orchestrator tells each service what to do and keeps a log.
     Orchestrated,
@@ -124,7 +124,7 @@ pub fn fields() -> Vec<ConfigField> {
 }
 
 /// Typed settings.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 pub struct Settings {
     pub mode: Mode,
     pub outbox: bool,

@@ -7,7 +7,7 @@ use crate::actor::{Ctx, TimerKind};
 
 /// What a saga does next, decided by the orchestrator or, in a
 /// choreography, by the service that consumes the event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Next {
     Do(u8),
     Undo(u8),

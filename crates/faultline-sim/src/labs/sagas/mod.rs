@@ -11,6 +11,7 @@
 //! index.html's Rust link).
 
 pub mod actors;
+pub mod bounded;
 pub mod broker;
 mod cancel;
 pub mod cases;
@@ -98,5 +99,29 @@ impl Lab for SagasLab {
         trace: &TraceSoFar<'_>,
     ) -> Vec<(&'static str, String)> {
         invariants::check(cfg, actors, trace, true)
+    }
+
+    fn check_bounded(
+        _cfg: &Settings,
+        actors: &[SagaActor],
+        now_ms: u64,
+    ) -> Vec<(&'static str, String)> {
+        bounded::check(actors, now_ms)
+    }
+
+    fn bounded() -> Vec<crate::lab::InvariantInfo> {
+        bounded::list()
+    }
+
+    fn explorer_note(property: &str) -> Option<&'static str> {
+        match property {
+            bounded::LOCK_HELD_AT_MOST_2S => Some(
+                "Two-phase commit blocks: a participant that voted yes must hold its lock until the coordinator tells it the outcome, so a coordinator that is down keeps every lock held. A saga takes no locks across services; it undoes finished steps instead.",
+            ),
+            invariants::EVENT_IFF_COMMIT => Some(
+                "A dual write saves the row and then publishes the event as two separate acts: a crash between them loses the event. The transactional outbox writes the event in the same transaction as the row, and a relay publishes it later.",
+            ),
+            _ => None,
+        }
     }
 }

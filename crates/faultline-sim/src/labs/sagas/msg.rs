@@ -8,7 +8,7 @@ use crate::message::{Mark, Message, MsgClass};
 use std::fmt;
 
 /// What a brokered message asks or tells.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A command: run step Ti.
     Do,
@@ -23,7 +23,7 @@ pub enum Kind {
 }
 
 /// A command or event as the broker carries it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Env {
     /// Message id: the same on every copy and redelivery.
     pub id: u32,
@@ -58,7 +58,7 @@ impl fmt::Display for Env {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum SagaMsg {
     /// Producer to broker: store this message.
     Publish(Env),

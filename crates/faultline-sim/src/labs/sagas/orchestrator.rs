@@ -91,7 +91,7 @@ fn backoff(first: u64, n: u8) -> u64 {
 }
 
 /// One saga or 2PC transaction.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Entry {
     pub m: MachineState,
     /// The step in progress and whether it is a compensation.
@@ -105,7 +105,7 @@ pub struct Entry {
     resends: u8,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Orchestrator {
     cfg: Settings,
     /// Sagas (or transactions) by order; with the log, durable.

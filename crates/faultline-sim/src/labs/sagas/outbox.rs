@@ -30,7 +30,7 @@ pub const MEMORY_TABLE: TableSchema = TableSchema {
     columns: &["event", "service", "what", "state"],
 };
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Row {
     pub env: Env,
     /// The broker confirmed it.
@@ -39,7 +39,7 @@ pub struct Row {
     last: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Outbox {
     pub rows: Vec<Row>,
     /// Whether rows survive a crash (the outbox table) or not (memory).

@@ -34,7 +34,7 @@ pub fn lab_faults() -> Vec<LabFaultInfo> {
 }
 
 /// What a palette entry or preset does at time `t`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Hash)]
 enum Act {
     /// Lab fault `.1` at actor `.0`'s next transaction.
     Lab(&'static str, &'static str),
@@ -250,7 +250,7 @@ pub fn palette() -> Vec<PaletteEntry> {
 }
 
 /// A setting of a preset (a `ConfigValue` that can live in a static).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Hash)]
 enum Set {
     On(&'static str),
     Off(&'static str),

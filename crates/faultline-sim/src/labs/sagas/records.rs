@@ -98,7 +98,7 @@ pub const PROCESSED_TABLE: TableSchema = TableSchema {
 
 /// A service's record of one order: its state, and units (inventory),
 /// cents captured (payment), parcels (shipping) or locks (2PC).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Rec {
     pub m: MachineState,
     pub qty: i64,
@@ -127,7 +127,7 @@ impl Rec {
 }
 
 /// One committed local transaction (a monitor the checks read).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Effect {
     pub saga: u8,
     pub step: u8,

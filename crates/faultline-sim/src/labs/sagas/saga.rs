@@ -35,7 +35,7 @@ pub const AMOUNT: i64 = 4_200;
 pub const PIVOT: u8 = 3;
 
 /// What a saga step is, for the diagram's labels (DOMAIN.md §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StepKind {
     /// Can be undone by its compensation.
     Compensatable,
@@ -46,7 +46,7 @@ pub enum StepKind {
 }
 
 /// One step of the order saga.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 pub struct SagaStep {
     pub name: &'static str,
     pub kind: StepKind,

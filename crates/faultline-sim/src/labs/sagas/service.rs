@@ -30,7 +30,7 @@ const COMMIT: u32 = 2;
 /// Timer tag of order `k`'s heuristic decision (31..=33; `participant.rs`).
 pub(super) const HEURISTIC: u32 = 30;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Service {
     pub id: ActorId,
     pub(super) cfg: Settings,
@@ -54,7 +54,7 @@ pub struct Service {
 
 /// A change whose event was published before it committed, with the
 /// record and stock from before it (what a crash rolls back to).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Pending {
     pub(super) saga: u8,
     pub(super) step: u8,

@@ -11,7 +11,7 @@ use super::saga::{INVENTORY, ORDER, PAYMENT, SHIPPING};
 use crate::actor::ActorId;
 
 /// One subscription: `subscriber` consumes `topic` and then does `then`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Subscription {
     pub topic: &'static str,
     pub subscriber: ActorId,

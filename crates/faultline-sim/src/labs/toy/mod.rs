@@ -40,7 +40,7 @@ const LOG: TableSchema = TableSchema {
     columns: &["#", "event"],
 };
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum ToyMsg {
     TurnOn { blink: bool },
     Done,
@@ -70,11 +70,12 @@ impl LabMsg for ToyMsg {
 }
 
 /// The lab's settings.
+#[derive(Clone, Hash)]
 pub struct ToySettings {
     blink: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum ToyActor {
     Switch {
         machine: MachineState,

@@ -1,0 +1,117 @@
+//! `search`: every schedule of up to K faults over the lab's fault
+//! alphabet, and the smallest that breaks each property, printed with a
+//! link that opens it in the lab's page (or as JSON for scripts).
+
+use crate::links::{scenario, Target};
+use faultline_sim::explore::{report, search, words, SearchConfig};
+use faultline_sim::permalink;
+use std::fmt::Write;
+
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    target: Target,
+    /// The most faults a schedule may add (1 to 4).
+    #[arg(long = "max-faults", short = 'k', default_value_t = 2,
+          value_parser = clap::value_parser!(u8).range(1..=4))]
+    max_faults: u8,
+    /// Do not merge states with one fingerprint (slower; for comparison).
+    #[arg(long)]
+    naive: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Run the search and print its report.
+pub fn run(args: &SearchArgs) -> Result<String, String> {
+    let (scenario, title) = scenario(&args.target)?;
+    let config = SearchConfig {
+        max_faults: args.max_faults,
+        merge: !args.naive,
+        verify_merges: false,
+    };
+    let started = std::time::Instant::now();
+    let report = search(&scenario, config).map_err(|e| format!("the scenario cannot run: {e}"))?;
+    let secs = started.elapsed().as_secs_f64();
+    let properties = report::properties(&scenario);
+    if args.json {
+        let mut json = report::search_json(&scenario, &report, config.max_faults);
+        json["seconds"] = secs.into();
+        json["merged_states"] = config.merge.into();
+        return Ok(json.to_string() + "\n");
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "search: {} {title}, seed {}, every schedule of up to {} faults{}",
+        scenario.lab,
+        scenario.seed,
+        config.max_faults,
+        if config.merge {
+            ""
+        } else {
+            " (naive: no merging)"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "{} schedules, {} states simulated ({} distinct, {} branches merged) in {secs:.2} s",
+        report.schedules, report.states, report.distinct, report.merged
+    );
+    if report.hit_bounds {
+        let _ = writeln!(
+            out,
+            "note: some runs stopped at the scenario's bounds; the answer covers them up to there"
+        );
+    }
+    for c in &report.found {
+        let text = properties
+            .iter()
+            .find(|p| p.0 == c.property)
+            .map_or(c.property, |p| p.1);
+        let _ = writeln!(
+            out,
+            "\nBROKEN {} ({text}) with {} fault{}, at step {}:",
+            c.property,
+            c.size(),
+            if c.size() == 1 { "" } else { "s" },
+            c.step
+        );
+        for f in &c.faults {
+            let _ = writeln!(out, "  - {}", words::fault(f));
+        }
+        let _ = writeln!(out, "  because:");
+        for line in because(&c.scenario(&scenario), c.step)? {
+            let _ = writeln!(out, "    {line}");
+        }
+        let _ = writeln!(out, "  {}", c.message);
+        let _ = writeln!(
+            out,
+            "  link: #{}",
+            permalink::encode(&c.scenario(&scenario), c.step)
+        );
+    }
+    let kept: Vec<&str> = properties
+        .iter()
+        .filter(|p| !report.found.iter().any(|c| c.property == p.0))
+        .map(|p| p.0)
+        .collect();
+    if !kept.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nKEPT under every one of the {} schedules of up to {} faults: {}",
+            report.schedules,
+            config.max_faults,
+            kept.join(", ")
+        );
+    }
+    Ok(out)
+}
+
+/// The counterexample's run, in full, and its "because" chain.
+fn because(s: &faultline_sim::Scenario, step: u32) -> Result<Vec<String>, String> {
+    let run =
+        faultline_sim::simulate(s).map_err(|e| format!("the counterexample cannot run: {e}"))?;
+    Ok(faultline_sim::explore::because::because(&run, step))
+}

@@ -1,0 +1,457 @@
+//! The explorer's reports as the lab page shows them: HTML (with SVG
+//! charts) written here, in the helper, as escaped markup
+//! (`faultline_markup`), so the page's own WebAssembly carries none of
+//! this code; the page puts the text in its explorer panel as it is.
+//!
+//! A search report says what was searched (the alphabet, the schedules
+//! and states) and, for each property, either its smallest counterexample
+//! (its faults in words, its "because" chain, the lab's note where the
+//! finding needs one, and a link that opens the run at the violating
+//! step) or that no schedule broke it. A Monte Carlo report has the
+//! outcomes (bars, with each one's first example as a link) and two
+//! histograms, each chart with its numbers in a table for screen readers.
+
+use faultline_markup::{markup, Markup, Text};
+use faultline_sim::explore::montecarlo::{
+    first_example, Histogram, MonteCarloConfig, MonteCarloReport, CLEAN,
+};
+use faultline_sim::explore::{because::because, report::properties, words, SearchReport};
+use faultline_sim::scenario::Scenario;
+use faultline_sim::{permalink, registry};
+
+/// "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 fault", "3 faults".
+fn faults(n: usize) -> String {
+    if n == 1 {
+        "1 fault".into()
+    } else {
+        format!("{n} faults")
+    }
+}
+
+/// The text of property `id` in `scenario`'s lab (its id if unknown).
+fn text_of(scenario: &Scenario, id: &str) -> String {
+    properties(scenario)
+        .iter()
+        .find(|p| p.0 == id)
+        .map_or_else(|| id.to_string(), |p| p.1.to_string())
+}
+
+/// The lab's alphabet, as the panel states it ("exhaustive" means over it).
+fn alphabet(lab: &str) -> Markup {
+    let mut m = Markup::new();
+    let Some((scales, _)) = registry::explorer_terms(lab) else {
+        return m;
+    };
+    markup!(
+        m,
+        "<details class=\"alphabet\"><summary>What a fault can be</summary><p>Before every step of every run: each message the step sends lost, delivered twice, or held back {} ms; each actor that is up crashed, then restarted {} ms later; each link the fault-free run uses cut for {} ms. \"Every schedule\" means every schedule of these.</p></details>",
+        scales.delay_ms,
+        scales.downtime_ms,
+        scales.partition_ms
+    );
+    m
+}
+
+/// The panel's form, for lab `lab`: a search of up to K faults, or
+/// random runs with messages lost at a chosen rate; then what a fault can
+/// be.
+pub fn form(lab: &str) -> Markup {
+    let mut m = Markup::from_lit(concat!(
+        "<div class=\"explore-form\"><label for=\"explore-k\">Every schedule of up to</label> ",
+        "<select id=\"explore-k\"><option value=\"1\">1 fault</option><option value=\"2\" selected>2 faults</option><option value=\"3\">3 faults</option><option value=\"4\">4 faults</option></select> ",
+        "<button type=\"button\" data-explore=\"search\">Search</button></div>",
+        "<div class=\"explore-form\"><label for=\"explore-runs\">Random runs</label> ",
+        "<select id=\"explore-runs\"><option value=\"1000\">1,000</option><option value=\"10000\" selected>10,000</option></select> ",
+        "<label for=\"explore-lose\">each message lost with a chance of</label> ",
+        "<select id=\"explore-lose\"><option value=\"10\">1%</option><option value=\"50\" selected>5%</option><option value=\"100\">10%</option><option value=\"200\">20%</option></select> ",
+        "<button type=\"button\" data-explore=\"montecarlo\">Run</button></div>",
+    ));
+    m.markup(&alphabet(lab));
+    m
+}
+
+/// A search's report, `k` its most faults, `ms` what it took.
+pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
+    let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"search\">");
+    markup!(
+        m,
+        "<p class=\"explore-summary\">Every schedule of up to {}: <strong>{}</strong> schedules, {} states ({} distinct; {} met a state seen before and were merged), in {} ms.</p>",
+        faults(k as usize),
+        thousands(r.schedules),
+        thousands(r.states),
+        thousands(r.distinct),
+        thousands(r.merged),
+        thousands(ms)
+    );
+    m.markup(&alphabet(&scenario.lab));
+    if r.stopped {
+        m.lit("<p class=\"explore-stopped\">Stopped before the end: the results below cover only the schedules tried so far, so a property shown as kept may still break.</p>");
+    }
+    if r.hit_bounds {
+        m.lit("<p class=\"hint\">Some runs stopped at the lab's bounds (the most events or the latest time a run may reach) before they ended.</p>");
+    }
+    if !r.found.is_empty() {
+        m.lit("<h3>Broken</h3><ul class=\"explore-found\">");
+    }
+    for c in &r.found {
+        let shown = c.scenario(scenario);
+        let chain = faultline_sim::simulate(&shown).map_or(Vec::new(), |run| because(&run, c.step));
+        m.lit("<li data-property=\"");
+        markup!(
+            m,
+            "{}\"><p><strong>✗ {}</strong></p><p>Broken by {}, at step {}: {}</p>",
+            Text(c.property),
+            text_of(scenario, c.property),
+            if c.size() == 0 {
+                "no fault added (this run's own faults are enough)".to_string()
+            } else {
+                faults(c.size())
+            },
+            c.step,
+            c.message.clone()
+        );
+        if !c.faults.is_empty() {
+            m.lit("<p>The faults:</p><ol class=\"explore-faults\">");
+            for f in &c.faults {
+                markup!(m, "<li>{}</li>", words::fault(f));
+            }
+            m.lit("</ol>");
+        }
+        if !chain.is_empty() {
+            m.lit("<p>Because:</p><ol class=\"because\">");
+            for line in chain {
+                markup!(m, "<li>{}</li>", line);
+            }
+            m.lit("</ol>");
+        }
+        if let Some(note) = registry::explorer_note(&scenario.lab, c.property) {
+            markup!(m, "<p class=\"explore-note\">{}</p>", note);
+        }
+        markup!(
+            m,
+            "<p><a class=\"explore-open\" href=\"#{}\">Open this run at step {}</a></p></li>",
+            permalink::encode(&shown, c.step),
+            c.step
+        );
+    }
+    if !r.found.is_empty() {
+        m.lit("</ul>");
+    }
+    let kept: Vec<(&str, &str)> = properties(scenario)
+        .into_iter()
+        .filter(|p| !r.found.iter().any(|c| c.property == p.0))
+        .collect();
+    if !kept.is_empty() {
+        m.lit("<h3>Kept</h3><ul class=\"explore-kept\">");
+        for (id, text) in kept {
+            markup!(
+                m,
+                "<li data-property=\"{}\">✓ No schedule of up to {} breaks it ({} schedules tried): {}</li>",
+                Text(id),
+                faults(k as usize),
+                thousands(r.schedules),
+                text
+            );
+        }
+        m.lit("</ul>");
+    }
+    m.lit("</div>");
+    m
+}
+
+/// What an outcome is called: a property's text, or that nothing broke.
+fn outcome_name(scenario: &Scenario, property: &str) -> String {
+    if property == CLEAN {
+        "No property broken".into()
+    } else {
+        text_of(scenario, property)
+    }
+}
+
+/// A Monte Carlo report, `ms` what it took.
+pub fn monte_carlo(
+    scenario: &Scenario,
+    config: &MonteCarloConfig,
+    r: &MonteCarloReport,
+    ms: u64,
+) -> Markup {
+    let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"montecarlo\">");
+    markup!(
+        m,
+        "<p class=\"explore-summary\"><strong>{}</strong> runs of this configuration on seeds from {}, each message lost with a chance of {} in 1,000, in {} ms.</p>",
+        thousands(u64::from(r.runs)),
+        config.base_seed,
+        config.random.drop_permille,
+        thousands(ms)
+    );
+    if r.stopped {
+        m.lit("<p class=\"explore-stopped\">Stopped before the end: these are the runs made so far.</p>");
+    }
+    // Outcome bars: one row each, the share of runs.
+    let runs = r.runs.max(1);
+    let (row, w) = (30, 420);
+    let h = row * r.outcomes.len() + 4;
+    m.lit("<figure class=\"explore-chart\"><figcaption>Outcomes (a run that broke two properties counts for both)</figcaption>");
+    markup!(
+        m,
+        "<svg viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" fill=\"currentColor\" aria-hidden=\"true\">",
+        w,
+        h,
+        w,
+        h
+    );
+    for (i, o) in r.outcomes.iter().enumerate() {
+        let y = i * row;
+        let len = (u64::from(o.runs) * 250 / u64::from(runs)).max(1);
+        let class = if o.property == CLEAN {
+            "bar-ok"
+        } else {
+            "bar-lost"
+        };
+        markup!(
+            m,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect x=\"0\" y=\"{}\" width=\"{}\" height=\"10\" class=\"{}\"></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{} ({}%)</text>",
+            y + 12,
+            short(&outcome_name(scenario, &o.property), 64),
+            y + 16,
+            len,
+            class,
+            len + 6,
+            y + 25,
+            thousands(u64::from(o.runs)),
+            percent(o.runs, runs)
+        );
+    }
+    m.lit("</svg></figure>");
+    m.lit("<table class=\"explore-table\"><caption>Outcomes</caption><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Runs</th><th scope=\"col\">Share</th><th scope=\"col\">First example</th></tr></thead><tbody>");
+    for o in &r.outcomes {
+        let example = first_example(scenario, config, o);
+        // The example opens at the step that broke the property (its
+        // first step, if nothing broke).
+        let step = faultline_sim::simulate(&example).map_or(0, |run| {
+            run.violations
+                .iter()
+                .find(|v| v.invariant == o.property)
+                .map_or(0, |v| v.step)
+        });
+        markup!(
+            m,
+            "<tr data-property=\"{}\"><td>{}</td><td>{}</td><td>{}%</td><td><a class=\"explore-open\" href=\"#{}\">seed {}</a></td></tr>",
+            o.property.clone(),
+            outcome_name(scenario, &o.property),
+            thousands(u64::from(o.runs)),
+            percent(o.runs, runs),
+            permalink::encode(&example, step),
+            o.first_seed
+        );
+    }
+    m.lit("</tbody></table>");
+    m.markup(&histogram(&r.duration));
+    m.markup(&histogram(&r.messages));
+    m.lit("</div>");
+    m
+}
+
+/// "12.5": a share in percent with one decimal, without floats.
+fn percent(part: u32, whole: u32) -> String {
+    let tenths = (u64::from(part) * 1000 + u64::from(whole) / 2) / u64::from(whole.max(1));
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// `text` cut to `most` characters, with "…" where cut.
+fn short(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(most - 1).collect();
+    s.push('…');
+    s
+}
+
+/// A histogram as labelled vertical bars, and its numbers in a table.
+pub fn histogram(hist: &Histogram) -> Markup {
+    let mut m = Markup::new();
+    if hist.bins.is_empty() {
+        return m;
+    }
+    let peak = hist.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
+    let (left, top, plot_h, bar_w) = (44usize, 14usize, 110usize, 30usize);
+    let w = left + bar_w * hist.bins.len() + 10;
+    let h = top + plot_h + 36;
+    markup!(
+        m,
+        "<figure class=\"explore-chart\"><figcaption>Runs by {} ({})</figcaption><svg viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" fill=\"currentColor\" aria-hidden=\"true\"><text x=\"0\" y=\"{}\" font-size=\"11\">{} runs</text><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\"></line>",
+        hist.what,
+        hist.unit,
+        w,
+        h,
+        w,
+        h,
+        top - 2,
+        thousands(u64::from(peak)),
+        left - 2,
+        top + plot_h,
+        w - 6,
+        top + plot_h
+    );
+    for (i, (lo, _, count)) in hist.bins.iter().enumerate() {
+        let bh = (*count as usize * plot_h) / peak as usize;
+        let x = left + i * bar_w;
+        markup!(
+            m,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"bar-ok\"></rect><text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x,
+            top + plot_h - bh,
+            bar_w - 4,
+            bh,
+            x + bar_w / 2 - 2,
+            top + plot_h + 14,
+            thousands(*lo)
+        );
+    }
+    markup!(
+        m,
+        "<text x=\"{}\" y=\"{}\" font-size=\"11\">{} ({}), each bar from its label to the next</text></svg></figure>",
+        left,
+        h - 4,
+        hist.what,
+        hist.unit
+    );
+    markup!(
+        m,
+        "<table class=\"visually-hidden\"><caption>Runs by {} ({})</caption><thead><tr><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\">Runs</th></tr></thead><tbody>",
+        hist.what,
+        hist.unit
+    );
+    for (lo, hi, count) in &hist.bins {
+        markup!(
+            m,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            thousands(*lo),
+            thousands(*hi),
+            thousands(u64::from(*count))
+        );
+    }
+    m.lit("</tbody></table>");
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_sim::explore::{self, SearchConfig};
+    use faultline_sim::fault::RandomFaults;
+
+    #[test]
+    fn the_form_states_the_labs_fault_sizes() {
+        let f = form("sagas").into_string();
+        assert!(
+            f.contains("<select id=\"explore-k\">") && f.contains("data-explore=\"montecarlo\"")
+        );
+        assert!(f.contains("held back 1000 ms"), "{f}");
+        // An unknown lab gets the form without sizes, not a panic.
+        assert!(!form("<nope>").into_string().contains("held back"));
+    }
+
+    #[test]
+    fn numbers_read_as_a_learner_writes_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(72_573), "72,573");
+        assert_eq!(thousands(3_000_000), "3,000,000");
+        assert_eq!(percent(1, 3), "33.3");
+        assert_eq!(percent(2, 3), "66.7");
+        assert_eq!(percent(10, 10), "100.0");
+        assert_eq!(percent(0, 0), "0.0");
+        assert_eq!(short("abcdef", 4), "abc…");
+        assert_eq!(short("abc", 4), "abc");
+    }
+
+    #[test]
+    fn a_search_report_shows_each_broken_property_with_its_run_and_the_kept_ones() {
+        let s = faultline_sim::preset("sagas", "2pc-happy").unwrap();
+        let config = SearchConfig {
+            max_faults: 1,
+            merge: true,
+            verify_merges: false,
+        };
+        let r = explore::search(&s, config).unwrap();
+        let html = search(&s, &r, 1, 120).into_string();
+        assert!(
+            html.contains("Every schedule of up to 1 fault: <strong>"),
+            "{html}"
+        );
+        assert!(html.contains("in 120 ms"));
+        assert!(html.contains("<li data-property=\"lock-held-at-most-2s\"><p><strong>✗ "));
+        assert!(html.contains("Two-phase commit blocks"), "the lab's note");
+        assert!(html.contains(
+            "data-property=\"2pc-all-or-nothing\">✓ No schedule of up to 1 fault breaks it"
+        ));
+        // The link opens the counterexample's run at its step.
+        let c = &r.found[0];
+        let href = format!("href=\"#{}\"", permalink::encode(&c.scenario(&s), c.step));
+        assert!(html.contains(&href), "{href}");
+        // The alphabet says its sizes.
+        assert!(html.contains("held back 1000 ms") && html.contains("restarted 2000 ms later"));
+    }
+
+    #[test]
+    fn a_monte_carlo_report_has_outcomes_with_examples_and_histograms_with_tables() {
+        let s = faultline_sim::preset("payments", "lost-response-no-key").unwrap();
+        let config = MonteCarloConfig {
+            runs: 200,
+            base_seed: 1,
+            random: RandomFaults::losing(100),
+            sweep: None,
+        };
+        let r = explore::montecarlo::monte_carlo(&s, &config).unwrap();
+        let html = monte_carlo(&s, &config, &r, 50).into_string();
+        assert!(html.contains("<strong>200</strong> runs"), "{html}");
+        for o in &r.outcomes {
+            assert!(html.contains(&format!("<tr data-property=\"{}\">", o.property)));
+            assert!(html.contains(&format!(">seed {}</a>", o.first_seed)));
+        }
+        // Two histograms, each with a table of its bins.
+        assert_eq!(html.matches("<figure class=\"explore-chart\">").count(), 3);
+        assert_eq!(html.matches("<table class=\"visually-hidden\">").count(), 2);
+        assert!(html.contains("Runs by messages sent (messages)"));
+    }
+
+    #[test]
+    fn words_from_a_link_cannot_become_markup() {
+        // Text a learner can reach (an actor's name in a fault, a
+        // violation's message) comes back escaped.
+        const ATTACK: &str = "<img src=x onerror=alert(1)>'\"";
+        let s = faultline_sim::preset("payments", "happy-path").unwrap();
+        let r = SearchReport {
+            found: vec![explore::search::Counterexample {
+                property: "one-charge-per-order",
+                message: ATTACK.into(),
+                faults: vec![faultline_sim::fault::Fault::Crash {
+                    at_ms: 5,
+                    actor: ATTACK.into(),
+                }],
+                letters: Vec::new(),
+                step: 3,
+            }],
+            ..SearchReport::default()
+        };
+        let html = search(&s, &r, 1, 0).into_string();
+        assert!(html.contains("crash &lt;img src=x"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
+}

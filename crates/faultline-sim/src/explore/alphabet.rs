@@ -1,0 +1,139 @@
+//! The explorer's fault alphabet: the faults it may add before one step of
+//! a run. "Exhaustive" means exhaustive over exactly these:
+//!
+//! - **each message the step sends**: dropped, duplicated, or delayed by
+//!   the lab's standard delay;
+//! - **each actor that is up**: crashed just before the step, restarted
+//!   the lab's standard downtime later;
+//! - **each link the fault-free run uses** (a pair of actors that exchange
+//!   a message): cut both ways by a partition that starts 1 ms after the
+//!   previous step and lasts the lab's standard duration.
+//!
+//! Every fault is plain scenario data ([`Fault`]), so a schedule the
+//! search finds is a run's fault plan, opened and shared like any other.
+
+use crate::engine::Simulation;
+use crate::fault::{Fault, MsgMatch, NetAction};
+use crate::lab::FaultScales;
+
+/// One letter of the alphabet, as the explorer's report names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Letter {
+    Drop,
+    Duplicate,
+    Delay,
+    Crash,
+    Partition,
+}
+
+/// The faults to try before the step `before` is about to take, given
+/// `after`, the same run one step on without a new fault (which shows the
+/// messages the step sends). `links` are the pairs of lanes to partition.
+pub fn choices(
+    before: &Simulation,
+    after: &Simulation,
+    scales: FaultScales,
+    links: &[(u16, u16)],
+) -> Vec<(Letter, Fault)> {
+    let names = before.names();
+    let mut out = Vec::new();
+    let flights = after.flights();
+    for f in &flights[before.flights().len()..] {
+        if f.duplicate_of.is_some() || after.is_claimed(f.id) {
+            continue; // a copy the network made, or a message a fault already took
+        }
+        let mut on = MsgMatch::next(f.sent_at, Some(f.class))
+            .from(&names[f.from as usize])
+            .to(&names[f.to as usize]);
+        // It is the nth message the fault's filters accept.
+        let earlier = flights[..f.id as usize]
+            .iter()
+            .filter(|g| {
+                g.duplicate_of.is_none()
+                    && !after.is_claimed(g.id)
+                    && on.accepts(
+                        g.sent_at,
+                        &names[g.from as usize],
+                        &names[g.to as usize],
+                        g.class,
+                    )
+            })
+            .count() as u32;
+        on = on.nth(earlier + 1);
+        for (letter, action) in [
+            (Letter::Drop, NetAction::Drop),
+            (Letter::Duplicate, NetAction::Duplicate),
+            (
+                Letter::Delay,
+                NetAction::Delay {
+                    ms: scales.delay_ms,
+                },
+            ),
+        ] {
+            out.push((
+                letter,
+                Fault::Net {
+                    on: on.clone(),
+                    action,
+                },
+            ));
+        }
+    }
+    let step = before.next_step();
+    let now = before.now();
+    for (i, name) in names.iter().enumerate() {
+        if !before.is_up(i as u16) {
+            continue;
+        }
+        out.push((
+            Letter::Crash,
+            Fault::AtStep {
+                step,
+                then: Box::new(Fault::Crash {
+                    at_ms: now,
+                    actor: name.clone(),
+                }),
+            },
+        ));
+    }
+    for &(a, b) in links {
+        out.push((
+            Letter::Partition,
+            Fault::Partition {
+                from_ms: now + 1,
+                until_ms: now + 1 + scales.partition_ms,
+                side_a: vec![names[a as usize].clone()],
+                side_b: vec![names[b as usize].clone()],
+            },
+        ));
+    }
+    out
+}
+
+/// The restart that goes with a crash letter: the crashed actor comes back
+/// after the lab's standard downtime.
+pub fn restart_for(crash: &Fault, scales: FaultScales) -> Option<Fault> {
+    match crash {
+        Fault::AtStep { then, .. } => match then.as_ref() {
+            Fault::Crash { at_ms, actor } => Some(Fault::Restart {
+                at_ms: at_ms + scales.downtime_ms,
+                actor: actor.clone(),
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The links a run used: each pair of lanes that exchanged a message,
+/// lower lane first, in order of first use.
+pub fn links_of(flights: &[crate::trace::Flight]) -> Vec<(u16, u16)> {
+    let mut links = Vec::new();
+    for f in flights {
+        let pair = (f.from.min(f.to), f.from.max(f.to));
+        if pair.0 != pair.1 && !links.contains(&pair) {
+            links.push(pair);
+        }
+    }
+    links
+}

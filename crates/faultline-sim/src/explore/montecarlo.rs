@@ -1,0 +1,273 @@
+//! Monte Carlo: many runs of one configuration over random seeds (other
+//! latencies, jitter and random trouble on the wire), counted by outcome,
+//! with the seed of each outcome's first example (a link opens it), a
+//! histogram of how long runs took, and a rate against one swept setting.
+//!
+//! Seeds come from a splitmix64 stream of the base seed, so a report is
+//! the same every time it is made, natively and in the browser.
+
+use crate::engine::Detail;
+use crate::fault::RandomFaults;
+use crate::scenario::{ConfigValue, Scenario, ScenarioError};
+use crate::trace::Run;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct MonteCarloConfig {
+    /// Runs per setting value (at least 1).
+    pub runs: u32,
+    /// The first seed of the stream the runs' seeds are drawn from.
+    pub base_seed: u64,
+    /// Random trouble on every message (added to the scenario's own).
+    pub random: RandomFaults,
+    /// A setting to sweep, and its values (empty: no sweep).
+    pub sweep: Option<(String, Vec<ConfigValue>)>,
+}
+
+/// How many runs ended one way, and the seed of the first that did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// A property's id, or [`CLEAN`] for runs that broke none.
+    pub property: String,
+    pub runs: u32,
+    pub first_seed: u64,
+    /// The swept setting's value in that first example (with a sweep).
+    pub first_value: Option<ConfigValue>,
+}
+
+/// The outcome of a run that broke no property.
+pub const CLEAN: &str = "nothing broken";
+
+/// One value of the swept setting and what it gave.
+#[derive(Clone, Debug)]
+pub struct SweepPoint {
+    pub value: ConfigValue,
+    pub runs: u32,
+    /// Runs that broke each property (in the report's outcome order).
+    pub broken: Vec<(String, u32)>,
+    /// Messages sent per run, on average.
+    pub messages_per_run: f64,
+}
+
+/// A histogram of a quantity over the runs.
+#[derive(Clone, Debug, Default)]
+pub struct Histogram {
+    pub what: &'static str,
+    pub unit: &'static str,
+    /// (from, to, runs): bins of equal width, `to` exclusive.
+    pub bins: Vec<(u64, u64, u32)>,
+}
+
+/// What the runs gave.
+#[derive(Clone, Debug, Default)]
+pub struct MonteCarloReport {
+    pub runs: u32,
+    /// Outcomes, most frequent first ([`CLEAN`] among them). A run that
+    /// broke several properties counts once for each.
+    pub outcomes: Vec<Outcome>,
+    /// How long runs took, in virtual time, to their last step.
+    pub duration: Histogram,
+    /// Messages sent per run.
+    pub messages: Histogram,
+    /// The sweep, one point per value (empty without one).
+    pub sweep: Vec<SweepPoint>,
+    /// Runs that stopped at the scenario's bounds.
+    pub hit_bounds: u32,
+    /// Stopped before all the runs were made (`keep_going` said no):
+    /// `runs` says how many were.
+    pub stopped: bool,
+}
+
+/// How often [`monte_carlo_with`] asks whether to keep going (runs).
+pub const PROGRESS_EVERY: u32 = 250;
+
+/// The seed of run `i` of the stream from `base`.
+pub fn seed_of(base: u64, i: u32) -> u64 {
+    let mut z = base.wrapping_add(
+        u64::from(i)
+            .wrapping_add(1)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15),
+    );
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The scenario with the configuration's random trouble (each chance the
+/// larger of the scenario's own and the configuration's): what each run
+/// runs, with its seed, and what an outcome's link opens.
+pub fn with_trouble(scenario: &Scenario, config: &MonteCarloConfig) -> Scenario {
+    let mut s = scenario.clone();
+    s.random = RandomFaults {
+        drop_permille: s.random.drop_permille.max(config.random.drop_permille),
+        duplicate_permille: s
+            .random
+            .duplicate_permille
+            .max(config.random.duplicate_permille),
+        delay_permille: s.random.delay_permille.max(config.random.delay_permille),
+        delay_ms: s.random.delay_ms.max(config.random.delay_ms),
+    };
+    s
+}
+
+/// Run the configuration `config.runs` times (per swept value).
+pub fn monte_carlo(
+    scenario: &Scenario,
+    config: &MonteCarloConfig,
+) -> Result<MonteCarloReport, ScenarioError> {
+    monte_carlo_with(scenario, config, &mut |_| true)
+}
+
+/// [`monte_carlo`], asking `keep_going` with the runs made so far every
+/// [`PROGRESS_EVERY`] runs (false stops, and the report says so).
+pub fn monte_carlo_with(
+    scenario: &Scenario,
+    config: &MonteCarloConfig,
+    keep_going: &mut dyn FnMut(u32) -> bool,
+) -> Result<MonteCarloReport, ScenarioError> {
+    let base = with_trouble(scenario, config);
+    let values: Vec<Option<&ConfigValue>> = match &config.sweep {
+        Some((_, v)) if !v.is_empty() => v.iter().map(Some).collect(),
+        _ => vec![None],
+    };
+    let mut report = MonteCarloReport::default();
+    let mut durations = Vec::new();
+    let mut messages = Vec::new();
+    let runs = config.runs.max(1);
+    for value in values {
+        let mut s = base.clone();
+        if let (Some(v), Some((key, _))) = (value, &config.sweep) {
+            s = s.with(key, v.clone());
+        }
+        crate::registry::validate(&s)?;
+        let mut broken: Vec<(String, u32)> = Vec::new();
+        let mut sent = 0u64;
+        let mut made = 0u32;
+        for i in 0..runs {
+            if report.runs % PROGRESS_EVERY == 0 && report.runs > 0 && !keep_going(report.runs) {
+                report.stopped = true;
+                break;
+            }
+            s.seed = seed_of(config.base_seed, i);
+            let run = crate::simulate_with(&s, Detail::Lean)?;
+            report.runs += 1;
+            made += 1;
+            report.hit_bounds += u32::from(run.end != crate::trace::End::Quiet);
+            durations.push(run.steps.last().map_or(0, |st| st.time));
+            messages.push(run.flights.len() as u64);
+            sent += run.flights.len() as u64;
+            for property in properties(&run) {
+                count(&mut report.outcomes, property, s.seed, value);
+                if property != CLEAN {
+                    match broken.iter_mut().find(|b| b.0 == property) {
+                        Some(b) => b.1 += 1,
+                        None => broken.push((property.to_string(), 1)),
+                    }
+                }
+            }
+        }
+        if let Some(v) = value.filter(|_| made > 0) {
+            report.sweep.push(SweepPoint {
+                value: v.clone(),
+                runs: made,
+                broken,
+                messages_per_run: sent as f64 / f64::from(made),
+            });
+        }
+        if report.stopped {
+            break;
+        }
+    }
+    report.outcomes.sort_by_key(|o| std::cmp::Reverse(o.runs));
+    report.duration = histogram("time to the run's last step", "ms", &durations);
+    report.messages = histogram("messages sent", "messages", &messages);
+    Ok(report)
+}
+
+/// The properties a run broke, or [`CLEAN`].
+fn properties(run: &Run) -> Vec<&'static str> {
+    if run.violations.is_empty() {
+        vec![CLEAN]
+    } else {
+        run.violations.iter().map(|v| v.invariant).collect()
+    }
+}
+
+fn count(outcomes: &mut Vec<Outcome>, property: &str, seed: u64, value: Option<&ConfigValue>) {
+    match outcomes.iter_mut().find(|o| o.property == property) {
+        Some(o) => o.runs += 1,
+        None => outcomes.push(Outcome {
+            property: property.to_string(),
+            runs: 1,
+            first_seed: seed,
+            first_value: value.cloned(),
+        }),
+    }
+}
+
+/// The run that is an outcome's first example.
+pub fn first_example(scenario: &Scenario, config: &MonteCarloConfig, o: &Outcome) -> Scenario {
+    let mut s = with_trouble(scenario, config);
+    if let (Some(v), Some((key, _))) = (&o.first_value, &config.sweep) {
+        s = s.with(key, v.clone());
+    }
+    s.seed = o.first_seed;
+    s
+}
+
+/// Up to 12 bins of one round width covering every value.
+pub fn histogram(what: &'static str, unit: &'static str, values: &[u64]) -> Histogram {
+    let (Some(&lo), Some(&hi)) = (values.iter().min(), values.iter().max()) else {
+        return Histogram {
+            what,
+            unit,
+            bins: Vec::new(),
+        };
+    };
+    let span = hi - lo + 1;
+    // A round width: 1, 2 or 5 times a power of ten.
+    let mut width = 1u64;
+    'outer: for scale in [1u64, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000] {
+        for m in [1, 2, 5] {
+            width = m * scale;
+            if span.div_ceil(width) <= 12 {
+                break 'outer;
+            }
+        }
+    }
+    let start = lo / width * width;
+    let n = (hi - start) / width + 1;
+    let mut bins: Vec<(u64, u64, u32)> = (0..n)
+        .map(|i| (start + i * width, start + (i + 1) * width, 0))
+        .collect();
+    for v in values {
+        bins[((v - start) / width) as usize].2 += 1;
+    }
+    Histogram { what, unit, bins }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_histogram_has_round_bins_that_hold_every_value() {
+        let h = histogram("t", "ms", &[3, 17, 250, 999, 1_000]);
+        assert!(h.bins.len() <= 12 && h.bins.len() >= 2, "{h:?}");
+        let width = h.bins[0].1 - h.bins[0].0;
+        assert!(
+            [1, 2, 5, 10, 20, 50, 100, 200, 500].contains(&width),
+            "{width}"
+        );
+        assert_eq!(h.bins.iter().map(|b| b.2).sum::<u32>(), 5);
+        assert!(h.bins[0].0 <= 3 && h.bins.last().unwrap().1 > 1_000);
+        assert!(histogram("t", "ms", &[]).bins.is_empty());
+        assert_eq!(histogram("t", "ms", &[7, 7]).bins, vec![(7, 8, 2)]);
+    }
+
+    #[test]
+    fn seeds_differ_and_repeat() {
+        assert_ne!(seed_of(1, 0), seed_of(1, 1));
+        assert_eq!(seed_of(9, 5), seed_of(9, 5));
+    }
+}

@@ -1,0 +1,307 @@
+//! Exhaustive search over fault schedules: every schedule of up to K
+//! faults from the [alphabet](super::alphabet), explored as a tree. A
+//! branch forks its parent's simulation at the step where its fault acts,
+//! so a shared prefix is simulated once.
+//!
+//! **Merging.** Before each step the search fingerprints the state
+//! ([`Simulation::fingerprint`]: everything the run's future depends on).
+//! A state already reached with no more faults and no more steps is not
+//! explored again: every schedule that goes on from the second arrival
+//! has a twin from the first with the same faults after this point, the
+//! same events, and the same verdicts, using no more faults and reaching
+//! each verdict in no more steps. So merging loses no minimal
+//! counterexample. (A fingerprint is a 64-bit hash: two different states
+//! share one with odds of about one in 10^19 per pair.) The tests run the
+//! naive search beside the merged one and compare what they find.
+
+use super::alphabet::{choices, links_of, restart_for, Letter};
+use crate::engine::{Detail, Simulation};
+use crate::fault::Fault;
+use crate::fingerprinter::Fingerprinter;
+use crate::lab::FaultScales;
+use crate::scenario::{Scenario, ScenarioError};
+use std::hash::BuildHasherDefault;
+
+/// Maps keyed by fingerprints: only looked up and filled, never iterated,
+/// so their order cannot reach a report.
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fingerprinter>>;
+
+/// What to search.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchConfig {
+    /// The most faults a schedule may add (K).
+    pub max_faults: u8,
+    /// Merge states with one fingerprint (false: the naive search, for
+    /// comparison).
+    pub merge: bool,
+    /// For tests: keep the first state of each fingerprint and check every
+    /// merge against it (both run on to their end without new faults and
+    /// must do the same things at the same times).
+    pub verify_merges: bool,
+}
+
+/// The smallest schedule found that breaks one property.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    /// The invariant or bounded property broken.
+    pub property: &'static str,
+    /// What the lab said when it broke.
+    pub message: String,
+    /// The faults the schedule adds, in the order they act (a crash and
+    /// its restart are one letter but two entries).
+    pub faults: Vec<Fault>,
+    /// The letters of the schedule, one per fault counted.
+    pub letters: Vec<Letter>,
+    /// The step at which the property broke.
+    pub step: u32,
+}
+
+impl Counterexample {
+    /// The number of faults, as the search counts them.
+    pub fn size(&self) -> usize {
+        self.letters.len()
+    }
+
+    /// The run that shows it: the searched scenario with the schedule's
+    /// faults added.
+    pub fn scenario(&self, base: &Scenario) -> Scenario {
+        let mut s = base.clone();
+        s.faults.extend(self.faults.iter().cloned());
+        s
+    }
+}
+
+/// What a search found and what it cost.
+#[derive(Clone, Debug, Default)]
+pub struct SearchReport {
+    /// Runs followed to their end (each a distinct schedule).
+    pub schedules: u64,
+    /// States simulated (one per step of every branch).
+    pub states: u64,
+    /// Distinct fingerprints seen (with merging).
+    pub distinct: u64,
+    /// Branches cut because their state was reached before.
+    pub merged: u64,
+    /// The smallest counterexample per property, in order found.
+    pub found: Vec<Counterexample>,
+    /// Whether any run stopped at the scenario's bounds: then the answer
+    /// covers each run only up to them.
+    pub hit_bounds: bool,
+    /// Whether the search stopped early (asked to).
+    pub stopped: bool,
+    /// Merges checked, and those whose two states went on differently
+    /// (with `verify_merges`; a sound fingerprint gives none).
+    pub merges_checked: u64,
+    pub merges_wrong: u64,
+}
+
+/// A search under way (so a worker can run it a slice at a time and be
+/// stopped): call [`Search::run`].
+pub struct Search {
+    config: SearchConfig,
+    scales: FaultScales,
+    links: Vec<(u16, u16)>,
+    base_faults: usize,
+    /// Fingerprint → (faults used, step) of the best arrival so far.
+    seen: HashMap<u64, (u8, u32)>,
+    /// Fingerprint → the first state with it (with `verify_merges`).
+    first: HashMap<u64, Simulation>,
+    report: SearchReport,
+}
+
+/// A branch waiting to be explored.
+struct Branch {
+    sim: Simulation,
+    letters: Vec<Letter>,
+}
+
+impl Search {
+    /// Set up a search of `scenario` (its own faults stay in every run).
+    pub fn new(scenario: &Scenario, config: SearchConfig) -> Result<Search, ScenarioError> {
+        let (scales, _) = crate::registry::explorer_terms(&scenario.lab)
+            .ok_or_else(|| ScenarioError::UnknownLab(scenario.lab.clone()))?;
+        let mut baseline = crate::registry::start_with(scenario, Detail::Lean)?;
+        baseline.advance(u32::MAX);
+        let links = links_of(baseline.flights());
+        Ok(Search {
+            config,
+            scales,
+            links,
+            base_faults: scenario.faults.len(),
+            seen: HashMap::default(),
+            first: HashMap::default(),
+            report: SearchReport::default(),
+        })
+    }
+
+    /// Run the whole search; `keep_going` is asked now and then (false
+    /// stops it, and the report says so).
+    pub fn run(
+        mut self,
+        scenario: &Scenario,
+        keep_going: &mut dyn FnMut(&SearchReport) -> bool,
+    ) -> Result<SearchReport, ScenarioError> {
+        let root = crate::registry::start_with(scenario, Detail::Lean)?;
+        self.explore(
+            Branch {
+                sim: root,
+                letters: Vec::new(),
+            },
+            keep_going,
+        );
+        Ok(self.report)
+    }
+
+    /// Follow one branch to its end (or to a state reached before), then
+    /// start a branch for every fault it may still add before each of its
+    /// steps. The branch without a new fault goes first, so a faulty branch
+    /// that comes back to a state it reached is cut there.
+    fn explore(&mut self, b: Branch, keep_going: &mut dyn FnMut(&SearchReport) -> bool) {
+        let used = b.letters.len() as u8;
+        // The states before each step of this branch.
+        let mut chain = vec![b.sim];
+        loop {
+            let last = chain.last().expect("a branch has a state");
+            if last.is_over() {
+                self.report.schedules += 1;
+                self.report.hit_bounds |= last.hit_bounds();
+                break;
+            }
+            if self.config.merge {
+                let fp = last.fingerprint();
+                let step = last.next_step();
+                match self.seen.get(&fp) {
+                    Some(&(f, s)) if f <= used && s <= step => {
+                        self.report.merged += 1;
+                        if let Some(earlier) = self.first.get(&fp) {
+                            self.report.merges_checked += 1;
+                            if future(earlier) != future(last) {
+                                self.report.merges_wrong += 1;
+                            }
+                        }
+                        break;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.report.distinct += 1;
+                        if self.config.verify_merges {
+                            self.first.insert(fp, last.fork());
+                        }
+                    }
+                }
+                self.seen.insert(fp, (used, step));
+            }
+            let mut next = last.fork();
+            next.step();
+            self.after_step(last, &next, &b.letters);
+            chain.push(next);
+        }
+        if used >= self.config.max_faults {
+            return;
+        }
+        for pair in chain.windows(2) {
+            let (before, after) = (&pair[0], &pair[1]);
+            for (letter, fault) in choices(before, after, self.scales, &self.links) {
+                if self.report.stopped {
+                    return;
+                }
+                let mut sim = before.fork();
+                let restart = restart_for(&fault, self.scales);
+                sim.inject(fault);
+                if let Some(r) = restart {
+                    sim.inject(r);
+                }
+                sim.step();
+                let mut letters = b.letters.clone();
+                letters.push(letter);
+                self.after_step(before, &sim, &letters);
+                self.explore(Branch { sim, letters }, keep_going);
+                if self.report.states % 1024 == 0 && !keep_going(&self.report) {
+                    self.report.stopped = true;
+                }
+            }
+        }
+    }
+
+    /// Note what broke in the step `after` took from `before`.
+    fn after_step(&mut self, before: &Simulation, after: &Simulation, letters: &[Letter]) {
+        self.report.states += 1;
+        let step = after.next_step().saturating_sub(1);
+        let new = &after.violations()[before.violations().len()..];
+        for v in new {
+            self.offer(v.invariant, &v.message, after, letters, step);
+        }
+        for (id, message) in after.check_bounded() {
+            self.offer(id, &message, after, letters, step);
+        }
+    }
+
+    /// Keep a counterexample if it is the smallest for its property so far.
+    fn offer(
+        &mut self,
+        property: &'static str,
+        message: &str,
+        sim: &Simulation,
+        letters: &[Letter],
+        step: u32,
+    ) {
+        let better = |c: &Counterexample| (letters.len(), step) < (c.size(), c.step);
+        let faults = || sim.scenario().faults[self.base_faults..].to_vec();
+        match self
+            .report
+            .found
+            .iter_mut()
+            .find(|c| c.property == property)
+        {
+            Some(c) if better(c) => {
+                c.message = message.to_string();
+                c.faults = faults();
+                c.letters = letters.to_vec();
+                c.step = step;
+            }
+            Some(_) => {}
+            None => self.report.found.push(Counterexample {
+                property,
+                message: message.to_string(),
+                faults: faults(),
+                letters: letters.to_vec(),
+                step,
+            }),
+        }
+    }
+}
+
+/// What a state goes on to do with no new fault: each later step's time,
+/// each later message's route, times and fate, each later verdict.
+fn future(state: &Simulation) -> Vec<(u64, u64, u64, String)> {
+    let (steps, flights, broken) = (
+        state.next_step(),
+        state.flights().len(),
+        state.violations().len(),
+    );
+    let run = state.fork().finish();
+    let mut out: Vec<_> = run.steps[steps as usize..]
+        .iter()
+        .map(|s| (s.time, 0, 0, format!("{:?}", s.kind)))
+        .collect();
+    out.extend(run.flights[flights..].iter().map(|f| {
+        (
+            f.sent_at,
+            f.arrives_at,
+            u64::from(f.from) << 16 | u64::from(f.to),
+            format!("{:?}", f.fate),
+        )
+    }));
+    out.extend(
+        run.violations[broken..]
+            .iter()
+            .map(|v| (v.time, 0, 1, v.invariant.to_string())),
+    );
+    out
+}
+
+/// Search `scenario` for the smallest schedules of up to
+/// `config.max_faults` faults that break each property.
+pub fn search(scenario: &Scenario, config: SearchConfig) -> Result<SearchReport, ScenarioError> {
+    Search::new(scenario, config)?.run(scenario, &mut |_| true)
+}

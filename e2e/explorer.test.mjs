@@ -1,0 +1,230 @@
+// The explorer runs in each lab page's helper worker (its own wasm, built
+// for speed, fetched on first use) and finds there what it finds natively:
+// the digest of each search recorded in
+// crates/faultline-sim/tests/search_golden.json (smallest counterexamples,
+// their plans and steps, and the counts of schedules, states and merges)
+// comes back the same from the browser's wasm. It prints the browser's
+// timings (the issue's budgets) and the main thread's long tasks meanwhile.
+// These ask the worker as the page's `src/helper.rs` does (one text
+// request; progress lines, then one reply). The second part clicks the
+// explorer's panel on the Payments and Sagas pages as a learner would.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { labUrl, serveAndLaunch } from './harness.mjs';
+import { indicator, linkStep, openLink, waitUntil, withPage } from './lab-helpers.mjs';
+
+const GOLDEN = JSON.parse(
+  readFileSync(new URL('../crates/faultline-sim/tests/search_golden.json', import.meta.url), 'utf8'),
+);
+
+/** Ask the page's helper worker `op` with `payload`; its reply, the time it
+ * took and the main thread's tasks over 50 ms meanwhile. */
+async function ask(page, op, payload) {
+  return page.evaluate(async ({ op, payload }) => {
+    const long = [];
+    const seen = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) long.push(Math.round(e.duration));
+    });
+    seen.observe({ type: 'longtask' });
+    const url = document.documentElement.dataset.helper;
+    const worker = new Worker(url);
+    const started = performance.now();
+    const reply = await new Promise((resolve, reject) => {
+      // Progress lines ("1\nprogress\n…") come first; then the answer.
+      worker.onmessage = (e) => {
+        if (e.data.split('\n')[1] !== 'progress') resolve(e.data);
+      };
+      worker.onerror = (e) => reject(new Error(e.message || 'the helper failed'));
+      worker.postMessage(`1\n${op}\n${payload}`);
+    });
+    const ms = Math.round(performance.now() - started);
+    worker.terminate();
+    seen.disconnect();
+    return { reply, ms, long };
+  }, { op, payload });
+}
+
+function json(reply) {
+  const [id, status, ...rest] = reply.split('\n');
+  assert.equal(id, '1');
+  assert.equal(status, 'ok', rest.join('\n'));
+  return JSON.parse(rest.join('\n'));
+}
+
+describe('the explorer in the browser', () => {
+  let server;
+  let browser;
+  serveAndLaunch((s, b) => {
+    server = s;
+    browser = b;
+  });
+
+  for (const lab of ['payments', 'oauth', 'sagas']) {
+    test(`${lab}: every search finds in wasm what it finds natively`, async () => {
+      await withPage(browser, async (p) => {
+        await openLink(p, labUrl(server, lab));
+        const cases = GOLDEN.filter((c) => c.lab === lab);
+        assert.ok(cases.length >= 1);
+        for (const c of cases) {
+          const { reply, ms, long } = await ask(p.page, 'search', `${c.k}\n${c.link}`);
+          const r = json(reply);
+          assert.equal(r.digest, c.digest, `${lab}/${c.preset} K=${c.k}: digest in wasm`);
+          assert.equal(r.states, c.states);
+          for (const b of r.broken) {
+            assert.ok(b.because.length >= 1 && b.faults.length >= b.size, `${b.property}: explained`);
+          }
+          console.log(`FIGURE: search ${lab}/${c.preset} K=${c.k} in the browser's helper: ${ms} ms, ${r.schedules} schedules, ${r.states} states (${Math.round(r.states / Math.max(ms, 1) * 1000)} states/s); main-thread tasks over 50 ms meanwhile: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''}`);
+        }
+      });
+    });
+  }
+
+  test('monte carlo: 10,000 Payments runs in the helper', async () => {
+    await withPage(browser, async (p) => {
+      await openLink(p, labUrl(server, 'payments'));
+      const link = GOLDEN.find((c) => c.lab === 'payments' && c.preset === 'happy-path').link;
+      const { reply, ms, long } = await ask(p.page, 'montecarlo', `10000\n50\n${link}`);
+      const r = json(reply);
+      assert.equal(r.runs, 10000);
+      const total = r.duration.bins.reduce((n, b) => n + b[2], 0);
+      assert.equal(total, 10000, 'the histogram holds every run');
+      assert.ok(!r.outcomes.some((o) => o.property === 'one-charge-per-order'), 'with keys: never charged twice');
+      console.log(`FIGURE: monte carlo, 10,000 Payments runs (5% of messages lost) in the browser's helper: ${ms} ms; main-thread tasks over 50 ms meanwhile: ${long.length}`);
+    });
+  });
+
+  test('a bad request gets a reason, not a dead worker', async () => {
+    await withPage(browser, async (p) => {
+      await openLink(p, labUrl(server, 'sagas'));
+      const { reply } = await ask(p.page, 'search', '9\nlab=sagas');
+      assert.equal(reply, '1\nerr\nthe number of faults is 1 to 4');
+    });
+  });
+});
+
+/** Open the explorer panel and wait for its form (sent by the helper). */
+async function openExplorer(page) {
+  const panel = page.locator('#explorer-panel');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.locator('button[data-explore="open"]').click();
+  await panel.locator('#explore-k').waitFor();
+  return panel;
+}
+
+/** Watch the main thread's tasks over 50 ms, from now on. */
+function watchLongTasks(page) {
+  return page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__long.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+  });
+}
+
+describe('the explorer panel', () => {
+  let server;
+  let browser;
+  serveAndLaunch((s, b) => {
+    server = s;
+    browser = b;
+  });
+
+  test('a search without keys: the smallest double charge, explained, opens as a run at its step', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      // The happy path, with the client's key turned off: no fault of its own.
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
+      await page.locator('#cfg-send_key').uncheck();
+      await page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
+      const panel = await openExplorer(page);
+      // The form says what a fault can be: "exhaustive" is over that.
+      assert.match(await panel.locator('.alphabet').textContent(), /held back 1000 ms/);
+      await panel.locator('#explore-k').selectOption('1');
+      await panel.locator('button[data-explore="search"]').click();
+      const report = panel.locator('.explore-report[data-report="search"]');
+      await report.waitFor({ timeout: 30_000 });
+      assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: [\d,]+ schedules/);
+      const found = report.locator('li[data-property="one-charge-per-order"]');
+      assert.match(await found.textContent(), /Broken by 1 fault, at step \d+/);
+      assert.ok((await found.locator('.because li').count()) >= 2, 'a because chain');
+      assert.match(await found.locator('.explore-note').textContent(), /key that travels with every retry/);
+      assert.equal(await page.locator('#explore-said').textContent(), 'The results are below.');
+
+      // One click opens it as a normal run, at the violating step.
+      const href = await found.locator('a.explore-open').getAttribute('href');
+      const step = linkStep(href);
+      await found.locator('a.explore-open').click();
+      await waitUntil(async () => (await indicator(page)).step === step, { what: `the run at step ${step}` });
+      assert.match(await page.locator('li[data-invariant="one-charge-per-order"]').getAttribute('class'), /\bbad\b/, 'the double charge shows');
+      assert.equal(await page.evaluate(() => window.scrollY), 0, 'the diagram is in view');
+      // The report stays, to open another.
+      assert.equal(await report.count(), 1);
+      p.assertNoIssues();
+    });
+  });
+
+  test('a long search shows a live count and a bar, and Stop ends it; the page keeps working', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
+      const panel = await openExplorer(page);
+      await watchLongTasks(page);
+      await panel.locator('#explore-k').selectOption('4');
+      await panel.locator('button[data-explore="search"]').click();
+      const status = panel.locator('.explore-status');
+      await waitUntil(async () => /[\d,]+ states, [\d,]+ schedules so far/.test((await status.textContent()) ?? ''), {
+        timeout: 15_000,
+        what: 'a live count of states',
+      });
+      const count = async () => Number((/([\d,]+) states/.exec(await status.textContent()) ?? ['', '0'])[1].replaceAll(',', ''));
+      const first = await count();
+      await waitUntil(async () => (await count()) > first, { what: 'the count to grow' });
+      assert.equal(await panel.locator('progress').count(), 1, 'a progress bar');
+      await panel.locator('button[data-explore="stop"]').click();
+      await waitUntil(async () => /^Stopped/.test((await status.textContent()) ?? ''), { what: 'the search to stop' });
+      assert.equal(await panel.locator('progress').count(), 0);
+      const long = await page.evaluate(() => window.__long);
+      console.log(`FIGURE: explorer panel, Payments happy path K=4 stopped after ${first}+ states; main-thread tasks over 50 ms meanwhile: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''}`);
+      assert.deepEqual(long, [], 'no main-thread task over 50 ms while the helper searched');
+      // The page still steps, and a new search starts a new helper.
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.keyboard.press('ArrowRight');
+      await waitUntil(async () => (await indicator(page)).step === 1, { what: 'a step forward' });
+      await panel.locator('#explore-k').selectOption('1');
+      await panel.locator('button[data-explore="search"]').click();
+      await panel.locator('.explore-report[data-report="search"]').waitFor({ timeout: 30_000 });
+      assert.ok((await panel.locator('.explore-kept li').count()) >= 1, 'properties kept, each with its count');
+      p.assertNoIssues();
+    });
+  });
+
+  test('random runs on the Sagas page: outcomes with a first example to open, charts with their numbers; axe finds nothing', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'sagas', 'lab=sagas&preset=2pc-happy'));
+      const panel = await openExplorer(page);
+      await panel.locator('#explore-runs').selectOption('1000');
+      await panel.locator('#explore-lose').selectOption('100');
+      await panel.locator('button[data-explore="montecarlo"]').click();
+      const report = panel.locator('.explore-report[data-report="montecarlo"]');
+      await report.waitFor({ timeout: 30_000 });
+      assert.match(await report.locator('.explore-summary').textContent(), /1,000 runs of this configuration/);
+      assert.equal(await report.locator('figure.explore-chart').count(), 3, 'outcome bars and two histograms');
+      assert.equal(await report.locator('table.visually-hidden').count(), 2, "each histogram's numbers in a table");
+      const rows = report.locator('table.explore-table tbody tr');
+      assert.ok((await rows.count()) >= 1);
+      const runs = await rows.evaluateAll((trs) => trs.reduce((n, tr) => n + Number(tr.cells[1].textContent.replaceAll(',', '')), 0));
+      assert.ok(runs >= 1000, `every run counted in an outcome (${runs})`);
+      const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+      // Its first example opens as a run of this page.
+      const open = rows.first().locator('a.explore-open');
+      const seed = (await open.textContent()).replace('seed ', '');
+      await open.click();
+      await waitUntil(async () => (await page.locator('#seed').inputValue()) === seed, { what: `seed ${seed} on screen` });
+      p.assertNoIssues();
+    });
+  });
+});

@@ -1,0 +1,175 @@
+//! The explorer's panel: "can this ever break?" for the run on screen.
+//! The learner picks a search (every schedule of up to K faults) or a
+//! Monte Carlo run (many seeds, messages lost at a chosen rate); the
+//! page's helper worker does the work (`crate::helper::ask_long`), tells
+//! its progress (a live count and a bar) and can be stopped, and answers
+//! with the report as markup it wrote (`crates/faultline-helper`,
+//! `view.rs`): its links open a counterexample as a normal run of this
+//! page at its violating step.
+//!
+//! The panel is fixed markup with one listener, and what the work says
+//! is written straight into its boxes (`crate::markup::put`), not through
+//! Yew's state: a component of its own cost the page about 4 KB of
+//! WebAssembly, more than the OAuth page had room for. For the same
+//! reason the form comes from the helper when the learner opens the
+//! panel (it also states the lab's fault sizes); it never changes after,
+//! so its choices stay as the learner set them.
+
+use super::raw::{attr_of, closest, fixed};
+use crate::markup::Markup;
+use faultline_sim::permalink;
+use faultline_sim::Run;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The panel before it is opened: what it is for, and a button that
+/// fetches the helper, which sends the form (`explorer-form`).
+const PANEL: &str = concat!(
+    "<h2 id=\"explore-h\">Explorer: can this break?</h2>",
+    "<div id=\"explore-form\"><p class=\"hint\">Finds the smallest schedule of faults that breaks each property of this run's configuration, or makes thousands of random runs and counts what happens.</p>",
+    "<button type=\"button\" data-explore=\"open\">Open the explorer</button></div>",
+    "<p id=\"explore-said\" class=\"visually-hidden\" aria-live=\"polite\"></p>",
+    "<div id=\"explore-out\"></div>"
+);
+
+/// The value of the select `id`.
+fn chosen(id: &str) -> String {
+    gloo::utils::document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// Show `out` in the output box and say `said` to a screen reader (at the
+/// start and the end of the work, not at each progress message).
+fn show(out: Markup, said: Option<&str>) {
+    crate::markup::put(
+        gloo::utils::document().get_element_by_id("explore-out"),
+        out,
+    );
+    if let Some(said) = said {
+        show_said(said);
+    }
+}
+
+/// The line that says how far the work is, its Stop button and its bar.
+fn running(what: &str, done: u64, of: u64, sentence: &str) -> Markup {
+    let mut m = Markup::new();
+    markup!(
+        m,
+        "<p class=\"explore-status\">{} under way: {}. ",
+        what.to_string(),
+        sentence.to_string()
+    );
+    m.lit("<button type=\"button\" data-explore=\"stop\">Stop</button></p>");
+    if of > 0 {
+        markup!(
+            m,
+            "<progress max=\"{}\" value=\"{}\" aria-label=\"Progress\"></progress>",
+            of,
+            done
+        );
+    } else {
+        // A search does not know how many states there are.
+        m.lit("<progress aria-label=\"Progress\"></progress>");
+    }
+    m
+}
+
+/// A sentence alone in the output box.
+fn sentence(text: &str) -> Markup {
+    let mut m = Markup::new();
+    markup!(m, "<p class=\"explore-status\">{}</p>", text.to_string());
+    m
+}
+
+/// Start what the button `e` was pressed on asks for, on `run`'s configuration.
+fn on_click(e: &MouseEvent, run: &Run) {
+    if closest(e, "a.explore-open").is_some() {
+        // A counterexample opens here: show its diagram.
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+        return;
+    }
+    let link = permalink::encode(&run.scenario, 0);
+    let (op, what, payload) = match attr_of(e, "data-explore").as_deref() {
+        Some("stop") => return crate::helper::stop(),
+        Some("open") => {
+            crate::helper::ask("explorer-form", &run.scenario.lab, |reply| {
+                let doc = gloo::utils::document();
+                match reply {
+                    Ok(form) => {
+                        crate::markup::put_from_helper(doc.get_element_by_id("explore-form"), &form)
+                    }
+                    Err(why) => show(
+                        sentence(&format!("The explorer could not open: {why}.")),
+                        None,
+                    ),
+                }
+            });
+            return;
+        }
+        Some("search") => (
+            "search-view",
+            "Search",
+            format!("{}\n{link}", chosen("explore-k")),
+        ),
+        Some("montecarlo") => (
+            "montecarlo-view",
+            "Random runs",
+            format!(
+                "{}\n{}\n{link}",
+                chosen("explore-runs"),
+                chosen("explore-lose")
+            ),
+        ),
+        _ => return,
+    };
+    // One piece of work at a time: one under way ends.
+    crate::helper::stop();
+    show(
+        running(what, 0, 0, "starting"),
+        Some(&format!("{what} under way.")),
+    );
+    crate::helper::ask_long(
+        op,
+        &payload,
+        Rc::new(move |done, of, said| show(running(what, done, of, &said), None)),
+        |reply| match reply {
+            Ok(report) => {
+                crate::markup::put_from_helper(
+                    gloo::utils::document().get_element_by_id("explore-out"),
+                    &report,
+                );
+                show_said("The results are below.");
+            }
+            Err(why) => {
+                let why = if why == crate::helper::STOPPED_BY_LEARNER {
+                    "Stopped: nothing is kept from stopped work. Fewer faults, or fewer runs, finish sooner.".to_string()
+                } else {
+                    format!("The explorer could not answer: {why}.")
+                };
+                show(sentence(&why), Some(&why));
+            }
+        },
+    );
+}
+
+/// Say `text` to a screen reader.
+fn show_said(text: &str) {
+    if let Some(el) = gloo::utils::document().get_element_by_id("explore-said") {
+        el.set_text_content(Some(text));
+    }
+}
+
+/// The panel, for `run` (the run on screen).
+pub fn explorer_panel(run: &Rc<Run>) -> Html {
+    let run = run.clone();
+    let onclick = Callback::from(move |e: MouseEvent| on_click(&e, &run));
+    html! {
+        <section class="panel explorer" id="explorer-panel" aria-labelledby="explore-h" {onclick}>
+            { fixed(PANEL) }
+        </section>
+    }
+}
