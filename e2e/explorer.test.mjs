@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { labUrl, serveAndLaunch } from './harness.mjs';
-import { indicator, linkStep, openLink, waitUntil, withPage } from './lab-helpers.mjs';
+import { indicator, linkStep, messageText, openLink, waitUntil, withPage } from './lab-helpers.mjs';
 
 const GOLDEN = JSON.parse(
   readFileSync(new URL('../crates/faultline-sim/tests/search_golden.json', import.meta.url), 'utf8'),
@@ -165,6 +165,46 @@ describe('the explorer panel', () => {
     });
   });
 
+  test('the link under a report opens the same run and does the same search again; a bad one is said', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
+      await page.locator('#cfg-send_key').uncheck();
+      await page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
+      const panel = await openExplorer(page);
+      await panel.locator('#explore-k').selectOption('1');
+      await panel.locator('button[data-explore="search"]').click();
+      const report = panel.locator('.explore-report[data-report="search"]');
+      await report.waitFor({ timeout: 30_000 });
+      const hrefs = (r) => r.locator('a.explore-open').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      const opens = await hrefs(report);
+      assert.ok(opens.length >= 1, 'a counterexample to open');
+      const href = await panel.locator('a.explore-again').getAttribute('href');
+      assert.match(href, /^#v1\.[A-Za-z0-9_-]+\.0&explore=search~1$/);
+
+      // Sent to someone else: a new tab opens the link.
+      await withPage(browser, async (q) => {
+        await openLink(q, labUrl(server, 'payments', href));
+        assert.equal(await q.page.locator('#cfg-send_key').isChecked(), false, 'the changed run, not the preset');
+        const again = q.page.locator('#explorer-panel .explore-report[data-report="search"]');
+        await again.waitFor({ timeout: 30_000 });
+        assert.equal(await q.page.locator('#explore-k').inputValue(), '1', 'the form shows the search made');
+        assert.deepEqual(await hrefs(again), opens, 'the same smallest counterexamples');
+        assert.match(await again.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: /);
+      });
+
+    });
+    // A link whose explorer part cannot be read: said; the run is shown, and nothing runs.
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path&explore=search~9'));
+      assert.match(await messageText(page), /explorer part cannot be used: a search adds 1 to 4 faults, not "9"/);
+      assert.equal(await page.locator('button.preset[aria-pressed="true"]').getAttribute('data-preset'), 'happy-path');
+      await page.waitForTimeout(500);
+      assert.equal(await page.locator('#explore-out').textContent(), '');
+    });
+  });
+
   test('a long search shows a live count and a bar, and Stop ends it; the page keeps working', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
@@ -225,6 +265,36 @@ describe('the explorer panel', () => {
       await open.click();
       await waitUntil(async () => (await page.locator('#seed').inputValue()) === seed, { what: `seed ${seed} on screen` });
       p.assertNoIssues();
+    });
+  });
+
+  test("a sweep of the client's timeout: without keys, short timeouts charge twice far more often; a curve, its numbers, its link", async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
+      await page.locator('#cfg-send_key').uncheck();
+      await page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
+      const panel = await openExplorer(page);
+      assert.equal(await panel.locator('#explore-sweep').inputValue(), 'timeout_ms', 'a number setting first');
+      await panel.locator('#explore-runs').selectOption('1000');
+      await panel.locator('#explore-lose').selectOption('50');
+      await panel.locator('button[data-explore="sweep"]').click();
+      const report = panel.locator('.explore-report[data-report="sweep"]');
+      await report.waitFor({ timeout: 60_000 });
+      assert.match(await report.locator('.explore-summary').textContent(), /1,000 runs for each of 5 values of /);
+      assert.equal(await report.locator('figure.explore-chart').count(), 2, 'the shares and the load');
+      // The numbers: a row per value, the double charges' share in each.
+      const table = report.locator('table[data-table="sweep"]');
+      const heads = await table.locator('thead th').allTextContents();
+      const col = heads.findIndex((h) => /pays at most once/.test(h));
+      assert.ok(col > 0, `a column for the double charge: ${heads}`);
+      const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+      assert.deepEqual(rows.map((r) => r[0]), ['200', '500', '1,000', '2,000', '4,000']);
+      const share = (r) => Number(r[col].replace('%', ''));
+      assert.ok(share(rows[0]) > 90 && share(rows[4]) < 40, `200 ms: ${share(rows[0])}%, 4,000 ms: ${share(rows[4])}%`);
+      const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+      assert.match(await panel.locator('a.explore-again').getAttribute('href'), /&explore=sweep~1000~50~timeout_ms$/);
     });
   });
 });

@@ -135,6 +135,8 @@ pub fn take_shell_taps() -> usize {
 pub fn forward_to_its_page() -> bool {
     let hash = read_hash();
     let (link, _) = faultline_sim::queue::Queue::split(&hash);
+    #[cfg(feature = "explorer")]
+    let (link, _) = faultline_sim::explore_link::ExploreAsk::split(link);
     let elsewhere = permalink::lab_of(link).is_some_and(|lab| faultline_sim::lab(&lab).is_none());
     elsewhere
         && gloo::utils::window()

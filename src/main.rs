@@ -44,6 +44,9 @@ fn main() {
         let start = || {
             components::shell::remove_static_shell();
             yew::Renderer::<app::App>::new().render();
+            // An explorer link: its work starts once the run is drawn.
+            #[cfg(feature = "explorer")]
+            route::start_asked_work();
         };
         // The opened run is simulated first, in tasks of its own (a long
         // run is sliced by the app, with a progress bar).

@@ -41,7 +41,20 @@ fn actions_for_hash(hash: &str) -> Vec<Action> {
     }
     // A presenter's queue: the link on screen first, then the queue.
     let (link, queue) = faultline_sim::queue::Queue::split(hash);
+    // The explorer's work on the run (started once the page shows it:
+    // `explore_asked`).
+    #[cfg(feature = "explorer")]
+    let (link, asked) = faultline_sim::explore_link::ExploreAsk::split(link);
     let mut actions = actions_for_link(link);
+    #[cfg(feature = "explorer")]
+    if let Some(Err(e)) = asked {
+        actions.push(Action::Notify(Notice {
+            text: format!(
+                "This link's explorer part cannot be used: {e}. The run it names is shown."
+            ),
+            is_error: true,
+        }));
+    }
     if let Some(Ok(_)) = &queue {
         // Moving through a queue keeps the view: an item's link does not
         // turn the projector view off, and a move from another lab's page
@@ -132,6 +145,19 @@ pub fn load_from_hash(dispatch: &UseReducerDispatcher<AppState>) {
     crate::presenter::forget_carried();
     for action in actions {
         dispatch.dispatch(action);
+    }
+    #[cfg(feature = "explorer")]
+    start_asked_work();
+}
+
+/// Start the explorer's work the page's link asks for (`&explore=…`), on
+/// the run it names, once the page shows that run.
+#[cfg(feature = "explorer")]
+pub fn start_asked_work() {
+    let hash = browser::read_hash();
+    let (link, _) = faultline_sim::queue::Queue::split(&hash);
+    if let (run, Some(Ok(ask))) = faultline_sim::explore_link::ExploreAsk::split(link) {
+        crate::components::explorer::start_asked(ask, run.to_string());
     }
 }
 

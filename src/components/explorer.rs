@@ -17,6 +17,7 @@
 
 use super::raw::{attr_of, closest, fixed};
 use crate::markup::Markup;
+use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::permalink;
 use faultline_sim::Run;
 use std::rc::Rc;
@@ -30,7 +31,8 @@ const PANEL: &str = concat!(
     "<div id=\"explore-form\"><p class=\"hint\">Finds the smallest schedule of faults that breaks each property of this run's configuration, or makes thousands of random runs and counts what happens.</p>",
     "<button type=\"button\" data-explore=\"open\">Open the explorer</button></div>",
     "<p id=\"explore-said\" class=\"visually-hidden\" aria-live=\"polite\"></p>",
-    "<div id=\"explore-out\"></div>"
+    "<div id=\"explore-out\"></div>",
+    "<p id=\"explore-again\"></p>"
 );
 
 /// The value of the select `id`.
@@ -78,6 +80,20 @@ fn running(what: &str, done: u64, of: u64, sentence: &str) -> Markup {
     m
 }
 
+/// Choose `value` in the select `id` (if it is one of its options).
+fn choose(id: &str, value: &str) {
+    if let Some(s) = gloo::utils::document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
+        let was = s.value();
+        s.set_value(value);
+        if s.value() != value {
+            s.set_value(&was);
+        }
+    }
+}
+
 /// A sentence alone in the output box.
 fn sentence(text: &str) -> Markup {
     let mut m = Markup::new();
@@ -92,42 +108,72 @@ fn on_click(e: &MouseEvent, run: &Run) {
         gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
         return;
     }
-    let link = permalink::encode(&run.scenario, 0);
-    let (op, what, payload) = match attr_of(e, "data-explore").as_deref() {
+    let number = |id: &str, or| chosen(id).parse().unwrap_or(or);
+    let ask = match attr_of(e, "data-explore").as_deref() {
         Some("stop") => return crate::helper::stop(),
-        Some("open") => {
-            crate::helper::ask("explorer-form", &run.scenario.lab, |reply| {
-                let doc = gloo::utils::document();
-                match reply {
-                    Ok(form) => {
-                        crate::markup::put_from_helper(doc.get_element_by_id("explore-form"), &form)
-                    }
-                    Err(why) => show(
-                        sentence(&format!("The explorer could not open: {why}.")),
-                        None,
-                    ),
-                }
-            });
-            return;
+        Some("open") => return open_form(&run.scenario.lab, || {}),
+        Some("search") => ExploreAsk::Search {
+            max_faults: number("explore-k", 2) as u8,
+        },
+        Some("montecarlo") => ExploreAsk::MonteCarlo {
+            runs: number("explore-runs", 1_000),
+            lose_per_mille: number("explore-lose", 50) as u16,
+        },
+        Some("sweep") => ExploreAsk::Sweep {
+            runs: number("explore-runs", 1_000),
+            lose_per_mille: number("explore-lose", 50) as u16,
+            key: chosen("explore-sweep"),
+        },
+        _ => return,
+    };
+    start(ask, permalink::encode(&run.scenario, 0));
+}
+
+/// Ask the helper for `lab`'s form and put it in the panel; then `then`.
+fn open_form(lab: &str, then: impl FnOnce() + 'static) {
+    crate::helper::ask("explorer-form", lab, move |reply| {
+        let doc = gloo::utils::document();
+        match reply {
+            Ok(form) => {
+                crate::markup::put_from_helper(doc.get_element_by_id("explore-form"), &form);
+                then();
+            }
+            Err(why) => show(
+                sentence(&format!("The explorer could not open: {why}.")),
+                None,
+            ),
         }
-        Some("search") => (
-            "search-view",
-            "Search",
-            format!("{}\n{link}", chosen("explore-k")),
-        ),
-        Some("montecarlo") => (
+    });
+}
+
+/// Do the work `ask` names on the run `run_link` names: its progress, then
+/// its report and a link that does it again.
+fn start(ask: ExploreAsk, run_link: String) {
+    let (op, what, payload) = match &ask {
+        ExploreAsk::Search { max_faults } => {
+            ("search-view", "Search", format!("{max_faults}\n{run_link}"))
+        }
+        ExploreAsk::MonteCarlo {
+            runs,
+            lose_per_mille,
+        } => (
             "montecarlo-view",
             "Random runs",
-            format!(
-                "{}\n{}\n{link}",
-                chosen("explore-runs"),
-                chosen("explore-lose")
-            ),
+            format!("{runs}\n{lose_per_mille}\n{run_link}"),
         ),
-        _ => return,
+        ExploreAsk::Sweep {
+            runs,
+            lose_per_mille,
+            key,
+        } => (
+            "sweep-view",
+            "Sweep",
+            format!("{runs}\n{lose_per_mille}\n{key}\n{run_link}"),
+        ),
     };
     // One piece of work at a time: one under way ends.
     crate::helper::stop();
+    put_again_link(None);
     show(
         running(what, 0, 0, "starting"),
         Some(&format!("{what} under way.")),
@@ -136,12 +182,13 @@ fn on_click(e: &MouseEvent, run: &Run) {
         op,
         &payload,
         Rc::new(move |done, of, said| show(running(what, done, of, &said), None)),
-        |reply| match reply {
+        move |reply| match reply {
             Ok(report) => {
                 crate::markup::put_from_helper(
                     gloo::utils::document().get_element_by_id("explore-out"),
                     &report,
                 );
+                put_again_link(Some(&ask.link(&run_link)));
                 show_said("The results are below.");
             }
             Err(why) => {
@@ -154,6 +201,72 @@ fn on_click(e: &MouseEvent, run: &Run) {
             }
         },
     );
+}
+
+/// Under a report, the link that opens this run and does this work again
+/// (none while work is under way).
+fn put_again_link(link: Option<&str>) {
+    let mut m = Markup::new();
+    if let Some(link) = link {
+        markup!(
+            m,
+            "<a class=\"explore-again\" href=\"#{}\">Link to these results</a>: it opens this run and does this work again.",
+            link.to_string()
+        );
+    }
+    crate::markup::put(
+        gloo::utils::document().get_element_by_id("explore-again"),
+        m,
+    );
+}
+
+/// The work an explorer link asks for (`ExploreAsk`) on the run it names
+/// (`run_link`, the run the page opened): once the panel is drawn, it is
+/// brought into view, its form opened and the work started, as if the
+/// learner had chosen it.
+pub fn start_asked(ask: ExploreAsk, run_link: String) {
+    start_when_drawn(ask, run_link, 100);
+}
+
+/// `start_asked`, trying again every 100 ms (`tries` more times) until the
+/// panel is on the page (a long run is drawn after its simulation).
+fn start_when_drawn(ask: ExploreAsk, run_link: String, tries: u32) {
+    gloo::timers::callback::Timeout::new(if tries == 100 { 0 } else { 100 }, move || {
+        match gloo::utils::document().get_element_by_id("explorer-panel") {
+            Some(panel) => {
+                panel.scroll_into_view();
+                let lab = permalink::lab_of(&run_link).unwrap_or_default();
+                open_form(&lab, move || {
+                    // The form shows the work's choices, where it has them.
+                    match &ask {
+                        ExploreAsk::Search { max_faults } => {
+                            choose("explore-k", &max_faults.to_string())
+                        }
+                        ExploreAsk::MonteCarlo {
+                            runs,
+                            lose_per_mille,
+                        } => {
+                            choose("explore-runs", &runs.to_string());
+                            choose("explore-lose", &lose_per_mille.to_string());
+                        }
+                        ExploreAsk::Sweep {
+                            runs,
+                            lose_per_mille,
+                            key,
+                        } => {
+                            choose("explore-runs", &runs.to_string());
+                            choose("explore-lose", &lose_per_mille.to_string());
+                            choose("explore-sweep", key);
+                        }
+                    }
+                    start(ask, run_link)
+                });
+            }
+            None if tries > 0 => start_when_drawn(ask, run_link, tries - 1),
+            None => {}
+        }
+    })
+    .forget();
 }
 
 /// Say `text` to a screen reader.

@@ -6,8 +6,11 @@
 //! Link forms: a run (`v1.<run>.<step>[.projector|.embed]`), a short link
 //! (`lab=…&preset=…&step=N[&view=…]`), a comparison (`vs1.<A>.<B>.<step>…`
 //! or `lab=…&compare=<pair>`), a lesson step (`lab=…&lesson=…&ls=N`), a
-//! presenter's queue (`<link>&queue=<n>~<item>~…`: the item on screen).
+//! presenter's queue (`<link>&queue=<n>~<item>~…`: the item on screen),
+//! the explorer's work on a run (`<link>&explore=search~K` or
+//! `<link>&explore=runs~N~L`: `main` runs the work, `explore_ask`).
 
+use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::fault::Fault;
 use faultline_sim::lab::FieldKind;
 use faultline_sim::lesson::{LessonFile, LessonLink};
@@ -23,7 +26,7 @@ pub struct RunArgs {
     pub target: Target,
     /// Print the run as JSON instead of a readable log.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// What to run: a link, or a lab's preset, with changes.
@@ -137,10 +140,27 @@ fn simulate(s: &Scenario) -> Result<Run, String> {
     faultline_sim::simulate(s).map_err(|e| format!("the scenario cannot run: {e}"))
 }
 
-/// The run(s) a link opens.
+/// The hash of a link given whole or as its hash.
+fn hash_of(text: &str) -> &str {
+    text.split_once('#').map_or(text, |(_, h)| h).trim()
+}
+
+/// The explorer's work the target's link asks for (`&explore=…`), if any.
+pub fn explore_ask(args: &Target) -> Result<Option<ExploreAsk>, String> {
+    let Some(text) = &args.link else {
+        return Ok(None);
+    };
+    let (link, _) = Queue::split(hash_of(text));
+    ExploreAsk::split(link)
+        .1
+        .transpose()
+        .map_err(|e| format!("the link's explorer part cannot be used: {e}"))
+}
+
+/// The run(s) a link opens (the run of an explorer link).
 fn from_link(text: &str) -> Result<Vec<Shown>, String> {
-    let hash = text.split_once('#').map_or(text, |(_, h)| h).trim();
-    let (link, queue) = Queue::split(hash);
+    let (link, queue) = Queue::split(hash_of(text));
+    let (link, _) = ExploreAsk::split(link);
     let mut heading = Vec::new();
     match queue {
         Some(Ok(q)) => {

@@ -4,6 +4,7 @@
 //!   faultline-cli run '<link>'                          any link a page makes
 //!   faultline-cli run --lab payments --preset key-expired --seed 7 --set client_timeout_ms=800
 //!   faultline-cli run '<link>' --json                   the run as JSON
+//!   faultline-cli run '<link>&explore=search~2'         the search an explorer link names
 //!   faultline-cli search --lab payments -k 2            the smallest breaking schedules
 //!   faultline-cli montecarlo --lab payments --runs 10000 --drop 50 --sweep timeout_ms=250,1000
 //!
@@ -42,6 +43,37 @@ enum Command {
     Montecarlo(montecarlo::MonteCarloArgs),
 }
 
+/// Run a link or preset: the explorer's work if the link asks for it
+/// (`&explore=…`), as the page that made the link does; otherwise the run.
+fn run(args: &links::RunArgs) -> Result<String, String> {
+    use faultline_sim::explore_link::ExploreAsk;
+    let Some(ask) = links::explore_ask(&args.target)? else {
+        return links::run(args);
+    };
+    let (scenario, title) = links::scenario(&args.target)?;
+    match ask {
+        ExploreAsk::Search { max_faults } => {
+            search::from_link(&scenario, &title, max_faults, args.json)
+        }
+        ExploreAsk::MonteCarlo {
+            runs,
+            lose_per_mille,
+        } => montecarlo::from_link(&scenario, &title, runs, lose_per_mille, None, args.json),
+        ExploreAsk::Sweep {
+            runs,
+            lose_per_mille,
+            key,
+        } => montecarlo::from_link(
+            &scenario,
+            &title,
+            runs,
+            lose_per_mille,
+            Some(&key),
+            args.json,
+        ),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -49,7 +81,7 @@ fn main() -> ExitCode {
             print!("{}", links::labs());
             Ok(())
         }
-        Command::Run(args) => links::run(&args).map(|text| print!("{text}")),
+        Command::Run(args) => run(&args).map(|text| print!("{text}")),
         Command::Search(args) => search::run(&args).map(|text| print!("{text}")),
         Command::Montecarlo(args) => montecarlo::run(&args).map(|text| print!("{text}")),
     };

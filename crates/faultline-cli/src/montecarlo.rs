@@ -3,27 +3,32 @@
 //! its first example), a histogram of run times, and a rate against one
 //! swept setting; or the same as JSON.
 
-use crate::links::{scenario, setting, Target};
-use faultline_sim::explore::montecarlo::{first_example, monte_carlo, MonteCarloConfig, Outcome};
+use crate::links::{explore_ask, scenario, setting, Target};
+use faultline_sim::explore::montecarlo::{
+    first_example, monte_carlo, sweep_values, MonteCarloConfig, Outcome,
+};
 use faultline_sim::explore::report;
+use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::fault::RandomFaults;
 use faultline_sim::permalink;
+use faultline_sim::Scenario;
 use std::fmt::Write;
 
 #[derive(clap::Args)]
 pub struct MonteCarloArgs {
     #[command(flatten)]
     target: Target,
-    /// Runs (per value of a swept setting), 1 to 100000.
-    #[arg(long, default_value_t = 1_000,
-          value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    runs: u32,
+    /// Runs (per value of a swept setting), 1 to 100000 (1000, or what
+    /// an explorer link names, if not given).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    runs: Option<u32>,
     /// The first seed of the runs' seed stream.
     #[arg(long = "base-seed", default_value_t = 1)]
     base_seed: u64,
-    /// Chance in 1000 that a message is lost.
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1000))]
-    drop: u16,
+    /// Chance in 1000 that a message is lost (0, or what an explorer
+    /// link names, if not given).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(0..=1000))]
+    drop: Option<u16>,
     /// Chance in 1000 that a message is delivered twice.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1000))]
     duplicate: u16,
@@ -41,8 +46,17 @@ pub struct MonteCarloArgs {
     json: bool,
 }
 
+/// Run what the arguments ask for (a link's random runs, unless the
+/// arguments say otherwise) and print the report.
 pub fn run(args: &MonteCarloArgs) -> Result<String, String> {
     let (scenario, title) = scenario(&args.target)?;
+    let (link_runs, link_drop) = match explore_ask(&args.target)? {
+        Some(ExploreAsk::MonteCarlo {
+            runs,
+            lose_per_mille,
+        }) => (Some(runs), Some(lose_per_mille)),
+        _ => (None, None),
+    };
     let sweep = match &args.sweep {
         None => None,
         Some(text) => {
@@ -57,27 +71,62 @@ pub fn run(args: &MonteCarloArgs) -> Result<String, String> {
         }
     };
     let config = MonteCarloConfig {
-        runs: args.runs,
+        runs: args.runs.or(link_runs).unwrap_or(1_000),
         base_seed: args.base_seed,
         random: RandomFaults {
-            drop_permille: args.drop,
+            drop_permille: args.drop.or(link_drop).unwrap_or(0),
             duplicate_permille: args.duplicate,
             delay_permille: args.delay,
             delay_ms: args.delay_ms,
         },
         sweep,
     };
+    report(&scenario, &title, &config, args.json)
+}
+
+/// The random runs an explorer link asks for (`ExploreAsk::MonteCarlo`,
+/// or `ExploreAsk::Sweep` with the setting `sweep` at the values the page
+/// tries), as the page makes them (seeds from 1, messages lost at its rate).
+pub fn from_link(
+    scenario: &Scenario,
+    title: &str,
+    runs: u32,
+    lose_per_mille: u16,
+    sweep: Option<&str>,
+    json: bool,
+) -> Result<String, String> {
+    let sweep = match sweep {
+        None => None,
+        Some(key) => Some((key.to_string(), sweep_values(scenario, key)?)),
+    };
+    let config = MonteCarloConfig {
+        runs,
+        base_seed: 1,
+        random: RandomFaults::losing(lose_per_mille),
+        sweep,
+    };
+    report(scenario, title, &config, json)
+}
+
+/// Make the runs and print their report (or its JSON).
+fn report(
+    scenario: &Scenario,
+    title: &str,
+    config: &MonteCarloConfig,
+    json: bool,
+) -> Result<String, String> {
+    let scenario = scenario.clone();
     let started = std::time::Instant::now();
-    let r = monte_carlo(&scenario, &config).map_err(|e| format!("the scenario cannot run: {e}"))?;
+    let r = monte_carlo(&scenario, config).map_err(|e| format!("the scenario cannot run: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
     let link = |o: &Outcome| {
         format!(
             "#{}",
-            permalink::encode(&first_example(&scenario, &config, o), 0)
+            permalink::encode(&first_example(&scenario, config, o), 0)
         )
     };
-    if args.json {
-        let mut json = report::monte_carlo_json(&scenario, &config, &r);
+    if json {
+        let mut json = report::monte_carlo_json(&scenario, config, &r);
         json["seconds"] = secs.into();
         return Ok(json.to_string() + "\n");
     }
@@ -88,10 +137,10 @@ pub fn run(args: &MonteCarloArgs) -> Result<String, String> {
         scenario.lab,
         r.runs,
         f64::from(r.runs) / secs.max(1e-9),
-        args.drop,
-        args.duplicate,
-        args.delay,
-        args.delay_ms
+        config.random.drop_permille,
+        config.random.duplicate_permille,
+        config.random.delay_permille,
+        config.random.delay_ms
     );
     let _ = writeln!(
         out,

@@ -2,19 +2,22 @@
 //! alphabet, and the smallest that breaks each property, printed with a
 //! link that opens it in the lab's page (or as JSON for scripts).
 
-use crate::links::{scenario, Target};
+use crate::links::{explore_ask, scenario, Target};
 use faultline_sim::explore::{report, search, words, SearchConfig};
+use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::permalink;
+use faultline_sim::Scenario;
 use std::fmt::Write;
 
 #[derive(clap::Args)]
 pub struct SearchArgs {
     #[command(flatten)]
     target: Target,
-    /// The most faults a schedule may add (1 to 4).
-    #[arg(long = "max-faults", short = 'k', default_value_t = 2,
+    /// The most faults a schedule may add, 1 to 4 (2, or what an
+    /// explorer link names, if not given).
+    #[arg(long = "max-faults", short = 'k',
           value_parser = clap::value_parser!(u8).range(1..=4))]
-    max_faults: u8,
+    max_faults: Option<u8>,
     /// Do not merge states with one fingerprint (slower; for comparison).
     #[arg(long)]
     naive: bool,
@@ -23,19 +26,51 @@ pub struct SearchArgs {
     json: bool,
 }
 
-/// Run the search and print its report.
+/// Run the search the arguments ask for (a link's, unless they say
+/// otherwise) and print its report.
 pub fn run(args: &SearchArgs) -> Result<String, String> {
     let (scenario, title) = scenario(&args.target)?;
+    let link_k = match explore_ask(&args.target)? {
+        Some(ExploreAsk::Search { max_faults }) => Some(max_faults),
+        _ => None,
+    };
     let config = SearchConfig {
-        max_faults: args.max_faults,
+        max_faults: args.max_faults.or(link_k).unwrap_or(2),
         merge: !args.naive,
         verify_merges: false,
     };
+    report_of(&scenario, &title, config, args.json)
+}
+
+/// The search an explorer link asks for (`ExploreAsk::Search`), as the
+/// page makes it (states merged).
+pub fn from_link(
+    scenario: &Scenario,
+    title: &str,
+    max_faults: u8,
+    json: bool,
+) -> Result<String, String> {
+    let config = SearchConfig {
+        max_faults,
+        merge: true,
+        verify_merges: false,
+    };
+    report_of(scenario, title, config, json)
+}
+
+/// Search and print the report (or its JSON).
+fn report_of(
+    scenario: &Scenario,
+    title: &str,
+    config: SearchConfig,
+    json: bool,
+) -> Result<String, String> {
+    let scenario = scenario.clone();
     let started = std::time::Instant::now();
     let report = search(&scenario, config).map_err(|e| format!("the scenario cannot run: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
     let properties = report::properties(&scenario);
-    if args.json {
+    if json {
         let mut json = report::search_json(&scenario, &report, config.max_faults);
         json["seconds"] = secs.into();
         json["merged_states"] = config.merge.into();
@@ -44,10 +79,11 @@ pub fn run(args: &SearchArgs) -> Result<String, String> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "search: {} {title}, seed {}, every schedule of up to {} faults{}",
+        "search: {} {title}, seed {}, every schedule of up to {} fault{}{}",
         scenario.lab,
         scenario.seed,
         config.max_faults,
+        if config.max_faults == 1 { "" } else { "s" },
         if config.merge {
             ""
         } else {

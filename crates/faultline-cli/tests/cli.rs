@@ -141,6 +141,18 @@ fn bad_arguments_say_why_and_exit_2() {
         ),
         (vec!["search", "nonsense"], "that link cannot be opened"),
         (
+            vec!["run", "lab=payments&preset=happy-path&explore=search~7"],
+            "explorer part cannot be used: a search adds 1 to 4 faults",
+        ),
+        (
+            vec!["run", "lab=payments&preset=happy-path&explore=runs~10~2000"],
+            "the chance of losing a message is 0 to 1000",
+        ),
+        (
+            vec!["search", "lab=payments&preset=happy-path&explore=dig~1"],
+            "\"dig\" is not the explorer's work",
+        ),
+        (
             vec!["montecarlo", "--lab", "payments", "--runs", "0"],
             "not in 1..=100000",
         ),
@@ -172,6 +184,81 @@ fn bad_arguments_say_why_and_exit_2() {
         assert!(err(&o).contains(says), "{args:?}: {}", err(&o));
         assert!(!err(&o).contains("panicked"), "{args:?}");
     }
+}
+
+/// An explorer link (what the panel's "Link to these results" holds) runs
+/// the same work as the page: the search it names, or its random runs.
+#[test]
+fn an_explorer_link_reproduces_the_search_or_the_random_runs() {
+    let s = faultline_sim::preset("payments", "happy-path")
+        .unwrap()
+        .with(
+            "send_key",
+            faultline_sim::scenario::ConfigValue::Bool(false),
+        );
+    let run = faultline_sim::permalink::encode(&s, 0);
+    let link = format!("https://example.org/f/payments/#{run}&explore=search~1");
+    let o = cli(&["run", &link]);
+    assert!(o.status.success(), "{}", err(&o));
+    let text = out(&o);
+    assert!(
+        text.starts_with(
+            "search: payments a changed run, seed 7, every schedule of up to 1 fault\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("BROKEN one-charge-per-order"), "{text}");
+    // The same as asking for that search by its arguments.
+    let by_args = cli(&[
+        "search",
+        "--lab",
+        "payments",
+        "--preset",
+        "happy-path",
+        "--set",
+        "send_key=false",
+        "-k",
+        "1",
+        "--json",
+    ]);
+    let by_link = cli(&["search", &link, "--json"]);
+    let found = |o: &Output| {
+        let v: serde_json::Value = serde_json::from_str(&out(o)).expect("JSON");
+        v["broken"].clone()
+    };
+    assert_eq!(found(&by_link), found(&by_args));
+    // -k given says otherwise than the link.
+    let o = cli(&["search", &link, "-k", "2"]);
+    assert!(
+        out(&o).contains("every schedule of up to 2 faults"),
+        "{}",
+        out(&o)
+    );
+    // Random runs: the page's seeds and rate.
+    let o = cli(&[
+        "run",
+        "lab=sagas&preset=2pc-happy&explore=runs~300~50",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    assert_eq!(v["runs"], 300, "{v}");
+    // A sweep: the same runs at the values the page tries.
+    let o = cli(&[
+        "run",
+        "lab=payments&preset=happy-path&explore=sweep~100~50~timeout_ms",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let text = out(&o);
+    for v in [200, 500, 1000, 2000, 4000] {
+        assert!(text.contains(&format!("  timeout_ms = {v}: ")), "{text}");
+    }
+    let o = cli(&[
+        "run",
+        "lab=payments&preset=happy-path&explore=sweep~100~50~nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("has no setting \"nope\""), "{}", err(&o));
 }
 
 #[test]

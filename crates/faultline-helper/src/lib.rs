@@ -13,13 +13,16 @@
 //! now and then before its answer (`of` 0 when the total is not known);
 //! the page stops one by ending the worker. The explorer's reports come
 //! back as JSON (`search`, `montecarlo`) or as the panel's HTML
-//! (`search-view`, `montecarlo-view`: `view.rs`), whose form the helper
+//! (`search-view`, `montecarlo-view`: `view.rs`; `sweep`, `sweep-view`:
+//! random runs for each of a few values of one setting, `sweep_view.rs`),
+//! whose form the helper
 //! also writes (`explorer-form`). Runs travel as
 //! permalinks (`faultline_sim::permalink`): the helper simulates the
 //! link's run itself, the same run the page shows (the engine is
 //! deterministic).
 
 pub mod qr;
+pub mod sweep_view;
 pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod worker;
@@ -79,6 +82,8 @@ pub fn answer_with(
         "search-view" => search(payload, &mut work, true),
         "montecarlo" => monte_carlo(payload, &mut work, false),
         "montecarlo-view" => monte_carlo(payload, &mut work, true),
+        "sweep" => sweep(payload, &mut work, false),
+        "sweep-view" => sweep(payload, &mut work, true),
         other => Err(format!(
             "the helper does not know \"{}\"",
             other.chars().take(20).collect::<String>()
@@ -161,6 +166,48 @@ fn search(payload: &str, work: &mut Work, view: bool) -> Result<String, String> 
 /// panel's HTML; the runs made so far as progress.
 fn monte_carlo(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
     let mut parts = payload.splitn(3, '\n');
+    let (runs, drop) = runs_and_loss(&mut parts)?;
+    let scenario = opened(parts.next())?;
+    let config = MonteCarloConfig {
+        runs,
+        base_seed: 1,
+        random: RandomFaults::losing(drop),
+        sweep: None,
+    };
+    let (report, ms) = make_runs(&scenario, &config, work)?;
+    Ok(if view {
+        view::monte_carlo(&scenario, &config, &report, ms).into_string()
+    } else {
+        explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
+    })
+}
+
+/// `"<runs>\n<lose ‰>\n<setting>\n<link>"`: [`monte_carlo`] for each of
+/// a few values of one setting (`montecarlo::sweep_values`), as JSON or
+/// (`view`) as the panel's HTML.
+fn sweep(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
+    let mut parts = payload.splitn(4, '\n');
+    let (runs, drop) = runs_and_loss(&mut parts)?;
+    let key = parts.next().unwrap_or_default().trim().to_string();
+    let scenario = opened(parts.next())?;
+    let values = explore::montecarlo::sweep_values(&scenario, &key)?;
+    let config = MonteCarloConfig {
+        runs,
+        base_seed: 1,
+        random: RandomFaults::losing(drop),
+        sweep: Some((key, values)),
+    };
+    let (report, ms) = make_runs(&scenario, &config, work)?;
+    Ok(if view {
+        sweep_view::sweep(&scenario, &config, &report, ms).into_string()
+    } else {
+        explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
+    })
+}
+
+/// The number of runs (1 to 100,000) and the chance of losing a message
+/// (0 to 1,000 in 1,000), the first two lines of a request.
+fn runs_and_loss<'a>(parts: &mut impl Iterator<Item = &'a str>) -> Result<(u32, u16), String> {
     let runs: u32 = parts
         .next()
         .and_then(|n| n.trim().parse().ok())
@@ -171,36 +218,44 @@ fn monte_carlo(payload: &str, work: &mut Work, view: bool) -> Result<String, Str
         .and_then(|n| n.trim().parse().ok())
         .filter(|n| *n <= 1000)
         .ok_or("the chance of losing a message is 0 to 1000 in 1000")?;
-    let scenario = permalink::open(parts.next().unwrap_or_default())
+    Ok((runs, drop))
+}
+
+/// The scenario of a request's link.
+fn opened(link: Option<&str>) -> Result<faultline_sim::Scenario, String> {
+    Ok(permalink::open(link.unwrap_or_default())
         .map_err(|e| e.to_string())?
-        .scenario;
-    let config = MonteCarloConfig {
-        runs,
-        base_seed: 1,
-        random: RandomFaults::losing(drop),
-        sweep: None,
-    };
+        .scenario)
+}
+
+/// Make the runs `config` asks for, telling the runs made so far; the
+/// report and the milliseconds it took.
+fn make_runs(
+    scenario: &faultline_sim::Scenario,
+    config: &MonteCarloConfig,
+    work: &mut Work,
+) -> Result<(explore::montecarlo::MonteCarloReport, u64), String> {
+    let total = u64::from(config.runs)
+        * config
+            .sweep
+            .as_ref()
+            .map_or(1, |(_, v)| v.len().max(1) as u64);
     let started = (work.now)();
-    let report = explore::montecarlo::monte_carlo_with(&scenario, &config, &mut |made| {
+    let report = explore::montecarlo::monte_carlo_with(scenario, config, &mut |made| {
         let sentence = format!(
             "{} of {} runs",
             view::thousands(u64::from(made)),
-            view::thousands(u64::from(runs))
+            view::thousands(total)
         );
         (work.progress)(Progress {
             done: u64::from(made),
-            of: u64::from(runs),
+            of: total,
             sentence: &sentence,
         });
         true
     })
     .map_err(|e| e.to_string())?;
-    let ms = ((work.now)() - started).max(0.0) as u64;
-    Ok(if view {
-        view::monte_carlo(&scenario, &config, &report, ms).into_string()
-    } else {
-        explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
-    })
+    Ok((report, ((work.now)() - started).max(0.0) as u64))
 }
 
 #[cfg(test)]
@@ -303,6 +358,37 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_runs_each_value_of_the_setting_and_says_how_far_it_is() {
+        let l = link("payments", "happy-path", 0);
+        let mut told = Vec::new();
+        let reply = answer_with(
+            &format!("4\nsweep\n100\n50\ntimeout_ms\n{l}"),
+            &mut |p| told.push(p),
+            &|| 0.0,
+        );
+        let r: serde_json::Value =
+            serde_json::from_str(reply.strip_prefix("4\nok\n").expect(&reply)).unwrap();
+        let values: Vec<i64> = r["sweep"]
+            .as_array()
+            .expect("a point per value")
+            .iter()
+            .map(|p| p["value"].as_i64().unwrap())
+            .collect();
+        assert_eq!(values, [200, 500, 1000, 2000, 4000], "{r}");
+        assert_eq!(r["runs"], 500);
+        // Progress counts every run of every value.
+        assert!(
+            told.iter().any(|p| p.ends_with("\n500\n250 of 500 runs")),
+            "{told:?}"
+        );
+        let reply = answer(&format!("5\nsweep\n100\n50\nnope\n{l}"));
+        assert!(
+            reply.starts_with("5\nerr\nthe payments lab has no setting \"nope\""),
+            "{reply}"
+        );
+    }
+
+    #[test]
     fn fuzzed_explorer_requests_get_a_reply_never_a_panic() {
         let links = [
             link("payments", "happy-path", 0),
@@ -315,8 +401,9 @@ mod tests {
         let numbers = [
             "", "0", "1", "4", "5", "-1", "1000", "1001", "100001", "x", "1\n",
         ];
+        let keys = ["timeout_ms", "send_key", "coordination", "nope", "", "<b>"];
         let mut n = 0u64;
-        for op in ["search", "montecarlo"] {
+        for op in ["search", "montecarlo", "sweep"] {
             for a in numbers {
                 for b in numbers {
                     for l in &links {
@@ -336,7 +423,12 @@ mod tests {
                             } else {
                                 a
                             };
-                            format!("{runs}\n{b}\n{l}")
+                            if op == "sweep" {
+                                let key = keys[n as usize % keys.len()];
+                                format!("{runs}\n{b}\n{key}\n{l}")
+                            } else {
+                                format!("{runs}\n{b}\n{l}")
+                            }
                         };
                         let reply = answer(&format!("{n}\n{op}\n{payload}"));
                         assert!(

@@ -16,6 +16,7 @@ use faultline_sim::explore::montecarlo::{
     first_example, Histogram, MonteCarloConfig, MonteCarloReport, CLEAN,
 };
 use faultline_sim::explore::{because::because, report::properties, words, SearchReport};
+use faultline_sim::lab::FieldKind;
 use faultline_sim::scenario::Scenario;
 use faultline_sim::{permalink, registry};
 
@@ -79,7 +80,34 @@ pub fn form(lab: &str) -> Markup {
         "<select id=\"explore-lose\"><option value=\"10\">1%</option><option value=\"50\" selected>5%</option><option value=\"100\">10%</option><option value=\"200\">20%</option></select> ",
         "<button type=\"button\" data-explore=\"montecarlo\">Run</button></div>",
     ));
+    m.markup(&sweep_row(lab));
     m.markup(&alphabet(lab));
+    m
+}
+
+/// The form's row for a sweep: the same random runs for a few values of
+/// one of the lab's settings (the first number chosen).
+fn sweep_row(lab: &str) -> Markup {
+    let mut m = Markup::new();
+    let Some(info) = faultline_sim::lab(lab) else {
+        return m;
+    };
+    let first_number = info
+        .config
+        .iter()
+        .position(|f| matches!(f.kind, FieldKind::Number { .. }))
+        .unwrap_or(0);
+    m.lit("<div class=\"explore-form\"><label for=\"explore-sweep\">The same random runs against a setting</label> <select id=\"explore-sweep\">");
+    for (i, f) in info.config.iter().enumerate() {
+        markup!(
+            m,
+            "<option value=\"{}\"{}>{}</option>",
+            f.key,
+            if i == first_number { " selected" } else { "" },
+            f.label
+        );
+    }
+    m.lit("</select> <button type=\"button\" data-explore=\"sweep\">Sweep</button><p class=\"hint\">Each run as above, for a few values of the setting: a number at a quarter, half, the same, twice and four times this run's; a switch off and on; every choice.</p></div>");
     m
 }
 
@@ -173,7 +201,7 @@ pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
 }
 
 /// What an outcome is called: a property's text, or that nothing broke.
-fn outcome_name(scenario: &Scenario, property: &str) -> String {
+pub fn outcome_name(scenario: &Scenario, property: &str) -> String {
     if property == CLEAN {
         "No property broken".into()
     } else {
@@ -236,6 +264,21 @@ pub fn monte_carlo(
         );
     }
     m.lit("</svg></figure>");
+    m.markup(&outcomes_table(scenario, config, r));
+    m.markup(&histogram(&r.duration));
+    m.markup(&histogram(&r.messages));
+    m.lit("</div>");
+    m
+}
+
+/// The outcomes as a table: runs, share, and a link to the first example.
+pub fn outcomes_table(
+    scenario: &Scenario,
+    config: &MonteCarloConfig,
+    r: &MonteCarloReport,
+) -> Markup {
+    let runs = r.runs.max(1);
+    let mut m = Markup::new();
     m.lit("<table class=\"explore-table\"><caption>Outcomes</caption><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Runs</th><th scope=\"col\">Share</th><th scope=\"col\">First example</th></tr></thead><tbody>");
     for o in &r.outcomes {
         let example = first_example(scenario, config, o);
@@ -259,20 +302,17 @@ pub fn monte_carlo(
         );
     }
     m.lit("</tbody></table>");
-    m.markup(&histogram(&r.duration));
-    m.markup(&histogram(&r.messages));
-    m.lit("</div>");
     m
 }
 
 /// "12.5": a share in percent with one decimal, without floats.
-fn percent(part: u32, whole: u32) -> String {
+pub fn percent(part: u32, whole: u32) -> String {
     let tenths = (u64::from(part) * 1000 + u64::from(whole) / 2) / u64::from(whole.max(1));
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// `text` cut to `most` characters, with "…" where cut.
-fn short(text: &str, most: usize) -> String {
+pub fn short(text: &str, most: usize) -> String {
     if text.chars().count() <= most {
         return text.to_string();
     }
@@ -362,6 +402,10 @@ mod tests {
             f.contains("<select id=\"explore-k\">") && f.contains("data-explore=\"montecarlo\"")
         );
         assert!(f.contains("held back 1000 ms"), "{f}");
+        // A sweep over any of the lab's settings, a number first.
+        let p = form("payments").into_string();
+        assert!(p.contains("<option value=\"timeout_ms\" selected>"), "{p}");
+        assert!(p.contains("<option value=\"send_key\">") && p.contains("data-explore=\"sweep\""));
         // An unknown lab gets the form without sizes, not a panic.
         assert!(!form("<nope>").into_string().contains("held back"));
     }

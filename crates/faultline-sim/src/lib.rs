@@ -11,6 +11,7 @@ pub mod digest;
 pub mod engine;
 #[cfg(feature = "explore")]
 pub mod explore;
+pub mod explore_link;
 pub mod fault;
 pub mod fingerprinter;
 #[cfg(feature = "jose")]

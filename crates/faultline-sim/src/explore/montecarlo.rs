@@ -184,6 +184,64 @@ pub fn monte_carlo_with(
     Ok(report)
 }
 
+/// The values a sweep of the setting `key` tries on `scenario` when none
+/// are given: a toggle's two, a choice's options, or, for a number, up to
+/// five around its value in the scenario (a quarter of it, half, itself,
+/// twice, four times), on the setting's steps, within its range, each once
+/// and in increasing order.
+pub fn sweep_values(scenario: &Scenario, key: &str) -> Result<Vec<ConfigValue>, String> {
+    use crate::lab::FieldKind;
+    let info = crate::lab(&scenario.lab).ok_or("the run's lab is not on this page")?;
+    let field = info.field(key).ok_or_else(|| {
+        let keys: Vec<&str> = info.config.iter().map(|f| f.key).collect();
+        format!(
+            "the {} lab has no setting \"{key}\" (settings: {})",
+            info.id,
+            keys.join(", ")
+        )
+    })?;
+    Ok(match field.kind {
+        FieldKind::Toggle { .. } => vec![ConfigValue::Bool(false), ConfigValue::Bool(true)],
+        FieldKind::Choice { options, .. } => options
+            .iter()
+            .map(|(v, _)| ConfigValue::Choice((*v).to_string()))
+            .collect(),
+        FieldKind::Number {
+            default,
+            min,
+            max,
+            step,
+            ..
+        } => {
+            let now = match scenario.config.get(key) {
+                Some(ConfigValue::Int(v)) => *v,
+                _ => default,
+            };
+            let step = step.max(1);
+            let on_steps = |x: i64| (min + (x.clamp(min, max) - min) / step * step).min(max);
+            let mut values: Vec<i64> = if now > 0 {
+                [
+                    now / 4,
+                    now / 2,
+                    now,
+                    now.saturating_mul(2),
+                    now.saturating_mul(4),
+                ]
+                .map(on_steps)
+                .to_vec()
+            } else {
+                // Nothing to scale: the range in quarters.
+                (0..5)
+                    .map(|i| on_steps(min + (max - min) / 4 * i))
+                    .collect()
+            };
+            values.sort_unstable();
+            values.dedup();
+            values.into_iter().map(ConfigValue::Int).collect()
+        }
+    })
+}
+
 /// The properties a run broke, or [`CLEAN`].
 fn properties(run: &Run) -> Vec<&'static str> {
     if run.violations.is_empty() {
@@ -248,6 +306,44 @@ pub fn histogram(what: &'static str, unit: &'static str, values: &[u64]) -> Hist
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_sweep_without_values_spreads_around_the_setting_within_its_range() {
+        let s = crate::preset("payments", "happy-path").unwrap();
+        let at = |s: &Scenario, key| sweep_values(s, key).unwrap();
+        let ints = |v: Vec<ConfigValue>| -> Vec<i64> {
+            v.into_iter()
+                .map(|v| match v {
+                    ConfigValue::Int(n) => n,
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        // The client's timeout: 1000 ms by default, 200 to 10000 allowed, on
+        // steps from 200 (a quarter, 250, is not one).
+        assert_eq!(ints(at(&s, "timeout_ms")), vec![200, 500, 1000, 2000, 4000]);
+        let short = s.clone().with("timeout_ms", ConfigValue::Int(400));
+        assert_eq!(ints(at(&short, "timeout_ms")), vec![200, 400, 800, 1600]);
+        assert_eq!(
+            at(&s, "send_key"),
+            vec![ConfigValue::Bool(false), ConfigValue::Bool(true)]
+        );
+        let sagas = crate::preset("sagas", "2pc-happy").unwrap();
+        assert!(at(&sagas, "coordination").len() >= 2);
+        assert!(sweep_values(&s, "nope")
+            .unwrap_err()
+            .contains("no setting \"nope\""));
+        // Every value a sweep tries is one the lab accepts.
+        for lab in crate::labs() {
+            let s = crate::preset(lab.id, lab.default_preset).unwrap();
+            for f in &lab.config {
+                for v in at(&s, f.key) {
+                    let tried = s.clone().with(f.key, v.clone());
+                    assert!(crate::registry::validate(&tried).is_ok(), "{} {v:?}", f.key);
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

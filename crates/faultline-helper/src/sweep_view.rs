@@ -1,0 +1,323 @@
+//! The explorer's sweep as the lab page shows it: random runs for each of
+//! a few values of one setting, drawn as two curves against the setting
+//! (the share of runs that broke each property, and the messages sent per
+//! run: the retry load), the numbers in a table, and the outcomes with
+//! each one's first example to open. Written as escaped markup, like the
+//! other reports (`view.rs`); the SVG uses the text colour and dash
+//! patterns, not hues, so it reads in both themes and on a projector.
+
+use crate::view::{outcome_name, outcomes_table, percent, short, thousands};
+use faultline_markup::{markup, Markup};
+use faultline_sim::explore::montecarlo::{MonteCarloConfig, MonteCarloReport, SweepPoint};
+use faultline_sim::scenario::{ConfigValue, Scenario};
+
+/// The dash pattern of the n-th curve (the first is solid).
+const DASHES: [&str; 4] = ["none", "7 4", "2 3", "10 3 2 3"];
+
+/// A setting's value as the page's form shows it.
+fn value_text(v: &ConfigValue) -> String {
+    match v {
+        ConfigValue::Int(n) => thousands(n.unsigned_abs()),
+        ConfigValue::Bool(true) => "on".into(),
+        ConfigValue::Bool(false) => "off".into(),
+        ConfigValue::Choice(c) => c.clone(),
+    }
+}
+
+/// The setting's label and unit (its key, if the lab has no such setting).
+fn setting_name(scenario: &Scenario, key: &str) -> (String, &'static str) {
+    let info = faultline_sim::lab(&scenario.lab);
+    match info.as_ref().and_then(|l| l.field(key)) {
+        Some(f) => (
+            f.label.to_string(),
+            match f.kind {
+                faultline_sim::lab::FieldKind::Number { unit, .. } => unit,
+                _ => "",
+            },
+        ),
+        None => (key.to_string(), ""),
+    }
+}
+
+/// The properties broken at any value, in the report's outcome order.
+fn broken_properties(r: &MonteCarloReport) -> Vec<String> {
+    r.outcomes
+        .iter()
+        .map(|o| o.property.clone())
+        .filter(|p| p != faultline_sim::explore::montecarlo::CLEAN)
+        .collect()
+}
+
+/// How many runs at `point` broke `property`.
+fn broke(point: &SweepPoint, property: &str) -> u32 {
+    point
+        .broken
+        .iter()
+        .find(|(id, _)| id == property)
+        .map_or(0, |b| b.1)
+}
+
+/// A line chart of `curves` (each a name and one y per point, 0 to
+/// `top`) over the sweep's values; `y_label` says what y is.
+fn chart(
+    caption: &str,
+    x_label: &str,
+    xs: &[String],
+    curves: &[(String, Vec<f64>)],
+    top: f64,
+    y_label: &str,
+) -> Markup {
+    let (left, right, plot_top, plot_h, gap) = (44usize, 16usize, 14usize, 120usize, 90usize);
+    let w = left + gap * xs.len().saturating_sub(1) + right + 20;
+    let legend_y = plot_top + plot_h + 44;
+    let h = legend_y + 18 * curves.len() + 4;
+    let top = if top > 0.0 { top } else { 1.0 };
+    let x_at = |i: usize| left + 10 + i * gap;
+    let y_at = |v: f64| plot_top as f64 + plot_h as f64 * (1.0 - (v / top).clamp(0.0, 1.0));
+    let mut m = Markup::new();
+    markup!(
+        m,
+        "<figure class=\"explore-chart\"><figcaption>{}</figcaption><svg viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" fill=\"currentColor\" aria-hidden=\"true\">",
+        caption.to_string(),
+        w,
+        h,
+        w,
+        h
+    );
+    // The y axis: its top and zero, and what it measures.
+    markup!(
+        m,
+        "<text x=\"0\" y=\"{}\" font-size=\"11\">{}</text><text x=\"0\" y=\"{}\" font-size=\"11\">0</text><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\"></line><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\" stroke-opacity=\"0.3\"></line>",
+        plot_top + 4,
+        y_label.to_string(),
+        plot_top + plot_h,
+        left,
+        plot_top + plot_h,
+        w - right,
+        plot_top + plot_h,
+        left,
+        plot_top,
+        w - right,
+        plot_top
+    );
+    for (i, x) in xs.iter().enumerate() {
+        markup!(
+            m,
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            x_at(i),
+            plot_top + plot_h + 16,
+            x.clone()
+        );
+    }
+    markup!(
+        m,
+        "<text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
+        left,
+        plot_top + plot_h + 32,
+        x_label.to_string()
+    );
+    for (n, (name, ys)) in curves.iter().enumerate() {
+        let dash = DASHES[n % DASHES.len()];
+        let points: Vec<String> = ys
+            .iter()
+            .enumerate()
+            .map(|(i, y)| format!("{},{:.1}", x_at(i), y_at(*y)))
+            .collect();
+        markup!(
+            m,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"{}\"></polyline>",
+            points.join(" "),
+            dash
+        );
+        for (i, y) in ys.iter().enumerate() {
+            markup!(
+                m,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"3\"></circle>",
+                x_at(i),
+                format!("{:.1}", y_at(*y))
+            );
+        }
+        // Its legend: the line's own dash, then its name.
+        let ly = legend_y + 18 * n;
+        markup!(
+            m,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"{}\"></line><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            left,
+            ly,
+            left + 30,
+            ly,
+            dash,
+            left + 38,
+            ly + 4,
+            short(name, 70)
+        );
+    }
+    m.lit("</svg></figure>");
+    m
+}
+
+/// A sweep's report (`config.sweep` names the setting and its values),
+/// `ms` what it took.
+pub fn sweep(
+    scenario: &Scenario,
+    config: &MonteCarloConfig,
+    r: &MonteCarloReport,
+    ms: u64,
+) -> Markup {
+    let key = config.sweep.as_ref().map_or("", |(k, _)| k.as_str());
+    let (label, unit) = setting_name(scenario, key);
+    let x_label = if unit.is_empty() {
+        label.clone()
+    } else {
+        format!("{label} ({unit})")
+    };
+    let xs: Vec<String> = r.sweep.iter().map(|p| value_text(&p.value)).collect();
+    let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"sweep\">");
+    markup!(
+        m,
+        "<p class=\"explore-summary\"><strong>{}</strong> runs for each of {} values of {}, each message lost with a chance of {} in 1,000, in {} ms.</p>",
+        thousands(u64::from(config.runs)),
+        xs.len(),
+        label.clone(),
+        config.random.drop_permille,
+        thousands(ms)
+    );
+    if r.stopped {
+        m.lit("<p class=\"explore-stopped\">Stopped before the end: these are the values run so far.</p>");
+    }
+    let broken = broken_properties(r);
+    let share =
+        |p: &SweepPoint, id: &str| 100.0 * f64::from(broke(p, id)) / f64::from(p.runs.max(1));
+    if broken.is_empty() {
+        m.lit("<p>No run broke a property at any value.</p>");
+    } else {
+        let curves: Vec<(String, Vec<f64>)> = broken
+            .iter()
+            .map(|id| {
+                (
+                    outcome_name(scenario, id),
+                    r.sweep.iter().map(|p| share(p, id)).collect(),
+                )
+            })
+            .collect();
+        m.markup(&chart(
+            &format!("Share of runs that broke each property, against {label}"),
+            &x_label,
+            &xs,
+            &curves,
+            100.0,
+            "100%",
+        ));
+    }
+    let load: Vec<f64> = r.sweep.iter().map(|p| p.messages_per_run).collect();
+    let most = load.iter().cloned().fold(0.0, f64::max).ceil();
+    m.markup(&chart(
+        &format!("Messages sent per run (the retry load), against {label}"),
+        &x_label,
+        &xs,
+        &[("messages sent per run".to_string(), load)],
+        most,
+        &format!("{most}"),
+    ));
+    // The numbers, as a table.
+    markup!(
+        m,
+        "<table class=\"explore-table\" data-table=\"sweep\"><caption>Against {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">Runs</th>",
+        label.clone(),
+        x_label
+    );
+    for id in &broken {
+        markup!(
+            m,
+            "<th scope=\"col\">{} (share)</th>",
+            short(&outcome_name(scenario, id), 48)
+        );
+    }
+    m.lit("<th scope=\"col\">Messages per run</th></tr></thead><tbody>");
+    for (p, x) in r.sweep.iter().zip(&xs) {
+        markup!(
+            m,
+            "<tr><th scope=\"row\">{}</th><td>{}</td>",
+            x.clone(),
+            thousands(u64::from(p.runs))
+        );
+        for id in &broken {
+            markup!(m, "<td>{}%</td>", percent(broke(p, id), p.runs));
+        }
+        markup!(m, "<td>{}</td></tr>", format!("{:.1}", p.messages_per_run));
+    }
+    m.lit("</tbody></table>");
+    m.markup(&outcomes_table(scenario, config, r));
+    m.lit("</div>");
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_sim::explore::montecarlo::{monte_carlo, sweep_values};
+    use faultline_sim::fault::RandomFaults;
+
+    #[test]
+    fn a_sweep_shows_each_properties_share_and_the_load_per_value_with_its_numbers() {
+        let s = faultline_sim::preset("payments", "happy-path")
+            .unwrap()
+            .with("send_key", ConfigValue::Bool(false));
+        let config = MonteCarloConfig {
+            runs: 200,
+            base_seed: 1,
+            random: RandomFaults::losing(50),
+            sweep: Some(("timeout_ms".into(), sweep_values(&s, "timeout_ms").unwrap())),
+        };
+        let r = monte_carlo(&s, &config).unwrap();
+        let html = sweep(&s, &config, &r, 40).into_string();
+        assert!(
+            html.contains("<strong>200</strong> runs for each of 5 values of"),
+            "{html}"
+        );
+        // Two charts: the shares and the load, each curve with a point per value.
+        assert_eq!(html.matches("<figure class=\"explore-chart\">").count(), 2);
+        let curves = broken_properties(&r).len();
+        assert!(curves >= 1, "without keys, runs double-charge");
+        assert_eq!(html.matches("<polyline").count(), curves + 1);
+        assert_eq!(html.matches("<circle").count(), 5 * (curves + 1));
+        // The table: a row per value, the share of double charges in each.
+        for p in &r.sweep {
+            let row = format!("<tr><th scope=\"row\">{}</th>", value_text(&p.value));
+            assert!(html.contains(&row), "{row}");
+        }
+        let first = &r.sweep[0];
+        assert!(html.contains(&format!(
+            "<td>{}%</td>",
+            percent(broke(first, "one-charge-per-order"), first.runs)
+        )));
+        // A short timeout retries before the processor answers: more double charges.
+        let last = r.sweep.last().unwrap();
+        assert!(
+            broke(first, "one-charge-per-order") > broke(last, "one-charge-per-order"),
+            "{:?}",
+            r.sweep
+        );
+        // Outcomes with their first examples, as in random runs.
+        assert!(html.contains("<caption>Outcomes</caption>"));
+    }
+
+    #[test]
+    fn a_toggle_reads_on_and_off_and_a_sweep_that_breaks_nothing_says_so() {
+        let s = faultline_sim::preset("payments", "happy-path").unwrap();
+        let config = MonteCarloConfig {
+            runs: 20,
+            base_seed: 1,
+            random: RandomFaults::losing(0),
+            sweep: Some(("jitter".into(), sweep_values(&s, "jitter").unwrap())),
+        };
+        let r = monte_carlo(&s, &config).unwrap();
+        let html = sweep(&s, &config, &r, 1).into_string();
+        assert!(
+            html.contains("No run broke a property at any value."),
+            "{html}"
+        );
+        assert!(html.contains("<tr><th scope=\"row\">off</th>") && html.contains(">on</th>"));
+        assert_eq!(html.matches("<figure").count(), 1, "the load alone");
+    }
+}
