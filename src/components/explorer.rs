@@ -1,11 +1,14 @@
 //! The explorer's panel: "can this ever break?" for the run on screen.
-//! The learner picks a search (every schedule of up to K faults) or a
-//! Monte Carlo run (many seeds, messages lost at a chosen rate); the
+//! The learner picks a search (every schedule of up to K faults), a
+//! Monte Carlo run (many seeds, messages lost at a chosen rate) or a sweep
+//! (those runs at a few values of one setting); the
 //! page's helper worker does the work (`crate::helper::ask_long`), tells
 //! its progress (a live count and a bar) and can be stopped, and answers
 //! with the report as markup it wrote (`crates/faultline-helper`,
 //! `view.rs`): its links open a counterexample as a normal run of this
-//! page at its violating step.
+//! page at its violating step, and a link under it does the same work
+//! again (`faultline_sim::explore_link`; a page opened with one starts
+//! it: `start_asked`).
 //!
 //! The panel is fixed markup with one listener, and what the work says
 //! is written straight into its boxes (`crate::markup::put`), not through
