@@ -251,8 +251,9 @@ describe('the explorer panel', () => {
       const report = panel.locator('.explore-report[data-report="montecarlo"]');
       await report.waitFor({ timeout: 30_000 });
       assert.match(await report.locator('.explore-summary').textContent(), /1,000 runs of this configuration/);
-      assert.equal(await report.locator('figure.explore-chart').count(), 3, 'outcome bars and two histograms');
-      assert.equal(await report.locator('table.visually-hidden').count(), 2, "each histogram's numbers in a table");
+      assert.equal(await report.locator('figure.explore-chart').count(), 4, "outcome bars and three histograms, the lab's time blocked among them");
+      assert.equal(await report.locator('table.visually-hidden').count(), 3, "each histogram's numbers in a table");
+      assert.match(await report.textContent(), /Runs by the longest time a participant held a 2PC lock \(ms\)/);
       const rows = report.locator('table.explore-table tbody tr');
       assert.ok((await rows.count()) >= 1);
       const runs = await rows.evaluateAll((trs) => trs.reduce((n, tr) => n + Number(tr.cells[1].textContent.replaceAll(',', '')), 0));

@@ -157,7 +157,10 @@ fn report(
             link(o)
         );
     }
-    for h in [&r.duration, &r.messages] {
+    for h in [Some(&r.duration), Some(&r.messages), r.measure.as_ref()]
+        .into_iter()
+        .flatten()
+    {
         let _ = writeln!(out, "\n{} ({}):", h.what, h.unit);
         let most = h.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
         for (from, to, n) in &h.bins {

@@ -267,6 +267,9 @@ pub fn monte_carlo(
     m.markup(&outcomes_table(scenario, config, r));
     m.markup(&histogram(&r.duration));
     m.markup(&histogram(&r.messages));
+    if let Some(h) = &r.measure {
+        m.markup(&histogram(h));
+    }
     m.lit("</div>");
     m
 }
@@ -469,10 +472,12 @@ mod tests {
             assert!(html.contains(&format!("<tr data-property=\"{}\">", o.property)));
             assert!(html.contains(&format!(">seed {}</a>", o.first_seed)));
         }
-        // Two histograms, each with a table of its bins.
-        assert_eq!(html.matches("<figure class=\"explore-chart\">").count(), 3);
-        assert_eq!(html.matches("<table class=\"visually-hidden\">").count(), 2);
+        // Three histograms (time, messages and the lab's own measure:
+        // attempts), each with a table of its bins.
+        assert_eq!(html.matches("<figure class=\"explore-chart\">").count(), 4);
+        assert_eq!(html.matches("<table class=\"visually-hidden\">").count(), 3);
         assert!(html.contains("Runs by messages sent (messages)"));
+        assert!(html.contains("Runs by the most attempts a client made to pay (attempts)"));
     }
 
     #[test]

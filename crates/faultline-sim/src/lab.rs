@@ -386,6 +386,14 @@ pub trait Lab: 'static {
     fn bounded() -> Vec<InvariantInfo> {
         Vec::new()
     }
+    /// What the explorer's random runs measure in this lab beside run
+    /// time and messages, for a histogram: (what, unit). Measured at the
+    /// end of each run by [`Lab::explorer_measure`].
+    const MEASURE: Option<(&'static str, &'static str)> = None;
+    /// That measure, at the end of a run (`now_ms` its last step's time).
+    fn explorer_measure(_settings: &Self::Settings, _actors: &[Self::Actor], _now_ms: u64) -> u64 {
+        0
+    }
     /// What the explorer's panel says beside a property it found broken
     /// (id) in this lab, where the finding needs explaining: a violation
     /// the lab's model means to show, what to try next.

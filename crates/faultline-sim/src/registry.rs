@@ -20,6 +20,8 @@ struct Entry {
     bounded: fn() -> Vec<crate::lab::InvariantInfo>,
     #[cfg(feature = "explore")]
     note: fn(&str) -> Option<&'static str>,
+    #[cfg(feature = "explore")]
+    measure: Option<(&'static str, &'static str)>,
 }
 
 #[cfg_attr(
@@ -43,6 +45,8 @@ fn entry<L: Lab>() -> Entry {
         bounded: L::bounded,
         #[cfg(feature = "explore")]
         note: L::explorer_note,
+        #[cfg(feature = "explore")]
+        measure: L::MEASURE,
     }
 }
 
@@ -149,6 +153,13 @@ pub fn explorer_terms(
 #[cfg(feature = "explore")]
 pub fn explorer_note(id: &str, property: &str) -> Option<&'static str> {
     with_lab(id, |e, _| (e.note)(property)).flatten()
+}
+
+/// What the explorer's random runs measure in lab `id` beside time and
+/// messages: (what, unit), if the lab declares a measure.
+#[cfg(feature = "explore")]
+pub fn explorer_measure(id: &str) -> Option<(&'static str, &'static str)> {
+    with_lab(id, |e, _| e.measure).flatten()
 }
 
 /// Check a scenario against its lab without running it.

@@ -101,6 +101,11 @@ impl Simulation {
         !matches!(self.sim.rec.end, crate::trace::End::Quiet)
     }
 
+    /// The lab's measure for the explorer's histogram, now (`Lab::MEASURE`).
+    pub fn measure(&self) -> u64 {
+        self.model.measure(self.sim.now)
+    }
+
     /// The lab's bounded properties broken right now.
     pub fn check_bounded(&self) -> Vec<(&'static str, String)> {
         self.model.check_bounded(self.sim.now)

@@ -221,6 +221,11 @@ impl<L: Lab> Model for LabModel<L> {
         L::check_bounded(&self.settings, &self.actors, now_ms)
     }
 
+    #[cfg(feature = "explore")]
+    fn measure(&self, now_ms: u64) -> u64 {
+        L::explorer_measure(&self.settings, &self.actors, now_ms)
+    }
+
     fn infos(&self) -> Vec<ActorInfo> {
         self.actors
             .iter()

@@ -116,6 +116,9 @@ pub(super) trait Model {
     /// Broken bounded properties (checked only by the explorer).
     #[cfg(feature = "explore")]
     fn check_bounded(&self, now_ms: u64) -> Vec<(&'static str, String)>;
+    /// The lab's measure for the explorer's histogram (`Lab::MEASURE`).
+    #[cfg(feature = "explore")]
+    fn measure(&self, now_ms: u64) -> u64;
 }
 
 /// The engine's state, whatever the lab: the lab's actors are behind

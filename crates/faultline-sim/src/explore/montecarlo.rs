@@ -69,6 +69,9 @@ pub struct MonteCarloReport {
     pub duration: Histogram,
     /// Messages sent per run.
     pub messages: Histogram,
+    /// The lab's own measure per run (`Lab::MEASURE`: Payments' attempts,
+    /// the Sagas lab's longest 2PC lock), if it declares one.
+    pub measure: Option<Histogram>,
     /// The sweep, one point per value (empty without one).
     pub sweep: Vec<SweepPoint>,
     /// Runs that stopped at the scenario's bounds.
@@ -133,6 +136,7 @@ pub fn monte_carlo_with(
     let mut report = MonteCarloReport::default();
     let mut durations = Vec::new();
     let mut messages = Vec::new();
+    let mut measured = Vec::new();
     let runs = config.runs.max(1);
     for value in values {
         let mut s = base.clone();
@@ -149,7 +153,10 @@ pub fn monte_carlo_with(
                 break;
             }
             s.seed = seed_of(config.base_seed, i);
-            let run = crate::simulate_with(&s, Detail::Lean)?;
+            let mut sim = crate::registry::start_with(&s, Detail::Lean)?;
+            sim.advance(u32::MAX);
+            measured.push(sim.measure());
+            let run = sim.finish();
             report.runs += 1;
             made += 1;
             report.hit_bounds += u32::from(run.end != crate::trace::End::Quiet);
@@ -181,6 +188,8 @@ pub fn monte_carlo_with(
     report.outcomes.sort_by_key(|o| std::cmp::Reverse(o.runs));
     report.duration = histogram("time to the run's last step", "ms", &durations);
     report.messages = histogram("messages sent", "messages", &messages);
+    report.measure = crate::registry::explorer_measure(&scenario.lab)
+        .map(|(what, unit)| histogram(what, unit, &measured));
     Ok(report)
 }
 
@@ -306,6 +315,42 @@ pub fn histogram(what: &'static str, unit: &'static str, values: &[u64]) -> Hist
 
 #[cfg(test)]
 mod tests {
+    /// The labs' own measure, per run: the time a 2PC participant is
+    /// blocked grows with a coordinator's crash, a saga blocks nobody; a
+    /// client without a reply retries.
+    #[test]
+    fn each_labs_measure_shows_what_its_lessons_say() {
+        let config = |runs| MonteCarloConfig {
+            runs,
+            base_seed: 1,
+            random: crate::fault::RandomFaults::losing(0),
+            sweep: None,
+        };
+        let most = |lab: &str, preset: &str| {
+            let s = crate::preset(lab, preset).unwrap();
+            let r = monte_carlo(&s, &config(20)).unwrap();
+            let h = r.measure.expect("the lab's measure");
+            let counted: u32 = h.bins.iter().map(|b| b.2).sum();
+            assert_eq!(counted, 20, "every run measured");
+            (
+                h.what,
+                h.bins
+                    .iter()
+                    .filter(|b| b.2 > 0)
+                    .map(|b| b.0)
+                    .max()
+                    .unwrap(),
+            )
+        };
+        let (what, crashed) = most("sagas", "2pc-coordinator-crash");
+        assert_eq!(what, "the longest time a participant held a 2PC lock");
+        assert!(crashed > 2_000, "{crashed} ms");
+        assert!(most("sagas", "2pc-happy").1 < 2_000);
+        assert_eq!(most("sagas", "happy-path").1, 0, "a saga holds no lock");
+        assert_eq!(most("payments", "happy-path").1, 1, "one attempt, answered");
+        assert!(most("payments", "lost-response-no-key").1 >= 2, "a retry");
+    }
+
     #[test]
     fn a_sweep_without_values_spreads_around_the_setting_within_its_range() {
         let s = crate::preset("payments", "happy-path").unwrap();

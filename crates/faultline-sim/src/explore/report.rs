@@ -125,6 +125,7 @@ pub fn monte_carlo_json(
         "outcomes": outcomes,
         "duration": hist(&r.duration),
         "messages": hist(&r.messages),
+        "measure": r.measure.as_ref().map(hist),
         "sweep": sweep,
     })
 }

@@ -93,6 +93,20 @@ impl Lab for PaymentsLab {
         out
     }
 
+    const MEASURE: Option<(&'static str, &'static str)> =
+        Some(("the most attempts a client made to pay", "attempts"));
+
+    fn explorer_measure(_cfg: &PaymentsConfig, actors: &[PaymentActor], _now_ms: u64) -> u64 {
+        actors
+            .iter()
+            .filter_map(|a| match a {
+                PaymentActor::Client(c) => Some(c.attempts.len() as u64),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     fn explorer_note(property: &str) -> Option<&'static str> {
         match property {
             invariants::LEDGER_MATCHES_PROCESSOR => Some(

@@ -21,16 +21,35 @@ pub fn list() -> Vec<InvariantInfo> {
     }]
 }
 
+/// How long a participant's record held its lock, up to `now_ms`: since
+/// it voted yes while still prepared, until its outcome came otherwise.
+fn held(r: &super::records::Rec, now_ms: u64) -> u64 {
+    if r.m.current == "PREPARED" {
+        now_ms.saturating_sub(r.since)
+    } else {
+        r.blocked_ms.unwrap_or(0)
+    }
+}
+
+/// The longest any participant has held a 2PC lock, up to `now_ms` (0
+/// when none was taken: a saga): the explorer's histogram of time blocked.
+pub fn longest_hold(actors: &[SagaActor], now_ms: u64) -> u64 {
+    actors
+        .iter()
+        .filter_map(|a| match a {
+            SagaActor::Svc(s) => s.recs.iter().map(|(_, r)| held(r, now_ms)).max(),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// The property, if broken at `now_ms`.
 pub fn check(actors: &[SagaActor], now_ms: u64) -> Vec<(&'static str, String)> {
     for a in actors {
         let SagaActor::Svc(s) = a else { continue };
         for (order, r) in s.recs.iter() {
-            let held = if r.m.current == "PREPARED" {
-                now_ms.saturating_sub(r.since)
-            } else {
-                r.blocked_ms.unwrap_or(0)
-            };
+            let held = held(r, now_ms);
             if held > LIMIT_MS {
                 return vec![(
                     LOCK_HELD_AT_MOST_2S,

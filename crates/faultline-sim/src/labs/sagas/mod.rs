@@ -113,6 +113,13 @@ impl Lab for SagasLab {
         bounded::list()
     }
 
+    const MEASURE: Option<(&'static str, &'static str)> =
+        Some(("the longest time a participant held a 2PC lock", "ms"));
+
+    fn explorer_measure(_cfg: &Settings, actors: &[SagaActor], now_ms: u64) -> u64 {
+        bounded::longest_hold(actors, now_ms)
+    }
+
     fn explorer_note(property: &str) -> Option<&'static str> {
         match property {
             bounded::LOCK_HELD_AT_MOST_2S => Some(
