@@ -205,7 +205,7 @@ describe('the explorer panel', () => {
     });
   });
 
-  test('a long search shows a live count and a bar, and Stop ends it; the page keeps working', async () => {
+  test('a long search shows a live count and a bar, and Stop ends it keeping what finished; the page keeps working', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
       await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
@@ -225,6 +225,12 @@ describe('the explorer panel', () => {
       await panel.locator('button[data-explore="stop"]').click();
       await waitUntil(async () => /^Stopped/.test((await status.textContent()) ?? ''), { what: 'the search to stop' });
       assert.equal(await panel.locator('progress').count(), 0);
+      // Breadth-first by faults: the searches of fewer faults that finished keep their results.
+      assert.match(await status.textContent(), /The search of every schedule of up to ([123]) faults? finished/);
+      const done = /up to ([123]) faults? finished/.exec(await status.textContent())[1];
+      const kept = panel.locator('.explore-report[data-report="search"]');
+      assert.match(await kept.locator('.explore-summary').textContent(), new RegExp(`^Every schedule of up to ${done} faults?: `));
+      assert.ok((await kept.locator('.explore-kept li').count()) >= 1, 'what it kept, with its count');
       const long = await page.evaluate(() => window.__long);
       console.log(`FIGURE: explorer panel, Payments happy path K=4 stopped after ${first}+ states; main-thread tasks over 50 ms meanwhile: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''}`);
       assert.deepEqual(long, [], 'no main-thread task over 50 ms while the helper searched');

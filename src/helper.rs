@@ -8,7 +8,8 @@
 //! answer (its files missing, the browser refusing a worker, a crash):
 //! the page then says so and keeps working. `ask_long` is for the
 //! explorer's work, which may take minutes: its progress messages go to
-//! a callback, it is never given up on, and `stop` ends it (and the
+//! a callback (with any result complete so far: `"<id>\npartial\n…"`),
+//! it is never given up on, and `stop` ends it (and the
 //! worker: the next request starts a new one). The build names the helper's
 //! script on the page's `<html data-helper>` (`scripts/helper.sh`).
 
@@ -19,9 +20,26 @@ use wasm_bindgen::{JsCast, JsValue};
 
 type Done = Box<dyn FnOnce(Result<String, String>)>;
 
-/// A long request's progress: done so far, out of how many (0: not
-/// known), and the helper's sentence for it.
-pub type OnProgress = Rc<dyn Fn(u64, u64, String)>;
+/// What a long request tells before its answer.
+#[cfg(feature = "explorer")]
+pub enum Told {
+    /// Done so far, out of how many (0: not known), and the helper's
+    /// sentence for it.
+    Progress {
+        done: u64,
+        of: u64,
+        sentence: String,
+    },
+    /// A result complete as far as it goes (a search of fewer faults than
+    /// asked), to show if the learner stops the work.
+    SoFar(String),
+}
+
+/// A long request's callback for what it tells ([`Told`]).
+#[cfg(feature = "explorer")]
+pub type OnProgress = Rc<dyn Fn(Told)>;
+#[cfg(not(feature = "explorer"))]
+pub type OnProgress = Rc<dyn Fn()>;
 
 /// Requests sent and not answered yet, by id, with their progress
 /// callback (long requests).
@@ -77,19 +95,26 @@ fn start() -> Result<Helper, String> {
         let ok = status == Some("ok");
         let body = parts.next().unwrap_or_default().to_string();
         #[cfg(feature = "explorer")]
-        if status == Some("progress") {
-            // "<done>\n<of>\n<sentence>", to the request's callback.
+        if status == Some("progress") || status == Some("partial") {
+            // "<done>\n<of>\n<sentence>", or a result so far, to the
+            // request's callback.
             let told = answered
                 .borrow()
                 .iter()
                 .find(|(i, _, _)| Some(*i) == id)
                 .and_then(|(_, _, p)| p.clone());
+            let Some(told) = told else { return };
+            if status == Some("partial") {
+                return told(Told::SoFar(body));
+            }
             let mut p = body.splitn(3, '\n');
             let mut number = || p.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
             let (done, of) = (number(), number());
-            if let Some(told) = told {
-                told(done, of, p.next().unwrap_or_default().to_string());
-            }
+            told(Told::Progress {
+                done,
+                of,
+                sentence: p.next().unwrap_or_default().to_string(),
+            });
             return;
         }
         let done = {
@@ -126,7 +151,8 @@ pub fn ask(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 
 
 #[cfg(feature = "explorer")]
 /// [`ask`] for work that may take minutes: `progress` hears how far it
-/// is, and it waits as long as it takes (the learner can [`stop`] it).
+/// is (and any result so far), and it waits as long as it takes (the
+/// learner can [`stop`] it).
 pub fn ask_long(
     op: &str,
     payload: &str,

@@ -19,10 +19,12 @@
 //! so its choices stay as the learner set them.
 
 use super::raw::{attr_of, closest, fixed};
+use crate::helper::Told;
 use crate::markup::Markup;
 use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::permalink;
 use faultline_sim::Run;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -181,10 +183,16 @@ fn start(ask: ExploreAsk, run_link: String) {
         running(what, 0, 0, "starting"),
         Some(&format!("{what} under way.")),
     );
+    // A result complete as far as it goes, shown if the learner stops.
+    let so_far: Rc<RefCell<Option<String>>> = Rc::default();
+    let kept = so_far.clone();
     crate::helper::ask_long(
         op,
         &payload,
-        Rc::new(move |done, of, said| show(running(what, done, of, &said), None)),
+        Rc::new(move |told| match told {
+            Told::Progress { done, of, sentence } => show(running(what, done, of, &sentence), None),
+            Told::SoFar(report) => *kept.borrow_mut() = Some(report),
+        }),
         move |reply| match reply {
             Ok(report) => {
                 crate::markup::put_from_helper(
@@ -194,12 +202,24 @@ fn start(ask: ExploreAsk, run_link: String) {
                 put_again_link(Some(&ask.link(&run_link)));
                 show_said("The results are below.");
             }
+            Err(why) if why == crate::helper::STOPPED_BY_LEARNER => {
+                match so_far.borrow_mut().take() {
+                    // The search of fewer faults finished: its results hold.
+                    Some(report) => {
+                        crate::markup::put_from_helper(
+                            gloo::utils::document().get_element_by_id("explore-out"),
+                            &report,
+                        );
+                        show_said("Stopped. The results of the searches that finished are below.");
+                    }
+                    None => {
+                        let why = "Stopped: nothing is kept from stopped work. Fewer faults, or fewer runs, finish sooner.";
+                        show(sentence(why), Some(why));
+                    }
+                }
+            }
             Err(why) => {
-                let why = if why == crate::helper::STOPPED_BY_LEARNER {
-                    "Stopped: nothing is kept from stopped work. Fewer faults, or fewer runs, finish sooner.".to_string()
-                } else {
-                    format!("The explorer could not answer: {why}.")
-                };
+                let why = format!("The explorer could not answer: {why}.");
                 show(sentence(&why), Some(&why));
             }
         },

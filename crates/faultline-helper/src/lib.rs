@@ -10,7 +10,9 @@
 //! each: `"<id>\n<op>\n<payload>"` asks, `"<id>\nok\n<result>"` or
 //! `"<id>\nerr\n<message for the learner>"` answers. A long request (the
 //! explorer's) also sends `"<id>\nprogress\n<done>\n<of>\n<sentence>"`
-//! now and then before its answer (`of` 0 when the total is not known);
+//! now and then before its answer (`of` 0 when the total is not known),
+//! and a search in the panel `"<id>\npartial\n<html>"` for each search of
+//! fewer faults it has finished (shown if the learner stops it);
 //! the page stops one by ending the worker. The explorer's reports come
 //! back as JSON (`search`, `montecarlo`) or as the panel's HTML
 //! (`search-view`, `montecarlo-view`: `view.rs`; `sweep`, `sweep-view`:
@@ -27,7 +29,9 @@ pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 
-use faultline_sim::explore::{self, montecarlo::MonteCarloConfig, Search, SearchConfig};
+use faultline_sim::explore::{
+    self, montecarlo::MonteCarloConfig, Search, SearchConfig, SearchReport,
+};
 use faultline_sim::fault::RandomFaults;
 use faultline_sim::{permalink, runfile};
 
@@ -49,6 +53,8 @@ pub struct Progress<'a> {
 /// and a clock in milliseconds (the worker's; 0 in native tests).
 struct Work<'a> {
     progress: &'a mut dyn FnMut(Progress),
+    /// A result complete as far as it goes (the panel's HTML).
+    partial: &'a mut dyn FnMut(&str),
     now: &'a dyn Fn() -> f64,
 }
 
@@ -63,14 +69,17 @@ pub fn answer_with(
     let id = parts.next().unwrap_or_default();
     let op = parts.next().unwrap_or_default();
     let payload = parts.next().unwrap_or_default();
+    let told = std::cell::RefCell::new(progress);
     let mut tell = |p: Progress| {
-        progress(format!(
+        (told.borrow_mut())(format!(
             "{id}\nprogress\n{}\n{}\n{}",
             p.done, p.of, p.sentence
         ))
     };
+    let mut so_far = |html: &str| (told.borrow_mut())(format!("{id}\npartial\n{html}"));
     let mut work = Work {
         progress: &mut tell,
+        partial: &mut so_far,
         now,
     };
     let result = match op {
@@ -115,6 +124,10 @@ fn import(text: &str) -> Result<String, String> {
 
 /// `"<K>\n<link>"`: every schedule of up to K faults of the link's run,
 /// as JSON or (`view`) as the panel's HTML; the states so far as progress.
+/// The panel's search goes breadth-first by the number of faults: up to
+/// 1, then up to 2, … up to K, each search complete before the next, and
+/// each one's report goes ahead as a result so far (`partial`), which the
+/// page shows if the learner stops the work.
 fn search(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
     let (k, link) = payload.split_once('\n').unwrap_or((payload, ""));
     let k: u8 = k
@@ -124,35 +137,46 @@ fn search(payload: &str, work: &mut Work, view: bool) -> Result<String, String> 
         .filter(|k| (1..=4).contains(k))
         .ok_or("the number of faults is 1 to 4")?;
     let scenario = permalink::open(link).map_err(|e| e.to_string())?.scenario;
-    let config = SearchConfig {
-        max_faults: k,
-        merge: true,
-        verify_merges: false,
-    };
     let started = (work.now)();
     let mut last = started;
-    let report = Search::new(&scenario, config)
-        .and_then(|search| {
-            search.run(&scenario, &mut |r| {
-                // About four times a second.
-                let t = (work.now)();
-                if t - last >= 250.0 {
-                    last = t;
-                    let sentence = format!(
-                        "{} states, {} schedules so far",
-                        view::thousands(r.states),
-                        view::thousands(r.schedules)
-                    );
-                    (work.progress)(Progress {
-                        done: r.states,
-                        of: 0,
-                        sentence: &sentence,
-                    });
-                }
-                true
+    // States of the searches of fewer faults, so the count only grows.
+    let mut before = 0u64;
+    let first = if view { 1 } else { k };
+    let mut report = SearchReport::default();
+    for level in first..=k {
+        let config = SearchConfig {
+            max_faults: level,
+            merge: true,
+            verify_merges: false,
+        };
+        report = Search::new(&scenario, config)
+            .and_then(|search| {
+                search.run(&scenario, &mut |r| {
+                    // About four times a second.
+                    let t = (work.now)();
+                    if t - last >= 250.0 {
+                        last = t;
+                        let sentence = format!(
+                            "up to {level} of {k} faults; {} states, {} schedules so far",
+                            view::thousands(before + r.states),
+                            view::thousands(r.schedules)
+                        );
+                        (work.progress)(Progress {
+                            done: before + r.states,
+                            of: 0,
+                            sentence: &sentence,
+                        });
+                    }
+                    true
+                })
             })
-        })
-        .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?;
+        before += report.states;
+        if level < k {
+            let ms = ((work.now)() - started).max(0.0) as u64;
+            (work.partial)(&view::search_so_far(&scenario, &report, level, k, ms).into_string());
+        }
+    }
     let ms = ((work.now)() - started).max(0.0) as u64;
     Ok(if view {
         view::search(&scenario, &report, k, ms).into_string()
@@ -462,12 +486,25 @@ mod tests {
             "{reply}"
         );
         assert!(!told.is_empty(), "progress during a search");
-        for p in &told {
+        // Breadth-first by the number of faults: the search of up to 1
+        // fault finishes first, and its report goes ahead, to be shown if
+        // the learner stops the search of up to 2.
+        let partial: Vec<&String> = told
+            .iter()
+            .filter(|p| p.starts_with("7\npartial\n"))
+            .collect();
+        assert_eq!(partial.len(), 1, "{told:?}");
+        assert!(partial[0].contains("The search of every schedule of up to 1 fault finished"));
+        assert!(partial[0].contains("<div class=\"explore-report\" data-report=\"search\">"));
+        let mut counted = 0;
+        for p in told.iter().filter(|p| !p.starts_with("7\npartial\n")) {
             let mut lines = p.lines();
             assert_eq!((lines.next(), lines.next()), (Some("7"), Some("progress")));
             let done: u64 = lines.next().unwrap().parse().unwrap();
             assert_eq!(lines.next(), Some("0"), "a search's total is not known");
             assert!(lines.next().unwrap().ends_with("schedules so far") && done > 0);
+            assert!(done >= counted, "the count only grows");
+            counted = done;
         }
         told.clear();
         let reply = answer_with(

@@ -111,6 +111,27 @@ fn sweep_row(lab: &str) -> Markup {
     m
 }
 
+/// What a search of up to `asked` faults shows if the learner stops it
+/// once the search of up to `done` faults (`r`, complete) has finished:
+/// that report, said to be complete as far as it goes.
+pub fn search_so_far(
+    scenario: &Scenario,
+    r: &SearchReport,
+    done: u8,
+    asked: u8,
+    ms: u64,
+) -> Markup {
+    let mut m = Markup::new();
+    markup!(
+        m,
+        "<p class=\"explore-status\">Stopped before every schedule of up to {} was tried. The search of every schedule of up to {} finished, so what it found holds:</p>",
+        faults(asked as usize),
+        faults(done as usize)
+    );
+    m.markup(&search(scenario, r, done, ms));
+    m
+}
+
 /// A search's report, `k` its most faults, `ms` what it took.
 pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
     let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"search\">");
