@@ -304,4 +304,30 @@ describe('the explorer panel', () => {
       assert.match(await panel.locator('a.explore-again').getAttribute('href'), /&explore=sweep~1000~50~timeout_ms$/);
     });
   });
+
+  test("2PC on the Sagas page: the time blocked against the coordinator's downtime crosses the 2 s bound", async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'sagas', 'lab=sagas&preset=2pc-coordinator-crash'));
+      const panel = await openExplorer(page);
+      await panel.locator('#explore-runs').selectOption('1000');
+      await panel.locator('#explore-lose').selectOption('10');
+      await panel.locator('#explore-sweep').selectOption('downtime_ms');
+      await panel.locator('button[data-explore="sweep"]').click();
+      const report = panel.locator('.explore-report[data-report="sweep"]');
+      await report.waitFor({ timeout: 60_000 });
+      assert.equal(await report.locator('figure.explore-chart').count(), 3, 'the bound, the load, the time blocked');
+      const table = report.locator('table[data-table="sweep"]');
+      const heads = await table.locator('thead th').allTextContents();
+      const bound = heads.findIndex((h) => /longer than 2 s/.test(h));
+      const held = heads.findIndex((h) => /held a 2PC lock \(ms, mean\)/.test(h));
+      assert.ok(bound > 0 && held > 0, `columns: ${heads}`);
+      const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+      assert.deepEqual(rows.map((r) => r[0]), ['1,250', '2,500', '5,000', '10,000', '20,000']);
+      const ms = rows.map((r) => Number(r[held].replaceAll(',', '')));
+      assert.ok(ms.every((m, i) => i === 0 || m > ms[i - 1]), `the time blocked grows with the downtime: ${ms}`);
+      assert.ok(ms[0] < 2000 && ms[4] > 15000, `${ms}`);
+      assert.ok(Number(rows[4][bound].replace('%', '')) > 90, 'down 20 s: the bound broken in almost every run');
+    });
+  });
 });

@@ -5,12 +5,13 @@
 
 use crate::links::{explore_ask, scenario, setting, Target};
 use faultline_sim::explore::montecarlo::{
-    first_example, monte_carlo, sweep_values, MonteCarloConfig, Outcome,
+    first_example, monte_carlo, sweep_values, MonteCarloConfig, Outcome, DOWNTIME,
 };
 use faultline_sim::explore::report;
 use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::fault::RandomFaults;
 use faultline_sim::permalink;
+use faultline_sim::scenario::ConfigValue;
 use faultline_sim::Scenario;
 use std::fmt::Write;
 
@@ -38,7 +39,8 @@ pub struct MonteCarloArgs {
     /// How long a delayed message is held back.
     #[arg(long = "delay-ms", default_value_t = 1_000)]
     delay_ms: u64,
-    /// A setting to sweep: KEY=V1,V2,… (each value runs `--runs` times).
+    /// A setting to sweep: KEY=V1,V2,… (each value runs `--runs` times);
+    /// `downtime_ms` sweeps how long the run's crashes stay down.
     #[arg(long, value_name = "KEY=V1,V2,…")]
     sweep: Option<String>,
     /// Print the report as JSON.
@@ -65,7 +67,16 @@ pub fn run(args: &MonteCarloArgs) -> Result<String, String> {
                 .ok_or_else(|| format!("--sweep takes KEY=V1,V2,…, not \"{text}\""))?;
             let values = values
                 .split(',')
-                .map(|v| setting(&scenario.lab, key, v))
+                .map(|v| {
+                    if key == DOWNTIME {
+                        // Not a setting: each crash's time down (ms).
+                        v.parse()
+                            .map(ConfigValue::Int)
+                            .map_err(|_| format!("{DOWNTIME} is a whole number of ms, not \"{v}\""))
+                    } else {
+                        setting(&scenario.lab, key, v)
+                    }
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Some((key.to_string(), values))
         }

@@ -8,7 +8,9 @@
 
 use crate::view::{outcome_name, outcomes_table, percent, short, thousands};
 use faultline_markup::{markup, Markup};
-use faultline_sim::explore::montecarlo::{MonteCarloConfig, MonteCarloReport, SweepPoint};
+use faultline_sim::explore::montecarlo::{
+    MonteCarloConfig, MonteCarloReport, SweepPoint, DOWNTIME,
+};
 use faultline_sim::scenario::{ConfigValue, Scenario};
 
 /// The dash pattern of the n-th curve (the first is solid).
@@ -26,6 +28,9 @@ fn value_text(v: &ConfigValue) -> String {
 
 /// The setting's label and unit (its key, if the lab has no such setting).
 fn setting_name(scenario: &Scenario, key: &str) -> (String, &'static str) {
+    if key == DOWNTIME {
+        return ("how long this run's crashed actors stay down".into(), "ms");
+    }
     let info = faultline_sim::lab(&scenario.lab);
     match info.as_ref().and_then(|l| l.field(key)) {
         Some(f) => (
@@ -37,6 +42,14 @@ fn setting_name(scenario: &Scenario, key: &str) -> (String, &'static str) {
         ),
         None => (key.to_string(), ""),
     }
+}
+
+/// `text` with its first letter a capital.
+fn capital(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The properties broken at any value, in the report's outcome order.
@@ -219,12 +232,33 @@ pub fn sweep(
         most,
         &format!("{most}"),
     ));
+    // The lab's own measure (attempts, time blocked), on average.
+    let measure = faultline_sim::registry::explorer_measure(&scenario.lab);
+    if let Some((what, unit)) = measure {
+        let means: Vec<f64> = r
+            .sweep
+            .iter()
+            .map(|p| p.measure_mean.unwrap_or(0.0))
+            .collect();
+        let most = means.iter().cloned().fold(0.0, f64::max).ceil();
+        m.markup(&chart(
+            &format!(
+                "{} ({unit}, the mean of the runs), against {label}",
+                capital(what)
+            ),
+            &x_label,
+            &xs,
+            &[(format!("{what} ({unit})"), means)],
+            most,
+            &thousands(most as u64),
+        ));
+    }
     // The numbers, as a table.
     markup!(
         m,
         "<table class=\"explore-table\" data-table=\"sweep\"><caption>Against {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">Runs</th>",
         label.clone(),
-        x_label
+        capital(&x_label)
     );
     for id in &broken {
         markup!(
@@ -233,7 +267,16 @@ pub fn sweep(
             short(&outcome_name(scenario, id), 48)
         );
     }
-    m.lit("<th scope=\"col\">Messages per run</th></tr></thead><tbody>");
+    m.lit("<th scope=\"col\">Messages per run</th>");
+    if let Some((what, unit)) = measure {
+        markup!(
+            m,
+            "<th scope=\"col\">{} ({}, mean)</th>",
+            capital(what),
+            unit
+        );
+    }
+    m.lit("</tr></thead><tbody>");
     for (p, x) in r.sweep.iter().zip(&xs) {
         markup!(
             m,
@@ -244,7 +287,16 @@ pub fn sweep(
         for id in &broken {
             markup!(m, "<td>{}%</td>", percent(broke(p, id), p.runs));
         }
-        markup!(m, "<td>{}</td></tr>", format!("{:.1}", p.messages_per_run));
+        markup!(m, "<td>{}</td>", format!("{:.1}", p.messages_per_run));
+        if measure.is_some() {
+            let mean = p.measure_mean.unwrap_or(0.0);
+            if mean >= 100.0 {
+                markup!(m, "<td>{}</td>", thousands(mean.round() as u64));
+            } else {
+                markup!(m, "<td>{}</td>", format!("{mean:.1}"));
+            }
+        }
+        m.lit("</tr>");
     }
     m.lit("</tbody></table>");
     m.markup(&outcomes_table(scenario, config, r));
@@ -275,12 +327,16 @@ mod tests {
             html.contains("<strong>200</strong> runs for each of 5 values of"),
             "{html}"
         );
-        // Two charts: the shares and the load, each curve with a point per value.
-        assert_eq!(html.matches("<figure class=\"explore-chart\">").count(), 2);
+        // Three charts: the shares, the load and the lab's measure (the
+        // client's attempts), each curve with a point per value.
+        assert_eq!(html.matches("<figure class=\"explore-chart\">").count(), 3);
+        assert!(html.contains(
+            "The most attempts a client made to pay (attempts, the mean of the runs), against"
+        ));
         let curves = broken_properties(&r).len();
         assert!(curves >= 1, "without keys, runs double-charge");
-        assert_eq!(html.matches("<polyline").count(), curves + 1);
-        assert_eq!(html.matches("<circle").count(), 5 * (curves + 1));
+        assert_eq!(html.matches("<polyline").count(), curves + 2);
+        assert_eq!(html.matches("<circle").count(), 5 * (curves + 2));
         // The table: a row per value, the share of double charges in each.
         for p in &r.sweep {
             let row = format!("<tr><th scope=\"row\">{}</th>", value_text(&p.value));
@@ -318,6 +374,35 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<tr><th scope=\"row\">off</th>") && html.contains(">on</th>"));
-        assert_eq!(html.matches("<figure").count(), 1, "the load alone");
+        assert_eq!(
+            html.matches("<figure").count(),
+            2,
+            "the load and the attempts"
+        );
+    }
+
+    #[test]
+    fn a_downtime_sweep_draws_the_time_blocked_against_the_coordinators_downtime() {
+        let s = faultline_sim::preset("sagas", "2pc-coordinator-crash").unwrap();
+        let config = MonteCarloConfig {
+            runs: 5,
+            base_seed: 1,
+            random: RandomFaults::losing(0),
+            sweep: Some((DOWNTIME.into(), sweep_values(&s, DOWNTIME).unwrap())),
+        };
+        let r = monte_carlo(&s, &config).unwrap();
+        let html = sweep(&s, &config, &r, 1).into_string();
+        assert!(
+            html.contains("against how long this run&#39;s crashed actors stay down"),
+            "{html}"
+        );
+        // The time blocked follows the downtime: 1,250 ms down, about 1.3 s
+        // held, under the 2 s bound; 2,500 ms down breaks it.
+        assert!(html.contains("<tr><th scope=\"row\">1,250</th><td>5</td><td>0.0%</td>"));
+        assert!(html.contains("<tr><th scope=\"row\">2,500</th><td>5</td><td>100.0%</td>"));
+        assert!(html
+            .contains("The longest time a participant held a 2PC lock (ms, the mean of the runs)"));
+        assert!(html.contains("<tr><th scope=\"row\">20,000</th>"));
+        assert!(html.contains("No participant holds a two-phase-commit lock longer than 2 s"));
     }
 }

@@ -107,7 +107,7 @@ fn sweep_row(lab: &str) -> Markup {
             f.label
         );
     }
-    m.lit("</select> <button type=\"button\" data-explore=\"sweep\">Sweep</button><p class=\"hint\">Each run as above, for a few values of the setting: a number at a quarter, half, the same, twice and four times this run's; a switch off and on; every choice.</p></div>");
+    m.lit("<option value=\"downtime_ms\">How long this run's crashes stay down</option></select> <button type=\"button\" data-explore=\"sweep\">Sweep</button><p class=\"hint\">Each run as above, for a few values of the setting: a number at a quarter, half, the same, twice and four times this run's; a switch off and on; every choice.</p></div>");
     m
 }
 

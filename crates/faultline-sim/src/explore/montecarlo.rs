@@ -7,7 +7,7 @@
 //! the same every time it is made, natively and in the browser.
 
 use crate::engine::Detail;
-use crate::fault::RandomFaults;
+use crate::fault::{Fault, RandomFaults};
 use crate::scenario::{ConfigValue, Scenario, ScenarioError};
 use crate::trace::Run;
 
@@ -47,6 +47,8 @@ pub struct SweepPoint {
     pub broken: Vec<(String, u32)>,
     /// Messages sent per run, on average.
     pub messages_per_run: f64,
+    /// The lab's own measure (`Lab::MEASURE`) per run, on average.
+    pub measure_mean: Option<f64>,
 }
 
 /// A histogram of a quantity over the runs.
@@ -141,12 +143,13 @@ pub fn monte_carlo_with(
     for value in values {
         let mut s = base.clone();
         if let (Some(v), Some((key, _))) = (value, &config.sweep) {
-            s = s.with(key, v.clone());
+            s = with_swept(s, key, v);
         }
         crate::registry::validate(&s)?;
         let mut broken: Vec<(String, u32)> = Vec::new();
         let mut sent = 0u64;
         let mut made = 0u32;
+        let measured_before = measured.len();
         for i in 0..runs {
             if report.runs % PROGRESS_EVERY == 0 && report.runs > 0 && !keep_going(report.runs) {
                 report.stopped = true;
@@ -156,6 +159,10 @@ pub fn monte_carlo_with(
             let mut sim = crate::registry::start_with(&s, Detail::Lean)?;
             sim.advance(u32::MAX);
             measured.push(sim.measure());
+            // The lab's bounded properties, as they stand at the run's end
+            // (the Sagas lab's records keep how long each lock was held).
+            let bounded: Vec<&'static str> =
+                sim.check_bounded().into_iter().map(|(id, _)| id).collect();
             let run = sim.finish();
             report.runs += 1;
             made += 1;
@@ -163,7 +170,7 @@ pub fn monte_carlo_with(
             durations.push(run.steps.last().map_or(0, |st| st.time));
             messages.push(run.flights.len() as u64);
             sent += run.flights.len() as u64;
-            for property in properties(&run) {
+            for property in properties(&run, &bounded) {
                 count(&mut report.outcomes, property, s.seed, value);
                 if property != CLEAN {
                     match broken.iter_mut().find(|b| b.0 == property) {
@@ -174,11 +181,14 @@ pub fn monte_carlo_with(
             }
         }
         if let Some(v) = value.filter(|_| made > 0) {
+            let here: u64 = measured[measured_before..].iter().sum();
             report.sweep.push(SweepPoint {
                 value: v.clone(),
                 runs: made,
                 broken,
                 messages_per_run: sent as f64 / f64::from(made),
+                measure_mean: crate::registry::explorer_measure(&scenario.lab)
+                    .map(|_| here as f64 / f64::from(made)),
             });
         }
         if report.stopped {
@@ -193,6 +203,74 @@ pub fn monte_carlo_with(
     Ok(report)
 }
 
+/// What a sweep may vary besides the lab's settings: how long the run's
+/// crashed actors stay down before they restart (the restart delay of
+/// each crash in the run's faults that restarts). No lab has a setting of
+/// this name.
+pub const DOWNTIME: &str = "downtime_ms";
+
+/// The most a swept downtime may be (ms).
+const MOST_DOWNTIME_MS: i64 = 60_000;
+
+/// How long the run's first crash that restarts keeps its actor down.
+pub fn downtime_of(s: &Scenario) -> Option<u64> {
+    s.faults.iter().find_map(|f| match f {
+        Fault::CrashOnSend {
+            restart_after_ms: Some(d),
+            ..
+        } => Some(*d),
+        Fault::Crash { at_ms, actor } => s.faults.iter().find_map(|r| match r {
+            Fault::Restart {
+                at_ms: back,
+                actor: a,
+            } if a == actor && back >= at_ms => Some(back - at_ms),
+            _ => None,
+        }),
+        _ => None,
+    })
+}
+
+/// `s` with the swept `key` at `value`: a setting, or ([`DOWNTIME`]) each
+/// of its crashes that restarts kept down that long.
+pub fn with_swept(mut s: Scenario, key: &str, value: &ConfigValue) -> Scenario {
+    if key != DOWNTIME {
+        return s.with(key, value.clone());
+    }
+    let ConfigValue::Int(d) = value else {
+        return s;
+    };
+    let d = (*d).clamp(0, MOST_DOWNTIME_MS) as u64;
+    let crashes: Vec<(String, u64)> = s
+        .faults
+        .iter()
+        .filter_map(|f| match f {
+            Fault::Crash { at_ms, actor } => Some((actor.clone(), *at_ms)),
+            _ => None,
+        })
+        .collect();
+    for f in &mut s.faults {
+        match f {
+            Fault::CrashOnSend {
+                restart_after_ms: Some(after),
+                ..
+            } => *after = d,
+            Fault::Restart { at_ms, actor } => {
+                // The latest crash of this actor before its restart.
+                if let Some(crashed) = crashes
+                    .iter()
+                    .filter(|(a, c)| a == actor && *c <= *at_ms)
+                    .map(|(_, c)| *c)
+                    .max()
+                {
+                    *at_ms = crashed + d;
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
 /// The values a sweep of the setting `key` tries on `scenario` when none
 /// are given: a toggle's two, a choice's options, or, for a number, up to
 /// five around its value in the scenario (a quarter of it, half, itself,
@@ -200,6 +278,16 @@ pub fn monte_carlo_with(
 /// and in increasing order.
 pub fn sweep_values(scenario: &Scenario, key: &str) -> Result<Vec<ConfigValue>, String> {
     use crate::lab::FieldKind;
+    if key == DOWNTIME {
+        let now = downtime_of(scenario).ok_or(
+            "this run has no crash that restarts, so there is no downtime to sweep (add a crash with a restart first)",
+        )? as i64;
+        let mut values: Vec<i64> = [now / 4, now / 2, now, now * 2, now * 4]
+            .map(|d| d.clamp(0, MOST_DOWNTIME_MS))
+            .to_vec();
+        values.dedup();
+        return Ok(values.into_iter().map(ConfigValue::Int).collect());
+    }
     let info = crate::lab(&scenario.lab).ok_or("the run's lab is not on this page")?;
     let field = info.field(key).ok_or_else(|| {
         let keys: Vec<&str> = info.config.iter().map(|f| f.key).collect();
@@ -251,12 +339,20 @@ pub fn sweep_values(scenario: &Scenario, key: &str) -> Result<Vec<ConfigValue>, 
     })
 }
 
-/// The properties a run broke, or [`CLEAN`].
-fn properties(run: &Run) -> Vec<&'static str> {
-    if run.violations.is_empty() {
+/// The properties a run broke (its invariants, then the lab's bounded
+/// properties broken at its end), or [`CLEAN`].
+fn properties(run: &Run, bounded: &[&'static str]) -> Vec<&'static str> {
+    let mut broke: Vec<&'static str> = run.violations.iter().map(|v| v.invariant).collect();
+    broke.extend(
+        bounded
+            .iter()
+            .filter(|b| !broke.contains(b))
+            .collect::<Vec<_>>(),
+    );
+    if broke.is_empty() {
         vec![CLEAN]
     } else {
-        run.violations.iter().map(|v| v.invariant).collect()
+        broke
     }
 }
 
@@ -276,7 +372,7 @@ fn count(outcomes: &mut Vec<Outcome>, property: &str, seed: u64, value: Option<&
 pub fn first_example(scenario: &Scenario, config: &MonteCarloConfig, o: &Outcome) -> Scenario {
     let mut s = with_trouble(scenario, config);
     if let (Some(v), Some((key, _))) = (&o.first_value, &config.sweep) {
-        s = s.with(key, v.clone());
+        s = with_swept(s, key, v);
     }
     s.seed = o.first_seed;
     s
@@ -315,6 +411,57 @@ pub fn histogram(what: &'static str, unit: &'static str, values: &[u64]) -> Hist
 
 #[cfg(test)]
 mod tests {
+    /// The downtime sweep: each crash that restarts stays down that long,
+    /// and in 2PC the time a participant is blocked grows with it (the
+    /// lab's measure), past the 2 s bound once the coordinator is down
+    /// long enough.
+    #[test]
+    fn a_downtime_sweep_keeps_each_crash_down_that_long() {
+        let s = crate::preset("sagas", "2pc-coordinator-crash").unwrap();
+        assert_eq!(downtime_of(&s), Some(5_000));
+        let values = sweep_values(&s, DOWNTIME).unwrap();
+        assert_eq!(
+            values,
+            [1_250, 2_500, 5_000, 10_000, 20_000].map(ConfigValue::Int)
+        );
+        assert_eq!(
+            downtime_of(&with_swept(s.clone(), DOWNTIME, &values[0])),
+            Some(1_250)
+        );
+        let config = MonteCarloConfig {
+            runs: 10,
+            base_seed: 1,
+            random: crate::fault::RandomFaults::losing(0),
+            sweep: Some((DOWNTIME.into(), values)),
+        };
+        let r = monte_carlo(&s, &config).unwrap();
+        let held: Vec<f64> = r.sweep.iter().map(|p| p.measure_mean.unwrap()).collect();
+        assert!(held.windows(2).all(|w| w[0] < w[1]), "{held:?}");
+        let over = |p: &SweepPoint| p.broken.iter().any(|b| b.0 == "lock-held-at-most-2s");
+        assert!(!over(&r.sweep[0]) && over(&r.sweep[4]), "{:?}", r.sweep);
+        // A crash and a restart as two faults: the restart moves.
+        let pair = crate::preset("payments", "happy-path")
+            .unwrap()
+            .fault(Fault::Crash {
+                at_ms: 100,
+                actor: "payment-api".into(),
+            })
+            .fault(Fault::Restart {
+                at_ms: 400,
+                actor: "payment-api".into(),
+            });
+        assert_eq!(downtime_of(&pair), Some(300));
+        assert_eq!(
+            downtime_of(&with_swept(pair, DOWNTIME, &ConfigValue::Int(900))),
+            Some(900)
+        );
+        // No crash: said.
+        let plain = crate::preset("payments", "happy-path").unwrap();
+        assert!(sweep_values(&plain, DOWNTIME)
+            .unwrap_err()
+            .contains("no crash that restarts"));
+    }
+
     /// The labs' own measure, per run: the time a 2PC participant is
     /// blocked grows with a coordinator's crash, a saga blocks nobody; a
     /// client without a reply retries.
