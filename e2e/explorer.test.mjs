@@ -289,7 +289,8 @@ describe('the explorer panel', () => {
       const report = panel.locator('.explore-report[data-report="sweep"]');
       await report.waitFor({ timeout: 60_000 });
       assert.match(await report.locator('.explore-summary').textContent(), /1,000 runs for each of 5 values of /);
-      assert.equal(await report.locator('figure.explore-chart').count(), 2, 'the shares and the load');
+      assert.equal(await report.locator('figure.explore-chart').count(), 3, "the shares, the load and the lab's measure");
+      assert.match(await report.locator('figure.explore-chart figcaption').nth(2).textContent(), /^The most attempts a client made to pay \(attempts, the mean of the runs\)/);
       // The numbers: a row per value, the double charges' share in each.
       const table = report.locator('table[data-table="sweep"]');
       const heads = await table.locator('thead th').allTextContents();
@@ -319,7 +320,7 @@ describe('the explorer panel', () => {
       assert.equal(await report.locator('figure.explore-chart').count(), 3, 'the bound, the load, the time blocked');
       const table = report.locator('table[data-table="sweep"]');
       const heads = await table.locator('thead th').allTextContents();
-      const bound = heads.findIndex((h) => /longer than 2 s/.test(h));
+      const bound = heads.findIndex((h) => /^No participant holds a two-phase-commit lock/.test(h));
       const held = heads.findIndex((h) => /held a 2PC lock \(ms, mean\)/.test(h));
       assert.ok(bound > 0 && held > 0, `columns: ${heads}`);
       const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
