@@ -136,9 +136,10 @@ fn report_of(
     if !kept.is_empty() {
         let _ = writeln!(
             out,
-            "\nKEPT under every one of the {} schedules of up to {} faults: {}",
+            "\nKEPT under every one of the {} schedules of up to {} fault{}: {}",
             report.schedules,
             config.max_faults,
+            if config.max_faults == 1 { "" } else { "s" },
             kept.join(", ")
         );
     }
