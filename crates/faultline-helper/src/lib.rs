@@ -157,9 +157,10 @@ fn search(payload: &str, work: &mut Work, view: bool) -> Result<String, String> 
                     if t - last >= 250.0 {
                         last = t;
                         let sentence = format!(
-                            "up to {level} of {k} faults; {} states, {} schedules so far",
+                            "{} states, {} schedules so far (now every schedule of up to {})",
                             view::thousands(before + r.states),
-                            view::thousands(r.schedules)
+                            view::thousands(r.schedules),
+                            view::faults(level as usize)
                         );
                         (work.progress)(Progress {
                             done: before + r.states,
@@ -502,7 +503,11 @@ mod tests {
             assert_eq!((lines.next(), lines.next()), (Some("7"), Some("progress")));
             let done: u64 = lines.next().unwrap().parse().unwrap();
             assert_eq!(lines.next(), Some("0"), "a search's total is not known");
-            assert!(lines.next().unwrap().ends_with("schedules so far") && done > 0);
+            let sentence = lines.next().unwrap();
+            assert!(
+                sentence.contains("schedules so far (now every schedule of up to ") && done > 0,
+                "{sentence}"
+            );
             assert!(done >= counted, "the count only grows");
             counted = done;
         }

@@ -34,7 +34,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// "1 fault", "3 faults".
-fn faults(n: usize) -> String {
+pub fn faults(n: usize) -> String {
     if n == 1 {
         "1 fault".into()
     } else {
