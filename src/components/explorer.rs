@@ -248,13 +248,14 @@ fn put_again_link(link: Option<&str>) {
 /// brought into view, its form opened and the work started, as if the
 /// learner had chosen it.
 pub fn start_asked(ask: ExploreAsk, run_link: String) {
-    start_when_drawn(ask, run_link, 100);
+    start_when_drawn(ask, run_link, 0, 100);
 }
 
-/// `start_asked`, trying again every 100 ms (`tries` more times) until the
-/// panel is on the page (a long run is drawn after its simulation).
-fn start_when_drawn(ask: ExploreAsk, run_link: String, tries: u32) {
-    gloo::timers::callback::Timeout::new(if tries == 100 { 0 } else { 100 }, move || {
+/// `start_asked` in `ms`, then trying again every 100 ms (`tries` more
+/// times) until the panel is on the page (a long run is drawn after its
+/// simulation).
+fn start_when_drawn(ask: ExploreAsk, run_link: String, ms: u32, tries: u32) {
+    gloo::timers::callback::Timeout::new(ms, move || {
         match gloo::utils::document().get_element_by_id("explorer-panel") {
             Some(panel) => {
                 panel.scroll_into_view();
@@ -285,7 +286,7 @@ fn start_when_drawn(ask: ExploreAsk, run_link: String, tries: u32) {
                     start(ask, run_link)
                 });
             }
-            None if tries > 0 => start_when_drawn(ask, run_link, tries - 1),
+            None if tries > 0 => start_when_drawn(ask, run_link, 100, tries - 1),
             None => {}
         }
     })
