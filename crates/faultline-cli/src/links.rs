@@ -299,14 +299,7 @@ fn changed(mut s: Scenario, args: &Target) -> Result<Scenario, String> {
 /// A setting's value as the lab reads it, from its text.
 pub fn setting(lab: &str, key: &str, value: &str) -> Result<ConfigValue, String> {
     let info = faultline_sim::lab(lab).ok_or("the run's lab is not here")?;
-    let field = info.field(key).ok_or_else(|| {
-        let keys: Vec<&str> = info.config.iter().map(|f| f.key).collect();
-        format!(
-            "the {} lab has no setting \"{key}\" (settings: {})",
-            info.id,
-            keys.join(", ")
-        )
-    })?;
+    let field = info.setting(key)?;
     Ok(match field.kind {
         FieldKind::Toggle { .. } => ConfigValue::Bool(
             value

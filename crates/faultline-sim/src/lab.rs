@@ -180,6 +180,18 @@ impl LabInfo {
         self.config.iter().find(|f| f.key == key)
     }
 
+    /// The setting `key`, or why there is none (naming the lab's settings).
+    pub fn setting(&self, key: &str) -> Result<&ConfigField, String> {
+        self.field(key).ok_or_else(|| {
+            let keys: Vec<&str> = self.config.iter().map(|f| f.key).collect();
+            format!(
+                "the {} lab has no setting \"{key}\" (settings: {})",
+                self.id,
+                keys.join(", ")
+            )
+        })
+    }
+
     /// Check every config entry against the schema.
     pub fn validate_config(&self, config: &Config) -> Result<(), ScenarioError> {
         validate_values(&self.config, config)

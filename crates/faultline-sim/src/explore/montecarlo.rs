@@ -289,14 +289,7 @@ pub fn sweep_values(scenario: &Scenario, key: &str) -> Result<Vec<ConfigValue>, 
         return Ok(values.into_iter().map(ConfigValue::Int).collect());
     }
     let info = crate::lab(&scenario.lab).ok_or("the run's lab is not on this page")?;
-    let field = info.field(key).ok_or_else(|| {
-        let keys: Vec<&str> = info.config.iter().map(|f| f.key).collect();
-        format!(
-            "the {} lab has no setting \"{key}\" (settings: {})",
-            info.id,
-            keys.join(", ")
-        )
-    })?;
+    let field = info.setting(key)?;
     Ok(match field.kind {
         FieldKind::Toggle { .. } => vec![ConfigValue::Bool(false), ConfigValue::Bool(true)],
         FieldKind::Choice { options, .. } => options
