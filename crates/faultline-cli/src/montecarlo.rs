@@ -5,7 +5,7 @@
 
 use crate::links::{explore_ask, scenario, setting, Target};
 use faultline_sim::explore::montecarlo::{
-    first_example, monte_carlo, sweep_values, MonteCarloConfig, Outcome, DOWNTIME,
+    first_example, monte_carlo, sweep_values, MonteCarloConfig, MonteCarloReport, Outcome, DOWNTIME,
 };
 use faultline_sim::explore::report;
 use faultline_sim::explore_link::ExploreAsk;
@@ -119,6 +119,49 @@ pub fn from_link(
     report(scenario, title, &config, json)
 }
 
+/// Each histogram as bars of `#`: run time, messages, the lab's measure.
+fn histograms(out: &mut String, r: &MonteCarloReport) {
+    for h in [Some(&r.duration), Some(&r.messages), r.measure.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(out, "\n{} ({}):", h.what, h.unit);
+        let most = h.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
+        for (from, to, n) in &h.bins {
+            let bar = "#".repeat((40 * n / most) as usize);
+            let _ = writeln!(out, "  {from:>8} to {to:<8} {n:>6} {bar}");
+        }
+    }
+}
+
+/// A line per value of the swept setting `key`: messages per run, the
+/// lab's measure and each property's rate.
+fn sweep_lines(out: &mut String, key: &str, r: &MonteCarloReport) {
+    let _ = writeln!(out, "\nagainst {key}:");
+    for p in &r.sweep {
+        let broken: Vec<String> = p
+            .broken
+            .iter()
+            .map(|(id, n)| format!("{id} {:.1}%", 100.0 * f64::from(*n) / f64::from(p.runs)))
+            .collect();
+        let measure = match (&r.measure, p.measure_mean) {
+            (Some(h), Some(mean)) => format!(" {} {mean:.1} {} (mean);", h.what, h.unit),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {key} = {}: {:.1} messages per run;{measure} {}",
+            serde_json::to_string(&p.value).unwrap_or_default(),
+            p.messages_per_run,
+            if broken.is_empty() {
+                "nothing broken".to_string()
+            } else {
+                broken.join(", ")
+            }
+        );
+    }
+}
+
 /// Make the runs and print their report (or its JSON).
 fn report(
     scenario: &Scenario,
@@ -168,37 +211,9 @@ fn report(
             link(o)
         );
     }
-    for h in [Some(&r.duration), Some(&r.messages), r.measure.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        let _ = writeln!(out, "\n{} ({}):", h.what, h.unit);
-        let most = h.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1);
-        for (from, to, n) in &h.bins {
-            let bar = "#".repeat((40 * n / most) as usize);
-            let _ = writeln!(out, "  {from:>8} to {to:<8} {n:>6} {bar}");
-        }
-    }
+    histograms(&mut out, &r);
     if let Some((key, _)) = &config.sweep {
-        let _ = writeln!(out, "\nagainst {key}:");
-        for p in &r.sweep {
-            let broken: Vec<String> = p
-                .broken
-                .iter()
-                .map(|(id, n)| format!("{id} {:.1}%", 100.0 * f64::from(*n) / f64::from(p.runs)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  {key} = {}: {:.1} messages per run; {}",
-                serde_json::to_string(&p.value).unwrap_or_default(),
-                p.messages_per_run,
-                if broken.is_empty() {
-                    "nothing broken".to_string()
-                } else {
-                    broken.join(", ")
-                }
-            );
-        }
+        sweep_lines(&mut out, key, &r);
     }
     if r.hit_bounds > 0 {
         let _ = writeln!(

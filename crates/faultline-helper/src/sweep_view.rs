@@ -70,71 +70,84 @@ fn broke(point: &SweepPoint, property: &str) -> u32 {
         .map_or(0, |b| b.1)
 }
 
-/// A line chart of `curves` (each a name and one y per point, 0 to
-/// `top`) over the sweep's values; `y_label` says what y is.
-fn chart(
-    caption: &str,
-    x_label: &str,
-    xs: &[String],
-    curves: &[(String, Vec<f64>)],
+/// A line chart's frame: where its values go.
+struct Plot {
+    width: usize,
+    height: usize,
     top: f64,
-    y_label: &str,
-) -> Markup {
-    let (left, right, plot_top, plot_h, gap) = (44usize, 16usize, 14usize, 120usize, 90usize);
-    let w = left + gap * xs.len().saturating_sub(1) + right + 20;
-    let legend_y = plot_top + plot_h + 44;
-    let h = legend_y + 18 * curves.len() + 4;
-    let top = if top > 0.0 { top } else { 1.0 };
-    let x_at = |i: usize| left + 10 + i * gap;
-    let y_at = |v: f64| plot_top as f64 + plot_h as f64 * (1.0 - (v / top).clamp(0.0, 1.0));
-    let mut m = Markup::new();
-    markup!(
-        m,
-        "<figure class=\"explore-chart\"><figcaption>{}</figcaption><svg viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" fill=\"currentColor\" aria-hidden=\"true\">",
-        caption.to_string(),
-        w,
-        h,
-        w,
-        h
-    );
-    // The y axis: its top and zero, and what it measures.
-    markup!(
-        m,
-        "<text x=\"0\" y=\"{}\" font-size=\"11\">{}</text><text x=\"0\" y=\"{}\" font-size=\"11\">0</text><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\"></line><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\" stroke-opacity=\"0.3\"></line>",
-        plot_top + 4,
-        y_label.to_string(),
-        plot_top + plot_h,
-        left,
-        plot_top + plot_h,
-        w - right,
-        plot_top + plot_h,
-        left,
-        plot_top,
-        w - right,
-        plot_top
-    );
-    for (i, x) in xs.iter().enumerate() {
+}
+
+impl Plot {
+    const LEFT: usize = 44;
+    const RIGHT: usize = 16;
+    const PLOT_TOP: usize = 14;
+    const PLOT_H: usize = 120;
+    const GAP: usize = 90;
+    const LEGEND_Y: usize = Self::PLOT_TOP + Self::PLOT_H + 44;
+
+    /// A chart of `points` values along x and `curves` curves, y from 0 to `top`.
+    fn new(points: usize, curves: usize, top: f64) -> Plot {
+        Plot {
+            width: Self::LEFT + Self::GAP * points.saturating_sub(1) + Self::RIGHT + 20,
+            height: Self::LEGEND_Y + 18 * curves + 4,
+            top: if top > 0.0 { top } else { 1.0 },
+        }
+    }
+
+    fn x(&self, i: usize) -> usize {
+        Self::LEFT + 10 + i * Self::GAP
+    }
+
+    fn y(&self, v: f64) -> String {
+        let y =
+            Self::PLOT_TOP as f64 + Self::PLOT_H as f64 * (1.0 - (v / self.top).clamp(0.0, 1.0));
+        format!("{y:.1}")
+    }
+
+    /// The axes: y's top and zero (`y_label` at the top), x's values and its label.
+    fn axes(&self, m: &mut Markup, y_label: &str, xs: &[String], x_label: &str) {
+        let (bottom, right) = (Self::PLOT_TOP + Self::PLOT_H, self.width - Self::RIGHT);
         markup!(
             m,
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-            x_at(i),
-            plot_top + plot_h + 16,
-            x.clone()
+            "<text x=\"0\" y=\"{}\" font-size=\"11\">{}</text><text x=\"0\" y=\"{}\" font-size=\"11\">0</text><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\"></line><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\" stroke-opacity=\"0.3\"></line>",
+            Self::PLOT_TOP + 4,
+            y_label.to_string(),
+            bottom,
+            Self::LEFT,
+            bottom,
+            right,
+            bottom,
+            Self::LEFT,
+            Self::PLOT_TOP,
+            right,
+            Self::PLOT_TOP
+        );
+        for (i, x) in xs.iter().enumerate() {
+            markup!(
+                m,
+                "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+                self.x(i),
+                bottom + 16,
+                x.clone()
+            );
+        }
+        markup!(
+            m,
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
+            Self::LEFT,
+            bottom + 32,
+            x_label.to_string()
         );
     }
-    markup!(
-        m,
-        "<text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
-        left,
-        plot_top + plot_h + 32,
-        x_label.to_string()
-    );
-    for (n, (name, ys)) in curves.iter().enumerate() {
+
+    /// Curve `n`: its line, a dot per value, and its legend (its own dash,
+    /// then its name).
+    fn curve(&self, m: &mut Markup, n: usize, name: &str, ys: &[f64]) {
         let dash = DASHES[n % DASHES.len()];
         let points: Vec<String> = ys
             .iter()
             .enumerate()
-            .map(|(i, y)| format!("{},{:.1}", x_at(i), y_at(*y)))
+            .map(|(i, y)| format!("{},{}", self.x(i), self.y(*y)))
             .collect();
         markup!(
             m,
@@ -146,27 +159,189 @@ fn chart(
             markup!(
                 m,
                 "<circle cx=\"{}\" cy=\"{}\" r=\"3\"></circle>",
-                x_at(i),
-                format!("{:.1}", y_at(*y))
+                self.x(i),
+                self.y(*y)
             );
         }
-        // Its legend: the line's own dash, then its name.
-        let ly = legend_y + 18 * n;
+        let ly = Self::LEGEND_Y + 18 * n;
         markup!(
             m,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"{}\"></line><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
-            left,
+            Self::LEFT,
             ly,
-            left + 30,
+            Self::LEFT + 30,
             ly,
             dash,
-            left + 38,
+            Self::LEFT + 38,
             ly + 4,
             short(name, 70)
         );
     }
+}
+
+/// A line chart of `curves` (each a name and one y per point, 0 to
+/// `top`) over the sweep's values; `y_label` says what y's top is.
+fn chart(
+    caption: &str,
+    x_label: &str,
+    xs: &[String],
+    curves: &[(String, Vec<f64>)],
+    top: f64,
+    y_label: &str,
+) -> Markup {
+    let plot = Plot::new(xs.len(), curves.len(), top);
+    let mut m = Markup::new();
+    markup!(
+        m,
+        "<figure class=\"explore-chart\"><figcaption>{}</figcaption><svg viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" fill=\"currentColor\" aria-hidden=\"true\">",
+        caption.to_string(),
+        plot.width,
+        plot.height,
+        plot.width,
+        plot.height
+    );
+    plot.axes(&mut m, y_label, xs, x_label);
+    for (n, (name, ys)) in curves.iter().enumerate() {
+        plot.curve(&mut m, n, name, ys);
+    }
     m.lit("</svg></figure>");
     m
+}
+
+/// What a sweep's views share: the run, the report, the setting's
+/// names, its values as text and the properties broken at any value.
+struct Swept<'a> {
+    scenario: &'a Scenario,
+    r: &'a MonteCarloReport,
+    label: String,
+    x_label: String,
+    xs: Vec<String>,
+    broken: Vec<String>,
+    measure: Option<(&'static str, &'static str)>,
+}
+
+impl Swept<'_> {
+    /// Each broken property's share of the runs at each value.
+    fn shares(&self) -> Markup {
+        if self.broken.is_empty() {
+            return Markup::from_lit("<p>No run broke a property at any value.</p>");
+        }
+        let share =
+            |p: &SweepPoint, id: &str| 100.0 * f64::from(broke(p, id)) / f64::from(p.runs.max(1));
+        let curves: Vec<(String, Vec<f64>)> = self
+            .broken
+            .iter()
+            .map(|id| {
+                let ys = self.r.sweep.iter().map(|p| share(p, id)).collect();
+                (outcome_name(self.scenario, id), ys)
+            })
+            .collect();
+        chart(
+            &format!(
+                "Share of runs that broke each property, against {}",
+                self.label
+            ),
+            &self.x_label,
+            &self.xs,
+            &curves,
+            100.0,
+            "100%",
+        )
+    }
+
+    /// One curve of `ys` named `name`, its top rounded up.
+    fn one_curve(&self, caption: &str, name: String, ys: Vec<f64>) -> Markup {
+        let most = ys.iter().cloned().fold(0.0, f64::max).ceil();
+        chart(
+            &format!("{caption}, against {}", self.label),
+            &self.x_label,
+            &self.xs,
+            &[(name, ys)],
+            most,
+            &thousands(most as u64),
+        )
+    }
+
+    /// Messages sent per run (the retry load), and the lab's own measure
+    /// (attempts, time blocked), on average.
+    fn load_and_measure(&self) -> Markup {
+        let load = self.r.sweep.iter().map(|p| p.messages_per_run).collect();
+        let mut m = self.one_curve(
+            "Messages sent per run (the retry load)",
+            "messages sent per run".into(),
+            load,
+        );
+        if let Some((what, unit)) = self.measure {
+            let means = self
+                .r
+                .sweep
+                .iter()
+                .map(|p| p.measure_mean.unwrap_or(0.0))
+                .collect();
+            m.markup(&self.one_curve(
+                &format!("{} ({unit}, the mean of the runs)", capital(what)),
+                format!("{what} ({unit})"),
+                means,
+            ));
+        }
+        m
+    }
+
+    /// The numbers, as a table: a row per value.
+    fn table(&self) -> Markup {
+        let mut m = Markup::new();
+        markup!(
+            m,
+            "<table class=\"explore-table\" data-table=\"sweep\"><caption>Against {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">Runs</th>",
+            self.label.clone(),
+            capital(&self.x_label)
+        );
+        for id in &self.broken {
+            let name = short(&outcome_name(self.scenario, id), 48);
+            markup!(m, "<th scope=\"col\">{} (share)</th>", name);
+        }
+        m.lit("<th scope=\"col\">Messages per run</th>");
+        if let Some((what, unit)) = self.measure {
+            markup!(
+                m,
+                "<th scope=\"col\">{} ({}, mean)</th>",
+                capital(what),
+                unit
+            );
+        }
+        m.lit("</tr></thead><tbody>");
+        for (p, x) in self.r.sweep.iter().zip(&self.xs) {
+            m.markup(&self.row(p, x));
+        }
+        m.lit("</tbody></table>");
+        m
+    }
+
+    /// The table's row for one value.
+    fn row(&self, p: &SweepPoint, x: &str) -> Markup {
+        let mut m = Markup::new();
+        markup!(
+            m,
+            "<tr><th scope=\"row\">{}</th><td>{}</td>",
+            x.to_string(),
+            thousands(u64::from(p.runs))
+        );
+        for id in &self.broken {
+            markup!(m, "<td>{}%</td>", percent(broke(p, id), p.runs));
+        }
+        markup!(m, "<td>{}</td>", format!("{:.1}", p.messages_per_run));
+        if self.measure.is_some() {
+            let mean = p.measure_mean.unwrap_or(0.0);
+            let text = if mean >= 100.0 {
+                thousands(mean.round() as u64)
+            } else {
+                format!("{mean:.1}")
+            };
+            markup!(m, "<td>{}</td>", text);
+        }
+        m.lit("</tr>");
+        m
+    }
 }
 
 /// A sweep's report (`config.sweep` names the setting and its values),
@@ -184,121 +359,31 @@ pub fn sweep(
     } else {
         format!("{label} ({unit})")
     };
-    let xs: Vec<String> = r.sweep.iter().map(|p| value_text(&p.value)).collect();
+    let swept = Swept {
+        scenario,
+        r,
+        xs: r.sweep.iter().map(|p| value_text(&p.value)).collect(),
+        broken: broken_properties(r),
+        measure: faultline_sim::registry::explorer_measure(&scenario.lab),
+        label,
+        x_label,
+    };
     let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"sweep\">");
     markup!(
         m,
         "<p class=\"explore-summary\"><strong>{}</strong> runs for each of {} values of {}, each message lost with a chance of {} in 1,000, in {} ms.</p>",
         thousands(u64::from(config.runs)),
-        xs.len(),
-        label.clone(),
+        swept.xs.len(),
+        swept.label.clone(),
         config.random.drop_permille,
         thousands(ms)
     );
     if r.stopped {
         m.lit("<p class=\"explore-stopped\">Stopped before the end: these are the values run so far.</p>");
     }
-    let broken = broken_properties(r);
-    let share =
-        |p: &SweepPoint, id: &str| 100.0 * f64::from(broke(p, id)) / f64::from(p.runs.max(1));
-    if broken.is_empty() {
-        m.lit("<p>No run broke a property at any value.</p>");
-    } else {
-        let curves: Vec<(String, Vec<f64>)> = broken
-            .iter()
-            .map(|id| {
-                (
-                    outcome_name(scenario, id),
-                    r.sweep.iter().map(|p| share(p, id)).collect(),
-                )
-            })
-            .collect();
-        m.markup(&chart(
-            &format!("Share of runs that broke each property, against {label}"),
-            &x_label,
-            &xs,
-            &curves,
-            100.0,
-            "100%",
-        ));
-    }
-    let load: Vec<f64> = r.sweep.iter().map(|p| p.messages_per_run).collect();
-    let most = load.iter().cloned().fold(0.0, f64::max).ceil();
-    m.markup(&chart(
-        &format!("Messages sent per run (the retry load), against {label}"),
-        &x_label,
-        &xs,
-        &[("messages sent per run".to_string(), load)],
-        most,
-        &format!("{most}"),
-    ));
-    // The lab's own measure (attempts, time blocked), on average.
-    let measure = faultline_sim::registry::explorer_measure(&scenario.lab);
-    if let Some((what, unit)) = measure {
-        let means: Vec<f64> = r
-            .sweep
-            .iter()
-            .map(|p| p.measure_mean.unwrap_or(0.0))
-            .collect();
-        let most = means.iter().cloned().fold(0.0, f64::max).ceil();
-        m.markup(&chart(
-            &format!(
-                "{} ({unit}, the mean of the runs), against {label}",
-                capital(what)
-            ),
-            &x_label,
-            &xs,
-            &[(format!("{what} ({unit})"), means)],
-            most,
-            &thousands(most as u64),
-        ));
-    }
-    // The numbers, as a table.
-    markup!(
-        m,
-        "<table class=\"explore-table\" data-table=\"sweep\"><caption>Against {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">Runs</th>",
-        label.clone(),
-        capital(&x_label)
-    );
-    for id in &broken {
-        markup!(
-            m,
-            "<th scope=\"col\">{} (share)</th>",
-            short(&outcome_name(scenario, id), 48)
-        );
-    }
-    m.lit("<th scope=\"col\">Messages per run</th>");
-    if let Some((what, unit)) = measure {
-        markup!(
-            m,
-            "<th scope=\"col\">{} ({}, mean)</th>",
-            capital(what),
-            unit
-        );
-    }
-    m.lit("</tr></thead><tbody>");
-    for (p, x) in r.sweep.iter().zip(&xs) {
-        markup!(
-            m,
-            "<tr><th scope=\"row\">{}</th><td>{}</td>",
-            x.clone(),
-            thousands(u64::from(p.runs))
-        );
-        for id in &broken {
-            markup!(m, "<td>{}%</td>", percent(broke(p, id), p.runs));
-        }
-        markup!(m, "<td>{}</td>", format!("{:.1}", p.messages_per_run));
-        if measure.is_some() {
-            let mean = p.measure_mean.unwrap_or(0.0);
-            if mean >= 100.0 {
-                markup!(m, "<td>{}</td>", thousands(mean.round() as u64));
-            } else {
-                markup!(m, "<td>{}</td>", format!("{mean:.1}"));
-            }
-        }
-        m.lit("</tr>");
-    }
-    m.lit("</tbody></table>");
+    m.markup(&swept.shares());
+    m.markup(&swept.load_and_measure());
+    m.markup(&swept.table());
     m.markup(&outcomes_table(scenario, config, r));
     m.lit("</div>");
     m

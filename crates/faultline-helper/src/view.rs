@@ -15,7 +15,9 @@ use faultline_markup::{markup, Markup, Text};
 use faultline_sim::explore::montecarlo::{
     first_example, Histogram, MonteCarloConfig, MonteCarloReport, CLEAN,
 };
-use faultline_sim::explore::{because::because, report::properties, words, SearchReport};
+use faultline_sim::explore::{
+    because::because, report::properties, words, Counterexample, SearchReport,
+};
 use faultline_sim::lab::FieldKind;
 use faultline_sim::scenario::Scenario;
 use faultline_sim::{permalink, registry};
@@ -156,45 +158,7 @@ pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
         m.lit("<h3>Broken</h3><ul class=\"explore-found\">");
     }
     for c in &r.found {
-        let shown = c.scenario(scenario);
-        let chain = faultline_sim::simulate(&shown).map_or(Vec::new(), |run| because(&run, c.step));
-        m.lit("<li data-property=\"");
-        markup!(
-            m,
-            "{}\"><p><strong>✗ {}</strong></p><p>Broken by {}, at step {}: {}</p>",
-            Text(c.property),
-            text_of(scenario, c.property),
-            if c.size() == 0 {
-                "no fault added (this run's own faults are enough)".to_string()
-            } else {
-                faults(c.size())
-            },
-            c.step,
-            c.message.clone()
-        );
-        if !c.faults.is_empty() {
-            m.lit("<p>The faults:</p><ol class=\"explore-faults\">");
-            for f in &c.faults {
-                markup!(m, "<li>{}</li>", words::fault(f));
-            }
-            m.lit("</ol>");
-        }
-        if !chain.is_empty() {
-            m.lit("<p>Because:</p><ol class=\"because\">");
-            for line in chain {
-                markup!(m, "<li>{}</li>", line);
-            }
-            m.lit("</ol>");
-        }
-        if let Some(note) = registry::explorer_note(&scenario.lab, c.property) {
-            markup!(m, "<p class=\"explore-note\">{}</p>", note);
-        }
-        markup!(
-            m,
-            "<p><a class=\"explore-open\" href=\"#{}\">Open this run at step {}</a></p></li>",
-            permalink::encode(&shown, c.step),
-            c.step
-        );
+        m.markup(&counterexample(scenario, c));
     }
     if !r.found.is_empty() {
         m.lit("</ul>");
@@ -218,6 +182,52 @@ pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
         m.lit("</ul>");
     }
     m.lit("</div>");
+    m
+}
+
+/// One broken property: its smallest schedule's faults in words, its
+/// "because" chain, the lab's note and the link that opens it at its step.
+fn counterexample(scenario: &Scenario, c: &Counterexample) -> Markup {
+    let mut m = Markup::new();
+    let shown = c.scenario(scenario);
+    let chain = faultline_sim::simulate(&shown).map_or(Vec::new(), |run| because(&run, c.step));
+    m.lit("<li data-property=\"");
+    markup!(
+        m,
+        "{}\"><p><strong>✗ {}</strong></p><p>Broken by {}, at step {}: {}</p>",
+        Text(c.property),
+        text_of(scenario, c.property),
+        if c.size() == 0 {
+            "no fault added (this run's own faults are enough)".to_string()
+        } else {
+            faults(c.size())
+        },
+        c.step,
+        c.message.clone()
+    );
+    if !c.faults.is_empty() {
+        m.lit("<p>The faults:</p><ol class=\"explore-faults\">");
+        for f in &c.faults {
+            markup!(m, "<li>{}</li>", words::fault(f));
+        }
+        m.lit("</ol>");
+    }
+    if !chain.is_empty() {
+        m.lit("<p>Because:</p><ol class=\"because\">");
+        for line in chain {
+            markup!(m, "<li>{}</li>", line);
+        }
+        m.lit("</ol>");
+    }
+    if let Some(note) = registry::explorer_note(&scenario.lab, c.property) {
+        markup!(m, "<p class=\"explore-note\">{}</p>", note);
+    }
+    markup!(
+        m,
+        "<p><a class=\"explore-open\" href=\"#{}\">Open this run at step {}</a></p></li>",
+        permalink::encode(&shown, c.step),
+        c.step
+    );
     m
 }
 
