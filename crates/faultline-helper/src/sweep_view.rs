@@ -489,5 +489,19 @@ mod tests {
             .contains("The longest time a participant held a 2PC lock (ms, the mean of the runs)"));
         assert!(html.contains("<tr><th scope=\"row\">20,000</th>"));
         assert!(html.contains("No participant holds a two-phase-commit lock longer than 2 s"));
+        // Its first example opens where the bound broke, not at step 0.
+        let row = html
+            .split("<tr data-property=\"lock-held-at-most-2s\">")
+            .nth(1)
+            .expect("a row for the bound");
+        let href = row
+            .split("href=\"#")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let opened = faultline_sim::permalink::open(href).unwrap();
+        assert!(opened.step > 0, "{href}");
     }
 }

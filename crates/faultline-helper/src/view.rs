@@ -13,7 +13,7 @@
 
 use faultline_markup::{markup, Markup, Text};
 use faultline_sim::explore::montecarlo::{
-    first_example, Histogram, MonteCarloConfig, MonteCarloReport, CLEAN,
+    bounded_broken_at, first_example, Histogram, MonteCarloConfig, MonteCarloReport, CLEAN,
 };
 use faultline_sim::explore::{
     because::because, report::properties, words, Counterexample, SearchReport,
@@ -316,14 +316,19 @@ pub fn outcomes_table(
     m.lit("<table class=\"explore-table\"><caption>Outcomes</caption><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\">Runs</th><th scope=\"col\">Share</th><th scope=\"col\">First example</th></tr></thead><tbody>");
     for o in &r.outcomes {
         let example = first_example(scenario, config, o);
-        // The example opens at the step that broke the property (its
-        // first step, if nothing broke).
-        let step = faultline_sim::simulate(&example).map_or(0, |run| {
-            run.violations
-                .iter()
-                .find(|v| v.invariant == o.property)
-                .map_or(0, |v| v.step)
-        });
+        // The example opens at the step that broke the property (a
+        // bounded property's, found by stepping; its first step, if
+        // nothing broke).
+        let step = faultline_sim::simulate(&example)
+            .ok()
+            .and_then(|run| {
+                run.violations
+                    .iter()
+                    .find(|v| v.invariant == o.property)
+                    .map(|v| v.step)
+            })
+            .or_else(|| bounded_broken_at(&example, &o.property))
+            .unwrap_or(0);
         markup!(
             m,
             "<tr data-property=\"{}\"><td>{}</td><td>{}</td><td>{}%</td><td><a class=\"explore-open\" href=\"#{}\">seed {}</a></td></tr>",

@@ -361,6 +361,22 @@ fn count(outcomes: &mut Vec<Outcome>, property: &str, seed: u64, value: Option<&
     }
 }
 
+/// The step after which the bounded property `property` (`Lab::bounded`)
+/// first stands broken in `scenario`'s run, if it does: where a link to
+/// the run should open (a lab run does not mark bounded properties).
+pub fn bounded_broken_at(scenario: &Scenario, property: &str) -> Option<u32> {
+    let mut sim = crate::registry::start_with(scenario, Detail::Lean).ok()?;
+    loop {
+        let over = sim.step();
+        if sim.check_bounded().iter().any(|(id, _)| *id == property) {
+            return Some(sim.next_step().saturating_sub(1));
+        }
+        if over {
+            return None;
+        }
+    }
+}
+
 /// The run that is an outcome's first example.
 pub fn first_example(scenario: &Scenario, config: &MonteCarloConfig, o: &Outcome) -> Scenario {
     let mut s = with_trouble(scenario, config);
@@ -404,6 +420,34 @@ pub fn histogram(what: &'static str, unit: &'static str, values: &[u64]) -> Hist
 
 #[cfg(test)]
 mod tests {
+    /// A bounded property's first example opens where the bound broke:
+    /// the coordinator down 5 s, a participant has held its lock past 2 s
+    /// by that step, and not one step before.
+    #[test]
+    fn a_bounded_property_breaks_at_a_step_a_link_can_open() {
+        let s = crate::preset("sagas", "2pc-coordinator-crash").unwrap();
+        let step = bounded_broken_at(&s, "lock-held-at-most-2s").expect("2PC blocks");
+        let run = crate::simulate(&s).unwrap();
+        let (at, before) = (
+            run.steps[step as usize].time,
+            run.steps[step as usize - 1].time,
+        );
+        assert!(at > before, "{before} -> {at}");
+        let mut sim = crate::registry::start_with(&s, Detail::Lean).unwrap();
+        for _ in 0..step {
+            sim.step();
+        }
+        assert!(
+            sim.check_bounded().is_empty(),
+            "not broken before step {step}"
+        );
+        sim.step();
+        assert!(!sim.check_bounded().is_empty(), "broken at step {step}");
+        // The saga takes no lock.
+        let saga = crate::preset("sagas", "happy-path").unwrap();
+        assert_eq!(bounded_broken_at(&saga, "lock-held-at-most-2s"), None);
+    }
+
     /// The downtime sweep: each crash that restarts stays down that long,
     /// and in 2PC the time a participant is blocked grows with it (the
     /// lab's measure), past the 2 s bound once the coordinator is down
