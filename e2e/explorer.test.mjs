@@ -113,6 +113,15 @@ async function openExplorer(page) {
   return panel;
 }
 
+/** The Payments happy path with the client's key turned off (no fault of
+ * its own), and the explorer open on it. */
+async function withoutKeys(p, server) {
+  await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
+  await p.page.locator('#cfg-send_key').uncheck();
+  await p.page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
+  return openExplorer(p.page);
+}
+
 /** Watch the main thread's tasks over 50 ms, from now on. */
 function watchLongTasks(page) {
   return page.evaluate(() => {
@@ -135,10 +144,7 @@ describe('the explorer panel', () => {
     await withPage(browser, async (p) => {
       const { page } = p;
       // The happy path, with the client's key turned off: no fault of its own.
-      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
-      await page.locator('#cfg-send_key').uncheck();
-      await page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
-      const panel = await openExplorer(page);
+      const panel = await withoutKeys(p, server);
       // The form says what a fault can be: "exhaustive" is over that.
       assert.match(await panel.locator('.alphabet').textContent(), /held back 1000 ms/);
       await panel.locator('#explore-k').selectOption('1');
@@ -168,10 +174,7 @@ describe('the explorer panel', () => {
   test('the link under a report opens the same run and does the same search again; a bad one is said', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
-      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
-      await page.locator('#cfg-send_key').uncheck();
-      await page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
-      const panel = await openExplorer(page);
+      const panel = await withoutKeys(p, server);
       await panel.locator('#explore-k').selectOption('1');
       await panel.locator('button[data-explore="search"]').click();
       const report = panel.locator('.explore-report[data-report="search"]');
@@ -278,10 +281,7 @@ describe('the explorer panel', () => {
   test("a sweep of the client's timeout: without keys, short timeouts charge twice far more often; a curve, its numbers, its link", async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
-      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path'));
-      await page.locator('#cfg-send_key').uncheck();
-      await page.locator('button.preset[aria-pressed="true"]').waitFor({ state: 'detached' });
-      const panel = await openExplorer(page);
+      const panel = await withoutKeys(p, server);
       assert.equal(await panel.locator('#explore-sweep').inputValue(), 'timeout_ms', 'a number setting first');
       await panel.locator('#explore-runs').selectOption('1000');
       await panel.locator('#explore-lose').selectOption('50');

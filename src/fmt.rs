@@ -14,17 +14,10 @@ pub fn tenths(v: f64) -> String {
     format!("{sign}{}.{}", t.abs() / 10, t.abs() % 10)
 }
 
-/// A count with thousands separated by commas ("100,000").
+/// A count with thousands separated by commas ("100,000"), as
+/// `faultline_sim::units` writes every count (the explorer's reports too).
 pub fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    faultline_sim::units::thousands(u64::from(n))
 }
 
 /// Per-mille shown as a percentage ("12.5", "3", "0").

@@ -22,18 +22,8 @@ use faultline_sim::lab::FieldKind;
 use faultline_sim::scenario::Scenario;
 use faultline_sim::{permalink, registry};
 
-/// "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// "1,234,567", as the page writes counts.
+pub use faultline_sim::units::thousands;
 
 /// "1 fault", "3 faults".
 pub fn faults(n: usize) -> String {

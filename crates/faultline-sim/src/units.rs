@@ -1,5 +1,20 @@
 //! How every lab writes the quantities its tables and narration show:
-//! times in seconds with milliseconds, prices in euros.
+//! times in seconds with milliseconds, prices in euros; and counts with
+//! their thousands grouped, as the page and the explorer's reports show
+//! them.
+
+/// A count with thousands separated by commas ("100,000").
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// Seconds with milliseconds, as table cells show time.
 pub fn secs(ms: u64) -> String {
@@ -24,5 +39,18 @@ impl std::fmt::Display for Money {
         f.write_str("€")?;
         std::fmt::Display::fmt(&(self.0 / 100), f)?;
         f.write_str(std::str::from_utf8(&tail).map_err(|_| std::fmt::Error)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_000), "1,000");
+        assert_eq!(super::thousands(45_000), "45,000");
+        assert_eq!(super::thousands(100_000), "100,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }
