@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { labUrl, serveAndLaunch } from './harness.mjs';
-import { indicator, messageText, openLab, openLink, seek, seekEnd, tableRows, waitUntil, withPage } from './lab-helpers.mjs';
+import { indicator, linkNow, messageText, openLab, openLink, seek, seekEnd, tableRows, waitUntil, withPage } from './lab-helpers.mjs';
 
 
 /** Open a lab from its landing card. */
@@ -85,7 +85,7 @@ describe('comparing two runs', () => {
 
       // The link says all of it: both runs, B on screen, the step.
       await seek(page, Math.max(1, inB.step - 3));
-      link = page.url();
+      link = await linkNow(page);
       assert.match(link, /#vs1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.\d+\.b$/);
       seen = { indicator: await indicator(page), summary: await page.locator('#compare-summary').textContent() };
 
@@ -134,7 +134,7 @@ describe('comparing two runs', () => {
       await page.click('#compare-end');
       await page.locator('#compare').waitFor({ state: 'detached' });
       assert.equal(await page.locator('#fault-plan li').count(), 3, 'the run on screen keeps its plan');
-      assert.doesNotMatch(page.url(), /#vs1\./, 'the link is a plain run link again');
+      assert.doesNotMatch(await linkNow(page), /#vs1\./, 'the link is a plain run link again');
     });
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { labUrl, newPage, serveAndLaunch } from './harness.mjs';
-import { choosePreset, indicator, linkStep, openLab, openLink, seek, waitUntil, withPage } from './lab-helpers.mjs';
+import { choosePreset, indicator, linkNow, linkStep, openLab, openLink, seek, waitUntil, withPage } from './lab-helpers.mjs';
 
 describe('seed, chance, inspector, not-checked invariants, load chart', () => {
   let server;
@@ -19,7 +19,7 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
       await openLab(p, server);
       await choosePreset(page, 'retry-storm-jitter');
       const before = (await indicator(page)).last;
-      const urlBefore = page.url();
+      const urlBefore = await linkNow(page);
       await page.click('#next-seed');
       await waitUntil(async () => (await page.locator('#seed').inputValue()) === '8', { what: 'seed 8' });
       await waitUntil(async () => page.url() !== urlBefore, { what: 'permalink updated' });
@@ -59,7 +59,7 @@ describe('seed, chance, inspector, not-checked invariants, load chart', () => {
       const text = await page.locator('#message-text').textContent();
       assert.match(text, /^HTTP\/1\.1 200 OK/);
       assert.match(text, /Idempotent-Replayed: true/);
-      assert.ok(linkStep(page.url()) > 0);
+      assert.ok(linkStep(await linkNow(page)) > 0);
     });
   });
 

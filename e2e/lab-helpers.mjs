@@ -57,6 +57,15 @@ export async function openLink(p, url) {
   await p.page.locator('#play:enabled').waitFor();
 }
 
+/**
+ * The page's address once it is written: the app replaces the link just
+ * after the next frame is drawn (src/hooks.rs, use_hash_out), so a test
+ * reads it after a frame and the task that follows.
+ */
+export function linkNow(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(location.href), 0))));
+}
+
 /** Parse "Step 14 / 16 · 1.674 s". */
 export function parseIndicator(text) {
   const m = /^Step (\d+) \/ (\d+) · (\d+)\.(\d{3}) s$/.exec(text.trim());

@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, labUrl, serveAndLaunch } from './harness.mjs';
-import { choosePreset, indicator, waitUntil, withPage } from './lab-helpers.mjs';
+import { choosePreset, indicator, linkNow, waitUntil, withPage } from './lab-helpers.mjs';
 
 const LESSON = (step, extra = '') => `lab=payments&lesson=retries&ls=${step}${extra}`;
 
@@ -49,7 +49,7 @@ describe('guided lessons', () => {
       // The step's run at its cursor: the happy path's last step.
       const at = await indicator(page);
       assert.equal(at.step, at.last, 'the first step shows the whole payment');
-      assert.match(page.url(), /#lab=payments&lesson=retries&ls=0$/, 'the step has a link');
+      assert.match(await linkNow(page), /#lab=payments&lesson=retries&ls=0$/, 'the step has a link');
       // The panel it points at is marked, and the pointer names it.
       assert.equal(await page.locator('#diagram-panel.pointed').count(), 1, 'the diagram is pointed at');
       assert.match(await page.locator('#lesson-panel .pointer').textContent(), /the messages diagram/);
@@ -59,7 +59,7 @@ describe('guided lessons', () => {
       await page.click('#lesson-next');
       const third = await lessonStep(page);
       assert.equal(third.title, 'A timeout is not a no');
-      const before = { at: await indicator(page), narration: await page.locator('#narration').textContent(), url: page.url() };
+      const before = { at: await indicator(page), narration: await page.locator('#narration').textContent(), url: await linkNow(page) };
       assert.match(before.narration, /lost in the network/, 'the step stands where the answer is lost');
       // Wander within the step, go on, then come back: exactly the same.
       await page.keyboard.press('ArrowRight');
@@ -69,7 +69,7 @@ describe('guided lessons', () => {
       assert.equal((await lessonStep(page)).title, third.title);
       assert.deepEqual(await indicator(page), before.at, 'back to the step: the same step of the same run');
       assert.equal(await page.locator('#narration').textContent(), before.narration);
-      assert.equal(page.url(), before.url);
+      assert.equal(await linkNow(page), before.url);
     });
   });
 
@@ -105,17 +105,17 @@ describe('guided lessons', () => {
       const { page } = p;
       await p.goto(labUrl(server, 'payments', LESSON(4)), { ready: '#lesson-predict' });
       const step = await indicator(page);
-      const link = page.url();
+      const link = await linkNow(page);
       // Change the run: another scenario from the presets.
       await choosePreset(page, 'concurrent-retry-409');
       await page.locator('#lesson-return').waitFor();
       assert.match(await page.locator('#lesson-panel .off-script').textContent(), /exploring on your own/);
       assert.equal(await page.locator('.pointed').count(), 0, 'nothing pointed at in a run the step does not describe');
-      assert.doesNotMatch(page.url(), /lesson=/, 'the link is the run on screen, not the lesson step');
+      assert.doesNotMatch(await linkNow(page), /lesson=/, 'the link is the run on screen, not the lesson step');
       await page.click('#lesson-return');
       await page.locator('#lesson-predict').waitFor();
       assert.deepEqual(await indicator(page), step, 'back at the step as it was');
-      assert.equal(page.url(), link);
+      assert.equal(await linkNow(page), link);
     });
   });
 

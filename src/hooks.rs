@@ -224,16 +224,37 @@ pub fn use_playback_clock(state: &UseReducerHandle<AppState>) {
 }
 
 /// Permalink out: keep the hash in step with what is shown (when paused).
+/// The address is replaced just after the next frame is drawn, not before
+/// it: replacing it costs the browser about 3 ms (the history entry, the
+/// page's icon drawn again), which made a step forward on a long run miss
+/// its frame. Steps taken faster than frames are written once.
 #[hook]
 pub fn use_hash_out(state: &UseReducerHandle<AppState>, hash: &str) {
-    {
-        let (playing, hash) = (state.playing, hash.to_string());
-        use_effect_with((playing, hash), |(playing, hash)| {
-            if !*playing {
-                browser::write_hash(hash)
-            }
-        });
-    }
+    let latest = use_mut_ref(|| None::<String>);
+    let frame = use_mut_ref(|| None::<gloo::render::AnimationFrame>);
+    let (playing, hash) = (state.playing, hash.to_string());
+    use_effect_with((playing, hash), move |(playing, hash)| {
+        if *playing {
+            return;
+        }
+        if gloo::utils::document().hidden() {
+            // No frame comes while the tab is hidden.
+            browser::write_hash(hash);
+            return;
+        }
+        let first = latest.replace(Some(hash.clone())).is_none();
+        if first {
+            let after_frame = gloo::render::request_animation_frame(move |_| {
+                let write = Timeout::new(0, move || {
+                    if let Some(hash) = latest.take() {
+                        browser::write_hash(&hash)
+                    }
+                });
+                write.forget();
+            });
+            *frame.borrow_mut() = Some(after_frame);
+        }
+    });
 }
 
 /// Keep the playhead in view in the diagram (after it has been drawn),
