@@ -9,7 +9,7 @@ use crate::actor::ActorId;
 use crate::fault::Fault;
 use crate::lab::TraceSoFar;
 use crate::rows::LoggedRow;
-use crate::trace::{CutMark, Run, Step, StepKind, UndefinedTransition};
+use crate::trace::{CutMark, Run, Span, Step, StepKind, UndefinedTransition};
 
 impl Sim {
     /// Log the rows an actor changed during the step being recorded.
@@ -36,37 +36,11 @@ impl Sim {
         let index = self.rec.next_step();
         let moved =
             rec.moved != 0 || matches!(rec.kind, StepKind::Crash | StepKind::Restart) || index == 0;
-        // Who changed, for the checks: writers and machines that moved.
-        let mut who = std::mem::take(&mut self.rec.who);
-        who.clear();
-        if changed {
-            if index == 0 {
-                who.extend(0..self.names.len() as ActorId);
-            } else {
-                who.extend(lanes(rec.wrote | rec.moved));
-            }
-        }
+        let who = self.who_changed(&rec, index, changed);
         if !self.rec.detail {
             rec.summary.clear();
         }
-        // The step's narration and transitions join the run's lists; the
-        // buffers, cleared, serve the next step.
-        let narration = span(self.rec.text.len(), || {
-            if self.rec.detail {
-                self.rec.text.push_str(rec.narration.said().as_str());
-            }
-            self.rec.text.len()
-        });
-        rec.narration.clear();
-        self.spare_lines = std::mem::take(&mut rec.narration);
-        let transitions = span(self.rec.fired.len(), || {
-            if self.rec.detail {
-                self.rec.fired.append(&mut rec.transitions);
-            }
-            self.rec.fired.len()
-        });
-        rec.transitions.clear();
-        self.spare_fired = std::mem::take(&mut rec.transitions);
+        let (narration, transitions) = self.keep_text(&mut rec);
         if rec.data_changed {
             for a in lanes(rec.wrote) {
                 self.log_rows(model, a);
@@ -89,14 +63,7 @@ impl Sim {
             }
             self.rec.state_bytes.len()
         });
-        let down = if self.up.contains(&false) {
-            (0..self.names.len())
-                .filter(|&i| !self.up[i])
-                .map(|i| i as ActorId)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let down = self.down_actors();
         self.rec.steps.push(Step {
             index,
             time: self.now,
@@ -116,6 +83,57 @@ impl Sim {
             self.check(model, false, &who);
         }
         self.rec.who = who;
+    }
+
+    /// Who changed at this step, for the checks: writers and machines that
+    /// moved (everyone at the first step; no one if nothing changed). The
+    /// list's buffer is the recorder's, handed back after the check.
+    fn who_changed(&mut self, rec: &StepRecord, index: u32, changed: bool) -> Vec<ActorId> {
+        let mut who = std::mem::take(&mut self.rec.who);
+        who.clear();
+        if changed {
+            if index == 0 {
+                who.extend(0..self.names.len() as ActorId);
+            } else {
+                who.extend(lanes(rec.wrote | rec.moved));
+            }
+        }
+        who
+    }
+
+    /// The step's narration and transitions join the run's lists (when the
+    /// run keeps detail); the buffers, cleared, serve the next step.
+    /// Returns where each sits in the run's lists.
+    fn keep_text(&mut self, rec: &mut StepRecord) -> (Span, Span) {
+        let narration = span(self.rec.text.len(), || {
+            if self.rec.detail {
+                self.rec.text.push_str(rec.narration.said().as_str());
+            }
+            self.rec.text.len()
+        });
+        rec.narration.clear();
+        self.spare_lines = std::mem::take(&mut rec.narration);
+        let transitions = span(self.rec.fired.len(), || {
+            if self.rec.detail {
+                self.rec.fired.append(&mut rec.transitions);
+            }
+            self.rec.fired.len()
+        });
+        rec.transitions.clear();
+        self.spare_fired = std::mem::take(&mut rec.transitions);
+        (narration, transitions)
+    }
+
+    /// The actors down at this step (none, without allocating, when all are up).
+    fn down_actors(&self) -> Vec<ActorId> {
+        if self.up.contains(&false) {
+            (0..self.names.len())
+                .filter(|&i| !self.up[i])
+                .map(|i| i as ActorId)
+                .collect()
+        } else {
+            Vec::new()
+        }
     }
 
     /// Evaluate the lab's invariants (or, at the end, its end properties).

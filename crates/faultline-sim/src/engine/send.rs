@@ -39,13 +39,12 @@ impl Sim {
             to,
             class,
         );
-        let detail = self.rec.detail;
         let id = self.rec.flights.len() as u32;
         #[cfg(feature = "explore")]
         if matches!(routing.action, Some((_, super::network::SCRIPTED))) {
             self.net.claimed.push(id);
         }
-        let mut flight = Flight {
+        let flight = Flight {
             id,
             from,
             to,
@@ -59,7 +58,19 @@ impl Sim {
             note: None,
             duplicate_of: None,
         };
-        let copies = match routing.action {
+        let copies = self.launch(flight, routing.action);
+        Sent {
+            copies,
+            crash: routing.crash,
+        }
+    }
+
+    /// Schedule a flight's arrival (or its loss) as the network's action
+    /// says, with a note on what the network did, and record it (and its
+    /// duplicate). Returns how many copies will arrive.
+    fn launch(&mut self, mut flight: Flight, action: Option<(NetAction, &'static str)>) -> u8 {
+        let (id, detail) = (flight.id, self.rec.detail);
+        match action {
             Some((NetAction::Drop, why)) => {
                 flight.note = detail.then(|| format!("lost in the network ({why})"));
                 flight.fate = Fate::Dropped;
@@ -93,10 +104,6 @@ impl Sim {
                 self.rec.flights.push(flight);
                 1
             }
-        };
-        Sent {
-            copies,
-            crash: routing.crash,
         }
     }
 }

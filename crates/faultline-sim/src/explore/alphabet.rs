@@ -35,8 +35,22 @@ pub fn choices(
     scales: FaultScales,
     links: &[(u16, u16)],
 ) -> Vec<(Letter, Fault)> {
-    let names = before.names();
     let mut out = Vec::new();
+    message_faults(before, after, scales, &mut out);
+    crash_faults(before, &mut out);
+    partition_faults(before, scales, links, &mut out);
+    out
+}
+
+/// Each message `after`'s step sent (not a network copy, not one a fault
+/// already took): dropped, duplicated, or delayed by the lab's delay.
+fn message_faults(
+    before: &Simulation,
+    after: &Simulation,
+    scales: FaultScales,
+    out: &mut Vec<(Letter, Fault)>,
+) {
+    let names = before.names();
     let flights = after.flights();
     for f in &flights[before.flights().len()..] {
         if f.duplicate_of.is_some() || after.is_claimed(f.id) {
@@ -79,6 +93,11 @@ pub fn choices(
             ));
         }
     }
+}
+
+/// Each actor up before the step, crashed at it.
+fn crash_faults(before: &Simulation, out: &mut Vec<(Letter, Fault)>) {
+    let names = before.names();
     let step = before.next_step();
     let now = before.now();
     for (i, name) in names.iter().enumerate() {
@@ -96,6 +115,16 @@ pub fn choices(
             },
         ));
     }
+}
+
+/// Each link in `links`, cut for the lab's standard time from just after now.
+fn partition_faults(
+    before: &Simulation,
+    scales: FaultScales,
+    links: &[(u16, u16)],
+    out: &mut Vec<(Letter, Fault)>,
+) {
+    let (names, now) = (before.names(), before.now());
     for &(a, b) in links {
         out.push((
             Letter::Partition,
@@ -107,7 +136,6 @@ pub fn choices(
             },
         ));
     }
-    out
 }
 
 /// The restart that goes with a crash letter: the crashed actor comes back

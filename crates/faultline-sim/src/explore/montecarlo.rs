@@ -136,71 +136,94 @@ pub fn monte_carlo_with(
         _ => vec![None],
     };
     let mut report = MonteCarloReport::default();
-    let mut durations = Vec::new();
-    let mut messages = Vec::new();
-    let mut measured = Vec::new();
-    let runs = config.runs.max(1);
+    let mut samples = Samples::default();
     for value in values {
         let mut s = base.clone();
         if let (Some(v), Some((key, _))) = (value, &config.sweep) {
             s = with_swept(s, key, v);
         }
         crate::registry::validate(&s)?;
-        let mut broken: Vec<(String, u32)> = Vec::new();
-        let mut sent = 0u64;
-        let mut made = 0u32;
-        let measured_before = measured.len();
-        for i in 0..runs {
-            if report.runs % PROGRESS_EVERY == 0 && report.runs > 0 && !keep_going(report.runs) {
-                report.stopped = true;
-                break;
-            }
-            s.seed = seed_of(config.base_seed, i);
-            let mut sim = crate::registry::start_with(&s, Detail::Lean)?;
-            sim.advance(u32::MAX);
-            measured.push(sim.measure());
-            // The lab's bounded properties, as they stand at the run's end
-            // (the Sagas lab's records keep how long each lock was held).
-            let bounded: Vec<&'static str> =
-                sim.check_bounded().into_iter().map(|(id, _)| id).collect();
-            let run = sim.finish();
-            report.runs += 1;
-            made += 1;
-            report.hit_bounds += u32::from(run.end != crate::trace::End::Quiet);
-            durations.push(run.steps.last().map_or(0, |st| st.time));
-            messages.push(run.flights.len() as u64);
-            sent += run.flights.len() as u64;
-            for property in properties(&run, &bounded) {
-                count(&mut report.outcomes, property, s.seed, value);
-                if property != CLEAN {
-                    match broken.iter_mut().find(|b| b.0 == property) {
-                        Some(b) => b.1 += 1,
-                        None => broken.push((property.to_string(), 1)),
-                    }
-                }
-            }
-        }
-        if let Some(v) = value.filter(|_| made > 0) {
-            let here: u64 = measured[measured_before..].iter().sum();
-            report.sweep.push(SweepPoint {
-                value: v.clone(),
-                runs: made,
-                broken,
-                messages_per_run: sent as f64 / f64::from(made),
-                measure_mean: crate::registry::explorer_measure(&scenario.lab)
-                    .map(|_| here as f64 / f64::from(made)),
-            });
+        if let Some(point) = runs_of(&mut s, config, value, keep_going, &mut report, &mut samples)?
+        {
+            report.sweep.push(point);
         }
         if report.stopped {
             break;
         }
     }
     report.outcomes.sort_by_key(|o| std::cmp::Reverse(o.runs));
-    report.duration = histogram("time to the run's last step", "ms", &durations);
-    report.messages = histogram("messages sent", "messages", &messages);
+    report.duration = histogram("time to the run's last step", "ms", &samples.durations);
+    report.messages = histogram("messages sent", "messages", &samples.messages);
     report.measure = crate::registry::explorer_measure(&scenario.lab)
-        .map(|(what, unit)| histogram(what, unit, &measured));
+        .map(|(what, unit)| histogram(what, unit, &samples.measured));
     Ok(report)
+}
+
+/// What every run gives the report's histograms, across all values.
+#[derive(Default)]
+struct Samples {
+    durations: Vec<u64>,
+    messages: Vec<u64>,
+    measured: Vec<u64>,
+}
+
+/// `config.runs` random runs of `s` (one value of a sweep, or the only
+/// one), counted in `report`; the sweep's point for `value`, if it ran.
+fn runs_of(
+    s: &mut Scenario,
+    config: &MonteCarloConfig,
+    value: Option<&ConfigValue>,
+    keep_going: &mut dyn FnMut(u32) -> bool,
+    report: &mut MonteCarloReport,
+    samples: &mut Samples,
+) -> Result<Option<SweepPoint>, ScenarioError> {
+    let mut broken: Vec<(String, u32)> = Vec::new();
+    let mut sent = 0u64;
+    let mut made = 0u32;
+    let measured_before = samples.measured.len();
+    for i in 0..config.runs.max(1) {
+        if report.runs % PROGRESS_EVERY == 0 && report.runs > 0 && !keep_going(report.runs) {
+            report.stopped = true;
+            break;
+        }
+        s.seed = seed_of(config.base_seed, i);
+        let mut sim = crate::registry::start_with(s, Detail::Lean)?;
+        sim.advance(u32::MAX);
+        samples.measured.push(sim.measure());
+        // The lab's bounded properties, as they stand at the run's end
+        // (the Sagas lab's records keep how long each lock was held).
+        let bounded: Vec<&'static str> =
+            sim.check_bounded().into_iter().map(|(id, _)| id).collect();
+        let run = sim.finish();
+        report.runs += 1;
+        made += 1;
+        report.hit_bounds += u32::from(run.end != crate::trace::End::Quiet);
+        samples
+            .durations
+            .push(run.steps.last().map_or(0, |st| st.time));
+        samples.messages.push(run.flights.len() as u64);
+        sent += run.flights.len() as u64;
+        for property in properties(&run, &bounded) {
+            count(&mut report.outcomes, property, s.seed, value);
+            if property != CLEAN {
+                match broken.iter_mut().find(|b| b.0 == property) {
+                    Some(b) => b.1 += 1,
+                    None => broken.push((property.to_string(), 1)),
+                }
+            }
+        }
+    }
+    Ok(value.filter(|_| made > 0).map(|v| {
+        let here: u64 = samples.measured[measured_before..].iter().sum();
+        SweepPoint {
+            value: v.clone(),
+            runs: made,
+            broken,
+            messages_per_run: sent as f64 / f64::from(made),
+            measure_mean: crate::registry::explorer_measure(&s.lab)
+                .map(|_| here as f64 / f64::from(made)),
+        }
+    }))
 }
 
 /// What a sweep may vary besides the lab's settings: how long the run's
