@@ -149,7 +149,31 @@ impl AuthServer {
     /// `/authorize`: the client and its redirect URI first (an error page,
     /// never a redirect, when they do not match), then the request.
     fn on_authorize(&mut self, from: ActorId, req: AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
-        let registered = if self.cfg.lax_redirect {
+        if Self::error_page_for_client(from, &req, self.cfg.lax_redirect, ctx) {
+            return;
+        }
+        if self.refuse_by_redirect(from, &req, ctx) {
+            return;
+        }
+        if req.redirect_uri == REDIRECT_URI {
+            ctx.say("The authorization server receives the request: the client and the redirect URI are registered, so it asks the user to sign in, on its own page. Planner never sees the password.");
+        } else {
+            ctx.say("The redirect_uri is not Planner's, but it starts with https://planner.example and this server only compares prefixes: it accepts the look-alike and asks the user to sign in.");
+        }
+        self.pending = Some(req);
+        ctx.send(from, OAuthMsg::LoginPage);
+    }
+
+    /// An error page, never a redirect, for a redirect URI that is not
+    /// registered (`lax`: only its prefix is compared) or an unknown
+    /// client; true when it was shown.
+    fn error_page_for_client(
+        from: ActorId,
+        req: &AuthzRequest,
+        lax: bool,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
+        let registered = if lax {
             req.redirect_uri.starts_with(PLANNER_ORIGIN)
         } else {
             req.redirect_uri == REDIRECT_URI
@@ -162,7 +186,7 @@ impl AuthServer {
                     text: "Invalid request: redirect_uri does not match the registered one.",
                 },
             );
-            return;
+            return true;
         }
         if req.mistake == Some(Mistake::ClientId) {
             ctx.say("No client is registered as \"planer\": the server cannot check the redirect_uri against anything, so it shows an error page and does not redirect (RFC 6749 §4.1.2.1).");
@@ -172,8 +196,20 @@ impl AuthServer {
                     text: "Invalid request: unknown client_id.",
                 },
             );
-            return;
+            return true;
         }
+        false
+    }
+
+    /// A request from a known client refused by redirecting back with an
+    /// error and the state (an armed bug, a bad scope or response type,
+    /// overload, a missing PKCE challenge); true when it was refused.
+    fn refuse_by_redirect(
+        &mut self,
+        from: ActorId,
+        req: &AuthzRequest,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
         let state = req.state.clone();
         let refused = match req.mistake {
             _ if std::mem::take(&mut self.bug) => Some((
@@ -192,8 +228,8 @@ impl AuthServer {
         };
         if let Some((error, why)) = refused {
             ctx.say(why);
-            Self::redirect(from, &req, AuthzResult::Error { error, state }, ctx);
-            return;
+            Self::redirect(from, req, AuthzResult::Error { error, state }, ctx);
+            return true;
         }
         if ctx.now() < self.overloaded_until {
             ctx.say("The authorization server is overloaded: it sends the browser back to Planner with error=temporarily_unavailable and the state (RFC 6749 §4.1.2.1).");
@@ -201,8 +237,8 @@ impl AuthServer {
                 error: "temporarily_unavailable",
                 state,
             };
-            Self::redirect(from, &req, result, ctx);
-            return;
+            Self::redirect(from, req, result, ctx);
+            return true;
         }
         if self.cfg.require_pkce && req.code_challenge.is_none() {
             ctx.say("The request has no code_challenge and this server requires PKCE from public clients: it redirects back with error=invalid_request.");
@@ -210,18 +246,14 @@ impl AuthServer {
                 error: "invalid_request",
                 state,
             };
-            Self::redirect(from, &req, result, ctx);
-            return;
+            Self::redirect(from, req, result, ctx);
+            return true;
         }
-        if req.redirect_uri == REDIRECT_URI {
-            ctx.say("The authorization server receives the request: the client and the redirect URI are registered, so it asks the user to sign in, on its own page. Planner never sees the password.");
-        } else {
-            ctx.say("The redirect_uri is not Planner's, but it starts with https://planner.example and this server only compares prefixes: it accepts the look-alike and asks the user to sign in.");
-        }
-        self.pending = Some(req);
-        ctx.send(from, OAuthMsg::LoginPage);
+        false
     }
 
+    /// The user's decision on the consent page: access denied, or a code
+    /// (a token, in the implicit grant) for what was asked and allowed.
     fn on_decide(&mut self, from: ActorId, d: Decision, ctx: &mut Ctx<OAuthMsg>) {
         let Some(req) = self.pending.take() else {
             return;
@@ -235,52 +267,10 @@ impl AuthServer {
                 }
             }
             Decision::Allow { scope } => {
-                // Granted: what was asked AND what the user allowed.
-                let bug = std::mem::take(&mut self.consent_bug);
-                let granted: Vec<&str> = req
-                    .scope
-                    .split(' ')
-                    .filter(|s| bug || scope.split(' ').any(|c| c == *s))
-                    .collect();
-                let granted = granted.join(" ");
-                if bug {
-                    ctx.say("A bug: the server grants everything Planner asked for, whatever the user unticked.");
-                }
-                let code = random_token(ctx, 2);
-                let serial = self.codes.len() as u32 + 1;
-                self.codes.push(CodeRecord {
-                    code: code.clone(),
-                    sub: USERNAME,
-                    client: CLIENT_ID,
-                    requested: req.scope.clone(),
-                    consented: scope.clone(),
-                    granted: granted.clone(),
-                    challenge: req.code_challenge.clone(),
-                    plain: req.plain,
-                    redirect_uri: req.redirect_uri.clone(),
-                    nonce: req.nonce.clone(),
-                    issued_at: ctx.now(),
-                    auth_time: self.login_at,
-                    machine: MachineState::new(&CODE_MACHINE),
-                    serial,
-                    exchanges: 0,
-                });
-                self.shown = self.codes[serial as usize - 1].machine;
-                mark_changed(&mut self.dirty, serial);
-                ctx.data_changed();
+                let granted = self.granted_scope(&req, &scope, ctx);
+                let (code, serial) = self.record_code(&req, &scope, granted, ctx);
                 if req.implicit {
-                    let i = serial as usize - 1;
-                    self.codes[i].code = "(implicit grant)".into();
-                    let t = self.issue(i, serial, false, false, ctx);
-                    self.fire(i, "redeem", ctx);
-                    self.codes[i].exchanges += 1;
-                    ctx.say("Implicit grant: no code, no token endpoint. The server puts the access token itself in the redirect URL's fragment, where the browser history, scripts on the page and any later redirect can read it. No refresh token.");
-                    let result = AuthzResult::Token {
-                        access_token: t.access_token,
-                        expires_in_s: t.expires_in_s,
-                        state: req.state.clone(),
-                    };
-                    Self::redirect(from, &req, result, ctx);
+                    self.grant_implicitly(from, &req, serial, ctx);
                     return;
                 }
                 let ttl = self.cfg.code_ttl_ms;
@@ -298,6 +288,84 @@ impl AuthServer {
             }
         };
         Self::redirect(from, &req, result, ctx);
+    }
+
+    /// Granted: what was asked AND what the user allowed (everything asked,
+    /// when the "consent-ignored" fault is armed).
+    fn granted_scope(
+        &mut self,
+        req: &AuthzRequest,
+        allowed: &str,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> String {
+        let bug = std::mem::take(&mut self.consent_bug);
+        let granted: Vec<&str> = req
+            .scope
+            .split(' ')
+            .filter(|s| bug || allowed.split(' ').any(|c| c == *s))
+            .collect();
+        let granted = granted.join(" ");
+        if bug {
+            ctx.say("A bug: the server grants everything Planner asked for, whatever the user unticked.");
+        }
+        granted
+    }
+
+    /// Records a new code for Alice's request with the scope she consented
+    /// to and the one granted: its value and serial.
+    fn record_code(
+        &mut self,
+        req: &AuthzRequest,
+        consented: &str,
+        granted: String,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> (String, u32) {
+        let code = random_token(ctx, 2);
+        let serial = self.codes.len() as u32 + 1;
+        self.codes.push(CodeRecord {
+            code: code.clone(),
+            sub: USERNAME,
+            client: CLIENT_ID,
+            requested: req.scope.clone(),
+            consented: consented.to_string(),
+            granted,
+            challenge: req.code_challenge.clone(),
+            plain: req.plain,
+            redirect_uri: req.redirect_uri.clone(),
+            nonce: req.nonce.clone(),
+            issued_at: ctx.now(),
+            auth_time: self.login_at,
+            machine: MachineState::new(&CODE_MACHINE),
+            serial,
+            exchanges: 0,
+        });
+        self.shown = self.codes[serial as usize - 1].machine;
+        mark_changed(&mut self.dirty, serial);
+        ctx.data_changed();
+        (code, serial)
+    }
+
+    /// The implicit grant: code `serial` redeemed at once, and the access
+    /// token itself sent back in the redirect's fragment.
+    fn grant_implicitly(
+        &mut self,
+        from: ActorId,
+        req: &AuthzRequest,
+        serial: u32,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        let i = serial as usize - 1;
+        self.codes[i].code = "(implicit grant)".into();
+        let t = self.issue(i, serial, false, false, ctx);
+        self.fire(i, "redeem", ctx);
+        self.codes[i].exchanges += 1;
+        ctx.say("Implicit grant: no code, no token endpoint. The server puts the access token itself in the redirect URL's fragment, where the browser history, scripts on the page and any later redirect can read it. No refresh token.");
+        let result = AuthzResult::Token {
+            access_token: t.access_token,
+            expires_in_s: t.expires_in_s,
+            state: req.state.clone(),
+        };
+        Self::redirect(from, req, result, ctx);
     }
 
     /// Alice signed in at the login page: the consent page follows.

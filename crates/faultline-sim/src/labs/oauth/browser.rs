@@ -76,6 +76,59 @@ impl Browser {
             "page load times out",
         );
     }
+
+    /// Mallory's phishing link: opened now if Alice is done, or kept for
+    /// afterwards.
+    fn on_phishing_link(&mut self, req: super::msg::AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
+        if self.machine.current == "done" {
+            self.open_link(req, ctx);
+        } else {
+            ctx.say("Mallory's link arrives while Alice is busy; she will open it afterwards.");
+            self.link = Some(req);
+        }
+    }
+
+    /// Follow Planner's 302 to the authorization server with its request
+    /// in the URL (which reaches Mallory too when the URLs leak).
+    fn follow_to_authorize(&mut self, req: super::msg::AuthzRequest, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "follow_redirect");
+        let nonce = if req.nonce.is_some() { ", nonce" } else { "" };
+        let pkce = if req.code_challenge.is_some() {
+            " and the PKCE code_challenge"
+        } else {
+            ""
+        };
+        ctx.say_with(|| format!("The browser follows the 302 to the authorization server, carrying Planner's request in the URL: scope, state{nonce}{pkce}."));
+        if self.leak {
+            ctx.send(
+                super::config::ATTACKER,
+                OAuthMsg::LeakedAuthorize(req.clone()),
+            );
+        }
+        self.last_request = Some(req.clone());
+        self.to_auth(OAuthMsg::Authorize(req), ctx);
+    }
+
+    /// Follow the authorization server's redirect back to Planner's
+    /// callback with `result` (which reaches Mallory too when it leaks).
+    fn follow_to_client(&mut self, result: AuthzResult, ctx: &mut Ctx<OAuthMsg>) {
+        ctx.fire(&mut self.machine, "follow_redirect");
+        let (what, part) = match &result {
+            AuthzResult::Code { .. } => ("code", "query"),
+            AuthzResult::Error { .. } => ("error", "query"),
+            AuthzResult::Token { .. } => ("access token", "fragment"),
+        };
+        ctx.say_with(|| format!("The browser follows the redirect back to Planner's callback URL, with the {what} and the state in the {part}."));
+        if std::mem::take(&mut self.leak) {
+            ctx.say_with(|| leaked(&result));
+            ctx.send(
+                super::config::ATTACKER,
+                OAuthMsg::LeakedCallback(result.clone()),
+            );
+        }
+        self.last_callback = Some(result.clone());
+        ctx.send(PLANNER, OAuthMsg::Callback(result));
+    }
 }
 
 impl Browser {
@@ -125,12 +178,7 @@ impl Actor for Browser {
             return;
         }
         if let OAuthMsg::PhishingLink(req) = msg {
-            if self.machine.current == "done" {
-                self.open_link(req, ctx);
-            } else {
-                ctx.say("Mallory's link arrives while Alice is busy; she will open it afterwards.");
-                self.link = Some(req);
-            }
+            self.on_phishing_link(req, ctx);
             return;
         }
         // Every page it receives answers a navigation of its own.
@@ -139,24 +187,7 @@ impl Actor for Browser {
         }
         ctx.cancel_timer(PAGE_TIMEOUT);
         match msg {
-            OAuthMsg::RedirectToAuthorize(req) => {
-                ctx.fire(&mut self.machine, "follow_redirect");
-                let nonce = if req.nonce.is_some() { ", nonce" } else { "" };
-                let pkce = if req.code_challenge.is_some() {
-                    " and the PKCE code_challenge"
-                } else {
-                    ""
-                };
-                ctx.say_with(|| format!("The browser follows the 302 to the authorization server, carrying Planner's request in the URL: scope, state{nonce}{pkce}."));
-                if self.leak {
-                    ctx.send(
-                        super::config::ATTACKER,
-                        OAuthMsg::LeakedAuthorize(req.clone()),
-                    );
-                }
-                self.last_request = Some(req.clone());
-                self.to_auth(OAuthMsg::Authorize(req), ctx);
-            }
+            OAuthMsg::RedirectToAuthorize(req) => self.follow_to_authorize(req, ctx),
             OAuthMsg::ErrorPage { text } => {
                 ctx.fire(&mut self.machine, "error_page");
                 ctx.say_with(|| format!("The authorization server shows an error page and sends the browser nowhere: {text}"));
@@ -186,24 +217,7 @@ impl Actor for Browser {
                     "Alice reads the consent screen",
                 );
             }
-            OAuthMsg::RedirectToClient(result) => {
-                ctx.fire(&mut self.machine, "follow_redirect");
-                let (what, part) = match &result {
-                    AuthzResult::Code { .. } => ("code", "query"),
-                    AuthzResult::Error { .. } => ("error", "query"),
-                    AuthzResult::Token { .. } => ("access token", "fragment"),
-                };
-                ctx.say_with(|| format!("The browser follows the redirect back to Planner's callback URL, with the {what} and the state in the {part}."));
-                if std::mem::take(&mut self.leak) {
-                    ctx.say_with(|| leaked(&result));
-                    ctx.send(
-                        super::config::ATTACKER,
-                        OAuthMsg::LeakedCallback(result.clone()),
-                    );
-                }
-                self.last_callback = Some(result.clone());
-                ctx.send(PLANNER, OAuthMsg::Callback(result));
-            }
+            OAuthMsg::RedirectToClient(result) => self.follow_to_client(result, ctx),
             OAuthMsg::CallbackPage { text, .. } => {
                 ctx.fire(&mut self.machine, "page_shown");
                 ctx.say_with(|| format!("The page says: {text}"));

@@ -175,6 +175,87 @@ impl Calendar {
     fn check_jwt(&self, token: &str, write: bool, now: u64) -> (&'static str, &'static str) {
         check_access_jwt(self.jwk.as_ref(), token, write, now)
     }
+
+    /// A call to the API: refused without a token; its token checked here
+    /// (a JWT) or by asking the authorization server (introspection).
+    fn on_api_call(&mut self, from: ActorId, write: bool, token: String, ctx: &mut Ctx<OAuthMsg>) {
+        let n = self.served.len() as u32 + self.waiting.len() as u32 + 1;
+        let machine = MachineState::new(&CALENDAR_MACHINE);
+        if token.is_empty() {
+            ctx.say("The call carries no Authorization header: 401 with WWW-Authenticate: Bearer and no error code (RFC 6750 §3.1), which tells the client how to authenticate.");
+            self.answer(n, from, token, write, machine, "no_token_401", None, ctx);
+        } else if self.cfg.introspect {
+            let w = Waiting {
+                n,
+                from,
+                token,
+                write,
+                machine,
+            };
+            self.introspect(w, ctx);
+        } else {
+            let (event, why) = self.check_jwt(&token, write, ctx.now());
+            ctx.say(why);
+            self.answer(n, from, token, write, machine, event, None, ctx);
+        }
+    }
+
+    /// Ask the authorization server whether call `w`'s token is active,
+    /// and wait for its answer with a timeout.
+    fn introspect(&mut self, mut w: Waiting, ctx: &mut Ctx<OAuthMsg>) {
+        let n = w.n;
+        ctx.fire_instance(&mut w.machine, n, "introspect");
+        self.shown = w.machine;
+        ctx.say("The calendar API asks the authorization server whether this token is active (introspection).");
+        ctx.send(
+            AUTH,
+            OAuthMsg::Introspect {
+                token: w.token.clone(),
+                secret: if std::mem::take(&mut self.bad_secret) {
+                    "cal-old-secret".into()
+                } else {
+                    CALENDAR_SECRET.into()
+                },
+                call: n,
+            },
+        );
+        self.waiting.push(w);
+        ctx.set_timer(
+            INTROSPECTION_TIMEOUT_MS,
+            n,
+            TimerKind::Timeout,
+            "introspection times out",
+        );
+    }
+
+    /// The server's introspection answer for call `call`, judged at `at`:
+    /// inactive (401), active without the scope needed (403), or ok.
+    fn on_introspection(
+        &mut self,
+        active: bool,
+        scope: &str,
+        call: u32,
+        at: u64,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) {
+        // An answer to a call already timed out finds nobody waiting.
+        let Some(i) = self.waiting.iter().position(|w| w.n == call) else {
+            return;
+        };
+        let w = self.waiting.remove(i);
+        ctx.cancel_timer(w.n);
+        let event = if !active {
+            ctx.say("The server says the token is not active: 401 invalid_token.");
+            "inactive_401"
+        } else if scope.split(' ').any(|s| s == needed(w.write)) {
+            ctx.say("The token is active and its scope covers the call.");
+            "ok"
+        } else {
+            ctx.say("The token is active but its scope does not cover the call: 403 insufficient_scope.");
+            "insufficient_scope_403"
+        };
+        self.answer_waiting(w, event, Some(at), ctx);
+    }
 }
 
 /// Check a JWT access token locally (RFC 9068 §4): signature, `typ`
@@ -257,48 +338,7 @@ impl Actor for Calendar {
                 ctx.say("The calendar API keeps the server's public key: with it, it can check JWT access tokens itself, without asking the server.");
                 self.jwk = EcJwk::from_json(&jwk);
             }
-            OAuthMsg::ApiCall { write, token } => {
-                let n = self.served.len() as u32 + self.waiting.len() as u32 + 1;
-                let machine = MachineState::new(&CALENDAR_MACHINE);
-                if token.is_empty() {
-                    ctx.say("The call carries no Authorization header: 401 with WWW-Authenticate: Bearer and no error code (RFC 6750 §3.1), which tells the client how to authenticate.");
-                    self.answer(n, from, token, write, machine, "no_token_401", None, ctx);
-                } else if self.cfg.introspect {
-                    let mut machine = machine;
-                    ctx.fire_instance(&mut machine, n, "introspect");
-                    self.shown = machine;
-                    ctx.say("The calendar API asks the authorization server whether this token is active (introspection).");
-                    ctx.send(
-                        AUTH,
-                        OAuthMsg::Introspect {
-                            token: token.clone(),
-                            secret: if std::mem::take(&mut self.bad_secret) {
-                                "cal-old-secret".into()
-                            } else {
-                                CALENDAR_SECRET.into()
-                            },
-                            call: n,
-                        },
-                    );
-                    self.waiting.push(Waiting {
-                        n,
-                        from,
-                        token,
-                        write,
-                        machine,
-                    });
-                    ctx.set_timer(
-                        INTROSPECTION_TIMEOUT_MS,
-                        n,
-                        TimerKind::Timeout,
-                        "introspection times out",
-                    );
-                } else {
-                    let (event, why) = self.check_jwt(&token, write, ctx.now());
-                    ctx.say(why);
-                    self.answer(n, from, token, write, machine, event, None, ctx);
-                }
-            }
+            OAuthMsg::ApiCall { write, token } => self.on_api_call(from, write, token, ctx),
             OAuthMsg::IntrospectRefused { call } => {
                 let Some(i) = self.waiting.iter().position(|w| w.n == call) else {
                     return;
@@ -313,25 +353,7 @@ impl Actor for Calendar {
                 scope,
                 call,
                 at,
-            } => {
-                // An answer to a call already timed out finds nobody waiting.
-                let Some(i) = self.waiting.iter().position(|w| w.n == call) else {
-                    return;
-                };
-                let w = self.waiting.remove(i);
-                ctx.cancel_timer(w.n);
-                let event = if !active {
-                    ctx.say("The server says the token is not active: 401 invalid_token.");
-                    "inactive_401"
-                } else if scope.split(' ').any(|s| s == needed(w.write)) {
-                    ctx.say("The token is active and its scope covers the call.");
-                    "ok"
-                } else {
-                    ctx.say("The token is active but its scope does not cover the call: 403 insufficient_scope.");
-                    "insufficient_scope_403"
-                };
-                self.answer_waiting(w, event, Some(at), ctx);
-            }
+            } => self.on_introspection(active, &scope, call, at, ctx),
             _ => {}
         }
     }

@@ -116,6 +116,8 @@ impl AuthServer {
         );
     }
 
+    /// `grant_type=authorization_code`: the code looked up, its state and
+    /// binding checked, then redeemed for tokens.
     fn on_token_request(
         &mut self,
         from: ActorId,
@@ -129,6 +131,24 @@ impl AuthServer {
             self.refuse(from, "invalid_grant", ctx);
             return;
         };
+        if !self.code_still_issued(from, i, code, ctx) {
+            return;
+        }
+        if !self.code_binding_holds(from, i, verifier, redirect_uri, ctx) {
+            return;
+        }
+        self.redeem_code(from, i, code, ctx);
+    }
+
+    /// Answers a code that is no longer `issued` (the race's stale copy, a
+    /// replay, an expired or revoked code); true when the exchange goes on.
+    fn code_still_issued(
+        &mut self,
+        from: ActorId,
+        i: usize,
+        code: &str,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
         let stale = self.stale.as_deref() == Some(code);
         match self.codes[i].machine.current {
             "redeemed" if stale => {
@@ -138,7 +158,7 @@ impl AuthServer {
                 self.codes[i].exchanges += 1;
                 ctx.say("The race: this copy of the code was checked before the first exchange marked it redeemed, so the server issues a second set of tokens for it.");
                 self.reply(from, OAuthMsg::TokenResponse(tokens), ctx);
-                return;
+                false
             }
             "redeemed" => {
                 let family = self.codes[i].serial;
@@ -146,26 +166,39 @@ impl AuthServer {
                 let n = self.revoke_family(family, ctx.now());
                 ctx.say_with(|| format!("This code was already exchanged. A second use means someone replayed it, so the server refuses (400 invalid_grant) and revokes the {n} active tokens the code gave."));
                 self.refuse(from, "invalid_grant", ctx);
-                return;
+                false
             }
-            "issued" => {}
+            "issued" => true,
             "expired" => {
                 ctx.say("The code's lifetime is over: 400 invalid_grant.");
                 self.refuse(from, "invalid_grant", ctx);
-                return;
+                false
             }
             _ => {
                 ctx.say("The code was revoked: 400 invalid_grant.");
                 self.refuse(from, "invalid_grant", ctx);
-                return;
+                false
             }
         }
+    }
+
+    /// Checks the request against what code `i` is bound to: its redirect
+    /// URI and its PKCE challenge (or the lack of one); false, answered
+    /// with invalid_grant, when it does not match.
+    fn code_binding_holds(
+        &mut self,
+        from: ActorId,
+        i: usize,
+        verifier: Option<String>,
+        redirect_uri: &str,
+        ctx: &mut Ctx<OAuthMsg>,
+    ) -> bool {
         if self.codes[i].redirect_uri != redirect_uri {
             ctx.say(
                 "The redirect_uri differs from the one the code was issued for: 400 invalid_grant.",
             );
             self.refuse(from, "invalid_grant", ctx);
-            return;
+            return false;
         }
         if self.codes[i].challenge.is_none() && verifier.is_some() {
             // RFC 9700 §4.8.2: a verifier for a code issued without a
@@ -173,7 +206,7 @@ impl AuthServer {
             self.fire(i, "refuse_verifier", ctx);
             ctx.say("This code was issued without a PKCE challenge, yet the token request carries a code_verifier: the code was not made for this app's login (code injection). 400 invalid_grant.");
             self.refuse(from, "invalid_grant", ctx);
-            return;
+            return false;
         }
         if let Some(challenge) = self.codes[i].challenge.clone() {
             let plain = self.codes[i].plain;
@@ -191,9 +224,15 @@ impl AuthServer {
                     Some(_) => "This code_verifier does not match the challenge the code is bound to: whoever sent it is not the app that started the login. 400 invalid_grant.",
                 });
                 self.refuse(from, "invalid_grant", ctx);
-                return;
+                return false;
             }
         }
+        true
+    }
+
+    /// Redeems valid code `i`: tokens issued, the code marked redeemed
+    /// (or left stale by the "check-race" fault), the tokens sent back.
+    fn redeem_code(&mut self, from: ActorId, i: usize, code: &str, ctx: &mut Ctx<OAuthMsg>) {
         let family = self.codes[i].serial;
         let tokens = self.issue(i, family, true, true, ctx);
         self.fire(i, "redeem", ctx);
@@ -407,17 +446,7 @@ impl AuthServer {
             r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{CALENDAR_ORIGIN}","client_id":"{client}","scope":"{api_scope}","iat":{iat},"exp":{exp},"jti":"{jti}"}}"#
         );
         let openid = c.granted.split(' ').any(|s| s == "openid");
-        let id = (with_id && openid).then(|| {
-            let nonce = c
-                .nonce
-                .as_ref()
-                .map_or(String::new(), |n| format!(r#","nonce":"{n}""#));
-            format!(
-                r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{}{nonce}}}"#,
-                unix_time(now + 3_600_000),
-                unix_time(c.auth_time),
-            )
-        });
+        let id = (with_id && openid).then(|| id_token_claims(c, iat, now));
         let scope = c.granted.clone();
         let key = self.key.as_ref();
         let sign = |claims: &str| key.map_or(String::new(), |k| k.sign(claims));
@@ -441,9 +470,30 @@ impl AuthServer {
         } else {
             String::new()
         };
+        self.record_tokens(family, &api_scope, now, &access_token, &refresh_token);
+        ctx.data_changed();
+        Tokens {
+            access_token,
+            expires_in_s: self.cfg.access_ttl_ms / 1000,
+            refresh_token,
+            scope,
+            id_token,
+        }
+    }
+
+    /// Records the access and refresh tokens just issued in `family` (an
+    /// empty one was not issued), each with its lifetime from `now`.
+    fn record_tokens(
+        &mut self,
+        family: u32,
+        api_scope: &str,
+        now: u64,
+        access_token: &str,
+        refresh_token: &str,
+    ) {
         for (value, refresh, ttl) in [
-            (access_token.clone(), false, self.cfg.access_ttl_ms),
-            (refresh_token.clone(), true, self.cfg.refresh_ttl_ms),
+            (access_token.to_string(), false, self.cfg.access_ttl_ms),
+            (refresh_token.to_string(), true, self.cfg.refresh_ttl_ms),
         ] {
             if value.is_empty() {
                 continue;
@@ -454,7 +504,7 @@ impl AuthServer {
                 refresh,
                 family,
                 serial,
-                scope: api_scope.clone(),
+                scope: api_scope.to_string(),
                 expires_at: now + ttl,
                 revoked: false,
                 revoked_at: u64::MAX,
@@ -463,13 +513,20 @@ impl AuthServer {
             mark_changed(&mut self.dirty_tokens, serial);
         }
         mark_changed(&mut self.dirty, family);
-        ctx.data_changed();
-        Tokens {
-            access_token,
-            expires_in_s: self.cfg.access_ttl_ms / 1000,
-            refresh_token,
-            scope,
-            id_token,
-        }
     }
+}
+
+/// The claims of an ID token from code record `c`: issued at `iat`, valid
+/// for an hour from `now`, with the login's nonce when it had one.
+fn id_token_claims(c: &CodeRecord, iat: u64, now: u64) -> String {
+    let (sub, client) = (c.sub, c.client);
+    let nonce = c
+        .nonce
+        .as_ref()
+        .map_or(String::new(), |n| format!(r#","nonce":"{n}""#));
+    format!(
+        r#"{{"iss":"{AUTH_ORIGIN}","sub":"{sub}","aud":"{client}","iat":{iat},"exp":{},"auth_time":{}{nonce}}}"#,
+        unix_time(now + 3_600_000),
+        unix_time(c.auth_time),
+    )
 }
