@@ -99,12 +99,7 @@ pub(super) fn arrow(
         }
     }
     let marked = flight_mark(fl.mark, violating);
-    let state = match fl.fate {
-        Fate::Dropped => "dropped",
-        Fate::ReceiverDown => "receiver-down",
-        _ if arrived => "delivered",
-        _ => "in-flight",
-    };
+    let state = flight_state(fl, arrived);
     let (label, prefix) = label_of(fl, marked);
     // The placed label was made with the glyph it has at the run's end:
     // the same words show, after this step's glyph.
@@ -113,17 +108,57 @@ pub(super) fn arrow(
         n => prefix + n.saturating_sub(p.prefix).min(label.len() - prefix),
     };
     let (head, tail) = label.split_at(shown);
+    let tooltip = tooltip_of(run, fl, &label);
+    let class = class_of(state, fl, marked);
+    let text = label_markup(fl, p, head, tail, lost_at.filter(|_| arrived));
+
+    let [x1, y1, x2, y2] = p.ends;
+    let lost = fl.fate == Fate::Dropped;
+    if !arrived {
+        return Arrow::Moving(Moving {
+            class,
+            flight: fl.id,
+            tooltip,
+            label: text.into_html(),
+            from: (x1, y1),
+            to: (x2, y2),
+            sent_at: fl.sent_at as f64,
+            arrives_at: fl.arrives_at as f64,
+            lost,
+        });
+    }
+    let drawing = arrived_drawing(fl, p, class, &tooltip, &text);
+    done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(drawing.clone());
+    Arrow::Done(fl.id, drawing)
+}
+
+/// A flight's state word for its class: lost, to a down receiver, arrived
+/// or still in flight.
+fn flight_state(fl: &Flight, arrived: bool) -> &'static str {
+    match fl.fate {
+        Fate::Dropped => "dropped",
+        Fate::ReceiverDown => "receiver-down",
+        _ if arrived => "delivered",
+        _ => "in-flight",
+    }
+}
+
+/// An arrow's tooltip: who sent it and to whom, its label and its note.
+fn tooltip_of(run: &Run, fl: &Flight, label: &str) -> String {
     // Who sent it and to whom, by name: on a shared lane ("Client ×12")
     // the arrow alone does not say which client.
     let (from, to) = (
         &run.actors[fl.from as usize].title,
         &run.actors[fl.to as usize].title,
     );
-    let tooltip = match &fl.note {
+    match &fl.note {
         Some(n) => format!("{from} → {to}: {label} ({n})"),
         None => format!("{from} → {to}: {label}"),
-    };
-    // The element's class, its flight and its tooltip.
+    }
+}
+
+/// An arrow element's class: its state, then response, duplicate and mark.
+fn class_of(state: &str, fl: &Flight, marked: Option<(&str, &str)>) -> String {
     let mut class = format!("flight {state}");
     for c in [
         (fl.class == MsgClass::Response).then_some("response"),
@@ -136,9 +171,20 @@ pub(super) fn arrow(
         class.push(' ');
         class.push_str(c);
     }
-    // Its label, and for a lost message the "lost" beside its cross.
+    class
+}
+
+/// An arrow's label (its shown `head`, the cut `tail`), and for a lost
+/// message the "lost" beside its cross.
+fn label_markup(
+    fl: &Flight,
+    p: &Placement,
+    head: &str,
+    tail: &str,
+    lost_at: Option<Placed>,
+) -> Markup {
     let mut text = Markup::new();
-    if let Some(l) = lost_at.filter(|_| arrived) {
+    if let Some(l) = lost_at {
         markup!(
             text,
             "<text x=\"{}\" y=\"{}\" class=\"lost-label\">lost</text>",
@@ -170,27 +216,25 @@ pub(super) fn arrow(
     text.lit("<tspan class=\"rest\">");
     text.text(tail);
     text.lit("</tspan></text>");
+    text
+}
 
+/// An arrived arrow's whole drawing: its line to where it ended, a cross
+/// where it was lost or refused, and its label.
+fn arrived_drawing(
+    fl: &Flight,
+    p: &Placement,
+    class: String,
+    tooltip: &str,
+    text: &Markup,
+) -> Html {
     let [x1, y1, x2, y2] = p.ends;
     let lost = fl.fate == Fate::Dropped;
-    if !arrived {
-        return Arrow::Moving(Moving {
-            class,
-            flight: fl.id,
-            tooltip,
-            label: text.into_html(),
-            from: (x1, y1),
-            to: (x2, y2),
-            sent_at: fl.sent_at as f64,
-            arrives_at: fl.arrives_at as f64,
-            lost,
-        });
-    }
     let headed = !lost && fl.fate != Fate::ReceiverDown;
     let (ex, ey) = end(x1, y1, x2, y2, lost);
     let mut g = Markup::from_lit("<g class=\"");
     markup!(g, "{}\" data-flight=\"{}\"><title>", class, fl.id);
-    g.text(&tooltip);
+    g.text(tooltip);
     g.lit("</title>");
     markup!(
         g,
@@ -219,8 +263,6 @@ pub(super) fn arrow(
     if fl.fate == Fate::ReceiverDown {
         cross(&mut g, x2, y2);
     }
-    g.markup(&text).lit("</g>");
-    let drawing = g.into_html();
-    done.borrow_mut()[fl.id as usize][usize::from(violating)] = Some(drawing.clone());
-    Arrow::Done(fl.id, drawing)
+    g.markup(text).lit("</g>");
+    g.into_html()
 }

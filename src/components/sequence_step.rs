@@ -202,58 +202,82 @@ impl RunLayout {
         let rows = (cursor / ROWS_PER_PIECE + 1 + LOOKAHEAD) * ROWS_PER_PIECE;
         let g = &mut *g;
         if rows > g.blocked_to {
-            let fired = |i: &u32| run.timers[*i as usize].fired_step.unwrap_or(0);
-            while let Some(tm) = self.timers.get(g.next_timer).filter(|i| fired(i) < rows) {
-                let tm = &run.timers[*tm as usize];
-                let x = lane_x(self.lanes.lane(tm.actor), self.lw);
-                let y = row_y(tm.fired_step.unwrap_or(0));
-                g.board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
-                g.board
-                    .block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
-                g.next_timer += 1;
-            }
-            let arrived = |i: &u32| self.arrival[*i as usize].unwrap_or(0);
+            self.block_timers(run, g, rows);
             let from = g.next_arrival;
-            while self
-                .by_arrival
-                .get(g.next_arrival)
-                .is_some_and(|i| arrived(i) < rows)
-            {
-                g.next_arrival += 1;
-            }
-            // Arrowhead or cross: no label may cover it.
-            for &i in &self.by_arrival[from..g.next_arrival] {
-                let fl = &run.flights[i as usize];
-                let ([x1, y1, x2, y2], _) = self.ends(fl);
-                let lost = fl.fate == Fate::Dropped;
-                let headed = !lost && fl.fate != Fate::ReceiverDown;
-                let (ex, ey) = end(x1, y1, x2, y2, lost);
-                let r = if headed { 15.0 } else { 9.0 };
-                g.board.block([ex - r, ey - 13.0, ex + r, ey + 9.0]);
-            }
-            for &i in &self.by_arrival[from..g.next_arrival] {
-                let fl = &run.flights[i as usize];
-                if fl.fate != Fate::Dropped {
-                    continue;
-                }
-                let ([x1, y1, x2, y2], _) = self.ends(fl);
-                let (ex, ey) = end(x1, y1, x2, y2, true);
-                // Ahead of the cross, where the arrow would have gone (its
-                // own line is behind), else below or above it.
-                let ahead = if x1 > ex { -1.0 } else { 1.0 };
-                let dx = 12.0 + text_w("lost") / 2.0;
-                g.lost_at[i as usize] = Some(g.board.place(
-                    "lost",
-                    &[
-                        (ex + ahead * dx, ey + 5.0),
-                        (ex, ey + 24.0),
-                        (ex, ey - 13.0),
-                        (ex - ahead * dx, ey + 5.0),
-                    ],
-                ));
-            }
+            self.block_arrivals(run, g, rows);
+            self.place_lost(run, g, from);
             g.blocked_to = rows;
         }
+        self.place_labels(run, g, sent);
+    }
+
+    /// Put on the board the marks and gutter labels of the timers that
+    /// fire before row `rows`.
+    fn block_timers(&self, run: &Run, g: &mut Growing, rows: u32) {
+        let fired = |i: &u32| run.timers[*i as usize].fired_step.unwrap_or(0);
+        while let Some(tm) = self.timers.get(g.next_timer).filter(|i| fired(i) < rows) {
+            let tm = &run.timers[*tm as usize];
+            let x = lane_x(self.lanes.lane(tm.actor), self.lw);
+            let y = row_y(tm.fired_step.unwrap_or(0));
+            g.board.block([x - 9.0, y - 9.0, x + 9.0, y + 9.0]);
+            g.board
+                .block([GUTTER_X, y + 5.0, GUTTER_X + text_w(&tm.label), y + 22.0]);
+            g.next_timer += 1;
+        }
+    }
+
+    /// Put on the board the arrowhead or cross of each arrow that arrives
+    /// before row `rows`: no label may cover it.
+    fn block_arrivals(&self, run: &Run, g: &mut Growing, rows: u32) {
+        let arrived = |i: &u32| self.arrival[*i as usize].unwrap_or(0);
+        let from = g.next_arrival;
+        while self
+            .by_arrival
+            .get(g.next_arrival)
+            .is_some_and(|i| arrived(i) < rows)
+        {
+            g.next_arrival += 1;
+        }
+        // Arrowhead or cross: no label may cover it.
+        for &i in &self.by_arrival[from..g.next_arrival] {
+            let fl = &run.flights[i as usize];
+            let ([x1, y1, x2, y2], _) = self.ends(fl);
+            let lost = fl.fate == Fate::Dropped;
+            let headed = !lost && fl.fate != Fate::ReceiverDown;
+            let (ex, ey) = end(x1, y1, x2, y2, lost);
+            let r = if headed { 15.0 } else { 9.0 };
+            g.board.block([ex - r, ey - 13.0, ex + r, ey + 9.0]);
+        }
+    }
+
+    /// Place the "lost" of each lost message among the arrivals put on the
+    /// board since `from`.
+    fn place_lost(&self, run: &Run, g: &mut Growing, from: usize) {
+        for &i in &self.by_arrival[from..g.next_arrival] {
+            let fl = &run.flights[i as usize];
+            if fl.fate != Fate::Dropped {
+                continue;
+            }
+            let ([x1, y1, x2, y2], _) = self.ends(fl);
+            let (ex, ey) = end(x1, y1, x2, y2, true);
+            // Ahead of the cross, where the arrow would have gone (its
+            // own line is behind), else below or above it.
+            let ahead = if x1 > ex { -1.0 } else { 1.0 };
+            let dx = 12.0 + text_w("lost") / 2.0;
+            g.lost_at[i as usize] = Some(g.board.place(
+                "lost",
+                &[
+                    (ex + ahead * dx, ey + 5.0),
+                    (ex, ey + 24.0),
+                    (ex, ey - 13.0),
+                    (ex - ahead * dx, ey + 5.0),
+                ],
+            ));
+        }
+    }
+
+    /// Place the labels of the arrows sent after those placed, up to `sent`.
+    fn place_labels(&self, run: &Run, g: &mut Growing, sent: usize) {
         for fl in &run.flights[g.placed.len()..sent] {
             let (ends, end_row) = self.ends(fl);
             let [x1, y1, x2, y2] = ends;
@@ -412,6 +436,41 @@ pub fn step_drawing(
         .map_or(&[], |s| s.down.as_slice());
     // A shared lane is down if any of its actors is.
     let lane_down = |l: usize| down_actors.iter().any(|&a| lanes.lane(a) as usize == l);
+    let mark = violation_mark(run, cursor);
+    let ticks = layout.pieces(&layout.tick_pieces, cursor, window, &|first, last| {
+        let steps = &run.steps;
+        let hi = steps.len().min(last as usize + 1);
+        RunLayout::tick_piece(&steps[(first as usize).min(hi)..hi])
+    });
+    let bg = lanes_and_cuts(layout, run, cursor, &lane_down);
+    let timers = layout.pieces(&layout.timer_pieces, cursor, window, &|first, last| {
+        layout.timer_piece(run, first, last)
+    });
+    let background = html! {
+        <>
+            { mark.into_html() }
+            <g class="tick-rows">{ for ticks }</g>
+            { bg.into_html() }
+            <g class="timer-rows">{ for timers }</g>
+        </>
+    };
+    let heads = heads(lanes, lw, layout.head_w, width, &lane_down);
+    let sent = run.flights.partition_point(|fl| fl.send_step <= cursor);
+    layout.extend(run, cursor);
+    let arrows = arrows_sent(layout, run, cursor, window, sent);
+    StepDrawing {
+        width,
+        height,
+        lanes: lanes.count(),
+        background,
+        heads: heads.into_html(),
+        arrows,
+        sent,
+    }
+}
+
+/// The first violation's mark, once step `cursor` has reached it.
+fn violation_mark(run: &Run, cursor: u32) -> Markup {
     let mut mark = Markup::new();
     // The violation: a mark in its row's gutter (the message in its
     // tooltip and in the invariants panel), never across the arrows. It
@@ -430,11 +489,18 @@ pub fn step_drawing(
             f(y + 4.0)
         );
     }
-    let ticks = layout.pieces(&layout.tick_pieces, cursor, window, &|first, last| {
-        let steps = &run.steps;
-        let hi = steps.len().min(last as usize + 1);
-        RunLayout::tick_piece(&steps[(first as usize).min(hi)..hi])
-    });
+    mark
+}
+
+/// The lanes at step `cursor` (their lines, heads and "down" marks),
+/// then the partitions.
+fn lanes_and_cuts(
+    layout: &RunLayout,
+    run: &Run,
+    cursor: u32,
+    lane_down: &dyn Fn(usize) -> bool,
+) -> Markup {
+    let (lanes, lw, width, height) = (&layout.lanes, layout.lw, layout.width, layout.height);
     let mut bg = Markup::new();
     for (i, (title, first)) in lanes.heads.iter().enumerate() {
         let a = &run.actors[*first];
@@ -470,23 +536,21 @@ pub fn step_drawing(
     for c in &run.cuts {
         cut_mark(&mut bg, run, c, (lanes, lw), cursor, &mut scratch);
     }
-    let timers = layout.pieces(&layout.timer_pieces, cursor, window, &|first, last| {
-        layout.timer_piece(run, first, last)
-    });
-    let background = html! {
-        <>
-            { mark.into_html() }
-            <g class="tick-rows">{ for ticks }</g>
-            { bg.into_html() }
-            <g class="timer-rows">{ for timers }</g>
-        </>
-    };
-    let heads = heads(lanes, lw, layout.head_w, width, &lane_down);
-    let sent = run.flights.partition_point(|fl| fl.send_step <= cursor);
-    layout.extend(run, cursor);
+    bg
+}
+
+/// The first `sent` arrows at step `cursor`, those near `window` (all
+/// if none), with their labels as placed.
+fn arrows_sent(
+    layout: &RunLayout,
+    run: &Run,
+    cursor: u32,
+    window: Option<Window>,
+    sent: usize,
+) -> Vec<Arrow> {
     let grow = layout.grow.borrow();
     let piece = |row: u32| row / ROWS_PER_PIECE;
-    let arrows = run.flights[..sent]
+    run.flights[..sent]
         .iter()
         .filter(|fl| {
             let end = grow.placed[fl.id as usize].end_row;
@@ -496,16 +560,7 @@ pub fn step_drawing(
             let (p, lost_at) = (&grow.placed[fl.id as usize], grow.lost_at[fl.id as usize]);
             arrow(&layout.done, run, fl, p, lost_at, cursor)
         })
-        .collect();
-    StepDrawing {
-        width,
-        height,
-        lanes: lanes.count(),
-        background,
-        heads: heads.into_html(),
-        arrows,
-        sent,
-    }
+        .collect()
 }
 
 /// The lane titles again, in a strip that stays visible while the
