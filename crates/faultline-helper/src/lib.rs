@@ -11,8 +11,9 @@
 //! `"<id>\nerr\n<message for the learner>"` answers. A long request (the
 //! explorer's) also sends `"<id>\nprogress\n<done>\n<of>\n<sentence>"`
 //! now and then before its answer (`of` 0 when the total is not known),
-//! and a search in the panel `"<id>\npartial\n<html>"` for each search of
-//! fewer faults it has finished (shown if the learner stops it);
+//! and, in the panel, `"<id>\npartial\n<html>"`: a search's report for
+//! each search of fewer faults it has finished, random runs' report of
+//! the runs made so far every 1,000 runs (shown if the learner stops it);
 //! the page stops one by ending the worker. The explorer's reports come
 //! back as JSON (`search`, `montecarlo`) or as the panel's HTML
 //! (`search-view`, `montecarlo-view`: `view.rs`; `sweep`, `sweep-view`:
@@ -30,7 +31,9 @@ pub mod view;
 mod worker;
 
 use faultline_sim::explore::{
-    self, montecarlo::MonteCarloConfig, Search, SearchConfig, SearchReport,
+    self,
+    montecarlo::{MonteCarloConfig, MonteCarloReport},
+    Search, SearchConfig, SearchReport,
 };
 use faultline_sim::fault::RandomFaults;
 use faultline_sim::{permalink, runfile};
@@ -199,9 +202,10 @@ fn monte_carlo(payload: &str, work: &mut Work, view: bool) -> Result<String, Str
         random: RandomFaults::losing(drop),
         sweep: None,
     };
-    let (report, ms) = make_runs(&scenario, &config, work)?;
+    let shown = |r: &_, ms| view::monte_carlo(&scenario, &config, r, ms).into_string();
+    let (report, ms) = make_runs(&scenario, &config, work, view.then_some(&shown))?;
     Ok(if view {
-        view::monte_carlo(&scenario, &config, &report, ms).into_string()
+        shown(&report, ms)
     } else {
         explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
     })
@@ -222,9 +226,10 @@ fn sweep(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
         random: RandomFaults::losing(drop),
         sweep: Some((key, values)),
     };
-    let (report, ms) = make_runs(&scenario, &config, work)?;
+    let shown = |r: &_, ms| sweep_view::sweep(&scenario, &config, r, ms).into_string();
+    let (report, ms) = make_runs(&scenario, &config, work, view.then_some(&shown))?;
     Ok(if view {
-        sweep_view::sweep(&scenario, &config, &report, ms).into_string()
+        shown(&report, ms)
     } else {
         explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
     })
@@ -253,20 +258,31 @@ fn opened(link: Option<&str>) -> Result<faultline_sim::Scenario, String> {
         .scenario)
 }
 
-/// Make the runs `config` asks for, telling the runs made so far; the
+/// How often random runs in the panel send their report so far (runs):
+/// what a learner who stops is shown.
+const PARTIAL_EVERY: u32 = 1_000;
+
+/// Make the runs `config` asks for, telling the runs made so far (and,
+/// drawn by `shown`, the report so far every [`PARTIAL_EVERY`] runs); the
 /// report and the milliseconds it took.
 fn make_runs(
     scenario: &faultline_sim::Scenario,
     config: &MonteCarloConfig,
     work: &mut Work,
-) -> Result<(explore::montecarlo::MonteCarloReport, u64), String> {
+    shown: Option<&dyn Fn(&MonteCarloReport, u64) -> String>,
+) -> Result<(MonteCarloReport, u64), String> {
     let total = u64::from(config.runs)
         * config
             .sweep
             .as_ref()
             .map_or(1, |(_, v)| v.len().max(1) as u64);
     let started = (work.now)();
-    let report = explore::montecarlo::monte_carlo_with(scenario, config, &mut |made| {
+    let report = explore::montecarlo::monte_carlo_with(scenario, config, &mut |so_far| {
+        let made = so_far.runs;
+        if let Some(shown) = shown.filter(|_| made % PARTIAL_EVERY == 0) {
+            let ms = ((work.now)() - started).max(0.0) as u64;
+            (work.partial)(&shown(&so_far.report(), ms));
+        }
         let sentence = format!(
             "{} of {} runs",
             view::thousands(u64::from(made)),
@@ -522,5 +538,21 @@ mod tests {
             told,
             ["250", "500", "750"].map(|n| format!("8\nprogress\n{n}\n1000\n{n} of 1,000 runs")),
         );
+        // Longer: the report so far, every 1,000 runs, as stopped there.
+        told.clear();
+        answer_with(
+            &format!("9\nmontecarlo-view\n2500\n50\n{l}"),
+            &mut |p| told.push(p),
+            &now,
+        );
+        let partial: Vec<&String> = told
+            .iter()
+            .filter(|p| p.starts_with("9\npartial\n"))
+            .collect();
+        assert_eq!(partial.len(), 2, "at 1,000 and 2,000 runs");
+        for (p, runs) in partial.iter().zip(["1,000", "2,000"]) {
+            assert!(p.contains("Stopped before the end: these are the runs made so far."), "{p}");
+            assert!(p.contains(runs), "{runs} runs in {p}");
+        }
     }
 }

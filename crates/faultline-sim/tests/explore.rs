@@ -392,7 +392,9 @@ fn a_message_fault_added_mid_run_counts_the_matching_messages_already_sent() {
 }
 
 mod monte_carlo {
-    use faultline_sim::explore::montecarlo::{first_example, monte_carlo, MonteCarloConfig, CLEAN};
+    use faultline_sim::explore::montecarlo::{
+        first_example, monte_carlo, monte_carlo_with, MonteCarloConfig, CLEAN,
+    };
     use faultline_sim::fault::RandomFaults;
     use faultline_sim::scenario::ConfigValue;
     use faultline_sim::{simulate_with, Detail};
@@ -447,6 +449,44 @@ mod monte_carlo {
         // The same report every time.
         let again = monte_carlo(&keys, &config(2_000, 100, None)).unwrap();
         assert_eq!(again.outcomes, r.outcomes);
+    }
+
+    #[test]
+    fn runs_stopped_part_way_keep_what_they_counted() {
+        let no_key = faultline_sim::preset("payments", "happy-path")
+            .unwrap()
+            .with("send_key", ConfigValue::Bool(false));
+        // Asked at 500 runs, the report so far is the report of 500 runs
+        // (the same seeds), marked as stopped.
+        let mut at_500 = None;
+        let all = monte_carlo_with(&no_key, &config(2_000, 100, None), &mut |so_far| {
+            if so_far.runs == 500 {
+                at_500 = Some(so_far.report());
+            }
+            true
+        })
+        .unwrap();
+        let at_500 = at_500.expect("asked at 500 runs");
+        let made_500 = monte_carlo(&no_key, &config(500, 100, None)).unwrap();
+        assert!(at_500.stopped && !made_500.stopped && !all.stopped);
+        assert_eq!(at_500.runs, 500);
+        assert_eq!(at_500.outcomes, made_500.outcomes);
+        assert_eq!(
+            format!("{:?}", at_500.duration),
+            format!("{:?}", made_500.duration)
+        );
+        assert_eq!(
+            format!("{:?}", at_500.measure),
+            format!("{:?}", made_500.measure)
+        );
+        assert_ne!(at_500.outcomes, all.outcomes);
+        // Stopped there, the work's own report says the same.
+        let stopped = monte_carlo_with(&no_key, &config(2_000, 100, None), &mut |so_far| {
+            so_far.runs < 500
+        })
+        .unwrap();
+        assert_eq!(stopped.outcomes, at_500.outcomes);
+        assert!(stopped.stopped);
     }
 
     #[test]

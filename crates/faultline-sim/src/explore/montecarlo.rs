@@ -123,12 +123,12 @@ pub fn monte_carlo(
     monte_carlo_with(scenario, config, &mut |_| true)
 }
 
-/// [`monte_carlo`], asking `keep_going` with the runs made so far every
+/// [`monte_carlo`], asking `keep_going` with how far it has gone every
 /// [`PROGRESS_EVERY`] runs (false stops, and the report says so).
 pub fn monte_carlo_with(
     scenario: &Scenario,
     config: &MonteCarloConfig,
-    keep_going: &mut dyn FnMut(u32) -> bool,
+    keep_going: &mut dyn FnMut(&SoFar) -> bool,
 ) -> Result<MonteCarloReport, ScenarioError> {
     let base = with_trouble(scenario, config);
     let values: Vec<Option<&ConfigValue>> = match &config.sweep {
@@ -151,12 +151,17 @@ pub fn monte_carlo_with(
             break;
         }
     }
+    finish(&mut report, &samples, &scenario.lab);
+    Ok(report)
+}
+
+/// The report's outcomes in order (most runs first) and its histograms.
+fn finish(report: &mut MonteCarloReport, samples: &Samples, lab: &str) {
     report.outcomes.sort_by_key(|o| std::cmp::Reverse(o.runs));
     report.duration = histogram("time to the run's last step", "ms", &samples.durations);
     report.messages = histogram("messages sent", "messages", &samples.messages);
-    report.measure = crate::registry::explorer_measure(&scenario.lab)
+    report.measure = crate::registry::explorer_measure(lab)
         .map(|(what, unit)| histogram(what, unit, &samples.measured));
-    Ok(report)
 }
 
 /// What every run gives the report's histograms, across all values.
@@ -167,13 +172,34 @@ struct Samples {
     measured: Vec<u64>,
 }
 
+/// How far [`monte_carlo_with`] has gone, for its `keep_going`: the runs
+/// made, and the report as it would stand if the work stopped here.
+pub struct SoFar<'a> {
+    /// Runs made so far, over every value of a sweep.
+    pub runs: u32,
+    report: &'a MonteCarloReport,
+    samples: &'a Samples,
+    lab: &'a str,
+}
+
+impl SoFar<'_> {
+    /// The report of the runs made so far (a sweep's values finished so
+    /// far), marked as stopped: what a learner who stops now is shown.
+    pub fn report(&self) -> MonteCarloReport {
+        let mut report = self.report.clone();
+        report.stopped = true;
+        finish(&mut report, self.samples, self.lab);
+        report
+    }
+}
+
 /// `config.runs` random runs of `s` (one value of a sweep, or the only
 /// one), counted in `report`; the sweep's point for `value`, if it ran.
 fn runs_of(
     s: &mut Scenario,
     config: &MonteCarloConfig,
     value: Option<&ConfigValue>,
-    keep_going: &mut dyn FnMut(u32) -> bool,
+    keep_going: &mut dyn FnMut(&SoFar) -> bool,
     report: &mut MonteCarloReport,
     samples: &mut Samples,
 ) -> Result<Option<SweepPoint>, ScenarioError> {
@@ -182,9 +208,17 @@ fn runs_of(
     let mut made = 0u32;
     let measured_before = samples.measured.len();
     for i in 0..config.runs.max(1) {
-        if report.runs % PROGRESS_EVERY == 0 && report.runs > 0 && !keep_going(report.runs) {
-            report.stopped = true;
-            break;
+        if report.runs % PROGRESS_EVERY == 0 && report.runs > 0 {
+            let so_far = SoFar {
+                runs: report.runs,
+                report,
+                samples,
+                lab: &s.lab,
+            };
+            if !keep_going(&so_far) {
+                report.stopped = true;
+                break;
+            }
         }
         s.seed = seed_of(config.base_seed, i);
         let mut sim = crate::registry::start_with(s, Detail::Lean)?;
