@@ -262,6 +262,9 @@ fn opened(link: Option<&str>) -> Result<faultline_sim::Scenario, String> {
 /// what a learner who stops is shown.
 const PARTIAL_EVERY: u32 = 1_000;
 
+/// Draws a report of random runs (and the milliseconds they took) for the panel.
+type ShowReport<'a> = &'a dyn Fn(&MonteCarloReport, u64) -> String;
+
 /// Make the runs `config` asks for, telling the runs made so far (and,
 /// drawn by `shown`, the report so far every [`PARTIAL_EVERY`] runs); the
 /// report and the milliseconds it took.
@@ -269,7 +272,7 @@ fn make_runs(
     scenario: &faultline_sim::Scenario,
     config: &MonteCarloConfig,
     work: &mut Work,
-    shown: Option<&dyn Fn(&MonteCarloReport, u64) -> String>,
+    shown: Option<ShowReport>,
 ) -> Result<(MonteCarloReport, u64), String> {
     let total = u64::from(config.runs)
         * config
