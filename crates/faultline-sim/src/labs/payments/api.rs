@@ -211,6 +211,9 @@ impl Api {
         ctx.data_changed();
     }
 
+    /// `POST /v1/charges` arrives: logged, taken in as a request (refused
+    /// with 503 over capacity), then its key claimed, or required, or the
+    /// payment run without one.
     fn on_charge(
         &mut self,
         from: ActorId,
@@ -223,19 +226,7 @@ impl Api {
         let req = self.next_req;
         self.next_req += 1;
         self.requests_seen += 1;
-        let log = match self.received.iter().position(|r| r.order == order) {
-            Some(i) => &mut self.received[i],
-            None => {
-                self.received.push(Received {
-                    order,
-                    ..Received::default()
-                });
-                self.received.last_mut().expect("just pushed")
-            }
-        };
-        log.last_at = ctx.now();
-        crate::rows::mark_changed(&mut log.attempts, attempt);
-        crate::rows::mark_changed(&mut log.keys, key);
+        self.log_arrival(order, attempt, key, ctx.now());
         let over = self.pending.len() >= self.cfg.capacity;
         let fp = fingerprint(order, amount);
         self.pending.insert(
@@ -268,6 +259,37 @@ impl Api {
             self.refuse(req, 503, "overloaded", ctx);
             return;
         }
+        self.check_key(req, key, attempt, fp, ctx);
+    }
+
+    /// The access log's entry for `order`: when a request last arrived,
+    /// and the attempt numbers and keys seen.
+    fn log_arrival(&mut self, order: u32, attempt: u32, key: Option<Key>, now: u64) {
+        let log = match self.received.iter().position(|r| r.order == order) {
+            Some(i) => &mut self.received[i],
+            None => {
+                self.received.push(Received {
+                    order,
+                    ..Received::default()
+                });
+                self.received.last_mut().expect("just pushed")
+            }
+        };
+        log.last_at = now;
+        crate::rows::mark_changed(&mut log.attempts, attempt);
+        crate::rows::mark_changed(&mut log.keys, key);
+    }
+
+    /// Request `req`'s key: claimed in the database; when missing, refused
+    /// (400) if keys are required, or the payment run as new.
+    fn check_key(
+        &mut self,
+        req: u32,
+        key: Option<Key>,
+        attempt: u32,
+        fp: Fingerprint,
+        ctx: &mut Ctx<PayMsg>,
+    ) {
         match key {
             Some(k) => {
                 self.fire(req, "has_key", ctx);

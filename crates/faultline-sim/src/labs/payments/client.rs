@@ -228,62 +228,22 @@ impl Client {
             say!(ctx, "Client {client} backs off for {wait} ms (no jitter: every client waits exactly as long) before attempt {next}.");
         }
     }
-}
 
-impl Actor for Client {
-    type Msg = PayMsg;
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn title(&self) -> String {
-        format!("Client {}", self.index + 1)
-    }
-
-    fn machine(&self) -> &MachineState {
-        &self.machine
-    }
-
-    fn on_start(&mut self, ctx: &mut Ctx<PayMsg>) {
-        if self.cfg.send_key {
-            let (hi, lo) = (ctx.random_u64(), ctx.random_u64());
-            self.key = Some(Key::from_random(hi, lo));
+    /// An answer to attempt `attempt` after the client stopped waiting for
+    /// it: noted in its row, and ignored.
+    fn note_too_late(&mut self, attempt: u32, status: u16, replayed: bool, ctx: &mut Ctx<PayMsg>) {
+        if let Some(a) = self.attempts.iter_mut().find(|a| a.n == attempt) {
+            a.outcome = Outcome::TooLate(status, replayed);
+            mark_changed(&mut self.dirty, attempt);
+            ctx.data_changed();
         }
-        ctx.fire(&mut self.machine, "send");
-        self.send_attempt(ctx);
+        say!(ctx, "The answer {status} to attempt {attempt} reaches client {} too late: it stopped waiting for that attempt, so it ignores it.",
+            self.index + 1);
     }
 
-    fn on_message(&mut self, _from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
-        let PayMsg::ChargeReply {
-            attempt,
-            response,
-            replayed,
-            error,
-            ..
-        } = msg
-        else {
-            return;
-        };
-        let current = self.attempts.len() as u32;
-        let status = response.status;
-        if attempt != current || self.machine.current != "awaiting_response" {
-            if let Some(a) = self.attempts.iter_mut().find(|a| a.n == attempt) {
-                a.outcome = Outcome::TooLate(status, replayed);
-                mark_changed(&mut self.dirty, attempt);
-                ctx.data_changed();
-            }
-            say!(ctx, "The answer {status} to attempt {attempt} reaches client {} too late: it stopped waiting for that attempt, so it ignores it.",
-                self.index + 1);
-            return;
-        }
-        ctx.cancel_timer(TIMEOUT);
-        if let Some(a) = self.attempts.last_mut() {
-            a.outcome = Outcome::Answered(status, replayed);
-            a.answer = Some((status, response.charge_id, replayed));
-            a.reply = Some((response.clone(), error, replayed));
-        }
-        self.touch(current, ctx);
+    /// What the client does with the status of the attempt it waited for:
+    /// paid, retry (409, 504, 5xx) or rejected for good.
+    fn act_on_status(&mut self, status: u16, replayed: bool, ctx: &mut Ctx<PayMsg>) {
         match status {
             200..=299 => {
                 ctx.fire(&mut self.machine, "success");
@@ -328,6 +288,58 @@ impl Actor for Client {
                 say!(ctx, "Client {} gets {why}", self.index + 1);
             }
         }
+    }
+}
+
+impl Actor for Client {
+    type Msg = PayMsg;
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn title(&self) -> String {
+        format!("Client {}", self.index + 1)
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.machine
+    }
+
+    fn on_start(&mut self, ctx: &mut Ctx<PayMsg>) {
+        if self.cfg.send_key {
+            let (hi, lo) = (ctx.random_u64(), ctx.random_u64());
+            self.key = Some(Key::from_random(hi, lo));
+        }
+        ctx.fire(&mut self.machine, "send");
+        self.send_attempt(ctx);
+    }
+
+    fn on_message(&mut self, _from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        let PayMsg::ChargeReply {
+            attempt,
+            response,
+            replayed,
+            error,
+            ..
+        } = msg
+        else {
+            return;
+        };
+        let current = self.attempts.len() as u32;
+        let status = response.status;
+        if attempt != current || self.machine.current != "awaiting_response" {
+            self.note_too_late(attempt, status, replayed, ctx);
+            return;
+        }
+        ctx.cancel_timer(TIMEOUT);
+        if let Some(a) = self.attempts.last_mut() {
+            a.outcome = Outcome::Answered(status, replayed);
+            a.answer = Some((status, response.charge_id, replayed));
+            a.reply = Some((response.clone(), error, replayed));
+        }
+        self.touch(current, ctx);
+        self.act_on_status(status, replayed, ctx);
     }
 
     fn on_timer(&mut self, tag: u32, ctx: &mut Ctx<PayMsg>) {

@@ -147,20 +147,7 @@ impl Database {
     fn claim(&mut self, key: Key, fingerprint: Fingerprint, ctx: &mut Ctx<PayMsg>) -> Claim {
         self.expire_due(&key, ctx);
         let now = ctx.now();
-        let (ttl, lock) = (self.cfg.key_ttl_ms, self.cfg.lock_ms);
         let token = self.next_token;
-        let fresh = |machine: MachineState, serial: u32| KeyRecord {
-            fingerprint,
-            state: KeyState::InFlight,
-            response: None,
-            claimed_at: now,
-            kept_since: now,
-            expires_at: now.saturating_add(ttl),
-            machine,
-            token,
-            serial,
-            changed_at: now,
-        };
         match self.keys.get(&key).map(|r| {
             (
                 r.state,
@@ -171,10 +158,9 @@ impl Database {
         }) {
             None => {
                 let serial = self.keys.len() as u32 + 1;
-                self.keys
-                    .insert(key, fresh(MachineState::new(&KEY_MACHINE), serial));
-                self.fire(&key, "claim", ctx);
-                self.arm_expiry(&key, ctx);
+                let record =
+                    self.fresh_record(fingerprint, now, MachineState::new(&KEY_MACHINE), serial);
+                self.claim_afresh(key, record, ctx);
                 say!(
                     ctx,
                     "The database records key {} as IN_FLIGHT with the request's fingerprint.",
@@ -185,9 +171,8 @@ impl Database {
             }
             Some((KeyState::Expired, _, _, _)) => {
                 let (machine, serial) = (self.keys[&key].machine, self.keys[&key].serial);
-                self.keys.insert(key, fresh(machine, serial));
-                self.fire(&key, "claim", ctx);
-                self.arm_expiry(&key, ctx);
+                let record = self.fresh_record(fingerprint, now, machine, serial);
+                self.claim_afresh(key, record, ctx);
                 say!(
                     ctx,
                     "Key {} had expired, so the database treats this as a brand-new payment.",
@@ -201,36 +186,7 @@ impl Database {
                 Claim::Mismatch
             }
             Some((KeyState::InFlight, true, claimed_at, _)) => {
-                let lapsed = now >= claimed_at.saturating_add(lock);
-                // The earlier request's outcome is unknown (it may have
-                // died, or be slow). Re-running it is safe only if the
-                // processor can be asked with the same key (DOMAIN.md §1).
-                if lapsed && !self.cfg.rerun_lapsed && !self.cfg.pass_key {
-                    say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown, and no key was passed to the card processor to ask with: it stays IN_FLIGHT.",
-                        short(&key));
-                    Claim::Unresolved
-                } else if lapsed {
-                    if let Some(r) = self.keys.get_mut(&key) {
-                        r.claimed_at = now;
-                        r.token = token;
-                    }
-                    self.next_token += 1;
-                    self.fire(&key, "reclaim_after_lock", ctx);
-                    if self.cfg.rerun_lapsed {
-                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock: this database presumes that request died uncharged and runs the payment again.",
-                            short(&key));
-                    } else {
-                        say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown: this request takes it over and asks the card processor with the same key, which returns any hold already placed.",
-                            short(&key));
-                    }
-                    Claim::Claimed {
-                        token,
-                        fresh: false,
-                    }
-                } else {
-                    say!(ctx, "The database finds key {} still IN_FLIGHT: another request with it has not finished.", short(&key));
-                    Claim::InFlight
-                }
+                self.claim_in_flight(key, claimed_at, now, token, ctx)
             }
             Some((KeyState::Completed, true, _, response)) => {
                 let stored = response.unwrap_or(StoredResponse {
@@ -245,6 +201,80 @@ impl Database {
                 );
                 Claim::Completed(stored)
             }
+        }
+    }
+
+    /// A new IN_FLIGHT record for a key claimed at `now` (first use, or
+    /// after expiry), held with the next claim token.
+    fn fresh_record(
+        &self,
+        fingerprint: Fingerprint,
+        now: u64,
+        machine: MachineState,
+        serial: u32,
+    ) -> KeyRecord {
+        KeyRecord {
+            fingerprint,
+            state: KeyState::InFlight,
+            response: None,
+            claimed_at: now,
+            kept_since: now,
+            expires_at: now.saturating_add(self.cfg.key_ttl_ms),
+            machine,
+            token: self.next_token,
+            serial,
+            changed_at: now,
+        }
+    }
+
+    /// Store `record` under `key`, fire its claim and arm its expiry.
+    fn claim_afresh(&mut self, key: Key, record: KeyRecord, ctx: &mut Ctx<PayMsg>) {
+        self.keys.insert(key, record);
+        self.fire(&key, "claim", ctx);
+        self.arm_expiry(&key, ctx);
+    }
+
+    /// A claim of a key another request holds IN_FLIGHT since
+    /// `claimed_at`: busy while its lock lasts; past it, taken over (or
+    /// left unresolved when the processor cannot be asked with the key).
+    fn claim_in_flight(
+        &mut self,
+        key: Key,
+        claimed_at: u64,
+        now: u64,
+        token: u32,
+        ctx: &mut Ctx<PayMsg>,
+    ) -> Claim {
+        let lock = self.cfg.lock_ms;
+        let lapsed = now >= claimed_at.saturating_add(lock);
+        // The earlier request's outcome is unknown (it may have
+        // died, or be slow). Re-running it is safe only if the
+        // processor can be asked with the same key (DOMAIN.md §1).
+        if lapsed && !self.cfg.rerun_lapsed && !self.cfg.pass_key {
+            say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown, and no key was passed to the card processor to ask with: it stays IN_FLIGHT.",
+                short(&key));
+            Claim::Unresolved
+        } else if lapsed {
+            if let Some(r) = self.keys.get_mut(&key) {
+                r.claimed_at = now;
+                r.token = token;
+            }
+            self.next_token += 1;
+            self.fire(&key, "reclaim_after_lock", ctx);
+            if self.cfg.rerun_lapsed {
+                say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock: this database presumes that request died uncharged and runs the payment again.",
+                    short(&key));
+            } else {
+                say!(ctx, "Key {} is IN_FLIGHT past its {lock} ms lock, outcome unknown: this request takes it over and asks the card processor with the same key, which returns any hold already placed.",
+                    short(&key));
+            }
+            Claim::Claimed {
+                token,
+                fresh: false,
+            }
+        } else {
+            say!(ctx, "The database finds key {} still IN_FLIGHT: another request with it has not finished.", short(&key));
+            Claim::InFlight
         }
     }
 
@@ -304,75 +334,41 @@ impl Database {
             .get(key)
             .is_some_and(|r| r.token == token && r.state != KeyState::Completed)
     }
-}
 
-impl Actor for Database {
-    type Msg = PayMsg;
-
-    fn name(&self) -> &str {
-        "database"
+    /// The key half of an atomic commit: `key` (if any) completed with
+    /// the response of ledger row `id`, in the same transaction.
+    fn complete_with_charge(
+        &mut self,
+        key: Option<Key>,
+        id: u32,
+        amount: u64,
+        ctx: &mut Ctx<PayMsg>,
+    ) {
+        if let Some(k) = &key {
+            self.complete(
+                k,
+                StoredResponse {
+                    status: 200,
+                    charge_id: Some(id),
+                    amount,
+                },
+                ctx,
+            );
+            say!(ctx, "One transaction: ledger row ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k));
+        } else {
+            say!(
+                ctx,
+                "Ledger row ch_{id} for {} is written: it records the hold.",
+                money(amount)
+            );
+        }
     }
 
-    fn title(&self) -> String {
-        "Database".into()
-    }
-
-    fn machine(&self) -> &MachineState {
-        &self.shown
-    }
-
-    fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
-        let now = ctx.now();
+    /// The writes fenced by a claim token besides the atomic commit: the
+    /// non-atomic store's ledger row, and a key's completion (after that
+    /// row, or to store a decline).
+    fn on_fenced_write(&mut self, from: ActorId, msg: PayMsg, now: u64, ctx: &mut Ctx<PayMsg>) {
         match msg {
-            PayMsg::ClaimKey {
-                req,
-                key,
-                fingerprint,
-            } => {
-                let claim = self.claim(key, fingerprint, ctx);
-                ctx.data_changed();
-                ctx.send(from, PayMsg::Claimed { req, claim });
-            }
-            PayMsg::CommitAtomic {
-                req,
-                key: Some(k),
-                token,
-                ..
-            } if !self.may_complete(&k, token) => {
-                say!(ctx, "The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not add a ledger row.", short(&k));
-                ctx.send(from, PayMsg::CommitRefused { req });
-            }
-            PayMsg::CommitAtomic {
-                req,
-                order,
-                amount,
-                key,
-                fingerprint,
-                auth,
-                ..
-            } => {
-                let id = self.insert_charge(order, amount, key, fingerprint, auth, now);
-                if let Some(k) = &key {
-                    self.complete(
-                        k,
-                        StoredResponse {
-                            status: 200,
-                            charge_id: Some(id),
-                            amount,
-                        },
-                        ctx,
-                    );
-                    say!(ctx, "One transaction: ledger row ch_{id} for {} is written and key {} becomes COMPLETED with the response stored.", money(amount), short(k));
-                } else {
-                    say!(
-                        ctx,
-                        "Ledger row ch_{id} for {} is written: it records the hold.",
-                        money(amount)
-                    );
-                }
-                ctx.data_changed();
-                ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
-            }
             // The first write of a non-atomic store is fenced too: a request
             // whose claim was taken over must not add a ledger row.
             PayMsg::InsertCharge {
@@ -421,6 +417,64 @@ impl Actor for Database {
                 );
                 ctx.data_changed();
                 ctx.send(from, PayMsg::KeyCompleted { req });
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Actor for Database {
+    type Msg = PayMsg;
+
+    fn name(&self) -> &str {
+        "database"
+    }
+
+    fn title(&self) -> String {
+        "Database".into()
+    }
+
+    fn machine(&self) -> &MachineState {
+        &self.shown
+    }
+
+    fn on_message(&mut self, from: ActorId, msg: PayMsg, ctx: &mut Ctx<PayMsg>) {
+        let now = ctx.now();
+        match msg {
+            PayMsg::ClaimKey {
+                req,
+                key,
+                fingerprint,
+            } => {
+                let claim = self.claim(key, fingerprint, ctx);
+                ctx.data_changed();
+                ctx.send(from, PayMsg::Claimed { req, claim });
+            }
+            PayMsg::CommitAtomic {
+                req,
+                key: Some(k),
+                token,
+                ..
+            } if !self.may_complete(&k, token) => {
+                say!(ctx, "The database refuses the commit: key {} is held by a newer claim (or already completed), so this request must not add a ledger row.", short(&k));
+                ctx.send(from, PayMsg::CommitRefused { req });
+            }
+            PayMsg::CommitAtomic {
+                req,
+                order,
+                amount,
+                key,
+                fingerprint,
+                auth,
+                ..
+            } => {
+                let id = self.insert_charge(order, amount, key, fingerprint, auth, now);
+                self.complete_with_charge(key, id, amount, ctx);
+                ctx.data_changed();
+                ctx.send(from, PayMsg::ChargeWritten { req, charge_id: id });
+            }
+            msg @ (PayMsg::InsertCharge { .. } | PayMsg::CompleteKey { .. }) => {
+                self.on_fenced_write(from, msg, now, ctx)
             }
             _ => {}
         }

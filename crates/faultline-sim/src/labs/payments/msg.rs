@@ -304,51 +304,14 @@ impl LabMsg for PayMsg {
 
     fn display(&self) -> Message {
         match self {
-            PayMsg::Charge { order, amount, key, attempt } => {
-                let mut m = Message::request("POST /v1/charges").header("Content-Type", "application/json");
-                if let Some(k) = key {
-                    m = m.header("Idempotency-Key", k.to_string());
-                }
-                m.header("X-Attempt", attempt.to_string())
-                    .field("order_id", format!("ord_{order}"))
-                    .field("amount", amount.to_string())
-                    .field("currency", "eur")
-            }
-            PayMsg::ChargeReply { order, response, replayed, error, .. } => {
-                let mut m = Message::response(format!("HTTP/1.1 {} {}", response.status, reason(response.status)))
-                    .header("Content-Type", "application/json");
-                if *replayed {
-                    m = m.header("Idempotent-Replayed", "true");
-                }
-                match (response.charge_id, error) {
-                    (Some(id), _) => m
-                        .field("id", format!("ch_{id}"))
-                        .field("order_id", format!("ord_{order}"))
-                        .field("amount", response.amount.to_string())
-                        .field("status", "succeeded"),
-                    (None, Some(code)) => m.field("error", *code),
-                    (None, None) if response.status == 402 => m.field("error", "card_declined"),
-                    (None, None) => m,
-                }
-            }
+            PayMsg::Charge { order, amount, key, attempt } => charge_request(*order, *amount, key, *attempt),
+            PayMsg::ChargeReply { order, response, replayed, error, .. } => charge_reply(*order, response, *replayed, *error),
             PayMsg::ClaimKey { key, fingerprint, .. } => Message::request(
                 "INSERT INTO idempotency_keys (key, fingerprint, state) VALUES (…, …, 'IN_FLIGHT') unless present",
             )
             .field("key", key.to_string())
             .field("fingerprint", fingerprint.to_string()),
-            PayMsg::Claimed { claim, .. } => {
-                let m = Message::response("result");
-                match claim {
-                    Claim::Claimed { token, .. } => m.field("outcome", "claimed").field("claim_token", token.to_string()),
-                    Claim::InFlight => m.field("outcome", "in_flight"),
-                    Claim::Unresolved => m.field("outcome", "in_flight_unresolved"),
-                    Claim::Completed(r) => m
-                        .field("outcome", "completed")
-                        .field("stored_status", r.status.to_string())
-                        .field("stored_charge", r.charge_id.map_or("null".into(), |c| format!("ch_{c}"))),
-                    Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
-                }
-            }
+            PayMsg::Claimed { claim, .. } => claim_outcome(claim),
             PayMsg::CommitAtomic { order, amount, key: None, auth, .. } => Message::request("INSERT INTO ledger (order_id, amount, authorization) VALUES (…)")
                 .field("order_id", format!("ord_{order}"))
                 .field("amount", amount.to_string())
@@ -398,6 +361,66 @@ impl LabMsg for PayMsg {
                 .field("authorization", format!("auth_{auth}"))
                 .field("status", "voided"),
         }
+    }
+}
+
+/// The client's `POST /v1/charges`, with its Idempotency-Key if it has one.
+fn charge_request(order: u32, amount: u64, key: &Option<Key>, attempt: u32) -> Message {
+    let mut m = Message::request("POST /v1/charges").header("Content-Type", "application/json");
+    if let Some(k) = key {
+        m = m.header("Idempotency-Key", k.to_string());
+    }
+    m.header("X-Attempt", attempt.to_string())
+        .field("order_id", format!("ord_{order}"))
+        .field("amount", amount.to_string())
+        .field("currency", "eur")
+}
+
+/// The API's HTTP answer to a charge: the charge, or its error code.
+fn charge_reply(
+    order: u32,
+    response: &StoredResponse,
+    replayed: bool,
+    error: Option<&'static str>,
+) -> Message {
+    let mut m = Message::response(format!(
+        "HTTP/1.1 {} {}",
+        response.status,
+        reason(response.status)
+    ))
+    .header("Content-Type", "application/json");
+    if replayed {
+        m = m.header("Idempotent-Replayed", "true");
+    }
+    match (response.charge_id, error) {
+        (Some(id), _) => m
+            .field("id", format!("ch_{id}"))
+            .field("order_id", format!("ord_{order}"))
+            .field("amount", response.amount.to_string())
+            .field("status", "succeeded"),
+        (None, Some(code)) => m.field("error", code),
+        (None, None) if response.status == 402 => m.field("error", "card_declined"),
+        (None, None) => m,
+    }
+}
+
+/// The database's answer to a key claim: its outcome, and what it holds.
+fn claim_outcome(claim: &Claim) -> Message {
+    let m = Message::response("result");
+    match claim {
+        Claim::Claimed { token, .. } => m
+            .field("outcome", "claimed")
+            .field("claim_token", token.to_string()),
+        Claim::InFlight => m.field("outcome", "in_flight"),
+        Claim::Unresolved => m.field("outcome", "in_flight_unresolved"),
+        Claim::Completed(r) => m
+            .field("outcome", "completed")
+            .field("stored_status", r.status.to_string())
+            .field(
+                "stored_charge",
+                r.charge_id.map_or("null".into(), |c| format!("ch_{c}")),
+            ),
+        Claim::Mismatch => m.field("outcome", "fingerprint_mismatch"),
     }
 }
 

@@ -3,7 +3,9 @@
 //! can read.
 
 use super::actors::SagaActor;
+use super::broker::Broker;
 use super::config::{Mode, Settings, COORDINATION};
+use super::orchestrator::Orchestrator;
 use super::records::Effect;
 use super::saga::{AMOUNT, PIVOT};
 use super::service::Service;
@@ -108,8 +110,51 @@ pub fn check(
     let [order, inv, pay, ship] = svcs[..] else {
         return out.list;
     };
-    // Stock: a unit reserved and then shipped counts once.
-    let qty = |s: &Service, k: u8| s.recs.get(&k).map_or(0, |r| r.qty);
+    let ended = |k: u8| saga_ended(cfg, order, orch, k);
+    stock_conserved(cfg, inv, ship, ended, &mut out);
+    money_conserved(pay, &mut out);
+    money_follows_order(cfg, order, pay, ship, &mut out);
+    cancels_kept(order, &mut out);
+    if cfg.mode == Mode::TwoPhase {
+        tpc(cfg, [order, inv, pay], end, &mut out);
+        return out.list;
+    }
+    sagas(cfg, &svcs, &mut out);
+    events_match_commits(&svcs, broker, end, &mut out);
+    for k in (1..=cfg.orders).filter(|k| end && !ended(*k)) {
+        out.add(
+            ENDS,
+            k,
+            "never finished: its saga is neither COMPLETED nor COMPENSATED.",
+        );
+    }
+    out.list
+}
+
+/// How many units (or cents) service `s` holds for order `k`.
+fn qty(s: &Service, k: u8) -> i64 {
+    s.recs.get(&k).map_or(0, |r| r.qty)
+}
+
+/// Whether order `k`'s saga has ended, as its orchestrator's log or
+/// (choreography) the last event the order service heard says.
+fn saga_ended(cfg: &Settings, order: &Service, orch: Option<&Orchestrator>, k: u8) -> bool {
+    match cfg.mode {
+        Mode::Orchestrated => orch.and_then(|o| o.sagas.get(&k)).map(|e| e.m.current),
+        _ => order.recs.get(&k).map(|r| r.note),
+    }
+    .is_some_and(|s| matches!(s, "COMPLETED" | "COMPENSATED"))
+}
+
+/// Stock is conserved, and no unit stays RESERVED for a saga that ended.
+fn stock_conserved(
+    cfg: &Settings,
+    inv: &Service,
+    ship: &Service,
+    ended: impl Fn(u8) -> bool,
+    out: &mut Found<'_>,
+) {
+    // A unit reserved and then shipped counts once.
     let reserved: i64 = inv.recs.iter().map(|(k, r)| r.qty.max(qty(ship, *k))).sum();
     let shipped_only: i64 = ship
         .recs
@@ -124,15 +169,6 @@ pub fn check(
             "Units were made or lost: available + reserved + shipped is not the initial stock.",
         );
     }
-    // A saga's end, as its orchestrator's log or (choreography) the last
-    // event the order service heard says.
-    let ended = |k: u8| {
-        match cfg.mode {
-            Mode::Orchestrated => orch.and_then(|o| o.sagas.get(&k)).map(|e| e.m.current),
-            _ => order.recs.get(&k).map(|r| r.note),
-        }
-        .is_some_and(|s| matches!(s, "COMPLETED" | "COMPENSATED"))
-    };
     for (k, r) in inv.recs.iter() {
         if cfg.mode != Mode::TwoPhase && r.qty > qty(ship, *k) && ended(*k) {
             out.add(
@@ -142,6 +178,10 @@ pub fn check(
             );
         }
     }
+}
+
+/// Each order's net capture is its price or 0.
+fn money_conserved(pay: &Service, out: &mut Found<'_>) {
     for (k, r) in pay.recs.iter() {
         if r.qty != 0 && r.qty != AMOUNT {
             out.add(
@@ -151,6 +191,16 @@ pub fn check(
             );
         }
     }
+}
+
+/// A cancelled order keeps no capture; goods ship only for a paid order.
+fn money_follows_order(
+    cfg: &Settings,
+    order: &Service,
+    pay: &Service,
+    ship: &Service,
+    out: &mut Found<'_>,
+) {
     for k in 1..=cfg.orders {
         let state = order.recs.get(&k).map_or("", |r| r.m.current);
         let paid = qty(pay, k) > 0;
@@ -165,6 +215,10 @@ pub fn check(
             out.add(FOLLOWS, k, "ships goods that were never paid for.");
         }
     }
+}
+
+/// A cancel the order service accepted stays: no saga step writes over it.
+fn cancels_kept(order: &Service, out: &mut Found<'_>) {
     for &k in &order.customer_cancels {
         if order
             .recs
@@ -178,12 +232,18 @@ pub fn check(
             );
         }
     }
-    if cfg.mode == Mode::TwoPhase {
-        tpc(cfg, [order, inv, pay], end, &mut out);
-        return out.list;
-    }
-    sagas(cfg, &svcs, &mut out);
-    for s in &svcs {
+}
+
+/// Every committed change has its event (stored, by the end), each
+/// message takes effect once, and every event published is of a
+/// committed change (or one about to commit).
+fn events_match_commits(
+    svcs: &[&Service],
+    broker: Option<&Broker>,
+    end: bool,
+    out: &mut Found<'_>,
+) {
+    for s in svcs {
         for e in &s.effects {
             let exists = s.outbox.has(e.event) || s.outbox.ever_sent.contains(&e.event);
             let stored = broker.is_some_and(|b| b.has(e.event))
@@ -204,8 +264,6 @@ pub fn check(
             }
         }
     }
-    // The other way: every event a service published is of a committed
-    // change (or one about to commit).
     for e in broker.iter().flat_map(|b| &b.queue) {
         let Some(s) = svcs.iter().find(|s| u32::from(s.id) == e.env.id / 1000) else {
             continue;
@@ -219,14 +277,6 @@ pub fn check(
             );
         }
     }
-    for k in (1..=cfg.orders).filter(|k| end && !ended(*k)) {
-        out.add(
-            ENDS,
-            k,
-            "never finished: its saga is neither COMPLETED nor COMPENSATED.",
-        );
-    }
-    out.list
 }
 
 /// Order `k`'s committed steps across the services, in time order (ties
