@@ -44,30 +44,11 @@ pub fn ConfigPanel(p: &Props) -> Html {
                     Some(ConfigValue::Choice(c)) if options.iter().any(|(v, _)| v == c) => c.as_str(),
                     _ => default,
                 };
-                let on = p.on.clone();
-                let onchange = Callback::from(move |e: Event| {
-                    let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-                    if options.iter().any(|(v, _)| *v == value) {
-                        on.emit(Action::SetConfig(key.to_string(), ConfigValue::Choice(value)));
-                    } else {
-                        on.emit(Action::Notify(crate::state::Notice {
-                            text: "Please pick one of the listed options for this setting.".into(),
-                            is_error: true,
-                        }));
-                    }
-                });
-                let mut opts = Markup::new();
-                for (v, label) in options {
-                    opts.lit("<option value=\"");
-                    opts.text(v);
-                    opts.lit(if *v == current { "\" selected>" } else { "\">" });
-                    opts.text(label);
-                    opts.lit("</option>");
-                }
+                let onchange = on_choice(p.on.clone(), key, options);
                 html! {
                     <div class="field choice">
                         { label(&id, field, "") }
-                        <select id={id} {onchange}>{ raw(opts) }</select>
+                        <select id={id} {onchange}>{ raw(choice_options(options, current)) }</select>
                     </div>
                 }
             }
@@ -92,20 +73,7 @@ pub fn ConfigPanel(p: &Props) -> Html {
                     Some(ConfigValue::Int(v)) => *v,
                     _ => default,
                 };
-                let on = p.on.clone();
-                let onchange = Callback::from(move |e: Event| {
-                    let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-                    match input.value().trim().parse::<i64>() {
-                        Ok(v) if (min..=max).contains(&v) => on.emit(Action::SetConfig(key.to_string(), ConfigValue::Int(v))),
-                        _ => {
-                            input.set_value(&value.to_string());
-                            on.emit(Action::Notify(crate::state::Notice {
-                                text: format!("Please enter a whole number from {min} to {max} for this setting."),
-                                is_error: true,
-                            }));
-                        }
-                    }
-                });
+                let onchange = on_number(p.on.clone(), key, value, min, max);
                 html! {
                     <div class="field number">
                         { label(&id, field, unit) }
@@ -121,4 +89,69 @@ pub fn ConfigPanel(p: &Props) -> Html {
             <form onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>{ for rows }</form>
         </section>
     }
+}
+
+/// A choice's options, the `current` one selected, as HTML text (escaped).
+fn choice_options(options: &[(&str, &str)], current: &str) -> Markup {
+    let mut opts = Markup::new();
+    for (v, label) in options {
+        opts.lit("<option value=\"");
+        opts.text(v);
+        opts.lit(if *v == current { "\" selected>" } else { "\">" });
+        opts.text(label);
+        opts.lit("</option>");
+    }
+    opts
+}
+
+/// A choice's change: set `key` to one of its `options`, else say so.
+fn on_choice(
+    on: Callback<Action>,
+    key: &'static str,
+    options: &'static [(&'static str, &'static str)],
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let value = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
+        if options.iter().any(|(v, _)| *v == value) {
+            on.emit(Action::SetConfig(
+                key.to_string(),
+                ConfigValue::Choice(value),
+            ));
+        } else {
+            on.emit(Action::Notify(crate::state::Notice {
+                text: "Please pick one of the listed options for this setting.".into(),
+                is_error: true,
+            }));
+        }
+    })
+}
+
+/// A number's change: set `key` to a whole number from `min` to `max`,
+/// else put back `value` and say so.
+fn on_number(
+    on: Callback<Action>,
+    key: &'static str,
+    value: i64,
+    min: i64,
+    max: i64,
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+        match input.value().trim().parse::<i64>() {
+            Ok(v) if (min..=max).contains(&v) => {
+                on.emit(Action::SetConfig(key.to_string(), ConfigValue::Int(v)))
+            }
+            _ => {
+                input.set_value(&value.to_string());
+                on.emit(Action::Notify(crate::state::Notice {
+                    text: format!(
+                        "Please enter a whole number from {min} to {max} for this setting."
+                    ),
+                    is_error: true,
+                }));
+            }
+        }
+    })
 }

@@ -366,6 +366,58 @@ fn embed_page(p: &Props, rest: bool) -> Html {
     }
 }
 
+/// The lab's header: the way back, its title, the lesson and projector
+/// buttons, and in projector view the link's QR code.
+fn lab_head(p: &Props) -> Html {
+    let (s, info) = (&p.state, &p.info);
+    html! {
+        <header class="lab-head">
+            <a class="link back" href="../">{ "← All labs" }</a>
+            <h1>{ info.title }</h1>
+            if s.guide.is_none() {
+                <button id="lesson-start" onclick={p.on.reform(|_| Action::OpenLesson(faultline_sim::lesson::LessonLink { lab: String::new(), lesson: String::new(), step: 0, at: None }))}>{ "Guided lesson" }</button>
+            }
+            <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
+            if s.projector {
+                <super::qr::QrPanel link={AttrValue::from(p.permalink.clone())} />
+            }
+        </header>
+    }
+}
+
+/// The stage: the diagram (with the run's end note and the load chart)
+/// beside the lesson, narration, figures and invariants.
+fn stage(p: &Props) -> Html {
+    let (s, info) = (&p.state, &p.info);
+    let (run, cursor) = (&s.run, s.cursor);
+    let on_jump = p.on.reform(Action::Seek);
+    let not_checked: Vec<(&'static str, &'static str)> = info
+        .invariants
+        .iter()
+        .filter_map(|inv| (inv.not_checked)(info, &s.scenario.config).map(|why| (inv.id, why)))
+        .collect();
+    let end_note = (cursor as usize + 1 == run.steps.len())
+        .then(|| html! { <p class="hint end-note">{ run.end.message() }</p> });
+    html! {
+        <div class="stage">
+            <section class="panel diagram" id="diagram-panel" aria-labelledby="seq-h">
+                <h2 id="seq-h">{ "Messages" }</h2>
+                { diagram_box(p) }
+                { for end_note }
+                <LoadChart run={run.clone()} playhead={s.playhead} />
+            </section>
+            <div class="side">
+                if s.guide.is_some() {
+                    { super::lesson::lesson_panel(s, &p.on) }
+                }
+                <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
+                { super::figures::figures_panel(&(info.figures)(run, cursor)) }
+                { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
+            </div>
+        </div>
+    }
+}
+
 #[component]
 pub fn LabView(p: &Props) -> Html {
     let s = &p.state;
@@ -379,31 +431,13 @@ pub fn LabView(p: &Props) -> Html {
     let (machines, data) = use_lower_panels(s, rest, &p.on);
     super::lesson::use_pointed(s);
 
-    let on_jump = p.on.reform(Action::Seek);
-    let not_checked: Vec<(&'static str, &'static str)> = info
-        .invariants
-        .iter()
-        .filter_map(|inv| (inv.not_checked)(info, &s.scenario.config).map(|why| (inv.id, why)))
-        .collect();
-    let end_note = (cursor as usize + 1 == run.steps.len())
-        .then(|| html! { <p class="hint end-note">{ run.end.message() }</p> });
     if s.embed {
         return embed_page(p, rest);
     }
     let page_class = if s.projector { "lab projector" } else { "lab" };
     html! {
         <main id="main" class={page_class} data-lab={info.id} tabindex="-1">
-            <header class="lab-head">
-                <a class="link back" href="../">{ "← All labs" }</a>
-                <h1>{ info.title }</h1>
-                if s.guide.is_none() {
-                    <button id="lesson-start" onclick={p.on.reform(|_| Action::OpenLesson(faultline_sim::lesson::LessonLink { lab: String::new(), lesson: String::new(), step: 0, at: None }))}>{ "Guided lesson" }</button>
-                }
-                <button id="projector" aria-pressed={s.projector.to_string()} onclick={p.on.reform(|_| Action::ToggleProjector)}>{ "Projector view (P)" }</button>
-                if s.projector {
-                    <super::qr::QrPanel link={AttrValue::from(p.permalink.clone())} />
-                }
-            </header>
+            { lab_head(p) }
             if let Some(q) = &s.queue {
                 { super::queue::queue_bar(q) }
             }
@@ -416,22 +450,7 @@ pub fn LabView(p: &Props) -> Html {
                 { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: false }) }
             }
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest && s.pending.is_none() }) }
-            <div class="stage">
-                <section class="panel diagram" id="diagram-panel" aria-labelledby="seq-h">
-                    <h2 id="seq-h">{ "Messages" }</h2>
-                    { diagram_box(p) }
-                    { for end_note }
-                    <LoadChart run={run.clone()} playhead={s.playhead} />
-                </section>
-                <div class="side">
-                    if s.guide.is_some() {
-                        { super::lesson::lesson_panel(s, &p.on) }
-                    }
-                    <Narration run={run.clone()} cursor={cursor} on={p.on.clone()} />
-                    { super::figures::figures_panel(&(info.figures)(run, cursor)) }
-                    { invariant_panel(&InvariantProps { invariants: info.invariants.clone(), not_checked, violations: run.violations.clone(), cursor, on_jump }) }
-                </div>
-            </div>
+            { stage(p) }
             if let Some(c) = s.compare.as_deref() {
                 { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: true }) }
             }

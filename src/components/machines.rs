@@ -105,63 +105,16 @@ pub fn machine_panel(p: &Props) -> Html {
     let mut parts: Vec<Html> = vec![fixed("<defs><marker id=\"m-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"></path></marker></defs>")];
     for (t, &(d, lx, ly)) in l.iter().flat_map(|l| m.transitions.iter().zip(l.edges)) {
         let taken = p.taken.is_some_and(|x| x == *t);
-        let d = expand(d);
-        let mut svg = Markup::from_lit(if taken {
-            "<g class=\"edge taken\">"
-        } else {
-            "<g class=\"edge\">"
-        });
-        markup!(
-            svg,
-            "<path d=\"{}\" marker-end=\"url(#m-arrow)\"></path>",
-            d
-        );
-        if taken {
-            markup!(
-                svg,
-                "<path d=\"{}\" class=\"trail\" pathLength=\"100\"></path>",
-                d
-            );
-        }
-        markup!(svg, "<text x=\"{}\" y=\"{}\" class=\"edge-label\">", lx, ly);
-        svg.text(t.event);
-        svg.lit("</text></g>");
-        parts.push(raw(svg));
+        parts.push(edge_drawing(t, d, (lx, ly), taken));
     }
     for (s, &(x, y, w)) in l.iter().flat_map(|l| m.states.iter().zip(l.states)) {
-        let mut svg = Markup::from_lit("<g data-state=\"");
-        svg.text(s);
-        svg.lit(if *s == p.current {
-            "\" class=\"state current"
-        } else {
-            "\" class=\"state"
-        });
-        markup!(
-            svg,
-            "\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"28\" rx=\"14\"></rect><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
-            x - w / 2,
-            y - 14,
-            w,
-            x,
-            y + 4
-        );
-        svg.text(s);
-        svg.lit("</text></g>");
-        parts.push(raw(svg));
+        parts.push(state_drawing(s, (x, y, w), *s == p.current));
     }
     let label = format!("{} state machine, now in {}", p.title, p.current);
     let view_box = format!("0 0 {w} {h}");
     // The caption too is text (it only shows data); the figure stays
     // `html!` around the instance picker, whose <select> keeps its focus.
-    let mut caption = Markup::from_lit("<figcaption>");
-    caption.text(&p.title);
-    caption.lit(": <strong class=\"current-state\">");
-    caption.text(p.current);
-    caption.lit("</strong>");
-    if p.down {
-        caption.lit("<span class=\"down-badge\"> (down: crashed)</span>");
-    }
-    caption.lit("</figcaption>");
+    let caption = caption(p);
     let class = if w > 580 { "machine wide" } else { "machine" };
     html! {
         <figure {class} data-machine={m.name}>
@@ -172,6 +125,71 @@ pub fn machine_panel(p: &Props) -> Html {
             </svg>
         </figure>
     }
+}
+
+/// One transition's edge: its path (with a trail if just `taken`) and its
+/// event's label at (`lx`, `ly`).
+fn edge_drawing(t: &Transition, d: &str, (lx, ly): (u16, u16), taken: bool) -> Html {
+    let d = expand(d);
+    let mut svg = Markup::from_lit(if taken {
+        "<g class=\"edge taken\">"
+    } else {
+        "<g class=\"edge\">"
+    });
+    markup!(
+        svg,
+        "<path d=\"{}\" marker-end=\"url(#m-arrow)\"></path>",
+        d
+    );
+    if taken {
+        markup!(
+            svg,
+            "<path d=\"{}\" class=\"trail\" pathLength=\"100\"></path>",
+            d
+        );
+    }
+    markup!(svg, "<text x=\"{}\" y=\"{}\" class=\"edge-label\">", lx, ly);
+    svg.text(t.event);
+    svg.lit("</text></g>");
+    raw(svg)
+}
+
+/// One state's box, centred at (`x`, `y`) and `w` wide, filled if `current`.
+fn state_drawing(s: &str, (x, y, w): (u16, u16, u16), current: bool) -> Html {
+    let mut svg = Markup::from_lit("<g data-state=\"");
+    svg.text(s);
+    svg.lit(if current {
+        "\" class=\"state current"
+    } else {
+        "\" class=\"state"
+    });
+    markup!(
+        svg,
+        "\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"28\" rx=\"14\"></rect><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">",
+        x - w / 2,
+        y - 14,
+        w,
+        x,
+        y + 4
+    );
+    svg.text(s);
+    svg.lit("</text></g>");
+    raw(svg)
+}
+
+/// The figure's caption: the machine's title, its current state, and
+/// whether its actor is down.
+fn caption(p: &Props) -> Markup {
+    let mut caption = Markup::from_lit("<figcaption>");
+    caption.text(&p.title);
+    caption.lit(": <strong class=\"current-state\">");
+    caption.text(p.current);
+    caption.lit("</strong>");
+    if p.down {
+        caption.lit("<span class=\"down-badge\"> (down: crashed)</span>");
+    }
+    caption.lit("</figcaption>");
+    caption
 }
 
 #[cfg(test)]

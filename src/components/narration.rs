@@ -8,6 +8,7 @@ use crate::markup::Markup;
 use crate::state::Action;
 #[cfg(feature = "jose")]
 use faultline_sim::jose::{unix_time, KeyRing};
+use faultline_sim::trace::{Flight, Step};
 use faultline_sim::Run;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -45,77 +46,16 @@ pub fn Narration(p: &Props) -> Html {
         KeyRing::from_messages(&first)
     });
     let step = p.run.steps.get(p.cursor as usize);
-    let text = step.map_or(String::new(), |s| {
-        let said = p.run.narration(s);
-        if said.is_empty() {
-            p.run.summary(s)
-        } else {
-            said.join(" ")
-        }
-    });
-    // The recent steps, newest first, as HTML text (escaped): one listener
-    // on the list serves every button (`raw`), and the text is far less
-    // WebAssembly than `html!`. Each button carries its step; each entry is
-    // a node keyed by its step, so a step forward adds one entry, drops one
-    // and redraws the two whose "current" mark moved.
-    let from = p.cursor.saturating_sub(6) as usize;
-    let to = (p.cursor as usize).min(p.run.steps.len().saturating_sub(1));
-    let log: Vec<Html> = p.run.steps[from..=to]
-        .iter()
-        .rev()
-        .map(|s| {
-            let current = s.index == p.cursor;
-            let mut entry = Markup::new();
-            markup!(
-                entry,
-                "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
-                if current { " class=\"current\"" } else { "" },
-                s.index,
-                if current {
-                    " aria-current=\"step\""
-                } else {
-                    ""
-                },
-                s.index,
-                s.time / 1000,
-                s.time % 1000
-            );
-            entry.text(&p.run.summary(s));
-            entry.lit("</button></li>");
-            Html::VList(Rc::new(yew::virtual_dom::VList::with_children(
-                vec![raw(entry)],
-                Some(yew::virtual_dom::Key::from(s.index as usize)),
-            )))
-        })
-        .collect();
-    // A seek rewrites the list: the focus goes back to the button at the
-    // same place in it, where `html!` kept it (the newest step is first).
-    let (cursor, on) = (p.cursor, p.on.clone());
-    let on_log = Callback::from(move |e: MouseEvent| {
-        if let Some(i) = attr_of(&e, "data-step").and_then(|v| v.parse::<u32>().ok()) {
-            refocus(format!(
-                ".log li:nth-child({}) button",
-                cursor.saturating_sub(i) + 1
-            ));
-            on.emit(Action::Seek(i));
-        }
-    });
+    let text = step.map_or(String::new(), |s| said_at(&p.run, s));
+    let log = recent_steps(&p.run, p.cursor);
+    let on_log = on_log_click(p.cursor, p.on.clone());
     // The message this step handled, as raw HTTP-like text.
     let message = step
         .and_then(|s| s.flight)
         .and_then(|f| p.run.flights.get(f as usize))
         .map(|fl| {
-            let from = &p.run.actors[fl.from as usize].title;
-            let to = &p.run.actors[fl.to as usize].title;
-            let title = format!(
-                "Message: {from} → {to}{}",
-                fl.note
-                    .as_ref()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default()
-            );
             super::inspector::inspector(&super::inspector::Props {
-                title,
+                title: message_title(&p.run, fl),
                 message: fl.message.get(),
                 #[cfg(feature = "jose")]
                 keys: (*keys).clone(),
@@ -136,6 +76,85 @@ pub fn Narration(p: &Props) -> Html {
             <ol class="log" aria-label="Recent steps" onclick={on_log}>{ for log }</ol>
         </section>
     }
+}
+
+/// What step `s` narrates, or its summary if it says nothing.
+fn said_at(run: &Run, s: &Step) -> String {
+    let said = run.narration(s);
+    if said.is_empty() {
+        run.summary(s)
+    } else {
+        said.join(" ")
+    }
+}
+
+/// The recent steps up to `cursor`, newest first, one keyed entry each.
+fn recent_steps(run: &Run, cursor: u32) -> Vec<Html> {
+    // The recent steps, newest first, as HTML text (escaped): one listener
+    // on the list serves every button (`raw`), and the text is far less
+    // WebAssembly than `html!`. Each button carries its step; each entry is
+    // a node keyed by its step, so a step forward adds one entry, drops one
+    // and redraws the two whose "current" mark moved.
+    let from = cursor.saturating_sub(6) as usize;
+    let to = (cursor as usize).min(run.steps.len().saturating_sub(1));
+    run.steps[from..=to]
+        .iter()
+        .rev()
+        .map(|s| log_entry(run, s, s.index == cursor))
+        .collect()
+}
+
+/// One entry of the log: a button to seek to step `s`, keyed by its step.
+fn log_entry(run: &Run, s: &Step, current: bool) -> Html {
+    let mut entry = Markup::new();
+    markup!(
+        entry,
+        "<li{}><button class=\"link\" data-step=\"{}\"{}>#{} · {}.{:03} s · ",
+        if current { " class=\"current\"" } else { "" },
+        s.index,
+        if current {
+            " aria-current=\"step\""
+        } else {
+            ""
+        },
+        s.index,
+        s.time / 1000,
+        s.time % 1000
+    );
+    entry.text(&run.summary(s));
+    entry.lit("</button></li>");
+    Html::VList(Rc::new(yew::virtual_dom::VList::with_children(
+        vec![raw(entry)],
+        Some(yew::virtual_dom::Key::from(s.index as usize)),
+    )))
+}
+
+/// The log's one click listener: seek to the clicked entry's step.
+fn on_log_click(cursor: u32, on: Callback<Action>) -> Callback<MouseEvent> {
+    // A seek rewrites the list: the focus goes back to the button at the
+    // same place in it, where `html!` kept it (the newest step is first).
+    Callback::from(move |e: MouseEvent| {
+        if let Some(i) = attr_of(&e, "data-step").and_then(|v| v.parse::<u32>().ok()) {
+            refocus(format!(
+                ".log li:nth-child({}) button",
+                cursor.saturating_sub(i) + 1
+            ));
+            on.emit(Action::Seek(i));
+        }
+    })
+}
+
+/// The inspector's title for message `fl`: who sent it to whom, and its note.
+fn message_title(run: &Run, fl: &Flight) -> String {
+    let from = &run.actors[fl.from as usize].title;
+    let to = &run.actors[fl.to as usize].title;
+    format!(
+        "Message: {from} → {to}{}",
+        fl.note
+            .as_ref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default()
+    )
 }
 
 /// The box to paste a token into, once the run has shown a key to check
