@@ -24,6 +24,7 @@
 //! Anything else is rejected with a [`PermalinkError`] a learner can read;
 //! never a panic.
 
+use crate::lab::LabInfo;
 use crate::registry;
 use crate::scenario::{Scenario, ScenarioError, FORMAT_VERSION};
 
@@ -263,71 +264,80 @@ fn open_compare(hash: &str) -> Result<Opened, PermalinkError> {
     })
 }
 
+/// The parts of a short link, as written.
+struct ShortLink<'a> {
+    lab: Option<&'a str>,
+    preset: Option<&'a str>,
+    step: u32,
+    view: View,
+    compare: Option<&'a str>,
+    shown: bool,
+}
+
+impl<'a> ShortLink<'a> {
+    /// Read a short link's `key=value` parts; an unknown key, or a step,
+    /// view or shown run that does not read, is refused.
+    fn parse(hash: &'a str) -> Result<Self, PermalinkError> {
+        let mut link = ShortLink {
+            lab: None,
+            preset: None,
+            step: 0,
+            view: View::Normal,
+            compare: None,
+            shown: false,
+        };
+        for part in hash.split('&') {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            match k {
+                "lab" => link.lab = Some(v),
+                "preset" => link.preset = Some(v),
+                "step" => {
+                    link.step = v
+                        .parse()
+                        .map_err(|_| PermalinkError::BadStep(v.chars().take(12).collect()))?
+                }
+                "view" => link.view = View::parse(v)?,
+                "compare" => link.compare = Some(v),
+                "show" => {
+                    link.shown = match v {
+                        "a" => false,
+                        "b" => true,
+                        _ => {
+                            return Err(PermalinkError::BadShortLink(format!(
+                                "show= names the run on screen, a or b, not \"{}\"",
+                                v.chars().take(12).collect::<String>()
+                            )))
+                        }
+                    }
+                }
+                other => {
+                    return Err(PermalinkError::BadShortLink(format!(
+                        "\"{}\" is not part of a short link",
+                        other.chars().take(20).collect::<String>()
+                    )))
+                }
+            }
+        }
+        Ok(link)
+    }
+}
+
+/// A short link: a lab's preset, or (`compare=`) its ready-made pair.
 fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
     if hash.len() > 512 {
         return Err(PermalinkError::TooLong(hash.len()));
     }
-    let (mut lab, mut preset, mut step, mut view) = (None, None, 0u32, View::Normal);
-    let (mut compare, mut shown) = (None, false);
-    for part in hash.split('&') {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        match k {
-            "lab" => lab = Some(v),
-            "preset" => preset = Some(v),
-            "step" => {
-                step = v
-                    .parse()
-                    .map_err(|_| PermalinkError::BadStep(v.chars().take(12).collect()))?
-            }
-            "view" => view = View::parse(v)?,
-            "compare" => compare = Some(v),
-            "show" => {
-                shown = match v {
-                    "a" => false,
-                    "b" => true,
-                    _ => {
-                        return Err(PermalinkError::BadShortLink(format!(
-                            "show= names the run on screen, a or b, not \"{}\"",
-                            v.chars().take(12).collect::<String>()
-                        )))
-                    }
-                }
-            }
-            other => {
-                return Err(PermalinkError::BadShortLink(format!(
-                    "\"{}\" is not part of a short link",
-                    other.chars().take(20).collect::<String>()
-                )))
-            }
-        }
-    }
-    let lab = lab.ok_or_else(|| PermalinkError::BadShortLink("it names no lab".into()))?;
+    let link = ShortLink::parse(hash)?;
+    let lab = link
+        .lab
+        .ok_or_else(|| PermalinkError::BadShortLink("it names no lab".into()))?;
     let info = registry::lab(lab).ok_or_else(|| {
         PermalinkError::Invalid(ScenarioError::UnknownLab(lab.chars().take(40).collect()))
     })?;
-    if let Some(id) = compare {
-        let pair = info
-            .comparison(id)
-            .ok_or_else(|| PermalinkError::UnknownComparison {
-                lab: info.id.to_string(),
-                id: id.chars().take(40).collect(),
-            })?;
-        let (a, b) = ((pair.a)(), (pair.b)());
-        return Ok(Opened {
-            preset: registry::preset_matching(&a),
-            scenario: a,
-            step,
-            notice: None,
-            view,
-            vs: Some(Versus {
-                preset: registry::preset_matching(&b),
-                scenario: b,
-                shown,
-                notice: None,
-            }),
-        });
+    if let Some(id) = link.compare {
+        return open_short_compare(&info, id, &link);
     }
-    let preset = preset.unwrap_or(info.default_preset);
+    let preset = link.preset.unwrap_or(info.default_preset);
     let p = info
         .preset(preset)
         .ok_or_else(|| PermalinkError::UnknownPreset {
@@ -336,11 +346,39 @@ fn open_short(hash: &str) -> Result<Opened, PermalinkError> {
         })?;
     Ok(Opened {
         scenario: (p.scenario)(),
-        step,
+        step: link.step,
         preset: Some(p.id.to_string()),
         notice: None,
-        view,
+        view: link.view,
         vs: None,
+    })
+}
+
+/// A short link to lab `info`'s ready-made comparison `id`.
+fn open_short_compare(
+    info: &LabInfo,
+    id: &str,
+    link: &ShortLink<'_>,
+) -> Result<Opened, PermalinkError> {
+    let pair = info
+        .comparison(id)
+        .ok_or_else(|| PermalinkError::UnknownComparison {
+            lab: info.id.to_string(),
+            id: id.chars().take(40).collect(),
+        })?;
+    let (a, b) = ((pair.a)(), (pair.b)());
+    Ok(Opened {
+        preset: registry::preset_matching(&a),
+        scenario: a,
+        step: link.step,
+        notice: None,
+        view: link.view,
+        vs: Some(Versus {
+            preset: registry::preset_matching(&b),
+            scenario: b,
+            shown: link.shown,
+            notice: None,
+        }),
     })
 }
 
