@@ -9,7 +9,7 @@
 use super::raw::{attr_of, closest, fixed, raw};
 use crate::markup::{IntoHtml, Markup};
 use crate::state::{Action, AppState, Compare};
-use faultline_sim::lab::{ConfigField, FieldKind, LabInfo};
+use faultline_sim::lab::{Comparison, ConfigField, FieldKind, LabInfo};
 use faultline_sim::scenario::{Config, ConfigValue, Scenario};
 use faultline_sim::trace::{Fate, Table};
 use faultline_sim::Run;
@@ -413,6 +413,55 @@ pub fn choices(info: &LabInfo, current: &Scenario, preset: Option<&str>) -> Vec<
     out
 }
 
+/// The ready-made pairs' buttons, each carrying its pair's id.
+fn pair_buttons(comparisons: &[Comparison]) -> Markup {
+    let mut pairs = Markup::new();
+    for pair in comparisons {
+        pairs.lit("<li><button class=\"compare-pair\" data-compare=\"");
+        pairs.text(pair.id);
+        pairs.lit("\" title=\"");
+        pairs.text(pair.explanation);
+        pairs.lit("\">");
+        pairs.text(pair.title);
+        pairs.lit("</button></li>");
+    }
+    pairs
+}
+
+/// The pairs' one click listener: load the clicked pair's first run and
+/// compare it with its second.
+fn on_pair_click(comparisons: Vec<Comparison>, on: Callback<Action>) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        let id = attr_of(&e, "data-compare");
+        let Some(pair) = comparisons.iter().find(|c| id.as_deref() == Some(c.id)) else {
+            return;
+        };
+        let (a, b) = ((pair.a)(), (pair.b)());
+        let preset = |s: &Scenario| faultline_sim::registry::preset_matching(s);
+        on.emit(Action::Load {
+            preset: preset(&a),
+            scenario: a,
+            cursor: 0,
+            notice: None,
+        });
+        on.emit(Action::Compare {
+            preset: preset(&b),
+            scenario: b,
+        });
+    })
+}
+
+/// The menu's options, by their place in `options`.
+fn choice_labels(options: &[(String, Choice)]) -> Markup {
+    let mut labels = Markup::new();
+    for (i, (label, _)) in options.iter().enumerate() {
+        markup!(labels, "<option value=\"{}\">", i);
+        labels.text(label);
+        labels.lit("</option>");
+    }
+    labels
+}
+
 /// The picker that starts a comparison (when not comparing).
 #[inline(never)]
 pub fn compare_picker(
@@ -424,45 +473,11 @@ pub fn compare_picker(
     // The ready-made pairs, the menu's options and the static text are
     // HTML text (escaped), the pairs with one listener (`raw`): far less
     // WebAssembly than `html!`. Their text changes only with the scenario.
-    let mut pairs = Markup::new();
-    for pair in &info.comparisons {
-        pairs.lit("<li><button class=\"compare-pair\" data-compare=\"");
-        pairs.text(pair.id);
-        pairs.lit("\" title=\"");
-        pairs.text(pair.explanation);
-        pairs.lit("\">");
-        pairs.text(pair.title);
-        pairs.lit("</button></li>");
-    }
-    let on_pair = {
-        let (comparisons, on) = (info.comparisons.clone(), on.clone());
-        Callback::from(move |e: MouseEvent| {
-            let id = attr_of(&e, "data-compare");
-            let Some(pair) = comparisons.iter().find(|c| id.as_deref() == Some(c.id)) else {
-                return;
-            };
-            let (a, b) = ((pair.a)(), (pair.b)());
-            let preset = |s: &Scenario| faultline_sim::registry::preset_matching(s);
-            on.emit(Action::Load {
-                preset: preset(&a),
-                scenario: a,
-                cursor: 0,
-                notice: None,
-            });
-            on.emit(Action::Compare {
-                preset: preset(&b),
-                scenario: b,
-            });
-        })
-    };
+    let pairs = pair_buttons(&info.comparisons);
+    let on_pair = on_pair_click(info.comparisons.clone(), on.clone());
     let select = NodeRef::default();
     let options = choices(info, current, preset);
-    let mut labels = Markup::new();
-    for (i, (label, _)) in options.iter().enumerate() {
-        markup!(labels, "<option value=\"{}\">", i);
-        labels.text(label);
-        labels.lit("</option>");
-    }
+    let labels = choice_labels(&options);
     let start = {
         let (select, on, current) = (select.clone(), on.clone(), current.clone());
         Callback::from(move |_| {

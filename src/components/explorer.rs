@@ -154,28 +154,7 @@ fn open_form(lab: &str, then: impl FnOnce() + 'static) {
 /// Do the work `ask` names on the run `run_link` names: its progress, then
 /// its report and a link that does it again.
 fn start(ask: ExploreAsk, run_link: String) {
-    let (op, what, payload) = match &ask {
-        ExploreAsk::Search { max_faults } => {
-            ("search-view", "Search", format!("{max_faults}\n{run_link}"))
-        }
-        ExploreAsk::MonteCarlo {
-            runs,
-            lose_per_mille,
-        } => (
-            "montecarlo-view",
-            "Random runs",
-            format!("{runs}\n{lose_per_mille}\n{run_link}"),
-        ),
-        ExploreAsk::Sweep {
-            runs,
-            lose_per_mille,
-            key,
-        } => (
-            "sweep-view",
-            "Sweep",
-            format!("{runs}\n{lose_per_mille}\n{key}\n{run_link}"),
-        ),
-    };
+    let (op, what, payload) = request_of(&ask, &run_link);
     // One piece of work at a time: one under way ends.
     crate::helper::stop();
     put_again_link(None);
@@ -224,6 +203,33 @@ fn start(ask: ExploreAsk, run_link: String) {
             }
         },
     );
+}
+
+/// The helper's operation for `ask`, its name for the learner, and the
+/// request it is sent (`ask`'s numbers, then the run's link).
+fn request_of(ask: &ExploreAsk, run_link: &str) -> (&'static str, &'static str, String) {
+    match ask {
+        ExploreAsk::Search { max_faults } => {
+            ("search-view", "Search", format!("{max_faults}\n{run_link}"))
+        }
+        ExploreAsk::MonteCarlo {
+            runs,
+            lose_per_mille,
+        } => (
+            "montecarlo-view",
+            "Random runs",
+            format!("{runs}\n{lose_per_mille}\n{run_link}"),
+        ),
+        ExploreAsk::Sweep {
+            runs,
+            lose_per_mille,
+            key,
+        } => (
+            "sweep-view",
+            "Sweep",
+            format!("{runs}\n{lose_per_mille}\n{key}\n{run_link}"),
+        ),
+    }
 }
 
 /// Under a report, the link that opens this run and does this work again

@@ -2,9 +2,10 @@
 //! is re-simulated) and the list of faults in the current plan.
 
 use crate::state::Action;
-use faultline_sim::fault::{Fault, NetAction};
+use faultline_sim::fault::{Fault, LinkRule, MsgMatch, NetAction};
 use faultline_sim::lab::PaletteEntry;
 use faultline_sim::message::MsgClass;
+use faultline_sim::scenario::Config;
 use yew::prelude::*;
 
 /// What the panel shows. (A plain function, not a component: each
@@ -19,25 +20,11 @@ pub struct Props {
 
 /// A fault in plain words.
 pub fn describe(f: &Fault) -> String {
-    let who = |m: &faultline_sim::fault::MsgMatch| {
-        let class = m.class.map_or("message", MsgClass::noun);
-        let nth = if m.nth > 1 {
-            format!("{} ", ordinal(m.nth))
-        } else {
-            "next ".into()
-        };
-        let from = m
-            .from
-            .as_ref()
-            .map_or(String::new(), |a| format!(" from {a}"));
-        let to = m.to.as_ref().map_or(String::new(), |a| format!(" to {a}"));
-        format!("the {nth}{class}{from}{to} after {} ms", m.after_ms)
-    };
     match f {
         Fault::Net { on, action } => match action {
-            NetAction::Drop => format!("Lose {}", who(on)),
-            NetAction::Duplicate => format!("Duplicate {}", who(on)),
-            NetAction::Delay { ms } => format!("Delay {} by {ms} ms", who(on)),
+            NetAction::Drop => format!("Lose {}", which(on)),
+            NetAction::Duplicate => format!("Duplicate {}", which(on)),
+            NetAction::Delay { ms } => format!("Delay {} by {ms} ms", which(on)),
         },
         Fault::Crash { at_ms, actor } => format!("Crash {actor} at {at_ms} ms"),
         Fault::CrashOnSend {
@@ -45,8 +32,11 @@ pub fn describe(f: &Fault) -> String {
             actor,
             restart_after_ms,
         } => match restart_after_ms {
-            Some(ms) => format!("Crash {actor} when {} is sent, back {ms} ms later", who(on)),
-            None => format!("Crash {actor} when {} is sent", who(on)),
+            Some(ms) => format!(
+                "Crash {actor} when {} is sent, back {ms} ms later",
+                which(on)
+            ),
+            None => format!("Crash {actor} when {} is sent", which(on)),
         },
         Fault::Restart { at_ms, actor } => format!("Restart {actor} at {at_ms} ms"),
         Fault::Lab {
@@ -54,18 +44,7 @@ pub fn describe(f: &Fault) -> String {
             actor,
             name,
             args,
-        } => {
-            let args: Vec<String> = args
-                .iter()
-                .map(|(k, v)| format!("{k} {}", value_text(v)))
-                .collect();
-            let args = if args.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", args.join(", "))
-            };
-            format!("\"{name}\"{args} on {actor} at {at_ms} ms")
-        }
+        } => format!("\"{name}\"{} on {actor} at {at_ms} ms", lab_args_text(args)),
         Fault::Partition {
             from_ms,
             until_ms,
@@ -76,28 +55,61 @@ pub fn describe(f: &Fault) -> String {
             side_a.join(", "),
             side_b.join(", ")
         ),
-        Fault::Link(l) => {
-            let mut rules = Vec::new();
-            if let Some(lat) = l.latency {
-                rules.push(format!("latency {}–{} ms", lat.min_ms, lat.max_ms));
-            }
-            if l.drop_permille > 0 {
-                rules.push(format!("loss {}‰", l.drop_permille));
-            }
-            if l.duplicate_permille > 0 {
-                rules.push(format!("duplication {}‰", l.duplicate_permille));
-            }
-            format!(
-                "Link {} → {} from {} to {} ms: {}",
-                l.from,
-                l.to,
-                l.from_ms,
-                l.until_ms,
-                rules.join(", ")
-            )
-        }
+        Fault::Link(l) => link_text(l),
         Fault::AtStep { step, then } => format!("At step {step}: {}", describe(then)),
     }
+}
+
+/// The message a fault matches, in plain words: which one, of what class,
+/// from and to whom, and after when.
+fn which(m: &MsgMatch) -> String {
+    let class = m.class.map_or("message", MsgClass::noun);
+    let nth = if m.nth > 1 {
+        format!("{} ", ordinal(m.nth))
+    } else {
+        "next ".into()
+    };
+    let from = m
+        .from
+        .as_ref()
+        .map_or(String::new(), |a| format!(" from {a}"));
+    let to = m.to.as_ref().map_or(String::new(), |a| format!(" to {a}"));
+    format!("the {nth}{class}{from}{to} after {} ms", m.after_ms)
+}
+
+/// A lab fault's parameters, as " (k v, …)", or nothing if it has none.
+fn lab_args_text(args: &Config) -> String {
+    let args: Vec<String> = args
+        .iter()
+        .map(|(k, v)| format!("{k} {}", value_text(v)))
+        .collect();
+    if args.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", args.join(", "))
+    }
+}
+
+/// A link rule in plain words: its ends, its window and its rules.
+fn link_text(l: &LinkRule) -> String {
+    let mut rules = Vec::new();
+    if let Some(lat) = l.latency {
+        rules.push(format!("latency {}–{} ms", lat.min_ms, lat.max_ms));
+    }
+    if l.drop_permille > 0 {
+        rules.push(format!("loss {}‰", l.drop_permille));
+    }
+    if l.duplicate_permille > 0 {
+        rules.push(format!("duplication {}‰", l.duplicate_permille));
+    }
+    format!(
+        "Link {} → {} from {} to {} ms: {}",
+        l.from,
+        l.to,
+        l.from_ms,
+        l.until_ms,
+        rules.join(", ")
+    )
 }
 
 /// A setting or parameter value as text.

@@ -135,6 +135,22 @@ pub fn InterviewPanel(p: &Props) -> Html {
             }
         })
     };
+    let nav = question_nav(i, n);
+    let rest = answer_part(iv, revealed[i]);
+    html! {
+        <section class="panel interview" aria-labelledby="iv-h" {onclick}>
+            <h2 id="iv-h">{ "Interview practice" }</h2>
+            <p class="question">{ iv.question }</p>
+            { raw(nav) }
+            <label for="iv-answer" class="hint">{ "Your answer (kept in this browser with your progress, never sent)" }</label>
+            <textarea id="iv-answer" rows="3" value={p.progress.note(p.lab, i as u32).to_string()} oninput={on_input} />
+            { raw(rest) }
+        </section>
+    }
+}
+
+/// The buttons to the previous and next questions, when there are several.
+fn question_nav(i: usize, n: usize) -> Markup {
     let mut nav = Markup::new();
     if n > 1 {
         markup!(
@@ -146,22 +162,19 @@ pub fn InterviewPanel(p: &Props) -> Html {
             if i + 1 == n { " disabled" } else { "" }
         );
     }
+    nav
+}
+
+/// Once `revealed`, the strong answer and the buttons to play it; before,
+/// the button that shows it.
+fn answer_part(iv: &Interview, revealed: bool) -> Markup {
     let mut rest = Markup::new();
-    if revealed[i] {
+    if revealed {
         rest.lit("<div id=\"iv-strong\" class=\"strong-answer\">");
         strong_answer(&mut rest, iv);
         rest.lit("<div class=\"share-row\"><button id=\"iv-compare\" class=\"primary\" data-act=\"both\">See both side by side</button><button id=\"iv-see-answer\" data-act=\"answer\">Watch the strong answer work</button><button id=\"iv-see-mistake\" data-act=\"mistake\">Watch the mistake go wrong</button></div></div>");
     } else {
         rest.lit("<button id=\"iv-reveal\" data-act=\"reveal\">Show the strong answer</button>");
     }
-    html! {
-        <section class="panel interview" aria-labelledby="iv-h" {onclick}>
-            <h2 id="iv-h">{ "Interview practice" }</h2>
-            <p class="question">{ iv.question }</p>
-            { raw(nav) }
-            <label for="iv-answer" class="hint">{ "Your answer (kept in this browser with your progress, never sent)" }</label>
-            <textarea id="iv-answer" rows="3" value={p.progress.note(p.lab, i as u32).to_string()} oninput={on_input} />
-            { raw(rest) }
-        </section>
-    }
+    rest
 }
