@@ -31,15 +31,7 @@ pub fn App() -> Html {
 
     // Move the focus into the shortcuts overlay when it opens (autofocus
     // does not apply to elements added after the page loaded).
-    use_effect_with(state.help_open, |open| {
-        if let Some(b) = open
-            .then(|| gloo::utils::document().get_element_by_id("help-close"))
-            .flatten()
-            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = b.focus();
-        }
-    });
+    use_effect_with(state.help_open, |&open| focus_help_close(open));
     let hash = use_permalink_hash(&state);
     // In a presenter's queue, the link keeps the queue after the run's own.
     let written = match &state.queue {
@@ -64,16 +56,7 @@ pub fn App() -> Html {
     let info = use_memo(state.scenario.lab.clone(), |id| {
         Rc::new(faultline_sim::lab(id).unwrap_or_else(|| faultline_sim::labs().remove(0)))
     });
-    // Move focus to the content without touching the hash (it holds the run).
-    let skip_to_main = Callback::from(|e: MouseEvent| {
-        e.prevent_default();
-        if let Some(main) = gloo::utils::document()
-            .get_element_by_id("main")
-            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = main.focus();
-        }
-    });
+    let skip_to_main = Callback::from(skip_to_main);
     let toggle_help = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::ToggleHelp))
@@ -88,5 +71,27 @@ pub fn App() -> Html {
                 reduced_motion={*reduced_motion} />
             if state.help_open { { crate::components::help::help_overlay(&close_help) } }
         </>
+    }
+}
+
+/// Once the shortcuts overlay is `open`, move the focus to its close button.
+fn focus_help_close(open: bool) {
+    if let Some(b) = open
+        .then(|| gloo::utils::document().get_element_by_id("help-close"))
+        .flatten()
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = b.focus();
+    }
+}
+
+/// Move focus to the content without touching the hash (it holds the run).
+fn skip_to_main(e: MouseEvent) {
+    e.prevent_default();
+    if let Some(main) = gloo::utils::document()
+        .get_element_by_id("main")
+        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }

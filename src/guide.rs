@@ -8,6 +8,7 @@
 
 use crate::state::{Action, AppState, Guide, Notice};
 use faultline_sim::lesson::{Lesson, LessonLink, LessonStep, Prediction};
+use faultline_sim::progress::Progress;
 use std::rc::Rc;
 
 impl AppState {
@@ -117,61 +118,13 @@ impl AppState {
                 self.enter_step()
             }
             Action::Predict(choice) => self.predict(choice),
-            Action::FinishLesson => {
-                let done = self.lesson_step().map(|(lesson, _, _)| {
-                    let (right, asked) = self.score(lesson);
-                    (lesson.id.clone(), lesson.title.clone(), right, asked)
-                });
-                let text = match done {
-                    Some((id, title, right, asked)) => {
-                        let lab = self.scenario.lab.clone();
-                        Rc::make_mut(&mut self.progress).finish(
-                            &lab,
-                            &id,
-                            right as u32,
-                            asked as u32,
-                        );
-                        format!("Lesson done: {title}. Predictions right: {right} of {asked}.")
-                    }
-                    None => "Lesson done.".to_string(),
-                };
-                self.notice = Some(Notice {
-                    text,
-                    is_error: false,
-                });
-                self.guide = None;
-                self.stop_at = None;
-                self
-            }
+            Action::FinishLesson => self.finish_lesson(),
             Action::Note(question, text) => {
                 let lab = self.scenario.lab.clone();
                 Rc::make_mut(&mut self.progress).set_note(&lab, question, &text);
                 self
             }
-            Action::ImportProgress(read) => {
-                self.notice = Some(match read {
-                    Ok(progress) => {
-                        let text = format!(
-                            "Progress imported: {} predictions answered, {} lessons finished, {} interview answers, added to what this browser kept.",
-                            progress.answers.len(),
-                            progress.finished.len(),
-                            progress.notes.len()
-                        );
-                        Rc::make_mut(&mut self.progress).merge(progress);
-                        Notice {
-                            text,
-                            is_error: false,
-                        }
-                    }
-                    Err(why) => Notice {
-                        text: format!(
-                            "That file could not be imported: {why}. Your progress is kept."
-                        ),
-                        is_error: true,
-                    },
-                });
-                self
-            }
+            Action::ImportProgress(read) => self.import_progress(read),
             Action::ProgressStored(progress) => {
                 self.progress = progress;
                 self
@@ -192,6 +145,55 @@ impl AppState {
             }
             _ => self,
         }
+    }
+
+    /// Finish the lesson open: its score kept with the learner's progress
+    /// and said in a notice, the guide closed.
+    fn finish_lesson(mut self) -> Self {
+        let done = self.lesson_step().map(|(lesson, _, _)| {
+            let (right, asked) = self.score(lesson);
+            (lesson.id.clone(), lesson.title.clone(), right, asked)
+        });
+        let text = match done {
+            Some((id, title, right, asked)) => {
+                let lab = self.scenario.lab.clone();
+                Rc::make_mut(&mut self.progress).finish(&lab, &id, right as u32, asked as u32);
+                format!("Lesson done: {title}. Predictions right: {right} of {asked}.")
+            }
+            None => "Lesson done.".to_string(),
+        };
+        self.notice = Some(Notice {
+            text,
+            is_error: false,
+        });
+        self.guide = None;
+        self.stop_at = None;
+        self
+    }
+
+    /// Add the progress `read` from a file to what this browser kept, or
+    /// say why it could not be read.
+    fn import_progress(mut self, read: Result<Progress, String>) -> Self {
+        self.notice = Some(match read {
+            Ok(progress) => {
+                let text = format!(
+                    "Progress imported: {} predictions answered, {} lessons finished, {} interview answers, added to what this browser kept.",
+                    progress.answers.len(),
+                    progress.finished.len(),
+                    progress.notes.len()
+                );
+                Rc::make_mut(&mut self.progress).merge(progress);
+                Notice {
+                    text,
+                    is_error: false,
+                }
+            }
+            Err(why) => Notice {
+                text: format!("That file could not be imported: {why}. Your progress is kept."),
+                is_error: true,
+            },
+        });
+        self
     }
 
     /// Open the guide's step: its preset at its cursor, paused.

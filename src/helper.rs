@@ -82,51 +82,7 @@ fn start() -> Result<Helper, String> {
     let pending: Pending = Rc::default();
     let broken = Rc::new(Cell::new(false));
     let answered = pending.clone();
-    let on_message = EventListener::new(&worker, "message", move |e| {
-        let Some(reply) = e
-            .dyn_ref::<web_sys::MessageEvent>()
-            .and_then(|m| m.data().as_string())
-        else {
-            return;
-        };
-        let mut parts = reply.splitn(3, '\n');
-        let id = parts.next().and_then(|id| id.parse::<u32>().ok());
-        let status = parts.next();
-        let ok = status == Some("ok");
-        let body = parts.next().unwrap_or_default().to_string();
-        #[cfg(feature = "explorer")]
-        if status == Some("progress") || status == Some("partial") {
-            // "<done>\n<of>\n<sentence>", or a result so far, to the
-            // request's callback.
-            let told = answered
-                .borrow()
-                .iter()
-                .find(|(i, _, _)| Some(*i) == id)
-                .and_then(|(_, _, p)| p.clone());
-            let Some(told) = told else { return };
-            if status == Some("partial") {
-                return told(Told::SoFar(body));
-            }
-            let mut p = body.splitn(3, '\n');
-            let mut number = || p.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
-            let (done, of) = (number(), number());
-            told(Told::Progress {
-                done,
-                of,
-                sentence: p.next().unwrap_or_default().to_string(),
-            });
-            return;
-        }
-        let done = {
-            let mut p = answered.borrow_mut();
-            p.iter()
-                .position(|(i, _, _)| Some(*i) == id)
-                .map(|k| p.remove(k).1)
-        };
-        if let Some(done) = done {
-            done(if ok { Ok(body) } else { Err(body) });
-        }
-    });
+    let on_message = EventListener::new(&worker, "message", move |e| reply_heard(&answered, e));
     let (failed, broke) = (pending.clone(), broken.clone());
     let on_error = EventListener::new(&worker, "error", move |_| {
         broke.set(true);
@@ -142,6 +98,54 @@ fn start() -> Result<Helper, String> {
         next: 0,
         _listeners: [on_message, on_error],
     })
+}
+
+/// A message from the worker (`e`): a request's progress to its callback,
+/// or its answer to its `done` (the request then no longer pending).
+fn reply_heard(answered: &Pending, e: &web_sys::Event) {
+    let Some(reply) = e
+        .dyn_ref::<web_sys::MessageEvent>()
+        .and_then(|m| m.data().as_string())
+    else {
+        return;
+    };
+    let mut parts = reply.splitn(3, '\n');
+    let id = parts.next().and_then(|id| id.parse::<u32>().ok());
+    let status = parts.next();
+    let ok = status == Some("ok");
+    let body = parts.next().unwrap_or_default().to_string();
+    #[cfg(feature = "explorer")]
+    if status == Some("progress") || status == Some("partial") {
+        // "<done>\n<of>\n<sentence>", or a result so far, to the
+        // request's callback.
+        let told = answered
+            .borrow()
+            .iter()
+            .find(|(i, _, _)| Some(*i) == id)
+            .and_then(|(_, _, p)| p.clone());
+        let Some(told) = told else { return };
+        if status == Some("partial") {
+            return told(Told::SoFar(body));
+        }
+        let mut p = body.splitn(3, '\n');
+        let mut number = || p.next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+        let (done, of) = (number(), number());
+        told(Told::Progress {
+            done,
+            of,
+            sentence: p.next().unwrap_or_default().to_string(),
+        });
+        return;
+    }
+    let done = {
+        let mut p = answered.borrow_mut();
+        p.iter()
+            .position(|(i, _, _)| Some(*i) == id)
+            .map(|k| p.remove(k).1)
+    };
+    if let Some(done) = done {
+        done(if ok { Ok(body) } else { Err(body) });
+    }
 }
 
 /// Ask the helper to do `op` with `payload`; `done` gets its answer.

@@ -259,81 +259,104 @@ pub fn use_hash_out(state: &UseReducerHandle<AppState>, hash: &str) {
 
 /// Keep the playhead in view in the diagram (after it has been drawn),
 /// and, when the lanes are wider than the box, the lane that just acted.
+/// Also: the presets on one row (`use_presets_fit`).
 #[hook]
 pub fn use_keep_in_view(state: &UseReducerHandle<AppState>) {
-    // Also: the presets on one row. When the row overflows, as many as end
-    // inside it, leaving room for the "More scenarios" menu (the rest go in
-    // it); if it still overflows once the menu is drawn, fewer again. One
-    // or two passes, not one per preset: each pass redraws the lab and
-    // lays the page out again. The reducer starts again from all of them
-    // when the view, the lab or the window's size changes.
-    let d = state.dispatcher();
+    use_presets_fit(state);
     let run_id = Rc::as_ptr(&state.run) as usize;
-    // Measured once per view, lab, run and pass, not on every step.
-    let measure = (state.projector, state.presets_fit, run_id);
-    use_effect_with(measure, move |_| {
-        let doc = gloo::utils::document();
-        if let Some(ul) = doc.get_element_by_id("preset-row") {
-            if ul.scroll_width() > ul.client_width() + 1 {
-                // The menu's button, if not drawn yet, takes about this much.
-                let menu = if doc.get_element_by_id("preset-more").is_some() {
-                    0.0
-                } else {
-                    MENU_PX
-                };
-                let right = ul.get_bounding_client_rect().right() - 5.0 - menu;
-                let items = ul.children();
-                let fit = (0..items.length())
-                    .map_while(|i| items.item(i))
-                    .take_while(|li| li.get_bounding_client_rect().right() <= right)
-                    .count();
-                d.dispatch(Action::FitPresets(fit));
-            }
-        }
-    });
     // Keyed on the step, not the playhead: reading the layout forces the
     // browser to lay the page out, which on every frame cost more than
     // the frame itself.
     let (run, projector) = (state.run.clone(), state.compact());
     use_effect_with(
         (state.cursor, run_id, projector),
-        move |&(cursor, _, projector)| {
-            let acting = run.steps.get(cursor as usize).and_then(|s| s.actor);
-            let lanes = crate::components::lanes::Lanes::of_run(&run);
-            let acting = acting.map(|a| lanes.lane(a));
-            let lane_w = crate::components::sequence::lane_w(lanes.count(), projector);
-            let doc = gloo::utils::document();
-            if let (Some(el), Some(line)) = (
-                doc.get_element_by_id("diagram-scroll"),
-                doc.get_element_by_id("playhead"),
-            ) {
-                let y = (line.get_bounding_client_rect().top()
-                    - el.get_bounding_client_rect().top()) as i32
-                    + el.scroll_top();
-                let (top, h) = (el.scroll_top(), el.client_height());
-                if y < top + 30 || y > top + h - 60 {
-                    el.set_scroll_top((y - h * 2 / 3).max(0));
-                }
-                if let Some(actor) = acting {
-                    // Lane position in SVG units, scaled to the drawn size.
-                    let svg = doc.get_element_by_id("sequence");
-                    let natural = svg
-                        .as_ref()
-                        .and_then(|s| s.get_attribute("width"))
-                        .and_then(|w| w.parse::<u32>().ok())
-                        .map(f64::from)
-                        .unwrap_or(1.0);
-                    let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
-                    let lane = crate::components::sequence::lane_x(actor, lane_w);
-                    let x = (lane * drawn / natural.max(1.0)) as i32;
-                    let (left, w) = (el.scroll_left(), el.client_width());
-                    if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {
-                        el.set_scroll_left((x - w / 2).max(0));
-                    }
-                }
-            }
-        },
+        move |&(cursor, _, projector)| scroll_to_step(&run, cursor, projector),
     );
+}
+
+/// The presets on one row. When the row overflows, as many as end
+/// inside it, leaving room for the "More scenarios" menu (the rest go in
+/// it); if it still overflows once the menu is drawn, fewer again. One
+/// or two passes, not one per preset: each pass redraws the lab and
+/// lays the page out again. The reducer starts again from all of them
+/// when the view, the lab or the window's size changes.
+#[hook]
+fn use_presets_fit(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    let run_id = Rc::as_ptr(&state.run) as usize;
+    // Measured once per view, lab, run and pass, not on every step.
+    let measure = (state.projector, state.presets_fit, run_id);
+    use_effect_with(measure, move |_| fit_presets(&d));
+}
+
+/// If the preset row overflows, tell the state how many presets fit in it.
+fn fit_presets(d: &UseReducerDispatcher<AppState>) {
+    let doc = gloo::utils::document();
+    if let Some(ul) = doc.get_element_by_id("preset-row") {
+        if ul.scroll_width() > ul.client_width() + 1 {
+            // The menu's button, if not drawn yet, takes about this much.
+            let menu = if doc.get_element_by_id("preset-more").is_some() {
+                0.0
+            } else {
+                MENU_PX
+            };
+            let right = ul.get_bounding_client_rect().right() - 5.0 - menu;
+            let items = ul.children();
+            let fit = (0..items.length())
+                .map_while(|i| items.item(i))
+                .take_while(|li| li.get_bounding_client_rect().right() <= right)
+                .count();
+            d.dispatch(Action::FitPresets(fit));
+        }
+    }
+}
+
+/// Scroll the diagram to step `cursor`'s row if it is near an edge, and
+/// to the lane that acted at it.
+fn scroll_to_step(run: &faultline_sim::Run, cursor: u32, projector: bool) {
+    let acting = run.steps.get(cursor as usize).and_then(|s| s.actor);
+    let lanes = crate::components::lanes::Lanes::of_run(run);
+    let acting = acting.map(|a| lanes.lane(a));
+    let lane_w = crate::components::sequence::lane_w(lanes.count(), projector);
+    let doc = gloo::utils::document();
+    if let (Some(el), Some(line)) = (
+        doc.get_element_by_id("diagram-scroll"),
+        doc.get_element_by_id("playhead"),
+    ) {
+        let y = (line.get_bounding_client_rect().top() - el.get_bounding_client_rect().top())
+            as i32
+            + el.scroll_top();
+        let (top, h) = (el.scroll_top(), el.client_height());
+        if y < top + 30 || y > top + h - 60 {
+            el.set_scroll_top((y - h * 2 / 3).max(0));
+        }
+        if let Some(actor) = acting {
+            scroll_to_lane(
+                &doc,
+                &el,
+                crate::components::sequence::lane_x(actor, lane_w),
+            );
+        }
+    }
+}
+
+/// Scroll the diagram's box `el` sideways to the lane at `lane` (in SVG
+/// units) if it is near an edge.
+fn scroll_to_lane(doc: &web_sys::Document, el: &web_sys::Element, lane: f64) {
+    // Lane position in SVG units, scaled to the drawn size.
+    let svg = doc.get_element_by_id("sequence");
+    let natural = svg
+        .as_ref()
+        .and_then(|s| s.get_attribute("width"))
+        .and_then(|w| w.parse::<u32>().ok())
+        .map(f64::from)
+        .unwrap_or(1.0);
+    let drawn = svg.map_or(natural, |s| s.get_bounding_client_rect().width());
+    let x = (lane * drawn / natural.max(1.0)) as i32;
+    let (left, w) = (el.scroll_left(), el.client_width());
+    if el.scroll_width() > w && (x < left + 60 || x > left + w - 60) {
+        el.set_scroll_left((x - w / 2).max(0));
+    }
 }
 
 /// Tell the state which panels below the diagram are in view (or within
