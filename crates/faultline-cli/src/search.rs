@@ -3,7 +3,7 @@
 //! link that opens it in the lab's page (or as JSON for scripts).
 
 use crate::links::{explore_ask, scenario, Target};
-use faultline_sim::explore::{report, search, words, SearchConfig};
+use faultline_sim::explore::{report, search, words, Counterexample, SearchConfig, SearchReport};
 use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::permalink;
 use faultline_sim::Scenario;
@@ -77,6 +77,24 @@ fn report_of(
         return Ok(json.to_string() + "\n");
     }
     let mut out = String::new();
+    write_header(&mut out, &scenario, title, config, &report, secs);
+    for c in &report.found {
+        write_broken(&mut out, &scenario, &properties, c)?;
+    }
+    write_kept(&mut out, &properties, config, &report);
+    Ok(out)
+}
+
+/// The report's head: what was searched, how much, how fast, and whether
+/// some runs stopped at the scenario's bounds.
+fn write_header(
+    out: &mut String,
+    scenario: &Scenario,
+    title: &str,
+    config: SearchConfig,
+    report: &SearchReport,
+    secs: f64,
+) {
     let _ = writeln!(
         out,
         "search: {} {title}, seed {}, every schedule of up to {} fault{}{}",
@@ -101,33 +119,51 @@ fn report_of(
             "note: some runs stopped at the scenario's bounds; the answer covers them up to there"
         );
     }
-    for c in &report.found {
-        let text = properties
-            .iter()
-            .find(|p| p.0 == c.property)
-            .map_or(c.property, |p| p.1);
-        let _ = writeln!(
-            out,
-            "\nBROKEN {} ({text}) with {} fault{}, at step {}:",
-            c.property,
-            c.size(),
-            if c.size() == 1 { "" } else { "s" },
-            c.step
-        );
-        for f in &c.faults {
-            let _ = writeln!(out, "  - {}", words::fault(f));
-        }
-        let _ = writeln!(out, "  because:");
-        for line in because(&c.scenario(&scenario), c.step)? {
-            let _ = writeln!(out, "    {line}");
-        }
-        let _ = writeln!(out, "  {}", c.message);
-        let _ = writeln!(
-            out,
-            "  link: #{}",
-            permalink::encode(&c.scenario(&scenario), c.step)
-        );
+}
+
+/// A property broken: the smallest schedule that breaks it, why, and a
+/// link that opens it.
+fn write_broken(
+    out: &mut String,
+    scenario: &Scenario,
+    properties: &[(&'static str, &'static str)],
+    c: &Counterexample,
+) -> Result<(), String> {
+    let text = properties
+        .iter()
+        .find(|p| p.0 == c.property)
+        .map_or(c.property, |p| p.1);
+    let _ = writeln!(
+        out,
+        "\nBROKEN {} ({text}) with {} fault{}, at step {}:",
+        c.property,
+        c.size(),
+        if c.size() == 1 { "" } else { "s" },
+        c.step
+    );
+    for f in &c.faults {
+        let _ = writeln!(out, "  - {}", words::fault(f));
     }
+    let _ = writeln!(out, "  because:");
+    for line in because(&c.scenario(scenario), c.step)? {
+        let _ = writeln!(out, "    {line}");
+    }
+    let _ = writeln!(out, "  {}", c.message);
+    let _ = writeln!(
+        out,
+        "  link: #{}",
+        permalink::encode(&c.scenario(scenario), c.step)
+    );
+    Ok(())
+}
+
+/// The properties no schedule broke.
+fn write_kept(
+    out: &mut String,
+    properties: &[(&'static str, &'static str)],
+    config: SearchConfig,
+    report: &SearchReport,
+) {
     let kept: Vec<&str> = properties
         .iter()
         .filter(|p| !report.found.iter().any(|c| c.property == p.0))
@@ -143,7 +179,6 @@ fn report_of(
             kept.join(", ")
         );
     }
-    Ok(out)
 }
 
 /// The counterexample's run, in full, and its "because" chain.

@@ -217,6 +217,42 @@ fn straighten(l: &Layered, ext: &[(f64, f64)], x: &mut [f64]) {
 /// Lay out `g` (node 0 is the initial state, drawn at the top).
 pub fn layout(g: &Graph) -> Layout {
     let l = build(g, &|e| text_width(g.edges[e].2) + LABEL_GAP + GAP);
+    let label_of = label_edges(&l);
+    let ext = extents(g, &l, &label_of);
+    let x = x_coordinates(&l, &ext);
+
+    let (band, y) = rank_bands(&l);
+    let height = (y - RANK_GAP + MARGIN).round();
+    let width = (0..x.len()).map(|v| x[v] + ext[v].1).fold(0.0, f64::max) + MARGIN;
+
+    let nodes: Vec<NodeBox> = (0..g.nodes.len())
+        .map(|s| NodeBox {
+            cx: x[s],
+            cy: band_centre(&band, l.nodes[s].rank),
+            w: state_w(g, s).round(),
+        })
+        .collect();
+    let mut edges = vec![
+        EdgeGeom {
+            path: String::new(),
+            lx: 0.0,
+            ly: 0.0
+        };
+        g.edges.len()
+    ];
+    route_chains(&l, &x, &band, &nodes, &mut edges);
+    route_loops(&l, &nodes, &mut edges);
+    Layout {
+        width: width.round(),
+        height,
+        nodes,
+        edges,
+    }
+}
+
+/// For each node of the layered graph, the edge whose label it is
+/// (`usize::MAX` if it is no label).
+fn label_edges(l: &Layered) -> Vec<usize> {
     let mut label_of = vec![usize::MAX; l.nodes.len()];
     for c in &l.chains {
         for &v in &c.nodes {
@@ -225,10 +261,12 @@ pub fn layout(g: &Graph) -> Layout {
             }
         }
     }
-    let ext = extents(g, &l, &label_of);
-    let x = x_coordinates(&l, &ext);
+    label_of
+}
 
-    // Rank bands, top to bottom.
+/// Rank bands, top to bottom (each its top and bottom), and the `y` past
+/// the last band and its gap.
+fn rank_bands(l: &Layered) -> (Vec<(f64, f64)>, f64) {
     let mut band = Vec::with_capacity(l.ranks.len());
     let mut y = MARGIN;
     for (r, rank) in l.ranks.iter().enumerate() {
@@ -247,26 +285,24 @@ pub fn layout(g: &Graph) -> Layout {
         band.push((y, y + h));
         y += h + RANK_GAP;
     }
-    let height = (y - RANK_GAP + MARGIN).round();
-    let width = (0..x.len()).map(|v| x[v] + ext[v].1).fold(0.0, f64::max) + MARGIN;
-    let cy = |r: usize| ((band[r].0 + band[r].1) / 2.0).round();
+    (band, y)
+}
 
-    let nodes: Vec<NodeBox> = (0..g.nodes.len())
-        .map(|s| NodeBox {
-            cx: x[s],
-            cy: cy(l.nodes[s].rank),
-            w: state_w(g, s).round(),
-        })
-        .collect();
-    let mut edges = vec![
-        EdgeGeom {
-            path: String::new(),
-            lx: 0.0,
-            ly: 0.0
-        };
-        g.edges.len()
-    ];
-    let ports = ports(&l, &x, &nodes);
+/// The middle of rank `r`'s band, rounded.
+fn band_centre(band: &[(f64, f64)], r: usize) -> f64 {
+    ((band[r].0 + band[r].1) / 2.0).round()
+}
+
+/// Each edge between two states: its path down its chain of dummies (one
+/// vertical run through each band) and its label beside its label node.
+fn route_chains(
+    l: &Layered,
+    x: &[f64],
+    band: &[(f64, f64)],
+    nodes: &[NodeBox],
+    edges: &mut [EdgeGeom],
+) {
+    let ports = ports(l, x, nodes);
     for (k, c) in l.chains.iter().enumerate() {
         let (a, b) = (c.nodes[0], c.nodes[c.nodes.len() - 1]);
         let mut pts = vec![(ports[k].0, nodes[a].cy + STATE_H / 2.0)];
@@ -276,7 +312,7 @@ pub fn layout(g: &Graph) -> Layout {
             pts.push((x[v], band[r].1));
             if l.nodes[v].kind == Kind::Label {
                 edges[c.edge].lx = x[v] + LABEL_GAP;
-                edges[c.edge].ly = cy(r) + 4.0;
+                edges[c.edge].ly = band_centre(band, r) + 4.0;
             }
         }
         pts.push((ports[k].1, nodes[b].cy - STATE_H / 2.0));
@@ -285,6 +321,11 @@ pub fn layout(g: &Graph) -> Layout {
         }
         edges[c.edge].path = path(&pts);
     }
+}
+
+/// Each self-loop: its path round the right end of its state, and its
+/// label right of all that state's loops.
+fn route_loops(l: &Layered, nodes: &[NodeBox], edges: &mut [EdgeGeom]) {
     for (s, loops) in l.loops.iter().enumerate() {
         let n = &nodes[s];
         let right = n.cx + n.w / 2.0;
@@ -316,12 +357,6 @@ pub fn layout(g: &Graph) -> Layout {
             edges[e].lx = (right + last + LABEL_GAP).round();
             edges[e].ly = n.cy + 4.0 + LOOP_LINE * (k as f64 - (loops.len() - 1) as f64 / 2.0);
         }
-    }
-    Layout {
-        width: width.round(),
-        height,
-        nodes,
-        edges,
     }
 }
 
