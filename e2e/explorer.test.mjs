@@ -249,6 +249,31 @@ describe('the explorer panel', () => {
     });
   });
 
+  test('random runs stopped part way keep the runs they made: counts, charts and a first example', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      // A link may ask for 100,000 runs: long enough to stop part way.
+      await openLink(p, labUrl(server, 'payments', 'lab=payments&preset=happy-path&explore=runs~100000~100'));
+      const panel = page.locator('#explorer-panel');
+      const status = panel.locator('.explore-status');
+      const made = async () => Number((/([\d,]+) of 100,000 runs/.exec((await status.textContent()) ?? '') ?? ['', '0'])[1].replaceAll(',', ''));
+      await waitUntil(async () => (await made()) >= 2_500, { timeout: 30_000, what: '2,500 runs made' });
+      await panel.locator('button[data-explore="stop"]').click();
+      await waitUntil(async () => /^Stopped/.test((await status.textContent()) ?? ''), { what: 'the runs to stop' });
+      assert.match(await status.textContent(), /the runs made so far/);
+      const report = panel.locator('.explore-report[data-report="montecarlo"]');
+      assert.match(await report.textContent(), /Stopped before the end: these are the runs made so far\./);
+      const counted = Number(/^([\d,]+) runs/.exec(await report.locator('.explore-summary').textContent())[1].replaceAll(',', ''));
+      assert.ok(counted >= 2_000 && counted < 100_000 && counted % 1_000 === 0, `the runs made before Stop, by the thousand: ${counted}`);
+      const rows = report.locator('table.explore-table tbody tr');
+      const runs = await rows.evaluateAll((trs) => trs.reduce((n, tr) => n + Number(tr.cells[1].textContent.replaceAll(',', '')), 0));
+      assert.ok(runs >= counted, `every run made counted in an outcome (${runs} of ${counted})`);
+      assert.ok((await report.locator('figure.explore-chart').count()) >= 3, 'its charts');
+      assert.equal(await panel.locator('#explore-again a').count(), 0, 'no link that would do the whole work again as if it were these results');
+      p.assertNoIssues();
+    });
+  });
+
   test('random runs on the Sagas page: outcomes with a first example to open, charts with their numbers; axe finds nothing', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;

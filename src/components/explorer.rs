@@ -66,7 +66,7 @@ fn running(what: &str, done: u64, of: u64, sentence: &str) -> Markup {
     let mut m = Markup::new();
     markup!(
         m,
-        "<p class=\"explore-status\">{} under way: {}. ",
+        "<p class=\"explore-status\">{} under way: <span id=\"explore-so-far\">{}</span>. ",
         what.to_string(),
         sentence.to_string()
     );
@@ -74,15 +74,33 @@ fn running(what: &str, done: u64, of: u64, sentence: &str) -> Markup {
     if of > 0 {
         markup!(
             m,
-            "<progress max=\"{}\" value=\"{}\" aria-label=\"Progress\"></progress>",
+            "<progress id=\"explore-bar\" max=\"{}\" value=\"{}\" aria-label=\"Progress\"></progress>",
             of,
             done
         );
     } else {
         // A search does not know how many states there are.
-        m.lit("<progress aria-label=\"Progress\"></progress>");
+        m.lit("<progress id=\"explore-bar\" aria-label=\"Progress\"></progress>");
     }
     m
+}
+
+/// How far the work is, changed in place: the line's words and the bar's
+/// value (news comes every few milliseconds; drawing the line again each
+/// time would replace the Stop button under the learner's click).
+fn progressed(what: &str, done: u64, of: u64, sentence: &str) {
+    let doc = gloo::utils::document();
+    let (Some(words), Some(bar)) = (
+        doc.get_element_by_id("explore-so-far"),
+        doc.get_element_by_id("explore-bar"),
+    ) else {
+        return show(running(what, done, of, sentence), None);
+    };
+    words.set_text_content(Some(sentence));
+    if of > 0 {
+        let _ = bar.set_attribute("max", &of.to_string());
+        let _ = bar.set_attribute("value", &done.to_string());
+    }
 }
 
 /// Choose `value` in the select `id` (if it is one of its options).
@@ -169,7 +187,7 @@ fn start(ask: ExploreAsk, run_link: String) {
         op,
         &payload,
         Rc::new(move |told| match told {
-            Told::Progress { done, of, sentence } => show(running(what, done, of, &sentence), None),
+            Told::Progress { done, of, sentence } => progressed(what, done, of, &sentence),
             Told::SoFar(report) => *kept.borrow_mut() = Some(report),
         }),
         move |reply| match reply {
@@ -183,16 +201,21 @@ fn start(ask: ExploreAsk, run_link: String) {
             }
             Err(why) if why == crate::helper::STOPPED_BY_LEARNER => {
                 match so_far.borrow_mut().take() {
-                    // The search of fewer faults finished: its results hold.
+                    // The search of fewer faults finished, or the runs made
+                    // by the last thousand: their results hold.
                     Some(report) => {
                         crate::markup::put_from_helper(
                             gloo::utils::document().get_element_by_id("explore-out"),
                             &report,
                         );
-                        show_said("Stopped. The results of the searches that finished are below.");
+                        show_said(if what == "Search" {
+                            "Stopped. The results of the searches that finished are below."
+                        } else {
+                            "Stopped. The runs made so far are below."
+                        });
                     }
                     None => {
-                        let why = "Stopped: nothing is kept from stopped work. Fewer faults, or fewer runs, finish sooner.";
+                        let why = "Stopped before any result was complete, so nothing is kept. Fewer faults, or fewer runs, finish sooner.";
                         show(sentence(why), Some(why));
                     }
                 }

@@ -554,7 +554,10 @@ mod tests {
             .collect();
         assert_eq!(partial.len(), 2, "at 1,000 and 2,000 runs");
         for (p, runs) in partial.iter().zip(["1,000", "2,000"]) {
-            assert!(p.contains("Stopped before the end: these are the runs made so far."), "{p}");
+            assert!(
+                p.contains("Stopped before the end: these are the runs made so far."),
+                "{p}"
+            );
             assert!(p.contains(runs), "{runs} runs in {p}");
         }
     }

@@ -379,7 +379,7 @@ pub fn sweep(
         thousands(ms)
     );
     if r.stopped {
-        m.lit("<p class=\"explore-stopped\">Stopped before the end: these are the values run so far.</p>");
+        m.lit("<p class=\"explore-status explore-stopped\">Stopped before the end: these are the values run so far.</p>");
     }
     m.markup(&swept.shares());
     m.markup(&swept.load_and_measure());

@@ -247,7 +247,7 @@ pub fn monte_carlo(
         thousands(ms)
     );
     if r.stopped {
-        m.lit("<p class=\"explore-stopped\">Stopped before the end: these are the runs made so far.</p>");
+        m.lit("<p class=\"explore-status explore-stopped\">Stopped before the end: these are the runs made so far.</p>");
     }
     // Outcome bars: one row each, the share of runs.
     let runs = r.runs.max(1);
