@@ -58,12 +58,12 @@ export async function openLink(p, url) {
 }
 
 /**
- * The page's address once it is written: the app replaces the link just
- * after the next frame is drawn (src/hooks.rs, use_hash_out), so a test
- * reads it after a frame and the task that follows.
+ * The page's address once it is written: the app replaces the link when
+ * the view has been still for 50 ms (src/hooks.rs, use_hash_out), so a
+ * test reads it a little later than that.
  */
 export function linkNow(page) {
-  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(location.href), 0))));
+  return page.evaluate(() => new Promise((r) => setTimeout(() => r(location.href), 150)));
 }
 
 /** Parse "Step 14 / 16 · 1.674 s". */

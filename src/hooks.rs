@@ -224,38 +224,33 @@ pub fn use_playback_clock(state: &UseReducerHandle<AppState>) {
 }
 
 /// Permalink out: keep the hash in step with what is shown (when paused).
-/// The address is replaced just after the next frame is drawn, not before
-/// it: replacing it costs the browser about 3 ms (the history entry, the
-/// page's icon drawn again), which made a step forward on a long run miss
-/// its frame. Steps taken faster than frames are written once.
+/// The address is replaced once the view has been still for
+/// [`HASH_AFTER_MS`], not on the step's own frame: replacing it costs the
+/// browser about 3 ms (the history entry, the page's icon drawn again),
+/// which made a step forward on a long run miss its frame. Steps taken
+/// faster than that (a held arrow key) are written once.
 #[hook]
 pub fn use_hash_out(state: &UseReducerHandle<AppState>, hash: &str) {
-    let latest = use_mut_ref(|| None::<String>);
-    let frame = use_mut_ref(|| None::<gloo::render::AnimationFrame>);
     let (playing, hash) = (state.playing, hash.to_string());
     use_effect_with((playing, hash), move |(playing, hash)| {
-        if *playing {
-            return;
-        }
-        if gloo::utils::document().hidden() {
-            // No frame comes while the tab is hidden.
-            browser::write_hash(hash);
-            return;
-        }
-        let first = latest.replace(Some(hash.clone())).is_none();
-        if first {
-            let after_frame = gloo::render::request_animation_frame(move |_| {
-                let write = Timeout::new(0, move || {
-                    if let Some(hash) = latest.take() {
-                        browser::write_hash(&hash)
-                    }
-                });
-                write.forget();
-            });
-            *frame.borrow_mut() = Some(after_frame);
-        }
+        let write = (!*playing).then(|| {
+            let hash = hash.clone();
+            // Boxed, the timer shares its code with the first run's.
+            let write: Box<dyn FnOnce()> = Box::new(move || browser::write_hash(&hash));
+            Timeout::new(HASH_AFTER_MS, write)
+        });
+        // A new link cancels the one waiting (dropping its timeout).
+        HASH_WAITING.with(|w| *w.borrow_mut() = write);
     });
 }
+
+thread_local! {
+    /// The link waiting to be written, if any (one page, one address bar).
+    static HASH_WAITING: RefCell<Option<Timeout>> = const { RefCell::new(None) };
+}
+
+/// How long the view is still before its link is written (ms).
+pub const HASH_AFTER_MS: u32 = 50;
 
 /// Keep the playhead in view in the diagram (after it has been drawn),
 /// and, when the lanes are wider than the box, the lane that just acted.
