@@ -1,5 +1,6 @@
-//! No function of logic is longer than 70 lines, in any crate: a longer
-//! one is split into parts that each say what they do. Tables of data (a
+//! No function of logic is longer than 70 lines, and no source file
+//! longer than 600, in any crate: a longer one is split into parts that
+//! each say what they do (a file by concern, its tests apart). Tables of data (a
 //! lab's presets, its settings, its fault palette) are long by nature and
 //! are named below with the reason; tests (`#[test]`) are left out. A
 //! function runs from its `fn` line to the `}` at the same indent.
@@ -7,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 70;
+const MAX_FILE_LINES: usize = 600;
 
 /// Functions that are data, not logic: (file from the repo root, name).
 const DATA: &[(&str, &str)] = &[
@@ -108,6 +110,37 @@ fn no_function_of_logic_is_over_70_lines() {
     assert!(
         long.is_empty(),
         "functions over {MAX_LINES} lines (split them, or name a table of data in DATA):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    for c in std::fs::read_dir(root().join("crates")).expect("crates/") {
+        let src = c.expect("a crate").path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    let long: Vec<String> = files
+        .iter()
+        .map(|f| {
+            (
+                f,
+                std::fs::read_to_string(f)
+                    .expect("a source file")
+                    .lines()
+                    .count(),
+            )
+        })
+        .filter(|(_, n)| *n > MAX_FILE_LINES)
+        .map(|(f, n)| format!("{}: {n} lines", f.display()))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files over {MAX_FILE_LINES} lines (split them by concern):\n{}",
         long.join("\n")
     );
 }
