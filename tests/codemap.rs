@@ -4,11 +4,9 @@
 //! its name in the row of its folder (`client.rs` in the `labs/payments/`
 //! row); and each `*.rs` the codemap names exists.
 
-use std::path::{Path, PathBuf};
+mod source;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use source::{root, rust_files, source_roots};
 
 fn codemap() -> String {
     let arch = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
@@ -17,28 +15,6 @@ fn codemap() -> String {
         .find("\n## ")
         .map_or(arch.len(), |i| start + 3 + i);
     arch[start..end].to_string()
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("a source folder") {
-        let path = entry.expect("an entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-fn source_roots() -> Vec<PathBuf> {
-    let mut roots = vec![root().join("src")];
-    for c in std::fs::read_dir(root().join("crates")).expect("crates/") {
-        let src = c.expect("a crate").path().join("src");
-        if src.is_dir() {
-            roots.push(src);
-        }
-    }
-    roots
 }
 
 /// The codemap's section for the crate whose sources are in `src` (its

@@ -5,7 +5,9 @@
 //! are named below with the reason; tests (`#[test]`) are left out. A
 //! function runs from its `fn` line to the `}` at the same indent.
 
-use std::path::{Path, PathBuf};
+mod source;
+
+use source::{all_rust_files, root};
 
 const MAX_LINES: usize = 70;
 const MAX_FILE_LINES: usize = 600;
@@ -28,21 +30,6 @@ const DATA: &[(&str, &str)] = &[
         "palette",
     ),
 ];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("a source folder") {
-        let path = entry.expect("an entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The name of the function a line starts (not a declaration ending in `;`).
 fn fn_name(line: &str) -> Option<&str> {
@@ -85,14 +72,7 @@ fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
 
 #[test]
 fn no_function_of_logic_is_over_70_lines() {
-    let mut roots = vec![root().join("src")];
-    for c in std::fs::read_dir(root().join("crates")).expect("crates/") {
-        roots.push(c.expect("a crate").path().join("src"));
-    }
-    let mut files = Vec::new();
-    for r in roots.iter().filter(|r| r.is_dir()) {
-        rust_files(r, &mut files);
-    }
+    let files = all_rust_files();
     let mut long = Vec::new();
     for file in files {
         let rel = file
@@ -116,14 +96,7 @@ fn no_function_of_logic_is_over_70_lines() {
 
 #[test]
 fn no_source_file_is_over_600_lines() {
-    let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
-    for c in std::fs::read_dir(root().join("crates")).expect("crates/") {
-        let src = c.expect("a crate").path().join("src");
-        if src.is_dir() {
-            rust_files(&src, &mut files);
-        }
-    }
+    let files = all_rust_files();
     let long: Vec<String> = files
         .iter()
         .map(|f| {
