@@ -208,12 +208,17 @@ impl<L: Lab> Model for LabModel<L> {
     }
 
     #[cfg(feature = "explore")]
-    fn hash_state(&self, flight: Option<u32>, mut h: &mut dyn std::hash::Hasher) {
-        use std::hash::Hash;
+    fn hash_state(&self, flight: Option<u32>, h: &mut dyn std::hash::Hasher) {
+        use std::hash::{Hash, Hasher};
+        // Hashed with the concrete hasher (its writes inline), then folded
+        // into `h` as one word: through `dyn Hasher` every field would be
+        // a call of its own.
+        let mut local = crate::fingerprinter::Fingerprinter::default();
         match flight {
-            Some(f) => self.payloads[f as usize].hash(&mut h),
-            None => self.actors.hash(&mut h),
+            Some(f) => self.payloads[f as usize].hash(&mut local),
+            None => self.actors.hash(&mut local),
         }
+        h.write_u64(local.finish());
     }
 
     #[cfg(feature = "explore")]

@@ -35,24 +35,53 @@ pub fn choices(
     scales: FaultScales,
     links: &[(u16, u16)],
 ) -> Vec<(Letter, Fault)> {
-    let mut out = Vec::new();
-    message_faults(before, after, scales, &mut out);
-    crash_faults(before, &mut out);
-    partition_faults(before, scales, links, &mut out);
-    out
+    Offer::before(before, scales, links).after(after, scales)
+}
+
+/// The faults to try before one step, taken in two halves so the search
+/// can note them while it steps one simulation on (no copy of the state
+/// before the step): the crashes and partitions, which the state before
+/// the step decides, then the message faults, once the step shows what it
+/// sends.
+pub struct Offer {
+    /// Messages sent before the step.
+    sent: usize,
+    crashes_and_partitions: Vec<(Letter, Fault)>,
+}
+
+impl Offer {
+    /// Note what the state before the step offers.
+    pub fn before(before: &Simulation, scales: FaultScales, links: &[(u16, u16)]) -> Offer {
+        let mut crashes_and_partitions = Vec::new();
+        crash_faults(before, &mut crashes_and_partitions);
+        partition_faults(before, scales, links, &mut crashes_and_partitions);
+        Offer {
+            sent: before.flights().len(),
+            crashes_and_partitions,
+        }
+    }
+
+    /// Every fault to try, in the alphabet's order (message faults first),
+    /// given `after`, the run once the step is taken without a new fault.
+    pub fn after(self, after: &Simulation, scales: FaultScales) -> Vec<(Letter, Fault)> {
+        let mut out = Vec::new();
+        message_faults(self.sent, after, scales, &mut out);
+        out.extend(self.crashes_and_partitions);
+        out
+    }
 }
 
 /// Each message `after`'s step sent (not a network copy, not one a fault
 /// already took): dropped, duplicated, or delayed by the lab's delay.
 fn message_faults(
-    before: &Simulation,
+    sent_before: usize,
     after: &Simulation,
     scales: FaultScales,
     out: &mut Vec<(Letter, Fault)>,
 ) {
-    let names = before.names();
+    let names = after.names();
     let flights = after.flights();
-    for f in &flights[before.flights().len()..] {
+    for f in &flights[sent_before..] {
         if f.duplicate_of.is_some() || after.is_claimed(f.id) {
             continue; // a copy the network made, or a message a fault already took
         }

@@ -14,7 +14,7 @@
 //! share one with odds of about one in 10^19 per pair.) The tests run the
 //! naive search beside the merged one and compare what they find.
 
-use super::alphabet::{choices, links_of, restart_for, Letter};
+use super::alphabet::{links_of, restart_for, Letter, Offer};
 use crate::engine::{Detail, Simulation};
 use crate::fault::Fault;
 use crate::fingerprinter::Fingerprinter;
@@ -156,56 +156,26 @@ impl Search {
     /// start a branch for every fault it may still add before each of its
     /// steps. The branch without a new fault goes first, so a faulty branch
     /// that comes back to a state it reached is cut there.
+    ///
+    /// The branch is simulated twice, one simulation stepped on each time:
+    /// first without a new fault (fingerprinting each state, noting what
+    /// it broke and the faults each step offers), then again from its
+    /// start, copying the state only where a fault starts a new branch. A
+    /// step costs far less than a copy of the state.
     fn explore(&mut self, b: Branch, keep_going: &mut dyn FnMut(&SearchReport) -> bool) {
         let used = b.letters.len() as u8;
-        // The states before each step of this branch.
-        let mut chain = vec![b.sim];
-        loop {
-            let last = chain.last().expect("a branch has a state");
-            if last.is_over() {
-                self.report.schedules += 1;
-                self.report.hit_bounds |= last.hit_bounds();
-                break;
-            }
-            if self.config.merge {
-                let fp = last.fingerprint();
-                let step = last.next_step();
-                match self.seen.get(&fp) {
-                    Some(&(f, s)) if f <= used && s <= step => {
-                        self.report.merged += 1;
-                        if let Some(earlier) = self.first.get(&fp) {
-                            self.report.merges_checked += 1;
-                            if future(earlier) != future(last) {
-                                self.report.merges_wrong += 1;
-                            }
-                        }
-                        break;
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.report.distinct += 1;
-                        if self.config.verify_merges {
-                            self.first.insert(fp, last.fork());
-                        }
-                    }
-                }
-                self.seen.insert(fp, (used, step));
-            }
-            let mut next = last.fork();
-            next.step();
-            self.after_step(last, &next, &b.letters);
-            chain.push(next);
-        }
         if used >= self.config.max_faults {
+            self.follow(b.sim, &b.letters, false);
             return;
         }
-        for pair in chain.windows(2) {
-            let (before, after) = (&pair[0], &pair[1]);
-            for (letter, fault) in choices(before, after, self.scales, &self.links) {
+        let offers = self.follow(b.sim.fork(), &b.letters, true);
+        let mut at = b.sim;
+        for offer in offers {
+            for (letter, fault) in offer {
                 if self.report.stopped {
                     return;
                 }
-                let mut sim = before.fork();
+                let mut sim = at.fork();
                 let restart = restart_for(&fault, self.scales);
                 sim.inject(fault);
                 if let Some(r) = restart {
@@ -214,20 +184,81 @@ impl Search {
                 sim.step();
                 let mut letters = b.letters.clone();
                 letters.push(letter);
-                self.after_step(before, &sim, &letters);
+                self.after_step(at.violations().len(), &sim, &letters);
                 self.explore(Branch { sim, letters }, keep_going);
                 if self.report.states % 1024 == 0 && !keep_going(&self.report) {
                     self.report.stopped = true;
                 }
             }
+            at.step();
         }
     }
 
-    /// Note what broke in the step `after` took from `before`.
-    fn after_step(&mut self, before: &Simulation, after: &Simulation, letters: &[Letter]) {
+    /// Step `run` on without a new fault to its end or to a state reached
+    /// before with no more faults and no more steps, noting what each step
+    /// breaks; with `offers`, the faults to try before each step taken.
+    fn follow(
+        &mut self,
+        mut run: Simulation,
+        letters: &[Letter],
+        offers: bool,
+    ) -> Vec<Vec<(Letter, Fault)>> {
+        let used = letters.len() as u8;
+        let mut out = Vec::new();
+        loop {
+            if run.is_over() {
+                self.report.schedules += 1;
+                self.report.hit_bounds |= run.hit_bounds();
+                return out;
+            }
+            if self.config.merge && self.reached_before(&run, used) {
+                return out;
+            }
+            let offer = offers.then(|| Offer::before(&run, self.scales, &self.links));
+            let broken = run.violations().len();
+            run.step();
+            self.after_step(broken, &run, letters);
+            if let Some(o) = offer {
+                out.push(o.after(&run, self.scales));
+            }
+        }
+    }
+
+    /// Whether `state`, reached with `used` faults, was reached before with
+    /// no more faults at no later step (then it is merged: counted, not
+    /// explored again); otherwise it is noted as reached.
+    fn reached_before(&mut self, state: &Simulation, used: u8) -> bool {
+        let fp = state.fingerprint();
+        let step = state.next_step();
+        match self.seen.get(&fp) {
+            Some(&(f, s)) if f <= used && s <= step => {
+                self.report.merged += 1;
+                if let Some(earlier) = self.first.get(&fp) {
+                    self.report.merges_checked += 1;
+                    if future(earlier) != future(state) {
+                        self.report.merges_wrong += 1;
+                    }
+                }
+                return true;
+            }
+            Some(_) => {}
+            None => {
+                self.report.distinct += 1;
+                if self.config.verify_merges {
+                    self.first.insert(fp, state.fork());
+                }
+            }
+        }
+        self.seen.insert(fp, (used, step));
+        false
+    }
+
+    /// Note what broke in the step that took the run to `after` (it had
+    /// broken `broken_before` invariants before it).
+    fn after_step(&mut self, broken_before: usize, after: &Simulation, letters: &[Letter]) {
         self.report.states += 1;
         let step = after.next_step().saturating_sub(1);
-        let new = &after.violations()[before.violations().len()..];
+        let new = &after.violations()[broken_before..];
         for v in new {
             self.offer(v.invariant, &v.message, after, letters, step);
         }
