@@ -28,6 +28,13 @@ pub(super) struct LabModel<L: Lab> {
     spare: Vec<Command<Msg<L>>>,
     /// Every message sent, for the flights' `LazyMessage`s (full runs).
     log: Rc<Log<Msg<L>>>,
+    /// Each actor's hash for the explorer's fingerprint, kept until the
+    /// actor changes (0: not known). Only `handle`, `crash` and
+    /// `changed_rows` change an actor, each one actor, and each forgets
+    /// that actor's hash; a step changes one or two actors, so the others'
+    /// hashes are reused.
+    #[cfg(feature = "explore")]
+    hashes: Vec<std::cell::Cell<u64>>,
 }
 
 /// A run's messages in send order, rendered when a view asks.
@@ -53,13 +60,27 @@ impl<M: LabMsg> MessageLog for Log<M> {
 
 impl<L: Lab> LabModel<L> {
     pub fn new(settings: L::Settings, actors: Vec<L::Actor>) -> Self {
+        #[cfg(feature = "explore")]
+        let hashes = actors.iter().map(|_| Default::default()).collect();
         Self {
             settings,
             actors,
             payloads: Vec::with_capacity(super::record::expected_sizes().flights),
             spare: Vec::new(),
             log: Rc::new(Log(RefCell::new(Vec::new()))),
+            #[cfg(feature = "explore")]
+            hashes,
         }
+    }
+
+    /// Actor `id` may have changed: forget its hash.
+    fn touched(&self, id: ActorId) {
+        #[cfg(feature = "explore")]
+        if let Some(h) = self.hashes.get(id as usize) {
+            h.set(0);
+        }
+        #[cfg(not(feature = "explore"))]
+        let _ = id;
     }
 
     /// Put a message on the wire (the network, in `Sim::send`, decides its
@@ -101,6 +122,25 @@ impl<L: Lab> LabModel<L> {
     }
 }
 
+#[cfg(feature = "explore")]
+impl<L: Lab> LabModel<L> {
+    /// Actor `i`'s hash, from the cache if it has not changed since.
+    fn actor_hash(&self, i: usize, actor: &L::Actor) -> u64 {
+        use std::hash::{Hash, Hasher};
+        if let Some(known) = self.hashes.get(i).map(|c| c.get()).filter(|&h| h != 0) {
+            return known;
+        }
+        let mut h = crate::fingerprinter::Fingerprinter::default();
+        actor.hash(&mut h);
+        // 0 means "not known": a hash of 0 is stored as 1.
+        let value = h.finish().max(1);
+        if let Some(c) = self.hashes.get(i) {
+            c.set(value);
+        }
+        value
+    }
+}
+
 impl<L: Lab> Model for LabModel<L> {
     fn handle(&mut self, sim: &mut Sim, me: ActorId, hook: Hook<'_>, rec: &mut StepRecord) -> bool {
         let buffer = std::mem::take(&mut self.spare);
@@ -113,6 +153,7 @@ impl<L: Lab> Model for LabModel<L> {
             &mut rec.narration,
             &mut rec.transitions,
         );
+        self.touched(me);
         let actor = &mut self.actors[me as usize];
         let mut understood = false;
         match hook {
@@ -159,6 +200,7 @@ impl<L: Lab> Model for LabModel<L> {
     }
 
     fn crash(&mut self, id: ActorId) {
+        self.touched(id);
         self.actors[id as usize].on_crash();
     }
 
@@ -167,6 +209,7 @@ impl<L: Lab> Model for LabModel<L> {
     }
 
     fn changed_rows(&mut self, id: ActorId, out: Option<&mut Vec<RowChange>>) {
+        self.touched(id);
         self.actors[id as usize].changed_rows(out);
     }
 
@@ -195,6 +238,7 @@ impl<L: Lab> Model for LabModel<L> {
             spare: Vec::new(),
             // Explorers run lean: nothing is logged for display.
             log: Rc::new(Log(RefCell::new(Vec::new()))),
+            hashes: self.hashes.clone(),
         })
     }
 
@@ -216,7 +260,12 @@ impl<L: Lab> Model for LabModel<L> {
         let mut local = crate::fingerprinter::Fingerprinter::default();
         match flight {
             Some(f) => self.payloads[f as usize].hash(&mut local),
-            None => self.actors.hash(&mut local),
+            None => {
+                self.actors.len().hash(&mut local);
+                for (i, actor) in self.actors.iter().enumerate() {
+                    local.write_u64(self.actor_hash(i, actor));
+                }
+            }
         }
         h.write_u64(local.finish());
     }
