@@ -28,7 +28,14 @@ use crate::fault::Fault;
 use crate::fingerprinter::Fingerprinter;
 use crate::scenario::Scenario;
 use crate::trace::{Flight, Violation};
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
+
+thread_local! {
+    /// The queue's events, sorted for a fingerprint (kept between calls:
+    /// the explorer fingerprints millions of states).
+    static DUE: RefCell<Vec<(u128, Event)>> = const { RefCell::new(Vec::new()) };
+}
 
 impl Simulation {
     /// A copy that goes on separately from here.
@@ -165,15 +172,32 @@ impl Sim {
         self.now.hash(&mut h);
         self.up.hash(&mut h);
         self.rng.hash(&mut h);
-        let mut due: Vec<_> = self.queue.iter().map(|r| (r.0.key, r.0.ev)).collect();
-        due.sort_unstable_by_key(|d| d.0);
-        for (key, ev) in due {
+        DUE.with(|due| {
+            let mut due = due.borrow_mut();
+            due.clear();
+            due.extend(self.queue.iter().map(|r| (r.0.key, r.0.ev)));
+            due.sort_unstable_by_key(|d| d.0);
+            self.hash_due(&due, model, &mut h);
+        });
+        self.hash_plan_and_network(&mut h);
+        model.hash_state(None, &mut h);
+        h.finish()
+    }
+
+    /// The queued events, in order (`due`), into the fingerprint.
+    fn hash_due(
+        &self,
+        due: &[(u128, Event)],
+        model: &dyn super::sim::Model,
+        h: &mut Fingerprinter,
+    ) {
+        for &(key, ev) in due {
             let at = (key >> 64) as u64;
             match ev {
                 Event::Start => h.write_u8(0),
                 Event::Fault(i) => {
                     h.write_u8(1);
-                    self.scenario.faults[i as usize].hash(&mut h);
+                    self.scenario.faults[i as usize].hash(h);
                 }
                 Event::Deliver(f) | Event::Lost(f) => {
                     let flight = &self.rec.flights[f as usize];
@@ -182,41 +206,44 @@ impl Sim {
                     } else {
                         3
                     });
-                    (flight.from, flight.to).hash(&mut h);
-                    model.hash_state(Some(f), &mut h);
+                    (flight.from, flight.to).hash(h);
+                    model.hash_state(Some(f), h);
                 }
                 Event::Timer { actor, tag, id } => {
                     if !self.timer_live(actor, tag, id) {
                         continue;
                     }
                     h.write_u8(4);
-                    (actor, tag, self.rec.timers[id as usize].kind).hash(&mut h);
+                    (actor, tag, self.rec.timers[id as usize].kind).hash(h);
                 }
                 Event::Restart(a) => {
                     h.write_u8(5);
-                    a.hash(&mut h);
+                    a.hash(h);
                 }
             }
-            at.hash(&mut h);
+            at.hash(h);
         }
+    }
+
+    /// The faults still to act and the partitions and link rules not yet
+    /// over, into the fingerprint.
+    fn hash_plan_and_network(&self, h: &mut Fingerprinter) {
         let next = self.rec.next_step();
         for (step, i) in &self.step_faults {
-            step.saturating_sub(next).hash(&mut h);
-            self.scenario.faults[*i as usize].hash(&mut h);
+            step.saturating_sub(next).hash(h);
+            self.scenario.faults[*i as usize].hash(h);
         }
         for (i, f) in self.scenario.faults.iter().enumerate() {
             if matches!(f, Fault::Net { .. } | Fault::CrashOnSend { .. }) && !self.net.done[i] {
-                self.net.hits[i].hash(&mut h);
-                f.hash(&mut h);
+                self.net.hits[i].hash(h);
+                f.hash(h);
             }
         }
         for p in self.net.partitions.iter().filter(|p| p.until_ms > self.now) {
-            p.hash(&mut h);
+            p.hash(h);
         }
         for l in self.net.links.iter().filter(|l| l.rule.until_ms > self.now) {
-            l.hash(&mut h);
+            l.hash(h);
         }
-        model.hash_state(None, &mut h);
-        h.finish()
     }
 }

@@ -228,28 +228,32 @@ impl Search {
     /// no more faults at no later step (then it is merged: counted, not
     /// explored again); otherwise it is noted as reached.
     fn reached_before(&mut self, state: &Simulation, used: u8) -> bool {
+        use std::collections::hash_map::Entry;
         let fp = state.fingerprint();
         let step = state.next_step();
-        match self.seen.get(&fp) {
-            Some(&(f, s)) if f <= used && s <= step => {
-                self.report.merged += 1;
-                if let Some(earlier) = self.first.get(&fp) {
-                    self.report.merges_checked += 1;
-                    if future(earlier) != future(state) {
-                        self.report.merges_wrong += 1;
+        match self.seen.entry(fp) {
+            Entry::Occupied(mut e) => {
+                let (f, s) = *e.get();
+                if f <= used && s <= step {
+                    self.report.merged += 1;
+                    if let Some(earlier) = self.first.get(&fp) {
+                        self.report.merges_checked += 1;
+                        if future(earlier) != future(state) {
+                            self.report.merges_wrong += 1;
+                        }
                     }
+                    return true;
                 }
-                return true;
+                e.insert((used, step));
             }
-            Some(_) => {}
-            None => {
+            Entry::Vacant(e) => {
+                e.insert((used, step));
                 self.report.distinct += 1;
                 if self.config.verify_merges {
                     self.first.insert(fp, state.fork());
                 }
             }
         }
-        self.seen.insert(fp, (used, step));
         false
     }
 
