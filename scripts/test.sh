@@ -53,7 +53,8 @@ cargo bench -p faultline-sim --bench throughput
 section "explorer search natively (faultline-cli, --profile native): Payments happy path, every schedule of up to 3 faults (the browser's figure is in the E2E explorer test)"
 cargo build --quiet --profile native -p faultline-cli
 search_line="$(target/native/faultline-cli search --lab payments --preset happy-path -k 3 | sed -n 2p)"
-echo "FIGURE: search payments/happy-path K=3 natively: $search_line"
+rates="$(echo "$search_line" | awk '{ s = $(NF - 1); printf "%d schedules/s, %d states/s", $1 / s, $3 / s }')"
+echo "FIGURE: search payments/happy-path K=3 natively: $search_line ($rates)"
 
 section "release build: scripts/build.sh (the landing page and one page per lab -> dist/)"
 bash scripts/build.sh
