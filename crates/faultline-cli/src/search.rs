@@ -38,6 +38,7 @@ pub fn run(args: &SearchArgs) -> Result<String, String> {
         max_faults: args.max_faults.or(link_k).unwrap_or(2),
         merge: !args.naive,
         verify_merges: false,
+        max_distinct: None,
     };
     report_of(&scenario, &title, config, args.json)
 }
@@ -54,6 +55,7 @@ pub fn from_link(
         max_faults,
         merge: true,
         verify_merges: false,
+        max_distinct: None,
     };
     report_of(scenario, title, config, json)
 }

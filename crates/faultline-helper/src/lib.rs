@@ -25,6 +25,7 @@
 //! deterministic).
 
 pub mod qr;
+mod search;
 pub mod sweep_view;
 pub mod view;
 #[cfg(target_arch = "wasm32")]
@@ -33,7 +34,6 @@ mod worker;
 use faultline_sim::explore::{
     self,
     montecarlo::{MonteCarloConfig, MonteCarloReport},
-    Search, SearchConfig, SearchReport,
 };
 use faultline_sim::fault::RandomFaults;
 use faultline_sim::{permalink, runfile};
@@ -90,8 +90,8 @@ pub fn answer_with(
         "export" => export(payload),
         "import" => import(payload),
         "explorer-form" => Ok(view::form(payload).into_string()),
-        "search" => search(payload, &mut work, false),
-        "search-view" => search(payload, &mut work, true),
+        "search" => search::search(payload, &mut work, false),
+        "search-view" => search::search(payload, &mut work, true),
         "montecarlo" => monte_carlo(payload, &mut work, false),
         "montecarlo-view" => monte_carlo(payload, &mut work, true),
         "sweep" => sweep(payload, &mut work, false),
@@ -123,70 +123,6 @@ fn import(text: &str) -> Result<String, String> {
         opened.notice.unwrap_or_default().replace('\n', " "),
         permalink::encode(&opened.scenario, opened.step)
     ))
-}
-
-/// `"<K>\n<link>"`: every schedule of up to K faults of the link's run,
-/// as JSON or (`view`) as the panel's HTML; the states so far as progress.
-/// The panel's search goes breadth-first by the number of faults: up to
-/// 1, then up to 2, … up to K, each search complete before the next, and
-/// each one's report goes ahead as a result so far (`partial`), which the
-/// page shows if the learner stops the work.
-fn search(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
-    let (k, link) = payload.split_once('\n').unwrap_or((payload, ""));
-    let k: u8 = k
-        .trim()
-        .parse()
-        .ok()
-        .filter(|k| (1..=4).contains(k))
-        .ok_or("the number of faults is 1 to 4")?;
-    let scenario = permalink::open(link).map_err(|e| e.to_string())?.scenario;
-    let started = (work.now)();
-    let mut last = started;
-    // States of the searches of fewer faults, so the count only grows.
-    let mut before = 0u64;
-    let first = if view { 1 } else { k };
-    let mut report = SearchReport::default();
-    for level in first..=k {
-        let config = SearchConfig {
-            max_faults: level,
-            merge: true,
-            verify_merges: false,
-        };
-        report = Search::new(&scenario, config)
-            .and_then(|search| {
-                search.run(&scenario, &mut |r| {
-                    // About four times a second.
-                    let t = (work.now)();
-                    if t - last >= 250.0 {
-                        last = t;
-                        let sentence = format!(
-                            "{} states, {} schedules so far (now every schedule of up to {})",
-                            view::thousands(before + r.states),
-                            view::thousands(r.schedules),
-                            view::faults(level as usize)
-                        );
-                        (work.progress)(Progress {
-                            done: before + r.states,
-                            of: 0,
-                            sentence: &sentence,
-                        });
-                    }
-                    true
-                })
-            })
-            .map_err(|e| e.to_string())?;
-        before += report.states;
-        if level < k {
-            let ms = ((work.now)() - started).max(0.0) as u64;
-            (work.partial)(&view::search_so_far(&scenario, &report, level, k, ms).into_string());
-        }
-    }
-    let ms = ((work.now)() - started).max(0.0) as u64;
-    Ok(if view {
-        view::search(&scenario, &report, k, ms).into_string()
-    } else {
-        explore::report::search_json(&scenario, &report, k).to_string()
-    })
 }
 
 /// `"<runs>\n<lose ‰>\n<link>"`: many runs of the link's configuration
@@ -483,6 +419,35 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_search_with_more_states_than_it_may_remember_keeps_the_last_finished() {
+        let l = link("payments", "happy-path", 0);
+        let mut told = Vec::new();
+        let mut so_far = |_: &str| {};
+        let mut tell = |p: Progress| told.push(p.done);
+        let mut work = Work {
+            progress: &mut tell,
+            partial: &mut so_far,
+            now: &|| 0.0,
+        };
+        // Up to 1 fault meets 1,017 distinct states, up to 2 many more.
+        let answer = search::search_within(&format!("2\n{l}"), &mut work, true, 5_000).unwrap();
+        assert!(
+            answer.starts_with("<p class=\"explore-status explore-stopped\">Stopped: every schedule of up to 2 faults meets more than 5,000 distinct states, more than the explorer keeps in this page&#39;s memory. The search of every schedule of up to 1 fault finished"),
+            "{answer}"
+        );
+        assert!(answer.contains("Every schedule of up to 1 fault: <strong>67</strong> schedules"));
+        // Nothing finished (or a script's JSON): a reason, not a report.
+        for (payload, view) in [(format!("1\n{l}"), true), (format!("2\n{l}"), false)] {
+            let why = search::search_within(&payload, &mut work, view, 500).unwrap_err();
+            assert!(
+                why.contains("more than 500 distinct states")
+                    && why.ends_with("ask for fewer faults"),
+                "{why}"
+            );
         }
     }
 

@@ -124,6 +124,21 @@ pub fn search_so_far(
     m
 }
 
+/// The report of the last search that finished (of up to `done` faults)
+/// when the next one stopped for `why` (it met more states than the
+/// explorer may remember).
+pub fn search_full(scenario: &Scenario, r: &SearchReport, done: u8, why: &str, ms: u64) -> Markup {
+    let mut m = Markup::new();
+    markup!(
+        m,
+        "<p class=\"explore-status explore-stopped\">Stopped: {}. The search of every schedule of up to {} finished, so what it found holds:</p>",
+        why.to_string(),
+        faults(done as usize)
+    );
+    m.markup(&search(scenario, r, done, ms));
+    m
+}
+
 /// A search's report, `k` its most faults, `ms` what it took.
 pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
     let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"search\">");
@@ -461,6 +476,7 @@ mod tests {
             max_faults: 1,
             merge: true,
             verify_merges: false,
+            max_distinct: None,
         };
         let r = explore::search(&s, config).unwrap();
         let html = search(&s, &r, 1, 120).into_string();

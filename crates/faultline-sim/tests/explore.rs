@@ -87,6 +87,7 @@ fn searched(
             max_faults: k,
             merge: true,
             verify_merges: false,
+            max_distinct: None,
         },
     )
     .unwrap();
@@ -216,6 +217,40 @@ fn one_coordinator_crash_holds_2pc_locks_past_2s_and_the_saga_takes_none() {
 }
 
 #[test]
+fn a_search_that_meets_more_states_than_it_may_remember_stops_and_says_so() {
+    let scenario = faultline_sim::preset("payments", "happy-path").unwrap();
+    let with = |max_distinct| {
+        search(
+            &scenario,
+            SearchConfig {
+                max_faults: 2,
+                merge: true,
+                verify_merges: false,
+                max_distinct,
+            },
+        )
+        .unwrap()
+    };
+    let all = with(None);
+    assert!(!all.full && !all.stopped, "{all:?}");
+    // Room for every state: the same search, the same report.
+    let roomy = with(Some(all.distinct));
+    assert!(!roomy.full);
+    use faultline_sim::explore::report::search_digest;
+    assert_eq!(search_digest(&roomy), search_digest(&all));
+    // One state short: it stops there, and says why.
+    let short = with(Some(all.distinct - 1));
+    assert!(short.full && short.stopped, "{short:?}");
+    assert_eq!(short.distinct, all.distinct - 1);
+    let tiny = with(Some(500));
+    assert!(
+        tiny.full && tiny.stopped && tiny.distinct == 500,
+        "{tiny:?}"
+    );
+    assert!(tiny.schedules < all.schedules);
+}
+
+#[test]
 fn merging_finds_the_same_smallest_counterexamples_as_the_naive_search() {
     let cases: Vec<(Scenario, u8)> = vec![
         (
@@ -252,6 +287,7 @@ fn merging_finds_the_same_smallest_counterexamples_as_the_naive_search() {
                     max_faults: k,
                     merge,
                     verify_merges: false,
+                    max_distinct: None,
                 },
             )
             .unwrap();
@@ -301,6 +337,7 @@ fn every_merge_joins_two_states_that_go_on_alike() {
             max_faults: k,
             merge: true,
             verify_merges: true,
+            max_distinct: None,
         };
         let r = search(&s, config).unwrap();
         assert_eq!(
@@ -535,6 +572,7 @@ fn search_results_are_golden() {
                 max_faults: k,
                 merge: true,
                 verify_merges: false,
+                max_distinct: None,
             },
         )
         .unwrap();

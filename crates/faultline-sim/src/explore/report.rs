@@ -67,6 +67,7 @@ pub fn search_json(scenario: &Scenario, r: &SearchReport, max_faults: u8) -> Val
         "merged": r.merged,
         "hit_bounds": r.hit_bounds,
         "stopped": r.stopped,
+        "full": r.full,
         "broken": broken,
         "kept": kept,
         "digest": search_digest(r),

@@ -38,6 +38,10 @@ pub struct SearchConfig {
     /// merge against it (both run on to their end without new faults and
     /// must do the same things at the same times).
     pub verify_merges: bool,
+    /// The most distinct states to remember (each costs memory; the
+    /// browser's helper has a few hundred megabytes): met, the search
+    /// stops and says so ([`SearchReport::full`]). `None`: no limit.
+    pub max_distinct: Option<u64>,
 }
 
 /// The smallest schedule found that breaks one property.
@@ -87,8 +91,10 @@ pub struct SearchReport {
     /// Whether any run stopped at the scenario's bounds: then the answer
     /// covers each run only up to them.
     pub hit_bounds: bool,
-    /// Whether the search stopped early (asked to).
+    /// Whether the search stopped early (asked to, or full).
     pub stopped: bool,
+    /// Whether it stopped because it had met `max_distinct` distinct states.
+    pub full: bool,
     /// Merges checked, and those whose two states went on differently
     /// (with `verify_merges`; a sound fingerprint gives none).
     pub merges_checked: u64,
@@ -247,6 +253,16 @@ impl Search {
                 e.insert((used, step));
             }
             Entry::Vacant(e) => {
+                if self
+                    .config
+                    .max_distinct
+                    .is_some_and(|max| self.report.distinct >= max)
+                {
+                    // No room to remember it: stop here.
+                    self.report.full = true;
+                    self.report.stopped = true;
+                    return true;
+                }
                 e.insert((used, step));
                 self.report.distinct += 1;
                 if self.config.verify_merges {
