@@ -98,6 +98,23 @@ describe('the explorer in the browser', () => {
     });
   });
 
+  // K = 4 on Payments' happy path meets tens of millions of states: the
+  // helper stops at the most it remembers and answers why, instead of
+  // running out of memory (the page would only hear its helper stopped).
+  test('payments happy path K=4: the helper stops at its memory limit and says why', async () => {
+    await withPage(browser, async (p) => {
+      await openLink(p, labUrl(server, 'payments'));
+      const link = GOLDEN.find((c) => c.lab === 'payments' && c.preset === 'happy-path').link;
+      const { reply, ms, long } = await ask(p.page, 'search', `4\n${link}`);
+      const [id, status, ...rest] = reply.split('\n');
+      assert.equal(id, '1');
+      assert.equal(status, 'err', reply.slice(0, 200));
+      assert.match(rest.join('\n'), /^every schedule of up to 4 faults meets more than 6,000,000 distinct states, more than the explorer keeps in this page's memory: ask for fewer faults$/);
+      console.log(`FIGURE: search payments/happy-path K=4 in the browser's helper: stopped at 6,000,000 distinct states after ${ms} ms; main-thread tasks over 50 ms meanwhile: ${long.length}`);
+      assert.equal(long.length, 0, 'the page stays responsive');
+    });
+  });
+
   test('monte carlo: 10,000 Payments runs in the helper', async () => {
     await withPage(browser, async (p) => {
       await openLink(p, labUrl(server, 'payments'));

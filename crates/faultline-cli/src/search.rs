@@ -24,7 +24,16 @@ pub struct SearchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// The most distinct states to remember (about 40 bytes each): a
+    /// search that meets more stops with a message instead of running the
+    /// machine out of memory (K = 4 on a lab's happy path meets tens of
+    /// millions).
+    #[arg(long = "max-states", default_value_t = MAX_STATES)]
+    max_states: u64,
 }
+
+/// The default of `--max-states`: about 2 GB of memory at most.
+pub const MAX_STATES: u64 = 50_000_000;
 
 /// Run the search the arguments ask for (a link's, unless they say
 /// otherwise) and print its report.
@@ -38,7 +47,7 @@ pub fn run(args: &SearchArgs) -> Result<String, String> {
         max_faults: args.max_faults.or(link_k).unwrap_or(2),
         merge: !args.naive,
         verify_merges: false,
-        max_distinct: None,
+        max_distinct: Some(args.max_states),
     };
     report_of(&scenario, &title, config, args.json)
 }
@@ -55,7 +64,7 @@ pub fn from_link(
         max_faults,
         merge: true,
         verify_merges: false,
-        max_distinct: None,
+        max_distinct: Some(MAX_STATES),
     };
     report_of(scenario, title, config, json)
 }
@@ -71,6 +80,13 @@ fn report_of(
     let started = std::time::Instant::now();
     let report = search(&scenario, config).map_err(|e| format!("the scenario cannot run: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
+    if report.full {
+        return Err(format!(
+            "every schedule of up to {} faults meets more than {} distinct states (--max-states), so the search stopped after {secs:.1} s: ask for fewer faults, or allow more states",
+            config.max_faults,
+            config.max_distinct.unwrap_or_default()
+        ));
+    }
     let properties = report::properties(&scenario);
     if json {
         let mut json = report::search_json(&scenario, &report, config.max_faults);

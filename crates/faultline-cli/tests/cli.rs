@@ -309,6 +309,27 @@ fn search_prints_the_smallest_schedule_with_a_link_that_shows_it() {
         .iter()
         .any(|k| k["property"] == "2pc-all-or-nothing"));
     assert!(r["schedules"].as_u64().unwrap() > 10);
+    // A search that meets more states than it may remember stops and
+    // says so, instead of running the machine out of memory.
+    let o = cli(&[
+        "search",
+        "--lab",
+        "payments",
+        "--preset",
+        "happy-path",
+        "-k",
+        "2",
+        "--max-states",
+        "100",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains(
+            "every schedule of up to 2 faults meets more than 100 distinct states (--max-states)"
+        ),
+        "{}",
+        err(&o)
+    );
 }
 
 #[test]
@@ -407,6 +428,7 @@ fn fuzzed_explorer_arguments_never_panic() {
         ("-k", true),
         ("--max-faults", true),
         ("--naive", false),
+        ("--max-states", true),
         ("--json", false),
         ("--runs", true),
         ("--drop", true),
