@@ -115,6 +115,10 @@ pub struct Search {
     report: SearchReport,
 }
 
+/// The faults a step of a branch offers, with where the branch was before
+/// it (its next step and the messages sent so far).
+type Offered = ((u32, usize), Vec<(Letter, Fault)>);
+
 /// A branch waiting to be explored.
 struct Branch {
     sim: Simulation,
@@ -175,8 +179,16 @@ impl Search {
             return;
         }
         let offers = self.follow(b.sim.fork(), &b.letters, true);
+        let last = offers.len();
         let mut at = b.sim;
-        for offer in offers {
+        for (i, (before, offer)) in offers.into_iter().enumerate() {
+            // Pass 2 retraces pass 1 (stepping is deterministic, and a fork
+            // copies everything a step reads).
+            debug_assert_eq!(
+                (at.next_step(), at.flights().len()),
+                before,
+                "the second pass left the first's path"
+            );
             for (letter, fault) in offer {
                 if self.report.stopped {
                     return;
@@ -196,19 +208,16 @@ impl Search {
                     self.report.stopped = true;
                 }
             }
-            at.step();
+            if i + 1 < last {
+                at.step();
+            }
         }
     }
 
     /// Step `run` on without a new fault to its end or to a state reached
     /// before with no more faults and no more steps, noting what each step
     /// breaks; with `offers`, the faults to try before each step taken.
-    fn follow(
-        &mut self,
-        mut run: Simulation,
-        letters: &[Letter],
-        offers: bool,
-    ) -> Vec<Vec<(Letter, Fault)>> {
+    fn follow(&mut self, mut run: Simulation, letters: &[Letter], offers: bool) -> Vec<Offered> {
         let used = letters.len() as u8;
         let mut out = Vec::new();
         loop {
@@ -221,11 +230,12 @@ impl Search {
                 return out;
             }
             let offer = offers.then(|| Offer::before(&run, self.scales, &self.links));
+            let before = (run.next_step(), run.flights().len());
             let broken = run.violations().len();
             run.step();
             self.after_step(broken, &run, letters);
             if let Some(o) = offer {
-                out.push(o.after(&run, self.scales));
+                out.push((before, o.after(&run, self.scales)));
             }
         }
     }
