@@ -440,6 +440,15 @@ mod tests {
             "{answer}"
         );
         assert!(answer.contains("Every schedule of up to 1 fault: <strong>67</strong> schedules"));
+        // The form says where a search stops.
+        let form = view::form("payments").into_string();
+        assert!(
+            form.contains(&format!(
+                "more than {} states stops there",
+                view::thousands(search::MAX_DISTINCT)
+            )),
+            "{form}"
+        );
         // Nothing finished (or a script's JSON): a reason, not a report.
         for (payload, view) in [(format!("1\n{l}"), true), (format!("2\n{l}"), false)] {
             let why = search::search_within(&payload, &mut work, view, 500).unwrap_err();

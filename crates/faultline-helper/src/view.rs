@@ -65,7 +65,8 @@ pub fn form(lab: &str) -> Markup {
     let mut m = Markup::from_lit(concat!(
         "<div class=\"explore-form\"><label for=\"explore-k\">Every schedule of up to</label> ",
         "<select id=\"explore-k\"><option value=\"1\">1 fault</option><option value=\"2\" selected>2 faults</option><option value=\"3\">3 faults</option><option value=\"4\">4 faults</option></select> ",
-        "<button type=\"button\" data-explore=\"search\">Search</button></div>",
+        "<button type=\"button\" data-explore=\"search\">Search</button>",
+        "<p class=\"hint\">Each fault more multiplies the schedules: 3 faults can take seconds, 4 can take minutes, and a search that meets more than 6,000,000 states stops there, keeping the searches of fewer faults that finished.</p></div>",
         "<div class=\"explore-form\"><label for=\"explore-runs\">Random runs</label> ",
         "<select id=\"explore-runs\"><option value=\"1000\">1,000</option><option value=\"10000\" selected>10,000</option></select> ",
         "<label for=\"explore-lose\">each message lost with a chance of</label> ",
