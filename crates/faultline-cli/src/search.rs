@@ -3,7 +3,7 @@
 //! link that opens it in the lab's page (or as JSON for scripts).
 
 use crate::links::{explore_ask, scenario, Target};
-use faultline_sim::explore::{report, search, words, Counterexample, SearchConfig, SearchReport};
+use faultline_sim::explore::{report, words, Counterexample, Search, SearchConfig, SearchReport};
 use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::permalink;
 use faultline_sim::Scenario;
@@ -69,6 +69,24 @@ pub fn from_link(
     report_of(scenario, title, config, json)
 }
 
+/// A search's `keep_going` that writes how far it is to stderr every
+/// `secs` seconds (a long search, K = 4, runs for minutes; a short one
+/// prints nothing), and never stops it.
+fn progress_every(started: std::time::Instant, secs: f64) -> impl FnMut(&SearchReport) -> bool {
+    let mut next = secs;
+    move |r| {
+        let now = started.elapsed().as_secs_f64();
+        if now >= next {
+            next = now + secs;
+            eprintln!(
+                "search: {} states, {} schedules, {} distinct so far ({now:.0} s)",
+                r.states, r.schedules, r.distinct
+            );
+        }
+        true
+    }
+}
+
 /// Search and print the report (or its JSON).
 fn report_of(
     scenario: &Scenario,
@@ -78,7 +96,9 @@ fn report_of(
 ) -> Result<String, String> {
     let scenario = scenario.clone();
     let started = std::time::Instant::now();
-    let report = search(&scenario, config).map_err(|e| format!("the scenario cannot run: {e}"))?;
+    let report = Search::new(&scenario, config)
+        .and_then(|s| s.run(&scenario, &mut progress_every(started, 5.0)))
+        .map_err(|e| format!("the scenario cannot run: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
     if report.full {
         return Err(format!(
