@@ -261,19 +261,16 @@ fn an_explorer_link_reproduces_the_search_or_the_random_runs() {
     assert!(err(&o).contains("has no setting \"nope\""), "{}", err(&o));
 }
 
+/// `search` on Payments' happy path, with `more` arguments.
+fn search_happy_path(more: &[&str]) -> Output {
+    let mut args = vec!["search", "--lab", "payments", "--preset", "happy-path"];
+    args.extend_from_slice(more);
+    cli(&args)
+}
+
 #[test]
 fn search_prints_the_smallest_schedule_with_a_link_that_shows_it() {
-    let o = cli(&[
-        "search",
-        "--lab",
-        "payments",
-        "--preset",
-        "happy-path",
-        "--set",
-        "send_key=false",
-        "-k",
-        "1",
-    ]);
+    let o = search_happy_path(&["--set", "send_key=false", "-k", "1"]);
     assert!(o.status.success(), "{}", err(&o));
     let text = out(&o);
     assert!(text.contains("BROKEN one-charge-per-order"), "{text}");
@@ -311,17 +308,7 @@ fn search_prints_the_smallest_schedule_with_a_link_that_shows_it() {
     assert!(r["schedules"].as_u64().unwrap() > 10);
     // A search that meets more states than it may remember stops and
     // says so, instead of running the machine out of memory.
-    let o = cli(&[
-        "search",
-        "--lab",
-        "payments",
-        "--preset",
-        "happy-path",
-        "-k",
-        "2",
-        "--max-states",
-        "100",
-    ]);
+    let o = search_happy_path(&["-k", "2", "--max-states", "100"]);
     assert!(!o.status.success());
     assert!(
         err(&o).contains(
