@@ -7,7 +7,7 @@
 // timings (the issue's budgets) and the main thread's long tasks meanwhile.
 // These ask the worker as the page's `src/helper.rs` does (one text
 // request; progress lines, then one reply). The second part clicks the
-// explorer's panel on the Payments and Sagas pages as a learner would.
+// explorer's panel on each lab's page as a learner would.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
@@ -304,6 +304,33 @@ describe('the explorer panel', () => {
       assert.ok(runs >= counted, `every run made counted in an outcome (${runs} of ${counted})`);
       assert.ok((await report.locator('figure.explore-chart').count()) >= 3, 'its charts');
       assert.equal(await panel.locator('#explore-again a').count(), 0, 'no link that would do the whole work again as if it were these results');
+      p.assertNoIssues();
+    });
+  });
+
+  test('the OAuth page: a replayed code is refused under every schedule of up to 1 fault; the JWT window opens as a run; axe finds nothing', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await openLink(p, labUrl(server, 'oauth', 'lab=oauth&preset=code-replayed'));
+      const panel = await openExplorer(page);
+      await panel.locator('#explore-k').selectOption('1');
+      await panel.locator('button[data-explore="search"]').click();
+      const report = panel.locator('.explore-report[data-report="search"]');
+      await report.waitFor({ timeout: 30_000 });
+      assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: 228 schedules/);
+      assert.match(
+        await report.locator('li[data-property="code-once"]').textContent(),
+        /^✓ No schedule of up to 1 fault breaks it \(228 schedules tried\)/,
+        'the server redeems a code once, whatever the network does',
+      );
+      // What the preset shows on its own: a JWT checked locally outlives its revocation.
+      const window = report.locator('li[data-property="revoked-token-refused"]');
+      assert.match(await window.textContent(), /Broken by no fault added \(this run.s own faults are enough\), at step 22/);
+      const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
+      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+      await window.locator('a.explore-open').click();
+      await waitUntil(async () => (await indicator(page)).step === 22, { what: 'the run at step 22' });
+      assert.match(await page.locator('li[data-invariant="revoked-token-refused"]').getAttribute('class'), /\bbad\b/);
       p.assertNoIssues();
     });
   });

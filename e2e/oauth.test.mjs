@@ -284,11 +284,12 @@ describe('OAuth lab', () => {
       // Step to the token response (Planner receives the tokens).
       await stepToMessage(page, /"access_token": "ey/, { advance: async (pg) => seek(pg, (await indicator(pg)).step + 1) });
 
-      // Click the access token in the raw text: its card comes into view with the focus.
+      // Click the access token in the raw text: its card (written by the
+      // page's helper worker) comes into view with the focus.
       const links = page.locator('#message-text button.token-link');
       assert.equal(await links.count(), 2, 'two tokens in the message: the access token and the ID token');
       const accessToken = (await links.nth(0).textContent()).trim();
-      await page.locator('#token-compare').scrollIntoViewIfNeeded(); // the card starts out of view
+      assert.equal(await page.locator('#token-cards section.token').count(), 0, 'the cards open on a click');
       await links.nth(0).click();
       const card = page.locator('section.token#token-0');
       await waitUntil(async () => (await focused(page)) === 'section#token-0', { what: 'the access token card to take the focus' });
@@ -316,6 +317,16 @@ describe('OAuth lab', () => {
         'planner',
       ]);
       assert.match(await compare.locator('tfoot').textContent(), /^access_token is for https:\/\/calendar\.example; id_token is for planner\./);
+
+      // Opened once, the cards follow the step: the next message that
+      // carries a token (the access token, as a Bearer to the calendar API)
+      // shows its card without a click.
+      await stepToMessage(page, /Authorization: Bearer ey/, { advance: async (pg) => seek(pg, (await indicator(pg)).step + 1) });
+      const bearer = page.locator('#token-cards section.token#token-0');
+      await bearer.waitFor();
+      assert.equal(await bearer.getAttribute('aria-label'), 'Token in Authorization');
+      assert.match(await bearer.locator('.verdict').textContent(), /^✓ Signature valid: ES256/);
+      assert.equal(await page.locator('#token-compare').count(), 0, 'one token: nothing to compare');
 
       // Paste boxes: the genuine token checks, one changed character does not, junk gets a sentence.
       await page.click('details.paste-token summary');

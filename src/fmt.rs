@@ -42,29 +42,6 @@ pub fn percent_to_permille(text: &str) -> Option<u16> {
     whole.checked_mul(10)?.checked_add(frac)
 }
 
-/// A Unix time as a UTC date and time ("2026-01-01 00:01:02 UTC"), for
-/// the `exp`, `iat` and `auth_time` of tokens (days to a civil date:
-/// Howard Hinnant's algorithm).
-#[cfg(any(test, feature = "jose"))]
-pub fn utc(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3_600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,16 +54,6 @@ mod tests {
         assert_eq!(thousands(45_000), "45,000");
         assert_eq!(thousands(100_000), "100,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
-    }
-
-    #[test]
-    fn unix_times_read_as_utc_dates() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_767_225_600), "2026-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_767_225_600 + 62), "2026-01-01 00:01:02 UTC");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc(1_300_819_380), "2011-03-22 18:43:00 UTC");
-        assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
     }
 
     #[test]

@@ -17,7 +17,7 @@ impl IntoHtml for Markup {
     }
 }
 
-#[cfg(feature = "explorer")]
+#[cfg(any(feature = "explorer", feature = "tokens"))]
 /// `markup` as the whole content of `el` (a box Yew does not draw into:
 /// the explorer's output).
 pub fn put(el: Option<web_sys::Element>, markup: Markup) {
@@ -26,7 +26,7 @@ pub fn put(el: Option<web_sys::Element>, markup: Markup) {
     }
 }
 
-#[cfg(feature = "explorer")]
+#[cfg(any(feature = "explorer", feature = "tokens"))]
 /// Markup the page's helper worker wrote (`crates/faultline-helper`, a
 /// `Markup` there too: literals and escaped text) as the whole content
 /// of `el`.

@@ -3,14 +3,11 @@
 //! highlighted, each token a button that opens it below), and beside it
 //! what a learner should see decoded: a form body field by field, a
 //! redirect's `Location` query parameter by parameter, and every compact
-//! JWS in the token inspector (see `token.rs`).
+//! JWS in the token inspector (`token.rs`: cards the helper writes when
+//! the learner opens a token).
 
-use super::raw::{attr_of, raw};
-#[cfg(feature = "jose")]
-use super::token::{compare, token_card};
+use super::raw::raw;
 use crate::markup::Markup;
-#[cfg(feature = "jose")]
-use faultline_sim::jose::KeyRing;
 use faultline_sim::message::{Body, Message};
 use yew::prelude::*;
 
@@ -20,13 +17,6 @@ use yew::prelude::*;
 pub struct Props {
     pub title: String,
     pub message: Message,
-    /// The keys the run showed, to check tokens' signatures (pages whose
-    /// lab has tokens only: cargo feature `jose`).
-    #[cfg(feature = "jose")]
-    pub keys: KeyRing,
-    /// The step's time as a Unix time (tokens' `exp` is compared with it).
-    #[cfg(feature = "jose")]
-    pub now: Option<u64>,
 }
 
 /// Name/value pairs as a table, appended to `out` as HTML text.
@@ -48,16 +38,13 @@ fn pairs(out: &mut Markup, caption: &'static str, id: &'static str, rows: &[(Str
 }
 
 /// A click on a token in the message's text (found by its `data-token`,
-/// the id of its card): bring that card into view and focus it.
+/// the id of its card): bring that card into view and focus it (on a
+/// page without tokens there is none).
 fn open_token(e: MouseEvent) {
-    let el =
-        attr_of(&e, "data-token").and_then(|id| gloo::utils::document().get_element_by_id(&id));
-    if let Some(el) =
-        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-    {
-        el.scroll_into_view();
-        let _ = el.focus();
-    }
+    #[cfg(feature = "tokens")]
+    super::token::open_token(e);
+    #[cfg(not(feature = "tokens"))]
+    drop(e);
 }
 
 /// The raw text in pieces, appended to `out`: highlighted spans as
@@ -131,9 +118,6 @@ pub fn inspector(p: &Props) -> Html {
         out.lit("<p class=\"hint focus-hint\">Highlighted: what matters at this step (");
         out.text(&m.focus.join(", "));
         out.lit(").");
-        if !tokens.is_empty() {
-            out.lit(" Click a token to inspect it.");
-        }
         out.lit("</p>");
     }
     let query = m.location_query();
@@ -148,19 +132,9 @@ pub fn inspector(p: &Props) -> Html {
     if let Body::Form(fields) = &m.body {
         pairs(&mut out, "Form fields, decoded", "message-form", fields);
     }
-    #[cfg(feature = "jose")]
-    {
-        compare(&mut out, &tokens);
-        for (i, (f, j)) in tokens.iter().enumerate() {
-            token_card(
-                &mut out,
-                &format!("token-{i}"),
-                f,
-                j,
-                &p.keys.check(&j.raw),
-                p.now,
-            );
-        }
+    #[cfg(feature = "tokens")]
+    if !tokens.is_empty() {
+        super::token::cards_box(&mut out);
     }
     html! {
         <details class="inspector" open=true onclick={open_token}>{ raw(out) }</details>

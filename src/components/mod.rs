@@ -37,7 +37,7 @@ pub mod sequence_step;
 pub mod shell;
 pub mod tables;
 /// The token inspector: only in pages whose lab has tokens.
-#[cfg(feature = "jose")]
+#[cfg(feature = "tokens")]
 pub mod token;
 
 #[cfg(test)]

@@ -2,12 +2,10 @@
 //! the recent steps as a clickable log.
 
 use super::raw::{attr_of, raw, refocus};
-#[cfg(feature = "jose")]
+#[cfg(feature = "tokens")]
 use super::token::PasteToken;
 use crate::markup::Markup;
 use crate::state::Action;
-#[cfg(feature = "jose")]
-use faultline_sim::jose::{unix_time, KeyRing};
 use faultline_sim::trace::{Flight, Step};
 use faultline_sim::Run;
 use std::rc::Rc;
@@ -26,24 +24,13 @@ impl PartialEq for Props {
     }
 }
 
-#[cfg(feature = "jose")]
-/// Keys are handed out as a run starts (a JWKS fetched, a client secret
-/// registered): the key ring is read from the first messages only, so a
-/// long run costs nothing more.
-const KEY_MESSAGES: usize = 64;
-
 #[component]
 pub fn Narration(p: &Props) -> Html {
-    #[cfg(feature = "jose")]
-    let keys = use_memo(Rc::as_ptr(&p.run) as usize, |_| {
-        let first: Vec<_> = p
-            .run
-            .flights
-            .iter()
-            .take(KEY_MESSAGES)
-            .map(|f| f.message.get())
-            .collect();
-        KeyRing::from_messages(&first)
+    // The token cards follow the step once the learner has opened one
+    // (after the inspector is drawn, so their box is in the page).
+    use_effect_with((Rc::as_ptr(&p.run) as usize, p.cursor), {
+        let run = p.run.clone();
+        move |&(_, cursor)| follow_tokens(&run, cursor)
     });
     let step = p.run.steps.get(p.cursor as usize);
     let text = step.map_or(String::new(), |s| said_at(&p.run, s));
@@ -57,15 +44,11 @@ pub fn Narration(p: &Props) -> Html {
             super::inspector::inspector(&super::inspector::Props {
                 title: message_title(&p.run, fl),
                 message: fl.message.get(),
-                #[cfg(feature = "jose")]
-                keys: (*keys).clone(),
-                #[cfg(feature = "jose")]
-                now: step.map(|s| unix_time(s.time)),
             })
         });
-    #[cfg(feature = "jose")]
-    let paste = paste_token(&keys);
-    #[cfg(not(feature = "jose"))]
+    #[cfg(feature = "tokens")]
+    let paste = html! { <PasteToken /> };
+    #[cfg(not(feature = "tokens"))]
     let paste = Html::default();
     html! {
         <section class="panel narration" id="narration-panel" aria-labelledby="narr-h">
@@ -157,13 +140,10 @@ fn message_title(run: &Run, fl: &Flight) -> String {
     )
 }
 
-/// The box to paste a token into, once the run has shown a key to check
-/// it with (pages whose lab has tokens only: cargo feature `jose`).
-#[cfg(feature = "jose")]
-fn paste_token(keys: &KeyRing) -> Html {
-    if keys.jwks.len() + keys.secrets.len() > 0 {
-        html! { <PasteToken keys={keys.clone()} /> }
-    } else {
-        Html::default()
-    }
+/// The step on screen, for the token cards (pages whose lab has tokens).
+fn follow_tokens(run: &Rc<Run>, cursor: u32) {
+    #[cfg(feature = "tokens")]
+    super::token::follow(run, cursor);
+    #[cfg(not(feature = "tokens"))]
+    let _ = (run, cursor);
 }

@@ -27,6 +27,8 @@
 pub mod qr;
 mod search;
 pub mod sweep_view;
+#[cfg(feature = "oauthlab")]
+pub mod tokens;
 pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod worker;
@@ -89,6 +91,10 @@ pub fn answer_with(
         "qr" => qr::code(payload),
         "export" => export(payload),
         "import" => import(payload),
+        #[cfg(feature = "oauthlab")]
+        "tokens" => tokens::cards_of(payload),
+        #[cfg(feature = "oauthlab")]
+        "token-check" => tokens::check_pasted(payload),
         "explorer-form" => Ok(view::form(payload).into_string()),
         "search" => search::search(payload, &mut work, false),
         "search-view" => search::search(payload, &mut work, true),
