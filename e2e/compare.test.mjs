@@ -1,6 +1,7 @@
 // Comparing two runs of one lab, as a learner does it: a lab's ready-made
 // pair (OAuth's authentication vs authorization), or this run beside itself
-// with one setting changed; one clock for both, the summary side by side,
+// with one setting changed; one clock for both, the summary side by side
+// (written by the page's helper worker after each step),
 // B (or a button) swaps which diagram is on screen; a fault clicked reaches
 // both runs; the comparison's link opens it again; bad comparison links get
 // a message; axe finds nothing. Every test also fails on a console error,
@@ -17,8 +18,19 @@ async function openLabCard(p, server, lab) {
   await openLab(p, server, lab);
 }
 
-/** The summary row `what` as [label, A, B]. */
+/**
+ * Wait until the summary (written by the page's helper worker after each
+ * step) is the one for the step on screen.
+ */
+async function currentSummary(page) {
+  const { step } = await indicator(page);
+  await page.locator(`#compare-summary[data-step="${step}"]`).waitFor();
+  return page.locator('#compare-summary');
+}
+
+/** The summary row `what` as [label, A, B], once the summary is current. */
 async function summaryRow(page, what) {
+  await currentSummary(page);
   const rows = await page
     .locator('#compare-summary tbody tr')
     .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
@@ -28,10 +40,12 @@ async function summaryRow(page, what) {
 }
 
 /** Rows of a table the comparison shows for run `side` ("A" or "B"). */
-const sideRows = (page, side, title) =>
-  page
+const sideRows = async (page, side, title) => {
+  await currentSummary(page);
+  return page
     .locator(`table[data-table="${side} · ${title}"] tbody tr:not(.empty)`)
     .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+};
 
 /** Which run's diagram is on screen ("A" or "B"). */
 const onScreen = async (page) =>
@@ -55,7 +69,7 @@ describe('comparing two runs', () => {
       await page.click('button[data-compare="authn-vs-authz"]');
       await page.locator('#compare').waitFor();
       assert.match(await page.locator('#compare-explanation').textContent(), /authentication/i);
-      const head = await page.locator('#compare-summary thead th').allTextContents();
+      const head = await (await currentSummary(page)).locator('thead th').allTextContents();
       assert.deepEqual(head.slice(1), ['A · Plain OAuth: access without identity', 'B · Happy path: code flow with PKCE']);
       assert.deepEqual((await summaryRow(page, 'OpenID Connect (ID token)')).slice(1), ['off', 'on']);
       assert.match((await summaryRow(page, 'Seed'))[1], /\(the same\)/);
@@ -87,7 +101,7 @@ describe('comparing two runs', () => {
       await seek(page, Math.max(1, inB.step - 3));
       link = await linkNow(page);
       assert.match(link, /#vs1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.\d+\.b$/);
-      seen = { indicator: await indicator(page), summary: await page.locator('#compare-summary').textContent() };
+      seen = { indicator: await indicator(page), summary: await (await currentSummary(page)).textContent() };
 
       // The mouse swaps back.
       await page.click('#compare-a');
@@ -99,7 +113,7 @@ describe('comparing two runs', () => {
       await page.locator('#compare').waitFor();
       assert.equal(await onScreen(page), 'B');
       assert.deepEqual(await indicator(page), seen.indicator, 'the same step of B');
-      assert.equal(await page.locator('#compare-summary').textContent(), seen.summary, 'the same summary');
+      assert.equal(await (await currentSummary(page)).textContent(), seen.summary, 'the same summary');
       assert.equal(await page.locator('#message').count(), 0, 'no notice');
     });
   });
@@ -166,6 +180,7 @@ describe('comparing two runs', () => {
       await openLink(p, labUrl(server, 'oauth', 'lab=oauth&compare=jwt-vs-opaque'));
       await page.locator('#compare').waitFor();
       await seekEnd(page);
+      await currentSummary(page);
       const results = await new AxeBuilder({ page }).analyze();
       assert.ok(results.passes.length > 0);
       assert.deepEqual(

@@ -17,7 +17,6 @@ impl IntoHtml for Markup {
     }
 }
 
-#[cfg(any(feature = "explorer", feature = "tokens"))]
 /// `markup` as the whole content of `el` (a box Yew does not draw into:
 /// the explorer's output).
 pub fn put(el: Option<web_sys::Element>, markup: Markup) {
@@ -26,7 +25,6 @@ pub fn put(el: Option<web_sys::Element>, markup: Markup) {
     }
 }
 
-#[cfg(any(feature = "explorer", feature = "tokens"))]
 /// Markup the page's helper worker wrote (`crates/faultline-helper`, a
 /// `Markup` there too: literals and escaped text) as the whole content
 /// of `el`.

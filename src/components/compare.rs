@@ -1,119 +1,25 @@
 //! Two runs of one lab side by side: the picker that starts a comparison
 //! (a lab's ready-made pairs, another scenario, or this run with one
-//! setting changed) and, while comparing, a summary of both at the same
-//! moment in virtual time (what differs, what each is doing, messages,
-//! broken invariants, how each ends, the tables that tell them apart) with
-//! a toggle between the two diagrams. The rest of the page shows the run
-//! whose diagram is on screen.
+//! setting changed) and, while comparing, a bar that toggles between the
+//! two diagrams and a summary of both at the same moment in virtual time
+//! (what differs, what each is doing, messages, broken invariants, how
+//! each ends, the tables that tell them apart), which the page's helper
+//! worker writes from the comparison's link: it shows only while the
+//! learner compares, so the page's first load does not carry it. The
+//! rest of the page shows the run whose diagram is on screen.
 
 use super::raw::{attr_of, closest, fixed, raw};
-use crate::markup::{IntoHtml, Markup};
+use crate::markup::Markup;
 use crate::state::{Action, AppState, Compare};
-use faultline_sim::lab::{Comparison, ConfigField, FieldKind, LabInfo};
-use faultline_sim::scenario::{Config, ConfigValue, Scenario};
-use faultline_sim::trace::{Fate, Table};
-use faultline_sim::Run;
+use faultline_sim::lab::{Comparison, FieldKind, LabInfo};
+use faultline_sim::scenario::{ConfigValue, Scenario};
 use yew::prelude::*;
 
-/// A setting's value as the config panel would show it.
-fn setting_text(f: &ConfigField, config: &Config) -> String {
-    match (f.kind, config.get(f.key)) {
-        (FieldKind::Toggle { .. }, Some(ConfigValue::Bool(b))) => on_off(*b),
-        (FieldKind::Toggle { default }, _) => on_off(default),
-        (FieldKind::Number { unit, .. }, Some(ConfigValue::Int(v))) => format!("{v} {unit}"),
-        (FieldKind::Number { default, unit, .. }, _) => format!("{default} {unit}"),
-        (FieldKind::Choice { options, .. }, _) => {
-            let v = faultline_sim::lab::choice_of(std::slice::from_ref(f), config, f.key);
-            options
-                .iter()
-                .find(|(o, _)| *o == v)
-                .map_or(v, |(_, label)| label)
-                .to_string()
-        }
-    }
-}
-
-fn on_off(b: bool) -> String {
-    if b { "on" } else { "off" }.into()
-}
-
-/// The settings on which two runs differ: (label, A's value, B's value).
-pub fn differences(
-    info: &LabInfo,
-    a: &Scenario,
-    b: &Scenario,
-) -> Vec<(&'static str, String, String)> {
-    info.config
-        .iter()
-        .filter_map(|f| {
-            let (x, y) = (setting_text(f, &a.config), setting_text(f, &b.config));
-            (x != y).then_some((f.label, x, y))
-        })
-        .collect()
-}
-
-/// What one side of a comparison shows at virtual time `t`.
-pub struct Side<'a> {
-    pub run: &'a Run,
-    pub scenario: &'a Scenario,
-    pub preset: Option<&'a str>,
-    pub step: u32,
-}
-
-impl Side<'_> {
-    fn title(&self, info: &LabInfo) -> String {
-        self.preset
-            .and_then(|id| info.preset(id))
-            .map_or_else(|| "Your scenario".to_string(), |p| p.title.to_string())
-    }
-
-    /// Messages sent up to `t`, and how many of them were lost.
-    fn messages(&self, t: u64) -> String {
-        let sent = self.run.flights.iter().filter(|f| f.sent_at <= t);
-        let (n, lost) = sent.fold((0, 0), |(n, lost), f| {
-            (
-                n + 1,
-                lost + usize::from(f.fate == Fate::Dropped && f.arrives_at <= t),
-            )
-        });
-        match lost {
-            0 => format!("{n}"),
-            _ => format!("{n} ({lost} lost)"),
-        }
-    }
-
-    /// The invariants broken up to this side's step.
-    fn broken(&self) -> Markup {
-        let mut items = Markup::new();
-        for v in self.run.violations.iter().filter(|v| v.step <= self.step) {
-            items.lit("<li>✗ ");
-            items.text(&v.message);
-            items.lit("</li>");
-        }
-        if items.is_empty() {
-            return Markup::from_lit("<span class=\"ok\">✓ none so far</span>");
-        }
-        let mut out = Markup::from_lit("<ul class=\"broken\">");
-        out.markup(&items).lit("</ul>");
-        out
-    }
-
-    fn now(&self) -> String {
-        let step = &self.run.steps[self.step as usize];
-        format!(
-            "step {} of {}: {}",
-            self.step,
-            self.run.steps.len() - 1,
-            self.run.summary(step)
-        )
-    }
-
-    fn end(&self, t: u64) -> String {
-        match self.run.end_time() {
-            end if end > t => format!("Still running: it ends at {end} ms."),
-            end => format!("{} (At {end} ms.)", self.run.end.message()),
-        }
-    }
+/// A run's title in the comparison: its preset's, or "Your scenario".
+fn title(info: &LabInfo, preset: Option<&str>) -> String {
+    preset
+        .and_then(|id| info.preset(id))
+        .map_or_else(|| "Your scenario".to_string(), |p| p.title.to_string())
 }
 
 #[derive(Clone)]
@@ -122,9 +28,6 @@ pub struct Props<'a> {
     pub compare: &'a Compare,
     pub info: &'a LabInfo,
     pub on: Callback<Action>,
-    /// The summary (below the diagram); else the bar above the controls
-    /// that says what is compared and swaps the diagrams.
-    pub summary: bool,
 }
 
 /// The ready-made pair (of `info`) these two runs are, if any.
@@ -138,48 +41,64 @@ fn pair<'i>(
         .find(|c| (c.a)() == *a && (c.b)() == *b)
 }
 
-/// The comparison's bar (which diagram is on screen, what the pair shows)
-/// or its summary: both runs at the playhead's moment.
-// Not inlined: the lab view calls it twice (bar and summary).
-#[inline(never)]
-pub fn compare_panel(p: &Props) -> Html {
+/// The comparison's bar: which diagram is on screen (a button per run),
+/// the way out, and what the pair shows.
+pub fn compare_bar_of(p: &Props) -> Html {
     let (s, c, info) = (p.state, p.compare, p.info);
-    let t = s.playhead as u64;
-    let shown = Side {
-        run: &s.run,
-        scenario: &s.scenario,
-        preset: s.preset.as_deref(),
-        step: s.cursor,
-    };
-    let other = Side {
-        run: &c.run,
-        scenario: &c.scenario,
-        preset: c.preset.as_deref(),
-        step: c.run.step_at_time(t),
-    };
+    let shown = (&s.scenario, title(info, s.preset.as_deref()));
+    let other = (&c.scenario, title(info, c.preset.as_deref()));
     let (a, b) = if c.shown_b {
         (other, shown)
     } else {
         (shown, other)
     };
-    let titles = (a.title(info), b.title(info));
-    if !p.summary {
-        let explanation = pair(info, a.scenario, b.scenario).map_or(
-            "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
-            |pair| pair.explanation,
-        );
-        return compare_bar(c.shown_b, &titles, explanation, &p.on);
-    }
-    let tables = info
-        .compare_tables
-        .iter()
-        .filter_map(|name| table_side_by_side(name, &a, &b));
-    html! {
-        <section class="panel compare" id="compare" aria-labelledby="compare-h">
-            { summary_table(info, &a, &b, t, &titles) }
-            { for tables }
-        </section>
-    }
+    let explanation = pair(info, a.0, b.0).map_or(
+        "Both runs at the same moment in virtual time: step through the one on screen and the other follows.",
+        |pair| pair.explanation,
+    );
+    compare_bar(c.shown_b, &(a.1, b.1), explanation, &p.on)
+}
+
+/// While comparing, the summary below the diagram: both runs at the
+/// moment of the step on screen, written by the helper worker
+/// (`crates/faultline-helper/src/compare_view.rs`) into `#compare-out`
+/// when the comparison or its step changes (`use_summary`).
+pub fn compare_summary() -> Html {
+    fixed("<section class=\"panel compare\" id=\"compare\" aria-labelledby=\"compare-h\"><h2 id=\"compare-h\">Both runs at this moment</h2><div id=\"compare-out\"><p class=\"hint\" role=\"status\">Setting the two runs side by side…</p></div></section>")
+}
+
+thread_local! {
+    /// The comparison link last asked about: only its answer is shown.
+    static ASKED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Ask the helper for the summary of the comparison at `link` (the page's
+/// link while comparing; none when not comparing) whenever it changes.
+#[hook]
+pub fn use_summary(link: Option<String>) {
+    use_effect_with(link, |link| {
+        let Some(link) = link.clone() else {
+            return;
+        };
+        ASKED.set(link.clone());
+        crate::helper::ask("compare", &link.clone(), move |reply| {
+            if ASKED.with_borrow(|asked| *asked != link) {
+                return;
+            }
+            let out = gloo::utils::document().get_element_by_id("compare-out");
+            match reply {
+                Ok(summary) => crate::markup::put_from_helper(out, &summary),
+                Err(why) => {
+                    let mut m = Markup::from_lit(
+                        "<p class=\"hint\" role=\"alert\">The two runs cannot be set side by side: ",
+                    );
+                    m.text(&why);
+                    m.lit(".</p>");
+                    crate::markup::put(out, m);
+                }
+            }
+        });
+    });
 }
 
 /// The bar: a button per run (the one on screen pressed), the way out,
@@ -230,131 +149,6 @@ fn compare_bar(
     }
 }
 
-/// Escaped text as markup.
-fn text(v: &str) -> Markup {
-    let mut s = Markup::new();
-    s.text(v);
-    s
-}
-
-/// One row of the summary: a label and a cell for each run.
-fn row(out: &mut Markup, what: &str, x: &Markup, y: &Markup) {
-    out.lit("<tr><th scope=\"row\">");
-    out.text(what);
-    out.lit("</th><td>")
-        .markup(x)
-        .lit("</td><td>")
-        .markup(y)
-        .lit("</td></tr>");
-}
-
-/// The summary table: both runs at moment `t`, what differs between
-/// them, what each is doing, and the lab's figures.
-fn summary_table(info: &LabInfo, a: &Side, b: &Side, t: u64, titles: &(String, String)) -> Html {
-    // The summary is written as HTML text (everything escaped): it only
-    // shows data, and text costs far less WebAssembly than `html!`.
-    let mut out = Markup::from_lit("<h2 id=\"compare-h\">Both runs at this moment</h2><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Both runs at this moment (scrollable)\"><table id=\"compare-summary\"><thead><tr>");
-    for head in [
-        format!("At {t} ms"),
-        format!("A · {}", titles.0),
-        format!("B · {}", titles.1),
-    ] {
-        out.lit("<th scope=\"col\">");
-        out.text(&head);
-        out.lit("</th>");
-    }
-    out.lit("</tr></thead><tbody>");
-    let diffs = differences(info, a.scenario, b.scenario);
-    if diffs.is_empty() {
-        let same = Markup::from_lit("the same");
-        row(&mut out, "Settings", &same, &same);
-    }
-    for (label, x, y) in diffs {
-        row(&mut out, label, &text(&x), &text(&y));
-    }
-    let same = |x: bool| if x { " (the same)" } else { " (different)" };
-    let seeds = same(a.scenario.seed == b.scenario.seed);
-    let plans =
-        same(a.scenario.faults == b.scenario.faults && a.scenario.random == b.scenario.random);
-    let faults = |x: &Side| text(&format!("{} faults{plans}", x.scenario.faults.len()));
-    row(
-        &mut out,
-        "Seed",
-        &text(&format!("{}{seeds}", a.scenario.seed)),
-        &text(&format!("{}{seeds}", b.scenario.seed)),
-    );
-    row(&mut out, "Fault plan", &faults(a), &faults(b));
-    row(&mut out, "Now", &text(&a.now()), &text(&b.now()));
-    row(
-        &mut out,
-        "Messages sent",
-        &text(&a.messages(t)),
-        &text(&b.messages(t)),
-    );
-    row(&mut out, "Invariants broken", &a.broken(), &b.broken());
-    figure_rows(&mut out, info, a, b);
-    row(&mut out, "How it ends", &text(&a.end(t)), &text(&b.end(t)));
-    out.lit("</tbody></table></div>");
-    out.into_html()
-}
-
-/// The lab's figures (a 2PC's time blocked…), a row each, "—" where a run
-/// has none.
-fn figure_rows(out: &mut Markup, info: &LabInfo, a: &Side, b: &Side) {
-    let (fa, fb) = ((info.figures)(a.run, a.step), (info.figures)(b.run, b.step));
-    let mut labels: Vec<&str> = fa.iter().map(|f| f.label).collect();
-    labels.extend(
-        fb.iter()
-            .map(|f| f.label)
-            .filter(|l| !fa.iter().any(|f| f.label == *l)),
-    );
-    let value = |fs: &[faultline_sim::lab::Figure], l: &str| {
-        fs.iter()
-            .find(|f| f.label == l)
-            .map_or_else(|| Markup::from_lit("—"), |f| text(&f.value))
-    };
-    for l in labels {
-        row(out, l, &value(&fa, l), &value(&fb, l));
-    }
-}
-
-/// Table `name` of both runs side by side, as the data panel draws it;
-/// nothing when both are empty.
-fn table_side_by_side(name: &str, a: &Side, b: &Side) -> Option<Html> {
-    let pick = |x: &Side| {
-        x.run
-            .tables_at(x.step)
-            .into_iter()
-            .find(|tb| tb.title == name)
-    };
-    let (ta, tb) = (pick(a), pick(b));
-    if ta.as_ref().is_none_or(|x| x.rows.is_empty())
-        && tb.as_ref().is_none_or(|x| x.rows.is_empty())
-    {
-        return None;
-    }
-    // Each side titled "A · …" / "B · …".
-    let side = |label: &str, t: Option<Table>| {
-        let tables = t
-            .map(|t| Table {
-                title: format!("{label} · {}", t.title),
-                ..t
-            })
-            .into_iter()
-            .collect();
-        super::tables::data_tables(super::tables::Props {
-            tables,
-            changed: Vec::new(),
-        })
-    };
-    Some(html! {
-        <div class="side-by-side compare-table">
-            { side("A", ta) }
-            { side("B", tb) }
-        </div>
-    })
-}
-
 /// One entry of the "compare with" menu, made into a scenario only when
 /// chosen (the menu is drawn on every frame while a run plays).
 #[derive(Clone)]
@@ -391,8 +185,8 @@ pub fn choices(info: &LabInfo, current: &Scenario, preset: Option<&str>) -> Vec<
         };
         match f.kind {
             FieldKind::Toggle { .. } => {
-                let now = setting_text(f, &current.config) == "on";
-                with(ConfigValue::Bool(!now), &on_off(!now));
+                let now = f.shown(&current.config) == "on";
+                with(ConfigValue::Bool(!now), if now { "off" } else { "on" });
             }
             FieldKind::Choice { options, .. } => {
                 let now =

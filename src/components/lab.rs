@@ -430,6 +430,13 @@ pub fn LabView(p: &Props) -> Html {
     let rest = !s.deferred;
     let (machines, data) = use_lower_panels(s, rest, &p.on);
     super::lesson::use_pointed(s);
+    // While comparing, the helper writes the summary of the comparison's
+    // link (the page's link then is one).
+    let compared = s.compare.as_ref().and_then(|_| {
+        let (_, hash) = p.permalink.split_once('#')?;
+        Some(hash.to_string())
+    });
+    super::compare::use_summary(compared);
 
     if s.embed {
         return embed_page(p, rest);
@@ -447,12 +454,12 @@ pub fn LabView(p: &Props) -> Html {
             }
             { preset_strip(s, info, &p.on) }
             if let Some(c) = s.compare.as_deref() {
-                { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: false }) }
+                { super::compare::compare_bar_of(&super::compare::Props { state: s, compare: c, info, on: p.on.clone() }) }
             }
             { controls(&ControlsProps { playing: s.playing, cursor, last: s.last_step(), time_ms: s.playhead as u64, speed: s.speed, on: p.on.clone(), ready: rest && s.pending.is_none() }) }
             { stage(p) }
-            if let Some(c) = s.compare.as_deref() {
-                { super::compare::compare_panel(&super::compare::Props { state: s, compare: c, info, on: p.on.clone(), summary: true }) }
+            if s.compare.is_some() {
+                { super::compare::compare_summary() }
             }
             <section class="panel machines" id="machines-panel" aria-labelledby="sm-h">
                 <h2 id="sm-h">{ "State machines" }</h2>

@@ -24,6 +24,7 @@
 //! link's run itself, the same run the page shows (the engine is
 //! deterministic).
 
+pub mod compare_view;
 pub mod qr;
 mod search;
 pub mod sweep_view;
@@ -89,6 +90,7 @@ pub fn answer_with(
     };
     let result = match op {
         "qr" => qr::code(payload),
+        "compare" => compare_view::summary_of(payload),
         "export" => export(payload),
         "import" => import(payload),
         #[cfg(feature = "oauthlab")]

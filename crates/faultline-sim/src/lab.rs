@@ -243,6 +243,44 @@ pub fn choice_of(fields: &[ConfigField], config: &Config, key: &str) -> &'static
     }
 }
 
+impl ConfigField {
+    /// This setting's value in `config` as the settings panel shows it
+    /// ("on", "2000 ms", a choice's label); its default when unset.
+    pub fn shown(&self, config: &Config) -> String {
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        match (self.kind, config.get(self.key)) {
+            (FieldKind::Toggle { .. }, Some(ConfigValue::Bool(b))) => on_off(*b),
+            (FieldKind::Toggle { default }, _) => on_off(default),
+            (FieldKind::Number { unit, .. }, Some(ConfigValue::Int(v))) => format!("{v} {unit}"),
+            (FieldKind::Number { default, unit, .. }, _) => format!("{default} {unit}"),
+            (FieldKind::Choice { options, .. }, _) => {
+                let v = choice_of(std::slice::from_ref(self), config, self.key);
+                options
+                    .iter()
+                    .find(|(o, _)| *o == v)
+                    .map_or(v, |(_, label)| label)
+                    .to_string()
+            }
+        }
+    }
+}
+
+/// The settings (of `fields`) on which two configurations differ: each
+/// one's label and its value in `a` and in `b`, as shown.
+pub fn differences(
+    fields: &[ConfigField],
+    a: &Config,
+    b: &Config,
+) -> Vec<(&'static str, String, String)> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let (x, y) = (f.shown(a), f.shown(b));
+            (x != y).then_some((f.label, x, y))
+        })
+        .collect()
+}
+
 /// Check values against a schema (settings, or a lab fault's parameters).
 pub fn validate_values(fields: &[ConfigField], config: &Config) -> Result<(), ScenarioError> {
     {
