@@ -147,6 +147,21 @@ async function openExplorer(page) {
   return panel;
 }
 
+/** Search every schedule of up to `k` faults in the open panel; its report. */
+async function searchReport(panel, k) {
+  await panel.locator('#explore-k').selectOption(String(k));
+  await panel.locator('button[data-explore="search"]').click();
+  const report = panel.locator('.explore-report[data-report="search"]');
+  await report.waitFor({ timeout: 30_000 });
+  return report;
+}
+
+/** Axe finds nothing in the explorer's panel. */
+async function assertPanelAxeClean(page) {
+  const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
+  assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+}
+
 /** The Payments happy path with the client's key turned off (no fault of
  * its own), and the explorer open on it. */
 async function withoutKeys(p, server) {
@@ -181,10 +196,7 @@ describe('the explorer panel', () => {
       const panel = await withoutKeys(p, server);
       // The form says what a fault can be: "exhaustive" is over that.
       assert.match(await panel.locator('.alphabet').textContent(), /held back 1000 ms/);
-      await panel.locator('#explore-k').selectOption('1');
-      await panel.locator('button[data-explore="search"]').click();
-      const report = panel.locator('.explore-report[data-report="search"]');
-      await report.waitFor({ timeout: 30_000 });
+      const report = await searchReport(panel, 1);
       assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: [\d,]+ schedules/);
       const found = report.locator('li[data-property="one-charge-per-order"]');
       assert.match(await found.textContent(), /Broken by 1 fault, at step \d+/);
@@ -209,10 +221,7 @@ describe('the explorer panel', () => {
     await withPage(browser, async (p) => {
       const { page } = p;
       const panel = await withoutKeys(p, server);
-      await panel.locator('#explore-k').selectOption('1');
-      await panel.locator('button[data-explore="search"]').click();
-      const report = panel.locator('.explore-report[data-report="search"]');
-      await report.waitFor({ timeout: 30_000 });
+      const report = await searchReport(panel, 1);
       const hrefs = (r) => r.locator('a.explore-open').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       const opens = await hrefs(report);
       assert.ok(opens.length >= 1, 'a counterexample to open');
@@ -313,10 +322,7 @@ describe('the explorer panel', () => {
       const { page } = p;
       await openLink(p, labUrl(server, 'oauth', 'lab=oauth&preset=code-replayed'));
       const panel = await openExplorer(page);
-      await panel.locator('#explore-k').selectOption('1');
-      await panel.locator('button[data-explore="search"]').click();
-      const report = panel.locator('.explore-report[data-report="search"]');
-      await report.waitFor({ timeout: 30_000 });
+      const report = await searchReport(panel, 1);
       assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: 228 schedules/);
       assert.match(
         await report.locator('li[data-property="code-once"]').textContent(),
@@ -326,8 +332,7 @@ describe('the explorer panel', () => {
       // What the preset shows on its own: a JWT checked locally outlives its revocation.
       const window = report.locator('li[data-property="revoked-token-refused"]');
       assert.match(await window.textContent(), /Broken by no fault added \(this run.s own faults are enough\), at step 22/);
-      const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
-      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+      await assertPanelAxeClean(page);
       await window.locator('a.explore-open').click();
       await waitUntil(async () => (await indicator(page)).step === 22, { what: 'the run at step 22' });
       assert.match(await page.locator('li[data-invariant="revoked-token-refused"]').getAttribute('class'), /\bbad\b/);
@@ -353,8 +358,7 @@ describe('the explorer panel', () => {
       assert.ok((await rows.count()) >= 1);
       const runs = await rows.evaluateAll((trs) => trs.reduce((n, tr) => n + Number(tr.cells[1].textContent.replaceAll(',', '')), 0));
       assert.ok(runs >= 1000, `every run counted in an outcome (${runs})`);
-      const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
-      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+      await assertPanelAxeClean(page);
       // Its first example opens as a run of this page.
       const open = rows.first().locator('a.explore-open');
       const seed = (await open.textContent()).replace('seed ', '');
@@ -386,8 +390,7 @@ describe('the explorer panel', () => {
       assert.deepEqual(rows.map((r) => r[0]), ['200', '500', '1,000', '2,000', '4,000']);
       const share = (r) => Number(r[col].replace('%', ''));
       assert.ok(share(rows[0]) > 90 && share(rows[4]) < 40, `200 ms: ${share(rows[0])}%, 4,000 ms: ${share(rows[4])}%`);
-      const results = await new AxeBuilder({ page }).include('#explorer-panel').analyze();
-      assert.deepEqual(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
+      await assertPanelAxeClean(page);
       assert.match(await panel.locator('a.explore-again').getAttribute('href'), /&explore=sweep~1000~50~timeout_ms$/);
     });
   });
