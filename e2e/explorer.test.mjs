@@ -332,6 +332,7 @@ describe('the explorer panel', () => {
       // What the preset shows on its own: a JWT checked locally outlives its revocation.
       const window = report.locator('li[data-property="revoked-token-refused"]');
       assert.match(await window.textContent(), /Broken by no fault added \(this run.s own faults are enough\), at step 22/);
+      assert.match(await window.locator('.explore-note').textContent(), /A JWT access token is checked by the calendar API alone/, 'the page explains it');
       await assertPanelAxeClean(page);
       await window.locator('a.explore-open').click();
       await waitUntil(async () => (await indicator(page)).step === 22, { what: 'the run at step 22' });

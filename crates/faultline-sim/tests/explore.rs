@@ -202,6 +202,32 @@ fn an_oauth_code_replay_is_refused_under_every_schedule_of_up_to_2_faults() {
     kept(&r, "code-once");
 }
 
+/// On OAuth's happy path (JWT access tokens) one fault is enough: the
+/// network delivers Planner's own /token request twice, the server takes
+/// the second redemption of the code for a replay and revokes the tokens
+/// it issued, and the calendar API, checking the JWT alone, still accepts
+/// the access token. Opaque tokens introspected at the server close that
+/// window: then no schedule of up to 2 faults breaks anything.
+#[test]
+fn oauth_jwts_outlive_a_revocation_one_duplicate_away_and_introspection_closes_it() {
+    let (s, r) = searched("oauth", "happy-path", &[], 1);
+    let c = broken(&s, &r, "revoked-token-refused");
+    assert_eq!(c.letters, [Letter::Duplicate]);
+    assert!(
+        faultline_sim::registry::explorer_note("oauth", "revoked-token-refused")
+            .is_some_and(|n| n.contains("redeemed twice") && n.contains("introspected")),
+        "the page explains the finding"
+    );
+    kept(&r, "code-once");
+    let (_, opaque) = searched(
+        "oauth",
+        "happy-path",
+        &[("token_check", ConfigValue::Choice("introspect".into()))],
+        deep(2),
+    );
+    assert!(opaque.found.is_empty(), "{:?}", opaque.found);
+}
+
 #[test]
 fn one_coordinator_crash_holds_2pc_locks_past_2s_and_the_saga_takes_none() {
     let (s, r) = searched("sagas", "2pc-happy", &[], 1);

@@ -130,4 +130,16 @@ impl Lab for OAuthLab {
         out.retain(|(id, _)| !trace.is_broken(id));
         out
     }
+
+    fn explorer_note(property: &str) -> Option<&'static str> {
+        match property {
+            invariants::REVOKED_REFUSED => Some(
+                "The server revoked this token: it saw the token's code redeemed twice (an attacker's replay, or the network delivering Planner's own request twice), a refresh token used again, or Planner disconnecting. A JWT access token is checked by the calendar API alone, so there it stays good until it expires. With opaque tokens introspected at the server (the Access tokens setting) a revocation counts at once; a short lifetime shortens the window.",
+            ),
+            invariants::API_ONLY_ACTIVE_TOKENS => Some(
+                "The calendar API must refuse a token that is not good now: never issued, revoked, expired, or without the scope of the call. A JWT checked locally shows all of that but one thing: whether the server has revoked it.",
+            ),
+            _ => None,
+        }
+    }
 }
