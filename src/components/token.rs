@@ -80,6 +80,15 @@ fn load(then: Option<String>) {
     let Some(link) = link_on_screen().filter(|_| boxed().is_some()) else {
         return;
     };
+    if then.is_some() {
+        // The first time, the helper is fetched: say so meanwhile.
+        crate::markup::put(
+            boxed(),
+            crate::markup::Markup::from_lit(
+                "<p class=\"hint\" role=\"status\">Decoding the tokens…</p>",
+            ),
+        );
+    }
     let asked = link.clone();
     crate::helper::ask("tokens", &link, move |reply| {
         if link_on_screen().as_deref() != Some(asked.as_str()) {

@@ -171,8 +171,71 @@ impl Es256Key {
             b64url(header.as_bytes()),
             b64url(claims.as_bytes())
         );
+        #[cfg(feature = "explore")]
+        let signature = memo::remembered(&memo::SIGNED, (self.words, input.clone()), || {
+            self.signature(&input)
+        });
+        #[cfg(not(feature = "explore"))]
+        let signature = self.signature(&input);
+        format!("{input}.{signature}")
+    }
+
+    /// The ES256 signature of `input`, base64url.
+    fn signature(&self, input: &str) -> String {
         let signature: Signature = self.key.sign(input.as_bytes());
-        format!("{input}.{}", b64url(&signature.to_bytes()))
+        b64url(&signature.to_bytes())
+    }
+}
+
+/// With the explorer (feature `explore`: the helper worker and the
+/// headless runner, never a lab page), ES256 signatures and checks are
+/// remembered. A search steps the same OAuth steps again in thousands of
+/// branches, and the elliptic-curve arithmetic was 85% of its time
+/// natively. Both are pure functions (RFC 6979 nonces: a key and a text
+/// always give the same signature), so a remembered result is the one
+/// computing it gives: the same tokens, the same runs, the same search
+/// results (the search goldens). At most `MAX` of each are kept.
+#[cfg(feature = "explore")]
+mod memo {
+    use super::JwsError;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::hash::{BuildHasherDefault, Hash};
+    use std::thread::LocalKey;
+
+    /// A fixed hasher (no random keys): what is kept never depends on the
+    /// process.
+    type Map<K, V> = HashMap<K, V, BuildHasherDefault<crate::fingerprinter::Fingerprinter>>;
+
+    const MAX: usize = 4096;
+
+    /// (the token, the key's x and y) → the check's result.
+    type Checks = Map<(String, String, String), Result<(), JwsError>>;
+
+    thread_local! {
+        /// (the key's words, the signed text) → its signature.
+        pub static SIGNED: RefCell<Map<([u64; 4], String), String>> = RefCell::default();
+        pub static CHECKED: RefCell<Checks> = RefCell::default();
+    }
+
+    /// `make()`, or what it gave before for `key` (all are forgotten once
+    /// `MAX` are kept).
+    pub fn remembered<K: Eq + Hash, V: Clone>(
+        memo: &'static LocalKey<RefCell<Map<K, V>>>,
+        key: K,
+        make: impl FnOnce() -> V,
+    ) -> V {
+        if let Some(v) = memo.with_borrow(|m| m.get(&key).cloned()) {
+            return v;
+        }
+        let v = make();
+        memo.with_borrow_mut(|m| {
+            if m.len() >= MAX {
+                m.clear();
+            }
+            m.insert(key, v.clone());
+        });
+        v
     }
 }
 
@@ -231,6 +294,18 @@ pub fn verify_hs256(token: &str, secret: &[u8]) -> Result<(), JwsError> {
 /// Verify a compact JWS against `jwk`: the header must say ES256 and the
 /// signature must match.
 pub fn verify_es256(token: &str, jwk: &EcJwk) -> Result<(), JwsError> {
+    #[cfg(feature = "explore")]
+    return memo::remembered(
+        &memo::CHECKED,
+        (token.to_string(), jwk.x.clone(), jwk.y.clone()),
+        || check_es256(token, jwk),
+    );
+    #[cfg(not(feature = "explore"))]
+    check_es256(token, jwk)
+}
+
+/// [`verify_es256`], computed.
+fn check_es256(token: &str, jwk: &EcJwk) -> Result<(), JwsError> {
     let (signed, sig) = signed_part(token, "ES256")?;
     let sig = Signature::from_slice(&sig).map_err(|_| JwsError::BadSignature)?;
     let key = jwk.verifying_key().ok_or(JwsError::BadSignature)?;
@@ -396,203 +471,5 @@ impl std::fmt::Display for TokenCheck {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-
-    #[test]
-    fn pkce_matches_rfc7636_appendix_b() {
-        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert_eq!(
-            code_challenge_s256(verifier),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
-    }
-
-    #[test]
-    fn a_verifier_is_43_base64url_characters() {
-        let v = code_verifier([1, 2, 3, u64::MAX]);
-        assert_eq!(v.len(), 43);
-        assert!(v
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-    }
-
-    const A3_X: &str = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
-    const A3_Y: &str = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
-    const A3_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
-
-    fn a3_jwk() -> EcJwk {
-        EcJwk {
-            kid: String::new(),
-            x: A3_X.into(),
-            y: A3_Y.into(),
-        }
-    }
-
-    #[test]
-    fn the_key_ring_checks_tokens_with_the_keys_the_run_showed() {
-        use crate::message::Message;
-        let key = Es256Key::from_random([7, 8, 9, 10], "key-1").unwrap();
-        let jwks = Message::response("200 OK").field("keys", format!("[{}]", key.jwk().to_json()));
-        let secret = Message::one_way("secret").field("client_secret", "s3cret");
-        let ring = KeyRing::from_messages([&jwks, &secret, &jwks, &secret]);
-        assert_eq!((ring.jwks.len(), ring.secrets.len()), (1, 1));
-
-        let es = key.sign(r#"{"sub":"alice"}"#);
-        assert!(matches!(ring.check(&es), TokenCheck::Valid { ref alg, .. } if alg == "ES256"));
-        let changed = format!("{}A", &es[..es.len() - 1]);
-        assert!(matches!(
-            ring.check(&changed),
-            TokenCheck::Invalid {
-                why: JwsError::BadSignature,
-                ..
-            }
-        ));
-        let hs = sign_hs256(b"s3cret", r#"{"sub":"alice"}"#);
-        assert!(matches!(ring.check(&hs), TokenCheck::Valid { ref alg, .. } if alg == "HS256"));
-        let forged = sign_hs256(b"guess", r#"{"sub":"alice"}"#);
-        assert!(matches!(ring.check(&forged), TokenCheck::Invalid { .. }));
-        assert!(matches!(
-            KeyRing::default().check(&hs),
-            TokenCheck::NoKey { .. }
-        ));
-        let other_kid = Es256Key::from_random([1, 2, 3, 4], "key-9")
-            .unwrap()
-            .sign("{}");
-        assert!(
-            matches!(ring.check(&other_kid), TokenCheck::NoKey { kid: Some(ref k), .. } if k == "key-9")
-        );
-        // {"alg":"none"}.{}.
-        assert!(matches!(
-            ring.check("eyJhbGciOiJub25lIn0.e30."),
-            TokenCheck::Unsupported { .. }
-        ));
-        for junk in ["", "abc", "a.b.c", "!!!.e30.x", "e30.e30.x"] {
-            assert_eq!(ring.check(junk), TokenCheck::Malformed, "{junk:?}");
-            assert!(!ring.check(junk).to_string().is_empty());
-        }
-    }
-
-    /// Each coordinate must be 32 bytes on its own: the key's 64 bytes
-    /// split 33 + 31 are refused.
-    #[test]
-    fn a_jwk_whose_coordinates_are_not_32_bytes_each_is_refused() {
-        let mut bytes = crate::b64::decode_url(A3_X).unwrap();
-        bytes.extend(crate::b64::decode_url(A3_Y).unwrap());
-        let shifted = EcJwk {
-            kid: String::new(),
-            x: crate::b64::encode_url(&bytes[..33]),
-            y: crate::b64::encode_url(&bytes[33..]),
-        };
-        assert_eq!(verify_es256(A3_TOKEN, &a3_jwk()), Ok(()));
-        assert_eq!(
-            verify_es256(A3_TOKEN, &shifted),
-            Err(JwsError::BadSignature)
-        );
-    }
-
-    /// The inspector's sentence for a token it cannot check names why:
-    /// HS256 needs the client secret, `none` is not signed at all.
-    #[test]
-    fn a_token_that_cannot_be_checked_says_why() {
-        let said = |c: TokenCheck| c.to_string();
-        let no_key = |alg: &str| TokenCheck::NoKey {
-            alg: alg.into(),
-            kid: None,
-        };
-        assert!(said(no_key("HS256")).contains("no client secret"));
-        assert!(said(no_key("ES256")).contains("published no ES256 key"));
-        let unsupported = |alg: &str| TokenCheck::Unsupported { alg: alg.into() };
-        assert!(said(unsupported("none")).contains("not signed at all"));
-        assert!(said(unsupported("RS256")).contains("not \"RS256\""));
-    }
-
-    /// What the token inspector tells a learner about each refusal.
-    #[test]
-    fn each_refusal_says_why_in_words() {
-        let said = |e: JwsError| e.to_string();
-        assert!(said(JwsError::Malformed).contains("three base64url parts"));
-        assert!(said(JwsError::WrongAlgorithm).contains("another algorithm"));
-        assert!(said(JwsError::BadSignature).contains("signature does not match"));
-    }
-
-    #[test]
-    fn verifies_rfc7515_a3_and_refuses_a_changed_token() {
-        assert_eq!(verify_es256(A3_TOKEN, &a3_jwk()), Ok(()));
-        let tampered = format!("{}A", &A3_TOKEN[..A3_TOKEN.len() - 1]);
-        assert_eq!(
-            verify_es256(&tampered, &a3_jwk()),
-            Err(JwsError::BadSignature)
-        );
-        assert_eq!(verify_es256("a.b", &a3_jwk()), Err(JwsError::Malformed));
-        let hs = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln";
-        assert_eq!(verify_es256(hs, &a3_jwk()), Err(JwsError::WrongAlgorithm));
-    }
-
-    #[test]
-    fn the_rfc7515_a3_private_key_gives_its_public_key() {
-        let d = URL_SAFE_NO_PAD
-            .decode("jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI")
-            .unwrap();
-        let words: Vec<u64> = d
-            .chunks(8)
-            .map(|c| u64::from_be_bytes(c.try_into().unwrap()))
-            .collect();
-        let key = Es256Key::from_random([words[0], words[1], words[2], words[3]], "a3").unwrap();
-        let jwk = key.jwk();
-        assert_eq!((jwk.x.as_str(), jwk.y.as_str()), (A3_X, A3_Y));
-    }
-
-    #[test]
-    fn signed_tokens_verify_and_are_deterministic() {
-        let key = Es256Key::from_random([7, 8, 9, 10], "k1").unwrap();
-        let t1 = key.sign(r#"{"sub":"alice","aud":"planner"}"#);
-        let t2 = key.sign(r#"{"sub":"alice","aud":"planner"}"#);
-        assert_eq!(t1, t2, "RFC 6979: same key and claims, same token");
-        assert_eq!(verify_es256(&t1, &key.jwk()), Ok(()));
-        let other = Es256Key::from_random([1, 1, 1, 1], "k2").unwrap();
-        assert_eq!(verify_es256(&t1, &other.jwk()), Err(JwsError::BadSignature));
-        // The header names the key and the algorithm.
-        let header = URL_SAFE_NO_PAD
-            .decode(t1.split('.').next().unwrap())
-            .unwrap();
-        assert_eq!(
-            String::from_utf8(header).unwrap(),
-            r#"{"alg":"ES256","typ":"JWT","kid":"k1"}"#
-        );
-    }
-
-    /// RFC 7515 Appendix A.1: the HS256 example, its key and token.
-    #[test]
-    fn verifies_rfc7515_a1_hs256_and_signs_like_it() {
-        let key = URL_SAFE_NO_PAD
-            .decode("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow")
-            .unwrap();
-        let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert_eq!(verify_hs256(token, &key), Ok(()));
-        assert_eq!(
-            verify_hs256(token, b"another secret"),
-            Err(JwsError::BadSignature)
-        );
-        assert_eq!(verify_hs256(A3_TOKEN, &key), Err(JwsError::WrongAlgorithm));
-        let (input, sig) = token.rsplit_once('.').unwrap();
-        assert_eq!(b64url(&hmac_sha256(&key, input.as_bytes())), sig);
-        let mine = sign_hs256(b"s3cret", r#"{"sub":"alice"}"#);
-        assert_eq!(verify_hs256(&mine, b"s3cret"), Ok(()));
-    }
-
-    #[test]
-    fn a_jwk_reads_back_from_its_json() {
-        let jwk = Es256Key::from_random([3, 1, 4, 1], "k").unwrap().jwk();
-        assert_eq!(EcJwk::from_json(&jwk.to_json()), Some(jwk));
-        assert_eq!(EcJwk::from_json(r#"{"kid":"k"}"#), None);
-    }
-
-    #[test]
-    fn virtual_time_zero_is_2026_01_01() {
-        assert_eq!(unix_time(0), 1_767_225_600);
-        assert_eq!(unix_time(61_500), 1_767_225_661);
-    }
-}
+#[path = "jose_tests.rs"]
+mod tests;

@@ -586,6 +586,7 @@ fn search_results_are_golden() {
         ("payments", "happy-path", 2),
         ("payments", "lost-response-no-key", 1),
         ("oauth", "code-replayed", 1),
+        ("oauth", "happy-path", 2),
         ("sagas", "2pc-happy", 1),
         ("sagas", "happy-path", 1),
     ];
