@@ -195,6 +195,23 @@ describe('guided lessons', () => {
     });
   });
 
+  // While a lesson step is on screen the page's link is the step's, not
+  // the comparison's: the summary is still that of the two runs compared.
+  test('comparing during a lesson: both runs side by side, the lesson still on', async () => {
+    await withPage(browser, async (p) => {
+      const { page } = p;
+      await p.goto(labUrl(server, 'payments', LESSON(0)), { ready: '#lesson-panel h2' });
+      await page.locator('#compare-with').selectOption({ index: 0 });
+      await page.click('#compare-start');
+      const { step } = await indicator(page);
+      const summary = page.locator(`#compare-summary[data-step="${step}"]`);
+      await summary.waitFor();
+      assert.match(await summary.locator('thead').textContent(), /A · .+B · /);
+      assert.equal(await page.locator('#compare-out [role="alert"]').count(), 0, 'no error in its place');
+      assert.equal(await page.locator('#lesson-panel').count(), 1, 'the lesson goes on');
+    });
+  });
+
   test('the lesson panel passes axe, with a question and with a verdict', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;

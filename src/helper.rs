@@ -9,8 +9,9 @@
 //! the page then says so and keeps working. `ask_long` is for the
 //! explorer's work, which may take minutes: its progress messages go to
 //! a callback (with any result complete so far: `"<id>\npartial\n…"`),
-//! it is never given up on, and `stop` ends it (and the
-//! worker: the next request starts a new one). The build names the helper's
+//! it is never given up on, and `stop` ends it (and its
+//! worker: the next long request starts a new one). Long requests have a
+//! worker of their own, so quick ones never wait behind them. The build names the helper's
 //! script on the page's `<html data-helper>` (`scripts/helper.sh`).
 
 use gloo::events::EventListener;
@@ -61,8 +62,16 @@ impl Drop for Helper {
 }
 
 thread_local! {
-    static HELPER: RefCell<Option<Helper>> = const { RefCell::new(None) };
+    /// The helper for quick requests, and the one for long ones (the
+    /// explorer's): a search that runs for minutes never holds up a token
+    /// card or a comparison's summary, and stopping it stops nothing else.
+    static HELPERS: RefCell<[Option<Helper>; 2]> = const { RefCell::new([None, None]) };
 }
+
+/// Which of [`HELPERS`] a request goes to.
+const QUICK: usize = 0;
+#[cfg(feature = "explorer")]
+const LONG: usize = 1;
 
 const STOPPED: &str =
     "the page's helper stopped (its files may be missing or out of date: reload the page)";
@@ -174,7 +183,7 @@ pub const STOPPED_BY_LEARNER: &str = "Stopped.";
 /// End the helper and whatever it is doing (each request waiting hears
 /// [`STOPPED_BY_LEARNER`]); the next request starts a new helper.
 pub fn stop() {
-    let stopped = HELPER.with(|cell| cell.borrow_mut().take());
+    let stopped = HELPERS.with(|cell| cell.borrow_mut()[LONG].take());
     if let Some(helper) = stopped {
         let all: Vec<_> = helper.pending.borrow_mut().drain(..).collect();
         drop(helper);
@@ -185,8 +194,13 @@ pub fn stop() {
 }
 
 fn send(op: &str, payload: &str, progress: Option<OnProgress>, done: Done) {
-    let request = HELPER.with(|cell| {
-        let mut slot = cell.borrow_mut();
+    #[cfg(feature = "explorer")]
+    let which = if progress.is_some() { LONG } else { QUICK };
+    #[cfg(not(feature = "explorer"))]
+    let which = QUICK;
+    let request = HELPERS.with(|cell| {
+        let mut helpers = cell.borrow_mut();
+        let slot = &mut helpers[which];
         if slot.as_ref().is_some_and(|h| h.broken.get()) {
             *slot = None;
         }

@@ -67,6 +67,23 @@ pub fn compare_summary() -> Html {
     fixed("<section class=\"panel compare\" id=\"compare\" aria-labelledby=\"compare-h\"><h2 id=\"compare-h\">Both runs at this moment</h2><div id=\"compare-out\"><p class=\"hint\" role=\"status\">Setting the two runs side by side…</p></div></section>")
 }
 
+/// The link of the comparison on screen (A and B, the step on screen,
+/// which of them is shown), as the helper reads it.
+pub fn link_of(s: &AppState, c: &Compare) -> String {
+    let (a, b) = if c.shown_b {
+        (&c.scenario, &s.scenario)
+    } else {
+        (&s.scenario, &c.scenario)
+    };
+    faultline_sim::permalink::encode_compare(
+        a,
+        b,
+        s.cursor,
+        c.shown_b,
+        faultline_sim::permalink::View::Normal,
+    )
+}
+
 thread_local! {
     /// The comparison link last asked about: only its answer is shown.
     static ASKED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -88,11 +105,16 @@ pub fn use_summary(link: Option<String>) {
             let out = gloo::utils::document().get_element_by_id("compare-out");
             match reply {
                 Ok(summary) => crate::markup::put_from_helper(out, &summary),
+                // Said once, not again at every step while it lasts.
+                Err(_)
+                    if out.as_ref().is_some_and(|o| {
+                        o.query_selector(".helper-error").ok().flatten().is_some()
+                    }) => {}
                 Err(why) => {
                     let mut m = Markup::from_lit(
-                        "<p class=\"hint\" role=\"alert\">The two runs cannot be set side by side: ",
+                        "<p class=\"hint helper-error\" role=\"alert\">The two runs cannot be set side by side: ",
                     );
-                    m.text(&why);
+                    m.text(why.trim_end_matches('.'));
                     m.lit(".</p>");
                     crate::markup::put(out, m);
                 }

@@ -431,11 +431,13 @@ pub fn LabView(p: &Props) -> Html {
     let (machines, data) = use_lower_panels(s, rest, &p.on);
     super::lesson::use_pointed(s);
     // While comparing, the helper writes the summary of the comparison's
-    // link (the page's link then is one).
-    let compared = s.compare.as_ref().and_then(|_| {
-        let (_, hash) = p.permalink.split_once('#')?;
-        Some(hash.to_string())
-    });
+    // link (made here: the page's own link may be a lesson step's). The
+    // embedded view has no summary.
+    let compared = s
+        .compare
+        .as_deref()
+        .filter(|_| !s.embed)
+        .map(|c| super::compare::link_of(s, c));
     super::compare::use_summary(compared);
 
     if s.embed {

@@ -47,7 +47,7 @@ pub fn Narration(p: &Props) -> Html {
             })
         });
     #[cfg(feature = "tokens")]
-    let paste = html! { <PasteToken /> };
+    let paste = html! { <PasteToken run={p.run.clone()} /> };
     #[cfg(not(feature = "tokens"))]
     let paste = Html::default();
     html! {

@@ -72,9 +72,24 @@ fn focus(id: &str) -> bool {
     el.is_some()
 }
 
+/// Whether the focus is still where the learner left it when they asked
+/// for the card `id` (its token's button, or nowhere in particular): a
+/// card that arrives later takes the focus only then.
+fn still_waiting_for(id: &str) -> bool {
+    let doc = gloo::utils::document();
+    match doc.active_element() {
+        None => true,
+        Some(el) => {
+            el.get_attribute("data-token").as_deref() == Some(id)
+                || doc.body().is_some_and(|b| *b == el)
+        }
+    }
+}
+
 /// Ask the helper for the cards of the step on screen and put them in the
 /// box (a reply for a step no longer on screen is dropped); then focus
-/// the card `then`.
+/// the card `then`. A helper that cannot answer is said once, and the
+/// cards stop following the step until the learner opens a token again.
 fn load(then: Option<String>) {
     let boxed = || gloo::utils::document().get_element_by_id("token-cards");
     let Some(link) = link_on_screen().filter(|_| boxed().is_some()) else {
@@ -84,9 +99,7 @@ fn load(then: Option<String>) {
         // The first time, the helper is fetched: say so meanwhile.
         crate::markup::put(
             boxed(),
-            crate::markup::Markup::from_lit(
-                "<p class=\"hint\" role=\"status\">Decoding the tokens…</p>",
-            ),
+            crate::markup::Markup::from_lit("<p class=\"hint\">Decoding the tokens…</p>"),
         );
     }
     let asked = link.clone();
@@ -97,15 +110,16 @@ fn load(then: Option<String>) {
         match reply {
             Ok(cards) => crate::markup::put_from_helper(boxed(), &cards),
             Err(why) => {
+                OPENED.set(false);
                 let mut m = crate::markup::Markup::from_lit(
                     "<p class=\"hint\" role=\"alert\">The tokens cannot be shown: ",
                 );
-                m.text(&why);
+                m.text(why.trim_end_matches('.'));
                 m.lit(".</p>");
                 crate::markup::put(boxed(), m);
             }
         }
-        if let Some(id) = then {
+        if let Some(id) = then.filter(|id| still_waiting_for(id)) {
             focus(&id);
         }
     });
@@ -116,42 +130,41 @@ thread_local! {
     static PASTED: Cell<u32> = const { Cell::new(0) };
 }
 
+#[derive(Properties)]
+pub struct PasteProps {
+    /// The run on screen: a pasted token is checked with its keys, again
+    /// when it changes.
+    pub run: Rc<Run>,
+}
+
+impl PartialEq for PasteProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &o.run)
+    }
+}
+
 /// A box for any token: paste it, see it decoded and checked by the
-/// helper with the keys of the run on screen. Anything that is not a
-/// token gets a sentence saying so, never a panic.
+/// helper with the keys of the run on screen (checked again when the run
+/// changes). Anything that is not a token gets a sentence saying so,
+/// never a panic.
 #[component]
-pub fn PasteToken() -> Html {
+pub fn PasteToken(p: &PasteProps) -> Html {
+    let text = use_state(String::new);
     let result = NodeRef::default();
     let oninput = {
-        let result = result.clone();
+        let text = text.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            let Some(link) = link_on_screen() else {
-                return;
-            };
-            let n = PASTED.get().wrapping_add(1);
-            PASTED.set(n);
-            let result = result.clone();
-            let payload = format!("{link}\n{}", input.value());
-            crate::helper::ask("token-check", &payload, move |reply| {
-                if PASTED.get() != n {
-                    return;
-                }
-                let el = result.cast::<web_sys::Element>();
-                match reply {
-                    Ok(said) => crate::markup::put_from_helper(el, &said),
-                    Err(why) => {
-                        let mut m = crate::markup::Markup::from_lit(
-                            "<p class=\"verdict bad\" role=\"status\">✗ The token cannot be checked: ",
-                        );
-                        m.text(&why);
-                        m.lit(".</p>");
-                        crate::markup::put(el, m);
-                    }
-                }
-            });
+            text.set(input.value());
         })
     };
+    {
+        let (result, run) = (result.clone(), p.run.clone());
+        use_effect_with(
+            (Rc::as_ptr(&p.run) as usize, (*text).clone()),
+            move |(_, text)| check_pasted(&run, text, result),
+        );
+    }
     html! {
         <details class="paste-token">
             <summary>{ "Check a token yourself" }</summary>
@@ -160,4 +173,36 @@ pub fn PasteToken() -> Html {
             <div ref={result}></div>
         </details>
     }
+}
+
+/// Ask the helper to check `text` with `run`'s keys and put its verdict in
+/// `result` (only the last one asked is shown).
+fn check_pasted(run: &Run, text: &str, result: NodeRef) {
+    let n = PASTED.get().wrapping_add(1);
+    PASTED.set(n);
+    if text.trim().is_empty() {
+        crate::markup::put(
+            result.cast::<web_sys::Element>(),
+            crate::markup::Markup::new(),
+        );
+        return;
+    }
+    let payload = format!("{}\n{text}", permalink::encode(&run.scenario, 0));
+    crate::helper::ask("token-check", &payload, move |reply| {
+        if PASTED.get() != n {
+            return;
+        }
+        let el = result.cast::<web_sys::Element>();
+        match reply {
+            Ok(said) => crate::markup::put_from_helper(el, &said),
+            Err(why) => {
+                let mut m = crate::markup::Markup::from_lit(
+                    "<p class=\"verdict bad\" role=\"status\">✗ The token cannot be checked: ",
+                );
+                m.text(why.trim_end_matches('.'));
+                m.lit(".</p>");
+                crate::markup::put(el, m);
+            }
+        }
+    });
 }

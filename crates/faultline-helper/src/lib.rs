@@ -2,9 +2,11 @@
 //! in a Web Worker with a WebAssembly module of its own, fetched on first
 //! use (`src/helper.rs` in the page starts it), so none of it is in the
 //! page's first load: the QR code of a link, a run file written from a
-//! link, a run file read back into a link, and the explorer (`search`:
-//! every schedule of up to K faults; `montecarlo`: many seeded runs),
-//! whose reports come back as JSON (`faultline_sim::explore::report`).
+//! link, a run file read back into a link, the comparison's summary
+//! (`compare`: `compare_view.rs`), OAuth's token cards (`tokens`,
+//! `token-check`: `tokens.rs`), and the explorer (`search`: every
+//! schedule of up to K faults; `montecarlo`: many seeded runs), whose
+//! reports come back as JSON (`faultline_sim::explore::report`).
 //!
 //! The page and the helper talk in plain text, one request and one reply
 //! each: `"<id>\n<op>\n<payload>"` asks, `"<id>\nok\n<result>"` or
