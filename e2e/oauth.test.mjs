@@ -334,6 +334,13 @@ describe('OAuth lab', () => {
       const verdict = page.locator('details.paste-token .verdict');
       await box.fill(accessToken);
       await waitUntil(async () => /Signature valid: ES256/.test(await verdict.textContent()), { what: 'the pasted token to check' });
+      // Another seed is another run with other keys: the same token is checked again and fails.
+      const seed = await page.locator('#seed').inputValue();
+      await page.click('#next-seed');
+      await waitUntil(async () => /Signature NOT valid/.test(await verdict.textContent()), { what: "the token checked with the new run's keys" });
+      await page.locator('#seed').fill(seed);
+      await page.locator('#seed').press('Enter');
+      await waitUntil(async () => /Signature valid: ES256/.test(await verdict.textContent()), { what: 'valid again with its own run' });
       const sig = accessToken.lastIndexOf('.') + 10; // a character in the middle of the signature
       const tampered = accessToken.slice(0, sig) + (accessToken[sig] === 'A' ? 'B' : 'A') + accessToken.slice(sig + 1);
       await box.fill(tampered);

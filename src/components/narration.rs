@@ -2,8 +2,6 @@
 //! the recent steps as a clickable log.
 
 use super::raw::{attr_of, raw, refocus};
-#[cfg(feature = "tokens")]
-use super::token::PasteToken;
 use crate::markup::Markup;
 use crate::state::Action;
 use faultline_sim::trace::{Flight, Step};
@@ -47,7 +45,7 @@ pub fn Narration(p: &Props) -> Html {
             })
         });
     #[cfg(feature = "tokens")]
-    let paste = html! { <PasteToken run={p.run.clone()} /> };
+    let paste = super::token::paste_token();
     #[cfg(not(feature = "tokens"))]
     let paste = Html::default();
     html! {

@@ -39,11 +39,20 @@ pub fn cards_box(out: &mut crate::markup::Markup) {
 
 /// The step on screen changed (the inspector was drawn again, its card
 /// box empty): once the learner has opened a token, its cards are asked
-/// for again.
+/// for again; and a token in the paste box is checked again when the run
+/// is another.
 pub fn follow(run: &Rc<Run>, step: u32) {
+    let same_run = AT.with_borrow(|at| at.as_ref().is_some_and(|(r, _)| Rc::ptr_eq(r, run)));
     AT.set(Some((run.clone(), step)));
     if OPENED.get() {
         load(None);
+    }
+    if !same_run {
+        // Another run, other keys: a pasted token is checked again.
+        let pasted = pasted_now();
+        if !pasted.trim().is_empty() {
+            check_pasted(&pasted);
+        }
     }
 }
 
@@ -130,78 +139,60 @@ thread_local! {
     static PASTED: Cell<u32> = const { Cell::new(0) };
 }
 
-#[derive(Properties)]
-pub struct PasteProps {
-    /// The run on screen: a pasted token is checked with its keys, again
-    /// when it changes.
-    pub run: Rc<Run>,
-}
-
-impl PartialEq for PasteProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.run, &o.run)
-    }
-}
-
 /// A box for any token: paste it, see it decoded and checked by the
 /// helper with the keys of the run on screen (checked again when the run
-/// changes). Anything that is not a token gets a sentence saying so,
-/// never a panic.
-#[component]
-pub fn PasteToken(p: &PasteProps) -> Html {
-    let text = use_state(String::new);
-    let result = NodeRef::default();
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(input.value());
-        })
-    };
-    {
-        let (result, run) = (result.clone(), p.run.clone());
-        use_effect_with(
-            (Rc::as_ptr(&p.run) as usize, (*text).clone()),
-            move |(_, text)| check_pasted(&run, text, result),
-        );
-    }
+/// changes: [`follow`]). Anything that is not a token gets a sentence
+/// saying so, never a panic. A plain function, not a component: the
+/// text area keeps what the learner typed, and the verdict goes in a box
+/// Yew does not draw into.
+pub fn paste_token() -> Html {
+    let oninput = Callback::from(|e: InputEvent| {
+        let input: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        check_pasted(&input.value());
+    });
     html! {
         <details class="paste-token">
             <summary>{ "Check a token yourself" }</summary>
             <label for="paste-token">{ "Paste a token (copy one from a message, change a character, paste it back):" }</label>
             <textarea id="paste-token" rows="3" spellcheck="false" {oninput} />
-            <div ref={result}></div>
+            <div id="paste-result"></div>
         </details>
     }
 }
 
-/// Ask the helper to check `text` with `run`'s keys and put its verdict in
-/// `result` (only the last one asked is shown).
-fn check_pasted(run: &Run, text: &str, result: NodeRef) {
+/// What is in the paste box now.
+fn pasted_now() -> String {
+    gloo::utils::document()
+        .get_element_by_id("paste-token")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+/// Ask the helper to check `text` with the keys of the run on screen and
+/// put its verdict in the box (only the last one asked is shown).
+fn check_pasted(text: &str) {
     let n = PASTED.get().wrapping_add(1);
     PASTED.set(n);
-    if text.trim().is_empty() {
-        crate::markup::put(
-            result.cast::<web_sys::Element>(),
-            crate::markup::Markup::new(),
-        );
+    let result = || gloo::utils::document().get_element_by_id("paste-result");
+    let Some(link) = link_on_screen().filter(|_| !text.trim().is_empty()) else {
+        crate::markup::put(result(), crate::markup::Markup::new());
         return;
-    }
-    let payload = format!("{}\n{text}", permalink::encode(&run.scenario, 0));
+    };
+    let payload = format!("{link}\n{text}");
     crate::helper::ask("token-check", &payload, move |reply| {
         if PASTED.get() != n {
             return;
         }
-        let el = result.cast::<web_sys::Element>();
         match reply {
-            Ok(said) => crate::markup::put_from_helper(el, &said),
+            Ok(said) => crate::markup::put_from_helper(result(), &said),
             Err(why) => {
                 let mut m = crate::markup::Markup::from_lit(
                     "<p class=\"verdict bad\" role=\"status\">✗ The token cannot be checked: ",
                 );
                 m.text(why.trim_end_matches('.'));
                 m.lit(".</p>");
-                crate::markup::put(el, m);
+                crate::markup::put(result(), m);
             }
         }
     });
