@@ -433,12 +433,17 @@ pub fn LabView(p: &Props) -> Html {
     // While comparing, the helper writes the summary of the comparison's
     // link (made here: the page's own link may be a lesson step's). The
     // embedded view has no summary.
-    let compared = s
+    let key = s
         .compare
-        .as_deref()
+        .as_ref()
         .filter(|_| !s.embed)
-        .map(|c| super::compare::link_of(s, c));
-    super::compare::use_summary(compared);
+        .map(|c| (Rc::as_ptr(c) as usize, Rc::as_ptr(&s.run) as usize, cursor));
+    // Made once per step, not at every frame of the playback.
+    let compared = use_memo(key, |key| {
+        key.and(s.compare.as_deref())
+            .map(|c| super::compare::link_of(s, c))
+    });
+    super::compare::use_summary((*compared).clone());
 
     if s.embed {
         return embed_page(p, rest);
