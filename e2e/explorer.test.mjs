@@ -19,7 +19,7 @@ const GOLDEN = JSON.parse(
   readFileSync(new URL('../crates/faultline-sim/tests/search_golden.json', import.meta.url), 'utf8'),
 );
 
-/** Ask the page's helper worker `op` with `payload`; its reply, the time it
+/** Ask the page's explorer helper `op` with `payload`; its reply, the time it
  * took and the main thread's tasks over 50 ms meanwhile. */
 async function ask(page, op, payload) {
   return page.evaluate(async ({ op, payload }) => {
@@ -28,7 +28,7 @@ async function ask(page, op, payload) {
       for (const e of list.getEntries()) long.push(Math.round(e.duration));
     });
     seen.observe({ type: 'longtask' });
-    const url = document.documentElement.dataset.helper;
+    const url = document.documentElement.dataset.explorer;
     const worker = new Worker(url);
     const started = performance.now();
     const reply = await new Promise((resolve, reject) => {

@@ -428,9 +428,11 @@ describe('payments lab', () => {
       page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
       await openLab(p, server);
       await seek(page, 3);
-      assert.deepEqual(fetched.filter((u) => /helper-/.test(u)), [], 'not part of the first load');
+      assert.deepEqual(fetched.filter((u) => /(helper|explorer)-/.test(u)), [], 'not part of the first load');
       const helper = await page.evaluate(() => document.documentElement.dataset.helper);
       assert.match(helper, /^helper-[0-9a-f]{16}\.js$/, 'the page names its helper');
+      const explorer = await page.evaluate(() => document.documentElement.dataset.explorer);
+      assert.match(explorer, /^explorer-[0-9a-f]{16}\.js$/, "and the explorer's");
       // The helper's files cannot be fetched (a deploy half-copied, say).
       p.expectFailedRequests(/\/helper-[0-9a-f]+\.js$/);
       await page.route('**/helper-*', (route) => route.abort());

@@ -5,10 +5,10 @@ Each page's first load is what it fetches before the learner acts: its
 HTML, JS, wasm and CSS, gzipped (level 9). The landing page (dist's
 index.html: no wasm, its stylesheet inline) must stay within LANDING_KB;
 each lab page (dist/<lab>/: its index.html and the files beside it) within
-PAGE_KB. A lab page's helper worker (named on its <html data-helper>:
-scripts/helper.sh) is fetched only when the learner first uses what it
-does (a QR code, a run file), so it is reported apart, not in the first
-load. Prints every file, each page's total and where its bytes go, and
+PAGE_KB. A lab page's helper workers (named on its <html data-helper>
+and data-explorer: scripts/helper.sh) are fetched only when the learner
+first uses what they do (a QR code, a token card, a comparison; the
+explorer), so they are reported apart, not in the first load. Prints every file, each page's total and where its bytes go, and
 fails if any page is over its budget.
 
 usage: python3 scripts/budget.py [DIST_DIR]
@@ -33,18 +33,22 @@ def page_files(folder: Path, recursive: bool) -> list[Path]:
     return sorted(p for p in found if p.is_file() and p.suffix in KINDS)
 
 
-def helper_files(folder: Path) -> list[Path]:
-    """The page's helper worker: its script and wasm (not first load)."""
-    m = re.search(r'<html[^>]*\sdata-helper="([^"]+)\.js"', (folder / "index.html").read_text())
+HELPERS = ("helper", "explorer")
+
+
+def helper_files(folder: Path, kind: str) -> list[Path]:
+    """The page's helper worker `kind` (named on its <html data-<kind>>):
+    its script and wasm (not first load)."""
+    m = re.search(rf'<html[^>]*\sdata-{kind}="([^"]+)\.js"', (folder / "index.html").read_text())
     if not m:
         return []
     return [folder / f"{m.group(1)}.js", folder / f"{m.group(1)}.wasm"]
 
 
-def report_helper(name: str, files: list[Path]) -> None:
+def report_helper(kind: str, name: str, files: list[Path]) -> None:
     total = sum(gz(p.read_bytes()) for p in files if p.is_file())
     raw = sum(p.stat().st_size for p in files if p.is_file())
-    print(f"FIGURE: helper {name}: {total / 1024:.1f} KB gzipped ({raw / 1024:.1f} KB raw), fetched on first use, not in the first load")
+    print(f"FIGURE: {kind} {name}: {total / 1024:.1f} KB gzipped ({raw / 1024:.1f} KB raw), fetched on first use, not in the first load")
 
 
 def report(name: str, files: list[Path], dist: Path, budget_kb: float) -> bool:
@@ -80,11 +84,13 @@ def main() -> int:
     if labs:
         ok &= report("landing (index.html)", [dist / "index.html"], dist, landing_kb)
         for d in labs:
-            helper = helper_files(d)
-            first = [p for p in page_files(d, recursive=True) if p not in helper]
+            helpers = {kind: helper_files(d, kind) for kind in HELPERS}
+            apart = [p for files in helpers.values() for p in files]
+            first = [p for p in page_files(d, recursive=True) if p not in apart]
             ok &= report(f"{d.name}/", first, dist, page_kb)
-            if helper:
-                report_helper(f"{d.name}/", helper)
+            for kind, files in helpers.items():
+                if files:
+                    report_helper(kind, f"{d.name}/", files)
     else:
         # A single-page build (the E2E hooks build): one page.
         ok &= report("index.html", page_files(dist, recursive=False), dist, page_kb)

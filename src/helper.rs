@@ -11,7 +11,9 @@
 //! a callback (with any result complete so far: `"<id>\npartial\n…"`),
 //! it is never given up on, and `stop` ends it (and its
 //! worker: the next long request starts a new one). Long requests have a
-//! worker of their own, so quick ones never wait behind them. The build names the helper's
+//! worker of their own, so quick ones never wait behind them: the
+//! explorer's helper (`data-explorer`, built for speed), beside the quick
+//! one (`data-helper`, built for size). The build names the helper's
 //! script on the page's `<html data-helper>` (`scripts/helper.sh`).
 
 use gloo::events::EventListener;
@@ -80,11 +82,15 @@ const SILENT: &str = "the page's helper did not answer within a minute (try agai
 /// seconds to write, not a minute).
 const GIVE_UP_MS: u32 = 60_000;
 
-/// Start the worker the page names.
-fn start() -> Result<Helper, String> {
+/// The attribute of the page's `<html>` that names each helper's script:
+/// the quick one (built for size), the explorer's (built for speed).
+const NAMED_ON: [&str; 2] = ["data-helper", "data-explorer"];
+
+/// Start the worker the page names (`which` of [`NAMED_ON`]).
+fn start(which: usize) -> Result<Helper, String> {
     let url = gloo::utils::document()
         .document_element()
-        .and_then(|html| html.get_attribute("data-helper"))
+        .and_then(|html| html.get_attribute(NAMED_ON[which]))
         .ok_or("this page was built without its helper")?;
     let worker = web_sys::Worker::new(&url)
         .map_err(|_| "the browser would not start the page's helper".to_string())?;
@@ -159,7 +165,13 @@ fn reply_heard(answered: &Pending, e: &web_sys::Event) {
 
 /// Ask the helper to do `op` with `payload`; `done` gets its answer.
 pub fn ask(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 'static) {
-    send(op, payload, None, Box::new(done));
+    send(QUICK, op, payload, None, Box::new(done));
+}
+
+#[cfg(feature = "explorer")]
+/// [`ask`] the explorer's helper (its panel's form).
+pub fn ask_explorer(op: &str, payload: &str, done: impl FnOnce(Result<String, String>) + 'static) {
+    send(LONG, op, payload, None, Box::new(done));
 }
 
 #[cfg(feature = "explorer")]
@@ -172,7 +184,7 @@ pub fn ask_long(
     progress: OnProgress,
     done: impl FnOnce(Result<String, String>) + 'static,
 ) {
-    send(op, payload, Some(progress), Box::new(done));
+    send(LONG, op, payload, Some(progress), Box::new(done));
 }
 
 #[cfg(feature = "explorer")]
@@ -193,11 +205,8 @@ pub fn stop() {
     }
 }
 
-fn send(op: &str, payload: &str, progress: Option<OnProgress>, done: Done) {
-    #[cfg(feature = "explorer")]
-    let which = if progress.is_some() { LONG } else { QUICK };
-    #[cfg(not(feature = "explorer"))]
-    let which = QUICK;
+/// Send a request to helper `which` (of [`HELPERS`]).
+fn send(which: usize, op: &str, payload: &str, progress: Option<OnProgress>, done: Done) {
     let request = HELPERS.with(|cell| {
         let mut helpers = cell.borrow_mut();
         let slot = &mut helpers[which];
@@ -205,7 +214,7 @@ fn send(op: &str, payload: &str, progress: Option<OnProgress>, done: Done) {
             *slot = None;
         }
         if slot.is_none() {
-            *slot = Some(start()?);
+            *slot = Some(start(which)?);
         }
         let helper = slot.as_mut().expect("started above");
         helper.next += 1;

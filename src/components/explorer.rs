@@ -154,7 +154,7 @@ fn on_click(e: &MouseEvent, run: &Run) {
 
 /// Ask the helper for `lab`'s form and put it in the panel; then `then`.
 fn open_form(lab: &str, then: impl FnOnce() + 'static) {
-    crate::helper::ask("explorer-form", lab, move |reply| {
+    crate::helper::ask_explorer("explorer-form", lab, move |reply| {
         let doc = gloo::utils::document();
         match reply {
             Ok(form) => {

@@ -27,43 +27,26 @@
 //! deterministic).
 
 pub mod compare_view;
+#[cfg(feature = "explore")]
+mod explorer;
 pub mod qr;
+#[cfg(feature = "explore")]
 mod search;
+#[cfg(feature = "explore")]
 pub mod sweep_view;
 #[cfg(feature = "oauthlab")]
 pub mod tokens;
+#[cfg(feature = "explore")]
 pub mod view;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 
-use faultline_sim::explore::{
-    self,
-    montecarlo::{MonteCarloConfig, MonteCarloReport},
-};
-use faultline_sim::fault::RandomFaults;
 use faultline_sim::{permalink, runfile};
 
 /// Answer one request of the page (any text: a malformed one gets an
 /// `err` reply, never a panic).
 pub fn answer(request: &str) -> String {
     answer_with(request, &mut |_| {}, &|| 0.0)
-}
-
-/// What a long request reports as it goes: done so far, out of how many
-/// (0: not known), and a sentence for the learner.
-pub struct Progress<'a> {
-    pub done: u64,
-    pub of: u64,
-    pub sentence: &'a str,
-}
-
-/// The page's side of a long request: progress messages sent as it goes,
-/// and a clock in milliseconds (the worker's; 0 in native tests).
-struct Work<'a> {
-    progress: &'a mut dyn FnMut(Progress),
-    /// A result complete as far as it goes (the panel's HTML).
-    partial: &'a mut dyn FnMut(&str),
-    now: &'a dyn Fn() -> f64,
 }
 
 /// [`answer`], sending `progress` messages (already formatted with the
@@ -77,19 +60,6 @@ pub fn answer_with(
     let id = parts.next().unwrap_or_default();
     let op = parts.next().unwrap_or_default();
     let payload = parts.next().unwrap_or_default();
-    let told = std::cell::RefCell::new(progress);
-    let mut tell = |p: Progress| {
-        (told.borrow_mut())(format!(
-            "{id}\nprogress\n{}\n{}\n{}",
-            p.done, p.of, p.sentence
-        ))
-    };
-    let mut so_far = |html: &str| (told.borrow_mut())(format!("{id}\npartial\n{html}"));
-    let mut work = Work {
-        progress: &mut tell,
-        partial: &mut so_far,
-        now,
-    };
     let result = match op {
         "qr" => qr::code(payload),
         "compare" => compare_view::summary_of(payload),
@@ -99,18 +69,15 @@ pub fn answer_with(
         "tokens" => tokens::cards_of(payload),
         #[cfg(feature = "oauthlab")]
         "token-check" => tokens::check_pasted(payload),
-        "explorer-form" => Ok(view::form(payload).into_string()),
-        "search" => search::search(payload, &mut work, false),
-        "search-view" => search::search(payload, &mut work, true),
-        "montecarlo" => monte_carlo(payload, &mut work, false),
-        "montecarlo-view" => monte_carlo(payload, &mut work, true),
-        "sweep" => sweep(payload, &mut work, false),
-        "sweep-view" => sweep(payload, &mut work, true),
+        #[cfg(feature = "explore")]
+        op if explorer::OPS.contains(&op) => explorer::answer(id, op, payload, progress, now),
         other => Err(format!(
             "the helper does not know \"{}\"",
             other.chars().take(20).collect::<String>()
         )),
     };
+    #[cfg(not(feature = "explore"))]
+    let _ = (progress, now);
     match result {
         Ok(text) => format!("{id}\nok\n{text}"),
         Err(why) => format!("{id}\nerr\n{why}"),
@@ -135,122 +102,11 @@ fn import(text: &str) -> Result<String, String> {
     ))
 }
 
-/// `"<runs>\n<lose ‰>\n<link>"`: many runs of the link's configuration
-/// over seeds, with messages lost at that rate, as JSON or (`view`) as the
-/// panel's HTML; the runs made so far as progress.
-fn monte_carlo(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
-    let mut parts = payload.splitn(3, '\n');
-    let (runs, drop) = runs_and_loss(&mut parts)?;
-    let scenario = opened(parts.next())?;
-    let config = MonteCarloConfig {
-        runs,
-        base_seed: 1,
-        random: RandomFaults::losing(drop),
-        sweep: None,
-    };
-    let shown = |r: &_, ms| view::monte_carlo(&scenario, &config, r, ms).into_string();
-    let (report, ms) = make_runs(&scenario, &config, work, view.then_some(&shown))?;
-    Ok(if view {
-        shown(&report, ms)
-    } else {
-        explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
-    })
-}
-
-/// `"<runs>\n<lose ‰>\n<setting>\n<link>"`: [`monte_carlo`] for each of
-/// a few values of one setting (`montecarlo::sweep_values`), as JSON or
-/// (`view`) as the panel's HTML.
-fn sweep(payload: &str, work: &mut Work, view: bool) -> Result<String, String> {
-    let mut parts = payload.splitn(4, '\n');
-    let (runs, drop) = runs_and_loss(&mut parts)?;
-    let key = parts.next().unwrap_or_default().trim().to_string();
-    let scenario = opened(parts.next())?;
-    let values = explore::montecarlo::sweep_values(&scenario, &key)?;
-    let config = MonteCarloConfig {
-        runs,
-        base_seed: 1,
-        random: RandomFaults::losing(drop),
-        sweep: Some((key, values)),
-    };
-    let shown = |r: &_, ms| sweep_view::sweep(&scenario, &config, r, ms).into_string();
-    let (report, ms) = make_runs(&scenario, &config, work, view.then_some(&shown))?;
-    Ok(if view {
-        shown(&report, ms)
-    } else {
-        explore::report::monte_carlo_json(&scenario, &config, &report).to_string()
-    })
-}
-
-/// The number of runs (1 to 100,000) and the chance of losing a message
-/// (0 to 1,000 in 1,000), the first two lines of a request.
-fn runs_and_loss<'a>(parts: &mut impl Iterator<Item = &'a str>) -> Result<(u32, u16), String> {
-    let runs: u32 = parts
-        .next()
-        .and_then(|n| n.trim().parse().ok())
-        .filter(|n| (1..=100_000).contains(n))
-        .ok_or("the number of runs is 1 to 100000")?;
-    let drop: u16 = parts
-        .next()
-        .and_then(|n| n.trim().parse().ok())
-        .filter(|n| *n <= 1000)
-        .ok_or("the chance of losing a message is 0 to 1000 in 1000")?;
-    Ok((runs, drop))
-}
-
-/// The scenario of a request's link.
-fn opened(link: Option<&str>) -> Result<faultline_sim::Scenario, String> {
-    Ok(permalink::open(link.unwrap_or_default())
-        .map_err(|e| e.to_string())?
-        .scenario)
-}
-
-/// How often random runs in the panel send their report so far (runs):
-/// what a learner who stops is shown.
-const PARTIAL_EVERY: u32 = 1_000;
-
-/// Draws a report of random runs (and the milliseconds they took) for the panel.
-type ShowReport<'a> = &'a dyn Fn(&MonteCarloReport, u64) -> String;
-
-/// Make the runs `config` asks for, telling the runs made so far (and,
-/// drawn by `shown`, the report so far every [`PARTIAL_EVERY`] runs); the
-/// report and the milliseconds it took.
-fn make_runs(
-    scenario: &faultline_sim::Scenario,
-    config: &MonteCarloConfig,
-    work: &mut Work,
-    shown: Option<ShowReport>,
-) -> Result<(MonteCarloReport, u64), String> {
-    let total = u64::from(config.runs)
-        * config
-            .sweep
-            .as_ref()
-            .map_or(1, |(_, v)| v.len().max(1) as u64);
-    let started = (work.now)();
-    let report = explore::montecarlo::monte_carlo_with(scenario, config, &mut |so_far| {
-        let made = so_far.runs;
-        if let Some(shown) = shown.filter(|_| made % PARTIAL_EVERY == 0) {
-            let ms = ((work.now)() - started).max(0.0) as u64;
-            (work.partial)(&shown(&so_far.report(), ms));
-        }
-        let sentence = format!(
-            "{} of {} runs",
-            view::thousands(u64::from(made)),
-            view::thousands(total)
-        );
-        (work.progress)(Progress {
-            done: u64::from(made),
-            of: total,
-            sentence: &sentence,
-        });
-        true
-    })
-    .map_err(|e| e.to_string())?;
-    Ok((report, ((work.now)() - started).max(0.0) as u64))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "explore")]
+    use crate::explorer::{Progress, Work};
 
     fn link(lab: &str, preset: &str, step: u32) -> String {
         let s = faultline_sim::preset(lab, preset).unwrap();
@@ -329,6 +185,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "explore")]
     fn a_search_and_a_monte_carlo_run_answer_as_json() {
         let l = link("sagas", "2pc-happy", 0);
         let reply = answer(&format!("5\nsearch\n1\n{l}"));
@@ -348,6 +205,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "explore")]
     fn a_sweep_runs_each_value_of_the_setting_and_says_how_far_it_is() {
         let l = link("payments", "happy-path", 0);
         let mut told = Vec::new();
@@ -379,6 +237,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "explore")]
     fn fuzzed_explorer_requests_get_a_reply_never_a_panic() {
         let links = [
             link("payments", "happy-path", 0),
@@ -433,6 +292,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "explore")]
     fn a_search_with_more_states_than_it_may_remember_keeps_the_last_finished() {
         let l = link("payments", "happy-path", 0);
         let mut told = Vec::new();
@@ -471,6 +331,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "explore")]
     fn a_long_request_tells_its_progress_before_its_answer() {
         // A clock that moves 100 ms each time it is read.
         let clock = std::cell::Cell::new(0.0);

@@ -4,7 +4,10 @@
 //! distinct states a search may remember, so a search too big for the
 //! worker's memory stops and says why instead of crashing the worker.
 
-use super::{view, Progress, Work};
+use super::{
+    explorer::{Progress, Work},
+    view,
+};
 use faultline_sim::explore::{Search, SearchConfig, SearchReport};
 use faultline_sim::{explore, permalink};
 
