@@ -5,6 +5,7 @@
 //! `sweep` and their `-view` forms, and `explorer-form`. A long request
 //! sends progress messages and results so far as it goes.
 
+use crate::work::{Progress, Work};
 use crate::{search, sweep_view, view};
 use faultline_sim::explore::{
     self,
@@ -55,23 +56,6 @@ pub fn answer(
         "sweep" => sweep(payload, &mut work, false),
         _ => sweep(payload, &mut work, true),
     }
-}
-
-/// What a long request reports as it goes: done so far, out of how many
-/// (0: not known), and a sentence for the learner.
-pub struct Progress<'a> {
-    pub done: u64,
-    pub of: u64,
-    pub sentence: &'a str,
-}
-
-/// The page's side of a long request: progress messages sent as it goes,
-/// and a clock in milliseconds (the worker's; 0 in native tests).
-pub struct Work<'a> {
-    pub progress: &'a mut dyn FnMut(Progress),
-    /// A result complete as far as it goes (the panel's HTML).
-    pub partial: &'a mut dyn FnMut(&str),
-    pub now: &'a dyn Fn() -> f64,
 }
 
 /// `"<runs>\n<lose ‰>\n<link>"`: many runs of the link's configuration

@@ -38,6 +38,8 @@ pub mod sweep_view;
 pub mod tokens;
 #[cfg(feature = "explore")]
 pub mod view;
+#[cfg(feature = "explore")]
+mod work;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 
@@ -106,7 +108,7 @@ fn import(text: &str) -> Result<String, String> {
 mod tests {
     use super::*;
     #[cfg(feature = "explore")]
-    use crate::explorer::{Progress, Work};
+    use crate::work::{Progress, Work};
 
     fn link(lab: &str, preset: &str, step: u32) -> String {
         let s = faultline_sim::preset(lab, preset).unwrap();
@@ -184,8 +186,8 @@ mod tests {
         assert_eq!(lines.next(), Some(l.as_str()));
     }
 
-    #[test]
     #[cfg(feature = "explore")]
+    #[test]
     fn a_search_and_a_monte_carlo_run_answer_as_json() {
         let l = link("sagas", "2pc-happy", 0);
         let reply = answer(&format!("5\nsearch\n1\n{l}"));
@@ -204,8 +206,8 @@ mod tests {
         assert_eq!(r["runs"], 200);
     }
 
-    #[test]
     #[cfg(feature = "explore")]
+    #[test]
     fn a_sweep_runs_each_value_of_the_setting_and_says_how_far_it_is() {
         let l = link("payments", "happy-path", 0);
         let mut told = Vec::new();
@@ -236,8 +238,8 @@ mod tests {
         );
     }
 
-    #[test]
     #[cfg(feature = "explore")]
+    #[test]
     fn fuzzed_explorer_requests_get_a_reply_never_a_panic() {
         let links = [
             link("payments", "happy-path", 0),
@@ -291,8 +293,8 @@ mod tests {
         }
     }
 
-    #[test]
     #[cfg(feature = "explore")]
+    #[test]
     fn a_search_with_more_states_than_it_may_remember_keeps_the_last_finished() {
         let l = link("payments", "happy-path", 0);
         let mut told = Vec::new();
@@ -330,8 +332,8 @@ mod tests {
         }
     }
 
-    #[test]
     #[cfg(feature = "explore")]
+    #[test]
     fn a_long_request_tells_its_progress_before_its_answer() {
         // A clock that moves 100 ms each time it is read.
         let clock = std::cell::Cell::new(0.0);

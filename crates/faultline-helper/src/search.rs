@@ -5,8 +5,8 @@
 //! worker's memory stops and says why instead of crashing the worker.
 
 use super::{
-    explorer::{Progress, Work},
     view,
+    work::{Progress, Work},
 };
 use faultline_sim::explore::{Search, SearchConfig, SearchReport};
 use faultline_sim::{explore, permalink};
