@@ -179,6 +179,11 @@ fn check_pasted(text: &str) {
         crate::markup::put(result(), crate::markup::Markup::new());
         return;
     };
+    // The last verdict goes at once: it was for another text.
+    crate::markup::put(
+        result(),
+        crate::markup::Markup::from_lit("<p class=\"hint\">Checking…</p>"),
+    );
     let payload = format!("{link}\n{text}");
     crate::helper::ask("token-check", &payload, move |reply| {
         if PASTED.get() != n {
