@@ -68,33 +68,38 @@ describe('the explorer in the browser', () => {
         const cases = GOLDEN.filter((c) => c.lab === lab);
         assert.ok(cases.length >= 1);
         for (const c of cases) {
-          const { reply, ms, long } = await ask(p.page, 'search', `${c.k}\n${c.link}`);
+          const { reply, ms, long } = await ask(p.page, 'search', `${c.k}~${c.alphabet}\n${c.link}`);
           const r = json(reply);
-          assert.equal(r.digest, c.digest, `${lab}/${c.preset} K=${c.k}: digest in wasm`);
+          assert.equal(r.digest, c.digest, `${lab}/${c.preset} K=${c.k} (${c.alphabet}): digest in wasm`);
           assert.equal(r.states, c.states);
           for (const b of r.broken) {
             assert.ok(b.because.length >= 1 && b.faults.length >= b.size, `${b.property}: explained`);
           }
-          console.log(`FIGURE: search ${lab}/${c.preset} K=${c.k} in the browser's helper: ${ms} ms, ${r.schedules} schedules, ${r.states} states (${Math.round(r.states / Math.max(ms, 1) * 1000)} states/s); main-thread tasks over 50 ms meanwhile: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''}`);
+          console.log(`FIGURE: search ${lab}/${c.preset} K=${c.k} (${c.alphabet} alphabet) in the browser's helper: ${ms} ms, ${r.schedules} schedules, ${r.states} states (${Math.round(r.states / Math.max(ms, 1) * 1000)} states/s); main-thread tasks over 50 ms meanwhile: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''}`);
         }
       });
     });
   }
 
   // The issue's budget: Payments' happy path, K = 3, under 1 s in the
-  // browser. Printed, not asserted (a figure, not a timed test); the count
-  // is the one `faultline-cli search --lab payments --preset happy-path -k 3`
-  // prints natively.
+  // browser, over the page's default (focused) alphabet. Printed, not
+  // asserted (a figure, not a timed test); the counts are the ones
+  // `faultline-cli search --lab payments --preset happy-path -k 3
+  // [--alphabet every]` prints natively. The wider alphabet's figure is
+  // printed beside it.
   test('payments happy path K=3: the search budget figure', async () => {
     await withPage(browser, async (p) => {
       await openLink(p, labUrl(server, 'payments'));
       const link = GOLDEN.find((c) => c.lab === 'payments' && c.preset === 'happy-path').link;
-      const { reply, ms, long } = await ask(p.page, 'search', `3\n${link}`);
-      const r = json(reply);
-      assert.equal(r.states, 3001115, 'the same states as natively');
-      assert.equal(r.schedules, 161899);
-      console.log(`FIGURE: search payments/happy-path K=3 in the browser's helper: ${ms} ms (budget 1,000 ms: ${ms <= 1000 ? 'met' : 'NOT met'}), ${r.schedules} schedules, ${r.states} states (${Math.round(r.states / Math.max(ms, 1) * 1000)} states/s, ${Math.round(r.schedules / Math.max(ms, 1) * 1000)} schedules/s); main-thread tasks over 50 ms meanwhile: ${long.length}`);
-      assert.equal(long.length, 0, 'the page stays responsive');
+      for (const [alphabet, states, schedules] of [['focused', 497080, 43830], ['every', 3001115, 161899]]) {
+        const { reply, ms, long } = await ask(p.page, 'search', `3~${alphabet}\n${link}`);
+        const r = json(reply);
+        assert.equal(r.states, states, 'the same states as natively');
+        assert.equal(r.schedules, schedules);
+        const budget = alphabet === 'focused' ? ` (budget 1,000 ms: ${ms <= 1000 ? 'met' : 'NOT met'})` : ' (no budget: the wider alphabet)';
+        console.log(`FIGURE: search payments/happy-path K=3, ${alphabet} alphabet, in the browser's helper: ${ms} ms${budget}, ${r.schedules} schedules, ${r.states} states (${Math.round(r.states / Math.max(ms, 1) * 1000)} states/s, ${Math.round(r.schedules / Math.max(ms, 1) * 1000)} schedules/s); main-thread tasks over 50 ms meanwhile: ${long.length}`);
+        assert.equal(long.length, 0, 'the page stays responsive');
+      }
     });
   });
 
@@ -105,7 +110,7 @@ describe('the explorer in the browser', () => {
     await withPage(browser, async (p) => {
       await openLink(p, labUrl(server, 'payments'));
       const link = GOLDEN.find((c) => c.lab === 'payments' && c.preset === 'happy-path').link;
-      const { reply, ms, long } = await ask(p.page, 'search', `4\n${link}`);
+      const { reply, ms, long } = await ask(p.page, 'search', `4~every\n${link}`);
       const [id, status, ...rest] = reply.split('\n');
       assert.equal(id, '1');
       assert.equal(status, 'err', reply.slice(0, 200));
@@ -147,9 +152,11 @@ async function openExplorer(page) {
   return panel;
 }
 
-/** Search every schedule of up to `k` faults in the open panel; its report. */
-async function searchReport(panel, k) {
+/** Search every schedule of up to `k` faults in the open panel (over
+ * `alphabet`, if given); its report. */
+async function searchReport(panel, k, alphabet) {
   await panel.locator('#explore-k').selectOption(String(k));
+  if (alphabet) await panel.locator('#explore-alphabet').selectOption(alphabet);
   await panel.locator('button[data-explore="search"]').click();
   const report = panel.locator('.explore-report[data-report="search"]');
   await report.waitFor({ timeout: 30_000 });
@@ -197,7 +204,7 @@ describe('the explorer panel', () => {
       // The form says what a fault can be: "exhaustive" is over that.
       assert.match(await panel.locator('.alphabet').textContent(), /held back 1000 ms/);
       const report = await searchReport(panel, 1);
-      assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: [\d,]+ schedules/);
+      assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault where each step acts: [\d,]+ schedules/);
       const found = report.locator('li[data-property="one-charge-per-order"]');
       assert.match(await found.textContent(), /Broken by 1 fault, at step \d+/);
       assert.ok((await found.locator('.because li').count()) >= 2, 'a because chain');
@@ -226,7 +233,7 @@ describe('the explorer panel', () => {
       const opens = await hrefs(report);
       assert.ok(opens.length >= 1, 'a counterexample to open');
       const href = await panel.locator('a.explore-again').getAttribute('href');
-      assert.match(href, /^#v1\.[A-Za-z0-9_-]+\.0&explore=search~1$/);
+      assert.match(href, /^#v1\.[A-Za-z0-9_-]+\.0&explore=search~1~focused$/);
 
       // Sent to someone else: a new tab opens the link.
       await withPage(browser, async (q) => {
@@ -236,7 +243,7 @@ describe('the explorer panel', () => {
         await again.waitFor({ timeout: 30_000 });
         assert.equal(await q.page.locator('#explore-k').inputValue(), '1', 'the form shows the search made');
         assert.deepEqual(await hrefs(again), opens, 'the same smallest counterexamples');
-        assert.match(await again.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: /);
+        assert.match(await again.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault where each step acts: /);
       });
 
     });
@@ -258,6 +265,8 @@ describe('the explorer panel', () => {
       const panel = await openExplorer(page);
       await watchLongTasks(page);
       await panel.locator('#explore-k').selectOption('4');
+      // The wider alphabet: K = 4 runs long enough to stop part way.
+      await panel.locator('#explore-alphabet').selectOption('every');
       await panel.locator('button[data-explore="search"]').click();
       const status = panel.locator('.explore-status');
       await waitUntil(async () => /[\d,]+ states, [\d,]+ schedules so far/.test((await status.textContent()) ?? ''), {
@@ -275,7 +284,7 @@ describe('the explorer panel', () => {
       assert.match(await status.textContent(), /The search of every schedule of up to ([123]) faults? finished/);
       const done = /up to ([123]) faults? finished/.exec(await status.textContent())[1];
       const kept = panel.locator('.explore-report[data-report="search"]');
-      assert.match(await kept.locator('.explore-summary').textContent(), new RegExp(`^Every schedule of up to ${done} faults?: `));
+      assert.match(await kept.locator('.explore-summary').textContent(), new RegExp(`^Every schedule of up to ${done} faults? on every actor and link: `));
       assert.ok((await kept.locator('.explore-kept li').count()) >= 1, 'what it kept, with its count');
       const long = await page.evaluate(() => window.__long);
       console.log(`FIGURE: explorer panel, Payments happy path K=4 stopped after ${first}+ states; main-thread tasks over 50 ms meanwhile: ${long.length}${long.length ? ` (${long.join(', ')} ms)` : ''}`);
@@ -317,13 +326,20 @@ describe('the explorer panel', () => {
     });
   });
 
-  test('the OAuth page: a replayed code is refused under every schedule of up to 1 fault; the JWT window opens as a run; axe finds nothing', async () => {
+  test('the OAuth page: a replayed code is refused under every schedule of up to 1 fault, over either alphabet; the JWT window opens as a run; axe finds nothing', async () => {
     await withPage(browser, async (p) => {
       const { page } = p;
       await openLink(p, labUrl(server, 'oauth', 'lab=oauth&preset=code-replayed'));
       const panel = await openExplorer(page);
-      const report = await searchReport(panel, 1);
-      assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault: 228 schedules/);
+      const focused = await searchReport(panel, 1);
+      assert.match(await focused.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault where each step acts: 86 schedules/);
+      assert.match(await focused.locator('.alphabet').textContent(), /the actor the step wakes/, 'the report says which faults it tried');
+      assert.match(await focused.locator('li[data-property="code-once"]').textContent(), /^✓ No schedule of up to 1 fault breaks it \(86 schedules tried\)/);
+      // The wider alphabet: the same answer over more schedules, and a link that says which.
+      const report = await searchReport(panel, 1, 'every');
+      await waitUntil(async () => /on every actor and link/.test(await report.locator('.explore-summary').textContent()), { what: 'the wider search' });
+      assert.match(await report.locator('.explore-summary').textContent(), /Every schedule of up to 1 fault on every actor and link: 228 schedules/);
+      assert.match(await panel.locator('a.explore-again').getAttribute('href'), /&explore=search~1~every$/);
       assert.match(
         await report.locator('li[data-property="code-once"]').textContent(),
         /^✓ No schedule of up to 1 fault breaks it \(228 schedules tried\)/,

@@ -21,7 +21,7 @@
 use super::raw::{attr_of, closest, fixed};
 use crate::helper::Told;
 use crate::markup::Markup;
-use faultline_sim::explore_link::ExploreAsk;
+use faultline_sim::explore_link::{Alphabet, ExploreAsk};
 use faultline_sim::permalink;
 use faultline_sim::Run;
 use std::cell::RefCell;
@@ -137,6 +137,7 @@ fn on_click(e: &MouseEvent, run: &Run) {
         Some("open") => return open_form(&run.scenario.lab, || {}),
         Some("search") => ExploreAsk::Search {
             max_faults: number("explore-k", 2) as u8,
+            alphabet: Alphabet::named(&chosen("explore-alphabet")).unwrap_or_default(),
         },
         Some("montecarlo") => ExploreAsk::MonteCarlo {
             runs: number("explore-runs", 1_000),
@@ -232,9 +233,14 @@ fn start(ask: ExploreAsk, run_link: String) {
 /// request it is sent (`ask`'s numbers, then the run's link).
 fn request_of(ask: &ExploreAsk, run_link: &str) -> (&'static str, &'static str, String) {
     match ask {
-        ExploreAsk::Search { max_faults } => {
-            ("search-view", "Search", format!("{max_faults}\n{run_link}"))
-        }
+        ExploreAsk::Search {
+            max_faults,
+            alphabet,
+        } => (
+            "search-view",
+            "Search",
+            format!("{max_faults}~{}\n{run_link}", alphabet.name()),
+        ),
         ExploreAsk::MonteCarlo {
             runs,
             lose_per_mille,
@@ -292,8 +298,12 @@ fn start_when_drawn(ask: ExploreAsk, run_link: String, ms: u32, tries: u32) {
                 open_form(&lab, move || {
                     // The form shows the work's choices, where it has them.
                     match &ask {
-                        ExploreAsk::Search { max_faults } => {
-                            choose("explore-k", &max_faults.to_string())
+                        ExploreAsk::Search {
+                            max_faults,
+                            alphabet,
+                        } => {
+                            choose("explore-k", &max_faults.to_string());
+                            choose("explore-alphabet", alphabet.name());
                         }
                         ExploreAsk::MonteCarlo {
                             runs,

@@ -7,7 +7,8 @@
 //! (`lab=…&preset=…&step=N[&view=…]`), a comparison (`vs1.<A>.<B>.<step>…`
 //! or `lab=…&compare=<pair>`), a lesson step (`lab=…&lesson=…&ls=N`), a
 //! presenter's queue (`<link>&queue=<n>~<item>~…`: the item on screen),
-//! the explorer's work on a run (`<link>&explore=search~K` or
+//! the explorer's work on a run (`<link>&explore=search~K~focused` or
+//! `~every`, or
 //! `<link>&explore=runs~N~L`: `main` runs the work, `explore_ask`).
 
 use faultline_sim::explore_link::ExploreAsk;

@@ -4,7 +4,7 @@
 //!   faultline-cli run '<link>'                          any link a page makes
 //!   faultline-cli run --lab payments --preset key-expired --seed 7 --set client_timeout_ms=800
 //!   faultline-cli run '<link>' --json                   the run as JSON
-//!   faultline-cli run '<link>&explore=search~2'         the search an explorer link names
+//!   faultline-cli run '<link>&explore=search~2~focused' the search an explorer link names
 //!   faultline-cli search --lab payments -k 2            the smallest breaking schedules
 //!   faultline-cli montecarlo --lab payments --runs 10000 --drop 50 --sweep timeout_ms=250,1000
 //!
@@ -52,9 +52,10 @@ fn run(args: &links::RunArgs) -> Result<String, String> {
     };
     let (scenario, title) = links::scenario(&args.target)?;
     match ask {
-        ExploreAsk::Search { max_faults } => {
-            search::from_link(&scenario, &title, max_faults, args.json)
-        }
+        ExploreAsk::Search {
+            max_faults,
+            alphabet,
+        } => search::from_link(&scenario, &title, max_faults, alphabet, args.json),
         ExploreAsk::MonteCarlo {
             runs,
             lose_per_mille,

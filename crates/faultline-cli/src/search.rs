@@ -3,7 +3,9 @@
 //! link that opens it in the lab's page (or as JSON for scripts).
 
 use crate::links::{explore_ask, scenario, Target};
-use faultline_sim::explore::{report, words, Counterexample, Search, SearchConfig, SearchReport};
+use faultline_sim::explore::{
+    report, words, Alphabet, Counterexample, Search, SearchConfig, SearchReport,
+};
 use faultline_sim::explore_link::ExploreAsk;
 use faultline_sim::permalink;
 use faultline_sim::Scenario;
@@ -18,6 +20,12 @@ pub struct SearchArgs {
     #[arg(long = "max-faults", short = 'k',
           value_parser = clap::value_parser!(u8).range(1..=4))]
     max_faults: Option<u8>,
+    /// The faults tried before each step: "focused" (the message faults of
+    /// the step, a crash of the actor it wakes, a cut of each link it
+    /// sends on) or "every" (also every other actor and link). Focused,
+    /// or what an explorer link names, if not given.
+    #[arg(long, value_parser = alphabet_named)]
+    alphabet: Option<Alphabet>,
     /// Do not merge states with one fingerprint (slower; for comparison).
     #[arg(long)]
     naive: bool,
@@ -39,12 +47,16 @@ pub const MAX_STATES: u64 = 50_000_000;
 /// otherwise) and print its report.
 pub fn run(args: &SearchArgs) -> Result<String, String> {
     let (scenario, title) = scenario(&args.target)?;
-    let link_k = match explore_ask(&args.target)? {
-        Some(ExploreAsk::Search { max_faults }) => Some(max_faults),
-        _ => None,
+    let (link_k, link_alphabet) = match explore_ask(&args.target)? {
+        Some(ExploreAsk::Search {
+            max_faults,
+            alphabet,
+        }) => (Some(max_faults), Some(alphabet)),
+        _ => (None, None),
     };
     let config = SearchConfig {
         max_faults: args.max_faults.or(link_k).unwrap_or(2),
+        alphabet: args.alphabet.or(link_alphabet).unwrap_or_default(),
         merge: !args.naive,
         verify_merges: false,
         max_distinct: Some(args.max_states),
@@ -58,15 +70,22 @@ pub fn from_link(
     scenario: &Scenario,
     title: &str,
     max_faults: u8,
+    alphabet: Alphabet,
     json: bool,
 ) -> Result<String, String> {
     let config = SearchConfig {
         max_faults,
+        alphabet,
         merge: true,
         verify_merges: false,
         max_distinct: Some(MAX_STATES),
     };
     report_of(scenario, title, config, json)
+}
+
+/// The alphabet `--alphabet` names.
+fn alphabet_named(name: &str) -> Result<Alphabet, String> {
+    Alphabet::named(name).ok_or_else(|| format!("\"{name}\" is not an alphabet: focused or every"))
 }
 
 /// A search's `keep_going` that writes how far it is to stderr every
@@ -109,7 +128,7 @@ fn report_of(
     }
     let properties = report::properties(&scenario);
     if json {
-        let mut json = report::search_json(&scenario, &report, config.max_faults);
+        let mut json = report::search_json(&scenario, &report, config.max_faults, config.alphabet);
         json["seconds"] = secs.into();
         json["merged_states"] = config.merge.into();
         return Ok(json.to_string() + "\n");
@@ -135,11 +154,12 @@ fn write_header(
 ) {
     let _ = writeln!(
         out,
-        "search: {} {title}, seed {}, every schedule of up to {} fault{}{}",
+        "search: {} {title}, seed {}, every schedule of up to {} fault{} ({} alphabet){}",
         scenario.lab,
         scenario.seed,
         config.max_faults,
         if config.max_faults == 1 { "" } else { "s" },
+        config.alphabet.name(),
         if config.merge {
             ""
         } else {

@@ -197,16 +197,29 @@ fn an_explorer_link_reproduces_the_search_or_the_random_runs() {
             faultline_sim::scenario::ConfigValue::Bool(false),
         );
     let run = faultline_sim::permalink::encode(&s, 0);
-    let link = format!("https://example.org/f/payments/#{run}&explore=search~1");
+    let link = format!("https://example.org/f/payments/#{run}&explore=search~1~focused");
     let o = cli(&["run", &link]);
     assert!(o.status.success(), "{}", err(&o));
     let text = out(&o);
     assert!(
         text.starts_with(
-            "search: payments a changed run, seed 7, every schedule of up to 1 fault\n"
+            "search: payments a changed run, seed 7, every schedule of up to 1 fault (focused alphabet)\n"
         ),
         "{text}"
     );
+    // A link made before there were two alphabets searched every fault, and still does.
+    let old = format!("https://example.org/f/payments/#{run}&explore=search~1");
+    let o = cli(&["run", &old]);
+    assert!(
+        out(&o).starts_with(
+            "search: payments a changed run, seed 7, every schedule of up to 1 fault (every alphabet)\n"
+        ),
+        "{}",
+        out(&o)
+    );
+    // --alphabet says otherwise than the link.
+    let o = cli(&["search", &old, "--alphabet", "focused"]);
+    assert!(out(&o).contains("(focused alphabet)"), "{}", out(&o));
     assert!(text.contains("BROKEN one-charge-per-order"), "{text}");
     // The same as asking for that search by its arguments.
     let by_args = cli(&[

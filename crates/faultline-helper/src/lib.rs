@@ -26,6 +26,8 @@
 //! link's run itself, the same run the page shows (the engine is
 //! deterministic).
 
+#[cfg(feature = "explore")]
+mod alphabet_view;
 pub mod compare_view;
 #[cfg(feature = "explore")]
 mod explorer;
@@ -266,7 +268,8 @@ mod tests {
                             } else {
                                 a
                             };
-                            format!("{k}\n{l}")
+                            let over = ["", "~focused", "~every", "~<x>"][n as usize % 4];
+                            format!("{k}{over}\n{l}")
                         } else {
                             // Few runs: each case is quick.
                             let runs = if a.parse::<u32>().is_ok_and(|r| r > 50) {
@@ -306,12 +309,15 @@ mod tests {
             now: &|| 0.0,
         };
         // Up to 1 fault meets 1,017 distinct states, up to 2 many more.
-        let answer = search::search_within(&format!("2\n{l}"), &mut work, true, 5_000).unwrap();
+        let answer =
+            search::search_within(&format!("2~every\n{l}"), &mut work, true, 5_000).unwrap();
         assert!(
             answer.starts_with("<p class=\"explore-status explore-stopped\">Stopped: every schedule of up to 2 faults meets more than 5,000 distinct states, more than the explorer keeps in this page&#39;s memory. The search of every schedule of up to 1 fault finished"),
             "{answer}"
         );
-        assert!(answer.contains("Every schedule of up to 1 fault: <strong>67</strong> schedules"));
+        assert!(answer.contains(
+            "Every schedule of up to 1 fault on every actor and link: <strong>67</strong> schedules"
+        ));
         // The form says where a search stops.
         let form = view::form("payments").into_string();
         assert!(

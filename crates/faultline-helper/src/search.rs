@@ -8,7 +8,7 @@ use super::{
     view,
     work::{Progress, Work},
 };
-use faultline_sim::explore::{Search, SearchConfig, SearchReport};
+use faultline_sim::explore::{Alphabet, Search, SearchConfig, SearchReport};
 use faultline_sim::{explore, permalink};
 
 /// The most distinct states a search in the helper remembers: about
@@ -19,8 +19,10 @@ use faultline_sim::{explore, permalink};
 /// stopped), so the search stops at this many and says why.
 pub const MAX_DISTINCT: u64 = 6_000_000;
 
-/// `"<K>\n<link>"`: every schedule of up to K faults of the link's run,
-/// as JSON or (`view`) as the panel's HTML; the states so far as progress.
+/// `"<K>\n<link>"` or `"<K>~<alphabet>\n<link>"`: every schedule of up
+/// to K faults of the link's run over the alphabet ("focused", the
+/// default, or "every"), as JSON or (`view`) as the panel's HTML; the
+/// states so far as progress.
 /// The panel's search goes breadth-first by the number of faults: up to
 /// 1, then up to 2, … up to K, each search complete before the next, and
 /// each one's report goes ahead as a result so far (`partial`), which the
@@ -36,14 +38,7 @@ pub(crate) fn search_within(
     view: bool,
     max_distinct: u64,
 ) -> Result<String, String> {
-    let (k, link) = payload.split_once('\n').unwrap_or((payload, ""));
-    let k: u8 = k
-        .trim()
-        .parse()
-        .ok()
-        .filter(|k| (1..=4).contains(k))
-        .ok_or("the number of faults is 1 to 4")?;
-    let scenario = permalink::open(link).map_err(|e| e.to_string())?.scenario;
+    let (k, alphabet, scenario) = read_request(payload)?;
     let started = (work.now)();
     let mut last = started;
     // States of the searches of fewer faults, so the count only grows.
@@ -55,6 +50,7 @@ pub(crate) fn search_within(
     for level in first..=k {
         let config = SearchConfig {
             max_faults: level,
+            alphabet,
             merge: true,
             verify_merges: false,
             max_distinct: Some(max_distinct),
@@ -66,17 +62,7 @@ pub(crate) fn search_within(
                     let t = (work.now)();
                     if t - last >= 250.0 {
                         last = t;
-                        let sentence = format!(
-                            "{} states, {} schedules so far (now every schedule of up to {})",
-                            view::thousands(before + r.states),
-                            view::thousands(r.schedules),
-                            view::faults(level as usize)
-                        );
-                        (work.progress)(Progress {
-                            done: before + r.states,
-                            of: 0,
-                            sentence: &sentence,
-                        });
+                        tell(work, before + r.states, r.schedules, level);
                     }
                     true
                 })
@@ -84,20 +70,59 @@ pub(crate) fn search_within(
             .map_err(|e| e.to_string())?;
         let ms = ((work.now)() - started).max(0.0) as u64;
         if report.full {
-            return full(&scenario, finished, level, max_distinct, ms, view);
+            return full(
+                &scenario,
+                finished,
+                (level, alphabet),
+                max_distinct,
+                ms,
+                view,
+            );
         }
         before += report.states;
         if level < k {
-            (work.partial)(&view::search_so_far(&scenario, &report, level, k, ms).into_string());
+            (work.partial)(
+                &view::search_so_far(&scenario, &report, (level, alphabet), k, ms).into_string(),
+            );
         }
         finished = Some((level, report.clone()));
     }
     let ms = ((work.now)() - started).max(0.0) as u64;
     Ok(if view {
-        view::search(&scenario, &report, k, ms).into_string()
+        view::search(&scenario, &report, (k, alphabet), ms).into_string()
     } else {
-        explore::report::search_json(&scenario, &report, k).to_string()
+        explore::report::search_json(&scenario, &report, k, alphabet).to_string()
     })
+}
+
+/// Tell the page how far the search of up to `level` faults is.
+fn tell(work: &mut Work, states: u64, schedules: u64, level: u8) {
+    let sentence = format!(
+        "{} states, {} schedules so far (now every schedule of up to {})",
+        view::thousands(states),
+        view::thousands(schedules),
+        view::faults(level as usize)
+    );
+    (work.progress)(Progress {
+        done: states,
+        of: 0,
+        sentence: &sentence,
+    });
+}
+
+/// The most faults, the alphabet and the run a request names.
+fn read_request(payload: &str) -> Result<(u8, Alphabet, faultline_sim::Scenario), String> {
+    let (k, link) = payload.split_once('\n').unwrap_or((payload, ""));
+    let (k, alphabet) = k.split_once('~').unwrap_or((k, "focused"));
+    let k: u8 = k
+        .trim()
+        .parse()
+        .ok()
+        .filter(|k| (1..=4).contains(k))
+        .ok_or("the number of faults is 1 to 4")?;
+    let alphabet = Alphabet::named(alphabet).ok_or("the faults are \"focused\" or \"every\"")?;
+    let scenario = permalink::open(link).map_err(|e| e.to_string())?.scenario;
+    Ok((k, alphabet, scenario))
 }
 
 /// The answer when the search of up to `level` faults met more distinct
@@ -106,7 +131,7 @@ pub(crate) fn search_within(
 fn full(
     scenario: &faultline_sim::Scenario,
     finished: Option<(u8, SearchReport)>,
-    level: u8,
+    (level, alphabet): (u8, Alphabet),
     max_distinct: u64,
     ms: u64,
     view: bool,
@@ -118,7 +143,7 @@ fn full(
     );
     match finished {
         Some((done, report)) if view => {
-            Ok(view::search_full(scenario, &report, done, &why, ms).into_string())
+            Ok(view::search_full(scenario, &report, (done, alphabet), &why, ms).into_string())
         }
         _ => Err(format!("{why}: ask for fewer faults")),
     }

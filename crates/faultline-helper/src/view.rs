@@ -11,12 +11,13 @@
 //! outcomes (bars, with each one's first example as a link) and two
 //! histograms, each chart with its numbers in a table for screen readers.
 
+use crate::alphabet_view;
 use faultline_markup::{markup, Markup, Text};
 use faultline_sim::explore::montecarlo::{
     bounded_broken_at, first_example, Histogram, MonteCarloConfig, MonteCarloReport, CLEAN,
 };
 use faultline_sim::explore::{
-    because::because, report::properties, words, Counterexample, SearchReport,
+    because::because, report::properties, words, Alphabet, Counterexample, SearchReport,
 };
 use faultline_sim::lab::FieldKind;
 use faultline_sim::scenario::Scenario;
@@ -42,22 +43,6 @@ fn text_of(scenario: &Scenario, id: &str) -> String {
         .map_or_else(|| id.to_string(), |p| p.1.to_string())
 }
 
-/// The lab's alphabet, as the panel states it ("exhaustive" means over it).
-fn alphabet(lab: &str) -> Markup {
-    let mut m = Markup::new();
-    let Some((scales, _)) = registry::explorer_terms(lab) else {
-        return m;
-    };
-    markup!(
-        m,
-        "<details class=\"alphabet\"><summary>What a fault can be</summary><p>Before every step of every run: each message the step sends lost, delivered twice, or held back {} ms; each actor that is up crashed, then restarted {} ms later; each link the fault-free run uses cut for {} ms. \"Every schedule\" means every schedule of these.</p></details>",
-        scales.delay_ms,
-        scales.downtime_ms,
-        scales.partition_ms
-    );
-    m
-}
-
 /// The panel's form, for lab `lab`: a search of up to K faults, or
 /// random runs with messages lost at a chosen rate; then what a fault can
 /// be.
@@ -65,6 +50,8 @@ pub fn form(lab: &str) -> Markup {
     let mut m = Markup::from_lit(concat!(
         "<div class=\"explore-form\"><label for=\"explore-k\">Every schedule of up to</label> ",
         "<select id=\"explore-k\"><option value=\"1\">1 fault</option><option value=\"2\" selected>2 faults</option><option value=\"3\">3 faults</option><option value=\"4\">4 faults</option></select> ",
+        "<label for=\"explore-alphabet\">with faults</label> ",
+        "<select id=\"explore-alphabet\"><option value=\"focused\" selected>where each step acts</option><option value=\"every\">on every actor and link</option></select> ",
         "<button type=\"button\" data-explore=\"search\">Search</button>",
         "<p class=\"hint\">Each fault more multiplies the schedules: 3 faults can take seconds, 4 can take minutes, and a search that meets more than 6,000,000 states stops there, keeping the searches of fewer faults that finished.</p></div>",
         "<div class=\"explore-form\"><label for=\"explore-runs\">Random runs</label> ",
@@ -74,7 +61,7 @@ pub fn form(lab: &str) -> Markup {
         "<button type=\"button\" data-explore=\"montecarlo\">Run</button></div>",
     ));
     m.markup(&sweep_row(lab));
-    m.markup(&alphabet(lab));
+    m.markup(&alphabet_view::alphabets(lab));
     m
 }
 
@@ -110,7 +97,7 @@ fn sweep_row(lab: &str) -> Markup {
 pub fn search_so_far(
     scenario: &Scenario,
     r: &SearchReport,
-    done: u8,
+    (done, over): (u8, Alphabet),
     asked: u8,
     ms: u64,
 ) -> Markup {
@@ -121,14 +108,20 @@ pub fn search_so_far(
         faults(asked as usize),
         faults(done as usize)
     );
-    m.markup(&search(scenario, r, done, ms));
+    m.markup(&search(scenario, r, (done, over), ms));
     m
 }
 
 /// The report of the last search that finished (of up to `done` faults)
 /// when the next one stopped for `why` (it met more states than the
 /// explorer may remember).
-pub fn search_full(scenario: &Scenario, r: &SearchReport, done: u8, why: &str, ms: u64) -> Markup {
+pub fn search_full(
+    scenario: &Scenario,
+    r: &SearchReport,
+    (done, over): (u8, Alphabet),
+    why: &str,
+    ms: u64,
+) -> Markup {
     let mut m = Markup::new();
     markup!(
         m,
@@ -136,24 +129,29 @@ pub fn search_full(scenario: &Scenario, r: &SearchReport, done: u8, why: &str, m
         why.to_string(),
         faults(done as usize)
     );
-    m.markup(&search(scenario, r, done, ms));
+    m.markup(&search(scenario, r, (done, over), ms));
     m
 }
 
-/// A search's report, `k` its most faults, `ms` what it took.
-pub fn search(scenario: &Scenario, r: &SearchReport, k: u8, ms: u64) -> Markup {
+/// A search's report, `k` its most faults, `over` its alphabet, `ms` what
+/// it took.
+pub fn search(scenario: &Scenario, r: &SearchReport, (k, over): (u8, Alphabet), ms: u64) -> Markup {
     let mut m = Markup::from_lit("<div class=\"explore-report\" data-report=\"search\">");
     markup!(
         m,
-        "<p class=\"explore-summary\">Every schedule of up to {}: <strong>{}</strong> schedules, {} states ({} distinct; {} met a state seen before and were merged), in {} ms.</p>",
+        "<p class=\"explore-summary\">Every schedule of up to {} {}: <strong>{}</strong> schedules, {} states ({} distinct; {} met a state seen before and were merged), in {} ms.</p>",
         faults(k as usize),
+        match over {
+            Alphabet::Focused => "where each step acts",
+            Alphabet::Every => "on every actor and link",
+        },
         thousands(r.schedules),
         thousands(r.states),
         thousands(r.distinct),
         thousands(r.merged),
         thousands(ms)
     );
-    m.markup(&alphabet(&scenario.lab));
+    m.markup(&alphabet_view::alphabet(&scenario.lab, over));
     if r.stopped {
         m.lit("<p class=\"explore-stopped\">Stopped before the end: the results below cover only the schedules tried so far, so a property shown as kept may still break.</p>");
     }
@@ -447,6 +445,12 @@ mod tests {
             f.contains("<select id=\"explore-k\">") && f.contains("data-explore=\"montecarlo\"")
         );
         assert!(f.contains("held back 1000 ms"), "{f}");
+        // Both alphabets, each said.
+        assert!(
+            f.contains("<option value=\"focused\" selected>")
+                && f.contains("<option value=\"every\">")
+        );
+        assert!(f.contains("the actor the step wakes") && f.contains("each actor that is up"));
         // A sweep over any of the lab's settings, a number first.
         let p = form("payments").into_string();
         assert!(p.contains("<option value=\"timeout_ms\" selected>"), "{p}");
@@ -475,16 +479,20 @@ mod tests {
         let s = faultline_sim::preset("sagas", "2pc-happy").unwrap();
         let config = SearchConfig {
             max_faults: 1,
+            alphabet: Alphabet::Focused,
             merge: true,
             verify_merges: false,
             max_distinct: None,
         };
         let r = explore::search(&s, config).unwrap();
-        let html = search(&s, &r, 1, 120).into_string();
+        let html = search(&s, &r, (1, Alphabet::Focused), 120).into_string();
         assert!(
-            html.contains("Every schedule of up to 1 fault: <strong>"),
+            html.contains("Every schedule of up to 1 fault where each step acts: <strong>"),
             "{html}"
         );
+        // The report says which faults it tried, and only those.
+        assert!(html.contains("the actor the step wakes"), "{html}");
+        assert!(!html.contains("each actor that is up"), "{html}");
         assert!(html.contains("in 120 ms"));
         assert!(html.contains("<li data-property=\"lock-held-at-most-2s\"><p><strong>✗ "));
         assert!(html.contains("Two-phase commit blocks"), "the lab's note");
@@ -542,7 +550,7 @@ mod tests {
             }],
             ..SearchReport::default()
         };
-        let html = search(&s, &r, 1, 0).into_string();
+        let html = search(&s, &r, (1, Alphabet::Every), 0).into_string();
         assert!(html.contains("crash &lt;img src=x"), "{html}");
         assert!(!html.contains("<img"), "{html}");
     }

@@ -1,6 +1,7 @@
 //! A link to the explorer's work on a run, so a result can be shared and
-//! reproduced: `<run link>&explore=search~K` (every schedule of up to K
-//! faults) or `<run link>&explore=runs~N~L` (N random runs, each message
+//! reproduced: `<run link>&explore=search~K~focused` (every schedule of
+//! up to K faults over the focused alphabet; `~every` for the other one,
+//! and a link without one, made before there were two, means `every`) or `<run link>&explore=runs~N~L` (N random runs, each message
 //! lost with a chance of L in 1,000, on the seeds the explorer always
 //! uses) or `<run link>&explore=sweep~N~L~<setting>` (those runs for each
 //! of a few values of one setting). The run's own link comes first, so every reader of links finds
@@ -14,11 +15,39 @@ pub const MAX_FAULTS: u8 = 4;
 /// The most random runs one piece of work makes.
 pub const MAX_RUNS: u32 = 100_000;
 
+/// Which faults a search tries before each step (described in `explore::alphabet`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Alphabet {
+    /// Faults where the step acts: its messages, the actor it wakes, the
+    /// links it sends on.
+    #[default]
+    Focused,
+    /// Its messages, every actor that is up, every link of the fault-free run.
+    Every,
+}
+
+impl Alphabet {
+    /// The name links and the command line use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alphabet::Focused => "focused",
+            Alphabet::Every => "every",
+        }
+    }
+
+    /// The alphabet called `name`.
+    pub fn named(name: &str) -> Option<Alphabet> {
+        [Alphabet::Focused, Alphabet::Every]
+            .into_iter()
+            .find(|a| a.name() == name)
+    }
+}
+
 /// The explorer's work a link asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExploreAsk {
-    /// Every schedule of up to `max_faults` faults.
-    Search { max_faults: u8 },
+    /// Every schedule of up to `max_faults` faults over `alphabet`.
+    Search { max_faults: u8, alphabet: Alphabet },
     /// `runs` random runs, each message lost with a chance of
     /// `lose_per_mille` in 1,000.
     MonteCarlo { runs: u32, lose_per_mille: u16 },
@@ -37,6 +66,7 @@ pub enum ExploreAsk {
 pub enum ExploreLinkError {
     UnknownWork(String),
     BadFaults(String),
+    BadAlphabet(String),
     BadRuns(String),
     BadChance(String),
     BadSetting(String),
@@ -50,6 +80,10 @@ impl fmt::Display for ExploreLinkError {
                 "\"{w}\" is not the explorer's work (a search or random runs)"
             ),
             Self::BadFaults(k) => write!(f, "a search adds 1 to {MAX_FAULTS} faults, not \"{k}\""),
+            Self::BadAlphabet(a) => write!(
+                f,
+                "a search tries the \"focused\" or \"every\" faults, not \"{a}\""
+            ),
             Self::BadRuns(n) => write!(f, "random runs number 1 to {MAX_RUNS}, not \"{n}\""),
             Self::BadSetting(k) => write!(f, "\"{k}\" is not the name of a setting"),
             Self::BadChance(c) => write!(
@@ -98,6 +132,13 @@ impl ExploreAsk {
                     1..=MAX_FAULTS,
                     ExploreLinkError::BadFaults,
                 )?,
+                // Links made before there were two alphabets searched every fault.
+                alphabet: match parts.next() {
+                    None => Alphabet::Every,
+                    Some(name) => Alphabet::named(name).ok_or_else(|| {
+                        ExploreLinkError::BadAlphabet(name.chars().take(12).collect())
+                    })?,
+                },
             },
             "runs" | "sweep" => {
                 let runs = number(
@@ -148,7 +189,10 @@ impl ExploreAsk {
     /// The link of this work on the run `run_link` names.
     pub fn link(&self, run_link: &str) -> String {
         match self {
-            Self::Search { max_faults } => format!("{run_link}{MARK}search~{max_faults}"),
+            Self::Search {
+                max_faults,
+                alphabet,
+            } => format!("{run_link}{MARK}search~{max_faults}~{}", alphabet.name()),
             Self::MonteCarlo {
                 runs,
                 lose_per_mille,
@@ -169,8 +213,14 @@ mod tests {
     #[test]
     fn a_link_reads_back_to_the_work_it_was_made_for() {
         for ask in [
-            ExploreAsk::Search { max_faults: 1 },
-            ExploreAsk::Search { max_faults: 4 },
+            ExploreAsk::Search {
+                max_faults: 1,
+                alphabet: Alphabet::Focused,
+            },
+            ExploreAsk::Search {
+                max_faults: 4,
+                alphabet: Alphabet::Every,
+            },
             ExploreAsk::MonteCarlo {
                 runs: 10_000,
                 lose_per_mille: 50,
@@ -191,6 +241,14 @@ mod tests {
             assert_eq!(read, Some(Ok(ask.clone())), "{link}");
         }
         assert_eq!(ExploreAsk::split("v1.abc.3"), ("v1.abc.3", None));
+        // A link from before there were two alphabets searched every fault.
+        assert_eq!(
+            ExploreAsk::parse("search~2"),
+            Ok(ExploreAsk::Search {
+                max_faults: 2,
+                alphabet: Alphabet::Every
+            })
+        );
     }
 
     #[test]
@@ -204,7 +262,8 @@ mod tests {
         assert!(said("runs~10~1001").contains("0 to 1000"));
         assert!(said("runs~10").contains("not \"\""));
         assert!(said("dig~2").contains("\"dig\" is not the explorer's work"));
-        assert!(said("search~2~9").contains("is not the explorer's work"));
+        assert!(said("search~2~9").contains("\"focused\" or \"every\" faults, not \"9\""));
+        assert!(said("search~2~every~1").contains("is not the explorer's work"));
         assert!(said("<img src=x>").len() < 120);
         assert!(said("sweep~10~5").contains("\"\" is not the name of a setting"));
         assert!(said("sweep~10~5~Timeout").contains("\"Timeout\" is not the name"));
@@ -216,6 +275,8 @@ mod tests {
         let pieces = [
             "search",
             "runs",
+            "focused",
+            "every",
             "~",
             "0",
             "1",

@@ -9,7 +9,9 @@ use common::Rng;
 use faultline_sim::digest::behaviour_digest;
 use faultline_sim::engine::{Detail, Simulation};
 use faultline_sim::explore::alphabet::{choices, links_of, restart_for};
-use faultline_sim::explore::{search, Counterexample, Letter, SearchConfig, SearchReport};
+use faultline_sim::explore::{
+    search, Alphabet, Counterexample, Letter, SearchConfig, SearchReport,
+};
 use faultline_sim::registry::{explorer_terms, start_with};
 use faultline_sim::scenario::ConfigValue;
 use faultline_sim::{labs, simulate_with, Scenario};
@@ -27,7 +29,12 @@ fn random_branch(scenario: &Scenario, rng: &mut Rng, faults: usize) -> Simulatio
         let mut next = sim.fork();
         next.step();
         if added < faults && rng.next() % 3 == 0 {
-            let options = choices(&sim, &next, scales, &links);
+            let alphabet = if rng.next() % 2 == 0 {
+                Alphabet::Focused
+            } else {
+                Alphabet::Every
+            };
+            let options = choices(&sim, &next, scales, &links, alphabet);
             if !options.is_empty() {
                 let (_, fault) = options[(rng.next() % options.len() as u64) as usize].clone();
                 let restart = restart_for(&fault, scales);
@@ -70,6 +77,91 @@ fn a_fork_with_faults_added_mid_run_is_the_run_that_had_them_from_the_start() {
     assert!(checked > 100, "{checked} branches checked");
 }
 
+#[test]
+fn the_focused_alphabet_crashes_the_actor_a_step_wakes_and_cuts_the_links_it_sends_on() {
+    use faultline_sim::fault::Fault;
+    let mut checked = 0;
+    for lab in labs() {
+        let scenario = (lab.presets[0].scenario)();
+        let (scales, _) = explorer_terms(&scenario.lab).unwrap();
+        let mut base = start_with(&scenario, Detail::Lean).unwrap();
+        base.advance(u32::MAX);
+        let (links, full) = (links_of(base.flights()), base.finish());
+        let names: Vec<&str> = full.actors.iter().map(|a| a.name.as_str()).collect();
+        let mut sim = start_with(&scenario, Detail::Lean).unwrap();
+        while !sim.is_over() {
+            let mut next = sim.fork();
+            next.step();
+            let Some(step) = full.steps.get(sim.next_step() as usize) else {
+                break; // the run ends without another step
+            };
+            let of = |alphabet| choices(&sim, &next, scales, &links, alphabet);
+            let (focused, every) = (of(Alphabet::Focused), of(Alphabet::Every));
+            let crashed = |c: &[(Letter, Fault)]| -> Vec<String> {
+                c.iter()
+                    .filter_map(|(_, f)| match f {
+                        Fault::AtStep { then, .. } => match then.as_ref() {
+                            Fault::Crash { actor, .. } => Some(actor.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let woken = match step.kind {
+                faultline_sim::trace::StepKind::Deliver | faultline_sim::trace::StepKind::Timer => {
+                    step.actor.map(|a| names[a as usize].to_string())
+                }
+                _ => None,
+            };
+            assert_eq!(
+                crashed(&focused),
+                Vec::from_iter(woken.clone()),
+                "{} step {}",
+                lab.id,
+                step.index
+            );
+            if let Some(w) = woken {
+                assert!(crashed(&every).contains(&w));
+            }
+            // Each link the step sends on, once; nothing else is cut.
+            let mut sends_on: Vec<(String, String)> = Vec::new();
+            for f in full
+                .flights
+                .iter()
+                .filter(|f| f.send_step == step.index && f.duplicate_of.is_none())
+            {
+                let (a, b) = (f.from.min(f.to), f.from.max(f.to));
+                let link = (names[a as usize].to_string(), names[b as usize].to_string());
+                if a != b && !sends_on.contains(&link) {
+                    sends_on.push(link);
+                }
+            }
+            let cut: Vec<(String, String)> = focused
+                .iter()
+                .filter_map(|(_, f)| match f {
+                    Fault::Partition { side_a, side_b, .. } => {
+                        Some((side_a[0].clone(), side_b[0].clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(cut, sends_on, "{} step {}", lab.id, step.index);
+            // The message faults are the same in both.
+            let messages = |c: &[(Letter, Fault)]| {
+                c.iter()
+                    .filter(|(_, f)| matches!(f, Fault::Net { .. }))
+                    .count()
+            };
+            assert_eq!(messages(&focused), messages(&every));
+            assert!(focused.len() <= every.len() + sends_on.len());
+            checked += 1;
+            sim = next;
+        }
+    }
+    assert!(checked > 30, "{checked} steps checked");
+}
+
 /// Search a preset with some settings changed.
 fn searched(
     lab: &str,
@@ -85,6 +177,7 @@ fn searched(
         &scenario,
         SearchConfig {
             max_faults: k,
+            alphabet: Alphabet::Focused,
             merge: true,
             verify_merges: false,
             max_distinct: None,
@@ -250,6 +343,7 @@ fn a_search_that_meets_more_states_than_it_may_remember_stops_and_says_so() {
             &scenario,
             SearchConfig {
                 max_faults: 2,
+                alphabet: Alphabet::Focused,
                 merge: true,
                 verify_merges: false,
                 max_distinct,
@@ -305,12 +399,17 @@ fn merging_finds_the_same_smallest_counterexamples_as_the_naive_search() {
             2,
         ),
     ];
-    for (s, k) in cases {
+    for ((s, k), alphabet) in cases
+        .iter()
+        .flat_map(|c| [(c, Alphabet::Focused), (c, Alphabet::Every)])
+    {
+        let (s, k) = (s, *k);
         let smallest = |merge| {
             let r = search(
-                &s,
+                s,
                 SearchConfig {
                     max_faults: k,
+                    alphabet,
                     merge,
                     verify_merges: false,
                     max_distinct: None,
@@ -327,7 +426,7 @@ fn merging_finds_the_same_smallest_counterexamples_as_the_naive_search() {
         };
         let (naive, naive_states) = smallest(false);
         let (merged, merged_states) = smallest(true);
-        assert_eq!(merged, naive, "{} {:?}", s.lab, s.config);
+        assert_eq!(merged, naive, "{} {:?} {alphabet:?}", s.lab, s.config);
         assert!(
             merged_states < naive_states,
             "merging saved nothing on {}",
@@ -339,7 +438,7 @@ fn merging_finds_the_same_smallest_counterexamples_as_the_naive_search() {
 #[test]
 fn every_merge_joins_two_states_that_go_on_alike() {
     let mut checked = 0;
-    for (lab, preset, set, k) in [
+    let cases = [
         (
             "payments",
             "happy-path",
@@ -354,13 +453,18 @@ fn every_merge_joins_two_states_that_go_on_alike() {
             1,
         ),
         ("oauth", "happy-path", None, 1),
-    ] {
+    ];
+    for ((lab, preset, set, k), alphabet) in cases
+        .into_iter()
+        .flat_map(|c| [(c.clone(), Alphabet::Focused), (c, Alphabet::Every)])
+    {
         let mut s = faultline_sim::preset(lab, preset).unwrap();
         if let Some((key, v)) = set {
             s = s.with(key, v);
         }
         let config = SearchConfig {
             max_faults: k,
+            alphabet,
             merge: true,
             verify_merges: true,
             max_distinct: None,
@@ -368,7 +472,7 @@ fn every_merge_joins_two_states_that_go_on_alike() {
         let r = search(&s, config).unwrap();
         assert_eq!(
             r.merges_wrong, 0,
-            "{lab} {preset}: {} of {} merges went on differently",
+            "{lab} {preset} {alphabet:?}: {} of {} merges went on differently",
             r.merges_wrong, r.merges_checked
         );
         checked += r.merges_checked;
@@ -581,22 +685,28 @@ mod monte_carlo {
 #[test]
 fn search_results_are_golden() {
     use faultline_sim::explore::report::search_digest;
+    use Alphabet::{Every, Focused};
     let cases = [
-        ("payments", "happy-path", 1u8),
-        ("payments", "happy-path", 2),
-        ("payments", "lost-response-no-key", 1),
-        ("oauth", "code-replayed", 1),
-        ("oauth", "happy-path", 2),
-        ("sagas", "2pc-happy", 1),
-        ("sagas", "happy-path", 1),
+        ("payments", "happy-path", 1u8, Every),
+        ("payments", "happy-path", 2, Every),
+        ("payments", "lost-response-no-key", 1, Every),
+        ("oauth", "code-replayed", 1, Every),
+        ("oauth", "happy-path", 2, Every),
+        ("sagas", "2pc-happy", 1, Every),
+        ("sagas", "happy-path", 1, Every),
+        ("payments", "happy-path", 2, Focused),
+        ("payments", "lost-response-no-key", 2, Focused),
+        ("oauth", "happy-path", 2, Focused),
+        ("sagas", "2pc-happy", 2, Focused),
     ];
     let mut rows = Vec::new();
-    for (lab, preset, k) in cases {
+    for (lab, preset, k, alphabet) in cases {
         let s = faultline_sim::preset(lab, preset).unwrap();
         let r = search(
             &s,
             SearchConfig {
                 max_faults: k,
+                alphabet,
                 merge: true,
                 verify_merges: false,
                 max_distinct: None,
@@ -605,7 +715,8 @@ fn search_results_are_golden() {
         .unwrap();
         let link = faultline_sim::permalink::encode(&s, 0);
         rows.push(format!(
-            "  {{\"lab\": \"{lab}\", \"preset\": \"{preset}\", \"k\": {k}, \"states\": {}, \"digest\": \"{}\", \"link\": \"{link}\"}}",
+            "  {{\"lab\": \"{lab}\", \"preset\": \"{preset}\", \"k\": {k}, \"alphabet\": \"{}\", \"states\": {}, \"digest\": \"{}\", \"link\": \"{link}\"}}",
+            alphabet.name(),
             r.states,
             search_digest(&r)
         ));

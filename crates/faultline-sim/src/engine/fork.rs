@@ -57,6 +57,18 @@ impl Simulation {
         self.over
     }
 
+    /// The actor the last step woke (a message delivered to it, or its
+    /// timer), if it woke one.
+    pub fn woken(&self) -> Option<&str> {
+        let last = self.sim.rec.steps.last()?;
+        match last.kind {
+            crate::trace::StepKind::Deliver | crate::trace::StepKind::Timer => {
+                Some(self.sim.names[last.actor? as usize].as_str())
+            }
+            _ => None,
+        }
+    }
+
     /// The index the next step will have.
     pub fn next_step(&self) -> u32 {
         self.sim.rec.next_step()

@@ -30,7 +30,12 @@ pub fn properties(scenario: &Scenario) -> Vec<(&'static str, &'static str)> {
 /// A search's report: each broken property's smallest schedule (its
 /// faults in words, its "because" chain, the link that opens it at the
 /// violating step), the properties kept, and what the search cost.
-pub fn search_json(scenario: &Scenario, r: &SearchReport, max_faults: u8) -> Value {
+pub fn search_json(
+    scenario: &Scenario,
+    r: &SearchReport,
+    max_faults: u8,
+    alphabet: super::Alphabet,
+) -> Value {
     let props = properties(scenario);
     let text = |id: &str| props.iter().find(|p| p.0 == id).map_or("", |p| p.1);
     let broken: Vec<Value> = r
@@ -61,6 +66,7 @@ pub fn search_json(scenario: &Scenario, r: &SearchReport, max_faults: u8) -> Val
         "lab": scenario.lab,
         "seed": scenario.seed,
         "max_faults": max_faults,
+        "alphabet": alphabet.name(),
         "schedules": r.schedules,
         "states": r.states,
         "distinct": r.distinct,

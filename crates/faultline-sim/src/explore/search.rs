@@ -1,5 +1,5 @@
 //! Exhaustive search over fault schedules: every schedule of up to K
-//! faults from the [alphabet](super::alphabet), explored as a tree. A
+//! faults from an [alphabet](super::alphabet), explored as a tree. A
 //! branch forks its parent's simulation at the step where its fault acts,
 //! so a shared prefix is simulated once.
 //!
@@ -14,7 +14,7 @@
 //! share one with odds of about one in 10^19 per pair.) The tests run the
 //! naive search beside the merged one and compare what they find.
 
-use super::alphabet::{links_of, restart_for, Letter, Offer};
+use super::alphabet::{links_of, restart_for, Alphabet, Letter, Offer};
 use crate::engine::{Detail, Simulation};
 use crate::fault::Fault;
 use crate::fingerprinter::Fingerprinter;
@@ -31,6 +31,8 @@ type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fingerpr
 pub struct SearchConfig {
     /// The most faults a schedule may add (K).
     pub max_faults: u8,
+    /// The faults tried before each step.
+    pub alphabet: Alphabet,
     /// Merge states with one fingerprint (false: the naive search, for
     /// comparison).
     pub merge: bool,
@@ -229,7 +231,8 @@ impl Search {
             if self.config.merge && self.reached_before(&run, used) {
                 return out;
             }
-            let offer = offers.then(|| Offer::before(&run, self.scales, &self.links));
+            let offer =
+                offers.then(|| Offer::before(&run, self.scales, &self.links, self.config.alphabet));
             let before = (run.next_step(), run.flights().len());
             let broken = run.violations().len();
             run.step();
