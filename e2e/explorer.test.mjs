@@ -20,30 +20,42 @@ const GOLDEN = JSON.parse(
 );
 
 /** Ask the page's explorer helper `op` with `payload`; its reply, the time it
- * took and the main thread's tasks over 50 ms meanwhile. */
-async function ask(page, op, payload) {
-  return page.evaluate(async ({ op, payload }) => {
+ * took and the main thread's tasks over 50 ms meanwhile. With `warm`, the
+ * helper is started (and answers the panel's form) first, as when a
+ * learner has opened the panel, and only the work is timed; `startMs` is
+ * then what the start took. */
+async function ask(page, op, payload, { warm = false } = {}) {
+  return page.evaluate(async ({ op, payload, warm }) => {
     const long = [];
     const seen = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) long.push(Math.round(e.duration));
     });
     seen.observe({ type: 'longtask' });
     const url = document.documentElement.dataset.explorer;
+    let started = performance.now();
     const worker = new Worker(url);
-    const started = performance.now();
-    const reply = await new Promise((resolve, reject) => {
-      // Progress lines ("1\nprogress\n…") come first; then the answer.
-      worker.onmessage = (e) => {
-        if (e.data.split('\n')[1] !== 'progress') resolve(e.data);
-      };
-      worker.onerror = (e) => reject(new Error(e.message || 'the helper failed'));
-      worker.postMessage(`1\n${op}\n${payload}`);
-    });
+    const answer = (id, request) =>
+      new Promise((resolve, reject) => {
+        // Progress lines ("1\nprogress\n…") come first; then the answer.
+        worker.onmessage = (e) => {
+          const [got, kind] = e.data.split('\n');
+          if (got === id && kind !== 'progress') resolve(e.data);
+        };
+        worker.onerror = (e) => reject(new Error(e.message || 'the helper failed'));
+        worker.postMessage(`${id}\n${request}`);
+      });
+    let startMs = null;
+    if (warm) {
+      await answer('0', 'explorer-form\npayments');
+      startMs = Math.round(performance.now() - started);
+      started = performance.now();
+    }
+    const reply = await answer('1', `${op}\n${payload}`);
     const ms = Math.round(performance.now() - started);
     worker.terminate();
     seen.disconnect();
-    return { reply, ms, long };
-  }, { op, payload });
+    return { reply, ms, long, startMs };
+  }, { op, payload, warm });
 }
 
 function json(reply) {
@@ -92,13 +104,19 @@ describe('the explorer in the browser', () => {
       await openLink(p, labUrl(server, 'payments'));
       const link = GOLDEN.find((c) => c.lab === 'payments' && c.preset === 'happy-path').link;
       for (const [alphabet, states, schedules] of [['focused', 497080, 43830], ['every', 3001115, 161899]]) {
-        const { reply, ms, long } = await ask(p.page, 'search', `3~${alphabet}\n${link}`);
-        const r = json(reply);
-        assert.equal(r.states, states, 'the same states as natively');
-        assert.equal(r.schedules, schedules);
+        // Timed twice: with the helper's start (a cold worker), and as a
+        // learner who opened the panel meets it (the helper already up).
+        const cold = await ask(p.page, 'search', `3~${alphabet}\n${link}`);
+        const warm = await ask(p.page, 'search', `3~${alphabet}\n${link}`, { warm: true });
+        for (const { reply } of [cold, warm]) {
+          const r = json(reply);
+          assert.equal(r.states, states, 'the same states as natively');
+          assert.equal(r.schedules, schedules);
+        }
+        const ms = warm.ms;
         const budget = alphabet === 'focused' ? ` (budget 1,000 ms: ${ms <= 1000 ? 'met' : 'NOT met'})` : ' (no budget: the wider alphabet)';
-        console.log(`FIGURE: search payments/happy-path K=3, ${alphabet} alphabet, in the browser's helper: ${ms} ms${budget}, ${r.schedules} schedules, ${r.states} states (${Math.round(r.states / Math.max(ms, 1) * 1000)} states/s, ${Math.round(r.schedules / Math.max(ms, 1) * 1000)} schedules/s); main-thread tasks over 50 ms meanwhile: ${long.length}`);
-        assert.equal(long.length, 0, 'the page stays responsive');
+        console.log(`FIGURE: search payments/happy-path K=3, ${alphabet} alphabet, in the browser's helper: ${ms} ms with the helper up${budget}, ${cold.ms} ms with its start (the start alone ${warm.startMs} ms); ${schedules} schedules, ${states} states (${Math.round(states / Math.max(ms, 1) * 1000)} states/s, ${Math.round(schedules / Math.max(ms, 1) * 1000)} schedules/s); main-thread tasks over 50 ms meanwhile: ${cold.long.length + warm.long.length}`);
+        assert.equal(cold.long.length + warm.long.length, 0, 'the page stays responsive');
       }
     });
   });

@@ -359,13 +359,19 @@ describe('performance', () => {
   // --- Playback of large runs ---------------------------------------------
 
   test('a step forward on the 1,000-event run: from the key press to the next frame', async () => {
-    // Measured on this 2-core machine (best of 3): from step 40 7.7-13 ms,
-    // from step 900 15.5-17 ms (68-96 ms before the diagram was laid out
+    // Measured on this 2-core machine (best of 3): from step 40 5-7 ms,
+    // from step 900 10-15 ms (68-96 ms before the diagram was laid out
     // once per run; 18-24 ms before the cursor's piece was drawn row by
     // row and the tables, rows and machines redrew only what changed).
-    // The budget, 16 ms, is met at best near the run's end: the panels
-    // below the diagram (state machines, data) are still drawn at each
-    // step, in view or not, so a screen reader finds them current.
+    //
+    // Pressed on a page at rest, as a learner who reads a step before the
+    // next: the state machines' transition animations of the step sought
+    // (up to 0.7 s) have ended. While one runs, the browser draws a frame
+    // at every vsync, so the step waits for the next one whatever it
+    // costs (the time to it depends only on when the key lands): that
+    // figure is printed too ("while animating"), and measured 11-16.4 ms
+    // from step 900 (a step's own work there is 10-11 ms: it fits in one
+    // frame either way).
     // Floors: 80 and 60 ms, under what the old drawing took from step 900.
     const FLOOR = { 40: 80, 900: 60 };
     await withPage(browser, async (p) => {
@@ -374,24 +380,29 @@ describe('performance', () => {
       await page.locator('#play:enabled').waitFor();
       assert.ok((await indicator(page)).last >= 900, 'the run has about 1,000 events');
       for (const from of [40, 900]) {
-        const times = [];
-        for (let i = 0; i < 3; i++) {
-          await seek(page, from);
-          // The key goes to the page, as a learner presses → while
-          // watching (not to the timeline, which dragging focused).
-          await page.evaluate(() => document.activeElement?.blur());
-          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
-          await page.evaluate(watchKeyToFrame);
-          await page.keyboard.press('ArrowRight');
-          times.push(await keyToFrame(page));
-          assert.equal((await indicator(page)).step, from + 1, `a step forward from ${from}`);
+        const times = { rest: [], animating: [] };
+        for (const when of ['rest', 'animating']) {
+          for (let i = 0; i < 3; i++) {
+            await seek(page, from);
+            // The key goes to the page, as a learner presses → while
+            // watching (not to the timeline, which dragging focused).
+            await page.evaluate(() => document.activeElement?.blur());
+            if (when === 'rest') {
+              await page.waitForFunction(() => document.getAnimations().length === 0, null, { timeout: 5_000 });
+            }
+            await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
+            await page.evaluate(watchKeyToFrame);
+            await page.keyboard.press('ArrowRight');
+            times[when].push(await keyToFrame(page));
+            assert.equal((await indicator(page)).step, from + 1, `a step forward from ${from}`);
+          }
         }
-        const best = Math.min(...times);
+        const best = Math.min(...times.rest);
         figure(
-          `1,000-event run, a step forward from step ${from}, key press to the next frame: ${times.join(' / ')} ms ` +
-            `(best ${best} ms) ${budget('≤ 16 ms', best <= 16)}`,
+          `1,000-event run, a step forward from step ${from}, key press to the next frame (page at rest): ${times.rest.join(' / ')} ms ` +
+            `(best ${best} ms) ${budget('≤ 16 ms', best <= 16)}; while the step sought still animates: ${times.animating.join(' / ')} ms (best ${Math.min(...times.animating)} ms)`,
         );
-        assert.ok(best < FLOOR[from], `a step forward from ${from} took ${times.join(' / ')} ms (regression floor ${FLOOR[from]} ms, best of 3)`);
+        assert.ok(best < FLOOR[from], `a step forward from ${from} took ${times.rest.join(' / ')} ms (regression floor ${FLOOR[from]} ms, best of 3)`);
       }
     });
   });
