@@ -50,11 +50,13 @@ python3 scripts/work_per_event.py
 section "engine throughput (cargo bench, best of 3: floors lean >= 800,000 events/s, full >= 400,000; issue 6 targets 2M / 1M reported)"
 cargo bench -p faultline-sim --bench throughput
 
-section "explorer search natively (faultline-cli, --profile native): Payments happy path, every schedule of up to 3 faults (the browser's figure is in the E2E explorer test)"
+section "explorer search natively (faultline-cli, --profile native): Payments happy path, every schedule of up to 3 faults over each alphabet (the browser's figure is in the E2E explorer test)"
 cargo build --quiet --profile native -p faultline-cli
-search_line="$(target/native/faultline-cli search --lab payments --preset happy-path -k 3 | sed -n 2p)"
-rates="$(echo "$search_line" | awk '{ s = $(NF - 1); printf "%d schedules/s, %d states/s", $1 / s, $3 / s }')"
-echo "FIGURE: search payments/happy-path K=3 natively: $search_line ($rates)"
+for alphabet in focused every; do
+  search_line="$(target/native/faultline-cli search --lab payments --preset happy-path -k 3 --alphabet "$alphabet" | sed -n 2p)"
+  rates="$(echo "$search_line" | awk '{ s = $(NF - 1); printf "%d schedules/s, %d states/s", $1 / s, $3 / s }')"
+  echo "FIGURE: search payments/happy-path K=3 natively, $alphabet alphabet: $search_line ($rates)"
+done
 
 section "release build: scripts/build.sh (the landing page and one page per lab -> dist/)"
 bash scripts/build.sh
