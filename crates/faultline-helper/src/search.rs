@@ -19,10 +19,10 @@ use faultline_sim::{explore, permalink};
 /// stopped), so the search stops at this many and says why.
 pub const MAX_DISTINCT: u64 = 6_000_000;
 
-/// `"<K>\n<link>"` or `"<K>~<alphabet>\n<link>"`: every schedule of up
-/// to K faults of the link's run over the alphabet ("focused", the
-/// default, or "every"), as JSON or (`view`) as the panel's HTML; the
-/// states so far as progress.
+/// `"<K>~<alphabet>\n<link>"`: every schedule of up to K faults of the
+/// link's run over the alphabet ("focused" or "every"; `"<K>\n<link>"`
+/// means every, as a link without one does), as JSON or (`view`) as the
+/// panel's HTML; the states so far as progress.
 /// The panel's search goes breadth-first by the number of faults: up to
 /// 1, then up to 2, … up to K, each search complete before the next, and
 /// each one's report goes ahead as a result so far (`partial`), which the
@@ -113,7 +113,8 @@ fn tell(work: &mut Work, states: u64, schedules: u64, level: u8) {
 /// The most faults, the alphabet and the run a request names.
 fn read_request(payload: &str) -> Result<(u8, Alphabet, faultline_sim::Scenario), String> {
     let (k, link) = payload.split_once('\n').unwrap_or((payload, ""));
-    let (k, alphabet) = k.split_once('~').unwrap_or((k, "focused"));
+    // Without one, as a link without one: every (the page always names it).
+    let (k, alphabet) = k.split_once('~').unwrap_or((k, "every"));
     let k: u8 = k
         .trim()
         .parse()

@@ -50,7 +50,7 @@ pub fn form(lab: &str) -> Markup {
     let mut m = Markup::from_lit(concat!(
         "<div class=\"explore-form\"><label for=\"explore-k\">Every schedule of up to</label> ",
         "<select id=\"explore-k\"><option value=\"1\">1 fault</option><option value=\"2\" selected>2 faults</option><option value=\"3\">3 faults</option><option value=\"4\">4 faults</option></select> ",
-        "<label for=\"explore-alphabet\">with faults</label> ",
+        "<label for=\"explore-alphabet\">placed</label> ",
         "<select id=\"explore-alphabet\"><option value=\"focused\" selected>where each step acts</option><option value=\"every\">on every actor and link</option></select> ",
         "<button type=\"button\" data-explore=\"search\">Search</button>",
         "<p class=\"hint\">Each fault more multiplies the schedules: 3 faults can take seconds, 4 can take minutes, and a search that meets more than 6,000,000 states stops there, keeping the searches of fewer faults that finished.</p></div>",

@@ -7,22 +7,27 @@
 //! - **each message the step sends**: dropped, duplicated, or delayed by
 //!   the lab's standard delay;
 //! - **the actor the step wakes** (a message delivered to it, or its
-//!   timer): crashed just before, restarted the lab's standard downtime
-//!   later;
+//!   timer): crashed just before (down from the end of the step before),
+//!   restarted the lab's standard downtime after the step's moment, so
+//!   the step's message is lost or its timer gone;
 //! - **each link the step sends a message on**: cut both ways by a
-//!   partition that starts 1 ms after the previous step and lasts the
-//!   lab's standard duration.
+//!   partition from the step's moment for the lab's standard duration,
+//!   so what the step sends on it is lost (when the step shares its
+//!   millisecond with the step before, the cut starts 1 ms later: a cut
+//!   from then would have stopped that step's messages too).
 //!
 //! **Every**: the message faults as above, and before every step a crash
-//! of **each actor that is up** and a partition of **each link the
-//! fault-free run uses** (a pair of actors that exchange a message).
+//! of **each actor that is up** (down from the end of the step before,
+//! restarted the standard downtime after that) and a partition of **each
+//! link the fault-free run uses** (a pair of actors that exchange a
+//! message) from 1 ms after the step before.
 //!
-//! Every adds crashes of idle actors and cuts of idle links. Their effect
-//! comes only from *when* they end: a crash loses the actor's memory and
-//! its timers either way, and a message to it is lost if it is still
-//! down. Focused keeps the cases where a fault meets the work it breaks,
-//! and is about a quarter of the size at K = 3 (Payments' happy path:
-//! 44,442 schedules, against 161,899).
+//! Every adds crashes of actors while they are idle and cuts of links the
+//! step sends nothing on: their effect shows later (on the actor's next
+//! message or timer, the link's next message), at other moments than
+//! focused ones give. Focused keeps the cases where a fault meets the
+//! work it breaks, and is a quarter of the size at K = 3 (Payments'
+//! happy path: 43,429 schedules, against 161,899).
 //!
 //! Every fault is plain scenario data ([`Fault`]), so a schedule the
 //! search finds is a run's fault plan, opened and shared like any other.
@@ -90,7 +95,7 @@ impl Offer {
             let names = before.names();
             for &(a, b) in links {
                 let (a, b) = (&names[a as usize], &names[b as usize]);
-                crashes_and_partitions.push(partition(now, scales, a, b));
+                crashes_and_partitions.push(partition(now + 1, scales, a, b));
             }
         }
         Offer {
@@ -110,9 +115,15 @@ impl Offer {
         message_faults(self.sent, after, scales, &mut out);
         match self.alphabet {
             Alphabet::Every => out.extend(self.crashes_and_partitions),
-            Alphabet::Focused => {
+            Alphabet::Focused if after.next_step() > self.step => {
+                // At the step's own moment: the crashed actor is down from
+                // the step before until `downtime_ms` after this one, and
+                // the cut stops what the step sends (unless it shares its
+                // millisecond with the step before: a cut from then would
+                // have stopped that step's messages too).
+                let at = after.now();
                 if let Some(actor) = after.woken() {
-                    out.push(crash(self.step, self.now, actor));
+                    out.push(crash(self.step, at, actor));
                 }
                 let names = after.names();
                 let mut cut: Vec<(u16, u16)> = Vec::new();
@@ -121,10 +132,12 @@ impl Offer {
                     if link.0 != link.1 && !cut.contains(&link) {
                         cut.push(link);
                         let (a, b) = (&names[link.0 as usize], &names[link.1 as usize]);
-                        out.push(partition(self.now, scales, a, b));
+                        out.push(partition(at.max(self.now + 1), scales, a, b));
                     }
                 }
             }
+            // The run ended without another step: nothing to crash or cut.
+            Alphabet::Focused => {}
         }
         out
     }
@@ -183,14 +196,15 @@ fn message_faults(
     }
 }
 
-/// `actor` crashed just before step `step` (at `now`, the previous step's time).
-fn crash(step: u32, now: u64, actor: &str) -> (Letter, Fault) {
+/// `actor` crashed just before step `step` (it goes down as the step
+/// before ends); `at_ms` is the moment its restart counts from.
+fn crash(step: u32, at_ms: u64, actor: &str) -> (Letter, Fault) {
     (
         Letter::Crash,
         Fault::AtStep {
             step,
             then: Box::new(Fault::Crash {
-                at_ms: now,
+                at_ms,
                 actor: actor.to_string(),
             }),
         },
@@ -198,13 +212,13 @@ fn crash(step: u32, now: u64, actor: &str) -> (Letter, Fault) {
 }
 
 /// The link between `a` and `b` cut both ways for the lab's standard time
-/// from just after `now`.
-fn partition(now: u64, scales: FaultScales, a: &str, b: &str) -> (Letter, Fault) {
+/// from `from_ms`.
+fn partition(from_ms: u64, scales: FaultScales, a: &str, b: &str) -> (Letter, Fault) {
     (
         Letter::Partition,
         Fault::Partition {
-            from_ms: now + 1,
-            until_ms: now + 1 + scales.partition_ms,
+            from_ms,
+            until_ms: from_ms + scales.partition_ms,
             side_a: vec![a.to_string()],
             side_b: vec![b.to_string()],
         },
