@@ -370,7 +370,7 @@ describe('performance', () => {
     // at every vsync, so the step waits for the next one whatever it
     // costs (the time to it depends only on when the key lands): that
     // figure is printed too, with the count of animations running, and
-    // measured 15-17.4 ms from step 900 (a step's own work there is
+    // measured 14.6-18.9 ms from step 900 (a step's own work there is
     // 10-11 ms: it fits in one
     // frame either way). From step 40 nothing animates after the move.
     // Floors: 80 and 60 ms, under what the old drawing took from step 900.
