@@ -477,13 +477,7 @@ mod tests {
     #[test]
     fn a_search_report_shows_each_broken_property_with_its_run_and_the_kept_ones() {
         let s = faultline_sim::preset("sagas", "2pc-happy").unwrap();
-        let config = SearchConfig {
-            max_faults: 1,
-            alphabet: Alphabet::Focused,
-            merge: true,
-            verify_merges: false,
-            max_distinct: None,
-        };
+        let config = SearchConfig::new(1, Alphabet::Focused);
         let r = explore::search(&s, config).unwrap();
         let html = search(&s, &r, (1, Alphabet::Focused), 120).into_string();
         assert!(

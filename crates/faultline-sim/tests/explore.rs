@@ -207,17 +207,7 @@ fn searched(
         scenario = scenario.with(key, v.clone());
     }
     let over = |alphabet| {
-        let report = search(
-            &scenario,
-            SearchConfig {
-                max_faults: k,
-                alphabet,
-                merge: true,
-                verify_merges: false,
-                max_distinct: None,
-            },
-        )
-        .unwrap();
+        let report = search(&scenario, SearchConfig::new(k, alphabet)).unwrap();
         assert!(
             report.schedules > 10 && !report.stopped && !report.hit_bounds,
             "{report:?}"
@@ -751,17 +741,7 @@ fn search_results_are_golden() {
     let mut rows = Vec::new();
     for (lab, preset, k, alphabet) in cases {
         let s = faultline_sim::preset(lab, preset).unwrap();
-        let r = search(
-            &s,
-            SearchConfig {
-                max_faults: k,
-                alphabet,
-                merge: true,
-                verify_merges: false,
-                max_distinct: None,
-            },
-        )
-        .unwrap();
+        let r = search(&s, SearchConfig::new(k, alphabet)).unwrap();
         let link = faultline_sim::permalink::encode(&s, 0);
         rows.push(format!(
             "  {{\"lab\": \"{lab}\", \"preset\": \"{preset}\", \"k\": {k}, \"alphabet\": \"{}\", \"states\": {}, \"digest\": \"{}\", \"link\": \"{link}\"}}",

@@ -46,6 +46,20 @@ pub struct SearchConfig {
     pub max_distinct: Option<u64>,
 }
 
+impl SearchConfig {
+    /// Every schedule of up to `max_faults` faults over `alphabet`, states
+    /// merged, merges not checked, no limit on the states remembered.
+    pub fn new(max_faults: u8, alphabet: Alphabet) -> Self {
+        SearchConfig {
+            max_faults,
+            alphabet,
+            merge: true,
+            verify_merges: false,
+            max_distinct: None,
+        }
+    }
+}
+
 /// The smallest schedule found that breaks one property.
 #[derive(Clone, Debug)]
 pub struct Counterexample {
