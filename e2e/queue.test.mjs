@@ -72,8 +72,15 @@ describe('presenter queue', () => {
       await page.click('#queue-panel #queue-present');
       await page.waitForFunction(() => document.fullscreenElement !== null);
       await page.locator('main.lab.projector').waitFor();
-      // Presenting starts at the first item.
+      // Presenting starts at the first item: its run and step, not the
+      // lesson on screen before (whose link, waiting to be written, once
+      // overwrote the first item's).
       await page.locator('#queue-where', { hasText: 'Queue: 1 of 3' }).waitFor();
+      await waitForIndicator(page, (i) => i.step === 3);
+      assert.equal(await page.locator('button.preset[aria-pressed="true"]').getAttribute('data-preset'), 'lost-response-no-key');
+      await page.waitForTimeout(300);
+      assert.equal(await page.locator('#lesson-panel').count(), 0, 'no lesson: the first item is a run');
+      assert.match(await page.evaluate(() => location.hash), /&queue=0~/);
       await page.keyboard.press('PageDown');
       await page.locator('#lesson-panel h2').waitFor();
       await Promise.all([page.waitForURL(/\/oauth\/#/), page.keyboard.press('PageDown')]);

@@ -44,6 +44,32 @@ pub fn write_hash(hash: &str) {
     }
 }
 
+thread_local! {
+    /// The link waiting to be written (`write_hash_soon`), if any (one
+    /// page, one address bar).
+    static HASH_WAITING: std::cell::RefCell<Option<gloo::timers::callback::Timeout>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Write `hash` ([`write_hash`]) in `ms`, unless another call or a
+/// navigation comes first (`None`: only cancel the one waiting).
+pub fn write_hash_soon(hash: Option<String>, ms: u32) {
+    let write = hash.map(|hash| {
+        // Boxed, the timer shares its code with the first run's.
+        let write: Box<dyn FnOnce()> = Box::new(move || write_hash(&hash));
+        gloo::timers::callback::Timeout::new(ms, write)
+    });
+    // A new link cancels the one waiting (dropping its timeout).
+    HASH_WAITING.with(|w| *w.borrow_mut() = write);
+}
+
+/// The page goes elsewhere (its own move through a queue, or a link the
+/// learner followed): the link of what was on screen must not be written
+/// over the new address.
+pub fn cancel_hash_write() {
+    write_hash_soon(None, 0);
+}
+
 /// Copy text; resolves to false when the browser refuses.
 pub async fn copy(text: String) -> bool {
     let Some(w) = web_sys::window() else {

@@ -58,7 +58,11 @@ pub fn use_hash_in(state: &UseReducerHandle<AppState>) {
             let (resized, stored) = (d.clone(), d.clone());
             let listeners = web_sys::window().map(|w| {
                 [
-                    EventListener::new(&w, "hashchange", move |_| load_from_hash(&d)),
+                    EventListener::new(&w, "hashchange", move |_| {
+                        // The new address wins over a link still waiting to be written.
+                        browser::cancel_hash_write();
+                        load_from_hash(&d)
+                    }),
                     EventListener::new(&w, "resize", move |_| {
                         resized.dispatch(Action::Resized(crate::platform::is_narrow()))
                     }),
@@ -233,20 +237,8 @@ pub fn use_playback_clock(state: &UseReducerHandle<AppState>) {
 pub fn use_hash_out(state: &UseReducerHandle<AppState>, hash: &str) {
     let (playing, hash) = (state.playing, hash.to_string());
     use_effect_with((playing, hash), move |(playing, hash)| {
-        let write = (!*playing).then(|| {
-            let hash = hash.clone();
-            // Boxed, the timer shares its code with the first run's.
-            let write: Box<dyn FnOnce()> = Box::new(move || browser::write_hash(&hash));
-            Timeout::new(HASH_AFTER_MS, write)
-        });
-        // A new link cancels the one waiting (dropping its timeout).
-        HASH_WAITING.with(|w| *w.borrow_mut() = write);
+        browser::write_hash_soon((!*playing).then(|| hash.clone()), HASH_AFTER_MS);
     });
-}
-
-thread_local! {
-    /// The link waiting to be written, if any (one page, one address bar).
-    static HASH_WAITING: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// How long the view is still before its link is written (ms).

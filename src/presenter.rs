@@ -76,6 +76,9 @@ pub fn go(queue: &Queue, at: usize) {
     let Some(hash) = queue.hash_at(at) else {
         return;
     };
+    // The item's link, not the one waiting to be written for what is on
+    // screen now, is the page's next address.
+    crate::browser::cancel_hash_write();
     let location = gloo::utils::window().location();
     let here = queue.items.get(at).and_then(|i| item_lab(i).ok());
     if here.is_some_and(|lab| faultline_sim::lab(&lab).is_some()) {

@@ -92,6 +92,18 @@ fn actions_for_link(hash: &str) -> Vec<Action> {
             Action::OpenLesson(link),
         ];
     }
+    // Any other link leaves the lesson open on the page (a presenter's
+    // queue moving on from a lesson item, a link pasted in the address
+    // bar): kept open, it would take the link's run for a step off its
+    // script.
+    // (After the run's `Load`, which the first state is made from.)
+    let mut actions = actions_for_run_link(hash);
+    actions.push(Action::CloseLesson);
+    actions
+}
+
+/// What a link to a run (or a comparison) asks for.
+fn actions_for_run_link(hash: &str) -> Vec<Action> {
     match browser::open_hash(hash) {
         None => vec![default_load(None)],
         Some(Ok(opened)) => {
